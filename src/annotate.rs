@@ -1,0 +1,1 @@
+//! annotate (to be written).

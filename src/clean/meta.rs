@@ -1,0 +1,1 @@
+//! Metadata found in page text: dates, bylines, picture credits.

@@ -1,0 +1,170 @@
+//! clean: turn one raw seed (a page's text dump or a saved HTML page) into a
+//! [`Cleaned`] article — headline, metadata, figures and body paragraphs —
+//! plus a per-block report of what was kept or dropped and why.
+//!
+//! Pure: bytes in, values out. Writing `content/*.md` (and protecting hand
+//! edits) is the job of [`crate::content`]; this module never touches the
+//! file system.
+
+pub mod dump;
+pub mod html;
+pub mod markdown;
+pub mod meta;
+
+use crate::model::Figure;
+use serde::Serialize;
+
+/// What cleaning one seed produced.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Cleaned {
+    /// The headline.
+    pub title: String,
+    /// Publication date-time, normalised to `YYYY-MM-DDTHH:MM:SS`; `None`
+    /// when the page gives none (never guessed).
+    pub date: Option<String>,
+    /// Author(s), as the page names them ("Kit Heren", "A and B").
+    pub byline: Option<String>,
+    /// Picture captions with credits.
+    pub figures: Vec<Figure>,
+    /// Body blocks as Markdown, already escaped so they render literally
+    /// (paragraphs; headings, lists and quotes when the input had them).
+    pub body: Vec<String>,
+    /// Every block of the input, in order, with the decision taken on it.
+    pub report: Vec<BlockReport>,
+}
+
+/// The decision on one input block, for `clean --explain` and the
+/// provenance page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BlockReport {
+    /// 1-based line of the block's first line in the (decoded) seed.
+    pub line: usize,
+    /// The block's text as it appears in the seed.
+    pub text: String,
+    pub verdict: Verdict,
+    /// Why, in a few words ("repeated headline", "caption", "short line in a
+    /// run of headlines", "body paragraph").
+    pub reason: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Part of the body.
+    Kept,
+    /// Used as metadata (title, date, byline, caption/credit).
+    Meta,
+    /// Boilerplate, dropped.
+    Dropped,
+}
+
+/// The kind of seed, from its file name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SeedKind {
+    /// A text dump: one block per line-group, blank lines between blocks.
+    Text,
+    /// A saved HTML page.
+    Html,
+}
+
+impl SeedKind {
+    /// `*.html`/`*.htm` are HTML; `*.txt` (and anything else) is a dump.
+    pub fn from_name(name: &str) -> SeedKind {
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with(".html") || lower.ends_with(".htm") {
+            SeedKind::Html
+        } else {
+            SeedKind::Text
+        }
+    }
+}
+
+/// Why a seed could not be cleaned.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CleanError {
+    #[error("the seed is empty")]
+    Empty,
+    #[error("the seed looks like a binary file, not a text dump or HTML page (byte {offset} is {byte:#04x})")]
+    Binary { offset: usize, byte: u8 },
+    #[error("no article found in the seed: {why}")]
+    NoArticle { why: String },
+}
+
+impl CleanError {
+    /// What the analyst can do about it.
+    pub fn help(&self) -> &'static str {
+        match self {
+            CleanError::Empty => "save the page again, or delete the empty file from seeds/",
+            CleanError::Binary { .. } => {
+                "seeds/ takes *.txt page dumps and *.html saved pages; remove or convert this file"
+            }
+            CleanError::NoArticle { .. } => {
+                "check that the dump holds an article (not a section front or an error page), or write content/<slug>.md by hand"
+            }
+        }
+    }
+}
+
+/// Decode a seed's bytes to text: UTF-8 (with or without BOM) when valid,
+/// otherwise the encoding `chardetng` detects (Windows-1252, Latin-1, …).
+/// Normalises CRLF/CR to LF. Rejects empty and binary input.
+pub fn decode(bytes: &[u8]) -> Result<String, CleanError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(CleanError::Empty);
+    }
+    let head = &bytes[..bytes.len().min(64 * 1024)];
+    if let Some(offset) = head.iter().position(|&b| b == 0) {
+        return Err(CleanError::Binary { offset, byte: 0 });
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => {
+            let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+            det.feed(bytes, true);
+            let enc = det.guess(None, chardetng::Utf8Detection::Deny);
+            let (cow, _, _) = enc.decode(bytes);
+            cow.into_owned()
+        }
+    };
+    let controls = text
+        .chars()
+        .take(64 * 1024)
+        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
+        .count();
+    if controls * 20 > text.chars().take(64 * 1024).count() {
+        let offset = text.find(|c: char| c.is_control() && !c.is_whitespace()).unwrap_or(0);
+        return Err(CleanError::Binary { offset, byte: text.as_bytes()[offset] });
+    }
+    Ok(text.replace("\r\n", "\n").replace('\r', "\n"))
+}
+
+/// Clean one seed. `name` is the seed's file name (it picks the parser).
+pub fn clean_seed(bytes: &[u8], name: &str) -> Result<Cleaned, CleanError> {
+    let text = decode(bytes)?;
+    match SeedKind::from_name(name) {
+        SeedKind::Text => dump::clean_dump(&text),
+        SeedKind::Html => html::clean_html(&text),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_rejects_empty_and_binary() {
+        assert_eq!(decode(b""), Err(CleanError::Empty));
+        assert_eq!(decode(b"  \n\n"), Err(CleanError::Empty));
+        assert!(matches!(decode(b"PK\x03\x04\x00\x00"), Err(CleanError::Binary { .. })));
+    }
+
+    #[test]
+    fn decode_handles_bom_crlf_and_windows_1252() {
+        assert_eq!(decode(b"\xEF\xBB\xBFa\r\nb").unwrap(), "a\nb");
+        // "café “quoted”" in Windows-1252
+        let w1252 = b"Le caf\xe9 \x93quoted\x94 is open in the city centre today and tomorrow";
+        let s = decode(w1252).unwrap();
+        assert!(s.contains("café “quoted”"), "{s}");
+    }
+}

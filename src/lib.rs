@@ -1,0 +1,26 @@
+//! `briefing`: a static site generator for annotated, cross-linked news briefings.
+//!
+//! The crate mirrors the pipeline (see `ARCHITECTURE.md`):
+//!
+//! ```text
+//! seeds ─clean─▶ content ─load─▶ Briefing ─annotate─▶ ─link─▶ ─render─▶ site
+//! ```
+//!
+//! Every stage between the edges is a pure function of typed inputs; file I/O
+//! lives in [`project`] (reading) and [`site`] (writing).
+
+pub mod annotate;
+pub mod clean;
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod diag;
+pub mod fsutil;
+pub mod link;
+pub mod model;
+pub mod project;
+pub mod render;
+pub mod serve;
+pub mod site;
+pub mod theme;
+pub mod yaml;

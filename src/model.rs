@@ -1,0 +1,191 @@
+//! The typed vocabulary shared by every stage: slugs, site paths, figures,
+//! articles and the assembled [`Briefing`].
+//!
+//! Nothing here does I/O. Types exist so that distinct things cannot be
+//! mixed up: a [`Slug`] is not any string, a [`SitePath`] is always relative
+//! to the site root and is the only way page URLs are built.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A URL segment: ASCII, lowercase, `[a-z0-9-]`, no leading/trailing or
+/// doubled hyphens, at most [`Slug::MAX_LEN`] bytes.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Slug(String);
+
+impl Slug {
+    /// Longest slug derived from a title.
+    pub const MAX_LEN: usize = 60;
+
+    /// Derive a slug from free text (a headline, an entity name): fold to
+    /// ASCII, lowercase, keep `[a-z0-9]`, join words with `-`, and cut at a
+    /// hyphen so the result is at most 60 bytes. Returns `None` when nothing
+    /// sluggable is left (e.g. a title of only punctuation).
+    pub fn from_title(text: &str) -> Option<Slug> {
+        let folded = slug::slugify(text);
+        let mut out = String::new();
+        for word in folded.split('-').filter(|w| !w.is_empty()) {
+            let extra = if out.is_empty() { word.len() } else { word.len() + 1 };
+            if out.len() + extra > Self::MAX_LEN {
+                if out.is_empty() {
+                    out.push_str(&word[..Self::MAX_LEN]);
+                }
+                break;
+            }
+            if !out.is_empty() {
+                out.push('-');
+            }
+            out.push_str(word);
+        }
+        if out.is_empty() { None } else { Some(Slug(out)) }
+    }
+
+    /// Accept an already-formed slug (from front matter), or say why not.
+    pub fn parse(s: &str) -> Result<Slug, String> {
+        if s.is_empty() {
+            return Err("a slug cannot be empty".into());
+        }
+        if s.len() > 100 {
+            return Err("a slug is at most 100 characters".into());
+        }
+        if !s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+            return Err("a slug may contain only a-z, 0-9 and '-'".into());
+        }
+        if s.starts_with('-') || s.ends_with('-') || s.contains("--") {
+            return Err("a slug cannot start or end with '-' or contain '--'".into());
+        }
+        Ok(Slug(s.to_string()))
+    }
+
+    /// The slug with a numeric suffix, for disambiguation (`-2`, `-3`, …).
+    pub fn with_suffix(&self, n: usize) -> Slug {
+        Slug(format!("{}-{n}", self.0))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Slug {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Slug::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+impl fmt::Display for Slug {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A path inside the output site, relative to its root, with `/`
+/// separators and no leading slash: `articles/some-slug/index.html`.
+///
+/// Every link between pages is built from two `SitePath`s with
+/// [`SitePath::relative_from`], which is what makes `site/` work under any
+/// sub-path and from `file://`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct SitePath(String);
+
+impl SitePath {
+    pub fn new(path: impl Into<String>) -> SitePath {
+        let p: String = path.into();
+        debug_assert!(!p.starts_with('/') && !p.contains(".."), "bad site path {p}");
+        SitePath(p)
+    }
+    pub fn index() -> SitePath {
+        SitePath::new("index.html")
+    }
+    pub fn article(slug: &Slug) -> SitePath {
+        SitePath::new(format!("articles/{slug}/index.html"))
+    }
+    pub fn article_source(slug: &Slug) -> SitePath {
+        SitePath::new(format!("articles/{slug}/source/index.html"))
+    }
+    pub fn entity(slug: &Slug) -> SitePath {
+        SitePath::new(format!("entities/{slug}/index.html"))
+    }
+    pub fn section(name: &str) -> SitePath {
+        SitePath::new(format!("{name}/index.html"))
+    }
+    pub fn asset(name: &str) -> SitePath {
+        SitePath::new(format!("static/{name}"))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The directory part (`articles/x/` for `articles/x/index.html`).
+    fn dir_depth(&self) -> usize {
+        self.0.matches('/').count()
+    }
+
+    /// A relative URL from the page at `from` to `self`. `index.html` is
+    /// kept explicit so links work from `file://`, where a directory URL
+    /// shows a listing instead of the page.
+    pub fn relative_from(&self, from: &SitePath) -> String {
+        let up = "../".repeat(from.dir_depth());
+        format!("{up}{}", self.0)
+    }
+
+    /// The path a browser sees under `base_url` (for feed, sitemap,
+    /// canonical links): `index.html` is dropped from the end.
+    pub fn pretty(&self) -> &str {
+        self.0.strip_suffix("index.html").unwrap_or(&self.0)
+    }
+}
+
+impl fmt::Display for SitePath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A picture caption found on the page, with its credit when one is given.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Figure {
+    pub caption: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slug_is_cut_at_a_hyphen_within_60() {
+        let s = Slug::from_title("Russia 'to fire its hypersonic Oreshnik missiles from Belarus next year', Putin claims in chilling warning").unwrap();
+        assert_eq!(s.as_str(), "russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus");
+        assert!(s.as_str().len() <= Slug::MAX_LEN);
+    }
+
+    #[test]
+    fn slug_folds_accents_and_punctuation() {
+        let s = Slug::from_title("Nicolás Maduro: ¿qué pasó?").unwrap();
+        assert_eq!(s.as_str(), "nicolas-maduro-que-paso");
+        assert_eq!(Slug::from_title("?!…"), None);
+    }
+
+    #[test]
+    fn slug_parse_rejects_bad_input() {
+        assert!(Slug::parse("ok-slug-2").is_ok());
+        assert!(Slug::parse("Bad Slug").is_err());
+        assert!(Slug::parse("-x").is_err());
+        assert!(Slug::parse("").is_err());
+    }
+
+    #[test]
+    fn relative_links_climb_to_the_root() {
+        let a = SitePath::article(&Slug::parse("a").unwrap());
+        let b = SitePath::article(&Slug::parse("b").unwrap());
+        assert_eq!(b.relative_from(&a), "../../articles/b/index.html");
+        assert_eq!(SitePath::index().relative_from(&a), "../../index.html");
+        assert_eq!(a.relative_from(&SitePath::index()), "articles/a/index.html");
+        assert_eq!(a.pretty(), "articles/a/");
+    }
+}

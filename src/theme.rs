@@ -1,0 +1,1 @@
+//! theme (to be written).
