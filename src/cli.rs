@@ -1,1 +1,274 @@
-//! cli (to be written).
+//! cli: the command line — parse arguments, run a command, print
+//! diagnostics, choose the exit code (0 ok, 1 diagnostics, 2 usage).
+
+use crate::diag::Problems;
+use crate::project::{CleanAction, Project};
+use crate::site::{self, BuildOptions};
+use clap::{Parser, Subcommand};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "briefing",
+    version,
+    about = "Build an annotated, cross-linked HTML briefing from raw news pages"
+)]
+pub struct Cli {
+    /// The briefing project's directory.
+    #[arg(long, short = 'C', global = true, default_value = ".")]
+    pub root: PathBuf,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Clean what is new, render site/ (the default command).
+    Build {
+        /// Absolute URL the site will be published at (overrides briefing.toml).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Output directory (default: site/).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Clean seeds into content/ (all seeds when none is named).
+    Clean {
+        seeds: Vec<PathBuf>,
+        /// Overwrite content files edited by hand (a backup is kept in .briefing/backup/).
+        #[arg(long)]
+        force: bool,
+        /// Show every block of the seed as kept or dropped, and why.
+        #[arg(long)]
+        explain: bool,
+        /// Write cleaned Markdown to this directory (`<seed-stem>.md`) instead of content/.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Build, watch and serve with live reload.
+    Serve {
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Open the briefing in a browser.
+        #[arg(long)]
+        open: bool,
+    },
+    /// Build and rebuild on every change, without a server.
+    Watch,
+    /// Check annotations, wikilinks, entities, and every link in site/.
+    Check,
+    /// Entity registry helpers.
+    Entities {
+        #[command(subcommand)]
+        command: EntitiesCommand,
+    },
+    /// Scaffold a new briefing from the built-in theme.
+    Init { dir: PathBuf },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EntitiesCommand {
+    /// List recurring names that are not in entities.yaml yet.
+    Suggest,
+}
+
+/// Print problems to stderr: rich (miette) on a terminal, plain otherwise.
+pub fn print_problems(problems: &Problems) {
+    let fancy = std::io::stderr().is_terminal();
+    for p in problems.iter() {
+        if fancy && p.span.is_some() {
+            eprintln!("{}", p.headline());
+            eprintln!("{:?}", miette::Report::new(p.clone()));
+        } else {
+            eprint!("{}", p.render_plain());
+        }
+    }
+}
+
+fn finish(problems: &Problems) -> i32 {
+    print_problems(problems);
+    if problems.has_errors() {
+        eprintln!("{} error(s); nothing was written", problems.errors());
+        1
+    } else {
+        0
+    }
+}
+
+/// Run the command line; returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("BRIEFING_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .try_init();
+    let project = Project::new(&cli.root);
+    match cli.command.unwrap_or(Command::Build {
+        base_url: None,
+        out: None,
+    }) {
+        Command::Build { base_url, out } => build(&project, &BuildOptions { out, base_url }),
+        Command::Clean {
+            seeds,
+            force,
+            explain,
+            out,
+        } => clean(&project, &seeds, force, explain, out),
+        Command::Init { dir } => init(&dir),
+        Command::Serve { port, bind, open } => crate::serve::serve(&project, &bind, port, open),
+        Command::Watch => crate::serve::watch(&project),
+        Command::Check => check(&project),
+        Command::Entities {
+            command: EntitiesCommand::Suggest,
+        } => {
+            eprintln!("briefing: `entities suggest` is not available yet");
+            1
+        }
+    }
+}
+
+fn build(project: &Project, opts: &BuildOptions) -> i32 {
+    let start = std::time::Instant::now();
+    match site::build(project, opts) {
+        Ok(report) => {
+            print_problems(&report.warnings);
+            for (seed, action) in &report.clean {
+                if let CleanAction::Written { content } = action {
+                    eprintln!("cleaned seeds/{seed} → {content}");
+                }
+            }
+            eprintln!(
+                "built {} articles, {} files ({} written, {} unchanged, {} removed) in {} ms",
+                report.articles,
+                report.pages,
+                report.stats.written,
+                report.stats.unchanged,
+                report.stats.removed,
+                start.elapsed().as_millis()
+            );
+            0
+        }
+        Err(problems) => finish(&problems),
+    }
+}
+
+fn clean(
+    project: &Project,
+    seeds: &[PathBuf],
+    force: bool,
+    explain: bool,
+    out: Option<PathBuf>,
+) -> i32 {
+    if explain || out.is_some() {
+        let targets: Vec<PathBuf> = if seeds.is_empty() {
+            project.seeds()
+        } else {
+            seeds.to_vec()
+        };
+        let mut problems = Problems::default();
+        for path in &targets {
+            let c = match project.clean_one(path) {
+                Ok(c) => c,
+                Err(p) => {
+                    problems.push(p);
+                    continue;
+                }
+            };
+            if explain {
+                println!("== {} — “{}”", path.display(), c.title);
+                for b in &c.report {
+                    let mark = match b.verdict {
+                        crate::clean::Verdict::Kept => "keep",
+                        crate::clean::Verdict::Meta => "meta",
+                        crate::clean::Verdict::Dropped => "drop",
+                    };
+                    let first = b.text.lines().next().unwrap_or("");
+                    let short: String = first.chars().take(72).collect();
+                    let ell = if first.chars().count() > 72 || b.text.contains('\n') {
+                        "…"
+                    } else {
+                        ""
+                    };
+                    println!("{:>5}  {mark}  {:<28} {short}{ell}", b.line, b.reason);
+                }
+            }
+            if let Some(dir) = &out {
+                let stem = path
+                    .file_stem()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .to_string();
+                let slug = crate::model::Slug::from_title(&c.title)
+                    .unwrap_or_else(|| crate::model::Slug::parse("article").unwrap());
+                let name = path.file_name().unwrap_or_default().to_string_lossy();
+                let text = crate::content::cleaned_to_markdown(&c, &slug, &name);
+                if let Err(e) =
+                    crate::fsutil::write_atomic(&dir.join(format!("{stem}.md")), text.as_bytes())
+                {
+                    eprintln!("briefing: cannot write to {}: {e}", dir.display());
+                    return 1;
+                }
+            }
+        }
+        return finish(&problems);
+    }
+    let outcome = project.clean(seeds, force);
+    for (seed, action) in &outcome.actions {
+        match action {
+            CleanAction::Written { content } => eprintln!("cleaned seeds/{seed} → {content}"),
+            CleanAction::Unchanged { content } => eprintln!("unchanged {content}"),
+            CleanAction::Protected { content } => eprintln!(
+                "kept {content}: it was edited by hand after it was cleaned; run `briefing clean --force seeds/{seed}` to overwrite it (a backup is kept)"
+            ),
+            CleanAction::Forced { content, backup } => {
+                eprintln!("overwrote {content} (the edited version is kept at {backup})")
+            }
+        }
+    }
+    finish(&outcome.problems)
+}
+
+fn check(project: &Project) -> i32 {
+    match site::build(project, &BuildOptions::default()) {
+        Ok(report) => {
+            print_problems(&report.warnings);
+            eprintln!("check: {} articles, no problems found", report.articles);
+            0
+        }
+        Err(problems) => finish(&problems),
+    }
+}
+
+fn init(dir: &std::path::Path) -> i32 {
+    match crate::scaffold::init(dir) {
+        Ok(files) => {
+            eprintln!(
+                "created a new briefing in {} ({} files)",
+                dir.display(),
+                files
+            );
+            eprintln!(
+                "next: put page dumps in {}/seeds/ and run `briefing -C {} build`",
+                dir.display(),
+                dir.display()
+            );
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            1
+        }
+    }
+}

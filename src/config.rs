@@ -1,1 +1,93 @@
-//! config (to be written).
+//! `briefing.toml`: the site's title, base URL, language and options.
+
+use crate::diag::Problem;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// Site configuration. Every key is optional; defaults give a working site.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// The briefing's title, shown on every page.
+    pub title: String,
+    /// Absolute URL the site is published at; used only where an absolute
+    /// URL is required (feed, sitemap, canonical links).
+    pub base_url: String,
+    /// Language of the pages (`lang` attribute).
+    pub language: String,
+    /// Short description for the feed and `<meta name=description>`.
+    pub description: String,
+    /// Link entity mentions: `"all"` (every mention) or `"first"` (first
+    /// per paragraph).
+    pub entity_links: EntityLinks,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityLinks {
+    All,
+    #[default]
+    First,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: "Briefing".into(),
+            base_url: "http://localhost:1111/".into(),
+            language: "en".into(),
+            description: String::new(),
+            entity_links: EntityLinks::First,
+        }
+    }
+}
+
+impl Config {
+    /// Parse `briefing.toml`; errors point at the offending key.
+    pub fn parse(file: &str, text: &str) -> Result<Config, Problem> {
+        let mut cfg: Config = toml::from_str(text).map_err(|e| {
+            let span = e.span().unwrap_or(0..0);
+            Problem::at(
+                file,
+                Arc::from(text),
+                span.start,
+                span.len().max(1),
+                format!("briefing.toml is not valid: {}", e.message()),
+            )
+            .with_help("see README.md, section \"briefing.toml\", for the keys and their meaning")
+        })?;
+        if !cfg.base_url.ends_with('/') {
+            cfg.base_url.push('/');
+        }
+        Ok(cfg)
+    }
+
+    /// An absolute URL for a site path (feed, sitemap, canonical).
+    pub fn absolute(&self, path: &crate::model::SitePath) -> String {
+        format!("{}{}", self.base_url, path.pretty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_trailing_slash() {
+        let c = Config::parse(
+            "briefing.toml",
+            "title = \"X\"\nbase_url = \"https://ex.org/b\"",
+        )
+        .unwrap();
+        assert_eq!(c.title, "X");
+        assert_eq!(c.base_url, "https://ex.org/b/");
+        assert_eq!(c.language, "en");
+    }
+
+    #[test]
+    fn unknown_keys_are_reported_with_position() {
+        let e = Config::parse("briefing.toml", "title = \"X\"\ntitel = 3\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 1));
+        assert!(e.message.contains("unknown field `titel`"), "{}", e.message);
+    }
+}

@@ -9,6 +9,10 @@
 //! Every stage between the edges is a pure function of typed inputs; file I/O
 //! lives in [`project`] (reading) and [`site`] (writing).
 
+// Problems carry their source text for rich diagnostics; they are the cold
+// path, so their size in `Result` does not matter.
+#![allow(clippy::result_large_err)]
+
 pub mod annotate;
 pub mod clean;
 pub mod cli;
@@ -20,6 +24,7 @@ pub mod link;
 pub mod model;
 pub mod project;
 pub mod render;
+pub mod scaffold;
 pub mod serve;
 pub mod site;
 pub mod theme;

@@ -1,1 +1,5 @@
-fn main() {}
+//! The `briefing` binary: a thin edge over [`briefing::cli`].
+
+fn main() {
+    std::process::exit(briefing::cli::main());
+}

@@ -26,7 +26,11 @@ impl Slug {
         let folded = slug::slugify(text);
         let mut out = String::new();
         for word in folded.split('-').filter(|w| !w.is_empty()) {
-            let extra = if out.is_empty() { word.len() } else { word.len() + 1 };
+            let extra = if out.is_empty() {
+                word.len()
+            } else {
+                word.len() + 1
+            };
             if out.len() + extra > Self::MAX_LEN {
                 if out.is_empty() {
                     out.push_str(&word[..Self::MAX_LEN]);
@@ -38,7 +42,11 @@ impl Slug {
             }
             out.push_str(word);
         }
-        if out.is_empty() { None } else { Some(Slug(out)) }
+        if out.is_empty() {
+            None
+        } else {
+            Some(Slug(out))
+        }
     }
 
     /// Accept an already-formed slug (from front matter), or say why not.
@@ -49,7 +57,10 @@ impl Slug {
         if s.len() > 100 {
             return Err("a slug is at most 100 characters".into());
         }
-        if !s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+        if !s
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
             return Err("a slug may contain only a-z, 0-9 and '-'".into());
         }
         if s.starts_with('-') || s.ends_with('-') || s.contains("--") {
@@ -94,7 +105,10 @@ pub struct SitePath(String);
 impl SitePath {
     pub fn new(path: impl Into<String>) -> SitePath {
         let p: String = path.into();
-        debug_assert!(!p.starts_with('/') && !p.contains(".."), "bad site path {p}");
+        debug_assert!(
+            !p.starts_with('/') && !p.contains(".."),
+            "bad site path {p}"
+        );
         SitePath(p)
     }
     pub fn index() -> SitePath {
@@ -160,7 +174,10 @@ mod tests {
     #[test]
     fn slug_is_cut_at_a_hyphen_within_60() {
         let s = Slug::from_title("Russia 'to fire its hypersonic Oreshnik missiles from Belarus next year', Putin claims in chilling warning").unwrap();
-        assert_eq!(s.as_str(), "russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus");
+        assert_eq!(
+            s.as_str(),
+            "russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus"
+        );
         assert!(s.as_str().len() <= Slug::MAX_LEN);
     }
 
@@ -187,5 +204,34 @@ mod tests {
         assert_eq!(SitePath::index().relative_from(&a), "../../index.html");
         assert_eq!(a.relative_from(&SitePath::index()), "articles/a/index.html");
         assert_eq!(a.pretty(), "articles/a/");
+    }
+}
+
+/// A seed and what cleaning made of it, for the provenance page.
+#[derive(Clone, Debug)]
+pub struct SourceView {
+    /// File name in `seeds/`.
+    pub name: String,
+    pub report: Vec<crate::clean::BlockReport>,
+}
+
+/// Everything a site is rendered from: the loaded, anchored and linked
+/// briefing. Built by [`crate::site::assemble`]; read by [`crate::render`].
+#[derive(Clone, Debug)]
+pub struct Briefing {
+    pub config: crate::config::Config,
+    /// Articles, newest first; undated ones last, by title.
+    pub articles: Vec<crate::content::Article>,
+    /// The executive summary (`content/_briefing.md`), when there is one.
+    pub summary: Option<crate::content::Summary>,
+    /// Cleaning reports by seed file name.
+    pub sources: std::collections::BTreeMap<String, SourceView>,
+    pub annotations: crate::annotate::Annotations,
+    pub links: crate::link::Links,
+}
+
+impl Briefing {
+    pub fn article(&self, slug: &Slug) -> Option<&crate::content::Article> {
+        self.articles.iter().find(|a| &a.slug == slug)
     }
 }

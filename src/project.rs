@@ -1,1 +1,443 @@
-//! project (to be written).
+//! project: the briefing on disk — finding and reading its inputs, and the
+//! one place that writes outside `site/`: `content/` files made by `clean`.
+//!
+//! This is the I/O edge on the input side. It reads files into typed
+//! [`Inputs`] for the pure stages, and applies the no-data-loss rules when
+//! writing cleaned articles: a content file edited by hand after it was
+//! cleaned is never overwritten (unless forced, and then a backup is kept),
+//! and every write is atomic.
+
+use crate::annotate::AnnotationSource;
+use crate::clean::{self, CleanError, Cleaned};
+use crate::config::Config;
+use crate::content;
+use crate::diag::{Problem, Problems};
+use crate::fsutil;
+use crate::model::{Slug, SourceView};
+use crate::theme::Theme;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Where the clean step remembers what it wrote (committed with the
+/// project, so a fresh clone knows which content files are untouched).
+pub const STATE_DIR: &str = ".briefing";
+const MANIFEST: &str = ".briefing/clean.json";
+
+/// A briefing project rooted at a directory.
+#[derive(Clone, Debug)]
+pub struct Project {
+    pub root: PathBuf,
+}
+
+/// Every input of a build, read from disk.
+#[derive(Clone, Debug)]
+pub struct Inputs {
+    pub config: Config,
+    /// `(project-relative name, text)` of each `content/*.md` except
+    /// `_briefing.md`, sorted by name.
+    pub articles: Vec<(String, Arc<str>)>,
+    pub summary: Option<(String, Arc<str>)>,
+    pub annotations: Vec<AnnotationSource>,
+    pub entities: Option<(String, Arc<str>)>,
+    pub sources: BTreeMap<String, SourceView>,
+    pub theme: Theme,
+}
+
+/// What `clean` did with one seed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CleanAction {
+    Written {
+        content: String,
+    },
+    Unchanged {
+        content: String,
+    },
+    /// Not overwritten: the content file was edited by hand.
+    Protected {
+        content: String,
+    },
+    /// Overwritten with `--force`; the old file was kept at `backup`.
+    Forced {
+        content: String,
+        backup: String,
+    },
+}
+
+/// The outcome of cleaning the seeds.
+#[derive(Debug, Default)]
+pub struct CleanOutcome {
+    /// Seed name → action.
+    pub actions: Vec<(String, CleanAction)>,
+    /// Seed name → cleaning result (for provenance pages and `--explain`).
+    pub cleaned: BTreeMap<String, Cleaned>,
+    pub problems: Problems,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+struct Manifest {
+    seeds: BTreeMap<String, ManifestEntry>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct ManifestEntry {
+    /// Project-relative content file written for this seed.
+    content: String,
+    /// blake3 of the bytes last written there.
+    content_hash: String,
+}
+
+fn hash(bytes: &[u8]) -> String {
+    blake3::hash(bytes).to_hex().to_string()
+}
+
+impl Project {
+    pub fn new(root: impl Into<PathBuf>) -> Project {
+        Project { root: root.into() }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    fn rel(&self, p: &Path) -> String {
+        fsutil::display(&self.root, p)
+    }
+
+    fn read_text(&self, p: &Path) -> Result<Arc<str>, Problem> {
+        let bytes = std::fs::read(p).map_err(|e| {
+            Problem::file(self.rel(p), format!("cannot read the file: {e}"))
+                .with_help("check that the file exists and is readable")
+        })?;
+        match String::from_utf8(bytes) {
+            Ok(s) => Ok(Arc::from(s)),
+            Err(e) => {
+                let lossy: Arc<str> = Arc::from(String::from_utf8_lossy(e.as_bytes()).into_owned());
+                let at = e.utf8_error().valid_up_to();
+                Err(
+                    Problem::at(self.rel(p), lossy, at, 1, "the file is not valid UTF-8")
+                        .with_help("save the file as UTF-8"),
+                )
+            }
+        }
+    }
+
+    /// `briefing.toml`, or defaults when there is none.
+    pub fn config(&self) -> Result<Config, Problem> {
+        let p = self.path("briefing.toml");
+        if !p.exists() {
+            return Ok(Config::default());
+        }
+        let text = self.read_text(&p)?;
+        Config::parse("briefing.toml", &text)
+    }
+
+    /// Seed files (`seeds/*.txt`, `*.html`, `*.htm`), sorted by name.
+    pub fn seeds(&self) -> Vec<PathBuf> {
+        fsutil::list_files(&self.path("seeds"))
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p| {
+                let n = p.to_string_lossy().to_ascii_lowercase();
+                n.ends_with(".txt") || n.ends_with(".html") || n.ends_with(".htm")
+            })
+            .collect()
+    }
+
+    fn load_manifest(&self) -> Manifest {
+        std::fs::read(self.path(MANIFEST))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default()
+    }
+
+    fn save_manifest(&self, m: &Manifest) -> std::io::Result<()> {
+        let mut bytes = serde_json::to_vec_pretty(m).expect("manifest serializes");
+        bytes.push(b'\n');
+        fsutil::write_if_changed(&self.path(MANIFEST), &bytes).map(|_| ())
+    }
+
+    /// Clean one seed's bytes into a result or a diagnostic.
+    pub fn clean_one(&self, path: &Path) -> Result<Cleaned, Problem> {
+        let rel = self.rel(path);
+        let bytes = std::fs::read(path).map_err(|e| {
+            Problem::file(rel.clone(), format!("cannot read the seed: {e}"))
+                .with_help("check the file's permissions")
+        })?;
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        clean::clean_seed(&bytes, name).map_err(|e| {
+            let p = match &e {
+                CleanError::Binary { offset, .. } => {
+                    let text: Arc<str> = Arc::from(
+                        String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).into_owned(),
+                    );
+                    let off = (*offset).min(text.len());
+                    Problem::at(rel.clone(), text, off, 1, e.to_string())
+                }
+                _ => Problem::file(rel.clone(), e.to_string()),
+            };
+            p.with_help(e.help())
+        })
+    }
+
+    /// Clean seeds into `content/`. `only` limits it to some seeds (all
+    /// when empty). Never overwrites a hand-edited content file unless
+    /// `force`, and then keeps a backup under `.briefing/backup/`.
+    pub fn clean(&self, only: &[PathBuf], force: bool) -> CleanOutcome {
+        let mut out = CleanOutcome::default();
+        let mut manifest = self.load_manifest();
+        let seeds = self.seeds();
+        let selected: BTreeSet<PathBuf> = only
+            .iter()
+            .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
+            .collect();
+
+        // Slugs already used by content files that no seed produced.
+        let produced: BTreeSet<String> =
+            manifest.seeds.values().map(|e| e.content.clone()).collect();
+        let mut taken: BTreeSet<String> = fsutil::list_files(&self.path("content"))
+            .unwrap_or_default()
+            .iter()
+            .map(|p| self.rel(p))
+            .filter(|r| r.ends_with(".md") && !produced.contains(r))
+            .collect();
+
+        let results: Vec<(PathBuf, Result<Cleaned, Problem>)> = {
+            use rayon::prelude::*;
+            seeds
+                .par_iter()
+                .map(|p| (p.clone(), self.clean_one(p)))
+                .collect()
+        };
+        for (path, result) in results {
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            let cleaned = match result {
+                Ok(c) => c,
+                Err(p) => {
+                    out.problems.push(p);
+                    continue;
+                }
+            };
+            let is_selected = selected.is_empty()
+                || selected
+                    .contains(&std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone()));
+            // slug: keep the one this seed had; else derive, unique in seed order
+            let rel_content = match manifest.seeds.get(&name) {
+                Some(e) => e.content.clone(),
+                None => {
+                    let base = Slug::from_title(&cleaned.title)
+                        .unwrap_or_else(|| Slug::parse("article").expect("valid slug"));
+                    let mut n = 1;
+                    loop {
+                        let slug = if n == 1 {
+                            base.clone()
+                        } else {
+                            base.with_suffix(n)
+                        };
+                        let rel = format!("content/{slug}.md");
+                        let owned_by_other = manifest
+                            .seeds
+                            .iter()
+                            .any(|(s, e)| e.content == rel && s != &name);
+                        if !taken.contains(&rel) && !owned_by_other {
+                            break rel;
+                        }
+                        n += 1;
+                    }
+                }
+            };
+            taken.insert(rel_content.clone());
+            if is_selected {
+                let slug_str = rel_content
+                    .trim_start_matches("content/")
+                    .trim_end_matches(".md");
+                let slug = Slug::parse(slug_str)
+                    .unwrap_or_else(|_| Slug::parse("article").expect("valid"));
+                let text = content::cleaned_to_markdown(&cleaned, &slug, &name);
+                match self.write_content(
+                    &rel_content,
+                    text.as_bytes(),
+                    manifest.seeds.get(&name),
+                    force,
+                ) {
+                    Ok(action) => {
+                        manifest.seeds.insert(
+                            name.clone(),
+                            ManifestEntry {
+                                content: rel_content.clone(),
+                                content_hash: match &action {
+                                    CleanAction::Protected { .. } => manifest
+                                        .seeds
+                                        .get(&name)
+                                        .map(|e| e.content_hash.clone())
+                                        .unwrap_or_default(),
+                                    _ => hash(text.as_bytes()),
+                                },
+                            },
+                        );
+                        out.actions.push((name.clone(), action));
+                    }
+                    Err(p) => out.problems.push(p),
+                }
+            }
+            out.cleaned.insert(name, cleaned);
+        }
+        if let Err(e) = self.save_manifest(&manifest) {
+            out.problems.push(Problem::file(
+                MANIFEST,
+                format!("cannot write the clean manifest: {e}"),
+            ));
+        }
+        out
+    }
+
+    fn write_content(
+        &self,
+        rel: &str,
+        bytes: &[u8],
+        entry: Option<&ManifestEntry>,
+        force: bool,
+    ) -> Result<CleanAction, Problem> {
+        let path = self.path(rel);
+        let io_err =
+            |e: std::io::Error| Problem::file(rel.to_string(), format!("cannot write: {e}"));
+        let content = rel.to_string();
+        match std::fs::read(&path) {
+            Err(_) => {
+                fsutil::write_atomic(&path, bytes).map_err(io_err)?;
+                Ok(CleanAction::Written { content })
+            }
+            Ok(existing) => {
+                let untouched =
+                    entry.is_some_and(|e| e.content == rel && e.content_hash == hash(&existing));
+                if existing == bytes {
+                    Ok(CleanAction::Unchanged { content })
+                } else if untouched {
+                    fsutil::write_atomic(&path, bytes).map_err(io_err)?;
+                    Ok(CleanAction::Written { content })
+                } else if force {
+                    let stem = rel.trim_start_matches("content/");
+                    let mut n = 1;
+                    let backup = loop {
+                        let b = format!("{STATE_DIR}/backup/{stem}.{n}");
+                        if !self.path(&b).exists() {
+                            break b;
+                        }
+                        n += 1;
+                    };
+                    fsutil::write_atomic(&self.path(&backup), &existing).map_err(io_err)?;
+                    fsutil::write_atomic(&path, bytes).map_err(io_err)?;
+                    Ok(CleanAction::Forced { content, backup })
+                } else {
+                    Ok(CleanAction::Protected { content })
+                }
+            }
+        }
+    }
+
+    /// The theme: built-in, overridden by the project's `templates/` and
+    /// `static/`.
+    pub fn theme(&self) -> Result<Theme, Problems> {
+        let mut theme = Theme::builtin();
+        let mut problems = Problems::default();
+        let tdir = self.path("templates");
+        for p in fsutil::list_files(&tdir).unwrap_or_default() {
+            let name = fsutil::display(&tdir, &p);
+            match self.read_text(&p) {
+                Ok(t) => theme.set_template(&name, t.to_string(), self.rel(&p)),
+                Err(e) => problems.push(e),
+            }
+        }
+        let sdir = self.path("static");
+        for p in fsutil::list_files(&sdir).unwrap_or_default() {
+            match std::fs::read(&p) {
+                Ok(b) => theme.set_static(&fsutil::display(&sdir, &p), b),
+                Err(e) => problems.push(Problem::file(self.rel(&p), format!("cannot read: {e}"))),
+            }
+        }
+        if problems.is_empty() {
+            Ok(theme)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Read every input of a build. `cleaned` supplies cleaning reports for
+    /// provenance pages (seeds not in it are cleaned again here).
+    pub fn load(&self, cleaned: &BTreeMap<String, Cleaned>) -> Result<Inputs, Problems> {
+        let mut problems = Problems::default();
+        let config = self.config().map_err(|p| problems.push(p)).ok();
+        let mut articles = Vec::new();
+        let mut summary = None;
+        for p in fsutil::list_files(&self.path("content")).unwrap_or_default() {
+            if p.extension().and_then(|e| e.to_str()) != Some("md") {
+                continue;
+            }
+            let rel = self.rel(&p);
+            match self.read_text(&p) {
+                Ok(t) if p.file_name().is_some_and(|n| n == "_briefing.md") => {
+                    summary = Some((rel, t))
+                }
+                Ok(t) => articles.push((rel, t)),
+                Err(e) => problems.push(e),
+            }
+        }
+        let mut annotations = Vec::new();
+        for p in fsutil::list_files(&self.path("annotations")).unwrap_or_default() {
+            if p.extension().and_then(|e| e.to_str()) != Some("md") {
+                continue;
+            }
+            match self.read_text(&p) {
+                Ok(text) => annotations.push(AnnotationSource {
+                    file: self.rel(&p),
+                    text,
+                }),
+                Err(e) => problems.push(e),
+            }
+        }
+        let ep = self.path("entities.yaml");
+        let entities = if ep.exists() {
+            match self.read_text(&ep) {
+                Ok(t) => Some(("entities.yaml".to_string(), t)),
+                Err(e) => {
+                    problems.push(e);
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let mut sources = BTreeMap::new();
+        for p in self.seeds() {
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
+            let report = match cleaned.get(&name) {
+                Some(c) => c.report.clone(),
+                None => match self.clean_one(&p) {
+                    Ok(c) => c.report,
+                    Err(_) => continue, // reported by the clean step
+                },
+            };
+            sources.insert(name.clone(), SourceView { name, report });
+        }
+        let theme = match self.theme() {
+            Ok(t) => Some(t),
+            Err(ps) => {
+                problems.extend(ps.0);
+                None
+            }
+        };
+        if problems.has_errors() {
+            return Err(problems);
+        }
+        Ok(Inputs {
+            config: config.expect("no errors means config loaded"),
+            articles,
+            summary,
+            annotations,
+            entities,
+            sources,
+            theme: theme.expect("no errors means theme loaded"),
+        })
+    }
+}

@@ -1,0 +1,514 @@
+//! Markdown → HTML with *decorations*: spans of the body's plain text that
+//! are wrapped in elements (highlighted annotation passages, entity links)
+//! and HTML inserted after the block that holds an offset (sidenotes).
+//!
+//! Positions are byte offsets into the body's **plain text**
+//! ([`plain_text`]): the concatenation of its text, with `"\n\n"` between
+//! blocks and `" "` for a soft line break. Anchoring and entity detection
+//! work on that text; this module maps their offsets back onto the HTML.
+//! Raw HTML in the Markdown is rendered as text (escaped), never passed
+//! through.
+
+use super::highlight;
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+use std::fmt::Write as _;
+
+/// Parser options used everywhere, so offsets agree between passes.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// One decorated span of plain text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    /// Element name: `mark`, `a`, `span`.
+    pub tag: &'static str,
+    /// Attributes on every segment (values are escaped when written).
+    pub attrs: Vec<(String, String)>,
+    /// Extra attributes on the first segment only (e.g. `id`).
+    pub first_attrs: Vec<(String, String)>,
+}
+
+impl Span {
+    fn is_link(&self) -> bool {
+        self.tag == "a"
+    }
+}
+
+/// What to add to a body while rendering it.
+#[derive(Clone, Debug, Default)]
+pub struct Decorations {
+    pub spans: Vec<Span>,
+    /// Raw HTML to insert after the top-level block containing the offset
+    /// (trusted: built by our own code from escaped/sanitised parts).
+    pub after_block: Vec<(usize, String)>,
+}
+
+/// The plain text of a Markdown body, and the range of each top-level block.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PlainText {
+    pub text: String,
+    pub blocks: Vec<std::ops::Range<usize>>,
+}
+
+fn is_block(tag: &Tag) -> bool {
+    matches!(
+        tag,
+        Tag::Paragraph
+            | Tag::Heading { .. }
+            | Tag::BlockQuote(_)
+            | Tag::CodeBlock(_)
+            | Tag::List(_)
+            | Tag::Item
+            | Tag::Table(_)
+            | Tag::TableCell
+            | Tag::FootnoteDefinition(_)
+            | Tag::HtmlBlock
+    )
+}
+
+fn is_block_end(tag: &TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::BlockQuote(_)
+            | TagEnd::CodeBlock
+            | TagEnd::List(_)
+            | TagEnd::Item
+            | TagEnd::Table
+            | TagEnd::TableCell
+            | TagEnd::FootnoteDefinition
+            | TagEnd::HtmlBlock
+    )
+}
+
+/// Tracks the plain-text position while walking events.
+#[derive(Default)]
+struct Cursor {
+    pos: usize,
+    pending_break: bool,
+    started: bool,
+}
+
+impl Cursor {
+    /// Account for text about to be appended; returns its start position.
+    fn text(&mut self, len: usize, out: Option<&mut String>) -> usize {
+        if self.pending_break && self.started {
+            self.pos += 2;
+            if let Some(o) = out {
+                o.push_str("\n\n");
+            }
+        }
+        self.pending_break = false;
+        self.started = true;
+        let start = self.pos;
+        self.pos += len;
+        start
+    }
+}
+
+/// The plain text of `md` (see the module docs for its definition).
+pub fn plain_text(md: &str) -> PlainText {
+    let mut out = PlainText::default();
+    let mut cur = Cursor::default();
+    let mut depth = 0usize;
+    let mut block_start: Option<usize> = None;
+    for ev in Parser::new_ext(md, options()) {
+        match ev {
+            Event::Start(tag) if is_block(&tag) => {
+                if depth == 0 {
+                    block_start = None;
+                }
+                depth += 1;
+            }
+            Event::End(tag) if is_block_end(&tag) => {
+                depth = depth.saturating_sub(1);
+                cur.pending_break = true;
+                if depth == 0
+                    && let Some(s) = block_start.take()
+                {
+                    out.blocks.push(s..cur.pos);
+                }
+            }
+            Event::Text(t)
+            | Event::Code(t)
+            | Event::Html(t)
+            | Event::InlineHtml(t)
+            | Event::InlineMath(t)
+            | Event::DisplayMath(t) => {
+                let s = cur.text(t.len(), Some(&mut out.text));
+                out.text.push_str(&t);
+                block_start.get_or_insert(s);
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                let s = cur.text(1, Some(&mut out.text));
+                out.text.push(' ');
+                block_start.get_or_insert(s);
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn write_attrs(out: &mut String, attrs: &[(String, String)]) {
+    for (k, v) in attrs {
+        let _ = write!(
+            out,
+            " {}=\"{}\"",
+            k,
+            html_escape::encode_double_quoted_attribute(v)
+        );
+    }
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Render decorated text `t` that starts at plain position `p`.
+fn decorate_text(
+    t: &str,
+    p: usize,
+    spans: &[Span],
+    active: &[usize],
+    in_link: bool,
+    out: &mut String,
+) {
+    let end = p + t.len();
+    let mut cuts = vec![p, end];
+    for &i in active {
+        let s = &spans[i];
+        for b in [s.start, s.end] {
+            if b > p && b < end {
+                cuts.push(b);
+            }
+        }
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    for w in cuts.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let mut covering: Vec<&Span> = active
+            .iter()
+            .map(|&i| &spans[i])
+            .filter(|s| s.start <= a && s.end >= b && !(in_link && s.is_link()))
+            .collect();
+        covering.sort_by_key(|s| (s.is_link(), s.start, std::cmp::Reverse(s.end)));
+        // never nest a link in a link
+        let mut seen_link = false;
+        covering.retain(|s| {
+            if s.is_link() {
+                if seen_link {
+                    return false;
+                }
+                seen_link = true;
+            }
+            true
+        });
+        for s in &covering {
+            let _ = write!(out, "<{}", s.tag);
+            write_attrs(out, &s.attrs);
+            if s.start == a {
+                write_attrs(out, &s.first_attrs);
+            }
+            out.push('>');
+        }
+        let (ta, tb) = (floor_boundary(t, a - p), floor_boundary(t, b - p));
+        out.push_str(&html_escape::encode_text(&t[ta..tb]));
+        for s in covering.iter().rev() {
+            let _ = write!(out, "</{}>", s.tag);
+        }
+    }
+}
+
+/// Render a Markdown body to HTML, applying `deco`.
+pub fn render(md: &str, deco: &Decorations) -> String {
+    let mut spans = deco.spans.clone();
+    spans.retain(|s| s.end > s.start);
+    spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+    let mut inserts = deco.after_block.clone();
+    inserts.sort_by_key(|(o, _)| *o);
+    let mut next_insert = 0;
+
+    let mut cur = Cursor::default();
+    let mut depth = 0usize;
+    let mut block_start: Option<usize> = None;
+    let mut next_span = 0usize;
+    let mut active: Vec<usize> = Vec::new();
+    let mut link_depth = 0usize;
+    let mut code: Option<(String, String)> = None; // (lang, text)
+
+    let mut events: Vec<Event> = Vec::new();
+    let mut html = String::with_capacity(md.len() * 2);
+    let flush = |events: &mut Vec<Event>, html: &mut String| {
+        pulldown_cmark::html::push_html(html, events.drain(..));
+    };
+
+    for ev in Parser::new_ext(md, options()) {
+        if let Some((_, text)) = code.as_mut() {
+            match ev {
+                Event::Text(t) => {
+                    let s = cur.text(t.len(), None);
+                    block_start.get_or_insert(s);
+                    text.push_str(&t);
+                    continue;
+                }
+                Event::End(TagEnd::CodeBlock) => {
+                    let (lang, text) = code.take().unwrap();
+                    events.push(Event::Html(highlight::code_block(&text, &lang).into()));
+                }
+                _ => continue,
+            }
+        }
+        match ev {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(l) => {
+                        l.split_whitespace().next().unwrap_or("").to_string()
+                    }
+                    CodeBlockKind::Indented => String::new(),
+                };
+                if depth == 0 {
+                    block_start = None;
+                }
+                depth += 1;
+                code = Some((lang, String::new()));
+            }
+            Event::Start(tag) => {
+                if is_block(&tag) {
+                    if depth == 0 {
+                        block_start = None;
+                    }
+                    depth += 1;
+                }
+                if matches!(tag, Tag::Link { .. }) {
+                    link_depth += 1;
+                }
+                // images and links: only safe URL schemes
+                let tag = match tag {
+                    Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    } => Tag::Link {
+                        link_type,
+                        dest_url: safe_url(dest_url),
+                        title,
+                        id,
+                    },
+                    Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    } => Tag::Image {
+                        link_type,
+                        dest_url: safe_url(dest_url),
+                        title,
+                        id,
+                    },
+                    other => other,
+                };
+                events.push(Event::Start(tag));
+            }
+            Event::End(tag) => {
+                let block = is_block_end(&tag);
+                if matches!(tag, TagEnd::Link) {
+                    link_depth = link_depth.saturating_sub(1);
+                }
+                events.push(Event::End(tag));
+                if block {
+                    depth = depth.saturating_sub(1);
+                    cur.pending_break = true;
+                    if depth == 0 {
+                        let range = block_start.take().map(|s| s..cur.pos);
+                        if let Some(r) = range {
+                            let mut extra = String::new();
+                            while next_insert < inserts.len() && inserts[next_insert].0 <= r.end {
+                                extra.push_str(&inserts[next_insert].1);
+                                next_insert += 1;
+                            }
+                            if !extra.is_empty() {
+                                events.push(Event::Html(extra.into()));
+                            }
+                        }
+                    }
+                }
+            }
+            Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                let p = cur.text(t.len(), None);
+                block_start.get_or_insert(p);
+                let end = p + t.len();
+                while next_span < spans.len() && spans[next_span].start < end {
+                    active.push(next_span);
+                    next_span += 1;
+                }
+                active.retain(|&i| spans[i].end > p);
+                if active.is_empty() {
+                    events.push(Event::Text(t));
+                } else {
+                    let mut s = String::new();
+                    decorate_text(&t, p, &spans, &active, link_depth > 0, &mut s);
+                    events.push(Event::InlineHtml(s.into()));
+                }
+            }
+            Event::Code(t) => {
+                let p = cur.text(t.len(), None);
+                block_start.get_or_insert(p);
+                events.push(Event::Code(t));
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                let p = cur.text(1, None);
+                block_start.get_or_insert(p);
+                events.push(ev);
+            }
+            other => events.push(other),
+        }
+        if depth == 0 && events.len() > 256 {
+            flush(&mut events, &mut html);
+        }
+    }
+    flush(&mut events, &mut html);
+    // inserts past the end (e.g. an empty body)
+    for (_, extra) in &inserts[next_insert..] {
+        html.push_str(extra);
+    }
+    html
+}
+
+/// Keep http(s), mailto, relative and fragment URLs; neutralise others
+/// (`javascript:`, `data:` …).
+fn safe_url(url: pulldown_cmark::CowStr<'_>) -> pulldown_cmark::CowStr<'_> {
+    let lower = url.trim().to_ascii_lowercase();
+    let scheme = lower.split_once(':').map(|(s, _)| s);
+    match scheme {
+        Some(s) if s.contains('/') || s.contains('?') || s.contains('#') => url,
+        Some("http") | Some("https") | Some("mailto") | None => url,
+        Some(_) => "#".into(),
+    }
+}
+
+/// Render Markdown with no decorations.
+pub fn render_plain(md: &str) -> String {
+    render(md, &Decorations::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mark(start: usize, end: usize, id: &str) -> Span {
+        Span {
+            start,
+            end,
+            tag: "mark",
+            attrs: vec![("data-ann".into(), id.into())],
+            first_attrs: vec![("id".into(), format!("a-{id}"))],
+        }
+    }
+
+    #[test]
+    fn plain_text_joins_blocks() {
+        let p = plain_text("# Head\n\nOne *two*\nthree.\n\n- a\n- b\n");
+        assert_eq!(p.text, "Head\n\nOne two three.\n\na\n\nb");
+        assert_eq!(p.blocks.len(), 3);
+        assert_eq!(&p.text[p.blocks[1].clone()], "One two three.");
+    }
+
+    #[test]
+    fn raw_html_is_escaped() {
+        let h = render_plain("<script>alert(1)</script>\n\nHi <b onclick=x>there</b>\n");
+        assert!(!h.contains("<script>"), "{h}");
+        assert!(!h.contains("<b "), "{h}");
+        assert!(h.contains("&lt;script&gt;"), "{h}");
+    }
+
+    #[test]
+    fn javascript_links_are_neutralised() {
+        let h = render_plain("[x](javascript:alert(1)) [y](https://ex.org/a)");
+        assert!(h.contains("href=\"#\""), "{h}");
+        assert!(h.contains("href=\"https://ex.org/a\""), "{h}");
+    }
+
+    #[test]
+    fn a_span_across_emphasis_and_paragraphs_is_split_into_segments() {
+        let md = "Alpha *beta* gamma.\n\nDelta epsilon.";
+        let p = plain_text(md);
+        let s = p.text.find("beta").unwrap();
+        let e = p.text.find("Delta").unwrap() + "Delta".len();
+        let d = Decorations {
+            spans: vec![mark(s, e, "x")],
+            after_block: vec![(e, "<aside>N</aside>".into())],
+        };
+        let h = render(md, &d);
+        assert_eq!(
+            h,
+            "<p>Alpha <em><mark data-ann=\"x\" id=\"a-x\">beta</mark></em><mark data-ann=\"x\"> gamma.</mark></p>\n<p><mark data-ann=\"x\">Delta</mark> epsilon.</p>\n<aside>N</aside>"
+        );
+    }
+
+    #[test]
+    fn overlapping_spans_nest_per_segment() {
+        let md = "one two three";
+        let d = Decorations {
+            spans: vec![mark(0, 7, "a"), mark(4, 13, "b")],
+            after_block: vec![],
+        };
+        let h = render(md, &d);
+        assert_eq!(
+            h,
+            "<p><mark data-ann=\"a\" id=\"a-a\">one </mark><mark data-ann=\"a\"><mark data-ann=\"b\" id=\"a-b\">two</mark></mark><mark data-ann=\"b\"> three</mark></p>\n"
+        );
+    }
+
+    #[test]
+    fn no_link_inside_a_link() {
+        let md = "[Putin speaks](https://ex.org)";
+        let link = Span {
+            start: 0,
+            end: 5,
+            tag: "a",
+            attrs: vec![("href".into(), "e/".into())],
+            first_attrs: vec![],
+        };
+        let h = render(
+            md,
+            &Decorations {
+                spans: vec![link],
+                after_block: vec![],
+            },
+        );
+        assert_eq!(h.matches("<a").count(), 1, "{h}");
+    }
+
+    #[test]
+    fn attributes_are_escaped() {
+        let span = Span {
+            start: 0,
+            end: 1,
+            tag: "span",
+            attrs: vec![("title".into(), "\"><script>".into())],
+            first_attrs: vec![],
+        };
+        let h = render(
+            "x",
+            &Decorations {
+                spans: vec![span],
+                after_block: vec![],
+            },
+        );
+        assert!(!h.contains("<script>"), "{h}");
+    }
+}

@@ -1,0 +1,128 @@
+//! render: the [`Briefing`] model → every output file of the site, in
+//! memory. Tera templates for pages, pulldown-cmark for Markdown, syntect
+//! for code.
+//!
+//! Invariants: rendering never touches the file system (the theme is passed
+//! in); output is deterministic (sorted inputs, no clocks, no hash-map
+//! order); every link between pages is relative, built by
+//! [`SitePath::relative_from`].
+
+pub mod highlight;
+pub mod markdown;
+mod pages;
+
+use crate::diag::{Problem, Problems};
+use crate::model::{Briefing, SitePath};
+use crate::theme::{Origin, Theme};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::sync::Arc;
+
+/// One file of the output site.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Output {
+    pub path: SitePath,
+    pub bytes: Vec<u8>,
+}
+
+/// Compiled templates, ready to render pages.
+pub struct Renderer {
+    tera: tera::Tera,
+    theme: Theme,
+}
+
+fn template_problem(theme: &Theme, name: Option<&str>, err: &tera::Error) -> Problem {
+    let mut msg = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    let file = match name.and_then(|n| theme.templates.get(n)) {
+        Some(t) => match &t.origin {
+            Origin::Project(p) => p.clone(),
+            Origin::Builtin => format!("(built-in) templates/{}", name.unwrap_or("")),
+        },
+        None => "templates/".to_string(),
+    };
+    Problem::file(file, format!("template error: {}", msg.trim()))
+        .with_help("fix the template, or delete it from templates/ to use the built-in one")
+}
+
+impl Renderer {
+    /// Compile the theme's templates. Every template error is reported.
+    pub fn new(theme: &Theme) -> Result<Renderer, Problems> {
+        let mut tera = tera::Tera::new();
+        let templates: Vec<(String, String)> = theme
+            .templates
+            .iter()
+            .map(|(n, t)| (n.clone(), t.source.clone()))
+            .collect();
+        if let Err(e) = tera.add_raw_templates(templates) {
+            // find which template fails on its own, for a precise location
+            let mut problems = Problems::default();
+            for (name, t) in &theme.templates {
+                let mut probe = tera::Tera::new();
+                if let Err(e) = probe.add_raw_template(name, &t.source) {
+                    problems.push(template_problem(theme, Some(name), &e));
+                }
+            }
+            if problems.is_empty() {
+                problems.push(template_problem(theme, None, &e));
+            }
+            return Err(problems);
+        }
+        tera.autoescape_on([".html", ".xml"]);
+        Ok(Renderer {
+            tera,
+            theme: theme.clone(),
+        })
+    }
+
+    /// Render one template with a serializable context.
+    pub fn render<T: Serialize>(&self, template: &str, ctx: &T) -> Result<String, Problem> {
+        let ctx = tera::Context::from_serialize(ctx)
+            .map_err(|e| template_problem(&self.theme, Some(template), &e))?;
+        self.tera
+            .render(template, &ctx)
+            .map_err(|e| template_problem(&self.theme, Some(template), &e))
+    }
+}
+
+/// Render the whole site. Pure: the same briefing and theme give the same
+/// bytes.
+pub fn render_site(b: &Briefing, theme: &Theme) -> Result<Vec<Output>, Problems> {
+    let renderer = Renderer::new(theme)?;
+    let jobs = pages::jobs(b);
+    let results: Vec<Result<Output, Problem>> =
+        jobs.par_iter().map(|job| job.run(b, &renderer)).collect();
+    let mut problems = Problems::default();
+    let mut out = Vec::with_capacity(results.len() + theme.statics.len() + 1);
+    for r in results {
+        match r {
+            Ok(o) => out.push(o),
+            Err(p) => problems.push(p),
+        }
+    }
+    if !problems.is_empty() {
+        problems.sort();
+        return Err(problems);
+    }
+    for (name, bytes) in &theme.statics {
+        out.push(Output {
+            path: SitePath::asset(name),
+            bytes: bytes.clone(),
+        });
+    }
+    out.push(Output {
+        path: SitePath::asset("syntax.css"),
+        bytes: highlight::stylesheet().into_bytes(),
+    });
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out.dedup_by(|a, b| a.path == b.path);
+    Ok(out)
+}
+
+/// Shared handle type for texts in outputs.
+pub type Text = Arc<str>;

@@ -1,0 +1,256 @@
+//! The pages of a site and the data each template receives.
+
+use super::{Output, Renderer, markdown};
+use crate::content::Article;
+use crate::diag::Problem;
+use crate::model::{Briefing, SitePath, Slug};
+use serde::Serialize;
+
+/// One page to render.
+pub enum Job {
+    Index,
+    Article(usize),
+    Source(usize),
+    NotFound,
+}
+
+/// Every page of the briefing, in a stable order.
+pub fn jobs(b: &Briefing) -> Vec<Job> {
+    let mut jobs = vec![Job::Index, Job::NotFound];
+    for (i, a) in b.articles.iter().enumerate() {
+        jobs.push(Job::Article(i));
+        if a.source.as_ref().is_some_and(|s| b.sources.contains_key(s)) {
+            jobs.push(Job::Source(i));
+        }
+    }
+    jobs
+}
+
+impl Job {
+    pub fn run(&self, b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
+        match self {
+            Job::Index => index(b, r),
+            Job::Article(i) => article(b, r, &b.articles[*i]),
+            Job::Source(i) => source(b, r, &b.articles[*i]),
+            Job::NotFound => not_found(b, r),
+        }
+    }
+}
+
+/// What every page's template gets.
+#[derive(Serialize)]
+struct Common {
+    site_title: String,
+    language: String,
+    description: String,
+    page_title: String,
+    /// Relative prefix to the site root ("", "../", "../../").
+    root: String,
+    canonical: String,
+    css: String,
+    syntax_css: String,
+    js: String,
+    home: String,
+}
+
+fn common(b: &Briefing, at: &SitePath, page_title: &str) -> Common {
+    let url = |p: SitePath| p.relative_from(at);
+    Common {
+        site_title: b.config.title.clone(),
+        language: b.config.language.clone(),
+        description: b.config.description.clone(),
+        page_title: page_title.to_string(),
+        root: SitePath::new("").relative_from(at),
+        canonical: b.config.absolute(at),
+        css: url(SitePath::asset("style.css")),
+        syntax_css: url(SitePath::asset("syntax.css")),
+        js: url(SitePath::asset("briefing.js")),
+        home: url(SitePath::index()),
+    }
+}
+
+/// A date for people ("6 December 2024, 15:39") and for machines.
+#[derive(Serialize, Clone)]
+pub struct DateView {
+    pub display: String,
+    pub iso: String,
+}
+
+pub fn date_view(d: &jiff::civil::DateTime) -> DateView {
+    let display = if d.time() == jiff::civil::Time::midnight() {
+        d.strftime("%-d %B %Y").to_string()
+    } else {
+        d.strftime("%-d %B %Y, %H:%M").to_string()
+    };
+    DateView {
+        display,
+        iso: d.strftime("%Y-%m-%dT%H:%M:%S").to_string(),
+    }
+}
+
+#[derive(Serialize)]
+struct ArticleCard {
+    title: String,
+    url: String,
+    date: Option<DateView>,
+    byline: Option<String>,
+    summary: String,
+}
+
+fn card(a: &Article, at: &SitePath) -> ArticleCard {
+    ArticleCard {
+        title: a.title.clone(),
+        url: SitePath::article(&a.slug).relative_from(at),
+        date: a.date.as_ref().map(date_view),
+        byline: a.byline.clone(),
+        summary: a.summary.clone(),
+    }
+}
+
+fn output(path: SitePath, html: String) -> Output {
+    Output {
+        path,
+        bytes: html.into_bytes(),
+    }
+}
+
+fn index(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
+    #[derive(Serialize)]
+    struct Ctx {
+        page: Common,
+        summary_title: Option<String>,
+        summary_html: Option<String>,
+        articles: Vec<ArticleCard>,
+    }
+    let at = SitePath::index();
+    let ctx = Ctx {
+        page: common(b, &at, &b.config.title),
+        summary_title: b.summary.as_ref().and_then(|s| s.title.clone()),
+        summary_html: b.summary.as_ref().map(|s| markdown::render_plain(&s.body)),
+        articles: b.articles.iter().map(|a| card(a, &at)).collect(),
+    };
+    Ok(output(at, r.render("index.html", &ctx)?))
+}
+
+#[derive(Serialize)]
+struct FigureView {
+    caption: String,
+    credit: Option<String>,
+}
+
+fn article(b: &Briefing, r: &Renderer, a: &Article) -> Result<Output, Problem> {
+    #[derive(Serialize)]
+    struct Ctx {
+        page: Common,
+        title: String,
+        date: Option<DateView>,
+        byline: Option<String>,
+        summary: String,
+        figures: Vec<FigureView>,
+        tags: Vec<String>,
+        body_html: String,
+        article_note_html: Option<String>,
+        source_url: Option<String>,
+        source_name: Option<String>,
+    }
+    let at = SitePath::article(&a.slug);
+    let mut deco = b
+        .annotations
+        .for_article(&a.slug)
+        .map(|x| x.decorations.clone())
+        .unwrap_or_default();
+    if let Some(m) = b.links.mentions.get(&a.slug) {
+        deco.spans.extend(m.iter().cloned());
+    }
+    let has_source = a.source.as_ref().is_some_and(|s| b.sources.contains_key(s));
+    let ctx = Ctx {
+        page: common(b, &at, &a.title),
+        title: a.title.clone(),
+        date: a.date.as_ref().map(date_view),
+        byline: a.byline.clone(),
+        summary: a.summary.clone(),
+        figures: a
+            .figures
+            .iter()
+            .map(|f| FigureView {
+                caption: f.caption.clone(),
+                credit: f.credit.clone(),
+            })
+            .collect(),
+        tags: a.tags.clone(),
+        body_html: markdown::render(&a.body, &deco),
+        article_note_html: b
+            .annotations
+            .for_article(&a.slug)
+            .and_then(|x| x.article_note_html.clone()),
+        source_url: has_source.then(|| SitePath::article_source(&a.slug).relative_from(&at)),
+        source_name: a.source.clone(),
+    };
+    Ok(output(at, r.render("article.html", &ctx)?))
+}
+
+fn source(b: &Briefing, r: &Renderer, a: &Article) -> Result<Output, Problem> {
+    #[derive(Serialize)]
+    struct BlockView {
+        line: usize,
+        text: String,
+        verdict: crate::clean::Verdict,
+        reason: String,
+    }
+    #[derive(Serialize)]
+    struct Ctx {
+        page: Common,
+        title: String,
+        article_url: String,
+        source_name: String,
+        blocks: Vec<BlockView>,
+        kept: usize,
+        dropped: usize,
+    }
+    let at = SitePath::article_source(&a.slug);
+    let name = a.source.clone().unwrap_or_default();
+    let view = &b.sources[&name];
+    let blocks: Vec<BlockView> = view
+        .report
+        .iter()
+        .map(|r| BlockView {
+            line: r.line,
+            text: r.text.clone(),
+            verdict: r.verdict,
+            reason: r.reason.clone(),
+        })
+        .collect();
+    let kept = blocks
+        .iter()
+        .filter(|b| b.verdict == crate::clean::Verdict::Kept)
+        .count();
+    let ctx = Ctx {
+        page: common(b, &at, &format!("Source of “{}”", a.title)),
+        title: a.title.clone(),
+        article_url: SitePath::article(&a.slug).relative_from(&at),
+        source_name: name,
+        kept,
+        dropped: blocks.len() - kept,
+        blocks,
+    };
+    Ok(output(at, r.render("source.html", &ctx)?))
+}
+
+fn not_found(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
+    #[derive(Serialize)]
+    struct Ctx {
+        page: Common,
+    }
+    // 404.html is served from any depth: link with absolute base_url paths
+    // would break file://, so it links relative to the root and says so.
+    let at = SitePath::new("404.html");
+    let ctx = Ctx {
+        page: common(b, &at, "Page not found"),
+    };
+    Ok(output(at, r.render("404.html", &ctx)?))
+}
+
+#[allow(dead_code)]
+fn slug_url(slug: &Slug, at: &SitePath) -> String {
+    SitePath::article(slug).relative_from(at)
+}
