@@ -146,7 +146,7 @@ mod tests {
             "front matter",
         )
         .unwrap_err();
-        assert_eq!(e.line, 3, "{}", e.render_plain());
+        assert_eq!((e.line, e.column), (2, 8), "{}", e.render_plain());
         assert!(
             e.message.starts_with("front matter is not valid:"),
             "{}",
