@@ -1,13 +1,141 @@
-//! link: cross-references — entities and their mentions, wikilinks,
-//! related articles, backlinks and the timeline.
+//! link: cross-references — the entity registry (`entities.yaml`), entity
+//! mentions in article text, wikilink targets, related articles, backlinks
+//! and the timeline.
 
+use crate::diag::{Problem, Problems};
 use crate::model::Slug;
 use crate::render::markdown::Span;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// What kind of thing an entity is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityKind {
+    Person,
+    Place,
+    Organisation,
+    Weapon,
+    Event,
+    Other,
+}
+
+/// One entry of `entities.yaml`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntityEntry {
+    pub name: String,
+    pub kind: EntityKind,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Markdown.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// A registered entity with its page slug.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entity {
+    pub slug: Slug,
+    pub entry: EntityEntry,
+}
+
+/// The entity registry, with lookup by name or alias (case-insensitive).
+#[derive(Clone, Debug, Default)]
+pub struct Registry {
+    pub entities: Vec<Entity>,
+    by_name: BTreeMap<String, usize>,
+}
+
+fn key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+impl Registry {
+    /// Parse `entities.yaml` (a list of entries).
+    pub fn parse(file: &str, text: Arc<str>) -> Result<Registry, Problems> {
+        let entries: Vec<EntityEntry> =
+            crate::yaml::from_str_at(file, &text, &text, 0, "the entity registry")?;
+        let mut reg = Registry::default();
+        let mut problems = Problems::default();
+        for entry in entries {
+            let Some(base) = Slug::from_title(&entry.name) else {
+                let at = text.find(&entry.name).unwrap_or(0);
+                problems.push(Problem::at(
+                    file,
+                    text.clone(),
+                    at,
+                    entry.name.len().max(1),
+                    format!("entity name {:?} has no letters or digits", entry.name),
+                ));
+                continue;
+            };
+            let mut slug = base.clone();
+            let mut n = 2;
+            while reg.entities.iter().any(|e| e.slug == slug) {
+                slug = base.with_suffix(n);
+                n += 1;
+            }
+            let idx = reg.entities.len();
+            for name in std::iter::once(&entry.name).chain(entry.aliases.iter()) {
+                if let Some(&other) = reg.by_name.get(&key(name)) {
+                    let at = text.find(&format!("{name}")).unwrap_or(0);
+                    problems.push(
+                        Problem::at(file, text.clone(), at, name.len().max(1), format!("{name:?} is claimed by both {:?} and {:?}", reg.entities[other].entry.name, entry.name))
+                            .with_help("a name or alias may belong to one entity only; remove it from one of them"),
+                    );
+                } else {
+                    reg.by_name.insert(key(name), idx);
+                }
+            }
+            reg.entities.push(Entity { slug, entry });
+        }
+        if problems.has_errors() {
+            Err(problems)
+        } else {
+            Ok(reg)
+        }
+    }
+
+    /// The entity a name or alias refers to.
+    pub fn resolve(&self, name: &str) -> Option<&Entity> {
+        self.by_name.get(&key(name)).map(|&i| &self.entities[i])
+    }
+
+    pub fn by_slug(&self, slug: &Slug) -> Option<&Entity> {
+        self.entities.iter().find(|e| &e.slug == slug)
+    }
+}
 
 /// Derived links of the whole briefing.
 #[derive(Clone, Debug, Default)]
 pub struct Links {
+    pub registry: Registry,
     /// Entity-mention spans per article body.
     pub mentions: BTreeMap<Slug, Vec<Span>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_names_and_aliases() {
+        let y = "- name: Vladimir Putin\n  kind: person\n  aliases: [Putin]\n- name: Oreshnik\n  kind: weapon\n";
+        let r = Registry::parse("entities.yaml", Arc::from(y)).unwrap();
+        assert_eq!(r.resolve("putin").unwrap().slug.as_str(), "vladimir-putin");
+        assert_eq!(
+            r.resolve("Oreshnik").unwrap().entry.kind,
+            EntityKind::Weapon
+        );
+        assert!(r.resolve("Lukashenko").is_none());
+    }
+
+    #[test]
+    fn an_alias_claimed_twice_is_a_diagnostic() {
+        let y = "- name: A\n  kind: person\n  aliases: [X]\n- name: B\n  kind: person\n  aliases: [X]\n";
+        let e = Registry::parse("entities.yaml", Arc::from(y)).unwrap_err();
+        assert!(e.0[0].message.contains("claimed by both"), "{}", e);
+    }
 }

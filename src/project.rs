@@ -203,6 +203,25 @@ impl Project {
             .filter(|r| r.ends_with(".md") && !produced.contains(r))
             .collect();
 
+        // Content files that name a seed as their source, for seeds the
+        // manifest does not know (a project cloned without it, or written by
+        // hand): that file is the seed's article.
+        let mut by_source: BTreeMap<String, String> = BTreeMap::new();
+        for p in fsutil::list_files(&self.path("content")).unwrap_or_default() {
+            let Ok(text) = std::fs::read_to_string(&p) else {
+                continue;
+            };
+            let Ok(split) = crate::yaml::split_front_matter(&text) else {
+                continue;
+            };
+            let Some(y) = split.yaml else { continue };
+            if let Some(fm) = crate::yaml::from_str_loose::<content::FrontMatter>(y)
+                && let Some(src) = fm.source
+            {
+                by_source.entry(src).or_insert_with(|| self.rel(&p));
+            }
+        }
+
         let results: Vec<(PathBuf, Result<Cleaned, Problem>)> = {
             use rayon::prelude::*;
             seeds
@@ -223,9 +242,10 @@ impl Project {
                 || selected
                     .contains(&std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone()));
             // slug: keep the one this seed had; else derive, unique in seed order
-            let rel_content = match manifest.seeds.get(&name) {
-                Some(e) => e.content.clone(),
-                None => {
+            let rel_content = match (manifest.seeds.get(&name), by_source.get(&name)) {
+                (Some(e), _) => e.content.clone(),
+                (None, Some(rel)) => rel.clone(),
+                (None, None) => {
                     let base = Slug::from_title(&cleaned.title)
                         .unwrap_or_else(|| Slug::parse("article").expect("valid slug"));
                     let mut n = 1;

@@ -92,6 +92,11 @@ fn clean_message(msg: &str) -> String {
     }
 }
 
+/// Deserialize YAML, ignoring errors (for best-effort scans).
+pub fn from_str_loose<T: DeserializeOwned>(yaml: &str) -> Option<T> {
+    serde_yaml::from_str(yaml).ok()
+}
+
 /// Serialize a value as YAML (for front matter written by `clean`).
 /// Strings are quoted by the serializer whenever YAML would misread them.
 pub fn to_string<T: Serialize>(value: &T) -> String {

@@ -51,7 +51,24 @@ struct Common {
     syntax_css: String,
     js: String,
     home: String,
+    /// Site sections for the masthead.
+    nav: Vec<NavItem>,
 }
+
+#[derive(Serialize)]
+struct NavItem {
+    label: &'static str,
+    url: String,
+    current: bool,
+}
+
+/// The site's sections, in masthead order.
+const SECTIONS: &[(&str, &str)] = &[
+    ("Entities", "entities"),
+    ("Timeline", "timeline"),
+    ("Annotations", "annotations"),
+    ("Search", "search"),
+];
 
 fn common(b: &Briefing, at: &SitePath, page_title: &str) -> Common {
     let url = |p: SitePath| p.relative_from(at);
@@ -66,6 +83,17 @@ fn common(b: &Briefing, at: &SitePath, page_title: &str) -> Common {
         syntax_css: url(SitePath::asset("syntax.css")),
         js: url(SitePath::asset("briefing.js")),
         home: url(SitePath::index()),
+        nav: SECTIONS
+            .iter()
+            .map(|(label, dir)| {
+                let p = SitePath::section(dir);
+                NavItem {
+                    label,
+                    current: at.as_str().starts_with(&format!("{dir}/")),
+                    url: url(p),
+                }
+            })
+            .collect(),
     }
 }
 
