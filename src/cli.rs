@@ -115,6 +115,20 @@ pub fn main() -> i32 {
         .with_writer(std::io::stderr)
         .try_init();
     let project = Project::new(&cli.root);
+    // Seed arguments are relative to the project, or else to the working
+    // directory.
+    let resolve = |seeds: Vec<PathBuf>| -> Vec<PathBuf> {
+        seeds
+            .into_iter()
+            .map(|s| {
+                if project.root.join(&s).exists() {
+                    project.root.join(&s)
+                } else {
+                    s
+                }
+            })
+            .collect()
+    };
     match cli.command.unwrap_or(Command::Build {
         base_url: None,
         out: None,
@@ -125,7 +139,7 @@ pub fn main() -> i32 {
             force,
             explain,
             out,
-        } => clean(&project, &seeds, force, explain, out),
+        } => clean(&project, &resolve(seeds), force, explain, out),
         Command::Init { dir } => init(&dir),
         Command::Serve { port, bind, open } => crate::serve::serve(&project, &bind, port, open),
         Command::Watch => crate::serve::watch(&project),
@@ -187,7 +201,11 @@ fn clean(
                 }
             };
             if explain {
-                println!("== {} — “{}”", path.display(), c.title);
+                println!(
+                    "== {} — “{}”",
+                    crate::fsutil::display(&project.root, path),
+                    c.title
+                );
                 for b in &c.report {
                     let mark = match b.verdict {
                         crate::clean::Verdict::Kept => "keep",
