@@ -155,7 +155,18 @@ pub fn main() -> i32 {
 
 fn build(project: &Project, opts: &BuildOptions) -> i32 {
     let start = std::time::Instant::now();
-    match site::build(project, opts) {
+    // A spinner on a terminal, after half a second; nothing otherwise.
+    let spinner = std::io::stderr().is_terminal().then(|| {
+        let pb = indicatif::ProgressBar::new_spinner();
+        pb.set_message("building…");
+        pb.enable_steady_tick(std::time::Duration::from_millis(120));
+        pb
+    });
+    let result = site::build(project, opts);
+    if let Some(pb) = spinner {
+        pb.finish_and_clear();
+    }
+    match result {
         Ok(report) => {
             print_problems(&report.warnings);
             for (seed, action) in &report.clean {
