@@ -155,7 +155,7 @@ pub fn main() -> i32 {
 
 fn build(project: &Project, opts: &BuildOptions) -> i32 {
     let start = std::time::Instant::now();
-    // A spinner on a terminal, after half a second; nothing otherwise.
+    // A spinner on a terminal; nothing when output is piped or in CI.
     let spinner = std::io::stderr().is_terminal().then(|| {
         let pb = indicatif::ProgressBar::new_spinner();
         pb.set_message("building…");
