@@ -108,7 +108,10 @@ impl Problem {
             Severity::Warning => "warning",
         };
         if self.line > 0 {
-            format!("{}:{}:{}: {sev}: {}", self.file, self.line, self.column, self.message)
+            format!(
+                "{}:{}:{}: {sev}: {}",
+                self.file, self.line, self.column, self.message
+            )
         } else {
             format!("{}: {sev}: {}", self.file, self.message)
         }
@@ -232,7 +235,10 @@ impl Problems {
         });
     }
     pub fn errors(&self) -> usize {
-        self.0.iter().filter(|p| p.severity == Severity::Error).count()
+        self.0
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .count()
     }
 }
 
@@ -266,10 +272,19 @@ mod tests {
     #[test]
     fn plain_rendering_points_at_the_span() {
         let text: Arc<str> = Arc::from("---\ntitle: [oops\n---\n");
-        let p = Problem::at("content/a.md", text, 11, 5, "front matter is not valid YAML")
-            .with_help("close the bracket");
+        let p = Problem::at(
+            "content/a.md",
+            text,
+            11,
+            5,
+            "front matter is not valid YAML",
+        )
+        .with_help("close the bracket");
         let r = p.render_plain();
-        assert!(r.starts_with("content/a.md:2:8: error: front matter is not valid YAML\n"), "{r}");
+        assert!(
+            r.starts_with("content/a.md:2:8: error: front matter is not valid YAML\n"),
+            "{r}"
+        );
         assert!(r.contains("2 | title: [oops\n"), "{r}");
         assert!(r.contains("  |        ^^^^^\n"), "{r}");
         assert!(r.contains("= help: close the bracket"), "{r}");

@@ -26,7 +26,11 @@ impl Slug {
         let folded = slug::slugify(text);
         let mut out = String::new();
         for word in folded.split('-').filter(|w| !w.is_empty()) {
-            let extra = if out.is_empty() { word.len() } else { word.len() + 1 };
+            let extra = if out.is_empty() {
+                word.len()
+            } else {
+                word.len() + 1
+            };
             if out.len() + extra > Self::MAX_LEN {
                 if out.is_empty() {
                     out.push_str(&word[..Self::MAX_LEN]);
@@ -38,7 +42,11 @@ impl Slug {
             }
             out.push_str(word);
         }
-        if out.is_empty() { None } else { Some(Slug(out)) }
+        if out.is_empty() {
+            None
+        } else {
+            Some(Slug(out))
+        }
     }
 
     /// Accept an already-formed slug (from front matter), or say why not.
@@ -49,7 +57,10 @@ impl Slug {
         if s.len() > 100 {
             return Err("a slug is at most 100 characters".into());
         }
-        if !s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+        if !s
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
             return Err("a slug may contain only a-z, 0-9 and '-'".into());
         }
         if s.starts_with('-') || s.ends_with('-') || s.contains("--") {
@@ -94,7 +105,10 @@ pub struct SitePath(String);
 impl SitePath {
     pub fn new(path: impl Into<String>) -> SitePath {
         let p: String = path.into();
-        debug_assert!(!p.starts_with('/') && !p.contains(".."), "bad site path {p}");
+        debug_assert!(
+            !p.starts_with('/') && !p.contains(".."),
+            "bad site path {p}"
+        );
         SitePath(p)
     }
     pub fn index() -> SitePath {
@@ -160,7 +174,10 @@ mod tests {
     #[test]
     fn slug_is_cut_at_a_hyphen_within_60() {
         let s = Slug::from_title("Russia 'to fire its hypersonic Oreshnik missiles from Belarus next year', Putin claims in chilling warning").unwrap();
-        assert_eq!(s.as_str(), "russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus");
+        assert_eq!(
+            s.as_str(),
+            "russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus"
+        );
         assert!(s.as_str().len() <= Slug::MAX_LEN);
     }
 

@@ -20,7 +20,10 @@ pub fn blocks(text: &str) -> Vec<RawBlock<'_>> {
         match (blank, start) {
             (false, None) => start = Some((pos, i + 1)),
             (true, Some((s, l))) => {
-                out.push(RawBlock { line: l, text: text[s..pos].trim_end_matches('\n').trim() });
+                out.push(RawBlock {
+                    line: l,
+                    text: text[s..pos].trim_end_matches('\n').trim(),
+                });
                 start = None;
             }
             _ => {}
@@ -28,7 +31,10 @@ pub fn blocks(text: &str) -> Vec<RawBlock<'_>> {
         pos += line.len() + 1;
     }
     if let Some((s, l)) = start {
-        out.push(RawBlock { line: l, text: text[s..].trim() });
+        out.push(RawBlock {
+            line: l,
+            text: text[s..].trim(),
+        });
     }
     out
 }
@@ -53,10 +59,24 @@ pub fn clean_dump(text: &str) -> Result<Cleaned, CleanError> {
         } else {
             (Verdict::Dropped, "short block")
         };
-        report.push(BlockReport { line: b.line, text: b.text.to_string(), verdict, reason: reason.into() });
+        report.push(BlockReport {
+            line: b.line,
+            text: b.text.to_string(),
+            verdict,
+            reason: reason.into(),
+        });
     }
     if body.is_empty() {
-        return Err(CleanError::NoArticle { why: "no block looks like a paragraph of prose".into() });
+        return Err(CleanError::NoArticle {
+            why: "no block looks like a paragraph of prose".into(),
+        });
     }
-    Ok(Cleaned { title, date: None, byline: None, figures: Vec::new(), body, report })
+    Ok(Cleaned {
+        title,
+        date: None,
+        byline: None,
+        figures: Vec::new(),
+        body,
+        report,
+    })
 }

@@ -84,7 +84,9 @@ impl SeedKind {
 pub enum CleanError {
     #[error("the seed is empty")]
     Empty,
-    #[error("the seed looks like a binary file, not a text dump or HTML page (byte {offset} is {byte:#04x})")]
+    #[error(
+        "the seed looks like a binary file, not a text dump or HTML page (byte {offset} is {byte:#04x})"
+    )]
     Binary { offset: usize, byte: u8 },
     #[error("no article found in the seed: {why}")]
     NoArticle { why: String },
@@ -133,8 +135,13 @@ pub fn decode(bytes: &[u8]) -> Result<String, CleanError> {
         .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
         .count();
     if controls * 20 > text.chars().take(64 * 1024).count() {
-        let offset = text.find(|c: char| c.is_control() && !c.is_whitespace()).unwrap_or(0);
-        return Err(CleanError::Binary { offset, byte: text.as_bytes()[offset] });
+        let offset = text
+            .find(|c: char| c.is_control() && !c.is_whitespace())
+            .unwrap_or(0);
+        return Err(CleanError::Binary {
+            offset,
+            byte: text.as_bytes()[offset],
+        });
     }
     Ok(text.replace("\r\n", "\n").replace('\r', "\n"))
 }
@@ -156,7 +163,10 @@ mod tests {
     fn decode_rejects_empty_and_binary() {
         assert_eq!(decode(b""), Err(CleanError::Empty));
         assert_eq!(decode(b"  \n\n"), Err(CleanError::Empty));
-        assert!(matches!(decode(b"PK\x03\x04\x00\x00"), Err(CleanError::Binary { .. })));
+        assert!(matches!(
+            decode(b"PK\x03\x04\x00\x00"),
+            Err(CleanError::Binary { .. })
+        ));
     }
 
     #[test]
