@@ -38,8 +38,16 @@ pub(crate) struct Block {
 }
 
 impl Block {
+    /// Length in words; in scripts written without spaces (Chinese,
+    /// Japanese) two characters count as a word.
     pub fn words(&self) -> usize {
-        self.text.split_whitespace().count()
+        self.text
+            .split_whitespace()
+            .map(|w| {
+                let wide = w.chars().filter(|c| is_cjk(*c)).count();
+                (wide / 2).max(1)
+            })
+            .sum()
     }
     pub fn link_density(&self) -> f64 {
         let n = self.text.chars().count();
@@ -51,10 +59,15 @@ impl Block {
     }
 }
 
+/// Han, kana and Hangul syllables, and full-width punctuation.
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3000..=0x30ff | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xac00..=0xd7af | 0xff00..=0xffef)
+}
+
 /// Elements whose content is never visible article text.
 const SKIP: &[&str] = &[
     "script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "button",
-    "form", "input", "select", "textarea", "option", "canvas", "video", "audio", "map", "head",
+    "input", "select", "textarea", "option", "canvas", "video", "audio", "map", "head",
     "title", "meta", "link", "img", "picture", "source", "math", "dialog",
 ];
 
