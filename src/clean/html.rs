@@ -63,7 +63,6 @@ pub fn clean_html(html: &str) -> Result<Cleaned, CleanError> {
         title: &title,
         byline: byline.as_deref(),
         figures: &figures,
-        excerpt: article.excerpt.as_deref(),
     };
     let decisions = filter::filter(&blocks, &ctx);
 
@@ -190,15 +189,4 @@ impl<'a> LineFinder<'a> {
         }
         self.line
     }
-}
-
-/// Dev aid (temporary): the extracted content's blocks as (hints, kind, md).
-#[doc(hidden)]
-pub fn debug_blocks(html: &str) -> Vec<(String, String, String)> {
-    let cfg = Config { keep_classes: true, ..Default::default() };
-    let Ok(mut r) = Readability::new(html, None, Some(cfg)) else { return vec![] };
-    let Ok(a) = r.parse() else { return vec![] };
-    let content = Document::from(a.content.as_ref());
-    let blocks = content.select("body").nodes().first().map(render::render).unwrap_or_default();
-    blocks.into_iter().map(|b| (b.hints.clone(), format!("{:?} ld={:.2}", b.kind, b.link_density()), b.md.clone())).collect()
 }

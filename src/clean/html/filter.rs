@@ -7,7 +7,6 @@ use super::render::{Block, Kind};
 use crate::clean::Verdict;
 use crate::model::Figure;
 use regex::Regex;
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
 /// Fewer words than this in the kept body means there is no article.
@@ -17,14 +16,15 @@ pub(crate) struct Context<'a> {
     pub title: &'a str,
     pub byline: Option<&'a str>,
     pub figures: &'a [Figure],
-    /// The page's own summary (meta description), when it has one.
-    pub excerpt: Option<&'a str>,
 }
 
 pub(crate) type Decision = (Verdict, &'static str);
 
 fn key(s: &str) -> String {
-    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// Class/id words that mark page furniture rather than article text, with
@@ -73,8 +73,10 @@ const HINT_TOKENS: &[(&str, Verdict, &str)] = &[
 
 fn hint_decision(hints: &str) -> Option<Decision> {
     let h = hints.to_lowercase();
-    let words: Vec<&str> =
-        h.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> = h
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
     for w in &words {
         if w.starts_with("readability") {
             continue;
@@ -101,8 +103,10 @@ static CREDIT_END: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static CREDIT_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*\(?\s*(?:image|photo|photograph|picture|credit|foto|bild|source)s?\s*(?:by|:)")
-        .unwrap()
+    Regex::new(
+        r"(?i)^\s*\(?\s*(?:image|photo|photograph|picture|credit|foto|bild|source)s?\s*(?:by|:)",
+    )
+    .unwrap()
 });
 
 static BYLINE_LINE: LazyLock<Regex> =
@@ -130,8 +134,10 @@ static DATE_WORD: LazyLock<Regex> = LazyLock::new(|| {
 /// A short line made of date/time words only ("Updated 1:33 am CST,
 /// Wednesday, November 20, 2019").
 fn is_date_line(text: &str) -> bool {
-    let words: Vec<&str> =
-        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
     if words.is_empty() || words.len() > 24 {
         return false;
     }
@@ -144,45 +150,38 @@ fn is_date_line(text: &str) -> bool {
 fn is_contact(text: &str) -> bool {
     let t = text.trim();
     !t.contains(' ')
-        && (t.contains('@') || t.starts_with("http") || t.starts_with("www.") || t.contains(".com/"))
+        && (t.contains('@')
+            || t.starts_with("http")
+            || t.starts_with("www.")
+            || t.contains(".com/"))
 }
 
 pub(crate) fn filter(blocks: &[Block], ctx: &Context) -> Vec<Decision> {
     let title = key(ctx.title);
     let byline = ctx.byline.map(key).unwrap_or_default();
-    let excerpt = ctx.excerpt.map(key).unwrap_or_default();
     let captions: Vec<String> = ctx.figures.iter().map(|f| key(&f.caption)).collect();
-    let mut seen: HashSet<String> = HashSet::new();
     let mut body_started = false;
     let mut out = Vec::with_capacity(blocks.len());
     for b in blocks {
-        let d = decide(b, ctx, &title, &byline, &excerpt, &captions, &seen, body_started);
-        let k = key(&b.text);
-        if d.0 == Verdict::Kept {
-            if b.kind == Kind::Paragraph && b.words() >= 8 {
-                body_started = true;
-            }
-            seen.insert(k);
+        let d = decide(b, &title, &byline, &captions, body_started);
+        if d.0 == Verdict::Kept && b.kind == Kind::Paragraph && b.words() >= 8 {
+            body_started = true;
         }
         out.push(d);
     }
     out
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The verdict on one block of the extracted content.
 fn decide(
     b: &Block,
-    _ctx: &Context,
     title: &str,
     byline: &str,
-    excerpt: &str,
     captions: &[String],
-    seen: &HashSet<String>,
     body_started: bool,
 ) -> Decision {
     let k = key(&b.text);
     let words = b.words();
-    let off = |r: &str| std::env::var("HOFF").unwrap_or_default().split(',').any(|x| x == r);
     if b.kind == Kind::Caption {
         return (Verdict::Meta, "caption");
     }
@@ -195,35 +194,36 @@ fn decide(
     if k.len() > 8 && captions.iter().any(|c| *c == k) {
         return (Verdict::Meta, "caption");
     }
-    if !off("hint") && let Some(d) = hint_decision(&b.hints)
+    if let Some(d) = hint_decision(&b.hints)
         && words <= 120
     {
         return d;
     }
-    if !off("links") && b.link_density() > 0.5 {
+    if b.link_density() > 0.5 {
         return (Verdict::Dropped, "mostly links");
     }
-    if !off("credit") && words <= 60 && (CREDIT_END.is_match(&b.text) || (words <= 12 && CREDIT_LINE.is_match(&b.text)))
+    if words <= 60
+        && (CREDIT_END.is_match(&b.text) || (words <= 12 && CREDIT_LINE.is_match(&b.text)))
     {
         return (Verdict::Meta, "caption");
     }
-    if !off("date") && is_date_line(&b.text) {
+    if is_date_line(&b.text) {
         return (Verdict::Meta, "date");
     }
-    if !off("byl") && words <= 25 && BYLINE_LINE.is_match(&b.text) {
+    if words <= 25 && BYLINE_LINE.is_match(&b.text) {
         return (Verdict::Meta, "byline");
     }
-    if !off("rep") && words <= 60 && REPORTING_LINE.is_match(&b.text) {
+    if words <= 60 && REPORTING_LINE.is_match(&b.text) {
         return (Verdict::Dropped, "reporting credits");
     }
-    if !off("prompt") && words <= 50 && PROMPT.is_match(&b.text) {
+    if words <= 50 && PROMPT.is_match(&b.text) {
         return (Verdict::Dropped, "newsletter or subscription prompt");
     }
-    if !off("contact") && is_contact(&b.text) {
+    if is_contact(&b.text) {
         return (Verdict::Dropped, "contact line");
     }
-    if !off("stand") && !body_started {
-        if !off("standh") && let Kind::Heading(_) = b.kind
+    if !body_started {
+        if let Kind::Heading(_) = b.kind
             && words >= 12
         {
             return (Verdict::Dropped, "standfirst");

@@ -33,8 +33,6 @@ pub(crate) struct Block {
     /// Lower-cased class and id values of the block's element and its
     /// ancestors within the rendered subtree (for boilerplate hints).
     pub hints: String,
-    /// Ordinal of the element that started the block (document order).
-    pub ordinal: usize,
 }
 
 impl Block {
@@ -67,8 +65,8 @@ fn is_cjk(c: char) -> bool {
 /// Elements whose content is never visible article text.
 const SKIP: &[&str] = &[
     "script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "button",
-    "input", "select", "textarea", "option", "canvas", "video", "audio", "map", "head",
-    "title", "meta", "link", "img", "picture", "source", "math", "dialog",
+    "input", "select", "textarea", "option", "canvas", "video", "audio", "map", "head", "title",
+    "meta", "link", "img", "picture", "source", "math", "dialog",
 ];
 
 /// Elements that end the current paragraph.
@@ -307,8 +305,6 @@ struct Renderer {
     blocks: Vec<Block>,
     cur: Inline,
     cur_hints: String,
-    cur_ordinal: usize,
-    ordinal: usize,
 }
 
 impl Renderer {
@@ -325,7 +321,6 @@ impl Renderer {
             text,
             link_chars: cur.link_chars,
             hints: std::mem::take(&mut self.cur_hints),
-            ordinal: self.cur_ordinal,
         });
     }
 
@@ -340,7 +335,6 @@ impl Renderer {
             text,
             link_chars: inl.link_chars,
             hints: hints.to_string(),
-            ordinal: self.ordinal,
         });
     }
 
@@ -353,7 +347,6 @@ impl Renderer {
     fn node(&mut self, node: &NodeRef, hints: &[String]) {
         if node.is_text() {
             if self.cur.text.is_empty() {
-                self.cur_ordinal = self.ordinal;
                 self.cur_hints = hints.join(" ");
             }
             self.cur.push_text(&node.text(), false);
@@ -365,10 +358,8 @@ impl Renderer {
         if SKIP.contains(&name.as_str()) || is_hidden(node) {
             return;
         }
-        self.ordinal += 1;
         if !BLOCKS.contains(&name.as_str()) {
             if self.cur.text.is_empty() {
-                self.cur_ordinal = self.ordinal;
                 self.cur_hints = hints.join(" ");
             }
             let mut inl = std::mem::take(&mut self.cur);
