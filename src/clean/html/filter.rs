@@ -191,7 +191,7 @@ fn decide(
     if !byline.is_empty() && (k == byline || k == format!("by{byline}")) {
         return (Verdict::Meta, "byline");
     }
-    if k.len() > 8 && captions.iter().any(|c| *c == k) {
+    if k.len() > 8 && captions.contains(&k) {
         return (Verdict::Meta, "caption");
     }
     if let Some(d) = hint_decision(&b.hints)
@@ -222,12 +222,44 @@ fn decide(
     if is_contact(&b.text) {
         return (Verdict::Dropped, "contact line");
     }
-    if !body_started {
-        if let Kind::Heading(_) = b.kind
-            && words >= 12
-        {
-            return (Verdict::Dropped, "standfirst");
-        }
+    // a long "heading" before the first paragraph is the standfirst
+    if !body_started
+        && let Kind::Heading(_) = b.kind
+        && words >= 12
+    {
+        return (Verdict::Dropped, "standfirst");
     }
     (Verdict::Kept, "article body")
+}
+
+/// The verdict on a block of the page outside the extracted content: the
+/// headline, byline, date and captions there are metadata, the rest is
+/// page furniture.
+pub(crate) fn outside(b: &Block, ctx: &Context) -> Decision {
+    let k = key(&b.text);
+    let title = key(ctx.title);
+    let byline = ctx.byline.map(key).unwrap_or_default();
+    if !title.is_empty() && k == title {
+        return (Verdict::Meta, "headline");
+    }
+    if !byline.is_empty() && (k == byline || k == format!("by{byline}")) {
+        return (Verdict::Meta, "byline");
+    }
+    if b.kind == Kind::Caption
+        || (k.len() > 8
+            && ctx.figures.iter().any(|f| {
+                key(&format!(
+                    "{} {}",
+                    f.caption,
+                    f.credit.as_deref().unwrap_or("")
+                )) == k
+                    || key(&f.caption) == k
+            }))
+    {
+        return (Verdict::Meta, "caption");
+    }
+    if is_date_line(&b.text) {
+        return (Verdict::Meta, "date");
+    }
+    (Verdict::Dropped, "outside the main content")
 }

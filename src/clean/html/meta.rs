@@ -326,7 +326,7 @@ mod tests {
         assert_eq!(
             split_credit("The bridge at dawn. Photo: Jane Roe"),
             (
-                "The bridge at dawn".to_string(),
+                "The bridge at dawn.".to_string(),
                 Some("Photo: Jane Roe".to_string())
             )
         );

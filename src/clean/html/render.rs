@@ -426,7 +426,7 @@ impl Renderer {
                         && (n == "td" || n == "th")
                     {
                         if !inl.text.trim().is_empty() {
-                            inl.text.push_str(" ");
+                            inl.text.push(' ');
                             inl.md.push_str(" \\| ");
                         }
                         inline_children(&cell, &mut inl, false);
