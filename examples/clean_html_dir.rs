@@ -2,14 +2,17 @@
 //! write each page's body blocks (joined by blank lines) to `OUT/<id>.md`,
 //! for scoring with `shared/eval/cleaning/score.py`.
 //!
-//! `cargo run --example clean_html_dir -- IN_DIR OUT_DIR`
+//! `cargo run --example clean_html_dir -- IN_DIR OUT_DIR [--meta]` (`--meta`
+//! prints each page's title, date, byline and figures).
 
 use std::time::Instant;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    let meta = args.iter().any(|a| a == "--meta");
+    let args: Vec<&String> = args.iter().filter(|a| *a != "--meta").collect();
     let (inp, out) = match args.as_slice() {
-        [_, i, o] => (i, o),
+        [_, i, o] => (*i, *o),
         _ => {
             eprintln!("usage: clean_html_dir IN_DIR OUT_DIR");
             std::process::exit(2);
@@ -28,7 +31,15 @@ fn main() {
         let id = p.file_stem().unwrap().to_string_lossy().to_string();
         let bytes = std::fs::read(p).expect("read page");
         let body = match briefing::clean::clean_seed(&bytes, &format!("{id}.html")) {
-            Ok(c) => c.body.join("\n\n"),
+            Ok(c) => {
+                if meta {
+                    println!(
+                        "{id:.8}\t{}\t{:?}\t{:?}\t{:?}",
+                        c.title, c.date, c.byline, c.figures
+                    );
+                }
+                c.body.join("\n\n")
+            }
             Err(e) => {
                 failed += 1;
                 eprintln!("{id}: {e}");

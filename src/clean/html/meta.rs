@@ -127,6 +127,9 @@ pub(crate) fn page_date(doc: &Document, published: Option<&str>) -> Option<Strin
     None
 }
 
+static TRAILING_DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s*[-–—|,·]\s*\d{1,4}[-./]\d{1,2}[-./]\d{1,4}.*$").unwrap());
+
 static BY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(?:written\s+)?(?:by|von|por|di|par|oleh)[\s:]+").unwrap()
 });
@@ -135,6 +138,7 @@ static BY: LazyLock<Regex> = LazyLock::new(|| {
 /// things too long to be names.
 pub(crate) fn tidy_byline(s: &str) -> Option<String> {
     let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let s = TRAILING_DATE.replace(&s, "");
     let s = BY
         .replace(&s, "")
         .trim()
@@ -253,7 +257,8 @@ pub(crate) fn figures(doc: &Document) -> Vec<Figure> {
             }
             None => split_credit(&full),
         };
-        if caption.is_empty() && credit.is_none() {
+        // a credit without a caption describes nothing
+        if caption.is_empty() {
             continue;
         }
         if out.iter().any(|f| f.caption == caption) {
@@ -319,6 +324,7 @@ mod tests {
             "Jane Roe and John Doe"
         );
         assert_eq!(tidy_byline("https://example.com/jane"), None);
+        assert_eq!(tidy_byline("admin - 2018-09-16").unwrap(), "admin");
     }
 
     #[test]
