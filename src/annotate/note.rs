@@ -100,13 +100,13 @@ pub fn labels(tags: &[String], status: Option<&str>, date: Option<&str>) -> Stri
 pub fn sidenote(v: &SidenoteView) -> String {
     let id = attr(v.id);
     format!(
-        "<aside class=\"sidenote {classes}\" id=\"n-{id}\" data-ann=\"{id}\" aria-label=\"Note {n}\">\
+        "<aside class=\"{classes}\" id=\"n-{id}\" data-ann=\"{id}\" aria-label=\"Note {n}\">\
 <details class=\"sidenote-fold\"><summary><span class=\"note-num\">{n}</span> \
 <span class=\"note-quote\">“{quote}”</span> <span class=\"ann-labels\">{labels}</span></summary>\
 <div class=\"note-body\">{html}</div>\
 <p class=\"note-meta\"><a class=\"permalink\" href=\"#a-{id}\" title=\"Link to this passage\">¶ <span class=\"visually-hidden\">Permalink to passage </span>{n}</a></p>\
 </details></aside>",
-        classes = attr(&classes(v.tags, v.status)),
+        classes = attr(&classes(v.tags, v.status).replacen("ann", "sidenote", 1)),
         n = v.number,
         quote = esc(&shorten(v.quote, 60)),
         labels = labels(v.tags, v.status, v.date.as_deref()),
