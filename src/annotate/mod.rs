@@ -311,7 +311,7 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
             blocks: plain_text(&art.body).blocks,
         });
         let plain = body.map.text.as_str();
-        for item in &pf.items {
+        for item in pf.items.iter().filter(|i| i.valid) {
             let here = |msg: String| {
                 Problem::at(&pf.file, pf.text.clone(), item.quote_at.0, item.quote_at.1, msg)
             };
@@ -320,7 +320,7 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
                     let help = match closest {
                         Some((r, score)) => format!(
                             "the closest passage is “{}” at {} ({}% similar); quote the article's words exactly",
-                            note::shorten(plain[r.clone()].trim(), 120),
+                            note::shorten(&one_line(&plain[r.clone()]), 120),
                             loc(art, body, r.start),
                             (score * 100.0).floor()
                         ),
@@ -370,7 +370,7 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
                         ))
                         .with_help(format!(
                             "the article now reads “{}” at {}; update the quote",
-                            note::shorten(&plain[range.clone()], 160),
+                            note::shorten(&one_line(&plain[range.clone()]), 160),
                             loc(art, body, range.start)
                         ))
                         .warning();
@@ -431,13 +431,32 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
         }
     }
 
-    // Wikilinks.
+    // Wikilinks may point at any well-formed annotation, anchored or not
+    // (an unanchored one is already an error of its own).
+    let mut quotes: BTreeMap<(Slug, String), String> = BTreeMap::new();
+    for pf in &parsed {
+        for item in &pf.items {
+            quotes
+                .entry((pf.article.clone(), item.id.clone()))
+                .or_insert_with(|| item.quote.clone());
+        }
+    }
     let resolver = Resolver {
         articles: &articles,
-        ids: &ids,
-        anchored: &anchored,
+        quotes: &quotes,
         registry: inp.registry,
     };
+    // Notes of annotations that were not anchored are still checked.
+    for (fi, pf) in parsed.iter().enumerate() {
+        for item in &pf.items {
+            let done = anchored
+                .iter()
+                .any(|a| a.file == fi && a.item.quote_at == item.quote_at);
+            if !done {
+                resolver.resolve(&item.note, &pf.file, &pf.text, Some(&pf.article), &mut problems);
+            }
+        }
+    }
     let mut all: Vec<Annotation> = Vec::new();
     for (i, a) in anchored.iter().enumerate() {
         if !keep[i] {
@@ -612,6 +631,11 @@ fn ser_date_opt<S: serde::Serializer>(
     }
 }
 
+/// Text with every whitespace run as one space, for messages.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn times(n: usize) -> String {
     match n {
         1 => "once".into(),
@@ -632,8 +656,7 @@ fn places(a: &Article, body: &Body, ranges: &[Range<usize>]) -> String {
 /// Resolves wikilink targets against articles, annotations and entities.
 struct Resolver<'a> {
     articles: &'a BTreeMap<&'a Slug, &'a Article>,
-    ids: &'a BTreeMap<(Slug, String), usize>,
-    anchored: &'a [Anchored],
+    quotes: &'a BTreeMap<(Slug, String), String>,
     registry: Option<&'a Registry>,
 }
 
@@ -691,12 +714,12 @@ impl Resolver<'_> {
                     .filter(|s| self.articles.contains_key(s))
                     .ok_or_else(|| format!("no article has the slug `{slug}`"))?
             };
-            let Some(&i) = self.ids.get(&(article.clone(), id.to_string())) else {
+            let Some(quote) = self.quotes.get(&(article.clone(), id.to_string())) else {
                 return Err(format!(
                     "article `{article}` has no annotation with the id `{id}`"
                 ));
             };
-            let quote = note::shorten(&self.anchored[i].item.quote, 80);
+            let quote = note::shorten(quote, 80);
             return Ok((
                 Target::Annotation {
                     article,

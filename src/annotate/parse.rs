@@ -58,6 +58,9 @@ pub struct ParsedAnnotation {
     pub date: Option<jiff::civil::Date>,
     pub occurrence: Option<usize>,
     pub note: NoteSrc,
+    /// False when the heading had errors: the note is still checked, but
+    /// the passage is not anchored.
+    pub valid: bool,
 }
 
 /// A parsed annotation file.
@@ -307,7 +310,7 @@ pub fn parse_file(src: &AnnotationSource, problems: &mut Problems) -> Option<Par
                     format!("invalid annotation id `{id}`"),
                     "use letters, digits, `-` and `_` only, e.g. `{#intercept-claim}`".into(),
                 );
-                continue;
+                derive_id(&quote)
             }
             None => derive_id(&quote),
         };
@@ -394,9 +397,6 @@ pub fn parse_file(src: &AnnotationSource, problems: &mut Problems) -> Option<Par
                 "add `date=YYYY-MM-DD` to the heading's attributes".into(),
             );
         }
-        if bad {
-            continue;
-        }
         let note_end = headings
             .get(i + 1)
             .map_or(body.len(), |n| n.range.start)
@@ -414,6 +414,7 @@ pub fn parse_file(src: &AnnotationSource, problems: &mut Problems) -> Option<Par
                 md: body[h.range.end..note_end].to_string(),
                 offset: h_end,
             },
+            valid: !bad,
         });
     }
     Some(ParsedFile {
