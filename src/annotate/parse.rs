@@ -117,8 +117,8 @@ fn valid_name(s: &str) -> bool {
 pub fn unquote(s: &str) -> &str {
     let s = s.trim();
     for (open, close) in [('"', '"'), ('“', '”'), ('\'', '\''), ('‘', '’'), ('«', '»')] {
-        if let Some(inner) = s.strip_prefix(open).and_then(|r| r.strip_suffix(close))
-            && !inner.trim().is_empty()
+        if s.len() > open.len_utf8()
+            && let Some(inner) = s.strip_prefix(open).and_then(|r| r.strip_suffix(close))
         {
             return inner.trim();
         }
