@@ -10,13 +10,32 @@ use std::process::{Child, Stdio};
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
-/// Kills the chromedriver we started when the test ends.
-struct Driver(Child);
+/// Ends what the test started, even when it fails: the browser processes
+/// that use our fresh profile directory (found by that unique path), then
+/// the chromedriver child.
+struct Driver {
+    child: Child,
+    profile: PathBuf,
+}
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let marker = format!("--user-data-dir={}", self.profile.display());
+        if let Ok(procs) = std::fs::read_dir("/proc") {
+            for p in procs.flatten() {
+                let Ok(pid) = p.file_name().to_string_lossy().parse::<u32>() else {
+                    continue;
+                };
+                let cmd = std::fs::read(p.path().join("cmdline")).unwrap_or_default();
+                if cmd.split(|&b| b == 0).any(|a| a == marker.as_bytes()) {
+                    let _ = std::process::Command::new("kill")
+                        .arg(pid.to_string())
+                        .status();
+                }
+            }
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -78,14 +97,15 @@ async fn sidenotes_sit_beside_wide_and_fold_narrow() {
         .local_addr()
         .unwrap()
         .port();
-    let _driver = Driver(
-        std::process::Command::new(CHROMEDRIVER)
+    let _driver = Driver {
+        child: std::process::Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("start chromedriver"),
-    );
+        profile: profile.path().to_path_buf(),
+    };
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
@@ -137,20 +157,22 @@ async fn sidenotes_sit_beside_wide_and_fold_narrow() {
 
     client.set_window_size(1400, 1000).await.unwrap();
     client.goto(&file_url).await.unwrap();
-    let (mark_top, p_right, p_bottom, note_left, note_top, open, shown, width) =
-        measure(&client).await;
+    let wide = measure(&client).await;
+    client.set_window_size(400, 900).await.unwrap();
+    client.goto(&file_url).await.unwrap();
+    let narrow = measure(&client).await;
+    // close before asserting, so a failure does not leave a browser behind
+    let _ = client.close().await;
+
+    let (mark_top, p_right, p_bottom, note_left, note_top, open, shown, width) = wide;
     assert!(width >= 1200.0, "viewport {width}");
     assert!(note_left >= p_right, "note at {note_left}, paragraph ends at {p_right}");
     assert!(note_top < p_bottom, "note top {note_top} below paragraph {p_bottom}");
     assert!((note_top - mark_top).abs() < 200.0, "note {note_top} far from mark {mark_top}");
     assert!(open && shown, "note folded on a wide screen");
 
-    client.set_window_size(400, 900).await.unwrap();
-    client.goto(&file_url).await.unwrap();
-    let (_, _, p_bottom, _, note_top, open, shown, width) = measure(&client).await;
+    let (_, _, p_bottom, _, note_top, open, shown, width) = narrow;
     assert!(width < 1200.0, "viewport {width}");
     assert!(note_top >= p_bottom, "note {note_top} not under paragraph {p_bottom}");
     assert!(!open && !shown, "note not folded on a narrow screen: open={open}");
-
-    client.close().await.unwrap();
 }
