@@ -11,8 +11,24 @@ use std::sync::Arc;
 /// Words that cannot collide with the marker passage below.
 fn word() -> impl Strategy<Value = String> {
     prop::sample::select(vec![
-        "alpha", "beta", "gamma", "delta", "missile", "Kremlin", "said", "the", "of", "in",
-        "Belarus", "Venezuela", "“quoted”", "it’s", "—", "2024", "Nicolás", "über",
+        "alpha",
+        "beta",
+        "gamma",
+        "delta",
+        "missile",
+        "Kremlin",
+        "said",
+        "the",
+        "of",
+        "in",
+        "Belarus",
+        "Venezuela",
+        "“quoted”",
+        "it’s",
+        "—",
+        "2024",
+        "Nicolás",
+        "über",
     ])
     .prop_map(str::to_string)
 }

@@ -31,7 +31,10 @@ fn copy_dir(from: &Path, to: &Path) {
 /// A project in a tempdir: the `good` articles with `case`'s annotations.
 fn project(case: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixtures().join("good/content"), &dir.path().join("content"));
+    copy_dir(
+        &fixtures().join("good/content"),
+        &dir.path().join("content"),
+    );
     copy_dir(
         &fixtures().join(case).join("annotations"),
         &dir.path().join("annotations"),
@@ -57,7 +60,9 @@ fn build(dir: &Path) -> (i32, String) {
 fn diagnostic_lines(stderr: &str) -> Vec<&str> {
     stderr
         .lines()
-        .filter(|l| l.contains(": error: ") || l.contains(": warning: ") || l.starts_with("  = help"))
+        .filter(|l| {
+            l.contains(": error: ") || l.contains(": warning: ") || l.starts_with("  = help")
+        })
         .collect()
 }
 
@@ -87,7 +92,10 @@ fn a_broken_annotation_file_reports_every_problem_at_once() {
             "  = help: did you mean `alpha`?",
         ]
     );
-    assert!(stderr.contains("8 error(s); nothing was written"), "{stderr}");
+    assert!(
+        stderr.contains("8 error(s); nothing was written"),
+        "{stderr}"
+    );
     assert!(!dir.path().join("site").exists());
 }
 
@@ -130,8 +138,7 @@ fn an_approximate_anchor_is_a_warning_that_builds() {
             "  = help: the article now reads “The missile is “impossible to intercept” at content/alpha.md:7:1; update the quote",
         ]
     );
-    let html =
-        std::fs::read_to_string(dir.path().join("site/articles/alpha/index.html")).unwrap();
+    let html = std::fs::read_to_string(dir.path().join("site/articles/alpha/index.html")).unwrap();
     assert!(html.contains("id=\"a-drifted\""), "{html}");
 }
 
@@ -148,32 +155,56 @@ fn the_good_fixture_renders_highlights_sidenotes_and_pages() {
         "{alpha}"
     );
     // a passage across emphasis is split into segments; only the first has the id
-    assert!(alpha.contains("<em><mark class=\"ann tag-event\" data-ann=\"first-used-in-dnipro-"), "{alpha}");
+    assert!(
+        alpha.contains("<em><mark class=\"ann tag-event\" data-ann=\"first-used-in-dnipro-"),
+        "{alpha}"
+    );
     // the sidenote follows the paragraph, with permalink and labels
     assert!(alpha.contains("</p>\n<div class=\"sidenotes\"><aside class=\"sidenote tag-claim tag-disputed status-disputed\" id=\"n-intercept\""), "{alpha}");
     assert!(alpha.contains("href=\"#a-intercept\""), "{alpha}");
-    assert!(alpha.contains("<time class=\"ann-label date\" datetime=\"2024-11-21\">2024-11-21</time>"), "{alpha}");
+    assert!(
+        alpha.contains("<time class=\"ann-label date\" datetime=\"2024-11-21\">2024-11-21</time>"),
+        "{alpha}"
+    );
     // wikilinks are relative to the page; raw HTML is escaped
-    assert!(alpha.contains("href=\"../../articles/beta/index.html#a-intercepted\""), "{alpha}");
+    assert!(
+        alpha.contains("href=\"../../articles/beta/index.html#a-intercepted\""),
+        "{alpha}"
+    );
     assert!(alpha.contains(">the other piece</a>"), "{alpha}");
     assert!(!alpha.contains("<script>alert"), "{alpha}");
     // the article-level note opens the page
     assert!(alpha.contains("class=\"article-note\""), "{alpha}");
-    assert!(alpha.contains("href=\"../../articles/beta/index.html\""), "{alpha}");
+    assert!(
+        alpha.contains("href=\"../../articles/beta/index.html\""),
+        "{alpha}"
+    );
     // occurrence=2 picks the second place
     let second = alpha.find("data-ann=\"the-kremlin-says-").unwrap();
     assert!(alpha[..second].contains("many things. "), "{alpha}");
 
     let index = read("annotations/index.html");
-    assert!(index.contains("href=\"../annotations/tags/claim/index.html\""), "{index}");
-    assert!(index.contains("href=\"../articles/alpha/index.html#a-intercept\""), "{index}");
+    assert!(
+        index.contains("href=\"../annotations/tags/claim/index.html\""),
+        "{index}"
+    );
+    assert!(
+        index.contains("href=\"../articles/alpha/index.html#a-intercept\""),
+        "{index}"
+    );
     let tag = read("annotations/tags/event/index.html");
     assert!(tag.contains("first used in Dnipro"), "{tag}");
-    assert!(tag.contains("href=\"../../../articles/alpha/index.html#a-first-used-in-dnipro-"), "{tag}");
+    assert!(
+        tag.contains("href=\"../../../articles/alpha/index.html#a-first-used-in-dnipro-"),
+        "{tag}"
+    );
     let claims = read("annotations/claims/index.html");
     assert!(claims.contains("id=\"claim-intercept\""), "{claims}");
     assert!(claims.contains("2 passages in 2 sources"), "{claims}");
-    assert!(claims.contains("incapable of being intercepted"), "{claims}");
+    assert!(
+        claims.contains("incapable of being intercepted"),
+        "{claims}"
+    );
 }
 
 // ---- library-level tests ----
@@ -224,7 +255,10 @@ fn entity_wikilinks_resolve_through_the_registry() {
         }]
     );
     let html = a.note_html(&briefing::model::SitePath::section("annotations"));
-    assert!(html.contains("href=\"../entities/oreshnik/index.html\""), "{html}");
+    assert!(
+        html.contains("href=\"../entities/oreshnik/index.html\""),
+        "{html}"
+    );
     assert!(html.contains(">Hazel Tree</a>"), "{html}");
 }
 
@@ -232,8 +266,14 @@ fn entity_wikilinks_resolve_through_the_registry() {
 fn a_duplicate_id_is_a_diagnostic() {
     let arts = [article("a", "one two three four")];
     let files = [
-        source("annotations/1.md", "---\narticle: a\n---\n## \"one\" {#x}\n"),
-        source("annotations/2.md", "---\narticle: a\n---\n## \"three\" {#x}\n"),
+        source(
+            "annotations/1.md",
+            "---\narticle: a\n---\n## \"one\" {#x}\n",
+        ),
+        source(
+            "annotations/2.md",
+            "---\narticle: a\n---\n## \"three\" {#x}\n",
+        ),
     ];
     let (_, problems) = annotate::anchor_all(&files, &arts);
     let p = &problems.0[0];
@@ -254,7 +294,10 @@ fn files_without_front_matter_or_article_are_diagnostics() {
         source("annotations/1.md", "## \"x\"\n"),
         source("annotations/2.md", "---\ntitle: t\n---\n## \"x\"\n"),
         source("annotations/3.md", "---\narticle: Not A Slug\n---\n"),
-        source("annotations/4.md", "---\narticle: a\n---\n## \"x\" {.note claim=k status=disputed}\n"),
+        source(
+            "annotations/4.md",
+            "---\narticle: a\n---\n## \"x\" {.note claim=k status=disputed}\n",
+        ),
         source("annotations/5.md", "---\narticle: a\n---\n## \"\" \n"),
     ];
     let (_, problems) = annotate::anchor_all(&files, &arts);
@@ -296,19 +339,34 @@ fn overlapping_and_nested_passages_render_well_formed() {
     for id in ["outer", "cross", "inner"] {
         assert_eq!(body.matches(&format!("id=\"a-{id}\"")).count(), 1, "{body}");
     }
-    let numbers: Vec<(String, usize)> = anns.all().iter().map(|a| (a.id.clone(), a.number)).collect();
+    let numbers: Vec<(String, usize)> = anns
+        .all()
+        .iter()
+        .map(|a| (a.id.clone(), a.number))
+        .collect();
     assert_eq!(
         numbers,
-        vec![("outer".into(), 1), ("cross".into(), 2), ("inner".into(), 3)]
+        vec![
+            ("outer".into(), 1),
+            ("cross".into(), 2),
+            ("inner".into(), 3)
+        ]
     );
     // three notes, one block: one group after the paragraph, in order
-    assert_eq!(html.matches("<div class=\"sidenotes\">").count(), 1, "{html}");
+    assert_eq!(
+        html.matches("<div class=\"sidenotes\">").count(),
+        1,
+        "{html}"
+    );
 }
 
 #[test]
 fn events_claims_and_backlink_targets_are_exposed() {
     let arts = [
-        article("a", "It was first used in Dnipro. It cannot be intercepted."),
+        article(
+            "a",
+            "It was first used in Dnipro. It cannot be intercepted.",
+        ),
         article("b", "It is impossible to intercept."),
     ];
     let files = [
@@ -371,8 +429,21 @@ fn the_seed_briefing_anchors_exactly_and_links_cleanly() {
     assert!(problems.is_empty(), "{problems}");
     assert!(anns.all().len() >= 10);
     assert!(anns.all().iter().all(|a| a.method == Method::Exact));
-    let intercept = anns.claims().into_iter().find(|c| c.key == "intercept").unwrap();
+    let intercept = anns
+        .claims()
+        .into_iter()
+        .find(|c| c.key == "intercept")
+        .unwrap();
     assert_eq!(intercept.passages.len(), 2);
-    assert!(anns.events().iter().any(|e| e.date.to_string() == "2024-11-21"));
-    assert!(anns.summary_html.as_deref().unwrap().contains("href=\"articles/"));
+    assert!(
+        anns.events()
+            .iter()
+            .any(|e| e.date.to_string() == "2024-11-21")
+    );
+    assert!(
+        anns.summary_html
+            .as_deref()
+            .unwrap()
+            .contains("href=\"articles/")
+    );
 }

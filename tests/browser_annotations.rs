@@ -166,13 +166,28 @@ async fn sidenotes_sit_beside_wide_and_fold_narrow() {
 
     let (mark_top, p_right, p_bottom, note_left, note_top, open, shown, width) = wide;
     assert!(width >= 1200.0, "viewport {width}");
-    assert!(note_left >= p_right, "note at {note_left}, paragraph ends at {p_right}");
-    assert!(note_top < p_bottom, "note top {note_top} below paragraph {p_bottom}");
-    assert!((note_top - mark_top).abs() < 200.0, "note {note_top} far from mark {mark_top}");
+    assert!(
+        note_left >= p_right,
+        "note at {note_left}, paragraph ends at {p_right}"
+    );
+    assert!(
+        note_top < p_bottom,
+        "note top {note_top} below paragraph {p_bottom}"
+    );
+    assert!(
+        (note_top - mark_top).abs() < 200.0,
+        "note {note_top} far from mark {mark_top}"
+    );
     assert!(open && shown, "note folded on a wide screen");
 
     let (_, _, p_bottom, _, note_top, open, shown, width) = narrow;
     assert!(width < 1200.0, "viewport {width}");
-    assert!(note_top >= p_bottom, "note {note_top} not under paragraph {p_bottom}");
-    assert!(!open && !shown, "note not folded on a narrow screen: open={open}");
+    assert!(
+        note_top >= p_bottom,
+        "note {note_top} not under paragraph {p_bottom}"
+    );
+    assert!(
+        !open && !shown,
+        "note not folded on a narrow screen: open={open}"
+    );
 }

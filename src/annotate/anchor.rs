@@ -116,8 +116,7 @@ fn approximate(nt: &Normalized, quote: &str) -> Option<(Vec<Range<usize>>, f64)>
     let mut cur = prev.clone();
     let mut ends: Vec<(u32, u32, u32)> = Vec::new(); // (cost, start, end) in chars
     let mut best = u32::MAX;
-    for j in 0..n {
-        let tc = t[j].1;
+    for (j, &(_, tc)) in t.iter().enumerate() {
         cur[0] = (0, j as u32 + 1);
         for i in 1..=m {
             let sub = (prev[i - 1].0 + u32::from(p[i - 1] != tc), prev[i - 1].1);
@@ -189,7 +188,8 @@ mod tests {
 
     #[test]
     fn exact_then_normalised_then_approximate() {
-        let text = "The Kremlin claims the “Oreshnik” missile is impossible to intercept.\n\nNext para.";
+        let text =
+            "The Kremlin claims the “Oreshnik” missile is impossible to intercept.\n\nNext para.";
         let m = found(&find(text, "impossible to intercept")).clone();
         assert_eq!(m.method, Method::Exact);
         assert_eq!(&text[m.ranges[0].clone()], "impossible to intercept");
@@ -203,7 +203,10 @@ mod tests {
 
         let m = found(&find(text, "missile is impossibel to intercept")).clone();
         assert_eq!(m.method, Method::Approximate);
-        assert_eq!(&text[m.ranges[0].clone()], "missile is impossible to intercept");
+        assert_eq!(
+            &text[m.ranges[0].clone()],
+            "missile is impossible to intercept"
+        );
         assert!(m.score > 0.9 && m.score < 1.0, "{}", m.score);
     }
 

@@ -313,7 +313,13 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
         let plain = body.map.text.as_str();
         for item in pf.items.iter().filter(|i| i.valid) {
             let here = |msg: String| {
-                Problem::at(&pf.file, pf.text.clone(), item.quote_at.0, item.quote_at.1, msg)
+                Problem::at(
+                    &pf.file,
+                    pf.text.clone(),
+                    item.quote_at.0,
+                    item.quote_at.1,
+                    msg,
+                )
             };
             match anchor::find(plain, &item.quote) {
                 anchor::Outcome::Missing(closest) => {
@@ -341,7 +347,10 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
                                     times(n),
                                     art.file
                                 ))
-                                .with_help(format!("it occurs at {}", places(art, body, &m.ranges))),
+                                .with_help(format!(
+                                    "it occurs at {}",
+                                    places(art, body, &m.ranges)
+                                )),
                             );
                             None
                         }
@@ -453,7 +462,13 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
                 .iter()
                 .any(|a| a.file == fi && a.item.quote_at == item.quote_at);
             if !done {
-                resolver.resolve(&item.note, &pf.file, &pf.text, Some(&pf.article), &mut problems);
+                resolver.resolve(
+                    &item.note,
+                    &pf.file,
+                    &pf.text,
+                    Some(&pf.article),
+                    &mut problems,
+                );
             }
         }
     }
@@ -500,12 +515,18 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
         });
     }
     all.sort_by(|a, b| {
-        (&a.article, a.range.start, std::cmp::Reverse(a.range.end), &a.id).cmp(&(
-            &b.article,
-            b.range.start,
-            std::cmp::Reverse(b.range.end),
-            &b.id,
-        ))
+        (
+            &a.article,
+            a.range.start,
+            std::cmp::Reverse(a.range.end),
+            &a.id,
+        )
+            .cmp(&(
+                &b.article,
+                b.range.start,
+                std::cmp::Reverse(b.range.end),
+                &b.id,
+            ))
     });
     let mut notes = Vec::new();
     for pf in &parsed {
@@ -705,9 +726,10 @@ impl Resolver<'_> {
             let slug = slug.trim();
             let id = id.trim();
             let article = if slug.is_empty() {
-                current
-                    .cloned()
-                    .ok_or_else(|| "`[[#id]]` works only in an annotation file; write `[[article-slug#id]]`".to_string())?
+                current.cloned().ok_or_else(|| {
+                    "`[[#id]]` works only in an annotation file; write `[[article-slug#id]]`"
+                        .to_string()
+                })?
             } else {
                 Slug::parse(slug)
                     .ok()
@@ -747,13 +769,18 @@ impl Resolver<'_> {
         }
         let close = names
             .iter()
-            .map(|n| (strsim::jaro_winkler(&n.to_lowercase(), &t.to_lowercase()), *n))
+            .map(|n| {
+                (
+                    strsim::jaro_winkler(&n.to_lowercase(), &t.to_lowercase()),
+                    *n,
+                )
+            })
             .filter(|(s, _)| *s > 0.85)
             .max_by(|a, b| a.0.total_cmp(&b.0));
         Err(match close {
-            Some((_, n)) => format!(
-                "no article slug or entity is called `{t}`; did you mean `[[{n}]]`?"
-            ),
+            Some((_, n)) => {
+                format!("no article slug or entity is called `{t}`; did you mean `[[{n}]]`?")
+            }
             None => format!(
                 "no article slug or entity is called `{t}`; link an article by its slug or add the entity to entities.yaml"
             ),

@@ -34,7 +34,10 @@ impl Status {
         Self::ALL.iter().find(|(n, _)| *n == s).map(|(_, st)| *st)
     }
     pub fn as_str(self) -> &'static str {
-        Self::ALL.iter().find(|(_, st)| *st == self).map_or("", |(n, _)| n)
+        Self::ALL
+            .iter()
+            .find(|(_, st)| *st == self)
+            .map_or("", |(n, _)| n)
     }
 }
 
@@ -486,6 +489,8 @@ mod tests {
         assert_eq!(derive_id("a b"), derive_id("a b"));
         assert_ne!(derive_id("a b"), derive_id("a c"));
         assert!(derive_id("…").starts_with("q-"));
-        assert!(valid_name(&derive_id("Nicolás Maduro, the Venezuelan president")));
+        assert!(valid_name(&derive_id(
+            "Nicolás Maduro, the Venezuelan president"
+        )));
     }
 }

@@ -139,7 +139,8 @@ mod tests {
 
     #[test]
     fn finds_links_outside_code() {
-        let md = "See [[a-b]] and [[Oreshnik|the missile]].\n\n`[[not]]`\n\n```\n[[nor]]\n```\n[[x#y]]";
+        let md =
+            "See [[a-b]] and [[Oreshnik|the missile]].\n\n`[[not]]`\n\n```\n[[nor]]\n```\n[[x#y]]";
         let f = find(md);
         assert_eq!(f.len(), 3, "{f:?}");
         assert_eq!(f[0].target, "a-b");

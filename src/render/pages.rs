@@ -25,7 +25,11 @@ pub fn jobs(b: &Briefing) -> Vec<Job> {
             jobs.push(Job::Source(i));
         }
     }
-    jobs.extend(super::annotations::pages(b).into_iter().map(Job::Annotations));
+    jobs.extend(
+        super::annotations::pages(b)
+            .into_iter()
+            .map(Job::Annotations),
+    );
     jobs
 }
 
@@ -158,11 +162,11 @@ fn index(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
     let ctx = Ctx {
         page: common(b, &at, &b.config.title),
         summary_title: b.summary.as_ref().and_then(|s| s.title.clone()),
-        summary_html: b.annotations.summary_html.clone().or_else(|| {
-            b.summary
-                .as_ref()
-                .map(|s| markdown::render_plain(&s.body))
-        }),
+        summary_html: b
+            .annotations
+            .summary_html
+            .clone()
+            .or_else(|| b.summary.as_ref().map(|s| markdown::render_plain(&s.body))),
         articles: b.articles.iter().map(|a| card(a, &at)).collect(),
     };
     Ok(output(at, r.render("index.html", &ctx)?))
