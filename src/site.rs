@@ -62,9 +62,24 @@ pub fn assemble(inputs: &Inputs) -> Result<Briefing, Problems> {
         },
         None => None,
     };
-    let (annotations, aprobs) = annotate::anchor_all(&inputs.annotations, &articles);
+    let registry = match &inputs.entities {
+        Some((file, text)) => link::Registry::parse(file, text.clone()).unwrap_or_else(|p| {
+            problems.extend(p.0);
+            link::Registry::default()
+        }),
+        None => link::Registry::default(),
+    };
+    let (annotations, aprobs) = annotate::anchor_with(&annotate::AnchorInputs {
+        files: &inputs.annotations,
+        articles: &articles,
+        summary: summary.as_ref(),
+        registry: Some(&registry),
+    });
     problems.extend(aprobs.0);
-    let links = link::Links::default();
+    let links = link::Links {
+        registry,
+        ..Default::default()
+    };
     if problems.has_errors() {
         problems.sort();
         return Err(problems);
@@ -210,7 +225,7 @@ pub fn build_from(
         articles: briefing.articles.len(),
         pages: outputs.len(),
         stats,
-        warnings: Problems::default(),
+        warnings: briefing.annotations.warnings.clone(),
         clean: Vec::new(),
     })
 }

@@ -7,6 +7,7 @@
 //! order); every link between pages is relative, built by
 //! [`SitePath::relative_from`].
 
+mod annotations;
 pub mod highlight;
 pub mod markdown;
 mod pages;

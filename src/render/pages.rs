@@ -12,6 +12,8 @@ pub enum Job {
     Article(usize),
     Source(usize),
     NotFound,
+    /// `annotations/`, `annotations/tags/<tag>/`, `annotations/claims/`.
+    Annotations(super::annotations::Page),
 }
 
 /// Every page of the briefing, in a stable order.
@@ -23,6 +25,11 @@ pub fn jobs(b: &Briefing) -> Vec<Job> {
             jobs.push(Job::Source(i));
         }
     }
+    jobs.extend(
+        super::annotations::pages(b)
+            .into_iter()
+            .map(Job::Annotations),
+    );
     jobs
 }
 
@@ -33,13 +40,14 @@ impl Job {
             Job::Article(i) => article(b, r, &b.articles[*i]),
             Job::Source(i) => source(b, r, &b.articles[*i]),
             Job::NotFound => not_found(b, r),
+            Job::Annotations(p) => super::annotations::render(b, r, p),
         }
     }
 }
 
 /// What every page's template gets.
 #[derive(Serialize)]
-struct Common {
+pub(super) struct Common {
     site_title: String,
     language: String,
     description: String,
@@ -70,7 +78,7 @@ const SECTIONS: &[(&str, &str)] = &[
     ("Search", "search"),
 ];
 
-fn common(b: &Briefing, at: &SitePath, page_title: &str) -> Common {
+pub(super) fn common(b: &Briefing, at: &SitePath, page_title: &str) -> Common {
     let url = |p: SitePath| p.relative_from(at);
     Common {
         site_title: b.config.title.clone(),
@@ -135,7 +143,7 @@ fn card(a: &Article, at: &SitePath) -> ArticleCard {
     }
 }
 
-fn output(path: SitePath, html: String) -> Output {
+pub(super) fn output(path: SitePath, html: String) -> Output {
     Output {
         path,
         bytes: html.into_bytes(),
@@ -154,7 +162,11 @@ fn index(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
     let ctx = Ctx {
         page: common(b, &at, &b.config.title),
         summary_title: b.summary.as_ref().and_then(|s| s.title.clone()),
-        summary_html: b.summary.as_ref().map(|s| markdown::render_plain(&s.body)),
+        summary_html: b
+            .annotations
+            .summary_html
+            .clone()
+            .or_else(|| b.summary.as_ref().map(|s| markdown::render_plain(&s.body))),
         articles: b.articles.iter().map(|a| card(a, &at)).collect(),
     };
     Ok(output(at, r.render("index.html", &ctx)?))
