@@ -80,7 +80,7 @@ impl Registry {
             let idx = reg.entities.len();
             for name in std::iter::once(&entry.name).chain(entry.aliases.iter()) {
                 if let Some(&other) = reg.by_name.get(&key(name)) {
-                    let at = text.find(&format!("{name}")).unwrap_or(0);
+                    let at = text.find(name.as_str()).unwrap_or(0);
                     problems.push(
                         Problem::at(file, text.clone(), at, name.len().max(1), format!("{name:?} is claimed by both {:?} and {:?}", reg.entities[other].entry.name, entry.name))
                             .with_help("a name or alias may belong to one entity only; remove it from one of them"),
