@@ -64,7 +64,22 @@ pub fn assemble(inputs: &Inputs) -> Result<Briefing, Problems> {
     };
     let (annotations, aprobs) = annotate::anchor_all(&inputs.annotations, &articles);
     problems.extend(aprobs.0);
-    let links = link::Links::default();
+    let registry = match &inputs.entities {
+        Some((file, text)) => link::Registry::parse(file, text.clone()).unwrap_or_else(|p| {
+            problems.extend(p.0);
+            link::Registry::default()
+        }),
+        None => link::Registry::default(),
+    };
+    // The lead wires the annotation stage's resolved wikilinks (backlinks)
+    // and dated `.event` annotations here.
+    let links = link::link(
+        registry,
+        &articles,
+        inputs.config.entity_links,
+        &[],
+        &[],
+    );
     if problems.has_errors() {
         problems.sort();
         return Err(problems);

@@ -1,10 +1,8 @@
-//! link: cross-references — the entity registry (`entities.yaml`), entity
-//! mentions in article text, wikilink targets, related articles, backlinks
-//! and the timeline.
+//! The entity registry: parse `entities.yaml` into [`Entity`]s with unique
+//! page slugs, and look entities up by name, alias or slug.
 
 use crate::diag::{Problem, Problems};
 use crate::model::Slug;
-use crate::render::markdown::Span;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -80,7 +78,7 @@ impl Registry {
             let idx = reg.entities.len();
             for name in std::iter::once(&entry.name).chain(entry.aliases.iter()) {
                 if let Some(&other) = reg.by_name.get(&key(name)) {
-                    let at = text.find(&format!("{name}")).unwrap_or(0);
+                    let at = text.find(name.as_str()).unwrap_or(0);
                     problems.push(
                         Problem::at(file, text.clone(), at, name.len().max(1), format!("{name:?} is claimed by both {:?} and {:?}", reg.entities[other].entry.name, entry.name))
                             .with_help("a name or alias may belong to one entity only; remove it from one of them"),
@@ -106,14 +104,59 @@ impl Registry {
     pub fn by_slug(&self, slug: &Slug) -> Option<&Entity> {
         self.entities.iter().find(|e| &e.slug == slug)
     }
+
+    /// Index of the entity a name or alias refers to.
+    pub fn index_of(&self, name: &str) -> Option<usize> {
+        self.by_name.get(&key(name)).copied()
+    }
+
+    /// Every name and alias with its entity's index, in registry order.
+    pub fn names(&self) -> Vec<(&str, usize)> {
+        let mut out = Vec::new();
+        for (i, e) in self.entities.iter().enumerate() {
+            out.push((e.entry.name.as_str(), i));
+            for a in &e.entry.aliases {
+                out.push((a.as_str(), i));
+            }
+        }
+        out
+    }
 }
 
-/// Derived links of the whole briefing.
-#[derive(Clone, Debug, Default)]
-pub struct Links {
-    pub registry: Registry,
-    /// Entity-mention spans per article body.
-    pub mentions: BTreeMap<Slug, Vec<Span>>,
+impl EntityKind {
+    /// Every kind, in the order entity lists are grouped.
+    pub const ALL: [EntityKind; 6] = [
+        EntityKind::Person,
+        EntityKind::Place,
+        EntityKind::Organisation,
+        EntityKind::Weapon,
+        EntityKind::Event,
+        EntityKind::Other,
+    ];
+
+    /// Lowercase identifier (`person`), as in `entities.yaml`.
+    pub fn id(self) -> &'static str {
+        match self {
+            EntityKind::Person => "person",
+            EntityKind::Place => "place",
+            EntityKind::Organisation => "organisation",
+            EntityKind::Weapon => "weapon",
+            EntityKind::Event => "event",
+            EntityKind::Other => "other",
+        }
+    }
+
+    /// Plural heading for lists (`People`).
+    pub fn plural(self) -> &'static str {
+        match self {
+            EntityKind::Person => "People",
+            EntityKind::Place => "Places",
+            EntityKind::Organisation => "Organisations",
+            EntityKind::Weapon => "Weapons",
+            EntityKind::Event => "Events",
+            EntityKind::Other => "Other",
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,166 @@
+//! Find entity mentions in an article's plain text: one multi-pattern scan
+//! (Aho–Corasick over every name and alias) per article, whole words only,
+//! longest match first. Possessives ("Russia's", "Russia’s") match because
+//! the apostrophe ends the word.
+
+use super::registry::Registry;
+use crate::config::EntityLinks;
+use aho_corasick::{AhoCorasick, MatchKind};
+
+/// One mention of an entity in a body's plain text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mention {
+    /// Index into [`Registry::entities`].
+    pub entity: usize,
+    /// Byte range in the plain text.
+    pub start: usize,
+    pub end: usize,
+    /// Index of the top-level block (paragraph) holding it.
+    pub block: usize,
+    /// Whether it is rendered as a link (see [`EntityLinks`]).
+    pub linked: bool,
+}
+
+/// A compiled matcher over every name and alias of a registry. Build it
+/// once per briefing, then scan each article once.
+pub struct Matcher {
+    ac: Option<AhoCorasick>,
+    /// Pattern index → entity index.
+    entity_of: Vec<usize>,
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+impl Matcher {
+    pub fn new(registry: &Registry) -> Matcher {
+        let names = registry.names();
+        let patterns: Vec<&str> = names.iter().map(|(n, _)| n.trim()).collect();
+        let entity_of = names.iter().map(|(_, i)| *i).collect();
+        let usable = patterns.iter().all(|p| !p.is_empty());
+        let ac = (usable && !patterns.is_empty())
+            .then(|| {
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .build(&patterns)
+                    .ok()
+            })
+            .flatten();
+        Matcher { ac, entity_of }
+    }
+
+    /// Every whole-word mention in `text`, left to right, without overlaps
+    /// (at one position the longest name wins; a later match that overlaps
+    /// an earlier one is dropped). `blocks` are the top-level block ranges
+    /// of the text; `mode` decides which mentions are linked.
+    pub fn find(
+        &self,
+        text: &str,
+        blocks: &[std::ops::Range<usize>],
+        mode: EntityLinks,
+    ) -> Vec<Mention> {
+        let Some(ac) = &self.ac else {
+            return Vec::new();
+        };
+        // All candidate matches (overlapping), kept when they are whole words.
+        let mut cands: Vec<(usize, usize, usize)> = ac
+            .find_overlapping_iter(text)
+            .filter(|m| {
+                let before = text[..m.start()].chars().next_back();
+                let after = text[m.end()..].chars().next();
+                !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
+            })
+            .map(|m| (m.start(), m.end(), self.entity_of[m.pattern().as_usize()]))
+            .collect();
+        // Leftmost first; at one start, longest first.
+        cands.sort_by_key(|&(s, e, i)| (s, std::cmp::Reverse(e), i));
+        let mut out: Vec<Mention> = Vec::new();
+        let mut reach = 0;
+        let mut block = 0;
+        let mut linked_in_block: Vec<usize> = Vec::new();
+        for (start, end, entity) in cands {
+            if start < reach {
+                continue;
+            }
+            reach = end;
+            while block + 1 < blocks.len() && blocks[block].end <= start {
+                block += 1;
+                linked_in_block.clear();
+            }
+            let linked = match mode {
+                EntityLinks::All => true,
+                EntityLinks::First => {
+                    if linked_in_block.contains(&entity) {
+                        false
+                    } else {
+                        linked_in_block.push(entity);
+                        true
+                    }
+                }
+            };
+            out.push(Mention {
+                entity,
+                start,
+                end,
+                block,
+                linked,
+            });
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn registry() -> Registry {
+        let y = "- name: Russia\n  kind: place\n- name: Vladimir Putin\n  kind: person\n  aliases: [Putin]\n- name: Storm Shadow\n  kind: weapon\n- name: Storm\n  kind: other\n";
+        Registry::parse("entities.yaml", Arc::from(y)).unwrap()
+    }
+
+    fn found(text: &str, mode: EntityLinks) -> Vec<(String, usize, bool)> {
+        let blocks = crate::render::markdown::plain_text(text).blocks;
+        Matcher::new(&registry())
+            .find(text, &blocks, mode)
+            .into_iter()
+            .map(|m| (text[m.start..m.end].to_string(), m.entity, m.linked))
+            .collect()
+    }
+
+    #[test]
+    fn whole_words_longest_first_and_possessives() {
+        let got = found(
+            "Russia's and Russia’s Storm Shadow; Russian Putin, Vladimir Putin. Stormy Storm.",
+            EntityLinks::All,
+        );
+        let names: Vec<&str> = got.iter().map(|g| g.0.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Russia",
+                "Russia",
+                "Storm Shadow",
+                "Putin",
+                "Vladimir Putin",
+                "Storm"
+            ]
+        );
+        assert_eq!(got[3].1, got[4].1, "alias and name are one entity");
+    }
+
+    #[test]
+    fn first_per_paragraph_links_only_the_first() {
+        let got = found("Putin met Putin.\n\nPutin again.", EntityLinks::First);
+        let linked: Vec<bool> = got.iter().map(|g| g.2).collect();
+        assert_eq!(linked, [true, false, true]);
+    }
+
+    #[test]
+    fn an_empty_registry_finds_nothing() {
+        let m = Matcher::new(&Registry::default());
+        assert!(m.find("Putin", &[0..5], EntityLinks::All).is_empty());
+    }
+}
