@@ -45,7 +45,7 @@ fn entity_pages_show_mentions_in_context_and_cooccurrence() {
     assert!(html.contains("<h1>Minsk</h1>"));
     assert!(html.contains("<p>Capital of Belarus.</p>"), "{html}");
     assert!(html.contains("Mentions <span class=\"count\">2</span>"), "{html}");
-    assert!(html.contains("<a href=\"../../articles/alpha/index.html#mention-minsk-1\">Putin spoke in <mark>Minsk</mark> about the Oreshnik. Putin said Russia&#x27;s missile was ready.</a>"), "{html}");
+    assert!(html.contains("<a href=\"../../articles/alpha/index.html#mention-minsk-1\">Putin spoke in <mark>Minsk</mark> about the Oreshnik. Putin said Russia&#39;s missile was ready.</a>"), "{html}");
     // co-occurring: Putin and Oreshnik share two paragraphs with Minsk
     let co = html.split("Often named with").nth(1).unwrap();
     let first = co.find("Oreshnik").unwrap();

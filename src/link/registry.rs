@@ -57,6 +57,7 @@ impl Registry {
             crate::yaml::from_str_at(file, &text, &text, 0, "the entity registry")?;
         let mut reg = Registry::default();
         let mut problems = Problems::default();
+        let mut cursor = 0;
         for entry in entries {
             let Some(base) = Slug::from_title(&entry.name) else {
                 let at = text.find(&entry.name).unwrap_or(0);
@@ -76,12 +77,33 @@ impl Registry {
                 n += 1;
             }
             let idx = reg.entities.len();
+            // Entries appear in file order: point at this entry's own text.
+            let entry_at = text[cursor..]
+                .find(entry.name.as_str())
+                .map_or(cursor, |p| p + cursor);
+            cursor = (entry_at + entry.name.len()).min(text.len());
             for name in std::iter::once(&entry.name).chain(entry.aliases.iter()) {
                 if let Some(&other) = reg.by_name.get(&key(name)) {
-                    let at = text.find(name.as_str()).unwrap_or(0);
+                    if other == idx {
+                        continue; // the same entity spelt twice ("NATO", "Nato")
+                    }
+                    let at = text[entry_at..]
+                        .find(name.as_str())
+                        .map_or(entry_at, |p| p + entry_at);
                     problems.push(
-                        Problem::at(file, text.clone(), at, name.len().max(1), format!("{name:?} is claimed by both {:?} and {:?}", reg.entities[other].entry.name, entry.name))
-                            .with_help("a name or alias may belong to one entity only; remove it from one of them"),
+                        Problem::at(
+                            file,
+                            text.clone(),
+                            at,
+                            name.len().max(1),
+                            format!(
+                                "{name:?} is claimed by both {:?} and {:?}",
+                                reg.entities[other].entry.name, entry.name
+                            ),
+                        )
+                        .with_help(
+                            "a name or alias may belong to one entity only; remove it from one of them",
+                        ),
                     );
                 } else {
                     reg.by_name.insert(key(name), idx);
@@ -179,6 +201,14 @@ mod tests {
     fn an_alias_claimed_twice_is_a_diagnostic() {
         let y = "- name: A\n  kind: person\n  aliases: [X]\n- name: B\n  kind: person\n  aliases: [X]\n";
         let e = Registry::parse("entities.yaml", Arc::from(y)).unwrap_err();
-        assert!(e.0[0].message.contains("claimed by both"), "{}", e);
+        assert_eq!(e.0[0].message, "\"X\" is claimed by both \"A\" and \"B\"");
+        assert_eq!((e.0[0].line, e.0[0].column), (6, 13), "the second claim");
+    }
+
+    #[test]
+    fn one_entity_may_spell_a_name_twice() {
+        let y = "- name: NATO\n  kind: organisation\n  aliases: [Nato]\n";
+        let r = Registry::parse("entities.yaml", Arc::from(y)).unwrap();
+        assert_eq!(r.names(), [("NATO", 0), ("Nato", 0)]);
     }
 }

@@ -41,11 +41,13 @@ pub fn phrases(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for sentence in text.split(|c: char| ".,;:!?\"“”()[]—–\n".contains(c)) {
         let mut run: Vec<&str> = Vec::new();
+        // (word, ends a phrase): a possessive ends the name it closes.
         let words = sentence.split_whitespace().map(|w| {
             let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
-            w.strip_suffix("'s")
-                .or_else(|| w.strip_suffix("’s"))
-                .unwrap_or(w)
+            match w.strip_suffix("'s").or_else(|| w.strip_suffix("’s")) {
+                Some(stem) => (stem, true),
+                None => (w, false),
+            }
         });
         let mut flush = |run: &mut Vec<&str>| {
             while run.last().is_some_and(|w| JOINERS.contains(w)) {
@@ -59,11 +61,15 @@ pub fn phrases(text: &str) -> Vec<String> {
             }
             run.clear();
         };
-        for w in words.chain(std::iter::once("")) {
-            if !w.is_empty() && capitalised(w) && w.chars().any(char::is_lowercase)
-                || !w.is_empty() && w.len() > 1 && w.chars().all(|c| c.is_uppercase())
-            {
+        for (w, ends) in words.chain(std::iter::once(("", true))) {
+            let proper = !w.is_empty()
+                && (capitalised(w) && w.chars().any(char::is_lowercase)
+                    || w.len() > 1 && w.chars().all(char::is_uppercase));
+            if proper {
                 run.push(w);
+                if ends {
+                    flush(&mut run);
+                }
             } else if JOINERS.contains(&w) && !run.is_empty() {
                 run.push(w);
             } else {
