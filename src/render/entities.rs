@@ -274,7 +274,9 @@ pub fn graph_svg(b: &Briefing, at: &SitePath) -> String {
         let (ex, ey) = (&reg.entities[x].entry, &reg.entities[y].entry);
         (ex.kind, &ex.name).cmp(&(ey.kind, &ey.name))
     });
-    let (w, h, cx, cy, radius) = (760.0, 620.0, 380.0, 310.0, 210.0);
+    // Labels run outward along the radius, so neighbours never overlap;
+    // the margin leaves room for about 24 characters.
+    let (w, h, cx, cy, radius) = (800.0, 800.0, 400.0, 400.0, 230.0);
     let n = nodes.len() as f64;
     let mut pos = vec![None; reg.entities.len()];
     for (k, &i) in nodes.iter().enumerate() {
@@ -310,17 +312,16 @@ pub fn graph_svg(b: &Briefing, at: &SitePath) -> String {
         let e = &reg.entities[i];
         let Some((angle, x, y)) = pos[i] else { continue };
         let r = 4.0 + (b.links.mention_count(i) as f64).sqrt() * 1.6;
-        let (lx, ly) = (x + (r + 6.0) * angle.cos(), y + (r + 6.0) * angle.sin());
-        let anchor = if angle.cos() < -0.1 {
-            "end"
-        } else if angle.cos() > 0.1 {
-            "start"
+        let (lx, ly) = (x + (r + 5.0) * angle.cos(), y + (r + 5.0) * angle.sin());
+        // On the left half, turn the text over so it reads left to right.
+        let (anchor, deg) = if angle.cos() < 0.0 {
+            ("end", angle.to_degrees() + 180.0)
         } else {
-            "middle"
+            ("start", angle.to_degrees())
         };
         let _ = write!(
             svg,
-            "<a href=\"{}\" class=\"node kind-{}\"><circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{r:.1}\"></circle><text x=\"{lx:.1}\" y=\"{ly:.1}\" text-anchor=\"{anchor}\" dominant-baseline=\"middle\">{}</text></a>",
+            "<a href=\"{}\" class=\"node kind-{}\"><circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{r:.1}\"></circle><text x=\"{lx:.1}\" y=\"{ly:.1}\" text-anchor=\"{anchor}\" dominant-baseline=\"middle\" transform=\"rotate({deg:.1} {lx:.1} {ly:.1})\">{}</text></a>",
             esc(&SitePath::entity(&e.slug).relative_from(at)),
             e.entry.kind.id(),
             esc(&e.entry.name)

@@ -29,8 +29,19 @@ pub fn search_page(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
     Ok(output(at, r.render("search.html", &ctx)?))
 }
 
+/// Escape text for XML content and double-quoted attributes.
 fn x(s: &str) -> String {
-    html_escape::encode_safe(s).into_owned()
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn atom_date(d: &jiff::civil::DateTime) -> String {
@@ -168,6 +179,6 @@ mod tests {
     fn atom_dates_are_utc() {
         let d: jiff::civil::DateTime = "2024-12-06T15:39:00".parse().unwrap();
         assert_eq!(atom_date(&d), "2024-12-06T15:39:00Z");
-        assert_eq!(x("a & <b>"), "a &amp; &lt;b&gt;");
+        assert_eq!(x("a & <b> \"/\""), "a &amp; &lt;b&gt; &quot;/&quot;");
     }
 }

@@ -160,14 +160,25 @@ pub fn strip_svg(b: &Briefing, at: &SitePath) -> String {
             kind_id(e.kind)
         );
     }
-    let _ = write!(
-        svg,
-        "<text x=\"{pad}\" y=\"{}\" text-anchor=\"start\">{}</text><text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text></svg>",
-        h - 6.0,
-        date_view(&first.date).display,
-        w - pad,
-        h - 6.0,
-        date_view(&last.date).display
-    );
+    if t1 > t0 {
+        let _ = write!(
+            svg,
+            "<text x=\"{pad}\" y=\"{}\" text-anchor=\"start\">{}</text><text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            h - 6.0,
+            date_view(&first.date).display,
+            w - pad,
+            h - 6.0,
+            date_view(&last.date).display
+        );
+    } else {
+        let _ = write!(
+            svg,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            w / 2.0,
+            h - 6.0,
+            date_view(&first.date).display
+        );
+    }
+    svg.push_str("</svg>");
     svg
 }
