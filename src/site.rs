@@ -73,13 +73,7 @@ pub fn assemble(inputs: &Inputs) -> Result<Briefing, Problems> {
     };
     // The lead wires the annotation stage's resolved wikilinks (backlinks)
     // and dated `.event` annotations here.
-    let links = link::link(
-        registry,
-        &articles,
-        inputs.config.entity_links,
-        &[],
-        &[],
-    );
+    let links = link::link(registry, &articles, inputs.config.entity_links, &[], &[]);
     if problems.has_errors() {
         problems.sort();
         return Err(problems);

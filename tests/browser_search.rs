@@ -82,9 +82,13 @@ impl Drop for Driver {
 }
 
 fn chromium() -> Option<&'static str> {
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-        .into_iter()
-        .find(|p| Path::new(p).exists())
+    [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ]
+    .into_iter()
+    .find(|p| Path::new(p).exists())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -111,18 +115,19 @@ async fn typing_a_query_finds_the_article() {
             .unwrap(),
     );
     let profile = tempfile::tempdir().unwrap();
-    let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
-        "goog:chromeOptions": {
-            "binary": chrome,
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run",
-                format!("--user-data-dir={}", profile.path().display()),
-            ]
-        }
-    }))
-    .unwrap();
+    let caps: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_value(serde_json::json!({
+            "goog:chromeOptions": {
+                "binary": chrome,
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--no-first-run",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ]
+            }
+        }))
+        .unwrap();
     // chromedriver needs a moment to listen: retry the connection, bounded
     // by attempts rather than by time.
     let mut client = None;
@@ -152,7 +157,10 @@ async fn typing_a_query_finds_the_article() {
             .for_element(Locator::Css("#search-results li a"))
             .await?;
         let mut found = Vec::new();
-        for a in client.find_all(Locator::Css("#search-results li a")).await? {
+        for a in client
+            .find_all(Locator::Css("#search-results li a"))
+            .await?
+        {
             found.push((a.text().await?, a.prop("href").await?.unwrap_or_default()));
         }
         Ok::<_, fantoccini::error::CmdError>(found)
@@ -162,9 +170,14 @@ async fn typing_a_query_finds_the_article() {
     let found = result.unwrap();
     let want = (
         "Russia Sending Hypersonic Missiles to Venezuela?".to_string(),
-        format!("http://127.0.0.1:{port}{PREFIX}articles/russia-sending-hypersonic-missiles-to-venezuela/index.html"),
+        format!(
+            "http://127.0.0.1:{port}{PREFIX}articles/russia-sending-hypersonic-missiles-to-venezuela/index.html"
+        ),
     );
     assert!(found.contains(&want), "results: {found:?}");
     // the Belarus article does not name her
-    assert!(!found.iter().any(|(_, h)| h.contains("from-belarus")), "{found:?}");
+    assert!(
+        !found.iter().any(|(_, h)| h.contains("from-belarus")),
+        "{found:?}"
+    );
 }

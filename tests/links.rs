@@ -13,12 +13,20 @@ fn mentions_link_to_entity_pages_first_per_paragraph() {
     let html = read(&site, "articles/alpha/index.html");
     // first Putin of the first paragraph is a link, the second only an anchor
     assert!(html.contains("<span class=\"mention\" id=\"mention-vladimir-putin-1\"><a class=\"entity entity-person\" href=\"../../entities/vladimir-putin/index.html\" data-kind=\"person\" title=\"President of Russia.\">Putin</a></span>"), "{html}");
-    assert!(html.contains("<span class=\"mention\" id=\"mention-vladimir-putin-2\">Putin</span>"), "{html}");
+    assert!(
+        html.contains("<span class=\"mention\" id=\"mention-vladimir-putin-2\">Putin</span>"),
+        "{html}"
+    );
     // possessive, and the longest name wins ("Oreshnik missile" is one alias)
     assert!(html.contains("id=\"mention-russia-1\"><a class=\"entity entity-place\" href=\"../../entities/russia/index.html\" data-kind=\"place\" title=\"The Russian Federation.\">Russia</a></span>&#x27;s") || html.contains(">Russia</a></span>'s"), "{html}");
     assert!(html.contains(">Oreshnik missile</a>"), "{html}");
     // Minsk is linked again in the second paragraph
-    assert_eq!(html.matches("href=\"../../entities/minsk/index.html\"").count(), 2 + 1, "two in the text, one in the list of entities");
+    assert_eq!(
+        html.matches("href=\"../../entities/minsk/index.html\"")
+            .count(),
+        2 + 1,
+        "two in the text, one in the list of entities"
+    );
 }
 
 #[test]
@@ -44,7 +52,10 @@ fn entity_pages_show_mentions_in_context_and_cooccurrence() {
     let html = read(&site, "entities/minsk/index.html");
     assert!(html.contains("<h1>Minsk</h1>"));
     assert!(html.contains("<p>Capital of Belarus.</p>"), "{html}");
-    assert!(html.contains("Mentions <span class=\"count\">2</span>"), "{html}");
+    assert!(
+        html.contains("Mentions <span class=\"count\">2</span>"),
+        "{html}"
+    );
     assert!(html.contains("<a href=\"../../articles/alpha/index.html#mention-minsk-1\">Putin spoke in <mark>Minsk</mark> about the Oreshnik. Putin said Russia&#39;s missile was ready.</a>"), "{html}");
     // co-occurring: Putin and Oreshnik share two paragraphs with Minsk
     let co = html.split("Often named with").nth(1).unwrap();
@@ -100,9 +111,15 @@ fn suggest_lists_recurring_unregistered_names() {
         .lines()
         .find(|l| l.contains("Supreme State Council"))
         .unwrap_or_else(|| panic!("{text}"));
-    assert_eq!(line.split_whitespace().take(2).collect::<Vec<_>>(), ["2", "2"]);
+    assert_eq!(
+        line.split_whitespace().take(2).collect::<Vec<_>>(),
+        ["2", "2"]
+    );
     assert!(line.ends_with("— alpha, beta"), "{line}");
-    assert!(!text.contains(" Minsk"), "registered names are not suggested: {text}");
+    assert!(
+        !text.contains(" Minsk"),
+        "registered names are not suggested: {text}"
+    );
 }
 
 #[test]
@@ -133,7 +150,8 @@ fn check_reports_a_broken_anchor_and_exits_1() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("site/404.html:") && err.contains("index.html#nowhere — no id=\"nowhere\" in index.html"),
+        err.contains("site/404.html:")
+            && err.contains("index.html#nowhere — no id=\"nowhere\" in index.html"),
         "{err}"
     );
 }
@@ -150,7 +168,14 @@ fn seeds_briefing_links_its_registry() {
     let dir = seeds_project();
     let site = build(dir.path(), &[]);
     assert_eq!(broken_links(&site), Vec::<String>::new());
-    for e in ["vladimir-putin", "alexander-lukashenko", "oreshnik", "su-30mk2", "nato", "dnipro"] {
+    for e in [
+        "vladimir-putin",
+        "alexander-lukashenko",
+        "oreshnik",
+        "su-30mk2",
+        "nato",
+        "dnipro",
+    ] {
         let page = read(&site, &format!("entities/{e}/index.html"));
         assert!(page.contains("<mark>"), "{e} has mentions in context");
     }

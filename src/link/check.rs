@@ -21,13 +21,20 @@ pub struct Broken {
 
 impl std::fmt::Display for Broken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}: {} — {}", self.page, self.line, self.url, self.why)
+        write!(
+            f,
+            "{}:{}: {} — {}",
+            self.page, self.line, self.url, self.why
+        )
     }
 }
 
 static ATTR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)[\s"'](href|src|id)\s*=\s*(?:"([^"]*)"|'([^']*)')"#).expect("valid regex")
 });
+
+/// A scanned page: its URLs (with byte offsets), its ids, its text.
+type Page<'a> = (Vec<(usize, String)>, BTreeSet<String>, &'a str);
 
 /// `href`/`src` values (with byte offsets) and `id`s of an HTML page.
 fn scan(html: &str) -> (Vec<(usize, String)>, BTreeSet<String>) {
@@ -88,7 +95,7 @@ fn resolve(page: &str, path: &str) -> Option<String> {
 /// they break under a sub-path and from `file://`.
 pub fn check_links(files: &[(String, Vec<u8>)]) -> Vec<Broken> {
     let names: BTreeSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
-    let pages: BTreeMap<&str, (Vec<(usize, String)>, BTreeSet<String>, &str)> = files
+    let pages: BTreeMap<&str, Page> = files
         .iter()
         .filter(|(p, _)| p.ends_with(".html"))
         .filter_map(|(p, b)| std::str::from_utf8(b).ok().map(|s| (p.as_str(), s)))
@@ -111,7 +118,9 @@ pub fn check_links(files: &[(String, Vec<u8>)]) -> Vec<Broken> {
                 why,
             };
             if url.starts_with('/') {
-                out.push(broken("absolute path: breaks under a sub-path and from file://".into()));
+                out.push(broken(
+                    "absolute path: breaks under a sub-path and from file://".into(),
+                ));
                 continue;
             }
             let (path, fragment) = match url.split_once('#') {
@@ -179,7 +188,10 @@ mod tests {
 
     #[test]
     fn resolves_relative_paths() {
-        assert_eq!(resolve("a/b/index.html", "../../x.css"), Some("x.css".into()));
+        assert_eq!(
+            resolve("a/b/index.html", "../../x.css"),
+            Some("x.css".into())
+        );
         assert_eq!(resolve("a/index.html", "./"), Some("a/index.html".into()));
         assert_eq!(resolve("index.html", "e/"), Some("e/index.html".into()));
         assert_eq!(resolve("index.html", "../x"), None);
@@ -192,7 +204,10 @@ mod tests {
                 "index.html",
                 "<a href=\"a/index.html#p1\">x</a>\n<a href=\"a/index.html#nope\">y</a>\n<img src=\"gone.png\"><a href=\"https://ex.org/\">z</a><a href=\"/abs\">w</a><a href=\"#top\" id=\"top\">t</a>",
             ),
-            ("a/index.html", "<p id=\"p1\">p</p><a href=\"../index.html\">h</a>"),
+            (
+                "a/index.html",
+                "<p id=\"p1\">p</p><a href=\"../index.html\">h</a>",
+            ),
         ]);
         let got: Vec<String> = check_links(&s).iter().map(|b| b.to_string()).collect();
         assert_eq!(

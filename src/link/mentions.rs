@@ -161,6 +161,7 @@ mod tests {
     #[test]
     fn an_empty_registry_finds_nothing() {
         let m = Matcher::new(&Registry::default());
-        assert!(m.find("Putin", &[0..5], EntityLinks::All).is_empty());
+        let blocks = vec![0..5, 6..6];
+        assert!(m.find("Putin", &blocks, EntityLinks::All).is_empty());
     }
 }

@@ -272,10 +272,13 @@ mod tests {
         assert_eq!(occ[1].before, "Putin went to Minsk. ");
         assert_eq!(occ[1].after, " spoke.");
         assert_eq!(l.article_entities[&arts[0].slug], [(0, 2), (1, 1)]);
-        let html = markdown::render(&arts[0].body, &markdown::Decorations {
-            spans: spans.clone(),
-            after_block: vec![],
-        });
+        let html = markdown::render(
+            &arts[0].body,
+            &markdown::Decorations {
+                spans: spans.clone(),
+                after_block: vec![],
+            },
+        );
         assert!(html.contains("<span class=\"mention\" id=\"mention-vladimir-putin-1\"><a class=\"entity entity-person\""), "{html}");
     }
 

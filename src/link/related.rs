@@ -150,8 +150,16 @@ mod tests {
         assert_eq!(
             c[0],
             [
-                Cooccurrence { entity: 1, paragraphs: 2, articles: 1 },
-                Cooccurrence { entity: 2, paragraphs: 2, articles: 2 },
+                Cooccurrence {
+                    entity: 1,
+                    paragraphs: 2,
+                    articles: 1
+                },
+                Cooccurrence {
+                    entity: 2,
+                    paragraphs: 2,
+                    articles: 2
+                },
             ]
             .into_iter()
             .rev()

@@ -13,7 +13,10 @@ pub const BUNDLE_DIR: &str = "pagefind";
 
 /// Build the search bundle for `pages` (site-relative path, HTML). Returns
 /// (site-relative path, bytes) for every file of the bundle, sorted.
-pub fn bundle(pages: &[(String, String)], language: &str) -> Result<Vec<(String, Vec<u8>)>, String> {
+pub fn bundle(
+    pages: &[(String, String)],
+    language: &str,
+) -> Result<Vec<(String, Vec<u8>)>, String> {
     let pages = pages.to_vec();
     let language = language.to_string();
     // pagefind is async (tokio). Run it on a thread of its own so that a
@@ -31,7 +34,10 @@ pub fn bundle(pages: &[(String, String)], language: &str) -> Result<Vec<(String,
     })
 }
 
-async fn index(pages: Vec<(String, String)>, language: String) -> Result<Vec<(String, Vec<u8>)>, String> {
+async fn index(
+    pages: Vec<(String, String)>,
+    language: String,
+) -> Result<Vec<(String, Vec<u8>)>, String> {
     use pagefind::api::PagefindIndex;
     use pagefind::options::PagefindServiceConfig;
     let options = PagefindServiceConfig::builder()

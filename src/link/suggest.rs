@@ -17,13 +17,78 @@ pub struct Suggestion {
 
 /// Capitalised words that start sentences or titles and name nothing.
 const COMMON: &[&str] = &[
-    "A", "An", "And", "As", "At", "But", "By", "For", "From", "He", "Her", "His", "I", "If", "In",
-    "It", "Its", "Mr", "Mrs", "Ms", "No", "Not", "Of", "On", "Or", "She", "So", "That", "The",
-    "Their", "There", "These", "They", "This", "Those", "To", "We", "What", "When", "Which",
-    "While", "Who", "With", "You", "Yes", "After", "Before", "However", "Some", "Speaking",
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
-    "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December", "Picture", "Read", "More",
+    "A",
+    "An",
+    "And",
+    "As",
+    "At",
+    "But",
+    "By",
+    "For",
+    "From",
+    "He",
+    "Her",
+    "His",
+    "I",
+    "If",
+    "In",
+    "It",
+    "Its",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "No",
+    "Not",
+    "Of",
+    "On",
+    "Or",
+    "She",
+    "So",
+    "That",
+    "The",
+    "Their",
+    "There",
+    "These",
+    "They",
+    "This",
+    "Those",
+    "To",
+    "We",
+    "What",
+    "When",
+    "Which",
+    "While",
+    "Who",
+    "With",
+    "You",
+    "Yes",
+    "After",
+    "Before",
+    "However",
+    "Some",
+    "Speaking",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Picture",
+    "Read",
+    "More",
 ];
 
 /// Words that may join capitalised words inside one name ("Ministry of
@@ -56,7 +121,8 @@ pub fn phrases(text: &str) -> Vec<String> {
             while run.first().is_some_and(|w| COMMON.contains(w)) {
                 run.remove(0);
             }
-            if !run.is_empty() && !(run.len() == 1 && run[0].len() < 2) {
+            let too_short = run.len() == 1 && run[0].len() < 2;
+            if !run.is_empty() && !too_short {
                 out.push(run.join(" "));
             }
             run.clear();
@@ -123,10 +189,22 @@ mod tests {
     #[test]
     fn proper_noun_phrases() {
         assert_eq!(
-            phrases("The Supreme State Council of the Union met. In Minsk, Russia's Defence Ministry said NATO's plan failed."),
-            ["Supreme State Council", "Union", "Minsk", "Russia", "Defence Ministry", "NATO"]
+            phrases(
+                "The Supreme State Council of the Union met. In Minsk, Russia's Defence Ministry said NATO's plan failed."
+            ),
+            [
+                "Supreme State Council",
+                "Union",
+                "Minsk",
+                "Russia",
+                "Defence Ministry",
+                "NATO"
+            ]
         );
-        assert_eq!(phrases("Ministry of Defence officials"), ["Ministry of Defence"]);
+        assert_eq!(
+            phrases("Ministry of Defence officials"),
+            ["Ministry of Defence"]
+        );
     }
 
     #[test]

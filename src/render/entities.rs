@@ -310,7 +310,9 @@ pub fn graph_svg(b: &Briefing, at: &SitePath) -> String {
     svg.push_str("</g><g class=\"nodes\">");
     for &i in &nodes {
         let e = &reg.entities[i];
-        let Some((angle, x, y)) = pos[i] else { continue };
+        let Some((angle, x, y)) = pos[i] else {
+            continue;
+        };
         let r = 4.0 + (b.links.mention_count(i) as f64).sqrt() * 1.6;
         let (lx, ly) = (x + (r + 5.0) * angle.cos(), y + (r + 5.0) * angle.sin());
         // On the left half, turn the text over so it reads left to right.

@@ -20,11 +20,8 @@ pub fn search_page(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
     let at = SitePath::section("search");
     let ctx = Ctx {
         page: common(b, &at, "Search"),
-        bundle_url: SitePath::new(format!(
-            "{}/pagefind.js",
-            crate::link::search::BUNDLE_DIR
-        ))
-        .relative_from(&at),
+        bundle_url: SitePath::new(format!("{}/pagefind.js", crate::link::search::BUNDLE_DIR))
+            .relative_from(&at),
     };
     Ok(output(at, r.render("search.html", &ctx)?))
 }
@@ -53,10 +50,9 @@ fn atom_date(d: &jiff::civil::DateTime) -> String {
 pub fn feed(b: &Briefing) -> String {
     let c = &b.config;
     let newest = b.articles.iter().filter_map(|a| a.date).max();
-    let updated = newest.as_ref().map_or_else(
-        || "1970-01-01T00:00:00Z".to_string(),
-        atom_date,
-    );
+    let updated = newest
+        .as_ref()
+        .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), atom_date);
     let home = c.absolute(&SitePath::index());
     let mut s = String::new();
     let _ = write!(

@@ -130,12 +130,9 @@ pub fn strip_svg(b: &Briefing, at: &SitePath) -> String {
     );
     for e in entries {
         let x = x_of(&e.date);
-        let title = html_escape::encode_text(&format!(
-            "{} — {}",
-            date_view(&e.date).display,
-            e.label
-        ))
-        .into_owned();
+        let title =
+            html_escape::encode_text(&format!("{} — {}", date_view(&e.date).display, e.label))
+                .into_owned();
         let href = html_escape::encode_double_quoted_attribute(&entry_url(e, at)).into_owned();
         let shape = match e.kind {
             EntryKind::Published => format!(
