@@ -146,6 +146,36 @@ pub fn phrases(text: &str) -> Vec<String> {
     out
 }
 
+/// A single capitalised adjective rather than a name: a demonym of a
+/// registered place ("Russian", "Ukrainian", "Venezuelan") or a word with
+/// an adjective ending ("Belarusian", "American", "Western", "Chinese").
+fn adjective(registry: &Registry, phrase: &str) -> bool {
+    if phrase.contains(' ') {
+        return false;
+    }
+    if ["ian", "can", "ern", "ese", "ish"]
+        .iter()
+        .any(|end| phrase.len() > end.len() + 2 && phrase.ends_with(end))
+    {
+        return true;
+    }
+    let Some(stem) = phrase.strip_suffix('n') else {
+        return false;
+    };
+    let stems = [
+        stem.to_string(),
+        stem.strip_suffix('a')
+            .map(str::to_string)
+            .unwrap_or_default(),
+        stem.strip_suffix("ia")
+            .map(|s| format!("{s}e"))
+            .unwrap_or_default(),
+    ];
+    stems
+        .iter()
+        .any(|s| !s.is_empty() && registry.resolve(s).is_some())
+}
+
 /// Rank candidates across `texts` (article slug, plain text). A phrase is
 /// kept when it occurs at least twice, is not a registered name or alias,
 /// and contains no registered name as a whole phrase.
@@ -166,7 +196,7 @@ pub fn suggest(registry: &Registry, texts: &[(Slug, String)]) -> Vec<Suggestion>
     };
     let mut out: Vec<Suggestion> = found
         .into_iter()
-        .filter(|(p, (count, _))| *count >= 2 && !known(p))
+        .filter(|(p, (count, _))| *count >= 2 && !known(p) && !adjective(registry, p))
         .map(|(name, (count, arts))| Suggestion {
             name,
             count,
@@ -216,8 +246,8 @@ mod tests {
         .unwrap();
         let s = |x: &str| Slug::parse(x).unwrap();
         let texts = vec![
-            (s("a"), "Putin met Lukashenko. Lukashenko smiled. Sergei Shoigu too. President Putin spoke.".to_string()),
-            (s("b"), "Lukashenko again. Sergei Shoigu was there. Kyiv once.".to_string()),
+            (s("a"), "Russian and Putinan things. Western views. Putin met Lukashenko. Lukashenko smiled. Sergei Shoigu too. President Putin spoke.".to_string()),
+            (s("b"), "Russian views. Western too. Lukashenko again. Sergei Shoigu was there. Kyiv once.".to_string()),
         ];
         let got = suggest(&reg, &texts);
         let names: Vec<(&str, usize, usize)> = got
