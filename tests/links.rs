@@ -186,3 +186,55 @@ fn seeds_briefing_links_its_registry() {
     assert!(belarus.contains("Related articles"));
     assert!(belarus.contains("Russia Sending Hypersonic Missiles to Venezuela?"));
 }
+
+/// What the annotation stage hands over — resolved wikilinks and dated
+/// events — shows as backlinks on article and entity pages and as events
+/// on the timeline (the lead wires the real annotations in `assemble`).
+#[test]
+fn annotation_inputs_become_backlinks_and_timeline_events() {
+    use briefing::link::{self, AnnotationRef, EventInput, Target};
+    use briefing::model::Slug;
+    let dir = fixture("links/basic");
+    let project = briefing::project::Project::new(dir.path());
+    let inputs = project.load(&Default::default()).unwrap();
+    let mut b = briefing::site::assemble(&inputs).unwrap();
+    let s = |x: &str| Slug::parse(x).unwrap();
+    let refs = [AnnotationRef {
+        article: s("beta"),
+        annotation: "claim-range".into(),
+        label: "the range claim".into(),
+        targets: vec![
+            Target::Passage(s("alpha"), "mention-oreshnik-1".into()),
+            Target::Entity(s("oreshnik")),
+        ],
+    }];
+    let events = [EventInput {
+        date: "2024-11-21".parse().unwrap(),
+        label: "Oreshnik strike on Dnipro".into(),
+        article: s("alpha"),
+        annotation: "dnipro-strike".into(),
+    }];
+    b.links = link::link(
+        b.links.registry.clone(),
+        &b.articles,
+        b.config.entity_links,
+        &refs,
+        &events,
+    );
+    let out = briefing::render::render_site(&b, &inputs.theme).unwrap();
+    let page = |p: &str| {
+        let o = out.iter().find(|o| o.path.as_str() == p).unwrap();
+        String::from_utf8(o.bytes.clone()).unwrap()
+    };
+    let alpha = page("articles/alpha/index.html");
+    assert!(alpha.contains("<li>Annotated in <a href=\"../../articles/beta/index.html#claim-range\">Oreshnik for Caracas</a>: “the range claim” — at <a href=\"#mention-oreshnik-1\">this passage</a></li>"), "{alpha}");
+    let oreshnik = page("entities/oreshnik/index.html");
+    assert!(oreshnik.contains("<li><a href=\"../../articles/beta/index.html#claim-range\">the range claim</a> <span class=\"meta\">in Oreshnik for Caracas</span></li>"), "{oreshnik}");
+    let timeline = page("timeline/index.html");
+    let event = timeline.find("<li class=\"tl-event\">").unwrap();
+    let published = timeline.find("<li class=\"tl-published\">").unwrap();
+    assert!(event < published, "the 21 November event precedes the 22 November article");
+    assert!(timeline.contains("<span class=\"tl-kind\">Event</span> <a href=\"../articles/alpha/index.html#dnipro-strike\">Oreshnik strike on Dnipro</a> <span class=\"meta\">reported in Putin in Minsk</span>"), "{timeline}");
+    let index = page("index.html");
+    assert!(index.contains("<a href=\"articles/alpha/index.html#dnipro-strike\" class=\"mark event\">"), "{index}");
+}
