@@ -233,8 +233,14 @@ fn annotation_inputs_become_backlinks_and_timeline_events() {
     let timeline = page("timeline/index.html");
     let event = timeline.find("<li class=\"tl-event\">").unwrap();
     let published = timeline.find("<li class=\"tl-published\">").unwrap();
-    assert!(event < published, "the 21 November event precedes the 22 November article");
+    assert!(
+        event < published,
+        "the 21 November event precedes the 22 November article"
+    );
     assert!(timeline.contains("<span class=\"tl-kind\">Event</span> <a href=\"../articles/alpha/index.html#dnipro-strike\">Oreshnik strike on Dnipro</a> <span class=\"meta\">reported in Putin in Minsk</span>"), "{timeline}");
     let index = page("index.html");
-    assert!(index.contains("<a href=\"articles/alpha/index.html#dnipro-strike\" class=\"mark event\">"), "{index}");
+    assert!(
+        index.contains("<a href=\"articles/alpha/index.html#dnipro-strike\" class=\"mark event\">"),
+        "{index}"
+    );
 }

@@ -44,6 +44,7 @@ pub struct Entity {
 pub struct Registry {
     pub entities: Vec<Entity>,
     by_name: BTreeMap<String, usize>,
+    by_slug: BTreeMap<Slug, usize>,
 }
 
 fn key(name: &str) -> String {
@@ -72,7 +73,7 @@ impl Registry {
             };
             let mut slug = base.clone();
             let mut n = 2;
-            while reg.entities.iter().any(|e| e.slug == slug) {
+            while reg.by_slug.contains_key(&slug) {
                 slug = base.with_suffix(n);
                 n += 1;
             }
@@ -109,6 +110,7 @@ impl Registry {
                     reg.by_name.insert(key(name), idx);
                 }
             }
+            reg.by_slug.insert(slug.clone(), idx);
             reg.entities.push(Entity { slug, entry });
         }
         if problems.has_errors() {
@@ -124,7 +126,7 @@ impl Registry {
     }
 
     pub fn by_slug(&self, slug: &Slug) -> Option<&Entity> {
-        self.entities.iter().find(|e| &e.slug == slug)
+        self.by_slug.get(slug).map(|&i| &self.entities[i])
     }
 
     /// Index of the entity a name or alias refers to.

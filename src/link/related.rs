@@ -27,8 +27,14 @@ pub fn idf(articles: usize, df: usize) -> f64 {
     }
 }
 
+/// Entities named in more articles than this do not propose candidates:
+/// they would add the same small weight to almost every pair, and walking
+/// their long posting lists would make the whole pass quadratic.
+pub const MAX_POSTING: usize = 200;
+
 /// For each article (its sorted, distinct entity indices), the `limit` most
-/// related other articles, best first; ties by article order.
+/// related other articles, best first; ties by article order. Work is
+/// bounded by articles × entities per article × [`MAX_POSTING`].
 pub fn related(entity_sets: &[Vec<usize>], limit: usize) -> Vec<Vec<Related>> {
     let n = entity_sets.len();
     let mut postings: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
@@ -47,7 +53,11 @@ pub fn related(entity_sets: &[Vec<usize>], limit: usize) -> Vec<Vec<Related>> {
         .map(|(a, set)| {
             let mut acc: BTreeMap<usize, (f64, Vec<usize>)> = BTreeMap::new();
             for &e in set {
-                for &b in &postings[&e] {
+                let posting = &postings[&e];
+                if posting.len() > MAX_POSTING {
+                    continue;
+                }
+                for &b in posting {
                     if b != a {
                         let slot = acc.entry(b).or_default();
                         slot.0 += weight[&e];
@@ -135,6 +145,17 @@ mod tests {
         assert_eq!(r[0][0].shared, [2, 0]);
         assert_eq!(idf(4, 4), 2f64.ln());
         assert!(r[3].iter().all(|x| x.shared == [0]));
+    }
+
+    #[test]
+    fn entities_in_very_many_articles_do_not_relate_them() {
+        let mut sets = vec![vec![0]; MAX_POSTING + 1];
+        sets[0].push(1);
+        sets[1].push(1);
+        let r = related(&sets, 3);
+        assert_eq!(r[0].len(), 1);
+        assert_eq!((r[0][0].article, r[0][0].shared.clone()), (1, vec![1]));
+        assert!(r[2].is_empty());
     }
 
     #[test]
