@@ -254,8 +254,20 @@ fn check(project: &Project) -> i32 {
         }
     };
     let broken = crate::link::check::check_links(&files);
+    // The same missing target is usually linked from every page (a
+    // template): list it once, with a few of the pages.
+    let mut by_why: std::collections::BTreeMap<&str, Vec<&crate::link::check::Broken>> =
+        Default::default();
     for b in &broken {
-        eprintln!("site/{b}");
+        by_why.entry(b.why.as_str()).or_default().push(b);
+    }
+    for (why, list) in &by_why {
+        for b in list.iter().take(3) {
+            eprintln!("site/{b}");
+        }
+        if list.len() > 3 {
+            eprintln!("  … and {} more page(s) where {why}", list.len() - 3);
+        }
     }
     if broken.is_empty() {
         eprintln!(

@@ -1,5 +1,5 @@
 //! A real browser types a query into the search page and sees the right
-//! article: headless Chromium through chromedriver, the built site served
+//! article, and sees an entity's description when its link gets focus: headless Chromium through chromedriver, the built site served
 //! under a sub-path by a tiny static file server. Skipped (with a line on
 //! stdout) when chromedriver or chromium is not installed.
 
@@ -163,11 +163,34 @@ async fn typing_a_query_finds_the_article() {
         {
             found.push((a.text().await?, a.prop("href").await?.unwrap_or_default()));
         }
-        Ok::<_, fantoccini::error::CmdError>(found)
+        // The entity preview: focusing an entity link shows its description.
+        client
+            .goto(&format!(
+                "http://127.0.0.1:{port}{PREFIX}articles/russia-sending-hypersonic-missiles-to-venezuela/index.html"
+            ))
+            .await?;
+        client
+            .execute(
+                "document.querySelector('a.entity[href$=\"entities/maria-zakharova/index.html\"]').focus()",
+                vec![],
+            )
+            .await?;
+        let pop = client
+            .wait()
+            .for_element(Locator::Css(".entity-popover"))
+            .await?
+            .text()
+            .await?;
+        Ok::<_, fantoccini::error::CmdError>((found, pop))
     }
     .await;
     client.close().await.ok();
-    let found = result.unwrap();
+    let (found, pop) = result.unwrap();
+    assert!(pop.starts_with("Maria Zakharova"), "{pop}");
+    assert!(
+        pop.contains("Spokeswoman of the Russian Ministry of Foreign Affairs"),
+        "{pop}"
+    );
     let want = (
         "Russia Sending Hypersonic Missiles to Venezuela?".to_string(),
         format!(
