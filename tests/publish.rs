@@ -56,6 +56,15 @@ fn sitemap_robots_canonical_and_404() {
         nf.contains("<a href=\"https://news.example/b/articles/beta/\">Oreshnik for Caracas</a>"),
         "{nf}"
     );
+    // served at any depth: its chrome is absolute too
+    assert!(
+        nf.contains("<link rel=\"stylesheet\" href=\"https://news.example/b/static/style.css\">"),
+        "{nf}"
+    );
+    assert!(
+        nf.contains("<a href=\"https://news.example/b/timeline/\">Timeline</a>"),
+        "{nf}"
+    );
 }
 
 #[test]

@@ -283,6 +283,21 @@ fn source(b: &Briefing, r: &Renderer, a: &Article) -> Result<Output, Problem> {
     Ok(output(at, r.render("source.html", &ctx)?))
 }
 
+/// The page chrome with absolute URLs (stylesheets, script, masthead), for
+/// the one page served at other pages' addresses.
+fn absolute_common(b: &Briefing, mut c: Common) -> Common {
+    let abs = |p: SitePath| b.config.absolute(&p);
+    c.css = abs(SitePath::asset("style.css"));
+    c.syntax_css = abs(SitePath::asset("syntax.css"));
+    c.js = abs(SitePath::asset("briefing.js"));
+    c.home = abs(SitePath::index());
+    c.root = b.config.base_url.clone();
+    for (item, (_, dir)) in c.nav.iter_mut().zip(SECTIONS) {
+        item.url = abs(SitePath::section(dir));
+    }
+    c
+}
+
 fn not_found(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
     #[derive(Serialize)]
     struct Link {
@@ -302,7 +317,7 @@ fn not_found(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
     let at = SitePath::new("404.html");
     let abs = |p: SitePath| b.config.absolute(&p);
     let ctx = Ctx {
-        page: common(b, &at, "Page not found"),
+        page: absolute_common(b, common(b, &at, "Page not found")),
         home_url: abs(SitePath::index()),
         sections: SECTIONS
             .iter()
