@@ -99,6 +99,7 @@ async fn typing_a_query_finds_the_article() {
     };
     let dir = common::seeds_project();
     let site = common::build(dir.path(), &[]);
+    let search_file = format!("file://{}/search/index.html", site.display());
     let port = serve(site);
 
     let driver_port = TcpListener::bind("127.0.0.1:0")
@@ -181,11 +182,25 @@ async fn typing_a_query_finds_the_article() {
             .await?
             .text()
             .await?;
-        Ok::<_, fantoccini::error::CmdError>((found, pop))
+        // From file:// the page says search cannot work there.
+        client.goto(&search_file).await?;
+        let note = client.find(Locator::Id("search-file")).await?;
+        let shown = note.is_displayed().await?;
+        let disabled = client
+            .find(Locator::Css("#search-input"))
+            .await?
+            .attr("disabled")
+            .await?
+            .is_some();
+        Ok::<_, fantoccini::error::CmdError>((found, pop, shown && disabled))
     }
     .await;
     client.close().await.ok();
-    let (found, pop) = result.unwrap();
+    let (found, pop, file_note) = result.unwrap();
+    assert!(
+        file_note,
+        "the file:// note is shown and the input disabled"
+    );
     assert!(pop.starts_with("Maria Zakharova"), "{pop}");
     assert!(
         pop.contains("Spokeswoman of the Russian Ministry of Foreign Affairs"),
