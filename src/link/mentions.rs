@@ -54,10 +54,13 @@ impl Matcher {
     /// (at one position the longest name wins; a later match that overlaps
     /// an earlier one is dropped). `blocks` are the top-level block ranges
     /// of the text; `mode` decides which mentions are linked.
+    /// Mentions overlapping a range of `skip` (code, see [`code_ranges`])
+    /// are left out.
     pub fn find(
         &self,
         text: &str,
         blocks: &[std::ops::Range<usize>],
+        skip: &[std::ops::Range<usize>],
         mode: EntityLinks,
     ) -> Vec<Mention> {
         let Some(ac) = &self.ac else {
@@ -66,6 +69,7 @@ impl Matcher {
         // All candidate matches (overlapping), kept when they are whole words.
         let mut cands: Vec<(usize, usize, usize)> = ac
             .find_overlapping_iter(text)
+            .filter(|m| !skip.iter().any(|r| r.start < m.end() && m.start() < r.end))
             .filter(|m| {
                 let before = text[..m.start()].chars().next_back();
                 let after = text[m.end()..].chars().next();
@@ -111,6 +115,76 @@ impl Matcher {
     }
 }
 
+/// Byte ranges of code (inline code and code blocks) in the plain text of
+/// `md` (as [`crate::render::markdown::plain_text`] defines it): names in
+/// code are not mentions, and the renderer does not decorate code.
+pub fn code_ranges(md: &str) -> Vec<std::ops::Range<usize>> {
+    use crate::render::markdown::options;
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    // Mirrors the plain-text cursor: blocks are joined by "\n\n", a line
+    // break counts one byte. (A test checks the two agree.)
+    #[derive(Default)]
+    struct Cur {
+        pos: usize,
+        pending: bool,
+        started: bool,
+    }
+    impl Cur {
+        fn advance(&mut self, len: usize) -> std::ops::Range<usize> {
+            if self.pending && self.started {
+                self.pos += 2;
+            }
+            self.pending = false;
+            self.started = true;
+            self.pos += len;
+            self.pos - len..self.pos
+        }
+    }
+    let mut out = Vec::new();
+    let mut cur = Cur::default();
+    let mut in_code = false;
+    for ev in Parser::new_ext(md, options()) {
+        match ev {
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => {
+                in_code = false;
+                cur.pending = true;
+            }
+            Event::End(tag) if is_block_end(&tag) => cur.pending = true,
+            Event::Code(t) => out.push(cur.advance(t.len())),
+            Event::Text(t) if in_code => out.push(cur.advance(t.len())),
+            Event::Text(t)
+            | Event::Html(t)
+            | Event::InlineHtml(t)
+            | Event::InlineMath(t)
+            | Event::DisplayMath(t) => {
+                cur.advance(t.len());
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                cur.advance(1);
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn is_block_end(tag: &pulldown_cmark::TagEnd) -> bool {
+    use pulldown_cmark::TagEnd;
+    matches!(
+        tag,
+        TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::BlockQuote(_)
+            | TagEnd::List(_)
+            | TagEnd::Item
+            | TagEnd::Table
+            | TagEnd::TableCell
+            | TagEnd::FootnoteDefinition
+            | TagEnd::HtmlBlock
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,7 +198,7 @@ mod tests {
     fn found(text: &str, mode: EntityLinks) -> Vec<(String, usize, bool)> {
         let blocks = crate::render::markdown::plain_text(text).blocks;
         Matcher::new(&registry())
-            .find(text, &blocks, mode)
+            .find(text, &blocks, &[], mode)
             .into_iter()
             .map(|m| (text[m.start..m.end].to_string(), m.entity, m.linked))
             .collect()
@@ -158,10 +232,28 @@ mod tests {
         assert_eq!(linked, [true, false, true]);
     }
 
+    const MIXED: &str = "# Putin heading\n\nSee [Putin](https://x.org) and `Putin` inline.\n\n```\nPutin in code\n```\n\n> Putin quoted\n> twice\n\n| a | b |\n|---|---|\n| `Putin` | x |\n\n- one\n- `two`\n";
+
+    #[test]
+    fn code_ranges_agree_with_plain_text() {
+        let plain = crate::render::markdown::plain_text(MIXED).text;
+        let got: Vec<&str> = code_ranges(MIXED).into_iter().map(|r| &plain[r]).collect();
+        assert_eq!(got, ["Putin", "Putin in code\n", "Putin", "two"]);
+    }
+
+    #[test]
+    fn names_in_code_are_not_mentions() {
+        let plain = crate::render::markdown::plain_text(MIXED);
+        let skip = code_ranges(MIXED);
+        let m = Matcher::new(&registry()).find(&plain.text, &plain.blocks, &skip, EntityLinks::All);
+        let at: Vec<&str> = m.iter().map(|m| &plain.text[m.start..m.end + 3]).collect();
+        assert_eq!(at, ["Putin he", "Putin an", "Putin qu"]);
+    }
+
     #[test]
     fn an_empty_registry_finds_nothing() {
         let m = Matcher::new(&Registry::default());
         let blocks = vec![0..5, 6..6];
-        assert!(m.find("Putin", &blocks, EntityLinks::All).is_empty());
+        assert!(m.find("Putin", &blocks, &[], EntityLinks::All).is_empty());
     }
 }

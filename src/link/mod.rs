@@ -145,7 +145,8 @@ pub fn link(
         .par_iter()
         .map(|a| {
             let plain = markdown::plain_text(&a.body);
-            let found = matcher.find(&plain.text, &plain.blocks, mode);
+            let code = mentions::code_ranges(&a.body);
+            let found = matcher.find(&plain.text, &plain.blocks, &code, mode);
             (plain, found)
         })
         .collect();
