@@ -32,6 +32,10 @@ fn sitemap_robots_canonical_and_404() {
     let sitemap = read(&site, "sitemap.xml");
     assert!(sitemap.contains("<url><loc>https://news.example/b/</loc></url>"));
     assert!(sitemap.contains("<url><loc>https://news.example/b/entities/minsk/</loc></url>"));
+    assert!(sitemap.contains(
+        "<url><loc>https://news.example/b/articles/alpha/</loc><lastmod>2024-12-06</lastmod></url>"
+    ));
+    assert!(sitemap.contains("<url><loc>https://news.example/b/articles/gamma/</loc></url>"));
     assert!(!sitemap.contains("404"));
     assert!(!sitemap.contains("pagefind"));
     assert_eq!(

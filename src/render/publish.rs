@@ -107,8 +107,30 @@ pub fn sitemap(b: &Briefing, pages: &[&SitePath]) -> String {
     let mut s = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
+    let dated: std::collections::BTreeMap<SitePath, String> = b
+        .articles
+        .iter()
+        .filter_map(|a| {
+            let d = a.date?;
+            Some((
+                SitePath::article(&a.slug),
+                d.strftime("%Y-%m-%d").to_string(),
+            ))
+        })
+        .collect();
     for p in paths {
-        let _ = writeln!(s, "  <url><loc>{}</loc></url>", x(&b.config.absolute(p)));
+        match dated.get(*p) {
+            Some(d) => {
+                let _ = writeln!(
+                    s,
+                    "  <url><loc>{}</loc><lastmod>{d}</lastmod></url>",
+                    x(&b.config.absolute(p))
+                );
+            }
+            None => {
+                let _ = writeln!(s, "  <url><loc>{}</loc></url>", x(&b.config.absolute(p)));
+            }
+        }
     }
     s.push_str("</urlset>\n");
     s
