@@ -3,7 +3,7 @@
 //! under a sub-path by a tiny static file server. Skipped (with a line on
 //! stdout) when chromedriver or chromium is not installed.
 
-mod common;
+mod links_support;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -97,8 +97,8 @@ async fn typing_a_query_finds_the_article() {
         println!("SKIP typing_a_query_finds_the_article: chromedriver or chromium not installed");
         return;
     };
-    let dir = common::seeds_project();
-    let site = common::build(dir.path(), &[]);
+    let dir = links_support::seeds_project();
+    let site = links_support::build(dir.path(), &[]);
     let search_file = format!("file://{}/search/index.html", site.display());
     let port = serve(site);
 

@@ -2,9 +2,9 @@
 //! related articles, the timeline, `entities suggest` and `check`, on a
 //! fixture project and on the seeds' briefing.
 
-mod common;
+mod links_support;
 
-use common::*;
+use links_support::*;
 
 #[test]
 fn mentions_link_to_entity_pages_first_per_paragraph() {

@@ -2,9 +2,9 @@
 //! the search bundle, relative links everywhere, deterministic output, and
 //! (when Java and vnu are installed) HTML that vnu accepts.
 
-mod common;
+mod links_support;
 
-use common::*;
+use links_support::*;
 
 #[test]
 fn feed_is_atom_with_absolute_urls_from_base_url() {
