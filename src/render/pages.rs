@@ -20,8 +20,13 @@ pub enum Job {
 
 /// Every page of the briefing, in a stable order.
 pub fn jobs(b: &Briefing) -> Vec<Job> {
-    let mut jobs = vec![Job::Index, Job::NotFound, Job::Timeline, Job::Search];
-    jobs.push(Job::Entities);
+    let mut jobs = vec![
+        Job::Index,
+        Job::NotFound,
+        Job::Timeline,
+        Job::Search,
+        Job::Entities,
+    ];
     jobs.extend((0..b.links.registry.entities.len()).map(Job::Entity));
     for (i, a) in b.articles.iter().enumerate() {
         jobs.push(Job::Article(i));
