@@ -5,12 +5,14 @@
 use crate::model::Slug;
 use std::collections::BTreeMap;
 
-/// Where a resolved wikilink points.
+/// Where a resolved wikilink points, as a page and anchor. (The annotation
+/// stage resolves `[[…]]` text and names annotations by id; `site`
+/// translates its targets into these, with the page anchors `a-<id>`.)
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Target {
     /// `[[slug]]`
     Article(Slug),
-    /// `[[slug#annotation-id]]`: a passage (annotation anchor) in an article.
+    /// A passage of an article: its slug and the anchor id on its page.
     Passage(Slug, String),
     /// `[[Entity name]]`
     Entity(Slug),
@@ -37,37 +39,6 @@ pub struct Backlink {
     pub from_article: Slug,
     pub annotation: String,
     pub label: String,
-}
-
-/// Resolve the target of a wikilink (`[[target]]` or `[[target|text]]`,
-/// without the brackets and text): `slug`, `slug#annotation-id`, or an
-/// entity's name or alias. An article slug wins over an entity name.
-/// `None` when nothing matches — the caller reports it with its position.
-/// Whether the `#annotation-id` exists is the annotation stage's to check.
-pub fn resolve_wikilink(
-    target: &str,
-    articles: &[crate::content::Article],
-    registry: &super::Registry,
-) -> Option<Target> {
-    let target = target.trim();
-    let (page, fragment) = match target.split_once('#') {
-        Some((p, f)) => (p.trim(), Some(f.trim())),
-        None => (target, None),
-    };
-    if let Ok(slug) = Slug::parse(page)
-        && articles.iter().any(|a| a.slug == slug)
-    {
-        return Some(match fragment {
-            Some(f) if !f.is_empty() => Target::Passage(slug, f.to_string()),
-            _ => Target::Article(slug),
-        });
-    }
-    if fragment.is_some() {
-        return None;
-    }
-    registry
-        .resolve(page)
-        .map(|e| Target::Entity(e.slug.clone()))
 }
 
 /// Backlinks by target article, and annotations by entity slug; each list
@@ -105,31 +76,6 @@ mod tests {
 
     fn s(x: &str) -> Slug {
         Slug::parse(x).unwrap()
-    }
-
-    #[test]
-    fn resolves_wikilink_targets() {
-        let text = "---\ntitle: A\nslug: oreshnik-strike\n---\nx\n";
-        let arts =
-            [crate::content::parse_article("content/a.md", std::sync::Arc::from(text)).unwrap()];
-        let reg = super::super::Registry::parse(
-            "entities.yaml",
-            std::sync::Arc::from("- name: Oreshnik\n  kind: weapon\n  aliases: [Hazel]\n"),
-        )
-        .unwrap();
-        let r = |t: &str| resolve_wikilink(t, &arts, &reg);
-        assert_eq!(
-            r("oreshnik-strike"),
-            Some(Target::Article(s("oreshnik-strike")))
-        );
-        assert_eq!(
-            r("oreshnik-strike#range"),
-            Some(Target::Passage(s("oreshnik-strike"), "range".into()))
-        );
-        assert_eq!(r("Hazel"), Some(Target::Entity(s("oreshnik"))));
-        assert_eq!(r("oreshnik"), Some(Target::Entity(s("oreshnik"))));
-        assert_eq!(r("Kalibr"), None);
-        assert_eq!(r("Oreshnik#x"), None);
     }
 
     #[test]

@@ -15,7 +15,7 @@ pub mod search;
 pub mod suggest;
 pub mod timeline;
 
-pub use backlinks::{AnnotationRef, Backlink, Target, resolve_wikilink};
+pub use backlinks::{AnnotationRef, Backlink, Target};
 pub use registry::{Entity, EntityEntry, EntityKind, Registry};
 pub use timeline::{EventInput, Timeline};
 
