@@ -420,11 +420,14 @@ fn the_seed_briefing_anchors_exactly_and_links_cleanly() {
     let summary_text = std::fs::read_to_string(root.join("content/_briefing.md")).unwrap();
     let summary =
         briefing::content::parse_summary("content/_briefing.md", Arc::from(summary_text)).unwrap();
+    let registry_text = std::fs::read_to_string(root.join("entities.yaml")).unwrap();
+    let registry =
+        briefing::link::Registry::parse("entities.yaml", Arc::from(registry_text)).unwrap();
     let (anns, problems) = annotate::anchor_with(&AnchorInputs {
         files: &files,
         articles: &arts,
         summary: Some(&summary),
-        registry: None,
+        registry: Some(&registry),
     });
     assert!(problems.is_empty(), "{problems}");
     assert!(anns.all().len() >= 10);

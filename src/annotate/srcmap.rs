@@ -6,7 +6,7 @@
 //! (`into_offset_iter`), and records where each text run came from.
 
 use crate::render::markdown::options;
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Parser};
 
 #[derive(Clone, Copy, Debug)]
 struct Seg {
@@ -24,37 +24,7 @@ pub struct SourceMap {
     pub text: String,
 }
 
-fn is_block(tag: &Tag) -> bool {
-    matches!(
-        tag,
-        Tag::Paragraph
-            | Tag::Heading { .. }
-            | Tag::BlockQuote(_)
-            | Tag::CodeBlock(_)
-            | Tag::List(_)
-            | Tag::Item
-            | Tag::Table(_)
-            | Tag::TableCell
-            | Tag::FootnoteDefinition(_)
-            | Tag::HtmlBlock
-    )
-}
-
-fn is_block_end(tag: &TagEnd) -> bool {
-    matches!(
-        tag,
-        TagEnd::Paragraph
-            | TagEnd::Heading(_)
-            | TagEnd::BlockQuote(_)
-            | TagEnd::CodeBlock
-            | TagEnd::List(_)
-            | TagEnd::Item
-            | TagEnd::Table
-            | TagEnd::TableCell
-            | TagEnd::FootnoteDefinition
-            | TagEnd::HtmlBlock
-    )
-}
+use crate::render::markdown::{is_block, is_block_end};
 
 impl SourceMap {
     pub fn new(md: &str) -> SourceMap {

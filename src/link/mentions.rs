@@ -169,21 +169,7 @@ pub fn code_ranges(md: &str) -> Vec<std::ops::Range<usize>> {
     out
 }
 
-fn is_block_end(tag: &pulldown_cmark::TagEnd) -> bool {
-    use pulldown_cmark::TagEnd;
-    matches!(
-        tag,
-        TagEnd::Paragraph
-            | TagEnd::Heading(_)
-            | TagEnd::BlockQuote(_)
-            | TagEnd::List(_)
-            | TagEnd::Item
-            | TagEnd::Table
-            | TagEnd::TableCell
-            | TagEnd::FootnoteDefinition
-            | TagEnd::HtmlBlock
-    )
-}
+use crate::render::markdown::is_block_end;
 
 #[cfg(test)]
 mod tests {
