@@ -30,6 +30,17 @@ pub fn assemble(inputs: &Inputs) -> Result<Briefing, Problems> {
             Err(p) => problems.push(p),
         }
     }
+    assemble_parsed(inputs, articles, problems)
+}
+
+/// [`assemble`] with the articles already parsed (the live preview keeps
+/// them in memory and re-parses only the file that changed). `problems`
+/// are those found while parsing.
+pub fn assemble_parsed(
+    inputs: &Inputs,
+    mut articles: Vec<crate::content::Article>,
+    mut problems: Problems,
+) -> Result<Briefing, Problems> {
     // slugs must be unique
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     for a in &articles {
@@ -90,7 +101,16 @@ pub struct WriteStats {
 /// Write `outputs` under `dir`: atomically, only changed files, and remove
 /// files that an earlier build produced but this one did not.
 pub fn write_site(dir: &Path, outputs: &[Output]) -> std::io::Result<WriteStats> {
+    write_site_changed(dir, outputs).map(|(stats, _)| stats)
+}
+
+/// [`write_site`], also returning the paths that were written or removed.
+pub fn write_site_changed(
+    dir: &Path,
+    outputs: &[Output],
+) -> std::io::Result<(WriteStats, Vec<String>)> {
     let mut stats = WriteStats::default();
+    let mut changed = Vec::new();
     std::fs::create_dir_all(dir)?;
     let wanted: BTreeSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
     let results: Vec<std::io::Result<bool>> = {
@@ -100,8 +120,9 @@ pub fn write_site(dir: &Path, outputs: &[Output]) -> std::io::Result<WriteStats>
             .map(|o| fsutil::write_if_changed(&dir.join(o.path.as_str()), &o.bytes))
             .collect()
     };
-    for r in results {
+    for (r, o) in results.into_iter().zip(outputs) {
         if r? {
+            changed.push(o.path.as_str().to_string());
             stats.written += 1;
         } else {
             stats.unchanged += 1;
@@ -111,11 +132,12 @@ pub fn write_site(dir: &Path, outputs: &[Output]) -> std::io::Result<WriteStats>
         let rel = fsutil::display(dir, &f);
         if !wanted.contains(rel.as_str()) {
             std::fs::remove_file(&f)?;
+            changed.push(rel);
             stats.removed += 1;
         }
     }
     remove_empty_dirs(dir)?;
-    Ok(stats)
+    Ok((stats, changed))
 }
 
 fn remove_empty_dirs(dir: &Path) -> std::io::Result<()> {
