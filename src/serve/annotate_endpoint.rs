@@ -52,7 +52,10 @@ pub fn stub(quote: &str) -> String {
 /// Check the peer and token.
 pub fn authorize(peer: &SocketAddr, token: Option<&str>, expected: &str) -> Result<(), Refusal> {
     if !peer.ip().is_loopback() {
-        return Err((403, "the annotate endpoint answers only this machine".into()));
+        return Err((
+            403,
+            "the annotate endpoint answers only this machine".into(),
+        ));
     }
     match token {
         Some(t) if constant_time_eq(t.as_bytes(), expected.as_bytes()) => Ok(()),
@@ -66,11 +69,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 /// Validate a request and append its stub. `exists` says whether an
 /// article with that slug exists. Returns the project-relative file.
-pub fn append(
-    root: &Path,
-    body: &[u8],
-    exists: impl Fn(&str) -> bool,
-) -> Result<String, Refusal> {
+pub fn append(root: &Path, body: &[u8], exists: impl Fn(&str) -> bool) -> Result<String, Refusal> {
     let req: Request = serde_json::from_slice(body)
         .map_err(|e| (400, format!("expected JSON {{\"slug\", \"quote\"}}: {e}")))?;
     let slug = Slug::parse(&req.slug).map_err(|e| (400, format!("bad slug: {e}")))?;
@@ -88,8 +87,9 @@ pub fn append(
     let rel = format!("annotations/{slug}.md");
     let path = dir.join(format!("{slug}.md"));
     let existing = match std::fs::read(&path) {
-        Ok(b) => String::from_utf8(b)
-            .map_err(|_| (409, format!("{rel} is not UTF-8; not changed")))?,
+        Ok(b) => {
+            String::from_utf8(b).map_err(|_| (409, format!("{rel} is not UTF-8; not changed")))?
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             format!("---\narticle: {slug}\n---\n")
         }

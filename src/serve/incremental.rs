@@ -166,8 +166,10 @@ fn read_opt(project: &Project, rel: &str) -> Result<Option<Arc<str>>, Problem> {
             Err(e) => {
                 let at = e.utf8_error().valid_up_to();
                 let lossy: Arc<str> = Arc::from(String::from_utf8_lossy(e.as_bytes()).into_owned());
-                Err(Problem::at(rel, lossy, at, 1, "the file is not valid UTF-8")
-                    .with_help("save the file as UTF-8"))
+                Err(
+                    Problem::at(rel, lossy, at, 1, "the file is not valid UTF-8")
+                        .with_help("save the file as UTF-8"),
+                )
             }
         },
     }
@@ -178,14 +180,7 @@ fn card(a: &Article) -> String {
     format!(
         "{:?}",
         (
-            &a.slug,
-            &a.title,
-            &a.date,
-            &a.byline,
-            &a.source,
-            &a.summary,
-            &a.tags,
-            &a.figures
+            &a.slug, &a.title, &a.date, &a.byline, &a.source, &a.summary, &a.tags, &a.figures
         )
     )
 }
@@ -369,10 +364,7 @@ impl Session {
     /// `Ok(None)`: nothing that matters changed (same bytes, ignored file).
     pub fn rebuild(&mut self, changed: &BTreeSet<String>) -> Result<Option<Rebuild>, Failed> {
         let start = Instant::now();
-        let kinds: Vec<Kind> = changed
-            .iter()
-            .map(|r| classify(&self.project, r))
-            .collect();
+        let kinds: Vec<Kind> = changed.iter().map(|r| classify(&self.project, r)).collect();
         if kinds.iter().all(|k| matches!(k, Kind::Ignore)) {
             return Ok(None);
         }

@@ -23,11 +23,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, RwLock};
 
 /// Report one build on stderr; tell the hub. Returns whether it succeeded.
-fn report(
-    result: Result<Option<Rebuild>, Failed>,
-    cause: &str,
-    hub: Option<&Hub>,
-) -> bool {
+fn report(result: Result<Option<Rebuild>, Failed>, cause: &str, hub: Option<&Hub>) -> bool {
     match result {
         Ok(None) => true,
         Ok(Some(r)) => {
@@ -100,7 +96,9 @@ fn random_token() -> String {
         );
         h.write_u32(std::process::id());
         bytes[..8].copy_from_slice(&h.finish().to_le_bytes());
-        let h2 = std::collections::hash_map::RandomState::new().build_hasher().finish();
+        let h2 = std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish();
         bytes[8..].copy_from_slice(&h2.to_le_bytes());
     }
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -187,7 +185,13 @@ pub fn serve(project: &Project, bind: &str, port: u16, open: bool) -> i32 {
     let loop_project = project.clone();
     let loop_hub = hub.clone();
     std::thread::spawn(move || {
-        run_loop(&loop_project, watcher, session, Some(&loop_hub), Some(&slugs));
+        run_loop(
+            &loop_project,
+            watcher,
+            session,
+            Some(&loop_hub),
+            Some(&slugs),
+        );
     });
     let router = server::router(app);
     let served = runtime.block_on(async move {

@@ -107,15 +107,12 @@ impl Hub {
                 event: "ok",
                 data: Arc::from("{}"),
             });
-        stream::once(async move { first }).chain(
-            BroadcastStream::new(rx).filter_map(|m| async move { m.ok() }),
-        )
+        stream::once(async move { first })
+            .chain(BroadcastStream::new(rx).filter_map(|m| async move { m.ok() }))
     }
 
     /// The SSE response for one page.
-    pub fn sse(
-        &self,
-    ) -> Sse<impl Stream<Item = Result<Event, Infallible>> + Send + 'static> {
+    pub fn sse(&self) -> Sse<impl Stream<Item = Result<Event, Infallible>> + Send + 'static> {
         let s = self
             .subscribe()
             .map(|m| Ok(Event::default().event(m.event).data(&*m.data)));

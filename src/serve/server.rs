@@ -131,8 +131,7 @@ pub fn safe_segments(path: &str) -> Option<Vec<String>> {
         if seg.is_empty() {
             continue;
         }
-        if seg.starts_with('.') || seg.contains('\\') || seg.contains('\0') || seg.contains(':')
-        {
+        if seg.starts_with('.') || seg.contains('\\') || seg.contains('\0') || seg.contains(':') {
             return None;
         }
         segs.push(seg.to_string());
@@ -179,9 +178,8 @@ pub fn inject(html: &[u8], token: &str, page: &str) -> Vec<u8> {
     let cfg = serde_json::json!({ "token": token, "page": page, "article": article })
         .to_string()
         .replace("</", "<\\/");
-    let script = format!(
-        "<script>window.__briefingLive={cfg};</script>\n<script>{LIVE_JS}</script>\n"
-    );
+    let script =
+        format!("<script>window.__briefingLive={cfg};</script>\n<script>{LIVE_JS}</script>\n");
     let lower: Vec<u8> = html.iter().map(|b| b.to_ascii_lowercase()).collect();
     let at = lower
         .windows(7)
