@@ -199,10 +199,10 @@ fn events(url: &str) -> Receiver<(String, String)> {
         for l in BufReader::new(s).lines().map_while(Result::ok) {
             if let Some(n) = l.strip_prefix("event: ") {
                 name = n.to_string();
-            } else if let Some(d) = l.strip_prefix("data: ") {
-                if tx.send((name.clone(), d.to_string())).is_err() {
-                    break;
-                }
+            } else if let Some(d) = l.strip_prefix("data: ")
+                && tx.send((name.clone(), d.to_string())).is_err()
+            {
+                break;
             }
         }
     });
