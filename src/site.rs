@@ -38,9 +38,19 @@ pub fn assemble(inputs: &Inputs) -> Result<Briefing, Problems> {
 /// are those found while parsing.
 pub fn assemble_parsed(
     inputs: &Inputs,
+    articles: Vec<crate::content::Article>,
+    problems: Problems,
+) -> Result<Briefing, Problems> {
+    assemble_keeping(inputs, articles, problems).map_err(|(p, _)| p)
+}
+
+/// [`assemble_parsed`] that gives the articles back when it fails, so a
+/// caller keeping them in memory does not have to parse them all again.
+pub fn assemble_keeping(
+    inputs: &Inputs,
     mut articles: Vec<crate::content::Article>,
     mut problems: Problems,
-) -> Result<Briefing, Problems> {
+) -> Result<Briefing, (Problems, Vec<crate::content::Article>)> {
     // slugs must be unique
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     for a in &articles {
@@ -78,7 +88,7 @@ pub fn assemble_parsed(
     let links = link::Links::default();
     if problems.has_errors() {
         problems.sort();
-        return Err(problems);
+        return Err((problems, articles));
     }
     Ok(Briefing {
         config: inputs.config.clone(),

@@ -379,3 +379,74 @@ fn binding_beyond_loopback_warns() {
     let log = r.drain();
     assert!(log.contains("warning: binding to 0.0.0.0"), "{log}");
 }
+
+#[test]
+fn a_broken_file_stays_an_error_until_it_is_fixed() {
+    let dir = fixture();
+    let mut r = watching(dir.path());
+    let alpha = dir.path().join("content/alpha.md");
+    std::fs::write(&alpha, "---\ntitle: [unclosed\n---\n\nBroken.\n").unwrap();
+    let line = one_rebuild(&mut r);
+    assert!(
+        line.starts_with("build failed (content/alpha.md changed)"),
+        "{line}"
+    );
+    // another file changes while alpha is still broken: still an error
+    std::fs::write(
+        dir.path().join("content/beta.md"),
+        ARTICLE_B.replace("Beta body text.", "Beta body, edited."),
+    )
+    .unwrap();
+    let line = one_rebuild(&mut r);
+    assert!(
+        line.starts_with("build failed (content/beta.md changed)"),
+        "{line}"
+    );
+    // fixed: both edits reach the site
+    std::fs::write(&alpha, NEW_A).unwrap();
+    let line = one_rebuild(&mut r);
+    assert!(line.starts_with("rebuilt "), "{line}");
+    let a = std::fs::read_to_string(dir.path().join("site/articles/alpha/index.html")).unwrap();
+    let b = std::fs::read_to_string(dir.path().join("site/articles/beta/index.html")).unwrap();
+    assert!(a.contains("A second paragraph, edited."));
+    assert!(b.contains("Beta body, edited."));
+}
+
+#[test]
+fn a_duplicate_slug_and_a_template_error_recover() {
+    let dir = fixture();
+    let mut r = watching(dir.path());
+    let beta = dir.path().join("content/beta.md");
+    std::fs::write(&beta, ARTICLE_B.replace("slug: beta", "slug: alpha")).unwrap();
+    let line = one_rebuild(&mut r);
+    assert!(line.starts_with("build failed"), "{line}");
+    std::fs::write(&beta, ARTICLE_B).unwrap();
+    let line = one_rebuild(&mut r);
+    assert!(line.starts_with("rebuilt "), "{line}");
+
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    let t = dir.path().join("templates/404.html");
+    std::fs::write(&t, "{% extends \"base.html\" %}{% block content %}{{ oops(").unwrap();
+    let line = one_rebuild(&mut r);
+    assert!(
+        line.starts_with("build failed (templates/404.html changed)"),
+        "{line}"
+    );
+    std::fs::write(dir.path().join("content/alpha.md"), NEW_A).unwrap();
+    let line = one_rebuild(&mut r);
+    assert!(
+        line.starts_with("build failed (content/alpha.md changed)"),
+        "{line}"
+    );
+    std::fs::write(
+        &t,
+        "{% extends \"base.html\" %}{% block content %}<p>Fine again</p>{% endblock content %}",
+    )
+    .unwrap();
+    let line = one_rebuild(&mut r);
+    assert!(line.starts_with("rebuilt "), "{line}");
+    let nf = std::fs::read_to_string(dir.path().join("site/404.html")).unwrap();
+    assert!(nf.contains("Fine again"));
+    let a = std::fs::read_to_string(dir.path().join("site/articles/alpha/index.html")).unwrap();
+    assert!(a.contains("A second paragraph, edited."));
+}

@@ -99,6 +99,8 @@ struct State {
     renderer: Renderer,
     /// Digest of each article's annotations and mentions.
     digests: BTreeMap<Slug, blake3::Hash>,
+    /// What a failed rebuild still has to redo.
+    pending: Dirty,
 }
 
 /// The build session of `serve`/`watch`.
@@ -260,7 +262,7 @@ struct Dirty {
     statics: BTreeSet<String>,
     /// Seeds whose cleaning report changed (their source pages).
     sources: BTreeSet<String>,
-    /// Content files to parse again.
+    /// Content files to parse again (their new text is in the inputs).
     content: BTreeSet<String>,
 }
 
@@ -353,6 +355,7 @@ impl Session {
             .collect();
         self.state = Some(State {
             digests: digests(&briefing),
+            pending: Dirty::default(),
             inputs,
             briefing,
             renderer,
@@ -384,12 +387,19 @@ impl Session {
         }) {
             return full(self, reclean);
         }
-        match self.incremental(kinds, start) {
+        let mut dirty = match self.state.as_mut() {
+            Some(st) => std::mem::take(&mut st.pending),
+            None => Dirty::default(),
+        };
+        let result = self.incremental(kinds, &mut dirty, start);
+        match result {
             Ok(Step::Done(r)) => Ok(r),
             Ok(Step::Full { reclean }) => full(self, reclean),
             Err(problems) => {
-                // the in-memory state may be half updated: start over next time
-                self.state = None;
+                // keep what is in memory, and what still has to be redone
+                if let Some(st) = self.state.as_mut() {
+                    st.pending = dirty;
+                }
                 Err(Failed {
                     problems,
                     millis: start.elapsed().as_millis(),
@@ -398,19 +408,21 @@ impl Session {
         }
     }
 
-    fn incremental(&mut self, kinds: Vec<Kind>, start: Instant) -> Result<Step, Problems> {
-        let mut dirty = Dirty::default();
+    fn incremental(
+        &mut self,
+        kinds: Vec<Kind>,
+        dirty: &mut Dirty,
+        start: Instant,
+    ) -> Result<Step, Problems> {
         let mut warnings = Problems::default();
-        let mut theme_changed = false;
         // 1. update the inputs from the files that changed (and notice when
         //    nothing did)
         let mut seeds = Vec::new();
+        let mut contents = Vec::new();
         for k in kinds {
             match k {
                 Kind::Seed(path, name) => seeds.push((path, name)),
-                Kind::Article(rel) => {
-                    dirty.content.insert(rel);
-                }
+                Kind::Article(rel) => contents.push(rel),
                 Kind::Summary => {
                     let st = self.state.as_mut().expect("state");
                     let text = read_opt(&self.project, "content/_briefing.md")?;
@@ -445,11 +457,9 @@ impl Session {
                 }
                 Kind::Template(name) => {
                     dirty.templates.insert(name);
-                    theme_changed = true;
                 }
                 Kind::Static(name) => {
                     dirty.statics.insert(name);
-                    theme_changed = true;
                 }
                 Kind::Full { reclean } => return Ok(Step::Full { reclean }),
                 Kind::Ignore => {}
@@ -471,7 +481,7 @@ impl Session {
                         warnings.push(protected_warning(seed, content))
                     }
                     CleanAction::Written { content } | CleanAction::Forced { content, .. } => {
-                        dirty.content.insert(content.clone());
+                        contents.push(content.clone());
                     }
                     CleanAction::Unchanged { .. } => {}
                 }
@@ -495,23 +505,22 @@ impl Session {
         }
         // content files: re-read; new or deleted articles change the site's
         // page set, so they take the full path
-        let mut reparse = Vec::new();
-        for rel in std::mem::take(&mut dirty.content) {
+        for rel in contents {
             let st = self.state.as_mut().expect("state");
             let text = read_opt(&self.project, &rel)?;
             let pos = st.inputs.articles.iter().position(|(f, _)| *f == rel);
             match (pos, text) {
                 (Some(i), Some(t)) => {
                     if *st.inputs.articles[i].1 != *t {
-                        st.inputs.articles[i].1 = t.clone();
-                        reparse.push((rel, t));
+                        st.inputs.articles[i].1 = t;
+                        dirty.content.insert(rel);
                     }
                 }
                 (None, None) => {}
                 _ => return Ok(Step::Full { reclean: false }),
             }
         }
-        if theme_changed {
+        if !dirty.templates.is_empty() || !dirty.statics.is_empty() {
             let st = self.state.as_mut().expect("state");
             let theme = self.project.theme()?;
             if !dirty.templates.is_empty() {
@@ -529,7 +538,7 @@ impl Session {
             }
             st.inputs.theme = theme;
         }
-        if !reparse.is_empty() {
+        if !dirty.content.is_empty() {
             dirty.data = true;
         }
         if !dirty.data
@@ -543,29 +552,46 @@ impl Session {
         // 2. assemble again, re-parsing only the changed articles
         let st = self.state.as_mut().expect("state");
         if dirty.data {
-            let mut articles = std::mem::take(&mut st.briefing.articles);
             let mut problems = Problems::default();
-            for (rel, text) in reparse {
-                let Some(i) = articles.iter().position(|a| a.file == rel) else {
-                    // it did not parse last time: its slug is unknown
+            let mut parsed = Vec::new();
+            for rel in &dirty.content {
+                let Some((_, text)) = st.inputs.articles.iter().find(|(f, _)| f == rel) else {
                     return Ok(Step::Full { reclean: false });
                 };
-                match content::parse_article(&rel, text) {
-                    Ok(a) => {
-                        if a.slug != articles[i].slug || a.source != articles[i].source {
-                            // the set of pages changes: old pages must go
-                            return Ok(Step::Full { reclean: false });
-                        }
-                        if card(&a) != card(&articles[i]) {
-                            dirty.site = true;
-                        }
-                        dirty.articles.insert(a.slug.clone());
-                        articles[i] = a;
-                    }
+                match content::parse_article(rel, text.clone()) {
+                    Ok(a) => parsed.push(a),
                     Err(p) => problems.push(p),
                 }
             }
-            let briefing = site::assemble_parsed(&st.inputs, articles, problems)?;
+            if problems.has_errors() {
+                // the articles in memory stay the last good ones
+                problems.sort();
+                return Err(problems);
+            }
+            for a in parsed {
+                let articles = &mut st.briefing.articles;
+                let Some(i) = articles.iter().position(|old| old.file == a.file) else {
+                    return Ok(Step::Full { reclean: false });
+                };
+                if a.slug != articles[i].slug || a.source != articles[i].source {
+                    // the set of pages changes: old pages must go
+                    return Ok(Step::Full { reclean: false });
+                }
+                if card(&a) != card(&articles[i]) {
+                    dirty.site = true;
+                }
+                dirty.articles.insert(a.slug.clone());
+                articles[i] = a;
+            }
+            dirty.content.clear();
+            let articles = std::mem::take(&mut st.briefing.articles);
+            let briefing = match site::assemble_keeping(&st.inputs, articles, problems) {
+                Ok(b) => b,
+                Err((problems, articles)) => {
+                    st.briefing.articles = articles;
+                    return Err(problems);
+                }
+            };
             let new_digests = digests(&briefing);
             for (slug, d) in &new_digests {
                 if st.digests.get(slug) != Some(d) {
@@ -606,11 +632,13 @@ impl Session {
             .iter()
             .map(|a| a.slug.to_string())
             .collect();
+        let full = dirty.all;
+        *dirty = Dirty::default();
         Ok(Step::Done(Some(Rebuild {
             pages,
             assets,
             rendered,
-            full: false,
+            full,
             warnings,
             millis: start.elapsed().as_millis(),
         })))
