@@ -76,6 +76,13 @@ fn backup_then_write_rebuilds_once() {
     std::fs::write(&f, NEW_A).unwrap();
     std::fs::remove_file(&bak).unwrap();
     assert_alpha_body_rebuild(&one_rebuild(&mut r));
+    // a slow editor (fsync between the steps): the moment the file is
+    // missing is not a deletion
+    std::fs::rename(&f, &bak).unwrap();
+    std::thread::sleep(Duration::from_millis(60));
+    std::fs::write(&f, ARTICLE_A).unwrap();
+    std::fs::remove_file(&bak).unwrap();
+    assert_alpha_body_rebuild(&one_rebuild(&mut r));
 }
 
 #[test]

@@ -25,9 +25,13 @@ pub const INPUT_DIRS: &[&str] = &["seeds", "content", "annotations", "templates"
 pub const ROOT_FILES: &[&str] = &["briefing.toml", "entities.yaml"];
 
 /// How long a path must be quiet before its events are delivered.
-const DEBOUNCE: Duration = Duration::from_millis(25);
+const DEBOUNCE: Duration = Duration::from_millis(15);
 /// How long to wait for more events before closing a batch.
-const QUIET: Duration = Duration::from_millis(10);
+const QUIET: Duration = Duration::from_millis(5);
+/// How long a batch waits more when a changed file is missing: editors
+/// that save by moving the old file away and writing a new one leave a
+/// gap, which must not look like a deletion.
+const GAP: Duration = Duration::from_millis(150);
 
 /// A running watcher.
 pub struct Watcher {
@@ -112,6 +116,22 @@ impl Watcher {
                     Ok(more) => paths.extend(more),
                     Err(RecvTimeoutError::Timeout) => break,
                     Err(RecvTimeoutError::Disconnected) => break,
+                }
+            }
+            if paths.iter().any(|p| {
+                input_rel(&self.root, p).is_some_and(|r| r.contains('/')) && !p.exists()
+            }) {
+                let end = std::time::Instant::now() + GAP;
+                while let Ok(more) = self
+                    .rx
+                    .recv_timeout(end.saturating_duration_since(std::time::Instant::now()))
+                {
+                    paths.extend(more);
+                    if paths.iter().all(|p| {
+                        input_rel(&self.root, p).is_none_or(|r| !r.contains('/')) || p.exists()
+                    }) {
+                        break;
+                    }
                 }
             }
             let mut batch = BTreeSet::new();
