@@ -457,3 +457,24 @@ fn a_duplicate_slug_and_a_template_error_recover() {
     let a = std::fs::read_to_string(dir.path().join("site/articles/alpha/index.html")).unwrap();
     assert!(a.contains("A second paragraph, edited."));
 }
+
+#[test]
+fn a_failed_first_build_serves_a_page_that_recovers() {
+    let dir = fixture();
+    std::fs::write(dir.path().join("content/alpha.md"), "---\ntitle: [\n---\n").unwrap();
+    let r = Running::serve(dir.path());
+    let first = get(r.url(), "/");
+    assert_eq!(first.status, 404);
+    assert!(
+        first.body.contains("window.__briefingLive="),
+        "the live client is there"
+    );
+    let rx = events(r.url());
+    assert_eq!(next_event(&rx).0, "error");
+    std::fs::write(dir.path().join("content/alpha.md"), ARTICLE_A).unwrap();
+    assert_eq!(next_event(&rx).0, "ok");
+    let (name, data) = next_event(&rx);
+    assert_eq!(name, "reload");
+    assert!(data.contains("\"404.html\""), "{data}");
+    assert_eq!(get(r.url(), "/").status, 200);
+}

@@ -243,7 +243,15 @@ async fn not_found(app: &App, head: bool) -> Response {
     let file = app.site.join("404.html");
     match read_inside(&app.site, &file).await {
         Some(bytes) => respond(app, StatusCode::NOT_FOUND, &file, bytes, head),
-        None => text(404, "not found".into()),
+        // no site yet (the first build failed): a page that still shows
+        // the error overlay and reloads once there is a site
+        None => respond(
+            app,
+            StatusCode::NOT_FOUND,
+            &file,
+            b"<!doctype html><meta charset=\"utf-8\"><title>Not built yet</title>\n<body><p>There is no page here (yet). When the briefing builds, this page reloads.</p></body>\n".to_vec(),
+            head,
+        ),
     }
 }
 

@@ -118,9 +118,10 @@ impl Watcher {
                     Err(RecvTimeoutError::Disconnected) => break,
                 }
             }
-            if paths.iter().any(|p| {
-                input_rel(&self.root, p).is_some_and(|r| r.contains('/')) && !p.exists()
-            }) {
+            if paths
+                .iter()
+                .any(|p| input_rel(&self.root, p).is_some_and(|r| r.contains('/')) && !p.exists())
+            {
                 let end = std::time::Instant::now() + GAP;
                 while let Ok(more) = self
                     .rx
