@@ -92,7 +92,18 @@ async fn main() {
         BufReader::new(err)
             .lines()
             .map_while(Result::ok)
-            .filter(|l| l.starts_with("rebuilt") || l.starts_with("build failed"))
+            .filter(|l| {
+                std::env::var_os("BENCH_DETAIL").is_some()
+                    || l.starts_with("rebuilt")
+                    || l.starts_with("build failed")
+            })
+            .map(|l| {
+                if std::env::var_os("BENCH_DETAIL").is_some() {
+                    format!("{:.0} {l}", now_ms())
+                } else {
+                    l
+                }
+            })
             .collect::<Vec<_>>()
     });
     let _serve = Kill(serve);
@@ -176,6 +187,17 @@ async fn main() {
             }
             tokio::time::sleep(Duration::from_millis(5)).await;
         };
+        if std::env::var_os("BENCH_DETAIL").is_some() {
+            let d = c
+                .execute(
+                    "const n = performance.getEntriesByType('navigation')[0]; \
+                     return [n.requestStart, n.responseEnd, n.domInteractive, n.domContentLoadedEventEnd];",
+                    vec![],
+                )
+                .await
+                .unwrap_or(Value::Null);
+            eprintln!("  navigation [requestStart, responseEnd, domInteractive, dclEnd] = {d}");
+        }
         match seen {
             Some(t) => {
                 let ms = t - t0;
@@ -183,7 +205,10 @@ async fn main() {
                 samples.push(ms);
             }
             None => {
-                eprintln!("run {run}: the marker never appeared (is this kind of edit rendered?)")
+                eprintln!(
+                    "run {run}: the marker never appeared (is this kind of edit rendered? \
+                     is another preview writing the same site/?)"
+                );
             }
         }
         tokio::time::sleep(Duration::from_millis(400)).await;
@@ -194,6 +219,11 @@ async fn main() {
     drop(driver);
     drop(_serve);
     let rebuilds = log.join().unwrap_or_default();
+    if std::env::var_os("BENCH_DETAIL").is_some() {
+        for l in &rebuilds {
+            eprintln!("  server: {l}");
+        }
+    }
     if let Some(l) = rebuilds.iter().rev().nth(1) {
         eprintln!("server log, a typical rebuild: {l}");
     }
