@@ -478,3 +478,55 @@ fn a_failed_first_build_serves_a_page_that_recovers() {
     assert!(data.contains("\"404.html\""), "{data}");
     assert_eq!(get(r.url(), "/").status, 200);
 }
+
+#[test]
+fn a_seed_edit_recleans_it_once_and_never_over_a_hand_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let seed_name = "000_df13072c3159046a.txt";
+    std::fs::create_dir_all(root.join("seeds")).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("seeds")
+            .join(seed_name),
+        root.join("seeds").join(seed_name),
+    )
+    .unwrap();
+    let mut r = watching(root);
+    let content = std::fs::read_dir(root.join("content"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "md"))
+        .expect("the seed was cleaned into content/");
+    let seed = root.join("seeds").join(seed_name);
+    let text = std::fs::read_to_string(&seed).unwrap();
+    assert!(text.contains("Oreshnik missile is"));
+    std::fs::write(
+        &seed,
+        text.replacen("Oreshnik missile is", "Oreshnik rocket is", 1),
+    )
+    .unwrap();
+    let line = one_rebuild(&mut r);
+    assert!(
+        line.contains(&format!("(seeds/{seed_name} changed)")),
+        "{line}"
+    );
+    let cleaned = std::fs::read_to_string(&content).unwrap();
+    assert!(
+        cleaned.contains("Oreshnik rocket is"),
+        "untouched content follows its seed"
+    );
+
+    // edited by hand: the seed's next change leaves it alone, with a warning
+    let hand = cleaned.replace("Oreshnik rocket is", "Oreshnik (hand-edited) is");
+    std::fs::write(&content, &hand).unwrap();
+    one_rebuild(&mut r);
+    std::fs::write(&seed, text).unwrap();
+    let line = one_rebuild(&mut r);
+    assert!(
+        line.contains(&format!("(seeds/{seed_name} changed)")),
+        "{line}"
+    );
+    assert!(r.drain().contains("edited by hand"), "a warning says why");
+    assert_eq!(std::fs::read_to_string(&content).unwrap(), hand);
+}
