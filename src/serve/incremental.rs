@@ -113,6 +113,8 @@ pub struct Session {
     state: Option<State>,
     /// Slugs of the last good build (for the annotate endpoint).
     slugs: BTreeSet<String>,
+    /// Bumped whenever `slugs` is recomputed.
+    slugs_version: u64,
 }
 
 /// How a change is handled.
@@ -292,12 +294,18 @@ impl Session {
             cleaned: BTreeMap::new(),
             state: None,
             slugs: BTreeSet::new(),
+            slugs_version: 0,
         }
     }
 
     /// Slugs of the articles of the last good build.
     pub fn slugs(&self) -> &BTreeSet<String> {
         &self.slugs
+    }
+
+    /// Changes whenever [`Session::slugs`] may have changed.
+    pub fn slugs_version(&self) -> u64 {
+        self.slugs_version
     }
 
     /// Clean what is new and build everything (the first build, and the
@@ -353,6 +361,7 @@ impl Session {
             .iter()
             .map(|a| a.slug.to_string())
             .collect();
+        self.slugs_version += 1;
         self.state = Some(State {
             digests: digests(&briefing),
             pending: Dirty::default(),
@@ -626,12 +635,8 @@ impl Session {
                 }
             }
         }
-        self.slugs = st
-            .briefing
-            .articles
-            .iter()
-            .map(|a| a.slug.to_string())
-            .collect();
+        // slugs cannot have changed: a new, deleted or renamed article
+        // takes the full path
         let full = dirty.all;
         *dirty = Dirty::default();
         Ok(Step::Done(Some(Rebuild {
@@ -656,5 +661,50 @@ impl State {
         render::page_jobs(&self.briefing)
             .iter()
             .any(|j| j.template == Some(name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changes_are_classified_by_place() {
+        let p = Project::new("/nonexistent-briefing-project");
+        let kind = |rel: &str| match classify(&p, rel) {
+            Kind::Full { reclean } => format!("full {reclean}"),
+            Kind::Seed(_, n) => format!("seed {n}"),
+            Kind::Article(r) => format!("article {r}"),
+            Kind::Summary => "summary".into(),
+            Kind::Annotation(r) => format!("annotation {r}"),
+            Kind::Template(n) => format!("template {n}"),
+            Kind::Static(n) => format!("static {n}"),
+            Kind::Ignore => "ignore".into(),
+        };
+        assert_eq!(kind("briefing.toml"), "full false");
+        assert_eq!(kind("entities.yaml"), "full false");
+        assert_eq!(kind("seeds"), "full true");
+        assert_eq!(kind("seeds/a.txt"), "seed a.txt");
+        assert_eq!(kind("content/_briefing.md"), "summary");
+        assert_eq!(kind("content/x.md"), "article content/x.md");
+        assert_eq!(kind("content/x.png"), "ignore");
+        assert_eq!(kind("annotations/x.md"), "annotation annotations/x.md");
+        assert_eq!(kind("templates/base.html"), "template base.html");
+        assert_eq!(kind("static/css/a.css"), "static css/a.css");
+        assert_eq!(kind("README.md"), "ignore");
+    }
+
+    #[test]
+    fn the_log_line_says_what_why_and_how_long() {
+        let r = Rebuild {
+            rendered: vec!["articles/x/index.html".into()],
+            millis: 12,
+            ..Rebuild::default()
+        };
+        let changed: BTreeSet<String> = ["annotations/x.md".to_string()].into();
+        assert_eq!(
+            r.log_line(&cause(&changed)),
+            "rebuilt articles/x/ (annotations/x.md changed) in 12 ms"
+        );
     }
 }

@@ -57,13 +57,16 @@ fn run_loop(
     hub: Option<&Hub>,
     slugs: Option<&RwLock<BTreeSet<String>>>,
 ) {
+    let mut version = session.slugs_version();
     while let Some(batch) = watcher.next_batch() {
         let result = session.rebuild(&batch);
-        if report(result, &incremental::cause(&batch), hub)
+        report(result, &incremental::cause(&batch), hub);
+        if session.slugs_version() != version
             && let Some(s) = slugs
             && let Ok(mut s) = s.write()
         {
             s.clone_from(session.slugs());
+            version = session.slugs_version();
         }
     }
     let _ = project;
