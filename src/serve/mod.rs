@@ -197,16 +197,22 @@ pub fn serve(project: &Project, bind: &str, port: u16, open: bool) -> i32 {
         );
     });
     let router = server::router(app);
+    // Ctrl-C ends the server at once: live-reload connections never end by
+    // themselves, so a graceful shutdown would wait for every open tab
     let served = runtime.block_on(async move {
-        axum::serve(
+        let server = axum::serve(
             listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+        );
+        tokio::select! {
+            r = server => r,
+            _ = tokio::signal::ctrl_c() => {
+                eprintln!("stopped");
+                Ok(())
+            }
+        }
     });
+    runtime.shutdown_background();
     match served {
         Ok(()) => 0,
         Err(e) => {
