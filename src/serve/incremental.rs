@@ -20,6 +20,15 @@
 //! comparing a digest of each article's anchored annotations and mentions
 //! before and after, so it does not depend on how annotation files name
 //! their article.
+//!
+//! Pages say what they depend on in `render::pages` (`Job::deps`,
+//! `Job::template`); a job that does not say is rendered again after any
+//! change. Files that `render_site` makes outside page jobs are refreshed
+//! only by full rebuilds.
+//!
+//! A failed rebuild keeps the session (the last good articles stay in
+//! memory) and remembers what it still has to redo, so a file that is still
+//! broken stays an error and fixing it is incremental too.
 
 use crate::clean::Cleaned;
 use crate::content::{self, Article};
