@@ -30,6 +30,27 @@ pub fn assemble(inputs: &Inputs) -> Result<Briefing, Problems> {
             Err(p) => problems.push(p),
         }
     }
+    assemble_parsed(inputs, articles, problems)
+}
+
+/// [`assemble`] with the articles already parsed (the live preview keeps
+/// them in memory and re-parses only the file that changed). `problems`
+/// are those found while parsing.
+pub fn assemble_parsed(
+    inputs: &Inputs,
+    articles: Vec<crate::content::Article>,
+    problems: Problems,
+) -> Result<Briefing, Problems> {
+    assemble_keeping(inputs, articles, problems).map_err(|(p, _)| p)
+}
+
+/// [`assemble_parsed`] that gives the articles back when it fails, so a
+/// caller keeping them in memory does not have to parse them all again.
+pub fn assemble_keeping(
+    inputs: &Inputs,
+    mut articles: Vec<crate::content::Article>,
+    mut problems: Problems,
+) -> Result<Briefing, (Problems, Vec<crate::content::Article>)> {
     // slugs must be unique
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     for a in &articles {
@@ -86,7 +107,7 @@ pub fn assemble(inputs: &Inputs) -> Result<Briefing, Problems> {
     );
     if problems.has_errors() {
         problems.sort();
-        return Err(problems);
+        return Err((problems, articles));
     }
     Ok(Briefing {
         config: inputs.config.clone(),
@@ -152,7 +173,16 @@ pub struct WriteStats {
 /// Write `outputs` under `dir`: atomically, only changed files, and remove
 /// files that an earlier build produced but this one did not.
 pub fn write_site(dir: &Path, outputs: &[Output]) -> std::io::Result<WriteStats> {
+    write_site_changed(dir, outputs).map(|(stats, _)| stats)
+}
+
+/// [`write_site`], also returning the paths that were written or removed.
+pub fn write_site_changed(
+    dir: &Path,
+    outputs: &[Output],
+) -> std::io::Result<(WriteStats, Vec<String>)> {
     let mut stats = WriteStats::default();
+    let mut changed = Vec::new();
     std::fs::create_dir_all(dir)?;
     let wanted: BTreeSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
     let results: Vec<std::io::Result<bool>> = {
@@ -162,8 +192,9 @@ pub fn write_site(dir: &Path, outputs: &[Output]) -> std::io::Result<WriteStats>
             .map(|o| fsutil::write_if_changed(&dir.join(o.path.as_str()), &o.bytes))
             .collect()
     };
-    for r in results {
+    for (r, o) in results.into_iter().zip(outputs) {
         if r? {
+            changed.push(o.path.as_str().to_string());
             stats.written += 1;
         } else {
             stats.unchanged += 1;
@@ -173,11 +204,12 @@ pub fn write_site(dir: &Path, outputs: &[Output]) -> std::io::Result<WriteStats>
         let rel = fsutil::display(dir, &f);
         if !wanted.contains(rel.as_str()) {
             std::fs::remove_file(&f)?;
+            changed.push(rel);
             stats.removed += 1;
         }
     }
     remove_empty_dirs(dir)?;
-    Ok(stats)
+    Ok((stats, changed))
 }
 
 fn remove_empty_dirs(dir: &Path) -> std::io::Result<()> {

@@ -129,5 +129,67 @@ pub fn render_site(b: &Briefing, theme: &Theme) -> Result<Vec<Output>, Problems>
     Ok(out)
 }
 
+pub use pages::Deps;
+
+/// A page to render, with what incremental rebuilds need to know about it.
+pub struct PageJob {
+    job: pages::Job,
+    /// The template it renders with (`None`: unknown).
+    pub template: Option<&'static str>,
+    pub deps: Deps,
+}
+
+/// Every page job of the briefing with its template and dependencies.
+pub fn page_jobs(b: &Briefing) -> Vec<PageJob> {
+    pages::jobs(b)
+        .into_iter()
+        .map(|job| PageJob {
+            template: job.template(),
+            deps: job.deps(b),
+            job,
+        })
+        .collect()
+}
+
+/// Render the page jobs `select` picks, with an already compiled renderer
+/// (theme static files are not included; see [`asset_outputs`]).
+pub fn render_pages(
+    b: &Briefing,
+    renderer: &Renderer,
+    select: impl Fn(&PageJob) -> bool + Sync,
+) -> Result<Vec<Output>, Problems> {
+    let jobs: Vec<PageJob> = page_jobs(b).into_iter().filter(|j| select(j)).collect();
+    let results: Vec<Result<Output, Problem>> =
+        jobs.par_iter().map(|j| j.job.run(b, renderer)).collect();
+    let mut problems = Problems::default();
+    let mut out = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(o) => out.push(o),
+            Err(p) => problems.push(p),
+        }
+    }
+    if !problems.is_empty() {
+        problems.sort();
+        return Err(problems);
+    }
+    Ok(out)
+}
+
+/// The output of one theme static file (`None` when the theme has no such
+/// file). `syntax.css` is generated.
+pub fn asset_output(theme: &Theme, name: &str) -> Option<Output> {
+    if let Some(bytes) = theme.statics.get(name) {
+        return Some(Output {
+            path: SitePath::asset(name),
+            bytes: bytes.clone(),
+        });
+    }
+    (name == "syntax.css").then(|| Output {
+        path: SitePath::asset("syntax.css"),
+        bytes: highlight::stylesheet().into_bytes(),
+    })
+}
+
 /// Shared handle type for texts in outputs.
 pub type Text = Arc<str>;

@@ -44,7 +44,47 @@ pub fn jobs(b: &Briefing) -> Vec<Job> {
     jobs
 }
 
+/// What a page is rendered from, for incremental rebuilds: a page is
+/// rendered again when one of its dependencies changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Deps {
+    /// Anything in the briefing (the safe default for pages that gather
+    /// from every article: indexes of annotations, tags, entities, search).
+    All,
+    /// The site as a whole: config, summary and the article list (titles,
+    /// dates, summaries, tags) — not article bodies or annotations.
+    Site,
+    /// One article (its text, annotations, mentions, source) plus the site.
+    Article(Slug),
+}
+
 impl Job {
+    /// The template this job renders with; `None` when unknown (the page is
+    /// then rendered again after any template change).
+    pub fn template(&self) -> Option<&'static str> {
+        #[allow(unreachable_patterns)]
+        match self {
+            Job::Index => Some("index.html"),
+            Job::Article(_) => Some("article.html"),
+            Job::Source(_) => Some("source.html"),
+            Job::NotFound => Some("404.html"),
+            // jobs added without saying: rendered again after any template change
+            _ => None,
+        }
+    }
+
+    /// What the page depends on. Keep this accurate when a page starts to
+    /// show more data: the live preview trusts it.
+    pub fn deps(&self, b: &Briefing) -> Deps {
+        #[allow(unreachable_patterns)]
+        match self {
+            Job::Index | Job::NotFound => Deps::Site,
+            Job::Article(i) | Job::Source(i) => Deps::Article(b.articles[*i].slug.clone()),
+            // jobs added without saying: rendered again after any change
+            _ => Deps::All,
+        }
+    }
+
     pub fn run(&self, b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
         match self {
             Job::Index => index(b, r),

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Live-preview latency: from saving a file to the new text visible in a
+# headless Chromium page, on the seeds' briefing and on a 10,000-article
+# corpus. A measurement, not a test. Needs chromium + chromium-driver.
+#
+#   scripts/bench-live.sh [--edit content|annotation] [--runs N] [--articles N]
+#
+# BRIEFING_BIN overrides the binary (default: a release build);
+# CORPUS_DIR reuses a generated corpus.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+EDIT=content RUNS=15 ARTICLES=10000
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --edit) EDIT=$2; shift 2 ;;
+    --runs) RUNS=$2; shift 2 ;;
+    --articles) ARTICLES=$2; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+command -v /usr/bin/chromedriver >/dev/null || { echo "needs /usr/bin/chromedriver (apt-get install chromium chromium-driver)" >&2; exit 1; }
+if [ -z "${BRIEFING_BIN:-}" ]; then
+  cargo build --release --quiet
+  BRIEFING_BIN=$PWD/target/release/briefing
+fi
+cargo build --example bench_live --quiet
+BENCH=$PWD/target/debug/examples/bench_live
+
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+# 1. the seeds' briefing (a copy: the benchmark edits files)
+mkdir -p "$WORK/seeds-briefing"
+cp -r briefing.toml seeds content "$WORK/seeds-briefing/"
+[ -d annotations ] && cp -r annotations "$WORK/seeds-briefing/"
+[ -d .briefing ] && cp -r .briefing "$WORK/seeds-briefing/"
+SLUG=$(ls content | grep -v '^_' | head -1 | sed 's/\.md$//')
+if [ "$EDIT" = annotation ] && [ ! -f "$WORK/seeds-briefing/annotations/$SLUG.md" ]; then
+  mkdir -p "$WORK/seeds-briefing/annotations"
+  printf -- '---\narticle: %s\n---\n\n## "Russia"\n\nA note.\n' "$SLUG" > "$WORK/seeds-briefing/annotations/$SLUG.md"
+fi
+echo "== seeds' briefing ($(ls content | wc -l) articles), editing $EDIT of $SLUG"
+"$BENCH" --bin "$BRIEFING_BIN" --project "$WORK/seeds-briefing" --slug "$SLUG" --edit "$EDIT" --runs "$RUNS"
+
+# 2. the generated corpus
+CORPUS=${CORPUS_DIR:-$WORK/corpus}
+if [ ! -d "$CORPUS/content" ]; then
+  python3 ../../shared/bench/gen_corpus.py --articles "$ARTICLES" --format briefing --annotations 3 --out "$CORPUS" >/dev/null 2>&1 \
+    || python3 /work/shared/bench/gen_corpus.py --articles "$ARTICLES" --format briefing --annotations 3 --out "$CORPUS" >/dev/null
+fi
+SLUG=$(ls "$CORPUS/content" | grep -v '^_' | sed -n 5p | sed 's/\.md$//')
+echo "== generated corpus ($(ls "$CORPUS/content" | wc -l) articles), editing $EDIT of $SLUG"
+"$BENCH" --bin "$BRIEFING_BIN" --project "$CORPUS" --slug "$SLUG" --edit "$EDIT" --runs "$RUNS"

@@ -1,0 +1,719 @@
+//! incremental: the live preview's build session — keeps the parsed inputs,
+//! the assembled briefing and the compiled templates in memory between
+//! rebuilds, and turns a set of changed files into the smallest rebuild
+//! that is still correct (falling back to a full one when in doubt).
+//!
+//! What a change affects:
+//!
+//! | changed file | re-read | rendered again |
+//! |---|---|---|
+//! | `annotations/x.md` | that file | pages of the articles whose annotations changed, and `Deps::All` pages |
+//! | `content/x.md` (body) | that file | that article's pages, and `Deps::All` pages |
+//! | `content/x.md` (title, date, slug, …) | that file | everything |
+//! | `content/_briefing.md` | that file | `Deps::Site` and `Deps::All` pages |
+//! | `seeds/x` | that seed, cleaned again (hand edits protected) | its article's pages (and the content change it made) |
+//! | `templates/t.html` | the theme | pages rendered with `t.html` (everything when another template uses it) |
+//! | `static/f` | the theme | nothing: `f` is copied |
+//! | `briefing.toml`, `entities.yaml`, new or deleted articles, seeds | everything | everything |
+//!
+//! Which articles an annotation or mention change touches is found by
+//! comparing a digest of each article's anchored annotations and mentions
+//! before and after, so it does not depend on how annotation files name
+//! their article.
+//!
+//! Pages say what they depend on in `render::pages` (`Job::deps`,
+//! `Job::template`); a job that does not say is rendered again after any
+//! change. Files that `render_site` makes outside page jobs are refreshed
+//! only by full rebuilds.
+//!
+//! A failed rebuild keeps the session (the last good articles stay in
+//! memory) and remembers what it still has to redo, so a file that is still
+//! broken stays an error and fixing it is incremental too.
+
+use crate::clean::Cleaned;
+use crate::content::{self, Article};
+use crate::diag::{Problem, Problems};
+use crate::fsutil;
+use crate::model::{Briefing, SitePath, Slug, SourceView};
+use crate::project::{CleanAction, Inputs, Project};
+use crate::render::{self, Deps, Output, PageJob, Renderer};
+use crate::site;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// What one rebuild did.
+#[derive(Debug, Default)]
+pub struct Rebuild {
+    /// Site paths of pages whose bytes changed (written or removed).
+    pub pages: Vec<String>,
+    /// Site paths of other files (static assets) that changed.
+    pub assets: Vec<String>,
+    /// Pages rendered (changed or not).
+    pub rendered: Vec<String>,
+    /// Whether everything was rebuilt.
+    pub full: bool,
+    pub warnings: Problems,
+    pub millis: u128,
+}
+
+impl Rebuild {
+    /// One line for the log: what was rebuilt, why, how long it took.
+    pub fn log_line(&self, cause: &str) -> String {
+        let what = if self.full {
+            format!(
+                "everything ({} pages, {} files changed)",
+                self.rendered.len(),
+                self.pages.len() + self.assets.len()
+            )
+        } else {
+            let mut names: Vec<String> = self
+                .rendered
+                .iter()
+                .map(|p| SitePath::new(p.clone()).pretty().to_string())
+                .map(|p| if p.is_empty() { "index".into() } else { p })
+                .chain(self.assets.iter().cloned())
+                .collect();
+            names.dedup();
+            match names.len() {
+                0 => "nothing".to_string(),
+                1..=3 => names.join(", "),
+                n => format!("{n} files"),
+            }
+        };
+        format!("rebuilt {what} ({cause}) in {} ms", self.millis)
+    }
+}
+
+/// A rebuild that failed: the problems, and how long finding them took.
+#[derive(Debug)]
+pub struct Failed {
+    pub problems: Problems,
+    pub millis: u128,
+}
+
+/// Describe changed files for the log: `annotations/x.md changed`.
+pub fn cause(changed: &BTreeSet<String>) -> String {
+    let mut names: Vec<&str> = changed.iter().map(String::as_str).take(3).collect();
+    if changed.len() > 3 {
+        names.push("…");
+    }
+    format!("{} changed", names.join(", "))
+}
+
+struct State {
+    inputs: Inputs,
+    briefing: Briefing,
+    renderer: Renderer,
+    /// Digest of each article's annotations and mentions.
+    digests: BTreeMap<Slug, blake3::Hash>,
+    /// What a failed rebuild still has to redo.
+    pending: Dirty,
+}
+
+/// The build session of `serve`/`watch`.
+pub struct Session {
+    project: Project,
+    out: PathBuf,
+    cleaned: BTreeMap<String, Cleaned>,
+    /// `None` until a build succeeds, and after a failed one: the next
+    /// rebuild is then a full one.
+    state: Option<State>,
+    /// Slugs of the last good build (for the annotate endpoint).
+    slugs: BTreeSet<String>,
+    /// Bumped whenever `slugs` is recomputed.
+    slugs_version: u64,
+}
+
+/// How a change is handled.
+enum Kind {
+    Full { reclean: bool },
+    Seed(PathBuf, String),
+    Article(String),
+    Summary,
+    Annotation(String),
+    Template(String),
+    Static(String),
+    Ignore,
+}
+
+fn classify(project: &Project, rel: &str) -> Kind {
+    let path = project.path(rel);
+    if rel == "briefing.toml" || rel == "entities.yaml" {
+        return Kind::Full { reclean: false };
+    }
+    let Some((top, rest)) = rel.split_once('/') else {
+        // a watched directory itself appeared or went away
+        return match rel {
+            "seeds" => Kind::Full { reclean: true },
+            "content" | "annotations" | "templates" | "static" => Kind::Full { reclean: false },
+            _ => Kind::Ignore,
+        };
+    };
+    if path.is_dir() {
+        // a directory moved in or out: its files gave no events of their own
+        return Kind::Full {
+            reclean: top == "seeds",
+        };
+    }
+    let md = rel.ends_with(".md");
+    match top {
+        "seeds" => Kind::Seed(path, rest.rsplit('/').next().unwrap_or(rest).to_string()),
+        "content" if rest == "_briefing.md" => Kind::Summary,
+        "content" if md => Kind::Article(rel.to_string()),
+        "annotations" if md => Kind::Annotation(rel.to_string()),
+        "templates" => Kind::Template(rest.to_string()),
+        "static" => Kind::Static(rest.to_string()),
+        _ => Kind::Ignore,
+    }
+}
+
+/// Read a project file as text; `Ok(None)` when it does not exist.
+fn read_opt(project: &Project, rel: &str) -> Result<Option<Arc<str>>, Problem> {
+    match std::fs::read(project.path(rel)) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Problem::file(rel, format!("cannot read the file: {e}"))),
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(s) => Ok(Some(Arc::from(s))),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let lossy: Arc<str> = Arc::from(String::from_utf8_lossy(e.as_bytes()).into_owned());
+                Err(
+                    Problem::at(rel, lossy, at, 1, "the file is not valid UTF-8")
+                        .with_help("save the file as UTF-8"),
+                )
+            }
+        },
+    }
+}
+
+/// The fields of an article that pages other than its own show.
+fn card(a: &Article) -> String {
+    format!(
+        "{:?}",
+        (
+            &a.slug, &a.title, &a.date, &a.byline, &a.source, &a.summary, &a.tags, &a.figures
+        )
+    )
+}
+
+/// A `fmt::Write` that hashes instead of collecting.
+struct HashWriter(blake3::Hasher);
+
+impl std::fmt::Write for HashWriter {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.update(s.as_bytes());
+        Ok(())
+    }
+}
+
+fn digests(b: &Briefing) -> BTreeMap<Slug, blake3::Hash> {
+    use rayon::prelude::*;
+    b.articles
+        .par_iter()
+        .map(|a| {
+            use std::fmt::Write;
+            let mut w = HashWriter(blake3::Hasher::new());
+            let _ = write!(
+                w,
+                "{:?}{:?}",
+                b.annotations.for_article(&a.slug),
+                b.links.mentions.get(&a.slug)
+            );
+            (a.slug.clone(), w.0.finalize())
+        })
+        .collect()
+}
+
+/// Write outputs whose bytes changed; returns their paths.
+fn write_changed(out: &std::path::Path, outputs: &[Output]) -> Result<Vec<String>, Problems> {
+    use rayon::prelude::*;
+    let results: Vec<std::io::Result<bool>> = outputs
+        .par_iter()
+        .map(|o| fsutil::write_if_changed(&out.join(o.path.as_str()), &o.bytes))
+        .collect();
+    let mut changed = Vec::new();
+    for (r, o) in results.into_iter().zip(outputs) {
+        match r {
+            Ok(true) => changed.push(o.path.as_str().to_string()),
+            Ok(false) => {}
+            Err(e) => {
+                return Err(Problems::from(Problem::file(
+                    format!("site/{}", o.path),
+                    format!("cannot write: {e}"),
+                )));
+            }
+        }
+    }
+    Ok(changed)
+}
+
+fn protected_warning(seed: &str, content: &str) -> Problem {
+    Problem::file(
+        content.to_string(),
+        format!("edited by hand after it was cleaned from seeds/{seed}; not overwritten"),
+    )
+    .with_help(format!(
+        "run `briefing clean --force seeds/{seed}` to overwrite it (a backup is kept)"
+    ))
+    .warning()
+}
+
+/// What an incremental rebuild has to render again.
+#[derive(Default)]
+struct Dirty {
+    /// Re-assemble the briefing.
+    data: bool,
+    /// Render every page (and remove pages that went away).
+    all: bool,
+    site: bool,
+    articles: BTreeSet<Slug>,
+    templates: BTreeSet<String>,
+    statics: BTreeSet<String>,
+    /// Seeds whose cleaning report changed (their source pages).
+    sources: BTreeSet<String>,
+    /// Content files to parse again (their new text is in the inputs).
+    content: BTreeSet<String>,
+}
+
+impl Dirty {
+    fn selects(&self, j: &PageJob) -> bool {
+        if self.all {
+            return true;
+        }
+        let template = match j.template {
+            Some(t) => self.templates.contains(t),
+            None => !self.templates.is_empty(),
+        };
+        template
+            || match &j.deps {
+                Deps::All => self.data,
+                Deps::Site => self.site,
+                Deps::Article(s) => self.site || self.articles.contains(s),
+            }
+    }
+}
+
+impl Session {
+    pub fn new(project: &Project) -> Session {
+        Session {
+            out: project.path("site"),
+            project: project.clone(),
+            cleaned: BTreeMap::new(),
+            state: None,
+            slugs: BTreeSet::new(),
+            slugs_version: 0,
+        }
+    }
+
+    /// Slugs of the articles of the last good build.
+    pub fn slugs(&self) -> &BTreeSet<String> {
+        &self.slugs
+    }
+
+    /// Changes whenever [`Session::slugs`] may have changed.
+    pub fn slugs_version(&self) -> u64 {
+        self.slugs_version
+    }
+
+    /// Clean what is new and build everything (the first build, and the
+    /// fallback).
+    pub fn full(&mut self, reclean: bool) -> Result<Rebuild, Failed> {
+        let start = Instant::now();
+        self.state = None;
+        let fail = |problems: Problems| Failed {
+            problems,
+            millis: start.elapsed().as_millis(),
+        };
+        let mut warnings = Problems::default();
+        if reclean || self.cleaned.is_empty() {
+            let outcome = self.project.clean(&[], false);
+            for (seed, action) in &outcome.actions {
+                if let CleanAction::Protected { content } = action {
+                    warnings.push(protected_warning(seed, content));
+                }
+            }
+            if outcome.problems.has_errors() {
+                let mut p = outcome.problems;
+                p.sort();
+                return Err(fail(p));
+            }
+            self.cleaned = outcome.cleaned;
+        }
+        let inputs = self.project.load(&self.cleaned).map_err(fail)?;
+        let briefing = site::assemble(&inputs).map_err(fail)?;
+        // `render_site` is the reference output (pages and every other file)
+        let outputs = render::render_site(&briefing, &inputs.theme).map_err(fail)?;
+        let renderer = Renderer::new(&inputs.theme).map_err(fail)?;
+        let (_, changed) = site::write_site_changed(&self.out, &outputs).map_err(|e| {
+            fail(Problems::from(Problem::file(
+                "site",
+                format!("cannot write the site: {e}"),
+            )))
+        })?;
+        let is_page = |p: &str| p.ends_with(".html");
+        let rebuild = Rebuild {
+            pages: changed.iter().filter(|p| is_page(p)).cloned().collect(),
+            assets: changed.iter().filter(|p| !is_page(p)).cloned().collect(),
+            rendered: outputs
+                .iter()
+                .map(|o| o.path.as_str().to_string())
+                .filter(|p| is_page(p))
+                .collect(),
+            full: true,
+            warnings,
+            millis: start.elapsed().as_millis(),
+        };
+        self.slugs = briefing
+            .articles
+            .iter()
+            .map(|a| a.slug.to_string())
+            .collect();
+        self.slugs_version += 1;
+        self.state = Some(State {
+            digests: digests(&briefing),
+            pending: Dirty::default(),
+            inputs,
+            briefing,
+            renderer,
+        });
+        Ok(rebuild)
+    }
+
+    /// Rebuild after `changed` (project-relative paths) changed on disk.
+    /// `Ok(None)`: nothing that matters changed (same bytes, ignored file).
+    pub fn rebuild(&mut self, changed: &BTreeSet<String>) -> Result<Option<Rebuild>, Failed> {
+        let start = Instant::now();
+        let kinds: Vec<Kind> = changed.iter().map(|r| classify(&self.project, r)).collect();
+        if kinds.iter().all(|k| matches!(k, Kind::Ignore)) {
+            return Ok(None);
+        }
+        let full = |s: &mut Session, reclean| {
+            s.full(reclean).map(|mut r| {
+                r.millis = start.elapsed().as_millis();
+                Some(r)
+            })
+        };
+        if self.state.is_none() {
+            let reclean = kinds.iter().any(|k| matches!(k, Kind::Seed(..)));
+            return full(self, reclean);
+        }
+        if let Some(reclean) = kinds.iter().find_map(|k| match k {
+            Kind::Full { reclean } => Some(*reclean),
+            _ => None,
+        }) {
+            return full(self, reclean);
+        }
+        let mut dirty = match self.state.as_mut() {
+            Some(st) => std::mem::take(&mut st.pending),
+            None => Dirty::default(),
+        };
+        let result = self.incremental(kinds, &mut dirty, start);
+        match result {
+            Ok(Step::Done(r)) => Ok(r),
+            Ok(Step::Full { reclean }) => full(self, reclean),
+            Err(problems) => {
+                // keep what is in memory, and what still has to be redone
+                if let Some(st) = self.state.as_mut() {
+                    st.pending = dirty;
+                }
+                Err(Failed {
+                    problems,
+                    millis: start.elapsed().as_millis(),
+                })
+            }
+        }
+    }
+
+    fn incremental(
+        &mut self,
+        kinds: Vec<Kind>,
+        dirty: &mut Dirty,
+        start: Instant,
+    ) -> Result<Step, Problems> {
+        let mut warnings = Problems::default();
+        // 1. update the inputs from the files that changed (and notice when
+        //    nothing did)
+        let mut seeds = Vec::new();
+        let mut contents = Vec::new();
+        for k in kinds {
+            match k {
+                Kind::Seed(path, name) => seeds.push((path, name)),
+                Kind::Article(rel) => contents.push(rel),
+                Kind::Summary => {
+                    let st = self.state.as_mut().expect("state");
+                    let text = read_opt(&self.project, "content/_briefing.md")?;
+                    let old = st.inputs.summary.as_ref().map(|(_, t)| t.clone());
+                    if old.as_deref() != text.as_deref() {
+                        st.inputs.summary = text.map(|t| ("content/_briefing.md".to_string(), t));
+                        dirty.data = true;
+                        dirty.site = true;
+                    }
+                }
+                Kind::Annotation(rel) => {
+                    let st = self.state.as_mut().expect("state");
+                    let text = read_opt(&self.project, &rel)?;
+                    let anns = &mut st.inputs.annotations;
+                    let pos = anns.iter().position(|a| a.file == rel);
+                    match (pos, text) {
+                        (Some(i), Some(t)) if *anns[i].text != *t => anns[i].text = t,
+                        (Some(_), Some(_)) => continue,
+                        (Some(i), None) => {
+                            anns.remove(i);
+                        }
+                        (None, Some(t)) => {
+                            anns.push(crate::annotate::AnnotationSource {
+                                file: rel.clone(),
+                                text: t,
+                            });
+                            anns.sort_by(|a, b| a.file.cmp(&b.file));
+                        }
+                        (None, None) => continue,
+                    }
+                    dirty.data = true;
+                }
+                Kind::Template(name) => {
+                    dirty.templates.insert(name);
+                }
+                Kind::Static(name) => {
+                    dirty.statics.insert(name);
+                }
+                Kind::Full { reclean } => return Ok(Step::Full { reclean }),
+                Kind::Ignore => {}
+            }
+        }
+        // seeds: clean just those (never over a hand-edited content file)
+        for (path, name) in seeds {
+            let st = self.state.as_mut().expect("state");
+            if !path.is_file() || !st.inputs.sources.contains_key(&name) {
+                return Ok(Step::Full { reclean: true });
+            }
+            let outcome = self.project.clean(std::slice::from_ref(&path), false);
+            if outcome.problems.has_errors() {
+                return Err(outcome.problems);
+            }
+            for (seed, action) in &outcome.actions {
+                match action {
+                    CleanAction::Protected { content } => {
+                        warnings.push(protected_warning(seed, content))
+                    }
+                    CleanAction::Written { content } | CleanAction::Forced { content, .. } => {
+                        contents.push(content.clone());
+                    }
+                    CleanAction::Unchanged { .. } => {}
+                }
+            }
+            if let Some(c) = outcome.cleaned.get(&name) {
+                let report = c.report.clone();
+                let view = st.inputs.sources.get(&name);
+                if view.is_none_or(|v| format!("{:?}", v.report) != format!("{report:?}")) {
+                    st.inputs.sources.insert(
+                        name.clone(),
+                        SourceView {
+                            name: name.clone(),
+                            report,
+                        },
+                    );
+                    dirty.sources.insert(name.clone());
+                    dirty.data = true;
+                }
+                self.cleaned.insert(name, c.clone());
+            }
+        }
+        // content files: re-read; new or deleted articles change the site's
+        // page set, so they take the full path
+        for rel in contents {
+            let st = self.state.as_mut().expect("state");
+            let text = read_opt(&self.project, &rel)?;
+            let pos = st.inputs.articles.iter().position(|(f, _)| *f == rel);
+            match (pos, text) {
+                (Some(i), Some(t)) => {
+                    if *st.inputs.articles[i].1 != *t {
+                        st.inputs.articles[i].1 = t;
+                        dirty.content.insert(rel);
+                    }
+                }
+                (None, None) => {}
+                _ => return Ok(Step::Full { reclean: false }),
+            }
+        }
+        if !dirty.templates.is_empty() || !dirty.statics.is_empty() {
+            let st = self.state.as_mut().expect("state");
+            let theme = self.project.theme()?;
+            if !dirty.templates.is_empty() {
+                st.renderer = Renderer::new(&theme)?;
+                // a template another one extends, includes or imports: all
+                for name in &dirty.templates {
+                    let quoted = [format!("\"{name}\""), format!("'{name}'")];
+                    let used_by_other = theme.templates.iter().any(|(n, t)| {
+                        n != name && quoted.iter().any(|q| t.source.contains(q.as_str()))
+                    });
+                    if used_by_other || !st.renderer_knows(name) {
+                        dirty.all = true;
+                    }
+                }
+            }
+            st.inputs.theme = theme;
+        }
+        if !dirty.content.is_empty() {
+            dirty.data = true;
+        }
+        if !dirty.data
+            && dirty.templates.is_empty()
+            && dirty.statics.is_empty()
+            && warnings.is_empty()
+        {
+            return Ok(Step::Done(None));
+        }
+
+        // 2. assemble again, re-parsing only the changed articles
+        let st = self.state.as_mut().expect("state");
+        if dirty.data {
+            let mut problems = Problems::default();
+            let mut parsed = Vec::new();
+            for rel in &dirty.content {
+                let Some((_, text)) = st.inputs.articles.iter().find(|(f, _)| f == rel) else {
+                    return Ok(Step::Full { reclean: false });
+                };
+                match content::parse_article(rel, text.clone()) {
+                    Ok(a) => parsed.push(a),
+                    Err(p) => problems.push(p),
+                }
+            }
+            if problems.has_errors() {
+                // the articles in memory stay the last good ones
+                problems.sort();
+                return Err(problems);
+            }
+            for a in parsed {
+                let articles = &mut st.briefing.articles;
+                let Some(i) = articles.iter().position(|old| old.file == a.file) else {
+                    return Ok(Step::Full { reclean: false });
+                };
+                if a.slug != articles[i].slug || a.source != articles[i].source {
+                    // the set of pages changes: old pages must go
+                    return Ok(Step::Full { reclean: false });
+                }
+                if card(&a) != card(&articles[i]) {
+                    dirty.site = true;
+                }
+                dirty.articles.insert(a.slug.clone());
+                articles[i] = a;
+            }
+            dirty.content.clear();
+            let articles = std::mem::take(&mut st.briefing.articles);
+            let briefing = match site::assemble_keeping(&st.inputs, articles, problems) {
+                Ok(b) => b,
+                Err((problems, articles)) => {
+                    st.briefing.articles = articles;
+                    return Err(problems);
+                }
+            };
+            let new_digests = digests(&briefing);
+            for (slug, d) in &new_digests {
+                if st.digests.get(slug) != Some(d) {
+                    dirty.articles.insert(slug.clone());
+                }
+            }
+            for a in &briefing.articles {
+                if a.source.as_ref().is_some_and(|s| dirty.sources.contains(s)) {
+                    dirty.articles.insert(a.slug.clone());
+                }
+            }
+            st.briefing = briefing;
+            st.digests = new_digests;
+        }
+
+        // 3. render what is affected, write what changed
+        let outputs = render::render_pages(&st.briefing, &st.renderer, |j| dirty.selects(j))?;
+        let rendered: Vec<String> = outputs
+            .iter()
+            .map(|o| o.path.as_str().to_string())
+            .collect();
+        let pages = write_changed(&self.out, &outputs)?;
+        let mut assets = Vec::new();
+        for name in &dirty.statics {
+            match render::asset_output(&st.inputs.theme, name) {
+                Some(o) => assets.extend(write_changed(&self.out, std::slice::from_ref(&o))?),
+                None => {
+                    let p = self.out.join("static").join(name);
+                    if p.is_file() && std::fs::remove_file(&p).is_ok() {
+                        assets.push(format!("static/{name}"));
+                    }
+                }
+            }
+        }
+        // slugs cannot have changed: a new, deleted or renamed article
+        // takes the full path
+        let full = dirty.all;
+        *dirty = Dirty::default();
+        Ok(Step::Done(Some(Rebuild {
+            pages,
+            assets,
+            rendered,
+            full,
+            warnings,
+            millis: start.elapsed().as_millis(),
+        })))
+    }
+}
+
+enum Step {
+    Done(Option<Rebuild>),
+    Full { reclean: bool },
+}
+
+impl State {
+    /// Whether a template name is one page jobs render with.
+    fn renderer_knows(&self, name: &str) -> bool {
+        render::page_jobs(&self.briefing)
+            .iter()
+            .any(|j| j.template == Some(name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changes_are_classified_by_place() {
+        let p = Project::new("/nonexistent-briefing-project");
+        let kind = |rel: &str| match classify(&p, rel) {
+            Kind::Full { reclean } => format!("full {reclean}"),
+            Kind::Seed(_, n) => format!("seed {n}"),
+            Kind::Article(r) => format!("article {r}"),
+            Kind::Summary => "summary".into(),
+            Kind::Annotation(r) => format!("annotation {r}"),
+            Kind::Template(n) => format!("template {n}"),
+            Kind::Static(n) => format!("static {n}"),
+            Kind::Ignore => "ignore".into(),
+        };
+        assert_eq!(kind("briefing.toml"), "full false");
+        assert_eq!(kind("entities.yaml"), "full false");
+        assert_eq!(kind("seeds"), "full true");
+        assert_eq!(kind("seeds/a.txt"), "seed a.txt");
+        assert_eq!(kind("content/_briefing.md"), "summary");
+        assert_eq!(kind("content/x.md"), "article content/x.md");
+        assert_eq!(kind("content/x.png"), "ignore");
+        assert_eq!(kind("annotations/x.md"), "annotation annotations/x.md");
+        assert_eq!(kind("templates/base.html"), "template base.html");
+        assert_eq!(kind("static/css/a.css"), "static css/a.css");
+        assert_eq!(kind("README.md"), "ignore");
+    }
+
+    #[test]
+    fn the_log_line_says_what_why_and_how_long() {
+        let r = Rebuild {
+            rendered: vec!["articles/x/index.html".into()],
+            millis: 12,
+            ..Rebuild::default()
+        };
+        let changed: BTreeSet<String> = ["annotations/x.md".to_string()].into();
+        assert_eq!(
+            r.log_line(&cause(&changed)),
+            "rebuilt articles/x/ (annotations/x.md changed) in 12 ms"
+        );
+    }
+}

@@ -1,0 +1,141 @@
+// briefing live preview client: injected by `briefing serve` into the HTML it
+// serves (never written into site/). Reloads this page when it changed,
+// swaps stylesheets in place, shows build errors as an overlay, and offers
+// "Annotate" for selected text in an article.
+(function () {
+  "use strict";
+  var cfg = window.__briefingLive || {};
+  var scrollKey = "briefing-scroll:" + location.pathname;
+
+  // keep the reader's place across reloads
+  try {
+    var saved = sessionStorage.getItem(scrollKey);
+    if (saved !== null) {
+      sessionStorage.removeItem(scrollKey);
+      var y = parseFloat(saved) || 0;
+      window.scrollTo(0, y);
+      window.addEventListener("load", function () { window.scrollTo(0, y); });
+    }
+  } catch (e) { /* storage disabled */ }
+
+  function reload() {
+    try { sessionStorage.setItem(scrollKey, String(window.scrollY)); } catch (e) { /* ignore */ }
+    location.reload();
+  }
+
+  function sitePathOf(href) {
+    var u = new URL(href, location.href);
+    if (u.origin !== location.origin) return null;
+    return decodeURIComponent(u.pathname.replace(/^\//, ""));
+  }
+
+  function swapCss(paths) {
+    var links = document.querySelectorAll('link[rel~="stylesheet"]');
+    var stamp = Date.now();
+    for (var i = 0; i < links.length; i++) {
+      var link = links[i];
+      var p = sitePathOf(link.getAttribute("href") || "");
+      if (p === null || paths.indexOf(p) < 0) continue;
+      var fresh = link.cloneNode();
+      var base = link.href.split("?")[0];
+      fresh.href = base + "?v=" + stamp;
+      fresh.addEventListener("load", (function (old) {
+        return function () { if (old.parentNode) old.parentNode.removeChild(old); };
+      })(link));
+      link.parentNode.insertBefore(fresh, link.nextSibling);
+    }
+  }
+
+  function onReload(data) {
+    var pages = data.pages || [];
+    var assets = data.assets || [];
+    if (pages.indexOf("*") >= 0 || pages.indexOf(cfg.page) >= 0) return reload();
+    var css = [];
+    for (var i = 0; i < assets.length; i++) {
+      if (/\.css$/i.test(assets[i])) css.push(assets[i]);
+      else return reload();
+    }
+    if (css.length) swapCss(css);
+  }
+
+  // the error overlay; built with textContent, so nothing is interpreted
+  var overlay = null;
+  function el(tag, css, text) {
+    var e = document.createElement(tag);
+    if (css) e.style.cssText = css;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  function showErrors(problems) {
+    hideErrors();
+    overlay = el("div", "position:fixed;inset:0;z-index:2147483647;overflow:auto;" +
+      "background:rgba(20,20,20,.92);color:#eee;font:14px/1.5 ui-monospace,monospace;padding:2em");
+    overlay.id = "briefing-error-overlay";
+    overlay.setAttribute("role", "alert");
+    overlay.appendChild(el("h2", "color:#ff8080;margin:0 0 1em;font-size:18px",
+      "briefing: the build failed — showing the last good version"));
+    for (var i = 0; i < problems.length; i++) {
+      var p = problems[i];
+      var box = el("section", "border-left:4px solid #ff8080;padding:.5em 1em;margin:0 0 1.5em;background:#222");
+      var where = p.file + (p.line ? ":" + p.line + (p.column ? ":" + p.column : "") : "");
+      box.appendChild(el("div", "color:#9cf", where));
+      box.appendChild(el("div", "color:#fff;font-weight:bold;white-space:pre-wrap", (p.severity || "error") + ": " + p.message));
+      if (p.source_line) box.appendChild(el("pre", "background:#111;padding:.5em;margin:.5em 0;white-space:pre-wrap", p.source_line));
+      if (p.help) box.appendChild(el("div", "color:#bfb;white-space:pre-wrap", "help: " + p.help));
+      overlay.appendChild(box);
+    }
+    overlay.appendChild(el("p", "color:#aaa", "Fix the file and save: this page updates by itself."));
+    (document.body || document.documentElement).appendChild(overlay);
+  }
+  function hideErrors() {
+    if (overlay && overlay.parentNode) overlay.parentNode.removeChild(overlay);
+    overlay = null;
+  }
+
+  function parse(ev) { try { return JSON.parse(ev.data); } catch (e) { return {}; } }
+  if (window.EventSource) {
+    var es = new EventSource("/__briefing/events");
+    es.addEventListener("reload", function (ev) { onReload(parse(ev)); });
+    es.addEventListener("error", function (ev) {
+      // a build error event carries data; a connection error does not
+      if (ev.data) showErrors(parse(ev).problems || []);
+    });
+    es.addEventListener("ok", function () { hideErrors(); });
+  }
+
+  // "Annotate" for text selected in an article
+  if (!cfg.article) return;
+  var button = el("button", "position:absolute;z-index:2147483646;display:none;" +
+    "font:13px system-ui,sans-serif;padding:.3em .7em;border-radius:4px;border:1px solid #555;" +
+    "background:#ffd54f;color:#111;cursor:pointer", "Annotate");
+  button.id = "briefing-annotate";
+  button.type = "button";
+  var pending = "";
+  button.addEventListener("mousedown", function (e) { e.preventDefault(); });
+  button.addEventListener("click", function () {
+    var quote = pending;
+    button.style.display = "none";
+    if (!quote) return;
+    fetch("/__briefing/annotate", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Briefing-Token": cfg.token },
+      body: JSON.stringify({ slug: cfg.article, quote: quote })
+    }).then(function (r) {
+      return r.text().then(function (t) { if (!r.ok) alert("briefing: " + t); });
+    }, function (e) { alert("briefing: " + e); });
+  });
+  function place() {
+    var sel = window.getSelection();
+    var text = sel && sel.rangeCount ? sel.toString().trim() : "";
+    var main = document.querySelector("main") || document.body;
+    if (!text || !main.contains(sel.anchorNode)) { button.style.display = "none"; pending = ""; return; }
+    pending = text;
+    var rect = sel.getRangeAt(0).getBoundingClientRect();
+    button.style.left = Math.max(0, rect.left + window.scrollX) + "px";
+    button.style.top = Math.max(0, rect.bottom + window.scrollY + 6) + "px";
+    button.style.display = "block";
+  }
+  document.addEventListener("mouseup", function () { setTimeout(place, 0); });
+  document.addEventListener("keyup", function () { setTimeout(place, 0); });
+  document.body.appendChild(button);
+})();

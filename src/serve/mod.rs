@@ -1,0 +1,235 @@
+//! serve: the live preview — `briefing serve` (build, watch, serve with live
+//! reload) and `briefing watch` (build and watch, no server).
+//!
+//! Submodules, one job each: [`watch`] turns file-system events into
+//! batches of changed inputs; [`incremental`] rebuilds what a batch
+//! affects; [`reload`] tells open pages what changed; [`server`] serves
+//! `site/` with the preview client injected; [`annotate_endpoint`] writes
+//! annotation stubs for the preview's "Annotate" button.
+
+pub mod annotate_endpoint;
+pub mod incremental;
+pub mod reload;
+pub mod server;
+pub mod watch;
+
+use crate::cli::print_problems;
+use crate::project::Project;
+use incremental::{Failed, Rebuild, Session};
+use reload::Hub;
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, RwLock};
+
+/// Report one build on stderr; tell the hub. Returns whether it succeeded.
+fn report(result: Result<Option<Rebuild>, Failed>, cause: &str, hub: Option<&Hub>) -> bool {
+    match result {
+        Ok(None) => true,
+        Ok(Some(r)) => {
+            print_problems(&r.warnings);
+            eprintln!("{}", r.log_line(cause));
+            if let Some(hub) = hub {
+                hub.built(&r.pages, &r.assets);
+            }
+            true
+        }
+        Err(f) => {
+            print_problems(&f.problems);
+            eprintln!(
+                "build failed ({cause}): {} error(s) in {} ms; still serving the last good site",
+                f.problems.errors(),
+                f.millis
+            );
+            if let Some(hub) = hub {
+                hub.failed(&f.problems);
+            }
+            false
+        }
+    }
+}
+
+/// Build once, then rebuild on every change until the watcher stops.
+fn run_loop(
+    project: &Project,
+    mut watcher: watch::Watcher,
+    mut session: Session,
+    hub: Option<&Hub>,
+    slugs: Option<&RwLock<BTreeSet<String>>>,
+) {
+    let mut version = session.slugs_version();
+    while let Some(batch) = watcher.next_batch() {
+        let result = session.rebuild(&batch);
+        report(result, &incremental::cause(&batch), hub);
+        if session.slugs_version() != version
+            && let Some(s) = slugs
+            && let Ok(mut s) = s.write()
+        {
+            s.clone_from(session.slugs());
+            version = session.slugs_version();
+        }
+    }
+    let _ = project;
+}
+
+fn start(project: &Project) -> Result<(watch::Watcher, Session), i32> {
+    // watch before the first build, so no edit made during it is missed
+    let watcher = watch::Watcher::start(&project.root).map_err(|e| {
+        eprintln!("error: {e}");
+        1
+    })?;
+    Ok((watcher, Session::new(project)))
+}
+
+/// A random token for this run (the annotate endpoint requires it).
+fn random_token() -> String {
+    use std::io::Read;
+    let mut bytes = [0u8; 16];
+    let ok = std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut bytes))
+        .is_ok();
+    if !ok {
+        use std::hash::{BuildHasher, Hasher};
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0),
+        );
+        h.write_u32(std::process::id());
+        bytes[..8].copy_from_slice(&h.finish().to_le_bytes());
+        let h2 = std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish();
+        bytes[8..].copy_from_slice(&h2.to_le_bytes());
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `briefing serve`.
+pub fn serve(project: &Project, bind: &str, port: u16, open: bool) -> i32 {
+    let ip: IpAddr = match bind.parse() {
+        Ok(ip) => ip,
+        Err(_) if bind == "localhost" => IpAddr::from([127, 0, 0, 1]),
+        Err(_) => {
+            eprintln!("error: --bind {bind}: not an IP address (try 127.0.0.1)");
+            return 2;
+        }
+    };
+    if !ip.is_loopback() {
+        eprintln!(
+            "warning: binding to {ip}: the preview (and its annotate endpoint, which only \
+             answers loopback) can be reached from other machines; use --bind 127.0.0.1 to keep it local"
+        );
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the server runtime: {e}");
+            return 1;
+        }
+    };
+    let addr = SocketAddr::new(ip, port);
+    let listener = match runtime.block_on(tokio::net::TcpListener::bind(addr)) {
+        Ok(l) => l,
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+            eprintln!(
+                "error: cannot serve on {addr}: the port is already in use\n  = help: stop the other \
+                 server, or pick another port with `--port N` (`--port 0` picks a free one)"
+            );
+            return 1;
+        }
+        Err(e) => {
+            eprintln!("error: cannot serve on {addr}: {e}");
+            return 1;
+        }
+    };
+    let local = listener.local_addr().unwrap_or(addr);
+    let (watcher, mut session) = match start(project) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let hub = Arc::new(Hub::new());
+    let slugs = Arc::new(RwLock::new(BTreeSet::new()));
+    let first = session.full(true).map(Some);
+    if report(first, "first build", Some(&hub))
+        && let Ok(mut s) = slugs.write()
+    {
+        s.clone_from(session.slugs());
+    }
+    let app = Arc::new(server::App {
+        root: project.root.clone(),
+        site: project.path("site"),
+        token: random_token(),
+        hub: hub.clone(),
+        slugs: slugs.clone(),
+        annotate_lock: tokio::sync::Mutex::new(()),
+    });
+    let host = match local.ip() {
+        IpAddr::V6(v6) => format!("[{v6}]"),
+        v4 => v4.to_string(),
+    };
+    let url = format!("http://{host}:{}/", local.port());
+    println!("serving {url} (Ctrl-C to stop)");
+    let _ = std::io::stdout().flush();
+    if open {
+        let _ = std::process::Command::new("xdg-open")
+            .arg(&url)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+    }
+    let loop_project = project.clone();
+    let loop_hub = hub.clone();
+    std::thread::spawn(move || {
+        run_loop(
+            &loop_project,
+            watcher,
+            session,
+            Some(&loop_hub),
+            Some(&slugs),
+        );
+    });
+    let router = server::router(app);
+    // Ctrl-C ends the server at once: live-reload connections never end by
+    // themselves, so a graceful shutdown would wait for every open tab
+    let served = runtime.block_on(async move {
+        let server = axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        );
+        tokio::select! {
+            r = server => r,
+            _ = tokio::signal::ctrl_c() => {
+                eprintln!("stopped");
+                Ok(())
+            }
+        }
+    });
+    runtime.shutdown_background();
+    match served {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: the server stopped: {e}");
+            1
+        }
+    }
+}
+
+/// `briefing watch`.
+pub fn watch(project: &Project) -> i32 {
+    let (watcher, mut session) = match start(project) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    report(session.full(true).map(Some), "first build", None);
+    eprintln!("watching for changes (Ctrl-C to stop)");
+    run_loop(project, watcher, session, None, None);
+    0
+}

@@ -1,0 +1,321 @@
+//! server: the dev server's HTTP side — serve `site/` (and nothing else),
+//! inject the live-reload script into HTML pages, and route the preview's
+//! own endpoints (`/__briefing/events`, `/__briefing/annotate`).
+//!
+//! Hygiene: only GET and HEAD outside the annotate endpoint (405
+//! otherwise); any path with a `..`, `.`-prefixed or backslash segment —
+//! percent-encoded or not — is 404; symlinks leading out of `site/` are
+//! 404; `/` and directories serve their `index.html` (a directory without
+//! its trailing slash is redirected, so relative links work); unknown paths
+//! serve `404.html` with status 404. Nothing is cached by the browser.
+
+use super::annotate_endpoint;
+use super::reload::Hub;
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+/// The preview client, injected into every HTML response.
+const LIVE_JS: &str = include_str!("live.js");
+
+/// What the server needs.
+pub struct App {
+    /// Project root.
+    pub root: PathBuf,
+    /// The served directory (`site/`).
+    pub site: PathBuf,
+    /// This run's random token (for the annotate endpoint).
+    pub token: String,
+    pub hub: Arc<Hub>,
+    /// Article slugs of the last good build.
+    pub slugs: Arc<RwLock<BTreeSet<String>>>,
+    /// Serialises annotation writes.
+    pub annotate_lock: tokio::sync::Mutex<()>,
+}
+
+/// The router of the dev server.
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/__briefing/events", get(events))
+        .route("/__briefing/annotate", post(annotate))
+        .fallback(files)
+        .with_state(app)
+}
+
+async fn events(State(app): State<Arc<App>>) -> Response {
+    let mut r = app.hub.sse().into_response();
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+async fn annotate(
+    State(app): State<Arc<App>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let token = headers
+        .get("x-briefing-token")
+        .and_then(|v| v.to_str().ok());
+    if let Err((status, msg)) = annotate_endpoint::authorize(&peer, token, &app.token) {
+        return text(status, msg);
+    }
+    let _guard = app.annotate_lock.lock().await;
+    let root = app.root.clone();
+    let slugs = app.slugs.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        annotate_endpoint::append(&root, &body, |s| {
+            slugs.read().map(|set| set.contains(s)).unwrap_or(false)
+        })
+    })
+    .await
+    .unwrap_or_else(|e| Err((500, format!("internal error: {e}"))));
+    match result {
+        Ok(rel) => {
+            let body = serde_json::json!({ "file": rel }).to_string();
+            let mut r = Response::new(Body::from(body));
+            *r.status_mut() = StatusCode::CREATED;
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            r
+        }
+        Err((status, msg)) => text(status, msg),
+    }
+}
+
+fn text(status: u16, msg: String) -> Response {
+    let mut r = Response::new(Body::from(msg + "\n"));
+    *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    r
+}
+
+/// Percent-decode a URL path; `None` when it is not valid UTF-8 or has a
+/// malformed escape.
+pub fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The segments of a request path inside `site/`, or `None` when the path
+/// could leave it or names a hidden file. Empty segments are dropped.
+pub fn safe_segments(path: &str) -> Option<Vec<String>> {
+    let decoded = percent_decode(path)?;
+    let mut segs = Vec::new();
+    for seg in decoded.split('/') {
+        if seg.is_empty() {
+            continue;
+        }
+        if seg.starts_with('.') || seg.contains('\\') || seg.contains('\0') || seg.contains(':') {
+            return None;
+        }
+        segs.push(seg.to_string());
+    }
+    Some(segs)
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase())
+        .as_deref()
+    {
+        Some("html") | Some("htm") => "text/html; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") | Some("mjs") => "text/javascript; charset=utf-8",
+        Some("json") => "application/json",
+        Some("xml") => "application/xml",
+        Some("txt") => "text/plain; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("jpg") | Some("jpeg") => "image/jpeg",
+        Some("gif") => "image/gif",
+        Some("webp") => "image/webp",
+        Some("avif") => "image/avif",
+        Some("ico") => "image/x-icon",
+        Some("woff") => "font/woff",
+        Some("woff2") => "font/woff2",
+        Some("ttf") => "font/ttf",
+        Some("otf") => "font/otf",
+        Some("pdf") => "application/pdf",
+        Some("wasm") => "application/wasm",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Inject the preview client before the last `</body>` (or at the end).
+pub fn inject(html: &[u8], token: &str, page: &str) -> Vec<u8> {
+    let article = page
+        .strip_prefix("articles/")
+        .and_then(|p| p.strip_suffix("/index.html"))
+        .filter(|s| !s.contains('/'));
+    let cfg = serde_json::json!({ "token": token, "page": page, "article": article })
+        .to_string()
+        .replace("</", "<\\/");
+    let script =
+        format!("<script>window.__briefingLive={cfg};</script>\n<script>{LIVE_JS}</script>\n");
+    let lower: Vec<u8> = html.iter().map(|b| b.to_ascii_lowercase()).collect();
+    let at = lower
+        .windows(7)
+        .rposition(|w| w == b"</body>")
+        .unwrap_or(html.len());
+    let mut out = Vec::with_capacity(html.len() + script.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(script.as_bytes());
+    out.extend_from_slice(&html[at..]);
+    out
+}
+
+async fn files(State(app): State<Arc<App>>, method: Method, uri: Uri) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        let mut r = text(405, "method not allowed".into());
+        r.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return r;
+    }
+    let head = method == Method::HEAD;
+    let path = uri.path();
+    let Some(segs) = safe_segments(path) else {
+        return not_found(&app, head).await;
+    };
+    let mut file = app.site.clone();
+    for s in &segs {
+        file.push(s);
+    }
+    if tokio::fs::metadata(&file).await.is_ok_and(|m| m.is_dir()) {
+        if !path.ends_with('/') {
+            let mut loc = format!("{path}/");
+            if let Some(q) = uri.query() {
+                loc = format!("{loc}?{q}");
+            }
+            let mut r = text(301, format!("moved to {loc}"));
+            if let Ok(v) = HeaderValue::from_str(&loc) {
+                r.headers_mut().insert(header::LOCATION, v);
+            }
+            return r;
+        }
+        file.push("index.html");
+    }
+    match read_inside(&app.site, &file).await {
+        Some(bytes) => respond(&app, StatusCode::OK, &file, bytes, head),
+        None => not_found(&app, head).await,
+    }
+}
+
+/// Read `file` when it is a regular file really inside `site` (symlinks
+/// resolved).
+async fn read_inside(site: &Path, file: &Path) -> Option<Vec<u8>> {
+    let site = tokio::fs::canonicalize(site).await.ok()?;
+    let real = tokio::fs::canonicalize(file).await.ok()?;
+    if !real.starts_with(&site) || !tokio::fs::metadata(&real).await.ok()?.is_file() {
+        return None;
+    }
+    tokio::fs::read(&real).await.ok()
+}
+
+async fn not_found(app: &App, head: bool) -> Response {
+    let file = app.site.join("404.html");
+    match read_inside(&app.site, &file).await {
+        Some(bytes) => respond(app, StatusCode::NOT_FOUND, &file, bytes, head),
+        // no site yet (the first build failed): a page that still shows
+        // the error overlay and reloads once there is a site
+        None => respond(
+            app,
+            StatusCode::NOT_FOUND,
+            &file,
+            b"<!doctype html><meta charset=\"utf-8\"><title>Not built yet</title>\n<body><p>There is no page here (yet). When the briefing builds, this page reloads.</p></body>\n".to_vec(),
+            head,
+        ),
+    }
+}
+
+fn respond(app: &App, status: StatusCode, file: &Path, bytes: Vec<u8>, head: bool) -> Response {
+    let ctype = content_type(file);
+    let bytes = if ctype.starts_with("text/html") {
+        let page = file
+            .strip_prefix(&app.site)
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default();
+        inject(&bytes, &app.token, &page)
+    } else {
+        bytes
+    };
+    let len = bytes.len();
+    let mut r = Response::new(if head {
+        Body::empty()
+    } else {
+        Body::from(bytes)
+    });
+    *r.status_mut() = status;
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_cannot_leave_the_site() {
+        for bad in [
+            "/../Cargo.toml",
+            "/%2e%2e/Cargo.toml",
+            "/..%2fCargo.toml",
+            "/a/%2E%2E/%2e%2e/x",
+            "/..\\x",
+            "/%5c..",
+            "/.briefing/clean.json",
+            "/%zz",
+            "/%c0%ae",
+        ] {
+            assert_eq!(safe_segments(bad), None, "{bad}");
+        }
+        assert_eq!(
+            safe_segments("/articles/a%20b/").unwrap(),
+            vec!["articles".to_string(), "a b".to_string()]
+        );
+        assert!(safe_segments("/").unwrap().is_empty());
+    }
+
+    #[test]
+    fn script_goes_before_the_last_body_end() {
+        let out = inject(b"<p></BODY></html>", "t", "articles/x/index.html");
+        let s = String::from_utf8(out).unwrap();
+        assert!(s.starts_with("<p><script>window.__briefingLive="));
+        assert!(s.contains(r#""article":"x""#));
+        assert!(s.ends_with("</script>\n</BODY></html>"));
+    }
+}
