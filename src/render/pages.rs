@@ -62,26 +62,33 @@ impl Job {
     /// The template this job renders with; `None` when unknown (the page is
     /// then rendered again after any template change).
     pub fn template(&self) -> Option<&'static str> {
-        #[allow(unreachable_patterns)]
-        match self {
-            Job::Index => Some("index.html"),
-            Job::Article(_) => Some("article.html"),
-            Job::Source(_) => Some("source.html"),
-            Job::NotFound => Some("404.html"),
-            // jobs added without saying: rendered again after any template change
-            _ => None,
-        }
+        use super::annotations::Page;
+        Some(match self {
+            Job::Index => "index.html",
+            Job::Article(_) => "article.html",
+            Job::Source(_) => "source.html",
+            Job::NotFound => "404.html",
+            Job::Annotations(Page::Index) => "annotations.html",
+            Job::Annotations(Page::Tag(_)) => "annotation_tag.html",
+            Job::Annotations(Page::Claims) => "claims.html",
+            Job::Entities => "entities.html",
+            Job::Entity(_) => "entity.html",
+            Job::Timeline => "timeline.html",
+            Job::Search => "search.html",
+        })
     }
 
     /// What the page depends on. Keep this accurate when a page starts to
     /// show more data: the live preview trusts it.
     pub fn deps(&self, b: &Briefing) -> Deps {
-        #[allow(unreachable_patterns)]
         match self {
-            Job::Index | Job::NotFound => Deps::Site,
             Job::Article(i) | Job::Source(i) => Deps::Article(b.articles[*i].slug.clone()),
-            // jobs added without saying: rendered again after any change
-            _ => Deps::All,
+            Job::NotFound | Job::Search => Deps::Site,
+            // these gather from every article: mention counts, snippets,
+            // annotations, event dates
+            Job::Index | Job::Annotations(_) | Job::Entities | Job::Entity(_) | Job::Timeline => {
+                Deps::All
+            }
         }
     }
 

@@ -76,10 +76,13 @@ impl Rebuild {
                 .chain(self.assets.iter().cloned())
                 .collect();
             names.dedup();
+            // the pages of the changed article first: they are what the
+            // analyst is looking at
+            names.sort_by_key(|n| !n.starts_with("articles/"));
             match names.len() {
                 0 => "nothing".to_string(),
                 1..=3 => names.join(", "),
-                n => format!("{n} files"),
+                n => format!("{} +{} more", names[..3].join(", "), n - 3),
             }
         };
         format!("rebuilt {what} ({cause}) in {} ms", self.millis)
