@@ -153,7 +153,9 @@ pub struct BuildReport {
 
 /// The whole pipeline: clean what is new, load, assemble, render, write.
 pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Problems> {
+    let mut timer = StageTimer::from_env();
     let outcome = project.clean(&[], false);
+    timer.lap("clean");
     let mut warnings = Problems::default();
     for (seed, action) in &outcome.actions {
         if let crate::project::CleanAction::Protected { content } = action {
@@ -189,7 +191,9 @@ pub fn build_from(
     opts: &BuildOptions,
     cleaned: &BTreeMap<String, Cleaned>,
 ) -> Result<BuildReport, Problems> {
+    let mut timer = StageTimer::from_env();
     let mut inputs = project.load(cleaned)?;
+    timer.lap("load");
     if let Some(url) = &opts.base_url {
         inputs.config.base_url = if url.ends_with('/') {
             url.clone()
@@ -198,7 +202,9 @@ pub fn build_from(
         };
     }
     let briefing = assemble(&inputs)?;
+    timer.lap("assemble");
     let outputs = render::render_site(&briefing, &inputs.theme)?;
+    timer.lap("render");
     let out_dir = opts.out.clone().unwrap_or_else(|| project.path("site"));
     let stats = write_site(&out_dir, &outputs).map_err(|e| {
         Problems::from(Problem::file(
@@ -206,6 +212,7 @@ pub fn build_from(
             format!("cannot write the site: {e}"),
         ))
     })?;
+    timer.lap("write");
     Ok(BuildReport {
         articles: briefing.articles.len(),
         pages: outputs.len(),
@@ -213,4 +220,33 @@ pub fn build_from(
         warnings: Problems::default(),
         clean: Vec::new(),
     })
+}
+
+// ---- Stage timings for benchmarks (`scripts/bench.sh`) --------------------
+
+/// With `BRIEFING_TIMINGS=1` in the environment, a build prints the wall
+/// time of each stage to stderr (`timing <stage> <ms> ms`). Off by default;
+/// costs one env lookup per build when off.
+struct StageTimer {
+    last: Option<std::time::Instant>,
+}
+
+impl StageTimer {
+    fn from_env() -> StageTimer {
+        let on = std::env::var_os("BRIEFING_TIMINGS").is_some_and(|v| !v.is_empty() && v != "0");
+        StageTimer {
+            last: on.then(std::time::Instant::now),
+        }
+    }
+
+    fn lap(&mut self, stage: &str) {
+        if let Some(last) = self.last {
+            let now = std::time::Instant::now();
+            eprintln!(
+                "timing {stage} {:.1} ms",
+                (now - last).as_secs_f64() * 1000.0
+            );
+            self.last = Some(now);
+        }
+    }
 }
