@@ -193,11 +193,23 @@ impl Project {
             .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
             .collect();
 
+        // Both maps below read content/, which only a seed the manifest does
+        // not know needs: skip that (a read and a YAML parse of every article)
+        // when every seed has been cleaned before, e.g. on a rebuild.
+        let needs_scan = seeds.iter().any(|p| {
+            let name = p.file_name().unwrap_or_default().to_string_lossy();
+            !manifest.seeds.contains_key(name.as_ref())
+        });
+        let content_files = if needs_scan {
+            fsutil::list_files(&self.path("content")).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+
         // Slugs already used by content files that no seed produced.
         let produced: BTreeSet<String> =
             manifest.seeds.values().map(|e| e.content.clone()).collect();
-        let mut taken: BTreeSet<String> = fsutil::list_files(&self.path("content"))
-            .unwrap_or_default()
+        let mut taken: BTreeSet<String> = content_files
             .iter()
             .map(|p| self.rel(p))
             .filter(|r| r.ends_with(".md") && !produced.contains(r))
@@ -207,8 +219,8 @@ impl Project {
         // manifest does not know (a project cloned without it, or written by
         // hand): that file is the seed's article.
         let mut by_source: BTreeMap<String, String> = BTreeMap::new();
-        for p in fsutil::list_files(&self.path("content")).unwrap_or_default() {
-            let Ok(text) = std::fs::read_to_string(&p) else {
+        for p in &content_files {
+            let Ok(text) = std::fs::read_to_string(p) else {
                 continue;
             };
             let Ok(split) = crate::yaml::split_front_matter(&text) else {
@@ -218,9 +230,17 @@ impl Project {
             if let Some(fm) = crate::yaml::from_str_loose::<content::FrontMatter>(y)
                 && let Some(src) = fm.source
             {
-                by_source.entry(src).or_insert_with(|| self.rel(&p));
+                by_source.entry(src).or_insert_with(|| self.rel(p));
             }
         }
+
+        // Content file → the seed that owns it in the manifest (kept up to
+        // date below), so that choosing a new slug is not quadratic.
+        let mut owner: BTreeMap<String, String> = manifest
+            .seeds
+            .iter()
+            .map(|(s, e)| (e.content.clone(), s.clone()))
+            .collect();
 
         let results: Vec<(PathBuf, Result<Cleaned, Problem>)> = {
             use rayon::prelude::*;
@@ -256,10 +276,7 @@ impl Project {
                             base.with_suffix(n)
                         };
                         let rel = format!("content/{slug}.md");
-                        let owned_by_other = manifest
-                            .seeds
-                            .iter()
-                            .any(|(s, e)| e.content == rel && s != &name);
+                        let owned_by_other = owner.get(&rel).is_some_and(|s| s != &name);
                         if !taken.contains(&rel) && !owned_by_other {
                             break rel;
                         }
@@ -282,6 +299,7 @@ impl Project {
                     force,
                 ) {
                     Ok(action) => {
+                        owner.insert(rel_content.clone(), name.clone());
                         manifest.seeds.insert(
                             name.clone(),
                             ManifestEntry {
