@@ -41,21 +41,35 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<bool> {
     Ok(true)
 }
 
-/// Regular files below `dir` (recursively), sorted, skipping hidden files
-/// and editor temp files. A missing directory gives an empty list.
+/// Regular files below `dir` (recursively), sorted, skipping hidden files,
+/// hidden directories (`.git/`, `.obsidian/`) and editor temp files. A
+/// missing directory gives an empty list.
 pub fn list_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
-    if !dir.is_dir() {
-        return Ok(Vec::new());
-    }
     let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.map_err(io::Error::other)?;
+    for entry in walk(dir) {
+        let entry = entry?;
         if entry.file_type().is_file() && !is_ignored_name(entry.file_name().to_str().unwrap_or(""))
         {
             out.push(entry.into_path());
         }
     }
     Ok(out)
+}
+
+/// Every entry below `dir` (not `dir` itself), sorted by name, parents
+/// before their children, without descending into hidden directories.
+/// A missing directory gives nothing.
+pub fn walk(dir: &Path) -> impl Iterator<Item = io::Result<walkdir::DirEntry>> {
+    let exists = dir.is_dir();
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            !(e.file_type().is_dir() && e.file_name().to_str().is_some_and(|n| n.starts_with('.')))
+        })
+        .filter(move |_| exists)
+        .map(|e| e.map_err(io::Error::other))
 }
 
 /// Hidden files, editor swap/backup/temp files and our own temp files.
@@ -101,6 +115,21 @@ mod tests {
         assert_eq!(names.len(), 1);
         assert!(!write_if_changed(&p, b"two").unwrap());
         assert!(write_if_changed(&p, b"three").unwrap());
+    }
+
+    #[test]
+    fn hidden_directories_are_not_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        for f in [".git/HEAD", ".git/refs/x", "a/.hidden/b", "a/c.md", "d.md"] {
+            write_atomic(&dir.path().join(f), b"x").unwrap();
+        }
+        let rels: Vec<String> = list_files(dir.path())
+            .unwrap()
+            .iter()
+            .map(|p| display(dir.path(), p))
+            .collect();
+        assert_eq!(rels, ["a/c.md", "d.md"]);
+        assert!(list_files(&dir.path().join("missing")).unwrap().is_empty());
     }
 
     #[test]

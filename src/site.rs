@@ -107,28 +107,44 @@ pub fn write_site(dir: &Path, outputs: &[Output]) -> std::io::Result<WriteStats>
             stats.unchanged += 1;
         }
     }
-    for f in fsutil::list_files(dir)? {
-        let rel = fsutil::display(dir, &f);
-        if !wanted.contains(rel.as_str()) {
-            std::fs::remove_file(&f)?;
-            stats.removed += 1;
-        }
-    }
-    remove_empty_dirs(dir)?;
-    Ok(stats)
-}
-
-fn remove_empty_dirs(dir: &Path) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let p = entry?.path();
-        if p.is_dir() {
-            remove_empty_dirs(&p)?;
-            if std::fs::read_dir(&p)?.next().is_none() {
-                std::fs::remove_dir(&p)?;
+    // One walk finds both stale files and directories that no output
+    // lives in; hidden files and directories (`.git/` of a deployment
+    // checkout) are never touched.
+    let mut wanted_dirs: BTreeSet<&str> = BTreeSet::new();
+    for p in &wanted {
+        let mut p = *p;
+        while let Some(i) = p.rfind('/') {
+            p = &p[..i];
+            if !wanted_dirs.insert(p) {
+                break;
             }
         }
     }
-    Ok(())
+    let mut stale_dirs = Vec::new();
+    for entry in fsutil::walk(dir) {
+        let entry = entry?;
+        let rel = fsutil::display(dir, entry.path());
+        if entry.file_type().is_dir() {
+            if !wanted_dirs.contains(rel.as_str()) {
+                stale_dirs.push(entry.into_path());
+            }
+        } else if entry.file_type().is_file()
+            && !fsutil::is_ignored_name(entry.file_name().to_str().unwrap_or(""))
+            && !wanted.contains(rel.as_str())
+        {
+            std::fs::remove_file(entry.path())?;
+            stats.removed += 1;
+        }
+    }
+    // children before parents; a directory that still holds something
+    // (a hidden or ignored file) stays
+    for d in stale_dirs.iter().rev() {
+        match std::fs::remove_dir(d) {
+            Err(e) if e.kind() != std::io::ErrorKind::DirectoryNotEmpty => return Err(e),
+            _ => {}
+        }
+    }
+    Ok(stats)
 }
 
 /// Options of a build.
@@ -248,5 +264,42 @@ impl StageTimer {
             );
             self.last = Some(now);
         }
+    }
+}
+
+#[cfg(test)]
+mod write_tests {
+    use super::*;
+    use crate::model::SitePath;
+
+    fn out(path: &str, bytes: &str) -> Output {
+        Output {
+            path: SitePath::new(path),
+            bytes: bytes.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn stale_files_and_dirs_go_hidden_ones_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let first = [out("index.html", "i"), out("articles/a/index.html", "a")];
+        let s = write_site(d, &first).unwrap();
+        assert_eq!((s.written, s.removed), (2, 0));
+        for f in [".git/HEAD", ".git/refs/heads/main", "articles/a/.keep"] {
+            fsutil::write_atomic(&d.join(f), b"x").unwrap();
+        }
+        std::fs::create_dir_all(d.join(".git/refs/tags")).unwrap();
+        std::fs::create_dir_all(d.join("old/empty")).unwrap();
+        let second = [out("index.html", "i"), out("articles/b/index.html", "b")];
+        let s = write_site(d, &second).unwrap();
+        assert_eq!((s.written, s.unchanged, s.removed), (1, 1, 1));
+        assert!(!d.join("articles/a/index.html").exists());
+        // kept alive by its hidden file; empty stale directories are gone
+        assert!(d.join("articles/a/.keep").exists());
+        assert!(!d.join("old").exists());
+        // a deployment checkout in site/ is left alone, empty dirs included
+        assert!(d.join(".git/HEAD").exists());
+        assert!(d.join(".git/refs/tags").is_dir());
     }
 }
