@@ -81,7 +81,8 @@ fi
 if [ "$build" = 1 ]; then
     (cd "$repo" && cargo build --release --quiet)
 fi
-BRIEFING="$repo/target/release/briefing"
+# BRIEFING_BIN: measure another binary (e.g. a copy of an older build)
+BRIEFING="${BRIEFING_BIN:-$repo/target/release/briefing}"
 
 # --- corpora ---------------------------------------------------------------
 mkdir -p "$work"
