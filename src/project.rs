@@ -24,6 +24,12 @@ use std::sync::Arc;
 /// project, so a fresh clone knows which content files are untouched).
 pub const STATE_DIR: &str = ".briefing";
 const MANIFEST: &str = ".briefing/clean.json";
+/// What the last successful build read and wrote (see [`BuildStamp`]).
+const BUILD_STAMP: &str = ".briefing/build.json";
+/// Every input a build reads. A new kind of input must be added here, or a
+/// change to it would not trigger a rebuild (see [`Project::fingerprint`]).
+const INPUT_FILES: [&str; 3] = ["briefing.toml", "entities.yaml", MANIFEST];
+const INPUT_DIRS: [&str; 5] = ["content", "annotations", "seeds", "templates", "static"];
 
 /// A briefing project rooted at a directory.
 #[derive(Clone, Debug)]
@@ -88,6 +94,74 @@ struct ManifestEntry {
     content_hash: String,
 }
 
+/// What the last successful, warning-free build read and wrote, so that a
+/// build with nothing changed can stop after a few thousand `stat` calls
+/// instead of cleaning, parsing and rendering everything again.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuildStamp {
+    /// [`Project::fingerprint`] of the inputs the build read.
+    pub inputs: String,
+    /// The output directory.
+    pub out: PathBuf,
+    pub articles: usize,
+    /// Every file written (relative to `out`), sorted.
+    pub outputs: Vec<String>,
+    /// Hash of the outputs' lengths and modification times after the build.
+    pub outputs_hash: String,
+}
+
+impl BuildStamp {
+    pub fn new(inputs: String, out: &Path, articles: usize, outputs: Vec<String>) -> BuildStamp {
+        let outputs_hash = outputs_hash(out, &outputs);
+        BuildStamp {
+            inputs,
+            out: out.to_path_buf(),
+            articles,
+            outputs,
+            outputs_hash,
+        }
+    }
+
+    /// Whether a build with inputs `fingerprint` into `out` would change
+    /// nothing: same inputs, and every output still as that build left it.
+    pub fn is_current(&self, fingerprint: &str, out: &Path) -> bool {
+        self.inputs == fingerprint
+            && self.out == out
+            && self.outputs_hash == outputs_hash(out, &self.outputs)
+    }
+}
+
+fn outputs_hash(out: &Path, outputs: &[String]) -> String {
+    let mut h = blake3::Hasher::new();
+    for rel in outputs {
+        hash_meta(&mut h, rel, &out.join(rel));
+    }
+    h.finalize().to_hex().to_string()
+}
+
+/// Feed a file's name, length and modification time (not its bytes) to `h`;
+/// returns the modification time (ns since the epoch; 0 when unknown).
+fn hash_meta(h: &mut blake3::Hasher, rel: &str, path: &Path) -> u128 {
+    h.update(rel.as_bytes());
+    h.update(&[0]);
+    match std::fs::metadata(path) {
+        Ok(m) => {
+            h.update(&m.len().to_le_bytes());
+            let mtime = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            h.update(&mtime.to_le_bytes());
+            mtime
+        }
+        Err(_) => {
+            h.update(b"missing");
+            0
+        }
+    }
+}
+
 fn hash(bytes: &[u8]) -> String {
     blake3::hash(bytes).to_hex().to_string()
 }
@@ -120,6 +194,77 @@ impl Project {
                         .with_help("save the file as UTF-8"),
                 )
             }
+        }
+    }
+
+    /// A fingerprint of every input of a build: the names, lengths and
+    /// modification times of the files in `content/`, `annotations/`,
+    /// `seeds/`, `templates/`, `static/`, of `briefing.toml`,
+    /// `entities.yaml` and the clean manifest, of the running binary (it
+    /// embeds the default theme), and `key` (the build options). Reads no
+    /// file's bytes, so it costs one `stat` per input.
+    ///
+    /// File systems stamp modification times from a coarse clock, so a file
+    /// changed twice within a few milliseconds, keeping its length, could
+    /// look unchanged. When an input changed that recently the fingerprint
+    /// is made unique (it will match nothing later): such a build is never
+    /// skipped.
+    pub fn fingerprint(&self, key: &str) -> String {
+        let start = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let mut newest = 0;
+        let mut h = blake3::Hasher::new();
+        h.update(key.as_bytes());
+        h.update(&[0]);
+        match std::env::current_exe() {
+            Ok(exe) => {
+                hash_meta(&mut h, "(binary)", &exe);
+            }
+            Err(_) => {
+                h.update(std::process::id().to_le_bytes().as_slice());
+            }
+        }
+        for rel in INPUT_FILES {
+            newest = newest.max(hash_meta(&mut h, rel, &self.path(rel)));
+        }
+        for dir in INPUT_DIRS {
+            let root = self.path(dir);
+            for entry in fsutil::walk(&root).flatten() {
+                // what `load` skips (editor swap files…) cannot change a build
+                if entry.file_type().is_file()
+                    && !fsutil::is_ignored_name(entry.file_name().to_str().unwrap_or(""))
+                {
+                    newest = newest.max(hash_meta(&mut h, &self.rel(entry.path()), entry.path()));
+                }
+            }
+        }
+        const RACY_NS: u128 = 50_000_000;
+        if newest + RACY_NS > start {
+            h.update(b"racy");
+            h.update(&start.to_le_bytes());
+            h.update(&std::process::id().to_le_bytes());
+        }
+        h.finalize().to_hex().to_string()
+    }
+
+    /// The stamp of the last successful build, if any.
+    pub fn build_stamp(&self) -> Option<BuildStamp> {
+        let bytes = std::fs::read(self.path(BUILD_STAMP)).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    /// Record a successful build; `None` forgets the last one.
+    pub fn save_build_stamp(&self, stamp: Option<&BuildStamp>) -> std::io::Result<()> {
+        match stamp {
+            Some(s) => {
+                let bytes = serde_json::to_vec(s).expect("stamp serializes");
+                fsutil::write_if_changed(&self.path(BUILD_STAMP), &bytes).map(|_| ())
+            }
+            None => match std::fs::remove_file(self.path(BUILD_STAMP)) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+                _ => Ok(()),
+            },
         }
     }
 

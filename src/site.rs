@@ -170,6 +170,10 @@ pub struct BuildReport {
 /// The whole pipeline: clean what is new, load, assemble, render, write.
 pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Problems> {
     let mut timer = StageTimer::from_env();
+    if let Some(report) = up_to_date(project, opts) {
+        timer.lap("up-to-date");
+        return Ok(report);
+    }
     let outcome = project.clean(&[], false);
     timer.lap("clean");
     let mut warnings = Problems::default();
@@ -195,6 +199,10 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Prob
         return Err(p);
     }
     build_from(project, opts, &outcome.cleaned).map(|mut r| {
+        if !warnings.is_empty() {
+            // keep showing them: no shortcut for the next build
+            let _ = project.save_build_stamp(None);
+        }
         r.warnings.extend(warnings.0);
         r.clean = outcome.actions;
         r
@@ -208,6 +216,9 @@ pub fn build_from(
     cleaned: &BTreeMap<String, Cleaned>,
 ) -> Result<BuildReport, Problems> {
     let mut timer = StageTimer::from_env();
+    // before reading anything: an edit made while we build is seen next time
+    let fingerprint = project.fingerprint(&build_key(opts));
+    timer.lap("fingerprint");
     let mut inputs = project.load(cleaned)?;
     timer.lap("load");
     if let Some(url) = &opts.base_url {
@@ -229,13 +240,61 @@ pub fn build_from(
         ))
     })?;
     timer.lap("write");
-    Ok(BuildReport {
+    let report = BuildReport {
         articles: briefing.articles.len(),
         pages: outputs.len(),
         stats,
         warnings: Problems::default(),
         clean: Vec::new(),
+    };
+    record_build(project, fingerprint, &out_dir, &report, &outputs);
+    Ok(report)
+}
+
+// ---- No-op rebuilds ---------------------------------------------------------
+//
+// A successful build without warnings leaves a stamp (`.briefing/build.json`):
+// a fingerprint of its inputs (names, sizes, mtimes — no contents) and of the
+// files it wrote. When both still match, `build` returns at once instead of
+// cleaning, parsing and rendering everything again to find nothing to write.
+
+fn build_key(opts: &BuildOptions) -> String {
+    format!("out={:?} base_url={:?}", opts.out, opts.base_url)
+}
+
+fn up_to_date(project: &Project, opts: &BuildOptions) -> Option<BuildReport> {
+    let stamp = project.build_stamp()?;
+    let out_dir = opts.out.clone().unwrap_or_else(|| project.path("site"));
+    if !stamp.is_current(&project.fingerprint(&build_key(opts)), &out_dir) {
+        return None;
+    }
+    Some(BuildReport {
+        articles: stamp.articles,
+        pages: stamp.outputs.len(),
+        stats: WriteStats {
+            unchanged: stamp.outputs.len(),
+            ..WriteStats::default()
+        },
+        ..BuildReport::default()
     })
+}
+
+fn record_build(
+    project: &Project,
+    fingerprint: String,
+    out_dir: &Path,
+    report: &BuildReport,
+    outputs: &[Output],
+) {
+    let stamp = report.warnings.is_empty().then(|| {
+        let files = outputs
+            .iter()
+            .map(|o| o.path.as_str().to_string())
+            .collect();
+        crate::project::BuildStamp::new(fingerprint, out_dir, report.articles, files)
+    });
+    // best effort: without a stamp the next build just does all the work
+    let _ = project.save_build_stamp(stamp.as_ref());
 }
 
 // ---- Stage timings for benchmarks (`scripts/bench.sh`) --------------------
@@ -301,5 +360,38 @@ mod write_tests {
         // a deployment checkout in site/ is left alone, empty dirs included
         assert!(d.join(".git/HEAD").exists());
         assert!(d.join(".git/refs/tags").is_dir());
+    }
+
+    #[test]
+    fn a_build_with_nothing_changed_is_skipped_until_an_input_or_output_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = Project::new(dir.path());
+        let article = dir.path().join("content/a.md");
+        fsutil::write_atomic(&article, b"---\ntitle: A\n---\n\nBody.\n").unwrap();
+        let opts = BuildOptions::default();
+        assert!(up_to_date(&project, &opts).is_none());
+        // an input changed within the file system's clock granularity
+        // could change again unseen: such a build leaves no usable stamp
+        build(&project, &opts).unwrap();
+        assert!(up_to_date(&project, &opts).is_none());
+        std::thread::sleep(std::time::Duration::from_millis(60));
+        let first = build(&project, &opts).unwrap();
+        let skipped = up_to_date(&project, &opts).expect("nothing changed");
+        assert_eq!((skipped.articles, skipped.pages), (1, first.pages));
+        assert_eq!(skipped.stats.unchanged, first.pages);
+        // other options are another build
+        let other = BuildOptions {
+            base_url: Some("https://example.com/".into()),
+            ..BuildOptions::default()
+        };
+        assert!(up_to_date(&project, &other).is_none());
+        // an output edited by hand is repaired
+        std::fs::write(dir.path().join("site/index.html"), "x").unwrap();
+        assert!(up_to_date(&project, &opts).is_none());
+        assert_eq!(build(&project, &opts).unwrap().stats.written, 1);
+        assert!(up_to_date(&project, &opts).is_some());
+        // an input edited
+        std::fs::write(&article, "---\ntitle: Bee\n---\n\nBody.\n").unwrap();
+        assert!(up_to_date(&project, &opts).is_none());
     }
 }
