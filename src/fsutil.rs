@@ -9,6 +9,14 @@ use std::path::{Path, PathBuf};
 /// the old or the new file, never half of one. Parent directories are
 /// created.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_atomic_with(path, bytes, true)
+}
+
+/// [`write_atomic`], flushing the data to the disk (`fdatasync`) before
+/// the rename only when `durable`. Files that can be made again (the
+/// generated site) need not be durable: readers still see the old or the
+/// new file, and after a crash the next build rewrites whatever differs.
+fn write_atomic_with(path: &Path, bytes: &[u8], durable: bool) -> io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -19,7 +27,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
-        f.sync_data()?;
+        if durable {
+            f.sync_data()?;
+        }
         drop(f);
         std::fs::rename(&tmp, path)
     })();
@@ -32,12 +42,23 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// Write only when the bytes differ from what is on disk. Returns whether
 /// the file was written.
 pub fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<bool> {
+    write_if_changed_with(path, bytes, true)
+}
+
+/// [`write_if_changed`] for generated files: atomic but not flushed to the
+/// disk before the rename (see [`write_atomic_with`]). One `fdatasync` per
+/// page made site writes disk-bound on real file systems.
+pub fn write_generated(path: &Path, bytes: &[u8]) -> io::Result<bool> {
+    write_if_changed_with(path, bytes, false)
+}
+
+fn write_if_changed_with(path: &Path, bytes: &[u8], durable: bool) -> io::Result<bool> {
     if let Ok(old) = std::fs::read(path)
         && old == bytes
     {
         return Ok(false);
     }
-    write_atomic(path, bytes)?;
+    write_atomic_with(path, bytes, durable)?;
     Ok(true)
 }
 
@@ -115,6 +136,9 @@ mod tests {
         assert_eq!(names.len(), 1);
         assert!(!write_if_changed(&p, b"two").unwrap());
         assert!(write_if_changed(&p, b"three").unwrap());
+        assert!(!write_generated(&p, b"three").unwrap());
+        assert!(write_generated(&p, b"four").unwrap());
+        assert_eq!(std::fs::read(&p).unwrap(), b"four");
     }
 
     #[test]

@@ -97,7 +97,7 @@ pub fn write_site(dir: &Path, outputs: &[Output]) -> std::io::Result<WriteStats>
         use rayon::prelude::*;
         outputs
             .par_iter()
-            .map(|o| fsutil::write_if_changed(&dir.join(o.path.as_str()), &o.bytes))
+            .map(|o| fsutil::write_generated(&dir.join(o.path.as_str()), &o.bytes))
             .collect()
     };
     for r in results {
