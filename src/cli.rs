@@ -115,6 +115,20 @@ pub fn main() -> i32 {
         .with_writer(std::io::stderr)
         .try_init();
     let project = Project::new(&cli.root);
+    // Seed arguments are relative to the project, or else to the working
+    // directory.
+    let resolve = |seeds: Vec<PathBuf>| -> Vec<PathBuf> {
+        seeds
+            .into_iter()
+            .map(|s| {
+                if project.root.join(&s).exists() {
+                    project.root.join(&s)
+                } else {
+                    s
+                }
+            })
+            .collect()
+    };
     match cli.command.unwrap_or(Command::Build {
         base_url: None,
         out: None,
@@ -125,23 +139,31 @@ pub fn main() -> i32 {
             force,
             explain,
             out,
-        } => clean(&project, &seeds, force, explain, out),
+        } => clean(&project, &resolve(seeds), force, explain, out),
         Command::Init { dir } => init(&dir),
         Command::Serve { port, bind, open } => crate::serve::serve(&project, &bind, port, open),
         Command::Watch => crate::serve::watch(&project),
         Command::Check => check(&project),
         Command::Entities {
             command: EntitiesCommand::Suggest,
-        } => {
-            eprintln!("briefing: `entities suggest` is not available yet");
-            1
-        }
+        } => suggest(&project),
     }
 }
 
 fn build(project: &Project, opts: &BuildOptions) -> i32 {
     let start = std::time::Instant::now();
-    match site::build(project, opts) {
+    // A spinner on a terminal; nothing when output is piped or in CI.
+    let spinner = std::io::stderr().is_terminal().then(|| {
+        let pb = indicatif::ProgressBar::new_spinner();
+        pb.set_message("building…");
+        pb.enable_steady_tick(std::time::Duration::from_millis(120));
+        pb
+    });
+    let result = site::build(project, opts);
+    if let Some(pb) = spinner {
+        pb.finish_and_clear();
+    }
+    match result {
         Ok(report) => {
             print_problems(&report.warnings);
             for (seed, action) in &report.clean {
@@ -187,7 +209,11 @@ fn clean(
                 }
             };
             if explain {
-                println!("== {} — “{}”", path.display(), c.title);
+                println!(
+                    "== {} — “{}”",
+                    crate::fsutil::display(&project.root, path),
+                    c.title
+                );
                 for b in &c.report {
                     let mark = match b.verdict {
                         crate::clean::Verdict::Kept => "keep",
@@ -240,15 +266,96 @@ fn clean(
     finish(&outcome.problems)
 }
 
+/// Build (which fails on orphaned annotations, unresolved wikilinks and
+/// aliases claimed twice), then check every link and anchor in `site/`.
 fn check(project: &Project) -> i32 {
-    match site::build(project, &BuildOptions::default()) {
-        Ok(report) => {
-            print_problems(&report.warnings);
-            eprintln!("check: {} articles, no problems found", report.articles);
-            0
+    let report = match site::build(project, &BuildOptions::default()) {
+        Ok(report) => report,
+        Err(problems) => return finish(&problems),
+    };
+    print_problems(&report.warnings);
+    let dir = project.path("site");
+    let files = match read_site(&dir) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("briefing: cannot read {}: {e}", dir.display());
+            return 1;
         }
-        Err(problems) => finish(&problems),
+    };
+    let broken = crate::link::check::check_links(&files);
+    // The same missing target is usually linked from every page (a
+    // template): list it once, with a few of the pages.
+    let mut by_why: std::collections::BTreeMap<&str, Vec<&crate::link::check::Broken>> =
+        Default::default();
+    for b in &broken {
+        by_why.entry(b.why.as_str()).or_default().push(b);
     }
+    for (why, list) in &by_why {
+        for b in list.iter().take(3) {
+            eprintln!("site/{b}");
+        }
+        if list.len() > 3 {
+            eprintln!("  … and {} more page(s) where {why}", list.len() - 3);
+        }
+    }
+    if broken.is_empty() {
+        eprintln!(
+            "check: {} articles, {} files, every link and anchor resolves",
+            report.articles,
+            files.len()
+        );
+        0
+    } else {
+        eprintln!("check: {} broken link(s)", broken.len());
+        1
+    }
+}
+
+/// Every file under `dir` as (site-relative path, bytes).
+fn read_site(dir: &std::path::Path) -> std::io::Result<Vec<(String, Vec<u8>)>> {
+    let mut out = Vec::new();
+    for f in crate::fsutil::list_files(dir)? {
+        out.push((crate::fsutil::display(dir, &f), std::fs::read(&f)?));
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// `entities suggest`: recurring proper-noun phrases not in the registry.
+fn suggest(project: &Project) -> i32 {
+    let inputs = match project.load(&Default::default()) {
+        Ok(i) => i,
+        Err(p) => return finish(&p),
+    };
+    let briefing = match site::assemble(&inputs) {
+        Ok(b) => b,
+        Err(p) => return finish(&p),
+    };
+    let texts: Vec<(crate::model::Slug, String)> = briefing
+        .articles
+        .iter()
+        .map(|a| {
+            let plain = crate::render::markdown::plain_text(&a.body).text;
+            (a.slug.clone(), format!("{}\n\n{plain}", a.title))
+        })
+        .collect();
+    let found = crate::link::suggest::suggest(&briefing.links.registry, &texts);
+    if found.is_empty() {
+        eprintln!("no recurring names outside entities.yaml");
+        return 0;
+    }
+    println!("{:>8} {:>6}  name — articles", "articles", "count");
+    for s in &found {
+        let arts: Vec<&str> = s.articles.iter().map(|a| a.as_str()).collect();
+        println!(
+            "{:>8} {:>6}  {} — {}",
+            s.articles.len(),
+            s.count,
+            s.name,
+            arts.join(", ")
+        );
+    }
+    0
 }
 
 fn init(dir: &std::path::Path) -> i32 {

@@ -123,7 +123,18 @@ impl Problem {
             return None;
         }
         let text = self.src.inner();
-        text.lines().nth(self.line - 1).map(str::to_string)
+        // never echo control characters (a binary file) to a terminal
+        text.lines().nth(self.line - 1).map(|l| {
+            l.chars()
+                .map(|c| {
+                    if c.is_control() && c != '\t' {
+                        '\u{fffd}'
+                    } else {
+                        c
+                    }
+                })
+                .collect()
+        })
     }
 
     /// A compact, plain-text rendering: headline, offending line with a

@@ -337,6 +337,22 @@ impl Project {
             .iter()
             .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
             .collect();
+        let known: BTreeSet<PathBuf> = seeds
+            .iter()
+            .filter_map(|p| std::fs::canonicalize(p).ok())
+            .collect();
+        for (arg, canon) in only.iter().zip(&selected) {
+            if !known.contains(canon) {
+                out.problems.push(
+                    Problem::file(arg.to_string_lossy(), "not a seed of this briefing").with_help(
+                        "name a file in the project's seeds/ directory (*.txt or *.html)",
+                    ),
+                );
+            }
+        }
+        if out.problems.has_errors() {
+            return out;
+        }
 
         // Both maps below read content/, which only a seed the manifest does
         // not know needs: skip that (a read and a YAML parse of every article)

@@ -62,9 +62,28 @@ pub fn assemble(inputs: &Inputs) -> Result<Briefing, Problems> {
         },
         None => None,
     };
-    let (annotations, aprobs) = annotate::anchor_all(&inputs.annotations, &articles);
+    let registry = match &inputs.entities {
+        Some((file, text)) => link::Registry::parse(file, text.clone()).unwrap_or_else(|p| {
+            problems.extend(p.0);
+            link::Registry::default()
+        }),
+        None => link::Registry::default(),
+    };
+    let (annotations, aprobs) = annotate::anchor_with(&annotate::AnchorInputs {
+        files: &inputs.annotations,
+        articles: &articles,
+        summary: summary.as_ref(),
+        registry: Some(&registry),
+    });
     problems.extend(aprobs.0);
-    let links = link::Links::default();
+    let (refs, events) = annotation_links(&annotations);
+    let links = link::link(
+        registry,
+        &articles,
+        inputs.config.entity_links,
+        &refs,
+        &events,
+    );
     if problems.has_errors() {
         problems.sort();
         return Err(problems);
@@ -77,6 +96,49 @@ pub fn assemble(inputs: &Inputs) -> Result<Briefing, Problems> {
         annotations,
         links,
     })
+}
+
+/// What the link stage needs from annotations: every note's wikilink
+/// targets (for backlinks) and the dated `.event` annotations (for the
+/// timeline). Anchors on article pages are `a-<id>`; a note on the whole
+/// article sits at `#note`.
+fn annotation_links(
+    a: &annotate::Annotations,
+) -> (Vec<link::AnnotationRef>, Vec<link::EventInput>) {
+    let target = |t: &annotate::Target| match t {
+        annotate::Target::Article { slug } => link::Target::Article(slug.clone()),
+        annotate::Target::Annotation { article, id } => {
+            link::Target::Passage(article.clone(), format!("a-{id}"))
+        }
+        annotate::Target::Entity { slug } => link::Target::Entity(slug.clone()),
+    };
+    let mut refs: Vec<link::AnnotationRef> = a
+        .all()
+        .iter()
+        .map(|n| link::AnnotationRef {
+            article: n.article.clone(),
+            annotation: format!("a-{}", n.id),
+            label: n.quote.clone(),
+            targets: n.targets.iter().map(target).collect(),
+        })
+        .collect();
+    refs.extend(a.article_notes().iter().map(|n| link::AnnotationRef {
+        article: n.article.clone(),
+        annotation: "note".to_string(),
+        label: "note on the whole article".to_string(),
+        targets: n.targets.iter().map(target).collect(),
+    }));
+    let events = a
+        .events()
+        .into_iter()
+        .map(|e| link::EventInput {
+            date: e.date,
+            label: e.label,
+            article: e.article,
+            annotation: format!("a-{}", e.id),
+        })
+        .collect();
+    (refs, events)
 }
 
 /// What writing the site did.
@@ -244,7 +306,7 @@ pub fn build_from(
         articles: briefing.articles.len(),
         pages: outputs.len(),
         stats,
-        warnings: Problems::default(),
+        warnings: briefing.annotations.warnings.clone(),
         clean: Vec::new(),
     };
     record_build(project, fingerprint, &out_dir, &report, &outputs);

@@ -56,7 +56,9 @@ pub struct PlainText {
     pub blocks: Vec<std::ops::Range<usize>>,
 }
 
-fn is_block(tag: &Tag) -> bool {
+/// Whether a tag opens a block (the unit that plain text separates with
+/// `"\n\n"`). Shared by every pass that walks plain-text offsets.
+pub fn is_block(tag: &Tag) -> bool {
     matches!(
         tag,
         Tag::Paragraph
@@ -72,7 +74,8 @@ fn is_block(tag: &Tag) -> bool {
     )
 }
 
-fn is_block_end(tag: &TagEnd) -> bool {
+/// Whether a tag closes a block (see [`is_block`]).
+pub fn is_block_end(tag: &TagEnd) -> bool {
     matches!(
         tag,
         TagEnd::Paragraph

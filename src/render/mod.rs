@@ -7,9 +7,13 @@
 //! order); every link between pages is relative, built by
 //! [`SitePath::relative_from`].
 
+mod annotations;
+mod entities;
 pub mod highlight;
 pub mod markdown;
 mod pages;
+pub mod publish;
+mod timeline;
 
 use crate::diag::{Problem, Problems};
 use crate::model::{Briefing, SitePath};
@@ -119,6 +123,7 @@ pub fn render_site(b: &Briefing, theme: &Theme) -> Result<Vec<Output>, Problems>
         path: SitePath::asset("syntax.css"),
         bytes: highlight::stylesheet().into_bytes(),
     });
+    publish::add_publishing(b, &mut out)?;
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out.dedup_by(|a, b| a.path == b.path);
     Ok(out)

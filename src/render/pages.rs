@@ -12,17 +12,35 @@ pub enum Job {
     Article(usize),
     Source(usize),
     NotFound,
+    /// `annotations/`, `annotations/tags/<tag>/`, `annotations/claims/`.
+    Annotations(super::annotations::Page),
+    Entities,
+    Entity(usize),
+    Timeline,
+    Search,
 }
 
 /// Every page of the briefing, in a stable order.
 pub fn jobs(b: &Briefing) -> Vec<Job> {
-    let mut jobs = vec![Job::Index, Job::NotFound];
+    let mut jobs = vec![
+        Job::Index,
+        Job::NotFound,
+        Job::Timeline,
+        Job::Search,
+        Job::Entities,
+    ];
+    jobs.extend((0..b.links.registry.entities.len()).map(Job::Entity));
     for (i, a) in b.articles.iter().enumerate() {
         jobs.push(Job::Article(i));
         if a.source.as_ref().is_some_and(|s| b.sources.contains_key(s)) {
             jobs.push(Job::Source(i));
         }
     }
+    jobs.extend(
+        super::annotations::pages(b)
+            .into_iter()
+            .map(Job::Annotations),
+    );
     jobs
 }
 
@@ -33,13 +51,18 @@ impl Job {
             Job::Article(i) => article(b, r, &b.articles[*i]),
             Job::Source(i) => source(b, r, &b.articles[*i]),
             Job::NotFound => not_found(b, r),
+            Job::Annotations(p) => super::annotations::render(b, r, p),
+            Job::Entities => super::entities::index(b, r),
+            Job::Entity(i) => super::entities::entity(b, r, *i),
+            Job::Timeline => super::timeline::page(b, r),
+            Job::Search => super::publish::search_page(b, r),
         }
     }
 }
 
 /// What every page's template gets.
 #[derive(Serialize)]
-struct Common {
+pub(super) struct Common {
     site_title: String,
     language: String,
     description: String,
@@ -70,7 +93,7 @@ const SECTIONS: &[(&str, &str)] = &[
     ("Search", "search"),
 ];
 
-fn common(b: &Briefing, at: &SitePath, page_title: &str) -> Common {
+pub(super) fn common(b: &Briefing, at: &SitePath, page_title: &str) -> Common {
     let url = |p: SitePath| p.relative_from(at);
     Common {
         site_title: b.config.title.clone(),
@@ -117,7 +140,7 @@ pub fn date_view(d: &jiff::civil::DateTime) -> DateView {
 }
 
 #[derive(Serialize)]
-struct ArticleCard {
+pub(super) struct ArticleCard {
     title: String,
     url: String,
     date: Option<DateView>,
@@ -125,7 +148,7 @@ struct ArticleCard {
     summary: String,
 }
 
-fn card(a: &Article, at: &SitePath) -> ArticleCard {
+pub(super) fn card(a: &Article, at: &SitePath) -> ArticleCard {
     ArticleCard {
         title: a.title.clone(),
         url: SitePath::article(&a.slug).relative_from(at),
@@ -135,7 +158,7 @@ fn card(a: &Article, at: &SitePath) -> ArticleCard {
     }
 }
 
-fn output(path: SitePath, html: String) -> Output {
+pub(super) fn output(path: SitePath, html: String) -> Output {
     Output {
         path,
         bytes: html.into_bytes(),
@@ -149,13 +172,23 @@ fn index(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
         summary_title: Option<String>,
         summary_html: Option<String>,
         articles: Vec<ArticleCard>,
+        key_entities: Vec<super::entities::EntityRef>,
+        timeline_svg: String,
+        timeline_url: String,
     }
     let at = SitePath::index();
     let ctx = Ctx {
         page: common(b, &at, &b.config.title),
         summary_title: b.summary.as_ref().and_then(|s| s.title.clone()),
-        summary_html: b.summary.as_ref().map(|s| markdown::render_plain(&s.body)),
+        summary_html: b
+            .annotations
+            .summary_html
+            .clone()
+            .or_else(|| b.summary.as_ref().map(|s| markdown::render_plain(&s.body))),
         articles: b.articles.iter().map(|a| card(a, &at)).collect(),
+        key_entities: super::entities::key_entities(b, &at, 12),
+        timeline_svg: super::timeline::strip_svg(b, &at),
+        timeline_url: SitePath::section("timeline").relative_from(&at),
     };
     Ok(output(at, r.render("index.html", &ctx)?))
 }
@@ -180,6 +213,8 @@ fn article(b: &Briefing, r: &Renderer, a: &Article) -> Result<Output, Problem> {
         article_note_html: Option<String>,
         source_url: Option<String>,
         source_name: Option<String>,
+        #[serde(flatten)]
+        links: super::entities::ArticleLinks,
     }
     let at = SitePath::article(&a.slug);
     let mut deco = b
@@ -213,6 +248,7 @@ fn article(b: &Briefing, r: &Renderer, a: &Article) -> Result<Output, Problem> {
             .and_then(|x| x.article_note_html.clone()),
         source_url: has_source.then(|| SitePath::article_source(&a.slug).relative_from(&at)),
         source_name: a.source.clone(),
+        links: super::entities::article_links(b, a, &at),
     };
     Ok(output(at, r.render("article.html", &ctx)?))
 }
@@ -264,16 +300,57 @@ fn source(b: &Briefing, r: &Renderer, a: &Article) -> Result<Output, Problem> {
     Ok(output(at, r.render("source.html", &ctx)?))
 }
 
+/// The page chrome with absolute URLs (stylesheets, script, masthead), for
+/// the one page served at other pages' addresses.
+fn absolute_common(b: &Briefing, mut c: Common) -> Common {
+    let abs = |p: SitePath| b.config.absolute(&p);
+    c.css = abs(SitePath::asset("style.css"));
+    c.syntax_css = abs(SitePath::asset("syntax.css"));
+    c.js = abs(SitePath::asset("briefing.js"));
+    c.home = abs(SitePath::index());
+    c.root = b.config.base_url.clone();
+    for (item, (_, dir)) in c.nav.iter_mut().zip(SECTIONS) {
+        item.url = abs(SitePath::section(dir));
+    }
+    c
+}
+
 fn not_found(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
+    #[derive(Serialize)]
+    struct Link {
+        label: String,
+        url: String,
+    }
     #[derive(Serialize)]
     struct Ctx {
         page: Common,
+        home_url: String,
+        sections: Vec<Link>,
+        articles: Vec<Link>,
     }
-    // 404.html is served from any depth: link with absolute base_url paths
-    // would break file://, so it links relative to the root and says so.
+    // 404.html is served at the missing page's own address, at any depth,
+    // so relative links would point nowhere: it links with absolute URLs
+    // from base_url (the one page that must).
     let at = SitePath::new("404.html");
+    let abs = |p: SitePath| b.config.absolute(&p);
     let ctx = Ctx {
-        page: common(b, &at, "Page not found"),
+        page: absolute_common(b, common(b, &at, "Page not found")),
+        home_url: abs(SitePath::index()),
+        sections: SECTIONS
+            .iter()
+            .map(|(label, dir)| Link {
+                label: label.to_string(),
+                url: abs(SitePath::section(dir)),
+            })
+            .collect(),
+        articles: b
+            .articles
+            .iter()
+            .map(|a| Link {
+                label: a.title.clone(),
+                url: abs(SitePath::article(&a.slug)),
+            })
+            .collect(),
     };
     Ok(output(at, r.render("404.html", &ctx)?))
 }

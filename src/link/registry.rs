@@ -1,10 +1,8 @@
-//! link: cross-references — the entity registry (`entities.yaml`), entity
-//! mentions in article text, wikilink targets, related articles, backlinks
-//! and the timeline.
+//! The entity registry: parse `entities.yaml` into [`Entity`]s with unique
+//! page slugs, and look entities up by name, alias or slug.
 
 use crate::diag::{Problem, Problems};
 use crate::model::Slug;
-use crate::render::markdown::Span;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -46,6 +44,7 @@ pub struct Entity {
 pub struct Registry {
     pub entities: Vec<Entity>,
     by_name: BTreeMap<String, usize>,
+    by_slug: BTreeMap<Slug, usize>,
 }
 
 fn key(name: &str) -> String {
@@ -59,6 +58,7 @@ impl Registry {
             crate::yaml::from_str_at(file, &text, &text, 0, "the entity registry")?;
         let mut reg = Registry::default();
         let mut problems = Problems::default();
+        let mut cursor = 0;
         for entry in entries {
             let Some(base) = Slug::from_title(&entry.name) else {
                 let at = text.find(&entry.name).unwrap_or(0);
@@ -73,22 +73,44 @@ impl Registry {
             };
             let mut slug = base.clone();
             let mut n = 2;
-            while reg.entities.iter().any(|e| e.slug == slug) {
+            while reg.by_slug.contains_key(&slug) {
                 slug = base.with_suffix(n);
                 n += 1;
             }
             let idx = reg.entities.len();
+            // Entries appear in file order: point at this entry's own text.
+            let entry_at = text[cursor..]
+                .find(entry.name.as_str())
+                .map_or(cursor, |p| p + cursor);
+            cursor = (entry_at + entry.name.len()).min(text.len());
             for name in std::iter::once(&entry.name).chain(entry.aliases.iter()) {
                 if let Some(&other) = reg.by_name.get(&key(name)) {
-                    let at = text.find(&format!("{name}")).unwrap_or(0);
+                    if other == idx {
+                        continue; // the same entity spelt twice ("NATO", "Nato")
+                    }
+                    let at = text[entry_at..]
+                        .find(name.as_str())
+                        .map_or(entry_at, |p| p + entry_at);
                     problems.push(
-                        Problem::at(file, text.clone(), at, name.len().max(1), format!("{name:?} is claimed by both {:?} and {:?}", reg.entities[other].entry.name, entry.name))
-                            .with_help("a name or alias may belong to one entity only; remove it from one of them"),
+                        Problem::at(
+                            file,
+                            text.clone(),
+                            at,
+                            name.len().max(1),
+                            format!(
+                                "{name:?} is claimed by both {:?} and {:?}",
+                                reg.entities[other].entry.name, entry.name
+                            ),
+                        )
+                        .with_help(
+                            "a name or alias may belong to one entity only; remove it from one of them",
+                        ),
                     );
                 } else {
                     reg.by_name.insert(key(name), idx);
                 }
             }
+            reg.by_slug.insert(slug.clone(), idx);
             reg.entities.push(Entity { slug, entry });
         }
         if problems.has_errors() {
@@ -104,16 +126,61 @@ impl Registry {
     }
 
     pub fn by_slug(&self, slug: &Slug) -> Option<&Entity> {
-        self.entities.iter().find(|e| &e.slug == slug)
+        self.by_slug.get(slug).map(|&i| &self.entities[i])
+    }
+
+    /// Index of the entity a name or alias refers to.
+    pub fn index_of(&self, name: &str) -> Option<usize> {
+        self.by_name.get(&key(name)).copied()
+    }
+
+    /// Every name and alias with its entity's index, in registry order.
+    pub fn names(&self) -> Vec<(&str, usize)> {
+        let mut out = Vec::new();
+        for (i, e) in self.entities.iter().enumerate() {
+            out.push((e.entry.name.as_str(), i));
+            for a in &e.entry.aliases {
+                out.push((a.as_str(), i));
+            }
+        }
+        out
     }
 }
 
-/// Derived links of the whole briefing.
-#[derive(Clone, Debug, Default)]
-pub struct Links {
-    pub registry: Registry,
-    /// Entity-mention spans per article body.
-    pub mentions: BTreeMap<Slug, Vec<Span>>,
+impl EntityKind {
+    /// Every kind, in the order entity lists are grouped.
+    pub const ALL: [EntityKind; 6] = [
+        EntityKind::Person,
+        EntityKind::Place,
+        EntityKind::Organisation,
+        EntityKind::Weapon,
+        EntityKind::Event,
+        EntityKind::Other,
+    ];
+
+    /// Lowercase identifier (`person`), as in `entities.yaml`.
+    pub fn id(self) -> &'static str {
+        match self {
+            EntityKind::Person => "person",
+            EntityKind::Place => "place",
+            EntityKind::Organisation => "organisation",
+            EntityKind::Weapon => "weapon",
+            EntityKind::Event => "event",
+            EntityKind::Other => "other",
+        }
+    }
+
+    /// Plural heading for lists (`People`).
+    pub fn plural(self) -> &'static str {
+        match self {
+            EntityKind::Person => "People",
+            EntityKind::Place => "Places",
+            EntityKind::Organisation => "Organisations",
+            EntityKind::Weapon => "Weapons",
+            EntityKind::Event => "Events",
+            EntityKind::Other => "Other",
+        }
+    }
 }
 
 #[cfg(test)]
@@ -136,6 +203,14 @@ mod tests {
     fn an_alias_claimed_twice_is_a_diagnostic() {
         let y = "- name: A\n  kind: person\n  aliases: [X]\n- name: B\n  kind: person\n  aliases: [X]\n";
         let e = Registry::parse("entities.yaml", Arc::from(y)).unwrap_err();
-        assert!(e.0[0].message.contains("claimed by both"), "{}", e);
+        assert_eq!(e.0[0].message, "\"X\" is claimed by both \"A\" and \"B\"");
+        assert_eq!((e.0[0].line, e.0[0].column), (6, 13), "the second claim");
+    }
+
+    #[test]
+    fn one_entity_may_spell_a_name_twice() {
+        let y = "- name: NATO\n  kind: organisation\n  aliases: [Nato]\n";
+        let r = Registry::parse("entities.yaml", Arc::from(y)).unwrap();
+        assert_eq!(r.names(), [("NATO", 0), ("Nato", 0)]);
     }
 }

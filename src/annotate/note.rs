@@ -1,0 +1,141 @@
+//! Notes as HTML: Markdown (with wikilinks already rewritten) rendered by
+//! the site's Markdown renderer, then sanitised with ammonia as defence in
+//! depth; and the sidenote markup placed after an annotated passage.
+
+use crate::render::markdown;
+use std::sync::LazyLock;
+
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.add_generic_attributes(["class", "id"]);
+    b
+});
+
+/// Render a note's Markdown to safe HTML.
+pub fn render(md: &str) -> String {
+    let html = markdown::render_plain(md);
+    SANITIZER.clean(&html).to_string()
+}
+
+fn esc(s: &str) -> String {
+    html_escape::encode_text(s).into_owned()
+}
+
+fn attr(s: &str) -> String {
+    html_escape::encode_double_quoted_attribute(s).into_owned()
+}
+
+/// What a sidenote shows.
+pub struct SidenoteView<'a> {
+    pub id: &'a str,
+    pub number: usize,
+    pub quote: &'a str,
+    pub tags: &'a [String],
+    pub status: Option<&'a str>,
+    pub date: Option<String>,
+    /// Sanitised note HTML.
+    pub html: &'a str,
+}
+
+/// Shorten a quote for a label: at most `max` characters, cut at a word.
+pub fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if i > max / 2 => &cut[..i],
+        _ => cut.as_str(),
+    };
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
+}
+
+/// The classes of a passage and its note: `ann tag-claim status-disputed`.
+pub fn classes(tags: &[String], status: Option<&str>) -> String {
+    let mut c = String::from("ann");
+    for t in tags {
+        c.push_str(" tag-");
+        c.push_str(t);
+    }
+    if let Some(s) = status {
+        c.push_str(" status-");
+        c.push_str(s);
+    }
+    c
+}
+
+/// The visible tag labels.
+pub fn labels(tags: &[String], status: Option<&str>, date: Option<&str>) -> String {
+    let mut out = String::new();
+    for t in tags {
+        if Some(t.as_str()) == status {
+            continue;
+        }
+        out.push_str(&format!(
+            "<span class=\"ann-label tag-{}\">{}</span>",
+            attr(t),
+            esc(t)
+        ));
+    }
+    if let Some(s) = status {
+        out.push_str(&format!(
+            "<span class=\"ann-label status status-{}\">{}</span>",
+            attr(s),
+            esc(s)
+        ));
+    }
+    if let Some(d) = date {
+        out.push_str(&format!(
+            "<time class=\"ann-label date\" datetime=\"{}\">{}</time>",
+            attr(d),
+            esc(d)
+        ));
+    }
+    out
+}
+
+/// One sidenote: beside the text on wide screens, a fold under the passage
+/// on narrow ones (`<details>`, keyboard-operable without JS), a numbered
+/// note in print.
+pub fn sidenote(v: &SidenoteView) -> String {
+    let id = attr(v.id);
+    format!(
+        "<aside class=\"{classes}\" id=\"n-{id}\" data-ann=\"{id}\" aria-label=\"Note {n}\">\
+<details class=\"sidenote-fold\"><summary><span class=\"note-num\">{n}</span> \
+<span class=\"note-quote\">“{quote}”</span> <span class=\"ann-labels\">{labels}</span></summary>\
+<div class=\"note-body\">{html}</div>\
+<p class=\"note-meta\"><a class=\"permalink\" href=\"#a-{id}\" title=\"Link to this passage\">¶ <span class=\"visually-hidden\">Permalink to passage </span>{n}</a></p>\
+</details></aside>",
+        classes = attr(&classes(v.tags, v.status).replacen("ann", "sidenote", 1)),
+        n = v.number,
+        quote = esc(&shorten(v.quote, 60)),
+        labels = labels(v.tags, v.status, v.date.as_deref()),
+        html = v.html,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_are_markdown_and_safe() {
+        let h = render("A *b* <script>x</script> [l](javascript:alert(1))\n\n- i\n");
+        assert!(h.contains("<em>b</em>"), "{h}");
+        assert!(h.contains("<li>i</li>"), "{h}");
+        assert!(!h.contains("<script"), "{h}");
+        assert!(!h.contains("javascript:"), "{h}");
+    }
+
+    #[test]
+    fn code_keeps_its_highlight_classes() {
+        let h = render("```rust\nfn main() {}\n```\n");
+        assert!(h.contains("class="), "{h}");
+    }
+
+    #[test]
+    fn shortens_at_a_word() {
+        assert_eq!(shorten("one two three four", 10), "one two…");
+        assert_eq!(shorten("short", 10), "short");
+    }
+}

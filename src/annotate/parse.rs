@@ -1,0 +1,496 @@
+//! Parse one annotation file: front matter (`article:`), the note on the
+//! whole article, and one [`ParsedAnnotation`] per level-2 heading with its
+//! attributes (`{#id .tag key=value}`) validated.
+//!
+//! Positions are byte offsets into the whole file, for diagnostics.
+
+use super::AnnotationSource;
+use crate::diag::{Problem, Problems};
+use crate::model::Slug;
+use crate::render::markdown::options;
+use crate::yaml;
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// Status of a claim.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Unverified,
+    Corroborated,
+    Disputed,
+    Retracted,
+}
+
+impl Status {
+    pub const ALL: [(&'static str, Status); 4] = [
+        ("unverified", Status::Unverified),
+        ("corroborated", Status::Corroborated),
+        ("disputed", Status::Disputed),
+        ("retracted", Status::Retracted),
+    ];
+    pub fn parse(s: &str) -> Option<Status> {
+        Self::ALL.iter().find(|(n, _)| *n == s).map(|(_, st)| *st)
+    }
+    pub fn as_str(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, st)| *st == self)
+            .map_or("", |(n, _)| n)
+    }
+}
+
+/// Markdown of a note and where it starts in its file.
+#[derive(Clone, Debug, Default)]
+pub struct NoteSrc {
+    pub md: String,
+    pub offset: usize,
+}
+
+/// One `## "quote" {…}` section.
+#[derive(Clone, Debug)]
+pub struct ParsedAnnotation {
+    pub id: String,
+    pub quote: String,
+    /// Offset and length of the quote in the file (the heading text).
+    pub quote_at: (usize, usize),
+    pub tags: Vec<String>,
+    pub status: Option<Status>,
+    pub claim: Option<String>,
+    pub date: Option<jiff::civil::Date>,
+    pub occurrence: Option<usize>,
+    pub note: NoteSrc,
+    /// False when the heading had errors: the note is still checked, but
+    /// the passage is not anchored.
+    pub valid: bool,
+}
+
+/// A parsed annotation file.
+#[derive(Clone, Debug)]
+pub struct ParsedFile {
+    pub file: String,
+    pub text: Arc<str>,
+    pub article: Slug,
+    /// Offset and length of the `article:` value.
+    pub article_at: (usize, usize),
+    pub article_note: Option<NoteSrc>,
+    pub items: Vec<ParsedAnnotation>,
+}
+
+#[derive(Deserialize, Default)]
+struct FrontMatter {
+    #[serde(default)]
+    article: Option<String>,
+}
+
+/// Keys allowed in heading attributes.
+pub const KEYS: &str = "date, status, claim, occurrence";
+
+/// The id derived from a quote: its first words as a slug and a short hash.
+pub fn derive_id(quote: &str) -> String {
+    let words: Vec<&str> = quote.split_whitespace().take(5).collect();
+    let base = Slug::from_title(&words.join(" "))
+        .map(|s| {
+            let s = s.as_str();
+            let mut cut = s.len().min(32);
+            while cut < s.len() && !s.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            s[..cut].trim_end_matches('-').to_string()
+        })
+        .unwrap_or_default();
+    let hash = blake3::hash(quote.trim().as_bytes()).to_hex();
+    if base.is_empty() {
+        format!("q-{}", &hash[..8])
+    } else {
+        format!("{base}-{}", &hash[..6])
+    }
+}
+
+/// An id or tag is usable in HTML ids, classes and URLs.
+fn valid_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 80
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Strip one pair of surrounding quotes (straight or typographic).
+pub fn unquote(s: &str) -> &str {
+    let s = s.trim();
+    for (open, close) in [('"', '"'), ('“', '”'), ('\'', '\''), ('‘', '’'), ('«', '»')] {
+        if s.len() > open.len_utf8()
+            && let Some(inner) = s.strip_prefix(open).and_then(|r| r.strip_suffix(close))
+        {
+            return inner.trim();
+        }
+    }
+    s
+}
+
+/// Where `needle` occurs in `text[from..to]`, as an absolute offset.
+fn find_in(text: &str, from: usize, to: usize, needle: &str) -> Option<usize> {
+    text.get(from..to)?.find(needle).map(|i| from + i)
+}
+
+/// Parse an annotation file. Problems go to `problems`; `None` when the
+/// file cannot be used at all (no front matter, no `article:`).
+pub fn parse_file(src: &AnnotationSource, problems: &mut Problems) -> Option<ParsedFile> {
+    let file = src.file.as_str();
+    let text = src.text.clone();
+    let split = match yaml::split_front_matter(&text) {
+        Ok(s) => s,
+        Err(at) => {
+            problems.push(
+                Problem::at(file, text.clone(), at, 3, "front matter is not closed")
+                    .with_help("end the front matter with a line holding only `---`"),
+            );
+            return None;
+        }
+    };
+    let Some(yaml_src) = split.yaml else {
+        problems.push(
+            Problem::at(
+                file,
+                text.clone(),
+                0,
+                0,
+                "annotation file has no front matter",
+            )
+            .with_help("start the file with `---`, a line `article: <slug>`, and `---`"),
+        );
+        return None;
+    };
+    let fm: FrontMatter =
+        match yaml::from_str_at(file, &text, yaml_src, split.yaml_offset, "front matter") {
+            Ok(fm) => fm,
+            Err(p) => {
+                problems.push(p);
+                return None;
+            }
+        };
+    let value_at = |key: &str| -> (usize, usize) {
+        let mut pos = split.yaml_offset;
+        for line in yaml_src.split_inclusive('\n') {
+            if let Some(rest) = line.strip_prefix(key).and_then(|r| r.strip_prefix(':')) {
+                let lead = rest.len() - rest.trim_start().len();
+                return (pos + key.len() + 1 + lead, rest.trim().len().max(1));
+            }
+            pos += line.len();
+        }
+        (0, 3)
+    };
+    let Some(article) = fm.article.filter(|a| !a.trim().is_empty()) else {
+        problems.push(
+            Problem::at(file, text.clone(), 0, 3, "annotation file names no article")
+                .with_help("add a line `article: <slug of the article>` to the front matter"),
+        );
+        return None;
+    };
+    let article_at = value_at("article");
+    let article = match Slug::parse(article.trim()) {
+        Ok(s) => s,
+        Err(why) => {
+            problems.push(
+                Problem::at(
+                    file,
+                    text.clone(),
+                    article_at.0,
+                    article_at.1,
+                    format!("invalid article slug: {why}"),
+                )
+                .with_help("use the `slug:` of an article in content/"),
+            );
+            return None;
+        }
+    };
+
+    let body = split.body;
+    let base = split.body_offset;
+    // Level-2 headings: (heading range in body, attributes, text).
+    struct Heading {
+        range: std::ops::Range<usize>,
+        id: Option<String>,
+        classes: Vec<String>,
+        attrs: Vec<(String, Option<String>)>,
+        text: String,
+        text_at: Option<usize>,
+    }
+    let mut headings: Vec<Heading> = Vec::new();
+    let mut current: Option<Heading> = None;
+    for (ev, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match ev {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H2,
+                id,
+                classes,
+                attrs,
+            }) => {
+                current = Some(Heading {
+                    range,
+                    id: id.map(|s| s.to_string()),
+                    classes: classes.iter().map(|c| c.to_string()).collect(),
+                    attrs: attrs
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), v.as_ref().map(|v| v.to_string())))
+                        .collect(),
+                    text: String::new(),
+                    text_at: None,
+                });
+            }
+            Event::End(TagEnd::Heading(HeadingLevel::H2)) => {
+                if let Some(h) = current.take() {
+                    headings.push(h);
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(h) = current.as_mut() {
+                    h.text_at.get_or_insert(range.start);
+                    h.text.push_str(&t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(h) = current.as_mut() {
+                    h.text.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+
+    let article_note = {
+        let end = headings.first().map_or(body.len(), |h| h.range.start);
+        let md = &body[..end];
+        (!md.trim().is_empty()).then(|| NoteSrc {
+            md: md.to_string(),
+            offset: base,
+        })
+    };
+
+    let mut items = Vec::new();
+    for (i, h) in headings.iter().enumerate() {
+        let h_start = base + h.range.start;
+        let h_end = base + h.range.end;
+        let line_end = text[h_start..h_end]
+            .find('\n')
+            .map_or(h_end, |i| h_start + i);
+        let quote = unquote(&h.text).to_string();
+        let quote_at = match h.text_at {
+            Some(t) => (base + t, line_end.saturating_sub(base + t).max(1)),
+            None => (h_start, (line_end - h_start).max(1)),
+        };
+        let at_key = |key: &str| -> (usize, usize) {
+            match find_in(&text, h_start, line_end, &format!("{key}=")) {
+                Some(o) => {
+                    let rest = &text[o..line_end];
+                    let len = rest.find([' ', '}']).unwrap_or(rest.len());
+                    (o, len.max(1))
+                }
+                None => (h_start, (line_end - h_start).max(1)),
+            }
+        };
+        let mut bad = false;
+        let mut err = |at: (usize, usize), msg: String, help: String| {
+            problems.push(Problem::at(file, text.clone(), at.0, at.1, msg).with_help(help));
+            bad = true;
+        };
+        if quote.trim().is_empty() {
+            err(
+                (h_start, (line_end - h_start).max(1)),
+                "annotation heading quotes no passage".into(),
+                "write the quoted passage as the heading: `## \"words from the article\"`".into(),
+            );
+            continue;
+        }
+        let id = match &h.id {
+            Some(id) if valid_name(id) => id.clone(),
+            Some(id) => {
+                let at = find_in(&text, h_start, line_end, &format!("#{id}"))
+                    .map_or((h_start, 1), |o| (o, id.len() + 1));
+                err(
+                    at,
+                    format!("invalid annotation id `{id}`"),
+                    "use letters, digits, `-` and `_` only, e.g. `{#intercept-claim}`".into(),
+                );
+                derive_id(&quote)
+            }
+            None => derive_id(&quote),
+        };
+        let mut tags = Vec::new();
+        for c in &h.classes {
+            if valid_name(c) {
+                tags.push(c.to_ascii_lowercase());
+            } else {
+                let at = find_in(&text, h_start, line_end, &format!(".{c}"))
+                    .map_or((h_start, 1), |o| (o, c.len() + 1));
+                err(
+                    at,
+                    format!("invalid tag `{c}`"),
+                    "use letters, digits, `-` and `_` only, e.g. `.claim`".into(),
+                );
+            }
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        tags.retain(|t| seen.insert(t.clone()));
+        let (mut status, mut claim, mut date, mut occurrence) = (None, None, None, None);
+        for (k, v) in &h.attrs {
+            let v = v.as_deref().unwrap_or("").trim();
+            match k.as_str() {
+                "status" => match Status::parse(v) {
+                    Some(s) => status = Some(s),
+                    None => err(
+                        at_key("status"),
+                        format!("unknown claim status `{v}`"),
+                        "use one of: unverified, corroborated, disputed, retracted".into(),
+                    ),
+                },
+                "claim" => {
+                    if valid_name(v) {
+                        claim = Some(v.to_string());
+                    } else {
+                        err(
+                            at_key("claim"),
+                            format!("invalid claim key `{v}`"),
+                            "use letters, digits, `-` and `_` only, e.g. `claim=intercept`".into(),
+                        );
+                    }
+                }
+                "date" => match v.parse::<jiff::civil::Date>() {
+                    Ok(d) => date = Some(d),
+                    Err(_) => err(
+                        at_key("date"),
+                        format!("cannot read the date `{v}`"),
+                        "write the date as YYYY-MM-DD, e.g. `date=2024-11-21`".into(),
+                    ),
+                },
+                "occurrence" => match v.parse::<usize>() {
+                    Ok(n) if n >= 1 => occurrence = Some(n),
+                    _ => err(
+                        at_key("occurrence"),
+                        format!("`occurrence` must be a number from 1, not `{v}`"),
+                        "write e.g. `occurrence=2` for the second place the passage occurs".into(),
+                    ),
+                },
+                other => err(
+                    at_key(other),
+                    format!("unknown annotation attribute `{other}`"),
+                    format!("the attributes are: {KEYS}"),
+                ),
+            }
+        }
+        // `.disputed` etc. as a tag on a claim sets its status
+        if status.is_none() && tags.iter().any(|t| t == "claim") {
+            status = tags.iter().find_map(|t| Status::parse(t));
+        }
+        let is_claim = tags.iter().any(|t| t == "claim");
+        if !is_claim && (status.is_some() || claim.is_some()) {
+            let key = if claim.is_some() { "claim" } else { "status" };
+            err(
+                at_key(key),
+                format!("`{key}=` is only for claims"),
+                "add the tag `.claim` to the heading's attributes".into(),
+            );
+        }
+        let is_event = tags.iter().any(|t| t == "event");
+        if is_event && date.is_none() && !h.attrs.iter().any(|(k, _)| k == "date") {
+            err(
+                (h_start, (line_end - h_start).max(1)),
+                "an `.event` annotation needs a date".into(),
+                "add `date=YYYY-MM-DD` to the heading's attributes".into(),
+            );
+        }
+        let note_end = headings
+            .get(i + 1)
+            .map_or(body.len(), |n| n.range.start)
+            .max(h.range.end);
+        items.push(ParsedAnnotation {
+            id,
+            quote,
+            quote_at,
+            tags,
+            status,
+            claim,
+            date,
+            occurrence,
+            note: NoteSrc {
+                md: body[h.range.end..note_end].to_string(),
+                offset: h_end,
+            },
+            valid: !bad,
+        });
+    }
+    Some(ParsedFile {
+        file: file.to_string(),
+        text,
+        article,
+        article_at,
+        article_note,
+        items,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(t: &str) -> (Option<ParsedFile>, Problems) {
+        let mut p = Problems::default();
+        let src = AnnotationSource {
+            file: "annotations/a.md".into(),
+            text: Arc::from(t),
+        };
+        (parse_file(&src, &mut p), p)
+    }
+
+    #[test]
+    fn parses_headings_attributes_and_notes() {
+        let (f, p) = parse(
+            "---\narticle: a-b\n---\nOverall.\n\n## “impossible to intercept” {#x .claim .disputed claim=k}\n\nThe *claim*.\n\n### sub\n\nmore\n\n## \"first used\" {.event date=2024-11-21}\nEvent.\n",
+        );
+        assert!(p.is_empty(), "{p}");
+        let f = f.unwrap();
+        assert_eq!(f.article.as_str(), "a-b");
+        assert_eq!(f.article_note.as_ref().unwrap().md.trim(), "Overall.");
+        assert_eq!(f.items.len(), 2);
+        let a = &f.items[0];
+        assert_eq!(a.id, "x");
+        assert_eq!(a.quote, "impossible to intercept");
+        assert_eq!(a.tags, vec!["claim", "disputed"]);
+        assert_eq!(a.status, Some(Status::Disputed));
+        assert_eq!(a.claim.as_deref(), Some("k"));
+        assert!(a.note.md.contains("### sub"), "{}", a.note.md);
+        assert_eq!(&f.text[a.note.offset..][..a.note.md.len()], a.note.md);
+        let b = &f.items[1];
+        assert_eq!(b.date.unwrap().to_string(), "2024-11-21");
+        assert_eq!(b.id, derive_id("first used"));
+        assert!(b.id.starts_with("first-used-"), "{}", b.id);
+    }
+
+    #[test]
+    fn bad_attributes_are_all_reported() {
+        let (_, p) = parse(
+            "---\narticle: a\n---\n## \"x\" {.claim status=maybe}\n## \"y\" {.event date=soon}\n## \"z\" {.event}\n## \"w\" {foo=1}\n",
+        );
+        let msgs: Vec<String> = p.iter().map(|p| p.headline()).collect();
+        assert_eq!(
+            msgs,
+            vec![
+                "annotations/a.md:4:16: error: unknown claim status `maybe`",
+                "annotations/a.md:5:16: error: cannot read the date `soon`",
+                "annotations/a.md:6:1: error: an `.event` annotation needs a date",
+                "annotations/a.md:7:9: error: unknown annotation attribute `foo`",
+            ]
+        );
+    }
+
+    #[test]
+    fn derived_ids_are_stable_and_safe() {
+        assert_eq!(derive_id("a b"), derive_id("a b"));
+        assert_ne!(derive_id("a b"), derive_id("a c"));
+        assert!(derive_id("…").starts_with("q-"));
+        assert!(valid_name(&derive_id(
+            "Nicolás Maduro, the Venezuelan president"
+        )));
+    }
+}

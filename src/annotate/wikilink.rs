@@ -1,0 +1,173 @@
+//! Wikilinks in notes and the executive summary: finding `[[…]]` outside
+//! code, resolving targets (`[[slug]]`, `[[slug#annotation-id]]`,
+//! `[[#annotation-id]]`, `[[Entity name]]`, `[[target|shown text]]`), and
+//! rewriting them as ordinary Markdown links relative to a page.
+
+use crate::model::{SitePath, Slug};
+use crate::render::markdown::options;
+use pulldown_cmark::{Event, Parser, Tag};
+use serde::Serialize;
+use std::ops::Range;
+
+/// A `[[…]]` in a Markdown text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WikiRef {
+    /// Byte range of the whole `[[…]]`.
+    pub range: Range<usize>,
+    /// What is linked (before `|`), trimmed.
+    pub target: String,
+    /// The shown text (after `|`), if given.
+    pub text: Option<String>,
+}
+
+/// What a wikilink points at.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Target {
+    Article { slug: Slug },
+    Annotation { article: Slug, id: String },
+    Entity { slug: Slug },
+}
+
+impl Target {
+    /// The page (and fragment) the link goes to, relative to `at`.
+    pub fn url(&self, at: &SitePath) -> String {
+        match self {
+            Target::Article { slug } => SitePath::article(slug).relative_from(at),
+            Target::Annotation { article, id } => {
+                let page = SitePath::article(article);
+                if &page == at {
+                    format!("#a-{id}")
+                } else {
+                    format!("{}#a-{id}", page.relative_from(at))
+                }
+            }
+            Target::Entity { slug } => SitePath::entity(slug).relative_from(at),
+        }
+    }
+}
+
+/// A resolved wikilink, ready to be rewritten.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resolved {
+    pub range: Range<usize>,
+    pub target: Target,
+    pub text: String,
+}
+
+/// Every `[[…]]` of `md` that is not inside code.
+pub fn find(md: &str) -> Vec<WikiRef> {
+    let mut code: Vec<Range<usize>> = Vec::new();
+    let mut in_code_block: Option<usize> = None;
+    for (ev, r) in Parser::new_ext(md, options()).into_offset_iter() {
+        match ev {
+            Event::Code(_) => code.push(r),
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = Some(r.start),
+            Event::End(pulldown_cmark::TagEnd::CodeBlock) => {
+                if let Some(s) = in_code_block.take() {
+                    code.push(s..r.end);
+                }
+            }
+            _ => {}
+        }
+    }
+    let in_code = |i: usize| code.iter().any(|c| c.contains(&i));
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = md.get(from..).and_then(|s| s.find("[[")) {
+        let start = from + i;
+        let Some(len) = md[start + 2..].find("]]") else {
+            break;
+        };
+        let inner = &md[start + 2..start + 2 + len];
+        let end = start + 2 + len + 2;
+        if inner.contains('\n') || inner.contains("[[") || in_code(start) {
+            from = start + 2;
+            continue;
+        }
+        let (target, text) = match inner.split_once('|') {
+            Some((t, x)) => (t.trim(), Some(x.trim().to_string())),
+            None => (inner.trim(), None),
+        };
+        out.push(WikiRef {
+            range: start..end,
+            target: target.to_string(),
+            text: text.filter(|t| !t.is_empty()),
+        });
+        from = end;
+    }
+    out
+}
+
+/// Backslash-escape every ASCII punctuation character, so text is shown as
+/// written inside Markdown.
+pub fn escape_md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_ascii_punctuation() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `md` with every resolved wikilink replaced by a Markdown link whose URL
+/// is relative to the page `at`.
+pub fn rewrite(md: &str, links: &[Resolved], at: &SitePath) -> String {
+    let mut out = String::with_capacity(md.len() + links.len() * 32);
+    let mut pos = 0;
+    for l in links {
+        if l.range.start < pos || l.range.end > md.len() {
+            continue;
+        }
+        out.push_str(&md[pos..l.range.start]);
+        out.push('[');
+        out.push_str(&escape_md(&l.text));
+        out.push_str("](<");
+        out.push_str(&l.target.url(at));
+        out.push_str(">)");
+        pos = l.range.end;
+    }
+    out.push_str(&md[pos..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_links_outside_code() {
+        let md =
+            "See [[a-b]] and [[Oreshnik|the missile]].\n\n`[[not]]`\n\n```\n[[nor]]\n```\n[[x#y]]";
+        let f = find(md);
+        assert_eq!(f.len(), 3, "{f:?}");
+        assert_eq!(f[0].target, "a-b");
+        assert_eq!(f[1].text.as_deref(), Some("the missile"));
+        assert_eq!(&md[f[2].range.clone()], "[[x#y]]");
+    }
+
+    #[test]
+    fn rewrites_relative_to_the_page() {
+        let md = "See [[a]].";
+        let slug = Slug::parse("a").unwrap();
+        let links = vec![Resolved {
+            range: 4..9,
+            target: Target::Annotation {
+                article: slug.clone(),
+                id: "k".into(),
+            },
+            text: "*x*".into(),
+        }];
+        let at = SitePath::section("annotations");
+        assert_eq!(
+            rewrite(md, &links, &at),
+            "See [\\*x\\*](<../articles/a/index.html#a-k>)."
+        );
+        assert_eq!(
+            rewrite(md, &links, &SitePath::article(&slug)),
+            "See [\\*x\\*](<#a-k>)."
+        );
+    }
+}

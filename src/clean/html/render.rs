@@ -1,0 +1,580 @@
+//! Turn a DOM subtree into a flat list of Markdown blocks (paragraphs,
+//! headings, lists, quotes), each with its plain text and a few facts the
+//! filter needs (link density, caption-ness, class/id hints).
+//!
+//! All text is escaped so that it renders literally; the only Markdown
+//! produced is the structure written here (block markers, `*`/`**`
+//! emphasis, `[text](http…)` links, hard breaks).
+
+use dom_query::NodeRef;
+
+/// What kind of Markdown block a [`Block`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Paragraph,
+    /// Heading of the given source level (1–6).
+    Heading(u8),
+    List,
+    Quote,
+    /// Text of a `<figcaption>` (or an element marked as a caption).
+    Caption,
+}
+
+/// One block of the rendered subtree.
+#[derive(Clone, Debug)]
+pub(crate) struct Block {
+    pub kind: Kind,
+    /// The Markdown for the body (escaped).
+    pub md: String,
+    /// Visible text, whitespace collapsed (line breaks become spaces).
+    pub text: String,
+    /// Characters of `text` that sit inside links.
+    pub link_chars: usize,
+    /// Lower-cased class and id values of the block's element and its
+    /// ancestors within the rendered subtree (for boilerplate hints).
+    pub hints: String,
+}
+
+impl Block {
+    /// Length in words; in scripts written without spaces (Chinese,
+    /// Japanese) two characters count as a word.
+    pub fn words(&self) -> usize {
+        self.text
+            .split_whitespace()
+            .map(|w| {
+                let wide = w.chars().filter(|c| is_cjk(*c)).count();
+                (wide / 2).max(1)
+            })
+            .sum()
+    }
+    pub fn link_density(&self) -> f64 {
+        let n = self.text.chars().count();
+        if n == 0 {
+            0.0
+        } else {
+            self.link_chars as f64 / n as f64
+        }
+    }
+}
+
+/// Han, kana and Hangul syllables, and full-width punctuation.
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3000..=0x30ff | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xac00..=0xd7af | 0xff00..=0xffef)
+}
+
+/// Elements whose content is never visible article text.
+const SKIP: &[&str] = &[
+    "script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "button",
+    "input", "select", "textarea", "option", "canvas", "video", "audio", "map", "head", "title",
+    "meta", "link", "img", "picture", "source", "math", "dialog",
+];
+
+/// Elements that end the current paragraph.
+const BLOCKS: &[&str] = &[
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "footer",
+    "aside",
+    "nav",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "blockquote",
+    "pre",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "td",
+    "th",
+    "figure",
+    "figcaption",
+    "hr",
+    "address",
+    "center",
+    "body",
+    "html",
+    "fieldset",
+    "details",
+    "summary",
+    "caption",
+    "menu",
+    "hgroup",
+];
+
+fn name_of(node: &NodeRef) -> Option<String> {
+    if !node.is_element() {
+        return None;
+    }
+    node.node_name().map(|n| n.to_ascii_lowercase())
+}
+
+fn hint_of(node: &NodeRef) -> String {
+    let mut s = String::new();
+    if let Some(c) = node.class() {
+        s.push_str(&c.to_lowercase());
+    }
+    if let Some(i) = node.id_attr() {
+        s.push(' ');
+        s.push_str(&i.to_lowercase());
+    }
+    s
+}
+
+/// Render the children of `root` (and `root` itself when it is a block)
+/// into blocks.
+pub(crate) fn render(root: &NodeRef) -> Vec<Block> {
+    let mut r = Renderer::default();
+    r.walk(root, &[]);
+    r.flush();
+    r.blocks
+}
+
+/// Inline content being accumulated.
+#[derive(Default, Clone)]
+struct Inline {
+    md: String,
+    text: String,
+    link_chars: usize,
+}
+
+impl Inline {
+    fn push_text(&mut self, raw: &str, in_link: bool) {
+        for c in raw.chars() {
+            let c = if c.is_whitespace() || c == '\u{a0}' {
+                ' '
+            } else {
+                c
+            };
+            if c == ' ' {
+                if !(self.text.is_empty() || self.text.ends_with(' ') || self.text.ends_with('\n'))
+                {
+                    self.text.push(' ');
+                    self.md.push(' ');
+                }
+                continue;
+            }
+            if c.is_control() || c == '\u{200b}' || c == '\u{feff}' {
+                continue;
+            }
+            self.text.push(c);
+            if in_link {
+                self.link_chars += 1;
+            }
+            push_escaped(&mut self.md, c);
+        }
+    }
+
+    fn push_break(&mut self) {
+        while self.text.ends_with(' ') {
+            self.text.pop();
+        }
+        while self.md.ends_with(' ') {
+            self.md.pop();
+        }
+        if !self.text.is_empty() && !self.text.ends_with('\n') {
+            self.text.push('\n');
+            self.md.push('\n');
+        }
+    }
+
+    /// Append `inner` wrapped in `mark` (emphasis), keeping surrounding
+    /// whitespace outside the delimiters.
+    fn push_wrapped(&mut self, inner: Inline, mark: &str) {
+        let t = inner.md.trim();
+        if t.is_empty() || t.contains('\n') || mark.is_empty() {
+            self.push_raw(inner);
+            return;
+        }
+        let lead = inner.md.starts_with(' ');
+        let trail = inner.md.ends_with(' ');
+        if lead && !(self.text.is_empty() || self.text.ends_with(' ')) {
+            self.md.push(' ');
+            self.text.push(' ');
+        }
+        self.md.push_str(mark);
+        self.md.push_str(t);
+        self.md.push_str(mark);
+        self.text.push_str(inner.text.trim());
+        self.link_chars += inner.link_chars;
+        if trail {
+            self.md.push(' ');
+            self.text.push(' ');
+        }
+    }
+
+    fn push_raw(&mut self, inner: Inline) {
+        let mut md = inner.md.as_str();
+        let mut text = inner.text.as_str();
+        if self.text.is_empty() || self.text.ends_with(' ') || self.text.ends_with('\n') {
+            md = md.trim_start_matches(' ');
+            text = text.trim_start_matches(' ');
+        }
+        self.md.push_str(md);
+        self.text.push_str(text);
+        self.link_chars += inner.link_chars;
+    }
+}
+
+/// Escape one character of text for inline Markdown.
+fn push_escaped(out: &mut String, c: char) {
+    if matches!(
+        c,
+        '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '|' | '~' | '!'
+    ) {
+        out.push('\\');
+    }
+    out.push(c);
+}
+
+/// Escape what would start a block construct at the beginning of a line.
+fn escape_line_start(line: &str) -> String {
+    let digits = line.chars().take_while(|c| c.is_ascii_digit()).count();
+    if digits > 0
+        && digits < 10
+        && matches!(line[digits..].chars().next(), Some('.') | Some(')'))
+        && matches!(line[digits + 1..].chars().next(), None | Some(' '))
+    {
+        return format!("{}\\{}", &line[..digits], &line[digits..]);
+    }
+    let first = line.chars().next();
+    let rest = line.get(1..).unwrap_or("x");
+    let rest_starts_space = rest.is_empty() || rest.starts_with(' ');
+    match first {
+        Some('#') | Some('=') => format!("\\{line}"),
+        Some('-') | Some('+')
+            if rest_starts_space || line.chars().all(|c| c == '-' || c == ' ') =>
+        {
+            format!("\\{line}")
+        }
+        _ => line.to_string(),
+    }
+}
+
+/// Final shape of inline Markdown: lines trimmed, line starts escaped,
+/// joined with hard breaks.
+fn finish_md(md: &str) -> String {
+    md.split('\n')
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+        .map(escape_line_start)
+        .collect::<Vec<_>>()
+        .join("  \n")
+}
+
+fn finish_text(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn is_http(url: &str) -> bool {
+    let l = url.trim().to_ascii_lowercase();
+    l.starts_with("http://") || l.starts_with("https://")
+}
+
+/// Percent-encode the characters that would break out of `(…)`.
+fn safe_url(url: &str) -> String {
+    let mut out = String::new();
+    for c in url.trim().chars() {
+        match c {
+            '(' | ')' | '<' | '>' | ' ' | '"' | '\\' | '`' => {
+                out.push_str(&format!("%{:02X}", c as u32));
+            }
+            c if c.is_whitespace() || c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[derive(Default)]
+struct Renderer {
+    blocks: Vec<Block>,
+    cur: Inline,
+    cur_hints: String,
+}
+
+impl Renderer {
+    fn flush(&mut self) {
+        let cur = std::mem::take(&mut self.cur);
+        let text = finish_text(&cur.text);
+        if text.is_empty() {
+            return;
+        }
+        let md = finish_md(&cur.md);
+        self.blocks.push(Block {
+            kind: Kind::Paragraph,
+            md,
+            text,
+            link_chars: cur.link_chars,
+            hints: std::mem::take(&mut self.cur_hints),
+        });
+    }
+
+    fn push_block(&mut self, kind: Kind, md: String, inl: &Inline, hints: &str) {
+        let text = finish_text(&inl.text);
+        if text.is_empty() || md.trim().is_empty() {
+            return;
+        }
+        self.blocks.push(Block {
+            kind,
+            md,
+            text,
+            link_chars: inl.link_chars,
+            hints: hints.to_string(),
+        });
+    }
+
+    fn walk(&mut self, node: &NodeRef, hints: &[String]) {
+        for child in node.children_it(false) {
+            self.node(&child, hints);
+        }
+    }
+
+    fn node(&mut self, node: &NodeRef, hints: &[String]) {
+        if node.is_text() {
+            if self.cur.text.is_empty() {
+                self.cur_hints = hints.join(" ");
+            }
+            self.cur.push_text(&node.text(), false);
+            return;
+        }
+        let Some(name) = name_of(node) else {
+            return;
+        };
+        if SKIP.contains(&name.as_str()) || is_hidden(node) {
+            return;
+        }
+        if !BLOCKS.contains(&name.as_str()) {
+            if self.cur.text.is_empty() {
+                self.cur_hints = hints.join(" ");
+            }
+            let mut inl = std::mem::take(&mut self.cur);
+            inline_element(node, &name, &mut inl, false);
+            self.cur = inl;
+            return;
+        }
+        self.flush();
+        let mut hints = hints.to_vec();
+        let h = hint_of(node);
+        if !h.is_empty() {
+            hints.push(h);
+        }
+        let joined = hints.join(" ");
+        match name.as_str() {
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                let level = name.as_bytes()[1] - b'0';
+                let mut inl = Inline::default();
+                inline_children(node, &mut inl, false);
+                let body = finish_md(&inl.md).replace("  \n", " ");
+                let marks = "#".repeat(level.clamp(2, 6) as usize);
+                self.push_block(
+                    Kind::Heading(level),
+                    format!("{marks} {body}"),
+                    &inl,
+                    &joined,
+                );
+            }
+            "ul" | "ol" | "menu" => {
+                let mut lines = Vec::new();
+                let mut all = Inline::default();
+                list_lines(node, &name, 0, &mut lines, &mut all);
+                if !lines.is_empty() {
+                    self.push_block(Kind::List, lines.join("\n"), &all, &joined);
+                }
+            }
+            "blockquote" => {
+                let inner = render_with(node, &hints);
+                let mut md = Vec::new();
+                let mut all = Inline::default();
+                for b in &inner {
+                    if !md.is_empty() {
+                        md.push(">".to_string());
+                    }
+                    for l in b.md.lines() {
+                        md.push(format!("> {l}"));
+                    }
+                    all.text.push_str(&b.text);
+                    all.text.push(' ');
+                    all.link_chars += b.link_chars;
+                }
+                self.push_block(Kind::Quote, md.join("\n"), &all, &joined);
+            }
+            "figcaption" => {
+                let mut inl = Inline::default();
+                inline_children(node, &mut inl, false);
+                let md = finish_md(&inl.md);
+                self.push_block(Kind::Caption, md, &inl, &joined);
+            }
+            "tr" => {
+                let mut inl = Inline::default();
+                for cell in node.children_it(false) {
+                    if let Some(n) = name_of(&cell)
+                        && (n == "td" || n == "th")
+                    {
+                        if !inl.text.trim().is_empty() {
+                            inl.text.push(' ');
+                            inl.md.push_str(" \\| ");
+                        }
+                        inline_children(&cell, &mut inl, false);
+                    }
+                }
+                let md = finish_md(&inl.md).replace("  \n", " ");
+                self.push_block(Kind::Paragraph, md, &inl, &joined);
+            }
+            "hr" => {}
+            _ => {
+                self.walk(node, &hints);
+                self.flush();
+            }
+        }
+    }
+}
+
+fn render_with(node: &NodeRef, hints: &[String]) -> Vec<Block> {
+    let mut r = Renderer::default();
+    r.walk(node, hints);
+    r.flush();
+    r.blocks
+}
+
+/// Hidden by attribute (`hidden`, `aria-hidden`, inline `display:none`).
+fn is_hidden(node: &NodeRef) -> bool {
+    if node.has_attr("hidden") {
+        return true;
+    }
+    if let Some(s) = node.attr("style") {
+        let s = s.to_ascii_lowercase().replace(' ', "");
+        if s.contains("display:none") || s.contains("visibility:hidden") {
+            return true;
+        }
+    }
+    false
+}
+
+fn inline_children(node: &NodeRef, out: &mut Inline, in_link: bool) {
+    for child in node.children_it(false) {
+        if child.is_text() {
+            out.push_text(&child.text(), in_link);
+        } else if let Some(name) = name_of(&child) {
+            if SKIP.contains(&name.as_str()) || is_hidden(&child) {
+                continue;
+            }
+            inline_element(&child, &name, out, in_link);
+        }
+    }
+}
+
+fn inline_element(node: &NodeRef, name: &str, out: &mut Inline, in_link: bool) {
+    match name {
+        "br" => out.push_break(),
+        "em" | "i" | "cite" | "dfn" => {
+            let mut inner = Inline::default();
+            inline_children(node, &mut inner, in_link);
+            out.push_wrapped(inner, "*");
+        }
+        "strong" | "b" => {
+            let mut inner = Inline::default();
+            inline_children(node, &mut inner, in_link);
+            out.push_wrapped(inner, "**");
+        }
+        "a" => {
+            let mut inner = Inline::default();
+            inline_children(node, &mut inner, true);
+            let href = node.attr("href").map(|h| h.to_string()).unwrap_or_default();
+            let t = inner.md.trim().to_string();
+            if !in_link && is_http(&href) && !t.is_empty() && !t.contains('\n') {
+                let url = safe_url(&href);
+                let lead = inner.md.starts_with(' ');
+                let trail = inner.md.ends_with(' ');
+                if lead && !(out.text.is_empty() || out.text.ends_with(' ')) {
+                    out.md.push(' ');
+                    out.text.push(' ');
+                }
+                out.md.push_str(&format!("[{t}]({url})"));
+                out.text.push_str(inner.text.trim());
+                out.link_chars += inner.link_chars;
+                if trail {
+                    out.md.push(' ');
+                    out.text.push(' ');
+                }
+            } else {
+                out.push_raw(inner);
+            }
+        }
+        _ => {
+            if BLOCKS.contains(&name) {
+                // a block inside inline context (list item): separate words
+                out.push_text(" ", in_link);
+                inline_children(node, out, in_link);
+                out.push_text(" ", in_link);
+            } else {
+                inline_children(node, out, in_link);
+            }
+        }
+    }
+}
+
+/// Render a list into `- item` / `1. item` lines (nested lists indented).
+fn list_lines(node: &NodeRef, name: &str, depth: usize, lines: &mut Vec<String>, all: &mut Inline) {
+    let ordered = name == "ol";
+    let mut n: i64 = node
+        .attr("start")
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(1);
+    for li in node.children_it(false) {
+        let Some(child_name) = name_of(&li) else {
+            continue;
+        };
+        if child_name == "ul" || child_name == "ol" {
+            list_lines(&li, &child_name, depth + 1, lines, all);
+            continue;
+        }
+        if child_name != "li" || is_hidden(&li) {
+            continue;
+        }
+        let mut inl = Inline::default();
+        let mut nested = Vec::new();
+        for c in li.children_it(false) {
+            if c.is_text() {
+                inl.push_text(&c.text(), false);
+            } else if let Some(cn) = name_of(&c) {
+                if cn == "ul" || cn == "ol" {
+                    nested.push((c, cn));
+                } else if !SKIP.contains(&cn.as_str()) && !is_hidden(&c) {
+                    inline_element(&c, &cn, &mut inl, false);
+                }
+            }
+        }
+        let body = finish_md(&inl.md).replace("  \n", " ");
+        let indent = "   ".repeat(depth);
+        if !body.is_empty() {
+            let marker = if ordered {
+                format!("{n}.")
+            } else {
+                "-".to_string()
+            };
+            lines.push(format!("{indent}{marker} {body}"));
+            all.text.push_str(&inl.text);
+            all.text.push(' ');
+            all.link_chars += inl.link_chars;
+            n += 1;
+        }
+        for (c, cn) in nested {
+            list_lines(&c, &cn, depth + 1, lines, all);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! Backlinks: which annotations point at an article, a passage or an
+//! entity. The annotation stage resolves its wikilinks and hands them over
+//! as [`AnnotationRef`]s; this module only inverts them.
+
+use crate::model::Slug;
+use std::collections::BTreeMap;
+
+/// Where a resolved wikilink points, as a page and anchor. (The annotation
+/// stage resolves `[[…]]` text and names annotations by id; `site`
+/// translates its targets into these, with the page anchors `a-<id>`.)
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Target {
+    /// `[[slug]]`
+    Article(Slug),
+    /// A passage of an article: its slug and the anchor id on its page.
+    Passage(Slug, String),
+    /// `[[Entity name]]`
+    Entity(Slug),
+}
+
+/// One annotation and the targets its note links to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AnnotationRef {
+    /// The annotated article.
+    pub article: Slug,
+    /// The annotation's id (its anchor on the article page).
+    pub annotation: String,
+    /// A short text for lists: the annotated passage.
+    pub label: String,
+    pub targets: Vec<Target>,
+}
+
+/// An annotation pointing here.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Backlink {
+    /// The passage of this article it points at, when it names one.
+    pub passage: Option<String>,
+    /// Where the pointing annotation is.
+    pub from_article: Slug,
+    pub annotation: String,
+    pub label: String,
+}
+
+/// Backlinks by target article, and annotations by entity slug; each list
+/// sorted and without duplicates.
+pub fn backlinks(
+    refs: &[AnnotationRef],
+) -> (BTreeMap<Slug, Vec<Backlink>>, BTreeMap<Slug, Vec<Backlink>>) {
+    let mut articles: BTreeMap<Slug, Vec<Backlink>> = BTreeMap::new();
+    let mut entities: BTreeMap<Slug, Vec<Backlink>> = BTreeMap::new();
+    for r in refs {
+        for t in &r.targets {
+            let (map, key, passage) = match t {
+                Target::Article(s) => (&mut articles, s, None),
+                Target::Passage(s, id) => (&mut articles, s, Some(id.clone())),
+                Target::Entity(s) => (&mut entities, s, None),
+            };
+            map.entry(key.clone()).or_default().push(Backlink {
+                passage,
+                from_article: r.article.clone(),
+                annotation: r.annotation.clone(),
+                label: r.label.clone(),
+            });
+        }
+    }
+    for list in articles.values_mut().chain(entities.values_mut()) {
+        list.sort();
+        list.dedup();
+    }
+    (articles, entities)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(x: &str) -> Slug {
+        Slug::parse(x).unwrap()
+    }
+
+    #[test]
+    fn inverts_targets_by_article_passage_and_entity() {
+        let refs = [
+            AnnotationRef {
+                article: s("a"),
+                annotation: "n1".into(),
+                label: "range claim".into(),
+                targets: vec![
+                    Target::Passage(s("b"), "p2".into()),
+                    Target::Entity(s("oreshnik")),
+                    Target::Passage(s("b"), "p2".into()),
+                ],
+            },
+            AnnotationRef {
+                article: s("c"),
+                annotation: "n9".into(),
+                label: "x".into(),
+                targets: vec![Target::Article(s("b"))],
+            },
+        ];
+        let (arts, ents) = backlinks(&refs);
+        let b = &arts[&s("b")];
+        assert_eq!(b.len(), 2);
+        assert_eq!(b[0].passage, None);
+        assert_eq!(b[0].from_article, s("c"));
+        assert_eq!(b[1].passage.as_deref(), Some("p2"));
+        assert_eq!(ents[&s("oreshnik")][0].annotation, "n1");
+    }
+}

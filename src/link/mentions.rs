@@ -1,0 +1,245 @@
+//! Find entity mentions in an article's plain text: one multi-pattern scan
+//! (Aho–Corasick over every name and alias) per article, whole words only,
+//! longest match first. Possessives ("Russia's", "Russia’s") match because
+//! the apostrophe ends the word.
+
+use super::registry::Registry;
+use crate::config::EntityLinks;
+use aho_corasick::{AhoCorasick, MatchKind};
+
+/// One mention of an entity in a body's plain text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mention {
+    /// Index into [`Registry::entities`].
+    pub entity: usize,
+    /// Byte range in the plain text.
+    pub start: usize,
+    pub end: usize,
+    /// Index of the top-level block (paragraph) holding it.
+    pub block: usize,
+    /// Whether it is rendered as a link (see [`EntityLinks`]).
+    pub linked: bool,
+}
+
+/// A compiled matcher over every name and alias of a registry. Build it
+/// once per briefing, then scan each article once.
+pub struct Matcher {
+    ac: Option<AhoCorasick>,
+    /// Pattern index → entity index.
+    entity_of: Vec<usize>,
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+impl Matcher {
+    pub fn new(registry: &Registry) -> Matcher {
+        let names = registry.names();
+        let patterns: Vec<&str> = names.iter().map(|(n, _)| n.trim()).collect();
+        let entity_of = names.iter().map(|(_, i)| *i).collect();
+        let usable = patterns.iter().all(|p| !p.is_empty());
+        let ac = (usable && !patterns.is_empty())
+            .then(|| {
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .build(&patterns)
+                    .ok()
+            })
+            .flatten();
+        Matcher { ac, entity_of }
+    }
+
+    /// Every whole-word mention in `text`, left to right, without overlaps
+    /// (at one position the longest name wins; a later match that overlaps
+    /// an earlier one is dropped). `blocks` are the top-level block ranges
+    /// of the text; `mode` decides which mentions are linked.
+    /// Mentions overlapping a range of `skip` (code, see [`code_ranges`])
+    /// are left out.
+    pub fn find(
+        &self,
+        text: &str,
+        blocks: &[std::ops::Range<usize>],
+        skip: &[std::ops::Range<usize>],
+        mode: EntityLinks,
+    ) -> Vec<Mention> {
+        let Some(ac) = &self.ac else {
+            return Vec::new();
+        };
+        // All candidate matches (overlapping), kept when they are whole words.
+        let mut cands: Vec<(usize, usize, usize)> = ac
+            .find_overlapping_iter(text)
+            .filter(|m| !skip.iter().any(|r| r.start < m.end() && m.start() < r.end))
+            .filter(|m| {
+                let before = text[..m.start()].chars().next_back();
+                let after = text[m.end()..].chars().next();
+                !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
+            })
+            .map(|m| (m.start(), m.end(), self.entity_of[m.pattern().as_usize()]))
+            .collect();
+        // Leftmost first; at one start, longest first.
+        cands.sort_by_key(|&(s, e, i)| (s, std::cmp::Reverse(e), i));
+        let mut out: Vec<Mention> = Vec::new();
+        let mut reach = 0;
+        let mut block = 0;
+        let mut linked_in_block: Vec<usize> = Vec::new();
+        for (start, end, entity) in cands {
+            if start < reach {
+                continue;
+            }
+            reach = end;
+            while block + 1 < blocks.len() && blocks[block].end <= start {
+                block += 1;
+                linked_in_block.clear();
+            }
+            let linked = match mode {
+                EntityLinks::All => true,
+                EntityLinks::First => {
+                    if linked_in_block.contains(&entity) {
+                        false
+                    } else {
+                        linked_in_block.push(entity);
+                        true
+                    }
+                }
+            };
+            out.push(Mention {
+                entity,
+                start,
+                end,
+                block,
+                linked,
+            });
+        }
+        out
+    }
+}
+
+/// Byte ranges of code (inline code and code blocks) in the plain text of
+/// `md` (as [`crate::render::markdown::plain_text`] defines it): names in
+/// code are not mentions, and the renderer does not decorate code.
+pub fn code_ranges(md: &str) -> Vec<std::ops::Range<usize>> {
+    use crate::render::markdown::options;
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    // Mirrors the plain-text cursor: blocks are joined by "\n\n", a line
+    // break counts one byte. (A test checks the two agree.)
+    #[derive(Default)]
+    struct Cur {
+        pos: usize,
+        pending: bool,
+        started: bool,
+    }
+    impl Cur {
+        fn advance(&mut self, len: usize) -> std::ops::Range<usize> {
+            if self.pending && self.started {
+                self.pos += 2;
+            }
+            self.pending = false;
+            self.started = true;
+            self.pos += len;
+            self.pos - len..self.pos
+        }
+    }
+    let mut out = Vec::new();
+    let mut cur = Cur::default();
+    let mut in_code = false;
+    for ev in Parser::new_ext(md, options()) {
+        match ev {
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => {
+                in_code = false;
+                cur.pending = true;
+            }
+            Event::End(tag) if is_block_end(&tag) => cur.pending = true,
+            Event::Code(t) => out.push(cur.advance(t.len())),
+            Event::Text(t) if in_code => out.push(cur.advance(t.len())),
+            Event::Text(t)
+            | Event::Html(t)
+            | Event::InlineHtml(t)
+            | Event::InlineMath(t)
+            | Event::DisplayMath(t) => {
+                cur.advance(t.len());
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                cur.advance(1);
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+use crate::render::markdown::is_block_end;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn registry() -> Registry {
+        let y = "- name: Russia\n  kind: place\n- name: Vladimir Putin\n  kind: person\n  aliases: [Putin]\n- name: Storm Shadow\n  kind: weapon\n- name: Storm\n  kind: other\n";
+        Registry::parse("entities.yaml", Arc::from(y)).unwrap()
+    }
+
+    fn found(text: &str, mode: EntityLinks) -> Vec<(String, usize, bool)> {
+        let blocks = crate::render::markdown::plain_text(text).blocks;
+        Matcher::new(&registry())
+            .find(text, &blocks, &[], mode)
+            .into_iter()
+            .map(|m| (text[m.start..m.end].to_string(), m.entity, m.linked))
+            .collect()
+    }
+
+    #[test]
+    fn whole_words_longest_first_and_possessives() {
+        let got = found(
+            "Russia's and Russia’s Storm Shadow; Russian Putin, Vladimir Putin. Stormy Storm.",
+            EntityLinks::All,
+        );
+        let names: Vec<&str> = got.iter().map(|g| g.0.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Russia",
+                "Russia",
+                "Storm Shadow",
+                "Putin",
+                "Vladimir Putin",
+                "Storm"
+            ]
+        );
+        assert_eq!(got[3].1, got[4].1, "alias and name are one entity");
+    }
+
+    #[test]
+    fn first_per_paragraph_links_only_the_first() {
+        let got = found("Putin met Putin.\n\nPutin again.", EntityLinks::First);
+        let linked: Vec<bool> = got.iter().map(|g| g.2).collect();
+        assert_eq!(linked, [true, false, true]);
+    }
+
+    const MIXED: &str = "# Putin heading\n\nSee [Putin](https://x.org) and `Putin` inline.\n\n```\nPutin in code\n```\n\n> Putin quoted\n> twice\n\n| a | b |\n|---|---|\n| `Putin` | x |\n\n- one\n- `two`\n";
+
+    #[test]
+    fn code_ranges_agree_with_plain_text() {
+        let plain = crate::render::markdown::plain_text(MIXED).text;
+        let got: Vec<&str> = code_ranges(MIXED).into_iter().map(|r| &plain[r]).collect();
+        assert_eq!(got, ["Putin", "Putin in code\n", "Putin", "two"]);
+    }
+
+    #[test]
+    fn names_in_code_are_not_mentions() {
+        let plain = crate::render::markdown::plain_text(MIXED);
+        let skip = code_ranges(MIXED);
+        let m = Matcher::new(&registry()).find(&plain.text, &plain.blocks, &skip, EntityLinks::All);
+        let at: Vec<&str> = m.iter().map(|m| &plain.text[m.start..m.end + 3]).collect();
+        assert_eq!(at, ["Putin he", "Putin an", "Putin qu"]);
+    }
+
+    #[test]
+    fn an_empty_registry_finds_nothing() {
+        let m = Matcher::new(&Registry::default());
+        let blocks = vec![0..5, 6..6];
+        assert!(m.find("Putin", &blocks, &[], EntityLinks::All).is_empty());
+    }
+}

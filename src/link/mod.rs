@@ -1,0 +1,308 @@
+//! link: cross-references between the parts of a briefing — the entity
+//! registry, entity mentions in article text, related articles, backlinks,
+//! co-occurring entities and the timeline — plus the tools that work on
+//! them (`entities suggest`, the link check, the search index).
+//!
+//! [`link`] is the stage of the pipeline: a pure function from the articles,
+//! the registry and what the annotation stage exposes to [`Links`].
+
+pub mod backlinks;
+pub mod check;
+pub mod mentions;
+pub mod registry;
+pub mod related;
+pub mod search;
+pub mod suggest;
+pub mod timeline;
+
+pub use backlinks::{AnnotationRef, Backlink, Target};
+pub use registry::{Entity, EntityEntry, EntityKind, Registry};
+pub use timeline::{EventInput, Timeline};
+
+use crate::config::EntityLinks;
+use crate::content::Article;
+use crate::model::{SitePath, Slug};
+use crate::render::markdown::{self, Span};
+use mentions::{Matcher, Mention};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+
+/// How many related articles an article page lists.
+pub const RELATED_LIMIT: usize = 5;
+
+/// A mention of an entity, in context, for the entity's page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Occurrence {
+    pub article: Slug,
+    /// Anchor of the mention on the article page.
+    pub id: String,
+    pub before: String,
+    pub text: String,
+    pub after: String,
+}
+
+/// Derived links of the whole briefing.
+#[derive(Clone, Debug, Default)]
+pub struct Links {
+    pub registry: Registry,
+    /// Decorations for each article body: mention anchors and entity links.
+    pub mentions: BTreeMap<Slug, Vec<Span>>,
+    /// Entities named in each article, most mentioned first.
+    pub article_entities: BTreeMap<Slug, Vec<(usize, usize)>>,
+    /// Per entity (registry index): its mentions, in article order.
+    pub occurrences: Vec<Vec<Occurrence>>,
+    /// Per entity: entities named in the same paragraphs.
+    pub cooccurring: Vec<Vec<related::Cooccurrence>>,
+    /// Related articles (slug, score, shared entity indices), best first.
+    pub related: BTreeMap<Slug, Vec<(Slug, f64, Vec<usize>)>>,
+    /// Annotations pointing at each article.
+    pub backlinks: BTreeMap<Slug, Vec<Backlink>>,
+    /// Annotations naming each entity (by entity slug).
+    pub entity_notes: BTreeMap<Slug, Vec<Backlink>>,
+    pub timeline: Timeline,
+}
+
+impl Links {
+    /// Total mentions of an entity.
+    pub fn mention_count(&self, entity: usize) -> usize {
+        self.occurrences.get(entity).map_or(0, Vec::len)
+    }
+}
+
+/// The anchor id of the `n`th (1-based) mention of an entity in an article.
+pub fn mention_id(entity: &Slug, n: usize) -> String {
+    format!("mention-{entity}-{n}")
+}
+
+/// Plain text of a Markdown description, on one line, at most `max` chars.
+pub fn preview(md: &str, max: usize) -> String {
+    let text = markdown::plain_text(md).text;
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        flat
+    } else {
+        let cut: String = flat.chars().take(max).collect();
+        let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
+        format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
+    }
+}
+
+fn floor(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// Context around `start..end` within `block`, cut at word boundaries.
+fn snippet(
+    text: &str,
+    block: &std::ops::Range<usize>,
+    start: usize,
+    end: usize,
+) -> (String, String) {
+    const SIDE: usize = 90;
+    let from = ceil(text, start.saturating_sub(SIDE).max(block.start));
+    let to = floor(text, (end + SIDE).min(block.end));
+    let mut before = text[from..start].to_string();
+    if from > block.start {
+        before = match before.split_once(' ') {
+            Some((_, rest)) => format!("…{rest}"),
+            None => format!("…{before}"),
+        };
+    }
+    let mut after = text[end..to].to_string();
+    if to < block.end {
+        after = match after.rsplit_once(' ') {
+            Some((rest, _)) => format!("{rest}…"),
+            None => format!("{after}…"),
+        };
+    }
+    (before, after)
+}
+
+/// The linking stage. `refs` and `events` come from the annotation stage
+/// (resolved wikilinks of notes; dated `.event` annotations).
+pub fn link(
+    registry: Registry,
+    articles: &[Article],
+    mode: EntityLinks,
+    refs: &[AnnotationRef],
+    events: &[EventInput],
+) -> Links {
+    let matcher = Matcher::new(&registry);
+    // One scan per article, in parallel.
+    let scanned: Vec<(markdown::PlainText, Vec<Mention>)> = articles
+        .par_iter()
+        .map(|a| {
+            let plain = markdown::plain_text(&a.body);
+            let code = mentions::code_ranges(&a.body);
+            let found = matcher.find(&plain.text, &plain.blocks, &code, mode);
+            (plain, found)
+        })
+        .collect();
+
+    let n = registry.entities.len();
+    let mut links = Links {
+        occurrences: vec![Vec::new(); n],
+        ..Links::default()
+    };
+    let mut entity_sets = Vec::with_capacity(articles.len());
+    let mut units: Vec<(usize, Vec<usize>)> = Vec::new();
+    for (ai, (a, (plain, found))) in articles.iter().zip(&scanned).enumerate() {
+        let at = SitePath::article(&a.slug);
+        let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut spans = Vec::with_capacity(found.len() * 2);
+        let mut block_sets: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for m in found {
+            let e = &registry.entities[m.entity];
+            let k = counts.entry(m.entity).or_default();
+            *k += 1;
+            let id = mention_id(&e.slug, *k);
+            spans.push(Span {
+                start: m.start,
+                end: m.end,
+                tag: "span",
+                attrs: vec![("class".into(), "mention".into())],
+                first_attrs: vec![("id".into(), id.clone())],
+            });
+            if m.linked {
+                let kind = e.entry.kind.id();
+                spans.push(Span {
+                    start: m.start,
+                    end: m.end,
+                    tag: "a",
+                    attrs: vec![
+                        ("class".into(), format!("entity entity-{kind}")),
+                        ("href".into(), SitePath::entity(&e.slug).relative_from(&at)),
+                        ("data-kind".into(), kind.into()),
+                        ("title".into(), preview(&e.entry.description, 220)),
+                    ],
+                    first_attrs: Vec::new(),
+                });
+            }
+            let empty = 0..0;
+            let block = plain.blocks.get(m.block).unwrap_or(&empty);
+            let (before, after) = snippet(&plain.text, block, m.start, m.end);
+            links.occurrences[m.entity].push(Occurrence {
+                article: a.slug.clone(),
+                id,
+                before,
+                text: plain.text[m.start..m.end].to_string(),
+                after,
+            });
+            let set = block_sets.entry(m.block).or_default();
+            if !set.contains(&m.entity) {
+                set.push(m.entity);
+            }
+        }
+        for (_, mut set) in block_sets {
+            set.sort_unstable();
+            units.push((ai, set));
+        }
+        let mut by_count: Vec<(usize, usize)> = counts.iter().map(|(&e, &c)| (e, c)).collect();
+        by_count.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+        entity_sets.push(counts.keys().copied().collect::<Vec<_>>());
+        links.article_entities.insert(a.slug.clone(), by_count);
+        links.mentions.insert(a.slug.clone(), spans);
+    }
+    links.cooccurring = related::cooccurring(n, &units);
+    for (a, rel) in articles
+        .iter()
+        .zip(related::related(&entity_sets, RELATED_LIMIT))
+    {
+        let list = rel
+            .into_iter()
+            .map(|r| (articles[r.article].slug.clone(), r.score, r.shared))
+            .collect();
+        links.related.insert(a.slug.clone(), list);
+    }
+    let (backs, notes) = backlinks::backlinks(refs);
+    links.backlinks = backs;
+    links.entity_notes = notes;
+    links.timeline = timeline::timeline(articles, events);
+    links.registry = registry;
+    links
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn art(slug: &str, body: &str) -> Article {
+        let text = format!("---\ntitle: {slug}\nslug: {slug}\n---\n{body}\n");
+        crate::content::parse_article("content/x.md", Arc::from(text)).unwrap()
+    }
+
+    fn reg() -> Registry {
+        let y = "- name: Vladimir Putin\n  kind: person\n  aliases: [Putin]\n  description: \"President of **Russia**.\"\n- name: Minsk\n  kind: place\n- name: Dnipro\n  kind: place\n";
+        Registry::parse("entities.yaml", Arc::from(y)).unwrap()
+    }
+
+    #[test]
+    fn mentions_become_anchored_links_with_previews() {
+        let arts = [art("a", "Putin went to Minsk. Putin spoke.")];
+        let l = link(reg(), &arts, EntityLinks::First, &[], &[]);
+        let spans = &l.mentions[&arts[0].slug];
+        let links: Vec<&Span> = spans.iter().filter(|s| s.tag == "a").collect();
+        assert_eq!(links.len(), 2, "first Putin and Minsk");
+        assert_eq!(
+            links[0].attrs[1],
+            (
+                "href".into(),
+                "../../entities/vladimir-putin/index.html".into()
+            )
+        );
+        assert_eq!(
+            links[0].attrs[3],
+            ("title".into(), "President of Russia.".into())
+        );
+        let occ = &l.occurrences[0];
+        assert_eq!(occ.len(), 2);
+        assert_eq!(occ[1].id, "mention-vladimir-putin-2");
+        assert_eq!(occ[1].before, "Putin went to Minsk. ");
+        assert_eq!(occ[1].after, " spoke.");
+        assert_eq!(l.article_entities[&arts[0].slug], [(0, 2), (1, 1)]);
+        let html = markdown::render(
+            &arts[0].body,
+            &markdown::Decorations {
+                spans: spans.clone(),
+                after_block: vec![],
+            },
+        );
+        assert!(html.contains("<span class=\"mention\" id=\"mention-vladimir-putin-1\"><a class=\"entity entity-person\""), "{html}");
+    }
+
+    #[test]
+    fn related_and_cooccurring_across_articles() {
+        let arts = [
+            art("a", "Putin in Minsk."),
+            art("b", "Putin and Dnipro."),
+            art("c", "Nothing here."),
+        ];
+        let l = link(reg(), &arts, EntityLinks::All, &[], &[]);
+        let rel = &l.related[&arts[0].slug];
+        assert_eq!(rel.len(), 1);
+        assert_eq!(rel[0].0.as_str(), "b");
+        assert_eq!(rel[0].2, [0]);
+        assert!(l.related[&arts[2].slug].is_empty());
+        let co: Vec<usize> = l.cooccurring[0].iter().map(|c| c.entity).collect();
+        assert_eq!(co, [1, 2]);
+    }
+
+    #[test]
+    fn previews_are_cut_at_a_word() {
+        assert_eq!(preview("One two three four", 9), "One two…");
+        assert_eq!(preview("Short.", 9), "Short.");
+    }
+}

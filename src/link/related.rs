@@ -1,0 +1,191 @@
+//! Related articles and co-occurring entities, from an inverted index
+//! (entity → articles) — never an all-pairs loop over articles.
+//!
+//! Relatedness is the sum, over shared entities, of a smoothed inverse
+//! document frequency `ln(1 + N / df)`: an entity named in few articles
+//! says more about two articles than one named everywhere, and an entity
+//! named in every article still counts a little.
+
+use std::collections::BTreeMap;
+
+/// An article related to another.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Related {
+    /// Index of the related article.
+    pub article: usize,
+    pub score: f64,
+    /// Shared entities, rarest first.
+    pub shared: Vec<usize>,
+}
+
+/// Smoothed inverse document frequency.
+pub fn idf(articles: usize, df: usize) -> f64 {
+    if df == 0 {
+        0.0
+    } else {
+        (1.0 + articles as f64 / df as f64).ln()
+    }
+}
+
+/// Entities named in more articles than this do not propose candidates:
+/// they would add the same small weight to almost every pair, and walking
+/// their long posting lists would make the whole pass quadratic.
+pub const MAX_POSTING: usize = 200;
+
+/// For each article (its sorted, distinct entity indices), the `limit` most
+/// related other articles, best first; ties by article order. Work is
+/// bounded by articles × entities per article × [`MAX_POSTING`].
+pub fn related(entity_sets: &[Vec<usize>], limit: usize) -> Vec<Vec<Related>> {
+    let n = entity_sets.len();
+    let mut postings: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (a, set) in entity_sets.iter().enumerate() {
+        for &e in set {
+            postings.entry(e).or_default().push(a);
+        }
+    }
+    let weight: BTreeMap<usize, f64> = postings
+        .iter()
+        .map(|(&e, arts)| (e, idf(n, arts.len())))
+        .collect();
+    entity_sets
+        .iter()
+        .enumerate()
+        .map(|(a, set)| {
+            let mut acc: BTreeMap<usize, (f64, Vec<usize>)> = BTreeMap::new();
+            for &e in set {
+                let posting = &postings[&e];
+                if posting.len() > MAX_POSTING {
+                    continue;
+                }
+                for &b in posting {
+                    if b != a {
+                        let slot = acc.entry(b).or_default();
+                        slot.0 += weight[&e];
+                        slot.1.push(e);
+                    }
+                }
+            }
+            let mut out: Vec<Related> = acc
+                .into_iter()
+                .map(|(b, (score, mut shared))| {
+                    shared.sort_by(|x, y| weight[y].total_cmp(&weight[x]).then(x.cmp(y)));
+                    Related {
+                        article: b,
+                        score,
+                        shared,
+                    }
+                })
+                .collect();
+            out.sort_by(|x, y| y.score.total_cmp(&x.score).then(x.article.cmp(&y.article)));
+            out.truncate(limit);
+            out
+        })
+        .collect()
+}
+
+/// How often two entities appear together.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cooccurrence {
+    pub entity: usize,
+    /// Paragraphs naming both.
+    pub paragraphs: u32,
+    /// Articles naming both.
+    pub articles: u32,
+}
+
+/// For each of `entities` entities, the others it appears with, most often
+/// first (paragraphs, then articles, then registry order). `units` are the
+/// entity sets of paragraphs, each tagged with its article index.
+pub fn cooccurring(entities: usize, units: &[(usize, Vec<usize>)]) -> Vec<Vec<Cooccurrence>> {
+    let mut pairs: BTreeMap<(usize, usize), (u32, std::collections::BTreeSet<usize>)> =
+        BTreeMap::new();
+    for (article, set) in units {
+        for (i, &x) in set.iter().enumerate() {
+            for &y in &set[i + 1..] {
+                for key in [(x, y), (y, x)] {
+                    let slot = pairs.entry(key).or_default();
+                    slot.0 += 1;
+                    slot.1.insert(*article);
+                }
+            }
+        }
+    }
+    let mut out = vec![Vec::new(); entities];
+    for ((x, y), (paragraphs, arts)) in pairs {
+        out[x].push(Cooccurrence {
+            entity: y,
+            paragraphs,
+            articles: arts.len() as u32,
+        });
+    }
+    for list in &mut out {
+        list.sort_by(|a, b| {
+            (b.paragraphs, b.articles)
+                .cmp(&(a.paragraphs, a.articles))
+                .then(a.entity.cmp(&b.entity))
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rare_shared_entities_weigh_more() {
+        // entity 0 everywhere, entity 1 in articles 0 and 2, entity 2 in 0 and 1
+        let sets = vec![vec![0, 1, 2], vec![0, 2], vec![0, 1], vec![0]];
+        let r = related(&sets, 5);
+        let order: Vec<usize> = r[0].iter().map(|x| x.article).collect();
+        // 1 and 2 share one rare entity each (tie → article order), 3 only the common one
+        assert_eq!(order, [1, 2, 3]);
+        assert!((r[0][2].score - idf(4, 4)).abs() < 1e-12);
+        assert!((r[0][0].score - (idf(4, 4) + idf(4, 2))).abs() < 1e-12);
+        assert_eq!(r[0][0].shared, [2, 0]);
+        assert_eq!(idf(4, 4), 2f64.ln());
+        assert!(r[3].iter().all(|x| x.shared == [0]));
+    }
+
+    #[test]
+    fn entities_in_very_many_articles_do_not_relate_them() {
+        let mut sets = vec![vec![0]; MAX_POSTING + 1];
+        sets[0].push(1);
+        sets[1].push(1);
+        let r = related(&sets, 3);
+        assert_eq!(r[0].len(), 1);
+        assert_eq!((r[0][0].article, r[0][0].shared.clone()), (1, vec![1]));
+        assert!(r[2].is_empty());
+    }
+
+    #[test]
+    fn articles_without_entities_have_no_related() {
+        let r = related(&[vec![], vec![1]], 3);
+        assert!(r[0].is_empty() && r[1].is_empty());
+    }
+
+    #[test]
+    fn cooccurrence_counts_paragraphs_and_articles() {
+        let units = vec![(0, vec![0, 1, 2]), (0, vec![0, 1]), (1, vec![0, 2])];
+        let c = cooccurring(3, &units);
+        assert_eq!(
+            c[0],
+            [
+                Cooccurrence {
+                    entity: 1,
+                    paragraphs: 2,
+                    articles: 1
+                },
+                Cooccurrence {
+                    entity: 2,
+                    paragraphs: 2,
+                    articles: 2
+                },
+            ]
+            .into_iter()
+            .rev()
+            .collect::<Vec<_>>()
+        );
+        assert_eq!(c[1][0].entity, 0);
+    }
+}

@@ -1,0 +1,202 @@
+//! Publishing files: the Atom feed, the sitemap, `robots.txt`, the search
+//! page and the search index bundle. Absolute URLs appear only here (feed,
+//! sitemap) — built from `base_url` by [`crate::config::Config::absolute`].
+
+use super::pages::{common, output};
+use super::{Output, Renderer};
+use crate::diag::{Problem, Problems};
+use crate::model::{Briefing, SitePath};
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// The search page; the client script loads the pagefind bundle relative
+/// to the page, so it works under any sub-path.
+pub fn search_page(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
+    #[derive(Serialize)]
+    struct Ctx {
+        page: super::pages::Common,
+        bundle_url: String,
+    }
+    let at = SitePath::section("search");
+    let ctx = Ctx {
+        page: common(b, &at, "Search"),
+        bundle_url: SitePath::new(format!("{}/pagefind.js", crate::link::search::BUNDLE_DIR))
+            .relative_from(&at),
+    };
+    Ok(output(at, r.render("search.html", &ctx)?))
+}
+
+/// Escape text for XML content and double-quoted attributes.
+fn x(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn atom_date(d: &jiff::civil::DateTime) -> String {
+    d.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// The Atom feed: one entry per article, newest first. Undated articles
+/// carry the newest date of the briefing (Atom requires one).
+pub fn feed(b: &Briefing) -> String {
+    let c = &b.config;
+    let newest = b.articles.iter().filter_map(|a| a.date).max();
+    let updated = newest
+        .as_ref()
+        .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), atom_date);
+    let home = c.absolute(&SitePath::index());
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n",
+        x(&c.language),
+        x(&c.title)
+    );
+    if !c.description.is_empty() {
+        let _ = writeln!(s, "  <subtitle>{}</subtitle>", x(&c.description));
+    }
+    let _ = write!(
+        s,
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n  <id>{}</id>\n  <updated>{updated}</updated>\n  <author><name>{}</name></author>\n  <generator>briefing</generator>\n",
+        x(&c.absolute(&SitePath::new("feed.xml"))),
+        x(&home),
+        x(&home),
+        x(&c.title)
+    );
+    for a in &b.articles {
+        let url = c.absolute(&SitePath::article(&a.slug));
+        let date = a.date.as_ref().map_or_else(|| updated.clone(), atom_date);
+        let _ = write!(
+            s,
+            "  <entry>\n    <title>{}</title>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <id>{}</id>\n    <updated>{date}</updated>\n",
+            x(&a.title),
+            x(&url),
+            x(&url)
+        );
+        if a.date.is_some() {
+            let _ = writeln!(s, "    <published>{date}</published>");
+        }
+        if let Some(by) = &a.byline {
+            let _ = writeln!(s, "    <author><name>{}</name></author>", x(by));
+        }
+        if !a.summary.is_empty() {
+            let _ = writeln!(s, "    <summary>{}</summary>", x(&a.summary));
+        }
+        s.push_str("  </entry>\n");
+    }
+    s.push_str("</feed>\n");
+    s
+}
+
+/// The sitemap: every page but `404.html`, by path.
+pub fn sitemap(b: &Briefing, pages: &[&SitePath]) -> String {
+    let mut paths: Vec<&&SitePath> = pages
+        .iter()
+        .filter(|p| p.as_str().ends_with(".html") && p.as_str() != "404.html")
+        .collect();
+    paths.sort();
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let dated: std::collections::BTreeMap<SitePath, String> = b
+        .articles
+        .iter()
+        .filter_map(|a| {
+            let d = a.date?;
+            Some((
+                SitePath::article(&a.slug),
+                d.strftime("%Y-%m-%d").to_string(),
+            ))
+        })
+        .collect();
+    for p in paths {
+        match dated.get(*p) {
+            Some(d) => {
+                let _ = writeln!(
+                    s,
+                    "  <url><loc>{}</loc><lastmod>{d}</lastmod></url>",
+                    x(&b.config.absolute(p))
+                );
+            }
+            None => {
+                let _ = writeln!(s, "  <url><loc>{}</loc></url>", x(&b.config.absolute(p)));
+            }
+        }
+    }
+    s.push_str("</urlset>\n");
+    s
+}
+
+pub fn robots(b: &Briefing) -> String {
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+        b.config.absolute(&SitePath::new("sitemap.xml"))
+    )
+}
+
+/// Add feed, sitemap, robots and the search bundle to the rendered pages.
+pub fn add_publishing(b: &Briefing, out: &mut Vec<Output>) -> Result<(), Problems> {
+    let indexed: Vec<(String, String)> = out
+        .iter()
+        .filter(|o| {
+            let p = o.path.as_str();
+            (p.starts_with("articles/") || p.starts_with("entities/")) && p.ends_with(".html")
+        })
+        .map(|o| {
+            (
+                o.path.as_str().to_string(),
+                String::from_utf8_lossy(&o.bytes).into_owned(),
+            )
+        })
+        .collect();
+    let sitemap = {
+        let paths: Vec<&SitePath> = out.iter().map(|o| &o.path).collect();
+        sitemap(b, &paths)
+    };
+    out.push(Output {
+        path: SitePath::new("sitemap.xml"),
+        bytes: sitemap.into_bytes(),
+    });
+    out.push(Output {
+        path: SitePath::new("feed.xml"),
+        bytes: feed(b).into_bytes(),
+    });
+    out.push(Output {
+        path: SitePath::new("robots.txt"),
+        bytes: robots(b).into_bytes(),
+    });
+    if !indexed.is_empty() {
+        let files = crate::link::search::bundle(&indexed, &b.config.language).map_err(|e| {
+            Problems::from(Problem::file(
+                "search/",
+                format!("cannot build the search index: {e}"),
+            ))
+        })?;
+        out.extend(files.into_iter().map(|(path, bytes)| Output {
+            path: SitePath::new(path),
+            bytes,
+        }));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atom_dates_are_utc() {
+        let d: jiff::civil::DateTime = "2024-12-06T15:39:00".parse().unwrap();
+        assert_eq!(atom_date(&d), "2024-12-06T15:39:00Z");
+        assert_eq!(x("a & <b> \"/\""), "a &amp; &lt;b&gt; &quot;/&quot;");
+    }
+}

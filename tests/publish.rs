@@ -1,0 +1,167 @@
+//! Publishing: feed, sitemap, robots, 404, canonical links from base_url,
+//! the search bundle, relative links everywhere, deterministic output, and
+//! (when Java and vnu are installed) HTML that vnu accepts.
+
+mod links_support;
+
+use links_support::*;
+
+#[test]
+fn feed_is_atom_with_absolute_urls_from_base_url() {
+    let dir = fixture("links/basic");
+    let site = build(dir.path(), &["--base-url", "https://news.example/sub/path"]);
+    let feed = read(&site, "feed.xml");
+    assert!(feed.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en\">\n  <title>Fixture briefing</title>\n"));
+    assert!(feed.contains("  <link rel=\"self\" type=\"application/atom+xml\" href=\"https://news.example/sub/path/feed.xml\"/>\n"));
+    assert!(feed.contains(
+        "  <id>https://news.example/sub/path/</id>\n  <updated>2024-12-06T15:39:00Z</updated>\n"
+    ));
+    assert!(feed.contains("  <entry>\n    <title>Putin in Minsk</title>\n    <link rel=\"alternate\" type=\"text/html\" href=\"https://news.example/sub/path/articles/alpha/\"/>\n    <id>https://news.example/sub/path/articles/alpha/</id>\n    <updated>2024-12-06T15:39:00Z</updated>\n    <published>2024-12-06T15:39:00Z</published>\n    <author><name>A. Writer</name></author>\n"), "{feed}");
+    assert_eq!(feed.matches("<entry>").count(), 3);
+    assert_eq!(
+        feed.matches("<entry>").count(),
+        feed.matches("</entry>").count()
+    );
+    assert!(feed.ends_with("</feed>\n"));
+}
+
+#[test]
+fn sitemap_robots_canonical_and_404() {
+    let dir = fixture("links/basic");
+    let site = build(dir.path(), &["--base-url", "https://news.example/b/"]);
+    let sitemap = read(&site, "sitemap.xml");
+    assert!(sitemap.contains("<url><loc>https://news.example/b/</loc></url>"));
+    assert!(sitemap.contains("<url><loc>https://news.example/b/entities/minsk/</loc></url>"));
+    assert!(sitemap.contains(
+        "<url><loc>https://news.example/b/articles/alpha/</loc><lastmod>2024-12-06</lastmod></url>"
+    ));
+    assert!(sitemap.contains("<url><loc>https://news.example/b/articles/gamma/</loc></url>"));
+    assert!(!sitemap.contains("404"));
+    assert!(!sitemap.contains("pagefind"));
+    assert_eq!(
+        read(&site, "robots.txt"),
+        "User-agent: *\nAllow: /\n\nSitemap: https://news.example/b/sitemap.xml\n"
+    );
+    let article = read(&site, "articles/alpha/index.html");
+    assert!(
+        article
+            .contains("<link rel=\"canonical\" href=\"https://news.example/b/articles/alpha/\">")
+    );
+    let nf = read(&site, "404.html");
+    assert!(
+        nf.contains("<a href=\"https://news.example/b/\">the briefing’s front page</a>"),
+        "{nf}"
+    );
+    assert!(
+        nf.contains("<a href=\"https://news.example/b/search/\">Search</a>"),
+        "{nf}"
+    );
+    assert!(
+        nf.contains("<a href=\"https://news.example/b/articles/beta/\">Oreshnik for Caracas</a>"),
+        "{nf}"
+    );
+    // served at any depth: its chrome is absolute too
+    assert!(
+        nf.contains("<link rel=\"stylesheet\" href=\"https://news.example/b/static/style.css\">"),
+        "{nf}"
+    );
+    assert!(
+        nf.contains("<a href=\"https://news.example/b/timeline/\">Timeline</a>"),
+        "{nf}"
+    );
+}
+
+#[test]
+fn internal_links_are_relative_so_the_site_works_at_any_path() {
+    let dir = fixture("links/basic");
+    let site = build(dir.path(), &[]);
+    for (path, bytes) in files(&site) {
+        if !path.ends_with(".html") || path == "404.html" {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        for attr in ["href=\"/", "src=\"/", "href=\"https://example.org/fixture/"] {
+            let bad = html.matches(attr).count();
+            let canonical = html
+                .matches("rel=\"canonical\" href=\"https://example.org/fixture/")
+                .count();
+            let allowed = if attr.contains("example.org") {
+                canonical
+            } else {
+                0
+            };
+            assert_eq!(bad, allowed, "{path} has a non-relative link {attr}");
+        }
+    }
+}
+
+#[test]
+fn search_page_and_bundle() {
+    let dir = fixture("links/basic");
+    let site = build(dir.path(), &[]);
+    let page = read(&site, "search/index.html");
+    assert!(page.contains("data-bundle=\"../pagefind/pagefind.js\""));
+    assert!(
+        page.contains(
+            "does not work when the briefing is opened from a file (<code>file://</code>)"
+        )
+    );
+    let js = read(&site, "static/briefing.js");
+    assert!(js.contains("location.protocol === \"file:\""));
+    for f in ["pagefind/pagefind.js", "pagefind/pagefind-entry.json"] {
+        assert!(site.join(f).is_file(), "{f}");
+    }
+    let entry = read(&site, "pagefind/pagefind-entry.json");
+    assert!(entry.contains("\"en\""), "{entry}");
+    let article = read(&site, "articles/alpha/index.html");
+    assert!(article.contains("<article class=\"article\" data-pagefind-body>"));
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let a = fixture("links/basic");
+    let b = fixture("links/basic");
+    let sa = files(&build(a.path(), &[]));
+    let sb = files(&build(b.path(), &[]));
+    let names = |s: &[(String, Vec<u8>)]| s.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&sa), names(&sb));
+    for (x, y) in sa.iter().zip(&sb) {
+        assert!(x.1 == y.1, "{} differs between builds", x.0);
+    }
+}
+
+/// vnu (the Nu HTML checker) finds no errors in the seeds' site. Skipped
+/// when Java or vnu.jar is not available (`scripts/validate-html.sh`
+/// installs it; set VNU_JAR to use another copy).
+#[test]
+fn vnu_accepts_the_site() {
+    let jar = std::env::var("VNU_JAR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("target/vnu/node_modules/vnu-jar/build/dist/vnu.jar")
+        });
+    let java = std::process::Command::new("java").arg("-version").output();
+    if !jar.is_file() || java.is_err() {
+        println!(
+            "SKIP vnu_accepts_the_site: no java or no {} (run scripts/validate-html.sh)",
+            jar.display()
+        );
+        return;
+    }
+    let dir = seeds_project();
+    let site = build(dir.path(), &[]);
+    let out = std::process::Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .args(["--errors-only", "--skip-non-html"])
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "vnu:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
