@@ -132,34 +132,46 @@ impl BuildStamp {
 }
 
 fn outputs_hash(out: &Path, outputs: &[String]) -> String {
+    let files: Vec<(String, PathBuf)> = outputs.iter().map(|r| (r.clone(), out.join(r))).collect();
     let mut h = blake3::Hasher::new();
-    for rel in outputs {
-        hash_meta(&mut h, rel, &out.join(rel));
-    }
+    hash_files(&mut h, &files);
     h.finalize().to_hex().to_string()
 }
 
-/// Feed a file's name, length and modification time (not its bytes) to `h`;
-/// returns the modification time (ns since the epoch; 0 when unknown).
-fn hash_meta(h: &mut blake3::Hasher, rel: &str, path: &Path) -> u128 {
-    h.update(rel.as_bytes());
-    h.update(&[0]);
-    match std::fs::metadata(path) {
-        Ok(m) => {
-            h.update(&m.len().to_le_bytes());
+/// Feed each file's name, length and modification time (not its bytes) to
+/// `h`, in order; the `stat` calls run in parallel. Returns the newest
+/// modification time (ns since the epoch; 0 when unknown).
+fn hash_files(h: &mut blake3::Hasher, files: &[(String, PathBuf)]) -> u128 {
+    use rayon::prelude::*;
+    let metas: Vec<Option<(u64, u128)>> = files
+        .par_iter()
+        .with_min_len(256)
+        .map(|(_, path)| {
+            let m = std::fs::metadata(path).ok()?;
             let mtime = m
                 .modified()
                 .ok()
                 .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
                 .map_or(0, |d| d.as_nanos());
-            h.update(&mtime.to_le_bytes());
-            mtime
-        }
-        Err(_) => {
-            h.update(b"missing");
-            0
+            Some((m.len(), mtime))
+        })
+        .collect();
+    let mut newest = 0;
+    for ((rel, _), meta) in files.iter().zip(metas) {
+        h.update(rel.as_bytes());
+        h.update(&[0]);
+        match meta {
+            Some((len, mtime)) => {
+                h.update(&len.to_le_bytes());
+                h.update(&mtime.to_le_bytes());
+                newest = newest.max(mtime);
+            }
+            None => {
+                h.update(b"missing");
+            }
         }
     }
+    newest
 }
 
 fn hash(bytes: &[u8]) -> String {
@@ -213,32 +225,32 @@ impl Project {
         let start = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
-        let mut newest = 0;
         let mut h = blake3::Hasher::new();
         h.update(key.as_bytes());
         h.update(&[0]);
         match std::env::current_exe() {
             Ok(exe) => {
-                hash_meta(&mut h, "(binary)", &exe);
+                hash_files(&mut h, &[("(binary)".to_string(), exe)]);
             }
             Err(_) => {
                 h.update(std::process::id().to_le_bytes().as_slice());
             }
         }
-        for rel in INPUT_FILES {
-            newest = newest.max(hash_meta(&mut h, rel, &self.path(rel)));
-        }
+        let mut files: Vec<(String, PathBuf)> = INPUT_FILES
+            .iter()
+            .map(|rel| (rel.to_string(), self.path(rel)))
+            .collect();
         for dir in INPUT_DIRS {
-            let root = self.path(dir);
-            for entry in fsutil::walk(&root).flatten() {
+            for entry in fsutil::walk(&self.path(dir)).flatten() {
                 // what `load` skips (editor swap files…) cannot change a build
                 if entry.file_type().is_file()
                     && !fsutil::is_ignored_name(entry.file_name().to_str().unwrap_or(""))
                 {
-                    newest = newest.max(hash_meta(&mut h, &self.rel(entry.path()), entry.path()));
+                    files.push((self.rel(entry.path()), entry.into_path()));
                 }
             }
         }
+        let newest = hash_files(&mut h, &files);
         const RACY_NS: u128 = 50_000_000;
         if newest + RACY_NS > start {
             h.update(b"racy");

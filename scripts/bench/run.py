@@ -152,7 +152,10 @@ def main():
     p(f"- memory (`free -h`): {mem[1] if len(mem) > 6 else '?'} total, {mem[6] if len(mem) > 6 else '?'} available")
     p(f"- {platform.system()} {platform.release()}; load average before/after: "
       f"{load_before[0]:.1f} / {load_after[0]:.1f} (the machine is shared: wall times are noisy)")
-    p(f"- briefing: `{commit}`")
+    if os.environ.get("BRIEFING_BIN"):
+        p(f"- briefing: `{a.briefing}` (BRIEFING_BIN; the checkout is at `{commit}`)")
+    else:
+        p(f"- briefing: `{commit}`")
     p(f"- Hugo: `{sh(a.hugo + ' version').split(' BuildDate')[0]}`")
     p(f"- {a.runs} alternating rounds per size; medians shown\n")
     p("## Results\n")
