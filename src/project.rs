@@ -24,6 +24,9 @@ use std::sync::Arc;
 /// project, so a fresh clone knows which content files are untouched).
 pub const STATE_DIR: &str = ".briefing";
 const MANIFEST: &str = ".briefing/clean.json";
+/// Modification times closer than this to "now" may be shared by a later
+/// change (coarse file-system clocks tick every 1–10 ms).
+pub const RACY: std::time::Duration = std::time::Duration::from_millis(30);
 /// What the last successful build read and wrote (see [`BuildStamp`]).
 const BUILD_STAMP: &str = ".briefing/build.json";
 /// Every input a build reads. A new kind of input must be added here, or a
@@ -218,10 +221,27 @@ impl Project {
     ///
     /// File systems stamp modification times from a coarse clock, so a file
     /// changed twice within a few milliseconds, keeping its length, could
-    /// look unchanged. When an input changed that recently the fingerprint
-    /// is made unique (it will match nothing later): such a build is never
-    /// skipped.
+    /// look unchanged. When an input changed that recently (typically: the
+    /// clean step just wrote `content/`), this waits until the clock has
+    /// moved on (at most [`RACY`]) and looks again; if inputs keep changing
+    /// the fingerprint is made unique, so that it matches nothing later.
     pub fn fingerprint(&self, key: &str) -> String {
+        match self.fingerprint_once(key) {
+            Ok(f) => f,
+            Err(wait) => {
+                std::thread::sleep(wait);
+                self.fingerprint_once(key).unwrap_or_else(|_| {
+                    let now = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| d.as_nanos());
+                    format!("racy-{now}-{}", std::process::id())
+                })
+            }
+        }
+    }
+
+    /// The fingerprint, or how long to wait when an input is too recent.
+    fn fingerprint_once(&self, key: &str) -> Result<String, std::time::Duration> {
         let start = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
@@ -251,13 +271,12 @@ impl Project {
             }
         }
         let newest = hash_files(&mut h, &files);
-        const RACY_NS: u128 = 50_000_000;
-        if newest + RACY_NS > start {
-            h.update(b"racy");
-            h.update(&start.to_le_bytes());
-            h.update(&std::process::id().to_le_bytes());
+        let racy = RACY.as_nanos();
+        if newest + racy > start {
+            let wait = (newest + racy).saturating_sub(start).min(racy);
+            return Err(std::time::Duration::from_nanos(wait as u64 + 1_000_000));
         }
-        h.finalize().to_hex().to_string()
+        Ok(h.finalize().to_hex().to_string())
     }
 
     /// The stamp of the last successful build, if any.
