@@ -20,6 +20,8 @@
 # the medians go to a Markdown table on stdout and in WORK/results-*.md,
 # with per-stage timings (BRIEFING_TIMINGS=1).
 #
+# Sizes whose peak memory (extrapolated from the smaller ones) would not fit
+# in 70% of the available memory are skipped, with a note.
 # --quick: 1,000 articles only (a few minutes, mostly corpus generation on the
 # first run). The full script (1k, 10k, 30k) takes about 15 minutes on 2 cores.
 # Never run this from CI: it measures the machine, not the code.

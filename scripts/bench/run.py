@@ -74,6 +74,17 @@ def timed(cmd, env=None):
     }
 
 
+def mem_available_mb():
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return None
+
+
 def rm(*paths):
     for p in paths:
         if os.path.isdir(p):
@@ -93,7 +104,18 @@ def main():
     W = a.work
     load_before = os.getloadavg()
     results = {}
-    for n in a.sizes:
+    mb_per_article = 0.0  # the largest peak RSS per article seen so far
+    for n in sorted(a.sizes):
+        # Peak memory grows linearly with the corpus: do not start a size
+        # that would not fit (the machine is shared).
+        avail = mem_available_mb()
+        if mb_per_article and avail and n * mb_per_article * 1.2 > 0.7 * avail:
+            print(
+                f"  skipping n={n}: ~{n * mb_per_article:.0f} MB expected, "
+                f"{avail:.0f} MB available",
+                file=sys.stderr,
+            )
+            continue
         b, r, h = (os.path.join(W, f"{k}{n}") for k in "brh")
         hout = os.path.join(W, f"h{n}-out")
         cmds = {
@@ -129,6 +151,9 @@ def main():
                 if m["rc"]:
                     print("    " + "\n    ".join(m["tail"]), file=sys.stderr)
         results[n] = res
+        mb_per_article = max(
+            [mb_per_article] + [x["rss_mb"] / n for k in ("content", "raw") for x in res[k]]
+        )
     load_after = os.getloadavg()
 
     def med(runs, key):
