@@ -9,6 +9,14 @@ use std::path::{Path, PathBuf};
 /// the old or the new file, never half of one. Parent directories are
 /// created.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_atomic_with(path, bytes, true)
+}
+
+/// [`write_atomic`], flushing the data to the disk (`fdatasync`) before
+/// the rename only when `durable`. Files that can be made again (the
+/// generated site) need not be durable: readers still see the old or the
+/// new file, and after a crash the next build rewrites whatever differs.
+fn write_atomic_with(path: &Path, bytes: &[u8], durable: bool) -> io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -19,7 +27,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
-        f.sync_data()?;
+        if durable {
+            f.sync_data()?;
+        }
         drop(f);
         std::fs::rename(&tmp, path)
     })();
@@ -32,30 +42,55 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// Write only when the bytes differ from what is on disk. Returns whether
 /// the file was written.
 pub fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<bool> {
+    write_if_changed_with(path, bytes, true)
+}
+
+/// [`write_if_changed`] for generated files: atomic but not flushed to the
+/// disk before the rename (see [`write_atomic_with`]). One `fdatasync` per
+/// page made site writes disk-bound on real file systems.
+pub fn write_generated(path: &Path, bytes: &[u8]) -> io::Result<bool> {
+    write_if_changed_with(path, bytes, false)
+}
+
+fn write_if_changed_with(path: &Path, bytes: &[u8], durable: bool) -> io::Result<bool> {
     if let Ok(old) = std::fs::read(path)
         && old == bytes
     {
         return Ok(false);
     }
-    write_atomic(path, bytes)?;
+    write_atomic_with(path, bytes, durable)?;
     Ok(true)
 }
 
-/// Regular files below `dir` (recursively), sorted, skipping hidden files
-/// and editor temp files. A missing directory gives an empty list.
+/// Regular files below `dir` (recursively), sorted, skipping hidden files,
+/// hidden directories (`.git/`, `.obsidian/`) and editor temp files. A
+/// missing directory gives an empty list.
 pub fn list_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
-    if !dir.is_dir() {
-        return Ok(Vec::new());
-    }
     let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.map_err(io::Error::other)?;
+    for entry in walk(dir) {
+        let entry = entry?;
         if entry.file_type().is_file() && !is_ignored_name(entry.file_name().to_str().unwrap_or(""))
         {
             out.push(entry.into_path());
         }
     }
     Ok(out)
+}
+
+/// Every entry below `dir` (not `dir` itself), sorted by name, parents
+/// before their children, without descending into hidden directories.
+/// A missing directory gives nothing.
+pub fn walk(dir: &Path) -> impl Iterator<Item = io::Result<walkdir::DirEntry>> {
+    let exists = dir.is_dir();
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            !(e.file_type().is_dir() && e.file_name().to_str().is_some_and(|n| n.starts_with('.')))
+        })
+        .filter(move |_| exists)
+        .map(|e| e.map_err(io::Error::other))
 }
 
 /// Hidden files, editor swap/backup/temp files and our own temp files.
@@ -101,6 +136,24 @@ mod tests {
         assert_eq!(names.len(), 1);
         assert!(!write_if_changed(&p, b"two").unwrap());
         assert!(write_if_changed(&p, b"three").unwrap());
+        assert!(!write_generated(&p, b"three").unwrap());
+        assert!(write_generated(&p, b"four").unwrap());
+        assert_eq!(std::fs::read(&p).unwrap(), b"four");
+    }
+
+    #[test]
+    fn hidden_directories_are_not_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        for f in [".git/HEAD", ".git/refs/x", "a/.hidden/b", "a/c.md", "d.md"] {
+            write_atomic(&dir.path().join(f), b"x").unwrap();
+        }
+        let rels: Vec<String> = list_files(dir.path())
+            .unwrap()
+            .iter()
+            .map(|p| display(dir.path(), p))
+            .collect();
+        assert_eq!(rels, ["a/c.md", "d.md"]);
+        assert!(list_files(&dir.path().join("missing")).unwrap().is_empty());
     }
 
     #[test]

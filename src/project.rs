@@ -24,6 +24,15 @@ use std::sync::Arc;
 /// project, so a fresh clone knows which content files are untouched).
 pub const STATE_DIR: &str = ".briefing";
 const MANIFEST: &str = ".briefing/clean.json";
+/// Modification times closer than this to "now" may be shared by a later
+/// change (coarse file-system clocks tick every 1–10 ms).
+pub const RACY: std::time::Duration = std::time::Duration::from_millis(30);
+/// What the last successful build read and wrote (see [`BuildStamp`]).
+const BUILD_STAMP: &str = ".briefing/build.json";
+/// Every input a build reads. A new kind of input must be added here, or a
+/// change to it would not trigger a rebuild (see [`Project::fingerprint`]).
+const INPUT_FILES: [&str; 3] = ["briefing.toml", "entities.yaml", MANIFEST];
+const INPUT_DIRS: [&str; 5] = ["content", "annotations", "seeds", "templates", "static"];
 
 /// A briefing project rooted at a directory.
 #[derive(Clone, Debug)]
@@ -88,6 +97,86 @@ struct ManifestEntry {
     content_hash: String,
 }
 
+/// What the last successful, warning-free build read and wrote, so that a
+/// build with nothing changed can stop after a few thousand `stat` calls
+/// instead of cleaning, parsing and rendering everything again.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuildStamp {
+    /// [`Project::fingerprint`] of the inputs the build read.
+    pub inputs: String,
+    /// The output directory.
+    pub out: PathBuf,
+    pub articles: usize,
+    /// Every file written (relative to `out`), sorted.
+    pub outputs: Vec<String>,
+    /// Hash of the outputs' lengths and modification times after the build.
+    pub outputs_hash: String,
+}
+
+impl BuildStamp {
+    pub fn new(inputs: String, out: &Path, articles: usize, outputs: Vec<String>) -> BuildStamp {
+        let outputs_hash = outputs_hash(out, &outputs);
+        BuildStamp {
+            inputs,
+            out: out.to_path_buf(),
+            articles,
+            outputs,
+            outputs_hash,
+        }
+    }
+
+    /// Whether a build with inputs `fingerprint` into `out` would change
+    /// nothing: same inputs, and every output still as that build left it.
+    pub fn is_current(&self, fingerprint: &str, out: &Path) -> bool {
+        self.inputs == fingerprint
+            && self.out == out
+            && self.outputs_hash == outputs_hash(out, &self.outputs)
+    }
+}
+
+fn outputs_hash(out: &Path, outputs: &[String]) -> String {
+    let files: Vec<(String, PathBuf)> = outputs.iter().map(|r| (r.clone(), out.join(r))).collect();
+    let mut h = blake3::Hasher::new();
+    hash_files(&mut h, &files);
+    h.finalize().to_hex().to_string()
+}
+
+/// Feed each file's name, length and modification time (not its bytes) to
+/// `h`, in order; the `stat` calls run in parallel. Returns the newest
+/// modification time (ns since the epoch; 0 when unknown).
+fn hash_files(h: &mut blake3::Hasher, files: &[(String, PathBuf)]) -> u128 {
+    use rayon::prelude::*;
+    let metas: Vec<Option<(u64, u128)>> = files
+        .par_iter()
+        .with_min_len(256)
+        .map(|(_, path)| {
+            let m = std::fs::metadata(path).ok()?;
+            let mtime = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            Some((m.len(), mtime))
+        })
+        .collect();
+    let mut newest = 0;
+    for ((rel, _), meta) in files.iter().zip(metas) {
+        h.update(rel.as_bytes());
+        h.update(&[0]);
+        match meta {
+            Some((len, mtime)) => {
+                h.update(&len.to_le_bytes());
+                h.update(&mtime.to_le_bytes());
+                newest = newest.max(mtime);
+            }
+            None => {
+                h.update(b"missing");
+            }
+        }
+    }
+    newest
+}
+
 fn hash(bytes: &[u8]) -> String {
     blake3::hash(bytes).to_hex().to_string()
 }
@@ -120,6 +209,93 @@ impl Project {
                         .with_help("save the file as UTF-8"),
                 )
             }
+        }
+    }
+
+    /// A fingerprint of every input of a build: the names, lengths and
+    /// modification times of the files in `content/`, `annotations/`,
+    /// `seeds/`, `templates/`, `static/`, of `briefing.toml`,
+    /// `entities.yaml` and the clean manifest, of the running binary (it
+    /// embeds the default theme), and `key` (the build options). Reads no
+    /// file's bytes, so it costs one `stat` per input.
+    ///
+    /// File systems stamp modification times from a coarse clock, so a file
+    /// changed twice within a few milliseconds, keeping its length, could
+    /// look unchanged. When an input changed that recently (typically: the
+    /// clean step just wrote `content/`), this waits until the clock has
+    /// moved on (at most [`RACY`]) and looks again; if inputs keep changing
+    /// the fingerprint is made unique, so that it matches nothing later.
+    pub fn fingerprint(&self, key: &str) -> String {
+        match self.fingerprint_once(key) {
+            Ok(f) => f,
+            Err(wait) => {
+                std::thread::sleep(wait);
+                self.fingerprint_once(key).unwrap_or_else(|_| {
+                    let now = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| d.as_nanos());
+                    format!("racy-{now}-{}", std::process::id())
+                })
+            }
+        }
+    }
+
+    /// The fingerprint, or how long to wait when an input is too recent.
+    fn fingerprint_once(&self, key: &str) -> Result<String, std::time::Duration> {
+        let start = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let mut h = blake3::Hasher::new();
+        h.update(key.as_bytes());
+        h.update(&[0]);
+        match std::env::current_exe() {
+            Ok(exe) => {
+                hash_files(&mut h, &[("(binary)".to_string(), exe)]);
+            }
+            Err(_) => {
+                h.update(std::process::id().to_le_bytes().as_slice());
+            }
+        }
+        let mut files: Vec<(String, PathBuf)> = INPUT_FILES
+            .iter()
+            .map(|rel| (rel.to_string(), self.path(rel)))
+            .collect();
+        for dir in INPUT_DIRS {
+            for entry in fsutil::walk(&self.path(dir)).flatten() {
+                // what `load` skips (editor swap files…) cannot change a build
+                if entry.file_type().is_file()
+                    && !fsutil::is_ignored_name(entry.file_name().to_str().unwrap_or(""))
+                {
+                    files.push((self.rel(entry.path()), entry.into_path()));
+                }
+            }
+        }
+        let newest = hash_files(&mut h, &files);
+        let racy = RACY.as_nanos();
+        if newest + racy > start {
+            let wait = (newest + racy).saturating_sub(start).min(racy);
+            return Err(std::time::Duration::from_nanos(wait as u64 + 1_000_000));
+        }
+        Ok(h.finalize().to_hex().to_string())
+    }
+
+    /// The stamp of the last successful build, if any.
+    pub fn build_stamp(&self) -> Option<BuildStamp> {
+        let bytes = std::fs::read(self.path(BUILD_STAMP)).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    /// Record a successful build; `None` forgets the last one.
+    pub fn save_build_stamp(&self, stamp: Option<&BuildStamp>) -> std::io::Result<()> {
+        match stamp {
+            Some(s) => {
+                let bytes = serde_json::to_vec(s).expect("stamp serializes");
+                fsutil::write_if_changed(&self.path(BUILD_STAMP), &bytes).map(|_| ())
+            }
+            None => match std::fs::remove_file(self.path(BUILD_STAMP)) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+                _ => Ok(()),
+            },
         }
     }
 
@@ -209,11 +385,23 @@ impl Project {
             return out;
         }
 
+        // Both maps below read content/, which only a seed the manifest does
+        // not know needs: skip that (a read and a YAML parse of every article)
+        // when every seed has been cleaned before, e.g. on a rebuild.
+        let needs_scan = seeds.iter().any(|p| {
+            let name = p.file_name().unwrap_or_default().to_string_lossy();
+            !manifest.seeds.contains_key(name.as_ref())
+        });
+        let content_files = if needs_scan {
+            fsutil::list_files(&self.path("content")).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+
         // Slugs already used by content files that no seed produced.
         let produced: BTreeSet<String> =
             manifest.seeds.values().map(|e| e.content.clone()).collect();
-        let mut taken: BTreeSet<String> = fsutil::list_files(&self.path("content"))
-            .unwrap_or_default()
+        let mut taken: BTreeSet<String> = content_files
             .iter()
             .map(|p| self.rel(p))
             .filter(|r| r.ends_with(".md") && !produced.contains(r))
@@ -223,8 +411,8 @@ impl Project {
         // manifest does not know (a project cloned without it, or written by
         // hand): that file is the seed's article.
         let mut by_source: BTreeMap<String, String> = BTreeMap::new();
-        for p in fsutil::list_files(&self.path("content")).unwrap_or_default() {
-            let Ok(text) = std::fs::read_to_string(&p) else {
+        for p in &content_files {
+            let Ok(text) = std::fs::read_to_string(p) else {
                 continue;
             };
             let Ok(split) = crate::yaml::split_front_matter(&text) else {
@@ -234,9 +422,17 @@ impl Project {
             if let Some(fm) = crate::yaml::from_str_loose::<content::FrontMatter>(y)
                 && let Some(src) = fm.source
             {
-                by_source.entry(src).or_insert_with(|| self.rel(&p));
+                by_source.entry(src).or_insert_with(|| self.rel(p));
             }
         }
+
+        // Content file → the seed that owns it in the manifest (kept up to
+        // date below), so that choosing a new slug is not quadratic.
+        let mut owner: BTreeMap<String, String> = manifest
+            .seeds
+            .iter()
+            .map(|(s, e)| (e.content.clone(), s.clone()))
+            .collect();
 
         let results: Vec<(PathBuf, Result<Cleaned, Problem>)> = {
             use rayon::prelude::*;
@@ -272,10 +468,7 @@ impl Project {
                             base.with_suffix(n)
                         };
                         let rel = format!("content/{slug}.md");
-                        let owned_by_other = manifest
-                            .seeds
-                            .iter()
-                            .any(|(s, e)| e.content == rel && s != &name);
+                        let owned_by_other = owner.get(&rel).is_some_and(|s| s != &name);
                         if !taken.contains(&rel) && !owned_by_other {
                             break rel;
                         }
@@ -298,6 +491,7 @@ impl Project {
                     force,
                 ) {
                     Ok(action) => {
+                        owner.insert(rel_content.clone(), name.clone());
                         manifest.seeds.insert(
                             name.clone(),
                             ManifestEntry {

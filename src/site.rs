@@ -189,7 +189,7 @@ pub fn write_site_changed(
         use rayon::prelude::*;
         outputs
             .par_iter()
-            .map(|o| fsutil::write_if_changed(&dir.join(o.path.as_str()), &o.bytes))
+            .map(|o| fsutil::write_generated(&dir.join(o.path.as_str()), &o.bytes))
             .collect()
     };
     for (r, o) in results.into_iter().zip(outputs) {
@@ -200,29 +200,45 @@ pub fn write_site_changed(
             stats.unchanged += 1;
         }
     }
-    for f in fsutil::list_files(dir)? {
-        let rel = fsutil::display(dir, &f);
-        if !wanted.contains(rel.as_str()) {
-            std::fs::remove_file(&f)?;
+    // One walk finds both stale files and directories that no output
+    // lives in; hidden files and directories (`.git/` of a deployment
+    // checkout) are never touched.
+    let mut wanted_dirs: BTreeSet<&str> = BTreeSet::new();
+    for p in &wanted {
+        let mut p = *p;
+        while let Some(i) = p.rfind('/') {
+            p = &p[..i];
+            if !wanted_dirs.insert(p) {
+                break;
+            }
+        }
+    }
+    let mut stale_dirs = Vec::new();
+    for entry in fsutil::walk(dir) {
+        let entry = entry?;
+        let rel = fsutil::display(dir, entry.path());
+        if entry.file_type().is_dir() {
+            if !wanted_dirs.contains(rel.as_str()) {
+                stale_dirs.push(entry.into_path());
+            }
+        } else if entry.file_type().is_file()
+            && !fsutil::is_ignored_name(entry.file_name().to_str().unwrap_or(""))
+            && !wanted.contains(rel.as_str())
+        {
+            std::fs::remove_file(entry.path())?;
             changed.push(rel);
             stats.removed += 1;
         }
     }
-    remove_empty_dirs(dir)?;
-    Ok((stats, changed))
-}
-
-fn remove_empty_dirs(dir: &Path) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let p = entry?.path();
-        if p.is_dir() {
-            remove_empty_dirs(&p)?;
-            if std::fs::read_dir(&p)?.next().is_none() {
-                std::fs::remove_dir(&p)?;
-            }
+    // children before parents; a directory that still holds something
+    // (a hidden or ignored file) stays
+    for d in stale_dirs.iter().rev() {
+        match std::fs::remove_dir(d) {
+            Err(e) if e.kind() != std::io::ErrorKind::DirectoryNotEmpty => return Err(e),
+            _ => {}
         }
     }
-    Ok(())
+    Ok((stats, changed))
 }
 
 /// Options of a build.
@@ -247,7 +263,13 @@ pub struct BuildReport {
 
 /// The whole pipeline: clean what is new, load, assemble, render, write.
 pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Problems> {
+    let mut timer = StageTimer::from_env();
+    if let Some(report) = up_to_date(project, opts) {
+        timer.lap("up-to-date");
+        return Ok(report);
+    }
     let outcome = project.clean(&[], false);
+    timer.lap("clean");
     let mut warnings = Problems::default();
     for (seed, action) in &outcome.actions {
         if let crate::project::CleanAction::Protected { content } = action {
@@ -271,6 +293,10 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Prob
         return Err(p);
     }
     build_from(project, opts, &outcome.cleaned).map(|mut r| {
+        if !warnings.is_empty() {
+            // keep showing them: no shortcut for the next build
+            let _ = project.save_build_stamp(None);
+        }
         r.warnings.extend(warnings.0);
         r.clean = outcome.actions;
         r
@@ -283,7 +309,12 @@ pub fn build_from(
     opts: &BuildOptions,
     cleaned: &BTreeMap<String, Cleaned>,
 ) -> Result<BuildReport, Problems> {
+    let mut timer = StageTimer::from_env();
+    // before reading anything: an edit made while we build is seen next time
+    let fingerprint = project.fingerprint(&build_key(opts));
+    timer.lap("fingerprint");
     let mut inputs = project.load(cleaned)?;
+    timer.lap("load");
     if let Some(url) = &opts.base_url {
         inputs.config.base_url = if url.ends_with('/') {
             url.clone()
@@ -292,7 +323,9 @@ pub fn build_from(
         };
     }
     let briefing = assemble(&inputs)?;
+    timer.lap("assemble");
     let outputs = render::render_site(&briefing, &inputs.theme)?;
+    timer.lap("render");
     let out_dir = opts.out.clone().unwrap_or_else(|| project.path("site"));
     let stats = write_site(&out_dir, &outputs).map_err(|e| {
         Problems::from(Problem::file(
@@ -300,11 +333,156 @@ pub fn build_from(
             format!("cannot write the site: {e}"),
         ))
     })?;
-    Ok(BuildReport {
+    timer.lap("write");
+    let report = BuildReport {
         articles: briefing.articles.len(),
         pages: outputs.len(),
         stats,
         warnings: briefing.annotations.warnings.clone(),
         clean: Vec::new(),
+    };
+    record_build(project, fingerprint, &out_dir, &report, &outputs);
+    Ok(report)
+}
+
+// ---- No-op rebuilds ---------------------------------------------------------
+//
+// A successful build without warnings leaves a stamp (`.briefing/build.json`):
+// a fingerprint of its inputs (names, sizes, mtimes — no contents) and of the
+// files it wrote. When both still match, `build` returns at once instead of
+// cleaning, parsing and rendering everything again to find nothing to write.
+
+fn build_key(opts: &BuildOptions) -> String {
+    format!("out={:?} base_url={:?}", opts.out, opts.base_url)
+}
+
+fn up_to_date(project: &Project, opts: &BuildOptions) -> Option<BuildReport> {
+    let stamp = project.build_stamp()?;
+    let out_dir = opts.out.clone().unwrap_or_else(|| project.path("site"));
+    if !stamp.is_current(&project.fingerprint(&build_key(opts)), &out_dir) {
+        return None;
+    }
+    Some(BuildReport {
+        articles: stamp.articles,
+        pages: stamp.outputs.len(),
+        stats: WriteStats {
+            unchanged: stamp.outputs.len(),
+            ..WriteStats::default()
+        },
+        ..BuildReport::default()
     })
+}
+
+fn record_build(
+    project: &Project,
+    fingerprint: String,
+    out_dir: &Path,
+    report: &BuildReport,
+    outputs: &[Output],
+) {
+    let stamp = report.warnings.is_empty().then(|| {
+        let files = outputs
+            .iter()
+            .map(|o| o.path.as_str().to_string())
+            .collect();
+        crate::project::BuildStamp::new(fingerprint, out_dir, report.articles, files)
+    });
+    // best effort: without a stamp the next build just does all the work
+    let _ = project.save_build_stamp(stamp.as_ref());
+}
+
+// ---- Stage timings for benchmarks (`scripts/bench.sh`) --------------------
+
+/// With `BRIEFING_TIMINGS=1` in the environment, a build prints the wall
+/// time of each stage to stderr (`timing <stage> <ms> ms`). Off by default;
+/// costs one env lookup per build when off.
+struct StageTimer {
+    last: Option<std::time::Instant>,
+}
+
+impl StageTimer {
+    fn from_env() -> StageTimer {
+        let on = std::env::var_os("BRIEFING_TIMINGS").is_some_and(|v| !v.is_empty() && v != "0");
+        StageTimer {
+            last: on.then(std::time::Instant::now),
+        }
+    }
+
+    fn lap(&mut self, stage: &str) {
+        if let Some(last) = self.last {
+            let now = std::time::Instant::now();
+            eprintln!(
+                "timing {stage} {:.1} ms",
+                (now - last).as_secs_f64() * 1000.0
+            );
+            self.last = Some(now);
+        }
+    }
+}
+
+#[cfg(test)]
+mod write_tests {
+    use super::*;
+    use crate::model::SitePath;
+
+    fn out(path: &str, bytes: &str) -> Output {
+        Output {
+            path: SitePath::new(path),
+            bytes: bytes.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn stale_files_and_dirs_go_hidden_ones_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let first = [out("index.html", "i"), out("articles/a/index.html", "a")];
+        let s = write_site(d, &first).unwrap();
+        assert_eq!((s.written, s.removed), (2, 0));
+        for f in [".git/HEAD", ".git/refs/heads/main", "articles/a/.keep"] {
+            fsutil::write_atomic(&d.join(f), b"x").unwrap();
+        }
+        std::fs::create_dir_all(d.join(".git/refs/tags")).unwrap();
+        std::fs::create_dir_all(d.join("old/empty")).unwrap();
+        let second = [out("index.html", "i"), out("articles/b/index.html", "b")];
+        let s = write_site(d, &second).unwrap();
+        assert_eq!((s.written, s.unchanged, s.removed), (1, 1, 1));
+        assert!(!d.join("articles/a/index.html").exists());
+        // kept alive by its hidden file; empty stale directories are gone
+        assert!(d.join("articles/a/.keep").exists());
+        assert!(!d.join("old").exists());
+        // a deployment checkout in site/ is left alone, empty dirs included
+        assert!(d.join(".git/HEAD").exists());
+        assert!(d.join(".git/refs/tags").is_dir());
+    }
+
+    #[test]
+    fn a_build_with_nothing_changed_is_skipped_until_an_input_or_output_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = Project::new(dir.path());
+        let article = dir.path().join("content/a.md");
+        fsutil::write_atomic(&article, b"---\ntitle: A\n---\n\nBody.\n").unwrap();
+        let opts = BuildOptions::default();
+        assert!(up_to_date(&project, &opts).is_none());
+        // the article was just written: the build waits for the clock to
+        // pass its modification time, then leaves a usable stamp
+        let first = build(&project, &opts).unwrap();
+        let skipped = up_to_date(&project, &opts).expect("nothing changed");
+        assert_eq!((skipped.articles, skipped.pages), (1, first.pages));
+        assert_eq!(skipped.stats.unchanged, first.pages);
+        // other options are another build
+        let other = BuildOptions {
+            base_url: Some("https://example.com/".into()),
+            ..BuildOptions::default()
+        };
+        assert!(up_to_date(&project, &other).is_none());
+        // an output edited by hand is repaired
+        std::fs::write(dir.path().join("site/index.html"), "x").unwrap();
+        assert!(up_to_date(&project, &opts).is_none());
+        assert_eq!(build(&project, &opts).unwrap().stats.written, 1);
+        assert!(up_to_date(&project, &opts).is_some());
+        // an input edited
+        std::fs::write(&article, "---\ntitle: Bee\n---\n\nBody.\n").unwrap();
+        assert!(up_to_date(&project, &opts).is_none());
+    }
 }
