@@ -143,21 +143,40 @@ pub fn robots(b: &Briefing) -> String {
     )
 }
 
-/// Add feed, sitemap, robots and the search bundle to the rendered pages.
-pub fn add_publishing(b: &Briefing, out: &mut Vec<Output>) -> Result<(), Problems> {
-    let indexed: Vec<(String, String)> = out
-        .iter()
-        .filter(|o| {
-            let p = o.path.as_str();
-            (p.starts_with("articles/") || p.starts_with("entities/")) && p.ends_with(".html")
-        })
-        .map(|o| {
-            (
-                o.path.as_str().to_string(),
-                String::from_utf8_lossy(&o.bytes).into_owned(),
-            )
+/// What the search index holds: every article (title, byline, summary,
+/// body text) and every entity (names, description).
+fn search_records(b: &Briefing) -> Vec<crate::link::search::Record> {
+    use crate::link::search::Record;
+    use rayon::prelude::*;
+    let mut records: Vec<Record> = b
+        .articles
+        .par_iter()
+        .map(|a| {
+            let body = super::markdown::plain_text(&a.body).text;
+            let byline = a.byline.as_deref().unwrap_or("");
+            Record {
+                path: SitePath::article(&a.slug).as_str().to_string(),
+                title: a.title.clone(),
+                text: format!("{}\n{byline}\n{}\n{body}", a.title, a.summary),
+            }
         })
         .collect();
+    records.extend(b.links.registry.entities.iter().map(|e| Record {
+        path: SitePath::entity(&e.slug).as_str().to_string(),
+        title: e.entry.name.clone(),
+        text: format!(
+            "{}\n{}\n{}",
+            e.entry.name,
+            e.entry.aliases.join(", "),
+            super::markdown::plain_text(&e.entry.description).text
+        ),
+    }));
+    records
+}
+
+/// Add feed, sitemap, robots and the search bundle to the rendered pages.
+pub fn add_publishing(b: &Briefing, out: &mut Vec<Output>) -> Result<(), Problems> {
+    let indexed = search_records(b);
     let sitemap = {
         let paths: Vec<&SitePath> = out.iter().map(|o| &o.path).collect();
         sitemap(b, &paths)
@@ -175,7 +194,7 @@ pub fn add_publishing(b: &Briefing, out: &mut Vec<Output>) -> Result<(), Problem
         bytes: robots(b).into_bytes(),
     });
     if !indexed.is_empty() {
-        let files = crate::link::search::bundle(&indexed, &b.config.language).map_err(|e| {
+        let files = crate::link::search::bundle(indexed, &b.config.language).map_err(|e| {
             Problems::from(Problem::file(
                 "search/",
                 format!("cannot build the search index: {e}"),
