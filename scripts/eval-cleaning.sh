@@ -30,7 +30,8 @@ run_kind() { # kind ext
     local kind="$1" ext="$2" out="$work/$1"
     mkdir -p "$out/truth"
     shopt -s nullglob
-    local seeds=("$dir"/*."$ext")
+    local seeds=()
+    for s in "$dir"/*."$ext"; do [[ "$s" == *.truth.txt ]] || seeds+=("$s"); done
     # keep only pages that have a truth file
     local with_truth=()
     for s in "${seeds[@]}"; do
