@@ -145,13 +145,22 @@ pub fn clean_dump(text: &str) -> Result<Cleaned, CleanError> {
     clean_dump_with(text, Model::embedded())
 }
 
-/// Probability of being body text for every block (for training and
-/// diagnostics): the blocks' normalised texts and feature rows.
-pub fn block_features(text: &str) -> (Vec<String>, Vec<[f64; features::N_FEATURES]>) {
+/// Feature rows of every block (for training and diagnostics): the
+/// blocks' normalised texts, stage-1 rows, and — when a stage-1 model is
+/// given — stage-2 rows built from its probabilities.
+pub fn block_features(text: &str, stage1: Option<&model::Trees>) -> (Vec<String>, Vec<Vec<f64>>, Vec<Vec<f64>>) {
     let raw = blocks(text);
     let texts: Vec<String> = raw.iter().map(|b| normalise(b.text)).collect();
     let (pf, _, _) = analyse(&texts);
-    (texts, pf.rows)
+    let rows2 = match stage1 {
+        Some(t) => {
+            let p: Vec<f64> = pf.rows.iter().map(|r| t.prob(r)).collect();
+            let units: Vec<f64> = pf.shapes.iter().map(|s| s.units).collect();
+            model::stage2_rows(&pf.rows, &p, &units).iter().map(|r| r.to_vec()).collect()
+        }
+        None => Vec::new(),
+    };
+    (texts, pf.rows.iter().map(|r| r.to_vec()).collect(), rows2)
 }
 
 fn analyse(texts: &[String]) -> (features::PageFeatures, Option<(usize, String, Option<String>)>, Vec<MetaKind>) {
@@ -173,7 +182,8 @@ pub fn clean_dump_with(text: &str, model: &Model) -> Result<Cleaned, CleanError>
     let texts: Vec<String> = raw.iter().map(|b| normalise(b.text)).collect();
     let (pf, title, kinds) = analyse(&texts);
     let n = texts.len();
-    let probs: Vec<f64> = pf.rows.iter().map(|r| model.prob(r)).collect();
+    let units: Vec<f64> = pf.shapes.iter().map(|s| s.units).collect();
+    let probs = model.probs(&pf.rows, &units);
     let mut keep: Vec<bool> = probs.iter().map(|&p| p >= model.threshold).collect();
     let mut verdicts: Vec<(Verdict, String)> = vec![(Verdict::Dropped, String::new()); n];
 
