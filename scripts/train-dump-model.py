@@ -91,7 +91,7 @@ def fit(pages, key="X"):
     return clf
 
 
-def fit_two_stage(pages, dev, features_bin, tmp, k=5, seed=3):
+def fit_two_stage(pages, dev, features_bin, tmp, k=3, seed=3):
     """Stage 1 on the pages' own features; stage 2 on stage-1 probabilities
     that are out-of-fold within `pages` (so stage 2 learns from honest
     stage-1 scores, as it will see on new pages)."""
@@ -135,6 +135,7 @@ def export_trees(clf):
 
 
 def check_export(clf, model, X):
+    X = X.astype(np.float32).astype(np.float64)
     z = np.full(len(X), model["base"])
     for nodes in model["trees"]:
         for r in range(len(X)):

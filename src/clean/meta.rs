@@ -201,13 +201,13 @@ pub fn parse_byline(line: &str) -> Option<String> {
 
 static CREDIT_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(?P<cap>.*?)[\s.]*(?:\b(?:picture|photo|photograph|image|images|credit|image credit|photo credit|foto|bild|source)s?\s*:\s*(?P<who>[^:]{1,80}))$",
+        r"(?i)^(?P<cap>.*?)[\s.]*(?:\b(?:picture|photo|photograph|image|images|credit|image credit|photo credit|foto|bild|source)s?\s*:\s*(?P<who>[^:()]{1,80}))$",
     )
     .expect("valid regex")
 });
 
 static PHOTO_BY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?P<cap>.*?)\s*\(\s*(?:photo|picture|image|foto)s?\s+(?:by|credit:?|:)\s*(?P<who>[^()]{1,80})\)\.?$")
+    Regex::new(r"(?i)^(?P<cap>.*?)\s*\(\s*(?:photo|picture|image|foto)s?\s*(?:by\b|credit\b:?|:)\s*(?P<who>[^()]{1,80})\)\.?$")
         .expect("valid regex")
 });
 
@@ -226,4 +226,75 @@ pub fn split_credit(text: &str) -> Option<(String, String)> {
     let cap = c.name("cap").map_or("", |m| m.as_str()).trim();
     let cap = cap.strip_suffix('.').filter(|c| !c.ends_with('.')).unwrap_or(cap).trim();
     Some((cap.to_string(), who.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_the_shapes_pages_use() {
+        let cases: &[(&str, Option<&str>)] = &[
+            ("6 December 2024, 15:39", Some("2024-12-06T15:39:00")),
+            ("Reuters November 18, 2019 11:03 PM", Some("2019-11-18T23:03:00")),
+            ("October 5, 2018", Some("2018-10-05T00:00:00")),
+            ("Updated 10:05 AM ET, Tue November 19, 2019", Some("2019-11-19T10:05:00")),
+            ("Published: Nov. 19, 2019 at 3:04 p.m. ET", Some("2019-11-19T15:04:00")),
+            ("Posted on Sept. 3rd, 2019", Some("2019-09-03T00:00:00")),
+            ("2019-11-19T08:30:00Z", Some("2019-11-19T08:30:00")),
+            ("date 2024-12-06", Some("2024-12-06T00:00:00")),
+            ("by ライトハウス国際特許事務所 ／ 2016.12.01", Some("2016-12-01T00:00:00")),
+            ("2013年04月09日", Some("2013-04-09T00:00:00")),
+            ("2019년 11월 19일 오전 10:20", Some("2019-11-19T10:20:00")),
+            ("19 de novembro de 2019", Some("2019-11-19T00:00:00")),
+            ("Dienstag, 19. November 2019, 14:05 Uhr", Some("2019-11-19T14:05:00")),
+            ("19 novembre 2019 - 08:12", Some("2019-11-19T08:12:00")),
+            ("Selasa, 19 November 2019 09:45 WIB", Some("2019-11-19T09:45:00")),
+            ("11/19/2019", Some("2019-11-19T00:00:00")),
+            ("19/11/2019 13:00", Some("2019-11-19T13:00:00")),
+            ("19.11.2019", Some("2019-11-19T00:00:00")),
+            ("2 hours ago", None),
+            ("Yesterday at 10:30", None),
+            ("Share this article", None),
+            ("Chapter 31 of 2019", None),
+            ("February 30, 2019", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse_date(text).as_deref(), *want, "for {text:?}");
+        }
+    }
+
+    #[test]
+    fn bylines() {
+        let cases: &[(&str, Option<&str>)] = &[
+            ("By Kit Heren", Some("Kit Heren")),
+            ("By Jane Doe and John Roe", Some("Jane Doe and John Roe")),
+            ("By Jane Doe, John Roe", Some("Jane Doe, John Roe")),
+            ("BY MARIA LOPEZ | Associated Press", Some("MARIA LOPEZ")),
+            ("By Sam Lee • Updated 2 hours ago", Some("Sam Lee")),
+            ("By Anna Bell November 19, 2019", Some("Anna Bell")),
+            ("Von Max Mustermann", Some("Max Mustermann")),
+            ("by ライトハウス国際特許事務所 ／ 2016.12.01", None),
+            ("Byline", None),
+            ("By the way, the shop is closed on Sundays and holidays.", None),
+            ("by popular demand", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse_byline(text).as_deref(), *want, "for {text:?}");
+        }
+    }
+
+    #[test]
+    fn credits() {
+        let s = |a: &str, b: &str| Some((a.to_string(), b.to_string()));
+        assert_eq!(split_credit("Putin with Lukashenko on Friday. Picture: Getty"), s("Putin with Lukashenko on Friday", "Getty"));
+        assert_eq!(split_credit("Image Credit: WeWork"), s("", "WeWork"));
+        assert_eq!(
+            split_credit("Meghan arrives at the gala. (Photo by Richard Shotwell/Invision/AP)"),
+            s("Meghan arrives at the gala", "Richard Shotwell/Invision/AP")
+        );
+        assert_eq!(split_credit("Firefighters at the scene. Photo: Jane Roe/Reuters"), s("Firefighters at the scene", "Jane Roe/Reuters"));
+        assert_eq!(split_credit("The pier at dusk (Photo: PA)"), s("The pier at dusk", "PA"));
+        assert_eq!(split_credit("He said the picture was clear: nobody moved."), None);
+    }
 }

@@ -42,6 +42,13 @@ pub const FEATURE_NAMES: &[&str] = &[
     "long_rank",
     "before_first_long",
     "after_last_long",
+    "ends_colon",
+    "ends_ellipsis",
+    "timestamp_like",
+    "ts_win",
+    "ts_before",
+    "gaps_before",
+    "gaps_after",
 ];
 
 /// Number of features.
@@ -74,7 +81,7 @@ pub fn is_cjk(c: char) -> bool {
 }
 
 fn is_terminal(c: char) -> bool {
-    matches!(c, '.' | '!' | '?' | '。' | '！' | '？' | '…' | ':' | ';' | '다' | '요')
+    matches!(c, '.' | '!' | '?' | '。' | '！' | '？' | ';' | '다' | '요')
 }
 
 fn is_closing(c: char) -> bool {
@@ -128,6 +135,19 @@ pub fn shape(text: &str) -> Shape {
         s.sentences += 1;
     }
     s
+}
+
+/// Does a short block look like a timestamp (a clock time or a date, as
+/// under comments and in headline lists)?
+pub fn timestamp_like(text: &str, s: &Shape, meta_line: bool) -> bool {
+    if s.units > 12.0 {
+        return false;
+    }
+    if meta_line {
+        return true;
+    }
+    let b = text.as_bytes();
+    b.windows(4).any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit())
 }
 
 /// Is this block "long prose": enough words or CJK characters and a
@@ -247,6 +267,31 @@ pub fn page_features(texts: &[&str], title: Option<(usize, &str)>, meta_line: &[
             i += 1;
         }
     }
+    let ts: Vec<bool> = (0..n)
+        .map(|i| timestamp_like(texts[i], &shapes[i], meta_line.get(i).copied().unwrap_or(false)))
+        .collect();
+    let mut pre_ts = vec![0.0; n + 1];
+    for i in 0..n {
+        pre_ts[i + 1] = pre_ts[i] + if ts[i] { 1.0 } else { 0.0 };
+    }
+    // gaps: runs of 3 or more blocks that are not long prose, counted from
+    // the first long block onwards
+    let mut gaps_before = vec![0usize; n];
+    let mut g = 0usize;
+    let mut run = 0usize;
+    for i in 0..n {
+        gaps_before[i] = g;
+        if long[i] {
+            if run >= 3 && first_long.is_some_and(|f| i > f) {
+                g += 1;
+                gaps_before[i] = g;
+            }
+            run = 0;
+        } else {
+            run += 1;
+        }
+    }
+    let total_gaps = g;
     // rank of block among long blocks, by order (0 = first long block)
     let mut long_seen = 0usize;
     let n_long = long.iter().filter(|&&l| l).count().max(1);
@@ -319,6 +364,13 @@ pub fn page_features(texts: &[&str], title: Option<(usize, &str)>, meta_line: &[
             long_seen as f64 / n_long as f64,
             if first_long.is_some_and(|f| i < f) { 1.0 } else { 0.0 },
             if last_long.is_some_and(|l| i > l) { 1.0 } else { 0.0 },
+            if texts[i].trim_end().ends_with(':') { 1.0 } else { 0.0 },
+            if texts[i].trim_end().ends_with("...") || texts[i].trim_end().ends_with('…') { 1.0 } else { 0.0 },
+            if ts[i] { 1.0 } else { 0.0 },
+            window(&pre_ts, i, 6),
+            (pre_ts[i] - pre_ts[i.saturating_sub(30)]).ln_1p(),
+            (gaps_before[i] as f64).ln_1p(),
+            ((total_gaps - gaps_before[i]) as f64).ln_1p(),
         ];
         if long[i] {
             long_seen += 1;

@@ -46,7 +46,8 @@ impl Trees {
                     z += n.value;
                     break;
                 }
-                let v = x.get(n.feature as usize).copied().unwrap_or(0.0);
+                // the trainer compares in single precision; do the same
+                let v = x.get(n.feature as usize).copied().unwrap_or(0.0) as f32 as f64;
                 i = if v <= n.threshold { n.left as usize } else { n.right as usize };
             }
         }
