@@ -8,12 +8,18 @@ use std::time::Instant;
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let dir = args.next().unwrap_or_else(|| "../shared/eval/cleaning/dev".into());
+    let dir = args
+        .next()
+        .unwrap_or_else(|| "../shared/eval/cleaning/dev".into());
     let rounds: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(5);
     let mut seeds = Vec::new();
     for entry in std::fs::read_dir(&dir).expect("read DIR") {
         let path = entry.expect("entry").path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_string();
         if name.ends_with(".txt") && !name.ends_with(".truth.txt") {
             seeds.push((name, std::fs::read(&path).expect("read seed")));
         }
@@ -31,5 +37,11 @@ fn main() {
         best = best.min(start.elapsed().as_secs_f64());
         std::hint::black_box(kept);
     }
-    println!("{} dumps, {:.1} MB: best of {rounds} rounds {:.3} s ({:.1} MB/s)", seeds.len(), bytes as f64 / 1e6, best, bytes as f64 / 1e6 / best);
+    println!(
+        "{} dumps, {:.1} MB: best of {rounds} rounds {:.3} s ({:.1} MB/s)",
+        seeds.len(),
+        bytes as f64 / 1e6,
+        best,
+        bytes as f64 / 1e6 / best
+    );
 }

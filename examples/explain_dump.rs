@@ -8,13 +8,22 @@ fn main() {
     let bytes = std::fs::read(&path).expect("read dump");
     match briefing::clean::clean_seed(&bytes, &path) {
         Ok(c) => {
-            println!("title: {}\ndate: {:?}\nbyline: {:?}", c.title, c.date, c.byline);
+            println!(
+                "title: {}\ndate: {:?}\nbyline: {:?}",
+                c.title, c.date, c.byline
+            );
             for f in &c.figures {
                 println!("figure: {} | {:?}", f.caption, f.credit);
             }
             for b in &c.report {
                 let t: String = b.text.replace('\n', " ⏎ ").chars().take(100).collect();
-                println!("{:>5} {:<8} {:<40} {}", b.line, format!("{:?}", b.verdict), b.reason, t);
+                println!(
+                    "{:>5} {:<8} {:<40} {}",
+                    b.line,
+                    format!("{:?}", b.verdict),
+                    b.reason,
+                    t
+                );
             }
         }
         Err(e) => println!("error: {e}"),

@@ -9,6 +9,7 @@
 
 pub mod features;
 pub mod model;
+#[rustfmt::skip]
 mod weights;
 
 use super::{BlockReport, CleanError, Cleaned, Verdict, markdown::escape_paragraph, meta};
@@ -36,7 +37,10 @@ pub fn blocks(text: &str) -> Vec<RawBlock<'_>> {
         match (blank, start) {
             (false, None) => start = Some((pos, i + 1)),
             (true, Some((s, l))) => {
-                out.push(RawBlock { line: l, text: text[s..pos].trim_end_matches('\n').trim() });
+                out.push(RawBlock {
+                    line: l,
+                    text: text[s..pos].trim_end_matches('\n').trim(),
+                });
                 start = None;
             }
             _ => {}
@@ -44,7 +48,10 @@ pub fn blocks(text: &str) -> Vec<RawBlock<'_>> {
         pos += line.len() + 1;
     }
     if let Some((s, l)) = start {
-        out.push(RawBlock { line: l, text: text[s..].trim() });
+        out.push(RawBlock {
+            line: l,
+            text: text[s..].trim(),
+        });
     }
     out
 }
@@ -70,8 +77,10 @@ fn normalise(text: &str) -> String {
 }
 
 static SCRAPER_HEADER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^date\s+(?P<date>\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?)\s+(?P<title>\S.*)$")
-        .expect("valid regex")
+    Regex::new(
+        r"^date\s+(?P<date>\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?)\s+(?P<title>\S.*)$",
+    )
+    .expect("valid regex")
 });
 
 /// The headline: the scraper's metadata header when there is one (`date
@@ -79,15 +88,19 @@ static SCRAPER_HEADER: LazyLock<Regex> = LazyLock::new(|| {
 /// looks like a headline just before the article text (repeated, shares
 /// words with the lede, title-sized). Returns (block index, headline, date
 /// from the header).
-pub fn find_title(texts: &[&str], shapes: &[Shape]) -> Option<(usize, String, Option<String>)> {
+pub fn find_title(texts: &[&str], shapes: &[Shape]) -> Option<Title> {
     if let Some(first) = texts.first()
         && let Some(c) = SCRAPER_HEADER.captures(first.trim())
     {
         let date = meta::parse_date(&c["date"]);
         return Some((0, c["title"].trim().to_string(), date));
     }
-    let first_long = shapes.iter().position(|s| is_long(s) && s.ends_sentence).or_else(|| shapes.iter().position(is_long))?;
-    let lede: std::collections::HashSet<String> = features::tokens(texts[first_long]).into_iter().collect();
+    let first_long = shapes
+        .iter()
+        .position(|s| is_long(s) && s.ends_sentence)
+        .or_else(|| shapes.iter().position(is_long))?;
+    let lede: std::collections::HashSet<String> =
+        features::tokens(texts[first_long]).into_iter().collect();
     let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for t in texts {
         *counts.entry(t.trim()).or_default() += 1;
@@ -104,7 +117,11 @@ pub fn find_title(texts: &[&str], shapes: &[Shape]) -> Option<(usize, String, Op
             continue;
         }
         let toks = features::tokens(t);
-        let shared = if toks.is_empty() { 0.0 } else { toks.iter().filter(|w| lede.contains(*w)).count() as f64 / toks.len() as f64 };
+        let shared = if toks.is_empty() {
+            0.0
+        } else {
+            toks.iter().filter(|w| lede.contains(*w)).count() as f64 / toks.len() as f64
+        };
         let dup = counts.get(t).copied().unwrap_or(1) > 1;
         let mut score = shared * 3.0 + if dup { 1.5 } else { 0.0 } + (s.units.min(12.0) / 6.0);
         score -= (first_long - i) as f64 * 0.08;
@@ -148,7 +165,10 @@ pub fn clean_dump(text: &str) -> Result<Cleaned, CleanError> {
 /// Feature rows of every block (for training and diagnostics): the
 /// blocks' normalised texts, stage-1 rows, and — when a stage-1 model is
 /// given — stage-2 rows built from its probabilities.
-pub fn block_features(text: &str, stage1: Option<&model::Trees>) -> (Vec<String>, Vec<Vec<f64>>, Vec<Vec<f64>>) {
+pub fn block_features(
+    text: &str,
+    stage1: Option<&model::Trees>,
+) -> (Vec<String>, Vec<Vec<f64>>, Vec<Vec<f64>>) {
     let raw = blocks(text);
     let texts: Vec<String> = raw.iter().map(|b| normalise(b.text)).collect();
     let (pf, _, _) = analyse(&texts);
@@ -156,20 +176,34 @@ pub fn block_features(text: &str, stage1: Option<&model::Trees>) -> (Vec<String>
         Some(t) => {
             let p: Vec<f64> = pf.rows.iter().map(|r| t.prob(r)).collect();
             let units: Vec<f64> = pf.shapes.iter().map(|s| s.units).collect();
-            model::stage2_rows(&pf.rows, &p, &units).iter().map(|r| r.to_vec()).collect()
+            model::stage2_rows(&pf.rows, &p, &units)
+                .iter()
+                .map(|r| r.to_vec())
+                .collect()
         }
         None => Vec::new(),
     };
     (texts, pf.rows.iter().map(|r| r.to_vec()).collect(), rows2)
 }
 
-fn analyse(texts: &[String]) -> (features::PageFeatures, Option<(usize, String, Option<String>)>, Vec<MetaKind>) {
+/// The headline found: (block index, headline, date from a scraper header).
+type Title = (usize, String, Option<String>);
+
+fn analyse(texts: &[String]) -> (features::PageFeatures, Option<Title>, Vec<MetaKind>) {
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
     let shapes: Vec<Shape> = refs.iter().map(|t| features::shape(t)).collect();
     let title = find_title(&refs, &shapes);
-    let kinds: Vec<MetaKind> = refs.iter().zip(&shapes).map(|(t, s)| meta_kind(t, s)).collect();
+    let kinds: Vec<MetaKind> = refs
+        .iter()
+        .zip(&shapes)
+        .map(|(t, s)| meta_kind(t, s))
+        .collect();
     let meta_line: Vec<bool> = kinds.iter().map(|k| *k != MetaKind::None).collect();
-    let pf = features::page_features(&refs, title.as_ref().map(|(i, t, _)| (*i, t.as_str())), &meta_line);
+    let pf = features::page_features(
+        &refs,
+        title.as_ref().map(|(i, t, _)| (*i, t.as_str())),
+        &meta_line,
+    );
     (pf, title, kinds)
 }
 
@@ -185,11 +219,36 @@ pub fn clean_dump_with(text: &str, model: &Model) -> Result<Cleaned, CleanError>
     let units: Vec<f64> = pf.shapes.iter().map(|s| s.units).collect();
     let probs = model.probs(&pf.rows, &units);
     let mut keep: Vec<bool> = probs.iter().map(|&p| p >= model.threshold).collect();
-    // Very short blocks ending in an ellipsis are interface text or teasers
-    // ("Loading…", "Read more..."), never whole paragraphs.
-    for (k, (t, s)) in keep.iter_mut().zip(texts.iter().zip(&pf.shapes)) {
-        if *k && s.units <= 4.0 && (t.ends_with("...") || t.ends_with('…')) {
-            *k = false;
+    let mut rule: Vec<Option<&'static str>> = vec![None; n];
+    for i in 0..n {
+        let (t, s) = (&texts[i], &pf.shapes[i]);
+        if !keep[i] {
+            continue;
+        }
+        if s.units <= 4.0 && (t.ends_with("...") || t.ends_with('…')) {
+            // interface text or teasers ("Loading…", "Read more..."), never
+            // whole paragraphs
+            keep[i] = false;
+            rule[i] = Some("short text ending in an ellipsis");
+        } else if features::label_prefixed(t, s) {
+            keep[i] = false;
+            rule[i] = Some("labelled link to another article");
+        } else if interposed_headline(&texts, &pf.shapes, i) {
+            keep[i] = false;
+            rule[i] = Some("headline-like line between paragraphs (link to another story)");
+        }
+    }
+    prune_islands(&mut keep, &probs, &pf.shapes);
+    extend_edges(&mut keep, &rule, &probs, &pf, title.as_ref().map(|t| t.0));
+    if !keep.iter().any(|&k| k) {
+        // Nothing scored as body (a very short or unusual page): fall back to
+        // the long prose blocks of the densest region.
+        if let Some((a, b)) = pf.main {
+            for i in a..=b {
+                if is_long(&pf.shapes[i]) && rule[i].is_none() {
+                    keep[i] = true;
+                }
+            }
         }
     }
     let mut verdicts: Vec<(Verdict, String)> = vec![(Verdict::Dropped, String::new()); n];
@@ -209,7 +268,9 @@ pub fn clean_dump_with(text: &str, model: &Model) -> Result<Cleaned, CleanError>
 
     // Metadata in the head of the article: date and byline lines between the
     // headline and the first body paragraphs.
-    let head_lo = title.as_ref().map_or(first_kept.saturating_sub(8), |(i, _, _)| *i);
+    let head_lo = title
+        .as_ref()
+        .map_or(first_kept.saturating_sub(8), |(i, _, _)| *i);
     let mut date = None;
     let mut byline = None;
     let mut figures = Vec::new();
@@ -223,7 +284,9 @@ pub fn clean_dump_with(text: &str, model: &Model) -> Result<Cleaned, CleanError>
             continue;
         }
         let in_head = i >= head_lo && i <= first_kept + 3;
-        if in_head && !keep[i] || in_head && kinds[i] != MetaKind::None && pf.shapes[i].units <= 16.0 {
+        if in_head && !keep[i]
+            || in_head && kinds[i] != MetaKind::None && pf.shapes[i].units <= 16.0
+        {
             match kinds[i] {
                 MetaKind::Date if date.is_none() => {
                     date = meta::parse_date(t);
@@ -244,13 +307,26 @@ pub fn clean_dump_with(text: &str, model: &Model) -> Result<Cleaned, CleanError>
             }
         }
         // Figures: caption blocks inside the article.
-        if i >= head_lo && i <= last_kept && pf.shapes[i].units <= 80.0 {
-            if let Some(fig) = figure(t, i > 0 && texts[i - 1].len() < 400, texts.get(i.wrapping_sub(1)).map(String::as_str)) {
-                if fig.caption.is_empty() && i > 0 && verdicts[i - 1].0 == Verdict::Dropped && !keep[i - 1] {
+        if i >= head_lo
+            && i <= last_kept
+            && pf.shapes[i].units <= 80.0
+            && let Some(fig) = figure(t)
+        {
+            {
+                if fig.caption.is_empty()
+                    && i > 0
+                    && verdicts[i - 1].0 == Verdict::Dropped
+                    && pf.shapes[i - 1].lines == 1
+                    && pf.shapes[i - 1].units <= 40.0
+                {
+                    keep[i - 1] = false;
                     // a credit line belongs to the caption block before it
                     let cap = texts[i - 1].lines().next().unwrap_or("").trim();
                     let cap = cap.strip_prefix("Above:").unwrap_or(cap).trim();
-                    figures.push(Figure { caption: cap.to_string(), credit: fig.credit });
+                    figures.push(Figure {
+                        caption: cap.to_string(),
+                        credit: fig.credit,
+                    });
                     verdicts[i - 1] = (Verdict::Meta, "caption".into());
                 } else if !fig.caption.is_empty() {
                     figures.push(fig);
@@ -288,24 +364,162 @@ pub fn clean_dump_with(text: &str, model: &Model) -> Result<Cleaned, CleanError>
             body.push(escape_paragraph(&texts[i]));
             (Verdict::Kept, format!("body text (p={:.2})", probs[i]))
         } else {
-            (Verdict::Dropped, drop_reason(&pf, i, probs[i]))
+            match rule[i] {
+                Some(r) => (Verdict::Dropped, format!("{r} (p={:.2})", probs[i])),
+                None => (Verdict::Dropped, drop_reason(&pf, i, probs[i])),
+            }
         };
-        report.push(BlockReport { line: raw[i].line, text: raw[i].text.to_string(), verdict, reason });
+        report.push(BlockReport {
+            line: raw[i].line,
+            text: raw[i].text.to_string(),
+            verdict,
+            reason,
+        });
     }
     if body.is_empty() {
-        return Err(CleanError::NoArticle { why: "every prose-like block was metadata".into() });
+        return Err(CleanError::NoArticle {
+            why: "every prose-like block was metadata".into(),
+        });
     }
-    let title = if title_text.is_empty() { fallback_title(&texts) } else { title_text };
-    Ok(Cleaned { title, date, byline, figures, body, report })
+    let title = if title_text.is_empty() {
+        fallback_title(&texts)
+    } else {
+        title_text
+    };
+    Ok(Cleaned {
+        title,
+        date,
+        byline,
+        figures,
+        body,
+        report,
+    })
+}
+
+/// A single headline-shaped line (no sentence ending, 10–30 words) with a
+/// full prose paragraph on each side: the shape of a link to another story
+/// dropped into the article, not of a subheading (short) or a list item
+/// (its neighbours would be items too).
+fn interposed_headline(texts: &[String], shapes: &[Shape], i: usize) -> bool {
+    let s = &shapes[i];
+    let t = texts[i].trim_end();
+    if i == 0 || i + 1 >= shapes.len() || s.lines != 1 || s.ends_sentence || t.ends_with(':') {
+        return false;
+    }
+    if !(10.0..=30.0).contains(&s.units) {
+        return false;
+    }
+    let prose = |j: usize| shapes[j].units >= 20.0 && shapes[j].ends_sentence;
+    prose(i - 1) && prose(i + 1)
+}
+
+/// Minimum mean probability of a group of kept blocks that lies apart from
+/// the article's main group.
+const ISLAND_MIN_P: f64 = 0.6;
+
+/// Structural smoothing: kept blocks form groups (gaps of up to
+/// [`ISLAND_GAP`] dropped blocks inside a group). The group with the most
+/// text is the article; a group apart from it (after a run of dropped
+/// blocks, e.g. a "More news" list) stays only when the classifier is
+/// confident about it.
+fn prune_islands(keep: &mut [bool], probs: &[f64], shapes: &[Shape]) {
+    let n = keep.len();
+    let mut groups: Vec<(usize, usize, f64, f64, usize)> = Vec::new(); // (start, end, mass, sum p, count)
+    let mut i = 0;
+    while i < n {
+        if !keep[i] {
+            i += 1;
+            continue;
+        }
+        let (start, mut end, mut mass, mut sum_p, mut count) = (i, i, 0.0, 0.0, 0usize);
+        let mut j = i;
+        while j < n && j <= end + ISLAND_GAP {
+            if keep[j] {
+                end = j;
+                mass += probs[j] * shapes[j].units;
+                sum_p += probs[j];
+                count += 1;
+            }
+            j += 1;
+        }
+        groups.push((start, end, mass, sum_p, count));
+        i = end + 1;
+    }
+    let Some(main) = groups
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.2.total_cmp(&b.1.2))
+        .map(|(k, _)| k)
+    else {
+        return;
+    };
+    for (k, &(start, end, _, sum_p, count)) in groups.iter().enumerate() {
+        if k != main && sum_p / (count as f64) < ISLAND_MIN_P {
+            for x in keep.iter_mut().take(end + 1).skip(start) {
+                *x = false;
+            }
+        }
+    }
+}
+
+/// Dropped blocks allowed inside one group of kept blocks.
+const ISLAND_GAP: usize = 4;
+
+/// Structural smoothing at the edges of the article: a prose block
+/// (sentence ending, not tiny) right next to a kept block, with a middling
+/// score, continues the article; and a prose block between the headline and
+/// the first kept block, separated from it only by a few short lines
+/// (an audio player, a share bar), is the lede.
+fn extend_edges(
+    keep: &mut [bool],
+    rule: &[Option<&str>],
+    probs: &[f64],
+    pf: &features::PageFeatures,
+    title: Option<usize>,
+) {
+    let n = keep.len();
+    let prose = |i: usize| {
+        let s = &pf.shapes[i];
+        rule[i].is_none() && s.ends_sentence && s.units >= 8.0 && s.lines <= 3
+    };
+    // forward then backward, so a chain of such blocks is followed
+    for i in 1..n {
+        if !keep[i] && keep[i - 1] && prose(i) && probs[i] >= 0.15 {
+            keep[i] = true;
+        }
+    }
+    for i in (0..n.saturating_sub(1)).rev() {
+        if !keep[i] && keep[i + 1] && prose(i) && probs[i] >= 0.15 {
+            keep[i] = true;
+        }
+    }
+    let Some(first) = keep.iter().position(|&k| k) else {
+        return;
+    };
+    let lo = title.map_or(first.saturating_sub(4), |t| t + 1);
+    for i in (lo..first).rev() {
+        let between_short = (i + 1..first).all(|j| pf.shapes[j].units < 8.0);
+        if first - i <= 4 && between_short && prose(i) && is_long(&pf.shapes[i]) && probs[i] >= 0.2
+        {
+            keep[i] = true;
+            break;
+        }
+    }
 }
 
 fn fallback_title(texts: &[String]) -> String {
-    texts.iter().find(|t| !t.trim().is_empty()).and_then(|t| t.lines().next()).unwrap_or("").trim().to_string()
+    texts
+        .iter()
+        .find(|t| !t.trim().is_empty())
+        .and_then(|t| t.lines().next())
+        .unwrap_or("")
+        .trim()
+        .to_string()
 }
 
 /// A caption block: two lines where the second repeats the first and adds a
 /// credit ("X" / "X. Picture: Alamy"), or one line ending in a credit.
-fn figure(text: &str, _prev_short: bool, _prev: Option<&str>) -> Option<Figure> {
+fn figure(text: &str) -> Option<Figure> {
     let mut lines = text.lines();
     let (a, b) = (lines.next()?.trim(), lines.next().map(str::trim));
     if lines.next().is_some() {
@@ -314,12 +528,18 @@ fn figure(text: &str, _prev_short: bool, _prev: Option<&str>) -> Option<Figure> 
     match b {
         Some(b) if a.len() > 8 && b.starts_with(a.trim_end_matches('.')) => {
             let credit = meta::split_credit(b).map(|(_, c)| c);
-            Some(Figure { caption: a.trim_end_matches('.').to_string(), credit })
+            Some(Figure {
+                caption: a.trim_end_matches('.').to_string(),
+                credit,
+            })
         }
         Some(_) => None,
         None => {
             let (cap, credit) = meta::split_credit(a)?;
-            Some(Figure { caption: cap, credit: Some(credit) })
+            Some(Figure {
+                caption: cap,
+                credit: Some(credit),
+            })
         }
     }
 }
@@ -356,7 +576,12 @@ mod unit_tests {
         let rest = md.strip_prefix("---\n").expect("front matter");
         let (fm, body) = rest.split_once("\n---\n").expect("end of front matter");
         let fm: serde_yaml::Value = serde_yaml::from_str(fm).expect("yaml");
-        let paras = body.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).map(str::to_string).collect();
+        let paras = body
+            .split("\n\n")
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .collect();
         (fm, paras)
     }
 
@@ -368,7 +593,10 @@ mod unit_tests {
         // dates in YAML may come back as strings
         let date = fm.get("date").map(|v| match v {
             serde_yaml::Value::String(s) => s.clone(),
-            other => serde_yaml::to_string(other).expect("yaml").trim().to_string(),
+            other => serde_yaml::to_string(other)
+                .expect("yaml")
+                .trim()
+                .to_string(),
         });
         assert_eq!(got.date, date);
         assert_eq!(got.byline, s("byline"));
@@ -379,21 +607,35 @@ mod unit_tests {
                 seq.iter()
                     .map(|f| {
                         (
-                            f.get("caption").and_then(|c| c.as_str()).unwrap_or("").to_string(),
+                            f.get("caption")
+                                .and_then(|c| c.as_str())
+                                .unwrap_or("")
+                                .to_string(),
                             f.get("credit").and_then(|c| c.as_str()).map(str::to_string),
                         )
                     })
                     .collect()
             })
             .unwrap_or_default();
-        let got_figs: Vec<(String, Option<String>)> =
-            got.figures.iter().map(|f| (f.caption.clone(), f.credit.clone())).collect();
+        let got_figs: Vec<(String, Option<String>)> = got
+            .figures
+            .iter()
+            .map(|f| (f.caption.clone(), f.credit.clone()))
+            .collect();
         assert_eq!(got_figs, want_figs);
         for (i, (g, w)) in got.body.iter().zip(&paras).enumerate() {
             assert_eq!(g, w, "body paragraph {}", i + 1);
         }
-        assert_eq!(got.body.len(), paras.len(), "number of body paragraphs; got {:#?}", got.body);
-        assert_eq!(s("summary").as_deref(), got.body.first().map(String::as_str));
+        assert_eq!(
+            got.body.len(),
+            paras.len(),
+            "number of body paragraphs; got {:#?}",
+            got.body
+        );
+        assert_eq!(
+            s("summary").as_deref(),
+            got.body.first().map(String::as_str)
+        );
     }
 
     #[test]
@@ -426,7 +668,11 @@ mod unit_tests {
             assert_eq!((r.line, r.text.as_str()), (b.line, b.text));
             assert!(!r.reason.is_empty());
         }
-        let kept = got.report.iter().filter(|r| r.verdict == Verdict::Kept).count();
+        let kept = got
+            .report
+            .iter()
+            .filter(|r| r.verdict == Verdict::Kept)
+            .count();
         assert_eq!(kept, got.body.len());
     }
 
@@ -443,8 +689,14 @@ mod unit_tests {
         // Latin-1 without any Windows-1252 punctuation
         let latin1: &[u8] = b"Na manh\xe3 de ter\xe7a-feira, a c\xe2mara municipal decidiu fechar a ponte velha do porto aos carros a partir da pr\xf3xima primavera, depois de semanas de debate sobre o custo das repara\xe7\xf5es.\n\nOs engenheiros disseram que a estrutura de a\xe7o est\xe1 mais corro\xedda do que se esperava e que o tr\xe2nsito pesado aumenta o desgaste todos os dias. \xc9 uma decis\xe3o dif\xedcil, afirmou o respons\xe1vel pelos transportes.";
         let text = decode(latin1).expect("decodes");
-        assert!(text.starts_with("Na manhã de terça-feira, a câmara"), "{text}");
-        assert!(text.contains("reparações") && text.contains("É uma decisão difícil"), "{text}");
+        assert!(
+            text.starts_with("Na manhã de terça-feira, a câmara"),
+            "{text}"
+        );
+        assert!(
+            text.contains("reparações") && text.contains("É uma decisão difícil"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -462,7 +714,10 @@ mod unit_tests {
     fn empty_and_binary_input_are_errors() {
         assert_eq!(clean_seed(b"", "a.txt"), Err(CleanError::Empty));
         assert_eq!(clean_seed(b"\n \n\t\n", "a.txt"), Err(CleanError::Empty));
-        assert!(matches!(clean_seed(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a.txt"), Err(CleanError::Binary { .. })));
+        assert!(matches!(
+            clean_seed(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a.txt"),
+            Err(CleanError::Binary { .. })
+        ));
         assert_eq!(clean_dump(""), Err(CleanError::Empty));
     }
 
@@ -479,7 +734,10 @@ mod unit_tests {
     fn one_giant_paragraph_is_kept_whole() {
         let sentence = "The council said the bridge would stay open to buses, cyclists and pedestrians while engineers study a replacement. ";
         let giant = sentence.repeat(400);
-        let text = format!("Home\n\nNews\n\nBridge to close to cars\n\n{}\n\nMore news\n\nPrivacy", giant.trim());
+        let text = format!(
+            "Home\n\nNews\n\nBridge to close to cars\n\n{}\n\nMore news\n\nPrivacy",
+            giant.trim()
+        );
         let got = clean_dump(&text).expect("cleans");
         assert_eq!(got.body, vec![escape_paragraph(giant.trim())]);
         assert_eq!(got.title, "Bridge to close to cars");

@@ -11,28 +11,99 @@ use std::sync::LazyLock;
 /// one `%b` format parses them all. Longest first where one is a prefix of
 /// another is handled by whole-word matching.
 const MONTHS: &[(&str, &str)] = &[
-    ("january", "Jan"), ("jan", "Jan"), ("januar", "Jan"), ("janvier", "Jan"), ("enero", "Jan"),
-    ("janeiro", "Jan"), ("gennaio", "Jan"), ("januari", "Jan"), ("jänner", "Jan"),
-    ("february", "Feb"), ("feb", "Feb"), ("februar", "Feb"), ("février", "Feb"), ("febrero", "Feb"),
-    ("fevereiro", "Feb"), ("febbraio", "Feb"), ("februari", "Feb"), ("fev", "Feb"), ("febr", "Feb"),
-    ("march", "Mar"), ("mar", "Mar"), ("märz", "Mar"), ("mars", "Mar"), ("marzo", "Mar"),
-    ("março", "Mar"), ("maret", "Mar"), ("maart", "Mar"),
-    ("april", "Apr"), ("apr", "Apr"), ("avril", "Apr"), ("abril", "Apr"), ("aprile", "Apr"), ("abr", "Apr"),
-    ("may", "May"), ("mai", "May"), ("mayo", "May"), ("maio", "May"), ("maggio", "May"), ("mei", "May"),
-    ("june", "Jun"), ("jun", "Jun"), ("juni", "Jun"), ("juin", "Jun"), ("junio", "Jun"), ("junho", "Jun"),
+    ("january", "Jan"),
+    ("jan", "Jan"),
+    ("januar", "Jan"),
+    ("janvier", "Jan"),
+    ("enero", "Jan"),
+    ("janeiro", "Jan"),
+    ("gennaio", "Jan"),
+    ("januari", "Jan"),
+    ("jänner", "Jan"),
+    ("february", "Feb"),
+    ("feb", "Feb"),
+    ("februar", "Feb"),
+    ("février", "Feb"),
+    ("febrero", "Feb"),
+    ("fevereiro", "Feb"),
+    ("febbraio", "Feb"),
+    ("februari", "Feb"),
+    ("fev", "Feb"),
+    ("febr", "Feb"),
+    ("march", "Mar"),
+    ("mar", "Mar"),
+    ("märz", "Mar"),
+    ("mars", "Mar"),
+    ("marzo", "Mar"),
+    ("março", "Mar"),
+    ("maret", "Mar"),
+    ("maart", "Mar"),
+    ("april", "Apr"),
+    ("apr", "Apr"),
+    ("avril", "Apr"),
+    ("abril", "Apr"),
+    ("aprile", "Apr"),
+    ("abr", "Apr"),
+    ("may", "May"),
+    ("mai", "May"),
+    ("mayo", "May"),
+    ("maio", "May"),
+    ("maggio", "May"),
+    ("mei", "May"),
+    ("june", "Jun"),
+    ("jun", "Jun"),
+    ("juni", "Jun"),
+    ("juin", "Jun"),
+    ("junio", "Jun"),
+    ("junho", "Jun"),
     ("giugno", "Jun"),
-    ("july", "Jul"), ("jul", "Jul"), ("juli", "Jul"), ("juillet", "Jul"), ("julio", "Jul"), ("julho", "Jul"),
+    ("july", "Jul"),
+    ("jul", "Jul"),
+    ("juli", "Jul"),
+    ("juillet", "Jul"),
+    ("julio", "Jul"),
+    ("julho", "Jul"),
     ("luglio", "Jul"),
-    ("august", "Aug"), ("aug", "Aug"), ("août", "Aug"), ("agosto", "Aug"), ("agustus", "Aug"), ("ago", "Aug"),
+    ("august", "Aug"),
+    ("aug", "Aug"),
+    ("août", "Aug"),
+    ("agosto", "Aug"),
+    ("agustus", "Aug"),
+    ("ago", "Aug"),
     ("augustus", "Aug"),
-    ("september", "Sep"), ("sep", "Sep"), ("sept", "Sep"), ("septembre", "Sep"), ("septiembre", "Sep"),
-    ("setembro", "Sep"), ("settembre", "Sep"), ("set", "Sep"),
-    ("october", "Oct"), ("oct", "Oct"), ("oktober", "Oct"), ("octobre", "Oct"), ("octubre", "Oct"),
-    ("outubro", "Oct"), ("ottobre", "Oct"), ("okt", "Oct"), ("out", "Oct"),
-    ("november", "Nov"), ("nov", "Nov"), ("novembre", "Nov"), ("noviembre", "Nov"), ("novembro", "Nov"),
+    ("september", "Sep"),
+    ("sep", "Sep"),
+    ("sept", "Sep"),
+    ("septembre", "Sep"),
+    ("septiembre", "Sep"),
+    ("setembro", "Sep"),
+    ("settembre", "Sep"),
+    ("set", "Sep"),
+    ("october", "Oct"),
+    ("oct", "Oct"),
+    ("oktober", "Oct"),
+    ("octobre", "Oct"),
+    ("octubre", "Oct"),
+    ("outubro", "Oct"),
+    ("ottobre", "Oct"),
+    ("okt", "Oct"),
+    ("out", "Oct"),
+    ("november", "Nov"),
+    ("nov", "Nov"),
+    ("novembre", "Nov"),
+    ("noviembre", "Nov"),
+    ("novembro", "Nov"),
     ("nopember", "Nov"),
-    ("december", "Dec"), ("dec", "Dec"), ("dezember", "Dec"), ("décembre", "Dec"), ("diciembre", "Dec"),
-    ("dezembro", "Dec"), ("dicembre", "Dec"), ("desember", "Dec"), ("dez", "Dec"), ("dic", "Dec"),
+    ("december", "Dec"),
+    ("dec", "Dec"),
+    ("dezember", "Dec"),
+    ("décembre", "Dec"),
+    ("diciembre", "Dec"),
+    ("dezembro", "Dec"),
+    ("dicembre", "Dec"),
+    ("desember", "Dec"),
+    ("dez", "Dec"),
+    ("dic", "Dec"),
 ];
 
 fn month_abbr(word: &str) -> Option<&'static str> {
@@ -43,7 +114,9 @@ fn month_abbr(word: &str) -> Option<&'static str> {
 /// Formats tried, in order, on the normalised date part (month names
 /// already turned into English abbreviations, ordinals, commas and "of"
 /// removed).
-const DATE_FORMATS: &[&str] = &["%d %b %Y", "%b %d %Y", "%Y %b %d", "%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d"];
+const DATE_FORMATS: &[&str] = &[
+    "%d %b %Y", "%b %d %Y", "%Y %b %d", "%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d",
+];
 /// Formats tried on the normalised time part.
 const TIME_FORMATS: &[&str] = &["%I:%M:%S %p", "%I:%M %p", "%H:%M:%S", "%H:%M"];
 
@@ -67,16 +140,22 @@ static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static TIME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?P<h>\d{1,2})[:h](?P<m>\d{2})(?::(?P<s>\d{2}))?(?:\s*(?P<p>[ap])\.?\s?m\b\.?)?")
-        .expect("valid regex")
+    Regex::new(
+        r"(?i)\b(?P<h>\d{1,2})[:h](?P<m>\d{2})(?::(?P<s>\d{2}))?(?:\s*(?P<p>[ap])\.?\s?m\b\.?)?",
+    )
+    .expect("valid regex")
 });
 
 fn parse_with(formats: &[&str], s: &str) -> Option<Date> {
-    formats.iter().find_map(|f| jiff::fmt::strtime::parse(f, s).ok()?.to_date().ok())
+    formats
+        .iter()
+        .find_map(|f| jiff::fmt::strtime::parse(f, s).ok()?.to_date().ok())
 }
 
 fn parse_time(s: &str) -> Option<Time> {
-    TIME_FORMATS.iter().find_map(|f| jiff::fmt::strtime::parse(f, s).ok()?.to_time().ok())
+    TIME_FORMATS
+        .iter()
+        .find_map(|f| jiff::fmt::strtime::parse(f, s).ok()?.to_time().ok())
 }
 
 /// Find a publication date (and time, when given on the same line) in a
@@ -121,7 +200,9 @@ fn find_date(text: &str) -> Option<(Date, &str)> {
                 _ => continue,
             },
         };
-        let Some(abbr) = month_abbr(m.as_str()) else { continue };
+        let Some(abbr) = month_abbr(m.as_str()) else {
+            continue;
+        };
         let s = format!("{} {} {}", d.as_str(), abbr, y.as_str());
         if let Some(date) = parse_with(DATE_FORMATS, &s) {
             let m0 = c.get(0).expect("match");
@@ -181,7 +262,20 @@ pub fn parse_byline(line: &str) -> Option<String> {
     let who = BYLINE.captures(line)?.name("who")?.as_str();
     // cut at separators that start other metadata
     let mut end = who.len();
-    for sep in [" | ", " |", " • ", "•", " — ", " – ", " - ", "\t", " Updated", " Published", " Posted", " on "] {
+    for sep in [
+        " | ",
+        " |",
+        " • ",
+        "•",
+        " — ",
+        " – ",
+        " - ",
+        "\t",
+        " Updated",
+        " Published",
+        " Posted",
+        " on ",
+    ] {
         if let Some(i) = who.find(sep) {
             end = end.min(i);
         }
@@ -218,13 +312,19 @@ static PHOTO_BY: LazyLock<Regex> = LazyLock::new(|| {
 /// `None` when the text names no credit.
 pub fn split_credit(text: &str) -> Option<(String, String)> {
     let text = text.trim();
-    let c = CREDIT_SUFFIX.captures(text).or_else(|| PHOTO_BY.captures(text))?;
+    let c = CREDIT_SUFFIX
+        .captures(text)
+        .or_else(|| PHOTO_BY.captures(text))?;
     let who = c.name("who")?.as_str().trim().trim_end_matches('.').trim();
     if who.is_empty() || who.split_whitespace().count() > 8 {
         return None;
     }
     let cap = c.name("cap").map_or("", |m| m.as_str()).trim();
-    let cap = cap.strip_suffix('.').filter(|c| !c.ends_with('.')).unwrap_or(cap).trim();
+    let cap = cap
+        .strip_suffix('.')
+        .filter(|c| !c.ends_with('.'))
+        .unwrap_or(cap)
+        .trim();
     Some((cap.to_string(), who.to_string()))
 }
 
@@ -236,20 +336,38 @@ mod tests {
     fn dates_in_the_shapes_pages_use() {
         let cases: &[(&str, Option<&str>)] = &[
             ("6 December 2024, 15:39", Some("2024-12-06T15:39:00")),
-            ("Reuters November 18, 2019 11:03 PM", Some("2019-11-18T23:03:00")),
+            (
+                "Reuters November 18, 2019 11:03 PM",
+                Some("2019-11-18T23:03:00"),
+            ),
             ("October 5, 2018", Some("2018-10-05T00:00:00")),
-            ("Updated 10:05 AM ET, Tue November 19, 2019", Some("2019-11-19T10:05:00")),
-            ("Published: Nov. 19, 2019 at 3:04 p.m. ET", Some("2019-11-19T15:04:00")),
+            (
+                "Updated 10:05 AM ET, Tue November 19, 2019",
+                Some("2019-11-19T10:05:00"),
+            ),
+            (
+                "Published: Nov. 19, 2019 at 3:04 p.m. ET",
+                Some("2019-11-19T15:04:00"),
+            ),
             ("Posted on Sept. 3rd, 2019", Some("2019-09-03T00:00:00")),
             ("2019-11-19T08:30:00Z", Some("2019-11-19T08:30:00")),
             ("date 2024-12-06", Some("2024-12-06T00:00:00")),
-            ("by ライトハウス国際特許事務所 ／ 2016.12.01", Some("2016-12-01T00:00:00")),
+            (
+                "by ライトハウス国際特許事務所 ／ 2016.12.01",
+                Some("2016-12-01T00:00:00"),
+            ),
             ("2013年04月09日", Some("2013-04-09T00:00:00")),
             ("2019년 11월 19일 오전 10:20", Some("2019-11-19T10:20:00")),
             ("19 de novembro de 2019", Some("2019-11-19T00:00:00")),
-            ("Dienstag, 19. November 2019, 14:05 Uhr", Some("2019-11-19T14:05:00")),
+            (
+                "Dienstag, 19. November 2019, 14:05 Uhr",
+                Some("2019-11-19T14:05:00"),
+            ),
             ("19 novembre 2019 - 08:12", Some("2019-11-19T08:12:00")),
-            ("Selasa, 19 November 2019 09:45 WIB", Some("2019-11-19T09:45:00")),
+            (
+                "Selasa, 19 November 2019 09:45 WIB",
+                Some("2019-11-19T09:45:00"),
+            ),
             ("11/19/2019", Some("2019-11-19T00:00:00")),
             ("19/11/2019 13:00", Some("2019-11-19T13:00:00")),
             ("19.11.2019", Some("2019-11-19T00:00:00")),
@@ -276,7 +394,10 @@ mod tests {
             ("Von Max Mustermann", Some("Max Mustermann")),
             ("by ライトハウス国際特許事務所 ／ 2016.12.01", None),
             ("Byline", None),
-            ("By the way, the shop is closed on Sundays and holidays.", None),
+            (
+                "By the way, the shop is closed on Sundays and holidays.",
+                None,
+            ),
             ("by popular demand", None),
         ];
         for (text, want) in cases {
@@ -287,14 +408,26 @@ mod tests {
     #[test]
     fn credits() {
         let s = |a: &str, b: &str| Some((a.to_string(), b.to_string()));
-        assert_eq!(split_credit("Putin with Lukashenko on Friday. Picture: Getty"), s("Putin with Lukashenko on Friday", "Getty"));
+        assert_eq!(
+            split_credit("Putin with Lukashenko on Friday. Picture: Getty"),
+            s("Putin with Lukashenko on Friday", "Getty")
+        );
         assert_eq!(split_credit("Image Credit: WeWork"), s("", "WeWork"));
         assert_eq!(
             split_credit("Meghan arrives at the gala. (Photo by Richard Shotwell/Invision/AP)"),
             s("Meghan arrives at the gala", "Richard Shotwell/Invision/AP")
         );
-        assert_eq!(split_credit("Firefighters at the scene. Photo: Jane Roe/Reuters"), s("Firefighters at the scene", "Jane Roe/Reuters"));
-        assert_eq!(split_credit("The pier at dusk (Photo: PA)"), s("The pier at dusk", "PA"));
-        assert_eq!(split_credit("He said the picture was clear: nobody moved."), None);
+        assert_eq!(
+            split_credit("Firefighters at the scene. Photo: Jane Roe/Reuters"),
+            s("Firefighters at the scene", "Jane Roe/Reuters")
+        );
+        assert_eq!(
+            split_credit("The pier at dusk (Photo: PA)"),
+            s("The pier at dusk", "PA")
+        );
+        assert_eq!(
+            split_credit("He said the picture was clear: nobody moved."),
+            None
+        );
     }
 }

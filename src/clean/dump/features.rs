@@ -49,6 +49,11 @@ pub const FEATURE_NAMES: &[&str] = &[
     "ts_before",
     "gaps_before",
     "gaps_after",
+    "label_prefix",
+    "headline_shaped",
+    "headline_win4",
+    "headline_before10",
+    "headline_after10",
 ];
 
 /// Number of features.
@@ -85,12 +90,18 @@ fn is_terminal(c: char) -> bool {
 }
 
 fn is_closing(c: char) -> bool {
-    matches!(c, '"' | '\'' | '”' | '’' | '»' | ')' | '」' | '』' | '）' | ']')
+    matches!(
+        c,
+        '"' | '\'' | '”' | '’' | '»' | ')' | '」' | '』' | '）' | ']'
+    )
 }
 
 /// Measure one block.
 pub fn shape(text: &str) -> Shape {
-    let mut s = Shape { lines: text.lines().count().max(1), ..Shape::default() };
+    let mut s = Shape {
+        lines: text.lines().count().max(1),
+        ..Shape::default()
+    };
     let mut cjk = 0usize;
     let mut prev: Option<char> = None;
     for c in text.chars() {
@@ -127,7 +138,10 @@ pub fn shape(text: &str) -> Shape {
             s.upper_words += 1;
         }
     }
-    let non_cjk_words = text.split_whitespace().filter(|w| !w.chars().any(is_cjk)).count();
+    let non_cjk_words = text
+        .split_whitespace()
+        .filter(|w| !w.chars().any(is_cjk))
+        .count();
     s.units = (non_cjk_words as f64 + cjk as f64 / 2.0).max(s.words as f64);
     let trimmed = text.trim_end().trim_end_matches(is_closing);
     s.ends_sentence = trimmed.chars().last().is_some_and(is_terminal);
@@ -147,7 +161,36 @@ pub fn timestamp_like(text: &str, s: &Shape, meta_line: bool) -> bool {
         return true;
     }
     let b = text.as_bytes();
-    b.windows(4).any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit())
+    b.windows(4).any(|w| {
+        w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit()
+    })
+}
+
+/// Does the block start with a short label and a colon ("Read more: …",
+/// "Related: …", "WATCH: …") and end without a sentence ending — the shape
+/// of a link to another article?
+pub fn label_prefixed(text: &str, s: &Shape) -> bool {
+    if s.ends_sentence || s.lines > 2 || s.units > 30.0 {
+        return false;
+    }
+    let first = text.lines().next().unwrap_or("");
+    match first.find(':') {
+        Some(i) => {
+            let label = &first[..i];
+            let rest = first[i + 1..].trim();
+            let words = label.split_whitespace().count();
+            (1..=3).contains(&words)
+                && label.chars().count() <= 24
+                && rest.split_whitespace().count() >= 3
+        }
+        None => false,
+    }
+}
+
+/// A single line of headline length without a sentence ending (a linked
+/// headline in a list of other stories, or a subheading).
+pub fn headline_shaped(text: &str, s: &Shape) -> bool {
+    s.lines == 1 && !s.ends_sentence && !text.trim_end().ends_with(':') && (4.0..=25.0).contains(&s.units)
 }
 
 /// Is this block "long prose": enough words or CJK characters and a
@@ -196,7 +239,11 @@ pub fn main_region(shapes: &[Shape]) -> Option<(usize, usize)> {
     let mut cur = 0.0;
     let mut start = 0;
     for (i, s) in shapes.iter().enumerate() {
-        let v = if is_long(s) { s.units.sqrt() * 2.0 } else { -(1.0 + s.units.min(12.0) / 6.0) };
+        let v = if is_long(s) {
+            s.units.sqrt() * 2.0
+        } else {
+            -(1.0 + s.units.min(12.0) / 6.0)
+        };
         if cur <= 0.0 {
             cur = 0.0;
             start = i;
@@ -223,7 +270,11 @@ pub struct PageFeatures {
 /// Compute features for all blocks of a page. `title` is the headline
 /// candidate's block index (see `dump::find_title`), `meta_line` marks
 /// blocks that look like dates, bylines or credits.
-pub fn page_features(texts: &[&str], title: Option<(usize, &str)>, meta_line: &[bool]) -> PageFeatures {
+pub fn page_features(
+    texts: &[&str],
+    title: Option<(usize, &str)>,
+    meta_line: &[bool],
+) -> PageFeatures {
     let n = texts.len();
     let shapes: Vec<Shape> = texts.iter().map(|t| shape(t)).collect();
     let logc: Vec<f64> = shapes.iter().map(|s| (1.0 + s.chars as f64).ln()).collect();
@@ -234,7 +285,8 @@ pub fn page_features(texts: &[&str], title: Option<(usize, &str)>, meta_line: &[
         *counts.entry(t.trim()).or_default() += 1;
     }
     let title_tokens: Vec<String> = title.map(|(_, t)| tokens(t)).unwrap_or_default();
-    let title_set: std::collections::HashSet<&str> = title_tokens.iter().map(String::as_str).collect();
+    let title_set: std::collections::HashSet<&str> =
+        title_tokens.iter().map(String::as_str).collect();
     let main = main_region(&shapes);
     let first_long = long.iter().position(|&l| l);
     let last_long = long.iter().rposition(|&l| l);
@@ -268,7 +320,13 @@ pub fn page_features(texts: &[&str], title: Option<(usize, &str)>, meta_line: &[
         }
     }
     let ts: Vec<bool> = (0..n)
-        .map(|i| timestamp_like(texts[i], &shapes[i], meta_line.get(i).copied().unwrap_or(false)))
+        .map(|i| {
+            timestamp_like(
+                texts[i],
+                &shapes[i],
+                meta_line.get(i).copied().unwrap_or(false),
+            )
+        })
         .collect();
     let mut pre_ts = vec![0.0; n + 1];
     for i in 0..n {
@@ -292,6 +350,11 @@ pub fn page_features(texts: &[&str], title: Option<(usize, &str)>, meta_line: &[
         }
     }
     let total_gaps = g;
+    let hl: Vec<bool> = (0..n).map(|i| headline_shaped(texts[i], &shapes[i])).collect();
+    let mut pre_hl = vec![0.0; n + 1];
+    for i in 0..n {
+        pre_hl[i + 1] = pre_hl[i] + if hl[i] { 1.0 } else { 0.0 };
+    }
     // rank of block among long blocks, by order (0 = first long block)
     let mut long_seen = 0usize;
     let n_long = long.iter().filter(|&&l| l).count().max(1);
@@ -301,7 +364,11 @@ pub fn page_features(texts: &[&str], title: Option<(usize, &str)>, meta_line: &[
         let s = &shapes[i];
         let rel_chars = (cum_chars + s.chars as f64 / 2.0) / total_chars;
         cum_chars += s.chars as f64;
-        let toks = if title_set.is_empty() || s.chars > 2000 { Vec::new() } else { tokens(texts[i]) };
+        let toks = if title_set.is_empty() || s.chars > 2000 {
+            Vec::new()
+        } else {
+            tokens(texts[i])
+        };
         let (in_main, dist_main, main_rel) = match main {
             Some((a, b)) => {
                 let d = if i < a {
@@ -312,7 +379,11 @@ pub fn page_features(texts: &[&str], title: Option<(usize, &str)>, meta_line: &[
                     0.0
                 };
                 let rel = (i as f64 - a as f64) / ((b - a + 1) as f64);
-                (if d == 0.0 { 1.0 } else { 0.0 }, (1.0 + d).ln(), rel.clamp(-2.0, 3.0))
+                (
+                    if d == 0.0 { 1.0 } else { 0.0 },
+                    (1.0 + d).ln(),
+                    rel.clamp(-2.0, 3.0),
+                )
             }
             None => (0.0, 5.0, -2.0),
         };
@@ -322,7 +393,11 @@ pub fn page_features(texts: &[&str], title: Option<(usize, &str)>, meta_line: &[
                 (Some(a), Some(b), None) => {
                     let a = a.trim();
                     let b = b.trim();
-                    if a.len() > 8 && b.starts_with(a.trim_end_matches('.')) { 1.0 } else { 0.0 }
+                    if a.len() > 8 && b.starts_with(a.trim_end_matches('.')) {
+                        1.0
+                    } else {
+                        0.0
+                    }
                 }
                 _ => 0.0,
             }
@@ -335,20 +410,36 @@ pub fn page_features(texts: &[&str], title: Option<(usize, &str)>, meta_line: &[
             (s.sentences as f64).min(10.0),
             s.commas as f64 / s.units.max(1.0),
             s.digits as f64 / (s.chars.max(1) as f64),
-            if s.words > 0 { s.upper_words as f64 / s.words as f64 } else { 0.0 },
+            if s.words > 0 {
+                s.upper_words as f64 / s.words as f64
+            } else {
+                0.0
+            },
             s.chars as f64 / s.words.max(1) as f64,
             rel_chars,
             i as f64 / n.max(1) as f64,
             (counts.get(texts[i].trim()).copied().unwrap_or(1) as f64 - 1.0).min(5.0),
             overlap(&toks, &title_set),
-            if title.is_some_and(|(t, _)| t == i) { 1.0 } else { 0.0 },
+            if title.is_some_and(|(t, _)| t == i) {
+                1.0
+            } else {
+                0.0
+            },
             window(&pre_log, i, 2),
             window(&pre_log, i, 5),
             window(&pre_long, i, 5),
             if i > 0 { logc[i - 1] } else { 0.0 },
             if i + 1 < n { logc[i + 1] } else { 0.0 },
-            if i > 0 && shapes[i - 1].ends_sentence { 1.0 } else { 0.0 },
-            if i + 1 < n && shapes[i + 1].ends_sentence { 1.0 } else { 0.0 },
+            if i > 0 && shapes[i - 1].ends_sentence {
+                1.0
+            } else {
+                0.0
+            },
+            if i + 1 < n && shapes[i + 1].ends_sentence {
+                1.0
+            } else {
+                0.0
+            },
             in_main,
             dist_main,
             main_rel,
@@ -360,22 +451,56 @@ pub fn page_features(texts: &[&str], title: Option<(usize, &str)>, meta_line: &[
             caption_shape,
             (short_run[i] as f64).ln_1p(),
             s.punct as f64 / s.chars.max(1) as f64,
-            if meta_line.get(i).copied().unwrap_or(false) { 1.0 } else { 0.0 },
+            if meta_line.get(i).copied().unwrap_or(false) {
+                1.0
+            } else {
+                0.0
+            },
             long_seen as f64 / n_long as f64,
-            if first_long.is_some_and(|f| i < f) { 1.0 } else { 0.0 },
-            if last_long.is_some_and(|l| i > l) { 1.0 } else { 0.0 },
-            if texts[i].trim_end().ends_with(':') { 1.0 } else { 0.0 },
-            if texts[i].trim_end().ends_with("...") || texts[i].trim_end().ends_with('…') { 1.0 } else { 0.0 },
+            if first_long.is_some_and(|f| i < f) {
+                1.0
+            } else {
+                0.0
+            },
+            if last_long.is_some_and(|l| i > l) {
+                1.0
+            } else {
+                0.0
+            },
+            if texts[i].trim_end().ends_with(':') {
+                1.0
+            } else {
+                0.0
+            },
+            if texts[i].trim_end().ends_with("...") || texts[i].trim_end().ends_with('…') {
+                1.0
+            } else {
+                0.0
+            },
             if ts[i] { 1.0 } else { 0.0 },
             window(&pre_ts, i, 6),
             (pre_ts[i] - pre_ts[i.saturating_sub(30)]).ln_1p(),
             (gaps_before[i] as f64).ln_1p(),
             ((total_gaps - gaps_before[i]) as f64).ln_1p(),
+            if label_prefixed(texts[i], s) {
+                1.0
+            } else {
+                0.0
+            },
+            if hl[i] { 1.0 } else { 0.0 },
+            window(&pre_hl, i, 4),
+            (pre_hl[i] - pre_hl[i.saturating_sub(10)]) / 10.0,
+            (pre_hl[(i + 11).min(n)] - pre_hl[i + 1]) / 10.0,
         ];
         if long[i] {
             long_seen += 1;
         }
         rows.push(row);
     }
-    PageFeatures { shapes, rows, title: title.map(|(i, _)| i), main }
+    PageFeatures {
+        shapes,
+        rows,
+        title: title.map(|(i, _)| i),
+        main,
+    }
 }

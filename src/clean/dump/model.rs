@@ -9,11 +9,22 @@ use super::features::N_FEATURES;
 
 /// Extra features of stage 2, appended to the stage-1 row.
 pub const STAGE2_NAMES: &[&str] = &[
-    "p", "p_prev", "p_next", "p_prev2", "p_next2", "p_win3", "p_win8", "p_max_before", "p_max_after",
-    "kept_mass_before", "in_kept_span", "log_dist_kept", "in_p_region",
+    "p",
+    "p_prev",
+    "p_next",
+    "p_prev2",
+    "p_next2",
+    "p_win3",
+    "p_win8",
+    "p_max_before",
+    "p_max_after",
+    "kept_mass_before",
+    "in_kept_span",
+    "log_dist_kept",
+    "in_p_region",
 ];
 /// Length of a stage-2 row.
-pub const N_STAGE2: usize = N_FEATURES + 13;
+pub const N_STAGE2: usize = N_FEATURES + STAGE2_NAMES.len();
 
 /// One node of a regression tree: a split (`x[feature] <= threshold` goes
 /// left) or, when `feature` is negative, a leaf holding `value`.
@@ -48,7 +59,11 @@ impl Trees {
                 }
                 // the trainer compares in single precision; do the same
                 let v = x.get(n.feature as usize).copied().unwrap_or(0.0) as f32 as f64;
-                i = if v <= n.threshold { n.left as usize } else { n.right as usize };
+                i = if v <= n.threshold {
+                    n.left as usize
+                } else {
+                    n.right as usize
+                };
             }
         }
         1.0 / (1.0 + (-z).exp())
@@ -68,7 +83,10 @@ impl Model {
     /// The model shipped with the crate (see `weights.rs`).
     pub fn embedded() -> &'static Model {
         static MODEL: std::sync::LazyLock<Model> = std::sync::LazyLock::new(|| {
-            let trees = |base: f64, t: &[&[Node]]| Trees { base, trees: t.iter().map(|t| t.to_vec()).collect() };
+            let trees = |base: f64, t: &[&[Node]]| Trees {
+                base,
+                trees: t.iter().map(|t| t.to_vec()).collect(),
+            };
             Model {
                 stage1: trees(super::weights::BASE1, super::weights::TREES1),
                 stage2: (!super::weights::TREES2.is_empty())
@@ -89,7 +107,10 @@ impl Model {
         let p1 = self.stage1(rows);
         match &self.stage2 {
             None => p1,
-            Some(t2) => stage2_rows(rows, &p1, units).iter().map(|r| t2.prob(r)).collect(),
+            Some(t2) => stage2_rows(rows, &p1, units)
+                .iter()
+                .map(|r| t2.prob(r))
+                .collect(),
         }
     }
 }
@@ -99,7 +120,13 @@ impl Model {
 /// time.
 pub fn stage2_rows(rows: &[[f64; N_FEATURES]], p: &[f64], units: &[f64]) -> Vec<[f64; N_STAGE2]> {
     let n = rows.len();
-    let at = |i: isize| if i >= 0 && (i as usize) < n { p[i as usize] } else { 0.0 };
+    let at = |i: isize| {
+        if i >= 0 && (i as usize) < n {
+            p[i as usize]
+        } else {
+            0.0
+        }
+    };
     let mut pre = vec![0.0; n + 1];
     let mut mass = vec![0.0; n + 1];
     for i in 0..n {
@@ -175,9 +202,17 @@ pub fn stage2_rows(rows: &[[f64; N_FEATURES]], p: &[f64], units: &[f64]) -> Vec<
                 max_before[i],
                 max_after[i],
                 mass[i] / total_mass,
-                if first.is_some_and(|f| f <= i) && last.is_some_and(|l| i <= l) { 1.0 } else { 0.0 },
+                if first.is_some_and(|f| f <= i) && last.is_some_and(|l| i <= l) {
+                    1.0
+                } else {
+                    0.0
+                },
                 (1.0 + dist[i]).ln(),
-                if best.is_some_and(|(_, a, b)| a <= i && i <= b) { 1.0 } else { 0.0 },
+                if best.is_some_and(|(_, a, b)| a <= i && i <= b) {
+                    1.0
+                } else {
+                    0.0
+                },
             ];
             r[N_FEATURES..].copy_from_slice(&extra);
             r
