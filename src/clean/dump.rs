@@ -239,6 +239,7 @@ pub fn clean_dump_with(text: &str, model: &Model) -> Result<Cleaned, CleanError>
         }
     }
     prune_islands(&mut keep, &probs, &pf.shapes);
+    cut_story_lists(&mut keep, &mut rule, &probs, &texts, &pf.shapes);
     extend_edges(&mut keep, &rule, &probs, &pf, title.as_ref().map(|t| t.0));
     if !keep.iter().any(|&k| k) {
         // Nothing scored as body (a very short or unusual page): fall back to
@@ -266,6 +267,9 @@ pub fn clean_dump_with(text: &str, model: &Model) -> Result<Cleaned, CleanError>
     };
     let last_kept = keep.iter().rposition(|&k| k).unwrap_or(first_kept);
 
+    // the first long prose block: copies of the headline before it are
+    // repeats of the headline, not body
+    let first_long = pf.shapes.iter().position(is_long).unwrap_or(0);
     // Metadata in the head of the article: date and byline lines between the
     // headline and the first body paragraphs.
     let head_lo = title
@@ -277,7 +281,7 @@ pub fn clean_dump_with(text: &str, model: &Model) -> Result<Cleaned, CleanError>
     for i in 0..n {
         let t = texts[i].as_str();
         if let Some((ti, _, _)) = &title
-            && (i == *ti || (t == title_text && i < first_kept))
+            && (i == *ti || (t == title_text && (i < *ti || i < first_long)))
         {
             keep[i] = false;
             verdicts[i] = (Verdict::Meta, "headline".into());
@@ -411,6 +415,52 @@ fn interposed_headline(texts: &[String], shapes: &[Shape], i: usize) -> bool {
     }
     let prose = |j: usize| shapes[j].units >= 20.0 && shapes[j].ends_sentence;
     prose(i - 1) && prose(i + 1)
+}
+
+/// After the article, a short heading ("More news", "Related") followed by
+/// a run dominated by headline-shaped lines starts a list of other stories:
+/// nothing from there on is body, provided most of the kept text lies
+/// before it.
+fn cut_story_lists(
+    keep: &mut [bool],
+    rule: &mut [Option<&'static str>],
+    probs: &[f64],
+    texts: &[String],
+    shapes: &[Shape],
+) {
+    let n = keep.len();
+    let Some(first) = keep.iter().position(|&k| k) else {
+        return;
+    };
+    let total: f64 = (0..n).filter(|&i| keep[i]).map(|i| shapes[i].units).sum();
+    let mut before = 0.0;
+    for i in first..n {
+        let s = &shapes[i];
+        let heading = s.units <= 6.0
+            && !s.ends_sentence
+            && s.lines == 1
+            && before >= total * 0.6
+            && (!keep[i] || probs[i] < 0.6);
+        if keep[i] {
+            before += s.units;
+        }
+        if !heading {
+            continue;
+        }
+        let end = (i + 11).min(n);
+        let heads = (i + 1..end)
+            .filter(|&j| features::headline_shaped(&texts[j], &shapes[j]))
+            .count();
+        if end - i - 1 >= 6 && heads * 5 >= (end - i - 1) * 2 {
+            for j in i..n {
+                if keep[j] {
+                    keep[j] = false;
+                    rule[j] = Some("in a list of other stories after the article");
+                }
+            }
+            return;
+        }
+    }
 }
 
 /// Minimum mean probability of a group of kept blocks that lies apart from

@@ -190,7 +190,10 @@ pub fn label_prefixed(text: &str, s: &Shape) -> bool {
 /// A single line of headline length without a sentence ending (a linked
 /// headline in a list of other stories, or a subheading).
 pub fn headline_shaped(text: &str, s: &Shape) -> bool {
-    s.lines == 1 && !s.ends_sentence && !text.trim_end().ends_with(':') && (4.0..=25.0).contains(&s.units)
+    s.lines == 1
+        && !s.ends_sentence
+        && !text.trim_end().ends_with(':')
+        && (4.0..=25.0).contains(&s.units)
 }
 
 /// Is this block "long prose": enough words or CJK characters and a
@@ -350,7 +353,9 @@ pub fn page_features(
         }
     }
     let total_gaps = g;
-    let hl: Vec<bool> = (0..n).map(|i| headline_shaped(texts[i], &shapes[i])).collect();
+    let hl: Vec<bool> = (0..n)
+        .map(|i| headline_shaped(texts[i], &shapes[i]))
+        .collect();
     let mut pre_hl = vec![0.0; n + 1];
     for i in 0..n {
         pre_hl[i + 1] = pre_hl[i] + if hl[i] { 1.0 } else { 0.0 };
