@@ -451,7 +451,8 @@ fn cut_story_lists(
         let heads = (i + 1..end)
             .filter(|&j| features::headline_shaped(&texts[j], &shapes[j]))
             .count();
-        if end - i - 1 >= 6 && heads * 5 >= (end - i - 1) * 2 {
+        let run = end - i - 1;
+        if run >= 6 && heads * 5 >= run * 2 {
             for j in i..n {
                 if keep[j] {
                     keep[j] = false;
