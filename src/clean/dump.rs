@@ -440,7 +440,8 @@ fn cut_story_lists(
             && !s.ends_sentence
             && s.lines == 1
             && before >= total * 0.6
-            && (!keep[i] || probs[i] < 0.6);
+            && (!keep[i] || probs[i] < 0.6)
+            && !texts[i].contains(|c: char| c == ':' || c.is_ascii_digit());
         if keep[i] {
             before += s.units;
         }

@@ -17,7 +17,9 @@ pub fn escape_paragraph(text: &str) -> String {
             || line.starts_with('>')
             || line.starts_with('=')
             || ((line.starts_with('-') || line.starts_with('+') || line.starts_with('*'))
-                && (line.len() == 1 || line[1..].starts_with(' ') || line.chars().all(|c| c == '-' || c == ' ')))
+                && (line.len() == 1
+                    || line[1..].starts_with(' ')
+                    || line.chars().all(|c| c == '-' || c == ' ')))
             || ordered_list_start(line);
         if needs_block_escape {
             if ordered_list_start(line) {
