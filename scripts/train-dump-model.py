@@ -25,7 +25,7 @@ from sklearn.ensemble import GradientBoostingClassifier
 REPO = Path(__file__).resolve().parent.parent
 WORD = re.compile(r"\w+")
 STAGE2 = []
-PARAMS = dict(n_estimators=120, max_depth=3, learning_rate=0.1, subsample=0.8,
+PARAMS = dict(n_estimators=int(os.environ.get("GBT_TREES", 160)), max_depth=int(os.environ.get("GBT_DEPTH", 4)), learning_rate=0.1, subsample=0.8,
               min_samples_leaf=20, random_state=7)
 
 

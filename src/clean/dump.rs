@@ -177,7 +177,6 @@ pub fn block_features(
             let p: Vec<f64> = pf.rows.iter().map(|r| t.prob(r)).collect();
             let units: Vec<f64> = pf.shapes.iter().map(|s| s.units).collect();
             model::stage2_rows(&pf.rows, &p, &units)
-                .iter()
                 .map(|r| r.to_vec())
                 .collect()
         }
@@ -241,6 +240,16 @@ pub fn clean_dump_with(text: &str, model: &Model) -> Result<Cleaned, CleanError>
     prune_islands(&mut keep, &probs, &pf.shapes);
     cut_story_lists(&mut keep, &mut rule, &probs, &texts, &pf.shapes);
     extend_edges(&mut keep, &rule, &probs, &pf, title.as_ref().map(|t| t.0));
+    // A tiny line without a sentence ending as the very last kept block is a
+    // section label ("12 comments", "Tags"), not the end of the article.
+    while let Some(last) = keep.iter().rposition(|&k| k) {
+        let s = &pf.shapes[last];
+        if s.units > 3.0 || s.ends_sentence || keep.iter().filter(|&&k| k).count() < 2 {
+            break;
+        }
+        keep[last] = false;
+        rule[last] = Some("short label after the article");
+    }
     if !keep.iter().any(|&k| k) {
         // Nothing scored as body (a very short or unusual page): fall back to
         // the long prose blocks of the densest region.

@@ -107,20 +107,21 @@ impl Model {
         let p1 = self.stage1(rows);
         match &self.stage2 {
             None => p1,
-            Some(t2) => stage2_rows(rows, &p1, units)
-                .iter()
-                .map(|r| t2.prob(r))
-                .collect(),
+            Some(t2) => stage2_rows(rows, &p1, units).map(|r| t2.prob(&r)).collect(),
         }
     }
 }
 
 /// Stage-2 rows: each stage-1 row followed by features of the stage-1
 /// probabilities `p` around it. `units` are the blocks' word units. Linear
-/// time.
-pub fn stage2_rows(rows: &[[f64; N_FEATURES]], p: &[f64], units: &[f64]) -> Vec<[f64; N_STAGE2]> {
+/// time; rows are produced lazily so a huge page never holds them all.
+pub fn stage2_rows<'a>(
+    rows: &'a [[f64; N_FEATURES]],
+    p: &'a [f64],
+    units: &[f64],
+) -> impl Iterator<Item = [f64; N_STAGE2]> + 'a {
     let n = rows.len();
-    let at = |i: isize| {
+    let at = move |i: isize| {
         if i >= 0 && (i as usize) < n {
             p[i as usize]
         } else {
@@ -134,7 +135,7 @@ pub fn stage2_rows(rows: &[[f64; N_FEATURES]], p: &[f64], units: &[f64]) -> Vec<
         mass[i + 1] = mass[i] + if p[i] >= 0.5 { units[i] } else { 0.0 };
     }
     let total_mass = mass[n].max(1.0);
-    let win = |i: usize, r: usize| {
+    let win = move |i: usize, r: usize| {
         let a = i.saturating_sub(r);
         let b = (i + r + 1).min(n);
         (pre[b] - pre[a]) / (b - a) as f64
@@ -186,36 +187,34 @@ pub fn stage2_rows(rows: &[[f64; N_FEATURES]], p: &[f64], units: &[f64]) -> Vec<
             best = Some((cur, start, i));
         }
     }
-    (0..n)
-        .map(|i| {
-            let mut r = [0.0; N_STAGE2];
-            r[..N_FEATURES].copy_from_slice(&rows[i]);
-            let ii = i as isize;
-            let extra = [
-                p[i],
-                at(ii - 1),
-                at(ii + 1),
-                at(ii - 2),
-                at(ii + 2),
-                win(i, 3),
-                win(i, 8),
-                max_before[i],
-                max_after[i],
-                mass[i] / total_mass,
-                if first.is_some_and(|f| f <= i) && last.is_some_and(|l| i <= l) {
-                    1.0
-                } else {
-                    0.0
-                },
-                (1.0 + dist[i]).ln(),
-                if best.is_some_and(|(_, a, b)| a <= i && i <= b) {
-                    1.0
-                } else {
-                    0.0
-                },
-            ];
-            r[N_FEATURES..].copy_from_slice(&extra);
-            r
-        })
-        .collect()
+    (0..n).map(move |i| {
+        let mut r = [0.0; N_STAGE2];
+        r[..N_FEATURES].copy_from_slice(&rows[i]);
+        let ii = i as isize;
+        let extra = [
+            p[i],
+            at(ii - 1),
+            at(ii + 1),
+            at(ii - 2),
+            at(ii + 2),
+            win(i, 3),
+            win(i, 8),
+            max_before[i],
+            max_after[i],
+            mass[i] / total_mass,
+            if first.is_some_and(|f| f <= i) && last.is_some_and(|l| i <= l) {
+                1.0
+            } else {
+                0.0
+            },
+            (1.0 + dist[i]).ln(),
+            if best.is_some_and(|(_, a, b)| a <= i && i <= b) {
+                1.0
+            } else {
+                0.0
+            },
+        ];
+        r[N_FEATURES..].copy_from_slice(&extra);
+        r
+    })
 }
