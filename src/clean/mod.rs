@@ -108,9 +108,17 @@ impl CleanError {
 }
 
 /// Decode a seed's bytes to text: UTF-8 (with or without BOM) when valid,
-/// otherwise the encoding `chardetng` detects (Windows-1252, Latin-1, …).
+/// UTF-16 when it starts with a byte-order mark, otherwise the encoding
+/// `chardetng` detects (Windows-1252, Latin-1, …).
 /// Normalises CRLF/CR to LF. Rejects empty and binary input.
 pub fn decode(bytes: &[u8]) -> Result<String, CleanError> {
+    // UTF-16 with a byte-order mark (as some Windows tools save text)
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes)
+        && enc != encoding_rs::UTF_8
+    {
+        let (text, _) = enc.decode_without_bom_handling(&bytes[bom..]);
+        return decode(text.as_bytes());
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(CleanError::Empty);
@@ -176,5 +184,20 @@ mod tests {
         let w1252 = b"Le caf\xe9 \x93quoted\x94 is open in the city centre today and tomorrow";
         let s = decode(w1252).unwrap();
         assert!(s.contains("café “quoted”"), "{s}");
+    }
+
+    #[test]
+    fn decode_handles_utf16_with_bom() {
+        let mut le = vec![0xFF, 0xFE];
+        for u in "Café\r\nbar".encode_utf16() {
+            le.extend_from_slice(&u.to_le_bytes());
+        }
+        assert_eq!(decode(&le).unwrap(), "Café\nbar");
+        let mut be = vec![0xFE, 0xFF];
+        for u in "日本".encode_utf16() {
+            be.extend_from_slice(&u.to_be_bytes());
+        }
+        assert_eq!(decode(&be).unwrap(), "日本");
+        assert_eq!(decode(&[0xFF, 0xFE]), Err(CleanError::Empty));
     }
 }

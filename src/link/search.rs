@@ -53,7 +53,14 @@ async fn index(pages: Vec<Record>, language: String) -> Result<Vec<(String, Vec<
     for r in pages {
         let meta = std::collections::BTreeMap::from([("title".to_string(), r.title)]);
         index
-            .add_custom_record(format!("/{}", r.path), r.text, language.clone(), Some(meta), None, None)
+            .add_custom_record(
+                format!("/{}", r.path),
+                r.text,
+                language.clone(),
+                Some(meta),
+                None,
+                None,
+            )
             .await
             .map_err(|e| format!("cannot index {}: {e}", r.path))?;
     }

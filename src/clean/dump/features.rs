@@ -1,0 +1,511 @@
+//! Per-block features of a text dump, for the block classifier: shape of
+//! the block itself (length, punctuation, lines) and of its neighbourhood
+//! (runs of short blocks, the densest region of prose, repetition,
+//! similarity to the headline). Language-independent: lengths count
+//! characters as well as words, so CJK text is measured fairly.
+
+use std::collections::HashMap;
+
+/// Names of the features, in the order of [`BlockFeatures::values`]. The
+/// training script reads these names; the exported model refers to features
+/// by index in this list.
+pub const FEATURE_NAMES: &[&str] = &[
+    "log_chars",
+    "log_units",
+    "n_lines",
+    "ends_sentence",
+    "sentences",
+    "comma_rate",
+    "digit_ratio",
+    "upper_word_ratio",
+    "avg_word_len",
+    "rel_pos_chars",
+    "rel_pos_blocks",
+    "dup_count",
+    "title_sim",
+    "is_title",
+    "win2_mean_log",
+    "win5_mean_log",
+    "win5_long_frac",
+    "prev_log",
+    "next_log",
+    "prev_ends",
+    "next_ends",
+    "in_main",
+    "dist_main",
+    "main_rel",
+    "after_title",
+    "caption_shape",
+    "short_run",
+    "punct_ratio",
+    "is_meta_line",
+    "long_rank",
+    "before_first_long",
+    "after_last_long",
+    "ends_colon",
+    "ends_ellipsis",
+    "timestamp_like",
+    "ts_win",
+    "ts_before",
+    "gaps_before",
+    "gaps_after",
+    "label_prefix",
+    "headline_shaped",
+    "headline_win4",
+    "headline_before10",
+    "headline_after10",
+];
+
+/// Number of features.
+pub const N_FEATURES: usize = FEATURE_NAMES.len();
+
+/// Simple measurements of one block.
+#[derive(Clone, Debug, Default)]
+pub struct Shape {
+    /// Non-whitespace characters.
+    pub chars: usize,
+    /// Word units: whitespace words, with CJK characters counted as about
+    /// half a word each.
+    pub units: f64,
+    pub lines: usize,
+    pub ends_sentence: bool,
+    pub sentences: usize,
+    pub commas: usize,
+    pub digits: usize,
+    pub letters: usize,
+    pub upper_words: usize,
+    pub words: usize,
+    pub punct: usize,
+}
+
+/// Is `c` a CJK ideograph, kana or Hangul syllable (scripts written without
+/// spaces between words)?
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFF66..=0xFF9F)
+}
+
+fn is_terminal(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '。' | '！' | '？' | ';' | '다' | '요')
+}
+
+fn is_closing(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\'' | '”' | '’' | '»' | ')' | '」' | '』' | '）' | ']'
+    )
+}
+
+/// Measure one block.
+pub fn shape(text: &str) -> Shape {
+    let mut s = Shape {
+        lines: text.lines().count().max(1),
+        ..Shape::default()
+    };
+    let mut cjk = 0usize;
+    let mut prev: Option<char> = None;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            if prev.is_some_and(|p| matches!(p, '.' | '!' | '?')) {
+                s.sentences += 1;
+            }
+            prev = Some(c);
+            continue;
+        }
+        s.chars += 1;
+        if is_cjk(c) {
+            cjk += 1;
+        }
+        if matches!(c, '。' | '！' | '？') {
+            s.sentences += 1;
+        }
+        if matches!(c, ',' | '、' | '，') {
+            s.commas += 1;
+        }
+        if c.is_ascii_digit() {
+            s.digits += 1;
+        }
+        if c.is_alphabetic() {
+            s.letters += 1;
+        } else if !c.is_numeric() {
+            s.punct += 1;
+        }
+        prev = Some(c);
+    }
+    for w in text.split_whitespace() {
+        s.words += 1;
+        if w.chars().next().is_some_and(|c| c.is_uppercase()) {
+            s.upper_words += 1;
+        }
+    }
+    let non_cjk_words = text
+        .split_whitespace()
+        .filter(|w| !w.chars().any(is_cjk))
+        .count();
+    s.units = (non_cjk_words as f64 + cjk as f64 / 2.0).max(s.words as f64);
+    let trimmed = text.trim_end().trim_end_matches(is_closing);
+    s.ends_sentence = trimmed.chars().last().is_some_and(is_terminal);
+    if s.ends_sentence && !text.trim_end().ends_with(['。', '！', '？']) {
+        s.sentences += 1;
+    }
+    s
+}
+
+/// Does a short block look like a timestamp (a clock time or a date, as
+/// under comments and in headline lists)?
+pub fn timestamp_like(text: &str, s: &Shape, meta_line: bool) -> bool {
+    if s.units > 12.0 {
+        return false;
+    }
+    if meta_line {
+        return true;
+    }
+    let b = text.as_bytes();
+    b.windows(4).any(|w| {
+        w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit()
+    })
+}
+
+/// Does the block start with a short label and a colon ("Read more: …",
+/// "Related: …", "WATCH: …") and end without a sentence ending — the shape
+/// of a link to another article?
+pub fn label_prefixed(text: &str, s: &Shape) -> bool {
+    if s.ends_sentence || s.lines > 2 || s.units > 30.0 {
+        return false;
+    }
+    let first = text.lines().next().unwrap_or("");
+    match first.find(':') {
+        Some(i) => {
+            let label = &first[..i];
+            let rest = first[i + 1..].trim();
+            let words = label.split_whitespace().count();
+            (1..=3).contains(&words)
+                && label.chars().count() <= 24
+                && rest.split_whitespace().count() >= 3
+        }
+        None => false,
+    }
+}
+
+/// A single line of headline length without a sentence ending (a linked
+/// headline in a list of other stories, or a subheading).
+pub fn headline_shaped(text: &str, s: &Shape) -> bool {
+    s.lines == 1
+        && !s.ends_sentence
+        && !text.trim_end().ends_with(':')
+        && (4.0..=25.0).contains(&s.units)
+}
+
+/// Is this block "long prose": enough words or CJK characters and a
+/// sentence ending?
+pub fn is_long(s: &Shape) -> bool {
+    s.units >= 25.0 || (s.units >= 12.0 && s.ends_sentence && s.sentences >= 1)
+}
+
+/// Lower-cased word tokens (Unicode alphanumeric runs; CJK characters as
+/// single tokens).
+pub fn tokens(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for c in text.chars() {
+        if is_cjk(c) {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            out.push(c.to_string());
+        } else if c.is_alphanumeric() {
+            cur.extend(c.to_lowercase());
+        } else if !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Share of `a`'s distinct tokens that are in `b`.
+fn overlap(a: &[String], b: &std::collections::HashSet<&str>) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let set: std::collections::HashSet<&str> = a.iter().map(String::as_str).collect();
+    set.iter().filter(|t| b.contains(*t)).count() as f64 / set.len() as f64
+}
+
+/// The contiguous span of blocks that maximises the total "prose score"
+/// (long blocks count positively by their length, other blocks negatively):
+/// the densest region of article text. `None` when there is no long block.
+pub fn main_region(shapes: &[Shape]) -> Option<(usize, usize)> {
+    let mut best: Option<(f64, usize, usize)> = None;
+    let mut cur = 0.0;
+    let mut start = 0;
+    for (i, s) in shapes.iter().enumerate() {
+        let v = if is_long(s) {
+            s.units.sqrt() * 2.0
+        } else {
+            -(1.0 + s.units.min(12.0) / 6.0)
+        };
+        if cur <= 0.0 {
+            cur = 0.0;
+            start = i;
+        }
+        cur += v;
+        if cur > 0.0 && best.is_none_or(|(b, _, _)| cur > b) {
+            best = Some((cur, start, i));
+        }
+    }
+    best.map(|(_, a, b)| (a, b))
+}
+
+/// Features of every block, plus what the cleaner reuses (shapes, the
+/// headline candidate and the main region).
+#[derive(Clone, Debug)]
+pub struct PageFeatures {
+    pub shapes: Vec<Shape>,
+    pub rows: Vec<[f64; N_FEATURES]>,
+    /// Index of the block chosen as headline, if any.
+    pub title: Option<usize>,
+    pub main: Option<(usize, usize)>,
+}
+
+/// Compute features for all blocks of a page. `title` is the headline
+/// candidate's block index (see `dump::find_title`), `meta_line` marks
+/// blocks that look like dates, bylines or credits.
+pub fn page_features(
+    texts: &[&str],
+    title: Option<(usize, &str)>,
+    meta_line: &[bool],
+) -> PageFeatures {
+    let n = texts.len();
+    let shapes: Vec<Shape> = texts.iter().map(|t| shape(t)).collect();
+    let logc: Vec<f64> = shapes.iter().map(|s| (1.0 + s.chars as f64).ln()).collect();
+    let long: Vec<bool> = shapes.iter().map(is_long).collect();
+    let total_chars: f64 = shapes.iter().map(|s| s.chars as f64).sum::<f64>().max(1.0);
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for t in texts {
+        *counts.entry(t.trim()).or_default() += 1;
+    }
+    let title_tokens: Vec<String> = title.map(|(_, t)| tokens(t)).unwrap_or_default();
+    let title_set: std::collections::HashSet<&str> =
+        title_tokens.iter().map(String::as_str).collect();
+    let main = main_region(&shapes);
+    let first_long = long.iter().position(|&l| l);
+    let last_long = long.iter().rposition(|&l| l);
+    // prefix sums for windows
+    let mut pre_log = vec![0.0; n + 1];
+    let mut pre_long = vec![0.0; n + 1];
+    for i in 0..n {
+        pre_log[i + 1] = pre_log[i] + logc[i];
+        pre_long[i + 1] = pre_long[i] + if long[i] { 1.0 } else { 0.0 };
+    }
+    let window = |pre: &[f64], i: usize, r: usize| {
+        let a = i.saturating_sub(r);
+        let b = (i + r + 1).min(n);
+        (pre[b] - pre[a]) / (b - a) as f64
+    };
+    // length of the run of short single-line blocks each block is in
+    let mut short_run = vec![0usize; n];
+    let mut i = 0;
+    while i < n {
+        if shapes[i].units < 10.0 && !long[i] {
+            let mut j = i;
+            while j < n && shapes[j].units < 10.0 && !long[j] {
+                j += 1;
+            }
+            for k in short_run.iter_mut().take(j).skip(i) {
+                *k = j - i;
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    let ts: Vec<bool> = (0..n)
+        .map(|i| {
+            timestamp_like(
+                texts[i],
+                &shapes[i],
+                meta_line.get(i).copied().unwrap_or(false),
+            )
+        })
+        .collect();
+    let mut pre_ts = vec![0.0; n + 1];
+    for i in 0..n {
+        pre_ts[i + 1] = pre_ts[i] + if ts[i] { 1.0 } else { 0.0 };
+    }
+    // gaps: runs of 3 or more blocks that are not long prose, counted from
+    // the first long block onwards
+    let mut gaps_before = vec![0usize; n];
+    let mut g = 0usize;
+    let mut run = 0usize;
+    for i in 0..n {
+        gaps_before[i] = g;
+        if long[i] {
+            if run >= 3 && first_long.is_some_and(|f| i > f) {
+                g += 1;
+                gaps_before[i] = g;
+            }
+            run = 0;
+        } else {
+            run += 1;
+        }
+    }
+    let total_gaps = g;
+    let hl: Vec<bool> = (0..n)
+        .map(|i| headline_shaped(texts[i], &shapes[i]))
+        .collect();
+    let mut pre_hl = vec![0.0; n + 1];
+    for i in 0..n {
+        pre_hl[i + 1] = pre_hl[i] + if hl[i] { 1.0 } else { 0.0 };
+    }
+    // rank of block among long blocks, by order (0 = first long block)
+    let mut long_seen = 0usize;
+    let n_long = long.iter().filter(|&&l| l).count().max(1);
+    let mut cum_chars = 0.0;
+    let mut rows = Vec::with_capacity(n);
+    for i in 0..n {
+        let s = &shapes[i];
+        let rel_chars = (cum_chars + s.chars as f64 / 2.0) / total_chars;
+        cum_chars += s.chars as f64;
+        let toks = if title_set.is_empty() || s.chars > 2000 {
+            Vec::new()
+        } else {
+            tokens(texts[i])
+        };
+        let (in_main, dist_main, main_rel) = match main {
+            Some((a, b)) => {
+                let d = if i < a {
+                    (a - i) as f64
+                } else if i > b {
+                    (i - b) as f64
+                } else {
+                    0.0
+                };
+                let rel = (i as f64 - a as f64) / ((b - a + 1) as f64);
+                (
+                    if d == 0.0 { 1.0 } else { 0.0 },
+                    (1.0 + d).ln(),
+                    rel.clamp(-2.0, 3.0),
+                )
+            }
+            None => (0.0, 5.0, -2.0),
+        };
+        let caption_shape = {
+            let mut ls = texts[i].lines();
+            match (ls.next(), ls.next(), ls.next()) {
+                (Some(a), Some(b), None) => {
+                    let a = a.trim();
+                    let b = b.trim();
+                    if a.len() > 8 && b.starts_with(a.trim_end_matches('.')) {
+                        1.0
+                    } else {
+                        0.0
+                    }
+                }
+                _ => 0.0,
+            }
+        };
+        let row = [
+            logc[i],
+            (1.0 + s.units).ln(),
+            (s.lines as f64).ln(),
+            if s.ends_sentence { 1.0 } else { 0.0 },
+            (s.sentences as f64).min(10.0),
+            s.commas as f64 / s.units.max(1.0),
+            s.digits as f64 / (s.chars.max(1) as f64),
+            if s.words > 0 {
+                s.upper_words as f64 / s.words as f64
+            } else {
+                0.0
+            },
+            s.chars as f64 / s.words.max(1) as f64,
+            rel_chars,
+            i as f64 / n.max(1) as f64,
+            (counts.get(texts[i].trim()).copied().unwrap_or(1) as f64 - 1.0).min(5.0),
+            overlap(&toks, &title_set),
+            if title.is_some_and(|(t, _)| t == i) {
+                1.0
+            } else {
+                0.0
+            },
+            window(&pre_log, i, 2),
+            window(&pre_log, i, 5),
+            window(&pre_long, i, 5),
+            if i > 0 { logc[i - 1] } else { 0.0 },
+            if i + 1 < n { logc[i + 1] } else { 0.0 },
+            if i > 0 && shapes[i - 1].ends_sentence {
+                1.0
+            } else {
+                0.0
+            },
+            if i + 1 < n && shapes[i + 1].ends_sentence {
+                1.0
+            } else {
+                0.0
+            },
+            in_main,
+            dist_main,
+            main_rel,
+            match title {
+                Some((t, _)) if i > t => ((i - t) as f64).ln_1p(),
+                Some(_) => -1.0,
+                None => 0.0,
+            },
+            caption_shape,
+            (short_run[i] as f64).ln_1p(),
+            s.punct as f64 / s.chars.max(1) as f64,
+            if meta_line.get(i).copied().unwrap_or(false) {
+                1.0
+            } else {
+                0.0
+            },
+            long_seen as f64 / n_long as f64,
+            if first_long.is_some_and(|f| i < f) {
+                1.0
+            } else {
+                0.0
+            },
+            if last_long.is_some_and(|l| i > l) {
+                1.0
+            } else {
+                0.0
+            },
+            if texts[i].trim_end().ends_with(':') {
+                1.0
+            } else {
+                0.0
+            },
+            if texts[i].trim_end().ends_with("...") || texts[i].trim_end().ends_with('…') {
+                1.0
+            } else {
+                0.0
+            },
+            if ts[i] { 1.0 } else { 0.0 },
+            window(&pre_ts, i, 6),
+            (pre_ts[i] - pre_ts[i.saturating_sub(30)]).ln_1p(),
+            (gaps_before[i] as f64).ln_1p(),
+            ((total_gaps - gaps_before[i]) as f64).ln_1p(),
+            if label_prefixed(texts[i], s) {
+                1.0
+            } else {
+                0.0
+            },
+            if hl[i] { 1.0 } else { 0.0 },
+            window(&pre_hl, i, 4),
+            (pre_hl[i] - pre_hl[i.saturating_sub(10)]) / 10.0,
+            (pre_hl[(i + 11).min(n)] - pre_hl[i + 1]) / 10.0,
+        ];
+        if long[i] {
+            long_seen += 1;
+        }
+        rows.push(row);
+    }
+    PageFeatures {
+        shapes,
+        rows,
+        title: title.map(|(i, _)| i),
+        main,
+    }
+}

@@ -1,0 +1,359 @@
+//! A test set of invented page heads and tails around invented article
+//! text, in the shapes the dev pages show (menus, repeated headlines,
+//! scraper headers, date and byline lines in many formats, captions with
+//! credits, share bars, related-headline lists, comments, footers). Each
+//! case has exact expected metadata and body.
+
+use super::*;
+
+const BODY_EN: &[&str] = &[
+    "The city council voted on Tuesday to close the old harbour bridge to cars from next spring, ending weeks of debate over the cost of repairs.",
+    "Engineers told councillors that the steel frame had corroded faster than expected and that heavy traffic was adding to the strain every day.",
+    "“We cannot keep patching a structure that was built for horses and carts,” said the council’s head of transport, who has argued for the closure since the summer.",
+    "Shop owners on both sides of the river say they fear losing customers, and a petition against the plan has gathered more than four thousand signatures.",
+    "The council said buses, cyclists and pedestrians would still be able to cross, and that a decision on a replacement bridge would follow a study next year.",
+];
+
+const BODY_DE: &[&str] = &[
+    "Der Stadtrat hat am Dienstag beschlossen, die alte Hafenbrücke ab dem kommenden Frühjahr für Autos zu sperren, nachdem wochenlang über die Kosten gestritten wurde.",
+    "Ingenieure berichteten, dass der Stahlrahmen schneller als erwartet korrodiert sei und der Schwerverkehr die Brücke jeden Tag zusätzlich belaste.",
+    "Geschäftsleute auf beiden Seiten des Flusses fürchten, Kunden zu verlieren; eine Petition gegen den Plan hat bereits mehr als viertausend Unterschriften.",
+    "Busse, Radfahrer und Fußgänger sollen die Brücke weiterhin nutzen dürfen, über einen Neubau soll nach einer Studie im nächsten Jahr entschieden werden.",
+];
+
+const BODY_JA: &[&str] = &[
+    "市議会は火曜日、老朽化した港の橋を来年の春から車両通行止めにすることを決めた。修理費用をめぐって数週間にわたり議論が続いていた。",
+    "技術者によると、鉄骨の腐食は予想より早く進んでおり、大型車の通行が毎日橋に負担をかけているという。",
+    "川の両岸の商店主らは客離れを心配しており、計画に反対する署名はすでに四千人を超えた。",
+    "バスや自転車、歩行者は引き続き橋を渡ることができ、新しい橋については来年の調査の後に判断するという。",
+];
+
+const NAV: &str =
+    "Home\n\nNews\n\nWorld\n\nBusiness\n\nSport\n\nCulture\n\nTravel\n\nSubscribe\n\nSign in";
+const NAV_DE: &str =
+    "Startseite\n\nPolitik\n\nWirtschaft\n\nSport\n\nKultur\n\nReisen\n\nAbo\n\nAnmelden";
+const RELATED: &str = "More news\n\nTrain strike called off after late-night talks\n\nRecord number of visitors at the winter fair\n\nSchool reopens after roof repairs\n\nLocal team wins the regional cup final\n\nNew cycle lanes planned for the ring road";
+const FOOTER: &str = "About us\n\nContact\n\nPrivacy policy\n\nTerms of use\n\n© 2019 The Daily Harbour. All rights reserved.";
+const COMMENTS: &str = "12 comments\n\nharbourfan says:\n\nNovember 19, 2019 at 6:34 am\n\nAbout time.\n\nriverside_rita says:\n\nNovember 19, 2019 at 7:02 am\n\nWhat about the shops?\n\nLeave a comment";
+const SHARE: &str = "Share this article\n\nFacebook\n\nTwitter\n\nEmail";
+
+struct Case {
+    name: &'static str,
+    head: String,
+    body: &'static [&'static str],
+    tail: String,
+    title: &'static str,
+    date: Option<&'static str>,
+    byline: Option<&'static str>,
+    figures: Vec<(&'static str, Option<&'static str>)>,
+}
+
+fn case(
+    name: &'static str,
+    head: &str,
+    tail: &str,
+    title: &'static str,
+    date: Option<&'static str>,
+    byline: Option<&'static str>,
+) -> Case {
+    Case {
+        name,
+        head: head.to_string(),
+        body: BODY_EN,
+        tail: tail.to_string(),
+        title,
+        date,
+        byline,
+        figures: Vec::new(),
+    }
+}
+
+const T: &str = "Harbour bridge to close to cars next spring";
+
+fn cases() -> Vec<Case> {
+    let mut v = vec![
+        case(
+            "plain repeated headline",
+            &format!("{T}\n\n{T}"),
+            "",
+            T,
+            None,
+            None,
+        ),
+        case(
+            "menu, headline, date, byline",
+            &format!("{NAV}\n\n{T}\n\nNovember 19, 2019\n\nBy Jane Doe"),
+            RELATED,
+            T,
+            Some("2019-11-19T00:00:00"),
+            Some("Jane Doe"),
+        ),
+        case(
+            "scraper header and date-time line",
+            &format!(" date 2019-11-19 {T}\n\n19 November 2019, 15:39"),
+            RELATED,
+            T,
+            Some("2019-11-19T15:39:00"),
+            None,
+        ),
+        case(
+            "scraper header only",
+            &format!(" date 2019-11-19 {T}"),
+            FOOTER,
+            T,
+            Some("2019-11-19T00:00:00"),
+            None,
+        ),
+        case(
+            "two authors with and",
+            &format!(
+                "{NAV}\n\n{T}\n\nBy Jane Doe and John Roe\n\nUpdated 10:05 AM ET, Tue November 19, 2019"
+            ),
+            SHARE,
+            T,
+            Some("2019-11-19T10:05:00"),
+            Some("Jane Doe and John Roe"),
+        ),
+        case(
+            "two authors with comma",
+            &format!("{T}\n\nBy Jane Doe, John Roe\n\nPublished: Nov. 19, 2019 at 3:04 p.m. ET"),
+            FOOTER,
+            T,
+            Some("2019-11-19T15:04:00"),
+            Some("Jane Doe, John Roe"),
+        ),
+        case(
+            "byline with agency",
+            &format!("{NAV}\n\n{T}\n\nBY MARIA LOPEZ | Associated Press\n\n11/19/2019"),
+            RELATED,
+            T,
+            Some("2019-11-19T00:00:00"),
+            Some("MARIA LOPEZ"),
+        ),
+        case(
+            "byline and date in one line",
+            &format!("{T}\n\nBy Anna Bell November 19, 2019"),
+            COMMENTS,
+            T,
+            Some("2019-11-19T00:00:00"),
+            Some("Anna Bell"),
+        ),
+        case(
+            "relative date is no date",
+            &format!("{NAV}\n\n{T}\n\nBy Sam Lee\n\n2 hours ago"),
+            RELATED,
+            T,
+            None,
+            Some("Sam Lee"),
+        ),
+        case(
+            "ISO date-time",
+            &format!("{T}\n\n2019-11-19T08:30:00Z"),
+            FOOTER,
+            T,
+            Some("2019-11-19T08:30:00"),
+            None,
+        ),
+        case(
+            "agency and date",
+            &format!("{NAV}\n\n{T}\n\nReuters November 18, 2019 11:03 PM"),
+            SHARE,
+            T,
+            Some("2019-11-18T23:03:00"),
+            None,
+        ),
+        case(
+            "comments after the article",
+            &format!("{T}\n\nOctober 5, 2018\n\nPosted by Vortex"),
+            COMMENTS,
+            T,
+            Some("2018-10-05T00:00:00"),
+            None,
+        ),
+        case("no metadata, footer", T, FOOTER, T, None, None),
+        case(
+            "day-first numeric date with time",
+            &format!("{NAV}\n\n{T}\n\n19/11/2019 13:00"),
+            RELATED,
+            T,
+            Some("2019-11-19T13:00:00"),
+            None,
+        ),
+        case(
+            "share bar and related list",
+            &format!("{NAV}\n\n{T}\n\nBy Jane Doe\n\n{SHARE}"),
+            &format!("{SHARE}\n\n{RELATED}\n\n{FOOTER}"),
+            T,
+            None,
+            Some("Jane Doe"),
+        ),
+        case(
+            "tabs and runs of spaces",
+            &format!("\t{T}  \n\n  By   Jane Doe\t"),
+            RELATED,
+            T,
+            None,
+            Some("Jane Doe"),
+        ),
+    ];
+    // captions with credits
+    let mut c = case(
+        "caption shaped X / X. Picture: credit",
+        &format!(
+            "{T}\n\n6 December 2024, 15:39\n\nThe bridge at dusk on Monday\nThe bridge at dusk on Monday. Picture: Alamy\n\nBy Kit Lane"
+        ),
+        RELATED,
+        T,
+        Some("2024-12-06T15:39:00"),
+        Some("Kit Lane"),
+    );
+    c.figures = vec![("The bridge at dusk on Monday", Some("Alamy"))];
+    v.push(c);
+    let mut c = case(
+        "caption with Photo: credit",
+        &format!(
+            "{NAV}\n\n{T}\n\nCars queue on the bridge in the morning rush. Photo: Jane Roe/Reuters\n\nNovember 19, 2019"
+        ),
+        FOOTER,
+        T,
+        Some("2019-11-19T00:00:00"),
+        None,
+    );
+    c.figures = vec![(
+        "Cars queue on the bridge in the morning rush",
+        Some("Jane Roe/Reuters"),
+    )];
+    v.push(c);
+    let mut c = case(
+        "Above: caption, Image Credit line",
+        &format!(
+            "{NAV}\n\n{T}\n\nReuters November 18, 2019 11:03 PM\n\nAbove: The old harbour bridge.\n\nImage Credit: City Council"
+        ),
+        RELATED,
+        T,
+        Some("2019-11-18T23:03:00"),
+        None,
+    );
+    c.figures = vec![("The old harbour bridge.", Some("City Council"))];
+    v.push(c);
+    let mut c = case(
+        "Photo by credit in parentheses",
+        &format!(
+            "{T}\n\nBy Jane Doe\n\nThe mayor speaks to reporters on Tuesday. (Photo by Sam Lee/Harbour News)"
+        ),
+        SHARE,
+        T,
+        None,
+        Some("Jane Doe"),
+    );
+    c.figures = vec![(
+        "The mayor speaks to reporters on Tuesday",
+        Some("Sam Lee/Harbour News"),
+    )];
+    v.push(c);
+    // non-English pages
+    let td = "Hafenbrücke wird im Frühjahr für Autos gesperrt";
+    v.push(Case { name: "German", head: format!("{NAV_DE}\n\n{td}\n\nVon Max Mustermann\n\nDienstag, 19. November 2019, 14:05 Uhr"), body: BODY_DE, tail: "Mehr zum Thema\n\nZugstreik abgesagt\n\nRekord beim Wintermarkt\n\nSchule wieder offen\n\nImpressum\n\nDatenschutz".into(), title: td, date: Some("2019-11-19T14:05:00"), byline: Some("Max Mustermann"), figures: vec![] });
+    let tj = "港の橋、来春から車両通行止めへ";
+    v.push(Case { name: "Japanese", head: format!("ホーム\n\nニュース\n\n経済\n\nスポーツ\n\n{tj}\n\n{tj}\n\n2019年11月19日"), body: BODY_JA, tail: "関連記事\n\n電車のストライキ中止\n\n冬の市に過去最多の来場者\n\nプライバシーポリシー\n\nお問い合わせ".into(), title: tj, date: Some("2019-11-19T00:00:00"), byline: None, figures: vec![] });
+    v.push(Case {
+        name: "Japanese without date",
+        head: format!("ホーム\n\nニュース\n\n{tj}"),
+        body: BODY_JA,
+        tail: "関連記事\n\n電車のストライキ中止\n\n冬の市に過去最多の来場者".into(),
+        title: tj,
+        date: None,
+        byline: None,
+        figures: vec![],
+    });
+    let tp = "Ponte do porto será fechada para carros na primavera";
+    v.push(Case {
+        name: "Portuguese date",
+        head: format!("Início\n\nNotícias\n\nEsportes\n\n{tp}\n\n19 de novembro de 2019"),
+        body: BODY_EN,
+        tail: FOOTER.into(),
+        title: tp,
+        date: Some("2019-11-19T00:00:00"),
+        byline: None,
+        figures: vec![],
+    });
+    v.push(case(
+        "Indonesian date line",
+        &format!("{NAV}\n\n{T}\n\nSelasa, 19 November 2019 09:45 WIB"),
+        RELATED,
+        T,
+        Some("2019-11-19T09:45:00"),
+        None,
+    ));
+    v.push(case(
+        "Italian date line",
+        &format!("{T}\n\n19 novembre 2019 - 08:12"),
+        FOOTER,
+        T,
+        Some("2019-11-19T08:12:00"),
+        None,
+    ));
+    v
+}
+
+#[test]
+fn page_heads_and_tails() {
+    let cases = cases();
+    assert!(cases.len() >= 25, "{}", cases.len());
+    let mut failures = Vec::new();
+    for c in &cases {
+        let mut page = c.head.clone();
+        for p in c.body {
+            page.push_str("\n\n");
+            page.push_str(p);
+        }
+        if !c.tail.is_empty() {
+            page.push_str("\n\n");
+            page.push_str(&c.tail);
+        }
+        let got = match clean_dump(&page) {
+            Ok(g) => g,
+            Err(e) => {
+                failures.push(format!("{}: error {e}", c.name));
+                continue;
+            }
+        };
+        let figures: Vec<(String, Option<String>)> = got
+            .figures
+            .iter()
+            .map(|f| (f.caption.clone(), f.credit.clone()))
+            .collect();
+        let want_figures: Vec<(String, Option<String>)> = c
+            .figures
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.map(str::to_string)))
+            .collect();
+        let want_body: Vec<String> = c.body.iter().map(|p| escape_paragraph(p)).collect();
+        let checks = [
+            ("title", got.title == c.title, format!("{:?}", got.title)),
+            (
+                "date",
+                got.date.as_deref() == c.date,
+                format!("{:?}", got.date),
+            ),
+            (
+                "byline",
+                got.byline.as_deref() == c.byline,
+                format!("{:?}", got.byline),
+            ),
+            ("figures", figures == want_figures, format!("{figures:?}")),
+            ("body", got.body == want_body, format!("{:#?}", got.body)),
+        ];
+        for (what, ok, got) in checks {
+            if !ok {
+                failures.push(format!("{}: {what} is {got}", c.name));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
