@@ -299,17 +299,40 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
         parsed.push(pf);
     }
 
-    // Anchor.
-    let mut bodies: BTreeMap<Slug, Body> = BTreeMap::new();
-    let mut anchored: Vec<Anchored> = Vec::new();
-    let mut drifts = Vec::new();
-    let mut warnings = Problems::default();
-    for (fi, pf) in parsed.iter().enumerate() {
+    // Anchor: each article's plain text once, then each file against its
+    // article, in parallel (files are independent; results are merged in
+    // file order, so the output does not depend on scheduling).
+    use rayon::prelude::*;
+    let wanted: std::collections::BTreeSet<&Slug> = parsed.iter().map(|pf| &pf.article).collect();
+    let bodies: BTreeMap<Slug, Body> = wanted
+        .into_par_iter()
+        .map(|slug| {
+            let art = articles[slug];
+            (
+                slug.clone(),
+                Body {
+                    map: srcmap::SourceMap::new(&art.body),
+                    blocks: plain_text(&art.body).blocks,
+                },
+            )
+        })
+        .collect();
+    struct FileAnchors {
+        anchored: Vec<Anchored>,
+        drifts: Vec<Drift>,
+        warnings: Problems,
+        problems: Problems,
+    }
+    let per_file: Vec<FileAnchors> = parsed
+        .par_iter()
+        .enumerate()
+        .map(|(fi, pf)| {
         let art = articles[&pf.article];
-        let body = bodies.entry(pf.article.clone()).or_insert_with(|| Body {
-            map: srcmap::SourceMap::new(&art.body),
-            blocks: plain_text(&art.body).blocks,
-        });
+        let body = &bodies[&pf.article];
+        let mut anchored: Vec<Anchored> = Vec::new();
+        let mut drifts = Vec::new();
+        let mut warnings = Problems::default();
+        let mut problems = Problems::default();
         let plain = body.map.text.as_str();
         for item in pf.items.iter().filter(|i| i.valid) {
             let here = |msg: String| {
@@ -406,6 +429,22 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
                 }
             }
         }
+            FileAnchors {
+            anchored,
+            drifts,
+            warnings,
+            problems,
+        }
+        })
+        .collect();
+    let mut anchored: Vec<Anchored> = Vec::new();
+    let mut drifts = Vec::new();
+    let mut warnings = Problems::default();
+    for f in per_file {
+        anchored.extend(f.anchored);
+        drifts.extend(f.drifts);
+        warnings.extend(f.warnings.0);
+        problems.extend(f.problems.0);
     }
 
     // Ids must be unique per article.
@@ -456,12 +495,13 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
         registry: inp.registry,
     };
     // Notes of annotations that were not anchored are still checked.
+    // (A set, not a scan of `anchored` per item: that was quadratic in the
+    // number of annotations.)
+    let done: std::collections::HashSet<(usize, (usize, usize))> =
+        anchored.iter().map(|a| (a.file, a.item.quote_at)).collect();
     for (fi, pf) in parsed.iter().enumerate() {
         for item in &pf.items {
-            let done = anchored
-                .iter()
-                .any(|a| a.file == fi && a.item.quote_at == item.quote_at);
-            if !done {
+            if !done.contains(&(fi, item.quote_at)) {
                 resolver.resolve(
                     &item.note,
                     &pf.file,
@@ -567,12 +607,22 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
         n += 1;
         a.number = n;
     }
+    // `all` is sorted by article: group it (and the notes) once instead of
+    // filtering per article, which was quadratic on large briefings
+    let mut all_by: BTreeMap<&Slug, Vec<&Annotation>> = BTreeMap::new();
+    for a in &all {
+        all_by.entry(&a.article).or_default().push(a);
+    }
+    let mut notes_by: BTreeMap<&Slug, Vec<&ArticleNote>> = BTreeMap::new();
+    for n in &notes {
+        notes_by.entry(&n.article).or_default().push(n);
+    }
     for (slug, body) in &bodies {
         let at = SitePath::article(slug);
-        let mine: Vec<&Annotation> = all.iter().filter(|a| &a.article == slug).collect();
+        let mine: &[&Annotation] = all_by.get(slug).map_or(&[], Vec::as_slice);
         let mut deco = Decorations::default();
         let mut by_block: BTreeMap<usize, String> = BTreeMap::new();
-        for a in &mine {
+        for a in mine {
             let status = a.status.map(Status::as_str);
             deco.spans.push(Span {
                 start: a.range.start,
@@ -609,9 +659,10 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
             deco.after_block
                 .push((end, format!("<div class=\"sidenotes\">{html}</div>")));
         }
-        let note_html: Vec<String> = notes
+        let note_html: Vec<String> = notes_by
+            .get(slug)
+            .map_or(&[][..], Vec::as_slice)
             .iter()
-            .filter(|n| &n.article == slug)
             .map(|n| n.html(&at))
             .collect();
         by_article.insert(
