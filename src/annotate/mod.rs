@@ -240,6 +240,45 @@ pub fn anchor_all(files: &[AnnotationSource], articles: &[Article]) -> (Annotati
     })
 }
 
+/// Per-file anchoring results kept between builds of a long-lived session
+/// (`serve`/`watch`): a file whose text, and whose article's text, did not
+/// change is not anchored again. Keyed by a digest of everything anchoring
+/// a file reads, so a hit gives exactly what anchoring would; holds only
+/// what the last build used.
+static MEMO: std::sync::Mutex<Option<Memo>> = std::sync::Mutex::new(None);
+
+#[derive(Default)]
+struct Memo {
+    bodies: std::collections::HashMap<blake3::Hash, Arc<Body>>,
+    files: std::collections::HashMap<blake3::Hash, FileAnchors>,
+}
+
+/// Keep anchoring results between builds in this process (see [`MEMO`]).
+pub fn remember_anchoring() {
+    let mut m = MEMO.lock().unwrap_or_else(|e| e.into_inner());
+    if m.is_none() {
+        *m = Some(Memo::default());
+    }
+}
+
+fn digest(parts: &[&[u8]]) -> blake3::Hash {
+    let mut h = blake3::Hasher::new();
+    for p in parts {
+        h.update(&(p.len() as u64).to_le_bytes());
+        h.update(p);
+    }
+    h.finalize()
+}
+
+/// What anchoring one file gives.
+#[derive(Clone)]
+struct FileAnchors {
+    anchored: Vec<Anchored>,
+    drifts: Vec<Drift>,
+    warnings: Problems,
+    problems: Problems,
+}
+
 /// An article's plain text with its source map and block ranges.
 struct Body {
     map: srcmap::SourceMap,
@@ -252,6 +291,7 @@ fn loc(a: &Article, body: &Body, plain: usize) -> String {
 }
 
 /// One anchored item before wikilinks are resolved.
+#[derive(Clone)]
 struct Anchored {
     file: usize,
     item: parse::ParsedAnnotation,
@@ -304,31 +344,42 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
     // file order, so the output does not depend on scheduling).
     use rayon::prelude::*;
     let wanted: std::collections::BTreeSet<&Slug> = parsed.iter().map(|pf| &pf.article).collect();
-    let bodies: BTreeMap<Slug, Body> = wanted
+    let memo = MEMO.lock().unwrap_or_else(|e| e.into_inner()).take();
+    let bodies: BTreeMap<Slug, (blake3::Hash, Arc<Body>)> = wanted
         .into_par_iter()
         .map(|slug| {
             let art = articles[slug];
-            (
-                slug.clone(),
-                Body {
+            let key = digest(&[art.body.as_bytes()]);
+            let body = match memo.as_ref().and_then(|m| m.bodies.get(&key)) {
+                Some(b) => b.clone(),
+                None => Arc::new(Body {
                     map: srcmap::SourceMap::new(&art.body),
                     blocks: plain_text(&art.body).blocks,
-                },
-            )
+                }),
+            };
+            (slug.clone(), (key, body))
         })
         .collect();
-    struct FileAnchors {
-        anchored: Vec<Anchored>,
-        drifts: Vec<Drift>,
-        warnings: Problems,
-        problems: Problems,
-    }
-    let per_file: Vec<FileAnchors> = parsed
+    let per_file: Vec<(blake3::Hash, FileAnchors)> = parsed
         .par_iter()
         .enumerate()
         .map(|(fi, pf)| {
         let art = articles[&pf.article];
-        let body = &bodies[&pf.article];
+        let key = digest(&[
+            pf.file.as_bytes(),
+            pf.text.as_bytes(),
+            art.file.as_bytes(),
+            art.text.as_bytes(),
+            &(art.body_offset as u64).to_le_bytes(),
+        ]);
+        if let Some(hit) = memo.as_ref().and_then(|m| m.files.get(&key)) {
+            let mut hit = hit.clone();
+            for a in &mut hit.anchored {
+                a.file = fi;
+            }
+            return (key, hit);
+        }
+        let body = &*bodies[&pf.article].1;
         let mut anchored: Vec<Anchored> = Vec::new();
         let mut drifts = Vec::new();
         let mut warnings = Problems::default();
@@ -429,18 +480,26 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
                 }
             }
         }
-            FileAnchors {
+            (key, FileAnchors {
             anchored,
             drifts,
             warnings,
             problems,
-        }
+        })
         })
         .collect();
+    if memo.is_some() {
+        let next = Memo {
+            bodies: bodies.values().map(|(k, b)| (*k, b.clone())).collect(),
+            files: per_file.iter().map(|(k, f)| (*k, f.clone())).collect(),
+        };
+        *MEMO.lock().unwrap_or_else(|e| e.into_inner()) = Some(next);
+    }
+    let bodies: BTreeMap<Slug, Arc<Body>> = bodies.into_iter().map(|(s, (_, b))| (s, b)).collect();
     let mut anchored: Vec<Anchored> = Vec::new();
     let mut drifts = Vec::new();
     let mut warnings = Problems::default();
-    for f in per_file {
+    for (_, f) in per_file {
         anchored.extend(f.anchored);
         drifts.extend(f.drifts);
         warnings.extend(f.warnings.0);

@@ -300,6 +300,8 @@ impl Dirty {
 
 impl Session {
     pub fn new(project: &Project) -> Session {
+        // an annotation edit then anchors only the file that changed
+        crate::annotate::remember_anchoring();
         Session {
             out: project.path("site"),
             project: project.clone(),
