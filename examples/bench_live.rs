@@ -177,7 +177,7 @@ async fn main() {
         std::fs::write(&file, &text).unwrap();
         let deadline = Instant::now() + Duration::from_secs(20);
         let js = format!(
-            "if (!document.body || !document.body.innerText.includes('{marker}')) return null; \
+            "if (!document.body || !document.body.textContent.includes('{marker}')) return null; \
              const n = performance.getEntriesByType('navigation')[0]; \
              return performance.timeOrigin + (n.domContentLoadedEventEnd || performance.now());"
         );
