@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! bench_live --bin target/release/briefing --project DIR --slug SLUG \
-//!            [--edit content|annotation] [--runs 15]
+//!            [--edit content|annotation] [--file REL] [--runs 15]
 //! ```
 //!
 //! Each run appends a uniquely marked sentence to the article's content
@@ -53,7 +53,7 @@ fn free_port() -> u16 {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let usage = "usage: bench_live --bin BRIEFING --project DIR --slug SLUG [--edit content|annotation] [--runs N]";
+    let usage = "usage: bench_live --bin BRIEFING --project DIR --slug SLUG [--edit content|annotation] [--file REL] [--runs N]";
     let (Some(bin), Some(project), Some(slug)) = (
         arg(&args, "--bin"),
         arg(&args, "--project"),
@@ -67,9 +67,12 @@ async fn main() {
         .and_then(|r| r.parse().ok())
         .unwrap_or(15);
     let project = PathBuf::from(project);
-    let file = match edit.as_str() {
-        "content" => project.join(format!("content/{slug}.md")),
-        "annotation" => project.join(format!("annotations/{slug}.md")),
+    // `--file REL`: the file to edit when it is not named after the slug
+    // (the seeds' annotation files are not)
+    let file = match (edit.as_str(), arg(&args, "--file")) {
+        ("content" | "annotation", Some(rel)) => project.join(rel),
+        ("content", None) => project.join(format!("content/{slug}.md")),
+        ("annotation", None) => project.join(format!("annotations/{slug}.md")),
         _ => {
             eprintln!("{usage}");
             std::process::exit(2);
@@ -174,7 +177,7 @@ async fn main() {
         std::fs::write(&file, &text).unwrap();
         let deadline = Instant::now() + Duration::from_secs(20);
         let js = format!(
-            "if (!document.body || !document.body.innerText.includes('{marker}')) return null; \
+            "if (!document.body || !document.body.textContent.includes('{marker}')) return null; \
              const n = performance.getEntriesByType('navigation')[0]; \
              return performance.timeOrigin + (n.domContentLoadedEventEnd || performance.now());"
         );

@@ -31,16 +31,23 @@ trap 'rm -rf "$WORK"' EXIT
 
 # 1. the seeds' briefing (a copy: the benchmark edits files)
 mkdir -p "$WORK/seeds-briefing"
-cp -r briefing.toml seeds content "$WORK/seeds-briefing/"
-[ -d annotations ] && cp -r annotations "$WORK/seeds-briefing/"
-[ -d .briefing ] && cp -r .briefing "$WORK/seeds-briefing/"
+# the whole project (entities and theme too: notes link to entities)
+for f in briefing.toml entities.yaml seeds content annotations templates static .briefing; do
+  [ -e "$f" ] && cp -r "$f" "$WORK/seeds-briefing/"
+done
 SLUG=$(ls content | grep -v '^_' | head -1 | sed 's/\.md$//')
-if [ "$EDIT" = annotation ] && [ ! -f "$WORK/seeds-briefing/annotations/$SLUG.md" ]; then
-  mkdir -p "$WORK/seeds-briefing/annotations"
-  printf -- '---\narticle: %s\n---\n\n## "Russia"\n\nA note.\n' "$SLUG" > "$WORK/seeds-briefing/annotations/$SLUG.md"
+FILE=content/$SLUG.md
+if [ "$EDIT" = annotation ]; then
+  # the annotation file that names the article (not named after its slug)
+  FILE=$(cd "$WORK/seeds-briefing" && grep -l "^article: $SLUG\$" annotations/*.md 2>/dev/null | head -1 || true)
+  if [ -z "$FILE" ]; then
+    FILE=annotations/$SLUG.md
+    mkdir -p "$WORK/seeds-briefing/annotations"
+    printf -- '---\narticle: %s\n---\n\n## "Russia"\n\nA note.\n' "$SLUG" > "$WORK/seeds-briefing/$FILE"
+  fi
 fi
-echo "== seeds' briefing ($(ls content | wc -l) articles), editing $EDIT of $SLUG"
-"$BENCH" --bin "$BRIEFING_BIN" --project "$WORK/seeds-briefing" --slug "$SLUG" --edit "$EDIT" --runs "$RUNS"
+echo "== seeds' briefing ($(ls content | wc -l) articles), editing $FILE"
+"$BENCH" --bin "$BRIEFING_BIN" --project "$WORK/seeds-briefing" --slug "$SLUG" --edit "$EDIT" --file "$FILE" --runs "$RUNS"
 
 # 2. the generated corpus
 CORPUS=${CORPUS_DIR:-$WORK/corpus}

@@ -295,6 +295,37 @@ async fn live_preview_in_a_real_browser() {
         "{text}"
     );
 
+    // 6. editing the annotation file shows the highlighted passage and the
+    //    new note without a manual reload, and so does a second edit
+    for note in ["A live note, first.", "A live note, second."] {
+        std::fs::write(
+            root.join("annotations/alpha.md"),
+            format!("---\narticle: alpha\n---\n\n## \"first paragraph of alpha\" {{#live .analysis}}\n\n{note}\n"),
+        )
+        .unwrap();
+        until(
+            &c,
+            "the new note",
+            &format!("document.querySelector('main').textContent.includes('{note}')"),
+        )
+        .await;
+        let mark = until(
+            &c,
+            "the highlighted passage",
+            "document.getElementById('a-live') && document.getElementById('a-live').textContent",
+        )
+        .await;
+        assert_eq!(mark, json!("first paragraph of alpha"));
+    }
+    let stale = c
+        .execute(
+            "return document.querySelector('main').textContent.includes('A live note, first.');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(stale, json!(false), "the old note is gone");
+
     let _ = c.close().await;
     server.drain();
 }

@@ -240,6 +240,45 @@ pub fn anchor_all(files: &[AnnotationSource], articles: &[Article]) -> (Annotati
     })
 }
 
+/// Per-file anchoring results kept between builds of a long-lived session
+/// (`serve`/`watch`): a file whose text, and whose article's text, did not
+/// change is not anchored again. Keyed by a digest of everything anchoring
+/// a file reads, so a hit gives exactly what anchoring would; holds only
+/// what the last build used.
+static MEMO: std::sync::Mutex<Option<Memo>> = std::sync::Mutex::new(None);
+
+#[derive(Default)]
+struct Memo {
+    bodies: std::collections::HashMap<blake3::Hash, Arc<Body>>,
+    files: std::collections::HashMap<blake3::Hash, FileAnchors>,
+}
+
+/// Keep anchoring results between builds in this process (see [`MEMO`]).
+pub fn remember_anchoring() {
+    let mut m = MEMO.lock().unwrap_or_else(|e| e.into_inner());
+    if m.is_none() {
+        *m = Some(Memo::default());
+    }
+}
+
+fn digest(parts: &[&[u8]]) -> blake3::Hash {
+    let mut h = blake3::Hasher::new();
+    for p in parts {
+        h.update(&(p.len() as u64).to_le_bytes());
+        h.update(p);
+    }
+    h.finalize()
+}
+
+/// What anchoring one file gives.
+#[derive(Clone)]
+struct FileAnchors {
+    anchored: Vec<Anchored>,
+    drifts: Vec<Drift>,
+    warnings: Problems,
+    problems: Problems,
+}
+
 /// An article's plain text with its source map and block ranges.
 struct Body {
     map: srcmap::SourceMap,
@@ -252,6 +291,7 @@ fn loc(a: &Article, body: &Body, plain: usize) -> String {
 }
 
 /// One anchored item before wikilinks are resolved.
+#[derive(Clone)]
 struct Anchored {
     file: usize,
     item: parse::ParsedAnnotation,
@@ -299,17 +339,51 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
         parsed.push(pf);
     }
 
-    // Anchor.
-    let mut bodies: BTreeMap<Slug, Body> = BTreeMap::new();
-    let mut anchored: Vec<Anchored> = Vec::new();
-    let mut drifts = Vec::new();
-    let mut warnings = Problems::default();
-    for (fi, pf) in parsed.iter().enumerate() {
+    // Anchor: each article's plain text once, then each file against its
+    // article, in parallel (files are independent; results are merged in
+    // file order, so the output does not depend on scheduling).
+    use rayon::prelude::*;
+    let wanted: std::collections::BTreeSet<&Slug> = parsed.iter().map(|pf| &pf.article).collect();
+    let memo = MEMO.lock().unwrap_or_else(|e| e.into_inner()).take();
+    let bodies: BTreeMap<Slug, (blake3::Hash, Arc<Body>)> = wanted
+        .into_par_iter()
+        .map(|slug| {
+            let art = articles[slug];
+            let key = digest(&[art.body.as_bytes()]);
+            let body = match memo.as_ref().and_then(|m| m.bodies.get(&key)) {
+                Some(b) => b.clone(),
+                None => Arc::new(Body {
+                    map: srcmap::SourceMap::new(&art.body),
+                    blocks: plain_text(&art.body).blocks,
+                }),
+            };
+            (slug.clone(), (key, body))
+        })
+        .collect();
+    let per_file: Vec<(blake3::Hash, FileAnchors)> = parsed
+        .par_iter()
+        .enumerate()
+        .map(|(fi, pf)| {
         let art = articles[&pf.article];
-        let body = bodies.entry(pf.article.clone()).or_insert_with(|| Body {
-            map: srcmap::SourceMap::new(&art.body),
-            blocks: plain_text(&art.body).blocks,
-        });
+        let key = digest(&[
+            pf.file.as_bytes(),
+            pf.text.as_bytes(),
+            art.file.as_bytes(),
+            art.text.as_bytes(),
+            &(art.body_offset as u64).to_le_bytes(),
+        ]);
+        if let Some(hit) = memo.as_ref().and_then(|m| m.files.get(&key)) {
+            let mut hit = hit.clone();
+            for a in &mut hit.anchored {
+                a.file = fi;
+            }
+            return (key, hit);
+        }
+        let body = &*bodies[&pf.article].1;
+        let mut anchored: Vec<Anchored> = Vec::new();
+        let mut drifts = Vec::new();
+        let mut warnings = Problems::default();
+        let mut problems = Problems::default();
         let plain = body.map.text.as_str();
         for item in pf.items.iter().filter(|i| i.valid) {
             let here = |msg: String| {
@@ -406,6 +480,30 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
                 }
             }
         }
+            (key, FileAnchors {
+            anchored,
+            drifts,
+            warnings,
+            problems,
+        })
+        })
+        .collect();
+    if memo.is_some() {
+        let next = Memo {
+            bodies: bodies.values().map(|(k, b)| (*k, b.clone())).collect(),
+            files: per_file.iter().map(|(k, f)| (*k, f.clone())).collect(),
+        };
+        *MEMO.lock().unwrap_or_else(|e| e.into_inner()) = Some(next);
+    }
+    let bodies: BTreeMap<Slug, Arc<Body>> = bodies.into_iter().map(|(s, (_, b))| (s, b)).collect();
+    let mut anchored: Vec<Anchored> = Vec::new();
+    let mut drifts = Vec::new();
+    let mut warnings = Problems::default();
+    for (_, f) in per_file {
+        anchored.extend(f.anchored);
+        drifts.extend(f.drifts);
+        warnings.extend(f.warnings.0);
+        problems.extend(f.problems.0);
     }
 
     // Ids must be unique per article.
@@ -456,12 +554,13 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
         registry: inp.registry,
     };
     // Notes of annotations that were not anchored are still checked.
+    // (A set, not a scan of `anchored` per item: that was quadratic in the
+    // number of annotations.)
+    let done: std::collections::HashSet<(usize, (usize, usize))> =
+        anchored.iter().map(|a| (a.file, a.item.quote_at)).collect();
     for (fi, pf) in parsed.iter().enumerate() {
         for item in &pf.items {
-            let done = anchored
-                .iter()
-                .any(|a| a.file == fi && a.item.quote_at == item.quote_at);
-            if !done {
+            if !done.contains(&(fi, item.quote_at)) {
                 resolver.resolve(
                     &item.note,
                     &pf.file,
@@ -567,12 +666,22 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
         n += 1;
         a.number = n;
     }
+    // `all` is sorted by article: group it (and the notes) once instead of
+    // filtering per article, which was quadratic on large briefings
+    let mut all_by: BTreeMap<&Slug, Vec<&Annotation>> = BTreeMap::new();
+    for a in &all {
+        all_by.entry(&a.article).or_default().push(a);
+    }
+    let mut notes_by: BTreeMap<&Slug, Vec<&ArticleNote>> = BTreeMap::new();
+    for n in &notes {
+        notes_by.entry(&n.article).or_default().push(n);
+    }
     for (slug, body) in &bodies {
         let at = SitePath::article(slug);
-        let mine: Vec<&Annotation> = all.iter().filter(|a| &a.article == slug).collect();
+        let mine: &[&Annotation] = all_by.get(slug).map_or(&[], Vec::as_slice);
         let mut deco = Decorations::default();
         let mut by_block: BTreeMap<usize, String> = BTreeMap::new();
-        for a in &mine {
+        for a in mine {
             let status = a.status.map(Status::as_str);
             deco.spans.push(Span {
                 start: a.range.start,
@@ -609,9 +718,10 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
             deco.after_block
                 .push((end, format!("<div class=\"sidenotes\">{html}</div>")));
         }
-        let note_html: Vec<String> = notes
+        let note_html: Vec<String> = notes_by
+            .get(slug)
+            .map_or(&[][..], Vec::as_slice)
             .iter()
-            .filter(|n| &n.article == slug)
             .map(|n| n.html(&at))
             .collect();
         by_article.insert(

@@ -300,6 +300,8 @@ impl Dirty {
 
 impl Session {
     pub fn new(project: &Project) -> Session {
+        // an annotation edit then anchors only the file that changed
+        crate::annotate::remember_anchoring();
         Session {
             out: project.path("site"),
             project: project.clone(),
@@ -613,6 +615,17 @@ impl Session {
                     return Err(problems);
                 }
             };
+            // annotation tags have pages of their own: a new or vanished
+            // tag changes the page set (and the sitemap), which only a
+            // full rebuild gets right
+            if !briefing
+                .annotations
+                .by_tag()
+                .keys()
+                .eq(st.briefing.annotations.by_tag().keys())
+            {
+                return Ok(Step::Full { reclean: false });
+            }
             let new_digests = digests(&briefing);
             for (slug, d) in &new_digests {
                 if st.digests.get(slug) != Some(d) {
@@ -679,6 +692,132 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+        for e in walkdir::WalkDir::new(from) {
+            let e = e.unwrap();
+            let rel = e.path().strip_prefix(from).unwrap();
+            let dest = to.join(rel);
+            if e.file_type().is_dir() {
+                std::fs::create_dir_all(&dest).unwrap();
+            } else {
+                std::fs::copy(e.path(), &dest).unwrap();
+            }
+        }
+    }
+
+    /// The repo's own briefing (seeds, content, annotations, entities,
+    /// theme), copied to a temp dir.
+    fn repo_project() -> tempfile::TempDir {
+        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = tempfile::tempdir().unwrap();
+        for name in [
+            "briefing.toml",
+            "entities.yaml",
+            "seeds",
+            "content",
+            "annotations",
+            "templates",
+            "static",
+            ".briefing",
+        ] {
+            let from = repo.join(name);
+            if from.is_dir() {
+                copy_tree(&from, &dir.path().join(name));
+            } else if from.is_file() {
+                std::fs::copy(&from, dir.path().join(name)).unwrap();
+            }
+        }
+        dir
+    }
+
+    /// Every file under `site/`, by relative path.
+    fn site_files(root: &std::path::Path) -> BTreeMap<String, Vec<u8>> {
+        let site = root.join("site");
+        walkdir::WalkDir::new(&site)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e.path().strip_prefix(&site).unwrap();
+                (
+                    rel.to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_annotation_edit_gives_the_bytes_of_a_full_build() {
+        let live = repo_project();
+        let mut session = Session::new(&Project::new(live.path()));
+        session.full(false).expect("the first build");
+        let rel = "annotations/venezuela.md";
+        let mut text = std::fs::read_to_string(live.path().join(rel)).unwrap();
+        // 1. edit a note and move a passage to another claim (the claims
+        //    page changes): incremental; 2. a tag no annotation had: the
+        //    page set changes, so a full rebuild
+        let edits = [
+            (
+                (
+                    "The Kremlin's claim, repeated",
+                    "Edited in the live preview. The Kremlin's claim, repeated",
+                ),
+                ("claim=venezuela-transfer}", "claim=intercept}"),
+                false,
+            ),
+            (
+                ("Edited in the live preview.", "Edited again."),
+                (
+                    ".claim .unverified claim=intercept}",
+                    ".claim .brandnewtag claim=intercept}",
+                ),
+                true,
+            ),
+        ];
+        for ((a, b), (c, d), full) in edits {
+            let new = text.replace(a, b).replace(c, d);
+            assert_ne!(
+                text,
+                new.replace(b, a),
+                "the fixture changed: update the edit"
+            );
+            text = new;
+            std::fs::write(live.path().join(rel), &text).unwrap();
+            let changed: BTreeSet<String> = [rel.to_string()].into();
+            let r = session
+                .rebuild(&changed)
+                .expect("the rebuild")
+                .expect("something changed");
+            assert_eq!(r.full, full, "{}", r.log_line("test"));
+            assert!(
+                r.pages.iter().any(|p| p.starts_with("articles/")),
+                "{:?}",
+                r.pages
+            );
+
+            // the same project built from scratch
+            let fresh = repo_project();
+            std::fs::write(fresh.path().join(rel), &text).unwrap();
+            Session::new(&Project::new(fresh.path()))
+                .full(false)
+                .expect("the full build");
+
+            let (x, y) = (site_files(live.path()), site_files(fresh.path()));
+            let paths: BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+            let differ: Vec<&&String> = paths.iter().filter(|p| x.get(**p) != y.get(**p)).collect();
+            assert!(
+                differ.is_empty(),
+                "incremental and full builds differ: {differ:?}"
+            );
+            let page = String::from_utf8(
+                x["articles/russia-sending-hypersonic-missiles-to-venezuela/index.html"].clone(),
+            )
+            .unwrap();
+            assert!(page.contains(b), "{b}");
+        }
+    }
 
     #[test]
     fn changes_are_classified_by_place() {
