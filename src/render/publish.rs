@@ -180,10 +180,13 @@ pub fn add_publishing(b: &Briefing, out: &mut Vec<Output>) -> Result<(), Problem
     add_publishing_with(b, out, search)
 }
 
+/// The search bundle's files: (site-relative path, bytes).
+pub type SearchFiles = Vec<(String, Vec<u8>)>;
+
 /// The search bundle's files, built from the model alone (no rendered page
 /// is needed, so it can run while the pages render). `Ok(None)`: nothing
 /// to index.
-pub fn search_bundle(b: &Briefing) -> Result<Option<Vec<(String, Vec<u8>)>>, String> {
+pub fn search_bundle(b: &Briefing) -> Result<Option<SearchFiles>, String> {
     let indexed = search_records(b);
     if indexed.is_empty() {
         return Ok(None);
@@ -195,7 +198,7 @@ pub fn search_bundle(b: &Briefing) -> Result<Option<Vec<(String, Vec<u8>)>>, Str
 pub fn add_publishing_with(
     b: &Briefing,
     out: &mut Vec<Output>,
-    search: Result<Option<Vec<(String, Vec<u8>)>>, String>,
+    search: Result<Option<SearchFiles>, String>,
 ) -> Result<(), Problems> {
     let sitemap = {
         let paths: Vec<&SitePath> = out.iter().map(|o| &o.path).collect();
