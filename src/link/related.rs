@@ -6,8 +6,6 @@
 //! says more about two articles than one named everywhere, and an entity
 //! named in every article still counts a little.
 
-use std::collections::BTreeMap;
-
 /// An article related to another.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Related {
@@ -109,25 +107,36 @@ pub struct Cooccurrence {
 /// first (paragraphs, then articles, then registry order). `units` are the
 /// entity sets of paragraphs, each tagged with its article index.
 pub fn cooccurring(entities: usize, units: &[(usize, Vec<usize>)]) -> Vec<Vec<Cooccurrence>> {
-    let mut pairs: BTreeMap<(usize, usize), (u32, std::collections::BTreeSet<usize>)> =
-        BTreeMap::new();
-    for (article, set) in units {
-        for (i, &x) in set.iter().enumerate() {
-            for &y in &set[i + 1..] {
+    // Units visited by article (stable), so the distinct articles of a pair
+    // are counted with the last article seen instead of a set per pair (a
+    // `BTreeMap` of `BTreeSet`s was the top cost of `assemble` at 3k).
+    let mut order: Vec<usize> = (0..units.len()).collect();
+    order.sort_by_key(|&i| units[i].0);
+    // (paragraphs, articles, last article counted)
+    let mut pairs: std::collections::HashMap<(usize, usize), (u32, u32, usize)> =
+        std::collections::HashMap::new();
+    for i in order {
+        let (article, set) = &units[i];
+        for (k, &x) in set.iter().enumerate() {
+            for &y in &set[k + 1..] {
                 for key in [(x, y), (y, x)] {
-                    let slot = pairs.entry(key).or_default();
+                    let slot = pairs.entry(key).or_insert((0, 0, usize::MAX));
                     slot.0 += 1;
-                    slot.1.insert(*article);
+                    if slot.2 != *article {
+                        slot.1 += 1;
+                        slot.2 = *article;
+                    }
                 }
             }
         }
     }
     let mut out = vec![Vec::new(); entities];
-    for ((x, y), (paragraphs, arts)) in pairs {
+    // Any visiting order: each list is sorted below by a total order.
+    for ((x, y), (paragraphs, articles, _)) in pairs {
         out[x].push(Cooccurrence {
             entity: y,
             paragraphs,
-            articles: arts.len() as u32,
+            articles,
         });
     }
     for list in &mut out {
