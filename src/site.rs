@@ -323,6 +323,10 @@ pub fn build_from(
         };
     }
     let briefing = assemble(&inputs)?;
+    // The briefing holds its own copy of the sources (clean reports) and the
+    // parsed texts: free the loaded ones before rendering, the memory peak.
+    inputs.sources = BTreeMap::new();
+    inputs.articles = Vec::new();
     timer.lap("assemble");
     let outputs = render::render_site(&briefing, &inputs.theme)?;
     timer.lap("render");

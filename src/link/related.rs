@@ -6,8 +6,6 @@
 //! says more about two articles than one named everywhere, and an entity
 //! named in every article still counts a little.
 
-use std::collections::BTreeMap;
-
 /// An article related to another.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Related {
@@ -37,42 +35,54 @@ pub const MAX_POSTING: usize = 200;
 /// bounded by articles × entities per article × [`MAX_POSTING`].
 pub fn related(entity_sets: &[Vec<usize>], limit: usize) -> Vec<Vec<Related>> {
     let n = entity_sets.len();
-    let mut postings: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    // Entity indices are dense (registry positions): plain vectors, not maps.
+    let entities = entity_sets
+        .iter()
+        .flat_map(|s| s.iter().copied())
+        .max()
+        .map_or(0, |m| m + 1);
+    let mut postings: Vec<Vec<usize>> = vec![Vec::new(); entities];
     for (a, set) in entity_sets.iter().enumerate() {
         for &e in set {
-            postings.entry(e).or_default().push(a);
+            postings[e].push(a);
         }
     }
-    let weight: BTreeMap<usize, f64> = postings
-        .iter()
-        .map(|(&e, arts)| (e, idf(n, arts.len())))
-        .collect();
+    let weight: Vec<f64> = postings.iter().map(|arts| idf(n, arts.len())).collect();
+    // Scratch accumulator per article index, reset after each article; the
+    // final sort is a total order, so the visiting order does not matter,
+    // and each score is summed in the same order as before (entity order).
+    let mut score = vec![0.0f64; n];
+    let mut shared: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut touched: Vec<usize> = Vec::new();
     entity_sets
         .iter()
         .enumerate()
         .map(|(a, set)| {
-            let mut acc: BTreeMap<usize, (f64, Vec<usize>)> = BTreeMap::new();
             for &e in set {
-                let posting = &postings[&e];
+                let posting = &postings[e];
                 if posting.len() > MAX_POSTING {
                     continue;
                 }
                 for &b in posting {
                     if b != a {
-                        let slot = acc.entry(b).or_default();
-                        slot.0 += weight[&e];
-                        slot.1.push(e);
+                        if shared[b].is_empty() {
+                            touched.push(b);
+                        }
+                        score[b] += weight[e];
+                        shared[b].push(e);
                     }
                 }
             }
-            let mut out: Vec<Related> = acc
-                .into_iter()
-                .map(|(b, (score, mut shared))| {
-                    shared.sort_by(|x, y| weight[y].total_cmp(&weight[x]).then(x.cmp(y)));
+            let mut out: Vec<Related> = touched
+                .drain(..)
+                .map(|b| {
+                    let mut sh = std::mem::take(&mut shared[b]);
+                    sh.sort_by(|x, y| weight[*y].total_cmp(&weight[*x]).then(x.cmp(y)));
+                    let s = std::mem::replace(&mut score[b], 0.0);
                     Related {
                         article: b,
-                        score,
-                        shared,
+                        score: s,
+                        shared: sh,
                     }
                 })
                 .collect();
@@ -97,25 +107,36 @@ pub struct Cooccurrence {
 /// first (paragraphs, then articles, then registry order). `units` are the
 /// entity sets of paragraphs, each tagged with its article index.
 pub fn cooccurring(entities: usize, units: &[(usize, Vec<usize>)]) -> Vec<Vec<Cooccurrence>> {
-    let mut pairs: BTreeMap<(usize, usize), (u32, std::collections::BTreeSet<usize>)> =
-        BTreeMap::new();
-    for (article, set) in units {
-        for (i, &x) in set.iter().enumerate() {
-            for &y in &set[i + 1..] {
+    // Units visited by article (stable), so the distinct articles of a pair
+    // are counted with the last article seen instead of a set per pair (a
+    // `BTreeMap` of `BTreeSet`s was the top cost of `assemble` at 3k).
+    let mut order: Vec<usize> = (0..units.len()).collect();
+    order.sort_by_key(|&i| units[i].0);
+    // (paragraphs, articles, last article counted)
+    let mut pairs: std::collections::HashMap<(usize, usize), (u32, u32, usize)> =
+        std::collections::HashMap::new();
+    for i in order {
+        let (article, set) = &units[i];
+        for (k, &x) in set.iter().enumerate() {
+            for &y in &set[k + 1..] {
                 for key in [(x, y), (y, x)] {
-                    let slot = pairs.entry(key).or_default();
+                    let slot = pairs.entry(key).or_insert((0, 0, usize::MAX));
                     slot.0 += 1;
-                    slot.1.insert(*article);
+                    if slot.2 != *article {
+                        slot.1 += 1;
+                        slot.2 = *article;
+                    }
                 }
             }
         }
     }
     let mut out = vec![Vec::new(); entities];
-    for ((x, y), (paragraphs, arts)) in pairs {
+    // Any visiting order: each list is sorted below by a total order.
+    for ((x, y), (paragraphs, articles, _)) in pairs {
         out[x].push(Cooccurrence {
             entity: y,
             paragraphs,
-            articles: arts.len() as u32,
+            articles,
         });
     }
     for list in &mut out {

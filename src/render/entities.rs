@@ -204,13 +204,20 @@ pub fn entity(b: &Briefing, r: &Renderer, i: usize) -> Result<Output, Problem> {
     let at = SitePath::entity(&e.slug);
     let occ = &b.links.occurrences[i];
     // Articles in briefing order (newest first), each with its mentions.
+    // Occurrences grouped by article in one pass (was a scan of every
+    // occurrence per article: entities × articles × occurrences).
+    let mut by_article: std::collections::HashMap<&str, Vec<&crate::link::Occurrence>> =
+        std::collections::HashMap::new();
+    for o in occ {
+        by_article.entry(o.article.as_str()).or_default().push(o);
+    }
     let groups = b
         .articles
         .iter()
         .filter_map(|a| {
-            let here: Vec<MentionView> = occ
+            let mine = by_article.get(a.slug.as_str())?;
+            let here: Vec<MentionView> = mine
                 .iter()
-                .filter(|o| o.article == a.slug)
                 .map(|o| MentionView {
                     before: o.before.clone(),
                     text: o.text.clone(),

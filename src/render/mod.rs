@@ -99,8 +99,12 @@ impl Renderer {
 pub fn render_site(b: &Briefing, theme: &Theme) -> Result<Vec<Output>, Problems> {
     let renderer = Renderer::new(theme)?;
     let jobs = pages::jobs(b);
-    let results: Vec<Result<Output, Problem>> =
-        jobs.par_iter().map(|job| job.run(b, &renderer)).collect();
+    // The search index needs only the model: build it while pages render
+    // (pagefind's indexing and compression are mostly single-threaded).
+    let (results, search): (Vec<Result<Output, Problem>>, _) = rayon::join(
+        || jobs.par_iter().map(|job| job.run(b, &renderer)).collect(),
+        || publish::search_bundle(b),
+    );
     let mut problems = Problems::default();
     let mut out = Vec::with_capacity(results.len() + theme.statics.len() + 1);
     for r in results {
@@ -123,7 +127,7 @@ pub fn render_site(b: &Briefing, theme: &Theme) -> Result<Vec<Output>, Problems>
         path: SitePath::asset("syntax.css"),
         bytes: highlight::stylesheet().into_bytes(),
     });
-    publish::add_publishing(b, &mut out)?;
+    publish::add_publishing_with(b, &mut out, search)?;
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out.dedup_by(|a, b| a.path == b.path);
     Ok(out)

@@ -176,7 +176,30 @@ fn search_records(b: &Briefing) -> Vec<crate::link::search::Record> {
 
 /// Add feed, sitemap, robots and the search bundle to the rendered pages.
 pub fn add_publishing(b: &Briefing, out: &mut Vec<Output>) -> Result<(), Problems> {
+    let search = search_bundle(b);
+    add_publishing_with(b, out, search)
+}
+
+/// The search bundle's files: (site-relative path, bytes).
+pub type SearchFiles = Vec<(String, Vec<u8>)>;
+
+/// The search bundle's files, built from the model alone (no rendered page
+/// is needed, so it can run while the pages render). `Ok(None)`: nothing
+/// to index.
+pub fn search_bundle(b: &Briefing) -> Result<Option<SearchFiles>, String> {
     let indexed = search_records(b);
+    if indexed.is_empty() {
+        return Ok(None);
+    }
+    crate::link::search::bundle(indexed, &b.config.language).map(Some)
+}
+
+/// [`add_publishing`] with the search bundle already built.
+pub fn add_publishing_with(
+    b: &Briefing,
+    out: &mut Vec<Output>,
+    search: Result<Option<SearchFiles>, String>,
+) -> Result<(), Problems> {
     let sitemap = {
         let paths: Vec<&SitePath> = out.iter().map(|o| &o.path).collect();
         sitemap(b, &paths)
@@ -193,13 +216,13 @@ pub fn add_publishing(b: &Briefing, out: &mut Vec<Output>) -> Result<(), Problem
         path: SitePath::new("robots.txt"),
         bytes: robots(b).into_bytes(),
     });
-    if !indexed.is_empty() {
-        let files = crate::link::search::bundle(indexed, &b.config.language).map_err(|e| {
-            Problems::from(Problem::file(
-                "search/",
-                format!("cannot build the search index: {e}"),
-            ))
-        })?;
+    let search = search.map_err(|e| {
+        Problems::from(Problem::file(
+            "search/",
+            format!("cannot build the search index: {e}"),
+        ))
+    })?;
+    if let Some(files) = search {
         out.extend(files.into_iter().map(|(path, bytes)| Output {
             path: SitePath::new(path),
             bytes,
