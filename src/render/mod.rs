@@ -98,25 +98,14 @@ impl Renderer {
 /// bytes.
 pub fn render_site(b: &Briefing, theme: &Theme) -> Result<Vec<Output>, Problems> {
     let renderer = Renderer::new(theme)?;
-    let jobs = pages::jobs(b);
     // The search index needs only the model: build it while pages render
     // (pagefind's indexing and compression are mostly single-threaded).
-    let (results, search): (Vec<Result<Output, Problem>>, _) = rayon::join(
-        || jobs.par_iter().map(|job| job.run(b, &renderer)).collect(),
+    let (pages, search) = rayon::join(
+        || render_pages(b, &renderer, |_| true),
         || publish::search_bundle(b),
     );
-    let mut problems = Problems::default();
-    let mut out = Vec::with_capacity(results.len() + theme.statics.len() + 1);
-    for r in results {
-        match r {
-            Ok(o) => out.push(o),
-            Err(p) => problems.push(p),
-        }
-    }
-    if !problems.is_empty() {
-        problems.sort();
-        return Err(problems);
-    }
+    let mut out = pages?;
+    out.reserve(theme.statics.len() + 1);
     for (name, bytes) in &theme.statics {
         out.push(Output {
             path: SitePath::asset(name),
