@@ -3,29 +3,19 @@
 //! pages), and the library on small inputs (registry wikilinks, duplicate
 //! ids, overlapping passages, events, backlink targets, the seed briefing).
 
+mod common;
+
 use assert_cmd::Command;
 use briefing::annotate::{self, AnchorInputs, AnnotationSource, Method, Target};
 use briefing::content::{Article, parse_article};
 use briefing::link::Registry;
 use briefing::render::markdown;
+use common::copy_dir;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/annotations")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).unwrap();
-        }
-    }
 }
 
 /// A project in a tempdir: the `good` articles with `case`'s annotations.

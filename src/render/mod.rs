@@ -20,7 +20,6 @@ use crate::model::{Briefing, SitePath};
 use crate::theme::{Origin, Theme};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::sync::Arc;
 
 /// One file of the output site.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -183,6 +182,3 @@ pub fn asset_output(theme: &Theme, name: &str) -> Option<Output> {
         bytes: highlight::stylesheet().into_bytes(),
     })
 }
-
-/// Shared handle type for texts in outputs.
-pub type Text = Arc<str>;

@@ -401,8 +401,3 @@ fn not_found(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
     };
     Ok(output(at, r.render("404.html", &ctx)?))
 }
-
-#[allow(dead_code)]
-fn slug_url(slug: &Slug, at: &SitePath) -> String {
-    SitePath::article(slug).relative_from(at)
-}

@@ -110,3 +110,17 @@ pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
 }
 
 pub const ARTICLE: &str = "---\ntitle: \"A test article\"\ndate: 2024-12-06T15:39:00\nbyline: Ann Analyst\n---\n\nThe first paragraph is the summary.\n\nA second paragraph with <b>markup</b> that must be escaped.\n";
+
+/// Copy a directory tree (fixtures into a temp dir).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).unwrap();
+        }
+    }
+}
