@@ -1,11 +1,13 @@
 //! site: assemble the [`Briefing`] from [`Inputs`] (pure), and write a
 //! rendered site to disk (the I/O edge on the output side).
 //!
-//! A build renders everything in memory first; only when that succeeds is
-//! anything written, so a failed build leaves the previous `site/` exactly
-//! as it was. Each file is written atomically and only when its bytes
-//! changed; files of an earlier build that are no longer produced are
-//! removed — never anything outside the output directory.
+//! A build writes each page as soon as it is rendered, so memory holds only
+//! the pages in flight; a changed file is staged under a hidden temporary
+//! name beside its target ([`Staged`]) and moved into place only when the
+//! whole build has succeeded, so a failed build leaves the previous `site/`
+//! exactly as it was. Files are written only when their bytes changed;
+//! files of an earlier build that are no longer produced are removed —
+//! never anything outside the output directory, nor hidden files in it.
 
 use crate::annotate;
 use crate::clean::Cleaned;
@@ -173,38 +175,24 @@ pub struct WriteStats {
 /// Write `outputs` under `dir`: atomically, only changed files, and remove
 /// files that an earlier build produced but this one did not.
 pub fn write_site(dir: &Path, outputs: &[Output]) -> std::io::Result<WriteStats> {
-    write_site_changed(dir, outputs).map(|(stats, _)| stats)
+    let staged = Staged::new(dir);
+    for o in outputs {
+        staged.put(o)?;
+    }
+    staged.commit().map(|(stats, _)| stats)
 }
 
-/// [`write_site`], also returning the paths that were written or removed.
-pub fn write_site_changed(
-    dir: &Path,
-    outputs: &[Output],
-) -> std::io::Result<(WriteStats, Vec<String>)> {
-    let mut stats = WriteStats::default();
+/// Remove the files under `dir` that are not `wanted` (site paths), and
+/// directories left with nothing wanted in them. Returns how many files
+/// went, and their paths.
+fn remove_stale(dir: &Path, wanted: &BTreeSet<&str>) -> std::io::Result<(usize, Vec<String>)> {
+    let mut removed = 0;
     let mut changed = Vec::new();
-    std::fs::create_dir_all(dir)?;
-    let wanted: BTreeSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
-    let results: Vec<std::io::Result<bool>> = {
-        use rayon::prelude::*;
-        outputs
-            .par_iter()
-            .map(|o| fsutil::write_generated(&dir.join(o.path.as_str()), &o.bytes))
-            .collect()
-    };
-    for (r, o) in results.into_iter().zip(outputs) {
-        if r? {
-            changed.push(o.path.as_str().to_string());
-            stats.written += 1;
-        } else {
-            stats.unchanged += 1;
-        }
-    }
     // One walk finds both stale files and directories that no output
     // lives in; hidden files and directories (`.git/` of a deployment
     // checkout) are never touched.
     let mut wanted_dirs: BTreeSet<&str> = BTreeSet::new();
-    for p in &wanted {
+    for p in wanted {
         let mut p = *p;
         while let Some(i) = p.rfind('/') {
             p = &p[..i];
@@ -227,7 +215,7 @@ pub fn write_site_changed(
         {
             std::fs::remove_file(entry.path())?;
             changed.push(rel);
-            stats.removed += 1;
+            removed += 1;
         }
     }
     // children before parents; a directory that still holds something
@@ -238,7 +226,110 @@ pub fn write_site_changed(
             _ => {}
         }
     }
-    Ok((stats, changed))
+    Ok((removed, changed))
+}
+
+/// Writes a site file by file while it renders, without touching what a
+/// reader sees until the whole build has succeeded: a changed file goes to
+/// a hidden temporary next to its target, and [`Staged::commit`] renames
+/// them all into place and removes stale files. [`Staged::abort`] (or
+/// dropping it) removes the temporaries, leaving the old site as it was.
+pub struct Staged {
+    dir: std::path::PathBuf,
+    state: std::sync::Mutex<StagedState>,
+}
+
+#[derive(Default)]
+struct StagedState {
+    /// (temporary, target) of every changed file.
+    renames: Vec<(std::path::PathBuf, std::path::PathBuf)>,
+    /// Every file put, by site path.
+    paths: BTreeSet<String>,
+    unchanged: usize,
+}
+
+impl Staged {
+    pub fn new(dir: &Path) -> Staged {
+        Staged {
+            dir: dir.to_path_buf(),
+            state: std::sync::Mutex::new(StagedState::default()),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, StagedState> {
+        // a panic elsewhere must not hide the temporaries from cleanup
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Stage one file (the first file put at a path wins).
+    pub fn put(&self, o: &Output) -> std::io::Result<()> {
+        if !self.lock().paths.insert(o.path.as_str().to_string()) {
+            return Ok(());
+        }
+        let target = self.dir.join(o.path.as_str());
+        if let Ok(old) = std::fs::read(&target)
+            && old == o.bytes
+        {
+            self.lock().unchanged += 1;
+            return Ok(());
+        }
+        let parent = target.parent().unwrap_or(&self.dir);
+        std::fs::create_dir_all(parent)?;
+        let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+        let tmp = parent.join(format!(".{name}.{}.briefing-tmp", std::process::id()));
+        std::fs::write(&tmp, &o.bytes)?;
+        self.lock().renames.push((tmp, target));
+        Ok(())
+    }
+
+    /// Every site path put so far, sorted.
+    pub fn paths(&self) -> Vec<String> {
+        self.lock().paths.iter().cloned().collect()
+    }
+
+    /// Move every staged file into place and remove the files of an
+    /// earlier build that this one did not make. Returns what changed.
+    pub fn commit(self) -> std::io::Result<(WriteStats, Vec<String>)> {
+        let st = std::mem::take(&mut *self.lock());
+        let mut changed = Vec::with_capacity(st.renames.len());
+        let mut stats = WriteStats {
+            unchanged: st.unchanged,
+            ..WriteStats::default()
+        };
+        for (tmp, target) in &st.renames {
+            std::fs::rename(tmp, target)?;
+            changed.push(fsutil::display(&self.dir, target));
+        }
+        stats.written = st.renames.len();
+        let wanted: BTreeSet<&str> = st.paths.iter().map(String::as_str).collect();
+        let (removed, gone) = remove_stale(&self.dir, &wanted)?;
+        stats.removed = removed;
+        changed.extend(gone);
+        changed.sort();
+        Ok((stats, changed))
+    }
+
+    /// Discard everything staged; the site stays as it was (directories
+    /// made for new pages are removed again when empty).
+    pub fn abort(self) {
+        drop(self)
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        let st = std::mem::take(&mut *self.lock());
+        for (tmp, _) in st.renames {
+            let _ = std::fs::remove_file(&tmp);
+            let mut dir = tmp.parent();
+            while let Some(d) = dir {
+                if d == self.dir || std::fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
+        }
+    }
 }
 
 /// Options of a build.
@@ -328,24 +419,33 @@ pub fn build_from(
     inputs.sources = BTreeMap::new();
     inputs.articles = Vec::new();
     timer.lap("assemble");
-    let outputs = render::render_site(&briefing, &inputs.theme)?;
-    timer.lap("render");
+    // Pages go to disk as they are rendered (memory holds only those in
+    // flight), staged until every one has succeeded.
     let out_dir = opts.out.clone().unwrap_or_else(|| project.path("site"));
-    let stats = write_site(&out_dir, &outputs).map_err(|e| {
-        Problems::from(Problem::file(
+    let write_problem = |e: std::io::Error| {
+        Problem::file(
             fsutil::display(&project.root, &out_dir),
             format!("cannot write the site: {e}"),
-        ))
+        )
+    };
+    let staged = Staged::new(&out_dir);
+    render::render_site_into(&briefing, &inputs.theme, &|o| {
+        staged.put(&o).map_err(write_problem)
     })?;
-    timer.lap("write");
+    timer.lap("render"); // includes staging the changed files
+    let paths = staged.paths();
+    let (stats, _) = staged
+        .commit()
+        .map_err(|e| Problems::from(write_problem(e)))?;
+    timer.lap("write"); // renaming staged files into place, removing stale ones
     let report = BuildReport {
         articles: briefing.articles.len(),
-        pages: outputs.len(),
+        pages: paths.len(),
         stats,
         warnings: briefing.annotations.warnings.clone(),
         clean: Vec::new(),
     };
-    record_build(project, fingerprint, &out_dir, &report, &outputs);
+    record_build(project, fingerprint, &out_dir, &report, paths);
     Ok(report)
 }
 
@@ -382,13 +482,9 @@ fn record_build(
     fingerprint: String,
     out_dir: &Path,
     report: &BuildReport,
-    outputs: &[Output],
+    files: Vec<String>,
 ) {
     let stamp = report.warnings.is_empty().then(|| {
-        let files = outputs
-            .iter()
-            .map(|o| o.path.as_str().to_string())
-            .collect();
         crate::project::BuildStamp::new(fingerprint, out_dir, report.articles, files)
     });
     // best effort: without a stamp the next build just does all the work
@@ -416,12 +512,20 @@ impl StageTimer {
         if let Some(last) = self.last {
             let now = std::time::Instant::now();
             eprintln!(
-                "timing {stage} {:.1} ms",
-                (now - last).as_secs_f64() * 1000.0
+                "timing {stage} {:.1} ms{}",
+                (now - last).as_secs_f64() * 1000.0,
+                peak_rss().map_or(String::new(), |kb| format!(" (peak RSS so far {} MB)", kb / 1024))
             );
             self.last = Some(now);
         }
     }
+}
+
+/// The process's peak resident set size in kB (Linux; `None` elsewhere).
+fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 #[cfg(test)]
@@ -458,6 +562,52 @@ mod write_tests {
         // a deployment checkout in site/ is left alone, empty dirs included
         assert!(d.join(".git/HEAD").exists());
         assert!(d.join(".git/refs/tags").is_dir());
+    }
+
+    #[test]
+    fn staged_files_appear_only_on_commit_and_vanish_on_abort() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        write_site(d, &[out("index.html", "old"), out("gone.html", "g")]).unwrap();
+        let listing = || {
+            let mut v: Vec<String> = walkdir::WalkDir::new(d)
+                .into_iter()
+                .map(|e| fsutil::display(d, e.unwrap().path()))
+                .collect();
+            v.sort();
+            v
+        };
+        let before = listing();
+
+        // a build that fails half-way: nothing a reader sees has changed,
+        // and no temporary or new directory is left behind
+        let staged = Staged::new(d);
+        staged.put(&out("index.html", "new")).unwrap();
+        staged.put(&out("articles/a/index.html", "a")).unwrap();
+        assert_eq!(std::fs::read_to_string(d.join("index.html")).unwrap(), "old");
+        assert!(!d.join("articles/a/index.html").exists());
+        staged.abort();
+        assert_eq!(listing(), before);
+
+        // a build that succeeds: changed files move into place, unchanged
+        // ones are not rewritten, stale ones go, the first put of a path wins
+        let staged = Staged::new(d);
+        staged.put(&out("index.html", "new")).unwrap();
+        staged.put(&out("index.html", "second")).unwrap();
+        staged.put(&out("articles/a/index.html", "a")).unwrap();
+        assert_eq!(staged.paths(), ["articles/a/index.html", "index.html"]);
+        let (stats, changed) = staged.commit().unwrap();
+        assert_eq!((stats.written, stats.unchanged, stats.removed), (2, 0, 1));
+        assert_eq!(changed, ["articles/a/index.html", "gone.html", "index.html"]);
+        assert_eq!(std::fs::read_to_string(d.join("index.html")).unwrap(), "new");
+        assert!(!d.join("gone.html").exists());
+        let staged = Staged::new(d);
+        staged.put(&out("index.html", "new")).unwrap();
+        staged.put(&out("articles/a/index.html", "a")).unwrap();
+        let (stats, changed) = staged.commit().unwrap();
+        assert_eq!((stats.written, stats.unchanged), (0, 2));
+        assert!(changed.is_empty());
+        assert!(listing().iter().all(|p| !p.contains("briefing-tmp")));
     }
 
     #[test]

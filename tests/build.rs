@@ -150,6 +150,29 @@ fn a_failed_build_leaves_the_previous_site_untouched() {
 }
 
 #[test]
+fn a_template_failing_while_pages_are_written_leaves_the_previous_site_untouched() {
+    // Pages are written as they render; one failing page must still leave
+    // nothing of the failed build behind: no new page, no new directory,
+    // no temporary file.
+    let p = TestProject::new().file("content/a.md", ARTICLE);
+    assert_eq!(p.run(&["build"]).code, 0);
+    let before = snapshot(&p.path("site"));
+    p.write(
+        "content/b.md",
+        ARTICLE.replace("A test article", "Another").as_str(),
+    );
+    p.write(
+        "templates/timeline.html",
+        "{% extends \"base.html\" %}{% block content %}{{ no_such_value.field }}{% endblock content %}",
+    );
+    let r = p.run(&["build"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("templates/timeline.html"), "{}", r.stderr);
+    assert_eq!(snapshot(&p.path("site")), before);
+    assert!(!p.exists("site/articles/another"), "a directory made for the failed build");
+}
+
+#[test]
 fn usage_errors_exit_with_2() {
     let p = TestProject::new();
     assert_eq!(p.run(&["no-such-command"]).code, 2);

@@ -93,32 +93,79 @@ impl Renderer {
     }
 }
 
-/// Render the whole site. Pure: the same briefing and theme give the same
-/// bytes.
+/// Render the whole site into memory, sorted by path. Pure: the same
+/// briefing and theme give the same bytes. Builds use [`render_site_into`],
+/// which does not hold every page at once.
 pub fn render_site(b: &Briefing, theme: &Theme) -> Result<Vec<Output>, Problems> {
-    let renderer = Renderer::new(theme)?;
-    // The search index needs only the model: build it while pages render
-    // (pagefind's indexing and compression are mostly single-threaded).
-    let (pages, search) = rayon::join(
-        || render_pages(b, &renderer, |_| true),
-        || publish::search_bundle(b),
-    );
-    let mut out = pages?;
-    out.reserve(theme.statics.len() + 1);
-    for (name, bytes) in &theme.statics {
-        out.push(Output {
-            path: SitePath::asset(name),
-            bytes: bytes.clone(),
-        });
-    }
-    out.push(Output {
-        path: SitePath::asset("syntax.css"),
-        bytes: highlight::stylesheet().into_bytes(),
-    });
-    publish::add_publishing_with(b, &mut out, search)?;
+    let out = std::sync::Mutex::new(Vec::new());
+    render_site_into(b, theme, &|o| {
+        out.lock().expect("no panics while holding it").push(o);
+        Ok(())
+    })?;
+    let mut out = out.into_inner().expect("no panics while holding it");
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out.dedup_by(|a, b| a.path == b.path);
     Ok(out)
+}
+
+/// Where rendered files go, one at a time and from several threads at once
+/// (a build writes them to disk as they come).
+pub type Sink<'a> = &'a (dyn Fn(Output) -> Result<(), Problem> + Sync);
+
+/// Render the whole site, handing every file to `sink` as soon as it is
+/// made, in no particular order, so that memory holds only the pages being
+/// rendered. Every problem is collected; when there are any, some files
+/// may already have gone to the sink (a build discards them).
+pub fn render_site_into(b: &Briefing, theme: &Theme, sink: Sink) -> Result<(), Problems> {
+    let renderer = Renderer::new(theme)?;
+    let jobs = page_jobs(b);
+    // The search index needs only the model: build it while pages render.
+    let (results, search) = rayon::join(
+        || {
+            jobs.par_iter()
+                .map(|j| {
+                    let o = j.job.run(b, &renderer)?;
+                    let path = o.path.clone();
+                    sink(o)?;
+                    Ok(path)
+                })
+                .collect::<Vec<Result<SitePath, Problem>>>()
+        },
+        || publish::search_bundle(b),
+    );
+    let mut problems = Problems::default();
+    let mut paths = Vec::with_capacity(results.len() + theme.statics.len() + 1);
+    for r in results {
+        match r {
+            Ok(p) => paths.push(p),
+            Err(p) => problems.push(p),
+        }
+    }
+    if !problems.is_empty() {
+        problems.sort();
+        return Err(problems);
+    }
+    let mut assets: Vec<Output> = theme
+        .statics
+        .iter()
+        .map(|(name, bytes)| Output {
+            path: SitePath::asset(name),
+            bytes: bytes.clone(),
+        })
+        .collect();
+    if !theme.statics.contains_key("syntax.css") {
+        assets.push(Output {
+            path: SitePath::asset("syntax.css"),
+            bytes: highlight::stylesheet().into_bytes(),
+        });
+    }
+    paths.extend(assets.iter().map(|o| o.path.clone()));
+    let refs: Vec<&SitePath> = paths.iter().collect();
+    let more = publish::publishing(b, &refs, search)?;
+    for o in assets.into_iter().chain(more) {
+        sink(o)?;
+    }
+    Ok(())
 }
 
 pub use pages::Deps;

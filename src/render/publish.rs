@@ -45,8 +45,14 @@ fn atom_date(d: &jiff::civil::DateTime) -> String {
     d.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// The Atom feed: one entry per article, newest first. Undated articles
-/// carry the newest date of the briefing (Atom requires one).
+/// How many entries the feed carries: feed readers poll it, and a
+/// briefing with thousands of articles would otherwise send them all on
+/// every poll.
+pub const FEED_LIMIT: usize = 50;
+
+/// The Atom feed: the [`FEED_LIMIT`] newest articles, newest first.
+/// Undated articles carry the newest date of the briefing (Atom requires
+/// one).
 pub fn feed(b: &Briefing) -> String {
     let c = &b.config;
     let newest = b.articles.iter().filter_map(|a| a.date).max();
@@ -72,7 +78,7 @@ pub fn feed(b: &Briefing) -> String {
         x(&home),
         x(&c.title)
     );
-    for a in &b.articles {
+    for a in b.articles.iter().take(FEED_LIMIT) {
         let url = c.absolute(&SitePath::article(&a.slug));
         let date = a.date.as_ref().map_or_else(|| updated.clone(), atom_date);
         let _ = write!(
@@ -200,22 +206,35 @@ pub fn add_publishing_with(
     out: &mut Vec<Output>,
     search: Result<Option<SearchFiles>, String>,
 ) -> Result<(), Problems> {
-    let sitemap = {
+    let more = {
         let paths: Vec<&SitePath> = out.iter().map(|o| &o.path).collect();
-        sitemap(b, &paths)
+        publishing(b, &paths, search)?
     };
-    out.push(Output {
-        path: SitePath::new("sitemap.xml"),
-        bytes: sitemap.into_bytes(),
-    });
-    out.push(Output {
-        path: SitePath::new("feed.xml"),
-        bytes: feed(b).into_bytes(),
-    });
-    out.push(Output {
-        path: SitePath::new("robots.txt"),
-        bytes: robots(b).into_bytes(),
-    });
+    out.extend(more);
+    Ok(())
+}
+
+/// Feed, sitemap, robots and the search bundle, given the paths of every
+/// other output (for the sitemap).
+pub fn publishing(
+    b: &Briefing,
+    paths: &[&SitePath],
+    search: Result<Option<SearchFiles>, String>,
+) -> Result<Vec<Output>, Problems> {
+    let mut out = vec![
+        Output {
+            path: SitePath::new("sitemap.xml"),
+            bytes: sitemap(b, paths).into_bytes(),
+        },
+        Output {
+            path: SitePath::new("feed.xml"),
+            bytes: feed(b).into_bytes(),
+        },
+        Output {
+            path: SitePath::new("robots.txt"),
+            bytes: robots(b).into_bytes(),
+        },
+    ];
     let search = search.map_err(|e| {
         Problems::from(Problem::file(
             "search/",
@@ -228,7 +247,7 @@ pub fn add_publishing_with(
             bytes,
         }));
     }
-    Ok(())
+    Ok(out)
 }
 
 #[cfg(test)]

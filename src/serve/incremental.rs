@@ -348,24 +348,25 @@ impl Session {
         }
         let inputs = self.project.load(&self.cleaned).map_err(fail)?;
         let briefing = site::assemble(&inputs).map_err(fail)?;
-        // `render_site` is the reference output (pages and every other file)
-        let outputs = render::render_site(&briefing, &inputs.theme).map_err(fail)?;
+        // `render_site_into` is the reference output (pages and every other
+        // file), written as it renders and moved into place when complete
         let renderer = Renderer::new(&inputs.theme).map_err(fail)?;
-        let (_, changed) = site::write_site_changed(&self.out, &outputs).map_err(|e| {
-            fail(Problems::from(Problem::file(
-                "site",
-                format!("cannot write the site: {e}"),
-            )))
-        })?;
+        let write_problem =
+            |e: std::io::Error| Problem::file("site", format!("cannot write the site: {e}"));
+        let staged = site::Staged::new(&self.out);
+        render::render_site_into(&briefing, &inputs.theme, &|o| {
+            staged.put(&o).map_err(write_problem)
+        })
+        .map_err(fail)?;
+        let rendered = staged.paths();
+        let (_, changed) = staged
+            .commit()
+            .map_err(|e| fail(Problems::from(write_problem(e))))?;
         let is_page = |p: &str| p.ends_with(".html");
         let rebuild = Rebuild {
             pages: changed.iter().filter(|p| is_page(p)).cloned().collect(),
             assets: changed.iter().filter(|p| !is_page(p)).cloned().collect(),
-            rendered: outputs
-                .iter()
-                .map(|o| o.path.as_str().to_string())
-                .filter(|p| is_page(p))
-                .collect(),
+            rendered: rendered.into_iter().filter(|p| is_page(p)).collect(),
             full: true,
             warnings,
             millis: start.elapsed().as_millis(),
