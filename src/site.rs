@@ -121,6 +121,32 @@ pub fn assemble_keeping(
     })
 }
 
+/// [`assemble`] again after only annotation files changed: anchor the
+/// annotations anew (files whose text and article did not change come from
+/// the anchoring cache, see [`annotate::remember_anchoring`]) and redo the
+/// links that depend on them. Everything derived from the articles alone
+/// stays as it is in `b`; putting the result into `b` (the annotations,
+/// and [`link::Links::set_annotation_links`]) gives the same briefing as a
+/// full assemble of the same inputs.
+pub fn reassemble_annotations(
+    inputs: &Inputs,
+    b: &Briefing,
+) -> Result<(annotate::Annotations, link::AnnotationLinks), Problems> {
+    let (annotations, mut problems) = annotate::anchor_with(&annotate::AnchorInputs {
+        files: &inputs.annotations,
+        articles: &b.articles,
+        summary: b.summary.as_ref(),
+        registry: Some(&b.links.registry),
+    });
+    if problems.has_errors() {
+        problems.sort();
+        return Err(problems);
+    }
+    let (refs, events) = annotation_links(&annotations);
+    let links = link::annotation_links(&b.articles, &refs, &events);
+    Ok((annotations, links))
+}
+
 /// What the link stage needs from annotations: every note's wikilink
 /// targets (for backlinks) and the dated `.event` annotations (for the
 /// timeline). Anchors on article pages are `a-<id>`; a note on the whole
@@ -275,7 +301,10 @@ impl Staged {
         }
         let parent = target.parent().unwrap_or(&self.dir);
         std::fs::create_dir_all(parent)?;
-        let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+        let name = target
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("file");
         let tmp = parent.join(format!(".{name}.{}.briefing-tmp", std::process::id()));
         std::fs::write(&tmp, &o.bytes)?;
         self.lock().renames.push((tmp, target));
@@ -484,9 +513,10 @@ fn record_build(
     report: &BuildReport,
     files: Vec<String>,
 ) {
-    let stamp = report.warnings.is_empty().then(|| {
-        crate::project::BuildStamp::new(fingerprint, out_dir, report.articles, files)
-    });
+    let stamp = report
+        .warnings
+        .is_empty()
+        .then(|| crate::project::BuildStamp::new(fingerprint, out_dir, report.articles, files));
     // best effort: without a stamp the next build just does all the work
     let _ = project.save_build_stamp(stamp.as_ref());
 }
@@ -514,7 +544,10 @@ impl StageTimer {
             eprintln!(
                 "timing {stage} {:.1} ms{}",
                 (now - last).as_secs_f64() * 1000.0,
-                peak_rss().map_or(String::new(), |kb| format!(" (peak RSS so far {} MB)", kb / 1024))
+                peak_rss().map_or(String::new(), |kb| format!(
+                    " (peak RSS so far {} MB)",
+                    kb / 1024
+                ))
             );
             self.last = Some(now);
         }
@@ -584,7 +617,10 @@ mod write_tests {
         let staged = Staged::new(d);
         staged.put(&out("index.html", "new")).unwrap();
         staged.put(&out("articles/a/index.html", "a")).unwrap();
-        assert_eq!(std::fs::read_to_string(d.join("index.html")).unwrap(), "old");
+        assert_eq!(
+            std::fs::read_to_string(d.join("index.html")).unwrap(),
+            "old"
+        );
         assert!(!d.join("articles/a/index.html").exists());
         staged.abort();
         assert_eq!(listing(), before);
@@ -598,8 +634,14 @@ mod write_tests {
         assert_eq!(staged.paths(), ["articles/a/index.html", "index.html"]);
         let (stats, changed) = staged.commit().unwrap();
         assert_eq!((stats.written, stats.unchanged, stats.removed), (2, 0, 1));
-        assert_eq!(changed, ["articles/a/index.html", "gone.html", "index.html"]);
-        assert_eq!(std::fs::read_to_string(d.join("index.html")).unwrap(), "new");
+        assert_eq!(
+            changed,
+            ["articles/a/index.html", "gone.html", "index.html"]
+        );
+        assert_eq!(
+            std::fs::read_to_string(d.join("index.html")).unwrap(),
+            "new"
+        );
         assert!(!d.join("gone.html").exists());
         let staged = Staged::new(d);
         staged.put(&out("index.html", "new")).unwrap();

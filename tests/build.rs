@@ -169,7 +169,10 @@ fn a_template_failing_while_pages_are_written_leaves_the_previous_site_untouched
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("templates/timeline.html"), "{}", r.stderr);
     assert_eq!(snapshot(&p.path("site")), before);
-    assert!(!p.exists("site/articles/another"), "a directory made for the failed build");
+    assert!(
+        !p.exists("site/articles/another"),
+        "a directory made for the failed build"
+    );
 }
 
 #[test]

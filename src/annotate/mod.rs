@@ -40,7 +40,7 @@ pub struct AnnotationSource {
 }
 
 /// One anchored annotation.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Annotation {
     pub article: Slug,
     pub id: String,
@@ -92,7 +92,7 @@ impl Annotation {
 }
 
 /// The note on a whole article from one annotation file.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ArticleNote {
     pub article: Slug,
     pub file: String,
@@ -155,7 +155,7 @@ pub struct Annotations {
 }
 
 /// What one article gets from its annotations.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ArticleAnnotations {
     /// Rendered HTML of the note on the whole article.
     pub article_note_html: Option<String>,

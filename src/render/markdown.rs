@@ -41,7 +41,7 @@ impl Span {
 }
 
 /// What to add to a body while rendering it.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Decorations {
     pub spans: Vec<Span>,
     /// Raw HTML to insert after the top-level block containing the offset

@@ -168,7 +168,7 @@ pub fn render_site_into(b: &Briefing, theme: &Theme, sink: Sink) -> Result<(), P
     Ok(())
 }
 
-pub use pages::Deps;
+pub use pages::{Dep, Deps};
 
 /// A page to render, with what incremental rebuilds need to know about it.
 pub struct PageJob {

@@ -44,19 +44,33 @@ pub fn jobs(b: &Briefing) -> Vec<Job> {
     jobs
 }
 
-/// What a page is rendered from, for incremental rebuilds: a page is
-/// rendered again when one of its dependencies changed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Deps {
-    /// Anything in the briefing (the safe default for pages that gather
-    /// from every article: indexes of annotations, tags, entities, search).
-    All,
-    /// The site as a whole: config, summary and the article list (titles,
-    /// dates, summaries, tags) — not article bodies or annotations.
-    Site,
-    /// One article (its text, annotations, mentions, source) plus the site.
+/// One part of the briefing a page is rendered from. The live preview
+/// works out which of these an edit changed and renders again only the
+/// pages that depend on one of them.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Dep {
+    /// What lists of articles show of each: slug, title, date, byline,
+    /// source, summary, tags, figures — and which articles there are.
+    Cards,
+    /// The executive summary and its annotations.
+    Summary,
+    /// One article: its text, annotations, mentions, related articles,
+    /// backlinks and cleaning report.
     Article(Slug),
+    /// Which entities each article mentions, and how often.
+    Mentions,
+    /// One entity (registry index): its mentions in context, co-occurring
+    /// entities and the annotations naming it.
+    Entity(usize),
+    /// The set of annotations (their passages, tags, claims and notes).
+    Annotations,
+    /// The timeline's events.
+    Events,
 }
+
+/// Everything a page depends on. A page not listing what it shows goes
+/// stale in the live preview: keep [`Job::deps`] accurate.
+pub type Deps = Vec<Dep>;
 
 impl Job {
     /// The template this job renders with; `None` when unknown (the page is
@@ -81,14 +95,19 @@ impl Job {
     /// What the page depends on. Keep this accurate when a page starts to
     /// show more data: the live preview trusts it.
     pub fn deps(&self, b: &Briefing) -> Deps {
+        use Dep::*;
         match self {
-            Job::Article(i) | Job::Source(i) => Deps::Article(b.articles[*i].slug.clone()),
-            Job::NotFound | Job::Search => Deps::Site,
-            // these gather from every article: mention counts, snippets,
-            // annotations, event dates
-            Job::Index | Job::Annotations(_) | Job::Entities | Job::Entity(_) | Job::Timeline => {
-                Deps::All
-            }
+            // related articles and backlinks show other articles' cards
+            // entity chips show how often each entity is named overall
+            Job::Article(i) => vec![Article(b.articles[*i].slug.clone()), Cards, Mentions],
+            Job::Source(i) => vec![Article(b.articles[*i].slug.clone())],
+            Job::NotFound => vec![Cards],
+            Job::Search => vec![],
+            Job::Index => vec![Summary, Cards, Mentions, Events],
+            Job::Annotations(_) => vec![Annotations, Cards],
+            Job::Entities => vec![Mentions],
+            Job::Entity(i) => vec![Entity(*i), Cards, Mentions],
+            Job::Timeline => vec![Events, Cards],
         }
     }
 

@@ -5,38 +5,38 @@
 //!
 //! What a change affects:
 //!
-//! | changed file | re-read | rendered again |
-//! |---|---|---|
-//! | `annotations/x.md` | that file | pages of the articles whose annotations changed, and `Deps::All` pages |
-//! | `content/x.md` (body) | that file | that article's pages, and `Deps::All` pages |
-//! | `content/x.md` (title, date, slug, …) | that file | everything |
-//! | `content/_briefing.md` | that file | `Deps::Site` and `Deps::All` pages |
-//! | `seeds/x` | that seed, cleaned again (hand edits protected) | its article's pages (and the content change it made) |
-//! | `templates/t.html` | the theme | pages rendered with `t.html` (everything when another template uses it) |
-//! | `static/f` | the theme | nothing: `f` is copied |
-//! | `briefing.toml`, `entities.yaml`, new or deleted articles, seeds | everything | everything |
+//! | changed file | re-read | assembled again | rendered again |
+//! |---|---|---|---|
+//! | `annotations/x.md` | that file | annotations (unchanged files come from the anchoring cache) and the links they feed: backlinks, entity notes, timeline | pages depending on what changed |
+//! | `content/x.md` | that file | everything (mentions and related articles span articles) | pages depending on what changed |
+//! | `content/_briefing.md` | that file | everything | pages depending on what changed |
+//! | `seeds/x` | that seed, cleaned again (hand edits protected) | as for its content file | its article's pages too |
+//! | `templates/t.html` | the theme | nothing | pages rendered with `t.html` (everything when another template uses it) |
+//! | `static/f` | the theme | nothing | nothing: `f` is copied |
+//! | `briefing.toml`, `entities.yaml`, new or deleted articles, seeds | everything | everything | everything |
 //!
-//! Which articles an annotation or mention change touches is found by
-//! comparing a digest of each article's anchored annotations and mentions
-//! before and after, so it does not depend on how annotation files name
-//! their article.
-//!
-//! Pages say what they depend on in `render::pages` (`Job::deps`,
-//! `Job::template`); a job that does not say is rendered again after any
-//! change. Files that `render_site` makes outside page jobs are refreshed
-//! only by full rebuilds.
+//! "Pages depending on what changed": after assembling, the old and new
+//! briefing are compared part by part ([`Dep`]: an article, an entity, the
+//! article cards, the annotations, the events, the summary, the mentions),
+//! and a page is rendered again when one of the parts it declares
+//! (`render::pages`, `Job::deps`) changed. An annotation edit in a large
+//! briefing thus renders its article, the annotation pages, and the pages
+//! of entities its notes name — not every entity page. Unchanged bytes are
+//! not written.
 //!
 //! A failed rebuild keeps the session (the last good articles stay in
 //! memory) and remembers what it still has to redo, so a file that is still
 //! broken stays an error and fixing it is incremental too.
 
+use crate::annotate::Annotations;
 use crate::clean::Cleaned;
 use crate::content::{self, Article};
 use crate::diag::{Problem, Problems};
 use crate::fsutil;
+use crate::link::AnnotationLinks;
 use crate::model::{Briefing, SitePath, Slug, SourceView};
 use crate::project::{CleanAction, Inputs, Project};
-use crate::render::{self, Deps, Output, PageJob, Renderer};
+use crate::render::{self, Dep, Output, PageJob, Renderer};
 use crate::site;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -109,8 +109,11 @@ struct State {
     inputs: Inputs,
     briefing: Briefing,
     renderer: Renderer,
-    /// Digest of each article's annotations and mentions.
-    digests: BTreeMap<Slug, blake3::Hash>,
+    /// Every page of the site (the page set changes only in full builds).
+    pages: Vec<SitePath>,
+    /// The publishing files (feed, sitemap, robots, search index): every
+    /// output that is neither a page nor a theme file.
+    published: BTreeSet<String>,
     /// What a failed rebuild still has to redo.
     pending: Dirty,
 }
@@ -192,41 +195,106 @@ fn read_opt(project: &Project, rel: &str) -> Result<Option<Arc<str>>, Problem> {
 }
 
 /// The fields of an article that pages other than its own show.
-fn card(a: &Article) -> String {
-    format!(
-        "{:?}",
-        (
-            &a.slug, &a.title, &a.date, &a.byline, &a.source, &a.summary, &a.tags, &a.figures
-        )
+fn card(a: &Article) -> impl PartialEq + '_ {
+    (
+        &a.slug, &a.title, &a.date, &a.byline, &a.source, &a.summary, &a.tags, &a.figures,
     )
 }
 
-/// A `fmt::Write` that hashes instead of collecting.
-struct HashWriter(blake3::Hasher);
-
-impl std::fmt::Write for HashWriter {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.0.update(s.as_bytes());
-        Ok(())
+/// The parts of the briefing that annotations feed and that differ
+/// between `old` and the new annotations and annotation links.
+fn annotation_deps(
+    old: &Briefing,
+    annotations: &Annotations,
+    links: &AnnotationLinks,
+) -> BTreeSet<Dep> {
+    let mut deps = BTreeSet::new();
+    let ol = &old.links;
+    for a in &old.articles {
+        let s = &a.slug;
+        if old.annotations.for_article(s) != annotations.for_article(s)
+            || ol.backlinks.get(s) != links.backlinks.get(s)
+        {
+            deps.insert(Dep::Article(s.clone()));
+        }
     }
+    if old.annotations.summary_html != annotations.summary_html {
+        deps.insert(Dep::Summary);
+    }
+    if old.annotations.all() != annotations.all()
+        || old.annotations.article_notes() != annotations.article_notes()
+    {
+        deps.insert(Dep::Annotations);
+    }
+    if ol.timeline != links.timeline {
+        deps.insert(Dep::Events);
+    }
+    for (i, e) in ol.registry.entities.iter().enumerate() {
+        if ol.entity_notes.get(&e.slug) != links.entity_notes.get(&e.slug) {
+            deps.insert(Dep::Entity(i));
+        }
+    }
+    deps
 }
 
-fn digests(b: &Briefing) -> BTreeMap<Slug, blake3::Hash> {
-    use rayon::prelude::*;
-    b.articles
-        .par_iter()
-        .map(|a| {
-            use std::fmt::Write;
-            let mut w = HashWriter(blake3::Hasher::new());
-            let _ = write!(
-                w,
-                "{:?}{:?}",
-                b.annotations.for_article(&a.slug),
-                b.links.mentions.get(&a.slug)
-            );
-            (a.slug.clone(), w.0.finalize())
-        })
-        .collect()
+/// The parts of the briefing that differ between `old` and `new`, which
+/// have the same articles (a new, removed or renamed article takes a full
+/// rebuild).
+fn briefing_deps(old: &Briefing, new: &Briefing) -> BTreeSet<Dep> {
+    let (ol, nl) = (&old.links, &new.links);
+    let mut deps = annotation_deps(
+        old,
+        &new.annotations,
+        &AnnotationLinks {
+            backlinks: nl.backlinks.clone(),
+            entity_notes: nl.entity_notes.clone(),
+            timeline: nl.timeline.clone(),
+        },
+    );
+    let same_order = old.articles.len() == new.articles.len()
+        && old
+            .articles
+            .iter()
+            .zip(&new.articles)
+            .all(|(a, b)| a.slug == b.slug);
+    if !same_order {
+        // a date changed: lists order articles by date
+        deps.insert(Dep::Cards);
+    }
+    let old_by_slug: BTreeMap<&Slug, &Article> =
+        old.articles.iter().map(|a| (&a.slug, a)).collect();
+    for a in &new.articles {
+        let s = &a.slug;
+        let Some(o) = old_by_slug.get(s) else {
+            deps.insert(Dep::Cards);
+            continue;
+        };
+        if card(o) != card(a) {
+            deps.insert(Dep::Cards);
+        }
+        if o.text != a.text
+            || ol.mentions.get(s) != nl.mentions.get(s)
+            || ol.related.get(s) != nl.related.get(s)
+        {
+            deps.insert(Dep::Article(s.clone()));
+        }
+    }
+    if old.summary.as_ref().map(|s| (&s.title, &s.body))
+        != new.summary.as_ref().map(|s| (&s.title, &s.body))
+    {
+        deps.insert(Dep::Summary);
+    }
+    if ol.article_entities != nl.article_entities {
+        deps.insert(Dep::Mentions);
+    }
+    for i in 0..nl.registry.entities.len() {
+        if ol.occurrences.get(i) != nl.occurrences.get(i)
+            || ol.cooccurring.get(i) != nl.cooccurring.get(i)
+        {
+            deps.insert(Dep::Entity(i));
+        }
+    }
+    deps
 }
 
 /// Write outputs whose bytes changed; returns their paths.
@@ -268,10 +336,13 @@ fn protected_warning(seed: &str, content: &str) -> Problem {
 struct Dirty {
     /// Re-assemble the briefing.
     data: bool,
+    /// The executive summary changed (it is parsed with the articles).
+    summary: bool,
     /// Render every page (and remove pages that went away).
     all: bool,
-    site: bool,
-    articles: BTreeSet<Slug>,
+    /// Parts of the briefing that changed: pages depending on one are
+    /// rendered again.
+    deps: BTreeSet<Dep>,
     templates: BTreeSet<String>,
     statics: BTreeSet<String>,
     /// Seeds whose cleaning report changed (their source pages).
@@ -289,12 +360,7 @@ impl Dirty {
             Some(t) => self.templates.contains(t),
             None => !self.templates.is_empty(),
         };
-        template
-            || match &j.deps {
-                Deps::All => self.data,
-                Deps::Site => self.site,
-                Deps::Article(s) => self.site || self.articles.contains(s),
-            }
+        template || j.deps.iter().any(|d| self.deps.contains(d))
     }
 }
 
@@ -358,7 +424,8 @@ impl Session {
             staged.put(&o).map_err(write_problem)
         })
         .map_err(fail)?;
-        let rendered = staged.paths();
+        let rendered_all = staged.paths();
+        let rendered = rendered_all.clone();
         let (_, changed) = staged
             .commit()
             .map_err(|e| fail(Problems::from(write_problem(e))))?;
@@ -378,7 +445,15 @@ impl Session {
             .collect();
         self.slugs_version += 1;
         self.state = Some(State {
-            digests: digests(&briefing),
+            pages: rendered_all
+                .iter()
+                .filter(|p| is_page(p))
+                .map(|p| SitePath::new(p.clone()))
+                .collect(),
+            published: rendered_all
+                .into_iter()
+                .filter(|p| !is_page(p) && !p.starts_with("static/"))
+                .collect(),
             pending: Dirty::default(),
             inputs,
             briefing,
@@ -454,7 +529,7 @@ impl Session {
                     if old.as_deref() != text.as_deref() {
                         st.inputs.summary = text.map(|t| ("content/_briefing.md".to_string(), t));
                         dirty.data = true;
-                        dirty.site = true;
+                        dirty.summary = true;
                     }
                 }
                 Kind::Annotation(rel) => {
@@ -575,6 +650,7 @@ impl Session {
 
         // 2. assemble again, re-parsing only the changed articles
         let st = self.state.as_mut().expect("state");
+        let mut refresh_publishing = false;
         if dirty.data {
             let mut problems = Problems::default();
             let mut parsed = Vec::new();
@@ -592,54 +668,46 @@ impl Session {
                 problems.sort();
                 return Err(problems);
             }
-            for a in parsed {
-                let articles = &mut st.briefing.articles;
-                let Some(i) = articles.iter().position(|old| old.file == a.file) else {
-                    return Ok(Step::Full { reclean: false });
-                };
-                if a.slug != articles[i].slug || a.source != articles[i].source {
-                    // the set of pages changes: old pages must go
-                    return Ok(Step::Full { reclean: false });
+            let old_tags: Vec<String> = st.briefing.annotations.by_tag().into_keys().collect();
+            if parsed.is_empty() && dirty.sources.is_empty() && !dirty.summary {
+                // only annotations changed: the articles and all that
+                // derives from them alone stay
+                let (annotations, links) = site::reassemble_annotations(&st.inputs, &st.briefing)?;
+                dirty
+                    .deps
+                    .extend(annotation_deps(&st.briefing, &annotations, &links));
+                st.briefing.annotations = annotations;
+                st.briefing.links.set_annotation_links(links);
+            } else {
+                let mut articles = st.briefing.articles.clone();
+                for a in parsed {
+                    let Some(i) = articles.iter().position(|old| old.file == a.file) else {
+                        return Ok(Step::Full { reclean: false });
+                    };
+                    if a.slug != articles[i].slug || a.source != articles[i].source {
+                        // the set of pages changes: old pages must go
+                        return Ok(Step::Full { reclean: false });
+                    }
+                    articles[i] = a;
                 }
-                if card(&a) != card(&articles[i]) {
-                    dirty.site = true;
+                let briefing = site::assemble_keeping(&st.inputs, articles, problems)
+                    .map_err(|(problems, _)| problems)?;
+                refresh_publishing = true;
+                dirty.content.clear();
+                dirty.deps.extend(briefing_deps(&st.briefing, &briefing));
+                for a in &briefing.articles {
+                    if a.source.as_ref().is_some_and(|s| dirty.sources.contains(s)) {
+                        dirty.deps.insert(Dep::Article(a.slug.clone()));
+                    }
                 }
-                dirty.articles.insert(a.slug.clone());
-                articles[i] = a;
+                st.briefing = briefing;
             }
-            dirty.content.clear();
-            let articles = std::mem::take(&mut st.briefing.articles);
-            let briefing = match site::assemble_keeping(&st.inputs, articles, problems) {
-                Ok(b) => b,
-                Err((problems, articles)) => {
-                    st.briefing.articles = articles;
-                    return Err(problems);
-                }
-            };
             // annotation tags have pages of their own: a new or vanished
             // tag changes the page set (and the sitemap), which only a
             // full rebuild gets right
-            if !briefing
-                .annotations
-                .by_tag()
-                .keys()
-                .eq(st.briefing.annotations.by_tag().keys())
-            {
+            if !st.briefing.annotations.by_tag().keys().eq(old_tags.iter()) {
                 return Ok(Step::Full { reclean: false });
             }
-            let new_digests = digests(&briefing);
-            for (slug, d) in &new_digests {
-                if st.digests.get(slug) != Some(d) {
-                    dirty.articles.insert(slug.clone());
-                }
-            }
-            for a in &briefing.articles {
-                if a.source.as_ref().is_some_and(|s| dirty.sources.contains(s)) {
-                    dirty.articles.insert(a.slug.clone());
-                }
-            }
-            st.briefing = briefing;
-            st.digests = new_digests;
         }
 
         // 3. render what is affected, write what changed
@@ -650,6 +718,20 @@ impl Session {
             .collect();
         let pages = write_changed(&self.out, &outputs)?;
         let mut assets = Vec::new();
+        if refresh_publishing {
+            // the feed, sitemap and search index show article text and cards
+            let paths: Vec<&SitePath> = st.pages.iter().collect();
+            let search = render::publish::search_bundle(&st.briefing);
+            let files = render::publish::publishing(&st.briefing, &paths, search)?;
+            assets.extend(write_changed(&self.out, &files)?);
+            let now: BTreeSet<String> = files.iter().map(|o| o.path.as_str().to_string()).collect();
+            for gone in st.published.difference(&now) {
+                if std::fs::remove_file(self.out.join(gone)).is_ok() {
+                    assets.push(gone.clone());
+                }
+            }
+            st.published = now;
+        }
         for name in &dirty.statics {
             match render::asset_output(&st.inputs.theme, name) {
                 Some(o) => assets.extend(write_changed(&self.out, std::slice::from_ref(&o))?),
@@ -818,6 +900,138 @@ mod tests {
             .unwrap();
             assert!(page.contains(b), "{b}");
         }
+    }
+
+    /// Apply `edits` (project file, text before, text after) one at a time
+    /// to a live session; after each, the site must equal a fresh full
+    /// build of the same files. Returns each rebuild.
+    fn edit_and_compare(edits: &[(&str, &str, &str)]) -> Vec<Rebuild> {
+        let live = repo_project();
+        let mut session = Session::new(&Project::new(live.path()));
+        session.full(false).expect("the first build");
+        let mut rebuilds = Vec::new();
+        for (rel, from, to) in edits {
+            let path = live.path().join(rel);
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(
+                text.contains(from),
+                "the fixture changed: {rel} lacks {from:?}"
+            );
+            std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+            let changed: BTreeSet<String> = [rel.to_string()].into();
+            let r = session
+                .rebuild(&changed)
+                .expect("the rebuild")
+                .expect("something changed");
+            let fresh = repo_project();
+            for f in ["content", "annotations"] {
+                copy_tree(&live.path().join(f), &fresh.path().join(f));
+            }
+            Session::new(&Project::new(fresh.path()))
+                .full(false)
+                .expect("the full build");
+            let (x, y) = (site_files(live.path()), site_files(fresh.path()));
+            let paths: BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+            let differ: Vec<&&String> = paths.iter().filter(|p| x.get(**p) != y.get(**p)).collect();
+            assert!(
+                differ.is_empty(),
+                "after editing {rel}, incremental and full builds differ: {differ:?}\n{}",
+                r.log_line("test")
+            );
+            rebuilds.push(r);
+        }
+        rebuilds
+    }
+
+    const BELARUS: &str =
+        "articles/russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus/index.html";
+    const VENEZUELA: &str = "articles/russia-sending-hypersonic-missiles-to-venezuela/index.html";
+
+    #[test]
+    fn an_annotation_edit_renders_only_the_pages_that_show_it() {
+        let r = edit_and_compare(&[
+            // a note's text: its article and the annotation pages; no entity page
+            (
+                "annotations/belarus.md",
+                "The stated timeline:",
+                "The timeline as stated:",
+            ),
+            // a note now names an entity: that entity's page too
+            (
+                "annotations/belarus.md",
+                "The timeline as stated",
+                "[[Minsk]]'s timeline as stated",
+            ),
+            // a note now links to the other article: its backlinks change
+            (
+                "annotations/belarus.md",
+                "Watch for evidence",
+                "See [[russia-sending-hypersonic-missiles-to-venezuela]]. Watch for evidence",
+            ),
+            // an event's date: the timeline and the index's strip
+            (
+                "annotations/belarus.md",
+                "date=2024-11-21}",
+                "date=2024-11-20}",
+            ),
+        ]);
+        let rendered =
+            |i: usize| -> BTreeSet<&str> { r[i].rendered.iter().map(String::as_str).collect() };
+        assert!(r.iter().all(|x| !x.full));
+        let first = rendered(0);
+        assert!(first.contains(BELARUS), "{first:?}");
+        assert!(first.contains("annotations/index.html"), "{first:?}");
+        assert!(!first.contains(VENEZUELA), "{first:?}");
+        assert!(
+            !first.iter().any(|p| p.starts_with("entities/")),
+            "{first:?}"
+        );
+        assert!(!first.contains("timeline/index.html"), "{first:?}");
+        assert!(
+            rendered(1).contains("entities/minsk/index.html"),
+            "{:?}",
+            rendered(1)
+        );
+        assert!(rendered(2).contains(VENEZUELA), "{:?}", rendered(2));
+        assert!(
+            rendered(3).contains("timeline/index.html"),
+            "{:?}",
+            rendered(3)
+        );
+        assert!(rendered(3).contains("index.html"), "{:?}", rendered(3));
+    }
+
+    #[test]
+    fn content_and_summary_edits_give_the_bytes_of_a_full_build() {
+        let r = edit_and_compare(&[
+            // a body edit: that article; a title edit: every list of cards
+            (
+                "content/russia-sending-hypersonic-missiles-to-venezuela.md",
+                "translating as “hazel tree”",
+                "which translates as “hazel tree”",
+            ),
+            (
+                "content/russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus.md",
+                "title: ",
+                "title: Edited ",
+            ),
+            (
+                "content/_briefing.md",
+                "\n\n",
+                "\n\nAn added paragraph.\n\n",
+            ),
+        ]);
+        assert!(r.iter().all(|x| !x.full));
+        assert!(
+            !r[0].rendered.iter().any(|p| p == BELARUS),
+            "{:?}",
+            r[0].rendered
+        );
+        assert!(
+            r[1].rendered.iter().any(|p| p == VENEZUELA),
+            "{:?}",
+            r[1].rendered
+        );
     }
 
     #[test]
