@@ -526,19 +526,19 @@ fn record_build(
 /// With `BRIEFING_TIMINGS=1` in the environment, a build prints the wall
 /// time of each stage to stderr (`timing <stage> <ms> ms`). Off by default;
 /// costs one env lookup per build when off.
-struct StageTimer {
+pub(crate) struct StageTimer {
     last: Option<std::time::Instant>,
 }
 
 impl StageTimer {
-    fn from_env() -> StageTimer {
+    pub(crate) fn from_env() -> StageTimer {
         let on = std::env::var_os("BRIEFING_TIMINGS").is_some_and(|v| !v.is_empty() && v != "0");
         StageTimer {
             last: on.then(std::time::Instant::now),
         }
     }
 
-    fn lap(&mut self, stage: &str) {
+    pub(crate) fn lap(&mut self, stage: &str) {
         if let Some(last) = self.last {
             let now = std::time::Instant::now();
             eprintln!(

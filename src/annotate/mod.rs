@@ -251,6 +251,17 @@ static MEMO: std::sync::Mutex<Option<Memo>> = std::sync::Mutex::new(None);
 struct Memo {
     bodies: std::collections::HashMap<blake3::Hash, Arc<Body>>,
     files: std::collections::HashMap<blake3::Hash, FileAnchors>,
+    /// What each article got from its annotations: reused while its
+    /// annotations and notes compare equal (rendering sidenotes is the
+    /// costly part of an edit in a large briefing).
+    articles: std::collections::HashMap<Slug, Arc<MemoArticle>>,
+}
+
+struct MemoArticle {
+    body: Arc<Body>,
+    annotations: Vec<Annotation>,
+    notes: Vec<ArticleNote>,
+    result: ArticleAnnotations,
 }
 
 /// Keep anchoring results between builds in this process (see [`MEMO`]).
@@ -488,13 +499,11 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
         })
         })
         .collect();
-    if memo.is_some() {
-        let next = Memo {
-            bodies: bodies.values().map(|(k, b)| (*k, b.clone())).collect(),
-            files: per_file.iter().map(|(k, f)| (*k, f.clone())).collect(),
-        };
-        *MEMO.lock().unwrap_or_else(|e| e.into_inner()) = Some(next);
-    }
+    let mut next_memo = memo.as_ref().map(|_| Memo {
+        bodies: bodies.values().map(|(k, b)| (*k, b.clone())).collect(),
+        files: per_file.iter().map(|(k, f)| (*k, f.clone())).collect(),
+        articles: Default::default(),
+    });
     let bodies: BTreeMap<Slug, Arc<Body>> = bodies.into_iter().map(|(s, (_, b))| (s, b)).collect();
     let mut anchored: Vec<Anchored> = Vec::new();
     let mut drifts = Vec::new();
@@ -676,61 +685,39 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
     for n in &notes {
         notes_by.entry(&n.article).or_default().push(n);
     }
-    for (slug, body) in &bodies {
-        let at = SitePath::article(slug);
-        let mine: &[&Annotation] = all_by.get(slug).map_or(&[], Vec::as_slice);
-        let mut deco = Decorations::default();
-        let mut by_block: BTreeMap<usize, String> = BTreeMap::new();
-        for a in mine {
-            let status = a.status.map(Status::as_str);
-            deco.spans.push(Span {
-                start: a.range.start,
-                end: a.range.end,
-                tag: "mark",
-                attrs: vec![
-                    ("class".into(), note::classes(&a.tags, status)),
-                    ("data-ann".into(), a.id.clone()),
-                ],
-                first_attrs: vec![
-                    ("id".into(), format!("a-{}", a.id)),
-                    ("data-n".into(), a.number.to_string()),
-                    ("aria-details".into(), format!("n-{}", a.id)),
-                ],
+    let old_articles = memo.map(|m| m.articles);
+    let built: Vec<(Slug, ArticleAnnotations, Option<Arc<MemoArticle>>)> = bodies
+        .par_iter()
+        .map(|(slug, body)| {
+            let mine: &[&Annotation] = all_by.get(slug).map_or(&[], Vec::as_slice);
+            let my_notes: &[&ArticleNote] = notes_by.get(slug).map_or(&[], Vec::as_slice);
+            if let Some(old) = old_articles.as_ref().and_then(|m| m.get(slug))
+                && Arc::ptr_eq(&old.body, body)
+                && old.annotations.iter().eq(mine.iter().copied())
+                && old.notes.iter().eq(my_notes.iter().copied())
+            {
+                return (slug.clone(), old.result.clone(), Some(old.clone()));
+            }
+            let result = article_annotations(slug, body, mine, my_notes);
+            let keep = old_articles.as_ref().map(|_| {
+                Arc::new(MemoArticle {
+                    body: body.clone(),
+                    annotations: mine.iter().map(|a| (*a).clone()).collect(),
+                    notes: my_notes.iter().map(|n| (*n).clone()).collect(),
+                    result: result.clone(),
+                })
             });
-            let html = note::sidenote(&note::SidenoteView {
-                id: &a.id,
-                number: a.number,
-                quote: &a.quote,
-                tags: &a.tags,
-                status,
-                date: a.date.map(|d| d.to_string()),
-                html: &a.note_html(&at),
-            });
-            let block_end = body
-                .blocks
-                .iter()
-                .find(|b| b.end >= a.range.end)
-                .map_or(usize::MAX, |b| b.end);
-            by_block.entry(block_end).or_default().push_str(&html);
+            (slug.clone(), result, keep)
+        })
+        .collect();
+    for (slug, result, keep) in built {
+        if let (Some(m), Some(k)) = (next_memo.as_mut(), keep) {
+            m.articles.insert(slug.clone(), k);
         }
-        for (end, html) in by_block {
-            let end = end.min(body.map.text.len());
-            deco.after_block
-                .push((end, format!("<div class=\"sidenotes\">{html}</div>")));
-        }
-        let note_html: Vec<String> = notes_by
-            .get(slug)
-            .map_or(&[][..], Vec::as_slice)
-            .iter()
-            .map(|n| n.html(&at))
-            .collect();
-        by_article.insert(
-            slug.clone(),
-            ArticleAnnotations {
-                article_note_html: (!note_html.is_empty()).then(|| note_html.concat()),
-                decorations: deco,
-            },
-        );
+        by_article.insert(slug, result);
+    }
+    if let Some(next) = next_memo {
+        *MEMO.lock().unwrap_or_else(|e| e.into_inner()) = Some(next);
     }
     problems.sort();
     warnings.sort();
@@ -746,6 +733,61 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
         },
         problems,
     )
+}
+
+/// What one article gets from its annotations (sorted by position) and
+/// its whole-article notes: highlights, sidenotes, the article note.
+fn article_annotations(
+    slug: &Slug,
+    body: &Body,
+    mine: &[&Annotation],
+    notes: &[&ArticleNote],
+) -> ArticleAnnotations {
+    let at = SitePath::article(slug);
+    let mut deco = Decorations::default();
+    let mut by_block: BTreeMap<usize, String> = BTreeMap::new();
+    for a in mine {
+        let status = a.status.map(Status::as_str);
+        deco.spans.push(Span {
+            start: a.range.start,
+            end: a.range.end,
+            tag: "mark",
+            attrs: vec![
+                ("class".into(), note::classes(&a.tags, status)),
+                ("data-ann".into(), a.id.clone()),
+            ],
+            first_attrs: vec![
+                ("id".into(), format!("a-{}", a.id)),
+                ("data-n".into(), a.number.to_string()),
+                ("aria-details".into(), format!("n-{}", a.id)),
+            ],
+        });
+        let html = note::sidenote(&note::SidenoteView {
+            id: &a.id,
+            number: a.number,
+            quote: &a.quote,
+            tags: &a.tags,
+            status,
+            date: a.date.map(|d| d.to_string()),
+            html: &a.note_html(&at),
+        });
+        let block_end = body
+            .blocks
+            .iter()
+            .find(|b| b.end >= a.range.end)
+            .map_or(usize::MAX, |b| b.end);
+        by_block.entry(block_end).or_default().push_str(&html);
+    }
+    for (end, html) in by_block {
+        let end = end.min(body.map.text.len());
+        deco.after_block
+            .push((end, format!("<div class=\"sidenotes\">{html}</div>")));
+    }
+    let note_html: Vec<String> = notes.iter().map(|n| n.html(&at)).collect();
+    ArticleAnnotations {
+        article_note_html: (!note_html.is_empty()).then(|| note_html.concat()),
+        decorations: deco,
+    }
 }
 
 fn ser_date<S: serde::Serializer>(d: &jiff::civil::Date, s: S) -> Result<S::Ok, S::Error> {

@@ -650,6 +650,7 @@ impl Session {
 
         // 2. assemble again, re-parsing only the changed articles
         let st = self.state.as_mut().expect("state");
+        let mut timer = site::StageTimer::from_env();
         let mut refresh_publishing = false;
         if dirty.data {
             let mut problems = Problems::default();
@@ -678,6 +679,7 @@ impl Session {
                     .extend(annotation_deps(&st.briefing, &annotations, &links));
                 st.briefing.annotations = annotations;
                 st.briefing.links.set_annotation_links(links);
+                timer.lap("reassemble annotations");
             } else {
                 let mut articles = st.briefing.articles.clone();
                 for a in parsed {
@@ -701,6 +703,7 @@ impl Session {
                     }
                 }
                 st.briefing = briefing;
+                timer.lap("assemble");
             }
             // annotation tags have pages of their own: a new or vanished
             // tag changes the page set (and the sitemap), which only a
@@ -712,11 +715,13 @@ impl Session {
 
         // 3. render what is affected, write what changed
         let outputs = render::render_pages(&st.briefing, &st.renderer, |j| dirty.selects(j))?;
+        timer.lap("render");
         let rendered: Vec<String> = outputs
             .iter()
             .map(|o| o.path.as_str().to_string())
             .collect();
         let pages = write_changed(&self.out, &outputs)?;
+        timer.lap("write");
         let mut assets = Vec::new();
         if refresh_publishing {
             // the feed, sitemap and search index show article text and cards
