@@ -97,11 +97,10 @@ impl Renderer {
 /// bytes.
 pub fn render_site(b: &Briefing, theme: &Theme) -> Result<Vec<Output>, Problems> {
     let renderer = Renderer::new(theme)?;
-    // The search index needs only the model: build it while pages render
-    // (pagefind's indexing and compression are mostly single-threaded).
+    // The search index needs only the model: build it while pages render.
     let (pages, search) = rayon::join(
         || render_pages(b, &renderer, |_| true),
-        || publish::search_bundle(b),
+        || publish::search_index(b),
     );
     let mut out = pages?;
     out.reserve(theme.statics.len() + 1);
@@ -115,7 +114,7 @@ pub fn render_site(b: &Briefing, theme: &Theme) -> Result<Vec<Output>, Problems>
         path: SitePath::asset("syntax.css"),
         bytes: highlight::stylesheet().into_bytes(),
     });
-    publish::add_publishing_with(b, &mut out, search)?;
+    publish::add_publishing_with(b, &mut out, search);
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out.dedup_by(|a, b| a.path == b.path);
     Ok(out)
