@@ -100,7 +100,12 @@ pub fn render_site(b: &Briefing, theme: &Theme) -> Result<Vec<Output>, Problems>
     // The search index needs only the model: build it while pages render.
     let (pages, search) = rayon::join(
         || render_pages(b, &renderer, |_| true),
-        || publish::search_index(b),
+        || {
+            let start = std::time::Instant::now();
+            let files = publish::search_index(b);
+            crate::site::timing("search", start);
+            files
+        },
     );
     let mut out = pages?;
     out.reserve(theme.statics.len() + 1);
