@@ -109,7 +109,7 @@ fn search_page_and_index() {
     // 3 articles and 5 entities; a handful of terms fit one shard
     assert_eq!(
         read(&site, "search/index.js"),
-        "briefingSearch.init({\"docs\":8,\"chunk\":1000,\"shards\":[\"\"]});\n"
+        "briefingSearch.init({\"docs\":8,\"chunk\":100,\"shards\":[\"\"]});\n"
     );
     let docs = read(&site, "search/docs/0.js");
     assert!(docs.starts_with("briefingSearch.docs(0,[[\"articles/alpha/index.html\",\"Putin in Minsk\",\"article\",\"6 December 2024\",\"Putin spoke in Minsk about the Oreshnik. Putin said Russia's missile was ready.\"],\n"), "{docs}");

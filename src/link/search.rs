@@ -42,11 +42,11 @@ use std::fmt::Write as _;
 /// Where the index lives in the site (next to the search page).
 pub const DIR: &str = "search";
 /// Documents per `docs/<n>.js` file.
-pub const CHUNK: usize = 1000;
+pub const CHUNK: usize = 100;
 /// A shard is split when its terms and postings take more bytes than this.
 pub const SHARD_BYTES: usize = 32 * 1024;
 /// Shard keys are at most this many characters.
-pub const MAX_KEY: usize = 4;
+pub const MAX_KEY: usize = 6;
 /// Shortest and longest term, in characters.
 const MIN_TERM: usize = 2;
 const MAX_TERM: usize = 40;
@@ -622,6 +622,12 @@ mod tests {
             ["lodz", "oresund", "oeuvre", "aero"]
         );
         assert_eq!(terms("Москва и Київ"), ["москва", "київ"]);
+        // ASCII runs are taken as they are or lowercased and joined with
+        // what follows
+        assert_eq!(
+            terms("Russia’s NATO-led x2 ÉTÉ2024 naïve Naïve"),
+            ["russia", "nato", "led", "x2", "ete2024", "naive", "naive"]
+        );
         assert_eq!(terms("ΟΔΟΣ οδός"), ["οδοσ", "οδόσ"]);
         // nothing survives from punctuation, single letters or huge runs
         assert!(terms("— a b , . x").is_empty());
@@ -824,8 +830,9 @@ mod tests {
         let b = build(&records);
         assert_eq!(a.len(), b.len());
         assert!(a == b);
-        // three chunks of documents
-        assert!(a.iter().any(|f| f.0 == "search/docs/2.js"));
+        // 25 chunks of documents
+        assert!(a.iter().any(|f| f.0 == "search/docs/24.js"));
+        assert!(!a.iter().any(|f| f.0 == "search/docs/25.js"));
     }
 
     #[test]

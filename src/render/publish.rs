@@ -145,7 +145,7 @@ pub fn robots(b: &Briefing) -> String {
 }
 
 /// Characters of a result's excerpt.
-const EXCERPT_CHARS: usize = 240;
+const EXCERPT_CHARS: usize = 200;
 
 /// What the search index holds: every article (title; byline, summary and
 /// body text) and every entity (name; aliases and description).
