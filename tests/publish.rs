@@ -109,7 +109,7 @@ fn search_page_and_index() {
     // 3 articles and 5 entities; a handful of terms fit one shard
     assert_eq!(
         read(&site, "search/index.js"),
-        "briefingSearch.init({\"docs\":8,\"chunk\":100,\"shards\":[\"\"]});\n"
+        "briefingSearch.init({\"docs\":8,\"chunk\":32,\"shards\":[\"\"]});\n"
     );
     let docs = read(&site, "search/docs/0.js");
     assert!(docs.starts_with("briefingSearch.docs(0,[[\"articles/alpha/index.html\",\"Putin in Minsk\",\"article\",\"6 December 2024\",\"Putin spoke in Minsk about the Oreshnik. Putin said Russia's missile was ready.\"],\n"), "{docs}");
@@ -117,10 +117,10 @@ fn search_page_and_index() {
     assert!(docs.contains("[\"entities/caracas/index.html\",\"Caracas\",\"place\",\"\",\"Capital of Venezuela.\"]]);\n"));
     let terms = read(&site, "search/terms/t.js");
     assert!(terms.starts_with("briefingSearch.add(\"\",{"), "{terms}");
-    // Minsk: alpha (title and twice in the text, weight 41) and the
-    // entity (title only, a short page: weight 53); Venezuela only in the
-    // Caracas entity's description (document 7)
-    assert!(terms.contains("\"minsk\":\"ApF1\""), "{terms}");
+    // Minsk: alpha (title, and twice in the text: weight 32 + 15) and the
+    // entity (title, and once in a short text: 32 + 19); Venezuela only in
+    // the Caracas entity's description (document 7)
+    assert!(terms.contains("\"minsk\":\"AvFz\""), "{terms}");
     assert!(terms.contains("\"venezuela\":\"H"), "{terms}");
     let entries = files(&site);
     let search: Vec<&str> = entries

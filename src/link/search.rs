@@ -27,9 +27,10 @@
 //! **Postings** (one string per term, the base64url alphabet): per
 //! document, the gap from the previous document id (the first: the id) as a
 //! base-32 varint, low digits first, digits 32–63 meaning "more follows";
-//! then the weight, 1–63: the BM25 term-frequency part (title hits count
-//! [`TITLE_BOOST`] times), quantised. The client multiplies weights by the
-//! term's IDF.
+//! then the weight, 1–63: BM25's term-frequency part for the text,
+//! quantised to 0–31, plus [`TITLE_BONUS`] when the term is in the title,
+//! so that title matches rank above text-only ones. The client multiplies
+//! weights by the term's IDF.
 //!
 //! Output is deterministic: terms and keys are sorted, documents keep the
 //! order of the records. JSON strings escape `<`, `>` and `&`, so text
@@ -42,7 +43,7 @@ use std::fmt::Write as _;
 /// Where the index lives in the site (next to the search page).
 pub const DIR: &str = "search";
 /// Documents per `docs/<n>.js` file.
-pub const CHUNK: usize = 100;
+pub const CHUNK: usize = 32;
 /// A shard is split when its terms and postings take more bytes than this.
 pub const SHARD_BYTES: usize = 32 * 1024;
 /// Shard keys are at most this many characters.
@@ -50,8 +51,9 @@ pub const MAX_KEY: usize = 6;
 /// Shortest and longest term, in characters.
 const MIN_TERM: usize = 2;
 const MAX_TERM: usize = 40;
-/// A word of the title counts as this many words of the text.
-pub const TITLE_BOOST: f64 = 3.0;
+/// What a term in the title adds to its weight: more than the text alone
+/// can give.
+pub const TITLE_BONUS: u32 = 32;
 /// BM25 parameters.
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
@@ -295,12 +297,16 @@ fn analyse(records: &[Record]) -> Analysed {
     Analysed { vocab, docs }
 }
 
-/// BM25's term-frequency part, scaled to 1..=[`MAX_WEIGHT`]. `norm` is
-/// `k1 * (1 - b + b * len / avg_len)`.
+/// A posting's weight, 1..=[`MAX_WEIGHT`]: BM25's term-frequency part for
+/// the `text` occurrences, scaled to 0..[`TITLE_BONUS`], plus the bonus
+/// when the term is in the title. `norm` is `k1 * (1 - b + b * len /
+/// avg_len)`.
 fn weight(text: u16, title: u16, norm: f64) -> u32 {
-    let tf = f64::from(text) + TITLE_BOOST * f64::from(title);
-    let part = tf / (tf + norm); // (0, 1)
-    ((part * f64::from(MAX_WEIGHT)).round() as u32).clamp(1, MAX_WEIGHT)
+    let tf = f64::from(text);
+    let part = tf / (tf + norm); // [0, 1)
+    let text = (part * f64::from(TITLE_BONUS - 1)).round() as u32;
+    let bonus = if title > 0 { TITLE_BONUS } else { 0 };
+    (text + bonus).clamp(1, MAX_WEIGHT)
 }
 
 /// How many characters [`encode_postings`] writes for `postings`.
@@ -694,10 +700,12 @@ mod tests {
     fn weights_favour_titles_and_short_documents() {
         let avg = K1;
         let body_once = weight(1, 0, avg);
-        assert!(weight(0, 1, avg) > body_once);
         assert!(weight(3, 0, avg) > body_once);
         assert!(weight(1, 0, avg * 3.0) < body_once);
-        assert_eq!(weight(u16::MAX, u16::MAX, avg), MAX_WEIGHT);
+        // the title beats any amount of text, and adds to it
+        assert!(weight(0, 1, avg) > weight(u16::MAX, 0, 0.01));
+        assert!(weight(2, 1, avg) > weight(0, 1, avg));
+        assert_eq!(weight(u16::MAX, u16::MAX, 0.01), MAX_WEIGHT);
         assert_eq!(weight(1, 0, 1e9), 1);
     }
 
@@ -830,9 +838,10 @@ mod tests {
         let b = build(&records);
         assert_eq!(a.len(), b.len());
         assert!(a == b);
-        // 25 chunks of documents
-        assert!(a.iter().any(|f| f.0 == "search/docs/24.js"));
-        assert!(!a.iter().any(|f| f.0 == "search/docs/25.js"));
+        // the documents in files of CHUNK
+        let last = (2500 - 1) / CHUNK;
+        assert!(a.iter().any(|f| f.0 == format!("search/docs/{last}.js")));
+        assert!(!a.iter().any(|f| f.0 == format!("search/docs/{}.js", last + 1)));
     }
 
     #[test]

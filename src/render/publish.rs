@@ -148,7 +148,7 @@ pub fn robots(b: &Briefing) -> String {
 const EXCERPT_CHARS: usize = 200;
 
 /// What the search index holds: every article (title; byline, summary and
-/// body text) and every entity (name; aliases and description).
+/// body text) and every entity (name; name, aliases and description).
 pub fn search_records(b: &Briefing) -> Vec<crate::link::search::Record> {
     use crate::link::search::{Record, excerpt};
     use rayon::prelude::*;
@@ -182,7 +182,12 @@ pub fn search_records(b: &Briefing) -> Vec<crate::link::search::Record> {
             path: SitePath::entity(&e.slug).as_str().to_string(),
             title: e.entry.name.clone(),
             excerpt: excerpt(&description, EXCERPT_CHARS),
-            text: format!("{}\n{description}", e.entry.aliases.join(", ")),
+            // the name again: a page about it, not just a title that says it
+            text: format!(
+                "{}\n{}\n{description}",
+                e.entry.name,
+                e.entry.aliases.join(", ")
+            ),
             kind: e.entry.kind.id().to_string(),
             date: String::new(),
         }
