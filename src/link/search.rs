@@ -841,7 +841,10 @@ mod tests {
         // the documents in files of CHUNK
         let last = (2500 - 1) / CHUNK;
         assert!(a.iter().any(|f| f.0 == format!("search/docs/{last}.js")));
-        assert!(!a.iter().any(|f| f.0 == format!("search/docs/{}.js", last + 1)));
+        assert!(
+            !a.iter()
+                .any(|f| f.0 == format!("search/docs/{}.js", last + 1))
+        );
     }
 
     #[test]
