@@ -85,7 +85,7 @@
 // relative to the page, so search works from file:// too and under any
 // sub-path. Every query word must match (AND); the last one matches as a
 // prefix while it is being typed; results are ranked by BM25 (IDF here,
-// the term-frequency part with its title boost precomputed per posting).
+// the term-frequency part and title bonus precomputed per posting).
 // Index text is scraped from the web: results are built with textContent.
 (function () {
   "use strict";

@@ -209,7 +209,7 @@ pub fn terms(text: &str) -> Vec<String> {
     out
 }
 
-/// The first sentence-ish part of `text` for a result: whitespace
+/// The start of `text`, to show under a result: whitespace
 /// collapsed, at most `max` characters, cut at a word boundary with `…`.
 pub fn excerpt(text: &str, max: usize) -> String {
     let mut out = String::new();
