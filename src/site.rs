@@ -530,11 +530,25 @@ pub(crate) struct StageTimer {
     last: Option<std::time::Instant>,
 }
 
+fn timings_on() -> bool {
+    std::env::var_os("BRIEFING_TIMINGS").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// Print `timing <stage> <ms> ms` for a stage that started at `start`
+/// (one that runs beside others, which [`StageTimer`] cannot time).
+pub(crate) fn timing(stage: &str, start: std::time::Instant) {
+    if timings_on() {
+        eprintln!(
+            "timing {stage} {:.1} ms",
+            start.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+}
+
 impl StageTimer {
     pub(crate) fn from_env() -> StageTimer {
-        let on = std::env::var_os("BRIEFING_TIMINGS").is_some_and(|v| !v.is_empty() && v != "0");
         StageTimer {
-            last: on.then(std::time::Instant::now),
+            last: timings_on().then(std::time::Instant::now),
         }
     }
 

@@ -1,7 +1,11 @@
-//! A real browser types a query into the search page and sees the right
-//! article, and sees an entity's description when its link gets focus: headless Chromium through chromedriver, the built site served
-//! under a sub-path by a tiny static file server. Skipped (with a line on
-//! stdout) when chromedriver or chromium is not installed.
+//! A real browser on the search page: typing finds articles and entities
+//! (the last word as a prefix, diacritics folded), a second word narrows
+//! the results, `?q=` fills the field and follows it, ↓ moves to the
+//! results, a hostile title stays text, a sharded index loads the shards it
+//! needs — served under a sub-path by a tiny static file server and opened
+//! from `file://`. And an entity link shows its description when focused.
+//! Headless Chromium through chromedriver; skipped (with a line on stdout)
+//! when chromedriver or chromium is not installed.
 
 mod links_support;
 
@@ -57,8 +61,6 @@ fn respond(root: &Path, mut stream: TcpStream) {
                 "html" => "text/html; charset=utf-8",
                 "js" => "text/javascript",
                 "css" => "text/css",
-                "json" => "application/json",
-                "wasm" => "application/wasm",
                 _ => "application/octet-stream",
             };
             ("200 OK", ctype, b)
@@ -91,23 +93,14 @@ fn chromium() -> Option<&'static str> {
     .find(|p| Path::new(p).exists())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn typing_a_query_finds_the_article() {
-    let (Some(chrome), true) = (chromium(), Path::new(CHROMEDRIVER).exists()) else {
-        println!("SKIP typing_a_query_finds_the_article: chromedriver or chromium not installed");
-        return;
-    };
-    let dir = links_support::seeds_project();
-    let site = links_support::build(dir.path(), &[]);
-    let search_file = format!("file://{}/search/index.html", site.display());
-    let port = serve(site);
-
+/// Start chromedriver and open a headless Chromium session.
+async fn browser(chrome: &str) -> (Driver, tempfile::TempDir, fantoccini::Client) {
     let driver_port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let _driver = Driver(
+    let driver = Driver(
         Command::new(CHROMEDRIVER)
             .arg(format!("--port={driver_port}"))
             .stdout(Stdio::null())
@@ -131,40 +124,282 @@ async fn typing_a_query_finds_the_article() {
         .unwrap();
     // chromedriver needs a moment to listen: retry the connection, bounded
     // by attempts rather than by time.
-    let mut client = None;
     for _ in 0..100 {
         match fantoccini::ClientBuilder::native()
             .capabilities(caps.clone())
             .connect(&format!("http://127.0.0.1:{driver_port}"))
             .await
         {
-            Ok(c) => {
-                client = Some(c);
-                break;
-            }
+            Ok(c) => return (driver, profile, c),
             Err(_) => std::thread::sleep(std::time::Duration::from_millis(100)),
         }
     }
-    let client = client.expect("chromedriver did not accept a session");
+    panic!("chromedriver did not accept a session");
+}
+
+/// A made-up word for generated article `i` and word `j` (deterministic).
+fn word(i: usize, j: usize) -> String {
+    const C: &[u8] = b"bcdfghjklmnprstvz";
+    const V: &[u8] = b"aeiou";
+    let mut x = (i * 7919 + j * 104_729 + 13) as u64;
+    let mut w = String::new();
+    for _ in 0..3 {
+        x = x
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let r = (x >> 33) as usize;
+        w.push(C[r % C.len()] as char);
+        w.push(V[(r / C.len()) % V.len()] as char);
+    }
+    w
+}
+
+const GENERATED: usize = 400;
+
+/// The link fixture plus articles with diacritics, a hostile title and
+/// enough generated ones that the index is split into shards.
+fn search_fixture() -> tempfile::TempDir {
+    let dir = links_support::fixture("links/basic");
+    let content = dir.path().join("content");
+    let write = |name: &str, text: String| std::fs::write(content.join(name), text).unwrap();
+    write(
+        "delta.md",
+        "---\ntitle: \"Erdoğan meets Łukašenka\"\nslug: delta\ndate: 2024-10-01\n---\n\nRecep Tayyip Erdoğan flew to Москва after Minsk.\n".into(),
+    );
+    write(
+        "evil.md",
+        "---\ntitle: 'Pwned </script><img src=x onerror=\"window.pwned=1\"> title'\nslug: evil\n---\n\nA scraped page with markup in its title.\n".into(),
+    );
+    for i in 0..GENERATED {
+        let words: Vec<String> = (0..30).map(|j| word(i, j)).collect();
+        write(
+            &format!("gen-{i:03}.md"),
+            format!(
+                "---\ntitle: \"Generated {i}\"\nslug: gen-{i:03}\n---\n\n{}.\n",
+                words.join(" ")
+            ),
+        );
+    }
+    dir
+}
+
+/// What the search page shows: status, result titles and links, marked
+/// words, the page's URL.
+#[derive(Debug, serde::Deserialize)]
+struct Shown {
+    status: String,
+    results: Vec<(String, String)>,
+    marks: Vec<String>,
+    url: String,
+    /// The `q` parameter of the page's URL.
+    q: Option<String>,
+}
+
+const SHOWN_JS: &str = "return {
+    status: document.getElementById('search-status').textContent,
+    results: Array.from(document.querySelectorAll('#search-results li > a')).map(a => [a.textContent, a.href]),
+    marks: Array.from(document.querySelectorAll('#search-results mark')).map(m => m.textContent),
+    url: location.href,
+    q: new URLSearchParams(location.search).get('q'),
+};";
+
+/// Wait until the page has answered `q` (its URL says `?q=` and it is no
+/// longer searching), polling a bounded number of times.
+async fn shown(client: &fantoccini::Client, q: &str) -> Result<Shown, fantoccini::error::CmdError> {
+    for _ in 0..200 {
+        let v = client.execute(SHOWN_JS, vec![]).await?;
+        let s: Shown = serde_json::from_value(v).unwrap();
+        if s.q.as_deref() == Some(q.trim()) && !s.status.is_empty() && s.status != "Searching…" {
+            return Ok(s);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("no answer to {q:?}");
+}
+
+/// Type `q` into the (cleared) search field and wait for the answer.
+async fn search(
+    client: &fantoccini::Client,
+    q: &str,
+) -> Result<Shown, fantoccini::error::CmdError> {
+    use fantoccini::Locator;
+    let input = client.find(Locator::Css("#search-input")).await?;
+    input.clear().await?;
+    input.send_keys(q).await?;
+    shown(client, q).await
+}
+
+fn titles(s: &Shown) -> Vec<&str> {
+    s.results.iter().map(|r| r.0.as_str()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_finds_narrows_prefills_and_works_from_file() {
+    let (Some(chrome), true) = (chromium(), Path::new(CHROMEDRIVER).exists()) else {
+        println!(
+            "SKIP search_finds_narrows_prefills_and_works_from_file: chromedriver or chromium not installed"
+        );
+        return;
+    };
+    let dir = search_fixture();
+    let site = links_support::build(dir.path(), &[]);
+    let shards = links_support::read(&site, "search/index.js");
+    assert!(shards.contains("\"м\""), "the index is split: {shards}");
+    let from_file = format!("file://{}/search/index.html?q=minsk", site.display());
+    let port = serve(site);
+    let base = format!("http://127.0.0.1:{port}{PREFIX}");
+    let (_driver, _profile, client) = browser(chrome).await;
+    let result = async {
+        use fantoccini::{Locator, key::Key};
+        client.goto(&format!("{base}search/index.html")).await?;
+        let minsk = search(&client, "minsk").await?;
+        // the last word is a prefix: a few letters are enough
+        let oresh = search(&client, "oresh").await?;
+        let russia = search(&client, "russia").await?;
+        let narrowed = search(&client, "russia caracas").await?;
+        // a finished word (space after it) is not a prefix
+        let exact = search(&client, "oresh ").await;
+        let folded = search(&client, "erdogan lukasenka").await?;
+        let cyrillic = search(&client, "МОСКВА").await?;
+        let generated = search(&client, &word(7, 3)).await?;
+        let hostile = search(&client, "pwned").await?;
+        let pwned = client
+            .execute(
+                "return [window.pwned === undefined, document.querySelectorAll('#search-results img').length]",
+                vec![],
+            )
+            .await?;
+        let nothing = search(&client, "zzzzqqq").await?;
+        // ↓ moves from the field to the first result
+        search(&client, "minsk").await?;
+        client
+            .find(Locator::Css("#search-input"))
+            .await?
+            .send_keys(&char::from(Key::Down).to_string())
+            .await?;
+        let focused = client
+            .execute("return document.activeElement.textContent", vec![])
+            .await?;
+        // ?q= fills the field and searches
+        client
+            .goto(&format!("{base}search/index.html?q=caracas"))
+            .await?;
+        let prefilled = shown(&client, "caracas").await?;
+        let value = client
+            .find(Locator::Css("#search-input"))
+            .await?
+            .prop("value")
+            .await?;
+        // from file://: the shards load with <script src> there too
+        client.goto(&from_file).await?;
+        let file = shown(&client, "minsk").await?;
+        Ok::<_, fantoccini::error::CmdError>((
+            (minsk, oresh, russia, narrowed),
+            exact,
+            (folded, cyrillic, generated, hostile, pwned, nothing),
+            (focused, prefilled, value, file),
+        ))
+    }
+    .await;
+    client.close().await.ok();
+    let (
+        (minsk, oresh, russia, narrowed),
+        exact,
+        (folded, cyrillic, generated, hostile, pwned, nothing),
+        (focused, prefilled, value, file),
+    ) = result.unwrap();
+
+    let t = titles(&minsk);
+    assert!(
+        t.contains(&"Putin in Minsk") && t.contains(&"Minsk"),
+        "{minsk:?}"
+    );
+    assert!(
+        minsk.status.starts_with(&format!("{} results", t.len())),
+        "{minsk:?}"
+    );
+    assert!(
+        minsk.results.contains(&(
+            "Putin in Minsk".to_string(),
+            format!("{base}articles/alpha/index.html")
+        )),
+        "{minsk:?}"
+    );
+    assert!(minsk.marks.iter().all(|m| m == "Minsk"), "{minsk:?}");
+    assert!(!minsk.marks.is_empty());
+
+    let t = titles(&oresh);
+    assert!(
+        t.contains(&"Oreshnik for Caracas") && t.contains(&"Oreshnik"),
+        "{oresh:?}"
+    );
+    assert!(oresh.marks.iter().any(|m| m == "Oreshnik"), "{oresh:?}");
+
+    let (all, few) = (titles(&russia), titles(&narrowed));
+    assert!(few.len() < all.len(), "{russia:?} {narrowed:?}");
+    assert!(few.iter().all(|t| all.contains(t)));
+    assert!(few.contains(&"Oreshnik for Caracas"), "{narrowed:?}");
+    assert!(!few.contains(&"Putin in Minsk"), "{narrowed:?}");
+
+    let exact = exact.unwrap();
+    assert!(exact.results.is_empty(), "{exact:?}");
+    assert_eq!(exact.status, "Nothing found for “oresh”.");
+
+    assert_eq!(titles(&folded), ["Erdoğan meets Łukašenka"], "{folded:?}");
+    assert!(folded.marks.contains(&"Erdoğan".to_string()), "{folded:?}");
+    assert_eq!(
+        titles(&cyrillic),
+        ["Erdoğan meets Łukašenka"],
+        "{cyrillic:?}"
+    );
+    assert!(
+        cyrillic.marks.contains(&"Москва".to_string()),
+        "{cyrillic:?}"
+    );
+    assert!(titles(&generated).contains(&"Generated 7"), "{generated:?}");
+
+    assert_eq!(
+        titles(&hostile),
+        ["Pwned </script><img src=x onerror=\"window.pwned=1\"> title"],
+        "{hostile:?}"
+    );
+    assert_eq!(pwned, serde_json::json!([true, 0]));
+    assert!(nothing.results.is_empty() && nothing.status.starts_with("Nothing found"));
+
+    assert!(
+        focused.as_str().is_some_and(|t| t.contains("Minsk")),
+        "{focused:?}"
+    );
+
+    assert!(
+        titles(&prefilled).contains(&"Oreshnik for Caracas"),
+        "{prefilled:?}"
+    );
+    assert_eq!(value.as_deref(), Some("caracas"));
+
+    assert!(file.url.starts_with("file://"), "{file:?}");
+    assert!(
+        file.results.iter().any(|(t, h)| t == "Putin in Minsk"
+            && h.starts_with("file://")
+            && h.ends_with("/articles/alpha/index.html")),
+        "{file:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn focusing_an_entity_link_shows_its_description() {
+    let (Some(chrome), true) = (chromium(), Path::new(CHROMEDRIVER).exists()) else {
+        println!(
+            "SKIP focusing_an_entity_link_shows_its_description: chromedriver or chromium not installed"
+        );
+        return;
+    };
+    let dir = links_support::seeds_project();
+    let site = links_support::build(dir.path(), &[]);
+    let port = serve(site);
+    let (_driver, _profile, client) = browser(chrome).await;
     let result = async {
         use fantoccini::Locator;
-        client
-            .goto(&format!("http://127.0.0.1:{port}{PREFIX}search/index.html"))
-            .await?;
-        let input = client.find(Locator::Css("#search-input")).await?;
-        input.send_keys("Zakharova").await?;
-        client
-            .wait()
-            .for_element(Locator::Css("#search-results li a"))
-            .await?;
-        let mut found = Vec::new();
-        for a in client
-            .find_all(Locator::Css("#search-results li a"))
-            .await?
-        {
-            found.push((a.text().await?, a.prop("href").await?.unwrap_or_default()));
-        }
-        // The entity preview: focusing an entity link shows its description.
         client
             .goto(&format!(
                 "http://127.0.0.1:{port}{PREFIX}articles/russia-sending-hypersonic-missiles-to-venezuela/index.html"
@@ -176,46 +411,19 @@ async fn typing_a_query_finds_the_article() {
                 vec![],
             )
             .await?;
-        let pop = client
+        client
             .wait()
             .for_element(Locator::Css(".entity-popover"))
             .await?
             .text()
-            .await?;
-        // From file:// the page says search cannot work there.
-        client.goto(&search_file).await?;
-        let note = client.find(Locator::Id("search-file")).await?;
-        let shown = note.is_displayed().await?;
-        let disabled = client
-            .find(Locator::Css("#search-input"))
-            .await?
-            .attr("disabled")
-            .await?
-            .is_some();
-        Ok::<_, fantoccini::error::CmdError>((found, pop, shown && disabled))
+            .await
     }
     .await;
     client.close().await.ok();
-    let (found, pop, file_note) = result.unwrap();
-    assert!(
-        file_note,
-        "the file:// note is shown and the input disabled"
-    );
+    let pop = result.unwrap();
     assert!(pop.starts_with("Maria Zakharova"), "{pop}");
     assert!(
         pop.contains("Spokeswoman of the Russian Ministry of Foreign Affairs"),
         "{pop}"
-    );
-    let want = (
-        "Russia Sending Hypersonic Missiles to Venezuela?".to_string(),
-        format!(
-            "http://127.0.0.1:{port}{PREFIX}articles/russia-sending-hypersonic-missiles-to-venezuela/index.html"
-        ),
-    );
-    assert!(found.contains(&want), "results: {found:?}");
-    // the Belarus article does not name her
-    assert!(
-        !found.iter().any(|(_, h)| h.contains("from-belarus")),
-        "{found:?}"
     );
 }

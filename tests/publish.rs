@@ -1,5 +1,5 @@
 //! Publishing: feed, sitemap, robots, 404, canonical links from base_url,
-//! the search bundle, relative links everywhere, deterministic output, and
+//! the search index, relative links everywhere, deterministic output, and
 //! (when Java and vnu are installed) HTML that vnu accepts.
 
 mod links_support;
@@ -37,7 +37,7 @@ fn sitemap_robots_canonical_and_404() {
     ));
     assert!(sitemap.contains("<url><loc>https://news.example/b/articles/gamma/</loc></url>"));
     assert!(!sitemap.contains("404"));
-    assert!(!sitemap.contains("pagefind"));
+    assert!(!sitemap.contains(".js<"));
     assert_eq!(
         read(&site, "robots.txt"),
         "User-agent: *\nAllow: /\n\nSitemap: https://news.example/b/sitemap.xml\n"
@@ -96,25 +96,51 @@ fn internal_links_are_relative_so_the_site_works_at_any_path() {
 }
 
 #[test]
-fn search_page_and_bundle() {
+fn search_page_and_index() {
     let dir = fixture("links/basic");
     let site = build(dir.path(), &[]);
     let page = read(&site, "search/index.html");
-    assert!(page.contains("data-bundle=\"../pagefind/pagefind.js\""));
     assert!(
-        page.contains(
-            "does not work when the briefing is opened from a file (<code>file://</code>)"
-        )
+        page.contains("data-index=\"../search/index.js\" data-root=\"../\""),
+        "{page}"
     );
-    let js = read(&site, "static/briefing.js");
-    assert!(js.contains("location.protocol === \"file:\""));
-    for f in ["pagefind/pagefind.js", "pagefind/pagefind-entry.json"] {
-        assert!(site.join(f).is_file(), "{f}");
-    }
-    let entry = read(&site, "pagefind/pagefind-entry.json");
-    assert!(entry.contains("\"en\""), "{entry}");
+    // it works from file:// now: no note saying otherwise
+    assert!(!page.contains("file://"), "{page}");
+    // 3 articles and 5 entities; a handful of terms fit one shard
+    assert_eq!(
+        read(&site, "search/index.js"),
+        "briefingSearch.init({\"docs\":8,\"chunk\":32,\"shards\":[\"\"]});\n"
+    );
+    let docs = read(&site, "search/docs/0.js");
+    assert!(docs.starts_with("briefingSearch.docs(0,[[\"articles/alpha/index.html\",\"Putin in Minsk\",\"article\",\"6 December 2024\",\"Putin spoke in Minsk about the Oreshnik. Putin said Russia's missile was ready.\"],\n"), "{docs}");
+    assert!(docs.contains("[\"articles/gamma/index.html\",\"An undated note\",\"article\",\"\","));
+    assert!(docs.contains("[\"entities/caracas/index.html\",\"Caracas\",\"place\",\"\",\"Capital of Venezuela.\"]]);\n"));
+    let terms = read(&site, "search/terms/t.js");
+    assert!(terms.starts_with("briefingSearch.add(\"\",{"), "{terms}");
+    // Minsk: alpha (title, and twice in the text: weight 32 + 15) and the
+    // entity (title, and once in a short text: 32 + 19); Venezuela only in
+    // the Caracas entity's description (document 7)
+    assert!(terms.contains("\"minsk\":\"AvFz\""), "{terms}");
+    assert!(terms.contains("\"venezuela\":\"H"), "{terms}");
+    let entries = files(&site);
+    let search: Vec<&str> = entries
+        .iter()
+        .map(|f| f.0.as_str())
+        .filter(|p| p.starts_with("search/"))
+        .collect();
+    assert_eq!(
+        search,
+        [
+            "search/docs/0.js",
+            "search/index.html",
+            "search/index.js",
+            "search/terms/t.js"
+        ]
+    );
+    assert!(!entries.iter().any(|f| f.0.contains("pagefind")));
     let article = read(&site, "articles/alpha/index.html");
-    assert!(article.contains("<article class=\"article\" data-pagefind-body>"));
+    assert!(article.contains("<article class=\"article\">"));
+    assert!(!article.contains("data-pagefind"));
 }
 
 #[test]

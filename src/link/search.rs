@@ -1,82 +1,865 @@
-//! The static search index: pagefind, used as a library, turns rendered
-//! pages into a chunked index bundle (plus its JS and WASM) in memory. The
-//! bundle is served from `pagefind/` next to the pages and needs no server
-//! logic, only static files.
+//! The static search index: a small inverted index of our own, built from
+//! plain-text records (an article's title, byline, summary and body; an
+//! entity's names and description) and written as JavaScript files that
+//! the search page loads with `<script src>`. No `fetch()`, no modules, no
+//! WASM: search works from `file://` as well as on any static host and
+//! under any sub-path. The client is the search section of
+//! `static/briefing.js`.
 //!
-//! Records are plain text (an article's title, summary and body; an
-//! entity's names and description), not rendered pages: parsing HTML was
-//! three quarters of the build time on large briefings, and navigation,
-//! lists and mention snippets would only pollute results. Result URLs keep
-//! `index.html` so they work from a sub-path and match the site's links.
+//! Files, all under [`DIR`]:
+//! - `index.js`: `briefingSearch.init({"docs":N,"chunk":C,"shards":[keys]})`.
+//! - `terms/t<key>.js`: one shard, `briefingSearch.add("<key>",{"<term>":"<postings>",…})`.
+//! - `docs/<n>.js`: `briefingSearch.docs(n,[[path,title,kind,date,excerpt],…])`
+//!   for documents `n*C .. (n+1)*C` (ids are record order).
+//!
+//! **Terms** ([`terms`]): runs of alphanumeric characters, lowercased, with
+//! the Latin diacritics folded (é → e, ş → s, ß → ss), 2 to 40 characters
+//! long. No stemming: the client matches the last word of a query as a
+//! prefix. The client folds queries the same way (keep them in step).
+//!
+//! **Shards**: every term starts in one shard (key `""`); a shard over
+//! [`SHARD_BYTES`] is split by the next character of its terms, down to keys
+//! of [`MAX_KEY`] characters, and keeps only the term equal to its key. A
+//! term therefore lives in the shard with the longest key that is a prefix
+//! of it, and a prefix query loads that shard plus the shards whose keys
+//! start with the prefix.
+//!
+//! **Postings** (one string per term, the base64url alphabet): per
+//! document, the gap from the previous document id (the first: the id) as a
+//! base-32 varint, low digits first, digits 32–63 meaning "more follows";
+//! then the weight, 1–63: BM25's term-frequency part for the text,
+//! quantised to 0–31, plus [`TITLE_BONUS`] when the term is in the title,
+//! so that title matches rank above text-only ones. The client multiplies
+//! weights by the term's IDF.
+//!
+//! Output is deterministic: terms and keys are sorted, documents keep the
+//! order of the records. JSON strings escape `<`, `>` and `&`, so text
+//! scraped from the web (untrusted) cannot close a script or inject markup.
 
-/// Where the bundle lives in the site.
-pub const BUNDLE_DIR: &str = "pagefind";
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use std::fmt::Write as _;
+
+/// Where the index lives in the site (next to the search page).
+pub const DIR: &str = "search";
+/// Documents per `docs/<n>.js` file.
+pub const CHUNK: usize = 32;
+/// A shard is split when its terms and postings take more bytes than this.
+pub const SHARD_BYTES: usize = 32 * 1024;
+/// Shard keys are at most this many characters.
+pub const MAX_KEY: usize = 6;
+/// Shortest and longest term, in characters.
+const MIN_TERM: usize = 2;
+const MAX_TERM: usize = 40;
+/// What a term in the title adds to its weight: more than the text alone
+/// can give.
+pub const TITLE_BONUS: u32 = 32;
+/// BM25 parameters.
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+/// The largest weight (one base64url digit).
+const MAX_WEIGHT: u32 = 63;
+
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /// One searchable record.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Record {
     /// Site-relative path of the page (`articles/x/index.html`).
     pub path: String,
     pub title: String,
-    /// Plain text to index.
+    /// Plain text to index besides the title.
     pub text: String,
+    /// What it is: `article`, or an entity's kind (`person`, `place`, …).
+    pub kind: String,
+    /// A date for people (`6 December 2024`), or empty.
+    pub date: String,
+    /// Shown under the result ([`excerpt`]).
+    pub excerpt: String,
 }
 
-/// Build the search bundle for `records`. Returns (site-relative path,
-/// bytes) for every file of the bundle, sorted.
-pub fn bundle(records: Vec<Record>, language: &str) -> Result<Vec<(String, Vec<u8>)>, String> {
-    let pages = records;
-    let language = language.to_string();
-    // pagefind is async (tokio). Run it on a thread of its own so that a
-    // caller already inside a tokio runtime (the dev server) is unaffected.
-    std::thread::scope(|s| {
-        s.spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| format!("cannot start the indexer: {e}"))?;
-            rt.block_on(index(pages, language))
-        })
-        .join()
-        .map_err(|_| "the search indexer panicked".to_string())?
+/// The lowercase letters of U+00C0..U+024F whose canonical decomposition is
+/// an ASCII letter and combining marks (U+0300..U+036F), as that letter;
+/// `.` for every other code point. Generated with Python's `unicodedata`;
+/// the client applies the same rule with `String.normalize("NFD")`.
+const FOLD: &[u8] = concat!(
+    "................................aaaaaa.ceeeeiiii", // U+00C0
+    ".nooooo..uuuuy.y.a.a.a.c.c.c.c.d...e.e.e.e.e.g.g", // U+00F0
+    ".g.g.h...i.i.i.i.....j.k..l.l.l.....n.n.n....o.o", // U+0120
+    ".o...r.r.r.s.s.s.s.t.t...u.u.u.u.u.u.w.y..z.z.z.", // U+0150
+    ".................................o..............", // U+0180
+    "u.............................a.i.o.u.u.u.u.u..a", // U+01B0
+    ".a.....g.k.o.o..j....g...n.a.....a.a.e.e.i.i.o.o", // U+01E0
+    ".r.r.u.u.s.t...h.......a.e.o.o.o.o.y............", // U+0210
+    "................",                                 // U+0240
+)
+.as_bytes();
+
+/// Letters folded although they do not decompose (the client's `EXTRA`).
+fn fold_extra(c: char) -> Option<&'static str> {
+    Some(match c {
+        'ß' => "ss",
+        'æ' => "ae",
+        'œ' => "oe",
+        'ø' => "o",
+        'đ' => "d",
+        'ł' => "l",
+        'ı' => "i",
+        'ς' => "σ",
+        _ => return None,
     })
 }
 
-async fn index(pages: Vec<Record>, language: String) -> Result<Vec<(String, Vec<u8>)>, String> {
-    use pagefind::api::PagefindIndex;
-    use pagefind::options::PagefindServiceConfig;
-    let options = PagefindServiceConfig::builder()
-        .keep_index_url(true)
-        .force_language(language.clone())
-        .build();
-    let mut index = PagefindIndex::new(Some(options)).map_err(|e| e.to_string())?;
-    for r in pages {
-        let meta = std::collections::BTreeMap::from([("title".to_string(), r.title)]);
-        index
-            .add_custom_record(
-                format!("/{}", r.path),
-                r.text,
-                language.clone(),
-                Some(meta),
-                None,
-                None,
-            )
-            .await
-            .map_err(|e| format!("cannot index {}: {e}", r.path))?;
+/// Append the folded form of the lowercase `c`; returns how many characters
+/// it added.
+fn push_folded(c: char, out: &mut String) -> usize {
+    if let Some(s) = fold_extra(c) {
+        out.push_str(s);
+        return s.chars().count();
     }
-    let files = index.get_files().await.map_err(|e| e.to_string())?;
-    let mut out: Vec<(String, Vec<u8>)> = files
-        .into_iter()
-        .map(|f| {
-            let rel = f
-                .filename
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect::<Vec<_>>()
-                .join("/");
-            (format!("{BUNDLE_DIR}/{rel}"), f.contents)
+    let folded = (c as usize)
+        .checked_sub(0xC0)
+        .and_then(|i| FOLD.get(i))
+        .filter(|&&b| b != b'.');
+    match folded {
+        Some(&b) => out.push(b as char),
+        None => out.push(c),
+    }
+    1
+}
+
+/// ASCII letters and digits, lowercased; 0 for every other byte.
+static ASCII_TERM: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            t[b] = c.to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    t
+};
+
+/// Call `f` with each term of `text`, in order. `buf` is scratch space:
+/// a term already in normal form (lowercase ASCII, the common case) is
+/// passed as a slice of `text`, without copying.
+fn for_each_term(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    // the term being built in `buf` (it has non-ASCII or capital letters)
+    let mut chars = 0usize;
+    let end = |buf: &mut String, chars: &mut usize, f: &mut dyn FnMut(&str)| {
+        if (MIN_TERM..=MAX_TERM).contains(chars) {
+            f(buf);
+        }
+        buf.clear();
+        *chars = 0;
+    };
+    while i < bytes.len() {
+        let b = bytes[i];
+        if ASCII_TERM[b as usize] != 0 {
+            let run = i;
+            let mut lower = true;
+            while i < bytes.len() && ASCII_TERM[bytes[i] as usize] != 0 {
+                lower &= ASCII_TERM[bytes[i] as usize] == bytes[i];
+                i += 1;
+            }
+            let next_is_ascii = i == bytes.len() || bytes[i].is_ascii();
+            if chars == 0 && lower && next_is_ascii {
+                // a whole term, as it is
+                if (MIN_TERM..=MAX_TERM).contains(&(i - run)) {
+                    f(&text[run..i]);
+                }
+            } else {
+                let from = buf.len();
+                buf.push_str(&text[run..i]);
+                buf[from..].make_ascii_lowercase();
+                chars += i - run;
+            }
+            continue;
+        }
+        if b.is_ascii() {
+            i += 1;
+            if chars > 0 {
+                end(buf, &mut chars, &mut f);
+            }
+            continue;
+        }
+        let c = text[i..].chars().next().unwrap_or(' ');
+        i += c.len_utf8();
+        if c.is_alphanumeric() {
+            for l in c.to_lowercase() {
+                chars += push_folded(l, buf);
+            }
+        } else if chars > 0 {
+            end(buf, &mut chars, &mut f);
+        }
+    }
+    if chars > 0 {
+        end(buf, &mut chars, &mut f);
+    }
+}
+
+/// The terms of `text`, in order, repeats included.
+pub fn terms(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for_each_term(text, &mut String::new(), |t| out.push(t.to_string()));
+    out
+}
+
+/// The start of `text`, to show under a result: whitespace
+/// collapsed, at most `max` characters, cut at a word boundary with `…`.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        let n = word.chars().count();
+        let sep = usize::from(!out.is_empty());
+        if chars + sep + n > max {
+            if out.is_empty() {
+                out.extend(word.chars().take(max));
+            }
+            out.push('…');
+            return out;
+        }
+        if sep == 1 {
+            out.push(' ');
+        }
+        out.push_str(word);
+        chars += sep + n;
+    }
+    out
+}
+
+/// Records are analysed in chunks of this many, in parallel.
+const ANALYSIS_CHUNK: usize = 256;
+
+/// The distinct terms of a chunk of records.
+struct Analysed {
+    /// The chunk's terms; a local id is an index.
+    vocab: Vec<Box<str>>,
+    docs: Vec<Doc>,
+}
+
+/// One record's terms.
+struct Doc {
+    /// (local id, occurrences in the text, in the title).
+    entries: Vec<(u32, u16, u16)>,
+    /// The number of terms (title and text).
+    len: u32,
+}
+
+fn analyse(records: &[Record]) -> Analysed {
+    let mut ids: FxHashMap<Box<str>, u32> = FxHashMap::default();
+    let mut vocab: Vec<Box<str>> = Vec::new();
+    // by local id: counts in the current record (zero between records)
+    let mut counts: Vec<(u16, u16)> = Vec::new();
+    let mut touched: Vec<u32> = Vec::new();
+    let mut buf = String::new();
+    let mut docs = Vec::with_capacity(records.len());
+    for r in records {
+        let mut len = 0u32;
+        for (text, in_title) in [(&r.title, true), (&r.text, false)] {
+            for_each_term(text, &mut buf, |t| {
+                let id = match ids.get(t) {
+                    Some(&id) => id,
+                    None => {
+                        let id = vocab.len() as u32;
+                        ids.insert(t.into(), id);
+                        vocab.push(t.into());
+                        counts.push((0, 0));
+                        id
+                    }
+                };
+                let c = &mut counts[id as usize];
+                if *c == (0, 0) {
+                    touched.push(id);
+                }
+                if in_title {
+                    c.1 = c.1.saturating_add(1);
+                } else {
+                    c.0 = c.0.saturating_add(1);
+                }
+                len += 1;
+            });
+        }
+        let entries = touched
+            .drain(..)
+            .map(|id| {
+                let (text, title) = std::mem::take(&mut counts[id as usize]);
+                (id, text, title)
+            })
+            .collect();
+        docs.push(Doc { entries, len });
+    }
+    Analysed { vocab, docs }
+}
+
+/// A posting's weight, 1..=[`MAX_WEIGHT`]: BM25's term-frequency part for
+/// the `text` occurrences, scaled to 0..[`TITLE_BONUS`], plus the bonus
+/// when the term is in the title. `norm` is `k1 * (1 - b + b * len /
+/// avg_len)`.
+fn weight(text: u16, title: u16, norm: f64) -> u32 {
+    let tf = f64::from(text);
+    let part = tf / (tf + norm); // [0, 1)
+    let text = (part * f64::from(TITLE_BONUS - 1)).round() as u32;
+    let bonus = if title > 0 { TITLE_BONUS } else { 0 };
+    (text + bonus).clamp(1, MAX_WEIGHT)
+}
+
+/// How many characters [`encode_postings`] writes for `postings`.
+fn encoded_len(postings: &[u32]) -> usize {
+    let mut prev = 0;
+    let mut n = postings.len(); // the weights
+    for (i, &p) in postings.iter().enumerate() {
+        let doc = p >> 6;
+        let gap = if i == 0 { doc } else { doc - prev };
+        prev = doc;
+        n += 1 + (u32::BITS - gap.leading_zeros()).saturating_sub(1) as usize / 5;
+    }
+    n
+}
+
+/// Append the postings (`doc << 6 | weight`, by doc) in the compact form.
+fn encode_postings(postings: &[u32], out: &mut String) {
+    let mut prev = 0;
+    for (i, &p) in postings.iter().enumerate() {
+        let doc = p >> 6;
+        let mut gap = if i == 0 { doc } else { doc - prev };
+        prev = doc;
+        loop {
+            let digit = (gap & 31) as usize;
+            gap >>= 5;
+            if gap == 0 {
+                out.push(B64[digit] as char);
+                break;
+            }
+            out.push(B64[digit | 32] as char);
+        }
+        out.push(B64[(p & 63) as usize] as char);
+    }
+}
+
+/// Append `s` as a JSON string that is also safe inside HTML and in any
+/// JavaScript engine (`<`, `>`, `&`, U+2028, U+2029 escaped).
+fn push_json_str(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// The file of the shard with `key`, relative to [`DIR`]: `terms/t` and the
+/// key, each character outside `[a-z0-9]` written `_<hex>_` (ASCII names
+/// that no file system or URL mangles; the `t` avoids Windows' reserved
+/// names such as `con`). The client derives the same names.
+pub fn shard_file(key: &str) -> String {
+    let mut s = String::from("terms/t");
+    for c in key.chars() {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            s.push(c);
+        } else {
+            let _ = write!(s, "_{:x}_", c as u32);
+        }
+    }
+    s.push_str(".js");
+    s
+}
+
+/// A term of the index: its text, its postings and their encoded length.
+struct Term<'a> {
+    text: &'a str,
+    postings: &'a [u32],
+    encoded: usize,
+}
+
+/// Split the sorted `terms` (all starting with `key`, of `depth` chars)
+/// into shards: (key, range in `terms`).
+fn split(
+    terms: &[Term],
+    offset: usize,
+    key: &str,
+    depth: usize,
+    out: &mut Vec<(String, std::ops::Range<usize>)>,
+) {
+    let size: usize = terms.iter().map(|t| t.text.len() + t.encoded + 6).sum();
+    if size <= SHARD_BYTES || depth >= MAX_KEY {
+        out.push((key.to_string(), offset..offset + terms.len()));
+        return;
+    }
+    // the term equal to the key (if any) sorts first and stays here
+    let own = usize::from(terms.first().is_some_and(|t| t.text == key));
+    if own == 1 {
+        out.push((key.to_string(), offset..offset + 1));
+    }
+    let mut i = own;
+    while i < terms.len() {
+        let next = terms[i].text[key.len()..].chars().next().unwrap_or(' ');
+        let child = format!("{key}{next}");
+        let n = terms[i..]
+            .iter()
+            .take_while(|t| t.text.starts_with(&child))
+            .count();
+        split(&terms[i..i + n], offset + i, &child, depth + 1, out);
+        i += n;
+    }
+}
+
+/// Build the index for `records`: (site-relative path, bytes) of every
+/// file, sorted by path.
+pub fn build(records: &[Record]) -> Vec<(String, Vec<u8>)> {
+    let analysed: Vec<Analysed> = records.par_chunks(ANALYSIS_CHUNK).map(analyse).collect();
+
+    // One id for every distinct term: the chunks' vocabularies merged.
+    let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut vocab: Vec<&str> = Vec::new();
+    let global: Vec<Vec<u32>> = analysed
+        .iter()
+        .map(|a| {
+            a.vocab
+                .iter()
+                .map(|t| {
+                    *ids.entry(t).or_insert_with(|| {
+                        vocab.push(t);
+                        (vocab.len() - 1) as u32
+                    })
+                })
+                .collect()
         })
         .collect();
-    out.sort();
-    Ok(out)
+    drop(ids);
+    // every record, in order, with the global ids of its chunk's terms
+    let docs = || {
+        analysed
+            .iter()
+            .zip(&global)
+            .flat_map(|(a, ids)| a.docs.iter().map(move |d| (d, ids)))
+    };
+    let total: u64 = docs().map(|(d, _)| u64::from(d.len)).sum();
+    let avg = (total as f64 / records.len().max(1) as f64).max(1.0);
+
+    // How many documents each term has, then all postings in one array,
+    // term after term, documents in order.
+    let mut df = vec![0u32; vocab.len()];
+    for (d, ids) in docs() {
+        for &(id, _, _) in &d.entries {
+            df[ids[id as usize] as usize] += 1;
+        }
+    }
+    let mut start = Vec::with_capacity(vocab.len() + 1);
+    let mut at = 0usize;
+    for &n in &df {
+        start.push(at);
+        at += n as usize;
+    }
+    start.push(at);
+    let mut next = start.clone();
+    let mut postings = vec![0u32; at];
+    for (doc, (d, ids)) in docs().enumerate() {
+        let norm = K1 * (1.0 - B + B * f64::from(d.len) / avg);
+        for &(id, text, title) in &d.entries {
+            let g = ids[id as usize] as usize;
+            postings[next[g]] = ((doc as u32) << 6) | weight(text, title, norm);
+            next[g] += 1;
+        }
+    }
+
+    let mut order: Vec<u32> = (0..vocab.len() as u32).collect();
+    order.par_sort_unstable_by_key(|&i| vocab[i as usize]);
+    let terms: Vec<Term> = order
+        .par_iter()
+        .map(|&i| {
+            let p = &postings[start[i as usize]..start[i as usize + 1]];
+            Term {
+                text: vocab[i as usize],
+                postings: p,
+                encoded: encoded_len(p),
+            }
+        })
+        .collect();
+
+    let mut shards = Vec::new();
+    split(&terms, 0, "", 0, &mut shards);
+
+    let mut files: Vec<(String, Vec<u8>)> = shards
+        .par_iter()
+        .map(|(key, range)| {
+            let terms = &terms[range.clone()];
+            let size: usize = terms.iter().map(|t| t.text.len() + t.encoded + 6).sum();
+            let mut s = String::with_capacity(size + key.len() + 32);
+            s.push_str("briefingSearch.add(");
+            push_json_str(&mut s, key);
+            s.push_str(",{");
+            for (i, t) in terms.iter().enumerate() {
+                if i > 0 {
+                    s.push(',');
+                }
+                push_json_str(&mut s, t.text);
+                s.push_str(":\"");
+                encode_postings(t.postings, &mut s);
+                s.push('"');
+            }
+            s.push_str("});\n");
+            (format!("{DIR}/{}", shard_file(key)), s.into_bytes())
+        })
+        .collect();
+
+    files.par_extend(records.par_chunks(CHUNK).enumerate().map(|(n, chunk)| {
+        let mut s = format!("briefingSearch.docs({n},[");
+        for (i, r) in chunk.iter().enumerate() {
+            if i > 0 {
+                s.push_str(",\n");
+            }
+            s.push('[');
+            for (j, field) in [&r.path, &r.title, &r.kind, &r.date, &r.excerpt]
+                .into_iter()
+                .enumerate()
+            {
+                if j > 0 {
+                    s.push(',');
+                }
+                push_json_str(&mut s, field);
+            }
+            s.push(']');
+        }
+        s.push_str("]);\n");
+        (format!("{DIR}/docs/{n}.js"), s.into_bytes())
+    }));
+
+    let mut manifest = format!(
+        "briefingSearch.init({{\"docs\":{},\"chunk\":{CHUNK},\"shards\":[",
+        records.len()
+    );
+    for (i, (key, _)) in shards.iter().enumerate() {
+        if i > 0 {
+            manifest.push(',');
+        }
+        push_json_str(&mut manifest, key);
+    }
+    manifest.push_str("]});\n");
+    files.push((format!("{DIR}/index.js"), manifest.into_bytes()));
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(path: &str, title: &str, text: &str) -> Record {
+        Record {
+            path: path.to_string(),
+            title: title.to_string(),
+            text: text.to_string(),
+            kind: "article".to_string(),
+            date: String::new(),
+            excerpt: excerpt(text, 40),
+        }
+    }
+
+    /// Decode a postings string (the client's algorithm) into (doc, weight).
+    fn decode(s: &str) -> Vec<(u32, u32)> {
+        let val = |c: u8| B64.iter().position(|&b| b == c).unwrap() as u32;
+        let bytes = s.as_bytes();
+        let (mut i, mut doc, mut out) = (0, 0, Vec::new());
+        while i < bytes.len() {
+            let (mut gap, mut shift) = (0, 0);
+            loop {
+                let d = val(bytes[i]);
+                i += 1;
+                gap |= (d & 31) << shift;
+                shift += 5;
+                if d < 32 {
+                    break;
+                }
+            }
+            doc = if out.is_empty() { gap } else { doc + gap };
+            out.push((doc, val(bytes[i])));
+            i += 1;
+        }
+        out
+    }
+
+    fn file<'a>(files: &'a [(String, Vec<u8>)], path: &str) -> &'a str {
+        let f = files.iter().find(|f| f.0 == path).unwrap_or_else(|| {
+            panic!(
+                "{path} not in {:?}",
+                files.iter().map(|f| &f.0).collect::<Vec<_>>()
+            )
+        });
+        std::str::from_utf8(&f.1).unwrap()
+    }
+
+    /// The JSON arguments of a `briefingSearch.<call>(…);` file.
+    fn args(js: &str, call: &str) -> serde_json::Value {
+        let inner = js
+            .strip_prefix(&format!("briefingSearch.{call}("))
+            .and_then(|s| s.strip_suffix(");\n"))
+            .unwrap_or_else(|| panic!("not a {call} call: {js}"));
+        serde_json::from_str(&format!("[{inner}]")).unwrap()
+    }
+
+    #[test]
+    fn terms_are_lowercase_folded_alphanumeric_runs() {
+        assert_eq!(
+            terms("Erdoğan's U.S. visit: São Paulo, 2024-12-06; Straße ÉTÉ a"),
+            [
+                "erdogan", "visit", "sao", "paulo", "2024", "12", "06", "strasse", "ete"
+            ]
+        );
+        assert_eq!(
+            terms("Łódź, Øresund, Œuvre, Ærø"),
+            ["lodz", "oresund", "oeuvre", "aero"]
+        );
+        assert_eq!(terms("Москва и Київ"), ["москва", "київ"]);
+        // ASCII runs are taken as they are or lowercased and joined with
+        // what follows
+        assert_eq!(
+            terms("Russia’s NATO-led x2 ÉTÉ2024 naïve Naïve"),
+            ["russia", "nato", "led", "x2", "ete2024", "naive", "naive"]
+        );
+        assert_eq!(terms("ΟΔΟΣ οδός"), ["οδοσ", "οδόσ"]);
+        // nothing survives from punctuation, single letters or huge runs
+        assert!(terms("— a b , . x").is_empty());
+        assert!(terms(&"x".repeat(41)).is_empty());
+        assert_eq!(terms(&"y".repeat(40)), ["y".repeat(40)]);
+    }
+
+    #[test]
+    fn fold_table_matches_its_rule() {
+        let fold = |c: char| {
+            let mut s = String::new();
+            push_folded(c, &mut s);
+            s
+        };
+        for (c, want) in [
+            ('à', "a"),
+            ('ç', "c"),
+            ('ÿ', "y"),
+            ('ğ', "g"),
+            ('ş', "s"),
+            ('ș', "s"),
+            ('ț', "t"),
+            ('ž', "z"),
+            ('ơ', "o"),
+            ('ǖ', "u"),
+            ('ð', "ð"),
+            ('þ', "þ"),
+            ('×', "×"),
+            ('ɏ', "ɏ"),
+            ('ß', "ss"),
+        ] {
+            assert_eq!(fold(c), want, "{c}");
+        }
+        assert_eq!(FOLD.len(), 0x250 - 0xC0);
+    }
+
+    #[test]
+    fn excerpts_cut_at_words() {
+        assert_eq!(excerpt("  one two\n three  ", 40), "one two three");
+        assert_eq!(excerpt("one two three", 9), "one two…");
+        assert_eq!(excerpt("unbreakable", 4), "unbr…");
+        assert_eq!(excerpt("", 4), "");
+    }
+
+    #[test]
+    fn postings_round_trip() {
+        let postings: Vec<u32> = [(0, 5), (1, 63), (33, 1), (1000, 20), (70_000, 9)]
+            .iter()
+            .map(|&(d, w)| (d << 6) | w)
+            .collect();
+        let mut s = String::new();
+        encode_postings(&postings, &mut s);
+        assert_eq!(
+            decode(&s),
+            [(0, 5), (1, 63), (33, 1), (1000, 20), (70_000, 9)]
+        );
+        assert!(s.bytes().all(|b| B64.contains(&b)));
+        assert_eq!(encoded_len(&postings), s.len());
+        // small gaps take one digit
+        assert_eq!(&s[..4], "AFB_");
+    }
+
+    #[test]
+    fn weights_favour_titles_and_short_documents() {
+        let avg = K1;
+        let body_once = weight(1, 0, avg);
+        assert!(weight(3, 0, avg) > body_once);
+        assert!(weight(1, 0, avg * 3.0) < body_once);
+        // the title beats any amount of text, and adds to it
+        assert!(weight(0, 1, avg) > weight(u16::MAX, 0, 0.01));
+        assert!(weight(2, 1, avg) > weight(0, 1, avg));
+        assert_eq!(weight(u16::MAX, u16::MAX, 0.01), MAX_WEIGHT);
+        assert_eq!(weight(1, 0, 1e9), 1);
+    }
+
+    #[test]
+    fn index_files_and_postings() {
+        let records = vec![
+            record(
+                "articles/a/index.html",
+                "Putin in Minsk",
+                "Putin spoke in Minsk.",
+            ),
+            record(
+                "articles/b/index.html",
+                "Oreshnik",
+                "The missile. Minsk, Minsk!",
+            ),
+            record("entities/c/index.html", "Caracas", "Capital of Venezuela."),
+        ];
+        let files = build(&records);
+        let names: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
+        assert_eq!(
+            names,
+            ["search/docs/0.js", "search/index.js", "search/terms/t.js"]
+        );
+        let init = args(file(&files, "search/index.js"), "init");
+        assert_eq!(
+            init,
+            serde_json::json!([{"docs": 3, "chunk": CHUNK, "shards": [""]}])
+        );
+        let shard = args(file(&files, "search/terms/t.js"), "add");
+        assert_eq!(shard[0], "");
+        let map = shard[1].as_object().unwrap();
+        let keys: Vec<&String> = map.keys().collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted);
+        assert!(map.contains_key("in"), "two letters are kept: {keys:?}");
+        let docs = |t: &str| -> Vec<u32> {
+            decode(map[t].as_str().unwrap())
+                .into_iter()
+                .map(|p| p.0)
+                .collect()
+        };
+        assert_eq!(docs("minsk"), [0, 1]);
+        assert_eq!(docs("putin"), [0]);
+        assert_eq!(docs("venezuela"), [2]);
+        let w = |t: &str| decode(map[t].as_str().unwrap());
+        // a title word beats the same word once in the text
+        assert!(w("oreshnik")[0].1 > w("missile")[0].1);
+        let d = args(file(&files, "search/docs/0.js"), "docs");
+        assert_eq!(d[0], 0);
+        assert_eq!(
+            d[1][1],
+            serde_json::json!([
+                "articles/b/index.html",
+                "Oreshnik",
+                "article",
+                "",
+                "The missile. Minsk, Minsk!"
+            ])
+        );
+    }
+
+    #[test]
+    fn big_shards_split_by_prefix() {
+        // 2000 documents, each with its own words: too much for one shard
+        let records: Vec<Record> = (0..2000)
+            .map(|i| {
+                let text = format!("alpha{i} beta{i} bravo{i} gamma common");
+                record(&format!("articles/{i}/index.html"), "t", &text)
+            })
+            .collect();
+        let files = build(&records);
+        let init = args(file(&files, "search/index.js"), "init");
+        let keys: Vec<String> = init[0]["shards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k.as_str().unwrap().to_string())
+            .collect();
+        assert!(keys.len() > 1, "{keys:?}");
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted);
+        // every term is in the shard of the longest key prefixing it, and
+        // that is the file named after the key
+        let mut seen = 0;
+        for key in &keys {
+            let shard = args(file(&files, &format!("search/{}", shard_file(key))), "add");
+            assert_eq!(shard[0], key.as_str());
+            for (term, postings) in shard[1].as_object().unwrap() {
+                let longest = keys
+                    .iter()
+                    .filter(|k| term.starts_with(k.as_str()))
+                    .max_by_key(|k| k.len())
+                    .unwrap();
+                assert_eq!(longest, key, "{term}");
+                seen += decode(postings.as_str().unwrap()).len();
+            }
+            let bytes = file(&files, &format!("search/{}", shard_file(key))).len();
+            assert!(
+                bytes < 2 * SHARD_BYTES || key.chars().count() == MAX_KEY,
+                "{key}: {bytes}"
+            );
+        }
+        // alphaN, betaN, bravoN, gamma, common: 5 postings per document
+        assert_eq!(seen, 5 * 2000);
+    }
+
+    #[test]
+    fn shard_file_names_are_ascii() {
+        assert_eq!(shard_file(""), "terms/t.js");
+        assert_eq!(shard_file("co"), "terms/tco.js");
+        assert_eq!(shard_file("sé"), "terms/ts_e9_.js");
+        assert_eq!(shard_file("мо"), "terms/t_43c__43e_.js");
+    }
+
+    #[test]
+    fn same_records_same_bytes() {
+        let records: Vec<Record> = (0..2500)
+            .map(|i| {
+                record(
+                    &format!("articles/{i}/index.html"),
+                    &format!("Title {i}"),
+                    &format!("word{} shared text {} more{}", i % 97, i % 13, i % 7),
+                )
+            })
+            .collect();
+        let a = build(&records);
+        let b = build(&records);
+        assert_eq!(a.len(), b.len());
+        assert!(a == b);
+        // the documents in files of CHUNK
+        let last = (2500 - 1) / CHUNK;
+        assert!(a.iter().any(|f| f.0 == format!("search/docs/{last}.js")));
+        assert!(
+            !a.iter()
+                .any(|f| f.0 == format!("search/docs/{}.js", last + 1))
+        );
+    }
+
+    #[test]
+    fn untrusted_text_cannot_break_out_of_the_script() {
+        let evil = "</script><img src=x onerror=alert(1)> & \"q\" \\ \u{2028}";
+        let mut r = record("articles/x/index.html", evil, evil);
+        r.excerpt = evil.to_string();
+        let files = build(&[r]);
+        for (path, bytes) in &files {
+            let js = std::str::from_utf8(bytes).unwrap();
+            assert!(!js.contains('<') && !js.contains('>'), "{path}: {js}");
+            assert!(!js.contains('\u{2028}'), "{path}");
+        }
+        let d = args(file(&files, "search/docs/0.js"), "docs");
+        assert_eq!(d[1][0][1], evil);
+        assert_eq!(d[1][0][4], evil);
+    }
 }

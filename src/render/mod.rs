@@ -131,7 +131,12 @@ pub fn render_site_into(b: &Briefing, theme: &Theme, sink: Sink) -> Result<(), P
                 })
                 .collect::<Vec<Result<SitePath, Problem>>>()
         },
-        || publish::search_bundle(b),
+        || {
+            let start = std::time::Instant::now();
+            let files = publish::search_index(b);
+            crate::site::timing("search", start);
+            files
+        },
     );
     let mut problems = Problems::default();
     let mut paths = Vec::with_capacity(results.len() + theme.statics.len() + 1);
@@ -161,7 +166,7 @@ pub fn render_site_into(b: &Briefing, theme: &Theme, sink: Sink) -> Result<(), P
     }
     paths.extend(assets.iter().map(|o| o.path.clone()));
     let refs: Vec<&SitePath> = paths.iter().collect();
-    let more = publish::publishing(b, &refs, search)?;
+    let more = publish::publishing(b, &refs, search);
     for o in assets.into_iter().chain(more) {
         sink(o)?;
     }

@@ -1,26 +1,27 @@
 //! Publishing files: the Atom feed, the sitemap, `robots.txt`, the search
-//! page and the search index bundle. Absolute URLs appear only here (feed,
+//! page and the search index. Absolute URLs appear only here (feed,
 //! sitemap) — built from `base_url` by [`crate::config::Config::absolute`].
 
 use super::pages::{common, output};
 use super::{Output, Renderer};
-use crate::diag::{Problem, Problems};
+use crate::diag::Problem;
 use crate::model::{Briefing, SitePath};
 use serde::Serialize;
 use std::fmt::Write as _;
 
-/// The search page; the client script loads the pagefind bundle relative
-/// to the page, so it works under any sub-path.
+/// The search page. The client script loads the index (`search/index.js`
+/// and the shards it names) with `<script src>` relative to the page, so it
+/// works under any sub-path and from `file://`.
 pub fn search_page(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
     #[derive(Serialize)]
     struct Ctx {
         page: super::pages::Common,
-        bundle_url: String,
+        index_url: String,
     }
     let at = SitePath::section("search");
     let ctx = Ctx {
         page: common(b, &at, "Search"),
-        bundle_url: SitePath::new(format!("{}/pagefind.js", crate::link::search::BUNDLE_DIR))
+        index_url: SitePath::new(format!("{}/index.js", crate::link::search::DIR))
             .relative_from(&at),
     };
     Ok(output(at, r.render("search.html", &ctx)?))
@@ -149,10 +150,13 @@ pub fn robots(b: &Briefing) -> String {
     )
 }
 
-/// What the search index holds: every article (title, byline, summary,
-/// body text) and every entity (names, description).
-fn search_records(b: &Briefing) -> Vec<crate::link::search::Record> {
-    use crate::link::search::Record;
+/// Characters of a result's excerpt.
+const EXCERPT_CHARS: usize = 200;
+
+/// What the search index holds: every article (title; byline, summary and
+/// body text) and every entity (name; name, aliases and description).
+pub fn search_records(b: &Briefing) -> Vec<crate::link::search::Record> {
+    use crate::link::search::{Record, excerpt};
     use rayon::prelude::*;
     let mut records: Vec<Record> = b
         .articles
@@ -160,67 +164,60 @@ fn search_records(b: &Briefing) -> Vec<crate::link::search::Record> {
         .map(|a| {
             let body = super::markdown::plain_text(&a.body).text;
             let byline = a.byline.as_deref().unwrap_or("");
+            let shown = if a.summary.trim().is_empty() {
+                &body
+            } else {
+                &a.summary
+            };
             Record {
                 path: SitePath::article(&a.slug).as_str().to_string(),
                 title: a.title.clone(),
-                text: format!("{}\n{byline}\n{}\n{body}", a.title, a.summary),
+                excerpt: excerpt(shown, EXCERPT_CHARS),
+                text: format!("{byline}\n{}\n{body}", a.summary),
+                kind: "article".to_string(),
+                date: a
+                    .date
+                    .map(|d| d.strftime("%-d %B %Y").to_string())
+                    .unwrap_or_default(),
             }
         })
         .collect();
-    records.extend(b.links.registry.entities.iter().map(|e| Record {
-        path: SitePath::entity(&e.slug).as_str().to_string(),
-        title: e.entry.name.clone(),
-        text: format!(
-            "{}\n{}\n{}",
-            e.entry.name,
-            e.entry.aliases.join(", "),
-            super::markdown::plain_text(&e.entry.description).text
-        ),
+    records.extend(b.links.registry.entities.iter().map(|e| {
+        let description = super::markdown::plain_text(&e.entry.description).text;
+        Record {
+            path: SitePath::entity(&e.slug).as_str().to_string(),
+            title: e.entry.name.clone(),
+            excerpt: excerpt(&description, EXCERPT_CHARS),
+            // the name again: a page about it, not just a title that says it
+            text: format!(
+                "{}\n{}\n{description}",
+                e.entry.name,
+                e.entry.aliases.join(", ")
+            ),
+            kind: e.entry.kind.id().to_string(),
+            date: String::new(),
+        }
     }));
     records
 }
 
-/// Add feed, sitemap, robots and the search bundle to the rendered pages.
-pub fn add_publishing(b: &Briefing, out: &mut Vec<Output>) -> Result<(), Problems> {
-    let search = search_bundle(b);
-    add_publishing_with(b, out, search)
-}
-
-/// The search bundle's files: (site-relative path, bytes).
+/// The search index's files: (site-relative path, bytes).
 pub type SearchFiles = Vec<(String, Vec<u8>)>;
 
-/// The search bundle's files, built from the model alone (no rendered page
-/// is needed, so it can run while the pages render). `Ok(None)`: nothing
-/// to index.
-pub fn search_bundle(b: &Briefing) -> Result<Option<SearchFiles>, String> {
-    let indexed = search_records(b);
-    if indexed.is_empty() {
-        return Ok(None);
+/// The search index's files, built from the model alone (no rendered page
+/// is needed, so it can be built while the pages render). Empty when there
+/// is nothing to index.
+pub fn search_index(b: &Briefing) -> SearchFiles {
+    let records = search_records(b);
+    if records.is_empty() {
+        return Vec::new();
     }
-    crate::link::search::bundle(indexed, &b.config.language).map(Some)
+    crate::link::search::build(&records)
 }
 
-/// [`add_publishing`] with the search bundle already built.
-pub fn add_publishing_with(
-    b: &Briefing,
-    out: &mut Vec<Output>,
-    search: Result<Option<SearchFiles>, String>,
-) -> Result<(), Problems> {
-    let more = {
-        let paths: Vec<&SitePath> = out.iter().map(|o| &o.path).collect();
-        publishing(b, &paths, search)?
-    };
-    out.extend(more);
-    Ok(())
-}
-
-/// Feed, sitemap, robots and the search bundle, given the paths of every
+/// Feed, sitemap, robots and the search index, given the paths of every
 /// other output (for the sitemap).
-pub fn publishing(
-    b: &Briefing,
-    paths: &[&SitePath],
-    search: Result<Option<SearchFiles>, String>,
-) -> Result<Vec<Output>, Problems> {
+pub fn publishing(b: &Briefing, paths: &[&SitePath], search: SearchFiles) -> Vec<Output> {
     let mut out = vec![
         Output {
             path: SitePath::new("sitemap.xml"),
@@ -235,19 +232,11 @@ pub fn publishing(
             bytes: robots(b).into_bytes(),
         },
     ];
-    let search = search.map_err(|e| {
-        Problems::from(Problem::file(
-            "search/",
-            format!("cannot build the search index: {e}"),
-        ))
-    })?;
-    if let Some(files) = search {
-        out.extend(files.into_iter().map(|(path, bytes)| Output {
-            path: SitePath::new(path),
-            bytes,
-        }));
-    }
-    Ok(out)
+    out.extend(search.into_iter().map(|(path, bytes)| Output {
+        path: SitePath::new(path),
+        bytes,
+    }));
+    out
 }
 
 #[cfg(test)]

@@ -726,8 +726,8 @@ impl Session {
         if refresh_publishing {
             // the feed, sitemap and search index show article text and cards
             let paths: Vec<&SitePath> = st.pages.iter().collect();
-            let search = render::publish::search_bundle(&st.briefing);
-            let files = render::publish::publishing(&st.briefing, &paths, search)?;
+            let search = render::publish::search_index(&st.briefing);
+            let files = render::publish::publishing(&st.briefing, &paths, search);
             assets.extend(write_changed(&self.out, &files)?);
             let now: BTreeSet<String> = files.iter().map(|o| o.path.as_str().to_string()).collect();
             for gone in st.published.difference(&now) {
