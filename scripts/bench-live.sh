@@ -55,6 +55,8 @@ if [ ! -d "$CORPUS/content" ]; then
   python3 ../../shared/bench/gen_corpus.py --articles "$ARTICLES" --format briefing --annotations 3 --out "$CORPUS" >/dev/null 2>&1 \
     || python3 /work/shared/bench/gen_corpus.py --articles "$ARTICLES" --format briefing --annotations 3 --out "$CORPUS" >/dev/null
 fi
+# set aside the few generated annotations whose quote repeats in the article
+python3 scripts/bench/drop_ambiguous.py "$CORPUS"
 SLUG=$(ls "$CORPUS/content" | grep -v '^_' | sed -n 5p | sed 's/\.md$//')
 echo "== generated corpus ($(ls "$CORPUS/content" | wc -l) articles), editing $EDIT of $SLUG"
 "$BENCH" --bin "$BRIEFING_BIN" --project "$CORPUS" --slug "$SLUG" --edit "$EDIT" --runs "$RUNS"
