@@ -92,6 +92,7 @@ pub fn assemble_keeping(
         }),
         None => link::Registry::default(),
     };
+    let t0 = std::time::Instant::now();
     let (annotations, aprobs) = annotate::anchor_with(&annotate::AnchorInputs {
         files: &inputs.annotations,
         articles: &articles,
@@ -99,7 +100,11 @@ pub fn assemble_keeping(
         registry: Some(&registry),
     });
     problems.extend(aprobs.0);
+    timing("assemble: anchor", t0);
+    let t0 = std::time::Instant::now();
     let (refs, events) = annotation_links(&annotations);
+    timing("assemble: annotation links", t0);
+    let t0 = std::time::Instant::now();
     let links = link::link(
         registry,
         &articles,
@@ -107,6 +112,7 @@ pub fn assemble_keeping(
         &refs,
         &events,
     );
+    timing("assemble: link", t0);
     if problems.has_errors() {
         problems.sort();
         return Err((problems, articles));
@@ -539,10 +545,17 @@ fn timings_on() -> bool {
 pub(crate) fn timing(stage: &str, start: std::time::Instant) {
     if timings_on() {
         eprintln!(
-            "timing {stage} {:.1} ms",
-            start.elapsed().as_secs_f64() * 1000.0
+            "timing {stage} {:.1} ms{}",
+            start.elapsed().as_secs_f64() * 1000.0,
+            rss_note()
         );
     }
+}
+
+fn rss_note() -> String {
+    peak_rss().map_or(String::new(), |kb| {
+        format!(" (peak RSS so far {} MB)", kb / 1024)
+    })
 }
 
 impl StageTimer {
