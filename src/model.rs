@@ -231,7 +231,19 @@ pub struct Briefing {
 }
 
 impl Briefing {
+    /// The article with this slug: through the link stage's index when it
+    /// matches the articles (it always does for an assembled briefing).
     pub fn article(&self, slug: &Slug) -> Option<&crate::content::Article> {
-        self.articles.iter().find(|a| &a.slug == slug)
+        self.article_position(slug).map(|i| &self.articles[i])
+    }
+
+    /// The position of the article with this slug in [`Briefing::articles`].
+    pub fn article_position(&self, slug: &Slug) -> Option<usize> {
+        let index = &self.links.article_index;
+        match index.get(slug) {
+            Some(&i) if self.articles.get(i).is_some_and(|a| &a.slug == slug) => Some(i),
+            None if index.len() == self.articles.len() => None,
+            _ => self.articles.iter().position(|a| &a.slug == slug),
+        }
     }
 }

@@ -25,7 +25,10 @@ use crate::model::{SitePath, Slug};
 use crate::render::markdown::{self, Span};
 use mentions::{Matcher, Mention};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+
+/// The longest entity preview, in characters.
+pub const PREVIEW_CHARS: usize = 220;
 
 /// How many related articles an article page lists.
 pub const RELATED_LIMIT: usize = 5;
@@ -41,6 +44,16 @@ pub struct Occurrence {
     pub after: String,
 }
 
+/// The mentions of one entity in one article: the article's position in
+/// the briefing and the range of its occurrences in
+/// [`Links::occurrences`] (each entity's occurrences are in article order,
+/// so an article's are contiguous).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntityArticle {
+    pub article: usize,
+    pub occurrences: std::ops::Range<usize>,
+}
+
 /// Derived links of the whole briefing.
 #[derive(Clone, Debug, Default)]
 pub struct Links {
@@ -51,6 +64,14 @@ pub struct Links {
     pub article_entities: BTreeMap<Slug, Vec<(usize, usize)>>,
     /// Per entity (registry index): its mentions, in article order.
     pub occurrences: Vec<Vec<Occurrence>>,
+    /// Per entity: the articles naming it, in article order — an index so
+    /// that an entity page costs its own mentions, not every article.
+    pub entity_articles: Vec<Vec<EntityArticle>>,
+    /// Per entity: its description as one line of plain text
+    /// ([`preview`], at most [`PREVIEW_CHARS`]), for tooltips and lists.
+    pub previews: Vec<String>,
+    /// Position of each article (by slug) in the articles linked.
+    pub article_index: HashMap<Slug, usize>,
     /// Per entity: entities named in the same paragraphs.
     pub cooccurring: Vec<Vec<related::Cooccurrence>>,
     /// Related articles (slug, score, shared entity indices), best first.
@@ -63,6 +84,11 @@ pub struct Links {
 }
 
 impl Links {
+    /// An entity's preview (see [`Links::previews`]).
+    pub fn preview(&self, entity: usize) -> &str {
+        self.previews.get(entity).map_or("", String::as_str)
+    }
+
     /// Total mentions of an entity.
     pub fn mention_count(&self, entity: usize) -> usize {
         self.occurrences.get(entity).map_or(0, Vec::len)
@@ -152,8 +178,19 @@ pub fn link(
         .collect();
 
     let n = registry.entities.len();
+    let previews: Vec<String> = registry
+        .entities
+        .iter()
+        .map(|e| preview(&e.entry.description, PREVIEW_CHARS))
+        .collect();
     let mut links = Links {
         occurrences: vec![Vec::new(); n],
+        entity_articles: vec![Vec::new(); n],
+        article_index: articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.slug.clone(), i))
+            .collect(),
         ..Links::default()
     };
     let mut entity_sets = Vec::with_capacity(articles.len());
@@ -163,20 +200,26 @@ pub fn link(
         let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
         let mut spans = Vec::with_capacity(found.len() * 2);
         let mut block_sets: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        // entities whose preview (`title`) this page already carries
+        let mut titled: Vec<usize> = Vec::new();
         for m in found {
             let e = &registry.entities[m.entity];
             let k = counts.entry(m.entity).or_default();
             *k += 1;
             let id = mention_id(&e.slug, *k);
-            spans.push(Span {
-                start: m.start,
-                end: m.end,
-                tag: "span",
-                attrs: vec![("class".into(), "mention".into())],
-                first_attrs: vec![("id".into(), id.clone())],
-            });
             if m.linked {
+                // The anchor goes on the link itself (no wrapper), and the
+                // description only on the entity's first link of the page:
+                // the script shows it for every link to the same entity.
                 let kind = e.entry.kind.id();
+                let mut first_attrs = vec![("id".into(), id.clone())];
+                if !titled.contains(&m.entity) {
+                    titled.push(m.entity);
+                    let p = &previews[m.entity];
+                    if !p.is_empty() {
+                        first_attrs.push(("title".into(), p.clone()));
+                    }
+                }
                 spans.push(Span {
                     start: m.start,
                     end: m.end,
@@ -184,10 +227,16 @@ pub fn link(
                     attrs: vec![
                         ("class".into(), format!("entity entity-{kind}")),
                         ("href".into(), SitePath::entity(&e.slug).relative_from(&at)),
-                        ("data-kind".into(), kind.into()),
-                        ("title".into(), preview(&e.entry.description, 220)),
                     ],
-                    first_attrs: Vec::new(),
+                    first_attrs,
+                });
+            } else {
+                spans.push(Span {
+                    start: m.start,
+                    end: m.end,
+                    tag: "span",
+                    attrs: vec![("class".into(), "mention".into())],
+                    first_attrs: vec![("id".into(), id.clone())],
                 });
             }
             let empty = 0..0;
@@ -208,6 +257,13 @@ pub fn link(
         for (_, mut set) in block_sets {
             set.sort_unstable();
             units.push((ai, set));
+        }
+        for (&e, &c) in &counts {
+            let end = links.occurrences[e].len();
+            links.entity_articles[e].push(EntityArticle {
+                article: ai,
+                occurrences: end - c..end,
+            });
         }
         let mut by_count: Vec<(usize, usize)> = counts.iter().map(|(&e, &c)| (e, c)).collect();
         by_count.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
@@ -231,6 +287,7 @@ pub fn link(
     links.entity_notes = notes;
     links.timeline = timeline::timeline(articles, events);
     links.registry = registry;
+    links.previews = previews;
     links
 }
 
@@ -264,8 +321,11 @@ mod tests {
             )
         );
         assert_eq!(
-            links[0].attrs[3],
-            ("title".into(), "President of Russia.".into())
+            links[0].first_attrs,
+            [
+                ("id".into(), "mention-vladimir-putin-1".into()),
+                ("title".into(), "President of Russia.".into())
+            ]
         );
         let occ = &l.occurrences[0];
         assert_eq!(occ.len(), 2);
@@ -280,7 +340,8 @@ mod tests {
                 after_block: vec![],
             },
         );
-        assert!(html.contains("<span class=\"mention\" id=\"mention-vladimir-putin-1\"><a class=\"entity entity-person\""), "{html}");
+        assert!(html.contains("<a class=\"entity entity-person\" href=\"../../entities/vladimir-putin/index.html\" id=\"mention-vladimir-putin-1\" title=\"President of Russia.\">Putin</a>"), "{html}");
+        assert!(html.contains("<span class=\"mention\" id=\"mention-vladimir-putin-2\">Putin</span>"), "{html}");
     }
 
     #[test]

@@ -183,7 +183,7 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
 fn decorate_text(
     t: &str,
     p: usize,
-    spans: &[Span],
+    spans: &[&Span],
     active: &[usize],
     in_link: bool,
     out: &mut String,
@@ -191,7 +191,7 @@ fn decorate_text(
     let end = p + t.len();
     let mut cuts = vec![p, end];
     for &i in active {
-        let s = &spans[i];
+        let s = spans[i];
         for b in [s.start, s.end] {
             if b > p && b < end {
                 cuts.push(b);
@@ -204,7 +204,7 @@ fn decorate_text(
         let (a, b) = (w[0], w[1]);
         let mut covering: Vec<&Span> = active
             .iter()
-            .map(|&i| &spans[i])
+            .map(|&i| spans[i])
             .filter(|s| s.start <= a && s.end >= b && !(in_link && s.is_link()))
             .collect();
         covering.sort_by_key(|s| (s.is_link(), s.start, std::cmp::Reverse(s.end)));
@@ -237,10 +237,19 @@ fn decorate_text(
 
 /// Render a Markdown body to HTML, applying `deco`.
 pub fn render(md: &str, deco: &Decorations) -> String {
-    let mut spans = deco.spans.clone();
-    spans.retain(|s| s.end > s.start);
+    render_with(md, deco.spans.iter(), &deco.after_block)
+}
+
+/// [`render`] with the spans of several decorations (borrowed, not
+/// merged into one [`Decorations`]) and the HTML to insert after blocks.
+pub fn render_with<'a>(
+    md: &str,
+    spans: impl Iterator<Item = &'a Span>,
+    after_block: &[(usize, String)],
+) -> String {
+    let mut spans: Vec<&Span> = spans.filter(|s| s.end > s.start).collect();
     spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
-    let mut inserts = deco.after_block.clone();
+    let mut inserts: Vec<(usize, &str)> = after_block.iter().map(|(o, h)| (*o, h.as_str())).collect();
     inserts.sort_by_key(|(o, _)| *o);
     let mut next_insert = 0;
 
@@ -340,7 +349,7 @@ pub fn render(md: &str, deco: &Decorations) -> String {
                         if let Some(r) = range {
                             let mut extra = String::new();
                             while next_insert < inserts.len() && inserts[next_insert].0 <= r.end {
-                                extra.push_str(&inserts[next_insert].1);
+                                extra.push_str(inserts[next_insert].1);
                                 next_insert += 1;
                             }
                             if !extra.is_empty() {

@@ -264,14 +264,17 @@ fn article(b: &Briefing, r: &Renderer, a: &Article) -> Result<Output, Problem> {
         links: super::entities::ArticleLinks,
     }
     let at = SitePath::article(&a.slug);
-    let mut deco = b
-        .annotations
-        .for_article(&a.slug)
-        .map(|x| x.decorations.clone())
-        .unwrap_or_default();
-    if let Some(m) = b.links.mentions.get(&a.slug) {
-        deco.spans.extend(m.iter().cloned());
-    }
+    let notes = b.annotations.for_article(&a.slug);
+    let marks = notes.map(|x| &x.decorations);
+    let mentions = b.links.mentions.get(&a.slug);
+    let body_html = markdown::render_with(
+        &a.body,
+        marks
+            .into_iter()
+            .flat_map(|d| &d.spans)
+            .chain(mentions.into_iter().flatten()),
+        marks.map_or(&[][..], |d| &d.after_block),
+    );
     let has_source = a.source.as_ref().is_some_and(|s| b.sources.contains_key(s));
     let ctx = Ctx {
         page: common(b, &at, &a.title),
@@ -288,7 +291,7 @@ fn article(b: &Briefing, r: &Renderer, a: &Article) -> Result<Output, Problem> {
             })
             .collect(),
         tags: a.tags.clone(),
-        body_html: markdown::render(&a.body, &deco),
+        body_html,
         article_note_html: b
             .annotations
             .for_article(&a.slug)
