@@ -126,6 +126,17 @@ impl SitePath {
     pub fn section(name: &str) -> SitePath {
         SitePath::new(format!("{name}/index.html"))
     }
+    /// Page `n` (1-based) of a paginated listing whose first page is
+    /// `self` (a `…/index.html`): `…/index-2.html`, `…/index-3.html`. A
+    /// slug cannot contain `.`, so these never clash with article or entity
+    /// directories.
+    pub fn page(&self, n: usize) -> SitePath {
+        if n <= 1 {
+            return self.clone();
+        }
+        let dir = self.0.strip_suffix("index.html").unwrap_or(&self.0);
+        SitePath::new(format!("{dir}index-{n}.html"))
+    }
     pub fn asset(name: &str) -> SitePath {
         SitePath::new(format!("static/{name}"))
     }
@@ -204,6 +215,10 @@ mod tests {
         assert_eq!(SitePath::index().relative_from(&a), "../../index.html");
         assert_eq!(a.relative_from(&SitePath::index()), "articles/a/index.html");
         assert_eq!(a.pretty(), "articles/a/");
+        let list = SitePath::section("articles");
+        assert_eq!(list.page(1), list);
+        assert_eq!(list.page(3).as_str(), "articles/index-3.html");
+        assert_eq!(a.relative_from(&list.page(3)), "../articles/a/index.html");
     }
 }
 

@@ -341,7 +341,10 @@ mod tests {
             },
         );
         assert!(html.contains("<a class=\"entity entity-person\" href=\"../../entities/vladimir-putin/index.html\" id=\"mention-vladimir-putin-1\" title=\"President of Russia.\">Putin</a>"), "{html}");
-        assert!(html.contains("<span class=\"mention\" id=\"mention-vladimir-putin-2\">Putin</span>"), "{html}");
+        assert!(
+            html.contains("<span class=\"mention\" id=\"mention-vladimir-putin-2\">Putin</span>"),
+            "{html}"
+        );
     }
 
     #[test]

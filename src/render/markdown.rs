@@ -249,7 +249,8 @@ pub fn render_with<'a>(
 ) -> String {
     let mut spans: Vec<&Span> = spans.filter(|s| s.end > s.start).collect();
     spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
-    let mut inserts: Vec<(usize, &str)> = after_block.iter().map(|(o, h)| (*o, h.as_str())).collect();
+    let mut inserts: Vec<(usize, &str)> =
+        after_block.iter().map(|(o, h)| (*o, h.as_str())).collect();
     inserts.sort_by_key(|(o, _)| *o);
     let mut next_insert = 0;
 

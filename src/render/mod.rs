@@ -8,6 +8,7 @@
 //! [`SitePath::relative_from`].
 
 mod annotations;
+mod archive;
 mod entities;
 pub mod highlight;
 pub mod markdown;
@@ -122,6 +123,13 @@ pub fn render_site(b: &Briefing, theme: &Theme) -> Result<Vec<Output>, Problems>
 }
 
 pub use pages::Deps;
+
+/// The paths of every page job of the briefing, in job order. Listings
+/// are paginated, so an edit can add or remove pages: the live preview
+/// compares these to decide whether it can rebuild incrementally.
+pub fn page_paths(b: &Briefing) -> Vec<SitePath> {
+    pages::jobs(b).iter().map(|j| j.path(b)).collect()
+}
 
 /// A page to render, with what incremental rebuilds need to know about it.
 pub struct PageJob {

@@ -5,41 +5,46 @@ use crate::content::Article;
 use crate::diag::Problem;
 use crate::model::{Briefing, SitePath, Slug};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// One page to render.
 pub enum Job {
     Index,
+    /// Page `n` (1-based) of the article archive.
+    Archive(usize),
     Article(usize),
     Source(usize),
     NotFound,
-    /// `annotations/`, `annotations/tags/<tag>/`, `annotations/claims/`.
-    Annotations(super::annotations::Page),
+    /// `annotations/`, `annotations/tags/<tag>/`, `annotations/claims/`
+    /// (and their further pages), with what they list.
+    Annotations(super::annotations::Page, Arc<super::annotations::Plan>),
     Entities,
-    Entity(usize),
-    Timeline,
+    /// Page `n` (1-based) of an entity (by registry index).
+    Entity(usize, usize),
+    /// Page `n` (1-based) of the timeline.
+    Timeline(usize),
     Search,
 }
 
 /// Every page of the briefing, in a stable order.
 pub fn jobs(b: &Briefing) -> Vec<Job> {
-    let mut jobs = vec![
-        Job::Index,
-        Job::NotFound,
-        Job::Timeline,
-        Job::Search,
-        Job::Entities,
-    ];
-    jobs.extend((0..b.links.registry.entities.len()).map(Job::Entity));
+    let mut jobs = vec![Job::Index, Job::NotFound, Job::Search, Job::Entities];
+    jobs.extend((1..=super::archive::page_count(b)).map(Job::Archive));
+    jobs.extend((1..=super::timeline::page_count(b)).map(Job::Timeline));
+    for i in 0..b.links.registry.entities.len() {
+        jobs.extend((1..=super::entities::entity_pages(b, i)).map(|n| Job::Entity(i, n)));
+    }
     for (i, a) in b.articles.iter().enumerate() {
         jobs.push(Job::Article(i));
         if a.source.as_ref().is_some_and(|s| b.sources.contains_key(s)) {
             jobs.push(Job::Source(i));
         }
     }
+    let plan = Arc::new(super::annotations::Plan::new(b));
     jobs.extend(
-        super::annotations::pages(b)
+        plan.pages()
             .into_iter()
-            .map(Job::Annotations),
+            .map(|p| Job::Annotations(p, plan.clone())),
     );
     jobs
 }
@@ -65,15 +70,16 @@ impl Job {
         use super::annotations::Page;
         Some(match self {
             Job::Index => "index.html",
+            Job::Archive(_) => "archive.html",
             Job::Article(_) => "article.html",
             Job::Source(_) => "source.html",
             Job::NotFound => "404.html",
-            Job::Annotations(Page::Index) => "annotations.html",
-            Job::Annotations(Page::Tag(_)) => "annotation_tag.html",
-            Job::Annotations(Page::Claims) => "claims.html",
+            Job::Annotations(Page::Index(_), _) => "annotations.html",
+            Job::Annotations(Page::Tag(..), _) => "annotation_tag.html",
+            Job::Annotations(Page::Claims, _) => "claims.html",
             Job::Entities => "entities.html",
-            Job::Entity(_) => "entity.html",
-            Job::Timeline => "timeline.html",
+            Job::Entity(..) => "entity.html",
+            Job::Timeline(_) => "timeline.html",
             Job::Search => "search.html",
         })
     }
@@ -83,25 +89,45 @@ impl Job {
     pub fn deps(&self, b: &Briefing) -> Deps {
         match self {
             Job::Article(i) | Job::Source(i) => Deps::Article(b.articles[*i].slug.clone()),
-            Job::NotFound | Job::Search => Deps::Site,
+            // titles, dates and bylines of articles
+            Job::NotFound | Job::Search | Job::Archive(_) => Deps::Site,
             // these gather from every article: mention counts, snippets,
             // annotations, event dates
-            Job::Index | Job::Annotations(_) | Job::Entities | Job::Entity(_) | Job::Timeline => {
-                Deps::All
-            }
+            Job::Index
+            | Job::Annotations(..)
+            | Job::Entities
+            | Job::Entity(..)
+            | Job::Timeline(_) => Deps::All,
+        }
+    }
+
+    /// The path of the page this job renders.
+    pub fn path(&self, b: &Briefing) -> SitePath {
+        match self {
+            Job::Index => SitePath::index(),
+            Job::Archive(n) => super::archive::path().page(*n),
+            Job::Article(i) => SitePath::article(&b.articles[*i].slug),
+            Job::Source(i) => SitePath::article_source(&b.articles[*i].slug),
+            Job::NotFound => SitePath::new("404.html"),
+            Job::Annotations(p, _) => super::annotations::path(p),
+            Job::Entities => SitePath::section("entities"),
+            Job::Entity(i, n) => super::entities::entity_path(b, *i, *n),
+            Job::Timeline(n) => super::timeline::page_path(*n),
+            Job::Search => SitePath::section("search"),
         }
     }
 
     pub fn run(&self, b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
         match self {
             Job::Index => index(b, r),
+            Job::Archive(n) => super::archive::page(b, r, *n),
             Job::Article(i) => article(b, r, &b.articles[*i]),
             Job::Source(i) => source(b, r, &b.articles[*i]),
             Job::NotFound => not_found(b, r),
-            Job::Annotations(p) => super::annotations::render(b, r, p),
+            Job::Annotations(p, plan) => super::annotations::render(b, r, plan, p),
             Job::Entities => super::entities::index(b, r),
-            Job::Entity(i) => super::entities::entity(b, r, *i),
-            Job::Timeline => super::timeline::page(b, r),
+            Job::Entity(i, n) => super::entities::entity(b, r, *i, *n),
+            Job::Timeline(n) => super::timeline::page(b, r, *n),
             Job::Search => super::publish::search_page(b, r),
         }
     }
@@ -134,6 +160,7 @@ struct NavItem {
 
 /// The site's sections, in masthead order.
 const SECTIONS: &[(&str, &str)] = &[
+    ("Articles", "articles"),
     ("Entities", "entities"),
     ("Timeline", "timeline"),
     ("Annotations", "annotations"),
@@ -205,6 +232,75 @@ pub(super) fn card(a: &Article, at: &SitePath) -> ArticleCard {
     }
 }
 
+/// Links between the pages of a paginated listing (`pager.html`).
+#[derive(Serialize)]
+pub struct Pager {
+    label: &'static str,
+    prev_label: &'static str,
+    next_label: &'static str,
+    prev: Option<String>,
+    next: Option<String>,
+    /// The first and last pages, and those around the current one; a gap
+    /// stands for the pages left out.
+    pages: Vec<PagerLink>,
+}
+
+#[derive(Serialize)]
+struct PagerLink {
+    number: usize,
+    url: String,
+    current: bool,
+    gap: bool,
+}
+
+impl Pager {
+    /// Say what the previous and next pages hold (newer and older by
+    /// default).
+    pub fn labels(&mut self, prev: &'static str, next: &'static str) {
+        self.prev_label = prev;
+        self.next_label = next;
+    }
+}
+
+/// The pager of page `current` (1-based) of `total`, for the page at `at`;
+/// `path_of(n)` is page `n`.
+pub(super) fn pager(
+    total: usize,
+    current: usize,
+    at: &SitePath,
+    path_of: impl Fn(usize) -> SitePath,
+) -> Pager {
+    const AROUND: usize = 2;
+    let url = |n: usize| path_of(n).relative_from(at);
+    let mut pages = Vec::new();
+    for n in 1..=total {
+        let near = n + AROUND >= current && n <= current + AROUND;
+        if n == 1 || n == total || near {
+            pages.push(PagerLink {
+                number: n,
+                url: url(n),
+                current: n == current,
+                gap: false,
+            });
+        } else if pages.last().is_some_and(|p: &PagerLink| !p.gap) {
+            pages.push(PagerLink {
+                number: n,
+                url: String::new(),
+                current: false,
+                gap: true,
+            });
+        }
+    }
+    Pager {
+        label: "Pages",
+        prev_label: "← Newer",
+        next_label: "Older →",
+        prev: (current > 1).then(|| url(current - 1)),
+        next: (current < total).then(|| url(current + 1)),
+        pages,
+    }
+}
+
 pub(super) fn output(path: SitePath, html: String) -> Output {
     Output {
         path,
@@ -212,13 +308,20 @@ pub(super) fn output(path: SitePath, html: String) -> Output {
     }
 }
 
+/// How many of the most recent articles the front page shows.
+pub const RECENT_ARTICLES: usize = 30;
+
 fn index(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
     #[derive(Serialize)]
     struct Ctx {
         page: Common,
         summary_title: Option<String>,
         summary_html: Option<String>,
+        /// The most recent articles.
         articles: Vec<ArticleCard>,
+        /// Every article.
+        total: usize,
+        archive_url: String,
         key_entities: Vec<super::entities::EntityRef>,
         timeline_svg: String,
         timeline_url: String,
@@ -232,7 +335,14 @@ fn index(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
             .summary_html
             .clone()
             .or_else(|| b.summary.as_ref().map(|s| markdown::render_plain(&s.body))),
-        articles: b.articles.iter().map(|a| card(a, &at)).collect(),
+        articles: b
+            .articles
+            .iter()
+            .take(RECENT_ARTICLES)
+            .map(|a| card(a, &at))
+            .collect(),
+        total: b.articles.len(),
+        archive_url: super::archive::path().relative_from(&at),
         key_entities: super::entities::key_entities(b, &at, 12),
         timeline_svg: super::timeline::strip_svg(b, &at),
         timeline_url: SitePath::section("timeline").relative_from(&at),
@@ -365,6 +475,9 @@ fn absolute_common(b: &Briefing, mut c: Common) -> Common {
     c
 }
 
+/// How many of the most recent articles the 404 page suggests.
+pub const NOT_FOUND_ARTICLES: usize = 10;
+
 fn not_found(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
     #[derive(Serialize)]
     struct Link {
@@ -376,7 +489,10 @@ fn not_found(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
         page: Common,
         home_url: String,
         sections: Vec<Link>,
+        /// The most recent articles.
         articles: Vec<Link>,
+        total: usize,
+        archive_url: String,
     }
     // 404.html is served at the missing page's own address, at any depth,
     // so relative links would point nowhere: it links with absolute URLs
@@ -396,11 +512,14 @@ fn not_found(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
         articles: b
             .articles
             .iter()
+            .take(NOT_FOUND_ARTICLES)
             .map(|a| Link {
                 label: a.title.clone(),
                 url: abs(SitePath::article(&a.slug)),
             })
             .collect(),
+        total: b.articles.len(),
+        archive_url: abs(super::archive::path()),
     };
     Ok(output(at, r.render("404.html", &ctx)?))
 }

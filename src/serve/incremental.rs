@@ -607,6 +607,7 @@ impl Session {
                 articles[i] = a;
             }
             dirty.content.clear();
+            let old_pages = render::page_paths(&st.briefing);
             let articles = std::mem::take(&mut st.briefing.articles);
             let briefing = match site::assemble_keeping(&st.inputs, articles, problems) {
                 Ok(b) => b,
@@ -615,15 +616,11 @@ impl Session {
                     return Err(problems);
                 }
             };
-            // annotation tags have pages of their own: a new or vanished
-            // tag changes the page set (and the sitemap), which only a
-            // full rebuild gets right
-            if !briefing
-                .annotations
-                .by_tag()
-                .keys()
-                .eq(st.briefing.annotations.by_tag().keys())
-            {
+            // annotation tags have pages of their own, and listings are
+            // paginated: a new or vanished tag, or a listing growing a page
+            // or losing one, changes the page set (and the sitemap), which
+            // only a full rebuild gets right
+            if render::page_paths(&briefing) != old_pages {
                 return Ok(Step::Full { reclean: false });
             }
             let new_digests = digests(&briefing);
