@@ -245,7 +245,8 @@ pub fn render(b: &Briefing, r: &Renderer, plan: &Plan, page: &Page) -> Result<Ou
                 pager: pager(pages, *n, &at, |k| index_path().page(k)),
                 grouped: true,
             };
-            Ok(output(at, r.render("annotations.html", &ctx)?))
+            let size = 16 * 1024 + ctx.groups.iter().map(|g| g.items.len()).sum::<usize>() * 900;
+            Ok(output(at, r.render_sized("annotations.html", &ctx, size)?))
         }
         Page::Tag(tag, n) => {
             #[derive(Serialize)]
@@ -282,7 +283,11 @@ pub fn render(b: &Briefing, r: &Renderer, plan: &Plan, page: &Page) -> Result<Ou
                 pager: pager(pages, *n, &at, |k| tag_path(tag).page(k)),
                 grouped: false,
             };
-            Ok(output(at, r.render("annotation_tag.html", &ctx)?))
+            let size = 16 * 1024 + ctx.items.len() * 900;
+            Ok(output(
+                at,
+                r.render_sized("annotation_tag.html", &ctx, size)?,
+            ))
         }
         Page::Claims => {
             #[derive(Serialize)]

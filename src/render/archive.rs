@@ -87,5 +87,6 @@ pub fn page(b: &Briefing, r: &Renderer, n: usize) -> Result<Output, Problem> {
         months,
         pager: pager(pages, n, &at, |k| path().page(k)),
     };
-    Ok(output(at, r.render("archive.html", &ctx)?))
+    let size = 16 * 1024 + (to - from) * 220;
+    Ok(output(at, r.render_sized("archive.html", &ctx, size)?))
 }

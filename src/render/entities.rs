@@ -3,6 +3,7 @@
 //! every mention in context, and the entity/related/backlink data that
 //! article and index pages show.
 
+pub use super::pages::day_view;
 use super::pages::{ArticleCard, DateView, card, common, date_view, output};
 use super::{Renderer, markdown};
 use crate::content::Article;
@@ -15,27 +16,27 @@ use std::fmt::Write as _;
 
 /// A link to an entity, for lists.
 #[derive(Serialize, Clone)]
-pub struct EntityRef {
-    pub name: String,
+pub struct EntityRef<'a> {
+    pub name: &'a str,
     pub url: String,
     pub kind: &'static str,
     pub mentions: usize,
-    pub preview: String,
+    pub preview: &'a str,
 }
 
-fn entity_ref(b: &Briefing, i: usize, at: &SitePath) -> EntityRef {
+fn entity_ref<'a>(b: &'a Briefing, i: usize, at: &SitePath) -> EntityRef<'a> {
     let e = &b.links.registry.entities[i];
     EntityRef {
-        name: e.entry.name.clone(),
+        name: &e.entry.name,
         url: SitePath::entity(&e.slug).relative_from(at),
         kind: e.entry.kind.id(),
         mentions: b.links.mention_count(i),
-        preview: b.links.preview(i).to_string(),
+        preview: b.links.preview(i),
     }
 }
 
 /// The most mentioned entities of the briefing.
-pub fn key_entities(b: &Briefing, at: &SitePath, limit: usize) -> Vec<EntityRef> {
+pub fn key_entities<'a>(b: &'a Briefing, at: &SitePath, limit: usize) -> Vec<EntityRef<'a>> {
     let mut idx: Vec<usize> = (0..b.links.registry.entities.len())
         .filter(|&i| b.links.mention_count(i) > 0)
         .collect();
@@ -45,30 +46,35 @@ pub fn key_entities(b: &Briefing, at: &SitePath, limit: usize) -> Vec<EntityRef>
 }
 
 #[derive(Serialize)]
-pub struct RelatedView {
-    card: ArticleCard,
-    shared: Vec<EntityRef>,
+pub struct RelatedView<'a> {
+    card: ArticleCard<'a>,
+    shared: Vec<EntityRef<'a>>,
 }
 
 /// An annotation pointing at a page.
 #[derive(Serialize)]
-pub struct BacklinkView {
-    from_title: String,
+pub struct BacklinkView<'a> {
+    from_title: &'a str,
     /// The annotation on its article page.
     from_url: String,
-    label: String,
+    label: &'a str,
     /// The passage of this page it points at.
     passage_url: Option<String>,
 }
 
-fn backlink_view(b: &Briefing, l: &Backlink, at: &SitePath, here: Option<&Slug>) -> BacklinkView {
+fn backlink_view<'a>(
+    b: &'a Briefing,
+    l: &'a Backlink,
+    at: &SitePath,
+    here: Option<&Slug>,
+) -> BacklinkView<'a> {
     let from = SitePath::article(&l.from_article).relative_from(at);
     BacklinkView {
         from_title: b
             .article(&l.from_article)
-            .map_or_else(|| l.from_article.to_string(), |a| a.title.clone()),
+            .map_or(l.from_article.as_str(), |a| a.title.as_str()),
         from_url: format!("{from}#{}", l.annotation),
-        label: l.label.clone(),
+        label: &l.label,
         passage_url: match (&l.passage, here) {
             (Some(p), Some(_)) => Some(format!("#{p}")),
             _ => None,
@@ -78,13 +84,13 @@ fn backlink_view(b: &Briefing, l: &Backlink, at: &SitePath, here: Option<&Slug>)
 
 /// What an article page shows about its links.
 #[derive(Serialize)]
-pub struct ArticleLinks {
-    entities: Vec<EntityRef>,
-    related: Vec<RelatedView>,
-    backlinks: Vec<BacklinkView>,
+pub struct ArticleLinks<'a> {
+    entities: Vec<EntityRef<'a>>,
+    related: Vec<RelatedView<'a>>,
+    backlinks: Vec<BacklinkView<'a>>,
 }
 
-pub fn article_links(b: &Briefing, a: &Article, at: &SitePath) -> ArticleLinks {
+pub fn article_links<'a>(b: &'a Briefing, a: &Article, at: &SitePath) -> ArticleLinks<'a> {
     let entities = b
         .links
         .article_entities
@@ -125,17 +131,17 @@ pub fn article_links(b: &Briefing, a: &Article, at: &SitePath) -> ArticleLinks {
 }
 
 #[derive(Serialize)]
-struct KindGroup {
+struct KindGroup<'a> {
     kind: &'static str,
     label: &'static str,
-    entities: Vec<EntityRef>,
+    entities: Vec<EntityRef<'a>>,
 }
 
 pub fn index(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
     #[derive(Serialize)]
-    struct Ctx {
+    struct Ctx<'a> {
         page: super::pages::Common,
-        groups: Vec<KindGroup>,
+        groups: Vec<KindGroup<'a>>,
         graph_svg: String,
         graph: GraphCaps,
         count: usize,
@@ -183,14 +189,6 @@ pub const ENTITY_NOTES: usize = 20;
 /// list goes on at `index-2.html`, ….
 pub const LIST_PER_PAGE: usize = 1000;
 
-/// A date without its time, for compact lists ("6 Dec 2024").
-pub fn day_view(d: &jiff::civil::DateTime) -> DateView {
-    DateView {
-        display: d.strftime("%-d %b %Y").to_string(),
-        iso: d.strftime("%Y-%m-%d").to_string(),
-    }
-}
-
 /// How many pages an entity has: the first, and more when its list of
 /// articles is longer than [`LIST_PER_PAGE`].
 pub fn entity_pages(b: &Briefing, i: usize) -> usize {
@@ -236,8 +234,8 @@ pub fn entity(b: &Briefing, r: &Renderer, i: usize, n: usize) -> Result<Output, 
         mentions: usize,
     }
     #[derive(Serialize)]
-    struct Co {
-        entity: EntityRef,
+    struct Co<'a> {
+        entity: EntityRef<'a>,
         paragraphs: u32,
         articles: u32,
     }
@@ -261,10 +259,10 @@ pub fn entity(b: &Briefing, r: &Renderer, i: usize, n: usize) -> Result<Output, 
         /// Positions (1-based) of this page's first and last other article.
         others_from: usize,
         others_to: usize,
-        notes: Vec<BacklinkView>,
+        notes: Vec<BacklinkView<'a>>,
         notes_total: usize,
         annotations_url: String,
-        cooccurring: Vec<Co>,
+        cooccurring: Vec<Co<'a>>,
         entities_url: String,
         first_page_url: String,
         pager: super::pages::Pager,
@@ -391,7 +389,8 @@ pub fn entity(b: &Briefing, r: &Renderer, i: usize, n: usize) -> Result<Output, 
         first_page_url: entity_path(b, i, 1).relative_from(&at),
         pager: super::pages::pager(pages, n, &at, |k| entity_path(b, i, k)),
     };
-    Ok(output(at, r.render("entity.html", &ctx)?))
+    let size = 32 * 1024 + ctx.others.len() * 200;
+    Ok(output(at, r.render_sized("entity.html", &ctx, size)?))
 }
 
 fn esc(s: &str) -> String {

@@ -86,11 +86,29 @@ impl Renderer {
 
     /// Render one template with a serializable context.
     pub fn render<T: Serialize>(&self, template: &str, ctx: &T) -> Result<String, Problem> {
-        let ctx = tera::Context::from_serialize(ctx)
-            .map_err(|e| template_problem(&self.theme, Some(template), &e))?;
+        self.render_sized(template, ctx, 16 * 1024)
+    }
+
+    /// [`Renderer::render`] into a buffer of `size` bytes to start with (a
+    /// page's expected size: growing a large page's buffer copies it).
+    pub fn render_sized<T: Serialize>(
+        &self,
+        template: &str,
+        ctx: &T,
+        size: usize,
+    ) -> Result<String, Problem> {
+        let problem = |e: &tera::Error| template_problem(&self.theme, Some(template), e);
+        let ctx = tera::Context::from_serialize(ctx).map_err(|e| problem(&e))?;
+        let mut out = Vec::with_capacity(size);
         self.tera
-            .render(template, &ctx)
-            .map_err(|e| template_problem(&self.theme, Some(template), &e))
+            .render_to(template, &ctx, &mut out)
+            .map_err(|e| problem(&e))?;
+        String::from_utf8(out).map_err(|e| {
+            Problem::file(
+                template.to_string(),
+                format!("template output is not UTF-8: {e}"),
+            )
+        })
     }
 }
 

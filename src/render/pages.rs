@@ -201,34 +201,75 @@ pub struct DateView {
     pub iso: String,
 }
 
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+fn month_name(d: &jiff::civil::DateTime) -> &'static str {
+    MONTHS[(d.month() as usize).clamp(1, 12) - 1]
+}
+
+/// `date` as `YYYY-MM-DD`.
+fn iso_day(d: &jiff::civil::DateTime) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+}
+
+/// `strftime` parses its format on every call: these are written out, as
+/// every listing formats thousands of dates.
 pub fn date_view(d: &jiff::civil::DateTime) -> DateView {
+    let day = format!("{} {} {}", d.day(), month_name(d), d.year());
     let display = if d.time() == jiff::civil::Time::midnight() {
-        d.strftime("%-d %B %Y").to_string()
+        day
     } else {
-        d.strftime("%-d %B %Y, %H:%M").to_string()
+        format!("{day}, {:02}:{:02}", d.hour(), d.minute())
     };
     DateView {
         display,
-        iso: d.strftime("%Y-%m-%dT%H:%M:%S").to_string(),
+        iso: format!(
+            "{}T{:02}:{:02}:{:02}",
+            iso_day(d),
+            d.hour(),
+            d.minute(),
+            d.second()
+        ),
+    }
+}
+
+/// A date without its time, for compact lists ("6 Dec 2024").
+pub fn day_view(d: &jiff::civil::DateTime) -> DateView {
+    DateView {
+        display: format!("{} {} {}", d.day(), &month_name(d)[..3], d.year()),
+        iso: iso_day(d),
     }
 }
 
 #[derive(Serialize)]
-pub(super) struct ArticleCard {
-    title: String,
+pub(super) struct ArticleCard<'a> {
+    title: &'a str,
     url: String,
     date: Option<DateView>,
-    byline: Option<String>,
-    summary: String,
+    byline: Option<&'a str>,
+    summary: &'a str,
 }
 
-pub(super) fn card(a: &Article, at: &SitePath) -> ArticleCard {
+pub(super) fn card<'a>(a: &'a Article, at: &SitePath) -> ArticleCard<'a> {
     ArticleCard {
-        title: a.title.clone(),
+        title: &a.title,
         url: SitePath::article(&a.slug).relative_from(at),
         date: a.date.as_ref().map(date_view),
-        byline: a.byline.clone(),
-        summary: a.summary.clone(),
+        byline: a.byline.as_deref(),
+        summary: &a.summary,
     }
 }
 
@@ -313,16 +354,16 @@ pub const RECENT_ARTICLES: usize = 30;
 
 fn index(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
     #[derive(Serialize)]
-    struct Ctx {
+    struct Ctx<'a> {
         page: Common,
         summary_title: Option<String>,
         summary_html: Option<String>,
         /// The most recent articles.
-        articles: Vec<ArticleCard>,
+        articles: Vec<ArticleCard<'a>>,
         /// Every article.
         total: usize,
         archive_url: String,
-        key_entities: Vec<super::entities::EntityRef>,
+        key_entities: Vec<super::entities::EntityRef<'a>>,
         timeline_svg: String,
         timeline_url: String,
     }
@@ -351,27 +392,27 @@ fn index(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
 }
 
 #[derive(Serialize)]
-struct FigureView {
-    caption: String,
-    credit: Option<String>,
+struct FigureView<'a> {
+    caption: &'a str,
+    credit: Option<&'a str>,
 }
 
 fn article(b: &Briefing, r: &Renderer, a: &Article) -> Result<Output, Problem> {
     #[derive(Serialize)]
-    struct Ctx {
+    struct Ctx<'a> {
         page: Common,
-        title: String,
+        title: &'a str,
         date: Option<DateView>,
-        byline: Option<String>,
-        summary: String,
-        figures: Vec<FigureView>,
-        tags: Vec<String>,
+        byline: Option<&'a str>,
+        summary: &'a str,
+        figures: Vec<FigureView<'a>>,
+        tags: &'a [String],
         body_html: String,
-        article_note_html: Option<String>,
+        article_note_html: Option<&'a str>,
         source_url: Option<String>,
-        source_name: Option<String>,
+        source_name: Option<&'a str>,
         #[serde(flatten)]
-        links: super::entities::ArticleLinks,
+        links: super::entities::ArticleLinks<'a>,
     }
     let at = SitePath::article(&a.slug);
     let notes = b.annotations.for_article(&a.slug);
@@ -388,29 +429,28 @@ fn article(b: &Briefing, r: &Renderer, a: &Article) -> Result<Output, Problem> {
     let has_source = a.source.as_ref().is_some_and(|s| b.sources.contains_key(s));
     let ctx = Ctx {
         page: common(b, &at, &a.title),
-        title: a.title.clone(),
+        title: &a.title,
         date: a.date.as_ref().map(date_view),
-        byline: a.byline.clone(),
-        summary: a.summary.clone(),
+        byline: a.byline.as_deref(),
+        summary: &a.summary,
         figures: a
             .figures
             .iter()
             .map(|f| FigureView {
-                caption: f.caption.clone(),
-                credit: f.credit.clone(),
+                caption: &f.caption,
+                credit: f.credit.as_deref(),
             })
             .collect(),
-        tags: a.tags.clone(),
+        tags: &a.tags,
         body_html,
-        article_note_html: b
-            .annotations
-            .for_article(&a.slug)
-            .and_then(|x| x.article_note_html.clone()),
+        article_note_html: notes.and_then(|x| x.article_note_html.as_deref()),
         source_url: has_source.then(|| SitePath::article_source(&a.slug).relative_from(&at)),
-        source_name: a.source.clone(),
+        source_name: a.source.as_deref(),
         links: super::entities::article_links(b, a, &at),
     };
-    Ok(output(at, r.render("article.html", &ctx)?))
+    // the page is the body and about 10 KB of chrome and lists
+    let size = ctx.body_html.len() + 16 * 1024;
+    Ok(output(at, r.render_sized("article.html", &ctx, size)?))
 }
 
 fn source(b: &Briefing, r: &Renderer, a: &Article) -> Result<Output, Problem> {

@@ -101,10 +101,10 @@ fn month_id(d: &jiff::civil::DateTime) -> String {
 /// Timeline page `n` (1-based).
 pub fn page(b: &Briefing, r: &Renderer, n: usize) -> Result<Output, Problem> {
     #[derive(Serialize)]
-    struct Ctx {
+    struct Ctx<'a> {
         page: super::pages::Common,
         months: Vec<MonthView>,
-        undated: Vec<ArticleCard>,
+        undated: Vec<ArticleCard<'a>>,
         events: usize,
         published: usize,
         pager: Pager,
