@@ -8,7 +8,7 @@ use super::pages::{ArticleCard, DateView, card, common, date_view, output};
 use super::{Renderer, markdown};
 use crate::content::Article;
 use crate::diag::Problem;
-use crate::link::{Backlink, EntityKind};
+use crate::link::{Backlink, EntityKind, mention_id};
 use crate::model::{Briefing, SitePath, Slug};
 use crate::render::Output;
 use serde::Serialize;
@@ -175,11 +175,9 @@ pub fn index(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
 }
 
 /// How many articles an entity page shows mentions in context for (the
-/// most recent ones); the others are listed by title and date.
-pub const CONTEXT_ARTICLES: usize = 20;
-/// How many snippets in context an entity page shows at most, shared by
-/// its context articles ...
-pub const CONTEXT_SNIPPETS: usize = 60;
+/// most recent ones; the others are listed by title and date), and how
+/// many snippets at most, shared by those articles ...
+pub use crate::link::{CONTEXT_ARTICLES, CONTEXT_SNIPPETS};
 /// ... and at least this many per article.
 pub const MIN_SNIPPETS_PER_ARTICLE: usize = 3;
 /// How many annotations naming an entity its page quotes (the most recent
@@ -299,11 +297,13 @@ pub fn entity(b: &Briefing, r: &Renderer, i: usize, n: usize) -> Result<Output, 
                             before: &o.before,
                             text: &o.text,
                             after: &o.after,
-                            url: format!("{url}#{}", o.id),
+                            url: format!("{url}#{}", mention_id(&e.slug, o.n)),
                         })
                         .collect(),
                     more: mine.len() - take,
-                    more_url: mine.get(take).map(|o| format!("{url}#{}", o.id)),
+                    more_url: mine
+                        .get(take)
+                        .map(|o| format!("{url}#{}", mention_id(&e.slug, o.n))),
                     url,
                 }
             })
