@@ -206,7 +206,13 @@ pub fn entity_path(b: &Briefing, i: usize, n: usize) -> SitePath {
 /// most recent mentions in context, the start of the list of the other
 /// articles naming it, the annotations naming it and the entities named
 /// with it; the others continue the list.
-pub fn entity(b: &Briefing, r: &Renderer, i: usize, n: usize) -> Result<Output, Problem> {
+pub fn entity(
+    b: &Briefing,
+    r: &Renderer,
+    shared: &super::pages::Shared,
+    i: usize,
+    n: usize,
+) -> Result<Output, Problem> {
     #[derive(Serialize)]
     struct MentionView<'a> {
         before: &'a str,
@@ -227,8 +233,8 @@ pub fn entity(b: &Briefing, r: &Renderer, i: usize, n: usize) -> Result<Output, 
     #[derive(Serialize)]
     struct Item<'a> {
         title: &'a str,
-        url: String,
-        date: Option<DateView>,
+        url: &'a str,
+        date: Option<&'a DateView>,
         mentions: usize,
     }
     #[derive(Serialize)]
@@ -315,16 +321,15 @@ pub fn entity(b: &Briefing, r: &Renderer, i: usize, n: usize) -> Result<Output, 
     let rest = &arts[shown..];
     let from = ((n - 1) * LIST_PER_PAGE).min(rest.len());
     let to = (from + LIST_PER_PAGE).min(rest.len());
+    // (URLs and dates shared by every entity page: all at the same depth)
+    let rows = shared.entity_rows(b);
     let others = rest[from..to]
         .iter()
-        .map(|ea| {
-            let a = &b.articles[ea.article];
-            Item {
-                title: &a.title,
-                url: article_url(a),
-                date: a.date.as_ref().map(day_view),
-                mentions: ea.occurrences.len(),
-            }
+        .map(|ea| Item {
+            title: &b.articles[ea.article].title,
+            url: &rows[ea.article].url,
+            date: rows[ea.article].day.as_ref(),
+            mentions: ea.occurrences.len(),
         })
         .collect();
     // The most recent annotations naming it (article order, then as sorted).

@@ -177,8 +177,11 @@ pub fn render_pages(
     select: impl Fn(&PageJob) -> bool + Sync,
 ) -> Result<Vec<Output>, Problems> {
     let jobs: Vec<PageJob> = page_jobs(b).into_iter().filter(|j| select(j)).collect();
-    let results: Vec<Result<Output, Problem>> =
-        jobs.par_iter().map(|j| j.job.run(b, renderer)).collect();
+    let shared = pages::Shared::default();
+    let results: Vec<Result<Output, Problem>> = jobs
+        .par_iter()
+        .map(|j| j.job.run(b, renderer, &shared))
+        .collect();
     let mut problems = Problems::default();
     let mut out = Vec::with_capacity(results.len());
     for r in results {

@@ -117,7 +117,7 @@ impl Job {
         }
     }
 
-    pub fn run(&self, b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
+    pub fn run(&self, b: &Briefing, r: &Renderer, shared: &Shared) -> Result<Output, Problem> {
         match self {
             Job::Index => index(b, r),
             Job::Archive(n) => super::archive::page(b, r, *n),
@@ -126,10 +126,41 @@ impl Job {
             Job::NotFound => not_found(b, r),
             Job::Annotations(p, plan) => super::annotations::render(b, r, plan, p),
             Job::Entities => super::entities::index(b, r),
-            Job::Entity(i, n) => super::entities::entity(b, r, *i, *n),
+            Job::Entity(i, n) => super::entities::entity(b, r, shared, *i, *n),
             Job::Timeline(n) => super::timeline::page(b, r, *n),
             Job::Search => super::publish::search_page(b, r),
         }
+    }
+}
+
+/// What several pages use, worked out once per rendering (on first use)
+/// instead of once per page.
+#[derive(Default)]
+pub struct Shared {
+    entity_rows: std::sync::OnceLock<Vec<Row>>,
+}
+
+/// An article in a list on an entity page: its URL from there and its day.
+pub(super) struct Row {
+    pub url: String,
+    pub day: Option<DateView>,
+}
+
+impl Shared {
+    /// Per article (by position), its row on entity pages — each article is
+    /// listed on the page of every entity it names. Every entity page is
+    /// at the same depth, so the URLs are the same from each.
+    pub(super) fn entity_rows(&self, b: &Briefing) -> &[Row] {
+        self.entity_rows.get_or_init(|| {
+            let at = SitePath::entity(&Slug::parse("x").expect("a slug"));
+            b.articles
+                .iter()
+                .map(|a| Row {
+                    url: SitePath::article(&a.slug).relative_from(&at),
+                    day: a.date.as_ref().map(day_view),
+                })
+                .collect()
+        })
     }
 }
 
