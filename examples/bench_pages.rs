@@ -39,6 +39,13 @@ fn main() {
     let b = briefing::site::assemble(&inputs).expect("assemble");
     eprintln!("assemble {:.0} ms", t.elapsed().as_secs_f64() * 1000.0);
     let renderer = Renderer::new(&inputs.theme).expect("templates");
+    let t = Instant::now();
+    let paths = render::page_paths(&b);
+    eprintln!(
+        "page_paths {:.1} ms ({} pages)",
+        t.elapsed().as_secs_f64() * 1000.0,
+        paths.len()
+    );
     let kinds: Vec<&'static str> = {
         let mut k: Vec<&'static str> = render::page_jobs(&b)
             .iter()

@@ -111,6 +111,8 @@ struct State {
     renderer: Renderer,
     /// Digest of each article's annotations and mentions.
     digests: BTreeMap<Slug, blake3::Hash>,
+    /// The pages of `briefing` ([`render::page_paths`]).
+    pages: Vec<SitePath>,
     /// What a failed rebuild still has to redo.
     pending: Dirty,
 }
@@ -378,6 +380,7 @@ impl Session {
         self.slugs_version += 1;
         self.state = Some(State {
             digests: digests(&briefing),
+            pages: render::page_paths(&briefing),
             pending: Dirty::default(),
             inputs,
             briefing,
@@ -607,7 +610,6 @@ impl Session {
                 articles[i] = a;
             }
             dirty.content.clear();
-            let old_pages = render::page_paths(&st.briefing);
             let articles = std::mem::take(&mut st.briefing.articles);
             let briefing = match site::assemble_keeping(&st.inputs, articles, problems) {
                 Ok(b) => b,
@@ -620,7 +622,8 @@ impl Session {
             // paginated: a new or vanished tag, or a listing growing a page
             // or losing one, changes the page set (and the sitemap), which
             // only a full rebuild gets right
-            if render::page_paths(&briefing) != old_pages {
+            let pages = render::page_paths(&briefing);
+            if pages != st.pages {
                 return Ok(Step::Full { reclean: false });
             }
             let new_digests = digests(&briefing);
@@ -636,6 +639,7 @@ impl Session {
             }
             st.briefing = briefing;
             st.digests = new_digests;
+            st.pages = pages;
         }
 
         // 3. render what is affected, write what changed
