@@ -126,6 +126,17 @@ impl SitePath {
     pub fn section(name: &str) -> SitePath {
         SitePath::new(format!("{name}/index.html"))
     }
+    /// Page `n` (1-based) of a paginated listing whose first page is
+    /// `self` (a `…/index.html`): `…/index-2.html`, `…/index-3.html`. A
+    /// slug cannot contain `.`, so these never clash with article or entity
+    /// directories.
+    pub fn page(&self, n: usize) -> SitePath {
+        if n <= 1 {
+            return self.clone();
+        }
+        let dir = self.0.strip_suffix("index.html").unwrap_or(&self.0);
+        SitePath::new(format!("{dir}index-{n}.html"))
+    }
     pub fn asset(name: &str) -> SitePath {
         SitePath::new(format!("static/{name}"))
     }
@@ -204,6 +215,10 @@ mod tests {
         assert_eq!(SitePath::index().relative_from(&a), "../../index.html");
         assert_eq!(a.relative_from(&SitePath::index()), "articles/a/index.html");
         assert_eq!(a.pretty(), "articles/a/");
+        let list = SitePath::section("articles");
+        assert_eq!(list.page(1), list);
+        assert_eq!(list.page(3).as_str(), "articles/index-3.html");
+        assert_eq!(a.relative_from(&list.page(3)), "../articles/a/index.html");
     }
 }
 
@@ -231,7 +246,19 @@ pub struct Briefing {
 }
 
 impl Briefing {
+    /// The article with this slug: through the link stage's index when it
+    /// matches the articles (it always does for an assembled briefing).
     pub fn article(&self, slug: &Slug) -> Option<&crate::content::Article> {
-        self.articles.iter().find(|a| &a.slug == slug)
+        self.article_position(slug).map(|i| &self.articles[i])
+    }
+
+    /// The position of the article with this slug in [`Briefing::articles`].
+    pub fn article_position(&self, slug: &Slug) -> Option<usize> {
+        let index = &self.links.article_index;
+        match index.get(slug) {
+            Some(&i) if self.articles.get(i).is_some_and(|a| &a.slug == slug) => Some(i),
+            None if index.len() == self.articles.len() => None,
+            _ => self.articles.iter().position(|a| &a.slug == slug),
+        }
     }
 }

@@ -34,14 +34,25 @@
 })();
 
 /* == entities == */
-// Entity links carry their description in `title`; with JS it becomes a
-// small popover shown on hover and keyboard focus (and the native tooltip
-// is suppressed). Without JS the title still shows and the link works.
+// An entity's first link on a page carries its description in `title`;
+// with JS it becomes a small popover shown on hover and keyboard focus for
+// every link to that entity, in the text and in the lists of entities (and
+// the native tooltip is suppressed). Without JS the first link's title
+// still shows and every link works.
 (function () {
   "use strict";
   var pop = null;
   function hide() {
     if (pop) { pop.remove(); pop = null; }
+  }
+  function kindOf(a) {
+    var k = a.getAttribute("data-kind");
+    if (k) return k;
+    for (var el = a; el && el.className !== undefined; el = el.parentElement) {
+      var m = /(?:^|\s)entity-(\w+)/.exec(el.className);
+      if (m && m[1] !== "chips" && m[1] !== "popover") return m[1];
+    }
+    return "";
   }
   function show(a) {
     var text = a.getAttribute("data-preview");
@@ -55,7 +66,7 @@
     name.textContent = a.textContent;
     var kind = document.createElement("span");
     kind.className = "kind";
-    kind.textContent = a.getAttribute("data-kind") || "";
+    kind.textContent = kindOf(a);
     var body = document.createElement("p");
     body.textContent = text;
     pop.append(name, " ", kind, body);
@@ -66,9 +77,19 @@
     pop.style.top = (window.scrollY + r.bottom + 6) + "px";
     a.setAttribute("aria-describedby", "entity-popover");
   }
-  document.querySelectorAll("a.entity[title]").forEach(function (a) {
-    a.setAttribute("data-preview", a.getAttribute("title"));
-    a.removeAttribute("title");
+  var links = document.querySelectorAll("a.entity, .entity-chips a");
+  var previews = {};
+  links.forEach(function (a) {
+    var t = a.getAttribute("title");
+    if (t) {
+      previews[a.getAttribute("href")] = t;
+      a.removeAttribute("title");
+    }
+  });
+  links.forEach(function (a) {
+    var text = previews[a.getAttribute("href")];
+    if (!text) return;
+    a.setAttribute("data-preview", text);
     a.addEventListener("mouseenter", function () { show(a); });
     a.addEventListener("focus", function () { show(a); });
     a.addEventListener("mouseleave", hide);

@@ -25,20 +25,44 @@ use crate::model::{SitePath, Slug};
 use crate::render::markdown::{self, Span};
 use mentions::{Matcher, Mention};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+
+/// The longest entity preview, in characters.
+pub const PREVIEW_CHARS: usize = 220;
 
 /// How many related articles an article page lists.
 pub const RELATED_LIMIT: usize = 5;
 
-/// A mention of an entity, in context, for the entity's page.
+/// How many of the most recent articles naming an entity its page quotes
+/// in context ...
+pub const CONTEXT_ARTICLES: usize = 20;
+/// ... and at most how many mentions of each.
+pub const CONTEXT_SNIPPETS: usize = 60;
+
+/// A mention of an entity, for the entity's page.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Occurrence {
-    pub article: Slug,
-    /// Anchor of the mention on the article page.
-    pub id: String,
+    /// Position of the article in the articles linked.
+    pub article: usize,
+    /// Its number among the article's mentions of the entity, from 1: the
+    /// anchor on the article page is [`mention_id`]`(entity, n)`.
+    pub n: usize,
+    /// The mention in context — only for the first [`CONTEXT_SNIPPETS`]
+    /// mentions in the first [`CONTEXT_ARTICLES`] articles naming the
+    /// entity (empty for the others: no page shows them).
     pub before: String,
     pub text: String,
     pub after: String,
+}
+
+/// The mentions of one entity in one article: the article's position in
+/// the briefing and the range of its occurrences in
+/// [`Links::occurrences`] (each entity's occurrences are in article order,
+/// so an article's are contiguous).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntityArticle {
+    pub article: usize,
+    pub occurrences: std::ops::Range<usize>,
 }
 
 /// Derived links of the whole briefing.
@@ -51,6 +75,14 @@ pub struct Links {
     pub article_entities: BTreeMap<Slug, Vec<(usize, usize)>>,
     /// Per entity (registry index): its mentions, in article order.
     pub occurrences: Vec<Vec<Occurrence>>,
+    /// Per entity: the articles naming it, in article order — an index so
+    /// that an entity page costs its own mentions, not every article.
+    pub entity_articles: Vec<Vec<EntityArticle>>,
+    /// Per entity: its description as one line of plain text
+    /// ([`preview`], at most [`PREVIEW_CHARS`]), for tooltips and lists.
+    pub previews: Vec<String>,
+    /// Position of each article (by slug) in the articles linked.
+    pub article_index: HashMap<Slug, usize>,
     /// Per entity: entities named in the same paragraphs.
     pub cooccurring: Vec<Vec<related::Cooccurrence>>,
     /// Related articles (slug, score, shared entity indices), best first.
@@ -63,6 +95,11 @@ pub struct Links {
 }
 
 impl Links {
+    /// An entity's preview (see [`Links::previews`]).
+    pub fn preview(&self, entity: usize) -> &str {
+        self.previews.get(entity).map_or("", String::as_str)
+    }
+
     /// Total mentions of an entity.
     pub fn mention_count(&self, entity: usize) -> usize {
         self.occurrences.get(entity).map_or(0, Vec::len)
@@ -130,6 +167,96 @@ fn snippet(
     (before, after)
 }
 
+/// What the link stage finds in one article on its own.
+struct Scanned {
+    plain: markdown::PlainText,
+    found: Vec<Mention>,
+    /// For each mention, its 1-based number among the article's mentions
+    /// of the same entity (its anchor is [`mention_id`] of it).
+    numbers: Vec<usize>,
+    /// Decorations of the body: mention anchors and entity links.
+    spans: Vec<Span>,
+    /// (entity, mentions), by entity.
+    counts: Vec<(usize, usize)>,
+    /// The entities of each block (paragraph), sorted, by block.
+    block_sets: BTreeMap<usize, Vec<usize>>,
+}
+
+fn scan(
+    a: &Article,
+    registry: &Registry,
+    matcher: &Matcher,
+    previews: &[String],
+    mode: EntityLinks,
+) -> Scanned {
+    let plain = markdown::plain_text(&a.body);
+    let code = mentions::code_ranges(&a.body);
+    let found = matcher.find(&plain.text, &plain.blocks, &code, mode);
+    let at = SitePath::article(&a.slug);
+    let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut numbers = Vec::with_capacity(found.len());
+    let mut spans = Vec::with_capacity(found.len());
+    let mut block_sets: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    // entities whose preview (`title`) this page already carries
+    let mut titled: Vec<usize> = Vec::new();
+    for m in &found {
+        let e = &registry.entities[m.entity];
+        let k = counts.entry(m.entity).or_default();
+        *k += 1;
+        numbers.push(*k);
+        let id = mention_id(&e.slug, *k);
+        if m.linked {
+            // The anchor goes on the link itself (no wrapper), and the
+            // description only on the entity's first link of the page:
+            // the script shows it for every link to the same entity.
+            let mut first_attrs = vec![("id".into(), id)];
+            if !titled.contains(&m.entity) {
+                titled.push(m.entity);
+                let p = &previews[m.entity];
+                if !p.is_empty() {
+                    first_attrs.push(("title".into(), p.clone()));
+                }
+            }
+            spans.push(Span {
+                start: m.start,
+                end: m.end,
+                tag: "a",
+                attrs: vec![
+                    (
+                        "class".into(),
+                        format!("entity entity-{}", e.entry.kind.id()),
+                    ),
+                    ("href".into(), SitePath::entity(&e.slug).relative_from(&at)),
+                ],
+                first_attrs,
+            });
+        } else {
+            spans.push(Span {
+                start: m.start,
+                end: m.end,
+                tag: "span",
+                attrs: vec![("class".into(), "mention".into())],
+                first_attrs: vec![("id".into(), id)],
+            });
+        }
+        let set = block_sets.entry(m.block).or_default();
+        if !set.contains(&m.entity) {
+            set.push(m.entity);
+        }
+    }
+    for set in block_sets.values_mut() {
+        set.sort_unstable();
+    }
+    Scanned {
+        plain,
+        found,
+        numbers,
+        spans,
+        counts: counts.into_iter().collect(),
+        block_sets,
+    }
+}
+
 /// The linking stage. `refs` and `events` come from the annotation stage
 /// (resolved wikilinks of notes; dated `.event` annotations).
 pub fn link(
@@ -140,80 +267,69 @@ pub fn link(
     events: &[EventInput],
 ) -> Links {
     let matcher = Matcher::new(&registry);
-    // One scan per article, in parallel.
-    let scanned: Vec<(markdown::PlainText, Vec<Mention>)> = articles
+    let n = registry.entities.len();
+    let previews: Vec<String> = registry
+        .entities
+        .iter()
+        .map(|e| preview(&e.entry.description, PREVIEW_CHARS))
+        .collect();
+    // One scan per article, in parallel, with everything that concerns the
+    // article alone: its decorations, mention numbers and entity counts.
+    let scanned: Vec<Scanned> = articles
         .par_iter()
-        .map(|a| {
-            let plain = markdown::plain_text(&a.body);
-            let code = mentions::code_ranges(&a.body);
-            let found = matcher.find(&plain.text, &plain.blocks, &code, mode);
-            (plain, found)
-        })
+        .map(|a| scan(a, &registry, &matcher, &previews, mode))
         .collect();
 
-    let n = registry.entities.len();
     let mut links = Links {
         occurrences: vec![Vec::new(); n],
+        entity_articles: vec![Vec::new(); n],
+        article_index: articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.slug.clone(), i))
+            .collect(),
         ..Links::default()
     };
     let mut entity_sets = Vec::with_capacity(articles.len());
     let mut units: Vec<(usize, Vec<usize>)> = Vec::new();
-    for (ai, (a, (plain, found))) in articles.iter().zip(&scanned).enumerate() {
-        let at = SitePath::article(&a.slug);
-        let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
-        let mut spans = Vec::with_capacity(found.len() * 2);
-        let mut block_sets: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-        for m in found {
-            let e = &registry.entities[m.entity];
-            let k = counts.entry(m.entity).or_default();
-            *k += 1;
-            let id = mention_id(&e.slug, *k);
-            spans.push(Span {
-                start: m.start,
-                end: m.end,
-                tag: "span",
-                attrs: vec![("class".into(), "mention".into())],
-                first_attrs: vec![("id".into(), id.clone())],
-            });
-            if m.linked {
-                let kind = e.entry.kind.id();
-                spans.push(Span {
-                    start: m.start,
-                    end: m.end,
-                    tag: "a",
-                    attrs: vec![
-                        ("class".into(), format!("entity entity-{kind}")),
-                        ("href".into(), SitePath::entity(&e.slug).relative_from(&at)),
-                        ("data-kind".into(), kind.into()),
-                        ("title".into(), preview(&e.entry.description, 220)),
-                    ],
-                    first_attrs: Vec::new(),
-                });
-            }
-            let empty = 0..0;
-            let block = plain.blocks.get(m.block).unwrap_or(&empty);
-            let (before, after) = snippet(&plain.text, block, m.start, m.end);
+    for (ai, (a, sc)) in articles.iter().zip(scanned).enumerate() {
+        for (m, &k) in sc.found.iter().zip(&sc.numbers) {
+            // Entity pages quote the first mentions of the most recent
+            // articles only (articles are newest first): the context of
+            // the others is not worth computing.
+            let quoted =
+                links.entity_articles[m.entity].len() < CONTEXT_ARTICLES && k <= CONTEXT_SNIPPETS;
+            let (before, text, after) = if quoted {
+                let empty = 0..0;
+                let block = sc.plain.blocks.get(m.block).unwrap_or(&empty);
+                let (before, after) = snippet(&sc.plain.text, block, m.start, m.end);
+                (before, sc.plain.text[m.start..m.end].to_string(), after)
+            } else {
+                Default::default()
+            };
             links.occurrences[m.entity].push(Occurrence {
-                article: a.slug.clone(),
-                id,
+                article: ai,
+                n: k,
                 before,
-                text: plain.text[m.start..m.end].to_string(),
+                text,
                 after,
             });
-            let set = block_sets.entry(m.block).or_default();
-            if !set.contains(&m.entity) {
-                set.push(m.entity);
-            }
         }
-        for (_, mut set) in block_sets {
-            set.sort_unstable();
+        for (_, set) in sc.block_sets {
             units.push((ai, set));
         }
-        let mut by_count: Vec<(usize, usize)> = counts.iter().map(|(&e, &c)| (e, c)).collect();
+        for &(e, c) in &sc.counts {
+            let end = links.occurrences[e].len();
+            links.entity_articles[e].push(EntityArticle {
+                article: ai,
+                occurrences: end - c..end,
+            });
+        }
+        let mut by_count = sc.counts;
+        entity_sets.push(by_count.iter().map(|&(e, _)| e).collect::<Vec<_>>());
         by_count.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
-        entity_sets.push(counts.keys().copied().collect::<Vec<_>>());
         links.article_entities.insert(a.slug.clone(), by_count);
-        links.mentions.insert(a.slug.clone(), spans);
+        links.mentions.insert(a.slug.clone(), sc.spans);
     }
     links.cooccurring = related::cooccurring(n, &units);
     for (a, rel) in articles
@@ -227,6 +343,7 @@ pub fn link(
         links.related.insert(a.slug.clone(), list);
     }
     links.registry = registry;
+    links.previews = previews;
     links.set_annotation_links(annotation_links(articles, refs, events));
     links
 }
@@ -295,12 +412,15 @@ mod tests {
             )
         );
         assert_eq!(
-            links[0].attrs[3],
-            ("title".into(), "President of Russia.".into())
+            links[0].first_attrs,
+            [
+                ("id".into(), "mention-vladimir-putin-1".into()),
+                ("title".into(), "President of Russia.".into())
+            ]
         );
         let occ = &l.occurrences[0];
         assert_eq!(occ.len(), 2);
-        assert_eq!(occ[1].id, "mention-vladimir-putin-2");
+        assert_eq!((occ[1].article, occ[1].n), (0, 2));
         assert_eq!(occ[1].before, "Putin went to Minsk. ");
         assert_eq!(occ[1].after, " spoke.");
         assert_eq!(l.article_entities[&arts[0].slug], [(0, 2), (1, 1)]);
@@ -311,7 +431,11 @@ mod tests {
                 after_block: vec![],
             },
         );
-        assert!(html.contains("<span class=\"mention\" id=\"mention-vladimir-putin-1\"><a class=\"entity entity-person\""), "{html}");
+        assert!(html.contains("<a class=\"entity entity-person\" href=\"../../entities/vladimir-putin/index.html\" id=\"mention-vladimir-putin-1\" title=\"President of Russia.\">Putin</a>"), "{html}");
+        assert!(
+            html.contains("<span class=\"mention\" id=\"mention-vladimir-putin-2\">Putin</span>"),
+            "{html}"
+        );
     }
 
     #[test]

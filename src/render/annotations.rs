@@ -1,27 +1,105 @@
-//! The annotation pages: `annotations/` (every annotation, grouped by tag),
-//! `annotations/tags/<tag>/` (one tag), and `annotations/claims/` (each
-//! claim with its passages across sources). Plain links, no JS needed.
+//! The annotation pages: `annotations/` (every annotation, grouped by
+//! article, newest first), `annotations/tags/<tag>/` (one tag), and
+//! `annotations/claims/` (each claim with its passages across sources).
+//! The listings are paginated (`index-2.html`, …) so that no page grows
+//! with the briefing: the live preview renders them again on every
+//! annotation edit. Plain links, no JS needed.
 
-use super::pages::{common, output};
+use super::pages::{Common, DateView, Pager, common, date_view, output, pager};
 use super::{Output, Renderer};
 use crate::annotate::Annotation;
 use crate::diag::Problem;
 use crate::model::{Briefing, SitePath};
 use serde::Serialize;
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+/// Annotations per page of a listing (the index keeps an article's
+/// annotations together, so one of its pages can hold more).
+pub const PER_PAGE: usize = 200;
 
 /// One annotation page.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Page {
-    Index,
-    Tag(String),
+    /// Page `n` (1-based) of the index.
+    Index(usize),
+    /// Page `n` of a tag's listing.
+    Tag(String, usize),
     Claims,
 }
 
-/// The annotation pages of a briefing, in a stable order.
-pub fn pages(b: &Briefing) -> Vec<Page> {
-    let mut v = vec![Page::Index, Page::Claims];
-    v.extend(b.annotations.by_tag().into_keys().map(Page::Tag));
-    v
+/// What the annotation pages list, worked out once for all of them.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// Indices into [`crate::annotate::Annotations::all`]: newest article
+    /// first (briefing order), then in text order.
+    order: Vec<usize>,
+    /// The index pages: ranges of `order`, each made of whole articles.
+    index_pages: Vec<Range<usize>>,
+    /// Each tag with its annotations (indices into `all`, in `order`).
+    tags: BTreeMap<String, Vec<usize>>,
+}
+
+impl Plan {
+    pub fn new(b: &Briefing) -> Plan {
+        let all = b.annotations.all();
+        let mut order: Vec<(usize, usize)> = all
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (b.article_position(&a.article).unwrap_or(usize::MAX), i))
+            .collect();
+        // `all` is in text order within an article: a stable sort keeps it
+        order.sort_by_key(|&(pos, _)| pos);
+        let mut index_pages: Vec<Range<usize>> = Vec::new();
+        let mut start = 0;
+        while start < order.len() {
+            // whole articles, up to PER_PAGE annotations (at least one article)
+            let mut end = start;
+            while end < order.len() {
+                let pos = order[end].0;
+                let group_end = end + order[end..].iter().take_while(|x| x.0 == pos).count();
+                if end > start && group_end - start > PER_PAGE {
+                    break;
+                }
+                end = group_end;
+            }
+            index_pages.push(start..end);
+            start = end;
+        }
+        let order: Vec<usize> = order.into_iter().map(|(_, i)| i).collect();
+        let mut tags: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for &i in &order {
+            for t in &all[i].tags {
+                match tags.get_mut(t) {
+                    Some(v) => v.push(i),
+                    None => {
+                        tags.insert(t.clone(), vec![i]);
+                    }
+                }
+            }
+        }
+        Plan {
+            order,
+            index_pages,
+            tags,
+        }
+    }
+
+    /// The annotation pages, in a stable order.
+    pub fn pages(&self) -> Vec<Page> {
+        let mut v: Vec<Page> = (1..=self.index_pages.len().max(1))
+            .map(Page::Index)
+            .collect();
+        v.push(Page::Claims);
+        for (t, items) in &self.tags {
+            v.extend((1..=items.len().div_ceil(PER_PAGE)).map(|n| Page::Tag(t.clone(), n)));
+        }
+        v
+    }
+}
+
+fn index_path() -> SitePath {
+    SitePath::section("annotations")
 }
 
 fn tag_path(tag: &str) -> SitePath {
@@ -29,24 +107,24 @@ fn tag_path(tag: &str) -> SitePath {
 }
 
 #[derive(Serialize)]
-struct TagLink {
-    name: String,
+struct TagLink<'a> {
+    name: &'a str,
     url: String,
     count: usize,
 }
 
 #[derive(Serialize)]
-struct AnnView {
-    id: String,
+struct AnnView<'a> {
+    id: &'a str,
     number: usize,
-    article_title: String,
+    article_title: &'a str,
     article_url: String,
     url: String,
-    quote: String,
-    found: String,
+    quote: &'a str,
+    found: &'a str,
     drifted: bool,
     similarity: u32,
-    tags: Vec<TagLink>,
+    tags: Vec<TagLink<'a>>,
     classes: String,
     status: Option<&'static str>,
     date: Option<String>,
@@ -54,25 +132,25 @@ struct AnnView {
     source: String,
 }
 
-fn view(b: &Briefing, a: &Annotation, at: &SitePath) -> AnnView {
+fn view<'a>(b: &'a Briefing, a: &'a Annotation, at: &SitePath) -> AnnView<'a> {
     let status = a.status.map(|s| s.as_str());
     AnnView {
-        id: a.id.clone(),
+        id: &a.id,
         number: a.number,
         article_title: b
             .article(&a.article)
-            .map_or_else(|| a.article.to_string(), |x| x.title.clone()),
+            .map_or(a.article.as_str(), |x| x.title.as_str()),
         article_url: SitePath::article(&a.article).relative_from(at),
         url: a.url(at),
-        quote: a.quote.clone(),
-        found: a.found.clone(),
+        quote: &a.quote,
+        found: &a.found,
         drifted: a.method == crate::annotate::Method::Approximate,
         similarity: (a.score * 100.0).floor() as u32,
         tags: a
             .tags
             .iter()
             .map(|t| TagLink {
-                name: t.clone(),
+                name: t,
                 url: tag_path(t).relative_from(at),
                 count: 0,
             })
@@ -85,107 +163,147 @@ fn view(b: &Briefing, a: &Annotation, at: &SitePath) -> AnnView {
     }
 }
 
-fn tag_links(b: &Briefing, at: &SitePath) -> Vec<TagLink> {
-    b.annotations
-        .by_tag()
-        .into_iter()
+fn tag_links<'a>(plan: &'a Plan, at: &SitePath) -> Vec<TagLink<'a>> {
+    plan.tags
+        .iter()
         .map(|(t, v)| TagLink {
-            url: tag_path(&t).relative_from(at),
+            url: tag_path(t).relative_from(at),
             name: t,
             count: v.len(),
         })
         .collect()
 }
 
+/// An article's annotations on an index page.
 #[derive(Serialize)]
-struct Group {
-    name: String,
+struct Group<'a> {
+    title: &'a str,
     url: String,
-    items: Vec<AnnView>,
+    date: Option<DateView>,
+    items: Vec<AnnView<'a>>,
+}
+
+/// The path of an annotation page.
+pub fn path(page: &Page) -> SitePath {
+    match page {
+        Page::Index(n) => index_path().page(*n),
+        Page::Tag(t, n) => tag_path(t).page(*n),
+        Page::Claims => SitePath::new("annotations/claims/index.html"),
+    }
 }
 
 /// Render one annotation page.
-pub fn render(b: &Briefing, r: &Renderer, page: &Page) -> Result<Output, Problem> {
+pub fn render(b: &Briefing, r: &Renderer, plan: &Plan, page: &Page) -> Result<Output, Problem> {
+    let all = b.annotations.all();
+    let at = path(page);
     match page {
-        Page::Index => {
+        Page::Index(n) => {
             #[derive(Serialize)]
-            struct Ctx {
-                page: super::pages::Common,
+            struct Ctx<'a> {
+                page: Common,
                 total: usize,
-                tags: Vec<TagLink>,
-                groups: Vec<Group>,
-                untagged: Vec<AnnView>,
+                articles: usize,
+                tags: Vec<TagLink<'a>>,
+                groups: Vec<Group<'a>>,
                 claims_url: String,
+                pager: Pager,
+                /// The items sit under their article's heading.
+                grouped: bool,
             }
-            let at = SitePath::section("annotations");
-            let groups = b
-                .annotations
-                .by_tag()
-                .into_iter()
-                .map(|(t, v)| Group {
-                    url: tag_path(&t).relative_from(&at),
-                    items: v.into_iter().map(|a| view(b, a, &at)).collect(),
-                    name: t,
-                })
-                .collect();
+            let range = plan.index_pages.get(n - 1).cloned().unwrap_or(0..0);
+            let mut groups: Vec<Group> = Vec::new();
+            let mut last = None;
+            for &i in &plan.order[range] {
+                let a = &all[i];
+                if last != Some(&a.article) {
+                    last = Some(&a.article);
+                    let article = b.article(&a.article);
+                    groups.push(Group {
+                        title: article.map_or(a.article.as_str(), |x| x.title.as_str()),
+                        url: SitePath::article(&a.article).relative_from(&at),
+                        date: article.and_then(|x| x.date.as_ref()).map(date_view),
+                        items: Vec::new(),
+                    });
+                }
+                if let Some(g) = groups.last_mut() {
+                    g.items.push(view(b, a, &at));
+                }
+            }
+            let pages = plan.index_pages.len().max(1);
+            let title = if pages > 1 {
+                format!("Annotations, page {n} of {pages}")
+            } else {
+                "Annotations".to_string()
+            };
             let ctx = Ctx {
-                page: common(b, &at, "Annotations"),
-                total: b.annotations.all().len(),
-                tags: tag_links(b, &at),
+                page: common(b, &at, &title),
+                total: all.len(),
+                articles: b.annotations.by_article.len(),
+                tags: tag_links(plan, &at),
                 groups,
-                untagged: b
-                    .annotations
-                    .all()
-                    .iter()
-                    .filter(|a| a.tags.is_empty())
-                    .map(|a| view(b, a, &at))
-                    .collect(),
-                claims_url: SitePath::new("annotations/claims/index.html").relative_from(&at),
+                claims_url: path(&Page::Claims).relative_from(&at),
+                pager: pager(pages, *n, &at, |k| index_path().page(k)),
+                grouped: true,
             };
-            Ok(output(at, r.render("annotations.html", &ctx)?))
+            let size = 16 * 1024 + ctx.groups.iter().map(|g| g.items.len()).sum::<usize>() * 900;
+            Ok(output(at, r.render_sized("annotations.html", &ctx, size)?))
         }
-        Page::Tag(tag) => {
+        Page::Tag(tag, n) => {
             #[derive(Serialize)]
-            struct Ctx {
-                page: super::pages::Common,
-                tag: String,
-                tags: Vec<TagLink>,
-                items: Vec<AnnView>,
+            struct Ctx<'a> {
+                page: Common,
+                tag: &'a str,
+                /// Annotations with this tag (on every page).
+                total: usize,
+                tags: Vec<TagLink<'a>>,
+                items: Vec<AnnView<'a>>,
                 index_url: String,
+                pager: Pager,
+                grouped: bool,
             }
-            let at = tag_path(tag);
-            let items = b
-                .annotations
-                .by_tag()
-                .remove(tag)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|a| view(b, a, &at))
-                .collect();
-            let ctx = Ctx {
-                page: common(b, &at, &format!("Annotations tagged “{tag}”")),
-                tag: tag.clone(),
-                tags: tag_links(b, &at),
-                items,
-                index_url: SitePath::section("annotations").relative_from(&at),
+            let list = plan.tags.get(tag).map_or(&[][..], Vec::as_slice);
+            let pages = list.len().div_ceil(PER_PAGE).max(1);
+            let from = ((n - 1) * PER_PAGE).min(list.len());
+            let to = (from + PER_PAGE).min(list.len());
+            let title = if pages > 1 {
+                format!("Annotations tagged “{tag}”, page {n} of {pages}")
+            } else {
+                format!("Annotations tagged “{tag}”")
             };
-            Ok(output(at, r.render("annotation_tag.html", &ctx)?))
+            let ctx = Ctx {
+                page: common(b, &at, &title),
+                tag,
+                total: list.len(),
+                tags: tag_links(plan, &at),
+                items: list[from..to]
+                    .iter()
+                    .map(|&i| view(b, &all[i], &at))
+                    .collect(),
+                index_url: index_path().relative_from(&at),
+                pager: pager(pages, *n, &at, |k| tag_path(tag).page(k)),
+                grouped: false,
+            };
+            let size = 16 * 1024 + ctx.items.len() * 900;
+            Ok(output(
+                at,
+                r.render_sized("annotation_tag.html", &ctx, size)?,
+            ))
         }
         Page::Claims => {
             #[derive(Serialize)]
-            struct ClaimView {
+            struct ClaimView<'a> {
                 key: String,
                 statuses: Vec<&'static str>,
                 sources: usize,
-                passages: Vec<AnnView>,
+                passages: Vec<AnnView<'a>>,
             }
             #[derive(Serialize)]
-            struct Ctx {
-                page: super::pages::Common,
-                claims: Vec<ClaimView>,
+            struct Ctx<'a> {
+                page: Common,
+                claims: Vec<ClaimView<'a>>,
                 index_url: String,
+                grouped: bool,
             }
-            let at = SitePath::new("annotations/claims/index.html");
             let claims = b
                 .annotations
                 .claims()
@@ -213,7 +331,8 @@ pub fn render(b: &Briefing, r: &Renderer, page: &Page) -> Result<Output, Problem
             let ctx = Ctx {
                 page: common(b, &at, "Claims"),
                 claims,
-                index_url: SitePath::section("annotations").relative_from(&at),
+                index_url: index_path().relative_from(&at),
+                grouped: false,
             };
             Ok(output(at, r.render("claims.html", &ctx)?))
         }

@@ -3,11 +3,12 @@
 //! every mention in context, and the entity/related/backlink data that
 //! article and index pages show.
 
+pub use super::pages::day_view;
 use super::pages::{ArticleCard, DateView, card, common, date_view, output};
 use super::{Renderer, markdown};
 use crate::content::Article;
 use crate::diag::Problem;
-use crate::link::{Backlink, EntityKind};
+use crate::link::{Backlink, EntityKind, mention_id};
 use crate::model::{Briefing, SitePath, Slug};
 use crate::render::Output;
 use serde::Serialize;
@@ -15,27 +16,27 @@ use std::fmt::Write as _;
 
 /// A link to an entity, for lists.
 #[derive(Serialize, Clone)]
-pub struct EntityRef {
-    pub name: String,
+pub struct EntityRef<'a> {
+    pub name: &'a str,
     pub url: String,
     pub kind: &'static str,
     pub mentions: usize,
-    pub preview: String,
+    pub preview: &'a str,
 }
 
-fn entity_ref(b: &Briefing, i: usize, at: &SitePath) -> EntityRef {
+fn entity_ref<'a>(b: &'a Briefing, i: usize, at: &SitePath) -> EntityRef<'a> {
     let e = &b.links.registry.entities[i];
     EntityRef {
-        name: e.entry.name.clone(),
+        name: &e.entry.name,
         url: SitePath::entity(&e.slug).relative_from(at),
         kind: e.entry.kind.id(),
         mentions: b.links.mention_count(i),
-        preview: crate::link::preview(&e.entry.description, 220),
+        preview: b.links.preview(i),
     }
 }
 
 /// The most mentioned entities of the briefing.
-pub fn key_entities(b: &Briefing, at: &SitePath, limit: usize) -> Vec<EntityRef> {
+pub fn key_entities<'a>(b: &'a Briefing, at: &SitePath, limit: usize) -> Vec<EntityRef<'a>> {
     let mut idx: Vec<usize> = (0..b.links.registry.entities.len())
         .filter(|&i| b.links.mention_count(i) > 0)
         .collect();
@@ -45,30 +46,35 @@ pub fn key_entities(b: &Briefing, at: &SitePath, limit: usize) -> Vec<EntityRef>
 }
 
 #[derive(Serialize)]
-pub struct RelatedView {
-    card: ArticleCard,
-    shared: Vec<EntityRef>,
+pub struct RelatedView<'a> {
+    card: ArticleCard<'a>,
+    shared: Vec<EntityRef<'a>>,
 }
 
 /// An annotation pointing at a page.
 #[derive(Serialize)]
-pub struct BacklinkView {
-    from_title: String,
+pub struct BacklinkView<'a> {
+    from_title: &'a str,
     /// The annotation on its article page.
     from_url: String,
-    label: String,
+    label: &'a str,
     /// The passage of this page it points at.
     passage_url: Option<String>,
 }
 
-fn backlink_view(b: &Briefing, l: &Backlink, at: &SitePath, here: Option<&Slug>) -> BacklinkView {
+fn backlink_view<'a>(
+    b: &'a Briefing,
+    l: &'a Backlink,
+    at: &SitePath,
+    here: Option<&Slug>,
+) -> BacklinkView<'a> {
     let from = SitePath::article(&l.from_article).relative_from(at);
     BacklinkView {
         from_title: b
             .article(&l.from_article)
-            .map_or_else(|| l.from_article.to_string(), |a| a.title.clone()),
+            .map_or(l.from_article.as_str(), |a| a.title.as_str()),
         from_url: format!("{from}#{}", l.annotation),
-        label: l.label.clone(),
+        label: &l.label,
         passage_url: match (&l.passage, here) {
             (Some(p), Some(_)) => Some(format!("#{p}")),
             _ => None,
@@ -78,13 +84,13 @@ fn backlink_view(b: &Briefing, l: &Backlink, at: &SitePath, here: Option<&Slug>)
 
 /// What an article page shows about its links.
 #[derive(Serialize)]
-pub struct ArticleLinks {
-    entities: Vec<EntityRef>,
-    related: Vec<RelatedView>,
-    backlinks: Vec<BacklinkView>,
+pub struct ArticleLinks<'a> {
+    entities: Vec<EntityRef<'a>>,
+    related: Vec<RelatedView<'a>>,
+    backlinks: Vec<BacklinkView<'a>>,
 }
 
-pub fn article_links(b: &Briefing, a: &Article, at: &SitePath) -> ArticleLinks {
+pub fn article_links<'a>(b: &'a Briefing, a: &Article, at: &SitePath) -> ArticleLinks<'a> {
     let entities = b
         .links
         .article_entities
@@ -125,18 +131,19 @@ pub fn article_links(b: &Briefing, a: &Article, at: &SitePath) -> ArticleLinks {
 }
 
 #[derive(Serialize)]
-struct KindGroup {
+struct KindGroup<'a> {
     kind: &'static str,
     label: &'static str,
-    entities: Vec<EntityRef>,
+    entities: Vec<EntityRef<'a>>,
 }
 
 pub fn index(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
     #[derive(Serialize)]
-    struct Ctx {
+    struct Ctx<'a> {
         page: super::pages::Common,
-        groups: Vec<KindGroup>,
+        groups: Vec<KindGroup<'a>>,
         graph_svg: String,
+        graph: GraphCaps,
         count: usize,
     }
     let at = SitePath::section("entities");
@@ -156,127 +163,305 @@ pub fn index(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
         })
         .filter(|g| !g.entities.is_empty())
         .collect();
+    let (graph_svg, graph) = graph_svg(b, &at);
     let ctx = Ctx {
         page: common(b, &at, "Entities"),
         groups,
-        graph_svg: graph_svg(b, &at),
+        graph_svg,
+        graph,
         count: reg.entities.len(),
     };
     Ok(output(at, r.render("entities.html", &ctx)?))
 }
 
-pub fn entity(b: &Briefing, r: &Renderer, i: usize) -> Result<Output, Problem> {
+/// How many articles an entity page shows mentions in context for (the
+/// most recent ones; the others are listed by title and date), and how
+/// many snippets at most, shared by those articles ...
+pub use crate::link::{CONTEXT_ARTICLES, CONTEXT_SNIPPETS};
+/// ... and at least this many per article.
+pub const MIN_SNIPPETS_PER_ARTICLE: usize = 3;
+/// How many annotations naming an entity its page quotes (the most recent
+/// ones; the annotation pages list every one).
+pub const ENTITY_NOTES: usize = 20;
+/// How many other articles naming an entity one of its pages lists; the
+/// list goes on at `index-2.html`, ….
+pub const LIST_PER_PAGE: usize = 1000;
+
+/// How many pages an entity has: the first, and more when its list of
+/// articles is longer than [`LIST_PER_PAGE`].
+pub fn entity_pages(b: &Briefing, i: usize) -> usize {
+    let articles = b.links.entity_articles.get(i).map_or(0, Vec::len);
+    articles
+        .saturating_sub(CONTEXT_ARTICLES)
+        .div_ceil(LIST_PER_PAGE)
+        .max(1)
+}
+
+/// The path of page `n` (1-based) of entity `i`.
+pub fn entity_path(b: &Briefing, i: usize, n: usize) -> SitePath {
+    SitePath::entity(&b.links.registry.entities[i].slug).page(n)
+}
+
+/// Page `n` (1-based) of entity `i`: the first has its description, the
+/// most recent mentions in context, the start of the list of the other
+/// articles naming it, the annotations naming it and the entities named
+/// with it; the others continue the list.
+pub fn entity(
+    b: &Briefing,
+    r: &Renderer,
+    shared: &super::pages::Shared,
+    i: usize,
+    n: usize,
+) -> Result<Output, Problem> {
     #[derive(Serialize)]
-    struct MentionView {
-        before: String,
-        text: String,
-        after: String,
+    struct MentionView<'a> {
+        before: &'a str,
+        text: &'a str,
+        after: &'a str,
         url: String,
     }
     #[derive(Serialize)]
-    struct Group {
-        title: String,
+    struct Group<'a> {
+        title: &'a str,
         url: String,
         date: Option<DateView>,
-        mentions: Vec<MentionView>,
+        mentions: Vec<MentionView<'a>>,
+        /// Mentions of this article not shown, and a link to the first.
+        more: usize,
+        more_url: Option<String>,
     }
     #[derive(Serialize)]
-    struct Co {
-        entity: EntityRef,
+    struct Item<'a> {
+        title: &'a str,
+        url: &'a str,
+        date: Option<&'a DateView>,
+        mentions: usize,
+    }
+    #[derive(Serialize)]
+    struct Co<'a> {
+        entity: EntityRef<'a>,
         paragraphs: u32,
         articles: u32,
     }
     #[derive(Serialize)]
-    struct Ctx {
+    struct Ctx<'a> {
         page: super::pages::Common,
-        name: String,
+        name: &'a str,
         kind: &'static str,
         kind_label: &'static str,
-        aliases: Vec<String>,
+        aliases: &'a [String],
         description_html: String,
         mentions: usize,
-        groups: Vec<Group>,
-        notes: Vec<BacklinkView>,
-        cooccurring: Vec<Co>,
+        /// Articles naming the entity.
+        articles: usize,
+        /// Whether this is the entity's first page.
+        first_page: bool,
+        groups: Vec<Group<'a>>,
+        /// The other articles naming it (this page's part of the list).
+        others: Vec<Item<'a>>,
+        others_total: usize,
+        /// Positions (1-based) of this page's first and last other article.
+        others_from: usize,
+        others_to: usize,
+        notes: Vec<BacklinkView<'a>>,
+        notes_total: usize,
+        annotations_url: String,
+        cooccurring: Vec<Co<'a>>,
         entities_url: String,
+        first_page_url: String,
+        pager: super::pages::Pager,
     }
     let e = &b.links.registry.entities[i];
-    let at = SitePath::entity(&e.slug);
+    let at = entity_path(b, i, n);
     let occ = &b.links.occurrences[i];
-    // Articles in briefing order (newest first), each with its mentions.
-    // Occurrences grouped by article in one pass (was a scan of every
-    // occurrence per article: entities × articles × occurrences).
-    let mut by_article: std::collections::HashMap<&str, Vec<&crate::link::Occurrence>> =
-        std::collections::HashMap::new();
-    for o in occ {
-        by_article.entry(o.article.as_str()).or_default().push(o);
-    }
-    let groups = b
-        .articles
-        .iter()
-        .filter_map(|a| {
-            let mine = by_article.get(a.slug.as_str())?;
-            let here: Vec<MentionView> = mine
-                .iter()
-                .map(|o| MentionView {
-                    before: o.before.clone(),
-                    text: o.text.clone(),
-                    after: o.after.clone(),
-                    url: format!("{}#{}", SitePath::article(&a.slug).relative_from(&at), o.id),
-                })
-                .collect();
-            (!here.is_empty()).then(|| Group {
-                title: a.title.clone(),
-                url: SitePath::article(&a.slug).relative_from(&at),
-                date: a.date.as_ref().map(date_view),
-                mentions: here,
+    let arts = b
+        .links
+        .entity_articles
+        .get(i)
+        .map_or(&[][..], Vec::as_slice);
+    let pages = entity_pages(b, i);
+    let first_page = n == 1;
+    let article_url = |a: &Article| SitePath::article(&a.slug).relative_from(&at);
+    // The most recent articles, in context: a budget of snippets shared
+    // among them, never fewer than a few per article.
+    let shown = arts.len().min(CONTEXT_ARTICLES);
+    let per_article = (CONTEXT_SNIPPETS / shown.max(1)).max(MIN_SNIPPETS_PER_ARTICLE);
+    let groups = if first_page {
+        arts[..shown]
+            .iter()
+            .map(|ea| {
+                let a = &b.articles[ea.article];
+                let url = article_url(a);
+                let mine = &occ[ea.occurrences.clone()];
+                let take = mine.len().min(per_article);
+                Group {
+                    title: &a.title,
+                    date: a.date.as_ref().map(date_view),
+                    mentions: mine[..take]
+                        .iter()
+                        .map(|o| MentionView {
+                            before: &o.before,
+                            text: &o.text,
+                            after: &o.after,
+                            url: format!("{url}#{}", mention_id(&e.slug, o.n)),
+                        })
+                        .collect(),
+                    more: mine.len() - take,
+                    more_url: mine
+                        .get(take)
+                        .map(|o| format!("{url}#{}", mention_id(&e.slug, o.n))),
+                    url,
+                }
             })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // Every other article naming it, compactly, a page at a time.
+    let rest = &arts[shown..];
+    let from = ((n - 1) * LIST_PER_PAGE).min(rest.len());
+    let to = (from + LIST_PER_PAGE).min(rest.len());
+    // (URLs and dates shared by every entity page: all at the same depth)
+    let rows = shared.entity_rows(b);
+    let others = rest[from..to]
+        .iter()
+        .map(|ea| Item {
+            title: &b.articles[ea.article].title,
+            url: &rows[ea.article].url,
+            date: rows[ea.article].day.as_ref(),
+            mentions: ea.occurrences.len(),
         })
         .collect();
-    let ctx = Ctx {
-        page: common(b, &at, &e.entry.name),
-        name: e.entry.name.clone(),
-        kind: e.entry.kind.id(),
-        kind_label: e.entry.kind.plural(),
-        aliases: e.entry.aliases.clone(),
-        description_html: markdown::render_plain(&e.entry.description),
-        mentions: occ.len(),
-        groups,
-        notes: b
-            .links
+    // The most recent annotations naming it (article order, then as sorted).
+    let mut notes: Vec<(usize, &Backlink)> = if first_page {
+        b.links
             .entity_notes
             .get(&e.slug)
-            .map(|l| l.iter().map(|x| backlink_view(b, x, &at, None)).collect())
-            .unwrap_or_default(),
-        cooccurring: b.links.cooccurring[i]
-            .iter()
-            .take(12)
-            .map(|c| Co {
-                entity: entity_ref(b, c.entity, &at),
-                paragraphs: c.paragraphs,
-                articles: c.articles,
-            })
-            .collect(),
-        entities_url: SitePath::section("entities").relative_from(&at),
+            .into_iter()
+            .flatten()
+            .map(|n| (b.article_position(&n.from_article).unwrap_or(usize::MAX), n))
+            .collect()
+    } else {
+        Vec::new()
     };
-    Ok(output(at, r.render("entity.html", &ctx)?))
+    notes.sort_by_key(|&(pos, _)| pos);
+    let notes_total = notes.len();
+    notes.truncate(ENTITY_NOTES);
+    let title = if pages > 1 && !first_page {
+        format!("{}, page {n} of {pages}", e.entry.name)
+    } else {
+        e.entry.name.clone()
+    };
+    let ctx = Ctx {
+        page: common(b, &at, &title),
+        name: &e.entry.name,
+        kind: e.entry.kind.id(),
+        kind_label: e.entry.kind.plural(),
+        aliases: &e.entry.aliases,
+        description_html: if first_page {
+            markdown::render_plain(&e.entry.description)
+        } else {
+            String::new()
+        },
+        mentions: occ.len(),
+        articles: arts.len(),
+        first_page,
+        groups,
+        others,
+        others_total: rest.len(),
+        others_from: from + 1,
+        others_to: to,
+        notes: notes
+            .into_iter()
+            .map(|(_, x)| backlink_view(b, x, &at, None))
+            .collect(),
+        notes_total,
+        annotations_url: SitePath::section("annotations").relative_from(&at),
+        cooccurring: if first_page {
+            b.links.cooccurring[i]
+                .iter()
+                .take(12)
+                .map(|c| Co {
+                    entity: entity_ref(b, c.entity, &at),
+                    paragraphs: c.paragraphs,
+                    articles: c.articles,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+        entities_url: SitePath::section("entities").relative_from(&at),
+        first_page_url: entity_path(b, i, 1).relative_from(&at),
+        pager: super::pages::pager(pages, n, &at, |k| entity_path(b, i, k)),
+    };
+    let size = 32 * 1024 + ctx.others.len() * 200;
+    Ok(output(at, r.render_sized("entity.html", &ctx, size)?))
 }
 
 fn esc(s: &str) -> String {
     html_escape::encode_text(s).into_owned()
 }
 
-/// The co-occurrence graph: entities that are mentioned, on a circle,
-/// grouped by kind and sorted by name; an edge for every pair named in the
-/// same paragraph, thicker the more often. Deterministic.
-pub fn graph_svg(b: &Briefing, at: &SitePath) -> String {
+/// The most mentioned entities the co-occurrence graph shows ...
+pub const GRAPH_NODES: usize = 60;
+/// ... and its strongest edges among them.
+pub const GRAPH_EDGES: usize = 180;
+
+/// Node sizes grow with mentions up to this many (beyond, they are scaled).
+const GRAPH_MENTIONS_AT_MOST: f64 = 50.0;
+/// Edges thicken with paragraphs up to this many (beyond, they are scaled).
+const GRAPH_PARAGRAPHS_AT_MOST: f64 = 20.0;
+
+/// What the co-occurrence graph leaves out, for its caption.
+#[derive(Serialize, Default)]
+pub struct GraphCaps {
+    pub nodes: usize,
+    pub nodes_total: usize,
+    pub edges: usize,
+    pub edges_total: usize,
+}
+
+/// The co-occurrence graph: the [`GRAPH_NODES`] most mentioned entities
+/// on a circle, grouped by kind and sorted by name; an edge for each of
+/// the [`GRAPH_EDGES`] pairs among them named most often in the same
+/// paragraph, thicker the more often. Deterministic.
+pub fn graph_svg(b: &Briefing, at: &SitePath) -> (String, GraphCaps) {
     let reg = &b.links.registry;
     let mut nodes: Vec<usize> = (0..reg.entities.len())
         .filter(|&i| b.links.mention_count(i) > 0)
         .collect();
     if nodes.is_empty() {
-        return String::new();
+        return (String::new(), GraphCaps::default());
     }
+    let nodes_total = nodes.len();
+    nodes.sort_by_key(|&i| (std::cmp::Reverse(b.links.mention_count(i)), i));
+    nodes.truncate(GRAPH_NODES);
+    let mut shown = vec![false; reg.entities.len()];
+    for &i in &nodes {
+        shown[i] = true;
+    }
+    // Each pair once (x < y), strongest first, ties by entity order.
+    let mut edges: Vec<(usize, usize, u32)> = Vec::new();
+    let mut edges_total = 0;
+    for x in 0..reg.entities.len() {
+        for c in b.links.cooccurring.get(x).into_iter().flatten() {
+            if c.entity > x {
+                edges_total += 1;
+                if shown[x] && shown[c.entity] {
+                    edges.push((x, c.entity, c.paragraphs));
+                }
+            }
+        }
+    }
+    edges.sort_by_key(|&(x, y, p)| (std::cmp::Reverse(p), x, y));
+    edges.truncate(GRAPH_EDGES);
+    edges.sort_unstable();
+    let caps = GraphCaps {
+        nodes: nodes.len(),
+        nodes_total,
+        edges: edges.len(),
+        edges_total,
+    };
     nodes.sort_by(|&x, &y| {
         let (ex, ey) = (&reg.entities[x].entry, &reg.entities[y].entry);
         (ex.kind, &ex.name).cmp(&(ey.kind, &ey.name))
@@ -290,29 +475,36 @@ pub fn graph_svg(b: &Briefing, at: &SitePath) -> String {
         let angle = std::f64::consts::TAU * k as f64 / n - std::f64::consts::FRAC_PI_2;
         pos[i] = Some((angle, cx + radius * angle.cos(), cy + radius * angle.sin()));
     }
+    let most = nodes
+        .iter()
+        .map(|&i| b.links.mention_count(i))
+        .max()
+        .unwrap_or(1);
+    let scale = (GRAPH_MENTIONS_AT_MOST / most as f64).min(1.0);
+    // edges thicken with the log of their paragraphs, up to a cap
+    let strongest = edges.iter().map(|e| e.2).max().unwrap_or(1) as f64;
+    let edge_scale = if strongest > GRAPH_PARAGRAPHS_AT_MOST {
+        GRAPH_PARAGRAPHS_AT_MOST.ln() / strongest.ln()
+    } else {
+        1.0
+    };
     let mut svg = String::new();
     let _ = write!(
         svg,
         "<svg class=\"graph\" viewBox=\"0 0 {w} {h}\" role=\"group\" aria-labelledby=\"graph-title\"><title id=\"graph-title\">Entities named in the same paragraphs</title><g class=\"edges\">"
     );
-    for &x in &nodes {
-        for c in &b.links.cooccurring[x] {
-            let y = c.entity;
-            if y <= x {
-                continue;
-            }
-            let (Some((_, x1, y1)), Some((_, x2, y2))) = (pos[x], pos[y]) else {
-                continue;
-            };
-            let width = 1.0 + (c.paragraphs as f64).ln() * 1.5;
-            let _ = write!(
-                svg,
-                "<line x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\" stroke-width=\"{width:.1}\"><title>{} and {}: {} paragraph(s)</title></line>",
-                esc(&reg.entities[x].entry.name),
-                esc(&reg.entities[y].entry.name),
-                c.paragraphs
-            );
-        }
+    for &(x, y, paragraphs) in &edges {
+        let (Some((_, x1, y1)), Some((_, x2, y2))) = (pos[x], pos[y]) else {
+            continue;
+        };
+        let width = 1.0 + (paragraphs as f64).ln() * 1.5 * edge_scale;
+        let _ = write!(
+            svg,
+            "<line x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\" stroke-width=\"{width:.1}\"><title>{} and {}: {} paragraph(s)</title></line>",
+            esc(&reg.entities[x].entry.name),
+            esc(&reg.entities[y].entry.name),
+            paragraphs
+        );
     }
     svg.push_str("</g><g class=\"nodes\">");
     for &i in &nodes {
@@ -320,7 +512,9 @@ pub fn graph_svg(b: &Briefing, at: &SitePath) -> String {
         let Some((angle, x, y)) = pos[i] else {
             continue;
         };
-        let r = 4.0 + (b.links.mention_count(i) as f64).sqrt() * 1.6;
+        // the area grows with the mentions, up to a cap (so that a briefing
+        // of thousands of articles does not draw circles wider than the graph)
+        let r = 4.0 + (b.links.mention_count(i) as f64 * scale).sqrt() * 1.6;
         let (lx, ly) = (x + (r + 5.0) * angle.cos(), y + (r + 5.0) * angle.sin());
         // On the left half, turn the text over so it reads left to right.
         let (anchor, deg) = if angle.cos() < 0.0 {
@@ -337,5 +531,5 @@ pub fn graph_svg(b: &Briefing, at: &SitePath) -> String {
         );
     }
     svg.push_str("</g></svg>");
-    svg
+    (svg, caps)
 }

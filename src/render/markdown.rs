@@ -11,7 +11,6 @@
 
 use super::highlight;
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
-use std::fmt::Write as _;
 
 /// Parser options used everywhere, so offsets agree between passes.
 pub fn options() -> Options {
@@ -160,14 +159,33 @@ pub fn plain_text(md: &str) -> PlainText {
     out
 }
 
+/// Append `s` with `&`, `<` and `>` escaped, and `"` too when `quote`
+/// (the escapes of `html_escape::encode_text` and
+/// `encode_double_quoted_attribute`, without their per-call allocation).
+fn push_escaped(out: &mut String, s: &str, quote: bool) {
+    let mut last = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' if quote => "&quot;",
+            _ => continue,
+        };
+        out.push_str(&s[last..i]);
+        out.push_str(rep);
+        last = i + 1;
+    }
+    out.push_str(&s[last..]);
+}
+
 fn write_attrs(out: &mut String, attrs: &[(String, String)]) {
     for (k, v) in attrs {
-        let _ = write!(
-            out,
-            " {}=\"{}\"",
-            k,
-            html_escape::encode_double_quoted_attribute(v)
-        );
+        out.push(' ');
+        out.push_str(k);
+        out.push_str("=\"");
+        push_escaped(out, v, true);
+        out.push('"');
     }
 }
 
@@ -179,19 +197,29 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// Buffers [`decorate_text`] reuses from one text to the next.
+#[derive(Default)]
+struct Scratch {
+    cuts: Vec<usize>,
+    covering: Vec<usize>,
+}
+
 /// Render decorated text `t` that starts at plain position `p`.
 fn decorate_text(
     t: &str,
     p: usize,
-    spans: &[Span],
+    spans: &[&Span],
     active: &[usize],
     in_link: bool,
+    scratch: &mut Scratch,
     out: &mut String,
 ) {
     let end = p + t.len();
-    let mut cuts = vec![p, end];
+    let cuts = &mut scratch.cuts;
+    cuts.clear();
+    cuts.extend([p, end]);
     for &i in active {
-        let s = &spans[i];
+        let s = spans[i];
         for b in [s.start, s.end] {
             if b > p && b < end {
                 cuts.push(b);
@@ -200,18 +228,22 @@ fn decorate_text(
     }
     cuts.sort_unstable();
     cuts.dedup();
+    let covering = &mut scratch.covering;
     for w in cuts.windows(2) {
         let (a, b) = (w[0], w[1]);
-        let mut covering: Vec<&Span> = active
-            .iter()
-            .map(|&i| &spans[i])
-            .filter(|s| s.start <= a && s.end >= b && !(in_link && s.is_link()))
-            .collect();
-        covering.sort_by_key(|s| (s.is_link(), s.start, std::cmp::Reverse(s.end)));
+        covering.clear();
+        covering.extend(active.iter().copied().filter(|&i| {
+            let s = spans[i];
+            s.start <= a && s.end >= b && !(in_link && s.is_link())
+        }));
+        covering.sort_by_key(|&i| {
+            let s = spans[i];
+            (s.is_link(), s.start, std::cmp::Reverse(s.end))
+        });
         // never nest a link in a link
         let mut seen_link = false;
-        covering.retain(|s| {
-            if s.is_link() {
+        covering.retain(|&i| {
+            if spans[i].is_link() {
                 if seen_link {
                     return false;
                 }
@@ -219,8 +251,10 @@ fn decorate_text(
             }
             true
         });
-        for s in &covering {
-            let _ = write!(out, "<{}", s.tag);
+        for &i in covering.iter() {
+            let s = spans[i];
+            out.push('<');
+            out.push_str(s.tag);
             write_attrs(out, &s.attrs);
             if s.start == a {
                 write_attrs(out, &s.first_attrs);
@@ -228,19 +262,31 @@ fn decorate_text(
             out.push('>');
         }
         let (ta, tb) = (floor_boundary(t, a - p), floor_boundary(t, b - p));
-        out.push_str(&html_escape::encode_text(&t[ta..tb]));
-        for s in covering.iter().rev() {
-            let _ = write!(out, "</{}>", s.tag);
+        push_escaped(out, &t[ta..tb], false);
+        for &i in covering.iter().rev() {
+            out.push_str("</");
+            out.push_str(spans[i].tag);
+            out.push('>');
         }
     }
 }
 
 /// Render a Markdown body to HTML, applying `deco`.
 pub fn render(md: &str, deco: &Decorations) -> String {
-    let mut spans = deco.spans.clone();
-    spans.retain(|s| s.end > s.start);
+    render_with(md, deco.spans.iter(), &deco.after_block)
+}
+
+/// [`render`] with the spans of several decorations (borrowed, not
+/// merged into one [`Decorations`]) and the HTML to insert after blocks.
+pub fn render_with<'a>(
+    md: &str,
+    spans: impl Iterator<Item = &'a Span>,
+    after_block: &[(usize, String)],
+) -> String {
+    let mut spans: Vec<&Span> = spans.filter(|s| s.end > s.start).collect();
     spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
-    let mut inserts = deco.after_block.clone();
+    let mut inserts: Vec<(usize, &str)> =
+        after_block.iter().map(|(o, h)| (*o, h.as_str())).collect();
     inserts.sort_by_key(|(o, _)| *o);
     let mut next_insert = 0;
 
@@ -249,11 +295,13 @@ pub fn render(md: &str, deco: &Decorations) -> String {
     let mut block_start: Option<usize> = None;
     let mut next_span = 0usize;
     let mut active: Vec<usize> = Vec::new();
+    let mut scratch = Scratch::default();
     let mut link_depth = 0usize;
     let mut code: Option<(String, String)> = None; // (lang, text)
 
     let mut events: Vec<Event> = Vec::new();
-    let mut html = String::with_capacity(md.len() * 2);
+    // decorations add markup: links and highlights about 100 bytes each
+    let mut html = String::with_capacity(md.len() * 3 / 2 + spans.len() * 100);
     let flush = |events: &mut Vec<Event>, html: &mut String| {
         pulldown_cmark::html::push_html(html, events.drain(..));
     };
@@ -340,7 +388,7 @@ pub fn render(md: &str, deco: &Decorations) -> String {
                         if let Some(r) = range {
                             let mut extra = String::new();
                             while next_insert < inserts.len() && inserts[next_insert].0 <= r.end {
-                                extra.push_str(&inserts[next_insert].1);
+                                extra.push_str(inserts[next_insert].1);
                                 next_insert += 1;
                             }
                             if !extra.is_empty() {
@@ -362,8 +410,8 @@ pub fn render(md: &str, deco: &Decorations) -> String {
                 if active.is_empty() {
                     events.push(Event::Text(t));
                 } else {
-                    let mut s = String::new();
-                    decorate_text(&t, p, &spans, &active, link_depth > 0, &mut s);
+                    let mut s = String::with_capacity(t.len() * 3);
+                    decorate_text(&t, p, &spans, &active, link_depth > 0, &mut scratch, &mut s);
                     events.push(Event::InlineHtml(s.into()));
                 }
             }

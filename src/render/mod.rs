@@ -8,6 +8,7 @@
 //! [`SitePath::relative_from`].
 
 mod annotations;
+mod archive;
 mod entities;
 pub mod highlight;
 pub mod markdown;
@@ -85,11 +86,29 @@ impl Renderer {
 
     /// Render one template with a serializable context.
     pub fn render<T: Serialize>(&self, template: &str, ctx: &T) -> Result<String, Problem> {
-        let ctx = tera::Context::from_serialize(ctx)
-            .map_err(|e| template_problem(&self.theme, Some(template), &e))?;
+        self.render_sized(template, ctx, 16 * 1024)
+    }
+
+    /// [`Renderer::render`] into a buffer of `size` bytes to start with (a
+    /// page's expected size: growing a large page's buffer copies it).
+    pub fn render_sized<T: Serialize>(
+        &self,
+        template: &str,
+        ctx: &T,
+        size: usize,
+    ) -> Result<String, Problem> {
+        let problem = |e: &tera::Error| template_problem(&self.theme, Some(template), e);
+        let ctx = tera::Context::from_serialize(ctx).map_err(|e| problem(&e))?;
+        let mut out = Vec::with_capacity(size);
         self.tera
-            .render(template, &ctx)
-            .map_err(|e| template_problem(&self.theme, Some(template), &e))
+            .render_to(template, &ctx, &mut out)
+            .map_err(|e| problem(&e))?;
+        String::from_utf8(out).map_err(|e| {
+            Problem::file(
+                template.to_string(),
+                format!("template output is not UTF-8: {e}"),
+            )
+        })
     }
 }
 
@@ -119,12 +138,13 @@ pub type Sink<'a> = &'a (dyn Fn(Output) -> Result<(), Problem> + Sync);
 pub fn render_site_into(b: &Briefing, theme: &Theme, sink: Sink) -> Result<(), Problems> {
     let renderer = Renderer::new(theme)?;
     let jobs = page_jobs(b);
+    let shared = pages::Shared::default();
     // The search index needs only the model: build it while pages render.
     let (results, search) = rayon::join(
         || {
             jobs.par_iter()
                 .map(|j| {
-                    let o = j.job.run(b, &renderer)?;
+                    let o = j.job.run(b, &renderer, &shared)?;
                     let path = o.path.clone();
                     sink(o)?;
                     Ok(path)
@@ -175,6 +195,13 @@ pub fn render_site_into(b: &Briefing, theme: &Theme, sink: Sink) -> Result<(), P
 
 pub use pages::{Dep, Deps};
 
+/// The paths of every page job of the briefing, in job order. Listings
+/// are paginated, so an edit can add or remove pages: the live preview
+/// compares these to decide whether it can rebuild incrementally.
+pub fn page_paths(b: &Briefing) -> Vec<SitePath> {
+    pages::jobs(b).iter().map(|j| j.path(b)).collect()
+}
+
 /// A page to render, with what incremental rebuilds need to know about it.
 pub struct PageJob {
     job: pages::Job,
@@ -203,8 +230,11 @@ pub fn render_pages(
     select: impl Fn(&PageJob) -> bool + Sync,
 ) -> Result<Vec<Output>, Problems> {
     let jobs: Vec<PageJob> = page_jobs(b).into_iter().filter(|j| select(j)).collect();
-    let results: Vec<Result<Output, Problem>> =
-        jobs.par_iter().map(|j| j.job.run(b, renderer)).collect();
+    let shared = pages::Shared::default();
+    let results: Vec<Result<Output, Problem>> = jobs
+        .par_iter()
+        .map(|j| j.job.run(b, renderer, &shared))
+        .collect();
     let mut problems = Problems::default();
     let mut out = Vec::with_capacity(results.len());
     for r in results {

@@ -5,41 +5,46 @@ use crate::content::Article;
 use crate::diag::Problem;
 use crate::model::{Briefing, SitePath, Slug};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// One page to render.
 pub enum Job {
     Index,
+    /// Page `n` (1-based) of the article archive.
+    Archive(usize),
     Article(usize),
     Source(usize),
     NotFound,
-    /// `annotations/`, `annotations/tags/<tag>/`, `annotations/claims/`.
-    Annotations(super::annotations::Page),
+    /// `annotations/`, `annotations/tags/<tag>/`, `annotations/claims/`
+    /// (and their further pages), with what they list.
+    Annotations(super::annotations::Page, Arc<super::annotations::Plan>),
     Entities,
-    Entity(usize),
-    Timeline,
+    /// Page `n` (1-based) of an entity (by registry index).
+    Entity(usize, usize),
+    /// Page `n` (1-based) of the timeline.
+    Timeline(usize),
     Search,
 }
 
 /// Every page of the briefing, in a stable order.
 pub fn jobs(b: &Briefing) -> Vec<Job> {
-    let mut jobs = vec![
-        Job::Index,
-        Job::NotFound,
-        Job::Timeline,
-        Job::Search,
-        Job::Entities,
-    ];
-    jobs.extend((0..b.links.registry.entities.len()).map(Job::Entity));
+    let mut jobs = vec![Job::Index, Job::NotFound, Job::Search, Job::Entities];
+    jobs.extend((1..=super::archive::page_count(b)).map(Job::Archive));
+    jobs.extend((1..=super::timeline::page_count(b)).map(Job::Timeline));
+    for i in 0..b.links.registry.entities.len() {
+        jobs.extend((1..=super::entities::entity_pages(b, i)).map(|n| Job::Entity(i, n)));
+    }
     for (i, a) in b.articles.iter().enumerate() {
         jobs.push(Job::Article(i));
         if a.source.as_ref().is_some_and(|s| b.sources.contains_key(s)) {
             jobs.push(Job::Source(i));
         }
     }
+    let plan = Arc::new(super::annotations::Plan::new(b));
     jobs.extend(
-        super::annotations::pages(b)
+        plan.pages()
             .into_iter()
-            .map(Job::Annotations),
+            .map(|p| Job::Annotations(p, plan.clone())),
     );
     jobs
 }
@@ -79,15 +84,16 @@ impl Job {
         use super::annotations::Page;
         Some(match self {
             Job::Index => "index.html",
+            Job::Archive(_) => "archive.html",
             Job::Article(_) => "article.html",
             Job::Source(_) => "source.html",
             Job::NotFound => "404.html",
-            Job::Annotations(Page::Index) => "annotations.html",
-            Job::Annotations(Page::Tag(_)) => "annotation_tag.html",
-            Job::Annotations(Page::Claims) => "claims.html",
+            Job::Annotations(Page::Index(_), _) => "annotations.html",
+            Job::Annotations(Page::Tag(..), _) => "annotation_tag.html",
+            Job::Annotations(Page::Claims, _) => "claims.html",
             Job::Entities => "entities.html",
-            Job::Entity(_) => "entity.html",
-            Job::Timeline => "timeline.html",
+            Job::Entity(..) => "entity.html",
+            Job::Timeline(_) => "timeline.html",
             Job::Search => "search.html",
         })
     }
@@ -97,32 +103,80 @@ impl Job {
     pub fn deps(&self, b: &Briefing) -> Deps {
         use Dep::*;
         match self {
-            // related articles and backlinks show other articles' cards
+            // related articles and backlinks show other articles' cards;
             // entity chips show how often each entity is named overall
             Job::Article(i) => vec![Article(b.articles[*i].slug.clone()), Cards, Mentions],
             Job::Source(i) => vec![Article(b.articles[*i].slug.clone())],
-            Job::NotFound => vec![Cards],
+            Job::NotFound | Job::Archive(_) => vec![Cards],
             Job::Search => vec![],
             Job::Index => vec![Summary, Cards, Mentions, Events],
-            Job::Annotations(_) => vec![Annotations, Cards],
+            Job::Annotations(..) => vec![Annotations, Cards],
             Job::Entities => vec![Mentions],
-            Job::Entity(i) => vec![Entity(*i), Cards, Mentions],
-            Job::Timeline => vec![Events, Cards],
+            Job::Entity(i, _) => vec![Entity(*i), Cards, Mentions],
+            Job::Timeline(_) => vec![Events, Cards],
         }
     }
 
-    pub fn run(&self, b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
+    /// The path of the page this job renders.
+    pub fn path(&self, b: &Briefing) -> SitePath {
+        match self {
+            Job::Index => SitePath::index(),
+            Job::Archive(n) => super::archive::path().page(*n),
+            Job::Article(i) => SitePath::article(&b.articles[*i].slug),
+            Job::Source(i) => SitePath::article_source(&b.articles[*i].slug),
+            Job::NotFound => SitePath::new("404.html"),
+            Job::Annotations(p, _) => super::annotations::path(p),
+            Job::Entities => SitePath::section("entities"),
+            Job::Entity(i, n) => super::entities::entity_path(b, *i, *n),
+            Job::Timeline(n) => super::timeline::page_path(*n),
+            Job::Search => SitePath::section("search"),
+        }
+    }
+
+    pub fn run(&self, b: &Briefing, r: &Renderer, shared: &Shared) -> Result<Output, Problem> {
         match self {
             Job::Index => index(b, r),
+            Job::Archive(n) => super::archive::page(b, r, *n),
             Job::Article(i) => article(b, r, &b.articles[*i]),
             Job::Source(i) => source(b, r, &b.articles[*i]),
             Job::NotFound => not_found(b, r),
-            Job::Annotations(p) => super::annotations::render(b, r, p),
+            Job::Annotations(p, plan) => super::annotations::render(b, r, plan, p),
             Job::Entities => super::entities::index(b, r),
-            Job::Entity(i) => super::entities::entity(b, r, *i),
-            Job::Timeline => super::timeline::page(b, r),
+            Job::Entity(i, n) => super::entities::entity(b, r, shared, *i, *n),
+            Job::Timeline(n) => super::timeline::page(b, r, *n),
             Job::Search => super::publish::search_page(b, r),
         }
+    }
+}
+
+/// What several pages use, worked out once per rendering (on first use)
+/// instead of once per page.
+#[derive(Default)]
+pub struct Shared {
+    entity_rows: std::sync::OnceLock<Vec<Row>>,
+}
+
+/// An article in a list on an entity page: its URL from there and its day.
+pub(super) struct Row {
+    pub url: String,
+    pub day: Option<DateView>,
+}
+
+impl Shared {
+    /// Per article (by position), its row on entity pages — each article is
+    /// listed on the page of every entity it names. Every entity page is
+    /// at the same depth, so the URLs are the same from each.
+    pub(super) fn entity_rows(&self, b: &Briefing) -> &[Row] {
+        self.entity_rows.get_or_init(|| {
+            let at = SitePath::entity(&Slug::parse("x").expect("a slug"));
+            b.articles
+                .iter()
+                .map(|a| Row {
+                    url: SitePath::article(&a.slug).relative_from(&at),
+                    day: a.date.as_ref().map(day_view),
+                })
+                .collect()
+        })
     }
 }
 
@@ -153,6 +207,7 @@ struct NavItem {
 
 /// The site's sections, in masthead order.
 const SECTIONS: &[(&str, &str)] = &[
+    ("Articles", "articles"),
     ("Entities", "entities"),
     ("Timeline", "timeline"),
     ("Annotations", "annotations"),
@@ -193,34 +248,144 @@ pub struct DateView {
     pub iso: String,
 }
 
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+fn month_name(d: &jiff::civil::DateTime) -> &'static str {
+    MONTHS[(d.month() as usize).clamp(1, 12) - 1]
+}
+
+/// `date` as `YYYY-MM-DD`.
+fn iso_day(d: &jiff::civil::DateTime) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+}
+
+/// `strftime` parses its format on every call: these are written out, as
+/// every listing formats thousands of dates.
 pub fn date_view(d: &jiff::civil::DateTime) -> DateView {
+    let day = format!("{} {} {}", d.day(), month_name(d), d.year());
     let display = if d.time() == jiff::civil::Time::midnight() {
-        d.strftime("%-d %B %Y").to_string()
+        day
     } else {
-        d.strftime("%-d %B %Y, %H:%M").to_string()
+        format!("{day}, {:02}:{:02}", d.hour(), d.minute())
     };
     DateView {
         display,
-        iso: d.strftime("%Y-%m-%dT%H:%M:%S").to_string(),
+        iso: format!(
+            "{}T{:02}:{:02}:{:02}",
+            iso_day(d),
+            d.hour(),
+            d.minute(),
+            d.second()
+        ),
+    }
+}
+
+/// A date without its time, for compact lists ("6 Dec 2024").
+pub fn day_view(d: &jiff::civil::DateTime) -> DateView {
+    DateView {
+        display: format!("{} {} {}", d.day(), &month_name(d)[..3], d.year()),
+        iso: iso_day(d),
     }
 }
 
 #[derive(Serialize)]
-pub(super) struct ArticleCard {
-    title: String,
+pub(super) struct ArticleCard<'a> {
+    title: &'a str,
     url: String,
     date: Option<DateView>,
-    byline: Option<String>,
-    summary: String,
+    byline: Option<&'a str>,
+    summary: &'a str,
 }
 
-pub(super) fn card(a: &Article, at: &SitePath) -> ArticleCard {
+pub(super) fn card<'a>(a: &'a Article, at: &SitePath) -> ArticleCard<'a> {
     ArticleCard {
-        title: a.title.clone(),
+        title: &a.title,
         url: SitePath::article(&a.slug).relative_from(at),
         date: a.date.as_ref().map(date_view),
-        byline: a.byline.clone(),
-        summary: a.summary.clone(),
+        byline: a.byline.as_deref(),
+        summary: &a.summary,
+    }
+}
+
+/// Links between the pages of a paginated listing (`pager.html`).
+#[derive(Serialize)]
+pub struct Pager {
+    label: &'static str,
+    prev_label: &'static str,
+    next_label: &'static str,
+    prev: Option<String>,
+    next: Option<String>,
+    /// The first and last pages, and those around the current one; a gap
+    /// stands for the pages left out.
+    pages: Vec<PagerLink>,
+}
+
+#[derive(Serialize)]
+struct PagerLink {
+    number: usize,
+    url: String,
+    current: bool,
+    gap: bool,
+}
+
+impl Pager {
+    /// Say what the previous and next pages hold (newer and older by
+    /// default).
+    pub fn labels(&mut self, prev: &'static str, next: &'static str) {
+        self.prev_label = prev;
+        self.next_label = next;
+    }
+}
+
+/// The pager of page `current` (1-based) of `total`, for the page at `at`;
+/// `path_of(n)` is page `n`.
+pub(super) fn pager(
+    total: usize,
+    current: usize,
+    at: &SitePath,
+    path_of: impl Fn(usize) -> SitePath,
+) -> Pager {
+    const AROUND: usize = 2;
+    let url = |n: usize| path_of(n).relative_from(at);
+    let mut pages = Vec::new();
+    for n in 1..=total {
+        let near = n + AROUND >= current && n <= current + AROUND;
+        if n == 1 || n == total || near {
+            pages.push(PagerLink {
+                number: n,
+                url: url(n),
+                current: n == current,
+                gap: false,
+            });
+        } else if pages.last().is_some_and(|p: &PagerLink| !p.gap) {
+            pages.push(PagerLink {
+                number: n,
+                url: String::new(),
+                current: false,
+                gap: true,
+            });
+        }
+    }
+    Pager {
+        label: "Pages",
+        prev_label: "← Newer",
+        next_label: "Older →",
+        prev: (current > 1).then(|| url(current - 1)),
+        next: (current < total).then(|| url(current + 1)),
+        pages,
     }
 }
 
@@ -231,14 +396,21 @@ pub(super) fn output(path: SitePath, html: String) -> Output {
     }
 }
 
+/// How many of the most recent articles the front page shows.
+pub const RECENT_ARTICLES: usize = 30;
+
 fn index(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
     #[derive(Serialize)]
-    struct Ctx {
+    struct Ctx<'a> {
         page: Common,
         summary_title: Option<String>,
         summary_html: Option<String>,
-        articles: Vec<ArticleCard>,
-        key_entities: Vec<super::entities::EntityRef>,
+        /// The most recent articles.
+        articles: Vec<ArticleCard<'a>>,
+        /// Every article.
+        total: usize,
+        archive_url: String,
+        key_entities: Vec<super::entities::EntityRef<'a>>,
         timeline_svg: String,
         timeline_url: String,
     }
@@ -251,7 +423,14 @@ fn index(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
             .summary_html
             .clone()
             .or_else(|| b.summary.as_ref().map(|s| markdown::render_plain(&s.body))),
-        articles: b.articles.iter().map(|a| card(a, &at)).collect(),
+        articles: b
+            .articles
+            .iter()
+            .take(RECENT_ARTICLES)
+            .map(|a| card(a, &at))
+            .collect(),
+        total: b.articles.len(),
+        archive_url: super::archive::path().relative_from(&at),
         key_entities: super::entities::key_entities(b, &at, 12),
         timeline_svg: super::timeline::strip_svg(b, &at),
         timeline_url: SitePath::section("timeline").relative_from(&at),
@@ -260,63 +439,65 @@ fn index(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
 }
 
 #[derive(Serialize)]
-struct FigureView {
-    caption: String,
-    credit: Option<String>,
+struct FigureView<'a> {
+    caption: &'a str,
+    credit: Option<&'a str>,
 }
 
 fn article(b: &Briefing, r: &Renderer, a: &Article) -> Result<Output, Problem> {
     #[derive(Serialize)]
-    struct Ctx {
+    struct Ctx<'a> {
         page: Common,
-        title: String,
+        title: &'a str,
         date: Option<DateView>,
-        byline: Option<String>,
-        summary: String,
-        figures: Vec<FigureView>,
-        tags: Vec<String>,
+        byline: Option<&'a str>,
+        summary: &'a str,
+        figures: Vec<FigureView<'a>>,
+        tags: &'a [String],
         body_html: String,
-        article_note_html: Option<String>,
+        article_note_html: Option<&'a str>,
         source_url: Option<String>,
-        source_name: Option<String>,
+        source_name: Option<&'a str>,
         #[serde(flatten)]
-        links: super::entities::ArticleLinks,
+        links: super::entities::ArticleLinks<'a>,
     }
     let at = SitePath::article(&a.slug);
-    let mut deco = b
-        .annotations
-        .for_article(&a.slug)
-        .map(|x| x.decorations.clone())
-        .unwrap_or_default();
-    if let Some(m) = b.links.mentions.get(&a.slug) {
-        deco.spans.extend(m.iter().cloned());
-    }
+    let notes = b.annotations.for_article(&a.slug);
+    let marks = notes.map(|x| &x.decorations);
+    let mentions = b.links.mentions.get(&a.slug);
+    let body_html = markdown::render_with(
+        &a.body,
+        marks
+            .into_iter()
+            .flat_map(|d| &d.spans)
+            .chain(mentions.into_iter().flatten()),
+        marks.map_or(&[][..], |d| &d.after_block),
+    );
     let has_source = a.source.as_ref().is_some_and(|s| b.sources.contains_key(s));
     let ctx = Ctx {
         page: common(b, &at, &a.title),
-        title: a.title.clone(),
+        title: &a.title,
         date: a.date.as_ref().map(date_view),
-        byline: a.byline.clone(),
-        summary: a.summary.clone(),
+        byline: a.byline.as_deref(),
+        summary: &a.summary,
         figures: a
             .figures
             .iter()
             .map(|f| FigureView {
-                caption: f.caption.clone(),
-                credit: f.credit.clone(),
+                caption: &f.caption,
+                credit: f.credit.as_deref(),
             })
             .collect(),
-        tags: a.tags.clone(),
-        body_html: markdown::render(&a.body, &deco),
-        article_note_html: b
-            .annotations
-            .for_article(&a.slug)
-            .and_then(|x| x.article_note_html.clone()),
+        tags: &a.tags,
+        body_html,
+        article_note_html: notes.and_then(|x| x.article_note_html.as_deref()),
         source_url: has_source.then(|| SitePath::article_source(&a.slug).relative_from(&at)),
-        source_name: a.source.clone(),
+        source_name: a.source.as_deref(),
         links: super::entities::article_links(b, a, &at),
     };
-    Ok(output(at, r.render("article.html", &ctx)?))
+    // the page is the body and about 10 KB of chrome and lists
+    let size = ctx.body_html.len() + 16 * 1024;
+    Ok(output(at, r.render_sized("article.html", &ctx, size)?))
 }
 
 fn source(b: &Briefing, r: &Renderer, a: &Article) -> Result<Output, Problem> {
@@ -381,6 +562,9 @@ fn absolute_common(b: &Briefing, mut c: Common) -> Common {
     c
 }
 
+/// How many of the most recent articles the 404 page suggests.
+pub const NOT_FOUND_ARTICLES: usize = 10;
+
 fn not_found(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
     #[derive(Serialize)]
     struct Link {
@@ -392,7 +576,10 @@ fn not_found(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
         page: Common,
         home_url: String,
         sections: Vec<Link>,
+        /// The most recent articles.
         articles: Vec<Link>,
+        total: usize,
+        archive_url: String,
     }
     // 404.html is served at the missing page's own address, at any depth,
     // so relative links would point nowhere: it links with absolute URLs
@@ -412,11 +599,14 @@ fn not_found(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
         articles: b
             .articles
             .iter()
+            .take(NOT_FOUND_ARTICLES)
             .map(|a| Link {
                 label: a.title.clone(),
                 url: abs(SitePath::article(&a.slug)),
             })
             .collect(),
+        total: b.articles.len(),
+        archive_url: abs(super::archive::path()),
     };
     Ok(output(at, r.render("404.html", &ctx)?))
 }

@@ -2,13 +2,14 @@
 //! date, undated articles apart — and the static SVG timeline strip of the
 //! index page.
 
-use super::pages::{ArticleCard, DateView, card, common, date_view, output};
+use super::pages::{ArticleCard, DateView, Pager, card, common, date_view, output, pager};
 use super::{Output, Renderer};
 use crate::diag::Problem;
-use crate::link::timeline::{Entry, EntryKind};
+use crate::link::timeline::{Entry, EntryKind, Timeline};
 use crate::model::{Briefing, SitePath};
 use serde::Serialize;
 use std::fmt::Write as _;
+use std::ops::Range;
 
 #[derive(Serialize)]
 struct EntryView {
@@ -22,6 +23,8 @@ struct EntryView {
 #[derive(Serialize)]
 struct MonthView {
     heading: String,
+    /// Its anchor (`m-2024-12`), for links from the timeline strip.
+    id: String,
     entries: Vec<EntryView>,
 }
 
@@ -40,23 +43,83 @@ fn entry_url(e: &Entry, at: &SitePath) -> String {
     }
 }
 
-pub fn page(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
+/// Entries per timeline page (whole months: a month with more entries
+/// has a page of its own).
+pub const PER_PAGE: usize = 1000;
+
+fn month_key(d: &jiff::civil::DateTime) -> (i16, i8) {
+    (d.year(), d.month())
+}
+
+/// The timeline's pages: ranges of its entries, oldest first, each made of
+/// whole months (at least one page, for the undated articles).
+pub fn plan(t: &Timeline) -> Vec<Range<usize>> {
+    let e = &t.entries;
+    let mut pages = Vec::new();
+    let mut start = 0;
+    while start < e.len() {
+        let mut end = start;
+        while end < e.len() {
+            let m = month_key(&e[end].date);
+            let month_end = end
+                + e[end..]
+                    .iter()
+                    .take_while(|x| month_key(&x.date) == m)
+                    .count();
+            if end > start && month_end - start > PER_PAGE {
+                break;
+            }
+            end = month_end;
+        }
+        pages.push(start..end);
+        start = end;
+    }
+    if pages.is_empty() {
+        pages.push(0..0);
+    }
+    pages
+}
+
+fn path() -> SitePath {
+    SitePath::section("timeline")
+}
+
+/// The number of timeline pages.
+pub fn page_count(b: &Briefing) -> usize {
+    plan(&b.links.timeline).len()
+}
+
+/// The path of timeline page `n`.
+pub fn page_path(n: usize) -> SitePath {
+    path().page(n)
+}
+
+fn month_id(d: &jiff::civil::DateTime) -> String {
+    d.strftime("m-%Y-%m").to_string()
+}
+
+/// Timeline page `n` (1-based).
+pub fn page(b: &Briefing, r: &Renderer, n: usize) -> Result<Output, Problem> {
     #[derive(Serialize)]
-    struct Ctx {
+    struct Ctx<'a> {
         page: super::pages::Common,
         months: Vec<MonthView>,
-        undated: Vec<ArticleCard>,
+        undated: Vec<ArticleCard<'a>>,
         events: usize,
         published: usize,
+        pager: Pager,
     }
-    let at = SitePath::section("timeline");
     let t = &b.links.timeline;
+    let pages = plan(t);
+    let at = page_path(n);
+    let range = pages.get(n - 1).cloned().unwrap_or(0..0);
     let mut months: Vec<MonthView> = Vec::new();
-    for e in &t.entries {
-        let heading = e.date.strftime("%B %Y").to_string();
-        if months.last().is_none_or(|m| m.heading != heading) {
+    for e in &t.entries[range] {
+        let id = month_id(&e.date);
+        if months.last().is_none_or(|m| m.id != id) {
             months.push(MonthView {
-                heading: heading.clone(),
+                heading: e.date.strftime("%B %Y").to_string(),
+                id,
                 entries: Vec::new(),
             });
         }
@@ -73,15 +136,26 @@ pub fn page(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
             m.entries.push(view);
         }
     }
+    let title = if pages.len() > 1 {
+        format!("Timeline, page {n} of {}", pages.len())
+    } else {
+        "Timeline".to_string()
+    };
+    let mut pager = pager(pages.len(), n, &at, page_path);
+    pager.labels("← Earlier", "Later →");
     let ctx = Ctx {
-        page: common(b, &at, "Timeline"),
+        page: common(b, &at, &title),
         months,
-        undated: t
-            .undated
-            .iter()
-            .filter_map(|s| b.article(s))
-            .map(|a| card(a, &at))
-            .collect(),
+        // undated articles close the last page
+        undated: if n == pages.len() {
+            t.undated
+                .iter()
+                .filter_map(|s| b.article(s))
+                .map(|a| card(a, &at))
+                .collect()
+        } else {
+            Vec::new()
+        },
         events: t
             .entries
             .iter()
@@ -92,6 +166,7 @@ pub fn page(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
             .iter()
             .filter(|e| e.kind == EntryKind::Published)
             .count(),
+        pager,
     };
     Ok(output(at, r.render("timeline.html", &ctx)?))
 }
@@ -102,9 +177,17 @@ fn seconds(d: &jiff::civil::DateTime) -> f64 {
         .unwrap_or(0.0)
 }
 
+/// Up to this many dated entries, the strip shows one mark per entry;
+/// beyond, one mark per stretch of time and kind, sized by its count.
+pub const STRIP_MARKS: usize = 150;
+/// How many stretches of time the strip is cut into beyond [`STRIP_MARKS`].
+pub const STRIP_BINS: usize = 100;
+
 /// A horizontal strip: circles for publications above the axis, diamonds
-/// for annotated events below it, each linking to its article. Empty when
-/// nothing is dated.
+/// for annotated events below it, each linking to its article — or, for
+/// long timelines, a bar per stretch of time and kind, as tall as its
+/// count, linking to its month on the timeline pages. Empty when nothing is
+/// dated.
 pub fn strip_svg(b: &Briefing, at: &SitePath) -> String {
     let entries = &b.links.timeline.entries;
     let (Some(first), Some(last)) = (entries.first(), entries.last()) else {
@@ -112,9 +195,9 @@ pub fn strip_svg(b: &Briefing, at: &SitePath) -> String {
     };
     let (w, h, pad) = (760.0, 96.0, 40.0);
     let (t0, t1) = (seconds(&first.date), seconds(&last.date));
-    let x_of = |d: &jiff::civil::DateTime| {
+    let x_of = |t: f64| {
         if t1 > t0 {
-            pad + (seconds(d) - t0) / (t1 - t0) * (w - 2.0 * pad)
+            pad + (t - t0) / (t1 - t0) * (w - 2.0 * pad)
         } else {
             w / 2.0
         }
@@ -128,13 +211,76 @@ pub fn strip_svg(b: &Briefing, at: &SitePath) -> String {
         date_view(&last.date).display,
         w - pad
     );
-    for e in entries {
-        let x = x_of(&e.date);
-        let title =
-            html_escape::encode_text(&format!("{} — {}", date_view(&e.date).display, e.label))
-                .into_owned();
-        let href = html_escape::encode_double_quoted_attribute(&entry_url(e, at)).into_owned();
-        let shape = match e.kind {
+    // (x, kind, size 0..1, href, title)
+    let mut marks: Vec<(f64, EntryKind, f64, String, String)> = Vec::new();
+    if entries.len() <= STRIP_MARKS {
+        for e in entries {
+            let title = format!("{} — {}", date_view(&e.date).display, e.label);
+            marks.push((x_of(seconds(&e.date)), e.kind, 1.0, entry_url(e, at), title));
+        }
+    } else {
+        // entries by stretch and kind: (first entry, last entry, count)
+        let span = (t1 - t0).max(1.0);
+        let bin_of = |e: &Entry| {
+            (((seconds(&e.date) - t0) / span * STRIP_BINS as f64) as usize).min(STRIP_BINS - 1)
+        };
+        let mut bins: std::collections::BTreeMap<(usize, EntryKind), (usize, usize, usize)> =
+            std::collections::BTreeMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            let slot = bins.entry((bin_of(e), e.kind)).or_insert((i, i, 0));
+            slot.1 = i;
+            slot.2 += 1;
+        }
+        let most = bins.values().map(|v| v.2).max().unwrap_or(1) as f64;
+        let pages = plan(&b.links.timeline);
+        let page_of = |i: usize| pages.iter().position(|r| r.contains(&i)).unwrap_or(0) + 1;
+        let bin_w = (w - 2.0 * pad) / STRIP_BINS as f64;
+        for (&(bin, kind), &(i, j, count)) in &bins {
+            let (from, to) = (&entries[i], &entries[j]);
+            let x = pad + bin as f64 * bin_w;
+            let href = format!(
+                "{}#{}",
+                page_path(page_of(i)).relative_from(at),
+                month_id(&from.date)
+            );
+            let what = match (kind, count) {
+                (EntryKind::Published, 1) => "1 article published".to_string(),
+                (EntryKind::Published, n) => format!("{n} articles published"),
+                (EntryKind::Event, 1) => "1 event reported".to_string(),
+                (EntryKind::Event, n) => format!("{n} events reported"),
+            };
+            let (d0, d1) = (
+                super::entities::day_view(&from.date).display,
+                super::entities::day_view(&to.date).display,
+            );
+            let when = if d0 == d1 {
+                d0
+            } else {
+                format!("{d0} – {d1}")
+            };
+            let size = count as f64 / most;
+            marks.push((x, kind, size, href, format!("{when}: {what}")));
+        }
+        marks.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    }
+    let binned = entries.len() > STRIP_MARKS;
+    let bar_w = ((w - 2.0 * pad) / STRIP_BINS as f64 - 1.0).max(1.0);
+    for (x, kind, size, href, title) in marks {
+        let title = html_escape::encode_text(&title).into_owned();
+        let href = html_escape::encode_double_quoted_attribute(&href).into_owned();
+        let shape = match kind {
+            // a stretch of time: a bar, as tall as its count (publications
+            // above the axis, events below)
+            _ if binned => {
+                let height = 2.0 + 26.0 * size;
+                let y = match kind {
+                    EntryKind::Published => axis - 2.0 - height,
+                    EntryKind::Event => axis + 2.0,
+                };
+                format!(
+                    "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bar_w:.1}\" height=\"{height:.1}\"></rect>"
+                )
+            }
             EntryKind::Published => format!(
                 "<circle cx=\"{x:.1}\" cy=\"{:.1}\" r=\"6\"></circle>",
                 axis - 14.0
@@ -154,7 +300,7 @@ pub fn strip_svg(b: &Briefing, at: &SitePath) -> String {
         let _ = write!(
             svg,
             "<a href=\"{href}\" class=\"mark {}\"><title>{title}</title>{shape}</a>",
-            kind_id(e.kind)
+            kind_id(kind)
         );
     }
     if t1 > t0 {

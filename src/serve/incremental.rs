@@ -109,7 +109,8 @@ struct State {
     inputs: Inputs,
     briefing: Briefing,
     renderer: Renderer,
-    /// Every page of the site (the page set changes only in full builds).
+    /// The pages of `briefing` ([`render::page_paths`]); the page set
+    /// changes only in full builds.
     pages: Vec<SitePath>,
     /// The publishing files (feed, sitemap, robots, search index): every
     /// output that is neither a page nor a theme file.
@@ -445,11 +446,7 @@ impl Session {
             .collect();
         self.slugs_version += 1;
         self.state = Some(State {
-            pages: rendered_all
-                .iter()
-                .filter(|p| is_page(p))
-                .map(|p| SitePath::new(p.clone()))
-                .collect(),
+            pages: render::page_paths(&briefing),
             published: rendered_all
                 .into_iter()
                 .filter(|p| !is_page(p) && !p.starts_with("static/"))
@@ -669,7 +666,6 @@ impl Session {
                 problems.sort();
                 return Err(problems);
             }
-            let old_tags: Vec<String> = st.briefing.annotations.by_tag().into_keys().collect();
             if parsed.is_empty() && dirty.sources.is_empty() && !dirty.summary {
                 // only annotations changed: the articles and all that
                 // derives from them alone stay
@@ -705,10 +701,11 @@ impl Session {
                 st.briefing = briefing;
                 timer.lap("assemble");
             }
-            // annotation tags have pages of their own: a new or vanished
-            // tag changes the page set (and the sitemap), which only a
-            // full rebuild gets right
-            if !st.briefing.annotations.by_tag().keys().eq(old_tags.iter()) {
+            // annotation tags have pages of their own, and listings are
+            // paginated: a new or vanished tag, or a listing growing a page
+            // or losing one, changes the page set (and the sitemap), which
+            // only a full rebuild gets right
+            if render::page_paths(&st.briefing) != st.pages {
                 return Ok(Step::Full { reclean: false });
             }
         }
