@@ -18,6 +18,7 @@ per-stage lines are collected. Prints Markdown (medians) on stdout and
 writes WORK/results.json.
 """
 
+import re
 import argparse
 import json
 import os
@@ -58,10 +59,11 @@ def timed(cmd, env=None):
         fields = tf.read().strip().splitlines()[-1].split()
     wall, user, sys_, rss = float(fields[0]), float(fields[1]), float(fields[2]), int(fields[3])
     stages = {}
+    # `timing <stage, may contain spaces> <ms> ms [(peak RSS so far N MB)]`
     for line in p.stderr.splitlines():
-        parts = line.split()
-        if len(parts) == 4 and parts[0] == "timing" and parts[3] == "ms":
-            stages[parts[1]] = float(parts[2])
+        m = re.match(r"timing (.+?) ([0-9.]+) ms", line)
+        if m:
+            stages[m.group(1)] = float(m.group(2))
     return {
         "rc": p.returncode,
         "wall": wall,
