@@ -85,6 +85,25 @@ impl Plan {
         }
     }
 
+    /// The annotations a listing page shows (indices into
+    /// [`crate::annotate::Annotations::all`]); `None` for the claims page,
+    /// which gathers from every article.
+    pub fn listed(&self, page: &Page) -> Option<&[usize]> {
+        match page {
+            Page::Index(n) => {
+                let range = self.index_pages.get(n - 1).cloned().unwrap_or(0..0);
+                Some(&self.order[range])
+            }
+            Page::Tag(tag, n) => {
+                let list = self.tags.get(tag).map_or(&[][..], Vec::as_slice);
+                let from = ((n - 1) * PER_PAGE).min(list.len());
+                let to = (from + PER_PAGE).min(list.len());
+                Some(&list[from..to])
+            }
+            Page::Claims => None,
+        }
+    }
+
     /// The annotation pages, in a stable order.
     pub fn pages(&self) -> Vec<Page> {
         let mut v: Vec<Page> = (1..=self.index_pages.len().max(1))

@@ -67,8 +67,13 @@ pub enum Dep {
     /// One entity (registry index): its mentions in context, co-occurring
     /// entities and the annotations naming it.
     Entity(usize),
-    /// The set of annotations (their passages, tags, claims and notes).
+    /// Anything about any annotation.
     Annotations,
+    /// Which annotations there are, in which order, with which tags and
+    /// claims (what decides the pages of the annotation listings).
+    AnnotationSet,
+    /// The annotations of one article: their passages, notes and labels.
+    Notes(Slug),
     /// The timeline's events.
     Events,
 }
@@ -110,7 +115,21 @@ impl Job {
             Job::NotFound | Job::Archive(_) => vec![Cards],
             Job::Search => vec![],
             Job::Index => vec![Summary, Cards, Mentions, Events],
-            Job::Annotations(..) => vec![Annotations, Cards],
+            // a listing page shows the annotations of a few articles
+            Job::Annotations(page, plan) => match plan.listed(page) {
+                Some(listed) => {
+                    let all = b.annotations.all();
+                    let mut deps = vec![AnnotationSet, Cards];
+                    for &i in listed {
+                        let d = Notes(all[i].article.clone());
+                        if deps.last() != Some(&d) {
+                            deps.push(d);
+                        }
+                    }
+                    deps
+                }
+                None => vec![Annotations, Cards],
+            },
             Job::Entities => vec![Mentions],
             Job::Entity(i, _) => vec![Entity(*i), Cards, Mentions],
             Job::Timeline(_) => vec![Events, Cards],

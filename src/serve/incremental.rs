@@ -226,6 +226,33 @@ fn annotation_deps(
         || old.annotations.article_notes() != annotations.article_notes()
     {
         deps.insert(Dep::Annotations);
+        let key = |a: &crate::annotate::Annotation| {
+            (
+                a.article.clone(),
+                a.id.clone(),
+                a.tags.clone(),
+                a.claim.clone(),
+                a.status,
+            )
+        };
+        if old
+            .annotations
+            .all()
+            .iter()
+            .map(key)
+            .ne(annotations.all().iter().map(key))
+        {
+            deps.insert(Dep::AnnotationSet);
+        }
+        let (before, after) = (
+            by_article(old.annotations.all(), old.annotations.article_notes()),
+            by_article(annotations.all(), annotations.article_notes()),
+        );
+        for slug in before.keys().chain(after.keys()) {
+            if before.get(slug) != after.get(slug) {
+                deps.insert(Dep::Notes((*slug).clone()));
+            }
+        }
     }
     if ol.timeline != links.timeline {
         deps.insert(Dep::Events);
@@ -236,6 +263,35 @@ fn annotation_deps(
         }
     }
     deps
+}
+
+/// Each article's annotations and whole-article notes (`all` is sorted by
+/// article).
+fn by_article<'a>(
+    all: &'a [crate::annotate::Annotation],
+    notes: &'a [crate::annotate::ArticleNote],
+) -> BTreeMap<
+    &'a Slug,
+    (
+        &'a [crate::annotate::Annotation],
+        Vec<&'a crate::annotate::ArticleNote>,
+    ),
+> {
+    let mut out: BTreeMap<&Slug, (&[crate::annotate::Annotation], Vec<_>)> = BTreeMap::new();
+    let mut start = 0;
+    while start < all.len() {
+        let slug = &all[start].article;
+        let len = all[start..]
+            .iter()
+            .take_while(|a| a.article == *slug)
+            .count();
+        out.insert(slug, (&all[start..start + len], Vec::new()));
+        start += len;
+    }
+    for n in notes {
+        out.entry(&n.article).or_insert((&[], Vec::new())).1.push(n);
+    }
+    out
 }
 
 /// The parts of the briefing that differ between `old` and `new`, which
@@ -989,6 +1045,15 @@ mod tests {
             "{first:?}"
         );
         assert!(!first.contains("timeline/index.html"), "{first:?}");
+        // listings: only those showing an annotation of the edited article
+        assert!(
+            first.contains("annotations/tags/forecast/index.html"),
+            "{first:?}"
+        );
+        assert!(
+            !first.contains("annotations/tags/signal/index.html"),
+            "{first:?}"
+        );
         assert!(
             rendered(1).contains("entities/minsk/index.html"),
             "{:?}",
