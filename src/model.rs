@@ -153,8 +153,13 @@ impl SitePath {
     /// kept explicit so links work from `file://`, where a directory URL
     /// shows a listing instead of the page.
     pub fn relative_from(&self, from: &SitePath) -> String {
-        let up = "../".repeat(from.dir_depth());
-        format!("{up}{}", self.0)
+        let depth = from.dir_depth();
+        let mut url = String::with_capacity(3 * depth + self.0.len());
+        for _ in 0..depth {
+            url.push_str("../");
+        }
+        url.push_str(&self.0);
+        url
     }
 
     /// The path a browser sees under `base_url` (for feed, sitemap,

@@ -71,12 +71,15 @@ pub struct Annotation {
     note_md: String,
     #[serde(skip)]
     links: Vec<Resolved>,
+    /// The note rendered once (see [`note::Rendered`]).
+    #[serde(skip)]
+    rendered: note::Rendered,
 }
 
 impl Annotation {
     /// The note as safe HTML, its links relative to the page `at`.
     pub fn note_html(&self, at: &SitePath) -> String {
-        note::render(&wikilink::rewrite(&self.note_md, &self.links, at))
+        self.rendered.at(at)
     }
     /// The URL of the highlighted passage, relative to `at`.
     pub fn url(&self, at: &SitePath) -> String {
@@ -620,7 +623,15 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
             targets,
             note_md: a.item.note.md.clone(),
             links,
+            rendered: note::Rendered::default(),
         });
+    }
+    // Render each note once, in parallel: the sidenotes below and the
+    // annotation pages only fill in its links for their page.
+    {
+        use rayon::prelude::*;
+        all.par_iter_mut()
+            .for_each(|a| a.rendered = note::Rendered::new(&a.note_md, &a.links));
     }
     all.sort_by(|a, b| {
         (

@@ -2,6 +2,8 @@
 //! the site's Markdown renderer, then sanitised with ammonia as defence in
 //! depth; and the sidenote markup placed after an annotated passage.
 
+use super::wikilink::{self, Resolved, Target};
+use crate::model::SitePath;
 use crate::render::markdown;
 use std::sync::LazyLock;
 
@@ -15,6 +17,54 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 pub fn render(md: &str) -> String {
     let html = markdown::render_plain(md);
     SANITIZER.clean(&html).to_string()
+}
+
+/// A note rendered to safe HTML once for every page that shows it (its
+/// article's sidenote, the annotation listings): the URL of each wikilink
+/// is a placeholder that [`Rendered::at`] fills in for the page, since
+/// only those URLs depend on where the page is. Rendering (Markdown and
+/// sanitising) is the expensive part; filling in is a copy.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Rendered {
+    html: String,
+    targets: Vec<Target>,
+}
+
+/// An absolute URL (so the renderer and the sanitiser keep it as it is)
+/// on a reserved domain, followed by the link's index.
+const PLACEHOLDER: &str = "https://briefing.invalid/wikilink/";
+
+impl Rendered {
+    pub fn new(md: &str, links: &[Resolved]) -> Rendered {
+        let md = wikilink::rewrite_with(md, links, |i, _| format!("{PLACEHOLDER}{i}"));
+        Rendered {
+            html: render(&md),
+            targets: links.iter().map(|l| l.target.clone()).collect(),
+        }
+    }
+
+    /// The note's HTML with its links relative to the page `at`.
+    pub fn at(&self, at: &SitePath) -> String {
+        let mut out = String::with_capacity(self.html.len() + self.targets.len() * 16);
+        let mut rest = self.html.as_str();
+        while let Some(p) = rest.find(PLACEHOLDER) {
+            out.push_str(&rest[..p]);
+            let after = &rest[p + PLACEHOLDER.len()..];
+            let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+            match after[..digits]
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| self.targets.get(i))
+            {
+                // URLs of slugs and ids: nothing in them to escape
+                Some(t) => out.push_str(&t.url(at)),
+                None => out.push_str(&rest[p..p + PLACEHOLDER.len() + digits]),
+            }
+            rest = &after[digits..];
+        }
+        out.push_str(rest);
+        out
+    }
 }
 
 fn esc(s: &str) -> String {
@@ -117,6 +167,51 @@ pub fn sidenote(v: &SidenoteView) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_note_rendered_once_fills_in_its_links_for_any_page() {
+        use crate::model::Slug;
+        let md = "See [[a]], [[a#x|the passage]] and [[Putin]]; also [w](https://example.org/wikilink/0) and https://briefing.invalid/wikilink/9.";
+        let at = |find: &str| {
+            let start = md.find(find).unwrap();
+            start..start + find.len()
+        };
+        let slug = |s: &str| Slug::parse(s).unwrap();
+        let links = vec![
+            Resolved {
+                range: at("[[a]]"),
+                target: Target::Article { slug: slug("a") },
+                text: "Article A".into(),
+            },
+            Resolved {
+                range: at("[[a#x|the passage]]"),
+                target: Target::Annotation {
+                    article: slug("a"),
+                    id: "x".into(),
+                },
+                text: "the passage".into(),
+            },
+            Resolved {
+                range: at("[[Putin]]"),
+                target: Target::Entity {
+                    slug: slug("vladimir-putin"),
+                },
+                text: "Putin".into(),
+            },
+        ];
+        let once = Rendered::new(md, &links);
+        for page in [
+            SitePath::index(),
+            SitePath::section("annotations"),
+            SitePath::article(&slug("a")),
+            SitePath::new("annotations/tags/claim/index-2.html"),
+        ] {
+            let each = render(&wikilink::rewrite(md, &links, &page));
+            assert_eq!(once.at(&page), each, "on {page}");
+        }
+        let on_a = once.at(&SitePath::article(&slug("a")));
+        assert!(on_a.contains("href=\"#a-x\""), "{on_a}");
+    }
 
     #[test]
     fn notes_are_markdown_and_safe() {

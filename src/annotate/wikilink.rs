@@ -115,9 +115,18 @@ pub fn escape_md(s: &str) -> String {
 /// `md` with every resolved wikilink replaced by a Markdown link whose URL
 /// is relative to the page `at`.
 pub fn rewrite(md: &str, links: &[Resolved], at: &SitePath) -> String {
+    rewrite_with(md, links, |_, t| t.url(at))
+}
+
+/// [`rewrite`] with the URL of the `i`th link given by `url(i, target)`.
+pub fn rewrite_with(
+    md: &str,
+    links: &[Resolved],
+    url: impl Fn(usize, &Target) -> String,
+) -> String {
     let mut out = String::with_capacity(md.len() + links.len() * 32);
     let mut pos = 0;
-    for l in links {
+    for (i, l) in links.iter().enumerate() {
         if l.range.start < pos || l.range.end > md.len() {
             continue;
         }
@@ -125,7 +134,7 @@ pub fn rewrite(md: &str, links: &[Resolved], at: &SitePath) -> String {
         out.push('[');
         out.push_str(&escape_md(&l.text));
         out.push_str("](<");
-        out.push_str(&l.target.url(at));
+        out.push_str(&url(i, &l.target));
         out.push_str(">)");
         pos = l.range.end;
     }

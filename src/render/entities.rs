@@ -4,7 +4,9 @@
 //! article and index pages show.
 
 pub use super::pages::day_view;
-use super::pages::{ArticleCard, DateView, card, common, date_view, output};
+use super::pages::{
+    ArticleCard, DateView, Shared, card_with, common, date_view, is_depth2, output,
+};
 use super::{Renderer, markdown};
 use crate::content::Article;
 use crate::diag::Problem;
@@ -12,23 +14,30 @@ use crate::link::{Backlink, EntityKind, mention_id};
 use crate::model::{Briefing, SitePath, Slug};
 use crate::render::Output;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// A link to an entity, for lists.
 #[derive(Serialize, Clone)]
 pub struct EntityRef<'a> {
     pub name: &'a str,
-    pub url: String,
+    pub url: Cow<'a, str>,
     pub kind: &'static str,
     pub mentions: usize,
     pub preview: &'a str,
 }
 
 fn entity_ref<'a>(b: &'a Briefing, i: usize, at: &SitePath) -> EntityRef<'a> {
+    let url = SitePath::entity(&b.links.registry.entities[i].slug).relative_from(at);
+    entity_ref_with(b, i, url.into())
+}
+
+/// [`entity_ref`] with the entity's URL already known.
+fn entity_ref_with<'a>(b: &'a Briefing, i: usize, url: Cow<'a, str>) -> EntityRef<'a> {
     let e = &b.links.registry.entities[i];
     EntityRef {
         name: &e.entry.name,
-        url: SitePath::entity(&e.slug).relative_from(at),
+        url,
         kind: e.entry.kind.id(),
         mentions: b.links.mention_count(i),
         preview: b.links.preview(i),
@@ -90,12 +99,22 @@ pub struct ArticleLinks<'a> {
     backlinks: Vec<BacklinkView<'a>>,
 }
 
-pub fn article_links<'a>(b: &'a Briefing, a: &Article, at: &SitePath) -> ArticleLinks<'a> {
+pub fn article_links<'a>(
+    b: &'a Briefing,
+    a: &Article,
+    at: &SitePath,
+    shared: &'a Shared,
+) -> ArticleLinks<'a> {
+    // an article page links to each entity it names, and to related
+    // articles: URLs the same from every article page
+    debug_assert!(is_depth2(at));
+    let d2 = shared.depth2(b);
+    let entity = |e: usize| entity_ref_with(b, e, Cow::Borrowed(&d2.entities[e]));
     let entities = b
         .links
         .article_entities
         .get(&a.slug)
-        .map(|l| l.iter().map(|&(e, _)| entity_ref(b, e, at)).collect())
+        .map(|l| l.iter().map(|&(e, _)| entity(e)).collect())
         .unwrap_or_default();
     let related = b
         .links
@@ -103,11 +122,11 @@ pub fn article_links<'a>(b: &'a Briefing, a: &Article, at: &SitePath) -> Article
         .get(&a.slug)
         .map(|l| {
             l.iter()
-                .filter_map(|(slug, _, shared)| {
-                    let other = b.article(slug)?;
+                .filter_map(|(slug, _, names)| {
+                    let i = b.article_position(slug)?;
                     Some(RelatedView {
-                        card: card(other, at),
-                        shared: shared.iter().map(|&e| entity_ref(b, e, at)).collect(),
+                        card: card_with(&b.articles[i], Cow::Borrowed(&d2.articles[i])),
+                        shared: names.iter().map(|&e| entity(e)).collect(),
                     })
                 })
                 .collect()
@@ -209,7 +228,7 @@ pub fn entity_path(b: &Briefing, i: usize, n: usize) -> SitePath {
 pub fn entity(
     b: &Briefing,
     r: &Renderer,
-    shared: &super::pages::Shared,
+    shared: &Shared,
     i: usize,
     n: usize,
 ) -> Result<Output, Problem> {
@@ -322,13 +341,14 @@ pub fn entity(
     let from = ((n - 1) * LIST_PER_PAGE).min(rest.len());
     let to = (from + LIST_PER_PAGE).min(rest.len());
     // (URLs and dates shared by every entity page: all at the same depth)
-    let rows = shared.entity_rows(b);
+    debug_assert!(is_depth2(&at));
+    let d2 = shared.depth2(b);
     let others = rest[from..to]
         .iter()
         .map(|ea| Item {
             title: &b.articles[ea.article].title,
-            url: &rows[ea.article].url,
-            date: rows[ea.article].day.as_ref(),
+            url: &d2.articles[ea.article],
+            date: d2.days[ea.article].as_ref(),
             mentions: ea.occurrences.len(),
         })
         .collect();
@@ -382,7 +402,7 @@ pub fn entity(
                 .iter()
                 .take(12)
                 .map(|c| Co {
-                    entity: entity_ref(b, c.entity, &at),
+                    entity: entity_ref_with(b, c.entity, Cow::Borrowed(&d2.entities[c.entity])),
                     paragraphs: c.paragraphs,
                     articles: c.articles,
                 })

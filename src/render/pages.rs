@@ -5,6 +5,7 @@ use crate::content::Article;
 use crate::diag::Problem;
 use crate::model::{Briefing, SitePath, Slug};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// One page to render.
@@ -156,7 +157,7 @@ impl Job {
         match self {
             Job::Index => index(b, r),
             Job::Archive(n) => super::archive::page(b, r, *n),
-            Job::Article(i) => article(b, r, &b.articles[*i]),
+            Job::Article(i) => article(b, r, shared, &b.articles[*i]),
             Job::Source(i) => source(b, r, &b.articles[*i]),
             Job::NotFound => not_found(b, r),
             Job::Annotations(p, plan) => super::annotations::render(b, r, plan, p),
@@ -172,31 +173,53 @@ impl Job {
 /// instead of once per page.
 #[derive(Default)]
 pub struct Shared {
-    entity_rows: std::sync::OnceLock<Vec<Row>>,
+    depth2: std::sync::OnceLock<Depth2>,
 }
 
-/// An article in a list on an entity page: its URL from there and its day.
-pub(super) struct Row {
-    pub url: String,
-    pub day: Option<DateView>,
+/// Links from a page two directories deep — an article page
+/// (`articles/x/index.html`) or an entity page (`entities/x/…`): the same
+/// strings from every such page, and each is needed by thousands of them
+/// (an article page links to the ~50 entities it names, an entity page
+/// lists every article naming it).
+pub(super) struct Depth2 {
+    /// The URL of each article page (by position).
+    pub articles: Vec<String>,
+    /// Each article's day, for lists.
+    pub days: Vec<Option<DateView>>,
+    /// The URL of each entity page (by registry index).
+    pub entities: Vec<String>,
 }
 
 impl Shared {
-    /// Per article (by position), its row on entity pages — each article is
-    /// listed on the page of every entity it names. Every entity page is
-    /// at the same depth, so the URLs are the same from each.
-    pub(super) fn entity_rows(&self, b: &Briefing) -> &[Row] {
-        self.entity_rows.get_or_init(|| {
+    pub(super) fn depth2(&self, b: &Briefing) -> &Depth2 {
+        self.depth2.get_or_init(|| {
             let at = SitePath::entity(&Slug::parse("x").expect("a slug"));
-            b.articles
-                .iter()
-                .map(|a| Row {
-                    url: SitePath::article(&a.slug).relative_from(&at),
-                    day: a.date.as_ref().map(day_view),
-                })
-                .collect()
+            Depth2 {
+                articles: b
+                    .articles
+                    .iter()
+                    .map(|a| SitePath::article(&a.slug).relative_from(&at))
+                    .collect(),
+                days: b
+                    .articles
+                    .iter()
+                    .map(|a| a.date.as_ref().map(day_view))
+                    .collect(),
+                entities: b
+                    .links
+                    .registry
+                    .entities
+                    .iter()
+                    .map(|e| SitePath::entity(&e.slug).relative_from(&at))
+                    .collect(),
+            }
         })
     }
+}
+
+/// Whether links from `at` are those of [`Depth2`].
+pub(super) fn is_depth2(at: &SitePath) -> bool {
+    at.as_str().matches('/').count() == 2
 }
 
 /// What every page's template gets.
@@ -323,16 +346,21 @@ pub fn day_view(d: &jiff::civil::DateTime) -> DateView {
 #[derive(Serialize)]
 pub(super) struct ArticleCard<'a> {
     title: &'a str,
-    url: String,
+    url: Cow<'a, str>,
     date: Option<DateView>,
     byline: Option<&'a str>,
     summary: &'a str,
 }
 
 pub(super) fn card<'a>(a: &'a Article, at: &SitePath) -> ArticleCard<'a> {
+    card_with(a, SitePath::article(&a.slug).relative_from(at).into())
+}
+
+/// [`card`] with the article's URL already known.
+pub(super) fn card_with<'a>(a: &'a Article, url: Cow<'a, str>) -> ArticleCard<'a> {
     ArticleCard {
         title: &a.title,
-        url: SitePath::article(&a.slug).relative_from(at),
+        url,
         date: a.date.as_ref().map(date_view),
         byline: a.byline.as_deref(),
         summary: &a.summary,
@@ -463,7 +491,7 @@ struct FigureView<'a> {
     credit: Option<&'a str>,
 }
 
-fn article(b: &Briefing, r: &Renderer, a: &Article) -> Result<Output, Problem> {
+fn article(b: &Briefing, r: &Renderer, shared: &Shared, a: &Article) -> Result<Output, Problem> {
     #[derive(Serialize)]
     struct Ctx<'a> {
         page: Common,
@@ -512,7 +540,7 @@ fn article(b: &Briefing, r: &Renderer, a: &Article) -> Result<Output, Problem> {
         article_note_html: notes.and_then(|x| x.article_note_html.as_deref()),
         source_url: has_source.then(|| SitePath::article_source(&a.slug).relative_from(&at)),
         source_name: a.source.as_deref(),
-        links: super::entities::article_links(b, a, &at),
+        links: super::entities::article_links(b, a, &at, shared),
     };
     // the page is the body and about 10 KB of chrome and lists
     let size = ctx.body_html.len() + 16 * 1024;
