@@ -630,8 +630,16 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
     // annotation pages only fill in its links for their page.
     {
         use rayon::prelude::*;
-        all.par_iter_mut()
-            .for_each(|a| a.rendered = note::Rendered::new(&a.note_md, &a.links));
+        // the live preview keeps the last build's notes: an unchanged note
+        // is not rendered again
+        let previous = |a: &Annotation| {
+            let old = memo.as_ref()?.articles.get(&a.article)?;
+            let o = old.annotations.iter().find(|o| o.id == a.id)?;
+            (o.note_md == a.note_md && o.links == a.links).then(|| o.rendered.clone())
+        };
+        all.par_iter_mut().for_each(|a| {
+            a.rendered = previous(a).unwrap_or_else(|| note::Rendered::new(&a.note_md, &a.links))
+        });
     }
     all.sort_by(|a, b| {
         (
