@@ -5,44 +5,12 @@
 //! through chromedriver with fantoccini; SKIPS (prints a line, passes) when
 //! `/usr/bin/chromedriver` is not installed.
 
+mod browser_support;
 mod common;
 
 use assert_cmd::Command;
 use common::copy_dir;
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
-
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-
-/// Ends what the test started, even when it fails: the browser processes
-/// that use our fresh profile directory (found by that unique path), then
-/// the chromedriver child.
-struct Driver {
-    child: Child,
-    profile: PathBuf,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let marker = format!("--user-data-dir={}", self.profile.display());
-        if let Ok(procs) = std::fs::read_dir("/proc") {
-            for p in procs.flatten() {
-                let Ok(pid) = p.file_name().to_string_lossy().parse::<u32>() else {
-                    continue;
-                };
-                let cmd = std::fs::read(p.path().join("cmdline")).unwrap_or_default();
-                if cmd.split(|&b| b == 0).any(|a| a == marker.as_bytes()) {
-                    let _ = std::process::Command::new("kill")
-                        .arg(pid.to_string())
-                        .status();
-                }
-            }
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use std::path::Path;
 
 /// Focus the `nth` element matching `css` and return the popover's text
 /// and whether any entity link still has a native tooltip.
@@ -60,10 +28,6 @@ return {
 
 #[tokio::test]
 async fn every_link_to_an_entity_shows_its_preview() {
-    if !Path::new(CHROMEDRIVER).exists() {
-        println!("skipped: {CHROMEDRIVER} is not installed");
-        return;
-    }
     let dir = tempfile::tempdir().unwrap();
     let fx = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/links/basic");
     copy_dir(&fx, dir.path());
@@ -84,50 +48,11 @@ async fn every_link_to_an_entity_shows_its_preview() {
     );
     assert_eq!(html.matches("title=\"Capital of Belarus.\"").count(), 1);
 
-    let profile = tempfile::tempdir().unwrap();
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let _driver = Driver {
-        child: std::process::Command::new(CHROMEDRIVER)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver"),
-        profile: profile.path().to_path_buf(),
+    let Some((_session, client)) =
+        browser_support::open("every_link_to_an_entity_shows_its_preview").await
+    else {
+        return;
     };
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run",
-                format!("--user-data-dir={}", profile.path().display()),
-            ]
-        }),
-    );
-    // wait for chromedriver to accept connections (bounded retries)
-    let url = format!("http://127.0.0.1:{port}");
-    let mut client = None;
-    for _ in 0..100 {
-        match fantoccini::ClientBuilder::native()
-            .capabilities(caps.clone())
-            .connect(&url)
-            .await
-        {
-            Ok(c) => {
-                client = Some(c);
-                break;
-            }
-            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
-        }
-    }
-    let client = client.expect("connect to chromedriver");
     let file_url = format!("file://{}", page.display());
     client.set_window_size(1200, 900).await.unwrap();
     client.goto(&file_url).await.unwrap();

@@ -5,73 +5,13 @@
 //! "Annotate" writes a stub. Skipped (with a printed line) when
 //! `/usr/bin/chromedriver` is absent.
 
+mod browser_support;
 mod live_common;
 
-use fantoccini::{ClientBuilder, Locator};
+use fantoccini::Locator;
 use live_common::*;
 use serde_json::{Value, json};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-
-/// chromedriver on a free port, killed on drop.
-struct Driver {
-    child: Child,
-    port: u16,
-    _profile: tempfile::TempDir,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_driver() -> Option<Driver> {
-    if !std::path::Path::new(CHROMEDRIVER).exists() {
-        println!(
-            "SKIP browser_live: {CHROMEDRIVER} not found (apt-get install chromium chromium-driver)"
-        );
-        return None;
-    }
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(CHROMEDRIVER)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start chromedriver");
-    let d = Driver {
-        child,
-        port,
-        _profile: tempfile::tempdir().unwrap(),
-    };
-    poll(|| std::net::TcpStream::connect(("127.0.0.1", port)).ok()).expect("chromedriver up");
-    Some(d)
-}
-
-fn capabilities(profile: &std::path::Path) -> serde_json::Map<String, Value> {
-    let mut opts = json!({
-        "args": [
-            "--headless", "--no-sandbox", "--disable-gpu",
-            "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run",
-            format!("--user-data-dir={}", profile.display()),
-        ]
-    });
-    if std::path::Path::new("/usr/bin/chromium").exists() {
-        opts["binary"] = json!("/usr/bin/chromium");
-    }
-    let mut caps = serde_json::Map::new();
-    caps.insert("goog:chromeOptions".into(), opts);
-    caps
-}
 
 /// Poll a JavaScript expression until it is truthy (bounded).
 async fn until(c: &fantoccini::Client, what: &str, js: &str) -> Value {
@@ -118,7 +58,9 @@ fn long_article(extra: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn live_preview_in_a_real_browser() {
-    let Some(driver) = start_driver() else { return };
+    let Some((_session, c)) = browser_support::open("live_preview_in_a_real_browser").await else {
+        return;
+    };
     let dir = fixture();
     let root = dir.path().to_path_buf();
     std::fs::write(
@@ -128,11 +70,6 @@ async fn live_preview_in_a_real_browser() {
     .unwrap();
     let mut server = Running::serve(&root);
     let url = server.url().to_string();
-    let c = ClientBuilder::native()
-        .capabilities(capabilities(driver._profile.path()))
-        .connect(&format!("http://127.0.0.1:{}", driver.port))
-        .await
-        .expect("a Chromium session");
 
     let article = format!("{url}/articles/alpha/");
     c.goto(&article).await.unwrap();

@@ -7,14 +7,13 @@
 //! Headless Chromium through chromedriver; skipped (with a line on stdout)
 //! when chromedriver or chromium is not installed.
 
+mod browser_support;
 mod links_support;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const PREFIX: &str = "/some/sub/path/";
 
 /// Serve `root` under [`PREFIX`] until the process ends.
@@ -73,68 +72,6 @@ fn respond(root: &Path, mut stream: TcpStream) {
         body.len()
     );
     let _ = stream.write_all(&body);
-}
-
-struct Driver(Child);
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn chromium() -> Option<&'static str> {
-    [
-        "/usr/bin/chromium",
-        "/usr/bin/chromium-browser",
-        "/usr/bin/google-chrome",
-    ]
-    .into_iter()
-    .find(|p| Path::new(p).exists())
-}
-
-/// Start chromedriver and open a headless Chromium session.
-async fn browser(chrome: &str) -> (Driver, tempfile::TempDir, fantoccini::Client) {
-    let driver_port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let driver = Driver(
-        Command::new(CHROMEDRIVER)
-            .arg(format!("--port={driver_port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let profile = tempfile::tempdir().unwrap();
-    let caps: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_value(serde_json::json!({
-            "goog:chromeOptions": {
-                "binary": chrome,
-                "args": [
-                    "--headless", "--no-sandbox", "--disable-gpu",
-                    "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--no-first-run",
-                    format!("--user-data-dir={}", profile.path().display()),
-                ]
-            }
-        }))
-        .unwrap();
-    // chromedriver needs a moment to listen: retry the connection, bounded
-    // by attempts rather than by time.
-    for _ in 0..100 {
-        match fantoccini::ClientBuilder::native()
-            .capabilities(caps.clone())
-            .connect(&format!("http://127.0.0.1:{driver_port}"))
-            .await
-        {
-            Ok(c) => return (driver, profile, c),
-            Err(_) => std::thread::sleep(std::time::Duration::from_millis(100)),
-        }
-    }
-    panic!("chromedriver did not accept a session");
 }
 
 /// A made-up word for generated article `i` and word `j` (deterministic).
@@ -235,12 +172,6 @@ fn titles(s: &Shown) -> Vec<&str> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_finds_narrows_prefills_and_works_from_file() {
-    let (Some(chrome), true) = (chromium(), Path::new(CHROMEDRIVER).exists()) else {
-        println!(
-            "SKIP search_finds_narrows_prefills_and_works_from_file: chromedriver or chromium not installed"
-        );
-        return;
-    };
     let dir = search_fixture();
     let site = links_support::build(dir.path(), &[]);
     let shards = links_support::read(&site, "search/index.js");
@@ -248,7 +179,11 @@ async fn search_finds_narrows_prefills_and_works_from_file() {
     let from_file = format!("file://{}/search/index.html?q=minsk", site.display());
     let port = serve(site);
     let base = format!("http://127.0.0.1:{port}{PREFIX}");
-    let (_driver, _profile, client) = browser(chrome).await;
+    let Some((_session, client)) =
+        browser_support::open("search_finds_narrows_prefills_and_works_from_file").await
+    else {
+        return;
+    };
     let result = async {
         use fantoccini::{Locator, key::Key};
         client.goto(&format!("{base}search/index.html")).await?;
@@ -388,16 +323,14 @@ async fn search_finds_narrows_prefills_and_works_from_file() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn focusing_an_entity_link_shows_its_description() {
-    let (Some(chrome), true) = (chromium(), Path::new(CHROMEDRIVER).exists()) else {
-        println!(
-            "SKIP focusing_an_entity_link_shows_its_description: chromedriver or chromium not installed"
-        );
-        return;
-    };
     let dir = links_support::seeds_project();
     let site = links_support::build(dir.path(), &[]);
     let port = serve(site);
-    let (_driver, _profile, client) = browser(chrome).await;
+    let Some((_session, client)) =
+        browser_support::open("focusing_an_entity_link_shows_its_description").await
+    else {
+        return;
+    };
     let result = async {
         use fantoccini::Locator;
         client

@@ -202,13 +202,38 @@ fn card(a: &Article) -> impl PartialEq + '_ {
     )
 }
 
+/// What of the links annotations feed, borrowed from an
+/// [`AnnotationLinks`] or from a whole briefing's links.
+#[derive(Clone, Copy)]
+struct Annotated<'a> {
+    backlinks: &'a BTreeMap<Slug, Vec<crate::link::Backlink>>,
+    entity_notes: &'a BTreeMap<Slug, Vec<crate::link::Backlink>>,
+    timeline: &'a crate::link::Timeline,
+}
+
+impl<'a> From<&'a AnnotationLinks> for Annotated<'a> {
+    fn from(l: &'a AnnotationLinks) -> Self {
+        Annotated {
+            backlinks: &l.backlinks,
+            entity_notes: &l.entity_notes,
+            timeline: &l.timeline,
+        }
+    }
+}
+
+impl<'a> From<&'a crate::link::Links> for Annotated<'a> {
+    fn from(l: &'a crate::link::Links) -> Self {
+        Annotated {
+            backlinks: &l.backlinks,
+            entity_notes: &l.entity_notes,
+            timeline: &l.timeline,
+        }
+    }
+}
+
 /// The parts of the briefing that annotations feed and that differ
 /// between `old` and the new annotations and annotation links.
-fn annotation_deps(
-    old: &Briefing,
-    annotations: &Annotations,
-    links: &AnnotationLinks,
-) -> BTreeSet<Dep> {
+fn annotation_deps(old: &Briefing, annotations: &Annotations, links: Annotated) -> BTreeSet<Dep> {
     let mut deps = BTreeSet::new();
     let ol = &old.links;
     for a in &old.articles {
@@ -254,7 +279,7 @@ fn annotation_deps(
             }
         }
     }
-    if ol.timeline != links.timeline {
+    if ol.timeline != *links.timeline {
         deps.insert(Dep::Events);
     }
     for (i, e) in ol.registry.entities.iter().enumerate() {
@@ -299,15 +324,7 @@ fn by_article<'a>(
 /// rebuild).
 fn briefing_deps(old: &Briefing, new: &Briefing) -> BTreeSet<Dep> {
     let (ol, nl) = (&old.links, &new.links);
-    let mut deps = annotation_deps(
-        old,
-        &new.annotations,
-        &AnnotationLinks {
-            backlinks: nl.backlinks.clone(),
-            entity_notes: nl.entity_notes.clone(),
-            timeline: nl.timeline.clone(),
-        },
-    );
+    let mut deps = annotation_deps(old, &new.annotations, nl.into());
     let same_order = old.articles.len() == new.articles.len()
         && old
             .articles
@@ -728,7 +745,7 @@ impl Session {
                 let (annotations, links) = site::reassemble_annotations(&st.inputs, &st.briefing)?;
                 dirty
                     .deps
-                    .extend(annotation_deps(&st.briefing, &annotations, &links));
+                    .extend(annotation_deps(&st.briefing, &annotations, (&links).into()));
                 st.briefing.annotations = annotations;
                 st.briefing.links.set_annotation_links(links);
                 timer.lap("reassemble annotations");
@@ -891,73 +908,30 @@ mod tests {
 
     #[test]
     fn an_annotation_edit_gives_the_bytes_of_a_full_build() {
-        let live = repo_project();
-        let mut session = Session::new(&Project::new(live.path()));
-        session.full(false).expect("the first build");
         let rel = "annotations/venezuela.md";
-        let mut text = std::fs::read_to_string(live.path().join(rel)).unwrap();
-        // 1. edit a note and move a passage to another claim (the claims
-        //    page changes): incremental; 2. a tag no annotation had: the
-        //    page set changes, so a full rebuild
-        let edits = [
+        let r = edit_and_compare(&[
             (
-                (
-                    "The Kremlin's claim, repeated",
-                    "Edited in the live preview. The Kremlin's claim, repeated",
-                ),
-                ("claim=venezuela-transfer}", "claim=intercept}"),
-                false,
+                rel,
+                "The Kremlin's claim, repeated",
+                "Edited in the live preview. The Kremlin's claim, repeated",
             ),
+            // a passage moves to another claim: the claims page changes
+            (rel, "claim=venezuela-transfer}", "claim=intercept}"),
+            // a tag no annotation had: the page set changes, so a full
+            // rebuild
             (
-                ("Edited in the live preview.", "Edited again."),
-                (
-                    ".claim .unverified claim=intercept}",
-                    ".claim .brandnewtag claim=intercept}",
-                ),
-                true,
+                rel,
+                ".claim .unverified claim=intercept}",
+                ".claim .brandnewtag claim=intercept}",
             ),
-        ];
-        for ((a, b), (c, d), full) in edits {
-            let new = text.replace(a, b).replace(c, d);
-            assert_ne!(
-                text,
-                new.replace(b, a),
-                "the fixture changed: update the edit"
-            );
-            text = new;
-            std::fs::write(live.path().join(rel), &text).unwrap();
-            let changed: BTreeSet<String> = [rel.to_string()].into();
-            let r = session
-                .rebuild(&changed)
-                .expect("the rebuild")
-                .expect("something changed");
-            assert_eq!(r.full, full, "{}", r.log_line("test"));
-            assert!(
-                r.pages.iter().any(|p| p.starts_with("articles/")),
-                "{:?}",
-                r.pages
-            );
-
-            // the same project built from scratch
-            let fresh = repo_project();
-            std::fs::write(fresh.path().join(rel), &text).unwrap();
-            Session::new(&Project::new(fresh.path()))
-                .full(false)
-                .expect("the full build");
-
-            let (x, y) = (site_files(live.path()), site_files(fresh.path()));
-            let paths: BTreeSet<&String> = x.keys().chain(y.keys()).collect();
-            let differ: Vec<&&String> = paths.iter().filter(|p| x.get(**p) != y.get(**p)).collect();
-            assert!(
-                differ.is_empty(),
-                "incremental and full builds differ: {differ:?}"
-            );
-            let page = String::from_utf8(
-                x["articles/russia-sending-hypersonic-missiles-to-venezuela/index.html"].clone(),
-            )
-            .unwrap();
-            assert!(page.contains(b), "{b}");
-        }
+        ]);
+        let full: Vec<bool> = r.iter().map(|x| x.full).collect();
+        assert_eq!(full, [false, false, true]);
+        assert!(
+            r[0].pages.iter().any(|p| p == VENEZUELA),
+            "{:?}",
+            r[0].pages
+        );
     }
 
     /// Apply `edits` (project file, text before, text after) one at a time

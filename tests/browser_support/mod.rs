@@ -1,0 +1,98 @@
+//! A headless Chromium session for the browser tests: chromedriver on a
+//! free port, a fresh profile, and a fantoccini client. Browser tests skip
+//! (printing a line, passing) when chromedriver or chromium is not
+//! installed; CI installs both.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// Ends what a test started, even when it fails: the browser processes
+/// using its fresh profile directory (found by that unique path), then
+/// chromedriver.
+pub struct Session {
+    child: Child,
+    profile: tempfile::TempDir,
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let marker = format!("--user-data-dir={}", self.profile.path().display());
+        if let Ok(procs) = std::fs::read_dir("/proc") {
+            for p in procs.flatten() {
+                let Ok(pid) = p.file_name().to_string_lossy().parse::<u32>() else {
+                    continue;
+                };
+                let cmd = std::fs::read(p.path().join("cmdline")).unwrap_or_default();
+                if cmd.split(|&b| b == 0).any(|a| a == marker.as_bytes()) {
+                    let _ = Command::new("kill").arg(pid.to_string()).status();
+                }
+            }
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn chromium() -> Option<PathBuf> {
+    [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ]
+    .into_iter()
+    .map(PathBuf::from)
+    .find(|p| p.exists())
+}
+
+/// Start chromedriver and open a headless Chromium session; `None`, after
+/// printing a SKIP line naming `test`, when the browser is not installed.
+/// Keep the [`Session`] alive as long as the client.
+pub async fn open(test: &str) -> Option<(Session, fantoccini::Client)> {
+    let (Some(chrome), true) = (chromium(), Path::new(CHROMEDRIVER).exists()) else {
+        println!(
+            "SKIP {test}: chromedriver or chromium not installed (apt-get install chromium chromium-driver)"
+        );
+        return None;
+    };
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let session = Session {
+        child: Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver"),
+        profile: tempfile::tempdir().unwrap(),
+    };
+    let caps: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_value(serde_json::json!({
+            "goog:chromeOptions": {
+                "binary": chrome,
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--no-first-run",
+                    format!("--user-data-dir={}", session.profile.path().display()),
+                ]
+            }
+        }))
+        .unwrap();
+    // chromedriver needs a moment to listen: retry, bounded by attempts
+    for _ in 0..100 {
+        match fantoccini::ClientBuilder::native()
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => return Some((session, c)),
+            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+        }
+    }
+    panic!("chromedriver did not accept a session");
+}
