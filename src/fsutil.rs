@@ -22,8 +22,7 @@ fn write_atomic_with(path: &Path, bytes: &[u8], durable: bool) -> io::Result<()>
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let tmp = dir.join(format!(".{name}.{}.briefing-tmp", std::process::id()));
+    let tmp = temp_beside(path);
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
@@ -37,6 +36,15 @@ fn write_atomic_with(path: &Path, bytes: &[u8], durable: bool) -> io::Result<()>
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// The hidden temporary file beside `path` that an atomic write of it goes
+/// through (ignored by [`is_ignored_name`], so never taken for an input or
+/// a stale output).
+pub fn temp_beside(path: &Path) -> PathBuf {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    dir.join(format!(".{name}.{}.briefing-tmp", std::process::id()))
 }
 
 /// Write only when the bytes differ from what is on disk. Returns whether

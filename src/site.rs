@@ -305,13 +305,8 @@ impl Staged {
             self.lock().unchanged += 1;
             return Ok(());
         }
-        let parent = target.parent().unwrap_or(&self.dir);
-        std::fs::create_dir_all(parent)?;
-        let name = target
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("file");
-        let tmp = parent.join(format!(".{name}.{}.briefing-tmp", std::process::id()));
+        std::fs::create_dir_all(target.parent().unwrap_or(&self.dir))?;
+        let tmp = fsutil::temp_beside(&target);
         std::fs::write(&tmp, &o.bytes)?;
         self.lock().renames.push((tmp, target));
         Ok(())

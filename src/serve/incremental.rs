@@ -376,7 +376,7 @@ fn write_changed(out: &std::path::Path, outputs: &[Output]) -> Result<Vec<String
     use rayon::prelude::*;
     let results: Vec<std::io::Result<bool>> = outputs
         .par_iter()
-        .map(|o| fsutil::write_if_changed(&out.join(o.path.as_str()), &o.bytes))
+        .map(|o| fsutil::write_generated(&out.join(o.path.as_str()), &o.bytes))
         .collect();
     let mut changed = Vec::new();
     for (r, o) in results.into_iter().zip(outputs) {
