@@ -15,7 +15,7 @@ use crate::content;
 use crate::diag::{Problem, Problems};
 use crate::fsutil;
 use crate::link;
-use crate::model::Briefing;
+use crate::model::{Briefing, Slug};
 use crate::project::{Inputs, Project};
 use crate::render::{self, Output};
 use std::collections::{BTreeMap, BTreeSet};
@@ -127,17 +127,32 @@ pub fn assemble_keeping(
     })
 }
 
-/// [`assemble`] again after only annotation files changed: anchor the
-/// annotations anew (files whose text and article did not change come from
-/// the anchoring cache, see [`annotate::remember_anchoring`]) and redo the
-/// links that depend on them. Everything derived from the articles alone
-/// stays as it is in `b`; putting the result into `b` (the annotations,
-/// and [`link::Links::set_annotation_links`]) gives the same briefing as a
-/// full assemble of the same inputs.
-pub fn reassemble_annotations(
+/// What an annotation edit changed (see [`update_annotations`]).
+#[derive(Debug)]
+pub struct AnnotationChanges {
+    /// Articles whose annotations or whole-article notes may have changed.
+    pub articles: std::collections::BTreeSet<Slug>,
+    /// Articles whose backlinks changed.
+    pub backlinks: std::collections::BTreeSet<Slug>,
+    /// Entities (by slug) whose list of annotations naming them changed.
+    pub entity_notes: std::collections::BTreeSet<Slug>,
+    /// Whether the timeline changed.
+    pub timeline: bool,
+    /// The annotations before the change.
+    pub previous: annotate::Annotations,
+}
+
+/// [`assemble`] again after only annotation files changed, in place:
+/// anchor the annotations anew (what did not change comes from the
+/// anchoring cache, see [`annotate::remember_anchoring`]) and update the
+/// links that depend on them — backlinks and entity notes for the
+/// articles whose annotations changed, the timeline if their events did.
+/// Everything derived from the articles alone stays as it is. `b` then
+/// equals a full assemble of the same inputs; on an error it is untouched.
+pub fn update_annotations(
     inputs: &Inputs,
-    b: &Briefing,
-) -> Result<(annotate::Annotations, link::AnnotationLinks), Problems> {
+    b: &mut Briefing,
+) -> Result<AnnotationChanges, Problems> {
     let (annotations, mut problems) = annotate::anchor_with(&annotate::AnchorInputs {
         files: &inputs.annotations,
         articles: &b.articles,
@@ -148,18 +163,50 @@ pub fn reassemble_annotations(
         problems.sort();
         return Err(problems);
     }
-    let (refs, events) = annotation_links(&annotations);
-    let links = link::annotation_links(&b.articles, &refs, &events);
-    Ok((annotations, links))
+    let changed = annotations.changed_articles(&b.annotations);
+    let refs_of = |a: &annotate::Annotations| {
+        let mut refs = Vec::new();
+        for slug in &changed {
+            refs.extend(annotation_refs(a.of_article(slug), a.notes_of(slug)));
+        }
+        refs
+    };
+    let (before, after) = (refs_of(&b.annotations), refs_of(&annotations));
+    let (backlinks, entity_notes) = link::backlinks::update(
+        (&mut b.links.backlinks, &mut b.links.entity_notes),
+        &changed,
+        &before,
+        &after,
+    );
+    let has_events = |a: &annotate::Annotations| {
+        changed.iter().any(|s| {
+            a.of_article(s)
+                .iter()
+                .any(|n| n.tags.iter().any(|t| t == "event"))
+        })
+    };
+    let mut timeline = false;
+    if has_events(&b.annotations) || has_events(&annotations) {
+        let t = link::timeline::timeline(&b.articles, &event_inputs(&annotations));
+        timeline = t != b.links.timeline;
+        b.links.timeline = t;
+    }
+    Ok(AnnotationChanges {
+        articles: changed,
+        backlinks,
+        entity_notes,
+        timeline,
+        previous: std::mem::replace(&mut b.annotations, annotations),
+    })
 }
 
-/// What the link stage needs from annotations: every note's wikilink
-/// targets (for backlinks) and the dated `.event` annotations (for the
-/// timeline). Anchors on article pages are `a-<id>`; a note on the whole
-/// article sits at `#note`.
-fn annotation_links(
-    a: &annotate::Annotations,
-) -> (Vec<link::AnnotationRef>, Vec<link::EventInput>) {
+/// The refs (for backlinks) of some annotations and whole-article notes.
+/// Anchors on article pages are `a-<id>`; a note on the whole article sits
+/// at `#note`.
+fn annotation_refs<'a>(
+    all: impl IntoIterator<Item = &'a std::sync::Arc<annotate::Annotation>>,
+    notes: impl IntoIterator<Item = &'a std::sync::Arc<annotate::ArticleNote>>,
+) -> Vec<link::AnnotationRef> {
     let target = |t: &annotate::Target| match t {
         annotate::Target::Article { slug } => link::Target::Article(slug.clone()),
         annotate::Target::Annotation { article, id } => {
@@ -167,9 +214,8 @@ fn annotation_links(
         }
         annotate::Target::Entity { slug } => link::Target::Entity(slug.clone()),
     };
-    let mut refs: Vec<link::AnnotationRef> = a
-        .all()
-        .iter()
+    let mut refs: Vec<link::AnnotationRef> = all
+        .into_iter()
         .map(|n| link::AnnotationRef {
             article: n.article.clone(),
             annotation: format!("a-{}", n.id),
@@ -177,14 +223,18 @@ fn annotation_links(
             targets: n.targets.iter().map(target).collect(),
         })
         .collect();
-    refs.extend(a.article_notes().iter().map(|n| link::AnnotationRef {
+    refs.extend(notes.into_iter().map(|n| link::AnnotationRef {
         article: n.article.clone(),
         annotation: "note".to_string(),
         label: "note on the whole article".to_string(),
         targets: n.targets.iter().map(target).collect(),
     }));
-    let events = a
-        .events()
+    refs
+}
+
+/// The timeline's input: dated `.event` annotations.
+fn event_inputs(a: &annotate::Annotations) -> Vec<link::EventInput> {
+    a.events()
         .into_iter()
         .map(|e| link::EventInput {
             date: e.date,
@@ -192,8 +242,16 @@ fn annotation_links(
             article: e.article,
             annotation: format!("a-{}", e.id),
         })
-        .collect();
-    (refs, events)
+        .collect()
+}
+
+/// What the link stage needs from annotations: every note's wikilink
+/// targets (for backlinks) and the dated `.event` annotations (for the
+/// timeline).
+fn annotation_links(
+    a: &annotate::Annotations,
+) -> (Vec<link::AnnotationRef>, Vec<link::EventInput>) {
+    (annotation_refs(a.all(), a.article_notes()), event_inputs(a))
 }
 
 /// What writing the site did.

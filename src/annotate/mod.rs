@@ -25,6 +25,7 @@ use crate::link::Registry;
 use crate::model::{SitePath, Slug};
 use crate::render::markdown::{Decorations, Span, plain_text};
 use parse::{NoteSrc, ParsedFile};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -144,9 +145,9 @@ pub struct Claim<'a> {
 /// Anchored annotations of the whole briefing.
 #[derive(Clone, Debug, Default)]
 pub struct Annotations {
-    pub by_article: BTreeMap<Slug, ArticleAnnotations>,
-    all: Vec<Annotation>,
-    notes: Vec<ArticleNote>,
+    pub by_article: BTreeMap<Slug, Arc<ArticleAnnotations>>,
+    all: Vec<Arc<Annotation>>,
+    notes: Vec<Arc<ArticleNote>>,
     drifts: Vec<Drift>,
     /// The executive summary rendered with its wikilinks, for the index.
     pub summary_html: Option<String>,
@@ -168,19 +169,46 @@ pub struct ArticleAnnotations {
 
 impl Annotations {
     pub fn for_article(&self, slug: &Slug) -> Option<&ArticleAnnotations> {
-        self.by_article.get(slug)
+        self.by_article.get(slug).map(|a| &**a)
     }
     /// Every annotation, by article slug then position in the text.
-    pub fn all(&self) -> &[Annotation] {
+    pub fn all(&self) -> &[Arc<Annotation>] {
         &self.all
     }
     /// Notes on whole articles, by file.
-    pub fn article_notes(&self) -> &[ArticleNote] {
+    pub fn article_notes(&self) -> &[Arc<ArticleNote>] {
         &self.notes
     }
     /// Approximately anchored annotations (for `briefing check`).
     pub fn drifts(&self) -> &[Drift] {
         &self.drifts
+    }
+    /// The annotations of one article, in text order.
+    pub fn of_article(&self, slug: &Slug) -> &[Arc<Annotation>] {
+        let start = self.all.partition_point(|a| a.article < *slug);
+        let len = self.all[start..].partition_point(|a| a.article == *slug);
+        &self.all[start..start + len]
+    }
+    /// The notes on the whole article `slug`.
+    pub fn notes_of<'a>(&'a self, slug: &'a Slug) -> impl Iterator<Item = &'a Arc<ArticleNote>> {
+        self.notes.iter().filter(move |n| n.article == *slug)
+    }
+    /// The articles whose annotations or whole-article notes may differ
+    /// between `old` and `self` (those whose parts were not reused, or
+    /// that gained or lost their annotation files); the others' are equal.
+    pub fn changed_articles(&self, old: &Annotations) -> std::collections::BTreeSet<Slug> {
+        let mut changed = std::collections::BTreeSet::new();
+        for (slug, a) in &self.by_article {
+            if old.by_article.get(slug).is_none_or(|o| !Arc::ptr_eq(o, a)) {
+                changed.insert(slug.clone());
+            }
+        }
+        for slug in old.by_article.keys() {
+            if !self.by_article.contains_key(slug) {
+                changed.insert(slug.clone());
+            }
+        }
+        changed
     }
     /// Dated `.event` annotations, by date.
     pub fn events(&self) -> Vec<EventRef> {
@@ -243,28 +271,48 @@ pub fn anchor_all(files: &[AnnotationSource], articles: &[Article]) -> (Annotati
     })
 }
 
-/// Per-file anchoring results kept between builds of a long-lived session
-/// (`serve`/`watch`): a file whose text, and whose article's text, did not
-/// change is not anchored again. Keyed by a digest of everything anchoring
-/// a file reads, so a hit gives exactly what anchoring would; holds only
-/// what the last build used.
+/// Anchoring results kept between builds of a long-lived session
+/// (`serve`/`watch`), so that an edit costs what it changed, not the size
+/// of the briefing (see [`Unit`]). Holds only what the last build used.
 static MEMO: std::sync::Mutex<Option<Memo>> = std::sync::Mutex::new(None);
 
 #[derive(Default)]
 struct Memo {
-    bodies: std::collections::HashMap<blake3::Hash, Arc<Body>>,
-    files: std::collections::HashMap<blake3::Hash, FileAnchors>,
-    /// What each article got from its annotations: reused while its
-    /// annotations and notes compare equal (rendering sidenotes is the
-    /// costly part of an edit in a large briefing).
-    articles: std::collections::HashMap<Slug, Arc<MemoArticle>>,
+    /// Each annotation file as last parsed, by path.
+    parsed: HashMap<String, Parsed>,
+    /// Each article's annotations as last built.
+    units: HashMap<Slug, Arc<Unit>>,
+    /// What wikilinks resolved against besides annotations (see [`world_digest`]).
+    world: Option<blake3::Hash>,
 }
 
-struct MemoArticle {
-    body: Arc<Body>,
-    annotations: Vec<Annotation>,
-    notes: Vec<ArticleNote>,
-    result: ArticleAnnotations,
+/// A digest of what resolving wikilinks reads besides annotations: the
+/// articles' slugs and titles, and the entity names.
+fn world_digest(articles: &[Article], registry: Option<&Registry>) -> blake3::Hash {
+    let mut h = blake3::Hasher::new();
+    let mut part = |b: &[u8]| {
+        h.update(&(b.len() as u64).to_le_bytes());
+        h.update(b);
+    };
+    for a in articles {
+        part(a.slug.as_str().as_bytes());
+        part(a.title.as_bytes());
+    }
+    if let Some(r) = registry {
+        for (name, i) in r.names() {
+            part(name.as_bytes());
+            part(r.entities[i].slug.as_str().as_bytes());
+        }
+    }
+    h.finalize()
+}
+
+/// One annotation file parsed: kept while its text is the same.
+#[derive(Clone)]
+struct Parsed {
+    text: Arc<str>,
+    parsed: Option<Arc<ParsedFile>>,
+    problems: Problems,
 }
 
 /// Keep anchoring results between builds in this process (see [`MEMO`]).
@@ -273,24 +321,6 @@ pub fn remember_anchoring() {
     if m.is_none() {
         *m = Some(Memo::default());
     }
-}
-
-fn digest(parts: &[&[u8]]) -> blake3::Hash {
-    let mut h = blake3::Hasher::new();
-    for p in parts {
-        h.update(&(p.len() as u64).to_le_bytes());
-        h.update(p);
-    }
-    h.finalize()
-}
-
-/// What anchoring one file gives.
-#[derive(Clone)]
-struct FileAnchors {
-    anchored: Vec<Anchored>,
-    drifts: Vec<Drift>,
-    warnings: Problems,
-    problems: Problems,
 }
 
 /// An article's plain text with its source map and block ranges.
@@ -304,7 +334,8 @@ fn loc(a: &Article, body: &Body, plain: usize) -> String {
     format!("{}:{l}:{c}", a.file)
 }
 
-/// One anchored item before wikilinks are resolved.
+/// One anchored item before wikilinks are resolved (`file` is its
+/// position among the files of its [`Anchoring`]).
 #[derive(Clone)]
 struct Anchored {
     file: usize,
@@ -314,92 +345,333 @@ struct Anchored {
     score: f64,
 }
 
+/// Anchoring one article's annotation files: everything that depends only
+/// on the article and those files.
+struct Anchoring {
+    /// What was read of the article (to tell whether it changed).
+    article_file: String,
+    article_text: Arc<str>,
+    body_offset: usize,
+    /// The files naming the article, by path.
+    files: Vec<Arc<ParsedFile>>,
+    body: Arc<Body>,
+    /// Anchored passages with unique ids, in file order.
+    anchored: Vec<Anchored>,
+    /// Items not anchored (`(file, item)`): their notes are only checked.
+    unanchored: Vec<(usize, usize)>,
+    /// Every well-formed item's quote by id (first wins), which
+    /// `[[slug#id]]` links to, anchored or not.
+    quotes: HashMap<String, String>,
+    drifts: Vec<Drift>,
+    warnings: Problems,
+    problems: Problems,
+}
+
+impl Anchoring {
+    fn reads_the_same(&self, art: &Article, files: &[Arc<ParsedFile>]) -> bool {
+        self.article_file == art.file
+            && self.body_offset == art.body_offset
+            && same_text(&self.article_text, &art.text)
+            && self.files.len() == files.len()
+            && self.files.iter().zip(files).all(|(a, b)| Arc::ptr_eq(a, b))
+    }
+}
+
+fn same_text(a: &Arc<str>, b: &Arc<str>) -> bool {
+    Arc::ptr_eq(a, b) || a == b
+}
+
+/// One article's annotations, resolved: the unit the live preview reuses.
+/// It depends on its [`Anchoring`] and on what its notes' wikilinks looked
+/// up elsewhere (other articles' titles and annotation quotes, entities),
+/// recorded as [`Lookup`]s; while both are unchanged it is reused whole.
+struct Unit {
+    anchoring: Arc<Anchoring>,
+    /// `None` when a wikilink did not resolve (never reused: the build
+    /// fails anyway).
+    lookups: Option<Vec<Lookup>>,
+    annotations: Vec<Arc<Annotation>>,
+    notes: Vec<Arc<ArticleNote>>,
+    problems: Problems,
+    result: Arc<ArticleAnnotations>,
+}
+
+/// One question resolving a wikilink asked, with its answer.
+#[derive(Clone, Debug, PartialEq)]
+enum Lookup {
+    /// The title of the article with this slug.
+    Article(Slug, Option<String>),
+    /// The quote of annotation `id` of an article.
+    Quote(Slug, String, Option<String>),
+    /// The entity a name resolves to.
+    Entity(String, Option<Slug>),
+}
+
+/// What wikilinks resolve against.
+struct World<'a> {
+    articles: &'a HashMap<&'a Slug, &'a Article>,
+    anchorings: &'a HashMap<&'a Slug, Arc<Anchoring>>,
+    registry: Option<&'a Registry>,
+}
+
+impl World<'_> {
+    fn title(&self, s: &Slug) -> Option<&str> {
+        self.articles.get(s).map(|a| a.title.as_str())
+    }
+    fn quote(&self, s: &Slug, id: &str) -> Option<&str> {
+        self.anchorings
+            .get(s)
+            .and_then(|a| a.quotes.get(id))
+            .map(String::as_str)
+    }
+    fn entity(&self, name: &str) -> Option<&Slug> {
+        self.registry?.resolve(name).map(|e| &e.slug)
+    }
+    /// Whether every lookup still gets the same answer.
+    fn answers(&self, lookups: &[Lookup]) -> bool {
+        lookups.iter().all(|l| match l {
+            Lookup::Article(s, t) => self.title(s) == t.as_deref(),
+            Lookup::Quote(s, id, q) => self.quote(s, id) == q.as_deref(),
+            Lookup::Entity(n, s) => self.entity(n) == s.as_ref(),
+        })
+    }
+}
+
+/// Article slugs, sorted (for suggestions).
+fn sorted_slugs<'a>(articles: &HashMap<&'a Slug, &Article>) -> Vec<&'a str> {
+    let mut v: Vec<&str> = articles.keys().map(|s| s.as_str()).collect();
+    v.sort_unstable();
+    v
+}
+
 /// Parse, anchor and resolve everything (see the module docs).
+///
+/// The work is split by article: each article with annotation files is
+/// anchored ([`Anchoring`]) and its notes resolved ([`Unit`]) on its own, in
+/// parallel, and the results are put together in slug order, so the
+/// output does not depend on scheduling. In a session that called
+/// [`remember_anchoring`], a unit whose inputs did not change is reused.
 pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
+    use rayon::prelude::*;
     let mut problems = Problems::default();
     let mut files: Vec<&AnnotationSource> = inp.files.iter().collect();
     files.sort_by(|a, b| a.file.cmp(&b.file));
-    let articles: BTreeMap<&Slug, &Article> = inp.articles.iter().map(|a| (&a.slug, a)).collect();
-
-    let mut parsed: Vec<ParsedFile> = Vec::new();
-    for f in files {
-        let Some(pf) = parse::parse_file(f, &mut problems) else {
-            continue;
-        };
-        if !articles.contains_key(&pf.article) {
-            let slugs: Vec<&str> = articles.keys().map(|s| s.as_str()).collect();
-            let close = slugs
-                .iter()
-                .map(|s| (strsim::jaro_winkler(s, pf.article.as_str()), *s))
-                .filter(|(score, _)| *score > 0.8)
-                .max_by(|a, b| a.0.total_cmp(&b.0));
-            let help = match close {
-                Some((_, s)) => format!("did you mean `{s}`?"),
-                None if slugs.is_empty() => "there are no articles in content/".to_string(),
-                None => format!("the articles are: {}", slugs.join(", ")),
-            };
-            problems.push(
-                Problem::at(
-                    &pf.file,
-                    pf.text.clone(),
-                    pf.article_at.0,
-                    pf.article_at.1,
-                    format!("no article has the slug `{}`", pf.article),
-                )
-                .with_help(help),
-            );
-            continue;
-        }
-        parsed.push(pf);
-    }
-
-    // Anchor: each article's plain text once, then each file against its
-    // article, in parallel (files are independent; results are merged in
-    // file order, so the output does not depend on scheduling).
-    use rayon::prelude::*;
-    let wanted: std::collections::BTreeSet<&Slug> = parsed.iter().map(|pf| &pf.article).collect();
+    let articles: HashMap<&Slug, &Article> = inp.articles.iter().map(|a| (&a.slug, a)).collect();
     let memo = MEMO.lock().unwrap_or_else(|e| e.into_inner()).take();
-    let bodies: BTreeMap<Slug, (blake3::Hash, Arc<Body>)> = wanted
-        .into_par_iter()
-        .map(|slug| {
-            let art = articles[slug];
-            let key = digest(&[art.body.as_bytes()]);
-            let body = match memo.as_ref().and_then(|m| m.bodies.get(&key)) {
-                Some(b) => b.clone(),
-                None => Arc::new(Body {
-                    map: srcmap::SourceMap::new(&art.body),
-                    blocks: plain_text(&art.body).blocks,
-                }),
-            };
-            (slug.clone(), (key, body))
+    let world_now = memo
+        .as_ref()
+        .map(|_| world_digest(inp.articles, inp.registry));
+
+    // 1. parse each file (again only if its text changed)
+    let parsed: Vec<Parsed> = files
+        .par_iter()
+        .map(|f| {
+            if let Some(old) = memo.as_ref().and_then(|m| m.parsed.get(&f.file))
+                && same_text(&old.text, &f.text)
+            {
+                return old.clone();
+            }
+            let mut problems = Problems::default();
+            let parsed = parse::parse_file(f, &mut problems).map(Arc::new);
+            Parsed {
+                text: f.text.clone(),
+                parsed,
+                problems,
+            }
         })
         .collect();
-    let per_file: Vec<(blake3::Hash, FileAnchors)> = parsed
-        .par_iter()
-        .enumerate()
-        .map(|(fi, pf)| {
-        let art = articles[&pf.article];
-        let key = digest(&[
-            pf.file.as_bytes(),
-            pf.text.as_bytes(),
-            art.file.as_bytes(),
-            art.text.as_bytes(),
-            &(art.body_offset as u64).to_le_bytes(),
-        ]);
-        if let Some(hit) = memo.as_ref().and_then(|m| m.files.get(&key)) {
-            let mut hit = hit.clone();
-            for a in &mut hit.anchored {
-                a.file = fi;
-            }
-            return (key, hit);
+
+    // 2. group the files by the article they name
+    let mut by_slug: BTreeMap<&Slug, Vec<Arc<ParsedFile>>> = BTreeMap::new();
+    for p in &parsed {
+        problems.extend(p.problems.0.iter().cloned());
+        let Some(pf) = &p.parsed else { continue };
+        if articles.contains_key(&pf.article) {
+            by_slug.entry(&pf.article).or_default().push(pf.clone());
+            continue;
         }
-        let body = &*bodies[&pf.article].1;
-        let mut anchored: Vec<Anchored> = Vec::new();
-        let mut drifts = Vec::new();
-        let mut warnings = Problems::default();
-        let mut problems = Problems::default();
-        let plain = body.map.text.as_str();
-        for item in pf.items.iter().filter(|i| i.valid) {
+        let slugs = sorted_slugs(&articles);
+        let close = slugs
+            .iter()
+            .map(|s| (strsim::jaro_winkler(s, pf.article.as_str()), *s))
+            .filter(|(score, _)| *score > 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        let help = match close {
+            Some((_, s)) => format!("did you mean `{s}`?"),
+            None if slugs.is_empty() => "there are no articles in content/".to_string(),
+            None => format!("the articles are: {}", slugs.join(", ")),
+        };
+        problems.push(
+            Problem::at(
+                &pf.file,
+                pf.text.clone(),
+                pf.article_at.0,
+                pf.article_at.1,
+                format!("no article has the slug `{}`", pf.article),
+            )
+            .with_help(help),
+        );
+    }
+
+    // 3. anchor each article's files (again only if they or it changed)
+    let old_unit = |slug: &Slug| memo.as_ref().and_then(|m| m.units.get(slug));
+    let units: Vec<(&Slug, Vec<Arc<ParsedFile>>)> = by_slug.into_iter().collect();
+    let anchorings: HashMap<&Slug, Arc<Anchoring>> = units
+        .par_iter()
+        .map(|(slug, files)| {
+            let art = articles[*slug];
+            let old = old_unit(slug).map(|u| &u.anchoring);
+            if let Some(old) = old
+                && old.reads_the_same(art, files)
+            {
+                return (*slug, old.clone());
+            }
+            (*slug, Arc::new(anchor_article(art, files, old)))
+        })
+        .collect();
+
+    // 4. resolve each article's notes (again only if its anchoring or
+    //    what its wikilinks found changed)
+    let world = World {
+        articles: &articles,
+        anchorings: &anchorings,
+        registry: inp.registry,
+    };
+    // when articles and entities are as they were, a unit's lookups can
+    // only have changed if they ask for the quotes of an article whose
+    // annotations' quotes changed
+    let same_world = memo
+        .as_ref()
+        .is_some_and(|m| m.world.is_some() && m.world == world_now);
+    let requoted: HashSet<&Slug> = match &memo {
+        Some(m) if same_world => {
+            let mut v: HashSet<&Slug> = anchorings
+                .iter()
+                .filter(|(slug, a)| match m.units.get(**slug) {
+                    Some(u) => !Arc::ptr_eq(&u.anchoring, a) && u.anchoring.quotes != a.quotes,
+                    None => true,
+                })
+                .map(|(slug, _)| *slug)
+                .collect();
+            v.extend(m.units.keys().filter(|s| !anchorings.contains_key(s)));
+            v
+        }
+        _ => HashSet::default(),
+    };
+    let still_valid = |lookups: &[Lookup]| {
+        if !same_world {
+            return world.answers(lookups);
+        }
+        requoted.is_empty()
+            || !lookups
+                .iter()
+                .any(|l| matches!(l, Lookup::Quote(s, ..) if requoted.contains(s)))
+    };
+    let units: Vec<(Slug, Arc<Unit>)> = units
+        .par_iter()
+        .map(|(slug, _)| {
+            let anchoring = &anchorings[*slug];
+            let old = old_unit(slug);
+            if let Some(old) = old
+                && Arc::ptr_eq(&old.anchoring, anchoring)
+                && old.lookups.as_deref().is_some_and(still_valid)
+            {
+                return ((*slug).clone(), old.clone());
+            }
+            let unit = resolve_article(slug, anchoring, &world, old.map(|u| &**u));
+            ((*slug).clone(), Arc::new(unit))
+        })
+        .collect();
+
+    // 5. the summary, and everything put together in slug order
+    let (summary_html, summary_targets) = match inp.summary {
+        Some(s) => {
+            let src = NoteSrc {
+                md: s.body.clone(),
+                offset: s.body_offset,
+            };
+            let resolver = Resolver { world: &world };
+            let (links, targets) =
+                resolver.resolve(&src, &s.file, &s.text, None, &mut problems, &mut None);
+            let html = note::render(&wikilink::rewrite(&s.body, &links, &SitePath::index()));
+            (Some(html), targets)
+        }
+        None => (None, Vec::new()),
+    };
+    let mut all = Vec::new();
+    let mut notes = Vec::new();
+    let mut drifts = Vec::new();
+    let mut warnings = Problems::default();
+    let mut by_article = BTreeMap::new();
+    for (slug, u) in &units {
+        all.extend(u.annotations.iter().cloned());
+        notes.extend(u.notes.iter().cloned());
+        drifts.extend(u.anchoring.drifts.iter().cloned());
+        warnings.extend(u.anchoring.warnings.0.iter().cloned());
+        problems.extend(u.anchoring.problems.0.iter().cloned());
+        problems.extend(u.problems.0.iter().cloned());
+        by_article.insert(slug.clone(), u.result.clone());
+    }
+    // in file order, as the files are read
+    notes.sort_by(|a: &Arc<ArticleNote>, b| a.file.cmp(&b.file));
+    drifts.sort_by(|a: &Drift, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    if memo.is_some() {
+        let next = Memo {
+            parsed: files
+                .iter()
+                .zip(parsed)
+                .map(|(f, p)| (f.file.clone(), p))
+                .collect(),
+            units: units.into_iter().collect(),
+            world: world_now,
+        };
+        *MEMO.lock().unwrap_or_else(|e| e.into_inner()) = Some(next);
+    }
+    problems.sort();
+    warnings.sort();
+    (
+        Annotations {
+            by_article,
+            all,
+            notes,
+            drifts,
+            summary_html,
+            summary_targets,
+            warnings,
+        },
+        problems,
+    )
+}
+
+/// Anchor the annotation files naming one article (`old`: the last
+/// anchoring of that article, whose plain text is reused if the article
+/// did not change).
+fn anchor_article(
+    art: &Article,
+    files: &[Arc<ParsedFile>],
+    old: Option<&Arc<Anchoring>>,
+) -> Anchoring {
+    let body = match old {
+        Some(o)
+            if o.article_file == art.file
+                && o.body_offset == art.body_offset
+                && same_text(&o.article_text, &art.text) =>
+        {
+            o.body.clone()
+        }
+        _ => Arc::new(Body {
+            map: srcmap::SourceMap::new(&art.body),
+            blocks: plain_text(&art.body).blocks,
+        }),
+    };
+    let mut anchored: Vec<Anchored> = Vec::new();
+    let mut unanchored = Vec::new();
+    let mut drifts = Vec::new();
+    let mut warnings = Problems::default();
+    let mut problems = Problems::default();
+    let plain = body.map.text.as_str();
+    for (fi, pf) in files.iter().enumerate() {
+        for (ii, item) in pf.items.iter().enumerate() {
             let here = |msg: String| {
                 Problem::at(
                     &pf.file,
@@ -409,125 +681,57 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
                     msg,
                 )
             };
-            match anchor::find(plain, &item.quote) {
-                anchor::Outcome::Missing(closest) => {
-                    let help = match closest {
-                        Some((r, score)) => format!(
-                            "the closest passage is “{}” at {} ({}% similar); quote the article's words exactly",
-                            note::shorten(&one_line(&plain[r.clone()]), 120),
-                            loc(art, body, r.start),
-                            (score * 100.0).floor()
-                        ),
-                        None => "the article has no text like it".to_string(),
-                    };
-                    problems.push(
-                        here(format!("quoted passage not found in {}", art.file)).with_help(help),
-                    );
-                }
-                anchor::Outcome::Found(m) => {
-                    let n = m.ranges.len();
-                    let range = match item.occurrence {
-                        Some(k) if k <= n => Some(m.ranges[k - 1].clone()),
-                        Some(k) => {
-                            problems.push(
-                                here(format!(
-                                    "`occurrence={k}` but the passage occurs {} in {}",
-                                    times(n),
-                                    art.file
-                                ))
-                                .with_help(format!(
-                                    "it occurs at {}",
-                                    places(art, body, &m.ranges)
-                                )),
-                            );
-                            None
-                        }
-                        None if n > 1 => {
-                            problems.push(
-                                here(format!(
-                                    "quoted passage occurs {} in {}",
-                                    times(n),
-                                    art.file
-                                ))
-                                .with_help(format!(
-                                    "it occurs at {}; quote more words, or add `occurrence=N` to pick one",
-                                    places(art, body, &m.ranges)
-                                )),
-                            );
-                            None
-                        }
-                        None => Some(m.ranges[0].clone()),
-                    };
-                    let Some(range) = range else { continue };
-                    if m.method == Method::Approximate {
-                        let p = here(format!(
-                            "quoted passage matched approximately ({}% similar) in {}",
-                            (m.score * 100.0).floor(),
-                            art.file
-                        ))
-                        .with_help(format!(
-                            "the article now reads “{}” at {}; update the quote",
-                            note::shorten(&one_line(&plain[range.clone()]), 160),
-                            loc(art, body, range.start)
-                        ))
-                        .warning();
-                        drifts.push(Drift {
-                            article: pf.article.clone(),
-                            id: item.id.clone(),
-                            file: pf.file.clone(),
-                            line: p.line,
-                            column: p.column,
-                            quoted: item.quote.clone(),
-                            found: plain[range.clone()].to_string(),
-                            score: m.score,
-                        });
-                        warnings.push(p.clone());
-                        problems.push(p);
-                    }
-                    anchored.push(Anchored {
-                        file: fi,
-                        item: item.clone(),
-                        range,
-                        method: m.method,
-                        score: m.score,
-                    });
-                }
+            let found = if item.valid {
+                anchor_item(art, &body, item, &here, &mut problems)
+            } else {
+                None
+            };
+            let Some((range, method, score)) = found else {
+                unanchored.push((fi, ii));
+                continue;
+            };
+            if method == Method::Approximate {
+                let p = here(format!(
+                    "quoted passage matched approximately ({}% similar) in {}",
+                    (score * 100.0).floor(),
+                    art.file
+                ))
+                .with_help(format!(
+                    "the article now reads “{}” at {}; update the quote",
+                    note::shorten(&one_line(&plain[range.clone()]), 160),
+                    loc(art, &body, range.start)
+                ))
+                .warning();
+                drifts.push(Drift {
+                    article: pf.article.clone(),
+                    id: item.id.clone(),
+                    file: pf.file.clone(),
+                    line: p.line,
+                    column: p.column,
+                    quoted: item.quote.clone(),
+                    found: plain[range.clone()].to_string(),
+                    score,
+                });
+                warnings.push(p.clone());
+                problems.push(p);
             }
+            anchored.push(Anchored {
+                file: fi,
+                item: item.clone(),
+                range,
+                method,
+                score,
+            });
         }
-            (key, FileAnchors {
-            anchored,
-            drifts,
-            warnings,
-            problems,
-        })
-        })
-        .collect();
-    let mut next_memo = memo.as_ref().map(|_| Memo {
-        bodies: bodies.values().map(|(k, b)| (*k, b.clone())).collect(),
-        files: per_file.iter().map(|(k, f)| (*k, f.clone())).collect(),
-        articles: Default::default(),
-    });
-    let bodies: BTreeMap<Slug, Arc<Body>> = bodies.into_iter().map(|(s, (_, b))| (s, b)).collect();
-    let mut anchored: Vec<Anchored> = Vec::new();
-    let mut drifts = Vec::new();
-    let mut warnings = Problems::default();
-    for (_, f) in per_file {
-        anchored.extend(f.anchored);
-        drifts.extend(f.drifts);
-        warnings.extend(f.warnings.0);
-        problems.extend(f.problems.0);
     }
 
-    // Ids must be unique per article.
-    let mut ids: BTreeMap<(Slug, String), usize> = BTreeMap::new();
+    // ids must be unique per article
+    let mut first: HashMap<&str, usize> = HashMap::default();
     let mut keep = vec![true; anchored.len()];
     for (i, a) in anchored.iter().enumerate() {
-        let pf = &parsed[a.file];
-        let key = (pf.article.clone(), a.item.id.clone());
-        if let Some(&first) = ids.get(&key) {
-            let f = &anchored[first];
-            let fpf = &parsed[f.file];
-            let (l, c) = line_col(&fpf.text, f.item.quote_at.0);
+        if let Some(&f) = first.get(a.item.id.as_str()) {
+            let (pf, fpf) = (&files[a.file], &files[anchored[f].file]);
+            let (l, c) = line_col(&fpf.text, anchored[f].item.quote_at.0);
             problems.push(
                 Problem::at(
                     &pf.file,
@@ -546,60 +750,138 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
             );
             keep[i] = false;
         } else {
-            ids.insert(key, i);
+            first.insert(&a.item.id, i);
         }
     }
+    let mut kept = keep.iter();
+    anchored.retain(|_| *kept.next().unwrap_or(&true));
 
-    // Wikilinks may point at any well-formed annotation, anchored or not
-    // (an unanchored one is already an error of its own).
-    let mut quotes: BTreeMap<(Slug, String), String> = BTreeMap::new();
-    for pf in &parsed {
+    let mut quotes = HashMap::default();
+    for pf in files {
         for item in &pf.items {
             quotes
-                .entry((pf.article.clone(), item.id.clone()))
+                .entry(item.id.clone())
                 .or_insert_with(|| item.quote.clone());
         }
     }
-    let resolver = Resolver {
-        articles: &articles,
-        quotes: &quotes,
-        registry: inp.registry,
-    };
-    // Notes of annotations that were not anchored are still checked.
-    // (A set, not a scan of `anchored` per item: that was quadratic in the
-    // number of annotations.)
-    let done: std::collections::HashSet<(usize, (usize, usize))> =
-        anchored.iter().map(|a| (a.file, a.item.quote_at)).collect();
-    for (fi, pf) in parsed.iter().enumerate() {
-        for item in &pf.items {
-            if !done.contains(&(fi, item.quote_at)) {
-                resolver.resolve(
-                    &item.note,
-                    &pf.file,
-                    &pf.text,
-                    Some(&pf.article),
-                    &mut problems,
-                );
-            }
+    Anchoring {
+        article_file: art.file.clone(),
+        article_text: art.text.clone(),
+        body_offset: art.body_offset,
+        files: files.to_vec(),
+        body,
+        anchored,
+        unanchored,
+        quotes,
+        drifts,
+        warnings,
+        problems,
+    }
+}
+
+/// Where one well-formed item's quote is in the article: its range, how it
+/// was found and how well; `None` (with a problem) when it is not found
+/// or not found once.
+fn anchor_item(
+    art: &Article,
+    body: &Body,
+    item: &parse::ParsedAnnotation,
+    here: &dyn Fn(String) -> Problem,
+    problems: &mut Problems,
+) -> Option<(Range<usize>, Method, f64)> {
+    let plain = body.map.text.as_str();
+    match anchor::find(plain, &item.quote) {
+        anchor::Outcome::Missing(closest) => {
+            let help = match closest {
+                Some((r, score)) => format!(
+                    "the closest passage is “{}” at {} ({}% similar); quote the article's words exactly",
+                    note::shorten(&one_line(&plain[r.clone()]), 120),
+                    loc(art, body, r.start),
+                    (score * 100.0).floor()
+                ),
+                None => "the article has no text like it".to_string(),
+            };
+            problems
+                .push(here(format!("quoted passage not found in {}", art.file)).with_help(help));
+            None
+        }
+        anchor::Outcome::Found(m) => {
+            let n = m.ranges.len();
+            let range = match item.occurrence {
+                Some(k) if k <= n => m.ranges[k - 1].clone(),
+                Some(k) => {
+                    problems.push(
+                        here(format!(
+                            "`occurrence={k}` but the passage occurs {} in {}",
+                            times(n),
+                            art.file
+                        ))
+                        .with_help(format!("it occurs at {}", places(art, body, &m.ranges))),
+                    );
+                    return None;
+                }
+                None if n > 1 => {
+                    problems.push(
+                        here(format!(
+                            "quoted passage occurs {} in {}",
+                            times(n),
+                            art.file
+                        ))
+                        .with_help(format!(
+                            "it occurs at {}; quote more words, or add `occurrence=N` to pick one",
+                            places(art, body, &m.ranges)
+                        )),
+                    );
+                    return None;
+                }
+                None => m.ranges[0].clone(),
+            };
+            Some((range, m.method, m.score))
         }
     }
+}
+
+/// Resolve the notes of one article's annotations and build what its page
+/// shows (`old`: the last unit of that article, whose rendered notes and
+/// decorations are reused where they would come out the same).
+fn resolve_article(slug: &Slug, an: &Arc<Anchoring>, world: &World, old: Option<&Unit>) -> Unit {
+    let resolver = Resolver { world };
+    let mut problems = Problems::default();
+    let mut lookups = Some(Vec::new());
+    let files = &an.files;
+    for &(fi, ii) in &an.unanchored {
+        let pf = &files[fi];
+        resolver.resolve(
+            &pf.items[ii].note,
+            &pf.file,
+            &pf.text,
+            Some(slug),
+            &mut problems,
+            &mut lookups,
+        );
+    }
+    let plain = &an.body.map.text;
     let mut all: Vec<Annotation> = Vec::new();
-    for (i, a) in anchored.iter().enumerate() {
-        if !keep[i] {
-            continue;
-        }
-        let pf = &parsed[a.file];
+    for a in &an.anchored {
+        let pf = &files[a.file];
         let (links, targets) = resolver.resolve(
             &a.item.note,
             &pf.file,
             &pf.text,
-            Some(&pf.article),
+            Some(slug),
             &mut problems,
+            &mut lookups,
         );
         let (line, column) = line_col(&pf.text, a.item.quote_at.0);
-        let plain = &bodies[&pf.article].map.text;
+        let note_md = &a.item.note.md;
+        // an unchanged note is not rendered again
+        let rendered = old
+            .and_then(|o| o.annotations.iter().find(|o| o.id == a.item.id))
+            .filter(|o| o.note_md == *note_md && o.links == links)
+            .map(|o| o.rendered.clone())
+            .unwrap_or_else(|| note::Rendered::new(note_md, &links));
         all.push(Annotation {
-            article: pf.article.clone(),
+            article: slug.clone(),
             id: a.item.id.clone(),
             file: pf.file.clone(),
             line,
@@ -621,47 +903,34 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
             date: a.item.date,
             number: 0,
             targets,
-            note_md: a.item.note.md.clone(),
+            note_md: note_md.clone(),
             links,
-            rendered: note::Rendered::default(),
-        });
-    }
-    // Render each note once, in parallel: the sidenotes below and the
-    // annotation pages only fill in its links for their page.
-    {
-        use rayon::prelude::*;
-        // the live preview keeps the last build's notes: an unchanged note
-        // is not rendered again
-        let previous = |a: &Annotation| {
-            let old = memo.as_ref()?.articles.get(&a.article)?;
-            let o = old.annotations.iter().find(|o| o.id == a.id)?;
-            (o.note_md == a.note_md && o.links == a.links).then(|| o.rendered.clone())
-        };
-        all.par_iter_mut().for_each(|a| {
-            a.rendered = previous(a).unwrap_or_else(|| note::Rendered::new(&a.note_md, &a.links))
+            rendered,
         });
     }
     all.sort_by(|a, b| {
-        (
-            &a.article,
-            a.range.start,
-            std::cmp::Reverse(a.range.end),
-            &a.id,
-        )
-            .cmp(&(
-                &b.article,
-                b.range.start,
-                std::cmp::Reverse(b.range.end),
-                &b.id,
-            ))
+        (a.range.start, std::cmp::Reverse(a.range.end), &a.id).cmp(&(
+            b.range.start,
+            std::cmp::Reverse(b.range.end),
+            &b.id,
+        ))
     });
+    for (n, a) in all.iter_mut().enumerate() {
+        a.number = n + 1;
+    }
     let mut notes = Vec::new();
-    for pf in &parsed {
+    for pf in files {
         if let Some(n) = &pf.article_note {
-            let (links, targets) =
-                resolver.resolve(n, &pf.file, &pf.text, Some(&pf.article), &mut problems);
+            let (links, targets) = resolver.resolve(
+                n,
+                &pf.file,
+                &pf.text,
+                Some(slug),
+                &mut problems,
+                &mut lookups,
+            );
             notes.push(ArticleNote {
-                article: pf.article.clone(),
+                article: slug.clone(),
                 file: pf.file.clone(),
                 targets,
                 note_md: n.md.clone(),
@@ -669,89 +938,28 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
             });
         }
     }
-    let (summary_html, summary_targets) = match inp.summary {
-        Some(s) => {
-            let src = NoteSrc {
-                md: s.body.clone(),
-                offset: s.body_offset,
-            };
-            let (links, targets) = resolver.resolve(&src, &s.file, &s.text, None, &mut problems);
-            let html = note::render(&wikilink::rewrite(&s.body, &links, &SitePath::index()));
-            (Some(html), targets)
+    let result = match old {
+        Some(o)
+            if Arc::ptr_eq(&o.anchoring.body, &an.body)
+                && o.annotations.iter().map(|a| &**a).eq(all.iter())
+                && o.notes.iter().map(|n| &**n).eq(notes.iter()) =>
+        {
+            o.result.clone()
         }
-        None => (None, Vec::new()),
+        _ => {
+            let mine: Vec<&Annotation> = all.iter().collect();
+            let my_notes: Vec<&ArticleNote> = notes.iter().collect();
+            Arc::new(article_annotations(slug, &an.body, &mine, &my_notes))
+        }
     };
-
-    // Decorations per article.
-    let mut by_article: BTreeMap<Slug, ArticleAnnotations> = BTreeMap::new();
-    let mut n = 0;
-    let mut last: Option<Slug> = None;
-    for a in all.iter_mut() {
-        if last.as_ref() != Some(&a.article) {
-            n = 0;
-            last = Some(a.article.clone());
-        }
-        n += 1;
-        a.number = n;
-    }
-    // `all` is sorted by article: group it (and the notes) once instead of
-    // filtering per article, which was quadratic on large briefings
-    let mut all_by: BTreeMap<&Slug, Vec<&Annotation>> = BTreeMap::new();
-    for a in &all {
-        all_by.entry(&a.article).or_default().push(a);
-    }
-    let mut notes_by: BTreeMap<&Slug, Vec<&ArticleNote>> = BTreeMap::new();
-    for n in &notes {
-        notes_by.entry(&n.article).or_default().push(n);
-    }
-    let old_articles = memo.map(|m| m.articles);
-    let built: Vec<(Slug, ArticleAnnotations, Option<Arc<MemoArticle>>)> = bodies
-        .par_iter()
-        .map(|(slug, body)| {
-            let mine: &[&Annotation] = all_by.get(slug).map_or(&[], Vec::as_slice);
-            let my_notes: &[&ArticleNote] = notes_by.get(slug).map_or(&[], Vec::as_slice);
-            if let Some(old) = old_articles.as_ref().and_then(|m| m.get(slug))
-                && Arc::ptr_eq(&old.body, body)
-                && old.annotations.iter().eq(mine.iter().copied())
-                && old.notes.iter().eq(my_notes.iter().copied())
-            {
-                return (slug.clone(), old.result.clone(), Some(old.clone()));
-            }
-            let result = article_annotations(slug, body, mine, my_notes);
-            let keep = old_articles.as_ref().map(|_| {
-                Arc::new(MemoArticle {
-                    body: body.clone(),
-                    annotations: mine.iter().map(|a| (*a).clone()).collect(),
-                    notes: my_notes.iter().map(|n| (*n).clone()).collect(),
-                    result: result.clone(),
-                })
-            });
-            (slug.clone(), result, keep)
-        })
-        .collect();
-    for (slug, result, keep) in built {
-        if let (Some(m), Some(k)) = (next_memo.as_mut(), keep) {
-            m.articles.insert(slug.clone(), k);
-        }
-        by_article.insert(slug, result);
-    }
-    if let Some(next) = next_memo {
-        *MEMO.lock().unwrap_or_else(|e| e.into_inner()) = Some(next);
-    }
-    problems.sort();
-    warnings.sort();
-    (
-        Annotations {
-            by_article,
-            all,
-            notes,
-            drifts,
-            summary_html,
-            summary_targets,
-            warnings,
-        },
+    Unit {
+        anchoring: an.clone(),
+        lookups,
+        annotations: all.into_iter().map(Arc::new).collect(),
+        notes: notes.into_iter().map(Arc::new).collect(),
         problems,
-    )
+        result,
+    }
 }
 
 /// What one article gets from its annotations (sorted by position) and
@@ -845,14 +1053,16 @@ fn places(a: &Article, body: &Body, ranges: &[Range<usize>]) -> String {
     }
 }
 
-/// Resolves wikilink targets against articles, annotations and entities.
+/// Resolves wikilink targets against articles, annotations and entities,
+/// noting what it looked up (see [`Unit`]).
 struct Resolver<'a> {
-    articles: &'a BTreeMap<&'a Slug, &'a Article>,
-    quotes: &'a BTreeMap<(Slug, String), String>,
-    registry: Option<&'a Registry>,
+    world: &'a World<'a>,
 }
 
 impl Resolver<'_> {
+    /// The links of a note and what they point at. Each question asked is
+    /// added to `lookups`, which becomes `None` when a link does not
+    /// resolve.
     fn resolve(
         &self,
         note: &NoteSrc,
@@ -860,11 +1070,13 @@ impl Resolver<'_> {
         text: &Arc<str>,
         current: Option<&Slug>,
         problems: &mut Problems,
+        lookups: &mut Option<Vec<Lookup>>,
     ) -> (Vec<Resolved>, Vec<Target>) {
         let mut links = Vec::new();
         let mut targets = Vec::new();
+        let mut asked = Vec::new();
         for w in wikilink::find(&note.md) {
-            match self.target(&w.target, current) {
+            match self.target(&w.target, current, &mut asked) {
                 Ok((target, default_text)) => {
                     if !targets.contains(&target) {
                         targets.push(target.clone());
@@ -875,24 +1087,36 @@ impl Resolver<'_> {
                         text: w.text.unwrap_or(default_text),
                     });
                 }
-                Err(why) => problems.push(
-                    Problem::at(
-                        file,
-                        text.clone(),
-                        note.offset + w.range.start,
-                        w.range.len(),
-                        format!("unresolved wikilink `[[{}]]`", w.target),
+                Err(why) => {
+                    *lookups = None;
+                    problems.push(
+                        Problem::at(
+                            file,
+                            text.clone(),
+                            note.offset + w.range.start,
+                            w.range.len(),
+                            format!("unresolved wikilink `[[{}]]`", w.target),
+                        )
+                        .with_help(why),
                     )
-                    .with_help(why),
-                ),
+                }
             }
+        }
+        if let Some(l) = lookups {
+            l.append(&mut asked);
         }
         targets.sort();
         (links, targets)
     }
 
     /// The target of `[[t]]` and its default shown text, or why not.
-    fn target(&self, t: &str, current: Option<&Slug>) -> Result<(Target, String), String> {
+    fn target(
+        &self,
+        t: &str,
+        current: Option<&Slug>,
+        asked: &mut Vec<Lookup>,
+    ) -> Result<(Target, String), String> {
+        let w = self.world;
         if let Some((slug, id)) = t.split_once('#') {
             let slug = slug.trim();
             let id = id.trim();
@@ -902,12 +1126,22 @@ impl Resolver<'_> {
                         .to_string()
                 })?
             } else {
-                Slug::parse(slug)
-                    .ok()
-                    .filter(|s| self.articles.contains_key(s))
-                    .ok_or_else(|| format!("no article has the slug `{slug}`"))?
+                let s =
+                    Slug::parse(slug).map_err(|_| format!("no article has the slug `{slug}`"))?;
+                let title = w.title(&s);
+                asked.push(Lookup::Article(s.clone(), title.map(str::to_string)));
+                if title.is_none() {
+                    return Err(format!("no article has the slug `{slug}`"));
+                }
+                s
             };
-            let Some(quote) = self.quotes.get(&(article.clone(), id.to_string())) else {
+            let quote = w.quote(&article, id);
+            asked.push(Lookup::Quote(
+                article.clone(),
+                id.to_string(),
+                quote.map(str::to_string),
+            ));
+            let Some(quote) = quote else {
                 return Err(format!(
                     "article `{article}` has no annotation with the id `{id}`"
                 ));
@@ -921,21 +1155,20 @@ impl Resolver<'_> {
                 format!("“{quote}”"),
             ));
         }
-        if let Ok(slug) = Slug::parse(t)
-            && let Some(a) = self.articles.get(&slug)
-        {
-            return Ok((Target::Article { slug }, a.title.clone()));
+        if let Ok(slug) = Slug::parse(t) {
+            let title = w.title(&slug).map(str::to_string);
+            asked.push(Lookup::Article(slug.clone(), title.clone()));
+            if let Some(title) = title {
+                return Ok((Target::Article { slug }, title));
+            }
         }
-        if let Some(e) = self.registry.and_then(|r| r.resolve(t)) {
-            return Ok((
-                Target::Entity {
-                    slug: e.slug.clone(),
-                },
-                t.to_string(),
-            ));
+        let entity = w.entity(t).cloned();
+        asked.push(Lookup::Entity(t.to_string(), entity.clone()));
+        if let Some(slug) = entity {
+            return Ok((Target::Entity { slug }, t.to_string()));
         }
-        let mut names: Vec<&str> = self.articles.keys().map(|s| s.as_str()).collect();
-        if let Some(r) = self.registry {
+        let mut names = sorted_slugs(w.articles);
+        if let Some(r) = w.registry {
             names.extend(r.entities.iter().map(|e| e.entry.name.as_str()));
         }
         let close = names

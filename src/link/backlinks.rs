@@ -70,6 +70,64 @@ pub fn backlinks(
     (articles, entities)
 }
 
+/// [`backlinks`] after the annotations of the articles `from` changed:
+/// `before` and `after` are every ref from those articles, before and
+/// after the change. Updates both maps in place to what [`backlinks`] of
+/// the new refs gives, and returns the article and entity slugs whose
+/// lists changed.
+pub fn update(
+    maps: (
+        &mut BTreeMap<Slug, Vec<Backlink>>,
+        &mut BTreeMap<Slug, Vec<Backlink>>,
+    ),
+    from: &std::collections::BTreeSet<Slug>,
+    before: &[AnnotationRef],
+    after: &[AnnotationRef],
+) -> (
+    std::collections::BTreeSet<Slug>,
+    std::collections::BTreeSet<Slug>,
+) {
+    let (mut added_a, mut added_e) = backlinks(after);
+    let (articles, entities) = maps;
+    let mut touched_a: std::collections::BTreeSet<Slug> = added_a.keys().cloned().collect();
+    let mut touched_e: std::collections::BTreeSet<Slug> = added_e.keys().cloned().collect();
+    for r in before {
+        for t in &r.targets {
+            match t {
+                Target::Article(s) | Target::Passage(s, _) => touched_a.insert(s.clone()),
+                Target::Entity(s) => touched_e.insert(s.clone()),
+            };
+        }
+    }
+    let redo = |map: &mut BTreeMap<Slug, Vec<Backlink>>,
+                added: &mut BTreeMap<Slug, Vec<Backlink>>,
+                touched: std::collections::BTreeSet<Slug>| {
+        let mut changed = std::collections::BTreeSet::new();
+        for t in touched {
+            let old = map.remove(&t).unwrap_or_default();
+            let mut list: Vec<Backlink> = old
+                .iter()
+                .filter(|b| !from.contains(&b.from_article))
+                .cloned()
+                .collect();
+            list.extend(added.remove(&t).unwrap_or_default());
+            list.sort();
+            list.dedup();
+            if list != old {
+                changed.insert(t.clone());
+            }
+            if !list.is_empty() {
+                map.insert(t, list);
+            }
+        }
+        changed
+    };
+    (
+        redo(articles, &mut added_a, touched_a),
+        redo(entities, &mut added_e, touched_e),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

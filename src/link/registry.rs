@@ -125,6 +125,11 @@ impl Registry {
         self.by_name.get(&key(name)).map(|&i| &self.entities[i])
     }
 
+    /// The index of the entity with this slug.
+    pub fn position(&self, slug: &Slug) -> Option<usize> {
+        self.by_slug.get(slug).copied()
+    }
+
     pub fn by_slug(&self, slug: &Slug) -> Option<&Entity> {
         self.by_slug.get(slug).map(|&i| &self.entities[i])
     }

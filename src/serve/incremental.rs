@@ -238,43 +238,42 @@ fn annotation_deps(old: &Briefing, annotations: &Annotations, links: Annotated) 
     let ol = &old.links;
     for a in &old.articles {
         let s = &a.slug;
-        if old.annotations.for_article(s) != annotations.for_article(s)
-            || ol.backlinks.get(s) != links.backlinks.get(s)
-        {
+        let same = match (
+            old.annotations.by_article.get(s),
+            annotations.by_article.get(s),
+        ) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a == b,
+            (a, b) => a.is_none() && b.is_none(),
+        };
+        if !same || ol.backlinks.get(s) != links.backlinks.get(s) {
             deps.insert(Dep::Article(s.clone()));
         }
     }
     if old.annotations.summary_html != annotations.summary_html {
         deps.insert(Dep::Summary);
     }
-    if old.annotations.all() != annotations.all()
-        || old.annotations.article_notes() != annotations.article_notes()
-    {
+    let (oa, na) = (&old.annotations, annotations);
+    if !same_arcs(oa.all(), na.all()) || !same_arcs(oa.article_notes(), na.article_notes()) {
         deps.insert(Dep::Annotations);
-        let key = |a: &crate::annotate::Annotation| {
-            (
-                a.article.clone(),
-                a.id.clone(),
-                a.tags.clone(),
-                a.claim.clone(),
-                a.status,
-            )
-        };
-        if old
-            .annotations
-            .all()
-            .iter()
-            .map(key)
-            .ne(annotations.all().iter().map(key))
+        if oa.all().len() != na.all().len()
+            || oa
+                .all()
+                .iter()
+                .zip(na.all())
+                .any(|(x, y)| !Arc::ptr_eq(x, y) && set_key(x) != set_key(y))
         {
             deps.insert(Dep::AnnotationSet);
         }
         let (before, after) = (
-            by_article(old.annotations.all(), old.annotations.article_notes()),
-            by_article(annotations.all(), annotations.article_notes()),
+            by_article(oa.all(), oa.article_notes()),
+            by_article(na.all(), na.article_notes()),
         );
         for slug in before.keys().chain(after.keys()) {
-            if before.get(slug) != after.get(slug) {
+            let same = match (before.get(slug), after.get(slug)) {
+                (Some((a, n)), Some((b, m))) => same_arcs(a, b) && same_arcs(n, m),
+                _ => false,
+            };
+            if !same {
                 deps.insert(Dep::Notes((*slug).clone()));
             }
         }
@@ -290,19 +289,74 @@ fn annotation_deps(old: &Briefing, annotations: &Annotations, links: Annotated) 
     deps
 }
 
+/// The parts of the briefing an annotation edit changed, from what
+/// [`site::update_annotations`] says changed (`b` is the briefing after it).
+fn update_deps(b: &Briefing, ch: &site::AnnotationChanges) -> BTreeSet<Dep> {
+    let mut deps = BTreeSet::new();
+    let (old, new) = (&ch.previous, &b.annotations);
+    for s in ch.articles.iter().chain(&ch.backlinks) {
+        deps.insert(Dep::Article(s.clone()));
+    }
+    if old.summary_html != new.summary_html {
+        deps.insert(Dep::Summary);
+    }
+    for s in &ch.articles {
+        let (before, after) = (old.of_article(s), new.of_article(s));
+        if !same_arcs(before, after) || old.notes_of(s).ne(new.notes_of(s)) {
+            deps.insert(Dep::Annotations);
+            deps.insert(Dep::Notes(s.clone()));
+        }
+        if before.len() != after.len()
+            || before
+                .iter()
+                .zip(after)
+                .any(|(x, y)| set_key(x) != set_key(y))
+        {
+            deps.insert(Dep::AnnotationSet);
+        }
+    }
+    if ch.timeline {
+        deps.insert(Dep::Events);
+    }
+    for e in &ch.entity_notes {
+        if let Some(i) = b.links.registry.position(e) {
+            deps.insert(Dep::Entity(i));
+        }
+    }
+    deps
+}
+
+/// What decides an annotation's place in the listings.
+fn set_key(
+    a: &crate::annotate::Annotation,
+) -> (
+    &Slug,
+    &String,
+    &Vec<String>,
+    &Option<String>,
+    Option<crate::annotate::Status>,
+) {
+    (&a.article, &a.id, &a.tags, &a.claim, a.status)
+}
+
+/// Whether two lists hold equal items (the same ones, most of the time).
+fn same_arcs<T: PartialEq>(a: &[Arc<T>], b: &[Arc<T>]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| Arc::ptr_eq(x, y) || x == y)
+}
+
 /// Each article's annotations and whole-article notes (`all` is sorted by
 /// article).
 fn by_article<'a>(
-    all: &'a [crate::annotate::Annotation],
-    notes: &'a [crate::annotate::ArticleNote],
+    all: &'a [Arc<crate::annotate::Annotation>],
+    notes: &'a [Arc<crate::annotate::ArticleNote>],
 ) -> BTreeMap<
     &'a Slug,
     (
-        &'a [crate::annotate::Annotation],
-        Vec<&'a crate::annotate::ArticleNote>,
+        &'a [Arc<crate::annotate::Annotation>],
+        Vec<Arc<crate::annotate::ArticleNote>>,
     ),
 > {
-    let mut out: BTreeMap<&Slug, (&[crate::annotate::Annotation], Vec<_>)> = BTreeMap::new();
+    let mut out: BTreeMap<&Slug, (&[Arc<crate::annotate::Annotation>], Vec<_>)> = BTreeMap::new();
     let mut start = 0;
     while start < all.len() {
         let slug = &all[start].article;
@@ -314,7 +368,10 @@ fn by_article<'a>(
         start += len;
     }
     for n in notes {
-        out.entry(&n.article).or_insert((&[], Vec::new())).1.push(n);
+        out.entry(&n.article)
+            .or_insert((&[], Vec::new()))
+            .1
+            .push(n.clone());
     }
     out
 }
@@ -742,12 +799,8 @@ impl Session {
             if parsed.is_empty() && dirty.sources.is_empty() && !dirty.summary {
                 // only annotations changed: the articles and all that
                 // derives from them alone stay
-                let (annotations, links) = site::reassemble_annotations(&st.inputs, &st.briefing)?;
-                dirty
-                    .deps
-                    .extend(annotation_deps(&st.briefing, &annotations, (&links).into()));
-                st.briefing.annotations = annotations;
-                st.briefing.links.set_annotation_links(links);
+                let changes = site::update_annotations(&st.inputs, &mut st.briefing)?;
+                dirty.deps.extend(update_deps(&st.briefing, &changes));
                 timer.lap("reassemble annotations");
             } else {
                 let mut articles = st.briefing.articles.clone();
