@@ -52,6 +52,8 @@ pub struct Inputs {
     pub entities: Option<(String, Arc<str>)>,
     pub sources: BTreeMap<String, SourceView>,
     pub theme: Theme,
+    /// Anchoring results of earlier builds (a live session's).
+    pub anchor_cache: Option<Arc<crate::annotate::AnchorCache>>,
 }
 
 /// What `clean` did with one seed.
@@ -668,6 +670,7 @@ impl Project {
             entities,
             sources,
             theme: theme.expect("no errors means theme loaded"),
+            anchor_cache: None,
         })
     }
 }

@@ -98,6 +98,7 @@ pub fn assemble_keeping(
         articles: &articles,
         summary: summary.as_ref(),
         registry: Some(&registry),
+        cache: inputs.anchor_cache.as_deref(),
     });
     problems.extend(aprobs.0);
     timing("assemble: anchor", t0);
@@ -158,6 +159,7 @@ pub fn update_annotations(
         articles: &b.articles,
         summary: b.summary.as_ref(),
         registry: Some(&b.links.registry),
+        cache: inputs.anchor_cache.as_deref(),
     });
     if problems.has_errors() {
         problems.sort();

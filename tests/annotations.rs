@@ -232,6 +232,7 @@ fn entity_wikilinks_resolve_through_the_registry() {
         articles: &arts,
         summary: None,
         registry: Some(&reg),
+        cache: None,
     });
     assert_eq!(
         headlines(&problems),
@@ -418,6 +419,7 @@ fn the_seed_briefing_anchors_exactly_and_links_cleanly() {
         articles: &arts,
         summary: Some(&summary),
         registry: Some(&registry),
+        cache: None,
     });
     assert!(problems.is_empty(), "{problems}");
     assert!(anns.all().len() >= 10);
@@ -439,4 +441,108 @@ fn the_seed_briefing_anchors_exactly_and_links_cleanly() {
             .unwrap()
             .contains("href=\"articles/")
     );
+}
+
+/// Anchor `files` with and without `cache`; both must agree.
+fn anchor_both(
+    arts: &[Article],
+    files: &[AnnotationSource],
+    reg: &briefing::link::Registry,
+    cache: &annotate::AnchorCache,
+) -> annotate::Annotations {
+    let run = |cache| {
+        annotate::anchor_with(&AnchorInputs {
+            files,
+            articles: arts,
+            summary: None,
+            registry: Some(reg),
+            cache,
+        })
+    };
+    let (cached, cp) = run(Some(cache));
+    let (fresh, fp) = run(None);
+    assert_eq!(cp.to_string(), fp.to_string());
+    let values = |a: &annotate::Annotations| {
+        a.all()
+            .iter()
+            .map(|x| format!("{x:?} {}", x.note_html(&briefing::model::SitePath::index())))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(values(&cached), values(&fresh));
+    assert_eq!(cached.by_article, fresh.by_article);
+    assert_eq!(
+        format!("{:?}", cached.article_notes()),
+        format!("{:?}", fresh.article_notes())
+    );
+    assert_eq!(cached.drifts(), fresh.drifts());
+    cached
+}
+
+#[test]
+fn a_cached_anchoring_equals_a_fresh_one_and_redoes_only_what_an_edit_reaches() {
+    let reg = briefing::link::Registry::parse(
+        "entities.yaml",
+        Arc::from("- name: Minsk\n  kind: place\n"),
+    )
+    .unwrap();
+    let arts = [
+        article("a", "The first passage. The second passage."),
+        article("b", "Another article about Minsk."),
+        article("c", "A third one."),
+    ];
+    let a_file = |quote: &str, id: &str, note: &str| {
+        source(
+            "annotations/a.md",
+            &format!("---\narticle: a\n---\n## \"{quote}\" {{#{id}}}\n{note}\n"),
+        )
+    };
+    let b_file = source(
+        "annotations/b.md",
+        "---\narticle: b\n---\n## \"about Minsk\"\nCompare [[a#n1]] and [[Minsk]].\n",
+    );
+    let c_file = source(
+        "annotations/c.md",
+        "---\narticle: c\n---\nOn the whole: see [[b]].\n\n## \"third one\"\nPlain.\n",
+    );
+    let cache = annotate::AnchorCache::default();
+    let with = |a| anchor_both(&arts, &[a, b_file.clone(), c_file.clone()], &reg, &cache);
+    let slug = |s: &str| briefing::model::Slug::parse(s).unwrap();
+    let first = with(a_file("first passage", "n1", "One."));
+
+    // a note's text: only `a` is redone
+    let second = with(a_file("first passage", "n1", "One, edited."));
+    assert_eq!(
+        second.changed_articles(&first),
+        [slug("a")].into_iter().collect()
+    );
+
+    // the quote `b` links to: `b` shows the new quote
+    let third = with(a_file("second passage", "n1", "One, edited."));
+    assert!(third.changed_articles(&second).contains(&slug("b")));
+    assert!(!third.changed_articles(&second).contains(&slug("c")));
+    let b_note = third.of_article(&slug("b"))[0].note_html(&briefing::model::SitePath::index());
+    assert!(b_note.contains("second passage"), "{b_note}");
+
+    // the id `b` links to goes away, then comes back
+    let (_, problems) = annotate::anchor_with(&AnchorInputs {
+        files: &[
+            a_file("second passage", "n2", "x"),
+            b_file.clone(),
+            c_file.clone(),
+        ],
+        articles: &arts,
+        summary: None,
+        registry: Some(&reg),
+        cache: Some(&cache),
+    });
+    assert!(
+        problems
+            .to_string()
+            .contains("no annotation with the id `n1`"),
+        "{problems}"
+    );
+    with(a_file("second passage", "n2", "x"));
+    let back = with(a_file("first passage", "n1", "One."));
+    let b_note = back.of_article(&slug("b"))[0].note_html(&briefing::model::SitePath::index());
+    assert!(b_note.contains("first passage"), "{b_note}");
 }

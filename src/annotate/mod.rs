@@ -259,6 +259,8 @@ pub struct AnchorInputs<'a> {
     pub articles: &'a [Article],
     pub summary: Option<&'a Summary>,
     pub registry: Option<&'a Registry>,
+    /// Results of earlier builds to reuse, and to update.
+    pub cache: Option<&'a AnchorCache>,
 }
 
 /// Parse and anchor every annotation file against the articles (no
@@ -272,9 +274,17 @@ pub fn anchor_all(files: &[AnnotationSource], articles: &[Article]) -> (Annotati
 }
 
 /// Anchoring results kept between builds of a long-lived session
-/// (`serve`/`watch`), so that an edit costs what it changed, not the size
-/// of the briefing (see [`Unit`]). Holds only what the last build used.
-static MEMO: std::sync::Mutex<Option<Memo>> = std::sync::Mutex::new(None);
+/// (`serve`/`watch` own one and pass it in [`AnchorInputs::cache`]), so that
+/// an edit costs what it changed, not the size of the briefing (see
+/// [`Unit`]). Holds only what the last build used.
+#[derive(Default)]
+pub struct AnchorCache(std::sync::Mutex<Memo>);
+
+impl std::fmt::Debug for AnchorCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AnchorCache")
+    }
+}
 
 #[derive(Default)]
 struct Memo {
@@ -313,14 +323,6 @@ struct Parsed {
     text: Arc<str>,
     parsed: Option<Arc<ParsedFile>>,
     problems: Problems,
-}
-
-/// Keep anchoring results between builds in this process (see [`MEMO`]).
-pub fn remember_anchoring() {
-    let mut m = MEMO.lock().unwrap_or_else(|e| e.into_inner());
-    if m.is_none() {
-        *m = Some(Memo::default());
-    }
 }
 
 /// An article's plain text with its source map and block ranges.
@@ -449,15 +451,17 @@ fn sorted_slugs<'a>(articles: &HashMap<&'a Slug, &Article>) -> Vec<&'a str> {
 /// The work is split by article: each article with annotation files is
 /// anchored ([`Anchoring`]) and its notes resolved ([`Unit`]) on its own, in
 /// parallel, and the results are put together in slug order, so the
-/// output does not depend on scheduling. In a session that called
-/// [`remember_anchoring`], a unit whose inputs did not change is reused.
+/// output does not depend on scheduling. With an
+/// [`AnchorCache`], a unit whose inputs did not change is reused.
 pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
     use rayon::prelude::*;
     let mut problems = Problems::default();
     let mut files: Vec<&AnnotationSource> = inp.files.iter().collect();
     files.sort_by(|a, b| a.file.cmp(&b.file));
     let articles: HashMap<&Slug, &Article> = inp.articles.iter().map(|a| (&a.slug, a)).collect();
-    let memo = MEMO.lock().unwrap_or_else(|e| e.into_inner()).take();
+    let memo: Option<Memo> = inp
+        .cache
+        .map(|c| std::mem::take(&mut *c.0.lock().unwrap_or_else(|e| e.into_inner())));
     let world_now = memo
         .as_ref()
         .map(|_| world_digest(inp.articles, inp.registry));
@@ -615,7 +619,7 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
     // in file order, as the files are read
     notes.sort_by(|a: &Arc<ArticleNote>, b| a.file.cmp(&b.file));
     drifts.sort_by(|a: &Drift, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
-    if memo.is_some() {
+    if let Some(cache) = inp.cache {
         let next = Memo {
             parsed: files
                 .iter()
@@ -625,7 +629,7 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
             units: units.into_iter().collect(),
             world: world_now,
         };
-        *MEMO.lock().unwrap_or_else(|e| e.into_inner()) = Some(next);
+        *cache.0.lock().unwrap_or_else(|e| e.into_inner()) = next;
     }
     problems.sort();
     warnings.sort();

@@ -70,16 +70,16 @@ pub fn backlinks(
     (articles, entities)
 }
 
+/// Backlink lists by slug.
+pub type Lists = BTreeMap<Slug, Vec<Backlink>>;
+
 /// [`backlinks`] after the annotations of the articles `from` changed:
 /// `before` and `after` are every ref from those articles, before and
 /// after the change. Updates both maps in place to what [`backlinks`] of
 /// the new refs gives, and returns the article and entity slugs whose
 /// lists changed.
 pub fn update(
-    maps: (
-        &mut BTreeMap<Slug, Vec<Backlink>>,
-        &mut BTreeMap<Slug, Vec<Backlink>>,
-    ),
+    maps: (&mut Lists, &mut Lists),
     from: &std::collections::BTreeSet<Slug>,
     before: &[AnnotationRef],
     after: &[AnnotationRef],
@@ -163,5 +163,62 @@ mod tests {
         assert_eq!(b[0].from_article, s("c"));
         assert_eq!(b[1].passage.as_deref(), Some("p2"));
         assert_eq!(ents[&s("oreshnik")][0].annotation, "n1");
+    }
+
+    use proptest::prelude::*;
+
+    fn arb_ref() -> impl Strategy<Value = AnnotationRef> {
+        let target = prop_oneof![
+            (0..4u8).prop_map(|a| Target::Article(s(&format!("a{a}")))),
+            (0..4u8, 0..2u8)
+                .prop_map(|(a, p)| Target::Passage(s(&format!("a{a}")), format!("p{p}"))),
+            (0..3u8).prop_map(|e| Target::Entity(s(&format!("e{e}")))),
+        ];
+        (
+            0..4u8,
+            0..3u8,
+            0..2u8,
+            proptest::collection::vec(target, 0..4),
+        )
+            .prop_map(|(a, n, l, targets)| AnnotationRef {
+                article: s(&format!("a{a}")),
+                annotation: format!("n{n}"),
+                label: format!("label {l}"),
+                targets,
+            })
+    }
+
+    proptest! {
+        /// Updating the backlinks for the articles whose refs changed
+        /// gives what inverting all the new refs gives.
+        #[test]
+        fn an_update_equals_a_fresh_inversion(
+            old in proptest::collection::vec(arb_ref(), 0..12),
+            fresh in proptest::collection::vec(arb_ref(), 0..12),
+            changed in proptest::collection::btree_set(0..4u8, 0..4),
+        ) {
+            let from: std::collections::BTreeSet<Slug> =
+                changed.iter().map(|a| s(&format!("a{a}"))).collect();
+            let before: Vec<AnnotationRef> =
+                old.iter().filter(|r| from.contains(&r.article)).cloned().collect();
+            let after: Vec<AnnotationRef> =
+                fresh.into_iter().filter(|r| from.contains(&r.article)).collect();
+            let mut new_refs: Vec<AnnotationRef> =
+                old.iter().filter(|r| !from.contains(&r.article)).cloned().collect();
+            new_refs.extend(after.iter().cloned());
+            let (mut arts, mut ents) = backlinks(&old);
+            let (old_arts, old_ents) = (arts.clone(), ents.clone());
+            let (ca, ce) = update((&mut arts, &mut ents), &from, &before, &after);
+            let (want_arts, want_ents) = backlinks(&new_refs);
+            prop_assert_eq!(&arts, &want_arts);
+            prop_assert_eq!(&ents, &want_ents);
+            // what it says changed is exactly what changed
+            for (slug, list) in want_arts.iter() {
+                prop_assert_eq!(ca.contains(slug), old_arts.get(slug) != Some(list));
+            }
+            for (slug, list) in want_ents.iter() {
+                prop_assert_eq!(ce.contains(slug), old_ents.get(slug) != Some(list));
+            }
+        }
     }
 }

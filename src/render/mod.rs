@@ -210,6 +210,13 @@ pub struct PageJob {
     pub deps: Deps,
 }
 
+impl PageJob {
+    /// The path of the page this job renders.
+    pub fn path(&self, b: &Briefing) -> SitePath {
+        self.job.path(b)
+    }
+}
+
 /// Every page job of the briefing with its template and dependencies.
 pub fn page_jobs(b: &Briefing) -> Vec<PageJob> {
     pages::jobs(b)
@@ -229,7 +236,18 @@ pub fn render_pages(
     renderer: &Renderer,
     select: impl Fn(&PageJob) -> bool + Sync,
 ) -> Result<Vec<Output>, Problems> {
-    let jobs: Vec<PageJob> = page_jobs(b).into_iter().filter(|j| select(j)).collect();
+    render_jobs(b, renderer, &page_jobs(b), select)
+}
+
+/// [`render_pages`] with the page jobs already worked out (the live
+/// preview keeps them while the set of pages and what each shows stay).
+pub fn render_jobs(
+    b: &Briefing,
+    renderer: &Renderer,
+    jobs: &[PageJob],
+    select: impl Fn(&PageJob) -> bool + Sync,
+) -> Result<Vec<Output>, Problems> {
+    let jobs: Vec<&PageJob> = jobs.iter().filter(|j| select(j)).collect();
     let shared = pages::Shared::default();
     let results: Vec<Result<Output, Problem>> = jobs
         .par_iter()

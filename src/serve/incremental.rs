@@ -109,8 +109,10 @@ struct State {
     inputs: Inputs,
     briefing: Briefing,
     renderer: Renderer,
-    /// The pages of `briefing` ([`render::page_paths`]); the page set
-    /// changes only in full builds.
+    /// The page jobs of `briefing`, kept while what decides them (the
+    /// articles, the set of annotations, the events) is unchanged.
+    jobs: Vec<render::PageJob>,
+    /// Their pages; the page set changes only in full builds.
     pages: Vec<SitePath>,
     /// The publishing files (feed, sitemap, robots, search index): every
     /// output that is neither a page nor a theme file.
@@ -131,6 +133,9 @@ pub struct Session {
     slugs: BTreeSet<String>,
     /// Bumped whenever `slugs` is recomputed.
     slugs_version: u64,
+    /// Anchoring results of the last build: an annotation edit anchors
+    /// and resolves again only the article it changed.
+    anchor_cache: std::sync::Arc<crate::annotate::AnchorCache>,
 }
 
 /// How a change is handled.
@@ -344,18 +349,18 @@ fn same_arcs<T: PartialEq>(a: &[Arc<T>], b: &[Arc<T>]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| Arc::ptr_eq(x, y) || x == y)
 }
 
+/// One article's annotations and its whole-article notes.
+type ArticleParts<'a> = (
+    &'a [Arc<crate::annotate::Annotation>],
+    Vec<Arc<crate::annotate::ArticleNote>>,
+);
+
 /// Each article's annotations and whole-article notes (`all` is sorted by
 /// article).
 fn by_article<'a>(
     all: &'a [Arc<crate::annotate::Annotation>],
     notes: &'a [Arc<crate::annotate::ArticleNote>],
-) -> BTreeMap<
-    &'a Slug,
-    (
-        &'a [Arc<crate::annotate::Annotation>],
-        Vec<Arc<crate::annotate::ArticleNote>>,
-    ),
-> {
+) -> BTreeMap<&'a Slug, ArticleParts<'a>> {
     let mut out: BTreeMap<&Slug, (&[Arc<crate::annotate::Annotation>], Vec<_>)> = BTreeMap::new();
     let mut start = 0;
     while start < all.len() {
@@ -497,9 +502,8 @@ impl Dirty {
 
 impl Session {
     pub fn new(project: &Project) -> Session {
-        // an annotation edit then anchors only the file that changed
-        crate::annotate::remember_anchoring();
         Session {
+            anchor_cache: Default::default(),
             out: project.path("site"),
             project: project.clone(),
             cleaned: BTreeMap::new(),
@@ -543,7 +547,8 @@ impl Session {
             }
             self.cleaned = outcome.cleaned;
         }
-        let inputs = self.project.load(&self.cleaned).map_err(fail)?;
+        let mut inputs = self.project.load(&self.cleaned).map_err(fail)?;
+        inputs.anchor_cache = Some(self.anchor_cache.clone());
         let briefing = site::assemble(&inputs).map_err(fail)?;
         // `render_site_into` is the reference output (pages and every other
         // file), written as it renders and moved into place when complete
@@ -575,8 +580,10 @@ impl Session {
             .map(|a| a.slug.to_string())
             .collect();
         self.slugs_version += 1;
+        let jobs = render::page_jobs(&briefing);
         self.state = Some(State {
-            pages: render::page_paths(&briefing),
+            pages: jobs.iter().map(|j| j.path(&briefing)).collect(),
+            jobs,
             published: rendered_all
                 .into_iter()
                 .filter(|p| !is_page(p) && !p.starts_with("static/"))
@@ -796,7 +803,9 @@ impl Session {
                 problems.sort();
                 return Err(problems);
             }
-            if parsed.is_empty() && dirty.sources.is_empty() && !dirty.summary {
+            let content_changed =
+                !(parsed.is_empty() && dirty.sources.is_empty() && !dirty.summary);
+            if !content_changed {
                 // only annotations changed: the articles and all that
                 // derives from them alone stay
                 let changes = site::update_annotations(&st.inputs, &mut st.briefing)?;
@@ -831,13 +840,23 @@ impl Session {
             // paginated: a new or vanished tag, or a listing growing a page
             // or losing one, changes the page set (and the sitemap), which
             // only a full rebuild gets right
-            if render::page_paths(&st.briefing) != st.pages {
-                return Ok(Step::Full { reclean: false });
+            let d = &dirty.deps;
+            if content_changed || d.contains(&Dep::AnnotationSet) || d.contains(&Dep::Events) {
+                let jobs = render::page_jobs(&st.briefing);
+                if jobs
+                    .iter()
+                    .map(|j| j.path(&st.briefing))
+                    .ne(st.pages.iter().cloned())
+                {
+                    return Ok(Step::Full { reclean: false });
+                }
+                st.jobs = jobs;
             }
         }
 
         // 3. render what is affected, write what changed
-        let outputs = render::render_pages(&st.briefing, &st.renderer, |j| dirty.selects(j))?;
+        let outputs =
+            render::render_jobs(&st.briefing, &st.renderer, &st.jobs, |j| dirty.selects(j))?;
         timer.lap("render");
         let rendered: Vec<String> = outputs
             .iter()
@@ -1062,7 +1081,11 @@ mod tests {
         ]);
         let rendered =
             |i: usize| -> BTreeSet<&str> { r[i].rendered.iter().map(String::as_str).collect() };
-        assert!(r.iter().all(|x| !x.full));
+        assert!(
+            r.iter().all(|x| !x.full),
+            "{:?}",
+            r.iter().map(|x| x.log_line("t")).collect::<Vec<_>>()
+        );
         let first = rendered(0);
         assert!(first.contains(BELARUS), "{first:?}");
         assert!(first.contains("annotations/index.html"), "{first:?}");
@@ -1115,7 +1138,11 @@ mod tests {
                 "\n\nAn added paragraph.\n\n",
             ),
         ]);
-        assert!(r.iter().all(|x| !x.full));
+        assert!(
+            r.iter().all(|x| !x.full),
+            "{:?}",
+            r.iter().map(|x| x.log_line("t")).collect::<Vec<_>>()
+        );
         assert!(
             !r[0].rendered.iter().any(|p| p == BELARUS),
             "{:?}",
