@@ -299,10 +299,11 @@ struct Memo {
 /// A digest of what resolving wikilinks reads besides annotations: the
 /// articles' slugs and titles, and the entity names.
 fn world_digest(articles: &[Article], registry: Option<&Registry>) -> blake3::Hash {
-    let mut h = blake3::Hasher::new();
+    // one buffer hashed at once: many small updates cost more than the bytes
+    let mut buf: Vec<u8> = Vec::with_capacity(articles.len() * 96);
     let mut part = |b: &[u8]| {
-        h.update(&(b.len() as u64).to_le_bytes());
-        h.update(b);
+        buf.extend_from_slice(&(b.len() as u64).to_le_bytes());
+        buf.extend_from_slice(b);
     };
     for a in articles {
         part(a.slug.as_str().as_bytes());
@@ -314,7 +315,7 @@ fn world_digest(articles: &[Article], registry: Option<&Registry>) -> blake3::Ha
             part(r.entities[i].slug.as_str().as_bytes());
         }
     }
-    h.finalize()
+    blake3::hash(&buf)
 }
 
 /// One annotation file parsed: kept while its text is the same.
