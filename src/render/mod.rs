@@ -193,7 +193,7 @@ pub fn render_site_into(b: &Briefing, theme: &Theme, sink: Sink) -> Result<(), P
     Ok(())
 }
 
-pub use pages::{Dep, Deps};
+pub use pages::{Dep, Deps, Shared};
 
 /// The paths of every page job of the briefing, in job order. Listings
 /// are paginated, so an edit can add or remove pages: the live preview
@@ -236,7 +236,7 @@ pub fn render_pages(
     renderer: &Renderer,
     select: impl Fn(&PageJob) -> bool + Sync,
 ) -> Result<Vec<Output>, Problems> {
-    render_jobs(b, renderer, &page_jobs(b), select)
+    render_jobs(b, renderer, &page_jobs(b), &Shared::default(), select)
 }
 
 /// [`render_pages`] with the page jobs already worked out (the live
@@ -245,13 +245,13 @@ pub fn render_jobs(
     b: &Briefing,
     renderer: &Renderer,
     jobs: &[PageJob],
+    shared: &Shared,
     select: impl Fn(&PageJob) -> bool + Sync,
 ) -> Result<Vec<Output>, Problems> {
     let jobs: Vec<&PageJob> = jobs.iter().filter(|j| select(j)).collect();
-    let shared = pages::Shared::default();
     let results: Vec<Result<Output, Problem>> = jobs
         .par_iter()
-        .map(|j| j.job.run(b, renderer, &shared))
+        .map(|j| j.job.run(b, renderer, shared))
         .collect();
     let mut problems = Problems::default();
     let mut out = Vec::with_capacity(results.len());

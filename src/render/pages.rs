@@ -170,7 +170,9 @@ impl Job {
 }
 
 /// What several pages use, worked out once per rendering (on first use)
-/// instead of once per page.
+/// instead of once per page. It depends on the articles (slugs, dates,
+/// order) and the entity registry only: the live preview keeps it across
+/// annotation edits.
 #[derive(Default)]
 pub struct Shared {
     depth2: std::sync::OnceLock<Depth2>,

@@ -114,6 +114,9 @@ struct State {
     jobs: Vec<render::PageJob>,
     /// Their pages; the page set changes only in full builds.
     pages: Vec<SitePath>,
+    /// What pages share (links to every article and entity), kept while
+    /// the articles are unchanged.
+    shared: render::Shared,
     /// The publishing files (feed, sitemap, robots, search index): every
     /// output that is neither a page nor a theme file.
     published: BTreeSet<String>,
@@ -584,6 +587,7 @@ impl Session {
         self.state = Some(State {
             pages: jobs.iter().map(|j| j.path(&briefing)).collect(),
             jobs,
+            shared: render::Shared::default(),
             published: rendered_all
                 .into_iter()
                 .filter(|p| !is_page(p) && !p.starts_with("static/"))
@@ -840,6 +844,9 @@ impl Session {
             // paginated: a new or vanished tag, or a listing growing a page
             // or losing one, changes the page set (and the sitemap), which
             // only a full rebuild gets right
+            if content_changed {
+                st.shared = render::Shared::default();
+            }
             let d = &dirty.deps;
             if content_changed || d.contains(&Dep::AnnotationSet) || d.contains(&Dep::Events) {
                 let jobs = render::page_jobs(&st.briefing);
@@ -855,8 +862,9 @@ impl Session {
         }
 
         // 3. render what is affected, write what changed
-        let outputs =
-            render::render_jobs(&st.briefing, &st.renderer, &st.jobs, |j| dirty.selects(j))?;
+        let outputs = render::render_jobs(&st.briefing, &st.renderer, &st.jobs, &st.shared, |j| {
+            dirty.selects(j)
+        })?;
         timer.lap("render");
         let rendered: Vec<String> = outputs
             .iter()
