@@ -318,17 +318,20 @@ pub fn entity(
                     date: a.date.as_ref().map(date_view),
                     mentions: mine[..take]
                         .iter()
-                        .map(|o| MentionView {
-                            before: &o.before,
-                            text: &o.text,
-                            after: &o.after,
-                            url: format!("{url}#{}", mention_id(&e.slug, o.n)),
+                        .map(|o| {
+                            let c = o.context.as_deref();
+                            MentionView {
+                                before: c.map_or("", |c| &c.before),
+                                text: c.map_or("", |c| &c.text),
+                                after: c.map_or("", |c| &c.after),
+                                url: format!("{url}#{}", mention_id(&e.slug, o.n as usize)),
+                            }
                         })
                         .collect(),
                     more: mine.len() - take,
                     more_url: mine
                         .get(take)
-                        .map(|o| format!("{url}#{}", mention_id(&e.slug, o.n))),
+                        .map(|o| format!("{url}#{}", mention_id(&e.slug, o.n as usize))),
                     url,
                 }
             })
