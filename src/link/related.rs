@@ -54,6 +54,10 @@ pub fn related(entity_sets: &[Vec<usize>], limit: usize) -> Vec<Vec<Related>> {
     let mut score = vec![0.0f64; n];
     let mut shared: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut touched: Vec<usize> = Vec::new();
+    // (candidate, score), reused: an article can have thousands of
+    // candidates, of which it keeps `limit`
+    let mut cands: Vec<(usize, f64)> = Vec::new();
+    let best_first = |x: &(usize, f64), y: &(usize, f64)| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0));
     entity_sets
         .iter()
         .enumerate()
@@ -73,22 +77,33 @@ pub fn related(entity_sets: &[Vec<usize>], limit: usize) -> Vec<Vec<Related>> {
                     }
                 }
             }
-            let mut out: Vec<Related> = touched
-                .drain(..)
-                .map(|b| {
+            cands.clear();
+            cands.extend(
+                touched
+                    .drain(..)
+                    .map(|b| (b, std::mem::replace(&mut score[b], 0.0))),
+            );
+            // the best `limit` (a total order: the same as a full sort's)
+            if cands.len() > limit {
+                cands.select_nth_unstable_by(limit, best_first);
+                for &(b, _) in &cands[limit..] {
+                    shared[b].clear();
+                }
+                cands.truncate(limit);
+            }
+            cands.sort_by(best_first);
+            cands
+                .iter()
+                .map(|&(b, s)| {
                     let mut sh = std::mem::take(&mut shared[b]);
                     sh.sort_by(|x, y| weight[*y].total_cmp(&weight[*x]).then(x.cmp(y)));
-                    let s = std::mem::replace(&mut score[b], 0.0);
                     Related {
                         article: b,
                         score: s,
                         shared: sh,
                     }
                 })
-                .collect();
-            out.sort_by(|x, y| y.score.total_cmp(&x.score).then(x.article.cmp(&y.article)));
-            out.truncate(limit);
-            out
+                .collect()
         })
         .collect()
 }
@@ -145,6 +160,8 @@ pub fn cooccurring(entities: usize, units: &[(usize, Vec<usize>)]) -> Vec<Vec<Co
                 .cmp(&(a.paragraphs, a.articles))
                 .then(a.entity.cmp(&b.entity))
         });
+        // kept for the whole build: without the slack of growing
+        list.shrink_to_fit();
     }
     out
 }
@@ -166,6 +183,58 @@ mod tests {
         assert_eq!(r[0][0].shared, [2, 0]);
         assert_eq!(idf(4, 4), 2f64.ln());
         assert!(r[3].iter().all(|x| x.shared == [0]));
+    }
+
+    #[test]
+    fn the_best_few_of_many_candidates_as_a_full_sort_ranks_them() {
+        // 300 articles naming a few of 40 entities (a fixed pseudo-random
+        // choice): each has many candidates, with ties
+        let mut x: u64 = 7;
+        let mut next = |m: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % m
+        };
+        let sets: Vec<Vec<usize>> = (0..300)
+            .map(|_| {
+                let mut s: Vec<usize> = (0..1 + next(5)).map(|_| next(40) as usize).collect();
+                s.sort_unstable();
+                s.dedup();
+                s
+            })
+            .collect();
+        let df = |e: usize| sets.iter().filter(|s| s.contains(&e)).count();
+        for limit in [1, 5, 1000] {
+            let got = related(&sets, limit);
+            for (a, set) in sets.iter().enumerate() {
+                // every other article sharing a usable entity, fully sorted
+                let mut all: Vec<Related> = (0..sets.len())
+                    .filter(|&b| b != a)
+                    .filter_map(|b| {
+                        let mut sh: Vec<usize> = set
+                            .iter()
+                            .copied()
+                            .filter(|&e| sets[b].contains(&e) && df(e) <= MAX_POSTING)
+                            .collect();
+                        let score = sh.iter().map(|&e| idf(sets.len(), df(e))).sum();
+                        sh.sort_by(|x, y| {
+                            idf(sets.len(), df(*y))
+                                .total_cmp(&idf(sets.len(), df(*x)))
+                                .then(x.cmp(y))
+                        });
+                        (!sh.is_empty()).then_some(Related {
+                            article: b,
+                            score,
+                            shared: sh,
+                        })
+                    })
+                    .collect();
+                all.sort_by(|x, y| y.score.total_cmp(&x.score).then(x.article.cmp(&y.article)));
+                all.truncate(limit);
+                assert_eq!(got[a], all, "article {a}, limit {limit}");
+            }
+        }
     }
 
     #[test]
