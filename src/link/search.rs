@@ -424,7 +424,30 @@ fn split(
 /// Build the index for `records`: (site-relative path, bytes) of every
 /// file, sorted by path.
 pub fn build(records: &[Record]) -> Vec<(String, Vec<u8>)> {
-    let analysed: Vec<Analysed> = records.par_chunks(ANALYSIS_CHUNK).map(analyse).collect();
+    build_with(records.len(), |i| records[i].clone())
+}
+
+/// [`build`] for `count` records made on demand by `record(i)`, a chunk at
+/// a time: each record's text is dropped once analysed, so the texts of
+/// all of them (most of a large briefing) are never held at once.
+pub fn build_with(count: usize, record: impl Fn(usize) -> Record + Sync) -> Vec<(String, Vec<u8>)> {
+    let (analysed, records): (Vec<Analysed>, Vec<Vec<Record>>) = (0..count
+        .div_ceil(ANALYSIS_CHUNK))
+        .into_par_iter()
+        .map(|c| {
+            let from = c * ANALYSIS_CHUNK;
+            let mut chunk: Vec<Record> = (from..count.min(from + ANALYSIS_CHUNK))
+                .map(&record)
+                .collect();
+            let a = analyse(&chunk);
+            for r in &mut chunk {
+                r.text = String::new();
+            }
+            (a, chunk)
+        })
+        .unzip();
+    // what the documents' files show (no text)
+    let records: Vec<Record> = records.into_iter().flatten().collect();
 
     // One id for every distinct term: the chunks' vocabularies merged.
     let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
@@ -813,6 +836,43 @@ mod tests {
         }
         // alphaN, betaN, bravoN, gamma, common: 5 postings per document
         assert_eq!(seen, 5 * 2000);
+    }
+
+    #[test]
+    fn records_made_on_demand_are_made_once_each_and_indexed_in_order() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let count = 3 * ANALYSIS_CHUNK + 5;
+        let calls: Vec<AtomicUsize> = (0..count).map(|_| AtomicUsize::new(0)).collect();
+        let files = build_with(count, |i| {
+            calls[i].fetch_add(1, Ordering::Relaxed);
+            record(
+                &format!("articles/{i}/index.html"),
+                &format!("T{i}"),
+                &format!("w{i} common"),
+            )
+        });
+        assert!(calls.iter().all(|c| c.load(Ordering::Relaxed) == 1));
+        // document ids are record positions: each term's one posting is its
+        // record, whatever the chunk that analysed it
+        for i in [0, ANALYSIS_CHUNK - 1, ANALYSIS_CHUNK, count - 1] {
+            let term = format!("w{i}");
+            let shard = files
+                .iter()
+                .filter(|f| f.0.starts_with("search/terms/"))
+                .map(|f| args(std::str::from_utf8(&f.1).unwrap(), "add"))
+                .find_map(|v| v[1].get(&term).map(|p| p.as_str().unwrap().to_string()))
+                .unwrap_or_else(|| panic!("{term} not indexed"));
+            assert_eq!(
+                decode(&shard).iter().map(|p| p.0).collect::<Vec<_>>(),
+                [i as u32]
+            );
+        }
+        let docs = args(
+            file(&files, &format!("search/docs/{}.js", (count - 1) / CHUNK)),
+            "docs",
+        );
+        let last = docs[1].as_array().unwrap().last().unwrap();
+        assert_eq!(last[1], format!("T{}", count - 1).as_str());
     }
 
     #[test]
