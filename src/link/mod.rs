@@ -302,15 +302,15 @@ const SCAN_CHUNK: usize = 256;
 
 /// File what [`scan`] found in article `ai` into `links`: its mentions,
 /// their occurrences (in context for the entity pages that quote them), its
-/// entities; and collect its entity set (for related articles) and the
-/// entity sets of its paragraphs (for co-occurrences).
+/// entities; collect its entity set (for related articles) and count the
+/// entities named together in its paragraphs.
 fn file_article(
     links: &mut Links,
     ai: usize,
     a: &Article,
     sc: Scanned,
     entity_sets: &mut Vec<Vec<usize>>,
-    units: &mut Vec<(usize, Vec<usize>)>,
+    cooccurrences: &mut related::CooccurrenceCounts,
 ) {
     let mut found = Vec::with_capacity(sc.found.len());
     for (m, &k) in sc.found.iter().zip(&sc.numbers) {
@@ -343,8 +343,8 @@ fn file_article(
             linked: m.linked,
         });
     }
-    for (_, set) in sc.block_sets {
-        units.push((ai, set));
+    for set in sc.block_sets.values() {
+        cooccurrences.add(ai, set);
     }
     for &(e, c) in &sc.counts {
         let end = links.occurrences[e].len();
@@ -387,7 +387,7 @@ pub fn link(
         ..Links::default()
     };
     let mut entity_sets = Vec::with_capacity(articles.len());
-    let mut units: Vec<(usize, Vec<usize>)> = Vec::new();
+    let mut cooccurrences = related::CooccurrenceCounts::default();
     // One scan per article, in parallel, with everything that concerns the
     // article alone (its mentions, their numbers, entity counts), a chunk
     // of articles at a time; then, in article order, what spans articles.
@@ -395,10 +395,10 @@ pub fn link(
         let scanned: Vec<Scanned> = chunk.par_iter().map(|a| scan(a, &matcher, mode)).collect();
         for (i, (a, sc)) in chunk.iter().zip(scanned).enumerate() {
             let ai = c * SCAN_CHUNK + i;
-            file_article(&mut links, ai, a, sc, &mut entity_sets, &mut units);
+            file_article(&mut links, ai, a, sc, &mut entity_sets, &mut cooccurrences);
         }
     }
-    links.cooccurring = related::cooccurring(n, &units);
+    links.cooccurring = cooccurrences.finish(n);
     for (a, rel) in articles
         .iter()
         .zip(related::related(&entity_sets, RELATED_LIMIT))

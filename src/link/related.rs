@@ -122,48 +122,87 @@ pub struct Cooccurrence {
 /// first (paragraphs, then articles, then registry order). `units` are the
 /// entity sets of paragraphs, each tagged with its article index.
 pub fn cooccurring(entities: usize, units: &[(usize, Vec<usize>)]) -> Vec<Vec<Cooccurrence>> {
-    // Units visited by article (stable), so the distinct articles of a pair
-    // are counted with the last article seen instead of a set per pair (a
-    // `BTreeMap` of `BTreeSet`s was the top cost of `assemble` at 3k).
     let mut order: Vec<usize> = (0..units.len()).collect();
     order.sort_by_key(|&i| units[i].0);
-    // (paragraphs, articles, last article counted)
-    let mut pairs: std::collections::HashMap<(usize, usize), (u32, u32, usize)> =
-        std::collections::HashMap::new();
+    let mut counts = CooccurrenceCounts::default();
     for i in order {
-        let (article, set) = &units[i];
+        counts.add(units[i].0, &units[i].1);
+    }
+    counts.finish(entities)
+}
+
+/// [`cooccurring`] a paragraph at a time, so that the paragraphs of a whole
+/// briefing need not be held: [`CooccurrenceCounts::add`] each paragraph's
+/// entities, articles in order, then [`CooccurrenceCounts::finish`].
+#[derive(Default)]
+pub struct CooccurrenceCounts {
+    /// Per pair of entities `x < y` (`x << 32 | y`): (paragraphs, articles,
+    /// the last article counted + 1). Both orders of a pair count the same,
+    /// so one entry serves both. (Counting articles with the last one seen
+    /// instead of a set per pair: a `BTreeMap` of `BTreeSet`s was the top
+    /// cost of `assemble` at 3k articles.)
+    pairs: rustc_hash::FxHashMap<u64, (u32, u32, u32)>,
+    last: Option<usize>,
+}
+
+impl CooccurrenceCounts {
+    /// Count the pairs of one paragraph of article `article`: `set` is its
+    /// entities, sorted and distinct. Articles must come in order (an
+    /// article's paragraphs together).
+    pub fn add(&mut self, article: usize, set: &[usize]) {
+        debug_assert!(self.last.is_none_or(|l| l <= article), "articles in order");
+        debug_assert!(set.windows(2).all(|w| w[0] < w[1]), "sorted, distinct");
+        self.last = Some(article);
+        let tag = article as u32 + 1;
         for (k, &x) in set.iter().enumerate() {
             for &y in &set[k + 1..] {
-                for key in [(x, y), (y, x)] {
-                    let slot = pairs.entry(key).or_insert((0, 0, usize::MAX));
-                    slot.0 += 1;
-                    if slot.2 != *article {
-                        slot.1 += 1;
-                        slot.2 = *article;
-                    }
+                let slot = self
+                    .pairs
+                    .entry(((x as u64) << 32) | y as u64)
+                    .or_insert((0, 0, 0));
+                slot.0 += 1;
+                if slot.2 != tag {
+                    slot.1 += 1;
+                    slot.2 = tag;
                 }
             }
         }
     }
-    let mut out = vec![Vec::new(); entities];
-    // Any visiting order: each list is sorted below by a total order.
-    for ((x, y), (paragraphs, articles, _)) in pairs {
-        out[x].push(Cooccurrence {
-            entity: y,
-            paragraphs,
-            articles,
-        });
+
+    /// The co-occurring entities of each of `entities` entities (see
+    /// [`cooccurring`]).
+    pub fn finish(self, entities: usize) -> Vec<Vec<Cooccurrence>> {
+        let (x_of, y_of) = (|k: u64| (k >> 32) as usize, |k: u64| k as u32 as usize);
+        // lists of their exact size: they are kept for the whole build
+        let mut len = vec![0usize; entities];
+        for &k in self.pairs.keys() {
+            len[x_of(k)] += 1;
+            len[y_of(k)] += 1;
+        }
+        let mut out: Vec<Vec<Cooccurrence>> = len.into_iter().map(Vec::with_capacity).collect();
+        // Any visiting order: each list is sorted below by a total order.
+        for (k, (paragraphs, articles, _)) in self.pairs {
+            let (x, y) = (x_of(k), y_of(k));
+            out[x].push(Cooccurrence {
+                entity: y,
+                paragraphs,
+                articles,
+            });
+            out[y].push(Cooccurrence {
+                entity: x,
+                paragraphs,
+                articles,
+            });
+        }
+        for list in &mut out {
+            list.sort_by(|a, b| {
+                (b.paragraphs, b.articles)
+                    .cmp(&(a.paragraphs, a.articles))
+                    .then(a.entity.cmp(&b.entity))
+            });
+        }
+        out
     }
-    for list in &mut out {
-        list.sort_by(|a, b| {
-            (b.paragraphs, b.articles)
-                .cmp(&(a.paragraphs, a.articles))
-                .then(a.entity.cmp(&b.entity))
-        });
-        // kept for the whole build: without the slack of growing
-        list.shrink_to_fit();
-    }
-    out
 }
 
 #[cfg(test)]
@@ -277,5 +316,54 @@ mod tests {
             .collect::<Vec<_>>()
         );
         assert_eq!(c[1][0].entity, 0);
+    }
+
+    #[test]
+    fn counted_a_paragraph_at_a_time_as_by_definition() {
+        // 60 articles of a few paragraphs naming some of 12 entities
+        let mut x: u64 = 11;
+        let mut next = |m: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % m
+        };
+        let mut units: Vec<(usize, Vec<usize>)> = Vec::new();
+        for a in 0..60 {
+            for _ in 0..next(4) {
+                let mut set: Vec<usize> = (0..next(5)).map(|_| next(12) as usize).collect();
+                set.sort_unstable();
+                set.dedup();
+                units.push((a, set));
+            }
+        }
+        let got = cooccurring(12, &units);
+        for e in 0..12 {
+            // by definition: paragraphs naming both, articles naming both
+            // in one paragraph
+            let mut want: Vec<Cooccurrence> = (0..12)
+                .filter(|&o| o != e)
+                .filter_map(|o| {
+                    let both: Vec<usize> = units
+                        .iter()
+                        .filter(|(_, s)| s.contains(&e) && s.contains(&o))
+                        .map(|(a, _)| *a)
+                        .collect();
+                    let mut arts = both.clone();
+                    arts.dedup();
+                    (!both.is_empty()).then_some(Cooccurrence {
+                        entity: o,
+                        paragraphs: both.len() as u32,
+                        articles: arts.len() as u32,
+                    })
+                })
+                .collect();
+            want.sort_by(|a, b| {
+                (b.paragraphs, b.articles)
+                    .cmp(&(a.paragraphs, a.articles))
+                    .then(a.entity.cmp(&b.entity))
+            });
+            assert_eq!(got[e], want, "entity {e}");
+        }
     }
 }
