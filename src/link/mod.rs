@@ -39,8 +39,10 @@ pub const CONTEXT_ARTICLES: usize = 20;
 /// ... and at most how many mentions of each.
 pub const CONTEXT_SNIPPETS: usize = 60;
 
-/// A mention of an entity, for the entity's page. There are as many as
-/// mentions in the whole briefing: keep it small.
+/// A mention of an entity quoted in context on the entity's page: one of
+/// the first [`CONTEXT_SNIPPETS`] mentions in each of the first
+/// [`CONTEXT_ARTICLES`] articles naming the entity (no page quotes the
+/// others: only their number is kept, [`EntityArticle::mentions`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Occurrence {
     /// Position of the article in the articles linked.
@@ -48,16 +50,8 @@ pub struct Occurrence {
     /// Its number among the article's mentions of the entity, from 1: the
     /// anchor on the article page is [`mention_id`]`(entity, n)`.
     pub n: u32,
-    /// The mention in context — only for the first [`CONTEXT_SNIPPETS`]
-    /// mentions in the first [`CONTEXT_ARTICLES`] articles naming the
-    /// entity (`None` for the others: no page shows them).
-    pub context: Option<Box<Context>>,
-}
-
-/// A mention in context: the text before it in its paragraph, the mention,
-/// the text after it (cut at words, see [`snippet`]).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Context {
+    /// The text before it in its paragraph, the mention, the text after it
+    /// (cut at words, see [`snippet`]).
     pub before: String,
     pub text: String,
     pub after: String,
@@ -77,12 +71,14 @@ pub struct MentionAt {
 }
 
 /// The mentions of one entity in one article: the article's position in
-/// the briefing and the range of its occurrences in
-/// [`Links::occurrences`] (each entity's occurrences are in article order,
-/// so an article's are contiguous).
+/// the briefing, how many, and the range of those quoted in
+/// [`Links::occurrences`] (empty when none is; each entity's occurrences
+/// are in article order, so an article's are contiguous, and they are its
+/// first mentions: numbers 1, 2, …).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EntityArticle {
     pub article: usize,
+    pub mentions: usize,
     pub occurrences: std::ops::Range<usize>,
 }
 
@@ -95,8 +91,11 @@ pub struct Links {
     pub mentions: BTreeMap<Slug, Vec<MentionAt>>,
     /// Entities named in each article, most mentioned first.
     pub article_entities: BTreeMap<Slug, Vec<(usize, usize)>>,
-    /// Per entity (registry index): its mentions, in article order.
+    /// Per entity (registry index): its mentions quoted on its page, in
+    /// article order.
     pub occurrences: Vec<Vec<Occurrence>>,
+    /// Per entity: how many mentions it has in the whole briefing.
+    pub mention_counts: Vec<usize>,
     /// Per entity: the articles naming it, in article order — an index so
     /// that an entity page costs its own mentions, not every article.
     pub entity_articles: Vec<Vec<EntityArticle>>,
@@ -124,7 +123,7 @@ impl Links {
 
     /// Total mentions of an entity.
     pub fn mention_count(&self, entity: usize) -> usize {
-        self.occurrences.get(entity).map_or(0, Vec::len)
+        self.mention_counts.get(entity).copied().unwrap_or(0)
     }
 
     /// The decorations of an article body for its entity mentions (see
@@ -300,8 +299,14 @@ fn scan(a: &Article, matcher: &Matcher, mode: EntityLinks) -> Scanned {
 /// large enough to keep every thread busy.
 const SCAN_CHUNK: usize = 256;
 
+/// Whether the entity page of `entity` quotes its `k`th (1-based) mention
+/// in the article being filed (its articles so far are the ones before).
+fn quoted(links: &Links, entity: usize, k: usize) -> bool {
+    links.entity_articles[entity].len() < CONTEXT_ARTICLES && k <= CONTEXT_SNIPPETS
+}
+
 /// File what [`scan`] found in article `ai` into `links`: its mentions,
-/// their occurrences (in context for the entity pages that quote them), its
+/// those the entity pages quote (in context), its
 /// entities; collect its entity set (for related articles) and count the
 /// entities named together in its paragraphs.
 fn file_article(
@@ -317,23 +322,18 @@ fn file_article(
         // Entity pages quote the first mentions of the most recent
         // articles only (articles are newest first): the context of the
         // others is not worth computing.
-        let quoted = links.entity_articles[m.entity].len() < CONTEXT_ARTICLES
-            && k as usize <= CONTEXT_SNIPPETS;
-        let context = quoted.then(|| {
+        if quoted(links, m.entity, k as usize) {
             let empty = 0..0;
             let block = sc.plain.blocks.get(m.block).unwrap_or(&empty);
             let (before, after) = snippet(&sc.plain.text, block, m.start, m.end);
-            Box::new(Context {
+            links.occurrences[m.entity].push(Occurrence {
+                article: ai as u32,
+                n: k,
                 before,
                 text: sc.plain.text[m.start..m.end].to_string(),
                 after,
-            })
-        });
-        links.occurrences[m.entity].push(Occurrence {
-            article: ai as u32,
-            n: k,
-            context,
-        });
+            });
+        }
         // (offsets and indices fit: bodies and registries are far smaller
         // than 4 GiB)
         found.push(MentionAt {
@@ -347,11 +347,15 @@ fn file_article(
         cooccurrences.add(ai, set);
     }
     for &(e, c) in &sc.counts {
+        // the first of its mentions, when quoted
+        let q = (1..=c).take_while(|&k| quoted(links, e, k)).count();
         let end = links.occurrences[e].len();
         links.entity_articles[e].push(EntityArticle {
             article: ai,
-            occurrences: end - c..end,
+            mentions: c,
+            occurrences: end - q..end,
         });
+        links.mention_counts[e] += c;
     }
     let mut by_count = sc.counts;
     entity_sets.push(by_count.iter().map(|&(e, _)| e).collect::<Vec<_>>());
@@ -378,6 +382,7 @@ pub fn link(
         .collect();
     let mut links = Links {
         occurrences: vec![Vec::new(); n],
+        mention_counts: vec![0; n],
         entity_articles: vec![Vec::new(); n],
         article_index: articles
             .iter()
@@ -499,7 +504,7 @@ mod tests {
         let occ = &l.occurrences[0];
         assert_eq!(occ.len(), 2);
         assert_eq!((occ[1].article, occ[1].n), (0, 2));
-        let c = occ[1].context.as_deref().unwrap();
+        let c = &occ[1];
         assert_eq!(c.before, "Putin went to Minsk. ");
         assert_eq!(c.text, "Putin");
         assert_eq!(c.after, " spoke.");
@@ -556,20 +561,31 @@ mod tests {
             .map(|i| art(&format!("a{i}"), &format!("Putin {i}, Putin.")))
             .collect();
         let l = link(reg(), &arts, EntityLinks::All, &[], &[]);
+        assert_eq!(l.mention_count(0), 2 * count);
+        // only the most recent articles' mentions are quoted
         let occ = &l.occurrences[0];
-        assert_eq!(occ.len(), 2 * count);
+        assert_eq!(occ.len(), 2 * CONTEXT_ARTICLES);
         for (j, o) in occ.iter().enumerate() {
             assert_eq!((o.article as usize, o.n as usize), (j / 2, j % 2 + 1));
-            assert_eq!(o.context.is_some(), j / 2 < CONTEXT_ARTICLES, "{j}");
         }
-        let c = occ[2 * CONTEXT_ARTICLES - 1].context.as_deref().unwrap();
+        let c = &occ[2 * CONTEXT_ARTICLES - 1];
         let last = CONTEXT_ARTICLES - 1;
         assert_eq!(
             (c.before.as_str(), c.after.as_str()),
             (&*format!("Putin {last}, "), ".")
         );
+        assert_eq!(l.entity_articles[0].len(), count);
+        let none = 2 * CONTEXT_ARTICLES..2 * CONTEXT_ARTICLES;
         for (i, ea) in l.entity_articles[0].iter().enumerate() {
-            assert_eq!((ea.article, ea.occurrences.clone()), (i, 2 * i..2 * i + 2));
+            let quoted = if i < CONTEXT_ARTICLES {
+                2 * i..2 * i + 2
+            } else {
+                none.clone()
+            };
+            assert_eq!(
+                (ea.article, ea.mentions, ea.occurrences.clone()),
+                (i, 2, quoted)
+            );
         }
         for (i, a) in arts.iter().enumerate() {
             assert_eq!(l.article_index[&a.slug], i);
@@ -578,6 +594,27 @@ mod tests {
             let after = &a.body[m[0].end as usize..];
             assert!(after.starts_with(&format!(" {i},")), "{after}");
         }
+    }
+
+    #[test]
+    fn an_article_has_at_most_its_first_mentions_quoted() {
+        let body = "Minsk. ".repeat(CONTEXT_SNIPPETS + 5);
+        let arts = [art("a", &body), art("b", "Minsk.")];
+        let l = link(reg(), &arts, EntityLinks::All, &[], &[]);
+        let minsk = 1;
+        let ea = &l.entity_articles[minsk];
+        let all = CONTEXT_SNIPPETS + 5;
+        assert_eq!(
+            (ea[0].mentions, ea[0].occurrences.clone()),
+            (all, 0..CONTEXT_SNIPPETS)
+        );
+        let next = CONTEXT_SNIPPETS..CONTEXT_SNIPPETS + 1;
+        assert_eq!((ea[1].mentions, ea[1].occurrences.clone()), (1, next));
+        let ns: Vec<u32> = l.occurrences[minsk].iter().map(|o| o.n).collect();
+        assert_eq!(ns[..3], [1, 2, 3]);
+        assert_eq!(ns[CONTEXT_SNIPPETS], 1);
+        assert_eq!(l.mention_count(minsk), all + 1);
+        assert_eq!(l.mentions[&arts[0].slug].len(), all);
     }
 
     #[test]

@@ -338,7 +338,7 @@ mod tests {
             }
         }
         let got = cooccurring(12, &units);
-        for e in 0..12 {
+        for (e, got) in got.iter().enumerate() {
             // by definition: paragraphs naming both, articles naming both
             // in one paragraph
             let mut want: Vec<Cooccurrence> = (0..12)
@@ -363,7 +363,7 @@ mod tests {
                     .cmp(&(a.paragraphs, a.articles))
                     .then(a.entity.cmp(&b.entity))
             });
-            assert_eq!(got[e], want, "entity {e}");
+            assert_eq!(*got, want, "entity {e}");
         }
     }
 }
