@@ -195,6 +195,16 @@ pub fn search_record(b: &Briefing, i: usize) -> crate::link::search::Record {
     }
 }
 
+/// Every record of the search index at once (for tools and benchmarks: a
+/// build makes them a chunk at a time, [`search_index`]).
+pub fn search_records(b: &Briefing) -> Vec<crate::link::search::Record> {
+    use rayon::prelude::*;
+    (0..search_record_count(b))
+        .into_par_iter()
+        .map(|i| search_record(b, i))
+        .collect()
+}
+
 /// How many records the search index has (see [`search_record`]).
 pub fn search_record_count(b: &Briefing) -> usize {
     b.articles.len() + b.links.registry.entities.len()
