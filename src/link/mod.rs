@@ -39,29 +39,46 @@ pub const CONTEXT_ARTICLES: usize = 20;
 /// ... and at most how many mentions of each.
 pub const CONTEXT_SNIPPETS: usize = 60;
 
-/// A mention of an entity, for the entity's page.
+/// A mention of an entity quoted in context on the entity's page: one of
+/// the first [`CONTEXT_SNIPPETS`] mentions in each of the first
+/// [`CONTEXT_ARTICLES`] articles naming the entity (no page quotes the
+/// others: only their number is kept, [`EntityArticle::mentions`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Occurrence {
     /// Position of the article in the articles linked.
-    pub article: usize,
+    pub article: u32,
     /// Its number among the article's mentions of the entity, from 1: the
     /// anchor on the article page is [`mention_id`]`(entity, n)`.
-    pub n: usize,
-    /// The mention in context — only for the first [`CONTEXT_SNIPPETS`]
-    /// mentions in the first [`CONTEXT_ARTICLES`] articles naming the
-    /// entity (empty for the others: no page shows them).
+    pub n: u32,
+    /// The text before it in its paragraph, the mention, the text after it
+    /// (cut at words, see [`snippet`]).
     pub before: String,
     pub text: String,
     pub after: String,
 }
 
+/// An entity mention in an article body, as [`Links`] keeps it: its byte
+/// range in the body's plain text, the entity (index into
+/// [`Registry::entities`]) and whether it is a link (see
+/// [`EntityLinks`]). Its decoration (anchor, link, preview) is made only
+/// when the article's page is rendered: [`Links::mention_spans`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MentionAt {
+    pub start: u32,
+    pub end: u32,
+    pub entity: u32,
+    pub linked: bool,
+}
+
 /// The mentions of one entity in one article: the article's position in
-/// the briefing and the range of its occurrences in
-/// [`Links::occurrences`] (each entity's occurrences are in article order,
-/// so an article's are contiguous).
+/// the briefing, how many, and the range of those quoted in
+/// [`Links::occurrences`] (empty when none is; each entity's occurrences
+/// are in article order, so an article's are contiguous, and they are its
+/// first mentions: numbers 1, 2, …).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EntityArticle {
     pub article: usize,
+    pub mentions: usize,
     pub occurrences: std::ops::Range<usize>,
 }
 
@@ -69,12 +86,16 @@ pub struct EntityArticle {
 #[derive(Clone, Debug, Default)]
 pub struct Links {
     pub registry: Registry,
-    /// Decorations for each article body: mention anchors and entity links.
-    pub mentions: BTreeMap<Slug, Vec<Span>>,
+    /// The entity mentions of each article body, in text order (their
+    /// decorations: [`Links::mention_spans`]).
+    pub mentions: BTreeMap<Slug, Vec<MentionAt>>,
     /// Entities named in each article, most mentioned first.
     pub article_entities: BTreeMap<Slug, Vec<(usize, usize)>>,
-    /// Per entity (registry index): its mentions, in article order.
+    /// Per entity (registry index): its mentions quoted on its page, in
+    /// article order.
     pub occurrences: Vec<Vec<Occurrence>>,
+    /// Per entity: how many mentions it has in the whole briefing.
+    pub mention_counts: Vec<usize>,
     /// Per entity: the articles naming it, in article order — an index so
     /// that an entity page costs its own mentions, not every article.
     pub entity_articles: Vec<Vec<EntityArticle>>,
@@ -102,8 +123,73 @@ impl Links {
 
     /// Total mentions of an entity.
     pub fn mention_count(&self, entity: usize) -> usize {
-        self.occurrences.get(entity).map_or(0, Vec::len)
+        self.mention_counts.get(entity).copied().unwrap_or(0)
     }
+
+    /// The decorations of an article body for its entity mentions (see
+    /// [`mention_spans`]), made when its page is rendered: kept for every
+    /// article at once they would be most of a large build's memory.
+    pub fn mention_spans(&self, article: &Slug) -> Vec<Span> {
+        let found = self.mentions.get(article).map_or(&[][..], Vec::as_slice);
+        mention_spans(&self.registry, &self.previews, article, found)
+    }
+}
+
+/// The decorations of the mentions `found` in the body of article `slug`:
+/// each mention gets an anchor, [`mention_id`] of its number among the
+/// article's mentions of its entity; a linked one is a link to the entity's
+/// page (the anchor on the link itself, no wrapper), and the entity's first
+/// link on the page carries its preview as `title` (the script shows it for
+/// every link to the same entity); the others are `span.mention`.
+pub fn mention_spans(
+    registry: &Registry,
+    previews: &[String],
+    slug: &Slug,
+    found: &[MentionAt],
+) -> Vec<Span> {
+    let at = SitePath::article(slug);
+    // (entity, mentions so far, whether its preview is on the page yet)
+    let mut seen: HashMap<u32, (usize, bool)> = HashMap::new();
+    let mut spans = Vec::with_capacity(found.len());
+    for m in found {
+        let e = &registry.entities[m.entity as usize];
+        let (k, titled) = seen.entry(m.entity).or_default();
+        *k += 1;
+        let id = mention_id(&e.slug, *k);
+        let (start, end) = (m.start as usize, m.end as usize);
+        if m.linked {
+            let mut first_attrs = vec![("id".into(), id)];
+            if !*titled {
+                *titled = true;
+                let p = previews.get(m.entity as usize).map_or("", String::as_str);
+                if !p.is_empty() {
+                    first_attrs.push(("title".into(), p.to_string()));
+                }
+            }
+            spans.push(Span {
+                start,
+                end,
+                tag: "a",
+                attrs: vec![
+                    (
+                        "class".into(),
+                        format!("entity entity-{}", e.entry.kind.id()),
+                    ),
+                    ("href".into(), SitePath::entity(&e.slug).relative_from(&at)),
+                ],
+                first_attrs,
+            });
+        } else {
+            spans.push(Span {
+                start,
+                end,
+                tag: "span",
+                attrs: vec![("class".into(), "mention".into())],
+                first_attrs: vec![("id".into(), id)],
+            });
+        }
+    }
+    spans
 }
 
 /// The anchor id of the `n`th (1-based) mention of an entity in an article.
@@ -173,72 +259,24 @@ struct Scanned {
     found: Vec<Mention>,
     /// For each mention, its 1-based number among the article's mentions
     /// of the same entity (its anchor is [`mention_id`] of it).
-    numbers: Vec<usize>,
-    /// Decorations of the body: mention anchors and entity links.
-    spans: Vec<Span>,
+    numbers: Vec<u32>,
     /// (entity, mentions), by entity.
     counts: Vec<(usize, usize)>,
     /// The entities of each block (paragraph), sorted, by block.
     block_sets: BTreeMap<usize, Vec<usize>>,
 }
 
-fn scan(
-    a: &Article,
-    registry: &Registry,
-    matcher: &Matcher,
-    previews: &[String],
-    mode: EntityLinks,
-) -> Scanned {
+fn scan(a: &Article, matcher: &Matcher, mode: EntityLinks) -> Scanned {
     let plain = markdown::plain_text(&a.body);
     let code = mentions::code_ranges(&a.body);
     let found = matcher.find(&plain.text, &plain.blocks, &code, mode);
-    let at = SitePath::article(&a.slug);
     let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
     let mut numbers = Vec::with_capacity(found.len());
-    let mut spans = Vec::with_capacity(found.len());
     let mut block_sets: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    // entities whose preview (`title`) this page already carries
-    let mut titled: Vec<usize> = Vec::new();
     for m in &found {
-        let e = &registry.entities[m.entity];
         let k = counts.entry(m.entity).or_default();
         *k += 1;
-        numbers.push(*k);
-        let id = mention_id(&e.slug, *k);
-        if m.linked {
-            // The anchor goes on the link itself (no wrapper), and the
-            // description only on the entity's first link of the page:
-            // the script shows it for every link to the same entity.
-            let mut first_attrs = vec![("id".into(), id)];
-            if !titled.contains(&m.entity) {
-                titled.push(m.entity);
-                let p = &previews[m.entity];
-                if !p.is_empty() {
-                    first_attrs.push(("title".into(), p.clone()));
-                }
-            }
-            spans.push(Span {
-                start: m.start,
-                end: m.end,
-                tag: "a",
-                attrs: vec![
-                    (
-                        "class".into(),
-                        format!("entity entity-{}", e.entry.kind.id()),
-                    ),
-                    ("href".into(), SitePath::entity(&e.slug).relative_from(&at)),
-                ],
-                first_attrs,
-            });
-        } else {
-            spans.push(Span {
-                start: m.start,
-                end: m.end,
-                tag: "span",
-                attrs: vec![("class".into(), "mention".into())],
-                first_attrs: vec![("id".into(), id)],
-            });
-        }
+        numbers.push(*k as u32);
         let set = block_sets.entry(m.block).or_default();
         if !set.contains(&m.entity) {
             set.push(m.entity);
@@ -251,10 +289,79 @@ fn scan(
         plain,
         found,
         numbers,
-        spans,
         counts: counts.into_iter().collect(),
         block_sets,
     }
+}
+
+/// How many articles [`link`] scans at once: their plain texts are held
+/// until their mentions are filed, so this bounds that memory, and it is
+/// large enough to keep every thread busy.
+const SCAN_CHUNK: usize = 256;
+
+/// Whether the entity page of `entity` quotes its `k`th (1-based) mention
+/// in the article being filed (its articles so far are the ones before).
+fn quoted(links: &Links, entity: usize, k: usize) -> bool {
+    links.entity_articles[entity].len() < CONTEXT_ARTICLES && k <= CONTEXT_SNIPPETS
+}
+
+/// File what [`scan`] found in article `ai` into `links`: its mentions,
+/// those the entity pages quote (in context), its
+/// entities; collect its entity set (for related articles) and count the
+/// entities named together in its paragraphs.
+fn file_article(
+    links: &mut Links,
+    ai: usize,
+    a: &Article,
+    sc: Scanned,
+    entity_sets: &mut Vec<Vec<usize>>,
+    cooccurrences: &mut related::CooccurrenceCounts,
+) {
+    let mut found = Vec::with_capacity(sc.found.len());
+    for (m, &k) in sc.found.iter().zip(&sc.numbers) {
+        // Entity pages quote the first mentions of the most recent
+        // articles only (articles are newest first): the context of the
+        // others is not worth computing.
+        if quoted(links, m.entity, k as usize) {
+            let empty = 0..0;
+            let block = sc.plain.blocks.get(m.block).unwrap_or(&empty);
+            let (before, after) = snippet(&sc.plain.text, block, m.start, m.end);
+            links.occurrences[m.entity].push(Occurrence {
+                article: ai as u32,
+                n: k,
+                before,
+                text: sc.plain.text[m.start..m.end].to_string(),
+                after,
+            });
+        }
+        // (offsets and indices fit: bodies and registries are far smaller
+        // than 4 GiB)
+        found.push(MentionAt {
+            start: m.start as u32,
+            end: m.end as u32,
+            entity: m.entity as u32,
+            linked: m.linked,
+        });
+    }
+    for set in sc.block_sets.values() {
+        cooccurrences.add(ai, set);
+    }
+    for &(e, c) in &sc.counts {
+        // the first of its mentions, when quoted
+        let q = (1..=c).take_while(|&k| quoted(links, e, k)).count();
+        let end = links.occurrences[e].len();
+        links.entity_articles[e].push(EntityArticle {
+            article: ai,
+            mentions: c,
+            occurrences: end - q..end,
+        });
+        links.mention_counts[e] += c;
+    }
+    let mut by_count = sc.counts;
+    entity_sets.push(by_count.iter().map(|&(e, _)| e).collect::<Vec<_>>());
+    by_count.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+    links.article_entities.insert(a.slug.clone(), by_count);
+    links.mentions.insert(a.slug.clone(), found);
 }
 
 /// The linking stage. `refs` and `events` come from the annotation stage
@@ -273,15 +380,9 @@ pub fn link(
         .iter()
         .map(|e| preview(&e.entry.description, PREVIEW_CHARS))
         .collect();
-    // One scan per article, in parallel, with everything that concerns the
-    // article alone: its decorations, mention numbers and entity counts.
-    let scanned: Vec<Scanned> = articles
-        .par_iter()
-        .map(|a| scan(a, &registry, &matcher, &previews, mode))
-        .collect();
-
     let mut links = Links {
         occurrences: vec![Vec::new(); n],
+        mention_counts: vec![0; n],
         entity_articles: vec![Vec::new(); n],
         article_index: articles
             .iter()
@@ -291,47 +392,18 @@ pub fn link(
         ..Links::default()
     };
     let mut entity_sets = Vec::with_capacity(articles.len());
-    let mut units: Vec<(usize, Vec<usize>)> = Vec::new();
-    for (ai, (a, sc)) in articles.iter().zip(scanned).enumerate() {
-        for (m, &k) in sc.found.iter().zip(&sc.numbers) {
-            // Entity pages quote the first mentions of the most recent
-            // articles only (articles are newest first): the context of
-            // the others is not worth computing.
-            let quoted =
-                links.entity_articles[m.entity].len() < CONTEXT_ARTICLES && k <= CONTEXT_SNIPPETS;
-            let (before, text, after) = if quoted {
-                let empty = 0..0;
-                let block = sc.plain.blocks.get(m.block).unwrap_or(&empty);
-                let (before, after) = snippet(&sc.plain.text, block, m.start, m.end);
-                (before, sc.plain.text[m.start..m.end].to_string(), after)
-            } else {
-                Default::default()
-            };
-            links.occurrences[m.entity].push(Occurrence {
-                article: ai,
-                n: k,
-                before,
-                text,
-                after,
-            });
+    let mut cooccurrences = related::CooccurrenceCounts::default();
+    // One scan per article, in parallel, with everything that concerns the
+    // article alone (its mentions, their numbers, entity counts), a chunk
+    // of articles at a time; then, in article order, what spans articles.
+    for (c, chunk) in articles.chunks(SCAN_CHUNK).enumerate() {
+        let scanned: Vec<Scanned> = chunk.par_iter().map(|a| scan(a, &matcher, mode)).collect();
+        for (i, (a, sc)) in chunk.iter().zip(scanned).enumerate() {
+            let ai = c * SCAN_CHUNK + i;
+            file_article(&mut links, ai, a, sc, &mut entity_sets, &mut cooccurrences);
         }
-        for (_, set) in sc.block_sets {
-            units.push((ai, set));
-        }
-        for &(e, c) in &sc.counts {
-            let end = links.occurrences[e].len();
-            links.entity_articles[e].push(EntityArticle {
-                article: ai,
-                occurrences: end - c..end,
-            });
-        }
-        let mut by_count = sc.counts;
-        entity_sets.push(by_count.iter().map(|&(e, _)| e).collect::<Vec<_>>());
-        by_count.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
-        links.article_entities.insert(a.slug.clone(), by_count);
-        links.mentions.insert(a.slug.clone(), sc.spans);
     }
-    links.cooccurring = related::cooccurring(n, &units);
+    links.cooccurring = cooccurrences.finish(n);
     for (a, rel) in articles
         .iter()
         .zip(related::related(&entity_sets, RELATED_LIMIT))
@@ -401,7 +473,18 @@ mod tests {
     fn mentions_become_anchored_links_with_previews() {
         let arts = [art("a", "Putin went to Minsk. Putin spoke.")];
         let l = link(reg(), &arts, EntityLinks::First, &[], &[]);
-        let spans = &l.mentions[&arts[0].slug];
+        let found = &l.mentions[&arts[0].slug];
+        let text: Vec<(&str, bool)> = found
+            .iter()
+            .map(|m| (&arts[0].body[m.start as usize..m.end as usize], m.linked))
+            .collect();
+        assert_eq!(
+            text,
+            [("Putin", true), ("Minsk", true), ("Putin", false)],
+            "the plain text of this body is the body"
+        );
+        let spans = &l.mention_spans(&arts[0].slug);
+        assert_eq!(spans.len(), 3);
         let links: Vec<&Span> = spans.iter().filter(|s| s.tag == "a").collect();
         assert_eq!(links.len(), 2, "first Putin and Minsk");
         assert_eq!(
@@ -421,8 +504,10 @@ mod tests {
         let occ = &l.occurrences[0];
         assert_eq!(occ.len(), 2);
         assert_eq!((occ[1].article, occ[1].n), (0, 2));
-        assert_eq!(occ[1].before, "Putin went to Minsk. ");
-        assert_eq!(occ[1].after, " spoke.");
+        let c = &occ[1];
+        assert_eq!(c.before, "Putin went to Minsk. ");
+        assert_eq!(c.text, "Putin");
+        assert_eq!(c.after, " spoke.");
         assert_eq!(l.article_entities[&arts[0].slug], [(0, 2), (1, 1)]);
         let html = markdown::render(
             &arts[0].body,
@@ -436,6 +521,100 @@ mod tests {
             html.contains("<span class=\"mention\" id=\"mention-vladimir-putin-2\">Putin</span>"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn only_the_first_link_to_an_entity_carries_its_preview() {
+        let arts = [art("a", "Putin.\n\nPutin, Putin and Minsk.")];
+        let l = link(reg(), &arts, EntityLinks::First, &[], &[]);
+        let spans = l.mention_spans(&arts[0].slug);
+        let got: Vec<(&str, Vec<&str>)> = spans
+            .iter()
+            .map(|s| {
+                let attrs = s
+                    .first_attrs
+                    .iter()
+                    .map(|(k, v)| if k == "id" { v.as_str() } else { k.as_str() });
+                (s.tag, attrs.collect())
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("a", vec!["mention-vladimir-putin-1", "title"]),
+                ("a", vec!["mention-vladimir-putin-2"]),
+                ("span", vec!["mention-vladimir-putin-3"]),
+                ("a", vec!["mention-minsk-1"]),
+            ],
+            "Minsk has no description, so no title"
+        );
+        assert!(
+            l.mention_spans(&Slug::from_title("nowhere").unwrap())
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn articles_scanned_in_chunks_are_filed_in_order() {
+        let count = SCAN_CHUNK + 10;
+        let arts: Vec<Article> = (0..count)
+            .map(|i| art(&format!("a{i}"), &format!("Putin {i}, Putin.")))
+            .collect();
+        let l = link(reg(), &arts, EntityLinks::All, &[], &[]);
+        assert_eq!(l.mention_count(0), 2 * count);
+        // only the most recent articles' mentions are quoted
+        let occ = &l.occurrences[0];
+        assert_eq!(occ.len(), 2 * CONTEXT_ARTICLES);
+        for (j, o) in occ.iter().enumerate() {
+            assert_eq!((o.article as usize, o.n as usize), (j / 2, j % 2 + 1));
+        }
+        let c = &occ[2 * CONTEXT_ARTICLES - 1];
+        let last = CONTEXT_ARTICLES - 1;
+        assert_eq!(
+            (c.before.as_str(), c.after.as_str()),
+            (&*format!("Putin {last}, "), ".")
+        );
+        assert_eq!(l.entity_articles[0].len(), count);
+        let none = 2 * CONTEXT_ARTICLES..2 * CONTEXT_ARTICLES;
+        for (i, ea) in l.entity_articles[0].iter().enumerate() {
+            let quoted = if i < CONTEXT_ARTICLES {
+                2 * i..2 * i + 2
+            } else {
+                none.clone()
+            };
+            assert_eq!(
+                (ea.article, ea.mentions, ea.occurrences.clone()),
+                (i, 2, quoted)
+            );
+        }
+        for (i, a) in arts.iter().enumerate() {
+            assert_eq!(l.article_index[&a.slug], i);
+            let m = &l.mentions[&a.slug];
+            assert_eq!(m.len(), 2);
+            let after = &a.body[m[0].end as usize..];
+            assert!(after.starts_with(&format!(" {i},")), "{after}");
+        }
+    }
+
+    #[test]
+    fn an_article_has_at_most_its_first_mentions_quoted() {
+        let body = "Minsk. ".repeat(CONTEXT_SNIPPETS + 5);
+        let arts = [art("a", &body), art("b", "Minsk.")];
+        let l = link(reg(), &arts, EntityLinks::All, &[], &[]);
+        let minsk = 1;
+        let ea = &l.entity_articles[minsk];
+        let all = CONTEXT_SNIPPETS + 5;
+        assert_eq!(
+            (ea[0].mentions, ea[0].occurrences.clone()),
+            (all, 0..CONTEXT_SNIPPETS)
+        );
+        let next = CONTEXT_SNIPPETS..CONTEXT_SNIPPETS + 1;
+        assert_eq!((ea[1].mentions, ea[1].occurrences.clone()), (1, next));
+        let ns: Vec<u32> = l.occurrences[minsk].iter().map(|o| o.n).collect();
+        assert_eq!(ns[..3], [1, 2, 3]);
+        assert_eq!(ns[CONTEXT_SNIPPETS], 1);
+        assert_eq!(l.mention_count(minsk), all + 1);
+        assert_eq!(l.mentions[&arts[0].slug].len(), all);
     }
 
     #[test]

@@ -54,6 +54,10 @@ pub fn related(entity_sets: &[Vec<usize>], limit: usize) -> Vec<Vec<Related>> {
     let mut score = vec![0.0f64; n];
     let mut shared: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut touched: Vec<usize> = Vec::new();
+    // (candidate, score), reused: an article can have thousands of
+    // candidates, of which it keeps `limit`
+    let mut cands: Vec<(usize, f64)> = Vec::new();
+    let best_first = |x: &(usize, f64), y: &(usize, f64)| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0));
     entity_sets
         .iter()
         .enumerate()
@@ -73,22 +77,33 @@ pub fn related(entity_sets: &[Vec<usize>], limit: usize) -> Vec<Vec<Related>> {
                     }
                 }
             }
-            let mut out: Vec<Related> = touched
-                .drain(..)
-                .map(|b| {
+            cands.clear();
+            cands.extend(
+                touched
+                    .drain(..)
+                    .map(|b| (b, std::mem::replace(&mut score[b], 0.0))),
+            );
+            // the best `limit` (a total order: the same as a full sort's)
+            if cands.len() > limit {
+                cands.select_nth_unstable_by(limit, best_first);
+                for &(b, _) in &cands[limit..] {
+                    shared[b].clear();
+                }
+                cands.truncate(limit);
+            }
+            cands.sort_by(best_first);
+            cands
+                .iter()
+                .map(|&(b, s)| {
                     let mut sh = std::mem::take(&mut shared[b]);
                     sh.sort_by(|x, y| weight[*y].total_cmp(&weight[*x]).then(x.cmp(y)));
-                    let s = std::mem::replace(&mut score[b], 0.0);
                     Related {
                         article: b,
                         score: s,
                         shared: sh,
                     }
                 })
-                .collect();
-            out.sort_by(|x, y| y.score.total_cmp(&x.score).then(x.article.cmp(&y.article)));
-            out.truncate(limit);
-            out
+                .collect()
         })
         .collect()
 }
@@ -107,46 +122,87 @@ pub struct Cooccurrence {
 /// first (paragraphs, then articles, then registry order). `units` are the
 /// entity sets of paragraphs, each tagged with its article index.
 pub fn cooccurring(entities: usize, units: &[(usize, Vec<usize>)]) -> Vec<Vec<Cooccurrence>> {
-    // Units visited by article (stable), so the distinct articles of a pair
-    // are counted with the last article seen instead of a set per pair (a
-    // `BTreeMap` of `BTreeSet`s was the top cost of `assemble` at 3k).
     let mut order: Vec<usize> = (0..units.len()).collect();
     order.sort_by_key(|&i| units[i].0);
-    // (paragraphs, articles, last article counted)
-    let mut pairs: std::collections::HashMap<(usize, usize), (u32, u32, usize)> =
-        std::collections::HashMap::new();
+    let mut counts = CooccurrenceCounts::default();
     for i in order {
-        let (article, set) = &units[i];
+        counts.add(units[i].0, &units[i].1);
+    }
+    counts.finish(entities)
+}
+
+/// [`cooccurring`] a paragraph at a time, so that the paragraphs of a whole
+/// briefing need not be held: [`CooccurrenceCounts::add`] each paragraph's
+/// entities, articles in order, then [`CooccurrenceCounts::finish`].
+#[derive(Default)]
+pub struct CooccurrenceCounts {
+    /// Per pair of entities `x < y` (`x << 32 | y`): (paragraphs, articles,
+    /// the last article counted + 1). Both orders of a pair count the same,
+    /// so one entry serves both. (Counting articles with the last one seen
+    /// instead of a set per pair: a `BTreeMap` of `BTreeSet`s was the top
+    /// cost of `assemble` at 3k articles.)
+    pairs: rustc_hash::FxHashMap<u64, (u32, u32, u32)>,
+    last: Option<usize>,
+}
+
+impl CooccurrenceCounts {
+    /// Count the pairs of one paragraph of article `article`: `set` is its
+    /// entities, sorted and distinct. Articles must come in order (an
+    /// article's paragraphs together).
+    pub fn add(&mut self, article: usize, set: &[usize]) {
+        debug_assert!(self.last.is_none_or(|l| l <= article), "articles in order");
+        debug_assert!(set.windows(2).all(|w| w[0] < w[1]), "sorted, distinct");
+        self.last = Some(article);
+        let tag = article as u32 + 1;
         for (k, &x) in set.iter().enumerate() {
             for &y in &set[k + 1..] {
-                for key in [(x, y), (y, x)] {
-                    let slot = pairs.entry(key).or_insert((0, 0, usize::MAX));
-                    slot.0 += 1;
-                    if slot.2 != *article {
-                        slot.1 += 1;
-                        slot.2 = *article;
-                    }
+                let slot = self
+                    .pairs
+                    .entry(((x as u64) << 32) | y as u64)
+                    .or_insert((0, 0, 0));
+                slot.0 += 1;
+                if slot.2 != tag {
+                    slot.1 += 1;
+                    slot.2 = tag;
                 }
             }
         }
     }
-    let mut out = vec![Vec::new(); entities];
-    // Any visiting order: each list is sorted below by a total order.
-    for ((x, y), (paragraphs, articles, _)) in pairs {
-        out[x].push(Cooccurrence {
-            entity: y,
-            paragraphs,
-            articles,
-        });
+
+    /// The co-occurring entities of each of `entities` entities (see
+    /// [`cooccurring`]).
+    pub fn finish(self, entities: usize) -> Vec<Vec<Cooccurrence>> {
+        let (x_of, y_of) = (|k: u64| (k >> 32) as usize, |k: u64| k as u32 as usize);
+        // lists of their exact size: they are kept for the whole build
+        let mut len = vec![0usize; entities];
+        for &k in self.pairs.keys() {
+            len[x_of(k)] += 1;
+            len[y_of(k)] += 1;
+        }
+        let mut out: Vec<Vec<Cooccurrence>> = len.into_iter().map(Vec::with_capacity).collect();
+        // Any visiting order: each list is sorted below by a total order.
+        for (k, (paragraphs, articles, _)) in self.pairs {
+            let (x, y) = (x_of(k), y_of(k));
+            out[x].push(Cooccurrence {
+                entity: y,
+                paragraphs,
+                articles,
+            });
+            out[y].push(Cooccurrence {
+                entity: x,
+                paragraphs,
+                articles,
+            });
+        }
+        for list in &mut out {
+            list.sort_by(|a, b| {
+                (b.paragraphs, b.articles)
+                    .cmp(&(a.paragraphs, a.articles))
+                    .then(a.entity.cmp(&b.entity))
+            });
+        }
+        out
     }
-    for list in &mut out {
-        list.sort_by(|a, b| {
-            (b.paragraphs, b.articles)
-                .cmp(&(a.paragraphs, a.articles))
-                .then(a.entity.cmp(&b.entity))
-        });
-    }
-    out
 }
 
 #[cfg(test)]
@@ -166,6 +222,58 @@ mod tests {
         assert_eq!(r[0][0].shared, [2, 0]);
         assert_eq!(idf(4, 4), 2f64.ln());
         assert!(r[3].iter().all(|x| x.shared == [0]));
+    }
+
+    #[test]
+    fn the_best_few_of_many_candidates_as_a_full_sort_ranks_them() {
+        // 300 articles naming a few of 40 entities (a fixed pseudo-random
+        // choice): each has many candidates, with ties
+        let mut x: u64 = 7;
+        let mut next = |m: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % m
+        };
+        let sets: Vec<Vec<usize>> = (0..300)
+            .map(|_| {
+                let mut s: Vec<usize> = (0..1 + next(5)).map(|_| next(40) as usize).collect();
+                s.sort_unstable();
+                s.dedup();
+                s
+            })
+            .collect();
+        let df = |e: usize| sets.iter().filter(|s| s.contains(&e)).count();
+        for limit in [1, 5, 1000] {
+            let got = related(&sets, limit);
+            for (a, set) in sets.iter().enumerate() {
+                // every other article sharing a usable entity, fully sorted
+                let mut all: Vec<Related> = (0..sets.len())
+                    .filter(|&b| b != a)
+                    .filter_map(|b| {
+                        let mut sh: Vec<usize> = set
+                            .iter()
+                            .copied()
+                            .filter(|&e| sets[b].contains(&e) && df(e) <= MAX_POSTING)
+                            .collect();
+                        let score = sh.iter().map(|&e| idf(sets.len(), df(e))).sum();
+                        sh.sort_by(|x, y| {
+                            idf(sets.len(), df(*y))
+                                .total_cmp(&idf(sets.len(), df(*x)))
+                                .then(x.cmp(y))
+                        });
+                        (!sh.is_empty()).then_some(Related {
+                            article: b,
+                            score,
+                            shared: sh,
+                        })
+                    })
+                    .collect();
+                all.sort_by(|x, y| y.score.total_cmp(&x.score).then(x.article.cmp(&y.article)));
+                all.truncate(limit);
+                assert_eq!(got[a], all, "article {a}, limit {limit}");
+            }
+        }
     }
 
     #[test]
@@ -208,5 +316,54 @@ mod tests {
             .collect::<Vec<_>>()
         );
         assert_eq!(c[1][0].entity, 0);
+    }
+
+    #[test]
+    fn counted_a_paragraph_at_a_time_as_by_definition() {
+        // 60 articles of a few paragraphs naming some of 12 entities
+        let mut x: u64 = 11;
+        let mut next = |m: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % m
+        };
+        let mut units: Vec<(usize, Vec<usize>)> = Vec::new();
+        for a in 0..60 {
+            for _ in 0..next(4) {
+                let mut set: Vec<usize> = (0..next(5)).map(|_| next(12) as usize).collect();
+                set.sort_unstable();
+                set.dedup();
+                units.push((a, set));
+            }
+        }
+        let got = cooccurring(12, &units);
+        for (e, got) in got.iter().enumerate() {
+            // by definition: paragraphs naming both, articles naming both
+            // in one paragraph
+            let mut want: Vec<Cooccurrence> = (0..12)
+                .filter(|&o| o != e)
+                .filter_map(|o| {
+                    let both: Vec<usize> = units
+                        .iter()
+                        .filter(|(_, s)| s.contains(&e) && s.contains(&o))
+                        .map(|(a, _)| *a)
+                        .collect();
+                    let mut arts = both.clone();
+                    arts.dedup();
+                    (!both.is_empty()).then_some(Cooccurrence {
+                        entity: o,
+                        paragraphs: both.len() as u32,
+                        articles: arts.len() as u32,
+                    })
+                })
+                .collect();
+            want.sort_by(|a, b| {
+                (b.paragraphs, b.articles)
+                    .cmp(&(a.paragraphs, a.articles))
+                    .then(a.entity.cmp(&b.entity))
+            });
+            assert_eq!(*got, want, "entity {e}");
+        }
     }
 }

@@ -38,6 +38,7 @@
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
+use std::borrow::Borrow;
 use std::fmt::Write as _;
 
 /// Where the index lives in the site (next to the search page).
@@ -251,7 +252,7 @@ struct Doc {
     len: u32,
 }
 
-fn analyse(records: &[Record]) -> Analysed {
+fn analyse<R: Borrow<Record>>(records: &[R]) -> Analysed {
     let mut ids: FxHashMap<Box<str>, u32> = FxHashMap::default();
     let mut vocab: Vec<Box<str>> = Vec::new();
     // by local id: counts in the current record (zero between records)
@@ -260,6 +261,7 @@ fn analyse(records: &[Record]) -> Analysed {
     let mut buf = String::new();
     let mut docs = Vec::with_capacity(records.len());
     for r in records {
+        let r = r.borrow();
         let mut len = 0u32;
         for (text, in_title) in [(&r.title, true), (&r.text, false)] {
             for_each_term(text, &mut buf, |t| {
@@ -421,10 +423,68 @@ fn split(
     }
 }
 
+/// Files of the index: (path in the site, bytes).
+type Files = Vec<(String, Vec<u8>)>;
+
+/// The documents' file `docs/<n>.js`: what a result shows of `records`.
+fn docs_file<R: Borrow<Record>>(n: usize, records: &[R]) -> (String, Vec<u8>) {
+    let mut s = format!("briefingSearch.docs({n},[");
+    for (i, r) in records.iter().enumerate() {
+        let r = r.borrow();
+        if i > 0 {
+            s.push_str(",\n");
+        }
+        s.push('[');
+        for (j, field) in [&r.path, &r.title, &r.kind, &r.date, &r.excerpt]
+            .into_iter()
+            .enumerate()
+        {
+            if j > 0 {
+                s.push(',');
+            }
+            push_json_str(&mut s, field);
+        }
+        s.push(']');
+    }
+    s.push_str("]);\n");
+    (format!("{DIR}/docs/{n}.js"), s.into_bytes())
+}
+
 /// Build the index for `records`: (site-relative path, bytes) of every
 /// file, sorted by path.
 pub fn build(records: &[Record]) -> Vec<(String, Vec<u8>)> {
-    let analysed: Vec<Analysed> = records.par_chunks(ANALYSIS_CHUNK).map(analyse).collect();
+    build_with(records.len(), |i| &records[i])
+}
+
+/// [`build`] for `count` records made on demand by `record(i)`, a chunk at
+/// a time: a chunk's records are analysed, their documents' files written,
+/// and dropped, so the texts of all of them (most of a large briefing) are
+/// never held at once.
+pub fn build_with<R: Borrow<Record>>(
+    count: usize,
+    record: impl Fn(usize) -> R + Sync,
+) -> Vec<(String, Vec<u8>)> {
+    const {
+        assert!(
+            ANALYSIS_CHUNK.is_multiple_of(CHUNK),
+            "documents' files within a chunk"
+        )
+    };
+    let (analysed, doc_files): (Vec<Analysed>, Vec<Files>) = (0..count.div_ceil(ANALYSIS_CHUNK))
+        .into_par_iter()
+        .map(|c| {
+            let from = c * ANALYSIS_CHUNK;
+            let chunk: Vec<R> = (from..count.min(from + ANALYSIS_CHUNK))
+                .map(&record)
+                .collect();
+            let docs = chunk
+                .chunks(CHUNK)
+                .enumerate()
+                .map(|(k, records)| docs_file(from / CHUNK + k, records))
+                .collect();
+            (analyse(&chunk), docs)
+        })
+        .unzip();
 
     // One id for every distinct term: the chunks' vocabularies merged.
     let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
@@ -452,7 +512,7 @@ pub fn build(records: &[Record]) -> Vec<(String, Vec<u8>)> {
             .flat_map(|(a, ids)| a.docs.iter().map(move |d| (d, ids)))
     };
     let total: u64 = docs().map(|(d, _)| u64::from(d.len)).sum();
-    let avg = (total as f64 / records.len().max(1) as f64).max(1.0);
+    let avg = (total as f64 / count.max(1) as f64).max(1.0);
 
     // How many documents each term has, then all postings in one array,
     // term after term, documents in order.
@@ -520,31 +580,11 @@ pub fn build(records: &[Record]) -> Vec<(String, Vec<u8>)> {
         })
         .collect();
 
-    files.par_extend(records.par_chunks(CHUNK).enumerate().map(|(n, chunk)| {
-        let mut s = format!("briefingSearch.docs({n},[");
-        for (i, r) in chunk.iter().enumerate() {
-            if i > 0 {
-                s.push_str(",\n");
-            }
-            s.push('[');
-            for (j, field) in [&r.path, &r.title, &r.kind, &r.date, &r.excerpt]
-                .into_iter()
-                .enumerate()
-            {
-                if j > 0 {
-                    s.push(',');
-                }
-                push_json_str(&mut s, field);
-            }
-            s.push(']');
-        }
-        s.push_str("]);\n");
-        (format!("{DIR}/docs/{n}.js"), s.into_bytes())
-    }));
+    files.extend(doc_files.into_iter().flatten());
 
     let mut manifest = format!(
         "briefingSearch.init({{\"docs\":{},\"chunk\":{CHUNK},\"shards\":[",
-        records.len()
+        count
     );
     for (i, (key, _)) in shards.iter().enumerate() {
         if i > 0 {
@@ -813,6 +853,43 @@ mod tests {
         }
         // alphaN, betaN, bravoN, gamma, common: 5 postings per document
         assert_eq!(seen, 5 * 2000);
+    }
+
+    #[test]
+    fn records_made_on_demand_are_made_once_each_and_indexed_in_order() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let count = 3 * ANALYSIS_CHUNK + 5;
+        let calls: Vec<AtomicUsize> = (0..count).map(|_| AtomicUsize::new(0)).collect();
+        let files = build_with(count, |i| {
+            calls[i].fetch_add(1, Ordering::Relaxed);
+            record(
+                &format!("articles/{i}/index.html"),
+                &format!("T{i}"),
+                &format!("w{i} common"),
+            )
+        });
+        assert!(calls.iter().all(|c| c.load(Ordering::Relaxed) == 1));
+        // document ids are record positions: each term's one posting is its
+        // record, whatever the chunk that analysed it
+        for i in [0, ANALYSIS_CHUNK - 1, ANALYSIS_CHUNK, count - 1] {
+            let term = format!("w{i}");
+            let shard = files
+                .iter()
+                .filter(|f| f.0.starts_with("search/terms/"))
+                .map(|f| args(std::str::from_utf8(&f.1).unwrap(), "add"))
+                .find_map(|v| v[1].get(&term).map(|p| p.as_str().unwrap().to_string()))
+                .unwrap_or_else(|| panic!("{term} not indexed"));
+            assert_eq!(
+                decode(&shard).iter().map(|p| p.0).collect::<Vec<_>>(),
+                [i as u32]
+            );
+        }
+        let docs = args(
+            file(&files, &format!("search/docs/{}.js", (count - 1) / CHUNK)),
+            "docs",
+        );
+        let last = docs[1].as_array().unwrap().last().unwrap();
+        assert_eq!(last[1], format!("T{}", count - 1).as_str());
     }
 
     #[test]

@@ -311,24 +311,26 @@ pub fn entity(
             .map(|ea| {
                 let a = &b.articles[ea.article];
                 let url = article_url(a);
+                // its first mentions, quoted (never fewer than `take`)
                 let mine = &occ[ea.occurrences.clone()];
-                let take = mine.len().min(per_article);
+                let take = ea.mentions.min(per_article);
+                let anchor = |n: usize| format!("{url}#{}", mention_id(&e.slug, n));
                 Group {
                     title: &a.title,
                     date: a.date.as_ref().map(date_view),
-                    mentions: mine[..take]
+                    mentions: mine
                         .iter()
+                        .take(take)
                         .map(|o| MentionView {
                             before: &o.before,
                             text: &o.text,
                             after: &o.after,
-                            url: format!("{url}#{}", mention_id(&e.slug, o.n)),
+                            url: anchor(o.n as usize),
                         })
                         .collect(),
-                    more: mine.len() - take,
-                    more_url: mine
-                        .get(take)
-                        .map(|o| format!("{url}#{}", mention_id(&e.slug, o.n))),
+                    more: ea.mentions - take,
+                    // the mention after the last one shown
+                    more_url: (take < ea.mentions).then(|| anchor(take + 1)),
                     url,
                 }
             })
@@ -349,7 +351,7 @@ pub fn entity(
             title: &b.articles[ea.article].title,
             url: &d2.articles[ea.article],
             date: d2.days[ea.article].as_ref(),
-            mentions: ea.occurrences.len(),
+            mentions: ea.mentions,
         })
         .collect();
     // The most recent annotations naming it (article order, then as sorted).
@@ -383,7 +385,7 @@ pub fn entity(
         } else {
             String::new()
         },
-        mentions: occ.len(),
+        mentions: b.links.mention_count(i),
         articles: arts.len(),
         first_page,
         groups,

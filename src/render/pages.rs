@@ -513,13 +513,11 @@ fn article(b: &Briefing, r: &Renderer, shared: &Shared, a: &Article) -> Result<O
     let at = SitePath::article(&a.slug);
     let notes = b.annotations.for_article(&a.slug);
     let marks = notes.map(|x| &x.decorations);
-    let mentions = b.links.mentions.get(&a.slug);
+    // made for this page only (see `Links::mention_spans`)
+    let mentions = b.links.mention_spans(&a.slug);
     let body_html = markdown::render_with(
         &a.body,
-        marks
-            .into_iter()
-            .flat_map(|d| &d.spans)
-            .chain(mentions.into_iter().flatten()),
+        marks.into_iter().flat_map(|d| &d.spans).chain(&mentions),
         marks.map_or(&[][..], |d| &d.after_block),
     );
     let has_source = a.source.as_ref().is_some_and(|s| b.sources.contains_key(s));

@@ -154,51 +154,60 @@ pub fn robots(b: &Briefing) -> String {
 const EXCERPT_CHARS: usize = 200;
 
 /// What the search index holds: every article (title; byline, summary and
-/// body text) and every entity (name; name, aliases and description).
-pub fn search_records(b: &Briefing) -> Vec<crate::link::search::Record> {
+/// body text), then every entity (name; name, aliases and description).
+/// How many records there are: [`search_record_count`].
+pub fn search_record(b: &Briefing, i: usize) -> crate::link::search::Record {
     use crate::link::search::{Record, excerpt};
+    if let Some(a) = b.articles.get(i) {
+        let body = super::markdown::plain_text(&a.body).text;
+        let byline = a.byline.as_deref().unwrap_or("");
+        let shown = if a.summary.trim().is_empty() {
+            &body
+        } else {
+            &a.summary
+        };
+        return Record {
+            path: SitePath::article(&a.slug).as_str().to_string(),
+            title: a.title.clone(),
+            excerpt: excerpt(shown, EXCERPT_CHARS),
+            text: format!("{byline}\n{}\n{body}", a.summary),
+            kind: "article".to_string(),
+            date: a
+                .date
+                .map(|d| d.strftime("%-d %B %Y").to_string())
+                .unwrap_or_default(),
+        };
+    }
+    let e = &b.links.registry.entities[i - b.articles.len()];
+    let description = super::markdown::plain_text(&e.entry.description).text;
+    Record {
+        path: SitePath::entity(&e.slug).as_str().to_string(),
+        title: e.entry.name.clone(),
+        excerpt: excerpt(&description, EXCERPT_CHARS),
+        // the name again: a page about it, not just a title that says it
+        text: format!(
+            "{}\n{}\n{description}",
+            e.entry.name,
+            e.entry.aliases.join(", ")
+        ),
+        kind: e.entry.kind.id().to_string(),
+        date: String::new(),
+    }
+}
+
+/// Every record of the search index at once (for tools and benchmarks: a
+/// build makes them a chunk at a time, [`search_index`]).
+pub fn search_records(b: &Briefing) -> Vec<crate::link::search::Record> {
     use rayon::prelude::*;
-    let mut records: Vec<Record> = b
-        .articles
-        .par_iter()
-        .map(|a| {
-            let body = super::markdown::plain_text(&a.body).text;
-            let byline = a.byline.as_deref().unwrap_or("");
-            let shown = if a.summary.trim().is_empty() {
-                &body
-            } else {
-                &a.summary
-            };
-            Record {
-                path: SitePath::article(&a.slug).as_str().to_string(),
-                title: a.title.clone(),
-                excerpt: excerpt(shown, EXCERPT_CHARS),
-                text: format!("{byline}\n{}\n{body}", a.summary),
-                kind: "article".to_string(),
-                date: a
-                    .date
-                    .map(|d| d.strftime("%-d %B %Y").to_string())
-                    .unwrap_or_default(),
-            }
-        })
-        .collect();
-    records.extend(b.links.registry.entities.iter().map(|e| {
-        let description = super::markdown::plain_text(&e.entry.description).text;
-        Record {
-            path: SitePath::entity(&e.slug).as_str().to_string(),
-            title: e.entry.name.clone(),
-            excerpt: excerpt(&description, EXCERPT_CHARS),
-            // the name again: a page about it, not just a title that says it
-            text: format!(
-                "{}\n{}\n{description}",
-                e.entry.name,
-                e.entry.aliases.join(", ")
-            ),
-            kind: e.entry.kind.id().to_string(),
-            date: String::new(),
-        }
-    }));
-    records
+    (0..search_record_count(b))
+        .into_par_iter()
+        .map(|i| search_record(b, i))
+        .collect()
+}
+
+/// How many records the search index has (see [`search_record`]).
+pub fn search_record_count(b: &Briefing) -> usize {
+    b.articles.len() + b.links.registry.entities.len()
 }
 
 /// The search index's files: (site-relative path, bytes).
@@ -206,13 +215,14 @@ pub type SearchFiles = Vec<(String, Vec<u8>)>;
 
 /// The search index's files, built from the model alone (no rendered page
 /// is needed, so it can be built while the pages render). Empty when there
-/// is nothing to index.
+/// is nothing to index. Records are made as the index is built, not all at
+/// once: their texts are the whole briefing.
 pub fn search_index(b: &Briefing) -> SearchFiles {
-    let records = search_records(b);
-    if records.is_empty() {
+    let count = search_record_count(b);
+    if count == 0 {
         return Vec::new();
     }
-    crate::link::search::build(&records)
+    crate::link::search::build_with(count, |i| search_record(b, i))
 }
 
 /// Feed, sitemap, robots and the search index, given the paths of every
