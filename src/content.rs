@@ -47,12 +47,18 @@ pub struct Article {
     pub summary: String,
     pub figures: Vec<Figure>,
     pub tags: Vec<String>,
-    /// The Markdown body.
-    pub body: String,
-    /// Byte offset of the body in `text`.
+    /// Byte offset of the Markdown body in `text` (see [`Article::body`]).
     pub body_offset: usize,
     /// The whole file, for diagnostics that quote it.
     pub text: Arc<str>,
+}
+
+impl Article {
+    /// The Markdown body: a view into the file's text, not a copy (ten
+    /// thousand bodies are tens of megabytes held all build).
+    pub fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
 }
 
 /// The executive summary, `content/_briefing.md`.
@@ -155,10 +161,9 @@ pub fn parse_article(file: &str, text: Arc<str>) -> Result<Article, Problem> {
         })?),
         None => None,
     };
-    let body = split.body.to_string();
     let summary = match fm.summary {
         Some(s) if !s.trim().is_empty() => s,
-        _ => first_paragraph_text(&body),
+        _ => first_paragraph_text(split.body),
     };
     Ok(Article {
         file: file.to_string(),
@@ -170,7 +175,6 @@ pub fn parse_article(file: &str, text: Arc<str>) -> Result<Article, Problem> {
         summary,
         figures: fm.figures,
         tags: fm.tags,
-        body,
         body_offset: split.body_offset,
         text,
     })
@@ -249,7 +253,7 @@ mod tests {
         assert_eq!(a.date.unwrap().to_string(), "2024-12-06T15:39:00");
         assert_eq!(a.summary, "First para.");
         assert_eq!(a.figures[0].credit.as_deref(), Some("Alamy"));
-        assert_eq!(&a.text[a.body_offset..], a.body);
+        assert_eq!(a.body(), "\nFirst para.\n\nSecond.\n");
     }
 
     #[test]

@@ -106,7 +106,7 @@ proptest! {
                 a.all().iter().map(|x| (x.id.clone(), x.range.clone())).collect();
             let problems: Vec<String> = p.iter().map(|p| p.render_plain()).collect();
             let html = briefing::render::markdown::render(
-                &art.body,
+                art.body(),
                 &a.for_article(&art.slug).map(|x| x.decorations.clone()).unwrap_or_default(),
             );
             (spans, problems, html)
