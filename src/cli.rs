@@ -335,7 +335,7 @@ fn suggest(project: &Project) -> i32 {
         .articles
         .iter()
         .map(|a| {
-            let plain = crate::render::markdown::plain_text(&a.body()).text;
+            let plain = crate::render::markdown::plain_text(a.body()).text;
             (a.slug.clone(), format!("{}\n\n{plain}", a.title))
         })
         .collect();

@@ -665,8 +665,8 @@ fn anchor_article(
             o.body.clone()
         }
         _ => Arc::new(Body {
-            map: srcmap::SourceMap::new(&art.body()),
-            blocks: plain_text(&art.body()).blocks,
+            map: srcmap::SourceMap::new(art.body()),
+            blocks: plain_text(art.body()).blocks,
         }),
     };
     let mut anchored: Vec<Anchored> = Vec::new();

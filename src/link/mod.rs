@@ -267,8 +267,8 @@ struct Scanned {
 }
 
 fn scan(a: &Article, matcher: &Matcher, mode: EntityLinks) -> Scanned {
-    let plain = markdown::plain_text(&a.body());
-    let code = mentions::code_ranges(&a.body());
+    let plain = markdown::plain_text(a.body());
+    let code = mentions::code_ranges(a.body());
     let found = matcher.find(&plain.text, &plain.blocks, &code, mode);
     let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
     let mut numbers = Vec::with_capacity(found.len());
@@ -510,7 +510,7 @@ mod tests {
         assert_eq!(c.after, " spoke.");
         assert_eq!(l.article_entities[&arts[0].slug], [(0, 2), (1, 1)]);
         let html = markdown::render(
-            &arts[0].body(),
+            arts[0].body(),
             &markdown::Decorations {
                 spans: spans.clone(),
                 after_block: vec![],

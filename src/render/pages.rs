@@ -516,7 +516,7 @@ fn article(b: &Briefing, r: &Renderer, shared: &Shared, a: &Article) -> Result<O
     // made for this page only (see `Links::mention_spans`)
     let mentions = b.links.mention_spans(&a.slug);
     let body_html = markdown::render_with(
-        &a.body(),
+        a.body(),
         marks.into_iter().flat_map(|d| &d.spans).chain(&mentions),
         marks.map_or(&[][..], |d| &d.after_block),
     );

@@ -159,7 +159,7 @@ const EXCERPT_CHARS: usize = 200;
 pub fn search_record(b: &Briefing, i: usize) -> crate::link::search::Record {
     use crate::link::search::{Record, excerpt};
     if let Some(a) = b.articles.get(i) {
-        let body = super::markdown::plain_text(&a.body()).text;
+        let body = super::markdown::plain_text(a.body()).text;
         let byline = a.byline.as_deref().unwrap_or("");
         let shown = if a.summary.trim().is_empty() {
             &body
