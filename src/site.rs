@@ -608,9 +608,16 @@ pub(crate) fn timing(stage: &str, start: std::time::Instant) {
 }
 
 fn rss_note() -> String {
-    peak_rss().map_or(String::new(), |kb| {
-        format!(" (peak RSS so far {} MB)", kb / 1024)
-    })
+    match (peak_rss("VmHWM:"), peak_rss("VmRSS:")) {
+        (Some(peak), Some(now)) => {
+            format!(
+                " (peak RSS so far {} MB, now {} MB)",
+                peak / 1024,
+                now / 1024
+            )
+        }
+        _ => String::new(),
+    }
 }
 
 impl StageTimer {
@@ -626,10 +633,7 @@ impl StageTimer {
             eprintln!(
                 "timing {stage} {:.1} ms{}",
                 (now - last).as_secs_f64() * 1000.0,
-                peak_rss().map_or(String::new(), |kb| format!(
-                    " (peak RSS so far {} MB)",
-                    kb / 1024
-                ))
+                rss_note()
             );
             self.last = Some(now);
         }
@@ -637,9 +641,11 @@ impl StageTimer {
 }
 
 /// The process's peak resident set size in kB (Linux; `None` elsewhere).
-fn peak_rss() -> Option<u64> {
+/// A memory figure (kB) of this process from `/proc/self/status`:
+/// `VmHWM:` the peak resident set, `VmRSS:` the current one.
+fn peak_rss(field: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }
 

@@ -59,7 +59,7 @@ def timed(cmd, env=None):
         fields = tf.read().strip().splitlines()[-1].split()
     wall, user, sys_, rss = float(fields[0]), float(fields[1]), float(fields[2]), int(fields[3])
     stages = {}
-    # `timing <stage, may contain spaces> <ms> ms [(peak RSS so far N MB)]`
+    # `timing <stage, may contain spaces> <ms> ms [(peak RSS so far N MB, now N MB)]`
     for line in p.stderr.splitlines():
         m = re.match(r"timing (.+?) ([0-9.]+) ms", line)
         if m:

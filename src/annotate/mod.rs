@@ -362,9 +362,6 @@ struct Anchoring {
     anchored: Vec<Anchored>,
     /// Items not anchored (`(file, item)`): their notes are only checked.
     unanchored: Vec<(usize, usize)>,
-    /// Every well-formed item's quote by id (first wins), which
-    /// `[[slug#id]]` links to, anchored or not.
-    quotes: HashMap<String, String>,
     drifts: Vec<Drift>,
     warnings: Problems,
     problems: Problems,
@@ -389,7 +386,15 @@ fn same_text(a: &Arc<str>, b: &Arc<str>) -> bool {
 /// up elsewhere (other articles' titles and annotation quotes, entities),
 /// recorded as [`Lookup`]s; while both are unchanged it is reused whole.
 struct Unit {
-    anchoring: Arc<Anchoring>,
+    /// Kept only with a cache (it holds the article's plain text: a build
+    /// drops each as soon as its unit is made).
+    anchoring: Option<Arc<Anchoring>>,
+    /// The quotes of the article's annotations by id (see [`quotes_of`]).
+    quotes: Arc<Quotes>,
+    /// What anchoring found wrong or approximate.
+    drifts: Vec<Drift>,
+    warnings: Problems,
+    anchor_problems: Problems,
     /// `None` when a wikilink did not resolve (never reused: the build
     /// fails anyway).
     lookups: Option<Vec<Lookup>>,
@@ -410,10 +415,26 @@ enum Lookup {
     Entity(String, Option<Slug>),
 }
 
+/// Every well-formed item's quote by id (first wins), which `[[slug#id]]`
+/// links to, anchored or not.
+type Quotes = HashMap<String, String>;
+
+fn quotes_of(files: &[Arc<ParsedFile>]) -> Quotes {
+    let mut quotes = Quotes::default();
+    for pf in files {
+        for item in &pf.items {
+            quotes
+                .entry(item.id.clone())
+                .or_insert_with(|| item.quote.clone());
+        }
+    }
+    quotes
+}
+
 /// What wikilinks resolve against.
 struct World<'a> {
     articles: &'a HashMap<&'a Slug, &'a Article>,
-    anchorings: &'a HashMap<&'a Slug, Arc<Anchoring>>,
+    quotes: &'a HashMap<&'a Slug, Arc<Quotes>>,
     registry: Option<&'a Registry>,
 }
 
@@ -422,9 +443,9 @@ impl World<'_> {
         self.articles.get(s).map(|a| a.title.as_str())
     }
     fn quote(&self, s: &Slug, id: &str) -> Option<&str> {
-        self.anchorings
+        self.quotes
             .get(s)
-            .and_then(|a| a.quotes.get(id))
+            .and_then(|q| q.get(id))
             .map(String::as_str)
     }
     fn entity(&self, name: &str) -> Option<&Slug> {
@@ -518,28 +539,31 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
         );
     }
 
-    // 3. anchor each article's files (again only if they or it changed)
+    // 3. each article's quotes (what `[[slug#id]]` finds)
     let old_unit = |slug: &Slug| memo.as_ref().and_then(|m| m.units.get(slug));
     let units: Vec<(&Slug, Vec<Arc<ParsedFile>>)> = by_slug.into_iter().collect();
-    let anchorings: HashMap<&Slug, Arc<Anchoring>> = units
+    let quotes: HashMap<&Slug, Arc<Quotes>> = units
         .par_iter()
         .map(|(slug, files)| {
-            let art = articles[*slug];
-            let old = old_unit(slug).map(|u| &u.anchoring);
-            if let Some(old) = old
-                && old.reads_the_same(art, files)
-            {
-                return (*slug, old.clone());
-            }
-            (*slug, Arc::new(anchor_article(art, files, old)))
+            let old = old_unit(slug).filter(|u| {
+                u.anchoring.as_ref().is_some_and(|a| {
+                    a.files.len() == files.len()
+                        && a.files.iter().zip(files).all(|(x, y)| Arc::ptr_eq(x, y))
+                })
+            });
+            let q = match old {
+                Some(u) => u.quotes.clone(),
+                None => Arc::new(quotes_of(files)),
+            };
+            (*slug, q)
         })
         .collect();
 
-    // 4. resolve each article's notes (again only if its anchoring or
-    //    what its wikilinks found changed)
+    // 4. anchor each article's files and resolve their notes (again only
+    //    if they, the article, or what the notes' wikilinks found changed)
     let world = World {
         articles: &articles,
-        anchorings: &anchorings,
+        quotes: &quotes,
         registry: inp.registry,
     };
     // when articles and entities are as they were, a unit's lookups can
@@ -550,15 +574,15 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
         .is_some_and(|m| m.world.is_some() && m.world == world_now);
     let requoted: HashSet<&Slug> = match &memo {
         Some(m) if same_world => {
-            let mut v: HashSet<&Slug> = anchorings
+            let mut v: HashSet<&Slug> = quotes
                 .iter()
-                .filter(|(slug, a)| match m.units.get(**slug) {
-                    Some(u) => !Arc::ptr_eq(&u.anchoring, a) && u.anchoring.quotes != a.quotes,
+                .filter(|(slug, q)| match m.units.get(**slug) {
+                    Some(u) => !Arc::ptr_eq(&u.quotes, q) && u.quotes != **q,
                     None => true,
                 })
                 .map(|(slug, _)| *slug)
                 .collect();
-            v.extend(m.units.keys().filter(|s| !anchorings.contains_key(s)));
+            v.extend(m.units.keys().filter(|s| !quotes.contains_key(s)));
             v
         }
         _ => HashSet::default(),
@@ -572,18 +596,34 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
                 .iter()
                 .any(|l| matches!(l, Lookup::Quote(s, ..) if requoted.contains(s)))
     };
+    let keep = inp.cache.is_some();
     let units: Vec<(Slug, Arc<Unit>)> = units
         .par_iter()
-        .map(|(slug, _)| {
-            let anchoring = &anchorings[*slug];
+        .map(|(slug, files)| {
+            let art = articles[*slug];
             let old = old_unit(slug);
+            let old_anchoring = old.and_then(|u| u.anchoring.as_ref());
+            let anchoring = match old_anchoring {
+                Some(a) if a.reads_the_same(art, files) => a.clone(),
+                _ => Arc::new(anchor_article(art, files, old_anchoring)),
+            };
             if let Some(old) = old
-                && Arc::ptr_eq(&old.anchoring, anchoring)
+                && old_anchoring.is_some_and(|a| Arc::ptr_eq(a, &anchoring))
                 && old.lookups.as_deref().is_some_and(still_valid)
             {
                 return ((*slug).clone(), old.clone());
             }
-            let unit = resolve_article(slug, anchoring, &world, old.map(|u| &**u));
+            let unit = resolve_article(
+                slug,
+                &anchoring,
+                quotes[*slug].clone(),
+                &world,
+                old.map(|u| &**u),
+            );
+            let unit = Unit {
+                anchoring: keep.then_some(anchoring),
+                ..unit
+            };
             ((*slug).clone(), Arc::new(unit))
         })
         .collect();
@@ -611,9 +651,9 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
     for (slug, u) in &units {
         all.extend(u.annotations.iter().cloned());
         notes.extend(u.notes.iter().cloned());
-        drifts.extend(u.anchoring.drifts.iter().cloned());
-        warnings.extend(u.anchoring.warnings.0.iter().cloned());
-        problems.extend(u.anchoring.problems.0.iter().cloned());
+        drifts.extend(u.drifts.iter().cloned());
+        warnings.extend(u.warnings.0.iter().cloned());
+        problems.extend(u.anchor_problems.0.iter().cloned());
         problems.extend(u.problems.0.iter().cloned());
         by_article.insert(slug.clone(), u.result.clone());
     }
@@ -761,14 +801,6 @@ fn anchor_article(
     let mut kept = keep.iter();
     anchored.retain(|_| *kept.next().unwrap_or(&true));
 
-    let mut quotes = HashMap::default();
-    for pf in files {
-        for item in &pf.items {
-            quotes
-                .entry(item.id.clone())
-                .or_insert_with(|| item.quote.clone());
-        }
-    }
     Anchoring {
         article_file: art.file.clone(),
         article_text: art.text.clone(),
@@ -777,7 +809,6 @@ fn anchor_article(
         body,
         anchored,
         unanchored,
-        quotes,
         drifts,
         warnings,
         problems,
@@ -849,7 +880,13 @@ fn anchor_item(
 /// Resolve the notes of one article's annotations and build what its page
 /// shows (`old`: the last unit of that article, whose rendered notes and
 /// decorations are reused where they would come out the same).
-fn resolve_article(slug: &Slug, an: &Arc<Anchoring>, world: &World, old: Option<&Unit>) -> Unit {
+fn resolve_article(
+    slug: &Slug,
+    an: &Arc<Anchoring>,
+    quotes: Arc<Quotes>,
+    world: &World,
+    old: Option<&Unit>,
+) -> Unit {
     let resolver = Resolver { world };
     let mut problems = Problems::default();
     let mut lookups = Some(Vec::new());
@@ -945,7 +982,9 @@ fn resolve_article(slug: &Slug, an: &Arc<Anchoring>, world: &World, old: Option<
     }
     let result = match old {
         Some(o)
-            if Arc::ptr_eq(&o.anchoring.body, &an.body)
+            if o.anchoring
+                .as_ref()
+                .is_some_and(|oa| Arc::ptr_eq(&oa.body, &an.body))
                 && o.annotations.iter().map(|a| &**a).eq(all.iter())
                 && o.notes.iter().map(|n| &**n).eq(notes.iter()) =>
         {
@@ -958,7 +997,11 @@ fn resolve_article(slug: &Slug, an: &Arc<Anchoring>, world: &World, old: Option<
         }
     };
     Unit {
-        anchoring: an.clone(),
+        anchoring: Some(an.clone()),
+        quotes,
+        drifts: an.drifts.clone(),
+        warnings: an.warnings.clone(),
+        anchor_problems: an.problems.clone(),
         lookups,
         annotations: all.into_iter().map(Arc::new).collect(),
         notes: notes.into_iter().map(Arc::new).collect(),
