@@ -194,12 +194,15 @@ async fn main() {
             let d = c
                 .execute(
                     "const n = performance.getEntriesByType('navigation')[0]; \
-                     return [n.requestStart, n.responseEnd, n.domInteractive, n.domContentLoadedEventEnd];",
+                     return [n.requestStart, n.responseEnd, n.domInteractive, n.domContentLoadedEventEnd, \
+                     performance.getEntriesByType('resource').map(r => [r.name.split('/').pop(), Math.round(r.startTime), Math.round(r.responseEnd)])];",
                     vec![],
                 )
                 .await
                 .unwrap_or(Value::Null);
-            eprintln!("  navigation [requestStart, responseEnd, domInteractive, dclEnd] = {d}");
+            eprintln!(
+                "  navigation [requestStart, responseEnd, domInteractive, dclEnd, resources] = {d}"
+            );
         }
         match seen {
             Some(t) => {

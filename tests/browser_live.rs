@@ -185,6 +185,16 @@ async fn live_preview_in_a_real_browser() {
         .unwrap();
     assert_eq!(stayed, json!("yes"), "no navigation for a CSS change");
 
+    // 4b. a theme script edit reloads the page with the new script, not a
+    //     copy the browser kept (the server lets theme files be cached)
+    let script = std::fs::read_to_string(root.join("site/static/briefing.js")).unwrap();
+    std::fs::write(
+        root.join("static/briefing.js"),
+        format!("{script}\nwindow.__themeScript = 'v2';\n"),
+    )
+    .unwrap();
+    until(&c, "the new script", "window.__themeScript === 'v2'").await;
+
     // 5. select text, click Annotate: the stub is in the file
     c.execute("window.scrollTo(0, 0); return 1;", vec![])
         .await

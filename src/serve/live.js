@@ -46,14 +46,26 @@
     }
   }
 
+  // theme files may be in the browser's cache (the server lets them stay a
+  // minute): fetch changed ones anew before a reload uses them
+  function refreshThen(assets, then) {
+    if (!assets.length || !window.fetch) return then();
+    Promise.all(assets.map(function (a) {
+      return fetch("/" + a, { cache: "reload" }).catch(function () {});
+    })).then(then, then);
+  }
+
   function onReload(data) {
     var pages = data.pages || [];
     var assets = data.assets || [];
-    if (pages.indexOf("*") >= 0 || pages.indexOf(cfg.page) >= 0) return reload();
     var css = [];
+    var other = [];
     for (var i = 0; i < assets.length; i++) {
       if (/\.css$/i.test(assets[i])) css.push(assets[i]);
-      else return reload();
+      else other.push(assets[i]);
+    }
+    if (pages.indexOf("*") >= 0 || pages.indexOf(cfg.page) >= 0 || other.length) {
+      return refreshThen(assets, reload);
     }
     if (css.length) swapCss(css);
   }

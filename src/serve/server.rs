@@ -7,7 +7,8 @@
 //! percent-encoded or not — is 404; symlinks leading out of `site/` are
 //! 404; `/` and directories serve their `index.html` (a directory without
 //! its trailing slash is redirected, so relative links work); unknown paths
-//! serve `404.html` with status 404. Nothing is cached by the browser.
+//! serve `404.html` with status 404. Nothing is cached by the browser but
+//! theme files, for a minute (the preview client refreshes a changed one).
 
 use super::annotate_endpoint;
 use super::reload::Hub;
@@ -266,6 +267,15 @@ fn respond(app: &App, status: StatusCode, file: &Path, bytes: Vec<u8>, head: boo
     } else {
         bytes
     };
+    // theme files may stay in the browser's cache for a minute, so that a
+    // live reload asks only for the page (the preview client refreshes a
+    // changed theme file in the cache before it reloads); the rest never
+    let site_rel = file.strip_prefix(&app.site).unwrap_or(file);
+    let cache = if site_rel.starts_with("static") && !ctype.starts_with("text/html") {
+        "max-age=60"
+    } else {
+        "no-store"
+    };
     let len = bytes.len();
     let mut r = Response::new(if head {
         Body::empty()
@@ -276,7 +286,7 @@ fn respond(app: &App, status: StatusCode, file: &Path, bytes: Vec<u8>, head: boo
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     h.insert(
         "x-content-type-options",
         HeaderValue::from_static("nosniff"),
