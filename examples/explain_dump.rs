@@ -15,7 +15,7 @@ fn main() {
             for f in &c.figures {
                 println!("figure: {} | {:?}", f.caption, f.credit);
             }
-            for b in &c.report {
+            for b in c.report.iter() {
                 let t: String = b.text.replace('\n', " ⏎ ").chars().take(100).collect();
                 println!(
                     "{:>5} {:<8} {:<40} {}",

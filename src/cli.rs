@@ -214,7 +214,7 @@ fn clean(
                     crate::fsutil::display(&project.root, path),
                     c.title
                 );
-                for b in &c.report {
+                for b in c.report.iter() {
                     let mark = match b.verdict {
                         crate::clean::Verdict::Kept => "keep",
                         crate::clean::Verdict::Meta => "meta",

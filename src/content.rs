@@ -288,7 +288,7 @@ mod tests {
                 credit: Some("Getty".into()),
             }],
             body: vec!["Para \\*one\\*.".into(), "Two.".into()],
-            report: vec![],
+            report: Vec::new().into(),
         };
         let slug = Slug::from_title(&c.title).unwrap();
         let md = cleaned_to_markdown(&c, &slug, "x.txt");

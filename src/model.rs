@@ -232,7 +232,7 @@ mod tests {
 pub struct SourceView {
     /// File name in `seeds/`.
     pub name: String,
-    pub report: Vec<crate::clean::BlockReport>,
+    pub report: std::sync::Arc<[crate::clean::BlockReport]>,
 }
 
 /// Everything a site is rendered from: the loaded, anchored and linked

@@ -405,7 +405,7 @@ pub fn clean_dump_with(text: &str, model: &Model) -> Result<Cleaned, CleanError>
         byline,
         figures,
         body,
-        report,
+        report: report.into(),
     })
 }
 

@@ -98,7 +98,7 @@ pub fn clean_html(html: &str) -> Result<Cleaned, CleanError> {
         byline,
         figures,
         body,
-        report,
+        report: report.into(),
     })
 }
 

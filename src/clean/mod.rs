@@ -29,8 +29,10 @@ pub struct Cleaned {
     /// Body blocks as Markdown, already escaped so they render literally
     /// (paragraphs; headings, lists and quotes when the input had them).
     pub body: Vec<String>,
-    /// Every block of the input, in order, with the decision taken on it.
-    pub report: Vec<BlockReport>,
+    /// Every block of the input, in order, with the decision taken on it
+    /// (shared: the source pages show it, and a raw build of ten thousand
+    /// pages held three copies of every block's text).
+    pub report: std::sync::Arc<[BlockReport]>,
 }
 
 /// The decision on one input block, for `clean --explain` and the
