@@ -54,7 +54,7 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<bool> {
 }
 
 /// [`write_if_changed`] for generated files: atomic but not flushed to the
-/// disk before the rename (see [`write_atomic_with`]). One `fdatasync` per
+/// disk before the rename (see `write_atomic_with`). One `fdatasync` per
 /// page made site writes disk-bound on real file systems.
 pub fn write_generated(path: &Path, bytes: &[u8]) -> io::Result<bool> {
     write_if_changed_with(path, bytes, false)

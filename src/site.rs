@@ -145,7 +145,7 @@ pub struct AnnotationChanges {
 
 /// [`assemble`] again after only annotation files changed, in place:
 /// anchor the annotations anew (what did not change comes from the
-/// anchoring cache, see [`annotate::remember_anchoring`]) and update the
+/// anchoring cache, see [`annotate::AnchorCache`]) and update the
 /// links that depend on them — backlinks and entity notes for the
 /// articles whose annotations changed, the timeline if their events did.
 /// Everything derived from the articles alone stays as it is. `b` then
@@ -167,9 +167,11 @@ pub fn update_annotations(
     }
     let changed = annotations.changed_articles(&b.annotations);
     let refs_of = |a: &annotate::Annotations| {
+        let notes = a.notes_of(&changed);
         let mut refs = Vec::new();
         for slug in &changed {
-            refs.extend(annotation_refs(a.of_article(slug), a.notes_of(slug)));
+            let mine = notes.get(slug).into_iter().flatten().copied();
+            refs.extend(annotation_refs(a.of_article(slug), mine));
         }
         refs
     };

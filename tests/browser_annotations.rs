@@ -6,21 +6,10 @@
 mod browser_support;
 mod common;
 
-use assert_cmd::Command;
-use common::copy_dir;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 fn built_site() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let fx = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/annotations/good");
-    copy_dir(&fx, dir.path());
-    Command::cargo_bin("briefing")
-        .unwrap()
-        .arg("-C")
-        .arg(dir.path())
-        .arg("build")
-        .assert()
-        .success();
+    let dir = common::built_fixture("annotations/good");
     let page = dir.path().join("site/articles/alpha/index.html");
     (dir, page)
 }

@@ -8,10 +8,6 @@
 mod browser_support;
 mod common;
 
-use assert_cmd::Command;
-use common::copy_dir;
-use std::path::Path;
-
 /// Focus the `nth` element matching `css` and return the popover's text
 /// and whether any entity link still has a native tooltip.
 const FOCUS: &str = r#"
@@ -28,16 +24,7 @@ return {
 
 #[tokio::test]
 async fn every_link_to_an_entity_shows_its_preview() {
-    let dir = tempfile::tempdir().unwrap();
-    let fx = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/links/basic");
-    copy_dir(&fx, dir.path());
-    Command::cargo_bin("briefing")
-        .unwrap()
-        .arg("-C")
-        .arg(dir.path())
-        .arg("build")
-        .assert()
-        .success();
+    let dir = common::built_fixture("links/basic");
     let page = dir.path().join("site/articles/alpha/index.html");
     let html = std::fs::read_to_string(&page).unwrap();
     // the second paragraph's Minsk link has no title of its own

@@ -192,7 +192,13 @@ fn the_watch_log_never_mentions_site_or_target() {
 }
 
 /// An SSE connection to the preview: events as `(name, data)`.
+/// The event stream of a page, past its first event (the build number).
 fn events(url: &str) -> Receiver<(String, String)> {
+    events_at(url).0
+}
+
+/// The event stream of a page and the build number it opened with.
+fn events_at(url: &str) -> (Receiver<(String, String)>, u64) {
     let host = url.trim_start_matches("http://").to_string();
     let mut s = TcpStream::connect(&host).unwrap();
     write!(
@@ -213,7 +219,14 @@ fn events(url: &str) -> Receiver<(String, String)> {
             }
         }
     });
-    rx
+    let (name, data) = next_event(&rx);
+    assert_eq!(name, "build", "the first event is the build number");
+    let n = data
+        .strip_prefix(r#"{"build":"#)
+        .and_then(|d| d.strip_suffix('}'))
+        .and_then(|d| d.parse().ok())
+        .unwrap_or_else(|| panic!("a build number: {data}"));
+    (rx, n)
 }
 
 fn next_event(rx: &Receiver<(String, String)>) -> (String, String) {
@@ -224,7 +237,8 @@ fn next_event(rx: &Receiver<(String, String)>) -> (String, String) {
 fn reload_events_follow_writes_and_errors_reach_new_pages() {
     let dir = fixture();
     let mut r = Running::serve(dir.path());
-    let rx = events(r.url());
+    // first the number of builds that changed files, then the state
+    let (rx, first) = events_at(r.url());
     assert_eq!(next_event(&rx).0, "ok");
     std::fs::write(dir.path().join("content/alpha.md"), NEW_A).unwrap();
     let (name, data) = next_event(&rx);
@@ -234,6 +248,9 @@ fn reload_events_follow_writes_and_errors_reach_new_pages() {
     // the page is on disk when the event arrives
     let page = get(r.url(), "/articles/alpha/");
     assert!(page.body.contains("A second paragraph, edited."));
+    // ... and says which build it is from, as a page connecting now hears
+    let build = format!(r#""build":{}"#, first + 1);
+    assert!(page.body.contains(&build), "a page knows its build");
 
     std::fs::write(
         dir.path().join("content/alpha.md"),
@@ -245,7 +262,8 @@ fn reload_events_follow_writes_and_errors_reach_new_pages() {
     assert!(data.contains("content/alpha.md"), "{data}");
     assert!(data.contains("\"line\""), "{data}");
     // a page opened now learns about the error at once
-    let late = events(r.url());
+    let (late, now) = events_at(r.url());
+    assert_eq!(now, first + 1, "a failed build changes no file");
     assert_eq!(next_event(&late).0, "error");
     // the last good site is still served
     assert!(get(r.url(), "/articles/alpha/").body.contains("edited."));

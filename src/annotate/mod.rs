@@ -189,9 +189,17 @@ impl Annotations {
         let len = self.all[start..].partition_point(|a| a.article == *slug);
         &self.all[start..start + len]
     }
-    /// The notes on the whole article `slug`.
-    pub fn notes_of<'a>(&'a self, slug: &'a Slug) -> impl Iterator<Item = &'a Arc<ArticleNote>> {
-        self.notes.iter().filter(move |n| n.article == *slug)
+    /// The notes on whole articles, for the articles in `only` (one pass
+    /// over the notes, which are in file order).
+    pub fn notes_of<'a>(
+        &'a self,
+        only: &std::collections::BTreeSet<Slug>,
+    ) -> BTreeMap<&'a Slug, Vec<&'a Arc<ArticleNote>>> {
+        let mut by: BTreeMap<&Slug, Vec<&Arc<ArticleNote>>> = BTreeMap::new();
+        for n in self.notes.iter().filter(|n| only.contains(&n.article)) {
+            by.entry(&n.article).or_default().push(n);
+        }
+        by
     }
     /// The articles whose annotations or whole-article notes may differ
     /// between `old` and `self` (those whose parts were not reused, or
@@ -276,7 +284,7 @@ pub fn anchor_all(files: &[AnnotationSource], articles: &[Article]) -> (Annotati
 /// Anchoring results kept between builds of a long-lived session
 /// (`serve`/`watch` own one and pass it in [`AnchorInputs::cache`]), so that
 /// an edit costs what it changed, not the size of the briefing (see
-/// [`Unit`]). Holds only what the last build used.
+/// `Unit`). Holds only what the last build used.
 #[derive(Default)]
 pub struct AnchorCache(std::sync::Mutex<Memo>);
 
@@ -471,7 +479,7 @@ fn sorted_slugs<'a>(articles: &HashMap<&'a Slug, &Article>) -> Vec<&'a str> {
 /// Parse, anchor and resolve everything (see the module docs).
 ///
 /// The work is split by article: each article with annotation files is
-/// anchored ([`Anchoring`]) and its notes resolved ([`Unit`]) on its own, in
+/// anchored (`Anchoring`) and its notes resolved (`Unit`) on its own, in
 /// parallel, and the results are put together in slug order, so the
 /// output does not depend on scheduling. With an
 /// [`AnchorCache`], a unit whose inputs did not change is reused.

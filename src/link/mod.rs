@@ -416,42 +416,11 @@ pub fn link(
     }
     links.registry = registry;
     links.previews = previews;
-    links.set_annotation_links(annotation_links(articles, refs, events));
+    // what depends on annotations (the live preview updates these in
+    // place after an annotation edit, see `backlinks::update`)
+    (links.backlinks, links.entity_notes) = backlinks::backlinks(refs);
+    links.timeline = timeline::timeline(articles, events);
     links
-}
-
-/// What of [`Links`] depends on annotations.
-#[derive(Clone, Debug, Default)]
-pub struct AnnotationLinks {
-    pub backlinks: BTreeMap<Slug, Vec<Backlink>>,
-    pub entity_notes: BTreeMap<Slug, Vec<Backlink>>,
-    pub timeline: Timeline,
-}
-
-/// The part of [`link`] that depends on annotations: backlinks, the
-/// annotations naming each entity, and the timeline. The live preview
-/// calls it alone after an annotation edit; everything else in [`Links`]
-/// depends only on the articles and the registry.
-pub fn annotation_links(
-    articles: &[Article],
-    refs: &[AnnotationRef],
-    events: &[EventInput],
-) -> AnnotationLinks {
-    let (backlinks, entity_notes) = backlinks::backlinks(refs);
-    AnnotationLinks {
-        backlinks,
-        entity_notes,
-        timeline: timeline::timeline(articles, events),
-    }
-}
-
-impl Links {
-    /// Replace what depends on annotations.
-    pub fn set_annotation_links(&mut self, a: AnnotationLinks) {
-        self.backlinks = a.backlinks;
-        self.entity_notes = a.entity_notes;
-        self.timeline = a.timeline;
-    }
 }
 
 #[cfg(test)]

@@ -28,12 +28,10 @@
 //! memory) and remembers what it still has to redo, so a file that is still
 //! broken stays an error and fixing it is incremental too.
 
-use crate::annotate::Annotations;
 use crate::clean::Cleaned;
 use crate::content::{self, Article};
 use crate::diag::{Problem, Problems};
 use crate::fsutil;
-use crate::link::AnnotationLinks;
 use crate::model::{Briefing, SitePath, Slug, SourceView};
 use crate::project::{CleanAction, Inputs, Project};
 use crate::render::{self, Dep, Output, PageJob, Renderer};
@@ -210,40 +208,12 @@ fn card(a: &Article) -> impl PartialEq + '_ {
     )
 }
 
-/// What of the links annotations feed, borrowed from an
-/// [`AnnotationLinks`] or from a whole briefing's links.
-#[derive(Clone, Copy)]
-struct Annotated<'a> {
-    backlinks: &'a BTreeMap<Slug, Vec<crate::link::Backlink>>,
-    entity_notes: &'a BTreeMap<Slug, Vec<crate::link::Backlink>>,
-    timeline: &'a crate::link::Timeline,
-}
-
-impl<'a> From<&'a AnnotationLinks> for Annotated<'a> {
-    fn from(l: &'a AnnotationLinks) -> Self {
-        Annotated {
-            backlinks: &l.backlinks,
-            entity_notes: &l.entity_notes,
-            timeline: &l.timeline,
-        }
-    }
-}
-
-impl<'a> From<&'a crate::link::Links> for Annotated<'a> {
-    fn from(l: &'a crate::link::Links) -> Self {
-        Annotated {
-            backlinks: &l.backlinks,
-            entity_notes: &l.entity_notes,
-            timeline: &l.timeline,
-        }
-    }
-}
-
-/// The parts of the briefing that annotations feed and that differ
-/// between `old` and the new annotations and annotation links.
-fn annotation_deps(old: &Briefing, annotations: &Annotations, links: Annotated) -> BTreeSet<Dep> {
+/// The parts of the briefing that annotations feed (their pages,
+/// backlinks, entity notes, the timeline) and that differ between `old`
+/// and `new`.
+fn annotation_deps(old: &Briefing, new: &Briefing) -> BTreeSet<Dep> {
     let mut deps = BTreeSet::new();
-    let ol = &old.links;
+    let (ol, links, annotations) = (&old.links, &new.links, &new.annotations);
     for a in &old.articles {
         let s = &a.slug;
         let same = match (
@@ -286,7 +256,7 @@ fn annotation_deps(old: &Briefing, annotations: &Annotations, links: Annotated) 
             }
         }
     }
-    if ol.timeline != *links.timeline {
+    if ol.timeline != links.timeline {
         deps.insert(Dep::Events);
     }
     for (i, e) in ol.registry.entities.iter().enumerate() {
@@ -308,9 +278,10 @@ fn update_deps(b: &Briefing, ch: &site::AnnotationChanges) -> BTreeSet<Dep> {
     if old.summary_html != new.summary_html {
         deps.insert(Dep::Summary);
     }
+    let (old_notes, new_notes) = (old.notes_of(&ch.articles), new.notes_of(&ch.articles));
     for s in &ch.articles {
         let (before, after) = (old.of_article(s), new.of_article(s));
-        if !same_arcs(before, after) || old.notes_of(s).ne(new.notes_of(s)) {
+        if !same_arcs(before, after) || old_notes.get(s) != new_notes.get(s) {
             deps.insert(Dep::Annotations);
             deps.insert(Dep::Notes(s.clone()));
         }
@@ -389,7 +360,7 @@ fn by_article<'a>(
 /// rebuild).
 fn briefing_deps(old: &Briefing, new: &Briefing) -> BTreeSet<Dep> {
     let (ol, nl) = (&old.links, &new.links);
-    let mut deps = annotation_deps(old, &new.annotations, nl.into());
+    let mut deps = annotation_deps(old, new);
     let same_order = old.articles.len() == new.articles.len()
         && old
             .articles
@@ -814,7 +785,7 @@ impl Session {
                 // derives from them alone stay
                 let changes = site::update_annotations(&st.inputs, &mut st.briefing)?;
                 dirty.deps.extend(update_deps(&st.briefing, &changes));
-                timer.lap("reassemble annotations");
+                timer.lap("update annotations");
             } else {
                 let mut articles = st.briefing.articles.clone();
                 for a in parsed {

@@ -108,6 +108,12 @@
   if (window.EventSource) {
     var es = new EventSource("/__briefing/events");
     es.addEventListener("reload", function (ev) { onReload(parse(ev)); });
+    // a build that finished while this page loaded (its reload event went
+    // to a stream that was already closed): this page is behind
+    es.addEventListener("build", function (ev) {
+      var b = parse(ev).build;
+      if (typeof b === "number" && typeof cfg.build === "number" && b > cfg.build) reload();
+    });
     es.addEventListener("error", function (ev) {
       // a build error event carries data; a connection error does not
       if (ev.data) showErrors(parse(ev).problems || []);

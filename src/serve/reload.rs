@@ -11,6 +11,10 @@
 //! - `error` `{"problems": [OverlayProblem…]}` — the build failed; the last
 //!   good site is still served. Also sent on connect while the error lasts.
 //! - `ok` `{}` — the build is good (on connect, and when an error is fixed).
+//! - `build` `{"build": N}` — first on connect: how many builds have
+//!   changed files so far. A page was served with the number of its own
+//!   build and reloads if it is behind: a reload announced while the page
+//!   was navigating (its stream closed) is not lost.
 
 use crate::diag::Problems;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -33,6 +37,8 @@ pub struct Hub {
     tx: broadcast::Sender<Message>,
     /// The current error, for pages that connect while it lasts.
     error: Mutex<Option<Message>>,
+    /// Builds that changed files so far (see the `build` event).
+    generation: std::sync::atomic::AtomicU64,
 }
 
 #[derive(Serialize)]
@@ -53,6 +59,7 @@ impl Hub {
         Hub {
             tx,
             error: Mutex::new(None),
+            generation: Default::default(),
         }
     }
 
@@ -73,6 +80,9 @@ impl Hub {
         if pages.is_empty() && assets.is_empty() {
             return;
         }
+        // the files are on disk: a page served from now on shows this build
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let data = serde_json::to_string(&ReloadData { pages, assets }).unwrap_or_default();
         self.send(Message {
             event: "reload",
@@ -94,10 +104,19 @@ impl Hub {
         self.send(m);
     }
 
-    /// The event stream of one page: the current state first, then every
-    /// message.
+    /// The number of builds that changed files so far.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// The event stream of one page: the build number and the current
+    /// state first, then every message.
     pub fn subscribe(&self) -> impl Stream<Item = Message> + Send + 'static {
         let rx = self.tx.subscribe();
+        let build = Message {
+            event: "build",
+            data: Arc::from(format!("{{\"build\":{}}}", self.generation())),
+        };
         let first = self
             .error
             .lock()
@@ -107,7 +126,7 @@ impl Hub {
                 event: "ok",
                 data: Arc::from("{}"),
             });
-        stream::once(async move { first })
+        stream::iter([build, first])
             .chain(BroadcastStream::new(rx).filter_map(|m| async move { m.ok() }))
     }
 

@@ -171,14 +171,17 @@ fn content_type(path: &Path) -> &'static str {
 }
 
 /// Inject the preview client before the last `</body>` (or at the end).
-pub fn inject(html: &[u8], token: &str, page: &str) -> Vec<u8> {
+/// `build` is the number of the build the page comes from (see
+/// [`super::reload`]'s `build` event).
+pub fn inject(html: &[u8], token: &str, page: &str, build: u64) -> Vec<u8> {
     let article = page
         .strip_prefix("articles/")
         .and_then(|p| p.strip_suffix("/index.html"))
         .filter(|s| !s.contains('/'));
-    let cfg = serde_json::json!({ "token": token, "page": page, "article": article })
-        .to_string()
-        .replace("</", "<\\/");
+    let cfg =
+        serde_json::json!({ "token": token, "page": page, "article": article, "build": build })
+            .to_string()
+            .replace("</", "<\\/");
     let script =
         format!("<script>window.__briefingLive={cfg};</script>\n<script>{LIVE_JS}</script>\n");
     let lower: Vec<u8> = html.iter().map(|b| b.to_ascii_lowercase()).collect();
@@ -223,8 +226,11 @@ async fn files(State(app): State<Arc<App>>, method: Method, uri: Uri) -> Respons
         }
         file.push("index.html");
     }
+    // the build number before the read: a page never claims a newer build
+    // than the one it shows
+    let build = app.hub.generation();
     match read_inside(&app.site, &file).await {
-        Some(bytes) => respond(&app, StatusCode::OK, &file, bytes, head),
+        Some(bytes) => respond(&app, StatusCode::OK, &file, (bytes, build), head),
         None => not_found(&app, head).await,
     }
 }
@@ -242,28 +248,40 @@ async fn read_inside(site: &Path, file: &Path) -> Option<Vec<u8>> {
 
 async fn not_found(app: &App, head: bool) -> Response {
     let file = app.site.join("404.html");
+    let build = app.hub.generation();
     match read_inside(&app.site, &file).await {
-        Some(bytes) => respond(app, StatusCode::NOT_FOUND, &file, bytes, head),
+        Some(bytes) => respond(app, StatusCode::NOT_FOUND, &file, (bytes, build), head),
         // no site yet (the first build failed): a page that still shows
         // the error overlay and reloads once there is a site
         None => respond(
             app,
             StatusCode::NOT_FOUND,
             &file,
-            b"<!doctype html><meta charset=\"utf-8\"><title>Not built yet</title>\n<body><p>There is no page here (yet). When the briefing builds, this page reloads.</p></body>\n".to_vec(),
+            (
+                b"<!doctype html><meta charset=\"utf-8\"><title>Not built yet</title>\n<body><p>There is no page here (yet). When the briefing builds, this page reloads.</p></body>\n".to_vec(),
+                build,
+            ),
             head,
         ),
     }
 }
 
-fn respond(app: &App, status: StatusCode, file: &Path, bytes: Vec<u8>, head: bool) -> Response {
+/// A file's response: its bytes and the number of the build they come
+/// from (HTML gets the preview client, which needs the number).
+fn respond(
+    app: &App,
+    status: StatusCode,
+    file: &Path,
+    (bytes, build): (Vec<u8>, u64),
+    head: bool,
+) -> Response {
     let ctype = content_type(file);
     let bytes = if ctype.starts_with("text/html") {
         let page = file
             .strip_prefix(&app.site)
             .map(|p| p.to_string_lossy().replace('\\', "/"))
             .unwrap_or_default();
-        inject(&bytes, &app.token, &page)
+        inject(&bytes, &app.token, &page, build)
     } else {
         bytes
     };
@@ -322,7 +340,7 @@ mod tests {
 
     #[test]
     fn script_goes_before_the_last_body_end() {
-        let out = inject(b"<p></BODY></html>", "t", "articles/x/index.html");
+        let out = inject(b"<p></BODY></html>", "t", "articles/x/index.html", 3);
         let s = String::from_utf8(out).unwrap();
         assert!(s.starts_with("<p><script>window.__briefingLive="));
         assert!(s.contains(r#""article":"x""#));

@@ -111,6 +111,19 @@ pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
 
 pub const ARTICLE: &str = "---\ntitle: \"A test article\"\ndate: 2024-12-06T15:39:00\nbyline: Ann Analyst\n---\n\nThe first paragraph is the summary.\n\nA second paragraph with <b>markup</b> that must be escaped.\n";
 
+/// A copy of `tests/fixtures/<fixture>` in a temp dir, built (the build
+/// must succeed).
+pub fn built_fixture(fixture: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(
+        &repo_root().join("tests/fixtures").join(fixture),
+        dir.path(),
+    );
+    let run = run_in(dir.path(), &["build"]);
+    assert_eq!(run.code, 0, "building {fixture}: {}", run.stderr);
+    dir
+}
+
 /// Copy a directory tree (fixtures into a temp dir).
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
