@@ -78,6 +78,7 @@ impl Renderer {
             return Err(problems);
         }
         tera.autoescape_on([".html", ".xml"]);
+        tera.set_escape_fn(escape_html);
         Ok(Renderer {
             tera,
             theme: theme.clone(),
@@ -110,6 +111,29 @@ impl Renderer {
             )
         })
     }
+}
+
+/// Tera's autoescaping, with the same output as its default
+/// (`tera::escape_html`: `&<>"'` become `&amp; &lt; &gt; &quot; &#39;`), but
+/// copying the runs between those bytes whole instead of writing byte by
+/// byte through `dyn Write` (a tenth of a build's time went there).
+fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let mut last = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        let rep: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&bytes[last..i])?;
+        out.write_all(rep)?;
+        last = i + 1;
+    }
+    out.write_all(&bytes[last..])
 }
 
 /// Render the whole site into memory, sorted by path. Pure: the same
@@ -281,4 +305,32 @@ pub fn asset_output(theme: &Theme, name: &str) -> Option<Output> {
         path: SitePath::asset("syntax.css"),
         bytes: highlight::stylesheet().into_bytes(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    fn escaped(f: fn(&str, &mut dyn std::io::Write) -> std::io::Result<()>, s: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        f(s, &mut out).expect("writing to a Vec cannot fail");
+        out
+    }
+
+    #[test]
+    fn escapes_what_tera_escapes() {
+        assert_eq!(
+            escaped(super::escape_html, r#"<a href="x">Tom & 'Jerry'</a>"#),
+            b"&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;".to_vec()
+        );
+    }
+
+    proptest! {
+        /// Byte for byte the output of Tera's own escaping, so pages do
+        /// not change with the faster function.
+        #[test]
+        fn same_as_teras_escape(s in r#"[a-z<>&"'/ é“”\n]{0,40}"#) {
+            prop_assert_eq!(escaped(super::escape_html, &s), escaped(tera::escape_html, &s));
+        }
+    }
 }
