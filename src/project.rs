@@ -600,14 +600,31 @@ impl Project {
     pub fn load(&self, cleaned: &BTreeMap<String, Cleaned>) -> Result<Inputs, Problems> {
         let mut problems = Problems::default();
         let config = self.config().map_err(|p| problems.push(p)).ok();
+        // Reading is most of loading (tens of thousands of small files):
+        // read in parallel, keep the listing's order.
+        let read_md = |dir: &str| -> Vec<(PathBuf, Result<Arc<str>, Problem>)> {
+            use rayon::prelude::*;
+            let files: Vec<PathBuf> = fsutil::list_files(&self.path(dir))
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|p| p.extension().and_then(|e| e.to_str()) == Some("md"))
+                .collect();
+            files
+                .into_par_iter()
+                .with_min_len(64)
+                .map(|p| {
+                    let text = self.read_text(&p);
+                    (p, text)
+                })
+                .collect()
+        };
+        let (content, annotation_files) =
+            rayon::join(|| read_md("content"), || read_md("annotations"));
         let mut articles = Vec::new();
         let mut summary = None;
-        for p in fsutil::list_files(&self.path("content")).unwrap_or_default() {
-            if p.extension().and_then(|e| e.to_str()) != Some("md") {
-                continue;
-            }
+        for (p, text) in content {
             let rel = self.rel(&p);
-            match self.read_text(&p) {
+            match text {
                 Ok(t) if p.file_name().is_some_and(|n| n == "_briefing.md") => {
                     summary = Some((rel, t))
                 }
@@ -616,11 +633,8 @@ impl Project {
             }
         }
         let mut annotations = Vec::new();
-        for p in fsutil::list_files(&self.path("annotations")).unwrap_or_default() {
-            if p.extension().and_then(|e| e.to_str()) != Some("md") {
-                continue;
-            }
-            match self.read_text(&p) {
+        for (p, text) in annotation_files {
+            match text {
                 Ok(text) => annotations.push(AnnotationSource {
                     file: self.rel(&p),
                     text,
