@@ -396,13 +396,44 @@ pub fn link(
     // One scan per article, in parallel, with everything that concerns the
     // article alone (its mentions, their numbers, entity counts), a chunk
     // of articles at a time; then, in article order, what spans articles.
-    for (c, chunk) in articles.chunks(SCAN_CHUNK).enumerate() {
-        let scanned: Vec<Scanned> = chunk.par_iter().map(|a| scan(a, &matcher, mode)).collect();
-        for (i, (a, sc)) in chunk.iter().zip(scanned).enumerate() {
-            let ai = c * SCAN_CHUNK + i;
-            file_article(&mut links, ai, a, sc, &mut entity_sets, &mut cooccurrences);
-        }
-    }
+    // Filing a chunk overlaps scanning the next one, and what depends on
+    // annotations (the live preview updates these in place after an
+    // annotation edit, see `backlinks::update`) is made beside it all.
+    let scan_chunk = |chunk: &[Article]| -> Vec<Scanned> {
+        chunk.par_iter().map(|a| scan(a, &matcher, mode)).collect()
+    };
+    let chunks: Vec<&[Article]> = articles.chunks(SCAN_CHUNK).collect();
+    let (annotation_links, ()) = rayon::join(
+        || {
+            (
+                backlinks::backlinks(refs),
+                timeline::timeline(articles, events),
+            )
+        },
+        || {
+            let mut pending = chunks.first().map(|c| scan_chunk(c));
+            for (c, chunk) in chunks.iter().enumerate() {
+                let scanned = pending.take().unwrap_or_default();
+                let ((), next) = rayon::join(
+                    || {
+                        for (i, (a, sc)) in chunk.iter().zip(scanned).enumerate() {
+                            let ai = c * SCAN_CHUNK + i;
+                            file_article(
+                                &mut links,
+                                ai,
+                                a,
+                                sc,
+                                &mut entity_sets,
+                                &mut cooccurrences,
+                            );
+                        }
+                    },
+                    || chunks.get(c + 1).map(|n| scan_chunk(n)),
+                );
+                pending = next;
+            }
+        },
+    );
     links.cooccurring = cooccurrences.finish(n);
     for (a, rel) in articles
         .iter()
@@ -416,10 +447,7 @@ pub fn link(
     }
     links.registry = registry;
     links.previews = previews;
-    // what depends on annotations (the live preview updates these in
-    // place after an annotation edit, see `backlinks::update`)
-    (links.backlinks, links.entity_notes) = backlinks::backlinks(refs);
-    links.timeline = timeline::timeline(articles, events);
+    ((links.backlinks, links.entity_notes), links.timeline) = annotation_links;
     links
 }
 
