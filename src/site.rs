@@ -24,10 +24,17 @@ use std::path::Path;
 /// Parse, anchor and link the inputs into a [`Briefing`]. Pure. Collects
 /// every problem instead of stopping at the first.
 pub fn assemble(inputs: &Inputs) -> Result<Briefing, Problems> {
+    use rayon::prelude::*;
+    let parsed: Vec<Result<content::Article, Problem>> = inputs
+        .articles
+        .par_iter()
+        .with_min_len(64)
+        .map(|(file, text)| content::parse_article(file, text.clone()))
+        .collect();
     let mut problems = Problems::default();
-    let mut articles = Vec::new();
-    for (file, text) in &inputs.articles {
-        match content::parse_article(file, text.clone()) {
+    let mut articles = Vec::with_capacity(parsed.len());
+    for r in parsed {
+        match r {
             Ok(a) => articles.push(a),
             Err(p) => problems.push(p),
         }
@@ -328,8 +335,14 @@ fn remove_stale(dir: &Path, wanted: &BTreeSet<&str>) -> std::io::Result<(usize, 
 /// a hidden temporary next to its target, and [`Staged::commit`] renames
 /// them all into place and removes stale files. [`Staged::abort`] (or
 /// dropping it) removes the temporaries, leaving the old site as it was.
+///
+/// When there is no site yet, files go straight to their places in a hidden
+/// directory beside it, which the commit renames into place: one rename
+/// instead of one per file.
 pub struct Staged {
     dir: std::path::PathBuf,
+    /// The hidden directory a first build writes into.
+    fresh: Option<std::path::PathBuf>,
     state: std::sync::Mutex<StagedState>,
 }
 
@@ -344,8 +357,15 @@ struct StagedState {
 
 impl Staged {
     pub fn new(dir: &Path) -> Staged {
+        let fresh = match std::fs::symlink_metadata(dir) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Some(fsutil::temp_beside(dir)).filter(|t| !t.exists())
+            }
+            _ => None,
+        };
         Staged {
             dir: dir.to_path_buf(),
+            fresh,
             state: std::sync::Mutex::new(StagedState::default()),
         }
     }
@@ -359,6 +379,11 @@ impl Staged {
     pub fn put(&self, o: &Output) -> std::io::Result<()> {
         if !self.lock().paths.insert(o.path.as_str().to_string()) {
             return Ok(());
+        }
+        if let Some(fresh) = &self.fresh {
+            let target = fresh.join(o.path.as_str());
+            std::fs::create_dir_all(target.parent().unwrap_or(fresh))?;
+            return std::fs::write(&target, &o.bytes);
         }
         let target = self.dir.join(o.path.as_str());
         if let Ok(old) = std::fs::read(&target)
@@ -381,8 +406,29 @@ impl Staged {
 
     /// Move every staged file into place and remove the files of an
     /// earlier build that this one did not make. Returns what changed.
-    pub fn commit(self) -> std::io::Result<(WriteStats, Vec<String>)> {
+    pub fn commit(mut self) -> std::io::Result<(WriteStats, Vec<String>)> {
         let st = std::mem::take(&mut *self.lock());
+        if let Some(fresh) = self.fresh.take() {
+            if let Some(parent) = self.dir.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            if let Err(e) = std::fs::rename(&fresh, &self.dir) {
+                // (a site appeared meanwhile: keep it, and this build)
+                let _ = std::fs::remove_dir_all(&fresh);
+                return Err(e);
+            }
+            let mut changed: Vec<String> = st
+                .paths
+                .iter()
+                .map(|p| fsutil::display(&self.dir, &self.dir.join(p)))
+                .collect();
+            changed.sort();
+            let stats = WriteStats {
+                written: st.paths.len(),
+                ..WriteStats::default()
+            };
+            return Ok((stats, changed));
+        }
         let mut changed = Vec::with_capacity(st.renames.len());
         let mut stats = WriteStats {
             unchanged: st.unchanged,
@@ -410,6 +456,10 @@ impl Staged {
 
 impl Drop for Staged {
     fn drop(&mut self) {
+        if let Some(fresh) = &self.fresh {
+            let _ = std::fs::remove_dir_all(fresh);
+            return;
+        }
         let st = std::mem::take(&mut *self.lock());
         for (tmp, _) in st.renames {
             let _ = std::fs::remove_file(&tmp);
@@ -525,16 +575,23 @@ pub fn build_from(
         staged.put(&o).map_err(write_problem)
     })?;
     timer.lap("render"); // includes staging the changed files
+    let (articles, warnings) = (
+        briefing.articles.len(),
+        briefing.annotations.warnings.clone(),
+    );
+    // Freeing a large briefing's many small allocations takes a while and
+    // nothing waits for it.
+    std::thread::spawn(move || drop((briefing, inputs)));
     let paths = staged.paths();
     let (stats, _) = staged
         .commit()
         .map_err(|e| Problems::from(write_problem(e)))?;
     timer.lap("write"); // renaming staged files into place, removing stale ones
     let report = BuildReport {
-        articles: briefing.articles.len(),
+        articles,
         pages: paths.len(),
         stats,
-        warnings: briefing.annotations.warnings.clone(),
+        warnings,
         clean: Vec::new(),
     };
     record_build(project, fingerprint, &out_dir, &report, paths);
@@ -591,6 +648,8 @@ fn record_build(
 /// costs one env lookup per build when off.
 pub(crate) struct StageTimer {
     last: Option<std::time::Instant>,
+    /// The process's CPU time (ms) at `last`.
+    cpu: f64,
 }
 
 fn timings_on() -> bool {
@@ -626,23 +685,38 @@ impl StageTimer {
     pub(crate) fn from_env() -> StageTimer {
         StageTimer {
             last: timings_on().then(std::time::Instant::now),
+            cpu: cpu_ms().unwrap_or(0.0),
         }
     }
 
     pub(crate) fn lap(&mut self, stage: &str) {
         if let Some(last) = self.last {
             let now = std::time::Instant::now();
+            let cpu = cpu_ms().unwrap_or(0.0);
             eprintln!(
-                "timing {stage} {:.1} ms{}",
+                "timing {stage} {:.1} ms, cpu {:.0} ms{}",
                 (now - last).as_secs_f64() * 1000.0,
+                cpu - self.cpu,
                 rss_note()
             );
             self.last = Some(now);
+            self.cpu = cpu;
         }
     }
 }
 
-/// The process's peak resident set size in kB (Linux; `None` elsewhere).
+/// The CPU time (user + system, ms) this process has used so far, from
+/// `/proc/self/stat` (Linux; `None` elsewhere).
+fn cpu_ms() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // the fields after the command name (which may hold spaces), from the 3rd
+    let mut rest = stat.rsplit_once(')')?.1.split_whitespace();
+    let utime: f64 = rest.nth(11)?.parse().ok()?;
+    let stime: f64 = rest.next()?.parse().ok()?;
+    // clock ticks: 100 a second on Linux
+    Some((utime + stime) * 10.0)
+}
+
 /// A memory figure (kB) of this process from `/proc/self/status`:
 /// `VmHWM:` the peak resident set, `VmRSS:` the current one.
 fn peak_rss(field: &str) -> Option<u64> {
@@ -740,6 +814,47 @@ mod write_tests {
         assert_eq!((stats.written, stats.unchanged), (0, 2));
         assert!(changed.is_empty());
         assert!(listing().iter().all(|p| !p.contains("briefing-tmp")));
+    }
+
+    #[test]
+    fn a_first_build_appears_whole_or_not_at_all() {
+        let root = tempfile::tempdir().unwrap();
+        let d = root.path().join("site");
+        let listing = || {
+            let mut v: Vec<String> = fsutil::walk(root.path())
+                .flatten()
+                .map(|e| fsutil::display(root.path(), e.path()))
+                .collect();
+            v.sort();
+            v
+        };
+        // fails half-way: no site, nothing left behind
+        let staged = Staged::new(&d);
+        staged.put(&out("index.html", "i")).unwrap();
+        staged.put(&out("articles/a/index.html", "a")).unwrap();
+        assert!(!d.exists());
+        staged.abort();
+        assert!(listing().is_empty(), "{:?}", listing());
+        // succeeds: every file at once, by one rename
+        let staged = Staged::new(&d);
+        staged.put(&out("index.html", "i")).unwrap();
+        staged.put(&out("index.html", "second")).unwrap();
+        staged.put(&out("articles/a/index.html", "a")).unwrap();
+        assert!(!d.exists());
+        let (stats, changed) = staged.commit().unwrap();
+        assert_eq!((stats.written, stats.unchanged, stats.removed), (2, 0, 0));
+        assert_eq!(changed, ["articles/a/index.html", "index.html"]);
+        assert_eq!(std::fs::read_to_string(d.join("index.html")).unwrap(), "i");
+        assert_eq!(
+            listing(),
+            [
+                "site",
+                "site/articles",
+                "site/articles/a",
+                "site/articles/a/index.html",
+                "site/index.html"
+            ]
+        );
     }
 
     #[test]
