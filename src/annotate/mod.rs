@@ -1036,13 +1036,13 @@ fn article_annotations(
             end: a.range.end,
             tag: "mark",
             attrs: vec![
-                ("class".into(), note::classes(&a.tags, status)),
-                ("data-ann".into(), a.id.clone()),
+                ("class", note::classes(&a.tags, status).into()),
+                ("data-ann", a.id.as_str().into()),
             ],
             first_attrs: vec![
-                ("id".into(), format!("a-{}", a.id)),
-                ("data-n".into(), a.number.to_string()),
-                ("aria-details".into(), format!("n-{}", a.id)),
+                ("id", format!("a-{}", a.id).into()),
+                ("data-n", a.number.to_string().into()),
+                ("aria-details", format!("n-{}", a.id).into()),
             ],
         });
         let html = note::sidenote(&note::SidenoteView {

@@ -26,6 +26,7 @@ use crate::render::markdown::{self, Span};
 use mentions::{Matcher, Mention};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, LazyLock};
 
 /// The longest entity preview, in characters.
 pub const PREVIEW_CHARS: usize = 220;
@@ -148,35 +149,42 @@ pub fn mention_spans(
     found: &[MentionAt],
 ) -> Vec<Span> {
     let at = SitePath::article(slug);
-    // (entity, mentions so far, whether its preview is on the page yet)
-    let mut seen: HashMap<u32, (usize, bool)> = HashMap::new();
+    // Per entity: mentions so far, whether its preview is on the page yet,
+    // and its link's class and URL (shared by its mentions).
+    struct Seen {
+        mentions: usize,
+        titled: bool,
+        class: Arc<str>,
+        href: Arc<str>,
+    }
+    let mut seen: HashMap<u32, Seen> = HashMap::new();
     let mut spans = Vec::with_capacity(found.len());
     for m in found {
         let e = &registry.entities[m.entity as usize];
-        let (k, titled) = seen.entry(m.entity).or_default();
-        *k += 1;
-        let id = mention_id(&e.slug, *k);
+        let s = seen.entry(m.entity).or_insert_with(|| Seen {
+            mentions: 0,
+            titled: false,
+            class: format!("entity entity-{}", e.entry.kind.id()).into(),
+            href: SitePath::entity(&e.slug).relative_from(&at).into(),
+        });
+        s.mentions += 1;
+        let id: Arc<str> = mention_id(&e.slug, s.mentions).into();
         let (start, end) = (m.start as usize, m.end as usize);
         if m.linked {
-            let mut first_attrs = vec![("id".into(), id)];
-            if !*titled {
-                *titled = true;
+            let mut first_attrs = Vec::with_capacity(2);
+            first_attrs.push(("id", id));
+            if !s.titled {
+                s.titled = true;
                 let p = previews.get(m.entity as usize).map_or("", String::as_str);
                 if !p.is_empty() {
-                    first_attrs.push(("title".into(), p.to_string()));
+                    first_attrs.push(("title", p.into()));
                 }
             }
             spans.push(Span {
                 start,
                 end,
                 tag: "a",
-                attrs: vec![
-                    (
-                        "class".into(),
-                        format!("entity entity-{}", e.entry.kind.id()),
-                    ),
-                    ("href".into(), SitePath::entity(&e.slug).relative_from(&at)),
-                ],
+                attrs: vec![("class", s.class.clone()), ("href", s.href.clone())],
                 first_attrs,
             });
         } else {
@@ -184,13 +192,16 @@ pub fn mention_spans(
                 start,
                 end,
                 tag: "span",
-                attrs: vec![("class".into(), "mention".into())],
-                first_attrs: vec![("id".into(), id)],
+                attrs: vec![("class", MENTION_CLASS.clone())],
+                first_attrs: vec![("id", id)],
             });
         }
     }
     spans
 }
+
+/// The class of an unlinked mention (one string for all of them).
+static MENTION_CLASS: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from("mention"));
 
 /// The anchor id of the `n`th (1-based) mention of an entity in an article.
 pub fn mention_id(entity: &Slug, n: usize) -> String {
@@ -486,16 +497,13 @@ mod tests {
         assert_eq!(links.len(), 2, "first Putin and Minsk");
         assert_eq!(
             links[0].attrs[1],
-            (
-                "href".into(),
-                "../../entities/vladimir-putin/index.html".into()
-            )
+            ("href", "../../entities/vladimir-putin/index.html".into())
         );
         assert_eq!(
             links[0].first_attrs,
             [
-                ("id".into(), "mention-vladimir-putin-1".into()),
-                ("title".into(), "President of Russia.".into())
+                ("id", "mention-vladimir-putin-1".into()),
+                ("title", "President of Russia.".into())
             ]
         );
         let occ = &l.occurrences[0];
@@ -531,7 +539,7 @@ mod tests {
                 let attrs = s
                     .first_attrs
                     .iter()
-                    .map(|(k, v)| if k == "id" { v.as_str() } else { k.as_str() });
+                    .map(|(k, v)| if *k == "id" { &**v } else { *k });
                 (s.tag, attrs.collect())
             })
             .collect();

@@ -28,10 +28,14 @@ pub struct Span {
     /// Element name: `mark`, `a`, `span`.
     pub tag: &'static str,
     /// Attributes on every segment (values are escaped when written).
-    pub attrs: Vec<(String, String)>,
+    pub attrs: Vec<Attr>,
     /// Extra attributes on the first segment only (e.g. `id`).
-    pub first_attrs: Vec<(String, String)>,
+    pub first_attrs: Vec<Attr>,
 }
+
+/// An attribute of a [`Span`]: its name and value (escaped when written).
+/// Values are shared: the same entity link decorates many mentions.
+pub type Attr = (&'static str, std::sync::Arc<str>);
 
 impl Span {
     fn is_link(&self) -> bool {
@@ -179,7 +183,7 @@ fn push_escaped(out: &mut String, s: &str, quote: bool) {
     out.push_str(&s[last..]);
 }
 
-fn write_attrs(out: &mut String, attrs: &[(String, String)]) {
+fn write_attrs(out: &mut String, attrs: &[Attr]) {
     for (k, v) in attrs {
         out.push(' ');
         out.push_str(k);
@@ -465,8 +469,8 @@ mod tests {
             start,
             end,
             tag: "mark",
-            attrs: vec![("data-ann".into(), id.into())],
-            first_attrs: vec![("id".into(), format!("a-{id}"))],
+            attrs: vec![("data-ann", id.into())],
+            first_attrs: vec![("id", format!("a-{id}").into())],
         }
     }
 
@@ -531,7 +535,7 @@ mod tests {
             start: 0,
             end: 5,
             tag: "a",
-            attrs: vec![("href".into(), "e/".into())],
+            attrs: vec![("href", "e/".into())],
             first_attrs: vec![],
         };
         let h = render(
@@ -550,7 +554,7 @@ mod tests {
             start: 0,
             end: 1,
             tag: "span",
-            attrs: vec![("title".into(), "\"><script>".into())],
+            attrs: vec![("title", "\"><script>".into())],
             first_attrs: vec![],
         };
         let h = render(
