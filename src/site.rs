@@ -3,7 +3,8 @@
 //!
 //! A build writes each page as soon as it is rendered, so memory holds only
 //! the pages in flight; a changed file is staged under a hidden temporary
-//! name beside its target ([`Staged`]) and moved into place only when the
+//! name beside its target ([`Staged`]; a first build stages the whole site
+//! in a hidden directory) and moved into place only when the
 //! whole build has succeeded, so a failed build leaves the previous `site/`
 //! exactly as it was. Files are written only when their bytes changed;
 //! files of an earlier build that are no longer produced are removed —
