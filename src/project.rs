@@ -443,6 +443,15 @@ impl Project {
                 .map(|p| (p.clone(), self.clean_one(p)))
                 .collect()
         };
+        // Each seed's content file, in seed order (a new slug must differ
+        // from those chosen before it) ...
+        struct Planned {
+            name: String,
+            cleaned: Cleaned,
+            rel_content: String,
+            selected: bool,
+        }
+        let mut planned = Vec::with_capacity(results.len());
         for (path, result) in results {
             let name = path.file_name().unwrap().to_string_lossy().to_string();
             let cleaned = match result {
@@ -452,7 +461,7 @@ impl Project {
                     continue;
                 }
             };
-            let is_selected = selected.is_empty()
+            let selected = selected.is_empty()
                 || selected
                     .contains(&std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone()));
             // slug: keep the one this seed had; else derive, unique in seed order
@@ -479,41 +488,67 @@ impl Project {
                 }
             };
             taken.insert(rel_content.clone());
-            if is_selected {
-                let slug_str = rel_content
+            owner.insert(rel_content.clone(), name.clone());
+            planned.push(Planned {
+                name,
+                cleaned,
+                rel_content,
+                selected,
+            });
+        }
+        // ... then their Markdown, written in parallel (one file each; in
+        // order if a damaged manifest gives two seeds the same file) ...
+        let write = |p: &Planned| {
+            p.selected.then(|| {
+                let slug_str = p
+                    .rel_content
                     .trim_start_matches("content/")
                     .trim_end_matches(".md");
                 let slug = Slug::parse(slug_str)
                     .unwrap_or_else(|_| Slug::parse("article").expect("valid"));
-                let text = content::cleaned_to_markdown(&cleaned, &slug, &name);
-                match self.write_content(
-                    &rel_content,
+                let text = content::cleaned_to_markdown(&p.cleaned, &slug, &p.name);
+                let action = self.write_content(
+                    &p.rel_content,
                     text.as_bytes(),
-                    manifest.seeds.get(&name),
+                    manifest.seeds.get(&p.name),
                     force,
-                ) {
-                    Ok(action) => {
-                        owner.insert(rel_content.clone(), name.clone());
-                        manifest.seeds.insert(
-                            name.clone(),
-                            ManifestEntry {
-                                content: rel_content.clone(),
-                                content_hash: match &action {
-                                    CleanAction::Protected { .. } => manifest
-                                        .seeds
-                                        .get(&name)
-                                        .map(|e| e.content_hash.clone())
-                                        .unwrap_or_default(),
-                                    _ => hash(text.as_bytes()),
-                                },
-                            },
-                        );
-                        out.actions.push((name.clone(), action));
-                    }
-                    Err(p) => out.problems.push(p),
+                );
+                (hash(text.as_bytes()), action)
+            })
+        };
+        let files: BTreeSet<&str> = planned.iter().map(|p| p.rel_content.as_str()).collect();
+        let written: Vec<Option<(String, Result<CleanAction, Problem>)>> =
+            if files.len() == planned.len() {
+                use rayon::prelude::*;
+                planned.par_iter().map(write).collect()
+            } else {
+                planned.iter().map(write).collect()
+            };
+        // ... and what was done, in seed order.
+        for (p, w) in planned.into_iter().zip(written) {
+            match w {
+                Some((text_hash, Ok(action))) => {
+                    let content_hash = match &action {
+                        CleanAction::Protected { .. } => manifest
+                            .seeds
+                            .get(&p.name)
+                            .map(|e| e.content_hash.clone())
+                            .unwrap_or_default(),
+                        _ => text_hash,
+                    };
+                    manifest.seeds.insert(
+                        p.name.clone(),
+                        ManifestEntry {
+                            content: p.rel_content,
+                            content_hash,
+                        },
+                    );
+                    out.actions.push((p.name.clone(), action));
                 }
+                Some((_, Err(problem))) => out.problems.push(problem),
+                None => {}
             }
-            out.cleaned.insert(name, cleaned);
+            out.cleaned.insert(p.name, p.cleaned);
         }
         if let Err(e) = self.save_manifest(&manifest) {
             out.problems.push(Problem::file(
