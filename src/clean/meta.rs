@@ -312,9 +312,13 @@ static PHOTO_BY: LazyLock<Regex> = LazyLock::new(|| {
 /// `None` when the text names no credit.
 pub fn split_credit(text: &str) -> Option<(String, String)> {
     let text = text.trim();
-    let c = CREDIT_SUFFIX
-        .captures(text)
-        .or_else(|| PHOTO_BY.captures(text))?;
+    // The regexes use Unicode `\b`, so on non-ASCII text (curly quotes) they
+    // run in the slow backtracker; almost no block can match, and the cheap
+    // necessary conditions below say so first (same result, see their tests).
+    let c = may_match_credit_suffix(text)
+        .then(|| CREDIT_SUFFIX.captures(text))
+        .flatten()
+        .or_else(|| may_match_photo_by(text).then(|| PHOTO_BY.captures(text))?)?;
     let who = c.name("who")?.as_str().trim().trim_end_matches('.').trim();
     if who.is_empty() || who.split_whitespace().count() > 8 {
         return None;
@@ -326,6 +330,87 @@ pub fn split_credit(text: &str) -> Option<(String, String)> {
         .unwrap_or(cap)
         .trim();
     Some((cap.to_string(), who.to_string()))
+}
+
+/// Fold a character the way the regexes' case-insensitive mode does, for
+/// letters that fold to ASCII: ASCII letters to lower case, `ſ` (long s) to
+/// `s` and `K` (Kelvin sign) to `k`. Any other character gives `None`.
+fn fold_ascii_letter(c: char) -> Option<u8> {
+    match c {
+        'a'..='z' | 'A'..='Z' => Some(c.to_ascii_lowercase() as u8),
+        '\u{17F}' => Some(b's'),
+        '\u{212A}' => Some(b'k'),
+        _ => None,
+    }
+}
+
+/// Does `text` end with `word` (lower-case ASCII letters), compared as the
+/// regexes' `(?i)` compares?
+fn ends_with_folded(text: &str, word: &str) -> bool {
+    let mut chars = text.chars().rev();
+    word.bytes()
+        .rev()
+        .all(|w| chars.next().and_then(fold_ascii_letter) == Some(w))
+}
+
+/// Does `text` start with `word` (lower-case ASCII letters), compared as the
+/// regexes' `(?i)` compares?
+fn starts_with_folded(text: &str, word: &str) -> bool {
+    let mut chars = text.chars();
+    word.bytes()
+        .all(|w| chars.next().and_then(fold_ascii_letter) == Some(w))
+}
+
+/// The credit words of [`CREDIT_SUFFIX`] ("image credit" and "photo credit"
+/// end in "credit").
+const CREDIT_WORDS: &[&str] = &[
+    "picture",
+    "photo",
+    "photograph",
+    "image",
+    "images",
+    "credit",
+    "foto",
+    "bild",
+    "source",
+];
+
+/// A necessary condition for [`CREDIT_SUFFIX`] to match: the credit (no
+/// `:`, `(` or `)`, at most 80 characters after leading whitespace) follows
+/// the last `:`, and before that colon, but for whitespace, stands a
+/// credit word with an optional plural `s`. (`\s` is Unicode White_Space,
+/// as `char::is_whitespace`, and a credit word ends in a letter, so trimming
+/// finds the word's end.)
+fn may_match_credit_suffix(text: &str) -> bool {
+    let Some(colon) = text.rfind(':') else {
+        return false;
+    };
+    let (before, rest) = (&text[..colon], &text[colon + 1..]);
+    if rest.is_empty() || rest.contains(['(', ')']) || rest.trim_start().chars().nth(80).is_some() {
+        return false;
+    }
+    let before = before.trim_end();
+    let singular = before.strip_suffix(['s', 'S', '\u{17F}']).unwrap_or(before);
+    CREDIT_WORDS
+        .iter()
+        .any(|w| ends_with_folded(before, w) || ends_with_folded(singular, w))
+}
+
+/// A necessary condition for [`PHOTO_BY`] to match: the text ends in `)` or
+/// `).`, and after the last `(` (the credit holds no parentheses), but for
+/// whitespace, comes a picture word.
+fn may_match_photo_by(text: &str) -> bool {
+    let body = text.strip_suffix('.').unwrap_or(text);
+    let Some(body) = body.strip_suffix(')') else {
+        return false;
+    };
+    let Some(open) = body.rfind('(') else {
+        return false;
+    };
+    let after = body[open + 1..].trim_start();
+    ["photo", "picture", "image", "foto"]
+        .iter()
+        .any(|w| starts_with_folded(after, w))
 }
 
 #[cfg(test)]
@@ -429,5 +514,114 @@ mod tests {
             split_credit("He said the picture was clear: nobody moved."),
             None
         );
+    }
+
+    /// Every `char`, for the exhaustive checks below.
+    fn all_chars() -> impl Iterator<Item = char> {
+        (0..=u32::from(char::MAX)).filter_map(char::from_u32)
+    }
+
+    #[test]
+    fn folding_matches_the_regex_case_insensitivity() {
+        let letter = Regex::new(r"(?i)^[a-z]$").unwrap();
+        let each: Vec<(u8, Regex)> = (b'a'..=b'z')
+            .map(|l| (l, Regex::new(&format!("(?i)^{}$", l as char)).unwrap()))
+            .collect();
+        let mut buf = [0u8; 4];
+        for c in all_chars() {
+            let c_str = c.encode_utf8(&mut buf);
+            let want = letter.is_match(c_str).then(|| {
+                let found: Vec<u8> = each
+                    .iter()
+                    .filter(|(_, r)| r.is_match(c_str))
+                    .map(|(l, _)| *l)
+                    .collect();
+                assert_eq!(found.len(), 1, "{c:?}");
+                found[0]
+            });
+            assert_eq!(fold_ascii_letter(c), want, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn regex_whitespace_is_char_whitespace() {
+        let ws = Regex::new(r"^\s$").unwrap();
+        let mut buf = [0u8; 4];
+        for c in all_chars() {
+            assert_eq!(
+                ws.is_match(c.encode_utf8(&mut buf)),
+                c.is_whitespace(),
+                "{c:?}"
+            );
+        }
+    }
+
+    /// `split_credit` as it was before the pre-checks.
+    fn split_credit_regexes_only(text: &str) -> Option<(String, String)> {
+        let text = text.trim();
+        let c = CREDIT_SUFFIX
+            .captures(text)
+            .or_else(|| PHOTO_BY.captures(text))?;
+        let who = c.name("who")?.as_str().trim().trim_end_matches('.').trim();
+        if who.is_empty() || who.split_whitespace().count() > 8 {
+            return None;
+        }
+        let cap = c.name("cap").map_or("", |m| m.as_str()).trim();
+        let cap = cap
+            .strip_suffix('.')
+            .filter(|c| !c.ends_with('.'))
+            .unwrap_or(cap)
+            .trim();
+        Some((cap.to_string(), who.to_string()))
+    }
+
+    /// Texts near both credit shapes: a caption, maybe a credit word (in
+    /// odd cases, with long s and Kelvin sign), whitespace of several kinds,
+    /// colons, parentheses and a credit of around 80 characters.
+    const NEAR_CREDIT: &str = "(?s)[a-z “”.,:()]{0,12}[ .(]{0,2}(?:\
+        (?:PicTure|photo|PHOTOGRAPH|image|Images|credit|image credit|photo Credit|foto|bild|ſource|[a-zſ\u{212A}]{0,4})\
+        [sSſ]?[ \t\n\u{a0}\u{2003}]{0,2}[:;]{0,2}[ \n\u{a0}]{0,2}\
+        [a-zA-Z/ .’\u{a0}]{0,60}[:()]?[a-zA-Z/ .’]{0,30}\
+        |\
+        \\((?:\\s)?(?:photo|Picture|IMAGE|foto|[a-zſ]{0,4})[sSſ]?[ \t\u{a0}]{0,2}\
+        (?:by|BY|credit|credit:|:|Credit :|[a-z]{1,2})[ \u{a0}]{0,2}\
+        [a-zA-Z/ .’]{0,60}[():]?[a-zA-Z/ .’]{0,25}\\)?\\.?[.)]?)";
+
+    #[test]
+    fn near_credit_texts_often_match() {
+        use proptest::strategy::{Strategy, ValueTree};
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let strategy = proptest::string::string_regex(NEAR_CREDIT).unwrap();
+        let (mut suffix, mut photo_by, mut passed) = (0, 0, 0);
+        for _ in 0..20_000 {
+            let text = strategy.new_tree(&mut runner).unwrap().current();
+            suffix += usize::from(CREDIT_SUFFIX.is_match(&text));
+            photo_by += usize::from(PHOTO_BY.is_match(&text));
+            passed += usize::from(may_match_credit_suffix(&text) || may_match_photo_by(&text));
+        }
+        eprintln!(
+            "of 20000: {suffix} credit suffixes, {photo_by} photo-by, {passed} pass a pre-check"
+        );
+        assert!(suffix > 500 && photo_by > 100, "{suffix} {photo_by}");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+
+        #[test]
+        fn credit_prechecks_never_reject_a_match(text in NEAR_CREDIT) {
+            if CREDIT_SUFFIX.is_match(&text) {
+                proptest::prop_assert!(may_match_credit_suffix(&text));
+            }
+            if PHOTO_BY.is_match(&text) {
+                proptest::prop_assert!(may_match_photo_by(&text));
+            }
+            proptest::prop_assert_eq!(split_credit(&text), split_credit_regexes_only(&text));
+        }
+
+        #[test]
+        fn split_credit_is_unchanged_on_any_text(text in "(?s)\\PC{0,120}") {
+            proptest::prop_assert_eq!(split_credit(&text), split_credit_regexes_only(&text));
+        }
     }
 }
