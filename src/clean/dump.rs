@@ -15,7 +15,7 @@ mod weights;
 use super::{BlockReport, CleanError, Cleaned, Verdict, markdown::escape_paragraph, meta};
 use crate::model::Figure;
 use features::{Shape, is_long};
-use model::Model;
+use model::{CompiledModel, Model};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -159,7 +159,7 @@ fn meta_kind(text: &str, s: &Shape) -> MetaKind {
 
 /// Clean a decoded text dump with the embedded model.
 pub fn clean_dump(text: &str) -> Result<Cleaned, CleanError> {
-    clean_dump_with(text, Model::embedded())
+    clean_dump_compiled(text, CompiledModel::embedded())
 }
 
 /// Feature rows of every block (for training and diagnostics): the
@@ -208,6 +208,10 @@ fn analyse(texts: &[String]) -> (features::PageFeatures, Option<Title>, Vec<Meta
 
 /// Clean a decoded text dump with a given block classifier.
 pub fn clean_dump_with(text: &str, model: &Model) -> Result<Cleaned, CleanError> {
+    clean_dump_compiled(text, &CompiledModel::new(model))
+}
+
+fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, CleanError> {
     let raw = blocks(text);
     if raw.is_empty() {
         return Err(CleanError::Empty);
