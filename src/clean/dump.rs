@@ -198,8 +198,10 @@ fn analyse(texts: &[String]) -> (features::PageFeatures, Option<Title>, Vec<Meta
         .map(|(t, s)| meta_kind(t, s))
         .collect();
     let meta_line: Vec<bool> = kinds.iter().map(|k| *k != MetaKind::None).collect();
-    let pf = features::page_features(
+    // the shapes are measured once, here, for the title, metadata and features
+    let pf = features::page_features_with_shapes(
         &refs,
+        shapes,
         title.as_ref().map(|(i, t, _)| (*i, t.as_str())),
         &meta_line,
     );

@@ -4,7 +4,7 @@
 //! similarity to the headline). Language-independent: lengths count
 //! characters as well as words, so CJK text is measured fairly.
 
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Names of the features, in the order of [`BlockFeatures::values`]. The
 /// training script reads these names; the exported model refers to features
@@ -60,7 +60,7 @@ pub const FEATURE_NAMES: &[&str] = &[
 pub const N_FEATURES: usize = FEATURE_NAMES.len();
 
 /// Simple measurements of one block.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Shape {
     /// Non-whitespace characters.
     pub chars: usize,
@@ -96,52 +96,75 @@ fn is_closing(c: char) -> bool {
     )
 }
 
-/// Measure one block.
+/// Measure one block, in one pass over its characters (ASCII ones without
+/// Unicode table look-ups: for them `is_alphabetic`, `is_numeric` and
+/// `is_cjk` reduce to the ASCII tests used here).
 pub fn shape(text: &str) -> Shape {
     let mut s = Shape {
         lines: text.lines().count().max(1),
         ..Shape::default()
     };
     let mut cjk = 0usize;
-    let mut prev: Option<char> = None;
+    // words (whitespace-separated, as `split_whitespace`) holding a CJK character
+    let mut cjk_words = 0usize;
+    let mut in_word = false;
+    let mut word_has_cjk = false;
+    // the previous character was '.', '!' or '?' (a sentence ends at
+    // whitespace after it)
+    let mut after_stop = false;
     for c in text.chars() {
         if c.is_whitespace() {
-            if prev.is_some_and(|p| matches!(p, '.' | '!' | '?')) {
+            if after_stop {
                 s.sentences += 1;
             }
-            prev = Some(c);
+            after_stop = false;
+            in_word = false;
             continue;
         }
+        if !in_word {
+            in_word = true;
+            word_has_cjk = false;
+            s.words += 1;
+            if c.is_uppercase() {
+                s.upper_words += 1;
+            }
+        }
         s.chars += 1;
+        if c.is_ascii() {
+            after_stop = matches!(c, '.' | '!' | '?');
+            if c == ',' {
+                s.commas += 1;
+            }
+            if c.is_ascii_digit() {
+                s.digits += 1;
+            } else if c.is_ascii_alphabetic() {
+                s.letters += 1;
+            } else {
+                s.punct += 1;
+            }
+            continue;
+        }
+        after_stop = false;
         if is_cjk(c) {
             cjk += 1;
+            if !word_has_cjk {
+                word_has_cjk = true;
+                cjk_words += 1;
+            }
         }
         if matches!(c, '。' | '！' | '？') {
             s.sentences += 1;
         }
-        if matches!(c, ',' | '、' | '，') {
+        if matches!(c, '、' | '，') {
             s.commas += 1;
-        }
-        if c.is_ascii_digit() {
-            s.digits += 1;
         }
         if c.is_alphabetic() {
             s.letters += 1;
         } else if !c.is_numeric() {
             s.punct += 1;
         }
-        prev = Some(c);
     }
-    for w in text.split_whitespace() {
-        s.words += 1;
-        if w.chars().next().is_some_and(|c| c.is_uppercase()) {
-            s.upper_words += 1;
-        }
-    }
-    let non_cjk_words = text
-        .split_whitespace()
-        .filter(|w| !w.chars().any(is_cjk))
-        .count();
+    let non_cjk_words = s.words - cjk_words;
     s.units = (non_cjk_words as f64 + cjk as f64 / 2.0).max(s.words as f64);
     let trimmed = text.trim_end().trim_end_matches(is_closing);
     s.ends_sentence = trimmed.chars().last().is_some_and(is_terminal);
@@ -225,13 +248,67 @@ pub fn tokens(text: &str) -> Vec<String> {
     out
 }
 
-/// Share of `a`'s distinct tokens that are in `b`.
-fn overlap(a: &[String], b: &std::collections::HashSet<&str>) -> f64 {
-    if a.is_empty() || b.is_empty() {
+/// Buffers reused by [`title_overlap`] from block to block.
+#[derive(Default)]
+struct TokenScratch {
+    /// The lower-cased tokens, one after another.
+    text: String,
+    /// Each token's byte range in `text`.
+    spans: Vec<(usize, usize)>,
+}
+
+impl TokenScratch {
+    /// The tokens of `text`, as [`tokens`] finds them, written one after
+    /// another into one buffer instead of a `String` each.
+    fn tokenise(&mut self, text: &str) {
+        self.text.clear();
+        self.spans.clear();
+        let mut start = 0;
+        for c in text.chars() {
+            if is_cjk(c) {
+                self.end_token(start);
+                start = self.text.len();
+                self.text.push(c);
+                self.end_token(start);
+            } else if c.is_ascii_alphanumeric() {
+                // ASCII lower-cases to one ASCII character
+                self.text.push(c.to_ascii_lowercase());
+                continue;
+            } else if c.is_alphanumeric() {
+                self.text.extend(c.to_lowercase());
+                continue;
+            } else {
+                self.end_token(start);
+            }
+            start = self.text.len();
+        }
+        self.end_token(start);
+    }
+
+    fn end_token(&mut self, start: usize) {
+        if self.text.len() > start {
+            self.spans.push((start, self.text.len()));
+        }
+    }
+}
+
+/// Share of the distinct tokens of `text` that are in `title`: what
+/// `overlap(&tokens(text), title)` was, with the tokens in one reused
+/// buffer and a fast hash (the counts, and so the share, are the same).
+fn title_overlap(text: &str, title: &FxHashSet<&str>, scratch: &mut TokenScratch) -> f64 {
+    if title.is_empty() {
         return 0.0;
     }
-    let set: std::collections::HashSet<&str> = a.iter().map(String::as_str).collect();
-    set.iter().filter(|t| b.contains(*t)).count() as f64 / set.len() as f64
+    scratch.tokenise(text);
+    let set: FxHashSet<&str> = scratch
+        .spans
+        .iter()
+        .map(|&(a, b)| &scratch.text[a..b])
+        .collect();
+    if set.is_empty() {
+        return 0.0;
+    }
+    set.iter().filter(|t| title.contains(*t)).count() as f64 / set.len() as f64
 }
 
 /// The contiguous span of blocks that maximises the total "prose score"
@@ -278,18 +355,29 @@ pub fn page_features(
     title: Option<(usize, &str)>,
     meta_line: &[bool],
 ) -> PageFeatures {
+    let shapes = texts.iter().map(|t| shape(t)).collect();
+    page_features_with_shapes(texts, shapes, title, meta_line)
+}
+
+/// [`page_features`] for blocks already measured: `shapes[i]` is
+/// `shape(texts[i])`.
+pub fn page_features_with_shapes(
+    texts: &[&str],
+    shapes: Vec<Shape>,
+    title: Option<(usize, &str)>,
+    meta_line: &[bool],
+) -> PageFeatures {
     let n = texts.len();
-    let shapes: Vec<Shape> = texts.iter().map(|t| shape(t)).collect();
     let logc: Vec<f64> = shapes.iter().map(|s| (1.0 + s.chars as f64).ln()).collect();
     let long: Vec<bool> = shapes.iter().map(is_long).collect();
     let total_chars: f64 = shapes.iter().map(|s| s.chars as f64).sum::<f64>().max(1.0);
-    let mut counts: HashMap<&str, usize> = HashMap::new();
+    let mut counts: FxHashMap<&str, usize> = FxHashMap::default();
     for t in texts {
         *counts.entry(t.trim()).or_default() += 1;
     }
     let title_tokens: Vec<String> = title.map(|(_, t)| tokens(t)).unwrap_or_default();
-    let title_set: std::collections::HashSet<&str> =
-        title_tokens.iter().map(String::as_str).collect();
+    let title_set: FxHashSet<&str> = title_tokens.iter().map(String::as_str).collect();
+    let mut scratch = TokenScratch::default();
     let main = main_region(&shapes);
     let first_long = long.iter().position(|&l| l);
     let last_long = long.iter().rposition(|&l| l);
@@ -369,10 +457,10 @@ pub fn page_features(
         let s = &shapes[i];
         let rel_chars = (cum_chars + s.chars as f64 / 2.0) / total_chars;
         cum_chars += s.chars as f64;
-        let toks = if title_set.is_empty() || s.chars > 2000 {
-            Vec::new()
+        let title_sim = if s.chars > 2000 {
+            0.0
         } else {
-            tokens(texts[i])
+            title_overlap(texts[i], &title_set, &mut scratch)
         };
         let (in_main, dist_main, main_rel) = match main {
             Some((a, b)) => {
@@ -424,7 +512,7 @@ pub fn page_features(
             rel_chars,
             i as f64 / n.max(1) as f64,
             (counts.get(texts[i].trim()).copied().unwrap_or(1) as f64 - 1.0).min(5.0),
-            overlap(&toks, &title_set),
+            title_sim,
             if title.is_some_and(|(t, _)| t == i) {
                 1.0
             } else {
@@ -507,5 +595,139 @@ pub fn page_features(
         rows,
         title: title.map(|(i, _)| i),
         main,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// `shape` as it was: several passes, Unicode tests on every character.
+    fn shape_reference(text: &str) -> Shape {
+        let mut s = Shape {
+            lines: text.lines().count().max(1),
+            ..Shape::default()
+        };
+        let mut cjk = 0usize;
+        let mut prev: Option<char> = None;
+        for c in text.chars() {
+            if c.is_whitespace() {
+                if prev.is_some_and(|p| matches!(p, '.' | '!' | '?')) {
+                    s.sentences += 1;
+                }
+                prev = Some(c);
+                continue;
+            }
+            s.chars += 1;
+            if is_cjk(c) {
+                cjk += 1;
+            }
+            if matches!(c, '。' | '！' | '？') {
+                s.sentences += 1;
+            }
+            if matches!(c, ',' | '、' | '，') {
+                s.commas += 1;
+            }
+            if c.is_ascii_digit() {
+                s.digits += 1;
+            }
+            if c.is_alphabetic() {
+                s.letters += 1;
+            } else if !c.is_numeric() {
+                s.punct += 1;
+            }
+            prev = Some(c);
+        }
+        for w in text.split_whitespace() {
+            s.words += 1;
+            if w.chars().next().is_some_and(|c| c.is_uppercase()) {
+                s.upper_words += 1;
+            }
+        }
+        let non_cjk_words = text
+            .split_whitespace()
+            .filter(|w| !w.chars().any(is_cjk))
+            .count();
+        s.units = (non_cjk_words as f64 + cjk as f64 / 2.0).max(s.words as f64);
+        let trimmed = text.trim_end().trim_end_matches(is_closing);
+        s.ends_sentence = trimmed.chars().last().is_some_and(is_terminal);
+        if s.ends_sentence && !text.trim_end().ends_with(['。', '！', '？']) {
+            s.sentences += 1;
+        }
+        s
+    }
+
+    /// `overlap(&tokens(text), title)` as it was.
+    fn overlap_reference(text: &str, title: &std::collections::HashSet<&str>) -> f64 {
+        let a = tokens(text);
+        if a.is_empty() || title.is_empty() {
+            return 0.0;
+        }
+        let set: std::collections::HashSet<&str> = a.iter().map(String::as_str).collect();
+        set.iter().filter(|t| title.contains(*t)).count() as f64 / set.len() as f64
+    }
+
+    /// Block-like text: words in several scripts and cases (with letters
+    /// that lower-case to other lengths, like `İ`), digits of several
+    /// kinds, CJK, sentence and closing punctuation, all kinds of
+    /// whitespace.
+    const BLOCKISH: &str = "(?s)([A-Za-z0-9]{1,8}|[ÀÉİßΣσẞǅ٣²]{1,3}|[日本語한국어カナ]{1,4}|[.!?。！？,、，;:\"'”’»)」』）\\]…-]{1,2}|[ \\t\\n\\u{a0}\\u{2003}\\u{3000}\\u{85}]{1,2}|\\PC){0,60}";
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(5_000))]
+
+        #[test]
+        fn shape_is_unchanged(text in BLOCKISH) {
+            prop_assert_eq!(shape(&text), shape_reference(&text));
+        }
+
+        #[test]
+        fn shape_is_unchanged_on_any_text(text in "(?s)\\PC{0,80}|.{0,40}") {
+            prop_assert_eq!(shape(&text), shape_reference(&text));
+        }
+
+        #[test]
+        fn title_overlap_is_unchanged(
+            text in BLOCKISH,
+            title in "([a-z0-9]{1,4}|[àéi̇ßσ日本]{1,2}| ){0,12}",
+        ) {
+            // titles share tokens with the text as often as not
+            let title = format!("{title} {}", text.chars().take(20).collect::<String>());
+            let title_tokens = tokens(&title);
+            let fast: FxHashSet<&str> = title_tokens.iter().map(String::as_str).collect();
+            let slow: std::collections::HashSet<&str> =
+                title_tokens.iter().map(String::as_str).collect();
+            let mut scratch = TokenScratch::default();
+            // twice, so reusing the scratch buffers is checked too
+            for _ in 0..2 {
+                let got = title_overlap(&text, &fast, &mut scratch);
+                prop_assert_eq!(got.to_bits(), overlap_reference(&text, &slow).to_bits());
+            }
+            prop_assert_eq!(
+                title_overlap(&text, &FxHashSet::default(), &mut scratch).to_bits(),
+                overlap_reference(&text, &std::collections::HashSet::new()).to_bits()
+            );
+        }
+
+        #[test]
+        fn tokenise_gives_the_tokens(text in BLOCKISH) {
+            let mut scratch = TokenScratch::default();
+            scratch.tokenise(&text);
+            let got: Vec<&str> = scratch.spans.iter().map(|&(a, b)| &scratch.text[a..b]).collect();
+            prop_assert_eq!(got, tokens(&text));
+        }
+    }
+
+    #[test]
+    fn shapes_of_the_seeds_are_unchanged() {
+        for seed in [
+            include_str!("../../../seeds/000_df13072c3159046a.txt"),
+            include_str!("../../../seeds/004_a621f7fa4f80e312.txt"),
+        ] {
+            for block in seed.split("\n\n") {
+                assert_eq!(shape(block), shape_reference(block), "{block:?}");
+            }
+        }
     }
 }
