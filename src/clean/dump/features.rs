@@ -96,14 +96,50 @@ fn is_closing(c: char) -> bool {
     )
 }
 
-/// Measure one block, in one pass over its characters (ASCII ones without
-/// Unicode table look-ups: for them `is_alphabetic`, `is_numeric` and
-/// `is_cjk` reduce to the ASCII tests used here).
+/// Classes of ASCII characters for [`shape`], as bit flags.
+const WS: u8 = 1; // whitespace, as `char::is_whitespace`: ' ' and '\t'..='\r'
+const STOP: u8 = 2; // '.', '!', '?'
+const COMMA: u8 = 4;
+const DIGIT: u8 = 8;
+const ALPHA: u8 = 16;
+const UPPER: u8 = 32;
+const PUNCT: u8 = 64; // neither whitespace, letter nor digit
+const NEWLINE: u8 = 128;
+
+/// [`WS`], [`STOP`], … of every ASCII character.
+static ASCII_CLASS: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = if matches!(c, b' ' | b'\t'..=b'\r') {
+            WS | if c == b'\n' { NEWLINE } else { 0 }
+        } else if c.is_ascii_digit() {
+            DIGIT
+        } else if c.is_ascii_uppercase() {
+            ALPHA | UPPER
+        } else if c.is_ascii_lowercase() {
+            ALPHA
+        } else {
+            PUNCT
+                | match c {
+                    b'.' | b'!' | b'?' => STOP,
+                    b',' => COMMA,
+                    _ => 0,
+                }
+        };
+        b += 1;
+    }
+    table
+};
+
+/// Measure one block, in one pass over its characters. ASCII characters
+/// are counted without branches from a table of their classes (for them
+/// `is_whitespace`, `is_alphabetic`, `is_numeric`, `is_uppercase` and
+/// `is_cjk` reduce to the table's classes); others as before.
 pub fn shape(text: &str) -> Shape {
-    let mut s = Shape {
-        lines: text.lines().count().max(1),
-        ..Shape::default()
-    };
+    let mut s = Shape::default();
+    let mut newlines = 0usize;
     let mut cjk = 0usize;
     // words (whitespace-separated, as `split_whitespace`) holding a CJK character
     let mut cjk_words = 0usize;
@@ -112,7 +148,32 @@ pub fn shape(text: &str) -> Shape {
     // the previous character was '.', '!' or '?' (a sentence ends at
     // whitespace after it)
     let mut after_stop = false;
-    for c in text.chars() {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            let class = ASCII_CLASS[usize::from(b)];
+            let is = |flag: u8| class & flag != 0;
+            let ws = is(WS);
+            let starts_word = !ws & !in_word;
+            s.sentences += usize::from(ws & after_stop);
+            s.words += usize::from(starts_word);
+            s.upper_words += usize::from(starts_word & is(UPPER));
+            word_has_cjk &= !starts_word;
+            s.chars += usize::from(!ws);
+            s.commas += usize::from(is(COMMA));
+            s.digits += usize::from(is(DIGIT));
+            s.letters += usize::from(is(ALPHA));
+            s.punct += usize::from(is(PUNCT));
+            newlines += usize::from(is(NEWLINE));
+            after_stop = is(STOP);
+            in_word = !ws;
+            i += 1;
+            continue;
+        }
+        let c = text[i..].chars().next().expect("at a character boundary");
+        i += c.len_utf8();
         if c.is_whitespace() {
             if after_stop {
                 s.sentences += 1;
@@ -130,20 +191,6 @@ pub fn shape(text: &str) -> Shape {
             }
         }
         s.chars += 1;
-        if c.is_ascii() {
-            after_stop = matches!(c, '.' | '!' | '?');
-            if c == ',' {
-                s.commas += 1;
-            }
-            if c.is_ascii_digit() {
-                s.digits += 1;
-            } else if c.is_ascii_alphabetic() {
-                s.letters += 1;
-            } else {
-                s.punct += 1;
-            }
-            continue;
-        }
         after_stop = false;
         if is_cjk(c) {
             cjk += 1;
@@ -164,6 +211,8 @@ pub fn shape(text: &str) -> Shape {
             s.punct += 1;
         }
     }
+    // as `text.lines().count()`: a last line without a line break counts too
+    s.lines = (newlines + usize::from(!text.is_empty() && !text.ends_with('\n'))).max(1);
     let non_cjk_words = s.words - cjk_words;
     s.units = (non_cjk_words as f64 + cjk as f64 / 2.0).max(s.words as f64);
     let trimmed = text.trim_end().trim_end_matches(is_closing);
@@ -248,67 +297,142 @@ pub fn tokens(text: &str) -> Vec<String> {
     out
 }
 
-/// Buffers reused by [`title_overlap`] from block to block.
+/// Lower-cased tokens of several blocks, one after another in one buffer
+/// instead of a `String` each (as UTF-8 bytes: equal tokens have equal
+/// bytes, and the ASCII ones are written a byte at a time).
 #[derive(Default)]
 struct TokenScratch {
-    /// The lower-cased tokens, one after another.
-    text: String,
-    /// Each token's byte range in `text`.
+    bytes: Vec<u8>,
+    /// Each token's byte range in `bytes`.
     spans: Vec<(usize, usize)>,
 }
 
 impl TokenScratch {
-    /// The tokens of `text`, as [`tokens`] finds them, written one after
-    /// another into one buffer instead of a `String` each.
-    fn tokenise(&mut self, text: &str) {
-        self.text.clear();
+    fn clear(&mut self) {
+        self.bytes.clear();
         self.spans.clear();
-        let mut start = 0;
-        for c in text.chars() {
+    }
+
+    fn token(&self, k: usize) -> &[u8] {
+        let (a, b) = self.spans[k];
+        &self.bytes[a..b]
+    }
+
+    /// Append the tokens of `text`, as [`tokens`] finds them.
+    fn tokenise(&mut self, text: &str) {
+        let mut start = self.bytes.len();
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii() {
+                // for ASCII, `is_alphanumeric` is the ASCII test, the
+                // lower case is one ASCII byte, and nothing is CJK
+                i += 1;
+                if b.is_ascii_alphanumeric() {
+                    self.bytes.push(b.to_ascii_lowercase());
+                    continue;
+                }
+                self.end_token(start);
+                start = self.bytes.len();
+                continue;
+            }
+            let c = text[i..].chars().next().expect("at a character boundary");
+            i += c.len_utf8();
             if is_cjk(c) {
                 self.end_token(start);
-                start = self.text.len();
-                self.text.push(c);
+                start = self.bytes.len();
+                self.push(c);
                 self.end_token(start);
-            } else if c.is_ascii_alphanumeric() {
-                // ASCII lower-cases to one ASCII character
-                self.text.push(c.to_ascii_lowercase());
-                continue;
             } else if c.is_alphanumeric() {
-                self.text.extend(c.to_lowercase());
+                for l in c.to_lowercase() {
+                    self.push(l);
+                }
                 continue;
             } else {
                 self.end_token(start);
             }
-            start = self.text.len();
+            start = self.bytes.len();
         }
         self.end_token(start);
     }
 
+    fn push(&mut self, c: char) {
+        let mut utf8 = [0; 4];
+        self.bytes
+            .extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+    }
+
     fn end_token(&mut self, start: usize) {
-        if self.text.len() > start {
-            self.spans.push((start, self.text.len()));
+        if self.bytes.len() > start {
+            self.spans.push((start, self.bytes.len()));
         }
     }
 }
 
-/// Share of the distinct tokens of `text` that are in `title`: what
-/// `overlap(&tokens(text), title)` was, with the tokens in one reused
-/// buffer and a fast hash (the counts, and so the share, are the same).
-fn title_overlap(text: &str, title: &FxHashSet<&str>, scratch: &mut TokenScratch) -> f64 {
+/// Blocks longer than this (in non-whitespace characters) get no headline
+/// overlap.
+const TITLE_SIM_MAX_CHARS: usize = 2000;
+
+/// The headline-overlap feature of every block: the share of the block's
+/// distinct tokens that are in `title` (0 without tokens, without a
+/// headline, or for blocks over [`TITLE_SIM_MAX_CHARS`]).
+///
+/// Equal to `overlap(&tokens(text), title)` with a set of each block's
+/// tokens, but faster: the blocks are tokenised into one buffer, and one
+/// table for the whole page (a batch of blocks, on huge pages) keeps for
+/// each distinct token the last block it was counted in and whether the
+/// headline has it, so a token is counted once per block and looked up in
+/// the headline once per page. The counts, and so the shares, are the same.
+fn title_overlaps(texts: &[&str], shapes: &[Shape], title: &FxHashSet<&[u8]>) -> Vec<f64> {
+    /// Tokens are tabled a batch of blocks at a time, of about this many
+    /// bytes, so a huge page never holds all its tokens.
+    const BATCH_BYTES: usize = 1 << 16;
+    let n = texts.len();
+    let mut out = vec![0.0; n];
     if title.is_empty() {
-        return 0.0;
+        return out;
     }
-    scratch.tokenise(text);
-    let set: FxHashSet<&str> = scratch
-        .spans
-        .iter()
-        .map(|&(a, b)| &scratch.text[a..b])
-        .collect();
-    if set.is_empty() {
-        return 0.0;
+    let mut scratch = TokenScratch::default();
+    // block `first + k`'s tokens are `scratch.spans[ends[k]..ends[k + 1]]`
+    let mut ends = Vec::new();
+    let mut first = 0;
+    while first < n {
+        scratch.clear();
+        ends.clear();
+        ends.push(0);
+        let mut next = first;
+        while next < n && (next == first || scratch.bytes.len() < BATCH_BYTES) {
+            if shapes[next].chars <= TITLE_SIM_MAX_CHARS {
+                scratch.tokenise(texts[next]);
+            }
+            ends.push(scratch.spans.len());
+            next += 1;
+        }
+        // token -> (last block counted in, in the headline)
+        let mut seen: FxHashMap<&[u8], (usize, bool)> =
+            FxHashMap::with_capacity_and_hasher(scratch.spans.len(), Default::default());
+        for (k, w) in ends.windows(2).enumerate() {
+            let block = first + k;
+            let (mut distinct, mut shared) = (0usize, 0usize);
+            for t in w[0]..w[1] {
+                let token = scratch.token(t);
+                let entry = seen
+                    .entry(token)
+                    .or_insert_with(|| (usize::MAX, title.contains(token)));
+                if entry.0 != block {
+                    entry.0 = block;
+                    distinct += 1;
+                    shared += usize::from(entry.1);
+                }
+            }
+            if distinct > 0 {
+                out[block] = shared as f64 / distinct as f64;
+            }
+        }
+        first = next;
     }
-    set.iter().filter(|t| title.contains(*t)).count() as f64 / set.len() as f64
+    out
 }
 
 /// The contiguous span of blocks that maximises the total "prose score"
@@ -376,8 +500,8 @@ pub fn page_features_with_shapes(
         *counts.entry(t.trim()).or_default() += 1;
     }
     let title_tokens: Vec<String> = title.map(|(_, t)| tokens(t)).unwrap_or_default();
-    let title_set: FxHashSet<&str> = title_tokens.iter().map(String::as_str).collect();
-    let mut scratch = TokenScratch::default();
+    let title_set: FxHashSet<&[u8]> = title_tokens.iter().map(String::as_bytes).collect();
+    let title_sim = title_overlaps(texts, &shapes, &title_set);
     let main = main_region(&shapes);
     let first_long = long.iter().position(|&l| l);
     let last_long = long.iter().rposition(|&l| l);
@@ -457,11 +581,6 @@ pub fn page_features_with_shapes(
         let s = &shapes[i];
         let rel_chars = (cum_chars + s.chars as f64 / 2.0) / total_chars;
         cum_chars += s.chars as f64;
-        let title_sim = if s.chars > 2000 {
-            0.0
-        } else {
-            title_overlap(texts[i], &title_set, &mut scratch)
-        };
         let (in_main, dist_main, main_rel) = match main {
             Some((a, b)) => {
                 let d = if i < a {
@@ -512,7 +631,7 @@ pub fn page_features_with_shapes(
             rel_chars,
             i as f64 / n.max(1) as f64,
             (counts.get(texts[i].trim()).copied().unwrap_or(1) as f64 - 1.0).min(5.0),
-            title_sim,
+            title_sim[i],
             if title.is_some_and(|(t, _)| t == i) {
                 1.0
             } else {
@@ -658,9 +777,8 @@ mod tests {
         s
     }
 
-    /// `overlap(&tokens(text), title)` as it was.
-    fn overlap_reference(text: &str, title: &std::collections::HashSet<&str>) -> f64 {
-        let a = tokens(text);
+    /// `overlap` as it was.
+    fn overlap_reference(a: &[String], title: &std::collections::HashSet<&str>) -> f64 {
         if a.is_empty() || title.is_empty() {
             return 0.0;
         }
@@ -672,7 +790,7 @@ mod tests {
     /// that lower-case to other lengths, like `İ`), digits of several
     /// kinds, CJK, sentence and closing punctuation, all kinds of
     /// whitespace.
-    const BLOCKISH: &str = "(?s)([A-Za-z0-9]{1,8}|[ÀÉİßΣσẞǅ٣²]{1,3}|[日本語한국어カナ]{1,4}|[.!?。！？,、，;:\"'”’»)」』）\\]…-]{1,2}|[ \\t\\n\\u{a0}\\u{2003}\\u{3000}\\u{85}]{1,2}|\\PC){0,60}";
+    const BLOCKISH: &str = "(?s)([A-Za-z0-9]{1,8}|[ÀÉİßΣσẞǅ٣²]{1,3}|[日本語한국어カナ]{1,4}|[.!?。！？,、，;:\"'”’»)」』）\\]…-]{1,2}|[ \\t\\n\\u{a0}\\u{2003}\\u{3000}\\u{85}]{1,2}|[\\x00-\\x1f\\x7f]|\\PC){0,60}";
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(5_000))]
@@ -688,34 +806,96 @@ mod tests {
         }
 
         #[test]
-        fn title_overlap_is_unchanged(
-            text in BLOCKISH,
+        fn title_overlaps_are_unchanged(
+            blocks in proptest::collection::vec(BLOCKISH, 0..12),
             title in "([a-z0-9]{1,4}|[àéi̇ßσ日本]{1,2}| ){0,12}",
+            long in proptest::collection::vec(0..3000usize, 12),
         ) {
-            // titles share tokens with the text as often as not
-            let title = format!("{title} {}", text.chars().take(20).collect::<String>());
+            // titles share tokens with the blocks as often as not
+            let first = blocks.first().map_or("", String::as_str);
+            let title = format!("{title} {}", first.chars().take(20).collect::<String>());
             let title_tokens = tokens(&title);
-            let fast: FxHashSet<&str> = title_tokens.iter().map(String::as_str).collect();
+            let fast: FxHashSet<&[u8]> = title_tokens.iter().map(String::as_bytes).collect();
             let slow: std::collections::HashSet<&str> =
                 title_tokens.iter().map(String::as_str).collect();
-            let mut scratch = TokenScratch::default();
-            // twice, so reusing the scratch buffers is checked too
-            for _ in 0..2 {
-                let got = title_overlap(&text, &fast, &mut scratch);
-                prop_assert_eq!(got.to_bits(), overlap_reference(&text, &slow).to_bits());
-            }
+            let texts: Vec<&str> = blocks.iter().map(String::as_str).collect();
+            // some blocks pretend to be too long for the feature
+            let shapes: Vec<Shape> = texts
+                .iter()
+                .zip(&long)
+                .map(|(t, &chars)| Shape { chars: shape(t).chars.max(chars), ..Shape::default() })
+                .collect();
+            let want = |title: &std::collections::HashSet<&str>| -> Vec<u64> {
+                texts
+                    .iter()
+                    .zip(&shapes)
+                    .map(|(t, s)| {
+                        let toks = if title.is_empty() || s.chars > 2000 { Vec::new() } else { tokens(t) };
+                        overlap_reference(&toks, title).to_bits()
+                    })
+                    .collect()
+            };
+            let bits = |v: Vec<f64>| v.into_iter().map(f64::to_bits).collect::<Vec<_>>();
+            prop_assert_eq!(bits(title_overlaps(&texts, &shapes, &fast)), want(&slow));
             prop_assert_eq!(
-                title_overlap(&text, &FxHashSet::default(), &mut scratch).to_bits(),
-                overlap_reference(&text, &std::collections::HashSet::new()).to_bits()
+                bits(title_overlaps(&texts, &shapes, &FxHashSet::default())),
+                want(&std::collections::HashSet::new())
             );
         }
 
         #[test]
-        fn tokenise_gives_the_tokens(text in BLOCKISH) {
+        fn tokenise_gives_the_tokens(before in BLOCKISH, text in BLOCKISH) {
             let mut scratch = TokenScratch::default();
+            scratch.tokenise(&before);
+            let k = scratch.spans.len();
             scratch.tokenise(&text);
-            let got: Vec<&str> = scratch.spans.iter().map(|&(a, b)| &scratch.text[a..b]).collect();
-            prop_assert_eq!(got, tokens(&text));
+            let got: Vec<&[u8]> = (k..scratch.spans.len()).map(|t| scratch.token(t)).collect();
+            let want = tokens(&text);
+            prop_assert_eq!(got, want.iter().map(String::as_bytes).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn ascii_classes_are_the_char_tests() {
+        for b in 0..128u8 {
+            let (c, class) = (char::from(b), ASCII_CLASS[usize::from(b)]);
+            let is = |flag: u8| class & flag != 0;
+            assert_eq!(is(WS), c.is_whitespace(), "{c:?}");
+            assert_eq!(is(ALPHA), c.is_alphabetic(), "{c:?}");
+            assert_eq!(is(UPPER), c.is_uppercase(), "{c:?}");
+            assert_eq!(is(DIGIT), c.is_ascii_digit() && c.is_numeric(), "{c:?}");
+            assert_eq!(is(DIGIT), c.is_numeric(), "{c:?}");
+            let punct = !c.is_whitespace() && !c.is_alphabetic() && !c.is_numeric();
+            assert_eq!(is(PUNCT), punct, "{c:?}");
+            assert_eq!(is(STOP), matches!(c, '.' | '!' | '?'), "{c:?}");
+            assert_eq!(is(COMMA), c == ',', "{c:?}");
+            assert_eq!(is(NEWLINE), c == '\n', "{c:?}");
+            assert!(!is_cjk(c));
+        }
+    }
+
+    #[test]
+    fn title_overlaps_of_a_page_of_many_batches_are_unchanged() {
+        let seed = include_str!("../../../seeds/004_a621f7fa4f80e312.txt").repeat(30);
+        let texts: Vec<&str> = seed.split("\n\n").collect();
+        let shapes: Vec<Shape> = texts.iter().map(|t| shape(t)).collect();
+        let title_tokens = tokens(texts[0]);
+        let fast: FxHashSet<&[u8]> = title_tokens.iter().map(String::as_bytes).collect();
+        let slow: std::collections::HashSet<&str> =
+            title_tokens.iter().map(String::as_str).collect();
+        let got = title_overlaps(&texts, &shapes, &fast);
+        assert!(seed.len() > 3 << 16 && got.iter().filter(|&&s| s > 0.0).count() > 30);
+        for ((t, s), got) in texts.iter().zip(&shapes).zip(got) {
+            let toks = if s.chars > 2000 {
+                Vec::new()
+            } else {
+                tokens(t)
+            };
+            assert_eq!(
+                got.to_bits(),
+                overlap_reference(&toks, &slow).to_bits(),
+                "{t:?}"
+            );
         }
     }
 

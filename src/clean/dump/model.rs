@@ -279,13 +279,6 @@ impl Stage {
         CompactTrees::new(trees).map_or_else(|| Stage::Walk(trees.clone()), Stage::Compact)
     }
 
-    fn prob(&self, x: &[f64]) -> f64 {
-        match self {
-            Stage::Compact(t) => t.prob(x),
-            Stage::Walk(t) => t.prob(x),
-        }
-    }
-
     fn probs<R: AsRef<[f64]>>(&self, rows: impl IntoIterator<Item = R>) -> Vec<f64> {
         match self {
             Stage::Compact(t) => t.probs(rows),
@@ -584,9 +577,9 @@ mod tests {
         fn compact_trees_give_bit_identical_probabilities(row in row_near_thresholds()) {
             let m = Model::embedded();
             let c = CompiledModel::embedded();
-            prop_assert_eq!(c.stage1.prob(&row[..N_FEATURES]).to_bits(), m.stage1.prob(&row[..N_FEATURES]).to_bits());
+            prop_assert_eq!(c.stage1.probs([&row[..N_FEATURES]])[0].to_bits(), m.stage1.prob(&row[..N_FEATURES]).to_bits());
             let t2 = m.stage2.as_ref().unwrap();
-            prop_assert_eq!(c.stage2.as_ref().unwrap().prob(&row).to_bits(), t2.prob(&row).to_bits());
+            prop_assert_eq!(c.stage2.as_ref().unwrap().probs([&row])[0].to_bits(), t2.prob(&row).to_bits());
         }
 
         #[test]
