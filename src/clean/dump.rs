@@ -99,12 +99,10 @@ pub fn find_title(texts: &[&str], shapes: &[Shape]) -> Option<Title> {
         .iter()
         .position(|s| is_long(s) && s.ends_sentence)
         .or_else(|| shapes.iter().position(is_long))?;
-    let lede: std::collections::HashSet<String> =
+    // (fast hashes: only the counts matter)
+    let lede: rustc_hash::FxHashSet<String> =
         features::tokens(texts[first_long]).into_iter().collect();
-    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for t in texts {
-        *counts.entry(t.trim()).or_default() += 1;
-    }
+    let repeats = features::repeat_counts(texts);
     let lo = first_long.saturating_sub(25);
     let mut best: Option<(f64, usize)> = None;
     for i in lo..first_long {
@@ -122,7 +120,7 @@ pub fn find_title(texts: &[&str], shapes: &[Shape]) -> Option<Title> {
         } else {
             toks.iter().filter(|w| lede.contains(*w)).count() as f64 / toks.len() as f64
         };
-        let dup = counts.get(t).copied().unwrap_or(1) > 1;
+        let dup = repeats[i] > 1;
         let mut score = shared * 3.0 + if dup { 1.5 } else { 0.0 } + (s.units.min(12.0) / 6.0);
         score -= (first_long - i) as f64 * 0.08;
         if t.ends_with('.') {

@@ -435,6 +435,42 @@ fn title_overlaps(texts: &[&str], shapes: &[Shape], title: &FxHashSet<&[u8]>) ->
     out
 }
 
+/// A block's trimmed text as a key for counting repeats: equal texts are
+/// equal keys, hashed by their length and at most 32 bytes at each end
+/// only. Blocks are long and rarely share both, and equal texts share any
+/// part, so the counts are those of a map keyed by the whole text while far
+/// less is hashed.
+#[derive(PartialEq, Eq)]
+struct RepeatKey<'a>(&'a str);
+
+impl std::hash::Hash for RepeatKey<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let b = self.0.as_bytes();
+        b.len().hash(state);
+        b[..b.len().min(32)].hash(state);
+        b[b.len().saturating_sub(32)..].hash(state);
+    }
+}
+
+/// How many blocks of the page have each block's trimmed text (1 for a
+/// text seen once).
+pub fn repeat_counts(texts: &[&str]) -> Vec<usize> {
+    // block -> first block with its text; counts kept at the first block
+    let mut first: FxHashMap<RepeatKey, usize> =
+        FxHashMap::with_capacity_and_hasher(texts.len(), Default::default());
+    let mut counts = vec![0usize; texts.len()];
+    let group: Vec<usize> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let g = *first.entry(RepeatKey(t.trim())).or_insert(i);
+            counts[g] += 1;
+            g
+        })
+        .collect();
+    group.into_iter().map(|g| counts[g]).collect()
+}
+
 /// The contiguous span of blocks that maximises the total "prose score"
 /// (long blocks count positively by their length, other blocks negatively):
 /// the densest region of article text. `None` when there is no long block.
@@ -495,10 +531,7 @@ pub fn page_features_with_shapes(
     let logc: Vec<f64> = shapes.iter().map(|s| (1.0 + s.chars as f64).ln()).collect();
     let long: Vec<bool> = shapes.iter().map(is_long).collect();
     let total_chars: f64 = shapes.iter().map(|s| s.chars as f64).sum::<f64>().max(1.0);
-    let mut counts: FxHashMap<&str, usize> = FxHashMap::default();
-    for t in texts {
-        *counts.entry(t.trim()).or_default() += 1;
-    }
+    let repeats = repeat_counts(texts);
     let title_tokens: Vec<String> = title.map(|(_, t)| tokens(t)).unwrap_or_default();
     let title_set: FxHashSet<&[u8]> = title_tokens.iter().map(String::as_bytes).collect();
     let title_sim = title_overlaps(texts, &shapes, &title_set);
@@ -630,7 +663,7 @@ pub fn page_features_with_shapes(
             s.chars as f64 / s.words.max(1) as f64,
             rel_chars,
             i as f64 / n.max(1) as f64,
-            (counts.get(texts[i].trim()).copied().unwrap_or(1) as f64 - 1.0).min(5.0),
+            (repeats[i] as f64 - 1.0).min(5.0),
             title_sim[i],
             if title.is_some_and(|(t, _)| t == i) {
                 1.0
@@ -852,6 +885,27 @@ mod tests {
             let got: Vec<&[u8]> = (k..scratch.spans.len()).map(|t| scratch.token(t)).collect();
             let want = tokens(&text);
             prop_assert_eq!(got, want.iter().map(String::as_bytes).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn repeat_counts_count_equal_trimmed_texts() {
+        let long = "x".repeat(40);
+        let (a, b) = (format!("{long}a{long}"), format!("{long}b{long}"));
+        let texts = ["a", " a", "b", &a, &b, &a, "", " ", "a\n"];
+        assert_eq!(repeat_counts(&texts), vec![3, 3, 1, 2, 1, 2, 2, 2, 3]);
+    }
+
+    proptest! {
+        #[test]
+        fn repeat_counts_are_unchanged(blocks in proptest::collection::vec("[ab ]{0,3}|[xy]{60,70}", 0..20)) {
+            let texts: Vec<&str> = blocks.iter().map(String::as_str).collect();
+            let mut counts: std::collections::HashMap<&str, usize> = Default::default();
+            for t in &texts {
+                *counts.entry(t.trim()).or_default() += 1;
+            }
+            let want: Vec<usize> = texts.iter().map(|t| counts[t.trim()]).collect();
+            prop_assert_eq!(repeat_counts(&texts), want);
         }
     }
 
