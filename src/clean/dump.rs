@@ -59,6 +59,10 @@ pub fn blocks(text: &str) -> Vec<RawBlock<'_>> {
 /// Normalise a block's text: trim every line, collapse runs of spaces and
 /// tabs inside lines.
 fn normalise(text: &str) -> String {
+    if is_normalised(text) {
+        // most blocks already are: copy them as they are
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     for (i, line) in text.lines().enumerate() {
         if i > 0 {
@@ -74,6 +78,26 @@ fn normalise(text: &str) -> String {
         }
     }
     out
+}
+
+/// Does [`normalise`] return `text` unchanged? Yes when every line is its
+/// words joined by single spaces (whitespace only as single spaces between
+/// other characters and as `\n` between lines: no tab, `\r` or other
+/// whitespace, none at either end of a line), and the text does not end in
+/// a line break (`lines` drops the empty line after it).
+fn is_normalised(text: &str) -> bool {
+    let mut prev = '\n'; // as at the start of a line
+    for c in text.chars() {
+        match c {
+            '\n' if prev == ' ' => return false,
+            ' ' if prev == ' ' || prev == '\n' => return false,
+            '\n' | ' ' => {}
+            c if c.is_whitespace() => return false,
+            _ => {}
+        }
+        prev = c;
+    }
+    prev != ' ' && !text.ends_with('\n')
 }
 
 static SCRAPER_HEADER: LazyLock<Regex> = LazyLock::new(|| {
@@ -835,6 +859,33 @@ mod unit_tests {
         #[test]
         fn decode_never_panics(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300)) {
             let _ = clean_seed(&bytes, "x.txt");
+        }
+    }
+
+    /// `normalise` as it was, without the fast path.
+    fn normalise_reference(text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        for (i, line) in text.lines().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            let mut first = true;
+            for w in line.split_whitespace() {
+                if !first {
+                    out.push(' ');
+                }
+                out.push_str(w);
+                first = false;
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5_000))]
+        #[test]
+        fn normalise_is_unchanged(s in "(?s)([a-zé日]{1,3}|[ \n\t\r\u{a0}\u{2003}\u{85}\u{b}]|  |\n\n| \n){0,12}") {
+            proptest::prop_assert_eq!(normalise(&s), normalise_reference(&s));
         }
     }
 
