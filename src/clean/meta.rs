@@ -191,6 +191,11 @@ pub fn parse_date(text: &str) -> Option<String> {
 /// A time written just before the date ("11:03 PM, Nov 18 2019") is also
 /// looked for there, by returning the whole text when nothing follows.
 fn find_date(text: &str) -> Option<(Date, &str)> {
+    if !has_four_digits(text) {
+        // both date regexes need a year: skip them (they use Unicode `\b`,
+        // slow on non-ASCII text) for the many lines without one
+        return None;
+    }
     let mut best: Option<(usize, Date, usize)> = None;
     for c in MONTH_NAME_DATE.captures_iter(text) {
         let (d, m, y) = match (c.name("d1"), c.name("m1"), c.name("y1")) {
@@ -245,6 +250,20 @@ fn find_date(text: &str) -> Option<(Date, &str)> {
     } else {
         Some((date, &text[..start]))
     }
+}
+
+/// Does `text` hold four numeric characters in a row? Every match of
+/// [`MONTH_NAME_DATE`] and [`NUMERIC_DATE`] does: a year is `\d{4}` or
+/// `(?:19|20)\d{2}`, and `\d` (Unicode decimal digits) is numeric.
+fn has_four_digits(text: &str) -> bool {
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c.is_numeric() { run + 1 } else { 0 };
+        if run == 4 {
+            return true;
+        }
+    }
+    false
 }
 
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -540,6 +559,47 @@ mod tests {
                 found[0]
             });
             assert_eq!(fold_ascii_letter(c), want, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn regex_digits_are_numeric() {
+        let digit = Regex::new(r"^\d$").unwrap();
+        let mut buf = [0u8; 4];
+        for c in all_chars() {
+            if digit.is_match(c.encode_utf8(&mut buf)) {
+                assert!(c.is_numeric(), "{c:?}");
+            }
+        }
+    }
+
+    /// Text with dates of all the shapes the date regexes look for (and
+    /// near misses: three-digit years, other text).
+    const DATE_LIKE: &str = "[a-z ]{0,3}(?:\
+            [0-9٠-٩]{1,2}(st|º)?\\.? (de |of )?[A-Za-zé]{3,9}\\.?,? [0-9٠-٩]{3,4}\
+            |[A-Za-z]{3,9}\\.? [0-9]{1,2},? [0-9٠-٩]{3,4}\
+            |(19|20|1)[0-9٠-٩]{1,2}\\s*[-./年]\\s*[0-9]{1,2}\\s*[-./月]\\s*[0-9]{1,2}\
+            |[0-9]{1,2}[/.][0-9]{1,2}[/.](19|20)[0-9]{1,2}\
+            |[0-9a-z .,:/-]{0,20})[ a-z0-9]{0,3}";
+
+    #[test]
+    fn date_like_texts_often_match() {
+        use proptest::strategy::{Strategy, ValueTree};
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let strategy = proptest::string::string_regex(DATE_LIKE).unwrap();
+        let matched = (0..2000)
+            .map(|_| strategy.new_tree(&mut runner).unwrap().current())
+            .filter(|t| MONTH_NAME_DATE.is_match(t) || NUMERIC_DATE.is_match(t))
+            .count();
+        assert!(matched > 200, "{matched}");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5_000))]
+        #[test]
+        fn dates_have_four_digits(text in DATE_LIKE) {
+            let matched = MONTH_NAME_DATE.is_match(&text) || NUMERIC_DATE.is_match(&text);
+            proptest::prop_assert!(!matched || has_four_digits(&text));
         }
     }
 
