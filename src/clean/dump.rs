@@ -15,7 +15,7 @@ mod weights;
 use super::{BlockReport, CleanError, Cleaned, Verdict, markdown::escape_paragraph, meta};
 use crate::model::Figure;
 use features::{Shape, is_long};
-use model::Model;
+use model::{CompiledModel, Model};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -59,6 +59,10 @@ pub fn blocks(text: &str) -> Vec<RawBlock<'_>> {
 /// Normalise a block's text: trim every line, collapse runs of spaces and
 /// tabs inside lines.
 fn normalise(text: &str) -> String {
+    if is_normalised(text) {
+        // most blocks already are: copy them as they are
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     for (i, line) in text.lines().enumerate() {
         if i > 0 {
@@ -74,6 +78,26 @@ fn normalise(text: &str) -> String {
         }
     }
     out
+}
+
+/// Does [`normalise`] return `text` unchanged? Yes when every line is its
+/// words joined by single spaces (whitespace only as single spaces between
+/// other characters and as `\n` between lines: no tab, `\r` or other
+/// whitespace, none at either end of a line), and the text does not end in
+/// a line break (`lines` drops the empty line after it).
+fn is_normalised(text: &str) -> bool {
+    let mut prev = '\n'; // as at the start of a line
+    for c in text.chars() {
+        match c {
+            '\n' if prev == ' ' => return false,
+            ' ' if prev == ' ' || prev == '\n' => return false,
+            '\n' | ' ' => {}
+            c if c.is_whitespace() => return false,
+            _ => {}
+        }
+        prev = c;
+    }
+    prev != ' ' && !text.ends_with('\n')
 }
 
 static SCRAPER_HEADER: LazyLock<Regex> = LazyLock::new(|| {
@@ -99,12 +123,10 @@ pub fn find_title(texts: &[&str], shapes: &[Shape]) -> Option<Title> {
         .iter()
         .position(|s| is_long(s) && s.ends_sentence)
         .or_else(|| shapes.iter().position(is_long))?;
-    let lede: std::collections::HashSet<String> =
+    // (fast hashes: only the counts matter)
+    let lede: rustc_hash::FxHashSet<String> =
         features::tokens(texts[first_long]).into_iter().collect();
-    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for t in texts {
-        *counts.entry(t.trim()).or_default() += 1;
-    }
+    let repeats = features::repeat_counts(texts);
     let lo = first_long.saturating_sub(25);
     let mut best: Option<(f64, usize)> = None;
     for i in lo..first_long {
@@ -122,7 +144,7 @@ pub fn find_title(texts: &[&str], shapes: &[Shape]) -> Option<Title> {
         } else {
             toks.iter().filter(|w| lede.contains(*w)).count() as f64 / toks.len() as f64
         };
-        let dup = counts.get(t).copied().unwrap_or(1) > 1;
+        let dup = repeats[i] > 1;
         let mut score = shared * 3.0 + if dup { 1.5 } else { 0.0 } + (s.units.min(12.0) / 6.0);
         score -= (first_long - i) as f64 * 0.08;
         if t.ends_with('.') {
@@ -159,7 +181,7 @@ fn meta_kind(text: &str, s: &Shape) -> MetaKind {
 
 /// Clean a decoded text dump with the embedded model.
 pub fn clean_dump(text: &str) -> Result<Cleaned, CleanError> {
-    clean_dump_with(text, Model::embedded())
+    clean_dump_compiled(text, CompiledModel::embedded())
 }
 
 /// Feature rows of every block (for training and diagnostics): the
@@ -198,8 +220,10 @@ fn analyse(texts: &[String]) -> (features::PageFeatures, Option<Title>, Vec<Meta
         .map(|(t, s)| meta_kind(t, s))
         .collect();
     let meta_line: Vec<bool> = kinds.iter().map(|k| *k != MetaKind::None).collect();
-    let pf = features::page_features(
+    // the shapes are measured once, here, for the title, metadata and features
+    let pf = features::page_features_with_shapes(
         &refs,
+        shapes,
         title.as_ref().map(|(i, t, _)| (*i, t.as_str())),
         &meta_line,
     );
@@ -208,6 +232,10 @@ fn analyse(texts: &[String]) -> (features::PageFeatures, Option<Title>, Vec<Meta
 
 /// Clean a decoded text dump with a given block classifier.
 pub fn clean_dump_with(text: &str, model: &Model) -> Result<Cleaned, CleanError> {
+    clean_dump_compiled(text, &CompiledModel::new(model))
+}
+
+fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, CleanError> {
     let raw = blocks(text);
     if raw.is_empty() {
         return Err(CleanError::Empty);
@@ -831,6 +859,33 @@ mod unit_tests {
         #[test]
         fn decode_never_panics(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300)) {
             let _ = clean_seed(&bytes, "x.txt");
+        }
+    }
+
+    /// `normalise` as it was, without the fast path.
+    fn normalise_reference(text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        for (i, line) in text.lines().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            let mut first = true;
+            for w in line.split_whitespace() {
+                if !first {
+                    out.push(' ');
+                }
+                out.push_str(w);
+                first = false;
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5_000))]
+        #[test]
+        fn normalise_is_unchanged(s in "(?s)([a-zé日]{1,3}|[ \n\t\r\u{a0}\u{2003}\u{85}\u{b}]|  |\n\n| \n){0,12}") {
+            proptest::prop_assert_eq!(normalise(&s), normalise_reference(&s));
         }
     }
 

@@ -11,7 +11,6 @@ pub fn escape_paragraph(text: &str) -> String {
             out.push_str("  \n");
         }
         let line = line.trim();
-        let mut chars = line.char_indices().peekable();
         // block-level starts
         let needs_block_escape = line.starts_with('#')
             || line.starts_with('>')
@@ -21,31 +20,40 @@ pub fn escape_paragraph(text: &str) -> String {
                     || line[1..].starts_with(' ')
                     || line.chars().all(|c| c == '-' || c == ' ')))
             || ordered_list_start(line);
+        // the rest of the line, after a neutralised block start
+        let mut rest = line;
         if needs_block_escape {
             if ordered_list_start(line) {
                 // escape the dot/paren after the number: "1\. "
                 let digits = line.chars().take_while(|c| c.is_ascii_digit()).count();
                 out.push_str(&line[..digits]);
                 out.push('\\');
-                for _ in 0..digits {
-                    chars.next();
-                }
-            } else if let Some((_, c)) = chars.next() {
+                rest = &line[digits..];
+            } else if let Some(c) = line.chars().next() {
                 out.push('\\');
                 out.push(c);
+                rest = &line[c.len_utf8()..];
             }
         }
-        for (_, c) in chars {
-            match c {
-                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '|' | '~' => {
-                    out.push('\\');
-                    out.push(c);
-                }
-                _ => out.push(c),
-            }
+        // Copy the text between markup characters in one piece (they are
+        // all ASCII, so their byte positions are character boundaries).
+        while let Some(i) = rest.bytes().position(is_inline_markup) {
+            out.push_str(&rest[..i]);
+            out.push('\\');
+            out.push(char::from(rest.as_bytes()[i]));
+            rest = &rest[i + 1..];
         }
+        out.push_str(rest);
     }
     out
+}
+
+/// Characters that are backslash-escaped anywhere in a line.
+fn is_inline_markup(b: u8) -> bool {
+    matches!(
+        b,
+        b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'<' | b'>' | b'&' | b'|' | b'~'
+    )
 }
 
 fn ordered_list_start(line: &str) -> bool {
@@ -70,6 +78,59 @@ mod tests {
     fn plain_prose_is_unchanged() {
         let p = "Mr Zhuravlyov told the Russian news website Gazeta.Ru, “hazel tree”.";
         assert_eq!(escape_paragraph(p), p);
+    }
+
+    /// `escape_paragraph` as it was: a character at a time.
+    fn escape_paragraph_reference(text: &str) -> String {
+        let mut out = String::with_capacity(text.len() + 8);
+        for (i, line) in text.split('\n').enumerate() {
+            if i > 0 {
+                out.push_str("  \n");
+            }
+            let line = line.trim();
+            let mut chars = line.char_indices().peekable();
+            let needs_block_escape = line.starts_with('#')
+                || line.starts_with('>')
+                || line.starts_with('=')
+                || ((line.starts_with('-') || line.starts_with('+') || line.starts_with('*'))
+                    && (line.len() == 1
+                        || line[1..].starts_with(' ')
+                        || line.chars().all(|c| c == '-' || c == ' ')))
+                || ordered_list_start(line);
+            if needs_block_escape {
+                if ordered_list_start(line) {
+                    let digits = line.chars().take_while(|c| c.is_ascii_digit()).count();
+                    out.push_str(&line[..digits]);
+                    out.push('\\');
+                    for _ in 0..digits {
+                        chars.next();
+                    }
+                } else if let Some((_, c)) = chars.next() {
+                    out.push('\\');
+                    out.push(c);
+                }
+            }
+            for (_, c) in chars {
+                match c {
+                    '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '|' | '~' => {
+                        out.push('\\');
+                        out.push(c);
+                    }
+                    _ => out.push(c),
+                }
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5_000))]
+        #[test]
+        fn escape_paragraph_is_unchanged(
+            text in "(?s)([a-zé日 ]{1,4}|[-#>=+*0-9.)\\\\`_\\[\\]<&|~]|\n|  |1\\. |- ){0,16}"
+        ) {
+            proptest::prop_assert_eq!(escape_paragraph(&text), escape_paragraph_reference(&text));
+        }
     }
 
     #[test]

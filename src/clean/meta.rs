@@ -191,6 +191,11 @@ pub fn parse_date(text: &str) -> Option<String> {
 /// A time written just before the date ("11:03 PM, Nov 18 2019") is also
 /// looked for there, by returning the whole text when nothing follows.
 fn find_date(text: &str) -> Option<(Date, &str)> {
+    if !has_four_digits(text) {
+        // both date regexes need a year: skip them (they use Unicode `\b`,
+        // slow on non-ASCII text) for the many lines without one
+        return None;
+    }
     let mut best: Option<(usize, Date, usize)> = None;
     for c in MONTH_NAME_DATE.captures_iter(text) {
         let (d, m, y) = match (c.name("d1"), c.name("m1"), c.name("y1")) {
@@ -245,6 +250,20 @@ fn find_date(text: &str) -> Option<(Date, &str)> {
     } else {
         Some((date, &text[..start]))
     }
+}
+
+/// Does `text` hold four numeric characters in a row? Every match of
+/// [`MONTH_NAME_DATE`] and [`NUMERIC_DATE`] does: a year is `\d{4}` or
+/// `(?:19|20)\d{2}`, and `\d` (Unicode decimal digits) is numeric.
+fn has_four_digits(text: &str) -> bool {
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c.is_numeric() { run + 1 } else { 0 };
+        if run == 4 {
+            return true;
+        }
+    }
+    false
 }
 
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -312,9 +331,13 @@ static PHOTO_BY: LazyLock<Regex> = LazyLock::new(|| {
 /// `None` when the text names no credit.
 pub fn split_credit(text: &str) -> Option<(String, String)> {
     let text = text.trim();
-    let c = CREDIT_SUFFIX
-        .captures(text)
-        .or_else(|| PHOTO_BY.captures(text))?;
+    // The regexes use Unicode `\b`, so on non-ASCII text (curly quotes) they
+    // run in the slow backtracker; almost no block can match, and the cheap
+    // necessary conditions below say so first (same result, see their tests).
+    let c = may_match_credit_suffix(text)
+        .then(|| CREDIT_SUFFIX.captures(text))
+        .flatten()
+        .or_else(|| may_match_photo_by(text).then(|| PHOTO_BY.captures(text))?)?;
     let who = c.name("who")?.as_str().trim().trim_end_matches('.').trim();
     if who.is_empty() || who.split_whitespace().count() > 8 {
         return None;
@@ -326,6 +349,87 @@ pub fn split_credit(text: &str) -> Option<(String, String)> {
         .unwrap_or(cap)
         .trim();
     Some((cap.to_string(), who.to_string()))
+}
+
+/// Fold a character the way the regexes' case-insensitive mode does, for
+/// letters that fold to ASCII: ASCII letters to lower case, `ſ` (long s) to
+/// `s` and `K` (Kelvin sign) to `k`. Any other character gives `None`.
+fn fold_ascii_letter(c: char) -> Option<u8> {
+    match c {
+        'a'..='z' | 'A'..='Z' => Some(c.to_ascii_lowercase() as u8),
+        '\u{17F}' => Some(b's'),
+        '\u{212A}' => Some(b'k'),
+        _ => None,
+    }
+}
+
+/// Does `text` end with `word` (lower-case ASCII letters), compared as the
+/// regexes' `(?i)` compares?
+fn ends_with_folded(text: &str, word: &str) -> bool {
+    let mut chars = text.chars().rev();
+    word.bytes()
+        .rev()
+        .all(|w| chars.next().and_then(fold_ascii_letter) == Some(w))
+}
+
+/// Does `text` start with `word` (lower-case ASCII letters), compared as the
+/// regexes' `(?i)` compares?
+fn starts_with_folded(text: &str, word: &str) -> bool {
+    let mut chars = text.chars();
+    word.bytes()
+        .all(|w| chars.next().and_then(fold_ascii_letter) == Some(w))
+}
+
+/// The credit words of [`CREDIT_SUFFIX`] ("image credit" and "photo credit"
+/// end in "credit").
+const CREDIT_WORDS: &[&str] = &[
+    "picture",
+    "photo",
+    "photograph",
+    "image",
+    "images",
+    "credit",
+    "foto",
+    "bild",
+    "source",
+];
+
+/// A necessary condition for [`CREDIT_SUFFIX`] to match: the credit (no
+/// `:`, `(` or `)`, at most 80 characters after leading whitespace) follows
+/// the last `:`, and before that colon, but for whitespace, stands a
+/// credit word with an optional plural `s`. (`\s` is Unicode White_Space,
+/// as `char::is_whitespace`, and a credit word ends in a letter, so trimming
+/// finds the word's end.)
+fn may_match_credit_suffix(text: &str) -> bool {
+    let Some(colon) = text.rfind(':') else {
+        return false;
+    };
+    let (before, rest) = (&text[..colon], &text[colon + 1..]);
+    if rest.is_empty() || rest.contains(['(', ')']) || rest.trim_start().chars().nth(80).is_some() {
+        return false;
+    }
+    let before = before.trim_end();
+    let singular = before.strip_suffix(['s', 'S', '\u{17F}']).unwrap_or(before);
+    CREDIT_WORDS
+        .iter()
+        .any(|w| ends_with_folded(before, w) || ends_with_folded(singular, w))
+}
+
+/// A necessary condition for [`PHOTO_BY`] to match: the text ends in `)` or
+/// `).`, and after the last `(` (the credit holds no parentheses), but for
+/// whitespace, comes a picture word.
+fn may_match_photo_by(text: &str) -> bool {
+    let body = text.strip_suffix('.').unwrap_or(text);
+    let Some(body) = body.strip_suffix(')') else {
+        return false;
+    };
+    let Some(open) = body.rfind('(') else {
+        return false;
+    };
+    let after = body[open + 1..].trim_start();
+    ["photo", "picture", "image", "foto"]
+        .iter()
+        .any(|w| starts_with_folded(after, w))
 }
 
 #[cfg(test)]
@@ -429,5 +533,155 @@ mod tests {
             split_credit("He said the picture was clear: nobody moved."),
             None
         );
+    }
+
+    /// Every `char`, for the exhaustive checks below.
+    fn all_chars() -> impl Iterator<Item = char> {
+        (0..=u32::from(char::MAX)).filter_map(char::from_u32)
+    }
+
+    #[test]
+    fn folding_matches_the_regex_case_insensitivity() {
+        let letter = Regex::new(r"(?i)^[a-z]$").unwrap();
+        let each: Vec<(u8, Regex)> = (b'a'..=b'z')
+            .map(|l| (l, Regex::new(&format!("(?i)^{}$", l as char)).unwrap()))
+            .collect();
+        let mut buf = [0u8; 4];
+        for c in all_chars() {
+            let c_str = c.encode_utf8(&mut buf);
+            let want = letter.is_match(c_str).then(|| {
+                let found: Vec<u8> = each
+                    .iter()
+                    .filter(|(_, r)| r.is_match(c_str))
+                    .map(|(l, _)| *l)
+                    .collect();
+                assert_eq!(found.len(), 1, "{c:?}");
+                found[0]
+            });
+            assert_eq!(fold_ascii_letter(c), want, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn regex_digits_are_numeric() {
+        let digit = Regex::new(r"^\d$").unwrap();
+        let mut buf = [0u8; 4];
+        for c in all_chars() {
+            if digit.is_match(c.encode_utf8(&mut buf)) {
+                assert!(c.is_numeric(), "{c:?}");
+            }
+        }
+    }
+
+    /// Text with dates of all the shapes the date regexes look for (and
+    /// near misses: three-digit years, other text).
+    const DATE_LIKE: &str = "[a-z ]{0,3}(?:\
+            [0-9٠-٩]{1,2}(st|º)?\\.? (de |of )?[A-Za-zé]{3,9}\\.?,? [0-9٠-٩]{3,4}\
+            |[A-Za-z]{3,9}\\.? [0-9]{1,2},? [0-9٠-٩]{3,4}\
+            |(19|20|1)[0-9٠-٩]{1,2}\\s*[-./年]\\s*[0-9]{1,2}\\s*[-./月]\\s*[0-9]{1,2}\
+            |[0-9]{1,2}[/.][0-9]{1,2}[/.](19|20)[0-9]{1,2}\
+            |[0-9a-z .,:/-]{0,20})[ a-z0-9]{0,3}";
+
+    #[test]
+    fn date_like_texts_often_match() {
+        use proptest::strategy::{Strategy, ValueTree};
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let strategy = proptest::string::string_regex(DATE_LIKE).unwrap();
+        let matched = (0..2000)
+            .map(|_| strategy.new_tree(&mut runner).unwrap().current())
+            .filter(|t| MONTH_NAME_DATE.is_match(t) || NUMERIC_DATE.is_match(t))
+            .count();
+        assert!(matched > 200, "{matched}");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5_000))]
+        #[test]
+        fn dates_have_four_digits(text in DATE_LIKE) {
+            let matched = MONTH_NAME_DATE.is_match(&text) || NUMERIC_DATE.is_match(&text);
+            proptest::prop_assert!(!matched || has_four_digits(&text));
+        }
+    }
+
+    #[test]
+    fn regex_whitespace_is_char_whitespace() {
+        let ws = Regex::new(r"^\s$").unwrap();
+        let mut buf = [0u8; 4];
+        for c in all_chars() {
+            assert_eq!(
+                ws.is_match(c.encode_utf8(&mut buf)),
+                c.is_whitespace(),
+                "{c:?}"
+            );
+        }
+    }
+
+    /// `split_credit` as it was before the pre-checks.
+    fn split_credit_regexes_only(text: &str) -> Option<(String, String)> {
+        let text = text.trim();
+        let c = CREDIT_SUFFIX
+            .captures(text)
+            .or_else(|| PHOTO_BY.captures(text))?;
+        let who = c.name("who")?.as_str().trim().trim_end_matches('.').trim();
+        if who.is_empty() || who.split_whitespace().count() > 8 {
+            return None;
+        }
+        let cap = c.name("cap").map_or("", |m| m.as_str()).trim();
+        let cap = cap
+            .strip_suffix('.')
+            .filter(|c| !c.ends_with('.'))
+            .unwrap_or(cap)
+            .trim();
+        Some((cap.to_string(), who.to_string()))
+    }
+
+    /// Texts near both credit shapes: a caption, maybe a credit word (in
+    /// odd cases, with long s and Kelvin sign), whitespace of several kinds,
+    /// colons, parentheses and a credit of around 80 characters.
+    const NEAR_CREDIT: &str = "(?s)[a-z “”.,:()]{0,12}[ .(]{0,2}(?:\
+        (?:PicTure|photo|PHOTOGRAPH|image|Images|credit|image credit|photo Credit|foto|bild|ſource|[a-zſ\u{212A}]{0,4})\
+        [sSſ]?[ \t\n\u{a0}\u{2003}]{0,2}[:;]{0,2}[ \n\u{a0}]{0,2}\
+        [a-zA-Z/ .’\u{a0}]{0,60}[:()]?[a-zA-Z/ .’]{0,30}\
+        |\
+        \\((?:\\s)?(?:photo|Picture|IMAGE|foto|[a-zſ]{0,4})[sSſ]?[ \t\u{a0}]{0,2}\
+        (?:by|BY|credit|credit:|:|Credit :|[a-z]{1,2})[ \u{a0}]{0,2}\
+        [a-zA-Z/ .’]{0,60}[():]?[a-zA-Z/ .’]{0,25}\\)?\\.?[.)]?)";
+
+    #[test]
+    fn near_credit_texts_often_match() {
+        use proptest::strategy::{Strategy, ValueTree};
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let strategy = proptest::string::string_regex(NEAR_CREDIT).unwrap();
+        let (mut suffix, mut photo_by, mut passed) = (0, 0, 0);
+        for _ in 0..20_000 {
+            let text = strategy.new_tree(&mut runner).unwrap().current();
+            suffix += usize::from(CREDIT_SUFFIX.is_match(&text));
+            photo_by += usize::from(PHOTO_BY.is_match(&text));
+            passed += usize::from(may_match_credit_suffix(&text) || may_match_photo_by(&text));
+        }
+        eprintln!(
+            "of 20000: {suffix} credit suffixes, {photo_by} photo-by, {passed} pass a pre-check"
+        );
+        assert!(suffix > 500 && photo_by > 100, "{suffix} {photo_by}");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+
+        #[test]
+        fn credit_prechecks_never_reject_a_match(text in NEAR_CREDIT) {
+            if CREDIT_SUFFIX.is_match(&text) {
+                proptest::prop_assert!(may_match_credit_suffix(&text));
+            }
+            if PHOTO_BY.is_match(&text) {
+                proptest::prop_assert!(may_match_photo_by(&text));
+            }
+            proptest::prop_assert_eq!(split_credit(&text), split_credit_regexes_only(&text));
+        }
+
+        #[test]
+        fn split_credit_is_unchanged_on_any_text(text in "(?s)\\PC{0,120}") {
+            proptest::prop_assert_eq!(split_credit(&text), split_credit_regexes_only(&text));
+        }
     }
 }

@@ -139,12 +139,13 @@ pub fn decode(bytes: &[u8]) -> Result<String, CleanError> {
             cow.into_owned()
         }
     };
-    let controls = text
-        .chars()
-        .take(64 * 1024)
-        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
-        .count();
-    if controls * 20 > text.chars().take(64 * 1024).count() {
+    // control characters among the first 64 Ki characters, in one pass
+    let (mut chars, mut controls) = (0usize, 0usize);
+    for c in text.chars().take(64 * 1024) {
+        chars += 1;
+        controls += usize::from(c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'));
+    }
+    if controls * 20 > chars {
         let offset = text
             .find(|c: char| c.is_control() && !c.is_whitespace())
             .unwrap_or(0);
@@ -152,6 +153,10 @@ pub fn decode(bytes: &[u8]) -> Result<String, CleanError> {
             offset,
             byte: text.as_bytes()[offset],
         });
+    }
+    if !text.contains('\r') {
+        // nothing to normalise: keep the text rather than copy it twice
+        return Ok(text);
     }
     Ok(text.replace("\r\n", "\n").replace('\r', "\n"))
 }
@@ -186,6 +191,68 @@ mod tests {
         let w1252 = b"Le caf\xe9 \x93quoted\x94 is open in the city centre today and tomorrow";
         let s = decode(w1252).unwrap();
         assert!(s.contains("café “quoted”"), "{s}");
+    }
+
+    /// `decode` as it was: two passes over the head, two copies at the end.
+    fn decode_reference(bytes: &[u8]) -> Result<String, CleanError> {
+        if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes)
+            && enc != encoding_rs::UTF_8
+        {
+            let (text, _) = enc.decode_without_bom_handling(&bytes[bom..]);
+            return decode_reference(text.as_bytes());
+        }
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+            return Err(CleanError::Empty);
+        }
+        let head = &bytes[..bytes.len().min(64 * 1024)];
+        if let Some(offset) = head.iter().position(|&b| b == 0) {
+            return Err(CleanError::Binary { offset, byte: 0 });
+        }
+        let text = match std::str::from_utf8(bytes) {
+            Ok(s) => s.to_string(),
+            Err(_) => {
+                let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+                det.feed(bytes, true);
+                let enc = det.guess(None, chardetng::Utf8Detection::Deny);
+                let (cow, _, _) = enc.decode(bytes);
+                cow.into_owned()
+            }
+        };
+        let controls = text
+            .chars()
+            .take(64 * 1024)
+            .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
+            .count();
+        if controls * 20 > text.chars().take(64 * 1024).count() {
+            let offset = text
+                .find(|c: char| c.is_control() && !c.is_whitespace())
+                .unwrap_or(0);
+            return Err(CleanError::Binary {
+                offset,
+                byte: text.as_bytes()[offset],
+            });
+        }
+        Ok(text.replace("\r\n", "\n").replace('\r', "\n"))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5_000))]
+        #[test]
+        fn decode_is_unchanged(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::prelude::any::<u8>(),
+                    proptest::prelude::Just(b'\r'),
+                    proptest::prelude::Just(b'\n'),
+                    proptest::prelude::Just(b'a'),
+                    proptest::prelude::Just(b' '),
+                ],
+                0..200,
+            )
+        ) {
+            proptest::prop_assert_eq!(decode(&bytes), decode_reference(&bytes));
+        }
     }
 
     #[test]

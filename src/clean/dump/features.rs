@@ -4,7 +4,7 @@
 //! similarity to the headline). Language-independent: lengths count
 //! characters as well as words, so CJK text is measured fairly.
 
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Names of the features, in the order of [`BlockFeatures::values`]. The
 /// training script reads these names; the exported model refers to features
@@ -60,7 +60,7 @@ pub const FEATURE_NAMES: &[&str] = &[
 pub const N_FEATURES: usize = FEATURE_NAMES.len();
 
 /// Simple measurements of one block.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Shape {
     /// Non-whitespace characters.
     pub chars: usize,
@@ -96,52 +96,124 @@ fn is_closing(c: char) -> bool {
     )
 }
 
-/// Measure one block.
+/// Classes of ASCII characters for [`shape`], as bit flags.
+const WS: u8 = 1; // whitespace, as `char::is_whitespace`: ' ' and '\t'..='\r'
+const STOP: u8 = 2; // '.', '!', '?'
+const COMMA: u8 = 4;
+const DIGIT: u8 = 8;
+const ALPHA: u8 = 16;
+const UPPER: u8 = 32;
+const PUNCT: u8 = 64; // neither whitespace, letter nor digit
+const NEWLINE: u8 = 128;
+
+/// [`WS`], [`STOP`], … of every ASCII character.
+static ASCII_CLASS: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = if matches!(c, b' ' | b'\t'..=b'\r') {
+            WS | if c == b'\n' { NEWLINE } else { 0 }
+        } else if c.is_ascii_digit() {
+            DIGIT
+        } else if c.is_ascii_uppercase() {
+            ALPHA | UPPER
+        } else if c.is_ascii_lowercase() {
+            ALPHA
+        } else {
+            PUNCT
+                | match c {
+                    b'.' | b'!' | b'?' => STOP,
+                    b',' => COMMA,
+                    _ => 0,
+                }
+        };
+        b += 1;
+    }
+    table
+};
+
+/// Measure one block, in one pass over its characters. ASCII characters
+/// are counted without branches from a table of their classes (for them
+/// `is_whitespace`, `is_alphabetic`, `is_numeric`, `is_uppercase` and
+/// `is_cjk` reduce to the table's classes); others as before.
 pub fn shape(text: &str) -> Shape {
-    let mut s = Shape {
-        lines: text.lines().count().max(1),
-        ..Shape::default()
-    };
+    let mut s = Shape::default();
+    let mut newlines = 0usize;
     let mut cjk = 0usize;
-    let mut prev: Option<char> = None;
-    for c in text.chars() {
-        if c.is_whitespace() {
-            if prev.is_some_and(|p| matches!(p, '.' | '!' | '?')) {
-                s.sentences += 1;
-            }
-            prev = Some(c);
+    // words (whitespace-separated, as `split_whitespace`) holding a CJK character
+    let mut cjk_words = 0usize;
+    let mut in_word = false;
+    let mut word_has_cjk = false;
+    // the previous character was '.', '!' or '?' (a sentence ends at
+    // whitespace after it)
+    let mut after_stop = false;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            let class = ASCII_CLASS[usize::from(b)];
+            let is = |flag: u8| class & flag != 0;
+            let ws = is(WS);
+            let starts_word = !ws & !in_word;
+            s.sentences += usize::from(ws & after_stop);
+            s.words += usize::from(starts_word);
+            s.upper_words += usize::from(starts_word & is(UPPER));
+            word_has_cjk &= !starts_word;
+            s.chars += usize::from(!ws);
+            s.commas += usize::from(is(COMMA));
+            s.digits += usize::from(is(DIGIT));
+            s.letters += usize::from(is(ALPHA));
+            s.punct += usize::from(is(PUNCT));
+            newlines += usize::from(is(NEWLINE));
+            after_stop = is(STOP);
+            in_word = !ws;
+            i += 1;
             continue;
         }
+        let c = text[i..].chars().next().expect("at a character boundary");
+        i += c.len_utf8();
+        if c.is_whitespace() {
+            if after_stop {
+                s.sentences += 1;
+            }
+            after_stop = false;
+            in_word = false;
+            continue;
+        }
+        if !in_word {
+            in_word = true;
+            word_has_cjk = false;
+            s.words += 1;
+            if c.is_uppercase() {
+                s.upper_words += 1;
+            }
+        }
         s.chars += 1;
+        after_stop = false;
         if is_cjk(c) {
             cjk += 1;
+            if !word_has_cjk {
+                word_has_cjk = true;
+                cjk_words += 1;
+            }
         }
         if matches!(c, '。' | '！' | '？') {
             s.sentences += 1;
         }
-        if matches!(c, ',' | '、' | '，') {
+        if matches!(c, '、' | '，') {
             s.commas += 1;
-        }
-        if c.is_ascii_digit() {
-            s.digits += 1;
         }
         if c.is_alphabetic() {
             s.letters += 1;
         } else if !c.is_numeric() {
             s.punct += 1;
         }
-        prev = Some(c);
     }
-    for w in text.split_whitespace() {
-        s.words += 1;
-        if w.chars().next().is_some_and(|c| c.is_uppercase()) {
-            s.upper_words += 1;
-        }
-    }
-    let non_cjk_words = text
-        .split_whitespace()
-        .filter(|w| !w.chars().any(is_cjk))
-        .count();
+    // as `text.lines().count()`: a last line without a line break counts too
+    s.lines = (newlines + usize::from(!text.is_empty() && !text.ends_with('\n'))).max(1);
+    let non_cjk_words = s.words - cjk_words;
     s.units = (non_cjk_words as f64 + cjk as f64 / 2.0).max(s.words as f64);
     let trimmed = text.trim_end().trim_end_matches(is_closing);
     s.ends_sentence = trimmed.chars().last().is_some_and(is_terminal);
@@ -225,13 +297,178 @@ pub fn tokens(text: &str) -> Vec<String> {
     out
 }
 
-/// Share of `a`'s distinct tokens that are in `b`.
-fn overlap(a: &[String], b: &std::collections::HashSet<&str>) -> f64 {
-    if a.is_empty() || b.is_empty() {
-        return 0.0;
+/// Lower-cased tokens of several blocks, one after another in one buffer
+/// instead of a `String` each (as UTF-8 bytes: equal tokens have equal
+/// bytes, and the ASCII ones are written a byte at a time).
+#[derive(Default)]
+struct TokenScratch {
+    bytes: Vec<u8>,
+    /// Each token's byte range in `bytes`.
+    spans: Vec<(usize, usize)>,
+}
+
+impl TokenScratch {
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.spans.clear();
     }
-    let set: std::collections::HashSet<&str> = a.iter().map(String::as_str).collect();
-    set.iter().filter(|t| b.contains(*t)).count() as f64 / set.len() as f64
+
+    fn token(&self, k: usize) -> &[u8] {
+        let (a, b) = self.spans[k];
+        &self.bytes[a..b]
+    }
+
+    /// Append the tokens of `text`, as [`tokens`] finds them.
+    fn tokenise(&mut self, text: &str) {
+        let mut start = self.bytes.len();
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii() {
+                // for ASCII, `is_alphanumeric` is the ASCII test, the
+                // lower case is one ASCII byte, and nothing is CJK
+                i += 1;
+                if b.is_ascii_alphanumeric() {
+                    self.bytes.push(b.to_ascii_lowercase());
+                    continue;
+                }
+                self.end_token(start);
+                start = self.bytes.len();
+                continue;
+            }
+            let c = text[i..].chars().next().expect("at a character boundary");
+            i += c.len_utf8();
+            if is_cjk(c) {
+                self.end_token(start);
+                start = self.bytes.len();
+                self.push(c);
+                self.end_token(start);
+            } else if c.is_alphanumeric() {
+                for l in c.to_lowercase() {
+                    self.push(l);
+                }
+                continue;
+            } else {
+                self.end_token(start);
+            }
+            start = self.bytes.len();
+        }
+        self.end_token(start);
+    }
+
+    fn push(&mut self, c: char) {
+        let mut utf8 = [0; 4];
+        self.bytes
+            .extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+    }
+
+    fn end_token(&mut self, start: usize) {
+        if self.bytes.len() > start {
+            self.spans.push((start, self.bytes.len()));
+        }
+    }
+}
+
+/// Blocks longer than this (in non-whitespace characters) get no headline
+/// overlap.
+const TITLE_SIM_MAX_CHARS: usize = 2000;
+
+/// The headline-overlap feature of every block: the share of the block's
+/// distinct tokens that are in `title` (0 without tokens, without a
+/// headline, or for blocks over [`TITLE_SIM_MAX_CHARS`]).
+///
+/// Equal to `overlap(&tokens(text), title)` with a set of each block's
+/// tokens, but faster: the blocks are tokenised into one buffer, and one
+/// table for the whole page (a batch of blocks, on huge pages) keeps for
+/// each distinct token the last block it was counted in and whether the
+/// headline has it, so a token is counted once per block and looked up in
+/// the headline once per page. The counts, and so the shares, are the same.
+fn title_overlaps(texts: &[&str], shapes: &[Shape], title: &FxHashSet<&[u8]>) -> Vec<f64> {
+    /// Tokens are tabled a batch of blocks at a time, of about this many
+    /// bytes, so a huge page never holds all its tokens.
+    const BATCH_BYTES: usize = 1 << 16;
+    let n = texts.len();
+    let mut out = vec![0.0; n];
+    if title.is_empty() {
+        return out;
+    }
+    let mut scratch = TokenScratch::default();
+    // block `first + k`'s tokens are `scratch.spans[ends[k]..ends[k + 1]]`
+    let mut ends = Vec::new();
+    let mut first = 0;
+    while first < n {
+        scratch.clear();
+        ends.clear();
+        ends.push(0);
+        let mut next = first;
+        while next < n && (next == first || scratch.bytes.len() < BATCH_BYTES) {
+            if shapes[next].chars <= TITLE_SIM_MAX_CHARS {
+                scratch.tokenise(texts[next]);
+            }
+            ends.push(scratch.spans.len());
+            next += 1;
+        }
+        // token -> (last block counted in, in the headline)
+        let mut seen: FxHashMap<&[u8], (usize, bool)> =
+            FxHashMap::with_capacity_and_hasher(scratch.spans.len(), Default::default());
+        for (k, w) in ends.windows(2).enumerate() {
+            let block = first + k;
+            let (mut distinct, mut shared) = (0usize, 0usize);
+            for t in w[0]..w[1] {
+                let token = scratch.token(t);
+                let entry = seen
+                    .entry(token)
+                    .or_insert_with(|| (usize::MAX, title.contains(token)));
+                if entry.0 != block {
+                    entry.0 = block;
+                    distinct += 1;
+                    shared += usize::from(entry.1);
+                }
+            }
+            if distinct > 0 {
+                out[block] = shared as f64 / distinct as f64;
+            }
+        }
+        first = next;
+    }
+    out
+}
+
+/// A block's trimmed text as a key for counting repeats: equal texts are
+/// equal keys, hashed by their length and at most 32 bytes at each end
+/// only. Blocks are long and rarely share both, and equal texts share any
+/// part, so the counts are those of a map keyed by the whole text while far
+/// less is hashed.
+#[derive(PartialEq, Eq)]
+struct RepeatKey<'a>(&'a str);
+
+impl std::hash::Hash for RepeatKey<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let b = self.0.as_bytes();
+        b.len().hash(state);
+        b[..b.len().min(32)].hash(state);
+        b[b.len().saturating_sub(32)..].hash(state);
+    }
+}
+
+/// How many blocks of the page have each block's trimmed text (1 for a
+/// text seen once).
+pub fn repeat_counts(texts: &[&str]) -> Vec<usize> {
+    // block -> first block with its text; counts kept at the first block
+    let mut first: FxHashMap<RepeatKey, usize> =
+        FxHashMap::with_capacity_and_hasher(texts.len(), Default::default());
+    let mut counts = vec![0usize; texts.len()];
+    let group: Vec<usize> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let g = *first.entry(RepeatKey(t.trim())).or_insert(i);
+            counts[g] += 1;
+            g
+        })
+        .collect();
+    group.into_iter().map(|g| counts[g]).collect()
 }
 
 /// The contiguous span of blocks that maximises the total "prose score"
@@ -278,18 +515,26 @@ pub fn page_features(
     title: Option<(usize, &str)>,
     meta_line: &[bool],
 ) -> PageFeatures {
+    let shapes = texts.iter().map(|t| shape(t)).collect();
+    page_features_with_shapes(texts, shapes, title, meta_line)
+}
+
+/// [`page_features`] for blocks already measured: `shapes[i]` is
+/// `shape(texts[i])`.
+pub fn page_features_with_shapes(
+    texts: &[&str],
+    shapes: Vec<Shape>,
+    title: Option<(usize, &str)>,
+    meta_line: &[bool],
+) -> PageFeatures {
     let n = texts.len();
-    let shapes: Vec<Shape> = texts.iter().map(|t| shape(t)).collect();
     let logc: Vec<f64> = shapes.iter().map(|s| (1.0 + s.chars as f64).ln()).collect();
     let long: Vec<bool> = shapes.iter().map(is_long).collect();
     let total_chars: f64 = shapes.iter().map(|s| s.chars as f64).sum::<f64>().max(1.0);
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    for t in texts {
-        *counts.entry(t.trim()).or_default() += 1;
-    }
+    let repeats = repeat_counts(texts);
     let title_tokens: Vec<String> = title.map(|(_, t)| tokens(t)).unwrap_or_default();
-    let title_set: std::collections::HashSet<&str> =
-        title_tokens.iter().map(String::as_str).collect();
+    let title_set: FxHashSet<&[u8]> = title_tokens.iter().map(String::as_bytes).collect();
+    let title_sim = title_overlaps(texts, &shapes, &title_set);
     let main = main_region(&shapes);
     let first_long = long.iter().position(|&l| l);
     let last_long = long.iter().rposition(|&l| l);
@@ -369,11 +614,6 @@ pub fn page_features(
         let s = &shapes[i];
         let rel_chars = (cum_chars + s.chars as f64 / 2.0) / total_chars;
         cum_chars += s.chars as f64;
-        let toks = if title_set.is_empty() || s.chars > 2000 {
-            Vec::new()
-        } else {
-            tokens(texts[i])
-        };
         let (in_main, dist_main, main_rel) = match main {
             Some((a, b)) => {
                 let d = if i < a {
@@ -423,8 +663,8 @@ pub fn page_features(
             s.chars as f64 / s.words.max(1) as f64,
             rel_chars,
             i as f64 / n.max(1) as f64,
-            (counts.get(texts[i].trim()).copied().unwrap_or(1) as f64 - 1.0).min(5.0),
-            overlap(&toks, &title_set),
+            (repeats[i] as f64 - 1.0).min(5.0),
+            title_sim[i],
             if title.is_some_and(|(t, _)| t == i) {
                 1.0
             } else {
@@ -507,5 +747,221 @@ pub fn page_features(
         rows,
         title: title.map(|(i, _)| i),
         main,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// `shape` as it was: several passes, Unicode tests on every character.
+    fn shape_reference(text: &str) -> Shape {
+        let mut s = Shape {
+            lines: text.lines().count().max(1),
+            ..Shape::default()
+        };
+        let mut cjk = 0usize;
+        let mut prev: Option<char> = None;
+        for c in text.chars() {
+            if c.is_whitespace() {
+                if prev.is_some_and(|p| matches!(p, '.' | '!' | '?')) {
+                    s.sentences += 1;
+                }
+                prev = Some(c);
+                continue;
+            }
+            s.chars += 1;
+            if is_cjk(c) {
+                cjk += 1;
+            }
+            if matches!(c, '。' | '！' | '？') {
+                s.sentences += 1;
+            }
+            if matches!(c, ',' | '、' | '，') {
+                s.commas += 1;
+            }
+            if c.is_ascii_digit() {
+                s.digits += 1;
+            }
+            if c.is_alphabetic() {
+                s.letters += 1;
+            } else if !c.is_numeric() {
+                s.punct += 1;
+            }
+            prev = Some(c);
+        }
+        for w in text.split_whitespace() {
+            s.words += 1;
+            if w.chars().next().is_some_and(|c| c.is_uppercase()) {
+                s.upper_words += 1;
+            }
+        }
+        let non_cjk_words = text
+            .split_whitespace()
+            .filter(|w| !w.chars().any(is_cjk))
+            .count();
+        s.units = (non_cjk_words as f64 + cjk as f64 / 2.0).max(s.words as f64);
+        let trimmed = text.trim_end().trim_end_matches(is_closing);
+        s.ends_sentence = trimmed.chars().last().is_some_and(is_terminal);
+        if s.ends_sentence && !text.trim_end().ends_with(['。', '！', '？']) {
+            s.sentences += 1;
+        }
+        s
+    }
+
+    /// `overlap` as it was.
+    fn overlap_reference(a: &[String], title: &std::collections::HashSet<&str>) -> f64 {
+        if a.is_empty() || title.is_empty() {
+            return 0.0;
+        }
+        let set: std::collections::HashSet<&str> = a.iter().map(String::as_str).collect();
+        set.iter().filter(|t| title.contains(*t)).count() as f64 / set.len() as f64
+    }
+
+    /// Block-like text: words in several scripts and cases (with letters
+    /// that lower-case to other lengths, like `İ`), digits of several
+    /// kinds, CJK, sentence and closing punctuation, all kinds of
+    /// whitespace.
+    const BLOCKISH: &str = "(?s)([A-Za-z0-9]{1,8}|[ÀÉİßΣσẞǅ٣²]{1,3}|[日本語한국어カナ]{1,4}|[.!?。！？,、，;:\"'”’»)」』）\\]…-]{1,2}|[ \\t\\n\\u{a0}\\u{2003}\\u{3000}\\u{85}]{1,2}|[\\x00-\\x1f\\x7f]|\\PC){0,60}";
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(5_000))]
+
+        #[test]
+        fn shape_is_unchanged(text in BLOCKISH) {
+            prop_assert_eq!(shape(&text), shape_reference(&text));
+        }
+
+        #[test]
+        fn shape_is_unchanged_on_any_text(text in "(?s)\\PC{0,80}|.{0,40}") {
+            prop_assert_eq!(shape(&text), shape_reference(&text));
+        }
+
+        #[test]
+        fn title_overlaps_are_unchanged(
+            blocks in proptest::collection::vec(BLOCKISH, 0..12),
+            title in "([a-z0-9]{1,4}|[àéi̇ßσ日本]{1,2}| ){0,12}",
+            long in proptest::collection::vec(0..3000usize, 12),
+        ) {
+            // titles share tokens with the blocks as often as not
+            let first = blocks.first().map_or("", String::as_str);
+            let title = format!("{title} {}", first.chars().take(20).collect::<String>());
+            let title_tokens = tokens(&title);
+            let fast: FxHashSet<&[u8]> = title_tokens.iter().map(String::as_bytes).collect();
+            let slow: std::collections::HashSet<&str> =
+                title_tokens.iter().map(String::as_str).collect();
+            let texts: Vec<&str> = blocks.iter().map(String::as_str).collect();
+            // some blocks pretend to be too long for the feature
+            let shapes: Vec<Shape> = texts
+                .iter()
+                .zip(&long)
+                .map(|(t, &chars)| Shape { chars: shape(t).chars.max(chars), ..Shape::default() })
+                .collect();
+            let want = |title: &std::collections::HashSet<&str>| -> Vec<u64> {
+                texts
+                    .iter()
+                    .zip(&shapes)
+                    .map(|(t, s)| {
+                        let toks = if title.is_empty() || s.chars > 2000 { Vec::new() } else { tokens(t) };
+                        overlap_reference(&toks, title).to_bits()
+                    })
+                    .collect()
+            };
+            let bits = |v: Vec<f64>| v.into_iter().map(f64::to_bits).collect::<Vec<_>>();
+            prop_assert_eq!(bits(title_overlaps(&texts, &shapes, &fast)), want(&slow));
+            prop_assert_eq!(
+                bits(title_overlaps(&texts, &shapes, &FxHashSet::default())),
+                want(&std::collections::HashSet::new())
+            );
+        }
+
+        #[test]
+        fn tokenise_gives_the_tokens(before in BLOCKISH, text in BLOCKISH) {
+            let mut scratch = TokenScratch::default();
+            scratch.tokenise(&before);
+            let k = scratch.spans.len();
+            scratch.tokenise(&text);
+            let got: Vec<&[u8]> = (k..scratch.spans.len()).map(|t| scratch.token(t)).collect();
+            let want = tokens(&text);
+            prop_assert_eq!(got, want.iter().map(String::as_bytes).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn repeat_counts_count_equal_trimmed_texts() {
+        let long = "x".repeat(40);
+        let (a, b) = (format!("{long}a{long}"), format!("{long}b{long}"));
+        let texts = ["a", " a", "b", &a, &b, &a, "", " ", "a\n"];
+        assert_eq!(repeat_counts(&texts), vec![3, 3, 1, 2, 1, 2, 2, 2, 3]);
+    }
+
+    proptest! {
+        #[test]
+        fn repeat_counts_are_unchanged(blocks in proptest::collection::vec("[ab ]{0,3}|[xy]{60,70}", 0..20)) {
+            let texts: Vec<&str> = blocks.iter().map(String::as_str).collect();
+            let mut counts: std::collections::HashMap<&str, usize> = Default::default();
+            for t in &texts {
+                *counts.entry(t.trim()).or_default() += 1;
+            }
+            let want: Vec<usize> = texts.iter().map(|t| counts[t.trim()]).collect();
+            prop_assert_eq!(repeat_counts(&texts), want);
+        }
+    }
+
+    #[test]
+    fn ascii_classes_are_the_char_tests() {
+        for b in 0..128u8 {
+            let (c, class) = (char::from(b), ASCII_CLASS[usize::from(b)]);
+            let is = |flag: u8| class & flag != 0;
+            assert_eq!(is(WS), c.is_whitespace(), "{c:?}");
+            assert_eq!(is(ALPHA), c.is_alphabetic(), "{c:?}");
+            assert_eq!(is(UPPER), c.is_uppercase(), "{c:?}");
+            assert_eq!(is(DIGIT), c.is_ascii_digit() && c.is_numeric(), "{c:?}");
+            assert_eq!(is(DIGIT), c.is_numeric(), "{c:?}");
+            let punct = !c.is_whitespace() && !c.is_alphabetic() && !c.is_numeric();
+            assert_eq!(is(PUNCT), punct, "{c:?}");
+            assert_eq!(is(STOP), matches!(c, '.' | '!' | '?'), "{c:?}");
+            assert_eq!(is(COMMA), c == ',', "{c:?}");
+            assert_eq!(is(NEWLINE), c == '\n', "{c:?}");
+            assert!(!is_cjk(c));
+        }
+    }
+
+    #[test]
+    fn title_overlaps_of_a_page_of_many_batches_are_unchanged() {
+        let seed = include_str!("../../../seeds/004_a621f7fa4f80e312.txt").repeat(30);
+        let texts: Vec<&str> = seed.split("\n\n").collect();
+        let shapes: Vec<Shape> = texts.iter().map(|t| shape(t)).collect();
+        let title_tokens = tokens(texts[0]);
+        let fast: FxHashSet<&[u8]> = title_tokens.iter().map(String::as_bytes).collect();
+        let slow: std::collections::HashSet<&str> =
+            title_tokens.iter().map(String::as_str).collect();
+        let got = title_overlaps(&texts, &shapes, &fast);
+        assert!(seed.len() > 3 << 16 && got.iter().filter(|&&s| s > 0.0).count() > 30);
+        for ((t, s), got) in texts.iter().zip(&shapes).zip(got) {
+            let toks = if s.chars > 2000 {
+                Vec::new()
+            } else {
+                tokens(t)
+            };
+            assert_eq!(
+                got.to_bits(),
+                overlap_reference(&toks, &slow).to_bits(),
+                "{t:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn shapes_of_the_seeds_are_unchanged() {
+        for seed in [
+            include_str!("../../../seeds/000_df13072c3159046a.txt"),
+            include_str!("../../../seeds/004_a621f7fa4f80e312.txt"),
+        ] {
+            for block in seed.split("\n\n") {
+                assert_eq!(shape(block), shape_reference(block), "{block:?}");
+            }
+        }
     }
 }
