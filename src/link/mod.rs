@@ -104,7 +104,7 @@ pub struct Links {
     /// ([`preview`], at most [`PREVIEW_CHARS`]), for tooltips and lists.
     pub previews: Vec<String>,
     /// Position of each article (by slug) in the articles linked.
-    pub article_index: HashMap<Slug, usize>,
+    pub article_index: rustc_hash::FxHashMap<Slug, usize>,
     /// Per entity: entities named in the same paragraphs.
     pub cooccurring: Vec<Vec<related::Cooccurrence>>,
     /// Related articles (slug, score, shared entity indices), best first.
