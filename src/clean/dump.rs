@@ -17,6 +17,7 @@ use crate::model::Figure;
 use features::{Shape, is_long};
 use model::{CompiledModel, Model};
 use regex::Regex;
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 /// A block of the dump with its 1-based starting line.
@@ -58,10 +59,10 @@ pub fn blocks(text: &str) -> Vec<RawBlock<'_>> {
 
 /// Normalise a block's text: trim every line, collapse runs of spaces and
 /// tabs inside lines.
-fn normalise(text: &str) -> String {
+fn normalise(text: &str) -> Cow<'_, str> {
     if is_normalised(text) {
-        // most blocks already are: copy them as they are
-        return text.to_string();
+        // most blocks already are: no copy
+        return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
     for (i, line) in text.lines().enumerate() {
@@ -77,7 +78,7 @@ fn normalise(text: &str) -> String {
             first = false;
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Does [`normalise`] return `text` unchanged? Yes when every line is its
@@ -86,18 +87,20 @@ fn normalise(text: &str) -> String {
 /// whitespace, none at either end of a line), and the text does not end in
 /// a line break (`lines` drops the empty line after it).
 fn is_normalised(text: &str) -> bool {
-    let mut prev = '\n'; // as at the start of a line
-    for c in text.chars() {
-        match c {
-            '\n' if prev == ' ' => return false,
-            ' ' if prev == ' ' || prev == '\n' => return false,
-            '\n' | ' ' => {}
-            c if c.is_whitespace() => return false,
+    // byte by byte, decoding only characters that are not ASCII
+    let mut prev = b'\n'; // as at the start of a line
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        match b {
+            b'\n' if prev == b' ' => return false,
+            b' ' if prev == b' ' || prev == b'\n' => return false,
+            b'\n' | b' ' => {}
+            b'\t'..=b'\r' => return false, // other ASCII whitespace
+            0xC0.. if text[i..].starts_with(char::is_whitespace) => return false,
             _ => {}
         }
-        prev = c;
+        prev = b;
     }
-    prev != ' ' && !text.ends_with('\n')
+    prev != b' ' && !text.ends_with('\n')
 }
 
 static SCRAPER_HEADER: LazyLock<Regex> = LazyLock::new(|| {
@@ -192,7 +195,8 @@ pub fn block_features(
     stage1: Option<&model::Trees>,
 ) -> (Vec<String>, Vec<Vec<f64>>, Vec<Vec<f64>>) {
     let raw = blocks(text);
-    let texts: Vec<String> = raw.iter().map(|b| normalise(b.text)).collect();
+    let normal: Vec<Cow<str>> = raw.iter().map(|b| normalise(b.text)).collect();
+    let texts: Vec<&str> = normal.iter().map(|t| t.as_ref()).collect();
     let (pf, _, _) = analyse(&texts);
     let rows2 = match stage1 {
         Some(t) => {
@@ -204,14 +208,14 @@ pub fn block_features(
         }
         None => Vec::new(),
     };
+    let texts = texts.iter().map(|t| t.to_string()).collect();
     (texts, pf.rows.iter().map(|r| r.to_vec()).collect(), rows2)
 }
 
 /// The headline found: (block index, headline, date from a scraper header).
 type Title = (usize, String, Option<String>);
 
-fn analyse(texts: &[String]) -> (features::PageFeatures, Option<Title>, Vec<MetaKind>) {
-    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+fn analyse(refs: &[&str]) -> (features::PageFeatures, Option<Title>, Vec<MetaKind>) {
     let shapes: Vec<Shape> = refs.iter().map(|t| features::shape(t)).collect();
     let title = find_title(&refs, &shapes);
     let kinds: Vec<MetaKind> = refs
@@ -240,7 +244,9 @@ fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, Cle
     if raw.is_empty() {
         return Err(CleanError::Empty);
     }
-    let texts: Vec<String> = raw.iter().map(|b| normalise(b.text)).collect();
+    // blocks that are already normal are borrowed from the dump, not copied
+    let normal: Vec<Cow<str>> = raw.iter().map(|b| normalise(b.text)).collect();
+    let texts: Vec<&str> = normal.iter().map(|t| t.as_ref()).collect();
     let (pf, title, kinds) = analyse(&texts);
     let n = texts.len();
     let units: Vec<f64> = pf.shapes.iter().map(|s| s.units).collect();
@@ -248,7 +254,7 @@ fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, Cle
     let mut keep: Vec<bool> = probs.iter().map(|&p| p >= model.threshold).collect();
     let mut rule: Vec<Option<&'static str>> = vec![None; n];
     for i in 0..n {
-        let (t, s) = (&texts[i], &pf.shapes[i]);
+        let (t, s) = (texts[i], &pf.shapes[i]);
         if !keep[i] {
             continue;
         }
@@ -316,7 +322,7 @@ fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, Cle
     let mut byline = None;
     let mut figures = Vec::new();
     for i in 0..n {
-        let t = texts[i].as_str();
+        let t = texts[i];
         if let Some((ti, _, _)) = &title
             && (i == *ti || (t == title_text && (i < *ti || i < first_long)))
         {
@@ -402,7 +408,7 @@ fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, Cle
         let (verdict, reason) = if verdicts[i].0 == Verdict::Meta {
             verdicts[i].clone()
         } else if keep[i] {
-            body.push(escape_paragraph(&texts[i]));
+            body.push(escape_paragraph(texts[i]));
             (Verdict::Kept, format!("body text (p={:.2})", probs[i]))
         } else {
             match rule[i] {
@@ -441,7 +447,7 @@ fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, Cle
 /// full prose paragraph on each side: the shape of a link to another story
 /// dropped into the article, not of a subheading (short) or a list item
 /// (its neighbours would be items too).
-fn interposed_headline(texts: &[String], shapes: &[Shape], i: usize) -> bool {
+fn interposed_headline(texts: &[&str], shapes: &[Shape], i: usize) -> bool {
     let s = &shapes[i];
     let t = texts[i].trim_end();
     if i == 0 || i + 1 >= shapes.len() || s.lines != 1 || s.ends_sentence || t.ends_with(':') {
@@ -462,7 +468,7 @@ fn cut_story_lists(
     keep: &mut [bool],
     rule: &mut [Option<&'static str>],
     probs: &[f64],
-    texts: &[String],
+    texts: &[&str],
     shapes: &[Shape],
 ) {
     let n = keep.len();
@@ -487,7 +493,7 @@ fn cut_story_lists(
         }
         let end = (i + 11).min(n);
         let heads = (i + 1..end)
-            .filter(|&j| features::headline_shaped(&texts[j], &shapes[j]))
+            .filter(|&j| features::headline_shaped(texts[j], &shapes[j]))
             .count();
         let run = end - i - 1;
         if run >= 6 && heads * 5 >= run * 2 {
@@ -596,7 +602,7 @@ fn extend_edges(
     }
 }
 
-fn fallback_title(texts: &[String]) -> String {
+fn fallback_title(texts: &[&str]) -> String {
     texts
         .iter()
         .find(|t| !t.trim().is_empty())
