@@ -217,7 +217,7 @@ type Title = (usize, String, Option<String>);
 
 fn analyse(refs: &[&str]) -> (features::PageFeatures, Option<Title>, Vec<MetaKind>) {
     let shapes: Vec<Shape> = refs.iter().map(|t| features::shape(t)).collect();
-    let title = find_title(&refs, &shapes);
+    let title = find_title(refs, &shapes);
     let kinds: Vec<MetaKind> = refs
         .iter()
         .zip(&shapes)
@@ -226,7 +226,7 @@ fn analyse(refs: &[&str]) -> (features::PageFeatures, Option<Title>, Vec<MetaKin
     let meta_line: Vec<bool> = kinds.iter().map(|k| *k != MetaKind::None).collect();
     // the shapes are measured once, here, for the title, metadata and features
     let pf = features::page_features_with_shapes(
-        &refs,
+        refs,
         shapes,
         title.as_ref().map(|(i, t, _)| (*i, t.as_str())),
         &meta_line,
