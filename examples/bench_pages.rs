@@ -10,6 +10,10 @@
 //! profiling one kind of page).
 
 use briefing::render::{self, Renderer};
+
+/// The binary's allocator, so that the numbers are the build's.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::time::Instant;
 
 /// CPU time of the process so far (user + system), in ms; the machine may

@@ -33,7 +33,7 @@ fn entity_ref<'a>(b: &'a Briefing, i: usize, at: &SitePath) -> EntityRef<'a> {
 }
 
 /// [`entity_ref`] with the entity's URL already known.
-fn entity_ref_with<'a>(b: &'a Briefing, i: usize, url: Cow<'a, str>) -> EntityRef<'a> {
+pub(super) fn entity_ref_with<'a>(b: &'a Briefing, i: usize, url: Cow<'a, str>) -> EntityRef<'a> {
     let e = &b.links.registry.entities[i];
     EntityRef {
         name: &e.entry.name,
@@ -94,28 +94,40 @@ fn backlink_view<'a>(
 /// What an article page shows about its links.
 #[derive(Serialize)]
 pub struct ArticleLinks<'a> {
-    entities: Vec<EntityRef<'a>>,
+    /// The chips of the entities it names (`fragments/entity_chip.html`,
+    /// one after the other).
+    entity_chips: String,
     related: Vec<RelatedView<'a>>,
     backlinks: Vec<BacklinkView<'a>>,
 }
 
 pub fn article_links<'a>(
     b: &'a Briefing,
+    r: &Renderer,
     a: &Article,
     at: &SitePath,
     shared: &'a Shared,
-) -> ArticleLinks<'a> {
+) -> Result<ArticleLinks<'a>, Problem> {
     // an article page links to each entity it names, and to related
     // articles: URLs the same from every article page
     debug_assert!(is_depth2(at));
     let d2 = shared.depth2(b);
     let entity = |e: usize| entity_ref_with(b, e, Cow::Borrowed(&d2.entities[e]));
-    let entities = b
+    let named = b
         .links
         .article_entities
         .get(&a.slug)
-        .map(|l| l.iter().map(|&(e, _)| entity(e)).collect())
-        .unwrap_or_default();
+        .map_or(&[][..], |l| &l[..]);
+    let entity_chips = if named.is_empty() {
+        String::new()
+    } else {
+        let chips = &shared.fragments(b, r)?.chips;
+        let mut html = String::with_capacity(named.iter().map(|&(e, _)| chips[e].len()).sum());
+        for &(e, _) in named {
+            html.push_str(&chips[e]);
+        }
+        html
+    };
     let related = b
         .links
         .related
@@ -142,11 +154,11 @@ pub fn article_links<'a>(
                 .collect()
         })
         .unwrap_or_default();
-    ArticleLinks {
-        entities,
+    Ok(ArticleLinks {
+        entity_chips,
         related,
         backlinks,
-    }
+    })
 }
 
 #[derive(Serialize)]
@@ -250,10 +262,10 @@ pub fn entity(
         more_url: Option<String>,
     }
     #[derive(Serialize)]
-    struct Item<'a> {
-        title: &'a str,
-        url: &'a str,
-        date: Option<&'a DateView>,
+    struct Item {
+        /// The article's line (`fragments/article_item.html`).
+        item: tera::Value,
+        /// How often it names the entity.
         mentions: usize,
     }
     #[derive(Serialize)]
@@ -277,7 +289,7 @@ pub fn entity(
         first_page: bool,
         groups: Vec<Group<'a>>,
         /// The other articles naming it (this page's part of the list).
-        others: Vec<Item<'a>>,
+        others: Vec<Item>,
         others_total: usize,
         /// Positions (1-based) of this page's first and last other article.
         others_from: usize,
@@ -345,15 +357,18 @@ pub fn entity(
     // (URLs and dates shared by every entity page: all at the same depth)
     debug_assert!(is_depth2(&at));
     let d2 = shared.depth2(b);
-    let others = rest[from..to]
-        .iter()
-        .map(|ea| Item {
-            title: &b.articles[ea.article].title,
-            url: &d2.articles[ea.article],
-            date: d2.days[ea.article].as_ref(),
-            mentions: ea.mentions,
-        })
-        .collect();
+    let others = if from < to {
+        let items = &shared.fragments(b, r)?.items;
+        rest[from..to]
+            .iter()
+            .map(|ea| Item {
+                item: items[ea.article].clone(),
+                mentions: ea.mentions,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     // The most recent annotations naming it (article order, then as sorted).
     let mut notes: Vec<(usize, &Backlink)> = if first_page {
         b.links

@@ -10,6 +10,7 @@
 mod annotations;
 mod archive;
 mod entities;
+mod fragments;
 pub mod highlight;
 pub mod markdown;
 mod pages;

@@ -173,9 +173,13 @@ impl Job {
 /// instead of once per page. It depends on the articles (slugs, dates,
 /// order) and the entity registry only: the live preview keeps it across
 /// annotation edits.
+///
+/// Its [fragments](super::fragments) are rendered with the templates: a
+/// new renderer needs a new `Shared`.
 #[derive(Default)]
 pub struct Shared {
     depth2: std::sync::OnceLock<Depth2>,
+    fragments: std::sync::OnceLock<Result<super::fragments::Fragments, Problem>>,
 }
 
 /// Links from a page two directories deep — an article page
@@ -216,6 +220,21 @@ impl Shared {
                     .collect(),
             }
         })
+    }
+}
+
+impl Shared {
+    /// The fragments (rendered on first use; a template error in one of
+    /// them is every page's that needs them).
+    pub(super) fn fragments(
+        &self,
+        b: &Briefing,
+        r: &Renderer,
+    ) -> Result<&super::fragments::Fragments, Problem> {
+        self.fragments
+            .get_or_init(|| super::fragments::render(b, r, self.depth2(b)))
+            .as_ref()
+            .map_err(Clone::clone)
     }
 }
 
@@ -540,7 +559,7 @@ fn article(b: &Briefing, r: &Renderer, shared: &Shared, a: &Article) -> Result<O
         article_note_html: notes.and_then(|x| x.article_note_html.as_deref()),
         source_url: has_source.then(|| SitePath::article_source(&a.slug).relative_from(&at)),
         source_name: a.source.as_deref(),
-        links: super::entities::article_links(b, a, &at, shared),
+        links: super::entities::article_links(b, r, a, &at, shared)?,
     };
     // the page is the body and about 10 KB of chrome and lists
     let size = ctx.body_html.len() + 16 * 1024;

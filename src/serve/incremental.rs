@@ -733,6 +733,8 @@ impl Session {
             let theme = self.project.theme()?;
             if !dirty.templates.is_empty() {
                 st.renderer = Renderer::new(&theme)?;
+                // fragments were rendered with the old templates
+                st.shared = render::Shared::default();
                 // a template another one extends, includes or imports: all
                 for name in &dirty.templates {
                     let quoted = [format!("\"{name}\""), format!("'{name}'")];
@@ -1007,7 +1009,7 @@ mod tests {
                 .expect("the rebuild")
                 .expect("something changed");
             let fresh = repo_project();
-            for f in ["content", "annotations"] {
+            for f in ["content", "annotations", "templates"] {
                 copy_tree(&live.path().join(f), &fresh.path().join(f));
             }
             Session::new(&Project::new(fresh.path()))
@@ -1132,6 +1134,32 @@ mod tests {
             "{:?}",
             r[1].rendered
         );
+    }
+
+    #[test]
+    fn a_fragment_template_edit_renders_the_pages_that_paste_it() {
+        // fragments are rendered once and pasted into pages: an edit must
+        // not leave the old ones in the session's cache
+        let r = edit_and_compare(&[
+            // an article page rendered by the session: fragments made
+            (
+                "annotations/belarus.md",
+                "The stated timeline:",
+                "The timeline as stated:",
+            ),
+            (
+                "templates/fragments/entity_chip.html",
+                "<span class=\"count\">",
+                "<span class=\"count chip-count\">",
+            ),
+        ]);
+        // (and edit_and_compare checks them against a fresh build)
+        assert!(
+            r[0].rendered.iter().any(|p| p == BELARUS),
+            "{:?}",
+            r[0].rendered
+        );
+        assert!(r[1].pages.iter().any(|p| p == BELARUS), "{:?}", r[1].pages);
     }
 
     #[test]
