@@ -179,6 +179,22 @@ fn entity_pages_show_recent_mentions_in_context_then_every_other_article() {
         newest.contains(&format!("<a href=\"../../articles/{}/index.html#mention-vladimir-putin-4\">3 more mentions in this article</a>", slug(N - 1))),
         "{newest}"
     );
+    // the list says how often an article names the entity, beside its day
+    let listed = putin.split("id=\"others-heading\"").nth(1).unwrap();
+    let row = format!(
+        "<li><a href=\"../../articles/{0}/index.html\">Report number {1}</a> <span class=\"meta\"><time datetime=\"2024-03-",
+        slug(N - 21),
+        N - 21
+    );
+    let row_at = listed
+        .find(&row)
+        .expect("the newest article not in context");
+    let row_end = row_at + listed[row_at..].find("</li>").unwrap();
+    assert!(
+        listed[row_at..row_end].ends_with("</span> <span class=\"meta\">· 3 mentions</span>"),
+        "{}",
+        &listed[row_at..row_end]
+    );
     // which the article page has
     let a = p.read(&format!("site/articles/{}/index.html", slug(N - 1)));
     assert!(a.contains("id=\"mention-vladimir-putin-4\""), "{a}");

@@ -262,13 +262,6 @@ pub fn entity(
         more_url: Option<String>,
     }
     #[derive(Serialize)]
-    struct Item {
-        /// The article's line (`fragments/article_item.html`).
-        item: tera::Value,
-        /// How often it names the entity.
-        mentions: usize,
-    }
-    #[derive(Serialize)]
     struct Co<'a> {
         entity: EntityRef<'a>,
         paragraphs: u32,
@@ -288,8 +281,12 @@ pub fn entity(
         /// Whether this is the entity's first page.
         first_page: bool,
         groups: Vec<Group<'a>>,
-        /// The other articles naming it (this page's part of the list).
-        others: Vec<Item>,
+        /// The other articles naming it (this page's part of the list):
+        /// `<li>` items, each its article's `fragments/article_item.html`
+        /// and how often it names the entity when more than once.
+        others_html: String,
+        /// How many items `others_html` has.
+        others: usize,
         others_total: usize,
         /// Positions (1-based) of this page's first and last other article.
         others_from: usize,
@@ -357,17 +354,26 @@ pub fn entity(
     // (URLs and dates shared by every entity page: all at the same depth)
     debug_assert!(is_depth2(&at));
     let d2 = shared.depth2(b);
-    let others = if from < to {
+    let others_html = if from < to {
         let items = &shared.fragments(b, r)?.items;
-        rest[from..to]
-            .iter()
-            .map(|ea| Item {
-                item: items[ea.article].clone(),
-                mentions: ea.mentions,
-            })
-            .collect()
+        let rows = &rest[from..to];
+        let mut html =
+            String::with_capacity(rows.iter().map(|ea| items[ea.article].len() + 48).sum());
+        for ea in rows {
+            html.push_str("<li>");
+            html.push_str(&items[ea.article]);
+            if ea.mentions > 1 {
+                let _ = write!(
+                    html,
+                    " <span class=\"meta\">· {} mentions</span>",
+                    ea.mentions
+                );
+            }
+            html.push_str("</li>\n");
+        }
+        html
     } else {
-        Vec::new()
+        String::new()
     };
     // The most recent annotations naming it (article order, then as sorted).
     let mut notes: Vec<(usize, &Backlink)> = if first_page {
@@ -404,7 +410,8 @@ pub fn entity(
         articles: arts.len(),
         first_page,
         groups,
-        others,
+        others_html,
+        others: to - from,
         others_total: rest.len(),
         others_from: from + 1,
         others_to: to,
@@ -431,7 +438,7 @@ pub fn entity(
         first_page_url: entity_path(b, i, 1).relative_from(&at),
         pager: super::pages::pager(pages, n, &at, |k| entity_path(b, i, k)),
     };
-    let size = 32 * 1024 + ctx.others.len() * 200;
+    let size = 32 * 1024 + ctx.others_html.len();
     Ok(output(at, r.render_sized("entity.html", &ctx, size)?))
 }
 

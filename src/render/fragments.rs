@@ -28,9 +28,8 @@ pub const ARTICLE_ITEM: &str = "fragments/article_item.html";
 pub(super) struct Fragments {
     /// The chip of each entity (by registry index).
     pub chips: Vec<String>,
-    /// The list line of each article (by position), as a Tera value (safe
-    /// HTML) that pages share without copying.
-    pub items: Vec<tera::Value>,
+    /// The list line of each article (by position).
+    pub items: Vec<String>,
 }
 
 /// A fragment's output: small, so start small.
@@ -67,8 +66,7 @@ pub(super) fn render(b: &Briefing, r: &Renderer, d2: &Depth2) -> Result<Fragment
                 date: d2.days[i].as_ref(),
             };
             r.render_sized(ARTICLE_ITEM, &item, FRAGMENT_SIZE)
-                .map(|html| tera::Value::safe_string(&html))
         })
-        .collect::<Result<Vec<tera::Value>, Problem>>()?;
+        .collect::<Result<Vec<String>, Problem>>()?;
     Ok(Fragments { chips, items })
 }
