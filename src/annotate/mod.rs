@@ -23,7 +23,7 @@ use crate::content::{Article, Summary};
 use crate::diag::{Problem, Problems, line_col};
 use crate::link::Registry;
 use crate::model::{SitePath, Slug};
-use crate::render::markdown::{Decorations, Span, plain_text};
+use crate::render::markdown::{Attrs, Decorations, Span, plain_text};
 use parse::{NoteSrc, ParsedFile};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Serialize;
@@ -1035,15 +1035,15 @@ fn article_annotations(
             start: a.range.start,
             end: a.range.end,
             tag: "mark",
-            attrs: vec![
-                ("class", note::classes(&a.tags, status).into()),
-                ("data-ann", a.id.as_str().into()),
-            ],
-            first_attrs: vec![
-                ("id", format!("a-{}", a.id).into()),
-                ("data-n", a.number.to_string().into()),
-                ("aria-details", format!("n-{}", a.id).into()),
-            ],
+            attrs: Attrs::new(&[
+                ("class", &note::classes(&a.tags, status)),
+                ("data-ann", a.id.as_str()),
+            ]),
+            first_attrs: Attrs::new(&[
+                ("id", &format!("a-{}", a.id)),
+                ("data-n", &a.number.to_string()),
+                ("aria-details", &format!("n-{}", a.id)),
+            ]),
         });
         let html = note::sidenote(&note::SidenoteView {
             id: &a.id,

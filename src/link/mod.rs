@@ -22,11 +22,12 @@ pub use timeline::{EventInput, Timeline};
 use crate::config::EntityLinks;
 use crate::content::Article;
 use crate::model::{SitePath, Slug};
-use crate::render::markdown::{self, Span};
+use crate::render::markdown::{self, Attrs, Span};
 use mentions::{Matcher, Mention};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, LazyLock};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::LazyLock;
 
 /// The longest entity preview, in characters.
 pub const PREVIEW_CHARS: usize = 220;
@@ -150,50 +151,60 @@ pub fn mention_spans(
 ) -> Vec<Span> {
     let at = SitePath::article(slug);
     // Per entity: mentions so far, whether its preview is on the page yet,
-    // and its link's class and URL (shared by its mentions).
+    // and its link's attributes (class and URL, shared by its mentions).
     struct Seen {
+        entity: u32,
         mentions: usize,
         titled: bool,
-        class: Arc<str>,
-        href: Arc<str>,
+        link: Attrs,
     }
-    let mut seen: HashMap<u32, Seen> = HashMap::new();
+    // an article names a few dozen entities: a short list beats a map
+    let mut seen: Vec<Seen> = Vec::new();
     let mut spans = Vec::with_capacity(found.len());
     for m in found {
         let e = &registry.entities[m.entity as usize];
-        let s = seen.entry(m.entity).or_insert_with(|| Seen {
-            mentions: 0,
-            titled: false,
-            class: format!("entity entity-{}", e.entry.kind.id()).into(),
-            href: SitePath::entity(&e.slug).relative_from(&at).into(),
-        });
+        let s = match seen.iter().position(|s| s.entity == m.entity) {
+            Some(i) => &mut seen[i],
+            None => {
+                seen.push(Seen {
+                    entity: m.entity,
+                    mentions: 0,
+                    titled: false,
+                    link: Attrs::new(&[
+                        ("class", &format!("entity entity-{}", e.entry.kind.id())),
+                        ("href", &SitePath::entity(&e.slug).relative_from(&at)),
+                    ]),
+                });
+                seen.last_mut().expect("just pushed")
+            }
+        };
         s.mentions += 1;
-        let id: Arc<str> = mention_id(&e.slug, s.mentions).into();
+        let mut first = String::with_capacity(24 + e.slug.as_str().len());
+        // the id is `mention_id(slug, n)`, written in place
+        let _ = write!(first, " id=\"mention-{}-{}\"", e.slug, s.mentions);
         let (start, end) = (m.start as usize, m.end as usize);
         if m.linked {
-            let mut first_attrs = Vec::with_capacity(2);
-            first_attrs.push(("id", id));
             if !s.titled {
                 s.titled = true;
                 let p = previews.get(m.entity as usize).map_or("", String::as_str);
                 if !p.is_empty() {
-                    first_attrs.push(("title", p.into()));
+                    Attrs::push(&mut first, "title", p);
                 }
             }
             spans.push(Span {
                 start,
                 end,
                 tag: "a",
-                attrs: vec![("class", s.class.clone()), ("href", s.href.clone())],
-                first_attrs,
+                attrs: s.link.clone(),
+                first_attrs: Attrs::from_written(first),
             });
         } else {
             spans.push(Span {
                 start,
                 end,
                 tag: "span",
-                attrs: vec![("class", MENTION_CLASS.clone())],
-                first_attrs: vec![("id", id)],
+                attrs: MENTION_CLASS.clone(),
+                first_attrs: Attrs::from_written(first),
             });
         }
     }
@@ -201,7 +212,7 @@ pub fn mention_spans(
 }
 
 /// The class of an unlinked mention (one string for all of them).
-static MENTION_CLASS: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from("mention"));
+static MENTION_CLASS: LazyLock<Attrs> = LazyLock::new(|| Attrs::new(&[("class", "mention")]));
 
 /// The anchor id of the `n`th (1-based) mention of an entity in an article.
 pub fn mention_id(entity: &Slug, n: usize) -> String {
@@ -496,15 +507,12 @@ mod tests {
         let links: Vec<&Span> = spans.iter().filter(|s| s.tag == "a").collect();
         assert_eq!(links.len(), 2, "first Putin and Minsk");
         assert_eq!(
-            links[0].attrs[1],
-            ("href", "../../entities/vladimir-putin/index.html".into())
+            links[0].attrs.as_str(),
+            " class=\"entity entity-person\" href=\"../../entities/vladimir-putin/index.html\""
         );
         assert_eq!(
-            links[0].first_attrs,
-            [
-                ("id", "mention-vladimir-putin-1".into()),
-                ("title", "President of Russia.".into())
-            ]
+            links[0].first_attrs.as_str(),
+            " id=\"mention-vladimir-putin-1\" title=\"President of Russia.\""
         );
         let occ = &l.occurrences[0];
         assert_eq!(occ.len(), 2);
@@ -533,23 +541,20 @@ mod tests {
         let arts = [art("a", "Putin.\n\nPutin, Putin and Minsk.")];
         let l = link(reg(), &arts, EntityLinks::First, &[], &[]);
         let spans = l.mention_spans(&arts[0].slug);
-        let got: Vec<(&str, Vec<&str>)> = spans
+        let got: Vec<(&str, &str)> = spans
             .iter()
-            .map(|s| {
-                let attrs = s
-                    .first_attrs
-                    .iter()
-                    .map(|(k, v)| if *k == "id" { &**v } else { *k });
-                (s.tag, attrs.collect())
-            })
+            .map(|s| (s.tag, s.first_attrs.as_str()))
             .collect();
         assert_eq!(
             got,
             [
-                ("a", vec!["mention-vladimir-putin-1", "title"]),
-                ("a", vec!["mention-vladimir-putin-2"]),
-                ("span", vec!["mention-vladimir-putin-3"]),
-                ("a", vec!["mention-minsk-1"]),
+                (
+                    "a",
+                    " id=\"mention-vladimir-putin-1\" title=\"President of Russia.\""
+                ),
+                ("a", " id=\"mention-vladimir-putin-2\""),
+                ("span", " id=\"mention-vladimir-putin-3\""),
+                ("a", " id=\"mention-minsk-1\""),
             ],
             "Minsk has no description, so no title"
         );
