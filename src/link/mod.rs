@@ -26,7 +26,6 @@ use crate::render::markdown::{self, Attrs, Span};
 use mentions::{Matcher, Mention};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::sync::LazyLock;
 
 /// The longest entity preview, in characters.
@@ -104,6 +103,9 @@ pub struct Links {
     /// Per entity: its description as one line of plain text
     /// ([`preview`], at most [`PREVIEW_CHARS`]), for tooltips and lists.
     pub previews: Vec<String>,
+    /// Per entity: what its mentions on an article page share, written
+    /// once (see [`mention_spans`]).
+    pub markup: Vec<MentionMarkup>,
     /// Position of each article (by slug) in the articles linked.
     pub article_index: rustc_hash::FxHashMap<Slug, usize>,
     /// Per entity: entities named in the same paragraphs.
@@ -133,11 +135,11 @@ impl Links {
     /// article at once they would be most of a large build's memory.
     pub fn mention_spans(&self, article: &Slug) -> Vec<Span> {
         let found = self.mentions.get(article).map_or(&[][..], Vec::as_slice);
-        mention_spans(&self.registry, &self.previews, article, found)
+        mention_spans(&self.registry, &self.markup, found)
     }
 }
 
-/// The decorations of the mentions `found` in the body of article `slug`:
+/// The decorations of the mentions `found` in the body of an article:
 /// each mention gets an anchor, [`mention_id`] of its number among the
 /// article's mentions of its entity; a linked one is a link to the entity's
 /// page (the anchor on the link itself, no wrapper), and the entity's first
@@ -145,57 +147,44 @@ impl Links {
 /// every link to the same entity); the others are `span.mention`.
 pub fn mention_spans(
     registry: &Registry,
-    previews: &[String],
-    slug: &Slug,
+    markup: &[MentionMarkup],
     found: &[MentionAt],
 ) -> Vec<Span> {
-    let at = SitePath::article(slug);
-    // Per entity: mentions so far, whether its preview is on the page yet,
-    // and its link's attributes (class and URL, shared by its mentions).
-    struct Seen {
-        entity: u32,
-        mentions: usize,
-        titled: bool,
-        link: Attrs,
-    }
-    // an article names a few dozen entities: a short list beats a map
-    let mut seen: Vec<Seen> = Vec::new();
+    // Per entity: mentions so far, and whether its preview is on the page
+    // yet. An article names a few dozen entities: a short list beats a map.
+    let mut seen: Vec<(u32, usize, bool)> = Vec::new();
     let mut spans = Vec::with_capacity(found.len());
+    let mut n = itoa::Buffer::new();
     for m in found {
         let e = &registry.entities[m.entity as usize];
-        let s = match seen.iter().position(|s| s.entity == m.entity) {
+        let mk = &markup[m.entity as usize];
+        let s = match seen.iter().position(|s| s.0 == m.entity) {
             Some(i) => &mut seen[i],
             None => {
-                seen.push(Seen {
-                    entity: m.entity,
-                    mentions: 0,
-                    titled: false,
-                    link: Attrs::new(&[
-                        ("class", &format!("entity entity-{}", e.entry.kind.id())),
-                        ("href", &SitePath::entity(&e.slug).relative_from(&at)),
-                    ]),
-                });
+                seen.push((m.entity, 0, false));
                 seen.last_mut().expect("just pushed")
             }
         };
-        s.mentions += 1;
-        let mut first = String::with_capacity(24 + e.slug.as_str().len());
-        // the id is `mention_id(slug, n)`, written in place
-        let _ = write!(first, " id=\"mention-{}-{}\"", e.slug, s.mentions);
+        s.1 += 1;
+        // the id is `mention_id(slug, n)` (a slug needs no escaping)
+        let n = n.format(s.1);
+        let mut first = String::with_capacity(20 + e.slug.as_str().len() + mk.title.len());
+        first.push_str(" id=\"mention-");
+        first.push_str(e.slug.as_str());
+        first.push('-');
+        first.push_str(n);
+        first.push('"');
         let (start, end) = (m.start as usize, m.end as usize);
         if m.linked {
-            if !s.titled {
-                s.titled = true;
-                let p = previews.get(m.entity as usize).map_or("", String::as_str);
-                if !p.is_empty() {
-                    Attrs::push(&mut first, "title", p);
-                }
+            if !s.2 {
+                s.2 = true;
+                first.push_str(&mk.title);
             }
             spans.push(Span {
                 start,
                 end,
                 tag: "a",
-                attrs: s.link.clone(),
+                attrs: mk.link.clone(),
                 first_attrs: Attrs::from_written(first),
             });
         } else {
@@ -209,6 +198,33 @@ pub fn mention_spans(
         }
     }
     spans
+}
+
+/// What the mentions of an entity on article pages share: the attributes
+/// of a link to its page (class and URL: every article page is at the same
+/// depth) and the `title` attribute with its preview that its first link
+/// carries (empty without a description).
+#[derive(Clone, Debug, Default)]
+pub struct MentionMarkup {
+    pub link: Attrs,
+    pub title: String,
+}
+
+impl MentionMarkup {
+    fn new(e: &Entity, preview: &str) -> MentionMarkup {
+        let from = SitePath::article(&Slug::parse("x").expect("a slug"));
+        let mut title = String::new();
+        if !preview.is_empty() {
+            Attrs::push(&mut title, "title", preview);
+        }
+        MentionMarkup {
+            link: Attrs::new(&[
+                ("class", &format!("entity entity-{}", e.entry.kind.id())),
+                ("href", &SitePath::entity(&e.slug).relative_from(&from)),
+            ]),
+            title,
+        }
+    }
 }
 
 /// The class of an unlinked mention (one string for all of them).
@@ -467,6 +483,12 @@ pub fn link(
             .collect();
         links.related.insert(a.slug.clone(), list);
     }
+    links.markup = registry
+        .entities
+        .iter()
+        .zip(&previews)
+        .map(|(e, p)| MentionMarkup::new(e, p))
+        .collect();
     links.registry = registry;
     links.previews = previews;
     ((links.backlinks, links.entity_notes), links.timeline) = annotation_links;

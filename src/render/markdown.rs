@@ -42,18 +42,32 @@ impl Span {
 /// Attributes of a [`Span`], written out and escaped once when made
 /// (` class="…" href="…"`): a page has thousands of decorated segments,
 /// and the same entity link decorates many mentions, so the text is
-/// shared, not escaped again for each.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Attrs(std::sync::Arc<str>);
+/// shared ([`Attrs::new`]) rather than escaped again for each.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attrs(AttrText);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum AttrText {
+    /// Shared by many spans.
+    Shared(std::sync::Arc<str>),
+    /// One span's own (an `id`).
+    Own(String),
+}
+
+impl Default for Attrs {
+    fn default() -> Attrs {
+        Attrs(AttrText::Own(String::new()))
+    }
+}
 
 impl Attrs {
-    /// The attributes `pairs` (name, value), values escaped.
+    /// The attributes `pairs` (name, value), values escaped, to share.
     pub fn new(pairs: &[(&str, &str)]) -> Attrs {
         let mut out = String::new();
         for (k, v) in pairs {
             Attrs::push(&mut out, k, v);
         }
-        Attrs(out.into())
+        Attrs(AttrText::Shared(out.into()))
     }
 
     /// Append the attribute `name="value"` (escaped) to `out`, for callers
@@ -66,14 +80,18 @@ impl Attrs {
         out.push('"');
     }
 
-    /// Attributes already written with [`Attrs::push`].
+    /// Attributes already written with [`Attrs::push`] (or known to need
+    /// no escaping), for one span.
     pub fn from_written(text: String) -> Attrs {
-        Attrs(text.into())
+        Attrs(AttrText::Own(text))
     }
 
     /// The attribute text, with its leading space (empty when none).
     pub fn as_str(&self) -> &str {
-        &self.0
+        match &self.0 {
+            AttrText::Shared(s) => s,
+            AttrText::Own(s) => s,
+        }
     }
 }
 
