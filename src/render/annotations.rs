@@ -5,6 +5,7 @@
 //! with the briefing: the live preview renders them again on every
 //! annotation edit. Plain links, no JS needed.
 
+use super::PAGE_SIZE;
 use super::pages::{Common, DateView, Pager, common, date_view, output, pager};
 use super::{Output, Renderer};
 use crate::annotate::Annotation;
@@ -265,7 +266,7 @@ pub fn render(b: &Briefing, r: &Renderer, plan: &Plan, page: &Page) -> Result<Ou
                 grouped: true,
             };
             let size = 16 * 1024 + ctx.groups.iter().map(|g| g.items.len()).sum::<usize>() * 900;
-            Ok(output(at, r.render_sized("annotations.html", &ctx, size)?))
+            Ok(output(at, r.page("annotations.html", &ctx, size)?))
         }
         Page::Tag(tag, n) => {
             #[derive(Serialize)]
@@ -303,10 +304,7 @@ pub fn render(b: &Briefing, r: &Renderer, plan: &Plan, page: &Page) -> Result<Ou
                 grouped: false,
             };
             let size = 16 * 1024 + ctx.items.len() * 900;
-            Ok(output(
-                at,
-                r.render_sized("annotation_tag.html", &ctx, size)?,
-            ))
+            Ok(output(at, r.page("annotation_tag.html", &ctx, size)?))
         }
         Page::Claims => {
             #[derive(Serialize)]
@@ -353,7 +351,7 @@ pub fn render(b: &Briefing, r: &Renderer, plan: &Plan, page: &Page) -> Result<Ou
                 index_url: index_path().relative_from(&at),
                 grouped: false,
             };
-            Ok(output(at, r.render("claims.html", &ctx)?))
+            Ok(output(at, r.page("claims.html", &ctx, PAGE_SIZE)?))
         }
     }
 }

@@ -88,5 +88,5 @@ pub fn page(b: &Briefing, r: &Renderer, n: usize) -> Result<Output, Problem> {
         pager: pager(pages, n, &at, |k| path().page(k)),
     };
     let size = 16 * 1024 + (to - from) * 220;
-    Ok(output(at, r.render_sized("archive.html", &ctx, size)?))
+    Ok(output(at, r.page("archive.html", &ctx, size)?))
 }

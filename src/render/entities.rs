@@ -3,6 +3,7 @@
 //! every mention in context, and the entity/related/backlink data that
 //! article and index pages show.
 
+use super::PAGE_SIZE;
 pub use super::pages::day_view;
 use super::pages::{
     ArticleCard, DateView, Shared, card_with, common, date_view, is_depth2, output,
@@ -202,7 +203,7 @@ pub fn index(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
         graph,
         count: reg.entities.len(),
     };
-    Ok(output(at, r.render("entities.html", &ctx)?))
+    Ok(output(at, r.page("entities.html", &ctx, PAGE_SIZE)?))
 }
 
 /// How many articles an entity page shows mentions in context for (the
@@ -439,7 +440,7 @@ pub fn entity(
         pager: super::pages::pager(pages, n, &at, |k| entity_path(b, i, k)),
     };
     let size = 32 * 1024 + ctx.others_html.len();
-    Ok(output(at, r.render_sized("entity.html", &ctx, size)?))
+    Ok(output(at, r.page("entity.html", &ctx, size)?))
 }
 
 fn esc(s: &str) -> String {

@@ -30,6 +30,9 @@ pub struct Output {
     pub bytes: Vec<u8>,
 }
 
+/// What a page's buffer starts at when its size is not known better.
+pub(crate) const PAGE_SIZE: usize = 16 * 1024;
+
 /// Compiled templates, ready to render pages.
 pub struct Renderer {
     tera: tera::Tera,
@@ -88,7 +91,7 @@ impl Renderer {
 
     /// Render one template with a serializable context.
     pub fn render<T: Serialize>(&self, template: &str, ctx: &T) -> Result<String, Problem> {
-        self.render_sized(template, ctx, 16 * 1024)
+        self.render_sized(template, ctx, PAGE_SIZE)
     }
 
     /// [`Renderer::render`] into a buffer of `size` bytes to start with (a
@@ -99,18 +102,31 @@ impl Renderer {
         ctx: &T,
         size: usize,
     ) -> Result<String, Problem> {
-        let problem = |e: &tera::Error| template_problem(&self.theme, Some(template), e);
-        let ctx = tera::Context::from_serialize(ctx).map_err(|e| problem(&e))?;
-        let mut out = Vec::with_capacity(size);
-        self.tera
-            .render_to(template, &ctx, &mut out)
-            .map_err(|e| problem(&e))?;
+        let out = self.page(template, ctx, size)?;
         String::from_utf8(out).map_err(|e| {
             Problem::file(
                 template.to_string(),
                 format!("template output is not UTF-8: {e}"),
             )
         })
+    }
+
+    /// A page's bytes: [`Renderer::render_sized`] without checking that
+    /// what Tera wrote is UTF-8 (it writes only `str`s) and making a
+    /// `String` of it, as a page goes to a file as bytes.
+    pub fn page<T: Serialize>(
+        &self,
+        template: &str,
+        ctx: &T,
+        size: usize,
+    ) -> Result<Vec<u8>, Problem> {
+        let problem = |e: &tera::Error| template_problem(&self.theme, Some(template), e);
+        let ctx = tera::Context::from_serialize(ctx).map_err(|e| problem(&e))?;
+        let mut out = Vec::with_capacity(size);
+        self.tera
+            .render_to(template, &ctx, &mut out)
+            .map_err(|e| problem(&e))?;
+        Ok(out)
     }
 }
 

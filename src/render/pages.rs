@@ -1,5 +1,6 @@
 //! The pages of a site and the data each template receives.
 
+use super::PAGE_SIZE;
 use super::{Output, Renderer, markdown};
 use crate::content::Article;
 use crate::diag::Problem;
@@ -457,11 +458,9 @@ pub(super) fn pager(
     }
 }
 
-pub(super) fn output(path: SitePath, html: String) -> Output {
-    Output {
-        path,
-        bytes: html.into_bytes(),
-    }
+/// A page (its bytes from [`Renderer::page`]).
+pub(super) fn output(path: SitePath, bytes: Vec<u8>) -> Output {
+    Output { path, bytes }
 }
 
 /// How many of the most recent articles the front page shows.
@@ -503,7 +502,7 @@ fn index(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
         timeline_svg: super::timeline::strip_svg(b, &at),
         timeline_url: SitePath::section("timeline").relative_from(&at),
     };
-    Ok(output(at, r.render("index.html", &ctx)?))
+    Ok(output(at, r.page("index.html", &ctx, PAGE_SIZE)?))
 }
 
 #[derive(Serialize)]
@@ -563,7 +562,7 @@ fn article(b: &Briefing, r: &Renderer, shared: &Shared, a: &Article) -> Result<O
     };
     // the page is the body and about 10 KB of chrome and lists
     let size = ctx.body_html.len() + 16 * 1024;
-    Ok(output(at, r.render_sized("article.html", &ctx, size)?))
+    Ok(output(at, r.page("article.html", &ctx, size)?))
 }
 
 fn source(b: &Briefing, r: &Renderer, a: &Article) -> Result<Output, Problem> {
@@ -610,7 +609,7 @@ fn source(b: &Briefing, r: &Renderer, a: &Article) -> Result<Output, Problem> {
         dropped: blocks.len() - kept,
         blocks,
     };
-    Ok(output(at, r.render("source.html", &ctx)?))
+    Ok(output(at, r.page("source.html", &ctx, PAGE_SIZE)?))
 }
 
 /// The page chrome with absolute URLs (stylesheets, script, masthead), for
@@ -674,5 +673,5 @@ fn not_found(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
         total: b.articles.len(),
         archive_url: abs(super::archive::path()),
     };
-    Ok(output(at, r.render("404.html", &ctx)?))
+    Ok(output(at, r.page("404.html", &ctx, PAGE_SIZE)?))
 }

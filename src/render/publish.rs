@@ -2,6 +2,7 @@
 //! page and the search index. Absolute URLs appear only here (feed,
 //! sitemap) — built from `base_url` by [`crate::config::Config::absolute`].
 
+use super::PAGE_SIZE;
 use super::pages::{common, output};
 use super::{Output, Renderer};
 use crate::diag::Problem;
@@ -24,7 +25,7 @@ pub fn search_page(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
         index_url: SitePath::new(format!("{}/index.js", crate::link::search::DIR))
             .relative_from(&at),
     };
-    Ok(output(at, r.render("search.html", &ctx)?))
+    Ok(output(at, r.page("search.html", &ctx, PAGE_SIZE)?))
 }
 
 /// Escape text for XML content and double-quoted attributes.

@@ -2,6 +2,7 @@
 //! date, undated articles apart — and the static SVG timeline strip of the
 //! index page.
 
+use super::PAGE_SIZE;
 use super::pages::{ArticleCard, DateView, Pager, card, common, date_view, output, pager};
 use super::{Output, Renderer};
 use crate::diag::Problem;
@@ -168,7 +169,7 @@ pub fn page(b: &Briefing, r: &Renderer, n: usize) -> Result<Output, Problem> {
             .count(),
         pager,
     };
-    Ok(output(at, r.render("timeline.html", &ctx)?))
+    Ok(output(at, r.page("timeline.html", &ctx, PAGE_SIZE)?))
 }
 
 fn seconds(d: &jiff::civil::DateTime) -> f64 {
