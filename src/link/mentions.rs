@@ -5,7 +5,7 @@
 
 use super::registry::Registry;
 use crate::config::EntityLinks;
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 /// One mention of an entity in a body's plain text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,6 +43,7 @@ impl Matcher {
             .then(|| {
                 AhoCorasick::builder()
                     .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::DFA))
                     .build(&patterns)
                     .ok()
             })
@@ -54,7 +55,8 @@ impl Matcher {
     /// (at one position the longest name wins; a later match that overlaps
     /// an earlier one is dropped). `blocks` are the top-level block ranges
     /// of the text; `mode` decides which mentions are linked.
-    /// Mentions overlapping a range of `skip` (code, see [`code_ranges`])
+    /// Mentions overlapping a range of `skip` (code, see
+    /// [`crate::render::markdown::PlainText::code`])
     /// are left out.
     pub fn find(
         &self,
@@ -115,62 +117,6 @@ impl Matcher {
     }
 }
 
-/// Byte ranges of code (inline code and code blocks) in the plain text of
-/// `md` (as [`crate::render::markdown::plain_text`] defines it): names in
-/// code are not mentions, and the renderer does not decorate code.
-pub fn code_ranges(md: &str) -> Vec<std::ops::Range<usize>> {
-    use crate::render::markdown::options;
-    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-    // Mirrors the plain-text cursor: blocks are joined by "\n\n", a line
-    // break counts one byte. (A test checks the two agree.)
-    #[derive(Default)]
-    struct Cur {
-        pos: usize,
-        pending: bool,
-        started: bool,
-    }
-    impl Cur {
-        fn advance(&mut self, len: usize) -> std::ops::Range<usize> {
-            if self.pending && self.started {
-                self.pos += 2;
-            }
-            self.pending = false;
-            self.started = true;
-            self.pos += len;
-            self.pos - len..self.pos
-        }
-    }
-    let mut out = Vec::new();
-    let mut cur = Cur::default();
-    let mut in_code = false;
-    for ev in Parser::new_ext(md, options()) {
-        match ev {
-            Event::Start(Tag::CodeBlock(_)) => in_code = true,
-            Event::End(TagEnd::CodeBlock) => {
-                in_code = false;
-                cur.pending = true;
-            }
-            Event::End(tag) if is_block_end(&tag) => cur.pending = true,
-            Event::Code(t) => out.push(cur.advance(t.len())),
-            Event::Text(t) if in_code => out.push(cur.advance(t.len())),
-            Event::Text(t)
-            | Event::Html(t)
-            | Event::InlineHtml(t)
-            | Event::InlineMath(t)
-            | Event::DisplayMath(t) => {
-                cur.advance(t.len());
-            }
-            Event::SoftBreak | Event::HardBreak => {
-                cur.advance(1);
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
-use crate::render::markdown::is_block_end;
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,17 +167,21 @@ mod tests {
     const MIXED: &str = "# Putin heading\n\nSee [Putin](https://x.org) and `Putin` inline.\n\n```\nPutin in code\n```\n\n> Putin quoted\n> twice\n\n| a | b |\n|---|---|\n| `Putin` | x |\n\n- one\n- `two`\n";
 
     #[test]
-    fn code_ranges_agree_with_plain_text() {
-        let plain = crate::render::markdown::plain_text(MIXED).text;
-        let got: Vec<&str> = code_ranges(MIXED).into_iter().map(|r| &plain[r]).collect();
+    fn plain_text_knows_where_code_is() {
+        let plain = crate::render::markdown::plain_text(MIXED);
+        let got: Vec<&str> = plain.code.iter().map(|r| &plain.text[r.clone()]).collect();
         assert_eq!(got, ["Putin", "Putin in code\n", "Putin", "two"]);
     }
 
     #[test]
     fn names_in_code_are_not_mentions() {
         let plain = crate::render::markdown::plain_text(MIXED);
-        let skip = code_ranges(MIXED);
-        let m = Matcher::new(&registry()).find(&plain.text, &plain.blocks, &skip, EntityLinks::All);
+        let m = Matcher::new(&registry()).find(
+            &plain.text,
+            &plain.blocks,
+            &plain.code,
+            EntityLinks::All,
+        );
         let at: Vec<&str> = m.iter().map(|m| &plain.text[m.start..m.end + 3]).collect();
         assert_eq!(at, ["Putin he", "Putin an", "Putin qu"]);
     }

@@ -109,6 +109,9 @@ pub struct Decorations {
 pub struct PlainText {
     pub text: String,
     pub blocks: Vec<std::ops::Range<usize>>,
+    /// The ranges of code (inline code, code blocks' text): names in code
+    /// are not entity mentions, and the renderer does not decorate code.
+    pub code: Vec<std::ops::Range<usize>>,
 }
 
 /// Whether a tag opens a block (the unit that plain text separates with
@@ -177,15 +180,19 @@ pub fn plain_text(md: &str) -> PlainText {
     let mut cur = Cursor::default();
     let mut depth = 0usize;
     let mut block_start: Option<usize> = None;
+    let mut in_code = false;
     for ev in Parser::new_ext(md, options()) {
+        let inline_code = matches!(ev, Event::Code(_));
         match ev {
             Event::Start(tag) if is_block(&tag) => {
+                in_code |= matches!(tag, Tag::CodeBlock(_));
                 if depth == 0 {
                     block_start = None;
                 }
                 depth += 1;
             }
             Event::End(tag) if is_block_end(&tag) => {
+                in_code &= !matches!(tag, TagEnd::CodeBlock);
                 depth = depth.saturating_sub(1);
                 cur.pending_break = true;
                 if depth == 0
@@ -203,6 +210,9 @@ pub fn plain_text(md: &str) -> PlainText {
                 let s = cur.text(t.len(), Some(&mut out.text));
                 out.text.push_str(&t);
                 block_start.get_or_insert(s);
+                if in_code || inline_code {
+                    out.code.push(s..s + t.len());
+                }
             }
             Event::SoftBreak | Event::HardBreak => {
                 let s = cur.text(1, Some(&mut out.text));
