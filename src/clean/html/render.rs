@@ -379,7 +379,9 @@ impl Renderer {
                 let level = name.as_bytes()[1] - b'0';
                 let mut inl = Inline::default();
                 inline_children(node, &mut inl, false);
-                let body = finish_md(&inl.md).replace("  \n", " ");
+                // a heading ending in `{…}` would be read as attributes
+                // (`{#id .class key=value}`): its braces are text
+                let body = finish_md(&inl.md).replace("  \n", " ").replace('}', "\\}");
                 let marks = "#".repeat(level.clamp(2, 6) as usize);
                 self.push_block(
                     Kind::Heading(level),
