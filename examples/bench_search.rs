@@ -4,6 +4,10 @@
 //!
 //! Usage: `cargo run --release --example bench_search -- DIR [ROUNDS]`
 
+/// The binary's allocator, so that the numbers are the build's.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::time::Instant;
 
 /// CPU seconds (user + system) of this process so far, from /proc (Linux;

@@ -219,29 +219,47 @@ fn annotation_refs<'a>(
     all: impl IntoIterator<Item = &'a std::sync::Arc<annotate::Annotation>>,
     notes: impl IntoIterator<Item = &'a std::sync::Arc<annotate::ArticleNote>>,
 ) -> Vec<link::AnnotationRef> {
-    let target = |t: &annotate::Target| match t {
+    let mut refs: Vec<link::AnnotationRef> = all.into_iter().map(|n| annotation_ref(n)).collect();
+    refs.extend(notes.into_iter().map(|n| note_ref(n)));
+    refs
+}
+
+/// [`annotation_refs`] of every annotation and note, in parallel (a large
+/// briefing has tens of thousands).
+fn all_annotation_refs(a: &annotate::Annotations) -> Vec<link::AnnotationRef> {
+    use rayon::prelude::*;
+    let mut refs: Vec<link::AnnotationRef> =
+        a.all().par_iter().map(|n| annotation_ref(n)).collect();
+    refs.par_extend(a.article_notes().par_iter().map(|n| note_ref(n)));
+    refs
+}
+
+fn link_target(t: &annotate::Target) -> link::Target {
+    match t {
         annotate::Target::Article { slug } => link::Target::Article(slug.clone()),
         annotate::Target::Annotation { article, id } => {
             link::Target::Passage(article.clone(), format!("a-{id}"))
         }
         annotate::Target::Entity { slug } => link::Target::Entity(slug.clone()),
-    };
-    let mut refs: Vec<link::AnnotationRef> = all
-        .into_iter()
-        .map(|n| link::AnnotationRef {
-            article: n.article.clone(),
-            annotation: format!("a-{}", n.id),
-            label: n.quote.clone(),
-            targets: n.targets.iter().map(target).collect(),
-        })
-        .collect();
-    refs.extend(notes.into_iter().map(|n| link::AnnotationRef {
+    }
+}
+
+fn annotation_ref(n: &annotate::Annotation) -> link::AnnotationRef {
+    link::AnnotationRef {
+        article: n.article.clone(),
+        annotation: format!("a-{}", n.id),
+        label: n.quote.clone(),
+        targets: n.targets.iter().map(link_target).collect(),
+    }
+}
+
+fn note_ref(n: &annotate::ArticleNote) -> link::AnnotationRef {
+    link::AnnotationRef {
         article: n.article.clone(),
         annotation: "note".to_string(),
         label: "note on the whole article".to_string(),
-        targets: n.targets.iter().map(target).collect(),
-    }));
-    refs
+        targets: n.targets.iter().map(link_target).collect(),
+    }
 }
 
 /// The timeline's input: dated `.event` annotations.
@@ -263,7 +281,7 @@ fn event_inputs(a: &annotate::Annotations) -> Vec<link::EventInput> {
 fn annotation_links(
     a: &annotate::Annotations,
 ) -> (Vec<link::AnnotationRef>, Vec<link::EventInput>) {
-    (annotation_refs(a.all(), a.article_notes()), event_inputs(a))
+    rayon::join(|| all_annotation_refs(a), || event_inputs(a))
 }
 
 /// What writing the site did.

@@ -549,8 +549,8 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
 
     // 3. each article's quotes (what `[[slug#id]]` finds)
     let old_unit = |slug: &Slug| memo.as_ref().and_then(|m| m.units.get(slug));
-    let units: Vec<(&Slug, Vec<Arc<ParsedFile>>)> = by_slug.into_iter().collect();
-    let quotes: HashMap<&Slug, Arc<Quotes>> = units
+    let grouped: Vec<(&Slug, Vec<Arc<ParsedFile>>)> = by_slug.into_iter().collect();
+    let quotes: HashMap<&Slug, Arc<Quotes>> = grouped
         .par_iter()
         .map(|(slug, files)| {
             let old = old_unit(slug).filter(|u| {
@@ -605,7 +605,7 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
                 .any(|l| matches!(l, Lookup::Quote(s, ..) if requoted.contains(s)))
     };
     let keep = inp.cache.is_some();
-    let units: Vec<(Slug, Arc<Unit>)> = units
+    let units: Vec<(Slug, Arc<Unit>)> = grouped
         .par_iter()
         .map(|(slug, files)| {
             let art = articles[*slug];
@@ -679,6 +679,18 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
             world: world_now,
         };
         *cache.0.lock().unwrap_or_else(|e| e.into_inner()) = next;
+    } else {
+        // Free what only this function needed (tens of thousands of small
+        // allocations in a large briefing) on every core.
+        let quotes: Vec<Arc<Quotes>> = quotes.into_values().collect();
+        drop(grouped);
+        rayon::join(
+            || units.into_par_iter().for_each(drop),
+            || {
+                parsed.into_par_iter().for_each(drop);
+                quotes.into_par_iter().for_each(drop);
+            },
+        );
     }
     problems.sort();
     warnings.sort();

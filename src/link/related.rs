@@ -6,6 +6,8 @@
 //! says more about two articles than one named everywhere, and an entity
 //! named in every article still counts a little.
 
+use rayon::prelude::*;
+
 /// An article related to another.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Related {
@@ -48,64 +50,82 @@ pub fn related(entity_sets: &[Vec<usize>], limit: usize) -> Vec<Vec<Related>> {
         }
     }
     let weight: Vec<f64> = postings.iter().map(|arts| idf(n, arts.len())).collect();
-    // Scratch accumulator per article index, reset after each article; the
-    // final sort is a total order, so the visiting order does not matter,
-    // and each score is summed in the same order as before (entity order).
-    let mut score = vec![0.0f64; n];
-    let mut shared: Vec<Vec<usize>> = vec![Vec::new(); n];
-    let mut touched: Vec<usize> = Vec::new();
-    // (candidate, score), reused: an article can have thousands of
-    // candidates, of which it keeps `limit`
-    let mut cands: Vec<(usize, f64)> = Vec::new();
     let best_first = |x: &(usize, f64), y: &(usize, f64)| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0));
+    // Articles are independent: in parallel, each thread with its scratch.
     entity_sets
-        .iter()
+        .par_iter()
         .enumerate()
-        .map(|(a, set)| {
-            for &e in set {
-                let posting = &postings[e];
-                if posting.len() > MAX_POSTING {
-                    continue;
-                }
-                for &b in posting {
-                    if b != a {
-                        if shared[b].is_empty() {
-                            touched.push(b);
+        .map_init(
+            || Scratch {
+                score: vec![0.0; n],
+                shared: vec![Vec::new(); n],
+                touched: Vec::new(),
+                cands: Vec::new(),
+            },
+            |sc, (a, set)| {
+                for &e in set {
+                    let posting = &postings[e];
+                    if posting.len() > MAX_POSTING {
+                        continue;
+                    }
+                    for &b in posting {
+                        if b != a {
+                            if sc.shared[b].is_empty() {
+                                sc.touched.push(b);
+                            }
+                            sc.score[b] += weight[e];
+                            sc.shared[b].push(e);
                         }
-                        score[b] += weight[e];
-                        shared[b].push(e);
                     }
                 }
-            }
-            cands.clear();
-            cands.extend(
-                touched
-                    .drain(..)
-                    .map(|b| (b, std::mem::replace(&mut score[b], 0.0))),
-            );
-            // the best `limit` (a total order: the same as a full sort's)
-            if cands.len() > limit {
-                cands.select_nth_unstable_by(limit, best_first);
-                for &(b, _) in &cands[limit..] {
-                    shared[b].clear();
-                }
-                cands.truncate(limit);
-            }
-            cands.sort_by(best_first);
-            cands
-                .iter()
-                .map(|&(b, s)| {
-                    let mut sh = std::mem::take(&mut shared[b]);
-                    sh.sort_by(|x, y| weight[*y].total_cmp(&weight[*x]).then(x.cmp(y)));
-                    Related {
-                        article: b,
-                        score: s,
-                        shared: sh,
+                let Scratch {
+                    score,
+                    shared,
+                    touched,
+                    cands,
+                } = sc;
+                cands.clear();
+                cands.extend(
+                    touched
+                        .drain(..)
+                        .map(|b| (b, std::mem::replace(&mut score[b], 0.0))),
+                );
+                // the best `limit` (a total order: the same as a full sort's)
+                if cands.len() > limit {
+                    cands.select_nth_unstable_by(limit, best_first);
+                    for &(b, _) in &cands[limit..] {
+                        shared[b].clear();
                     }
-                })
-                .collect()
-        })
+                    cands.truncate(limit);
+                }
+                cands.sort_by(best_first);
+                cands
+                    .iter()
+                    .map(|&(b, s)| {
+                        let mut sh = std::mem::take(&mut shared[b]);
+                        sh.sort_by(|x, y| weight[*y].total_cmp(&weight[*x]).then(x.cmp(y)));
+                        Related {
+                            article: b,
+                            score: s,
+                            shared: sh,
+                        }
+                    })
+                    .collect()
+            },
+        )
         .collect()
+}
+
+/// What [`related`] reuses from one article to the next (per thread): a
+/// score accumulator and shared-entity lists per article index, reset
+/// after each article (the final sort is a total order, so the visiting
+/// order does not matter, and each score is summed in entity order), and
+/// the candidates (an article can have thousands, of which it keeps a few).
+struct Scratch {
+    score: Vec<f64>,
+    shared: Vec<Vec<usize>>,
+    touched: Vec<usize>,
+    cands: Vec<(usize, f64)>,
 }
 
 /// How often two entities appear together.

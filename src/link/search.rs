@@ -252,8 +252,45 @@ struct Doc {
     len: u32,
 }
 
+/// A term of at most 16 bytes packed into an integer, as a map key that
+/// hashes and compares without a call to `memcmp` (most terms are short).
+/// Terms hold no zero byte (letters and digits), so the zero padding
+/// cannot make two terms equal.
+fn packed(t: &str) -> Option<u128> {
+    let b = t.as_bytes();
+    (b.len() <= 16).then(|| {
+        let mut k = [0u8; 16];
+        k[..b.len()].copy_from_slice(b);
+        u128::from_le_bytes(k)
+    })
+}
+
+/// Term → local id, for one chunk of records.
+#[derive(Default)]
+struct Ids {
+    short: FxHashMap<u128, u32>,
+    long: FxHashMap<Box<str>, u32>,
+}
+
+impl Ids {
+    /// The id of `t`, made with `new` if it has none yet.
+    fn get_or(&mut self, t: &str, new: impl FnOnce() -> u32) -> u32 {
+        match packed(t) {
+            Some(k) => *self.short.entry(k).or_insert_with(new),
+            None => match self.long.get(t) {
+                Some(&id) => id,
+                None => {
+                    let id = new();
+                    self.long.insert(t.into(), id);
+                    id
+                }
+            },
+        }
+    }
+}
+
 fn analyse<R: Borrow<Record>>(records: &[R]) -> Analysed {
-    let mut ids: FxHashMap<Box<str>, u32> = FxHashMap::default();
+    let mut ids = Ids::default();
     let mut vocab: Vec<Box<str>> = Vec::new();
     // by local id: counts in the current record (zero between records)
     let mut counts: Vec<(u16, u16)> = Vec::new();
@@ -265,16 +302,11 @@ fn analyse<R: Borrow<Record>>(records: &[R]) -> Analysed {
         let mut len = 0u32;
         for (text, in_title) in [(&r.title, true), (&r.text, false)] {
             for_each_term(text, &mut buf, |t| {
-                let id = match ids.get(t) {
-                    Some(&id) => id,
-                    None => {
-                        let id = vocab.len() as u32;
-                        ids.insert(t.into(), id);
-                        vocab.push(t.into());
-                        counts.push((0, 0));
-                        id
-                    }
-                };
+                let id = ids.get_or(t, || {
+                    vocab.push(t.into());
+                    counts.push((0, 0));
+                    (vocab.len() - 1) as u32
+                });
                 let c = &mut counts[id as usize];
                 if *c == (0, 0) {
                     touched.push(id);

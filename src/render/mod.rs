@@ -178,14 +178,16 @@ pub type Sink<'a> = &'a (dyn Fn(Output) -> Result<(), Problem> + Sync);
 /// may already have gone to the sink (a build discards them).
 pub fn render_site_into(b: &Briefing, theme: &Theme, sink: Sink) -> Result<(), Problems> {
     let renderer = Renderer::new(theme)?;
-    let jobs = page_jobs(b);
     let shared = pages::Shared::default();
     // The search index needs only the model: build it while pages render.
+    // (A whole site needs no page dependencies: those are for the live
+    // preview, `page_jobs`.)
     let (results, search) = rayon::join(
         || {
-            jobs.par_iter()
+            pages::jobs(b)
+                .par_iter()
                 .map(|j| {
-                    let o = j.job.run(b, &renderer, &shared)?;
+                    let o = j.run(b, &renderer, &shared)?;
                     let path = o.path.clone();
                     sink(o)?;
                     Ok(path)
