@@ -98,8 +98,23 @@ fn finish(problems: &Problems) -> i32 {
     }
 }
 
+/// How long the process runs: what the binary's edge tunes its allocator
+/// for (see `main.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lifetime {
+    /// A command that does its work and exits (`build`, `clean`, …).
+    OneShot,
+    /// `serve` and `watch`, which run until stopped.
+    LongRunning,
+}
+
 /// Run the command line; returns the process exit code.
 pub fn main() -> i32 {
+    main_with(|_| {})
+}
+
+/// [`main`], telling `lifetime` which kind of command runs before it does.
+pub fn main_with(lifetime: impl FnOnce(Lifetime)) -> i32 {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -107,6 +122,10 @@ pub fn main() -> i32 {
             return if e.use_stderr() { 2 } else { 0 };
         }
     };
+    lifetime(match cli.command {
+        Some(Command::Serve { .. } | Command::Watch) => Lifetime::LongRunning,
+        _ => Lifetime::OneShot,
+    });
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("BRIEFING_LOG")
