@@ -21,43 +21,63 @@ pub fn render(md: &str) -> String {
 /// the expensive part; filling in is a copy.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Rendered {
+    /// The note's HTML without its wikilinks' URLs.
     html: String,
+    /// Where each wikilink's URL goes in `html`: (byte offset, index into
+    /// `targets`), in order.
+    holes: Vec<(usize, usize)>,
     targets: Vec<Target>,
 }
 
-/// An absolute URL (so the renderer keeps it as it is)
-/// on a reserved domain, followed by the link's index.
+/// An absolute URL (so the renderer keeps it as it is) on a reserved
+/// domain, followed by the link's index.
 const PLACEHOLDER: &str = "https://briefing.invalid/wikilink/";
 
 impl Rendered {
     pub fn new(md: &str, links: &[Resolved]) -> Rendered {
         let md = wikilink::rewrite_with(md, links, |i, _| format!("{PLACEHOLDER}{i}"));
+        let rendered = render(&md);
+        // cut the placeholders out once: each page then only fills in
+        let mut html = String::with_capacity(rendered.len());
+        let mut holes = Vec::new();
+        let mut rest = rendered.as_str();
+        let finder = memchr::memmem::Finder::new(PLACEHOLDER);
+        while let Some(p) = finder.find(rest.as_bytes()) {
+            let after = &rest[p + PLACEHOLDER.len()..];
+            let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+            match after[..digits]
+                .parse::<usize>()
+                .ok()
+                .filter(|&i| i < links.len())
+            {
+                Some(i) => {
+                    html.push_str(&rest[..p]);
+                    holes.push((html.len(), i));
+                }
+                // (not one of ours: the note's own text)
+                None => html.push_str(&rest[..p + PLACEHOLDER.len() + digits]),
+            }
+            rest = &after[digits..];
+        }
+        html.push_str(rest);
         Rendered {
-            html: render(&md),
+            html,
+            holes,
             targets: links.iter().map(|l| l.target.clone()).collect(),
         }
     }
 
     /// The note's HTML with its links relative to the page `at`.
     pub fn at(&self, at: &SitePath) -> String {
-        let mut out = String::with_capacity(self.html.len() + self.targets.len() * 16);
-        let mut rest = self.html.as_str();
-        while let Some(p) = rest.find(PLACEHOLDER) {
-            out.push_str(&rest[..p]);
-            let after = &rest[p + PLACEHOLDER.len()..];
-            let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-            match after[..digits]
-                .parse::<usize>()
-                .ok()
-                .and_then(|i| self.targets.get(i))
-            {
-                // URLs of slugs and ids: nothing in them to escape
-                Some(t) => out.push_str(&t.url(at)),
-                None => out.push_str(&rest[p..p + PLACEHOLDER.len() + digits]),
-            }
-            rest = &after[digits..];
+        let mut out = String::with_capacity(self.html.len() + self.holes.len() * 40);
+        let mut last = 0;
+        for &(pos, i) in &self.holes {
+            out.push_str(&self.html[last..pos]);
+            // URLs of slugs and ids: nothing in them to escape
+            out.push_str(&self.targets[i].url(at));
+            last = pos;
         }
-        out.push_str(rest);
+        out.push_str(&self.html[last..]);
         out
     }
 }

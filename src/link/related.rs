@@ -214,13 +214,13 @@ impl CooccurrenceCounts {
                 articles,
             });
         }
-        for list in &mut out {
+        out.par_iter_mut().for_each(|list| {
             list.sort_by(|a, b| {
                 (b.paragraphs, b.articles)
                     .cmp(&(a.paragraphs, a.articles))
                     .then(a.entity.cmp(&b.entity))
             });
-        }
+        });
         out
     }
 }

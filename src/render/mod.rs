@@ -230,10 +230,11 @@ pub fn render_site_into(b: &Briefing, theme: &Theme, sink: Sink) -> Result<(), P
     paths.extend(assets.iter().map(|o| o.path.clone()));
     let refs: Vec<&SitePath> = paths.iter().collect();
     let more = publish::publishing(b, &refs, search);
-    for o in assets.into_iter().chain(more) {
-        sink(o)?;
-    }
-    Ok(())
+    // (a thousand files of the search index among them)
+    assets
+        .into_par_iter()
+        .chain(more)
+        .try_for_each(|o| sink(o).map_err(Problems::from))
 }
 
 pub use pages::{Dep, Deps, Shared};

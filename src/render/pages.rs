@@ -28,26 +28,29 @@ pub enum Job {
     Search,
 }
 
-/// Every page of the briefing, in a stable order.
+/// Every page of the briefing, in a stable order: the largest pages (the
+/// annotation listings, the entity pages) first, so that both cores are
+/// still busy with small article pages at the end of a build instead of
+/// one of them waiting for a large page.
 pub fn jobs(b: &Briefing) -> Vec<Job> {
-    let mut jobs = vec![Job::Index, Job::NotFound, Job::Search, Job::Entities];
-    jobs.extend((1..=super::archive::page_count(b)).map(Job::Archive));
-    jobs.extend((1..=super::timeline::page_count(b)).map(Job::Timeline));
+    let plan = Arc::new(super::annotations::Plan::new(b));
+    let mut jobs: Vec<Job> = plan
+        .pages()
+        .into_iter()
+        .map(|p| Job::Annotations(p, plan.clone()))
+        .collect();
     for i in 0..b.links.registry.entities.len() {
         jobs.extend((1..=super::entities::entity_pages(b, i)).map(|n| Job::Entity(i, n)));
     }
+    jobs.extend([Job::Index, Job::NotFound, Job::Search, Job::Entities]);
+    jobs.extend((1..=super::archive::page_count(b)).map(Job::Archive));
+    jobs.extend((1..=super::timeline::page_count(b)).map(Job::Timeline));
     for (i, a) in b.articles.iter().enumerate() {
         jobs.push(Job::Article(i));
         if a.source.as_ref().is_some_and(|s| b.sources.contains_key(s)) {
             jobs.push(Job::Source(i));
         }
     }
-    let plan = Arc::new(super::annotations::Plan::new(b));
-    jobs.extend(
-        plan.pages()
-            .into_iter()
-            .map(|p| Job::Annotations(p, plan.clone())),
-    );
     jobs
 }
 
