@@ -65,6 +65,14 @@ pub fn from_str_at<T: DeserializeOwned>(
     offset: usize,
     what: &str,
 ) -> Result<T, Problem> {
+    // Front matter is nearly always a few `key: value` lines: read those
+    // ourselves (serde_yaml was 3% of a large build), anything else with
+    // serde_yaml, which also gives the error messages.
+    if let Some(v) = simple::parse(yaml)
+        && let Ok(t) = serde_json::from_value::<T>(v)
+    {
+        return Ok(t);
+    }
     // An empty document deserializes as unit; treat it as an empty mapping.
     let source = if yaml.trim().is_empty() { "{}" } else { yaml };
     serde_yaml::from_str::<T>(source).map_err(|e| {
@@ -94,7 +102,170 @@ fn clean_message(msg: &str) -> String {
 
 /// Deserialize YAML, ignoring errors (for best-effort scans).
 pub fn from_str_loose<T: DeserializeOwned>(yaml: &str) -> Option<T> {
+    if let Some(v) = simple::parse(yaml)
+        && let Ok(t) = serde_json::from_value::<T>(v)
+    {
+        return Some(t);
+    }
     serde_yaml::from_str(yaml).ok()
+}
+
+/// The YAML that front matter nearly always is, read without a YAML
+/// library: a block mapping of `key: scalar` lines, whose values may also
+/// be block sequences of scalars or of such mappings (`tags:`,
+/// `figures:`), with plain, single- or double-quoted one-line scalars.
+/// Anything else — flow collections, multi-line or block scalars, null,
+/// anchors, tabs, unusual escapes, duplicate keys — is `None`, for
+/// serde_yaml to read. Where it answers, it reads what serde_yaml reads
+/// into strings (a property test compares the two).
+mod simple {
+    use serde_json::{Map, Value};
+
+    pub fn parse(yaml: &str) -> Option<Value> {
+        if yaml.contains('\t') {
+            return None;
+        }
+        let mut lines = yaml
+            .lines()
+            .map(|l| (indent(l), l.trim_end()))
+            .filter(|(_, l)| !l.trim_start().is_empty() && !l.trim_start().starts_with('#'))
+            .peekable();
+        let mut top = Map::new();
+        while let Some((ind, line)) = lines.next() {
+            if ind != 0 {
+                return None;
+            }
+            let (key, rest) = key_value(line)?;
+            let value = if rest.is_empty() {
+                // a block sequence, at this indentation or deeper
+                let (seq_ind, first) = *lines.peek()?;
+                if !first[seq_ind..].starts_with("- ") {
+                    return None;
+                }
+                let mut items = Vec::new();
+                while let Some(&(i, l)) = lines.peek() {
+                    if i != seq_ind || !l[i..].starts_with("- ") {
+                        break;
+                    }
+                    lines.next();
+                    let item = &l[i + 2..];
+                    let item_ind = i + 2 + indent(item);
+                    let item = item.trim_start();
+                    if let Some((k, v)) = key_value(item).filter(|_| !item.starts_with(['"', '\'']))
+                    {
+                        // a mapping: this line and those indented like it
+                        let mut map = Map::new();
+                        map.insert(k.to_string(), scalar(v)?);
+                        while let Some(&(j, m)) = lines.peek() {
+                            if j != item_ind {
+                                break;
+                            }
+                            lines.next();
+                            let (k, v) = key_value(&m[j..])?;
+                            if map.insert(k.to_string(), scalar(v)?).is_some() {
+                                return None;
+                            }
+                        }
+                        items.push(Value::Object(map));
+                    } else {
+                        items.push(scalar(item)?);
+                    }
+                }
+                if lines.peek().is_some_and(|&(i, _)| i != 0) {
+                    return None;
+                }
+                Value::Array(items)
+            } else {
+                scalar(rest)?
+            };
+            if top.insert(key.to_string(), value).is_some() {
+                return None;
+            }
+        }
+        (!top.is_empty()).then_some(Value::Object(top))
+    }
+
+    fn indent(line: &str) -> usize {
+        line.len() - line.trim_start_matches(' ').len()
+    }
+
+    /// `key: rest` (rest trimmed, empty when the line ends at the colon).
+    fn key_value(line: &str) -> Option<(&str, &str)> {
+        let colon = line.find(':')?;
+        let key = &line[..colon];
+        let ok = key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        let rest = &line[colon + 1..];
+        if !ok || !(rest.is_empty() || rest.starts_with(' ')) {
+            return None;
+        }
+        Some((key, rest.trim()))
+    }
+
+    /// One scalar on one line, as a string.
+    fn scalar(s: &str) -> Option<Value> {
+        let s = s.trim();
+        let text = match s.as_bytes().first()? {
+            b'"' => double_quoted(s)?,
+            b'\'' => single_quoted(s)?,
+            _ => plain(s)?,
+        };
+        Some(Value::String(text))
+    }
+
+    fn double_quoted(s: &str) -> Option<String> {
+        let mut out = String::with_capacity(s.len());
+        let mut chars = s[1..].char_indices();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '"' => return s[1 + i + 1..].is_empty().then_some(out),
+                '\\' => match chars.next()?.1 {
+                    '"' => out.push('"'),
+                    '\\' => out.push('\\'),
+                    '/' => out.push('/'),
+                    'n' => out.push('\n'),
+                    't' => out.push('\t'),
+                    _ => return None,
+                },
+                c => out.push(c),
+            }
+        }
+        None
+    }
+
+    fn single_quoted(s: &str) -> Option<String> {
+        let mut out = String::with_capacity(s.len());
+        let mut rest = s.strip_prefix('\'')?;
+        loop {
+            let q = rest.find('\'')?;
+            out.push_str(&rest[..q]);
+            rest = &rest[q + 1..];
+            match rest.strip_prefix('\'') {
+                Some(more) => {
+                    out.push('\'');
+                    rest = more;
+                }
+                None => return rest.is_empty().then_some(out),
+            }
+        }
+    }
+
+    /// A plain scalar that YAML reads as this very text: no indicator at
+    /// its start, no `: ` or ` #` inside, not null.
+    fn plain(s: &str) -> Option<String> {
+        let first = s.as_bytes()[0];
+        if b"-?:,[]{}#&*!|>'\"%@`".contains(&first)
+            || s.contains(": ")
+            || s.contains(" #")
+            || s.ends_with(':')
+            || matches!(s, "null" | "Null" | "NULL" | "~")
+        {
+            return None;
+        }
+        Some(s.to_string())
+    }
 }
 
 /// Serialize a value as YAML (for front matter written by `clean`).
@@ -137,6 +308,99 @@ mod tests {
     #[test]
     fn unclosed_front_matter_is_an_error() {
         assert_eq!(split_front_matter("---\ntitle: x\nbody\n"), Err(0));
+    }
+
+    /// What front matter holds (as `content::FrontMatter` does).
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct Front {
+        #[serde(default)]
+        title: Option<String>,
+        #[serde(default)]
+        date: Option<String>,
+        #[serde(default)]
+        summary: Option<String>,
+        #[serde(default)]
+        tags: Vec<String>,
+        #[serde(default)]
+        figures: Vec<Fig>,
+    }
+
+    #[derive(Deserialize, serde::Serialize, Debug, PartialEq, Clone)]
+    struct Fig {
+        caption: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        credit: Option<String>,
+    }
+
+    #[test]
+    fn front_matter_as_clean_writes_it_is_read_without_serde_yaml() {
+        let y = "title: \"60 lawmakers: the \\\"deal\\\"\"\nslug: a-b\ndate: 2024-06-02T14:39:00\nbyline: 'O''Brien'\nsummary: Plain text, with commas.\nfigures:\n- caption: Putin said\n  credit: Alamy\n- caption: Another\ntags:\n  - \"Goma\"\n  - France\n";
+        let v = simple::parse(y).expect("the simple reader reads it");
+        let fast: Front = serde_json::from_value(v).unwrap();
+        let slow: Front = serde_yaml::from_str(y).unwrap();
+        assert_eq!(fast, slow);
+        assert_eq!(fast.title.as_deref(), Some("60 lawmakers: the \"deal\""));
+        assert_eq!(fast.figures.len(), 2);
+        assert_eq!(fast.tags, ["Goma", "France"]);
+    }
+
+    #[test]
+    fn unusual_yaml_is_left_to_serde_yaml() {
+        for y in [
+            "title: [a, b]\n",
+            "title: |\n  block\n",
+            "title: null\n",
+            "title: a: b\n",
+            "title: \"multi\n  line\"\n",
+            "title: x\ntitle: y\n",
+            "title: &a x\n",
+            "title: \"\\u00e9\"\n",
+            "summary: first line\n  continued\n",
+            "key:\n  nested: map\n",
+            "title: x # comment\n",
+        ] {
+            assert!(simple::parse(y).is_none(), "{y:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Wherever the simple reader answers, it reads what serde_yaml
+        /// reads: for front matter written by serde_yaml (as `clean`
+        /// does) from any text, and for lines put together by hand.
+        #[test]
+        fn the_simple_reader_agrees_with_serde_yaml(
+            title in r##"[ a-zA-Z0-9:#'"\\&*!|>%@`,\[\]{}?~.é“-]{0,24}"##,
+            tags in proptest::collection::vec(r##"[ a-z0-9:#'"-]{0,8}"##, 0..4),
+            caption in r##"[ a-z:'"#-]{0,12}"##,
+            style in 0..3u8,
+            raw in proptest::collection::vec(proptest::sample::select(vec![
+                "title: ", "tags:", "\n", "- ", "  - ", "  ", "x", "\"", "'", ":", " #", "#",
+                "caption: ", "null", "~", "-", "\\", "\\n", "é", "[a]", "{b: c}", "1.5", "\t",
+            ]), 0..14),
+        ) {
+            #[derive(serde::Serialize)]
+            struct Out<'a> { title: &'a str, tags: &'a [String], figures: Vec<Fig> }
+            let written = serde_yaml::to_string(&Out {
+                title: &title,
+                tags: &tags,
+                figures: vec![Fig { caption: caption.clone(), credit: Some(title.clone()) }],
+            }).unwrap();
+            let quoted = match style {
+                0 => format!("title: {title}\n"),
+                1 => format!("title: '{}'\n", title.replace('\'', "''")),
+                _ => format!("title: \"{}\"\n", title.replace('\\', "\\\\").replace('"', "\\\"")),
+            };
+            let by_hand: String = raw.concat();
+            for y in [written.as_str(), quoted.as_str(), by_hand.as_str()] {
+                if let Some(v) = simple::parse(y) {
+                    let fast = serde_json::from_value::<Front>(v);
+                    let slow = serde_yaml::from_str::<Front>(y);
+                    if let Ok(fast) = fast {
+                        proptest::prop_assert_eq!(Some(&fast), slow.as_ref().ok(), "{:?}", y);
+                    }
+                }
+            }
+        }
     }
 
     #[test]
