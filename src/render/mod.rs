@@ -133,22 +133,28 @@ impl Renderer {
 /// Tera's autoescaping, with the same output as its default
 /// (`tera::escape_html`: `&<>"'` become `&amp; &lt; &gt; &quot; &#39;`), but
 /// copying the runs between those bytes whole instead of writing byte by
-/// byte through `dyn Write` (a tenth of a build's time went there).
+/// byte through `dyn Write` (a tenth of a build's time went there), and
+/// finding them with `memchr` (most values, titles and URLs, have none).
 fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let bytes = input.as_bytes();
     let mut last = 0;
-    for (i, b) in bytes.iter().enumerate() {
-        let rep: &[u8] = match b {
+    while last < bytes.len() {
+        let rest = &bytes[last..];
+        let tag = memchr::memchr3(b'&', b'<', b'>', rest).unwrap_or(rest.len());
+        let at = memchr::memchr2(b'"', b'\'', &rest[..tag]).unwrap_or(tag);
+        if at == rest.len() {
+            break;
+        }
+        let rep: &[u8] = match rest[at] {
             b'&' => b"&amp;",
             b'<' => b"&lt;",
             b'>' => b"&gt;",
             b'"' => b"&quot;",
-            b'\'' => b"&#39;",
-            _ => continue,
+            _ => b"&#39;",
         };
-        out.write_all(&bytes[last..i])?;
+        out.write_all(&rest[..at])?;
         out.write_all(rep)?;
-        last = i + 1;
+        last += at + 1;
     }
     out.write_all(&bytes[last..])
 }
