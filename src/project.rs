@@ -116,14 +116,25 @@ pub struct BuildStamp {
 }
 
 impl BuildStamp {
-    pub fn new(inputs: String, out: &Path, articles: usize, outputs: Vec<String>) -> BuildStamp {
-        let outputs_hash = outputs_hash(out, &outputs);
+    /// The stamp of a build that wrote `outputs` (sorted) into `out`,
+    /// each with its length and modification time as it was written
+    /// ([`FileMeta::of`]; `None`: unknown, as if missing).
+    pub fn new(
+        inputs: String,
+        out: &Path,
+        articles: usize,
+        outputs: Vec<(String, Option<FileMeta>)>,
+    ) -> BuildStamp {
+        let mut h = blake3::Hasher::new();
+        for (rel, meta) in &outputs {
+            hash_meta(&mut h, rel, *meta);
+        }
         BuildStamp {
             inputs,
             out: out.to_path_buf(),
             articles,
-            outputs,
-            outputs_hash,
+            outputs: outputs.into_iter().map(|(rel, _)| rel).collect(),
+            outputs_hash: h.finalize().to_hex().to_string(),
         }
     }
 
@@ -133,6 +144,27 @@ impl BuildStamp {
         self.inputs == fingerprint
             && self.out == out
             && self.outputs_hash == outputs_hash(out, &self.outputs)
+    }
+}
+
+/// What a stamp remembers of a file: its length and modification time (ns
+/// since the epoch).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileMeta {
+    pub len: u64,
+    pub mtime: u128,
+}
+
+impl FileMeta {
+    pub fn of(m: &std::fs::Metadata) -> FileMeta {
+        FileMeta {
+            len: m.len(),
+            mtime: m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos()),
+        }
     }
 }
 
@@ -148,35 +180,31 @@ fn outputs_hash(out: &Path, outputs: &[String]) -> String {
 /// modification time (ns since the epoch; 0 when unknown).
 fn hash_files(h: &mut blake3::Hasher, files: &[(String, PathBuf)]) -> u128 {
     use rayon::prelude::*;
-    let metas: Vec<Option<(u64, u128)>> = files
+    let metas: Vec<Option<FileMeta>> = files
         .par_iter()
         .with_min_len(256)
-        .map(|(_, path)| {
-            let m = std::fs::metadata(path).ok()?;
-            let mtime = m
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos());
-            Some((m.len(), mtime))
-        })
+        .map(|(_, path)| std::fs::metadata(path).ok().map(|m| FileMeta::of(&m)))
         .collect();
     let mut newest = 0;
     for ((rel, _), meta) in files.iter().zip(metas) {
-        h.update(rel.as_bytes());
-        h.update(&[0]);
-        match meta {
-            Some((len, mtime)) => {
-                h.update(&len.to_le_bytes());
-                h.update(&mtime.to_le_bytes());
-                newest = newest.max(mtime);
-            }
-            None => {
-                h.update(b"missing");
-            }
-        }
+        hash_meta(h, rel, meta);
+        newest = newest.max(meta.map_or(0, |m| m.mtime));
     }
     newest
+}
+
+fn hash_meta(h: &mut blake3::Hasher, rel: &str, meta: Option<FileMeta>) {
+    h.update(rel.as_bytes());
+    h.update(&[0]);
+    match meta {
+        Some(m) => {
+            h.update(&m.len.to_le_bytes());
+            h.update(&m.mtime.to_le_bytes());
+        }
+        None => {
+            h.update(b"missing");
+        }
+    }
 }
 
 fn hash(bytes: &[u8]) -> String {

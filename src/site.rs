@@ -17,7 +17,7 @@ use crate::diag::{Problem, Problems};
 use crate::fsutil;
 use crate::link;
 use crate::model::{Briefing, Slug};
-use crate::project::{Inputs, Project};
+use crate::project::{FileMeta, Inputs, Project};
 use crate::render::{self, Output};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -369,8 +369,10 @@ pub struct Staged {
 struct StagedState {
     /// (temporary, target) of every changed file.
     renames: Vec<(std::path::PathBuf, std::path::PathBuf)>,
-    /// Every file put, by site path.
-    paths: BTreeSet<String>,
+    /// Every file put, by site path, with its length and modification
+    /// time once in place (for the build stamp: no `stat` of every output
+    /// after the build).
+    paths: BTreeMap<String, Option<FileMeta>>,
     unchanged: usize,
 }
 
@@ -396,31 +398,44 @@ impl Staged {
 
     /// Stage one file (the first file put at a path wins).
     pub fn put(&self, o: &Output) -> std::io::Result<()> {
-        if !self.lock().paths.insert(o.path.as_str().to_string()) {
-            return Ok(());
-        }
-        if let Some(fresh) = &self.fresh {
-            let target = fresh.join(o.path.as_str());
+        use std::collections::btree_map::Entry;
+        let rel = o.path.as_str();
+        match self.lock().paths.entry(rel.to_string()) {
+            Entry::Occupied(_) => return Ok(()),
+            Entry::Vacant(v) => v.insert(None),
+        };
+        // (renaming it into place keeps its length and time)
+        let meta = if let Some(fresh) = &self.fresh {
+            let target = fresh.join(rel);
             std::fs::create_dir_all(target.parent().unwrap_or(fresh))?;
-            return std::fs::write(&target, &o.bytes);
-        }
-        let target = self.dir.join(o.path.as_str());
-        if let Ok(old) = std::fs::read(&target)
-            && old == o.bytes
-        {
-            self.lock().unchanged += 1;
-            return Ok(());
-        }
-        std::fs::create_dir_all(target.parent().unwrap_or(&self.dir))?;
-        let tmp = fsutil::temp_beside(&target);
-        std::fs::write(&tmp, &o.bytes)?;
-        self.lock().renames.push((tmp, target));
+            write_file(&target, &o.bytes)?
+        } else {
+            let target = self.dir.join(rel);
+            if let Some(meta) = same_file(&target, &o.bytes) {
+                self.lock().unchanged += 1;
+                meta
+            } else {
+                std::fs::create_dir_all(target.parent().unwrap_or(&self.dir))?;
+                let tmp = fsutil::temp_beside(&target);
+                let meta = write_file(&tmp, &o.bytes)?;
+                self.lock().renames.push((tmp, target));
+                meta
+            }
+        };
+        self.lock().paths.insert(rel.to_string(), meta);
         Ok(())
     }
 
     /// Every site path put so far, sorted.
     pub fn paths(&self) -> Vec<String> {
-        self.lock().paths.iter().cloned().collect()
+        self.lock().paths.keys().cloned().collect()
+    }
+
+    /// Every site path put so far, sorted, with what the build stamp
+    /// remembers of it.
+    pub fn metas(&self) -> Vec<(String, Option<FileMeta>)> {
+        let st = self.lock();
+        st.paths.iter().map(|(p, m)| (p.clone(), *m)).collect()
     }
 
     /// Move every staged file into place and remove the files of an
@@ -436,12 +451,8 @@ impl Staged {
                 let _ = std::fs::remove_dir_all(&fresh);
                 return Err(e);
             }
-            let mut changed: Vec<String> = st
-                .paths
-                .iter()
-                .map(|p| fsutil::display(&self.dir, &self.dir.join(p)))
-                .collect();
-            changed.sort();
+            // (site paths are already `display`ed and sorted)
+            let changed: Vec<String> = st.paths.keys().cloned().collect();
             let stats = WriteStats {
                 written: st.paths.len(),
                 ..WriteStats::default()
@@ -458,7 +469,7 @@ impl Staged {
             changed.push(fsutil::display(&self.dir, target));
         }
         stats.written = st.renames.len();
-        let wanted: BTreeSet<&str> = st.paths.iter().map(String::as_str).collect();
+        let wanted: BTreeSet<&str> = st.paths.keys().map(String::as_str).collect();
         let (removed, gone) = remove_stale(&self.dir, &wanted)?;
         stats.removed = removed;
         changed.extend(gone);
@@ -471,6 +482,29 @@ impl Staged {
     pub fn abort(self) {
         drop(self)
     }
+}
+
+/// Write `bytes` to a new file at `path`; its length and modification
+/// time as written.
+fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<Option<FileMeta>> {
+    use std::io::Write as _;
+    let mut f = std::fs::File::create(path)?;
+    f.write_all(bytes)?;
+    Ok(f.metadata().ok().map(|m| FileMeta::of(&m)))
+}
+
+/// Whether the file at `path` holds `bytes`: its length and modification
+/// time if so.
+fn same_file(path: &Path, bytes: &[u8]) -> Option<Option<FileMeta>> {
+    use std::io::Read as _;
+    let mut f = std::fs::File::open(path).ok()?;
+    let meta = f.metadata().ok()?;
+    if meta.len() != bytes.len() as u64 {
+        return None;
+    }
+    let mut old = Vec::with_capacity(bytes.len());
+    f.read_to_end(&mut old).ok()?;
+    (old == bytes).then(|| Some(FileMeta::of(&meta)))
 }
 
 impl Drop for Staged {
@@ -601,7 +635,7 @@ pub fn build_from(
     // Freeing a large briefing's many small allocations takes a while and
     // nothing waits for it.
     std::thread::spawn(move || drop((briefing, inputs)));
-    let paths = staged.paths();
+    let paths = staged.metas();
     let (stats, _) = staged
         .commit()
         .map_err(|e| Problems::from(write_problem(e)))?;
@@ -614,6 +648,7 @@ pub fn build_from(
         clean: Vec::new(),
     };
     record_build(project, fingerprint, &out_dir, &report, paths);
+    timer.lap("stamp"); // what the next build compares to skip its work
     Ok(report)
 }
 
@@ -650,7 +685,7 @@ fn record_build(
     fingerprint: String,
     out_dir: &Path,
     report: &BuildReport,
-    files: Vec<String>,
+    files: Vec<(String, Option<FileMeta>)>,
 ) {
     let stamp = report
         .warnings
