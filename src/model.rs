@@ -145,7 +145,8 @@ impl SitePath {
     }
 
     /// The directory part (`articles/x/` for `articles/x/index.html`).
-    fn dir_depth(&self) -> usize {
+    /// How many directories deep the page is (`a/b/index.html`: 2).
+    pub fn dir_depth(&self) -> usize {
         self.0.matches('/').count()
     }
 

@@ -6,7 +6,7 @@
 //! annotation edit. Plain links, no JS needed.
 
 use super::PAGE_SIZE;
-use super::pages::{Common, DateView, Pager, common, date_view, output, pager};
+use super::pages::{DateView, Pager, date_view, output, pager};
 use super::{Output, Renderer};
 use crate::annotate::Annotation;
 use crate::diag::Problem;
@@ -213,14 +213,20 @@ pub fn path(page: &Page) -> SitePath {
 }
 
 /// Render one annotation page.
-pub fn render(b: &Briefing, r: &Renderer, plan: &Plan, page: &Page) -> Result<Output, Problem> {
+pub fn render(
+    b: &Briefing,
+    r: &Renderer,
+    shared: &super::pages::Shared,
+    plan: &Plan,
+    page: &Page,
+) -> Result<Output, Problem> {
     let all = b.annotations.all();
     let at = path(page);
     match page {
         Page::Index(n) => {
             #[derive(Serialize)]
             struct Ctx<'a> {
-                page: Common,
+                page: tera::Value,
                 total: usize,
                 articles: usize,
                 tags: Vec<TagLink<'a>>,
@@ -256,7 +262,7 @@ pub fn render(b: &Briefing, r: &Renderer, plan: &Plan, page: &Page) -> Result<Ou
                 "Annotations".to_string()
             };
             let ctx = Ctx {
-                page: common(b, &at, &title),
+                page: shared.page(b, &at, &title),
                 total: all.len(),
                 articles: b.annotations.by_article.len(),
                 tags: tag_links(plan, &at),
@@ -271,7 +277,7 @@ pub fn render(b: &Briefing, r: &Renderer, plan: &Plan, page: &Page) -> Result<Ou
         Page::Tag(tag, n) => {
             #[derive(Serialize)]
             struct Ctx<'a> {
-                page: Common,
+                page: tera::Value,
                 tag: &'a str,
                 /// Annotations with this tag (on every page).
                 total: usize,
@@ -291,7 +297,7 @@ pub fn render(b: &Briefing, r: &Renderer, plan: &Plan, page: &Page) -> Result<Ou
                 format!("Annotations tagged “{tag}”")
             };
             let ctx = Ctx {
-                page: common(b, &at, &title),
+                page: shared.page(b, &at, &title),
                 tag,
                 total: list.len(),
                 tags: tag_links(plan, &at),
@@ -316,7 +322,7 @@ pub fn render(b: &Briefing, r: &Renderer, plan: &Plan, page: &Page) -> Result<Ou
             }
             #[derive(Serialize)]
             struct Ctx<'a> {
-                page: Common,
+                page: tera::Value,
                 claims: Vec<ClaimView<'a>>,
                 index_url: String,
                 grouped: bool,
@@ -346,7 +352,7 @@ pub fn render(b: &Briefing, r: &Renderer, plan: &Plan, page: &Page) -> Result<Ou
                 })
                 .collect();
             let ctx = Ctx {
-                page: common(b, &at, "Claims"),
+                page: shared.page(b, &at, "Claims"),
                 claims,
                 index_url: index_path().relative_from(&at),
                 grouped: false,

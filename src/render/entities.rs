@@ -270,7 +270,7 @@ pub fn entity(
     }
     #[derive(Serialize)]
     struct Ctx<'a> {
-        page: super::pages::Common,
+        page: tera::Value,
         name: &'a str,
         kind: &'static str,
         kind_label: &'static str,
@@ -397,7 +397,7 @@ pub fn entity(
         e.entry.name.clone()
     };
     let ctx = Ctx {
-        page: common(b, &at, &title),
+        page: shared.page(b, &at, &title),
         name: &e.entry.name,
         kind: e.entry.kind.id(),
         kind_label: e.entry.kind.plural(),

@@ -7,7 +7,9 @@ use crate::diag::Problem;
 use crate::model::{Briefing, SitePath, Slug};
 use serde::Serialize;
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::sync::Arc;
+use tera::value::Key;
 
 /// One page to render.
 pub enum Job {
@@ -164,7 +166,7 @@ impl Job {
             Job::Article(i) => article(b, r, shared, &b.articles[*i]),
             Job::Source(i) => source(b, r, &b.articles[*i]),
             Job::NotFound => not_found(b, r),
-            Job::Annotations(p, plan) => super::annotations::render(b, r, plan, p),
+            Job::Annotations(p, plan) => super::annotations::render(b, r, shared, plan, p),
             Job::Entities => super::entities::index(b, r),
             Job::Entity(i, n) => super::entities::entity(b, r, shared, *i, *n),
             Job::Timeline(n) => super::timeline::page(b, r, *n),
@@ -184,6 +186,8 @@ impl Job {
 pub struct Shared {
     depth2: std::sync::OnceLock<Depth2>,
     fragments: std::sync::OnceLock<Result<super::fragments::Fragments, Problem>>,
+    /// [`Common`] as a Tera map, by the depth and section of a page.
+    chrome: std::sync::Mutex<Chrome>,
 }
 
 /// Links from a page two directories deep — an article page
@@ -242,6 +246,48 @@ impl Shared {
     }
 }
 
+impl Shared {
+    /// What every page's template gets as `page` ([`common`]), for the
+    /// page at `at`: made once for all the pages at its depth in its
+    /// section (they link to the same stylesheets and sections), then only
+    /// the title and canonical URL differ.
+    pub(super) fn page(&self, b: &Briefing, at: &SitePath, page_title: &str) -> tera::Value {
+        let key = (at.dir_depth(), section_of(at));
+        let found = self.lock_chrome().get(&key).cloned();
+        let base = match found {
+            Some(m) => m,
+            None => {
+                let m = tera::Value::from_serializable(&common(b, at, page_title))
+                    .into_map()
+                    .unwrap_or_default();
+                let m = Arc::new(m);
+                self.lock_chrome().insert(key, m.clone());
+                m
+            }
+        };
+        let mut m = (*base).clone();
+        m.insert(Key::Str("page_title"), page_title.into());
+        m.insert(Key::Str("canonical"), b.config.absolute(at).into());
+        tera::Value::from(m)
+    }
+
+    fn lock_chrome(&self) -> std::sync::MutexGuard<'_, Chrome> {
+        self.chrome.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// [`Common`] as Tera maps, by (depth, section) of the pages they are for.
+type Chrome = BTreeMap<(usize, Option<usize>), Arc<tera::Map>>;
+
+/// The site section (index into [`SECTIONS`]) a page is in.
+fn section_of(at: &SitePath) -> Option<usize> {
+    SECTIONS.iter().position(|(_, dir)| {
+        at.as_str()
+            .strip_prefix(dir)
+            .is_some_and(|r| r.starts_with('/'))
+    })
+}
+
 /// Whether links from `at` are those of [`Depth2`].
 pub(super) fn is_depth2(at: &SitePath) -> bool {
     at.as_str().matches('/').count() == 2
@@ -296,13 +342,11 @@ pub(super) fn common(b: &Briefing, at: &SitePath, page_title: &str) -> Common {
         home: url(SitePath::index()),
         nav: SECTIONS
             .iter()
-            .map(|(label, dir)| {
-                let p = SitePath::section(dir);
-                NavItem {
-                    label,
-                    current: at.as_str().starts_with(&format!("{dir}/")),
-                    url: url(p),
-                }
+            .enumerate()
+            .map(|(i, (label, dir))| NavItem {
+                label,
+                current: section_of(at) == Some(i),
+                url: url(SitePath::section(dir)),
             })
             .collect(),
     }
@@ -517,11 +561,10 @@ struct FigureView<'a> {
 fn article(b: &Briefing, r: &Renderer, shared: &Shared, a: &Article) -> Result<Output, Problem> {
     #[derive(Serialize)]
     struct Ctx<'a> {
-        page: Common,
+        page: tera::Value,
         title: &'a str,
         date: Option<DateView>,
         byline: Option<&'a str>,
-        summary: &'a str,
         figures: Vec<FigureView<'a>>,
         tags: &'a [String],
         body_html: String,
@@ -543,11 +586,10 @@ fn article(b: &Briefing, r: &Renderer, shared: &Shared, a: &Article) -> Result<O
     );
     let has_source = a.source.as_ref().is_some_and(|s| b.sources.contains_key(s));
     let ctx = Ctx {
-        page: common(b, &at, &a.title),
+        page: shared.page(b, &at, &a.title),
         title: &a.title,
         date: a.date.as_ref().map(date_view),
         byline: a.byline.as_deref(),
-        summary: &a.summary,
         figures: a
             .figures
             .iter()
