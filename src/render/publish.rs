@@ -167,11 +167,19 @@ pub fn search_record(b: &Briefing, i: usize) -> crate::link::search::Record {
         } else {
             &a.summary
         };
+        // the summary is most often the body's first paragraph: its words
+        // are indexed once, not counted twice
+        let summary = a.summary.trim();
+        let text = if body.starts_with(summary) {
+            format!("{byline}\n{body}")
+        } else {
+            format!("{byline}\n{summary}\n{body}")
+        };
         return Record {
             path: SitePath::article(&a.slug).as_str().to_string(),
             title: a.title.clone(),
             excerpt: excerpt(shown, EXCERPT_CHARS),
-            text: format!("{byline}\n{}\n{body}", a.summary),
+            text,
             kind: "article".to_string(),
             date: a
                 .date
@@ -253,6 +261,32 @@ pub fn publishing(b: &Briefing, paths: &[&SitePath], search: SearchFiles) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn briefing_of(md: &str) -> Briefing {
+        let article =
+            crate::content::parse_article("content/a.md", std::sync::Arc::from(md)).unwrap();
+        Briefing {
+            config: Default::default(),
+            articles: vec![article],
+            summary: None,
+            sources: Default::default(),
+            annotations: Default::default(),
+            links: Default::default(),
+        }
+    }
+
+    #[test]
+    fn a_summary_that_is_the_first_paragraph_is_indexed_once() {
+        let lede = briefing_of("---\ntitle: T\n---\n\nThe lede here.\n\nMore text.\n");
+        let r = search_record(&lede, 0);
+        assert_eq!(r.text.matches("The lede here.").count(), 1, "{}", r.text);
+        assert_eq!(r.excerpt, "The lede here.");
+        let own =
+            briefing_of("---\ntitle: T\nsummary: A summary of its own.\n---\n\nThe lede here.\n");
+        let r = search_record(&own, 0);
+        assert!(r.text.contains("A summary of its own."), "{}", r.text);
+        assert!(r.text.contains("The lede here."), "{}", r.text);
+    }
 
     #[test]
     fn atom_dates_are_utc() {
