@@ -290,16 +290,27 @@ impl Project {
             .iter()
             .map(|rel| (rel.to_string(), self.path(rel)))
             .collect();
-        for dir in INPUT_DIRS {
-            for entry in fsutil::walk(&self.path(dir)).flatten() {
-                // what `load` skips (editor swap files…) cannot change a build
-                if entry.file_type().is_file()
-                    && !fsutil::is_ignored_name(entry.file_name().to_str().unwrap_or(""))
-                {
-                    files.push((self.rel(entry.path()), entry.into_path()));
-                }
-            }
-        }
+        // the directories side by side (content/ and annotations/ hold
+        // thousands of files each), in a fixed order
+        let listed: Vec<Vec<(String, PathBuf)>> = {
+            use rayon::prelude::*;
+            INPUT_DIRS
+                .par_iter()
+                .map(|dir| {
+                    fsutil::walk(&self.path(dir))
+                        .flatten()
+                        // what `load` skips (editor swap files…) cannot
+                        // change a build
+                        .filter(|e| {
+                            e.file_type().is_file()
+                                && !fsutil::is_ignored_name(e.file_name().to_str().unwrap_or(""))
+                        })
+                        .map(|e| (self.rel(e.path()), e.into_path()))
+                        .collect()
+                })
+                .collect()
+        };
+        files.extend(listed.into_iter().flatten());
         let newest = hash_files(&mut h, &files);
         let racy = RACY.as_nanos();
         if newest + racy > start {
