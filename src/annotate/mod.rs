@@ -334,14 +334,31 @@ struct Parsed {
     problems: Problems,
 }
 
-/// An article's plain text with its source map and block ranges.
+/// An article's plain text and block ranges, and its source map, made
+/// only when a diagnostic needs a line and column (a second parse of the
+/// body that a briefing whose quotes are all found never needs).
 struct Body {
-    map: srcmap::SourceMap,
+    text: String,
     blocks: Vec<Range<usize>>,
+    map: std::sync::OnceLock<srcmap::SourceMap>,
 }
 
+impl Body {
+    fn of(a: &Article) -> Body {
+        let p = plain_text(a.body());
+        Body {
+            text: p.text,
+            blocks: p.blocks,
+            map: std::sync::OnceLock::new(),
+        }
+    }
+}
+
+/// `file:line:col` of plain-text offset `plain` of the body of `a` (the
+/// article `body` was made from).
 fn loc(a: &Article, body: &Body, plain: usize) -> String {
-    let (l, c) = line_col(&a.text, a.body_offset + body.map.to_source(plain));
+    let map = body.map.get_or_init(|| srcmap::SourceMap::new(a.body()));
+    let (l, c) = line_col(&a.text, a.body_offset + map.to_source(plain));
     format!("{}:{l}:{c}", a.file)
 }
 
@@ -724,17 +741,14 @@ fn anchor_article(
         {
             o.body.clone()
         }
-        _ => Arc::new(Body {
-            map: srcmap::SourceMap::new(art.body()),
-            blocks: plain_text(art.body()).blocks,
-        }),
+        _ => Arc::new(Body::of(art)),
     };
     let mut anchored: Vec<Anchored> = Vec::new();
     let mut unanchored = Vec::new();
     let mut drifts = Vec::new();
     let mut warnings = Problems::default();
     let mut problems = Problems::default();
-    let plain = body.map.text.as_str();
+    let plain = body.text.as_str();
     for (fi, pf) in files.iter().enumerate() {
         for (ii, item) in pf.items.iter().enumerate() {
             let here = |msg: String| {
@@ -845,7 +859,7 @@ fn anchor_item(
     here: &dyn Fn(String) -> Problem,
     problems: &mut Problems,
 ) -> Option<(Range<usize>, Method, f64)> {
-    let plain = body.map.text.as_str();
+    let plain = body.text.as_str();
     match anchor::find(plain, &item.quote) {
         anchor::Outcome::Missing(closest) => {
             let help = match closest {
@@ -922,7 +936,7 @@ fn resolve_article(
             &mut lookups,
         );
     }
-    let plain = &an.body.map.text;
+    let plain = &an.body.text;
     let mut all: Vec<Annotation> = Vec::new();
     for a in &an.anchored {
         let pf = &files[a.file];
@@ -1074,7 +1088,7 @@ fn article_annotations(
         by_block.entry(block_end).or_default().push_str(&html);
     }
     for (end, html) in by_block {
-        let end = end.min(body.map.text.len());
+        let end = end.min(body.text.len());
         deco.after_block
             .push((end, format!("<div class=\"sidenotes\">{html}</div>")));
     }
