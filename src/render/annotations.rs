@@ -133,53 +133,59 @@ struct TagLink<'a> {
     count: usize,
 }
 
+/// What `annotation_item.html` shows of an annotation.
 #[derive(Serialize)]
 struct AnnView<'a> {
-    id: &'a str,
     number: usize,
     article_title: &'a str,
     article_url: String,
     url: String,
     quote: &'a str,
+    /// What the article reads now (when `drifted`).
     found: &'a str,
     drifted: bool,
     similarity: u32,
-    tags: Vec<TagLink<'a>>,
+    tags: Vec<TagRef<'a>>,
     classes: String,
     status: Option<&'static str>,
     date: Option<String>,
     note_html: String,
-    source: String,
+}
+
+#[derive(Serialize)]
+struct TagRef<'a> {
+    name: &'a str,
+    url: String,
 }
 
 fn view<'a>(b: &'a Briefing, a: &'a Annotation, at: &SitePath) -> AnnView<'a> {
     let status = a.status.map(|s| s.as_str());
+    let drifted = a.method == crate::annotate::Method::Approximate;
+    // (an annotation page is never the article's page)
+    let article_url = SitePath::article(&a.article).relative_from(at);
     AnnView {
-        id: &a.id,
         number: a.number,
         article_title: b
             .article(&a.article)
             .map_or(a.article.as_str(), |x| x.title.as_str()),
-        article_url: SitePath::article(&a.article).relative_from(at),
-        url: a.url(at),
+        url: format!("{article_url}#a-{}", a.id),
+        article_url,
         quote: &a.quote,
-        found: &a.found,
-        drifted: a.method == crate::annotate::Method::Approximate,
+        found: if drifted { &a.found } else { "" },
+        drifted,
         similarity: (a.score * 100.0).floor() as u32,
         tags: a
             .tags
             .iter()
-            .map(|t| TagLink {
+            .map(|t| TagRef {
                 name: t,
                 url: tag_path(t).relative_from(at),
-                count: 0,
             })
             .collect(),
         classes: crate::annotate::note::classes(&a.tags, status),
         status,
         date: a.date.map(|d| d.to_string()),
         note_html: a.note_html(at),
-        source: format!("{}:{}", a.file, a.line),
     }
 }
 
