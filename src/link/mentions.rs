@@ -192,4 +192,17 @@ mod tests {
         let blocks = vec![0..5, 6..6];
         assert!(m.find("Putin", &blocks, &[], EntityLinks::All).is_empty());
     }
+
+    #[test]
+    fn a_name_starting_with_punctuation_is_found_only_as_a_whole_word() {
+        let y = "- name: .NET\n  kind: other\n- name: Putin\n  kind: person\n";
+        let reg = Registry::parse("entities.yaml", Arc::from(y)).unwrap();
+        let text = "Putin uses .NET and x.NET daily.";
+        let got: Vec<&str> = Matcher::new(&reg)
+            .find(text, &[0..text.len()], &[], EntityLinks::All)
+            .iter()
+            .map(|m| &text[m.start..m.end])
+            .collect();
+        assert_eq!(got, ["Putin", ".NET"]);
+    }
 }
