@@ -105,9 +105,11 @@ proptest! {
             let spans: Vec<(String, std::ops::Range<usize>)> =
                 a.all().iter().map(|x| (x.id.clone(), x.range.clone())).collect();
             let problems: Vec<String> = p.iter().map(|p| p.render_plain()).collect();
-            let html = briefing::render::markdown::render(
+            let mine = a.for_article(&art.slug);
+            let html = briefing::render::markdown::render_with(
                 art.body(),
-                &a.for_article(&art.slug).map(|x| x.decorations.clone()).unwrap_or_default(),
+                mine.into_iter().flat_map(|x| &x.decorations.spans),
+                &mine.map(|x| x.after_block(&art.slug)).unwrap_or_default(),
             );
             (spans, problems, html)
         };

@@ -313,8 +313,12 @@ fn overlapping_and_nested_passages_render_well_formed() {
     )];
     let (anns, problems) = annotate::anchor_all(&files, &arts);
     assert!(problems.is_empty(), "{problems}");
-    let deco = &anns.for_article(&arts[0].slug).unwrap().decorations;
-    let html = markdown::render(arts[0].body(), deco);
+    let mine = anns.for_article(&arts[0].slug).unwrap();
+    let html = markdown::render_with(
+        arts[0].body(),
+        mine.decorations.spans.iter(),
+        &mine.after_block(&arts[0].slug),
+    );
     let body = html.split("<div class=\"sidenotes\">").next().unwrap();
     // every <mark> is closed, in order
     let mut depth: i32 = 0;

@@ -199,7 +199,12 @@ mod tests {
         let reg = Registry::parse("entities.yaml", Arc::from(y)).unwrap();
         let text = "Putin uses .NET and x.NET daily.";
         let got: Vec<&str> = Matcher::new(&reg)
-            .find(text, &[0..text.len()], &[], EntityLinks::All)
+            .find(
+                text,
+                std::slice::from_ref(&(0..text.len())),
+                &[],
+                EntityLinks::All,
+            )
             .iter()
             .map(|m| &text[m.start..m.end])
             .collect();
