@@ -237,17 +237,22 @@ impl Annotations {
     /// between `old` and `self` (those whose parts were not reused, or
     /// that gained or lost their annotation files); the others' are equal.
     pub fn changed_articles(&self, old: &Annotations) -> std::collections::BTreeSet<Slug> {
+        // both maps in step (in `serve` this runs after every annotation
+        // edit, over every article with annotations)
         let mut changed = std::collections::BTreeSet::new();
+        let mut olds = old.by_article.iter().peekable();
         for (slug, a) in &self.by_article {
-            if old.by_article.get(slug).is_none_or(|o| !Arc::ptr_eq(o, a)) {
-                changed.insert(slug.clone());
+            while let Some((gone, _)) = olds.next_if(|(o, _)| *o < slug) {
+                changed.insert(gone.clone());
+            }
+            match olds.next_if(|(o, _)| *o == slug) {
+                Some((_, o)) if Arc::ptr_eq(o, a) => {}
+                _ => {
+                    changed.insert(slug.clone());
+                }
             }
         }
-        for slug in old.by_article.keys() {
-            if !self.by_article.contains_key(slug) {
-                changed.insert(slug.clone());
-            }
-        }
+        changed.extend(olds.map(|(gone, _)| gone.clone()));
         changed
     }
     /// Dated `.event` annotations, by date.
@@ -700,19 +705,26 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
         }
         None => (None, Vec::new()),
     };
-    let mut all = Vec::new();
+    // (after one edit in `serve`, putting tens of thousands of reused
+    // annotations together is most of the rebuild: on every core, and the
+    // map built from sorted keys at once rather than key by key)
+    let all: Vec<Arc<Annotation>> = units
+        .par_iter()
+        .flat_map_iter(|(_, u)| u.annotations.iter().cloned())
+        .collect();
+    let by_article: BTreeMap<Slug, Arc<ArticleAnnotations>> = units
+        .iter()
+        .map(|(slug, u)| (slug.clone(), u.result.clone()))
+        .collect();
     let mut notes = Vec::new();
     let mut drifts = Vec::new();
     let mut warnings = Problems::default();
-    let mut by_article = BTreeMap::new();
-    for (slug, u) in &units {
-        all.extend(u.annotations.iter().cloned());
+    for (_, u) in &units {
         notes.extend(u.notes.iter().cloned());
         drifts.extend(u.drifts.iter().cloned());
         warnings.extend(u.warnings.0.iter().cloned());
         problems.extend(u.anchor_problems.0.iter().cloned());
         problems.extend(u.problems.0.iter().cloned());
-        by_article.insert(slug.clone(), u.result.clone());
     }
     // in file order, as the files are read
     notes.sort_by(|a: &Arc<ArticleNote>, b| a.file.cmp(&b.file));
@@ -728,6 +740,9 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
             world: world_now,
         };
         *cache.0.lock().unwrap_or_else(|e| e.into_inner()) = next;
+        // the last build's memo (tens of thousands of reference counts and
+        // small allocations) is freed beside the rest of the rebuild
+        rayon::spawn(move || drop(memo));
     } else {
         // Free what only this function needed (tens of thousands of small
         // allocations in a large briefing) on every core.

@@ -787,6 +787,9 @@ impl Session {
                 // derives from them alone stay
                 let changes = site::update_annotations(&st.inputs, &mut st.briefing)?;
                 dirty.deps.extend(update_deps(&st.briefing, &changes));
+                // the annotations as they were (tens of thousands of
+                // reference counts) are freed beside the page renders
+                rayon::spawn(move || drop(changes));
                 timer.lap("update annotations");
             } else {
                 let mut articles = st.briefing.articles.clone();
