@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Save -> page on disk in `briefing serve`: the latency of one annotation
+edit, measured end to end (the watcher's debounce included).
+
+    scripts/bench/save_to_disk.py PROJECT BRIEFING_BIN [RUNS]
+
+PROJECT is a copy of a briefing (e.g. of /dev/shm/briefing-bench/b10000: the
+script edits its first annotation file and puts it back). It starts
+`briefing serve` there, then RUNS times saves the annotation file by rename
+(as editors do) with a new sentence in its first note, and polls the
+article's page until the sentence is in it. Prints the median, min, p90 and
+max, and the server's last rebuild lines (BRIEFING_TIMINGS=1).
+A measurement, not a test.
+"""
+import glob, os, re, signal, subprocess, sys, time
+
+proj, binp = sys.argv[1], sys.argv[2]
+runs = int(sys.argv[3]) if len(sys.argv) > 3 else 21
+ann = sorted(glob.glob(os.path.join(proj, "annotations", "*.md")))[0]
+orig = open(ann, encoding="utf-8").read()
+slug = re.search(r"^article:\s*(\S+)", orig, re.M).group(1)
+page = os.path.join(proj, "site", "articles", slug, "index.html")
+head = re.search(r"^## .*$", orig, re.M)
+env = dict(os.environ, BRIEFING_TIMINGS="1")
+p = subprocess.Popen([binp, "serve", "--port", "18765"], cwd=proj, env=env,
+                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+t0 = time.time()
+while not os.path.exists(page) and time.time() - t0 < 120:
+    time.sleep(0.1)
+time.sleep(2)  # the first build's last writes, and the watcher
+
+
+def save(text):
+    tmp = ann + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, ann)
+
+
+lat = []
+try:
+    for i in range(runs):
+        marker = f"Edited in run {i} zq{i}x."
+        save(orig[: head.end()] + f"\n\n{marker}\n" + orig[head.end():])
+        t = time.perf_counter()
+        while True:
+            try:
+                if marker in open(page, encoding="utf-8").read():
+                    break
+            except FileNotFoundError:
+                pass
+            if time.perf_counter() - t > 10:
+                sys.exit(f"run {i}: the page did not change in 10 s")
+            time.sleep(0.0005)
+        lat.append((time.perf_counter() - t) * 1000)
+        time.sleep(0.4)
+finally:
+    save(orig)
+    time.sleep(0.5)
+    p.send_signal(signal.SIGINT)
+    try:
+        out = p.communicate(timeout=5)[0]
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out = p.communicate()[0]
+lat.sort()
+print(f"annotation edit -> page on disk: median {lat[len(lat) // 2]:.1f} ms, "
+      f"min {lat[0]:.1f}, p90 {lat[int(len(lat) * 0.9)]:.1f}, max {lat[-1]:.1f} ({runs} runs)")
+print("\n".join([l for l in out.splitlines() if "rebuilt" in l or "timing" in l][-4:]))
