@@ -730,6 +730,10 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
     notes.sort_by(|a: &Arc<ArticleNote>, b| a.file.cmp(&b.file));
     drifts.sort_by(|a: &Drift, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     if let Some(cache) = inp.cache {
+        let garbage: (Vec<Vec<Arc<ParsedFile>>>, Vec<Arc<Quotes>>) = (
+            grouped.into_iter().map(|(_, v)| v).collect(),
+            quotes.into_values().collect(),
+        );
         let next = Memo {
             parsed: files
                 .iter()
@@ -740,9 +744,10 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
             world: world_now,
         };
         *cache.0.lock().unwrap_or_else(|e| e.into_inner()) = next;
-        // the last build's memo (tens of thousands of reference counts and
-        // small allocations) is freed beside the rest of the rebuild
-        rayon::spawn(move || drop(memo));
+        // the last build's memo and this one's groups of files and quotes
+        // (tens of thousands of reference counts and small allocations) are
+        // freed beside the rest of the rebuild
+        rayon::spawn(move || drop((memo, garbage)));
     } else {
         // Free what only this function needed (tens of thousands of small
         // allocations in a large briefing) on every core.

@@ -24,8 +24,13 @@ pub const INPUT_DIRS: &[&str] = &["seeds", "content", "annotations", "templates"
 /// The input files in the project root.
 pub const ROOT_FILES: &[&str] = &["briefing.toml", "entities.yaml"];
 
-/// How long a path must be quiet before its events are delivered.
-const DEBOUNCE: Duration = Duration::from_millis(15);
+/// How long a path must be quiet before its events are delivered. A save
+/// (write, or write a temp file and rename it) is one burst of events well
+/// under a millisecond apart; a save that leaves the file missing for a
+/// while is [`GAP`]'s business. The debouncer checks every quarter of this,
+/// so an edit waits 10–13 ms here (of the 50 ms an annotation edit may take
+/// to reach its page at 10,000 articles).
+const DEBOUNCE: Duration = Duration::from_millis(10);
 /// How long to wait for more events before closing a batch.
 const QUIET: Duration = Duration::from_millis(5);
 /// How long a batch waits more when a changed file is missing: editors
