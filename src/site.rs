@@ -122,6 +122,8 @@ pub fn assemble_keeping(
         &events,
     );
     timing("assemble: link", t0);
+    // tens of thousands of small strings, freed beside the next stage
+    rayon::spawn(move || drop((refs, events)));
     if problems.has_errors() {
         problems.sort();
         return Err((problems, articles));

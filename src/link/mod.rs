@@ -83,6 +83,10 @@ pub struct EntityArticle {
     pub occurrences: std::ops::Range<usize>,
 }
 
+/// A related article: its slug, its score, and the entities it shares
+/// (registry indices).
+pub type RelatedArticle = (Slug, f64, Vec<usize>);
+
 /// Derived links of the whole briefing.
 #[derive(Clone, Debug, Default)]
 pub struct Links {
@@ -111,7 +115,7 @@ pub struct Links {
     /// Per entity: entities named in the same paragraphs.
     pub cooccurring: Vec<Vec<related::Cooccurrence>>,
     /// Related articles (slug, score, shared entity indices), best first.
-    pub related: BTreeMap<Slug, Vec<(Slug, f64, Vec<usize>)>>,
+    pub related: BTreeMap<Slug, Vec<RelatedArticle>>,
     /// Annotations pointing at each article.
     pub backlinks: BTreeMap<Slug, Vec<Backlink>>,
     /// Annotations naming each entity (by entity slug).
@@ -472,16 +476,19 @@ pub fn link(
         },
     );
     links.cooccurring = cooccurrences.finish(n);
-    for (a, rel) in articles
-        .iter()
+    // the lists made on every core, the map built from them at once
+    let related: Vec<(Slug, Vec<RelatedArticle>)> = articles
+        .par_iter()
         .zip(related::related(&entity_sets, RELATED_LIMIT))
-    {
-        let list = rel
-            .into_iter()
-            .map(|r| (articles[r.article].slug.clone(), r.score, r.shared))
-            .collect();
-        links.related.insert(a.slug.clone(), list);
-    }
+        .map(|(a, rel)| {
+            let list = rel
+                .into_iter()
+                .map(|r| (articles[r.article].slug.clone(), r.score, r.shared))
+                .collect();
+            (a.slug.clone(), list)
+        })
+        .collect();
+    links.related = related.into_iter().collect();
     links.markup = registry
         .entities
         .iter()
