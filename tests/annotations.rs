@@ -550,3 +550,57 @@ fn a_cached_anchoring_equals_a_fresh_one_and_redoes_only_what_an_edit_reaches() 
     let b_note = back.of_article(&slug("b"))[0].note_html(&briefing::model::SitePath::index());
     assert!(b_note.contains("first passage"), "{b_note}");
 }
+
+#[test]
+fn a_cached_anchoring_follows_annotation_files_added_and_removed() {
+    let reg = briefing::link::Registry::parse(
+        "entities.yaml",
+        Arc::from("- name: Minsk\n  kind: place\n"),
+    )
+    .unwrap();
+    let arts = [
+        article("a", "The first passage. The second passage."),
+        article("b", "Another article about Minsk."),
+    ];
+    let a1 = source(
+        "annotations/a.md",
+        "---\narticle: a\n---\n## \"first passage\"\nOne.\n",
+    );
+    let a2 = source(
+        "annotations/a2.md",
+        "---\narticle: a\n---\n## \"second passage\"\nTwo, see [[b]].\n",
+    );
+    let b = source(
+        "annotations/b.md",
+        "---\narticle: b\n---\n## \"about Minsk\"\nSee [[Minsk]] and [[a]].\n",
+    );
+    let cache = annotate::AnchorCache::default();
+    // each step is checked against a fresh anchoring by `anchor_both`
+    let quotes = |files: &[AnnotationSource]| -> Vec<String> {
+        anchor_both(&arts, files, &reg, &cache)
+            .all()
+            .iter()
+            .map(|x| x.quote.clone())
+            .collect()
+    };
+    assert_eq!(
+        quotes(&[a1.clone(), b.clone()]),
+        ["first passage", "about Minsk"]
+    );
+    // a file added between the others
+    assert_eq!(
+        quotes(&[a1.clone(), a2.clone(), b.clone()]),
+        ["first passage", "second passage", "about Minsk"]
+    );
+    // one removed, the rest given in another order
+    assert_eq!(
+        quotes(&[b.clone(), a2.clone()]),
+        ["second passage", "about Minsk"]
+    );
+    // the same files again (reused as they were)
+    assert_eq!(
+        quotes(&[a2.clone(), b.clone()]),
+        ["second passage", "about Minsk"]
+    );
+    assert_eq!(quotes(&[a2]), ["second passage"]);
+}

@@ -333,8 +333,11 @@ impl std::fmt::Debug for AnchorCache {
 
 #[derive(Default)]
 struct Memo {
-    /// Each annotation file as last parsed, by path.
-    parsed: HashMap<String, Parsed>,
+    /// The annotation files' paths, sorted (shared from build to build
+    /// while the set of files stays the same, as it does while annotating).
+    paths: Arc<[String]>,
+    /// Each of those files as last parsed, in the same order.
+    parsed: Vec<Parsed>,
     /// Each article's annotations as last built.
     units: HashMap<Slug, Arc<Unit>>,
     /// What wikilinks resolved against besides annotations (see [`world_digest`]).
@@ -551,10 +554,23 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
         .map(|_| world_digest(inp.articles, inp.registry));
 
     // 1. parse each file (again only if its text changed)
+    let same_paths = memo.as_ref().is_some_and(|m| {
+        m.paths.len() == files.len() && m.paths.iter().zip(&files).all(|(p, f)| *p == f.file)
+    });
+    let old_parsed = |i: usize, f: &AnnotationSource| {
+        let m = memo.as_ref()?;
+        let i = if same_paths {
+            i
+        } else {
+            m.paths.binary_search_by(|p| p.as_str().cmp(&f.file)).ok()?
+        };
+        m.parsed.get(i)
+    };
     let parsed: Vec<Parsed> = files
         .par_iter()
-        .map(|f| {
-            if let Some(old) = memo.as_ref().and_then(|m| m.parsed.get(&f.file))
+        .enumerate()
+        .map(|(i, f)| {
+            if let Some(old) = old_parsed(i, f)
                 && same_text(&old.text, &f.text)
             {
                 return old.clone();
@@ -734,12 +750,13 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
             grouped.into_iter().map(|(_, v)| v).collect(),
             quotes.into_values().collect(),
         );
+        let paths = match &memo {
+            Some(m) if same_paths => m.paths.clone(),
+            _ => files.iter().map(|f| f.file.clone()).collect(),
+        };
         let next = Memo {
-            parsed: files
-                .iter()
-                .zip(parsed)
-                .map(|(f, p)| (f.file.clone(), p))
-                .collect(),
+            paths,
+            parsed,
             units: units.into_iter().collect(),
             world: world_now,
         };
