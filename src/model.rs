@@ -144,7 +144,6 @@ impl SitePath {
         &self.0
     }
 
-    /// The directory part (`articles/x/` for `articles/x/index.html`).
     /// How many directories deep the page is (`a/b/index.html`: 2).
     pub fn dir_depth(&self) -> usize {
         self.0.matches('/').count()

@@ -108,7 +108,7 @@ proptest! {
             let mine = a.for_article(&art.slug);
             let html = briefing::render::markdown::render_with(
                 art.body(),
-                mine.into_iter().flat_map(|x| &x.decorations.spans),
+                mine.into_iter().flat_map(|x| &x.highlights),
                 &mine.map(|x| x.after_block(&art.slug)).unwrap_or_default(),
             );
             (spans, problems, html)

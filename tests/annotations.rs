@@ -316,7 +316,7 @@ fn overlapping_and_nested_passages_render_well_formed() {
     let mine = anns.for_article(&arts[0].slug).unwrap();
     let html = markdown::render_with(
         arts[0].body(),
-        mine.decorations.spans.iter(),
+        mine.highlights.iter(),
         &mine.after_block(&arts[0].slug),
     );
     let body = html.split("<div class=\"sidenotes\">").next().unwrap();
@@ -447,6 +447,12 @@ fn the_seed_briefing_anchors_exactly_and_links_cleanly() {
     );
 }
 
+/// A registry of one entity, Minsk.
+fn minsk_registry() -> briefing::link::Registry {
+    briefing::link::Registry::parse("entities.yaml", Arc::from("- name: Minsk\n  kind: place\n"))
+        .unwrap()
+}
+
 /// Anchor `files` with and without `cache`; both must agree.
 fn anchor_both(
     arts: &[Article],
@@ -484,11 +490,7 @@ fn anchor_both(
 
 #[test]
 fn a_cached_anchoring_equals_a_fresh_one_and_redoes_only_what_an_edit_reaches() {
-    let reg = briefing::link::Registry::parse(
-        "entities.yaml",
-        Arc::from("- name: Minsk\n  kind: place\n"),
-    )
-    .unwrap();
+    let reg = minsk_registry();
     let arts = [
         article("a", "The first passage. The second passage."),
         article("b", "Another article about Minsk."),
@@ -553,11 +555,7 @@ fn a_cached_anchoring_equals_a_fresh_one_and_redoes_only_what_an_edit_reaches() 
 
 #[test]
 fn a_cached_anchoring_follows_annotation_files_added_and_removed() {
-    let reg = briefing::link::Registry::parse(
-        "entities.yaml",
-        Arc::from("- name: Minsk\n  kind: place\n"),
-    )
-    .unwrap();
+    let reg = minsk_registry();
     let arts = [
         article("a", "The first passage. The second passage."),
         article("b", "Another article about Minsk."),

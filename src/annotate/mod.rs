@@ -23,7 +23,7 @@ use crate::content::{Article, Summary};
 use crate::diag::{Problem, Problems, line_col};
 use crate::link::Registry;
 use crate::model::{SitePath, Slug};
-use crate::render::markdown::{Attrs, Decorations, Span, plain_text};
+use crate::render::markdown::{Attrs, Span, plain_text};
 use parse::{NoteSrc, ParsedFile};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Serialize;
@@ -163,8 +163,9 @@ pub struct Annotations {
 pub struct ArticleAnnotations {
     /// Rendered HTML of the note on the whole article.
     pub article_note_html: Option<String>,
-    /// Highlights to apply to the body (its sidenotes: [`Self::after_block`]).
-    pub decorations: Decorations,
+    /// The highlighted passages, as spans of the body's plain text (its
+    /// sidenotes: [`Self::after_block`]).
+    pub highlights: Vec<Span>,
     /// The sidenotes: after the top-level block ending at each offset, its
     /// annotations in order. Their HTML is made when the page is rendered,
     /// not kept from anchoring until then (at 10,000 articles that was
@@ -1126,11 +1127,11 @@ fn article_annotations(
     notes: &[&ArticleNote],
 ) -> ArticleAnnotations {
     let at = SitePath::article(slug);
-    let mut deco = Decorations::default();
+    let mut highlights = Vec::new();
     let mut by_block: BTreeMap<usize, Vec<Arc<Annotation>>> = BTreeMap::new();
     for a in mine {
         let status = a.status.map(Status::as_str);
-        deco.spans.push(Span {
+        highlights.push(Span {
             start: a.range.start,
             end: a.range.end,
             tag: "mark",
@@ -1151,14 +1152,14 @@ fn article_annotations(
             .map_or(usize::MAX, |b| b.end);
         by_block.entry(block_end).or_default().push(a.clone());
     }
-    let mut sidenotes: Vec<(usize, Vec<Arc<Annotation>>)> = Vec::with_capacity(by_block.len());
-    for (end, notes) in by_block {
-        sidenotes.push((end.min(body.text.len()), notes));
-    }
+    let sidenotes = by_block
+        .into_iter()
+        .map(|(end, notes)| (end.min(body.text.len()), notes))
+        .collect();
     let note_html: Vec<String> = notes.iter().map(|n| n.html(&at)).collect();
     ArticleAnnotations {
         article_note_html: (!note_html.is_empty()).then(|| note_html.concat()),
-        decorations: deco,
+        highlights,
         sidenotes,
     }
 }

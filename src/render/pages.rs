@@ -576,13 +576,15 @@ fn article(b: &Briefing, r: &Renderer, shared: &Shared, a: &Article) -> Result<O
     }
     let at = SitePath::article(&a.slug);
     let notes = b.annotations.for_article(&a.slug);
-    let marks = notes.map(|x| &x.decorations);
     // made for this page only (see `Links::mention_spans`)
     let mentions = b.links.mention_spans(&a.slug);
     let sidenotes = notes.map(|x| x.after_block(&a.slug)).unwrap_or_default();
     let body_html = markdown::render_with(
         a.body(),
-        marks.into_iter().flat_map(|d| &d.spans).chain(&mentions),
+        notes
+            .into_iter()
+            .flat_map(|x| &x.highlights)
+            .chain(&mentions),
         &sidenotes,
     );
     let has_source = a.source.as_ref().is_some_and(|s| b.sources.contains_key(s));
