@@ -283,6 +283,7 @@ mod tests {
             title: "Quote: \"x\" — # not a comment".into(),
             date: Some("2024-12-06T15:39:00".into()),
             byline: Some("Kit Heren".into()),
+            provenance: Default::default(),
             figures: vec![Figure {
                 caption: "- a caption: yes".into(),
                 credit: Some("Getty".into()),

@@ -437,6 +437,7 @@ fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, Cle
         title,
         date,
         byline,
+        provenance: Default::default(),
         figures,
         body,
         report: report.into(),

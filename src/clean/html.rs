@@ -96,6 +96,7 @@ pub fn clean_html(html: &str) -> Result<Cleaned, CleanError> {
         title,
         date,
         byline,
+        provenance: Default::default(),
         figures,
         body,
         report: report.into(),

@@ -24,6 +24,9 @@ pub struct Cleaned {
     pub date: Option<String>,
     /// Author(s), as the page names them ("Kit Heren", "A and B").
     pub byline: Option<String>,
+    /// Where the article was published, as the page declares it, for
+    /// citation (provenance; all `None` when the page does not say).
+    pub provenance: Provenance,
     /// Picture captions with credits.
     pub figures: Vec<Figure>,
     /// Body blocks as Markdown, already escaped so they render literally
@@ -33,6 +36,23 @@ pub struct Cleaned {
     /// (shared: the source pages show it, and a raw build of ten thousand
     /// pages held three copies of every block's text).
     pub report: std::sync::Arc<[BlockReport]>,
+}
+
+/// Where an article comes from: the metadata a desk editor cites it by.
+/// Every field is what the page itself declares (or a sidecar the scraper
+/// wrote beside a text dump); nothing is guessed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Provenance {
+    /// The article's canonical URL (`<link rel=canonical>`, `og:url`,
+    /// JSON-LD `url`/`mainEntityOfPage`).
+    pub url: Option<String>,
+    /// The publication's name (JSON-LD publisher, `og:site_name`, …).
+    pub outlet: Option<String>,
+    /// First publication, RFC 3339 with the page's offset when it gives
+    /// one (`2024-12-06T15:39:00+00:00`), else a civil date-time.
+    pub published: Option<String>,
+    /// Last modification, in the same form as `published`.
+    pub modified: Option<String>,
 }
 
 /// The decision on one input block, for `clean --explain` and the
