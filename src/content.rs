@@ -24,8 +24,23 @@ pub struct FrontMatter {
     pub date: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub byline: Option<String>,
+    /// The publication's name (provenance, written by `clean`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outlet: Option<String>,
+    /// The article's canonical URL on the web.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// First publication as the page declares it (RFC 3339, offset kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    /// Last modification as the page declares it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// SHA-256 of the seed's bytes, so a re-scrape can be told apart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed_sha256: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -229,7 +244,12 @@ pub fn cleaned_to_markdown(c: &Cleaned, slug: &Slug, source: &str) -> String {
         slug: Some(slug.to_string()),
         date: c.date.clone(),
         byline: c.byline.clone(),
+        outlet: c.provenance.outlet.clone(),
+        url: c.provenance.url.clone(),
+        published: c.provenance.published.clone(),
+        modified: c.provenance.modified.clone(),
         source: Some(source.to_string()),
+        seed_sha256: None,
         summary: Some(first_paragraph_text(&body)).filter(|s| !s.is_empty()),
         figures: c.figures.clone(),
         tags: Vec::new(),
