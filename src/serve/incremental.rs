@@ -519,6 +519,7 @@ impl Session {
                 p.sort();
                 return Err(fail(p));
             }
+            warnings.extend(outcome.problems.0);
             self.cleaned = outcome.cleaned;
         }
         let mut inputs = self.project.load(&self.cleaned).map_err(fail)?;
@@ -683,6 +684,7 @@ impl Session {
             if outcome.problems.has_errors() {
                 return Err(outcome.problems);
             }
+            warnings.extend(outcome.problems.0);
             for (seed, action) in &outcome.actions {
                 match action {
                     CleanAction::Protected { content } => {
