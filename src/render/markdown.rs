@@ -109,9 +109,14 @@ pub struct Decorations {
 pub struct PlainText {
     pub text: String,
     pub blocks: Vec<std::ops::Range<usize>>,
-    /// The ranges of code (inline code, code blocks' text): names in code
-    /// are not entity mentions, and the renderer does not decorate code.
+    /// The ranges of code (inline code, code blocks' text) and of image
+    /// descriptions (which become `alt` attributes): names there are not
+    /// entity mentions, and the renderer does not decorate them.
     pub code: Vec<std::ops::Range<usize>>,
+    /// The ranges of link text (inside a Markdown link or autolink): a
+    /// mention there gets its anchor but is not a link itself (HTML has no
+    /// link inside a link).
+    pub links: Vec<std::ops::Range<usize>>,
 }
 
 /// Whether a tag opens a block (the unit that plain text separates with
@@ -185,9 +190,14 @@ pub fn plain_text(md: &str) -> PlainText {
     let mut depth = 0usize;
     let mut block_start: Option<usize> = None;
     let mut in_code = false;
+    let (mut links, mut images) = (0usize, 0usize);
     for ev in Parser::new_ext(md, options()) {
         let inline_code = matches!(ev, Event::Code(_));
         match ev {
+            Event::Start(Tag::Link { .. }) => links += 1,
+            Event::End(TagEnd::Link) => links = links.saturating_sub(1),
+            Event::Start(Tag::Image { .. }) => images += 1,
+            Event::End(TagEnd::Image) => images = images.saturating_sub(1),
             Event::Start(tag) if is_block(&tag) => {
                 in_code |= matches!(tag, Tag::CodeBlock(_));
                 if depth == 0 {
@@ -214,8 +224,10 @@ pub fn plain_text(md: &str) -> PlainText {
                 let s = cur.text(t.len(), Some(&mut out.text));
                 out.text.push_str(&t);
                 block_start.get_or_insert(s);
-                if in_code || inline_code {
+                if in_code || inline_code || images > 0 {
                     out.code.push(s..s + t.len());
+                } else if links > 0 {
+                    out.links.push(s..s + t.len());
                 }
             }
             Event::SoftBreak | Event::HardBreak => {
@@ -275,6 +287,7 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
 struct Scratch {
     cuts: Vec<usize>,
     covering: Vec<usize>,
+    tags: Vec<&'static str>,
 }
 
 /// Render decorated text `t` that starts at plain position `p`.
@@ -307,38 +320,44 @@ fn decorate_text(
         covering.clear();
         covering.extend(active.iter().copied().filter(|&i| {
             let s = spans[i];
-            s.start <= a && s.end >= b && !(in_link && s.is_link())
+            s.start <= a && s.end >= b
         }));
         covering.sort_by_key(|&i| {
             let s = spans[i];
             (s.is_link(), s.start, std::cmp::Reverse(s.end))
         });
-        // never nest a link in a link
-        let mut seen_link = false;
-        covering.retain(|&i| {
-            if spans[i].is_link() {
-                if seen_link {
-                    return false;
-                }
-                seen_link = true;
-            }
-            true
-        });
+        // never nest a link in a link: a link span inside a Markdown link,
+        // or inside another link span, is a `span` with only its own
+        // attributes (its anchor `id` stays: pages link to it)
+        let tags = &mut scratch.tags;
+        tags.clear();
+        let mut seen_link = in_link;
         for &i in covering.iter() {
             let s = spans[i];
+            let plain = s.is_link() && seen_link;
+            seen_link |= s.is_link();
+            let first = s.start == a;
+            if plain && !first {
+                tags.push("");
+                continue;
+            }
+            let tag = if plain { "span" } else { s.tag };
+            tags.push(tag);
             out.push('<');
-            out.push_str(s.tag);
-            out.push_str(s.attrs.as_str());
-            if s.start == a {
+            out.push_str(tag);
+            if !plain {
+                out.push_str(s.attrs.as_str());
+            }
+            if first {
                 out.push_str(s.first_attrs.as_str());
             }
             out.push('>');
         }
         let (ta, tb) = (floor_boundary(t, a - p), floor_boundary(t, b - p));
         push_escaped(out, &t[ta..tb], false);
-        for &i in covering.iter().rev() {
+        for tag in tags.iter().rev().filter(|t| !t.is_empty()) {
             out.push_str("</");
-            out.push_str(spans[i].tag);
+            out.push_str(tag);
             out.push('>');
         }
     }
@@ -370,6 +389,8 @@ pub fn render_with<'a>(
     let mut active: Vec<usize> = Vec::new();
     let mut scratch = Scratch::default();
     let mut link_depth = 0usize;
+    // an image's description becomes its `alt` text: no markup in it
+    let mut image_depth = 0usize;
     let mut code: Option<(String, String)> = None; // (lang, text)
 
     let mut events: Vec<Event> = Vec::new();
@@ -418,6 +439,14 @@ pub fn render_with<'a>(
                 }
                 if matches!(tag, Tag::Link { .. }) {
                     link_depth += 1;
+                    // CommonMark lets an autolink sit in a link's text;
+                    // HTML has no link inside a link: only its text stays
+                    if link_depth > 1 {
+                        continue;
+                    }
+                }
+                if matches!(tag, Tag::Image { .. }) {
+                    image_depth += 1;
                 }
                 // images and links: only safe URL schemes; headings: an
                 // id and classes, never other attributes (`{onclick=…}`)
@@ -463,6 +492,12 @@ pub fn render_with<'a>(
                 let block = is_block_end(&tag);
                 if matches!(tag, TagEnd::Link) {
                     link_depth = link_depth.saturating_sub(1);
+                    if link_depth > 0 {
+                        continue;
+                    }
+                }
+                if matches!(tag, TagEnd::Image) {
+                    image_depth = image_depth.saturating_sub(1);
                 }
                 // a code block is written whole by `highlight::code_block`
                 // (its start was never passed on)
@@ -496,7 +531,7 @@ pub fn render_with<'a>(
                     next_span += 1;
                 }
                 active.retain(|&i| spans[i].end > p);
-                if active.is_empty() {
+                if active.is_empty() || image_depth > 0 {
                     events.push(Event::Text(t));
                 } else {
                     let mut s = String::with_capacity(t.len() * 3);
@@ -615,22 +650,59 @@ mod tests {
 
     #[test]
     fn no_link_inside_a_link() {
-        let md = "[Putin speaks](https://ex.org)";
-        let link = Span {
-            start: 0,
-            end: 5,
+        let md = "[Putin speaks](https://ex.org) of *Putin*";
+        let link = |start, end, id: &str| Span {
+            start,
+            end,
             tag: "a",
             attrs: Attrs::new(&[("href", "e/")]),
-            first_attrs: Attrs::default(),
+            first_attrs: Attrs::new(&[("id", id)]),
         };
         let h = render(
             md,
             &Decorations {
-                spans: vec![link],
+                spans: vec![link(0, 5, "m1"), link(16, 21, "m2")],
                 after_block: vec![],
             },
         );
-        assert_eq!(h.matches("<a").count(), 1, "{h}");
+        // inside the link, the mention keeps its anchor on a span
+        assert_eq!(
+            h,
+            "<p><a href=\"https://ex.org\"><span id=\"m1\">Putin</span> speaks</a> of <em><a href=\"e/\" id=\"m2\">Putin</a></em></p>\n"
+        );
+    }
+
+    #[test]
+    fn an_autolink_inside_a_link_is_text() {
+        let h = render_plain("[see <https://a.org>](https://b.org)");
+        assert_eq!(
+            h,
+            "<p><a href=\"https://b.org\">see https://a.org</a></p>\n"
+        );
+    }
+
+    #[test]
+    fn image_descriptions_get_no_markup() {
+        let md = "![Putin at home](x.png) Putin";
+        let plain = plain_text(md);
+        assert_eq!(plain.text, "Putin at home Putin");
+        assert_eq!(plain.code, vec![0..13]);
+        let mark = mark(0, 19, "x");
+        let h = render(
+            md,
+            &Decorations {
+                spans: vec![mark],
+                after_block: vec![],
+            },
+        );
+        assert!(h.contains("alt=\"Putin at home\""), "{h}");
+    }
+
+    #[test]
+    fn plain_text_knows_where_links_are() {
+        let plain = plain_text("a [b *c*](x) <https://d.org> `[e](y)`");
+        let got: Vec<&str> = plain.links.iter().map(|r| &plain.text[r.clone()]).collect();
+        assert_eq!(got, ["b ", "c", "https://d.org"]);
     }
 
     #[test]
