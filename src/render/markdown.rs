@@ -288,6 +288,42 @@ struct Scratch {
     cuts: Vec<usize>,
     covering: Vec<usize>,
     tags: Vec<&'static str>,
+    /// Per span: whether its first segment (the one with its
+    /// `first_attrs`, e.g. its anchor `id`) was written.
+    shown: Vec<bool>,
+}
+
+/// Bring the spans reaching text `p..end` into `active` (`next`: the first
+/// span not yet seen; spans are sorted by start) and drop those ended.
+fn activate(spans: &[&Span], next: &mut usize, active: &mut Vec<usize>, p: usize, end: usize) {
+    while *next < spans.len() && spans[*next].start < end {
+        active.push(*next);
+        *next += 1;
+    }
+    active.retain(|&i| spans[i].end > p);
+}
+
+/// For text that is written without decorations (code, an image's
+/// description): the anchors of the active spans not written yet, as
+/// empty elements, so that every span's `id` is on the page.
+fn anchors_only(spans: &[&Span], active: &[usize], shown: &mut [bool], out: &mut String) {
+    for &i in active {
+        if shown[i] {
+            continue;
+        }
+        shown[i] = true;
+        let s = spans[i];
+        let tag = if s.is_link() { "span" } else { s.tag };
+        out.push('<');
+        out.push_str(tag);
+        if !s.is_link() {
+            out.push_str(s.attrs.as_str());
+        }
+        out.push_str(s.first_attrs.as_str());
+        out.push_str("></");
+        out.push_str(tag);
+        out.push('>');
+    }
 }
 
 /// Render decorated text `t` that starts at plain position `p`.
@@ -336,7 +372,9 @@ fn decorate_text(
             let s = spans[i];
             let plain = s.is_link() && seen_link;
             seen_link |= s.is_link();
-            let first = s.start == a;
+            // the first segment written, which is not always the one at
+            // the span's start (that may be code)
+            let first = !std::mem::replace(&mut scratch.shown[i], true);
             if plain && !first {
                 tags.push("");
                 continue;
@@ -387,7 +425,13 @@ pub fn render_with<'a>(
     let mut block_start: Option<usize> = None;
     let mut next_span = 0usize;
     let mut active: Vec<usize> = Vec::new();
-    let mut scratch = Scratch::default();
+    let mut scratch = Scratch {
+        shown: vec![false; spans.len()],
+        ..Scratch::default()
+    };
+    // anchors of spans starting in an image's description or a code
+    // block, written after the image or before the block
+    let mut pending = String::new();
     let mut link_depth = 0usize;
     // an image's description becomes its `alt` text: no markup in it
     let mut image_depth = 0usize;
@@ -407,9 +451,14 @@ pub fn render_with<'a>(
                     let s = cur.text(t.len(), None);
                     block_start.get_or_insert(s);
                     text.push_str(&t);
+                    activate(&spans, &mut next_span, &mut active, s, s + t.len());
+                    anchors_only(&spans, &active, &mut scratch.shown, &mut pending);
                     continue;
                 }
                 Event::End(TagEnd::CodeBlock) => {
+                    if !pending.is_empty() {
+                        events.push(Event::Html(std::mem::take(&mut pending).into()));
+                    }
                     let (lang, text) = code.take().unwrap();
                     events.push(Event::Html(highlight::code_block(&text, &lang).into()));
                 }
@@ -504,6 +553,9 @@ pub fn render_with<'a>(
                 if tag != TagEnd::CodeBlock {
                     events.push(Event::End(tag));
                 }
+                if image_depth == 0 && !pending.is_empty() {
+                    events.push(Event::InlineHtml(std::mem::take(&mut pending).into()));
+                }
                 if block {
                     depth = depth.saturating_sub(1);
                     cur.pending_break = true;
@@ -525,13 +577,11 @@ pub fn render_with<'a>(
             Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) => {
                 let p = cur.text(t.len(), None);
                 block_start.get_or_insert(p);
-                let end = p + t.len();
-                while next_span < spans.len() && spans[next_span].start < end {
-                    active.push(next_span);
-                    next_span += 1;
-                }
-                active.retain(|&i| spans[i].end > p);
-                if active.is_empty() || image_depth > 0 {
+                activate(&spans, &mut next_span, &mut active, p, p + t.len());
+                if image_depth > 0 {
+                    anchors_only(&spans, &active, &mut scratch.shown, &mut pending);
+                    events.push(Event::Text(t));
+                } else if active.is_empty() {
                     events.push(Event::Text(t));
                 } else {
                     let mut s = String::with_capacity(t.len() * 3);
@@ -542,6 +592,17 @@ pub fn render_with<'a>(
             Event::Code(t) => {
                 let p = cur.text(t.len(), None);
                 block_start.get_or_insert(p);
+                activate(&spans, &mut next_span, &mut active, p, p + t.len());
+                let mut anchors = String::new();
+                let shown = &mut scratch.shown;
+                if image_depth > 0 {
+                    anchors_only(&spans, &active, shown, &mut pending);
+                } else {
+                    anchors_only(&spans, &active, shown, &mut anchors);
+                }
+                if !anchors.is_empty() {
+                    events.push(Event::InlineHtml(anchors.into()));
+                }
                 events.push(Event::Code(t));
             }
             Event::SoftBreak | Event::HardBreak => {
@@ -696,6 +757,36 @@ mod tests {
             },
         );
         assert!(h.contains("alt=\"Putin at home\""), "{h}");
+    }
+
+    #[test]
+    fn a_span_starting_in_code_keeps_its_anchor() {
+        // plain text: "Run rm now.\n\ncode block\n\nSee pic here."
+        let md = "Run `rm` now.\n\n```\ncode block\n```\n\nSee ![pic](p.png) here.";
+        let plain = plain_text(md);
+        let at = |w: &str| plain.text.find(w).unwrap();
+        let d = Decorations {
+            spans: vec![
+                mark(at("rm"), at(" now") + 4, "in-code"),
+                mark(at("code block") + 2, at("code block") + 6, "in-block"),
+                mark(at("pic"), at("pic") + 3, "in-alt"),
+            ],
+            after_block: vec![],
+        };
+        let h = render(md, &d);
+        assert!(
+            h.contains("Run <mark data-ann=\"in-code\" id=\"a-in-code\"></mark><code>rm</code><mark data-ann=\"in-code\"> now</mark>."),
+            "{h}"
+        );
+        assert!(
+            h.contains("<mark data-ann=\"in-block\" id=\"a-in-block\"></mark><pre"),
+            "{h}"
+        );
+        assert!(
+            h.contains("alt=\"pic\" /><mark data-ann=\"in-alt\" id=\"a-in-alt\"></mark> here"),
+            "{h}"
+        );
+        assert_eq!(h.matches(" id=\"a-").count(), 3, "each anchor once: {h}");
     }
 
     #[test]
