@@ -1,15 +1,21 @@
 //! Property: whatever `build` produces passes `briefing check`. Generated
 //! briefings put entity mentions everywhere Markdown can hold text —
 //! links, autolinks, images, headings, emphasis, strikethrough, lists,
-//! quotes, tables, footnotes, code spans and code blocks — and every
-//! internal link and anchor of the rendered site must resolve. Built
-//! in-process through the library (assemble, render, check), as the
+//! quotes, tables, footnotes, code spans and code blocks — and annotate
+//! passages starting and ending anywhere in them (with notes linking to
+//! entities, articles and annotations); every internal link and anchor of
+//! the rendered site must resolve, and no link may sit inside a link.
+//! Built in-process through the library (assemble, render, check), as the
 //! command does, so a case costs milliseconds.
 
+use briefing::annotate::AnnotationSource;
+use briefing::annotate::anchor::{Method, Outcome, find};
 use briefing::config::{Config, EntityLinks};
 use briefing::link::check::check_links;
 use briefing::project::Inputs;
+use briefing::render::markdown::plain_text;
 use briefing::render::render_site;
+use briefing::serve::annotate_endpoint::{escape_heading, one_line};
 use briefing::site::assemble;
 use briefing::theme::Theme;
 use proptest::prelude::*;
@@ -90,8 +96,8 @@ fn block() -> impl Strategy<Value = String> {
         prop::collection::vec(word(), 1..6).prop_map(|w| format!("    {}", w.join(" "))),
         (inline(), inline()).prop_map(|(a, b)| format!(
             "| {} | b |\n|---|---|\n| {} | x |",
-            a.replace('\n', " ").replace('|', " "),
-            b.replace('\n', " ").replace('|', " ")
+            a.replace(['\n', '|'], " "),
+            b.replace(['\n', '|'], " ")
         )),
     ];
     simple.prop_recursive(2, 8, 3, |inner| {
@@ -122,7 +128,56 @@ fn body() -> impl Strategy<Value = String> {
     })
 }
 
+/// Passages to annotate: where in the plain text, how long, which tags.
+type Picks = Vec<(usize, usize, usize)>;
+
+const TAGS: &[&str] = &[
+    "",
+    " {.claim}",
+    " {.event date=2024-11-21}",
+    " {.analysis .claim claim=k}",
+];
+
+/// The annotation file of article `i`: a heading per passage picked that
+/// occurs once in it.
+fn annotations(i: usize, body: &str, picks: &Picks) -> Option<AnnotationSource> {
+    let plain: Vec<char> = plain_text(body).text.chars().collect();
+    let text: String = plain.iter().collect();
+    let mut file = format!("---\narticle: a{i}\n---\nOn [[Putin]] and [[a0]].\n");
+    let mut quotes = Vec::new();
+    for &(at, len, tag) in picks {
+        if plain.is_empty() {
+            break;
+        }
+        let at = at % plain.len();
+        let quote = one_line(
+            &plain[at..(at + len).min(plain.len())]
+                .iter()
+                .collect::<String>(),
+        );
+        let once = matches!(find(&text, &quote), Outcome::Found(m) if m.ranges.len() == 1 && m.method != Method::Approximate);
+        if quote.is_empty() || !once || quotes.contains(&quote) {
+            continue;
+        }
+        file.push_str(&format!(
+            "\n## \"{}\"{}\n\nSee [[Russia]], [[a0]] and [[#{}]].\n",
+            escape_heading(&quote),
+            TAGS[tag % TAGS.len()],
+            briefing::annotate::parse::derive_id(&quote),
+        ));
+        quotes.push(quote);
+    }
+    (!quotes.is_empty()).then(|| AnnotationSource {
+        file: format!("annotations/a{i}.md"),
+        text: Arc::from(file),
+    })
+}
+
 fn inputs(bodies: &[String], mode: EntityLinks) -> Inputs {
+    annotated(bodies, &[], mode)
+}
+
+fn annotated(bodies: &[String], picks: &[Picks], mode: EntityLinks) -> Inputs {
     let articles = bodies
         .iter()
         .enumerate()
@@ -143,7 +198,12 @@ fn inputs(bodies: &[String], mode: EntityLinks) -> Inputs {
         },
         articles,
         summary: None,
-        annotations: Vec::new(),
+        annotations: bodies
+            .iter()
+            .zip(picks)
+            .enumerate()
+            .filter_map(|(i, (b, p))| annotations(i, b, p))
+            .collect(),
         entities: Some(("entities.yaml".into(), Arc::from(ENTITIES))),
         sources: BTreeMap::new(),
         theme: Theme::builtin(),
@@ -211,10 +271,14 @@ proptest! {
     #[test]
     fn what_build_produces_passes_check(
         bodies in prop::collection::vec(body(), 1..3),
+        picks in prop::collection::vec(
+            prop::collection::vec((0usize..500, 1usize..40, 0usize..4), 0..4),
+            2,
+        ),
         all in any::<bool>(),
     ) {
         let mode = if all { EntityLinks::All } else { EntityLinks::First };
-        let broken = build_and_check(&inputs(&bodies, mode));
+        let broken = build_and_check(&annotated(&bodies, &picks, mode));
         prop_assert!(broken.is_empty(), "broken links: {:#?}\nbodies: {:#?}", broken, bodies);
     }
 }
