@@ -510,6 +510,22 @@ fn annotate_endpoint_needs_its_own_origin() {
         let resp = post(&[("Origin", url), ("Sec-Fetch-Site", site)]);
         assert_eq!(resp.status, 403, "{site}: {}", resp.body);
     }
+    // the token header needs a CORS preflight, which is never granted
+    for path in ["/__briefing/annotate", "/"] {
+        let pre = http(
+            url,
+            "OPTIONS",
+            path,
+            &[
+                ("Origin", evil.as_str()),
+                ("Access-Control-Request-Method", "POST"),
+                ("Access-Control-Request-Headers", "x-briefing-token"),
+            ],
+            "",
+        );
+        assert_eq!(pre.status, 405, "{path}: {}", pre.body);
+        assert!(!pre.headers.contains("access-control-"), "{}", pre.headers);
+    }
     assert!(!dir.path().join("annotations/alpha.md").exists());
     let ok = post(&[("Origin", url), ("Sec-Fetch-Site", "same-origin")]);
     assert_eq!(ok.status, 201, "{}", ok.body);
