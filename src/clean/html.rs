@@ -167,6 +167,7 @@ pub fn debug_blocks(html: &str) -> serde_json::Value {
     json!({
         "title": title,
         "content_html": article.content.to_string(),
+        "byline": byline,
         "page": page_blocks.iter().map(dump).collect::<Vec<_>>(),
         "content": blocks.iter().zip(&decisions).map(|(b, d)| {
             let mut v = dump(b);

@@ -188,6 +188,7 @@ pub(crate) fn filter(blocks: &[Block], ctx: &Context) -> Vec<Decision> {
     drop_listed(blocks, ctx.listed, &mut out);
     drop_repeats(blocks, &mut out);
     drop_empty_sections(blocks, &mut out);
+    drop_author_bio(blocks, &byline, &mut out);
     out
 }
 
@@ -255,7 +256,9 @@ fn is_link_line(b: &Block) -> bool {
 ///   sit side by side in one container, or in a few long ones, so they
 ///   never form such a run;
 /// - teasers set out in one container without a wrapper per story: three
-///   or more linked headings, each followed by at most two short blocks.
+///   or more linked headings, each followed by at most two short blocks;
+/// - the text of a small box around a form (a newsletter sign-up, a
+///   comment form).
 pub(crate) fn listing_marks(blocks: &[Block]) -> Vec<bool> {
     #[derive(Default)]
     struct Stats {
@@ -307,7 +310,10 @@ pub(crate) fn listing_marks(blocks: &[Block]) -> Vec<bool> {
     listed.sort_unstable();
     let mut marks: Vec<bool> = blocks
         .iter()
-        .map(|b| b.path.iter().any(|c| listed.binary_search(c).is_ok()))
+        .map(|b| {
+            b.path.iter().any(|c| listed.binary_search(c).is_ok())
+                || (b.beside_form && stats.get(&b.container()).is_some_and(|s| s.words <= 60))
+        })
         .collect();
     mark_teaser_runs(blocks, &mut marks);
     marks
@@ -352,6 +358,26 @@ fn mark_teaser_runs(blocks: &[Block], marks: &mut [bool]) {
             }
         }
         i = j.max(i + 1);
+    }
+}
+
+/// The last kept blocks, when short and starting with the byline's name,
+/// are the author's bio ("Jane Roe is our environment correspondent…").
+fn drop_author_bio(blocks: &[Block], byline: &str, out: &mut [Decision]) {
+    if byline.chars().count() < 5 {
+        return;
+    }
+    let kept: Vec<usize> = (0..blocks.len())
+        .filter(|&i| out[i].0 == Verdict::Kept)
+        .collect();
+    // never the first kept block: a bio follows an article
+    for &i in kept.iter().skip(1).rev().take(2) {
+        let b = &blocks[i];
+        if b.kind == Kind::Paragraph && b.words() <= 60 && key(&b.text).starts_with(byline) {
+            out[i] = (Verdict::Dropped, "author bio");
+        } else {
+            break;
+        }
     }
 }
 
@@ -621,6 +647,37 @@ mod tests {
         html.push_str("</div></body>");
         let k = kept(&html, true);
         assert!(k.iter().any(|t| t.starts_with("Post number 1")), "{k:?}");
+    }
+
+    #[test]
+    fn sign_up_boxes_are_listings() {
+        let html = format!(
+            "<body><div><p>{PARA}</p></div><div><h3>Get the morning briefing</h3>\
+             <p>The day's stories in your inbox every morning.</p><form><input type=\"email\"></form></div></body>"
+        );
+        assert_eq!(kept(&html, true), vec![PARA.to_string()]);
+    }
+
+    #[test]
+    fn a_trailing_bio_of_the_byline_is_dropped() {
+        let html = format!(
+            "<body><p>{PARA}</p><p>Jane Roe is our environment correspondent and has covered the valley since 2009.</p></body>"
+        );
+        let b = blocks(&html);
+        let listed = HashSet::new();
+        let ctx = Context {
+            title: "",
+            byline: Some("Jane Roe"),
+            figures: &[],
+            listed: &listed,
+        };
+        let d = filter(&b, &ctx);
+        assert_eq!(d[0], (Verdict::Kept, "article body"));
+        assert_eq!(d[1], (Verdict::Dropped, "author bio"));
+        // a paragraph that merely mentions the author early on stays
+        let html = format!("<body><p>Jane Roe said so.</p><p>{PARA}</p></body>");
+        let b = blocks(&html);
+        assert!(filter(&b, &ctx).iter().all(|d| d.0 != Verdict::Dropped));
     }
 
     #[test]

@@ -38,6 +38,9 @@ pub(crate) struct Block {
     /// in document order: blocks whose paths end in the same number are
     /// siblings in one container.
     pub path: Vec<usize>,
+    /// The block's container also holds a form or a form field (a
+    /// sign-up box, a comment form, a search box).
+    pub beside_form: bool,
 }
 
 impl Block {
@@ -150,6 +153,10 @@ pub(crate) fn render(root: &NodeRef) -> Vec<Block> {
     let mut r = Renderer::default();
     r.walk(root, &[]);
     r.flush();
+    r.forms.sort_unstable();
+    for b in &mut r.blocks {
+        b.beside_form = r.forms.binary_search(&b.container()).is_ok();
+    }
     r.blocks
 }
 
@@ -326,6 +333,8 @@ struct Renderer {
     seen: usize,
     /// Containers around the inline content in `cur`.
     cur_path: Vec<usize>,
+    /// Containers that hold a form or a form field directly.
+    forms: Vec<usize>,
 }
 
 impl Renderer {
@@ -343,6 +352,7 @@ impl Renderer {
             link_chars: cur.link_chars,
             hints: std::mem::take(&mut self.cur_hints),
             path: std::mem::take(&mut self.cur_path),
+            beside_form: false,
         });
     }
 
@@ -358,6 +368,7 @@ impl Renderer {
             link_chars: inl.link_chars,
             hints: hints.to_string(),
             path: self.containers.clone(),
+            beside_form: false,
         });
     }
 
@@ -379,6 +390,10 @@ impl Renderer {
         let Some(name) = name_of(node) else {
             return;
         };
+        if matches!(name.as_str(), "form" | "input" | "textarea" | "select") {
+            self.forms
+                .push(self.containers.last().copied().unwrap_or(0));
+        }
         if SKIP.contains(&name.as_str()) || is_hidden(node) {
             return;
         }
@@ -499,41 +514,48 @@ fn render_with(node: &NodeRef, hints: &[String]) -> Vec<Block> {
 /// An inline element (`<font>`, `<span>`, `<b>`) that wraps paragraphs, as
 /// old pages do (`<font face=…><p>…</p><p>…</p></font>`), is rendered as a
 /// container of blocks, not as one paragraph. A link keeps its content
-/// inline (a linked teaser card is one link). Looks at the first few
-/// hundred descendants only, so nested wrappers cost linear time.
+/// inline (a linked teaser card is one link). Looks at the children and
+/// the children of inline children only, so the check costs linear time.
 fn wraps_blocks(node: &NodeRef, name: &str) -> bool {
     if name == "a" || name == "br" {
         return false;
     }
-    node.descendants_it().take(256).any(|d| {
-        matches!(
-            name_of(&d).as_deref(),
-            Some(
-                "p" | "div"
-                    | "table"
-                    | "ul"
-                    | "ol"
-                    | "h1"
-                    | "h2"
-                    | "h3"
-                    | "h4"
-                    | "h5"
-                    | "h6"
-                    | "blockquote"
-                    | "section"
-                    | "article"
-            )
-        )
+    node.children_it(false).any(|c| match name_of(&c) {
+        Some(n) if is_wrapped_block(&n) => true,
+        Some(n) if !BLOCKS.contains(&n.as_str()) && n != "a" => c
+            .children_it(false)
+            .any(|g| name_of(&g).is_some_and(|n| is_wrapped_block(&n))),
+        _ => false,
     })
+}
+
+fn is_wrapped_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "table"
+            | "ul"
+            | "ol"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "blockquote"
+            | "section"
+            | "article"
+    )
 }
 
 /// Whether a table row lays out the page rather than holding data: one of
 /// its cells holds paragraphs, lists, headings, nested tables or line
-/// breaks (text set out with `<br>`).
+/// breaks (text set out with `<br>`) among its first few hundred
+/// descendants (a bound, so nested layout tables cost linear time).
 fn has_layout_cells(tr: &NodeRef) -> bool {
     tr.children_it(false).any(|cell| {
         matches!(name_of(&cell).as_deref(), Some("td") | Some("th"))
-            && cell.descendants_it().any(|d| {
+            && cell.descendants_it().take(512).any(|d| {
                 matches!(
                     name_of(&d).as_deref(),
                     Some(
@@ -789,6 +811,16 @@ mod tests {
             t,
             vec!["The plan was criticised by Tom Hale, who spoke on Monday."]
         );
+    }
+
+    #[test]
+    fn blocks_beside_a_form_are_marked() {
+        let b = blocks(
+            "<body><div><p>Article text.</p></div><div><h3>Get our briefing</h3><p>Every morning.</p>\
+             <form><input type=\"email\"><button>Go</button></form></div></body>",
+        );
+        let marks: Vec<bool> = b.iter().map(|b| b.beside_form).collect();
+        assert_eq!(marks, vec![false, true, true]);
     }
 
     #[test]
