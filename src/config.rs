@@ -22,12 +22,22 @@ pub struct Config {
     pub entity_links: EntityLinks,
 }
 
-#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum EntityLinks {
     All,
     #[default]
     First,
+}
+
+impl<'de> Deserialize<'de> for EntityLinks {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::yaml::one_of(
+            d,
+            &["all", "first"],
+            &[EntityLinks::All, EntityLinks::First],
+        )
+    }
 }
 
 impl Default for Config {
@@ -47,14 +57,26 @@ impl Config {
     pub fn parse(file: &str, text: &str) -> Result<Config, Problem> {
         let mut cfg: Config = toml::from_str(text).map_err(|e| {
             let span = e.span().unwrap_or(0..0);
+            let plain =
+                crate::yaml::plain_error("briefing.toml", key_at(text, span.start), e.message());
+            // a syntax error: TOML's words, not YAML's
+            let message = plain.message.replace(
+                "briefing.toml is not valid YAML",
+                "briefing.toml is not valid TOML",
+            );
+            let help = match plain.help {
+                Some(h) if !message.contains("not valid TOML") => h,
+                _ => "see README.md, section \"briefing.toml\", for the keys and their meaning"
+                    .to_string(),
+            };
             Problem::at(
                 file,
                 Arc::from(text),
                 span.start,
                 span.len().max(1),
-                format!("briefing.toml is not valid: {}", e.message()),
+                message,
             )
-            .with_help("see README.md, section \"briefing.toml\", for the keys and their meaning")
+            .with_help(help)
         })?;
         if !cfg.base_url.ends_with('/') {
             cfg.base_url.push('/');
@@ -66,6 +88,20 @@ impl Config {
     pub fn absolute(&self, path: &crate::model::SitePath) -> String {
         format!("{}{}", self.base_url, path.pretty())
     }
+}
+
+/// The key of the `key = value` line (or `[table]` header) holding
+/// byte `at`, for messages: TOML's errors do not name the key.
+fn key_at(text: &str, at: usize) -> Option<&str> {
+    let at = at.min(text.len());
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[start..].lines().next().unwrap_or("").trim();
+    let key = match line.strip_prefix('[') {
+        Some(rest) => rest.trim_start_matches('[').split(']').next()?,
+        None => line.split('=').next()?,
+    };
+    let key = key.trim().trim_matches('"');
+    (!key.is_empty() && !line.starts_with('#')).then_some(key)
 }
 
 #[cfg(test)]
