@@ -93,10 +93,12 @@ pub fn assemble_keeping(
         },
         None => None,
     };
+    let mut unloaded = None;
     let registry = match &inputs.entities {
         Some((file, text)) => link::Registry::parse(file, text.clone()).unwrap_or_else(|p| {
             problems.extend(p.0);
-            link::Registry::default()
+            unloaded = Some(file.clone());
+            link::Registry::unloaded()
         }),
         None => link::Registry::default(),
     };
@@ -109,6 +111,9 @@ pub fn assemble_keeping(
         cache: inputs.anchor_cache.as_deref(),
     });
     problems.extend(aprobs.0);
+    if let Some(file) = unloaded {
+        problems.summarise_unchecked(&file, "entities");
+    }
     timing("assemble: anchor", t0);
     let t0 = std::time::Instant::now();
     let (refs, events) = annotation_links(&annotations);
@@ -619,11 +624,9 @@ pub fn build_from(
     // Pages go to disk as they are rendered (memory holds only those in
     // flight), staged until every one has succeeded.
     let out_dir = opts.out.clone().unwrap_or_else(|| project.path("site"));
-    let write_problem = |e: std::io::Error| {
-        Problem::file(
-            fsutil::display(&project.root, &out_dir),
-            format!("cannot write the site: {e}"),
-        )
+    let write_problem = |e: std::io::Error| match fsutil::file_in_the_way(&out_dir) {
+        Some(f) => Problem::not_a_directory(fsutil::display(&project.root, &f), "the built site"),
+        None => Problem::io(fsutil::display(&project.root, &out_dir), "write", &e),
     };
     let staged = Staged::new(&out_dir);
     render::render_site_into(&briefing, &inputs.theme, &|o| {

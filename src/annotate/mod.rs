@@ -604,7 +604,7 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
         let help = match close {
             Some((_, s)) => format!("did you mean `{s}`?"),
             None if slugs.is_empty() => "there are no articles in content/".to_string(),
-            None => format!("the articles are: {}", slugs.join(", ")),
+            None => format!("the articles are: {}", crate::diag::some_of(&slugs, 5)),
         };
         problems.push(
             Problem::at(
@@ -1191,13 +1191,33 @@ fn times(n: usize) -> String {
     }
 }
 
+/// Where a passage occurs, for a help line: the first few places (the
+/// file named once), then how many more — a one-letter quote occurs
+/// hundreds of times, and the help must stay one short line.
 fn places(a: &Article, body: &Body, ranges: &[Range<usize>]) -> String {
-    let v: Vec<String> = ranges.iter().map(|r| loc(a, body, r.start)).collect();
-    match v.len() {
-        0 => String::new(),
-        1 => v[0].clone(),
-        _ => format!("{} and {}", v[..v.len() - 1].join(", "), v[v.len() - 1]),
-    }
+    const SHOWN: usize = 3;
+    let v: Vec<String> = ranges
+        .iter()
+        .take(SHOWN)
+        .enumerate()
+        .map(|(i, r)| {
+            let at = loc(a, body, r.start);
+            if i == 0 {
+                at
+            } else {
+                // `content/x.md:8:31` → `8:31`
+                at.strip_prefix(&format!("{}:", a.file))
+                    .map_or(at.clone(), str::to_string)
+            }
+        })
+        .collect();
+    let mut all = v;
+    all.extend(std::iter::repeat_n(
+        String::new(),
+        ranges.len().saturating_sub(SHOWN),
+    ));
+    let shown: Vec<&str> = all.iter().map(String::as_str).collect();
+    crate::diag::some_of(&shown, SHOWN)
 }
 
 /// Resolves wikilink targets against articles, annotations and entities,
@@ -1236,16 +1256,26 @@ impl Resolver<'_> {
                 }
                 Err(why) => {
                     *lookups = None;
-                    problems.push(
+                    let at = |msg: String| {
                         Problem::at(
                             file,
                             text.clone(),
                             note.offset + w.range.start,
                             w.range.len(),
-                            format!("unresolved wikilink `[[{}]]`", w.target),
+                            msg,
                         )
-                        .with_help(why),
-                    )
+                    };
+                    // `[[Name]]` may be an entity of the registry that did
+                    // not load: its error is the cause, this is not checked
+                    let unchecked = !w.target.contains('#')
+                        && self.world.registry.is_some_and(|r| r.is_unloaded());
+                    problems.push(if unchecked {
+                        at(format!("wikilink `[[{}]]` not checked", w.target))
+                            .warning()
+                            .with_code(crate::diag::codes::UNCHECKED_LINK)
+                    } else {
+                        at(format!("unresolved wikilink `[[{}]]`", w.target)).with_help(why)
+                    })
                 }
             }
         }
