@@ -124,6 +124,38 @@ mod tests {
     fn unknown_keys_are_reported_with_position() {
         let e = Config::parse("briefing.toml", "title = \"X\"\ntitel = 3\n").unwrap_err();
         assert_eq!((e.line, e.column), (2, 1));
-        assert!(e.message.contains("unknown field `titel`"), "{}", e.message);
+        assert_eq!(e.message, "unknown key `titel`");
+        assert_eq!(
+            e.help.as_deref(),
+            Some(
+                "did you mean `title`? the keys are title, base_url, language, description, entity_links"
+            )
+        );
+    }
+
+    #[test]
+    fn wrong_types_are_said_in_plain_words() {
+        let msg = |t: &str| Config::parse("briefing.toml", t).unwrap_err().message;
+        assert_eq!(
+            msg("title = 3\n"),
+            "`title` must be text (found the number 3)"
+        );
+        assert_eq!(
+            msg("entity_links = [\"all\"]\n"),
+            "`entity_links` must be one of all, first (found a list)"
+        );
+        assert_eq!(
+            msg("entity_links = \"most\"\n"),
+            "`entity_links` must be one of all, first (found `most`)"
+        );
+        assert_eq!(
+            msg("title = \"a\"\ntitle = \"b\"\n"),
+            "`title` is given twice"
+        );
+        assert!(
+            msg("title = \n").starts_with("briefing.toml is not valid TOML: "),
+            "{}",
+            msg("title = \n")
+        );
     }
 }

@@ -22,8 +22,9 @@ use std::io;
 use std::sync::Arc;
 
 /// The longest help text shown, in characters; longer help is cut with
-/// `…` (the code that makes help keeps it shorter: this is a backstop).
-pub const HELP_MAX: usize = 300;
+/// `…` (the code that makes help keeps it shorter: this is a backstop),
+/// so that no printed line is longer than 300 characters.
+pub const HELP_MAX: usize = 290;
 /// The longest message shown in a headline, in characters.
 pub const MESSAGE_MAX: usize = 240;
 /// The widest source line shown under a headline, in characters; a longer
@@ -616,5 +617,172 @@ mod tests {
         assert!(r.contains("2 | title: [oops\n"), "{r}");
         assert!(r.contains("  |        ^^^^^\n"), "{r}");
         assert!(r.contains("= help: close the bracket"), "{r}");
+    }
+
+    #[test]
+    fn io_errors_name_the_path_and_what_to_do() {
+        use std::io::{Error, ErrorKind};
+        let p = Problem::io("site", "write", &Error::from(ErrorKind::StorageFull));
+        assert_eq!(
+            p.headline(),
+            "site: error: cannot write site: the disk is full"
+        );
+        assert_eq!(
+            p.help.as_deref(),
+            Some("free some space on the disk holding `site`, then run briefing again")
+        );
+        let p = Problem::io(
+            "content/a.md",
+            "read",
+            &Error::from(ErrorKind::PermissionDenied),
+        );
+        assert_eq!(p.message, "cannot read content/a.md: permission denied");
+        assert!(p.help.unwrap().contains("allowed to read it"));
+        let p = Problem::io(
+            "site/x",
+            "write",
+            &Error::from(ErrorKind::ReadOnlyFilesystem),
+        );
+        assert_eq!(p.message, "cannot write site/x: the disk is read-only");
+        // an OS error is shown without its number
+        let p = Problem::io("x", "read", &Error::from_raw_os_error(5));
+        assert!(!p.message.contains("os error"), "{}", p.message);
+        let p = Problem::not_a_directory("content", "the articles");
+        assert_eq!(
+            p.headline(),
+            "content: error: content is a file, but it must be a directory (the articles)"
+        );
+    }
+
+    #[test]
+    fn a_problem_repeated_on_many_files_is_shown_once() {
+        use std::io::{Error, ErrorKind};
+        let full = || Error::from(ErrorKind::StorageFull);
+        let mut ps = Problems::default();
+        for _ in 0..61 {
+            ps.push(Problem::io("site", "write", &full()));
+        }
+        let shown = ps.coalesce();
+        assert_eq!(shown.len(), 1);
+        assert_eq!(shown.errors(), 1);
+        assert!(!shown.to_string().contains("note"), "{shown}");
+
+        // the same cause on different files: one, naming a few of the others
+        let mut ps = Problems::default();
+        for i in 0..5 {
+            ps.push(Problem::io(format!("content/{i}.md"), "write", &full()));
+        }
+        ps.push(Problem::io(
+            "x",
+            "write",
+            &Error::from(ErrorKind::PermissionDenied),
+        ));
+        let shown = ps.coalesce();
+        assert_eq!(shown.len(), 2, "{shown}");
+        assert_eq!(
+            shown.0[0].also_note().unwrap(),
+            "the same for 4 more: content/1.md, content/2.md, content/3.md, …"
+        );
+
+        // a problem reported again at the same place (once per page)
+        let text: Arc<str> = Arc::from("{{ x }}");
+        let mut ps = Problems::default();
+        for _ in 0..3 {
+            ps.push(Problem::at("templates/a.html", text.clone(), 3, 1, "bad"));
+        }
+        ps.push(Problem::at("templates/a.html", text.clone(), 0, 1, "other"));
+        let shown = ps.coalesce();
+        assert_eq!(shown.len(), 2);
+        assert_eq!(
+            shown.0[0].also_note().unwrap(),
+            "the same problem was found 2 more time(s)"
+        );
+    }
+
+    #[test]
+    fn root_causes_sort_first() {
+        let mut ps = Problems::default();
+        for f in [
+            "annotations/a.md",
+            "content/a.md",
+            "templates/base.html",
+            "entities.yaml",
+            "briefing.toml",
+            "site",
+        ] {
+            ps.push(Problem::file(f, "x"));
+        }
+        ps.sort();
+        let files: Vec<&str> = ps.iter().map(|p| p.file.as_str()).collect();
+        assert_eq!(
+            files,
+            [
+                "briefing.toml",
+                "entities.yaml",
+                "templates/base.html",
+                "content/a.md",
+                "annotations/a.md",
+                "site"
+            ]
+        );
+    }
+
+    #[test]
+    fn unchecked_links_become_one_note_on_their_cause() {
+        let text: Arc<str> = Arc::from("[[A]] [[B]]");
+        let mut ps = Problems::default();
+        ps.push(Problem::at(
+            "entities.yaml",
+            Arc::from("- x"),
+            0,
+            1,
+            "broken",
+        ));
+        for (f, at) in [
+            ("annotations/a.md", 0),
+            ("annotations/a.md", 6),
+            ("annotations/b.md", 0),
+        ] {
+            ps.push(
+                Problem::at(f, text.clone(), at, 5, "not checked")
+                    .warning()
+                    .with_code(codes::UNCHECKED_LINK),
+            );
+        }
+        ps.summarise_unchecked("entities.yaml", "entities");
+        assert_eq!(ps.len(), 1);
+        assert_eq!(
+            ps.0[0].note.as_deref(),
+            Some(
+                "3 wikilink(s) to entities in annotations/a.md and annotations/b.md were not checked: they will be once entities.yaml loads"
+            )
+        );
+    }
+
+    #[test]
+    fn nothing_printed_grows_with_the_input() {
+        assert_eq!(fit("abcdef", 4), "abc…");
+        assert_eq!(fit("abcd", 4), "abcd");
+        assert_eq!(some_of(&["a"], 3), "a");
+        assert_eq!(some_of(&["a", "b", "c"], 3), "a, b and c");
+        assert_eq!(some_of(&["a", "b", "c", "d", "e"], 3), "a, b, c and 2 more");
+        // a long line is shown as a window around the column, the caret
+        // still under the column
+        let line = format!("{}X{}", "a".repeat(5000), "b".repeat(5000));
+        let text: Arc<str> = Arc::from(line.as_str());
+        let p = Problem::at("content/a.md", text, 5000, 1, "here").with_help("h".repeat(20_000));
+        let r = p.render_plain();
+        for l in r.lines() {
+            assert!(
+                l.chars().count() <= HELP_MAX + 20,
+                "{} chars",
+                l.chars().count()
+            );
+        }
+        let lines: Vec<&str> = r.lines().collect();
+        let src = lines[2].split_once("| ").unwrap().1;
+        let caret = lines[3].split_once("| ").unwrap().1;
+        assert_eq!(src.chars().nth(caret.find('^').unwrap()), Some('X'), "{r}");
+        assert!(p.to_overlay().help.unwrap().chars().count() <= HELP_MAX);
     }
 }

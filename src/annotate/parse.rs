@@ -649,7 +649,7 @@ mod tests {
         assert_eq!(at("## plain words {#id}"), None);
         assert_eq!(
             at("## \"q\" {#id .tag ké=v \"x\"}"),
-            Some((20, 2, "unexpected `é` in the attribute block".into()))
+            Some((18, 2, "unexpected `é` in the attribute block".into()))
         );
         assert_eq!(
             at("## \"q\" {#id \"x\"}"),
@@ -657,7 +657,7 @@ mod tests {
         );
         assert_eq!(
             at("## \"q\" {#id .a<b>}"),
-            Some((15, 1, "unexpected `<` in the attribute block".into()))
+            Some((14, 1, "unexpected `<` in the attribute block".into()))
         );
         assert_eq!(
             at("## \"q\" {#id .tag"),
@@ -687,7 +687,7 @@ mod tests {
         let msgs: Vec<String> = p.iter().map(|p| p.headline()).collect();
         assert_eq!(
             msgs,
-            ["annotations/a.md:4:24: error: unexpected `é` in the attribute block"]
+            ["annotations/a.md:4:23: error: unexpected `é` in the attribute block"]
         );
         let item = &f.unwrap().items[0];
         assert!(!item.valid);

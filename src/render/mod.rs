@@ -462,6 +462,67 @@ mod tests {
         out
     }
 
+    fn theme(templates: &[(&str, &str)]) -> crate::theme::Theme {
+        let mut t = crate::theme::Theme::default();
+        for (name, src) in templates {
+            t.set_template(name, src.to_string(), format!("templates/{name}"));
+        }
+        t
+    }
+
+    fn headlines(t: &crate::theme::Theme) -> Vec<String> {
+        match super::Renderer::new(t) {
+            Ok(_) => Vec::new(),
+            Err(ps) => ps.iter().map(|p| p.headline()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_broken_base_template_is_one_error_naming_its_dependents() {
+        let t = theme(&[
+            (
+                "base.html",
+                "<p>\n{% if x %}{% block c %}{% endblock c %}\n",
+            ),
+            (
+                "a.html",
+                "{% extends \"base.html\" %}{% block c %}a{% endblock c %}",
+            ),
+            (
+                "b.html",
+                "{% extends \"a.html\" %}{% block c %}b{% endblock c %}",
+            ),
+            ("c.html", "plain"),
+        ]);
+        let ps = super::Renderer::new(&t).err().unwrap();
+        assert_eq!(ps.len(), 1, "{ps}");
+        let p = &ps.0[0];
+        assert_eq!(p.file, "templates/base.html");
+        assert_eq!(p.line, 2, "{ps}");
+        assert!(p.message.starts_with("template syntax error: "), "{ps}");
+        assert_eq!(
+            p.note.as_deref(),
+            Some(
+                "2 template(s) extending it (a.html and b.html) are not checked until it is fixed"
+            )
+        );
+    }
+
+    #[test]
+    fn a_missing_parent_is_named_once() {
+        let t = theme(&[
+            ("base.html", "{% block c %}{% endblock c %}"),
+            (
+                "a.html",
+                "{% extends \"bse.html\" %}{% block c %}a{% endblock c %}",
+            ),
+        ]);
+        assert_eq!(
+            headlines(&t),
+            ["templates/a.html: error: template `a.html` extends `bse.html`, which does not exist"]
+        );
+    }
+
     #[test]
     fn escapes_what_tera_escapes() {
         assert_eq!(
