@@ -69,6 +69,10 @@ pub struct Problem {
     /// What else this problem breaks, in one line (see
     /// [`Problems::summarise_unchecked`]).
     pub note: Option<String>,
+    /// For a problem that exists only because another file did not load
+    /// (a wikilink into it): that file, under whose problem it is
+    /// summarised ([`Problems::summarise_unchecked`]).
+    pub depends_on: Option<String>,
 }
 
 /// Problem codes (see [`Problem::code`]).
@@ -77,9 +81,12 @@ pub mod codes {
     /// files is shown once.
     pub const IO: &str = "io";
     /// A wikilink that could not be checked because what it points into
-    /// (`entities.yaml`) did not load: summarised in one line under the
-    /// root cause, never shown on its own.
+    /// (`entities.yaml`, an article) did not load: summarised in one line
+    /// under the root cause, never shown on its own.
     pub const UNCHECKED_LINK: &str = "unchecked-link";
+    /// An annotation file whose article did not load (see
+    /// [`UNCHECKED_LINK`]).
+    pub const UNCHECKED_FILE: &str = "unchecked-file";
 }
 
 impl Problem {
@@ -108,6 +115,7 @@ impl Problem {
             code: None,
             also: Vec::new(),
             note: None,
+            depends_on: None,
         }
     }
 
@@ -127,6 +135,7 @@ impl Problem {
             code: None,
             also: Vec::new(),
             note: None,
+            depends_on: None,
         }
     }
 
@@ -157,6 +166,17 @@ impl Problem {
 
     pub fn with_code(mut self, code: &'static str) -> Problem {
         self.code = Some(code);
+        self
+    }
+
+    /// This problem as one that is not checked because `file` did not
+    /// load (`code`: [`codes::UNCHECKED_LINK`] or
+    /// [`codes::UNCHECKED_FILE`]): a warning, summarised under `file`'s
+    /// own problem by [`Problems::summarise_unchecked`].
+    pub fn unchecked(mut self, code: &'static str, file: impl Into<String>) -> Problem {
+        self.code = Some(code);
+        self.depends_on = Some(file.into());
+        self.severity = Severity::Warning;
         self
     }
 
@@ -488,36 +508,50 @@ impl Problems {
         });
     }
 
-    /// Take out the wikilinks that could not be checked because `file`
-    /// (the root cause, already among the problems) did not load, and say
-    /// how many there were in one note on its first problem: one error,
-    /// not a dozen that would vanish once it is fixed. `what` names what
-    /// the links point at ("entities").
-    pub fn summarise_unchecked(&mut self, file: &str, what: &str) {
-        let mut files: Vec<String> = Vec::new();
-        let mut n = 0;
+    /// Take out the problems that exist only because another file did not
+    /// load ([`Problem::unchecked`]: wikilinks into it, annotation files
+    /// for it), and say what they were in one note on that file's own
+    /// problem: one error, not a dozen that would vanish once it is fixed.
+    /// A problem whose cause reported nothing is kept as it is.
+    pub fn summarise_unchecked(&mut self) {
+        // cause → (links, files holding them, annotation files)
+        let mut by_cause: std::collections::BTreeMap<String, (usize, Vec<String>, Vec<String>)> =
+            Default::default();
+        let causes: std::collections::BTreeSet<String> = self
+            .0
+            .iter()
+            .filter(|p| p.depends_on.is_none() && p.severity == Severity::Error)
+            .map(|p| p.file.clone())
+            .collect();
         self.0.retain(|p| {
-            if p.code == Some(codes::UNCHECKED_LINK) {
-                n += 1;
-                if !files.contains(&p.file) {
-                    files.push(p.file.clone());
-                }
-                false
+            let Some(cause) = p.depends_on.as_ref().filter(|c| causes.contains(*c)) else {
+                return true;
+            };
+            let e = by_cause.entry(cause.clone()).or_default();
+            if p.code == Some(codes::UNCHECKED_FILE) {
+                e.2.push(p.file.clone());
             } else {
-                true
+                e.0 += 1;
+                if !e.1.contains(&p.file) {
+                    e.1.push(p.file.clone());
+                }
             }
+            false
         });
-        if n == 0 {
-            return;
-        }
-        files.sort();
-        let note = format!(
-            "{n} wikilink(s) to {what} in {} were not checked: they will be once {file} loads",
-            some_of(&files, 3)
-        );
-        match self.0.iter_mut().find(|p| p.file == file) {
-            Some(p) => p.note = Some(note),
-            None => self.push(Problem::file(file, note).warning()),
+        for (cause, (links, mut in_files, mut files)) in by_cause {
+            in_files.sort();
+            files.sort();
+            let mut parts = Vec::new();
+            if links > 0 {
+                parts.push(format!("{links} wikilink(s) in {}", some_of(&in_files, 3)));
+            }
+            if !files.is_empty() {
+                parts.push(format!("the annotations in {}", some_of(&files, 3)));
+            }
+            let note = format!("until it loads, {} cannot be checked", parts.join(" and "));
+            if let Some(p) = self.0.iter_mut().find(|p| p.file == cause) {
+                p.note = Some(note);
+            }
         }
     }
 
@@ -738,6 +772,13 @@ mod tests {
             1,
             "broken",
         ));
+        ps.push(Problem::at(
+            "content/c.md",
+            Arc::from("---"),
+            0,
+            1,
+            "broken too",
+        ));
         for (f, at) in [
             ("annotations/a.md", 0),
             ("annotations/a.md", 6),
@@ -745,18 +786,31 @@ mod tests {
         ] {
             ps.push(
                 Problem::at(f, text.clone(), at, 5, "not checked")
-                    .warning()
-                    .with_code(codes::UNCHECKED_LINK),
+                    .unchecked(codes::UNCHECKED_LINK, "entities.yaml"),
             );
         }
-        ps.summarise_unchecked("entities.yaml", "entities");
-        assert_eq!(ps.len(), 1);
+        ps.push(
+            Problem::at("annotations/c.md", text.clone(), 0, 1, "no article")
+                .unchecked(codes::UNCHECKED_FILE, "content/c.md"),
+        );
+        // a cause that reported nothing: the problem stays
+        ps.push(
+            Problem::at("annotations/d.md", text.clone(), 0, 1, "stays")
+                .unchecked(codes::UNCHECKED_LINK, "content/d.md"),
+        );
+        ps.summarise_unchecked();
+        assert_eq!(ps.len(), 3, "{ps}");
         assert_eq!(
             ps.0[0].note.as_deref(),
             Some(
-                "3 wikilink(s) to entities in annotations/a.md and annotations/b.md were not checked: they will be once entities.yaml loads"
+                "until it loads, 3 wikilink(s) in annotations/a.md and annotations/b.md cannot be checked"
             )
         );
+        assert_eq!(
+            ps.0[1].note.as_deref(),
+            Some("until it loads, the annotations in annotations/c.md cannot be checked")
+        );
+        assert_eq!(ps.0[2].message, "stays");
     }
 
     #[test]

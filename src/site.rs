@@ -93,12 +93,20 @@ pub fn assemble_keeping(
         },
         None => None,
     };
-    let mut unloaded = None;
+    // articles that did not parse (the problems so far): what links to
+    // them is not checked, but counted under their own error
+    let unavailable: Vec<(Slug, String)> = problems
+        .iter()
+        .flat_map(|p| {
+            content::probable_slugs(&p.file, p.src.inner())
+                .into_iter()
+                .map(|s| (s, p.file.clone()))
+        })
+        .collect();
     let registry = match &inputs.entities {
         Some((file, text)) => link::Registry::parse(file, text.clone()).unwrap_or_else(|p| {
             problems.extend(p.0);
-            unloaded = Some(file.clone());
-            link::Registry::unloaded()
+            link::Registry::unloaded(file.clone())
         }),
         None => link::Registry::default(),
     };
@@ -109,11 +117,10 @@ pub fn assemble_keeping(
         summary: summary.as_ref(),
         registry: Some(&registry),
         cache: inputs.anchor_cache.as_deref(),
+        unavailable: &unavailable,
     });
     problems.extend(aprobs.0);
-    if let Some(file) = unloaded {
-        problems.summarise_unchecked(&file, "entities");
-    }
+    problems.summarise_unchecked();
     timing("assemble: anchor", t0);
     let t0 = std::time::Instant::now();
     let (refs, events) = annotation_links(&annotations);
@@ -175,6 +182,7 @@ pub fn update_annotations(
         summary: b.summary.as_ref(),
         registry: Some(&b.links.registry),
         cache: inputs.anchor_cache.as_deref(),
+        unavailable: &[],
     });
     if problems.has_errors() {
         problems.sort();

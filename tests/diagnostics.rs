@@ -248,7 +248,7 @@ fn a_type_error_in_entities_yaml_is_one_error_in_plain_words() {
             "2 |   kind: [person]",
             "  |         ^^^^^^^^",
             "  = help: write one of: person, place, organisation, weapon, event, other",
-            "  = note: 3 wikilink(s) to entities in annotations/a.md were not checked: they will be once entities.yaml loads",
+            "  = note: until it loads, 3 wikilink(s) in annotations/a.md cannot be checked",
         ]
     );
     assert_eq!(errors(&e).len(), 1, "{e}");
@@ -272,7 +272,10 @@ fn a_yaml_syntax_error_in_entities_yaml_is_one_error() {
         "{e}"
     );
     assert_eq!(error_count(&e), 1, "{e}");
-    assert!(e.contains("= note: 3 wikilink(s) to entities"), "{e}");
+    assert!(
+        e.contains("= note: until it loads, 3 wikilink(s) in annotations/a.md cannot be checked\n"),
+        "{e}"
+    );
     assert!(!e.contains("unresolved wikilink"), "{e}");
 }
 
@@ -292,6 +295,33 @@ fn a_broken_registry_still_reports_links_that_do_not_depend_on_it() {
         "{e}"
     );
     assert!(e.contains("= help: did you mean `place`?\n"), "{e}");
+}
+
+#[test]
+fn a_broken_article_is_one_error_not_its_annotations_and_links_too() {
+    let p = briefing_with_entities(ENTITIES)
+        .file("content/b.md", "---\ntitle: B\ndate: soon\n---\nB.\n")
+        .file(
+            "annotations/b.md",
+            "---\narticle: b\n---\n## \"B\" {#x}\n\nSee [[a]].\n",
+        )
+        .file(
+            "annotations/c.md",
+            "---\narticle: a\n---\nSee [[b]], [[b#x]] and [[a#nope]].\n",
+        );
+    let e = build_err(&p);
+    assert_eq!(
+        errors(&e),
+        [
+            "content/b.md:3:7: error: cannot read the date \"soon\"",
+            "annotations/c.md:4:24: error: unresolved wikilink `[[a#nope]]`",
+        ],
+        "{e}"
+    );
+    assert!(
+        e.contains("  = note: until it loads, 2 wikilink(s) in annotations/c.md and the annotations in annotations/b.md cannot be checked\n"),
+        "{e}"
+    );
 }
 
 #[test]

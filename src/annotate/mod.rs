@@ -307,6 +307,10 @@ pub struct AnchorInputs<'a> {
     pub registry: Option<&'a Registry>,
     /// Results of earlier builds to reuse, and to update.
     pub cache: Option<&'a AnchorCache>,
+    /// Articles that did not load, as (probable slug, file): annotation
+    /// files and wikilinks naming them are not checked but counted under
+    /// the article's own problem ([`Problem::unchecked`]).
+    pub unavailable: &'a [(Slug, String)],
 }
 
 /// Parse and anchor every annotation file against the articles (no
@@ -502,6 +506,8 @@ struct World<'a> {
     articles: &'a HashMap<&'a Slug, &'a Article>,
     quotes: &'a HashMap<&'a Slug, Arc<Quotes>>,
     registry: Option<&'a Registry>,
+    /// Articles that did not load (see [`AnchorInputs::unavailable`]).
+    unavailable: &'a [(Slug, String)],
 }
 
 impl World<'_> {
@@ -595,6 +601,19 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
             by_slug.entry(&pf.article).or_default().push(pf.clone());
             continue;
         }
+        if let Some((_, file)) = inp.unavailable.iter().find(|(s, _)| *s == pf.article) {
+            problems.push(
+                Problem::at(
+                    &pf.file,
+                    pf.text.clone(),
+                    pf.article_at.0,
+                    pf.article_at.1,
+                    format!("annotations of `{}` not checked", pf.article),
+                )
+                .unchecked(crate::diag::codes::UNCHECKED_FILE, file.clone()),
+            );
+            continue;
+        }
         let slugs = sorted_slugs(&articles);
         let close = slugs
             .iter()
@@ -644,6 +663,7 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
         articles: &articles,
         quotes: &quotes,
         registry: inp.registry,
+        unavailable: inp.unavailable,
     };
     // when articles and entities are as they were, a unit's lookups can
     // only have changed if they ask for the quotes of an article whose
@@ -1265,16 +1285,12 @@ impl Resolver<'_> {
                             msg,
                         )
                     };
-                    // `[[Name]]` may be an entity of the registry that did
-                    // not load: its error is the cause, this is not checked
-                    let unchecked = !w.target.contains('#')
-                        && self.world.registry.is_some_and(|r| r.is_unloaded());
-                    problems.push(if unchecked {
-                        at(format!("wikilink `[[{}]]` not checked", w.target))
-                            .warning()
-                            .with_code(crate::diag::codes::UNCHECKED_LINK)
-                    } else {
-                        at(format!("unresolved wikilink `[[{}]]`", w.target)).with_help(why)
+                    problems.push(match self.unchecked_because(&w.target) {
+                        Some(cause) => at(format!("wikilink `[[{}]]` not checked", w.target))
+                            .unchecked(crate::diag::codes::UNCHECKED_LINK, cause),
+                        None => {
+                            at(format!("unresolved wikilink `[[{}]]`", w.target)).with_help(why)
+                        }
                     })
                 }
             }
@@ -1284,6 +1300,24 @@ impl Resolver<'_> {
         }
         targets.sort();
         (links, targets)
+    }
+
+    /// The file that did not load and may hold what the unresolved
+    /// `[[t]]` points at — an article (`[[slug]]`, `[[slug#id]]`) or, for
+    /// `[[Name]]`, the entity registry: that file's error is the cause,
+    /// and the link is not checked.
+    fn unchecked_because(&self, t: &str) -> Option<String> {
+        let w = self.world;
+        let slug = t.split('#').next().unwrap_or("").trim();
+        if let Some((_, file)) = w.unavailable.iter().find(|(s, _)| s.as_str() == slug) {
+            return Some(file.clone());
+        }
+        if t.contains('#') {
+            return None;
+        }
+        w.registry
+            .and_then(Registry::unloaded_file)
+            .map(str::to_string)
     }
 
     /// The target of `[[t]]` and its default shown text, or why not.

@@ -52,8 +52,9 @@ pub struct Registry {
     pub entities: Vec<Entity>,
     by_name: BTreeMap<String, usize>,
     by_slug: BTreeMap<Slug, usize>,
-    /// `entities.yaml` exists but did not load (see [`Registry::unloaded`]).
-    unloaded: bool,
+    /// The registry file that exists but did not load (see
+    /// [`Registry::unloaded`]).
+    unloaded: Option<String>,
 }
 
 fn key(name: &str) -> String {
@@ -133,15 +134,16 @@ impl Registry {
     /// entity, and says so ([`Registry::is_unloaded`]), so that a wikilink
     /// to an entity is counted as not checked instead of reported as
     /// unresolved — the registry's own error is the root cause.
-    pub fn unloaded() -> Registry {
+    pub fn unloaded(file: impl Into<String>) -> Registry {
         Registry {
-            unloaded: true,
+            unloaded: Some(file.into()),
             ..Registry::default()
         }
     }
 
-    pub fn is_unloaded(&self) -> bool {
-        self.unloaded
+    /// The registry file, when it did not load.
+    pub fn unloaded_file(&self) -> Option<&str> {
+        self.unloaded.as_deref()
     }
 
     /// The entity a name or alias refers to.
