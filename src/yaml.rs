@@ -332,10 +332,9 @@ pub fn plain_error(what: &str, key: Option<&str>, raw: &str) -> Plain {
                 Some("write each figure as `- caption: …` with an optional `credit: …` line".into())
             } else if exp.starts_with("a mapping") {
                 Some("write one `key: value` per line, indented alike".into())
-            } else if let Some(list) = exp.strip_prefix("one of ") {
-                Some(format!("write one of: {list}"))
             } else {
-                None
+                exp.strip_prefix("one of ")
+                    .map(|list| format!("write one of: {list}"))
             };
             plain(
                 format!("{subject} must be {exp} (found {})", found_words(&found)),

@@ -184,7 +184,7 @@ fn attribute_syntax(line: &str) -> Option<AttrError> {
     };
     let allowed = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
     let mut pos = 1; // after `{`
-    for token in inner.split(|c: char| c == ' ' || c == '\t') {
+    for token in inner.split([' ', '\t']) {
         let start = pos;
         pos += token.len() + 1;
         if token.is_empty() {
