@@ -257,12 +257,69 @@ pub fn cleaned_to_markdown(c: &Cleaned, slug: &Slug, source: &str) -> String {
     format!("---\n{}---\n\n{}\n", yaml::to_string(&fm), body)
 }
 
+/// The slugs an article that failed to parse probably has, from what can
+/// still be read of it (a `slug:` or `title:` line, the file name), so
+/// that links to it are not reported as unresolved while its own error
+/// stands: `content/` files only; none for the summary.
+pub fn probable_slugs(file: &str, text: &str) -> Vec<Slug> {
+    let Some(stem) = file
+        .strip_prefix("content/")
+        .and_then(|f| f.strip_suffix(".md"))
+        .filter(|f| *f != "_briefing")
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut push = |s: Option<Slug>| {
+        if let Some(s) = s
+            && !out.contains(&s)
+        {
+            out.push(s);
+        }
+    };
+    let front = text.strip_prefix("---").unwrap_or("");
+    let front = &front[..front.find("\n---").unwrap_or(front.len())];
+    let value = |key: &str| {
+        front.lines().find_map(|line| {
+            line.strip_prefix(key)
+                .map(|v| v.trim().trim_matches(['"', '\'']).trim().to_string())
+        })
+    };
+    // the slug is the `slug:` line's, else the title's
+    match value("slug:") {
+        Some(v) => push(Slug::parse(&v).ok()),
+        None => push(value("title:").and_then(|t| Slug::from_title(&t))),
+    }
+    push(Slug::parse(stem.rsplit('/').next().unwrap_or(stem)).ok());
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn art(text: &str) -> Result<Article, Problem> {
         parse_article("content/a.md", Arc::from(text))
+    }
+
+    #[test]
+    fn a_broken_article_still_tells_its_probable_slugs() {
+        let slugs = |f: &str, t: &str| -> Vec<String> {
+            probable_slugs(f, t).iter().map(|s| s.to_string()).collect()
+        };
+        assert_eq!(
+            slugs("content/x-y.md", "---\ntitle: [oops A B\nslug: a-b\n---\n"),
+            ["a-b", "x-y"]
+        );
+        assert_eq!(
+            slugs(
+                "content/x.md",
+                "---\ntitle: \"The Deal\"\ndate: soon\n---\n"
+            ),
+            ["the-deal", "x"]
+        );
+        assert!(slugs("content/_briefing.md", "---\ntitle: x\n---\n").is_empty());
+        assert!(slugs("annotations/a.md", "---\n").is_empty());
     }
 
     #[test]

@@ -225,10 +225,7 @@ impl Project {
     }
 
     fn read_text(&self, p: &Path) -> Result<Arc<str>, Problem> {
-        let bytes = std::fs::read(p).map_err(|e| {
-            Problem::file(self.rel(p), format!("cannot read the file: {e}"))
-                .with_help("check that the file exists and is readable")
-        })?;
+        let bytes = std::fs::read(p).map_err(|e| Problem::io(self.rel(p), "read", &e))?;
         match String::from_utf8(bytes) {
             Ok(s) => Ok(Arc::from(s)),
             Err(e) => {
@@ -240,6 +237,67 @@ impl Project {
                 )
             }
         }
+    }
+
+    /// A problem for an input path that cannot be used (see
+    /// [`fsutil::list_inputs`]); `holds` says what its directory is for.
+    fn input_problem(&self, issue: fsutil::Issue, holds: &str) -> Problem {
+        let rel = self.rel(&issue.path);
+        let link_help = "briefing reads only files inside the project: point the link at a file inside it, or replace the link with a copy of the file";
+        match issue.issue {
+            fsutil::InputIssue::NotADirectory => Problem::not_a_directory(rel, holds),
+            fsutil::InputIssue::NotAFile => Problem::file(
+                rel.clone(),
+                format!("{rel} is a directory, but it must be a file"),
+            )
+            .with_help(format!("move the directory `{rel}` out of the way")),
+            fsutil::InputIssue::Outside(target) => Problem::file(
+                rel,
+                format!(
+                    "a symbolic link to `{}`, outside the briefing",
+                    target.display()
+                ),
+            )
+            .with_help(link_help),
+            fsutil::InputIssue::Dangling(target) => Problem::file(
+                rel,
+                format!(
+                    "a symbolic link to `{}`, which does not exist",
+                    target.display()
+                ),
+            )
+            .with_help("fix the link, or delete it"),
+            fsutil::InputIssue::Loop => Problem::file(rel, "a loop of symbolic links")
+                .with_help("fix the link, or delete it"),
+            fsutil::InputIssue::Unreadable(e) => Problem::io(rel, "read", &e),
+        }
+    }
+
+    /// The files of the input directory `dir` (`content`, …), following
+    /// symbolic links that stay in the project, and a problem for every
+    /// path in it that cannot be used — none is skipped silently.
+    fn input_dir(&self, dir: &str) -> (Vec<PathBuf>, Problems) {
+        let (files, issues) = fsutil::list_inputs(&self.root, &self.path(dir));
+        let holds = match dir {
+            "content" => "the articles",
+            "annotations" => "the annotations",
+            "seeds" => "the saved pages",
+            "templates" => "the theme's templates",
+            "static" => "the theme's static files",
+            _ => "inputs",
+        };
+        let problems = issues
+            .into_iter()
+            .map(|i| self.input_problem(i, holds))
+            .collect();
+        (files, Problems(problems))
+    }
+
+    /// An input file (`briefing.toml`, `entities.yaml`): `None` when there
+    /// is none; a problem when it cannot be used (a directory, a link out
+    /// of the project or to nothing).
+    fn input_file(&self, rel: &str) -> Result<Option<PathBuf>, Problem> {
+        fsutil::input_file(&self.root, &self.path(rel)).map_err(|i| self.input_problem(i, rel))
     }
 
     /// A fingerprint of every input of a build: the names, lengths and
@@ -297,15 +355,13 @@ impl Project {
             INPUT_DIRS
                 .par_iter()
                 .map(|dir| {
-                    fsutil::walk(&self.path(dir))
-                        .flatten()
-                        // what `load` skips (editor swap files…) cannot
-                        // change a build
-                        .filter(|e| {
-                            e.file_type().is_file()
-                                && !fsutil::is_ignored_name(e.file_name().to_str().unwrap_or(""))
-                        })
-                        .map(|e| (self.rel(e.path()), e.into_path()))
+                    // the files `load` reads, listed the same way (links
+                    // followed: the metadata is the target's); what it
+                    // skips (editor swap files…) cannot change a build
+                    fsutil::list_inputs(&self.root, &self.path(dir))
+                        .0
+                        .into_iter()
+                        .map(|p| (self.rel(&p), p))
                         .collect()
                 })
                 .collect()
@@ -342,24 +398,30 @@ impl Project {
 
     /// `briefing.toml`, or defaults when there is none.
     pub fn config(&self) -> Result<Config, Problem> {
-        let p = self.path("briefing.toml");
-        if !p.exists() {
+        let Some(p) = self.input_file("briefing.toml")? else {
             return Ok(Config::default());
-        }
+        };
         let text = self.read_text(&p)?;
         Config::parse("briefing.toml", &text)
     }
 
     /// Seed files (`seeds/*.txt`, `*.html`, `*.htm`), sorted by name.
     pub fn seeds(&self) -> Vec<PathBuf> {
-        fsutil::list_files(&self.path("seeds"))
-            .unwrap_or_default()
+        self.seed_files().0
+    }
+
+    /// [`Project::seeds`], and a problem for every path in `seeds/` that
+    /// cannot be used (see [`Project::input_dir`]).
+    fn seed_files(&self) -> (Vec<PathBuf>, Problems) {
+        let (files, problems) = self.input_dir("seeds");
+        let seeds = files
             .into_iter()
             .filter(|p| {
                 let n = p.to_string_lossy().to_ascii_lowercase();
                 n.ends_with(".txt") || n.ends_with(".html") || n.ends_with(".htm")
             })
-            .collect()
+            .collect();
+        (seeds, problems)
     }
 
     fn load_manifest(&self) -> Manifest {
@@ -378,10 +440,7 @@ impl Project {
     /// Clean one seed's bytes into a result or a diagnostic.
     pub fn clean_one(&self, path: &Path) -> Result<Cleaned, Problem> {
         let rel = self.rel(path);
-        let bytes = std::fs::read(path).map_err(|e| {
-            Problem::file(rel.clone(), format!("cannot read the seed: {e}"))
-                .with_help("check the file's permissions")
-        })?;
+        let bytes = std::fs::read(path).map_err(|e| Problem::io(rel.clone(), "read", &e))?;
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         clean::clean_seed(&bytes, name).map_err(|e| {
             let p = match &e {
@@ -404,7 +463,15 @@ impl Project {
     pub fn clean(&self, only: &[PathBuf], force: bool) -> CleanOutcome {
         let mut out = CleanOutcome::default();
         let mut manifest = self.load_manifest();
-        let seeds = self.seeds();
+        let (seeds, seed_problems) = self.seed_files();
+        out.problems.extend(seed_problems.0);
+        // cleaned articles go into content/: a file there is the cause of
+        // every write failing, say so once
+        if let Some(file) = fsutil::file_in_the_way(&self.path("content")) {
+            out.problems
+                .push(Problem::not_a_directory(self.rel(&file), "the articles"));
+            return out;
+        }
         let selected: BTreeSet<PathBuf> = only
             .iter()
             .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
@@ -590,10 +657,7 @@ impl Project {
             out.cleaned.insert(p.name, p.cleaned);
         }
         if let Err(e) = self.save_manifest(&manifest) {
-            out.problems.push(Problem::file(
-                MANIFEST,
-                format!("cannot write the clean manifest: {e}"),
-            ));
+            out.problems.push(Problem::io(MANIFEST, "write", &e));
         }
         out
     }
@@ -606,8 +670,7 @@ impl Project {
         force: bool,
     ) -> Result<CleanAction, Problem> {
         let path = self.path(rel);
-        let io_err =
-            |e: std::io::Error| Problem::file(rel.to_string(), format!("cannot write: {e}"));
+        let io_err = |e: std::io::Error| Problem::io(rel.to_string(), "write", &e);
         let content = rel.to_string();
         match std::fs::read(&path) {
             Err(_) => {
@@ -648,7 +711,9 @@ impl Project {
         let mut theme = Theme::builtin();
         let mut problems = Problems::default();
         let tdir = self.path("templates");
-        for p in fsutil::list_files(&tdir).unwrap_or_default() {
+        let (templates, issues) = self.input_dir("templates");
+        problems.extend(issues.0);
+        for p in templates {
             let name = fsutil::display(&tdir, &p);
             match self.read_text(&p) {
                 Ok(t) => theme.set_template(&name, t.to_string(), self.rel(&p)),
@@ -656,10 +721,12 @@ impl Project {
             }
         }
         let sdir = self.path("static");
-        for p in fsutil::list_files(&sdir).unwrap_or_default() {
+        let (statics, issues) = self.input_dir("static");
+        problems.extend(issues.0);
+        for p in statics {
             match std::fs::read(&p) {
                 Ok(b) => theme.set_static(&fsutil::display(&sdir, &p), b),
-                Err(e) => problems.push(Problem::file(self.rel(&p), format!("cannot read: {e}"))),
+                Err(e) => problems.push(Problem::io(self.rel(&p), "read", &e)),
             }
         }
         if problems.is_empty() {
@@ -676,24 +743,28 @@ impl Project {
         let config = self.config().map_err(|p| problems.push(p)).ok();
         // Reading is most of loading (tens of thousands of small files):
         // read in parallel, keep the listing's order.
-        let read_md = |dir: &str| -> Vec<(PathBuf, Result<Arc<str>, Problem>)> {
+        type Read = (Vec<(PathBuf, Result<Arc<str>, Problem>)>, Problems);
+        let read_md = |dir: &str| -> Read {
             use rayon::prelude::*;
-            let files: Vec<PathBuf> = fsutil::list_files(&self.path(dir))
-                .unwrap_or_default()
+            let (files, issues) = self.input_dir(dir);
+            let files: Vec<PathBuf> = files
                 .into_iter()
                 .filter(|p| p.extension().and_then(|e| e.to_str()) == Some("md"))
                 .collect();
-            files
+            let read = files
                 .into_par_iter()
                 .with_min_len(64)
                 .map(|p| {
                     let text = self.read_text(&p);
                     (p, text)
                 })
-                .collect()
+                .collect();
+            (read, issues)
         };
-        let (content, annotation_files) =
+        let ((content, content_issues), (annotation_files, annotation_issues)) =
             rayon::join(|| read_md("content"), || read_md("annotations"));
+        problems.extend(content_issues.0);
+        problems.extend(annotation_issues.0);
         let mut articles = Vec::new();
         let mut summary = None;
         for (p, text) in content {
@@ -716,17 +787,19 @@ impl Project {
                 Err(e) => problems.push(e),
             }
         }
-        let ep = self.path("entities.yaml");
-        let entities = if ep.exists() {
-            match self.read_text(&ep) {
+        let entities = match self.input_file("entities.yaml") {
+            Ok(Some(ep)) => match self.read_text(&ep) {
                 Ok(t) => Some(("entities.yaml".to_string(), t)),
                 Err(e) => {
                     problems.push(e);
                     None
                 }
+            },
+            Ok(None) => None,
+            Err(e) => {
+                problems.push(e);
+                None
             }
-        } else {
-            None
         };
         let mut sources = BTreeMap::new();
         for p in self.seeds() {

@@ -421,9 +421,10 @@ fn write_changed(out: &std::path::Path, outputs: &[Output]) -> Result<Vec<String
             Ok(true) => changed.push(o.path.as_str().to_string()),
             Ok(false) => {}
             Err(e) => {
-                return Err(Problems::from(Problem::file(
+                return Err(Problems::from(Problem::io(
                     format!("site/{}", o.path),
-                    format!("cannot write: {e}"),
+                    "write",
+                    &e,
                 )));
             }
         }
@@ -528,8 +529,12 @@ impl Session {
         // `render_site_into` is the reference output (pages and every other
         // file), written as it renders and moved into place when complete
         let renderer = Renderer::new(&inputs.theme).map_err(fail)?;
-        let write_problem =
-            |e: std::io::Error| Problem::file("site", format!("cannot write the site: {e}"));
+        let write_problem = |e: std::io::Error| match fsutil::file_in_the_way(&self.out) {
+            Some(f) => {
+                Problem::not_a_directory(fsutil::display(&self.project.root, &f), "the built site")
+            }
+            None => Problem::io(fsutil::display(&self.project.root, &self.out), "write", &e),
+        };
         let staged = site::Staged::new(&self.out);
         render::render_site_into(&briefing, &inputs.theme, &|o| {
             staged.put(&o).map_err(write_problem)
