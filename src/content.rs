@@ -175,24 +175,43 @@ impl Stamp {
 
 /// `YYYY-MM-DDTHH:MM:SS`.
 pub fn civil_iso(d: &jiff::civil::DateTime) -> String {
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-        d.year(),
-        d.month(),
-        d.day(),
-        d.hour(),
-        d.minute(),
-        d.second()
-    )
+    // written out (not `format!`): every article page writes a few
+    let mut s = String::with_capacity(25);
+    let year = d.year();
+    if (0..=9999).contains(&year) {
+        push2(&mut s, (year / 100) as u8);
+        push2(&mut s, (year % 100) as u8);
+    } else {
+        s.push_str(&format!("{year:04}"));
+    }
+    s.push('-');
+    push2(&mut s, d.month() as u8);
+    s.push('-');
+    push2(&mut s, d.day() as u8);
+    s.push('T');
+    push2(&mut s, d.hour() as u8);
+    s.push(':');
+    push2(&mut s, d.minute() as u8);
+    s.push(':');
+    push2(&mut s, d.second() as u8);
+    s
+}
+
+/// Two decimal digits (`n` < 100).
+fn push2(s: &mut String, n: u8) {
+    s.push(char::from(b'0' + n / 10));
+    s.push(char::from(b'0' + n % 10));
 }
 
 /// `+HH:MM` / `-HH:MM` (seconds of an offset, which RFC 3339 cannot
 /// write, are dropped).
 fn push_offset(s: &mut String, o: jiff::tz::Offset) {
     let secs = o.seconds();
-    let sign = if secs < 0 { '-' } else { '+' };
+    s.push(if secs < 0 { '-' } else { '+' });
     let m = secs.unsigned_abs() / 60;
-    s.push_str(&format!("{sign}{:02}:{:02}", m / 60, m % 60));
+    push2(s, (m / 60).min(99) as u8);
+    s.push(':');
+    push2(s, (m % 60) as u8);
 }
 
 /// Whether `url` is an absolute `http` or `https` URL a reader can follow:
