@@ -126,13 +126,6 @@ pub fn main_with(lifetime: impl FnOnce(Lifetime)) -> i32 {
         Some(Command::Serve { .. } | Command::Watch) => Lifetime::LongRunning,
         _ => Lifetime::OneShot,
     });
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("BRIEFING_LOG")
-                .unwrap_or_else(|_| "warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .try_init();
     let project = Project::new(&cli.root);
     // Seed arguments are relative to the project, or else to the working
     // directory.

@@ -130,8 +130,9 @@ pub struct Session {
     /// `None` until a build succeeds, and after a failed one: the next
     /// rebuild is then a full one.
     state: Option<State>,
-    /// Slugs of the last good build (for the annotate endpoint).
-    slugs: BTreeSet<String>,
+    /// The articles of the last good build, slug → content file (for the
+    /// annotate endpoint).
+    slugs: BTreeMap<String, String>,
     /// Bumped whenever `slugs` is recomputed.
     slugs_version: u64,
     /// Anchoring results of the last build: an annotation edit anchors
@@ -492,13 +493,13 @@ impl Session {
             project: project.clone(),
             cleaned: BTreeMap::new(),
             state: None,
-            slugs: BTreeSet::new(),
+            slugs: BTreeMap::new(),
             slugs_version: 0,
         }
     }
 
-    /// Slugs of the articles of the last good build.
-    pub fn slugs(&self) -> &BTreeSet<String> {
+    /// The articles of the last good build: slug → content file.
+    pub fn slugs(&self) -> &BTreeMap<String, String> {
         &self.slugs
     }
 
@@ -563,7 +564,7 @@ impl Session {
         self.slugs = briefing
             .articles
             .iter()
-            .map(|a| a.slug.to_string())
+            .map(|a| (a.slug.to_string(), a.file.clone()))
             .collect();
         self.slugs_version += 1;
         let jobs = render::page_jobs(&briefing);
