@@ -225,7 +225,8 @@ fn clean(
         };
         let mut problems = Problems::default();
         for path in &targets {
-            let c = match project.clean_one(path) {
+            let crate::project::CleanedSeed { cleaned: c, sha256 } = match project.clean_seed(path)
+            {
                 Ok(c) => c,
                 Err(p) => {
                     problems.push(p);
@@ -263,7 +264,7 @@ fn clean(
                 let slug = crate::model::Slug::from_title(&c.title)
                     .unwrap_or_else(|| crate::model::Slug::parse("article").unwrap());
                 let name = path.file_name().unwrap_or_default().to_string_lossy();
-                let text = crate::content::cleaned_to_markdown(&c, &slug, &name);
+                let text = crate::content::cleaned_to_markdown(&c, &slug, &name, Some(&sha256));
                 let target = dir.join(format!("{stem}.md"));
                 if let Err(e) = crate::fsutil::write_atomic(&target, text.as_bytes()) {
                     let p = match crate::fsutil::file_in_the_way(dir) {

@@ -14,6 +14,7 @@ use crate::content;
 use crate::diag::{Problem, Problems};
 use crate::fsutil;
 use crate::model::{Slug, SourceView};
+use crate::sidecar::{self, Sidecar};
 use crate::theme::Theme;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -74,6 +75,21 @@ pub enum CleanAction {
         content: String,
         backup: String,
     },
+}
+
+/// A seed cleaned (its sidecar laid over it), with the hash of its bytes.
+#[derive(Clone, Debug)]
+pub struct CleanedSeed {
+    pub cleaned: Cleaned,
+    /// SHA-256 of the seed's bytes, lowercase hex (`seed_sha256`).
+    pub sha256: String,
+}
+
+/// Whether a file in `seeds/` is a seed (`*.txt`, `*.html`, `*.htm`, any
+/// case); a sidecar (`*.meta.yaml`) is not.
+pub fn is_seed_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n.ends_with(".txt") || n.ends_with(".html") || n.ends_with(".htm")
 }
 
 /// The outcome of cleaning the seeds.
@@ -406,6 +422,7 @@ impl Project {
     }
 
     /// Seed files (`seeds/*.txt`, `*.html`, `*.htm`), sorted by name.
+    /// Sidecars (`*.meta.yaml`) are not seeds.
     pub fn seeds(&self) -> Vec<PathBuf> {
         self.seed_files().0
     }
@@ -416,12 +433,43 @@ impl Project {
         let (files, problems) = self.input_dir("seeds");
         let seeds = files
             .into_iter()
-            .filter(|p| {
-                let n = p.to_string_lossy().to_ascii_lowercase();
-                n.ends_with(".txt") || n.ends_with(".html") || n.ends_with(".htm")
-            })
+            .filter(|p| is_seed_name(&p.to_string_lossy()))
             .collect();
         (seeds, problems)
+    }
+
+    /// Sidecar files (`seeds/*.meta.yaml`, see [`crate::sidecar`]), sorted
+    /// by name.
+    pub fn sidecars(&self) -> Vec<PathBuf> {
+        self.input_dir("seeds")
+            .0
+            .into_iter()
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .and_then(sidecar::seed_stem)
+                    .is_some()
+            })
+            .collect()
+    }
+
+    /// The seeds a sidecar belongs to: those beside it with its stem
+    /// (`seeds/x.meta.yaml` → `seeds/x.txt`, `seeds/x.html`), whether or
+    /// not the sidecar exists.
+    pub fn seeds_of_sidecar(&self, sidecar_path: &Path) -> Vec<PathBuf> {
+        let Some(stem) = sidecar_path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(sidecar::seed_stem)
+        else {
+            return Vec::new();
+        };
+        let dir = sidecar_path.parent().unwrap_or(Path::new(""));
+        ["txt", "html", "htm", "TXT", "HTML", "HTM"]
+            .iter()
+            .map(|ext| dir.join(format!("{stem}.{ext}")))
+            .filter(|p| p.is_file())
+            .collect()
     }
 
     fn load_manifest(&self) -> Manifest {
@@ -437,12 +485,22 @@ impl Project {
         fsutil::write_if_changed(&self.path(MANIFEST), &bytes).map(|_| ())
     }
 
-    /// Clean one seed's bytes into a result or a diagnostic.
+    /// Clean one seed into a result or a diagnostic (its sidecar, if
+    /// any, laid over it).
     pub fn clean_one(&self, path: &Path) -> Result<Cleaned, Problem> {
+        self.clean_seed(path).map(|s| s.cleaned)
+    }
+
+    /// Clean one seed: read its bytes, hash them, clean them, and lay its
+    /// sidecar (`seeds/<stem>.meta.yaml`, when there is one) over the
+    /// result. A sidecar that cannot be read or checked is the seed's
+    /// problem: nothing is cleaned with half its metadata.
+    pub fn clean_seed(&self, path: &Path) -> Result<CleanedSeed, Problem> {
         let rel = self.rel(path);
         let bytes = std::fs::read(path).map_err(|e| Problem::io(rel.clone(), "read", &e))?;
+        let side = self.sidecar_of(path)?;
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        clean::clean_seed(&bytes, name).map_err(|e| {
+        let mut cleaned = clean::clean_seed(&bytes, name).map_err(|e| {
             let p = match &e {
                 CleanError::Binary { offset, .. } => {
                     let text: Arc<str> = Arc::from(
@@ -454,7 +512,46 @@ impl Project {
                 _ => Problem::file(rel.clone(), e.to_string()),
             };
             p.with_help(e.help())
+        })?;
+        if let Some(side) = side {
+            side.apply(&mut cleaned);
+        }
+        Ok(CleanedSeed {
+            cleaned,
+            sha256: content::sha256_hex(&bytes),
         })
+    }
+
+    /// The checked sidecar of a seed, `None` when it has none.
+    fn sidecar_of(&self, seed: &Path) -> Result<Option<Sidecar>, Problem> {
+        let path = sidecar::path_for(seed);
+        if !path.is_file() {
+            return Ok(None);
+        }
+        let text = self.read_text(&path)?;
+        sidecar::parse(&self.rel(&path), text).map(Some)
+    }
+
+    /// A warning for each sidecar with no seed beside it (a typo in its
+    /// name would otherwise lose what it says without a word).
+    fn orphan_sidecars(&self) -> Vec<Problem> {
+        self.sidecars()
+            .into_iter()
+            .filter(|p| self.seeds_of_sidecar(p).is_empty())
+            .map(|p| {
+                let stem = p
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .and_then(sidecar::seed_stem)
+                    .unwrap_or("")
+                    .to_string();
+                Problem::file(self.rel(&p), "this sidecar has no seed beside it")
+                    .with_help(format!(
+                        "a sidecar is named after its seed: seeds/{stem}.meta.yaml describes seeds/{stem}.txt or seeds/{stem}.html; rename it or remove it"
+                    ))
+                    .warning()
+            })
+            .collect()
     }
 
     /// Clean seeds into `content/`. `only` limits it to some seeds (all
@@ -491,6 +588,9 @@ impl Project {
         }
         if out.problems.has_errors() {
             return out;
+        }
+        if only.is_empty() {
+            out.problems.extend(self.orphan_sidecars());
         }
 
         // Both maps below read content/, which only a seed the manifest does
@@ -542,11 +642,11 @@ impl Project {
             .map(|(s, e)| (e.content.clone(), s.clone()))
             .collect();
 
-        let results: Vec<(PathBuf, Result<Cleaned, Problem>)> = {
+        let results: Vec<(PathBuf, Result<CleanedSeed, Problem>)> = {
             use rayon::prelude::*;
             seeds
                 .par_iter()
-                .map(|p| (p.clone(), self.clean_one(p)))
+                .map(|p| (p.clone(), self.clean_seed(p)))
                 .collect()
         };
         // Each seed's content file, in seed order (a new slug must differ
@@ -554,13 +654,14 @@ impl Project {
         struct Planned {
             name: String,
             cleaned: Cleaned,
+            sha256: String,
             rel_content: String,
             selected: bool,
         }
         let mut planned = Vec::with_capacity(results.len());
         for (path, result) in results {
             let name = path.file_name().unwrap().to_string_lossy().to_string();
-            let cleaned = match result {
+            let CleanedSeed { cleaned, sha256 } = match result {
                 Ok(c) => c,
                 Err(p) => {
                     out.problems.push(p);
@@ -598,6 +699,7 @@ impl Project {
             planned.push(Planned {
                 name,
                 cleaned,
+                sha256,
                 rel_content,
                 selected,
             });
@@ -612,7 +714,8 @@ impl Project {
                     .trim_end_matches(".md");
                 let slug = Slug::parse(slug_str)
                     .unwrap_or_else(|_| Slug::parse("article").expect("valid"));
-                let text = content::cleaned_to_markdown(&p.cleaned, &slug, &p.name);
+                let text =
+                    content::cleaned_to_markdown(&p.cleaned, &slug, &p.name, Some(&p.sha256));
                 let action = self.write_content(
                     &p.rel_content,
                     text.as_bytes(),

@@ -593,6 +593,8 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Prob
         p.sort();
         return Err(p);
     }
+    // the rest are warnings (a sidecar with no seed)
+    warnings.extend(outcome.problems.0);
     build_from(project, opts, &outcome.cleaned).map(|mut r| {
         if !warnings.is_empty() {
             // keep showing them: no shortcut for the next build

@@ -670,6 +670,10 @@ mod tests {
         tags: Vec<String>,
         #[serde(default)]
         figures: Vec<Fig>,
+        #[serde(default)]
+        url: Option<String>,
+        #[serde(default)]
+        published: Option<String>,
     }
 
     #[derive(Deserialize, serde::Serialize, Debug, PartialEq, Clone)]
@@ -689,6 +693,32 @@ mod tests {
         assert_eq!(fast.title.as_deref(), Some("60 lawmakers: the \"deal\""));
         assert_eq!(fast.figures.len(), 2);
         assert_eq!(fast.tags, ["Goma", "France"]);
+    }
+
+    #[test]
+    fn provenance_as_clean_writes_it_is_read_without_serde_yaml() {
+        #[derive(serde::Serialize)]
+        struct Out<'a> {
+            url: &'a str,
+            published: &'a str,
+        }
+        for url in [
+            "https://news.example/2024/12/06/story",
+            "http://news.example:8080/a?b=1&c=d#frag",
+            "https://news.example/a:b/c;d,e~f%20g",
+            "https://xn--caf-dma.example/é?q=a+b",
+        ] {
+            let y = to_string(&Out {
+                url,
+                published: "2024-12-06T15:39:00+01:00",
+            });
+            let v = simple::parse(&y).unwrap_or_else(|| panic!("the simple reader reads {y:?}"));
+            let fast: Front = serde_json::from_value(v).unwrap();
+            let slow: Front = serde_yaml::from_str(&y).unwrap();
+            assert_eq!(fast, slow);
+            assert_eq!(fast.url.as_deref(), Some(url));
+            assert_eq!(fast.published.as_deref(), Some("2024-12-06T15:39:00+01:00"));
+        }
     }
 
     #[test]
@@ -719,26 +749,31 @@ mod tests {
             title in r##"[ a-zA-Z0-9:#'"\\&*!|>%@`,\[\]{}?~.é“-]{0,24}"##,
             tags in proptest::collection::vec(r##"[ a-z0-9:#'"-]{0,8}"##, 0..4),
             caption in r##"[ a-z:'"#-]{0,12}"##,
+            url in r##"(https?://)?[a-z.:\[\]-]{0,10}(/[a-zA-Z0-9%?&=#:;,.~_+ '"-]{0,10}){0,3}"##,
             style in 0..3u8,
             raw in proptest::collection::vec(proptest::sample::select(vec![
                 "title: ", "tags:", "\n", "- ", "  - ", "  ", "x", "\"", "'", ":", " #", "#",
                 "caption: ", "null", "~", "-", "\\", "\\n", "é", "[a]", "{b: c}", "1.5", "\t",
+                "url: ", "https://a.example", "/p?q=1&r", "#frag", ":8080", "%20", "published: ",
+                "2024-12-06T15:39:00+01:00",
             ]), 0..14),
         ) {
             #[derive(serde::Serialize)]
-            struct Out<'a> { title: &'a str, tags: &'a [String], figures: Vec<Fig> }
+            struct Out<'a> { title: &'a str, tags: &'a [String], figures: Vec<Fig>, url: &'a str }
             let written = serde_yaml::to_string(&Out {
                 title: &title,
                 tags: &tags,
                 figures: vec![Fig { caption: caption.clone(), credit: Some(title.clone()) }],
+                url: &url,
             }).unwrap();
             let quoted = match style {
                 0 => format!("title: {title}\n"),
                 1 => format!("title: '{}'\n", title.replace('\'', "''")),
                 _ => format!("title: \"{}\"\n", title.replace('\\', "\\\\").replace('"', "\\\"")),
             };
+            let url_line = format!("url: {url}\npublished: {caption}\n");
             let by_hand: String = raw.concat();
-            for y in [written.as_str(), quoted.as_str(), by_hand.as_str()] {
+            for y in [written.as_str(), quoted.as_str(), url_line.as_str(), by_hand.as_str()] {
                 if let Some(v) = simple::parse(y) {
                     let fast = serde_json::from_value::<Front>(v);
                     let slow = serde_yaml::from_str::<Front>(y);

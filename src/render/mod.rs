@@ -14,6 +14,7 @@ mod fragments;
 pub mod highlight;
 pub mod markdown;
 mod pages;
+pub mod provenance;
 pub mod publish;
 mod timeline;
 
