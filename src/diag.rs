@@ -86,6 +86,32 @@ impl Problem {
         }
     }
 
+    /// A file-system operation on `file` that failed: "cannot {doing}:
+    /// {error}", with what to do for the usual causes (a full disk, no
+    /// permission, a read-only file system) and `then` — what the failure
+    /// left as it was, or what to do next — after it.
+    pub fn io(file: impl Into<String>, doing: &str, e: &std::io::Error, then: &str) -> Problem {
+        use std::io::ErrorKind as K;
+        let file = file.into();
+        let what = match e.kind() {
+            K::StorageFull | K::QuotaExceeded | K::FileTooLarge => {
+                "the disk (or your quota) is full: free some space"
+            }
+            K::PermissionDenied => "check the permissions of this path and of its directory",
+            K::ReadOnlyFilesystem => "this file system is mounted read-only",
+            K::NotADirectory | K::IsADirectory | K::AlreadyExists => {
+                "a file or directory is in the way: move it aside"
+            }
+            _ => "fix what the error names",
+        };
+        let then = if then.is_empty() {
+            String::new()
+        } else {
+            format!("; {then}")
+        };
+        Problem::file(file, format!("cannot {doing}: {e}")).with_help(format!("{what}{then}"))
+    }
+
     pub fn with_help(mut self, help: impl Into<String>) -> Problem {
         self.help = Some(help.into());
         self
@@ -278,6 +304,26 @@ mod tests {
         assert_eq!(line_col(t, 0), (1, 1));
         assert_eq!(line_col(t, 3), (2, 1));
         assert_eq!(line_col(t, t.find('d').unwrap()), (2, 4));
+    }
+
+    #[test]
+    fn an_io_problem_names_the_path_and_what_to_do() {
+        let full = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        let p = Problem::io(
+            "site/index.html",
+            "write the new site",
+            &full,
+            "the previous site is unchanged",
+        );
+        let r = p.render_plain();
+        assert!(
+            r.starts_with("site/index.html: error: cannot write the new site: "),
+            "{r}"
+        );
+        assert!(
+            r.contains("= help: the disk (or your quota) is full: free some space; the previous site is unchanged"),
+            "{r}"
+        );
     }
 
     #[test]

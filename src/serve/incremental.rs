@@ -31,7 +31,6 @@
 use crate::clean::Cleaned;
 use crate::content::{self, Article};
 use crate::diag::{Problem, Problems};
-use crate::fsutil;
 use crate::model::{Briefing, SitePath, Slug, SourceView};
 use crate::project::{CleanAction, Inputs, Project};
 use crate::render::{self, Dep, Output, PageJob, Renderer};
@@ -407,27 +406,22 @@ fn briefing_deps(old: &Briefing, new: &Briefing) -> BTreeSet<Dep> {
     deps
 }
 
-/// Write outputs whose bytes changed; returns their paths.
+/// Write outputs whose bytes changed, each file atomically in place;
+/// returns their paths.
 fn write_changed(out: &std::path::Path, outputs: &[Output]) -> Result<Vec<String>, Problems> {
-    use rayon::prelude::*;
-    let results: Vec<std::io::Result<bool>> = outputs
-        .par_iter()
-        .map(|o| fsutil::write_generated(&out.join(o.path.as_str()), &o.bytes))
-        .collect();
-    let mut changed = Vec::new();
-    for (r, o) in results.into_iter().zip(outputs) {
-        match r {
-            Ok(true) => changed.push(o.path.as_str().to_string()),
-            Ok(false) => {}
-            Err(e) => {
-                return Err(Problems::from(Problem::file(
-                    format!("site/{}", o.path),
-                    format!("cannot write: {e}"),
-                )));
-            }
-        }
-    }
-    Ok(changed)
+    site::write_in_place(out, outputs).map_err(|(rel, e)| {
+        let file = if rel.is_empty() {
+            "site".to_string()
+        } else {
+            format!("site/{rel}")
+        };
+        Problems::from(Problem::io(
+            file,
+            "update the site",
+            &e,
+            "the pages not yet updated show the last good build",
+        ))
+    })
 }
 
 fn protected_warning(seed: &str, content: &str) -> Problem {
@@ -527,18 +521,28 @@ impl Session {
         // `render_site_into` is the reference output (pages and every other
         // file), written as it renders and moved into place when complete
         let renderer = Renderer::new(&inputs.theme).map_err(fail)?;
-        let write_problem =
-            |e: std::io::Error| Problem::file("site", format!("cannot write the site: {e}"));
-        let staged = site::Staged::new(&self.out);
+        let kept = "the last good site is still served";
+        let staged = site::Staged::new(&self.out)
+            .map_err(|e| fail(Problem::io("site", "prepare the new site", &e, kept).into()))?;
         render::render_site_into(&briefing, &inputs.theme, &|o| {
-            staged.put(&o).map_err(write_problem)
+            staged.put(&o).map_err(|e| {
+                // (every later write fails with the first error: one diagnostic)
+                staged
+                    .failure("site")
+                    .unwrap_or_else(|| Problem::io("site", "write the new site", &e, kept))
+            })
         })
-        .map_err(fail)?;
+        .map_err(|mut p| {
+            p.0.dedup_by(|a, b| a.headline() == b.headline());
+            fail(p)
+        })?;
         let rendered_all = staged.paths();
         let rendered = rendered_all.clone();
-        let (_, changed) = staged
+        let (_, changed, removal) = staged
             .commit()
-            .map_err(|e| fail(Problems::from(write_problem(e))))?;
+            .map_err(|e| fail(Problem::io("site", "put the new site in place", &e, kept).into()))?;
+        // the old site is gone before the next build (or exit) can begin
+        let _ = removal.wait();
         let is_page = |p: &str| p.ends_with(".html");
         let rebuild = Rebuild {
             pages: changed.iter().filter(|p| is_page(p)).cloned().collect(),

@@ -73,6 +73,11 @@ fn run_loop(
 }
 
 fn start(project: &Project) -> Result<(watch::Watcher, Session), i32> {
+    // what a killed build or preview left (temporaries, a staged site)
+    if let Err(p) = crate::site::remove_leftovers(project, &project.path("site")) {
+        crate::cli::print_problems(&p.into());
+        return Err(1);
+    }
     // watch before the first build, so no edit made during it is missed
     let watcher = watch::Watcher::start(&project.root).map_err(|e| {
         eprintln!("error: {e}");
