@@ -320,6 +320,13 @@ pub struct BuildReport {
 /// inputs (`content/`, `annotations/`, `.briefing/`, …) whose process has
 /// ended. Waits for a build of the same site that is running.
 pub fn remove_leftovers(project: &Project, out: &Path) -> Result<(), Problem> {
+    remove_stale_temporaries(project);
+    recover_leftover_site(project, out)
+}
+
+/// Remove the temporary files of atomic writes to the inputs that a
+/// killed process left (see [`remove_leftovers`]).
+fn remove_stale_temporaries(project: &Project) {
     for dir in [
         "content",
         "annotations",
@@ -330,6 +337,10 @@ pub fn remove_leftovers(project: &Project, out: &Path) -> Result<(), Problem> {
         fsutil::remove_stale_temporaries(&project.path(dir), true);
     }
     fsutil::remove_stale_temporaries(&project.root, false);
+}
+
+/// The site's part of [`remove_leftovers`].
+fn recover_leftover_site(project: &Project, out: &Path) -> Result<(), Problem> {
     recover_site(out).map_err(|e| {
         Problem::io(
             fsutil::display(&project.root, out),
@@ -344,9 +355,16 @@ pub fn remove_leftovers(project: &Project, out: &Path) -> Result<(), Problem> {
 pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Problems> {
     let mut timer = StageTimer::from_env();
     let out_dir = opts.out.clone().unwrap_or_else(|| project.path("site"));
-    remove_leftovers(project, &out_dir)?;
-    timer.lap("leftovers");
-    if let Some(report) = up_to_date(project, opts) {
+    holds_no_project(project, &out_dir)?;
+    // what a killed build left: the site first (the stamp compares it), the
+    // inputs' temporaries beside the stamp check (which reads the same
+    // directories, and ignores temporaries)
+    recover_leftover_site(project, &out_dir)?;
+    let ((), current) = rayon::join(
+        || remove_stale_temporaries(project),
+        || up_to_date(project, opts),
+    );
+    if let Some(report) = current {
         timer.lap("up-to-date");
         return Ok(report);
     }
@@ -414,7 +432,6 @@ pub fn build_from(
     // flight), staged until every one has succeeded.
     let out_dir = opts.out.clone().unwrap_or_else(|| project.path("site"));
     let shown = fsutil::display(&project.root, &out_dir);
-    holds_no_project(project, &out_dir, &shown)?;
     let kept = format!("the previous {shown} is as it was");
     let staged = Staged::new(&out_dir)
         .map_err(|e| Problem::io(shown.clone(), "prepare the new site", &e, &kept))?;
@@ -463,13 +480,13 @@ pub fn build_from(
 
 /// A build replaces its output directory whole: refuse one that holds the
 /// project (`--out .`), which it would take away with it.
-fn holds_no_project(project: &Project, out: &Path, shown: &str) -> Result<(), Problem> {
-    let (Ok(out), Ok(root)) = (out.canonicalize(), project.root.canonicalize()) else {
+fn holds_no_project(project: &Project, out: &Path) -> Result<(), Problem> {
+    let (Ok(real), Ok(root)) = (out.canonicalize(), project.root.canonicalize()) else {
         return Ok(());
     };
-    if root.starts_with(&out) {
+    if root.starts_with(&real) {
         return Err(Problem::file(
-            shown.to_string(),
+            fsutil::display(&project.root, out),
             "the output directory holds the briefing project itself",
         )
         .with_help("build into a directory of its own: `briefing build --out DIR`"));

@@ -136,6 +136,9 @@ pub struct Session {
     /// Anchoring results of the last build: an annotation edit anchors
     /// and resolves again only the article it changed.
     anchor_cache: std::sync::Arc<crate::annotate::AnchorCache>,
+    /// The removal of the site a full build replaced, still running (see
+    /// [`Session::settle`]).
+    removal: site::Removal,
 }
 
 /// How a change is handled.
@@ -478,7 +481,15 @@ impl Session {
             state: None,
             slugs: BTreeSet::new(),
             slugs_version: 0,
+            removal: site::Removal::default(),
         }
+    }
+
+    /// Wait for the old site a full build replaced to be removed: after
+    /// the build is reported (open pages reload meanwhile), before the next
+    /// one. A removal that fails leaves the old site to the next start.
+    pub fn settle(&mut self) {
+        let _ = std::mem::take(&mut self.removal).wait();
     }
 
     /// Slugs of the articles of the last good build.
@@ -541,8 +552,8 @@ impl Session {
         let (_, changed, removal) = staged
             .commit()
             .map_err(|e| fail(Problem::io("site", "put the new site in place", &e, kept).into()))?;
-        // the old site is gone before the next build (or exit) can begin
-        let _ = removal.wait();
+        // the old site goes while the build is reported (`settle`)
+        self.removal = removal;
         let is_page = |p: &str| p.ends_with(".html");
         let rebuild = Rebuild {
             pages: changed.iter().filter(|p| is_page(p)).cloned().collect(),

@@ -61,6 +61,7 @@ fn run_loop(
     while let Some(batch) = watcher.next_batch() {
         let result = session.rebuild(&batch);
         report(result, &incremental::cause(&batch), hub);
+        session.settle();
         if session.slugs_version() != version
             && let Some(s) = slugs
             && let Ok(mut s) = s.write()
@@ -167,6 +168,7 @@ pub fn serve(project: &Project, bind: &str, port: u16, open: bool) -> i32 {
     {
         s.clone_from(session.slugs());
     }
+    session.settle();
     let app = Arc::new(server::App {
         root: project.root.clone(),
         site: project.path("site"),
@@ -234,6 +236,7 @@ pub fn watch(project: &Project) -> i32 {
         Err(code) => return code,
     };
     report(session.full(true).map(Some), "first build", None);
+    session.settle();
     eprintln!("watching for changes (Ctrl-C to stop)");
     run_loop(project, watcher, session, None, None);
     0

@@ -76,18 +76,27 @@ struct Places {
 impl Places {
     /// The places of the site at `out`; creates its parent directory.
     fn of(out: &Path) -> io::Result<Places> {
-        let out = match std::fs::symlink_metadata(out) {
-            // a symlinked site: build beside the directory it points to
-            Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(out)?,
-            _ => std::path::absolute(out)?,
+        let no_name = || {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the output directory must be a directory with a name, not a root",
+            )
+        };
+        // the real path (`..` resolved; a symlinked site: the directory it
+        // points to, so that the link stays)
+        let out = if exists(out) {
+            std::fs::canonicalize(out)?
+        } else {
+            let abs = std::path::absolute(out)?;
+            let (Some(parent), Some(name)) = (abs.parent(), abs.file_name()) else {
+                return Err(no_name());
+            };
+            std::fs::create_dir_all(parent)?;
+            std::fs::canonicalize(parent)?.join(name)
         };
         let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "the output directory must be a directory with a name, not a root or `..`",
-            ));
+            return Err(no_name());
         };
-        std::fs::create_dir_all(parent)?;
         let name = name.to_string_lossy();
         Ok(Places {
             parent: parent.to_path_buf(),
@@ -117,9 +126,38 @@ fn exists(p: &Path) -> bool {
     std::fs::symlink_metadata(p).is_ok()
 }
 
-/// Remove a directory tree; one that is not there is fine.
+/// Remove a directory tree; one that is not there is fine. The entries of
+/// a directory are removed in parallel (a site's `articles/` holds a
+/// directory per article: removing an old site is tens of thousands of
+/// `unlink`s and `rmdir`s).
 fn remove_tree(p: &Path) -> io::Result<()> {
-    match std::fs::remove_dir_all(p) {
+    match std::fs::symlink_metadata(p) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+        // (a symlink goes, not what it points to)
+        Ok(m) if !m.is_dir() => std::fs::remove_file(p),
+        Ok(_) => remove_dir_tree(p),
+    }
+}
+
+fn remove_dir_tree(p: &Path) -> io::Result<()> {
+    use rayon::prelude::*;
+    let entries: Vec<std::fs::DirEntry> = match std::fs::read_dir(p) {
+        Ok(rd) => rd.collect::<io::Result<_>>()?,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    entries.par_iter().try_for_each(|e| {
+        if e.file_type()?.is_dir() {
+            remove_dir_tree(&e.path())
+        } else {
+            match std::fs::remove_file(e.path()) {
+                Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+                r => r,
+            }
+        }
+    })?;
+    match std::fs::remove_dir(p) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
         r => r,
     }
@@ -187,17 +225,15 @@ fn move_hidden(from: &Path, to: &Path) -> io::Result<()> {
 /// hidden entries of the live site found in a build directory go back
 /// into it; the build directories are removed. The caller holds the lock.
 fn recover(p: &Places) -> io::Result<()> {
-    if !exists(&p.out) && p.old.is_dir() {
+    let is_dir = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir());
+    if !exists(&p.out) && is_dir(&p.old) {
         std::fs::rename(&p.old, &p.out)?;
     }
     for stale in [&p.new, &p.old] {
-        if stale.is_dir() {
+        if is_dir(stale) {
             move_hidden(stale, &p.out)?;
-            remove_tree(stale)?;
-        } else if exists(stale) {
-            // (a file of that name can only be a leftover of ours too)
-            std::fs::remove_file(stale)?;
         }
+        remove_tree(stale)?;
     }
     remove_tree(&p.staging)
 }
