@@ -126,17 +126,33 @@ fn exists(p: &Path) -> bool {
     std::fs::symlink_metadata(p).is_ok()
 }
 
-/// Remove a directory tree; one that is not there is fine. The entries of
-/// a directory are removed in parallel (a site's `articles/` holds a
-/// directory per article: removing an old site is tens of thousands of
-/// `unlink`s and `rmdir`s).
+/// Remove a directory tree; one that is not there is fine. A site's
+/// `articles/` holds a directory per article, so removing an old site is
+/// tens of thousands of `unlink`s and `rmdir`s: the entries of a directory
+/// are removed by many threads at once. Where freeing a directory waits for
+/// the disk (ext4 mounted with `discard`: ~3 ms each), sixteen threads
+/// removed a 10,000-article site in 1.6–2 s instead of 30; in memory or on
+/// a plain ext4 it makes no difference.
 fn remove_tree(p: &Path) -> io::Result<()> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
     match std::fs::symlink_metadata(p) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(e),
         // (a symlink goes, not what it points to)
         Ok(m) if !m.is_dir() => std::fs::remove_file(p),
-        Ok(_) => remove_dir_tree(p),
+        Ok(_) => {
+            let pool = POOL.get_or_init(|| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(16)
+                    .thread_name(|i| format!("remove-{i}"))
+                    .build()
+                    .ok()
+            });
+            match pool {
+                Some(pool) => pool.install(|| remove_dir_tree(p)),
+                None => std::fs::remove_dir_all(p),
+            }
+        }
     }
 }
 
@@ -650,7 +666,11 @@ pub fn write_in_place(out: &Path, outputs: &[Output]) -> Result<Vec<String>, (St
             Ok(true)
         })
         .collect();
-    let cleaned = remove_tree(&places.staging);
+    // (a few files: no threads)
+    let cleaned = match std::fs::remove_dir_all(&places.staging) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        r => r,
+    };
     let mut written = Vec::new();
     for (r, o) in results.into_iter().zip(outputs) {
         match r {
