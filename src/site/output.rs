@@ -303,6 +303,9 @@ pub struct Staged {
     state: Mutex<StagedState>,
     /// Hard links work here (else unchanged files are copied).
     links: AtomicBool,
+    /// Names of files staged to update a site in place (flat: no
+    /// directories to make and remove).
+    staged: std::sync::atomic::AtomicUsize,
     /// Use the exchange where the system has it (tests turn it off to try
     /// the two renames).
     exchange: bool,
@@ -322,6 +325,8 @@ struct StagedState {
     paths: BTreeMap<String, Option<FileMeta>>,
     /// Site paths whose bytes changed (or are new).
     written: Vec<String>,
+    /// Updating in place: (staged file, site path) of each changed file.
+    moves: Vec<(PathBuf, String)>,
     unchanged: usize,
     /// The first write that failed: the site path and the error; every
     /// later put fails at once with it.
@@ -382,6 +387,7 @@ impl Staged {
             lock: Some(lock),
             state: Mutex::new(StagedState::default()),
             links: AtomicBool::new(true),
+            staged: Default::default(),
             exchange: true,
             done: false,
             #[cfg(test)]
@@ -419,8 +425,11 @@ impl Staged {
         let result = self.put_file(rel, &o.bytes);
         let mut st = self.lock();
         match result {
-            Ok((meta, changed)) => {
+            Ok((meta, changed, tmp)) => {
                 st.paths.insert(rel.to_string(), meta);
+                if let Some(tmp) = tmp {
+                    st.moves.push((tmp, rel.to_string()));
+                }
                 if changed {
                     st.written.push(rel.to_string());
                 } else {
@@ -438,8 +447,13 @@ impl Staged {
     }
 
     /// Write one file into the stage; its length and modification time
-    /// once in place, and whether its bytes changed.
-    fn put_file(&self, rel: &str, bytes: &[u8]) -> io::Result<(Option<FileMeta>, bool)> {
+    /// once in place, whether its bytes changed, and (updating in place)
+    /// the staged file to move into place.
+    fn put_file(
+        &self,
+        rel: &str,
+        bytes: &[u8],
+    ) -> io::Result<(Option<FileMeta>, bool, Option<PathBuf>)> {
         #[cfg(test)]
         if let Some(n) = &self.fail_after
             && n.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
@@ -447,27 +461,31 @@ impl Staged {
         {
             return Err(io::Error::from(io::ErrorKind::StorageFull));
         }
+        let live = self.places.out.join(rel);
+        if self.mode == Mode::InPlace {
+            if let Some(meta) = same_file(&live, bytes) {
+                return Ok((meta, false, None));
+            }
+            let n = self.staged.fetch_add(1, Ordering::Relaxed);
+            let tmp = self.stage.join(n.to_string());
+            return Ok((write_new(&tmp, bytes)?, true, Some(tmp)));
+        }
         let target = self.stage.join(rel);
         let mkdir = || std::fs::create_dir_all(target.parent().unwrap_or(&self.stage));
-        if self.mode != (Mode::Replace { live: false }) {
-            let live = self.places.out.join(rel);
-            if let Some(meta) = same_file(&live, bytes) {
-                if self.mode == Mode::InPlace {
-                    return Ok((meta, false));
-                }
-                mkdir()?;
-                if self.links.load(Ordering::Relaxed) && std::fs::hard_link(&live, &target).is_ok()
-                {
-                    return Ok((meta, false));
-                }
-                // no hard links on this file system: a copy
-                let meta = write_new(&target, bytes)?;
-                self.links.store(false, Ordering::Relaxed);
-                return Ok((meta, false));
+        if self.mode == (Mode::Replace { live: true })
+            && let Some(meta) = same_file(&live, bytes)
+        {
+            mkdir()?;
+            if self.links.load(Ordering::Relaxed) && std::fs::hard_link(&live, &target).is_ok() {
+                return Ok((meta, false, None));
             }
+            // no hard links on this file system: a copy
+            let meta = write_new(&target, bytes)?;
+            self.links.store(false, Ordering::Relaxed);
+            return Ok((meta, false, None));
         }
         mkdir()?;
-        Ok((write_new(&target, bytes)?, true))
+        Ok((write_new(&target, bytes)?, true, None))
     }
 
     /// Every site path put so far, sorted.
@@ -542,10 +560,10 @@ impl Staged {
                 })))
             }
             Mode::InPlace => {
-                for rel in &st.written {
+                for (tmp, rel) in &st.moves {
                     let to = p.out.join(rel);
                     std::fs::create_dir_all(to.parent().unwrap_or(&p.out))?;
-                    std::fs::rename(p.staging.join(rel), &to)?;
+                    std::fs::rename(tmp, &to)?;
                 }
                 let gone = remove_stale(&p.out, &wanted)?;
                 stats.removed = gone.len();
@@ -650,32 +668,33 @@ pub fn write_in_place(out: &Path, outputs: &[Output]) -> Result<Vec<String>, (St
     let places = Places::of(out).map_err(|e| (String::new(), e))?;
     let _lock = Lock::take(&places.parent);
     recover(&places).map_err(|e| (String::new(), e))?;
-    let results: Vec<io::Result<bool>> = outputs
+    let changed: Vec<(usize, &Output)> = outputs
         .par_iter()
-        .map(|o| {
-            let rel = o.path.as_str();
-            let target = places.out.join(rel);
-            if same_file(&target, &o.bytes).is_some() {
-                return Ok(false);
-            }
-            let tmp = places.staging.join(rel);
-            std::fs::create_dir_all(tmp.parent().unwrap_or(&places.staging))?;
+        .enumerate()
+        .filter(|(_, o)| same_file(&places.out.join(o.path.as_str()), &o.bytes).is_none())
+        .collect();
+    if changed.is_empty() {
+        return Ok(Vec::new());
+    }
+    std::fs::create_dir_all(&places.staging).map_err(|e| (STAGING.to_string(), e))?;
+    // (flat names in the staging directory: no directories to make and
+    // remove on every edit)
+    let results: Vec<io::Result<()>> = changed
+        .par_iter()
+        .map(|(i, o)| {
+            let target = places.out.join(o.path.as_str());
+            let tmp = places.staging.join(i.to_string());
             write_new(&tmp, &o.bytes)?;
             std::fs::create_dir_all(target.parent().unwrap_or(&places.out))?;
-            std::fs::rename(&tmp, &target)?;
-            Ok(true)
+            std::fs::rename(&tmp, &target)
         })
         .collect();
     // (a few files: no threads)
-    let cleaned = match std::fs::remove_dir_all(&places.staging) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-        r => r,
-    };
+    let cleaned = std::fs::remove_dir_all(&places.staging);
     let mut written = Vec::new();
-    for (r, o) in results.into_iter().zip(outputs) {
+    for (r, (_, o)) in results.into_iter().zip(&changed) {
         match r {
-            Ok(true) => written.push(o.path.as_str().to_string()),
-            Ok(false) => {}
+            Ok(()) => written.push(o.path.as_str().to_string()),
             Err(e) => return Err((o.path.as_str().to_string(), e)),
         }
     }
@@ -1137,7 +1156,7 @@ mod tests {
         );
         let staged = Staged::open(&d, true).unwrap();
         staged.put(&out("index.html", "new")).unwrap();
-        assert_eq!(listing(&d.join(STAGING)), ["index.html=new"]);
+        assert_eq!(listing(&d.join(STAGING)), ["0=new"]);
         let (stats, changed, _) = staged.commit().unwrap();
         assert_eq!((stats.written, stats.removed), (1, 1));
         assert_eq!(changed, ["gone.html", "index.html"]);
