@@ -556,7 +556,10 @@ impl Staged {
                 let lock = self.lock.take();
                 Removal(Some(std::thread::spawn(move || {
                     let _lock = lock;
-                    remove_tree(&old_tree)
+                    let start = std::time::Instant::now();
+                    let r = remove_tree(&old_tree);
+                    super::timing("remove the old site", start);
+                    r
                 })))
             }
             Mode::InPlace => {
