@@ -91,25 +91,36 @@ fn process_ended(pid: u32, modified: Option<std::time::SystemTime>) -> bool {
 /// `.briefing/`), when that process has ended. Nothing else is touched.
 /// Returns the paths removed.
 pub fn remove_stale_temporaries(dir: &Path, recursive: bool) -> Vec<PathBuf> {
+    // (`read_dir`, not a walker: this runs before every build, no-op ones
+    // included, over directories of ten thousand files)
     let mut removed = Vec::new();
-    let depth = if recursive { usize::MAX } else { 1 };
-    let entries = walkdir::WalkDir::new(dir)
-        .min_depth(1)
-        .max_depth(depth)
-        .into_iter()
-        .filter_entry(|e| {
-            !(e.file_type().is_dir() && e.file_name().to_str().is_some_and(|n| n.starts_with('.')))
-        });
-    for entry in entries.flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(temp_owner) else {
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
         };
-        let modified = entry.metadata().ok().and_then(|m| m.modified().ok());
-        if entry.file_type().is_file()
-            && process_ended(pid, modified)
-            && std::fs::remove_file(entry.path()).is_ok()
-        {
-            removed.push(entry.into_path());
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                if recursive && !name.starts_with('.') {
+                    dirs.push(entry.path());
+                }
+                continue;
+            }
+            let Some(pid) = temp_owner(name) else {
+                continue;
+            };
+            let modified = entry.metadata().ok().and_then(|m| m.modified().ok());
+            if kind.is_file()
+                && process_ended(pid, modified)
+                && std::fs::remove_file(entry.path()).is_ok()
+            {
+                removed.push(entry.path());
+            }
         }
     }
     removed

@@ -37,7 +37,8 @@ for _ in $(seq "$rounds"); do
         rm -rf "$work/$k/site"
         run full "$k"
         run noop "$k"
-        f="$(ls "$work/$k/content/"*.md | head -1)"
+        articles=("$work/$k/content/"*.md)
+        f="${articles[0]}"
         if grep -q "Edited once" "$f"; then
             sed -i 's/Edited once. //' "$f"
         else
