@@ -116,9 +116,20 @@ impl Places {
 struct Lock(#[allow(dead_code)] Option<std::fs::File>);
 
 impl Lock {
+    /// Take the lock, waiting (and saying so) while another process has it.
     fn take(dir: &Path) -> Lock {
-        let file = std::fs::File::open(dir).ok().filter(|f| f.lock().is_ok());
-        Lock(file)
+        let Ok(file) = std::fs::File::open(dir) else {
+            return Lock(None);
+        };
+        match file.try_lock() {
+            Ok(()) => return Lock(Some(file)),
+            Err(std::fs::TryLockError::WouldBlock) => eprintln!(
+                "waiting for another build of the site in {} to finish",
+                dir.display()
+            ),
+            Err(std::fs::TryLockError::Error(_)) => return Lock(None),
+        }
+        Lock(file.lock().is_ok().then_some(file))
     }
 }
 
