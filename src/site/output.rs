@@ -197,31 +197,49 @@ fn is_ours(name: &str) -> bool {
     name == STAGING || fsutil::temp_owner(name).is_some()
 }
 
-/// What a site tree holds: its hidden entries that are not ours (site
-/// paths; not looked into), and its other regular files.
+/// What a site tree holds: its hidden entries that are not ours (relative
+/// paths; not looked into), and its other regular files (site paths).
 #[derive(Default)]
 struct Scan {
-    hidden: Vec<String>,
+    hidden: Vec<PathBuf>,
     files: Vec<String>,
 }
 
+/// Scan a site tree, the entries of each directory side by side (a site's
+/// `articles/` holds a directory per article).
 fn scan(dir: &Path) -> io::Result<Scan> {
+    scan_in(dir, Path::new(""))
+}
+
+/// [`scan`] of `dir`, which is at `rel` in the tree.
+fn scan_in(dir: &Path, rel: &Path) -> io::Result<Scan> {
+    use rayon::prelude::*;
+    let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.collect::<io::Result<_>>()?;
+    let parts: Vec<io::Result<Scan>> = entries
+        .par_iter()
+        .map(|e| {
+            let name = e.file_name();
+            let path = rel.join(&name);
+            let name = name.to_string_lossy();
+            let kind = e.file_type()?;
+            let mut scan = Scan::default();
+            if name.starts_with('.') {
+                if !is_ours(&name) {
+                    scan.hidden.push(path);
+                }
+            } else if kind.is_dir() {
+                return scan_in(&e.path(), &path);
+            } else if kind.is_file() {
+                scan.files.push(path.to_string_lossy().replace('\\', "/"));
+            }
+            Ok(scan)
+        })
+        .collect();
     let mut scan = Scan::default();
-    let mut it = walkdir::WalkDir::new(dir).min_depth(1).into_iter();
-    while let Some(entry) = it.next() {
-        let entry = entry.map_err(io::Error::other)?;
-        let name = entry.file_name().to_string_lossy();
-        let is_dir = entry.file_type().is_dir();
-        if name.starts_with('.') {
-            if is_dir {
-                it.skip_current_dir();
-            }
-            if !is_ours(&name) {
-                scan.hidden.push(fsutil::display(dir, entry.path()));
-            }
-        } else if entry.file_type().is_file() {
-            scan.files.push(fsutil::display(dir, entry.path()));
-        }
+    for part in parts {
+        let part = part?;
+        scan.hidden.extend(part.hidden);
+        scan.files.extend(part.files);
     }
     Ok(scan)
 }
@@ -239,7 +257,9 @@ fn move_hidden(from: &Path, to: &Path) -> io::Result<()> {
         let mut n = 1;
         while exists(&free) {
             let suffix = if n == 1 { String::new() } else { n.to_string() };
-            free = PathBuf::from(format!("{}.recovered{suffix}", target.display()));
+            let mut name = target.clone().into_os_string();
+            name.push(format!(".recovered{suffix}"));
+            free = PathBuf::from(name);
             n += 1;
         }
         std::fs::rename(from.join(&rel), &free)?;
