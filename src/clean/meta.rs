@@ -2,6 +2,8 @@
 //! captions and credits. General helpers, shared by the dump and HTML
 //! cleaners; nothing here knows about a particular site.
 
+pub mod dates;
+
 use jiff::civil::{Date, DateTime, Time};
 use regex::Regex;
 use std::sync::LazyLock;
