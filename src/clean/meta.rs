@@ -3,6 +3,7 @@
 //! cleaners; nothing here knows about a particular site.
 
 pub mod dates;
+pub mod outlet;
 
 use jiff::civil::{Date, DateTime, Time};
 use regex::Regex;
