@@ -149,6 +149,26 @@ pub fn copyright_holder(line: &str) -> Option<String> {
     Some(name)
 }
 
+/// The outlet a text dump names: the holder of its copyright line (the
+/// last one, as footers come last), when the page names the holder again
+/// outside copyright lines (a masthead, a credit, "Follow ‹holder› on …")
+/// — a parent company named only in the small print (Dow Jones for The Wall
+/// Street Journal) is not the outlet. `None` when the dump names none.
+pub fn dump_outlet(texts: &[&str]) -> Option<String> {
+    let is_copyright = |t: &str| t.contains('©') || t.to_lowercase().contains("copyright");
+    let holder = texts
+        .iter()
+        .rev()
+        .filter(|t| is_copyright(t) && t.chars().count() <= 300)
+        .find_map(|t| t.lines().rev().find_map(copyright_holder))?;
+    let needle = holder.to_lowercase();
+    // named again before the article ends: the masthead, a credit, a byline
+    let named_again = texts[..texts.len() * 2 / 3].iter().any(|t| {
+        !is_copyright(t) && t.split_whitespace().count() <= 12 && t.to_lowercase().contains(&needle)
+    });
+    named_again.then_some(holder)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
