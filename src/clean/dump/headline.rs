@@ -46,6 +46,7 @@ fn is_meta_line(text: &str, s: &Shape) -> bool {
     text.lines().any(|l| meta::parse_byline(l).is_some())
         || (s.units <= 16.0 && !meta::dates::printed_dates(text).is_empty())
         || (s.units <= 4.0 && has_clock_time(text))
+        || (s.units <= 12.0 && meta::dates::dateline_like(text))
 }
 
 fn has_clock_time(text: &str) -> bool {
@@ -256,9 +257,13 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
         if kept_above > 0 {
             parts.push(("below kept text", -(0.25 * kept_above as f64).min(1.5)));
         }
-        if s.units >= 4.0 {
+        let me = &near[i - near_lo];
+        let copies = near.iter().filter(|o| *o == me).count();
+        if copies >= 3 {
+            // a menu item shown in every menu
+            parts.push(("shown three times or more", -0.5));
+        } else if s.units >= 4.0 {
             // shown again, alone or as most of another line
-            let me = &near[i - near_lo];
             let repeated = near.iter().enumerate().any(|(k, other)| {
                 k + near_lo != i && other.len() <= me.len() * 3 && other.contains(me.as_str())
             });
@@ -270,7 +275,12 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
         // headline: headlines do not end in a full stop
         let end = t.trim_end_matches(['"', '\'', '”', '’', '»', ')']);
         if end.ends_with('.') && !end.ends_with("...") {
-            parts.push(("full stop", if s.units >= 8.0 { -2.0 } else { -0.7 }));
+            let stop = match s.units {
+                u if u >= 8.0 => -2.0,
+                u if u >= 4.0 => -1.5,
+                _ => -0.7,
+            };
+            parts.push(("full stop", stop));
         }
         if INNER_SENTENCE_END.is_match(t) {
             parts.push(("sentences", -1.5));
@@ -281,12 +291,26 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
         if s.units <= 3.0 && i > 0 && i + 1 < n && minor(i - 1) && minor(i + 1) && !is_meta(i + 1) {
             parts.push(("menu item", -1.0));
         }
-        // one of a list of other stories' titles
-        let list = (i.saturating_sub(3)..(i + 4).min(n))
-            .filter(|&j| j != i && Some(j) != dek && listy(j))
+        // one of a list of other stories' titles: such lines on both
+        // sides, or two or more after it
+        let before = (i.saturating_sub(3)..i).filter(|&j| listy(j)).count();
+        let after = (i + 1..(i + 4).min(n))
+            .filter(|&j| Some(j) != dek && listy(j))
             .count();
-        if list >= 2 {
+        if (before >= 1 && after >= 1) || after >= 2 {
             parts.push(("in a list of titles", -1.0));
+        }
+        // the standfirst of a headline just above it
+        if let Some(p) = (lo..i).rev().find(|&j| !minor(j))
+            && headline_shaped(texts[p], &shapes[p])
+            && !near[p - near_lo].contains(near[i - near_lo].as_str())
+            && !near[i - near_lo].contains(near[p - near_lo].as_str())
+            && !is_meta(p)
+            && overlap(&content(texts[p]), &body_tokens) >= 0.5
+            && s.units >= 8.0
+            && overlap(&content(t), &body_tokens) >= 0.3
+        {
+            parts.push(("standfirst", -0.8));
         }
         let score = parts.iter().map(|(_, v)| v).sum();
         out.push(Candidate {

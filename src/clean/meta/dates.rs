@@ -264,6 +264,26 @@ pub enum Role {
     Plain,
 }
 
+/// Does a short line read as a dateline even without a full date: a clock
+/// time with a month name or a "published"/"updated" word ("Posted Nov 19,
+/// 6:51 AM", "Updated 10:05 AM ET")?
+pub fn dateline_like(text: &str) -> bool {
+    if !TIME.is_match(text) {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    if UPDATED_WORDS
+        .iter()
+        .chain(PUBLISHED_WORDS)
+        .any(|w| lower.contains(w))
+    {
+        return true;
+    }
+    lower
+        .split(|c: char| !c.is_alphabetic())
+        .any(|w| w.chars().count() >= 3 && month_number(w).is_some())
+}
+
 /// Day/month order of a page's numeric dates.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Order {
@@ -630,7 +650,7 @@ pub fn page_order<'a>(texts: impl IntoIterator<Item = &'a str>) -> Order {
         return pick(day_first, month_first).unwrap_or(Order::Unknown);
     }
     // month names decide only when they agree clearly
-    if dmy >= 2 * mdy.max(1) || mdy >= 2 * dmy.max(1) {
+    if dmy > 2 * mdy || mdy > 2 * dmy {
         return pick(dmy, mdy).unwrap_or(Order::Unknown);
     }
     Order::Unknown
@@ -1023,6 +1043,16 @@ mod tests {
         ] {
             assert_eq!(first(text), None, "{text:?}");
         }
+    }
+
+    #[test]
+    fn datelines_without_a_year() {
+        assert!(dateline_like(
+            "Updated Nov 19, 6:55 AM;Posted Nov 19, 6:51 AM"
+        ));
+        assert!(dateline_like("Updated 10:05 AM ET"));
+        assert!(!dateline_like("Monday 5:30PM"));
+        assert!(!dateline_like("The bridge opens in November"));
     }
 
     #[test]
