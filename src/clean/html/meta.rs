@@ -16,7 +16,7 @@ use std::sync::LazyLock;
 
 /// Separators between a headline and a site name in `<title>`/og:title.
 const SEPARATORS: &[&str] = &[
-    " | ", " - ", " – ", " — ", " :: ", " · ", " • ", " / ", " : ",
+    " | ", " - ", " – ", " — ", " :: ", " · ", " • ", " / ", " : ", ": ",
 ];
 
 fn norm(s: &str) -> String {
@@ -672,7 +672,116 @@ mod tests {
         assert_eq!(
             trim_title("Left - right wing", &[], None),
             "Left - right wing"
+        ); // the site name in front
+        assert_eq!(
+            trim_title("The Daily: Rain falls", &["The Daily"], None),
+            "Rain falls"
         );
+        assert_eq!(
+            trim_title("Daily News | Rain falls", &["dailynews.com"], None),
+            "Rain falls"
+        );
+    }
+
+    fn decide_on(html: &str) -> Decided {
+        let doc = Document::from(html);
+        let blocks = doc
+            .select("body")
+            .nodes()
+            .first()
+            .map(super::super::render::render)
+            .unwrap_or_default();
+        let texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
+        decide(&doc, &texts, "")
+    }
+
+    #[test]
+    fn the_visible_headline_wins_and_a_site_name_h1_is_not_one() {
+        let d = decide_on(
+            r#"<html><head><title>Bridge reopens to traffic - Harbour Times</title>
+            <meta property="og:title" content="Harbour bridge reopened: what changes for drivers">
+            <meta property="og:site_name" content="Harbour Times"></head>
+            <body><h1 class="logo">Harbour Times</h1><h1>Games</h1>
+            <h1>Bridge reopens to traffic after two years</h1></body></html>"#,
+        );
+        assert_eq!(d.title, "Bridge reopens to traffic after two years");
+        // only the site's name in an <h1>: the metadata title, trimmed
+        let d = decide_on(
+            r#"<html><head><title>Bridge reopens | Harbour Times</title>
+            <meta property="og:site_name" content="Harbour Times"></head>
+            <body><h1>Harbour Times</h1><p>Text.</p></body></html>"#,
+        );
+        assert_eq!(d.title, "Bridge reopens");
+    }
+
+    #[test]
+    fn outlet_agrees_with_the_domain_and_loses_its_tagline() {
+        let d = decide_on(
+            r#"<html><head><link rel="canonical" href="https://www.linknews.com/2024/03/story.html">
+            <meta property="og:site_name" content="LinkNews | The nation's popular news platform">
+            <script type="application/ld+json">{"@type":"BlogPosting","publisher":{"name":"Blogger"}}</script>
+            </head><body><h1>Story</h1></body></html>"#,
+        );
+        assert_eq!(d.provenance.outlet.as_deref(), Some("LinkNews"));
+        // no name at all: the registrable domain
+        let d = decide_on(
+            r#"<html><head><meta property="og:url" content="https://news.example.co.uk/a/b"></head>
+            <body><h1>Story</h1></body></html>"#,
+        );
+        assert_eq!(d.provenance.outlet.as_deref(), Some("example.co.uk"));
+        assert_eq!(
+            d.provenance.url.as_deref(),
+            Some("https://news.example.co.uk/a/b")
+        );
+    }
+
+    #[test]
+    fn url_is_absolute_http_and_not_the_home_page() {
+        let d = decide_on(
+            r#"<html><head><link rel="canonical" href="https://ex.org/">
+            <meta property="og:url" content="https://ex.org/news/bridge-reopens"></head><body></body></html>"#,
+        );
+        assert_eq!(
+            d.provenance.url.as_deref(),
+            Some("https://ex.org/news/bridge-reopens")
+        );
+        let d = decide_on(
+            r#"<html><head><link rel="canonical" href="javascript:alert(1)"></head><body></body></html>"#,
+        );
+        assert_eq!(d.provenance.url, None);
+    }
+
+    #[test]
+    fn dates_on_the_pages_own_day() {
+        // no printed date: the declared time with its offset is the local day
+        let d = decide_on(
+            r#"<html><head><meta property="article:published_time" content="2019-11-18T22:30:00-05:00"></head>
+            <body><h1>Story</h1></body></html>"#,
+        );
+        assert_eq!(d.date.as_deref(), Some("2019-11-18T22:30:00"));
+        assert_eq!(
+            d.provenance.published.as_deref(),
+            Some("2019-11-18T22:30:00-05:00")
+        );
+        // a UTC time just after midnight, the URL's date the day before
+        let d = decide_on(
+            r#"<html><head><meta property="og:url" content="https://ex.org/2019/11/18/story/">
+            <meta property="article:published_time" content="2019-11-19T03:30:00Z"></head>
+            <body><h1>Story</h1></body></html>"#,
+        );
+        assert_eq!(d.date.as_deref(), Some("2019-11-18T00:00:00"));
+        // a placeholder is no date
+        let d = decide_on(
+            r#"<html><head><script type="application/ld+json">{"@type":"NewsArticle","datePublished":"0001-01-01T00:00:00Z"}</script></head>
+            <body><h1>Story</h1></body></html>"#,
+        );
+        assert_eq!((d.date, d.provenance.published), (None, None));
+        // a printed date far from every declared one is something else's
+        let d = decide_on(
+            r#"<html><head><meta property="article:published_time" content="2019-11-18T17:30:00-05:00"></head>
+            <body><h1>Story about the bridge</h1><p>Other story 11/12/19 4:40PM</p></body></html>"#,
+        );
+        assert_eq!(d.date.as_deref(), Some("2019-11-18T17:30:00"));
     }
 
     #[test]
