@@ -195,10 +195,7 @@ fn cleaned_front_matter(
         .collect()
 }
 
-fn key<'a>(
-    fm: &'a std::collections::BTreeMap<String, serde_yaml::Value>,
-    k: &str,
-) -> Option<String> {
+fn key(fm: &std::collections::BTreeMap<String, serde_yaml::Value>, k: &str) -> Option<String> {
     fm.get(k).map(|v| match v {
         serde_yaml::Value::String(s) => s.clone(),
         other => serde_yaml::to_string(other).unwrap().trim().to_string(),

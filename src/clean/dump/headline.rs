@@ -222,14 +222,12 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
         let from = dek.map_or(i + 1, |d| d + 1);
         let mut steps = 0;
         let mut meta_at = None;
-        for j in from..(from + 6).min(n) {
+        for (j, text) in texts.iter().enumerate().take((from + 6).min(n)).skip(from) {
             if is_meta(j) {
                 meta_at = Some(steps);
                 break;
             }
-            let skip = minor(j)
-                || credit_shaped(texts[j].trim())
-                || meta::split_credit(texts[j]).is_some();
+            let skip = minor(j) || credit_shaped(text.trim()) || meta::split_credit(text).is_some();
             if !skip {
                 steps += 1;
                 if steps > 2 {

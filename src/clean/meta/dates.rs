@@ -750,12 +750,12 @@ pub fn dateline(texts: &[&str], head: usize) -> Option<Dateline> {
         if dates.is_empty() && words(t) <= 3 {
             // a date split over tiny blocks
             let mut joined = t.to_string();
-            for k in j + 1..(j + 3).min(n) {
-                if words(texts[k]) > 3 {
+            for (k, next) in texts.iter().enumerate().take((j + 3).min(n)).skip(j + 1) {
+                if words(next) > 3 {
                     break;
                 }
                 joined.push(' ');
-                joined.push_str(texts[k]);
+                joined.push_str(next);
                 used.push(k);
                 dates = block_dates(&joined);
                 if !dates.is_empty() {
@@ -972,7 +972,8 @@ mod tests {
 
     #[test]
     fn printed_dates_in_the_shapes_pages_use() {
-        let cases: &[(&str, Date, Option<(i8, i8)>)] = &[
+        type Case<'a> = (&'a str, Date, Option<(i8, i8)>);
+        let cases: &[Case] = &[
             ("6 December 2024, 15:39", d(2024, 12, 6), Some((15, 39))),
             ("Dec. 6, 2024 3:39 PM ET", d(2024, 12, 6), Some((15, 39))),
             (
