@@ -178,10 +178,19 @@ pub fn decode(bytes: &[u8]) -> Result<String, CleanError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(CleanError::Empty);
     }
-    if let Some(magic) = BINARY_MAGIC.iter().find(|m| bytes.starts_with(m)) {
+    if BINARY_MAGIC.iter().any(|m| bytes.starts_with(m)) {
+        // point at the first byte that is not text: a NUL, else another
+        // control byte, else the start
+        let head = &bytes[..bytes.len().min(64 * 1024)];
+        let offset = memchr::memchr(0, head)
+            .or_else(|| {
+                head.iter()
+                    .position(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c))
+            })
+            .unwrap_or(0);
         return Err(CleanError::Binary {
-            offset: 0,
-            byte: magic[0],
+            offset,
+            byte: bytes[offset],
         });
     }
     let head = &bytes[..bytes.len().min(64 * 1024)];
