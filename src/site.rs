@@ -98,10 +98,20 @@ pub fn assemble_keeping(
         },
         None => None,
     };
+    // articles that did not parse (the problems so far): what links to
+    // them is not checked, but counted under their own error
+    let unavailable: Vec<(Slug, String)> = problems
+        .iter()
+        .flat_map(|p| {
+            content::probable_slugs(&p.file, p.src.inner())
+                .into_iter()
+                .map(|s| (s, p.file.clone()))
+        })
+        .collect();
     let registry = match &inputs.entities {
         Some((file, text)) => link::Registry::parse(file, text.clone()).unwrap_or_else(|p| {
             problems.extend(p.0);
-            link::Registry::default()
+            link::Registry::unloaded(file.clone())
         }),
         None => link::Registry::default(),
     };
@@ -112,8 +122,10 @@ pub fn assemble_keeping(
         summary: summary.as_ref(),
         registry: Some(&registry),
         cache: inputs.anchor_cache.as_deref(),
+        unavailable: &unavailable,
     });
     problems.extend(aprobs.0);
+    problems.summarise_unchecked();
     timing("assemble: anchor", t0);
     let t0 = std::time::Instant::now();
     let (refs, events) = annotation_links(&annotations);
@@ -175,6 +187,7 @@ pub fn update_annotations(
         summary: b.summary.as_ref(),
         registry: Some(&b.links.registry),
         cache: inputs.anchor_cache.as_deref(),
+        unavailable: &[],
     });
     if problems.has_errors() {
         problems.sort();
@@ -342,7 +355,7 @@ fn remove_stale_temporaries(project: &Project) {
 /// The site's part of [`remove_leftovers`].
 fn recover_leftover_site(project: &Project, out: &Path) -> Result<(), Problem> {
     recover_site(out).map_err(|e| {
-        Problem::io(
+        Problem::io_then(
             fsutil::display(&project.root, out),
             "put right what an interrupted build left beside it",
             &e,
@@ -392,6 +405,8 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Prob
         p.sort();
         return Err(p);
     }
+    // the rest are warnings (a sidecar with no seed)
+    warnings.extend(outcome.problems.0);
     build_from(project, opts, &outcome.cleaned).map(|mut r| {
         if !warnings.is_empty() {
             // keep showing them: no shortcut for the next build
@@ -433,14 +448,16 @@ pub fn build_from(
     let out_dir = opts.out.clone().unwrap_or_else(|| project.path("site"));
     let shown = fsutil::display(&project.root, &out_dir);
     let kept = format!("the previous {shown} is as it was");
-    let staged = Staged::new(&out_dir)
-        .map_err(|e| Problem::io(shown.clone(), "prepare the new site", &e, &kept))?;
+    let staged = Staged::new(&out_dir).map_err(|e| match fsutil::file_in_the_way(&out_dir) {
+        Some(f) => Problem::not_a_directory(fsutil::display(&project.root, &f), "the built site"),
+        None => Problem::io_then(shown.clone(), "prepare the new site", &e, &kept),
+    })?;
     render::render_site_into(&briefing, &inputs.theme, &|o| {
         staged.put(&o).map_err(|e| {
             // (every later write fails with the first error: one diagnostic)
             staged
                 .failure(&shown)
-                .unwrap_or_else(|| Problem::io(shown.clone(), "write the new site", &e, &kept))
+                .unwrap_or_else(|| Problem::io_then(shown.clone(), "write the new site", &e, &kept))
         })
     })
     .map_err(|mut p| {
@@ -457,7 +474,7 @@ pub fn build_from(
     std::thread::spawn(move || drop((briefing, inputs)));
     let paths = staged.metas();
     let (stats, _, removal) = staged.commit().map_err(|e| {
-        Problem::io(
+        Problem::io_then(
             shown.clone(),
             "put the new site in place",
             &e,

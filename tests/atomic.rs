@@ -375,7 +375,9 @@ fn a_full_disk_fails_with_one_diagnostic_and_leaves_the_site_whole() {
     );
     assert!(
         r.stderr
-            .contains("free some space; the previous site is as it was; build again"),
+            .contains("free some space on the disk holding `site/")
+            && r.stderr
+                .contains("the previous site is as it was; build again"),
         "{}",
         r.stderr
     );

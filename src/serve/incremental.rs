@@ -10,7 +10,7 @@
 //! | `annotations/x.md` | that file | annotations (unchanged files come from the anchoring cache) and the links they feed: backlinks, entity notes, timeline | pages depending on what changed |
 //! | `content/x.md` | that file | everything (mentions and related articles span articles) | pages depending on what changed |
 //! | `content/_briefing.md` | that file | everything | pages depending on what changed |
-//! | `seeds/x` | that seed, cleaned again (hand edits protected) | as for its content file | its article's pages too |
+//! | `seeds/x` (or its sidecar `seeds/x.meta.yaml`) | that seed, cleaned again (hand edits protected) | as for its content file | its article's pages too |
 //! | `templates/t.html` | the theme | nothing | pages rendered with `t.html` (everything when another template uses it) |
 //! | `static/f` | the theme | nothing | nothing: `f` is copied |
 //! | `briefing.toml`, `entities.yaml`, new or deleted articles, seeds | everything | everything | everything |
@@ -129,8 +129,9 @@ pub struct Session {
     /// `None` until a build succeeds, and after a failed one: the next
     /// rebuild is then a full one.
     state: Option<State>,
-    /// Slugs of the last good build (for the annotate endpoint).
-    slugs: BTreeSet<String>,
+    /// The articles of the last good build, slug → content file (for the
+    /// annotate endpoint).
+    slugs: BTreeMap<String, String>,
     /// Bumped whenever `slugs` is recomputed.
     slugs_version: u64,
     /// Anchoring results of the last build: an annotation edit anchors
@@ -174,6 +175,16 @@ fn classify(project: &Project, rel: &str) -> Kind {
     }
     let md = rel.ends_with(".md");
     match top {
+        // a sidecar is cleaned with its seed (several seeds, or none: all)
+        "seeds" if rel.ends_with(crate::sidecar::SUFFIX) => {
+            match project.seeds_of_sidecar(&path).as_slice() {
+                [seed] => {
+                    let name = seed.file_name().unwrap_or_default().to_string_lossy();
+                    Kind::Seed(seed.clone(), name.into_owned())
+                }
+                _ => Kind::Full { reclean: true },
+            }
+        }
         "seeds" => Kind::Seed(path, rest.rsplit('/').next().unwrap_or(rest).to_string()),
         "content" if rest == "_briefing.md" => Kind::Summary,
         "content" if md => Kind::Article(rel.to_string()),
@@ -418,7 +429,7 @@ fn write_changed(out: &std::path::Path, outputs: &[Output]) -> Result<Vec<String
         } else {
             format!("site/{rel}")
         };
-        Problems::from(Problem::io(
+        Problems::from(Problem::io_then(
             file,
             "update the site",
             &e,
@@ -479,7 +490,7 @@ impl Session {
             project: project.clone(),
             cleaned: BTreeMap::new(),
             state: None,
-            slugs: BTreeSet::new(),
+            slugs: BTreeMap::new(),
             slugs_version: 0,
             removal: site::Removal::default(),
         }
@@ -492,8 +503,8 @@ impl Session {
         let _ = std::mem::take(&mut self.removal).wait();
     }
 
-    /// Slugs of the articles of the last good build.
-    pub fn slugs(&self) -> &BTreeSet<String> {
+    /// The articles of the last good build: slug → content file.
+    pub fn slugs(&self) -> &BTreeMap<String, String> {
         &self.slugs
     }
 
@@ -524,6 +535,8 @@ impl Session {
                 p.sort();
                 return Err(fail(p));
             }
+            // the rest are warnings (a sidecar with no seed)
+            warnings.extend(outcome.problems.0);
             self.cleaned = outcome.cleaned;
         }
         let mut inputs = self.project.load(&self.cleaned).map_err(fail)?;
@@ -533,14 +546,24 @@ impl Session {
         // file), written as it renders and moved into place when complete
         let renderer = Renderer::new(&inputs.theme).map_err(fail)?;
         let kept = "the last good site is still served";
-        let staged = site::Staged::new(&self.out)
-            .map_err(|e| fail(Problem::io("site", "prepare the new site", &e, kept).into()))?;
+        let staged = site::Staged::new(&self.out).map_err(|e| {
+            fail(
+                match crate::fsutil::file_in_the_way(&self.out) {
+                    Some(f) => Problem::not_a_directory(
+                        crate::fsutil::display(&self.project.root, &f),
+                        "the built site",
+                    ),
+                    None => Problem::io_then("site", "prepare the new site", &e, kept),
+                }
+                .into(),
+            )
+        })?;
         render::render_site_into(&briefing, &inputs.theme, &|o| {
             staged.put(&o).map_err(|e| {
                 // (every later write fails with the first error: one diagnostic)
                 staged
                     .failure("site")
-                    .unwrap_or_else(|| Problem::io("site", "write the new site", &e, kept))
+                    .unwrap_or_else(|| Problem::io_then("site", "write the new site", &e, kept))
             })
         })
         .map_err(|mut p| {
@@ -549,9 +572,9 @@ impl Session {
         })?;
         let rendered_all = staged.paths();
         let rendered = rendered_all.clone();
-        let (_, changed, removal) = staged
-            .commit()
-            .map_err(|e| fail(Problem::io("site", "put the new site in place", &e, kept).into()))?;
+        let (_, changed, removal) = staged.commit().map_err(|e| {
+            fail(Problem::io_then("site", "put the new site in place", &e, kept).into())
+        })?;
         // the old site goes while the build is reported (`settle`)
         self.removal = removal;
         let is_page = |p: &str| p.ends_with(".html");
@@ -566,7 +589,7 @@ impl Session {
         self.slugs = briefing
             .articles
             .iter()
-            .map(|a| a.slug.to_string())
+            .map(|a| (a.slug.to_string(), a.file.clone()))
             .collect();
         self.slugs_version += 1;
         let jobs = render::page_jobs(&briefing);
@@ -1046,6 +1069,42 @@ mod tests {
         rebuilds
     }
 
+    #[test]
+    fn a_sidecar_edit_recleans_its_seed_as_a_seed_edit_does() {
+        let side = "seeds/004_a621f7fa4f80e312.meta.yaml";
+        let article = "content/russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus.md";
+        let live = repo_project();
+        std::fs::write(live.path().join(side), "outlet: First Outlet\n").unwrap();
+        let project = Project::new(live.path());
+        assert!(
+            matches!(classify(&project, side), Kind::Seed(_, n) if n == "004_a621f7fa4f80e312.txt")
+        );
+        let mut session = Session::new(&project);
+        session.full(false).expect("the first build");
+        let edited = "outlet: Second Outlet\nurl: https://news.example/belarus\n";
+        std::fs::write(live.path().join(side), edited).unwrap();
+        let r = session
+            .rebuild(&[side.to_string()].into())
+            .expect("the rebuild")
+            .expect("something changed");
+        assert!(!r.full, "{}", r.log_line("test"));
+        assert!(r.pages.iter().any(|p| p == BELARUS), "{:?}", r.pages);
+        let text = std::fs::read_to_string(live.path().join(article)).unwrap();
+        assert!(text.contains("outlet: Second Outlet\n"), "{text}");
+        assert!(
+            text.contains("url: https://news.example/belarus\n"),
+            "{text}"
+        );
+        // the bytes of a full build
+        let fresh = repo_project();
+        std::fs::write(fresh.path().join(side), edited).unwrap();
+        Session::new(&Project::new(fresh.path()))
+            .full(false)
+            .expect("the full build");
+        let (x, y) = (site_files(live.path()), site_files(fresh.path()));
+        assert!(x == y, "incremental and full builds differ");
+    }
+
     const BELARUS: &str =
         "articles/russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus/index.html";
     const VENEZUELA: &str = "articles/russia-sending-hypersonic-missiles-to-venezuela/index.html";
@@ -1197,6 +1256,8 @@ mod tests {
         assert_eq!(kind("entities.yaml"), "full false");
         assert_eq!(kind("seeds"), "full true");
         assert_eq!(kind("seeds/a.txt"), "seed a.txt");
+        // a sidecar with no seed beside it: everything is cleaned again
+        assert_eq!(kind("seeds/a.meta.yaml"), "full true");
         assert_eq!(kind("content/_briefing.md"), "summary");
         assert_eq!(kind("content/x.md"), "article content/x.md");
         assert_eq!(kind("content/x.png"), "ignore");

@@ -537,7 +537,7 @@ impl Staged {
     pub fn failure(&self, shown: &str) -> Option<Problem> {
         let st = self.lock();
         let (rel, kind, msg) = st.failure.as_ref()?;
-        Some(Problem::io(
+        Some(Problem::io_then(
             format!("{}/{rel}", shown.trim_end_matches('/')),
             "write the new site",
             &io::Error::new(*kind, msg.clone()),
@@ -1056,7 +1056,7 @@ mod tests {
         assert!(
             p.help
                 .unwrap()
-                .contains("free some space; the previous site is as it was")
+                .contains("then run briefing again; the previous site is as it was")
         );
         drop(staged);
         assert_eq!(listing(root.path()), before);
