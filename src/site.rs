@@ -354,13 +354,14 @@ fn remove_stale_temporaries(project: &Project) {
 
 /// The site's part of [`remove_leftovers`].
 fn recover_leftover_site(project: &Project, out: &Path) -> Result<(), Problem> {
-    recover_site(out).map_err(|e| {
-        Problem::io_then(
+    recover_site(out).map_err(|e| match fsutil::file_in_the_way(out) {
+        Some(f) => Problem::not_a_directory(fsutil::display(&project.root, &f), "the built site"),
+        None => Problem::io_then(
             fsutil::display(&project.root, out),
             "put right what an interrupted build left beside it",
             &e,
             "then build again",
-        )
+        ),
     })
 }
 
@@ -459,10 +460,6 @@ pub fn build_from(
                 .failure(&shown)
                 .unwrap_or_else(|| Problem::io_then(shown.clone(), "write the new site", &e, &kept))
         })
-    })
-    .map_err(|mut p| {
-        p.0.dedup_by(|a, b| a.headline() == b.headline());
-        p
     })?;
     timer.lap("render"); // includes staging the changed files
     let (articles, warnings) = (

@@ -566,10 +566,7 @@ impl Session {
                     .unwrap_or_else(|| Problem::io_then("site", "write the new site", &e, kept))
             })
         })
-        .map_err(|mut p| {
-            p.0.dedup_by(|a, b| a.headline() == b.headline());
-            fail(p)
-        })?;
+        .map_err(fail)?;
         let rendered_all = staged.paths();
         let rendered = rendered_all.clone();
         let (_, changed, removal) = staged.commit().map_err(|e| {
