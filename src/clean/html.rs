@@ -80,20 +80,10 @@ fn clean_bounded((text, tree, warnings): Bounded) -> Result<Cleaned, CleanError>
     }
     let article = article?;
 
-    let h1 = page
-        .select("h1")
-        .nodes()
-        .iter()
-        .map(|n| n.text().split_whitespace().collect::<Vec<_>>().join(" "))
-        .find(|t| !t.is_empty());
-    let title = meta::trim_title(&article.title, article.site_name.as_deref(), h1.as_deref());
-    let title = if title.trim().is_empty() {
-        h1.clone().unwrap_or_default()
-    } else {
-        title
-    };
+    let texts: Vec<&str> = page_blocks.iter().map(|b| b.text.as_str()).collect();
+    let decided = meta::decide(&page, &texts, &article.title);
+    let title = decided.title;
     let byline = article.byline.as_deref().and_then(meta::tidy_byline);
-    let date = meta::page_date(&page, article.published_time.as_deref());
     let figures = meta::figures(&page);
     drop(page);
 
@@ -143,9 +133,9 @@ fn clean_bounded((text, tree, warnings): Bounded) -> Result<Cleaned, CleanError>
     let report = report(html, page_blocks, &blocks, &decisions, &ctx);
     Ok(Cleaned {
         title,
-        date,
+        date: decided.date,
         byline,
-        provenance: Default::default(),
+        provenance: decided.provenance,
         figures,
         body,
         report: report.into(),
@@ -191,7 +181,8 @@ pub fn debug_blocks(html: &str) -> serde_json::Value {
         .iter()
         .map(|n| n.text().split_whitespace().collect::<Vec<_>>().join(" "))
         .find(|t| !t.is_empty());
-    let title = meta::trim_title(&article.title, article.site_name.as_deref(), h1.as_deref());
+    let sites: Vec<&str> = article.site_name.as_deref().into_iter().collect();
+    let title = meta::trim_title(&article.title, &sites, h1.as_deref());
     let byline = article.byline.as_deref().and_then(meta::tidy_byline);
     let figures = meta::figures(&page);
     let content = Document::from(article.content.as_ref());
