@@ -128,8 +128,11 @@ pub fn find_title(texts: &[&str], shapes: &[Shape]) -> Option<Title> {
         .position(|s| is_long(s) && s.ends_sentence)
         .or_else(|| shapes.iter().position(is_long))?;
     // (fast hashes: only the counts matter)
+    // (the lede's opening is enough: a dump can be one 50 MB line)
     let lede: rustc_hash::FxHashSet<String> =
-        features::tokens(texts[first_long]).into_iter().collect();
+        features::tokens(prefix(texts[first_long], 64 * 1024))
+            .into_iter()
+            .collect();
     let repeats = features::repeat_counts(texts);
     let lo = first_long.saturating_sub(25);
     let mut best: Option<(f64, usize)> = None;
@@ -160,6 +163,15 @@ pub fn find_title(texts: &[&str], shapes: &[Shape]) -> Option<Title> {
     }
     let (_, i) = best?;
     Some((i, texts[i].trim().to_string(), None))
+}
+
+/// The first `max` bytes of `s` (fewer, to end on a character).
+fn prefix(s: &str, max: usize) -> &str {
+    let mut end = max.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
 }
 
 /// What a block was recognised as before classification.
@@ -481,6 +493,7 @@ fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, Cle
         figures,
         body,
         report: report.into(),
+        warnings: Vec::new(),
     })
 }
 
