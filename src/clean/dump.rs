@@ -9,6 +9,7 @@
 
 pub mod features;
 pub mod model;
+mod structure;
 #[rustfmt::skip]
 mod weights;
 
@@ -273,6 +274,8 @@ fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, Cle
     }
     prune_islands(&mut keep, &probs, &pf.shapes);
     cut_story_lists(&mut keep, &mut rule, &probs, &texts, &pf.shapes);
+    structure::cut_after_link_bar(&mut keep, &mut rule, &pf);
+    structure::cut_comment_thread(&mut keep, &mut rule, &pf);
     extend_edges(&mut keep, &rule, &probs, &pf, title.as_ref().map(|t| t.0));
     // A tiny line without a sentence ending as the very last kept block is a
     // section label ("12 comments", "Tags"), not the end of the article.
@@ -643,7 +646,7 @@ fn figure(text: &str) -> Option<Figure> {
 fn drop_reason(pf: &features::PageFeatures, i: usize, p: f64) -> String {
     let s = &pf.shapes[i];
     let r = &pf.rows[i];
-    let why = if r[11] > 0.0 && s.units < 30.0 {
+    let why = if r[features::DUP_COUNT] > 0.0 && s.units < 30.0 {
         "repeated block"
     } else if s.units < 10.0 && r[26] > 1.5 {
         "short line in a run of links or headlines"

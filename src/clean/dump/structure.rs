@@ -1,0 +1,270 @@
+//! Structural rules at the end of the article, applied to the classifier's
+//! decisions: the article is one mostly contiguous region, and what follows
+//! a share bar or a menu, or a thread of reader comments, is not part of
+//! it however prose-like it reads.
+
+use super::features::{self, PageFeatures, is_long};
+
+/// Blocks in a run of short repeated lines that ends the article.
+const LINK_BAR_MIN_RUN: usize = 4;
+/// Kept words needed before such a run for it to end the article.
+const LINK_BAR_MIN_BEFORE: f64 = 50.0;
+
+/// Is block `i` a link-bar item: one line of at most three words whose
+/// text occurs elsewhere on the page too (share buttons, section menus and
+/// footers repeat; the article's own list items do not)?
+fn link_bar_item(pf: &PageFeatures, i: usize) -> bool {
+    let s = &pf.shapes[i];
+    s.lines == 1 && s.units <= 3.0 && pf.rows[i][features::DUP_COUNT] > 0.0
+}
+
+/// Structural smoothing at the end of the article: the first run of at
+/// least [`LINK_BAR_MIN_RUN`] link-bar items ([`link_bar_item`]) after
+/// [`LINK_BAR_MIN_BEFORE`] kept words is a share bar or a menu that closes
+/// the article. What is kept after it (previous/next links, teasers, a
+/// sidebar) is dropped, unless it holds more long prose than was kept
+/// before the run (then the run sat above the article, not below it).
+pub(super) fn cut_after_link_bar(
+    keep: &mut [bool],
+    rule: &mut [Option<&'static str>],
+    pf: &PageFeatures,
+) {
+    let n = keep.len();
+    let mut before = 0.0;
+    let mut i = 0;
+    while i < n {
+        if !link_bar_item(pf, i) {
+            if keep[i] {
+                before += pf.shapes[i].units;
+            }
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < n && link_bar_item(pf, i) {
+            if keep[i] {
+                before += pf.shapes[i].units;
+            }
+            i += 1;
+        }
+        if i - start < LINK_BAR_MIN_RUN || before < LINK_BAR_MIN_BEFORE {
+            continue;
+        }
+        let prose_after: f64 = (i..n)
+            .filter(|&j| keep[j] && is_long(&pf.shapes[j]))
+            .map(|j| pf.shapes[j].units)
+            .sum();
+        if prose_after >= before {
+            return;
+        }
+        for j in start..n {
+            if keep[j] {
+                keep[j] = false;
+                rule[j] = Some("after a bar of short repeated links that ends the article");
+            }
+        }
+        return;
+    }
+}
+
+/// Comment headers that make a thread, within [`THREAD_SPAN`] blocks.
+const THREAD_MIN_HEADS: usize = 3;
+/// Blocks within which [`THREAD_MIN_HEADS`] comment headers must fall.
+const THREAD_SPAN: usize = 30;
+
+/// Is block `i` a short name-like line: one line of at most four words,
+/// no sentence ending, not a timestamp?
+fn name_like(pf: &PageFeatures, i: usize) -> bool {
+    let s = &pf.shapes[i];
+    s.lines == 1
+        && s.units <= 4.0
+        && !s.ends_sentence
+        && pf.rows[i][features::TIMESTAMP_LIKE] == 0.0
+}
+
+/// Is block `i` a comment header: a timestamp-like line (a date or a clock
+/// time) next to a short name-like line, the shape of "name / when" above
+/// each reader comment?
+fn comment_head(pf: &PageFeatures, i: usize) -> bool {
+    let n = pf.shapes.len();
+    pf.rows[i][features::TIMESTAMP_LIKE] > 0.0
+        && ((i > 0 && name_like(pf, i - 1)) || (i + 1 < n && name_like(pf, i + 1)))
+}
+
+/// Structural smoothing at the end of the article: a reader comment thread
+/// (at least [`THREAD_MIN_HEADS`] comment headers, [`comment_head`], within
+/// [`THREAD_SPAN`] blocks) that starts after some kept text and after a
+/// dropped stretch (the article has ended) is not body, nor anything after
+/// it, however prose-like the comments are.
+pub(super) fn cut_comment_thread(
+    keep: &mut [bool],
+    rule: &mut [Option<&'static str>],
+    pf: &PageFeatures,
+) {
+    let n = keep.len();
+    let heads: Vec<usize> = (0..n).filter(|&i| comment_head(pf, i)).collect();
+    let mut before = 0.0;
+    let mut last_kept: Option<usize> = None;
+    let mut k = 0;
+    for i in 0..n {
+        if k < heads.len() && heads[k] == i {
+            let thread = heads
+                .get(k + THREAD_MIN_HEADS - 1)
+                .is_some_and(|&h| h - i <= THREAD_SPAN);
+            // the header line pair starts one block earlier when the name comes first
+            let start = if i > 0 && name_like(pf, i - 1) {
+                i - 1
+            } else {
+                i
+            };
+            let ended =
+                last_kept.is_some_and(|l| start >= l + 3 && !keep[start..i].iter().any(|&x| x));
+            if thread && ended && before >= LINK_BAR_MIN_BEFORE {
+                for j in start..n {
+                    if keep[j] {
+                        keep[j] = false;
+                        rule[j] = Some("in a thread of reader comments after the article");
+                    }
+                }
+                return;
+            }
+            k += 1;
+        }
+        if keep[i] {
+            before += pf.shapes[i].units;
+            last_kept = Some(i);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PROSE: &str = "The council said on Tuesday that the old bridge would close to cars next spring, after engineers found that its steel frame had corroded faster than expected.";
+
+    /// Features of a page of blocks (no headline, no metadata lines).
+    fn page(blocks: &[&str]) -> PageFeatures {
+        features::page_features(blocks, None, &vec![false; blocks.len()])
+    }
+
+    /// Run a rule on `blocks` with the blocks marked `K` kept; the kept
+    /// blocks after it.
+    fn run(
+        blocks: &[(&str, bool)],
+        rule: fn(&mut [bool], &mut [Option<&'static str>], &PageFeatures),
+    ) -> Vec<String> {
+        let texts: Vec<&str> = blocks.iter().map(|b| b.0).collect();
+        let pf = page(&texts);
+        let mut keep: Vec<bool> = blocks.iter().map(|b| b.1).collect();
+        let mut why = vec![None; blocks.len()];
+        rule(&mut keep, &mut why, &pf);
+        for (k, w) in keep.iter().zip(&why) {
+            // a block is dropped by the rule exactly when it gives a reason
+            assert!(!k || w.is_none());
+        }
+        texts
+            .iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(t, _)| t.to_string())
+            .collect()
+    }
+
+    const K: bool = true;
+    const D: bool = false;
+
+    fn share(kept: bool) -> Vec<(&'static str, bool)> {
+        ["Facebook", "Twitter", "Email", "Pinterest", "WhatsApp"]
+            .iter()
+            .map(|t| (*t, kept))
+            .collect()
+    }
+
+    #[test]
+    fn a_share_bar_after_the_article_ends_it() {
+        let mut blocks = share(D); // the bar at the top of the page too
+        blocks.extend([(PROSE, K), (PROSE, K)]);
+        blocks.extend(share(D));
+        blocks.extend([
+            ("Previous Post", K),
+            ("Next Post", K),
+            ("Why the ferry timetable changes this winter […]", K),
+        ]);
+        let kept = run(&blocks, cut_after_link_bar);
+        assert_eq!(kept, vec![PROSE, PROSE]);
+    }
+
+    #[test]
+    fn a_share_bar_above_the_article_does_not_end_it() {
+        // too little kept before the bar: it opens the article
+        let mut blocks = vec![("Bridge news", K)];
+        blocks.extend(share(D));
+        blocks.extend([(PROSE, K), (PROSE, K)]);
+        blocks.extend(share(D));
+        let kept = run(&blocks, cut_after_link_bar);
+        assert_eq!(kept, vec!["Bridge news", PROSE, PROSE]);
+        // more prose after the bar than before it: the bar sat inside the
+        // article's head
+        let mut blocks = vec![(PROSE, K)];
+        blocks.extend(share(D));
+        blocks.extend([(PROSE, K), (PROSE, K), (PROSE, K)]);
+        blocks.extend(share(D));
+        let kept = run(&blocks, cut_after_link_bar);
+        assert_eq!(kept.len(), 4);
+    }
+
+    #[test]
+    fn short_list_items_that_do_not_repeat_are_no_bar() {
+        let mut blocks = vec![(PROSE, K), (PROSE, K)];
+        blocks.extend(
+            ["Flour", "Two eggs", "Milk", "A pinch of salt", "Butter"]
+                .iter()
+                .map(|t| (*t, K)),
+        );
+        blocks.push((PROSE, K));
+        let kept = run(&blocks, cut_after_link_bar);
+        assert_eq!(kept.len(), 8);
+    }
+
+    fn thread() -> Vec<(&'static str, bool)> {
+        vec![
+            ("12 comments", D),
+            ("harbourfan", D),
+            ("November 19, 2019 at 6:34 am", D),
+            ("About time they did something about that bridge, it has been falling apart for years.", K),
+            ("Reply", D),
+            ("riverside_rita", D),
+            ("November 19, 2019 at 7:02 am", D),
+            ("What about the shops on the quay? Nobody seems to have asked them what they think of it.", K),
+            ("I have run a café there for twenty years and the bridge brings half of my customers.", K),
+            ("Reply", D),
+            ("old_sailor", D),
+            ("2 days ago at 07:52 am", D),
+            ("Build a new one and be done with it.", K),
+        ]
+    }
+
+    #[test]
+    fn a_comment_thread_after_the_article_is_dropped() {
+        let mut blocks = vec![(PROSE, K), (PROSE, K), ("Share this article", D)];
+        blocks.extend(thread());
+        let kept = run(&blocks, cut_comment_thread);
+        assert_eq!(kept, vec![PROSE, PROSE]);
+    }
+
+    #[test]
+    fn timestamps_inside_the_article_are_no_thread() {
+        // a live blog: time lines between kept entries, no dropped stretch
+        // between the article and them
+        let mut blocks = vec![(PROSE, K)];
+        for time in ["10:32", "10:15", "09:58", "09:40"] {
+            blocks.extend([("Live", D), (time, D), (PROSE, K)]);
+        }
+        let kept = run(&blocks, cut_comment_thread);
+        assert_eq!(kept.len(), 5);
+        // the thread alone, nothing kept before it: no article to end
+        let kept = run(&thread(), cut_comment_thread);
+        assert_eq!(kept.len(), 4);
+    }
+}
