@@ -273,7 +273,7 @@ fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, Cle
         }
     }
     prune_islands(&mut keep, &probs, &pf.shapes);
-    cut_story_lists(&mut keep, &mut rule, &probs, &texts, &pf.shapes);
+    structure::cut_story_lists(&mut keep, &mut rule, &probs, &texts, &pf.shapes);
     structure::cut_after_link_bar(&mut keep, &mut rule, &pf);
     structure::cut_comment_thread(&mut keep, &mut rule, &pf);
     extend_edges(&mut keep, &rule, &probs, &pf, title.as_ref().map(|t| t.0));
@@ -462,54 +462,6 @@ fn interposed_headline(texts: &[&str], shapes: &[Shape], i: usize) -> bool {
     }
     let prose = |j: usize| shapes[j].units >= 20.0 && shapes[j].ends_sentence;
     prose(i - 1) && prose(i + 1)
-}
-
-/// After the article, a short heading ("More news", "Related") followed by
-/// a run dominated by headline-shaped lines starts a list of other stories:
-/// nothing from there on is body, provided most of the kept text lies
-/// before it.
-fn cut_story_lists(
-    keep: &mut [bool],
-    rule: &mut [Option<&'static str>],
-    probs: &[f64],
-    texts: &[&str],
-    shapes: &[Shape],
-) {
-    let n = keep.len();
-    let Some(first) = keep.iter().position(|&k| k) else {
-        return;
-    };
-    let total: f64 = (0..n).filter(|&i| keep[i]).map(|i| shapes[i].units).sum();
-    let mut before = 0.0;
-    for i in first..n {
-        let s = &shapes[i];
-        let heading = s.units <= 6.0
-            && !s.ends_sentence
-            && s.lines == 1
-            && before >= total * 0.6
-            && (!keep[i] || probs[i] < 0.6)
-            && !texts[i].contains(|c: char| c == ':' || c.is_ascii_digit());
-        if keep[i] {
-            before += s.units;
-        }
-        if !heading {
-            continue;
-        }
-        let end = (i + 11).min(n);
-        let heads = (i + 1..end)
-            .filter(|&j| features::headline_shaped(texts[j], &shapes[j]))
-            .count();
-        let run = end - i - 1;
-        if run >= 6 && heads * 5 >= run * 2 {
-            for j in i..n {
-                if keep[j] {
-                    keep[j] = false;
-                    rule[j] = Some("in a list of other stories after the article");
-                }
-            }
-            return;
-        }
-    }
 }
 
 /// Minimum mean probability of a group of kept blocks that lies apart from

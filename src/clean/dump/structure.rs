@@ -1,9 +1,62 @@
 //! Structural rules at the end of the article, applied to the classifier's
 //! decisions: the article is one mostly contiguous region, and what follows
-//! a share bar or a menu, or a thread of reader comments, is not part of
-//! it however prose-like it reads.
+//! it — a list of other stories, a share bar or a menu, a thread of reader
+//! comments — is not part of it however prose-like it reads.
 
 use super::features::{self, PageFeatures, is_long};
+
+/// After the article, a short heading ("More news", "Related") followed by
+/// a run dominated by headline-shaped lines starts a list of other stories:
+/// nothing from there on is body, provided most of the kept text lies
+/// before it.
+pub(super) fn cut_story_lists(
+    keep: &mut [bool],
+    rule: &mut [Option<&'static str>],
+    probs: &[f64],
+    texts: &[&str],
+    shapes: &[features::Shape],
+) {
+    let n = keep.len();
+    let Some(first) = keep.iter().position(|&k| k) else {
+        return;
+    };
+    let total: f64 = (0..n).filter(|&i| keep[i]).map(|i| shapes[i].units).sum();
+    let mut before = 0.0;
+    for i in first..n {
+        let s = &shapes[i];
+        let heading = s.units <= 6.0
+            && !s.ends_sentence
+            && s.lines == 1
+            && before >= total * 0.6
+            && (!keep[i] || probs[i] < 0.6)
+            && !texts[i].contains(|c: char| c == ':' || c.is_ascii_digit());
+        if keep[i] {
+            before += s.units;
+        }
+        if !heading {
+            continue;
+        }
+        let end = (i + 11).min(n);
+        let heads = (i + 1..end)
+            .filter(|&j| features::headline_shaped(texts[j], &shapes[j]))
+            .count();
+        let run = end - i - 1;
+        // two confident paragraphs in a row under the heading: a section
+        // of the article (a recipe, a how-to), not a list of other
+        // stories, whose teasers alternate with their headlines
+        let prose = |j: usize| keep[j] && probs[j] >= 0.9 && is_long(&shapes[j]);
+        let section = (i + 2..end).any(|j| prose(j - 1) && prose(j));
+        if run >= 6 && heads * 5 >= run * 2 && !section {
+            for j in i..n {
+                if keep[j] {
+                    keep[j] = false;
+                    rule[j] = Some("in a list of other stories after the article");
+                }
+            }
+            return;
+        }
+    }
+}
 
 /// Blocks in a run of short repeated lines that ends the article.
 const LINK_BAR_MIN_RUN: usize = 4;
@@ -227,17 +280,79 @@ mod tests {
         assert_eq!(kept.len(), 8);
     }
 
+    /// Run `cut_story_lists` with the kept blocks' probabilities.
+    fn story_lists(blocks: &[(&str, bool, f64)]) -> Vec<String> {
+        let texts: Vec<&str> = blocks.iter().map(|b| b.0).collect();
+        let shapes: Vec<features::Shape> = texts.iter().map(|t| features::shape(t)).collect();
+        let mut keep: Vec<bool> = blocks.iter().map(|b| b.1).collect();
+        let probs: Vec<f64> = blocks.iter().map(|b| b.2).collect();
+        let mut why = vec![None; blocks.len()];
+        cut_story_lists(&mut keep, &mut why, &probs, &texts, &shapes);
+        texts
+            .iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(t, _)| t.to_string())
+            .collect()
+    }
+
+    const TEASER: &str =
+        "The mayor opened the winter fair on Saturday with a record number of stalls.";
+
+    #[test]
+    fn a_heading_over_headlines_and_teasers_starts_a_story_list() {
+        let mut blocks = vec![(PROSE, K, 0.99); 6];
+        blocks.push(("Top stories", D, 0.2));
+        for h in [
+            "Train strike called off after late-night talks",
+            "Record number of visitors at the winter fair",
+            "School reopens after roof repairs this week",
+            "Local team wins the regional cup final",
+        ] {
+            blocks.extend([(h, D, 0.3), (TEASER, K, 0.95)]);
+        }
+        assert_eq!(story_lists(&blocks), vec![PROSE; 6]);
+    }
+
+    #[test]
+    fn a_subhead_over_paragraphs_and_a_list_is_a_section() {
+        // a how-to: a subhead, two confident paragraphs in a row, then
+        // short list items (headline-shaped lines)
+        let mut blocks = vec![(PROSE, K, 0.99); 6];
+        blocks.push(("GIVING THE JAM AS A GIFT", D, 0.3));
+        blocks.extend([(PROSE, K, 0.98), (PROSE, K, 0.97)]);
+        for item in [
+            "Eight ripe pears, cored and peeled",
+            "One lemon or a quarter cup of juice",
+            "Six tablespoons of fruit pectin",
+            "One teaspoon of ground cinnamon",
+            "Half a teaspoon of ground cloves",
+        ] {
+            blocks.push((item, D, 0.2));
+        }
+        assert_eq!(story_lists(&blocks), vec![PROSE; 8]);
+    }
+
     fn thread() -> Vec<(&'static str, bool)> {
         vec![
             ("12 comments", D),
             ("harbourfan", D),
             ("November 19, 2019 at 6:34 am", D),
-            ("About time they did something about that bridge, it has been falling apart for years.", K),
+            (
+                "About time they did something about that bridge, it has been falling apart for years.",
+                K,
+            ),
             ("Reply", D),
             ("riverside_rita", D),
             ("November 19, 2019 at 7:02 am", D),
-            ("What about the shops on the quay? Nobody seems to have asked them what they think of it.", K),
-            ("I have run a café there for twenty years and the bridge brings half of my customers.", K),
+            (
+                "What about the shops on the quay? Nobody seems to have asked them what they think of it.",
+                K,
+            ),
+            (
+                "I have run a café there for twenty years and the bridge brings half of my customers.",
+                K,
+            ),
             ("Reply", D),
             ("old_sailor", D),
             ("2 days ago at 07:52 am", D),
