@@ -277,6 +277,7 @@ fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, Cle
     structure::cut_after_link_bar(&mut keep, &mut rule, &pf);
     structure::cut_comment_thread(&mut keep, &mut rule, &pf);
     extend_edges(&mut keep, &rule, &probs, &pf, title.as_ref().map(|t| t.0));
+    structure::keep_embedded_posts(&mut keep, &mut rule, &texts, &pf);
     // A tiny line without a sentence ending as the very last kept block is a
     // section label ("12 comments", "Tags"), not the end of the article.
     while let Some(last) = keep.iter().rposition(|&k| k) {

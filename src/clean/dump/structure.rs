@@ -190,6 +190,54 @@ pub(super) fn cut_comment_thread(
     }
 }
 
+/// Blocks between the article and an embedded post's attribution line.
+const EMBED_MAX_GAP: usize = 3;
+
+/// Is this the attribution line under an embedded social-media post: a
+/// dash, the author, and a handle in parentheses ("— Jane Doe (@jdoe)
+/// November 4, 2019"), as the embed code prints it in every language?
+pub fn embed_attribution(text: &str, s: &features::Shape) -> bool {
+    if s.lines > 2 || s.units > 30.0 {
+        return false;
+    }
+    let Some(rest) = text.strip_prefix(['—', '–', '-']) else {
+        return false;
+    };
+    rest.split("(@").skip(1).any(|after| {
+        let handle = after.split(')').next().unwrap_or("");
+        after.contains(')')
+            && !handle.is_empty()
+            && handle.chars().all(|c| c.is_alphanumeric() || c == '_')
+    })
+}
+
+/// Structural smoothing: an embedded post (a tweet) quoted by the article
+/// is part of it. When an attribution line ([`embed_attribution`]) follows
+/// the kept text within [`EMBED_MAX_GAP`] blocks, the post's text and the
+/// attribution are kept, so the article is not cut short at the embed.
+pub(super) fn keep_embedded_posts(
+    keep: &mut [bool],
+    rule: &mut [Option<&'static str>],
+    texts: &[&str],
+    pf: &PageFeatures,
+) {
+    let mut last_kept: Option<usize> = None;
+    for a in 0..keep.len() {
+        if keep[a] {
+            last_kept = Some(a);
+            continue;
+        }
+        let Some(l) = last_kept else { continue };
+        if a - l <= EMBED_MAX_GAP && embed_attribution(texts[a], &pf.shapes[a]) {
+            for j in l + 1..=a {
+                keep[j] = true;
+                rule[j] = None;
+            }
+            last_kept = Some(a);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -331,6 +379,62 @@ mod tests {
             blocks.push((item, D, 0.2));
         }
         assert_eq!(story_lists(&blocks), vec![PROSE; 8]);
+    }
+
+    #[test]
+    fn attribution_lines_of_embedded_posts() {
+        let yes = [
+            "— The City Council (@citycouncil) October 9, 2018",
+            "– Ana Souza (@ana_souza) 4 de novembro de 2019",
+            "-Harbour News (@HarbourNews2) 19. November 2019",
+        ];
+        let no = [
+            "The City Council (@citycouncil) October 9, 2018",
+            "— The City Council, October 9, 2018",
+            "— Write to us (@ the front desk) any time",
+            "Follow us on Twitter @citycouncil",
+        ];
+        for t in yes {
+            assert!(embed_attribution(t, &features::shape(t)), "{t}");
+        }
+        for t in no {
+            assert!(!embed_attribution(t, &features::shape(t)), "{t}");
+        }
+    }
+
+    #[test]
+    fn an_embedded_post_after_the_text_is_kept() {
+        let post = "The bridge will close to cars from next spring, the council decided tonight. pic.twitter.com/abc";
+        let attribution = "— The City Council (@citycouncil) October 9, 2018";
+        let blocks = [
+            (PROSE, K),
+            (post, D),
+            (attribution, D),
+            ("Related stories", D),
+            ("Train strike called off after late-night talks", D),
+        ];
+        let texts: Vec<&str> = blocks.iter().map(|b| b.0).collect();
+        let pf = page(&texts);
+        let mut keep: Vec<bool> = blocks.iter().map(|b| b.1).collect();
+        let mut why = vec![Some("dropped"); blocks.len()];
+        why[0] = None;
+        keep_embedded_posts(&mut keep, &mut why, &texts, &pf);
+        assert_eq!(keep, [K, K, K, D, D]);
+        assert_eq!(why[1..3], [None, None]);
+        // too far from the article: a sidebar's embed, not the article's
+        let far = [
+            (PROSE, K),
+            ("a", D),
+            ("b", D),
+            ("c", D),
+            (post, D),
+            (attribution, D),
+        ];
+        let texts: Vec<&str> = far.iter().map(|b| b.0).collect();
+        let pf = page(&texts);
+        let mut keep: Vec<bool> = far.iter().map(|b| b.1).collect();
+        keep_embedded_posts(&mut keep, &mut vec![None; far.len()], &texts, &pf);
+        assert_eq!(keep, [K, D, D, D, D, D]);
     }
 
     fn thread() -> Vec<(&'static str, bool)> {
