@@ -272,7 +272,6 @@ fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, Cle
             rule[i] = Some("headline-like line between paragraphs (link to another story)");
         }
     }
-    prune_islands(&mut keep, &probs, &pf.shapes);
     structure::cut_story_lists(&mut keep, &mut rule, &probs, &texts, &pf.shapes);
     structure::cut_after_link_bar(&mut keep, &mut rule, &pf);
     structure::cut_comment_thread(&mut keep, &mut rule, &pf);
@@ -464,58 +463,6 @@ fn interposed_headline(texts: &[&str], shapes: &[Shape], i: usize) -> bool {
     let prose = |j: usize| shapes[j].units >= 20.0 && shapes[j].ends_sentence;
     prose(i - 1) && prose(i + 1)
 }
-
-/// Minimum mean probability of a group of kept blocks that lies apart from
-/// the article's main group.
-const ISLAND_MIN_P: f64 = 0.6;
-
-/// Structural smoothing: kept blocks form groups (gaps of up to
-/// [`ISLAND_GAP`] dropped blocks inside a group). The group with the most
-/// text is the article; a group apart from it (after a run of dropped
-/// blocks, e.g. a "More news" list) stays only when the classifier is
-/// confident about it.
-fn prune_islands(keep: &mut [bool], probs: &[f64], shapes: &[Shape]) {
-    let n = keep.len();
-    let mut groups: Vec<(usize, usize, f64, f64, usize)> = Vec::new(); // (start, end, mass, sum p, count)
-    let mut i = 0;
-    while i < n {
-        if !keep[i] {
-            i += 1;
-            continue;
-        }
-        let (start, mut end, mut mass, mut sum_p, mut count) = (i, i, 0.0, 0.0, 0usize);
-        let mut j = i;
-        while j < n && j <= end + ISLAND_GAP {
-            if keep[j] {
-                end = j;
-                mass += probs[j] * shapes[j].units;
-                sum_p += probs[j];
-                count += 1;
-            }
-            j += 1;
-        }
-        groups.push((start, end, mass, sum_p, count));
-        i = end + 1;
-    }
-    let Some(main) = groups
-        .iter()
-        .enumerate()
-        .max_by(|a, b| a.1.2.total_cmp(&b.1.2))
-        .map(|(k, _)| k)
-    else {
-        return;
-    };
-    for (k, &(start, end, _, sum_p, count)) in groups.iter().enumerate() {
-        if k != main && sum_p / (count as f64) < ISLAND_MIN_P {
-            for x in keep.iter_mut().take(end + 1).skip(start) {
-                *x = false;
-            }
-        }
-    }
-}
-
-/// Dropped blocks allowed inside one group of kept blocks.
-const ISLAND_GAP: usize = 4;
 
 /// Structural smoothing at the edges of the article: a prose block
 /// (sentence ending, not tiny) right next to a kept block, with a middling
