@@ -254,29 +254,29 @@ fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, Cle
     let probs = model.probs(&pf.rows, &units);
     let mut keep: Vec<bool> = probs.iter().map(|&p| p >= model.threshold).collect();
     let mut rule: Vec<Option<&'static str>> = vec![None; n];
+    // Shapes of boilerplate whatever the score, so that no later smoothing
+    // brings them back either.
     for i in 0..n {
         let (t, s) = (texts[i], &pf.shapes[i]);
-        if !keep[i] {
-            continue;
-        }
-        if s.units <= 4.0 && (t.ends_with("...") || t.ends_with('…')) {
+        rule[i] = if s.units <= 4.0 && (t.ends_with("...") || t.ends_with('…')) {
             // interface text or teasers ("Loading…", "Read more..."), never
             // whole paragraphs
-            keep[i] = false;
-            rule[i] = Some("short text ending in an ellipsis");
+            Some("short text ending in an ellipsis")
         } else if features::label_prefixed(t, s) {
-            keep[i] = false;
-            rule[i] = Some("labelled link to another article");
+            Some("labelled link to another article")
         } else if interposed_headline(&texts, &pf.shapes, i) {
-            keep[i] = false;
-            rule[i] = Some("headline-like line between paragraphs (link to another story)");
-        }
+            Some("headline-like line between paragraphs (link to another story)")
+        } else {
+            None
+        };
+        keep[i] &= rule[i].is_none();
     }
     structure::cut_story_lists(&mut keep, &mut rule, &probs, &texts, &pf.shapes);
     structure::cut_after_link_bar(&mut keep, &mut rule, &pf);
     structure::cut_comment_thread(&mut keep, &mut rule, &pf);
     extend_edges(&mut keep, &rule, &probs, &pf, title.as_ref().map(|t| t.0));
     structure::keep_embedded_posts(&mut keep, &mut rule, &texts, &pf);
+    structure::fill_article(&mut keep, &rule, &probs, &pf.shapes);
     // A tiny line without a sentence ending as the very last kept block is a
     // section label ("12 comments", "Tags"), not the end of the article.
     while let Some(last) = keep.iter().rposition(|&k| k) {

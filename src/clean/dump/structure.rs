@@ -238,6 +238,44 @@ pub(super) fn keep_embedded_posts(
     }
 }
 
+/// Minimum score of a block inside the article for [`fill_article`] to
+/// keep it.
+const FILL_MIN_P: f64 = 0.05;
+/// The same for a short line without a sentence ending (at most
+/// [`FILL_SHORT_UNITS`] words: a button, a label, a subhead).
+const FILL_MIN_P_SHORT: f64 = 0.3;
+const FILL_SHORT_UNITS: f64 = 4.0;
+
+/// Structural smoothing inside the article: it is one contiguous region,
+/// so a block between the first and the last kept block belongs to it
+/// unless the classifier is all but sure it does not (score below
+/// [`FILL_MIN_P`], or [`FILL_MIN_P_SHORT`] for a short line) or a rule
+/// dropped it. This keeps what the classifier doubts inside an article —
+/// subheads, list items, table rows, product boxes — while menus and link
+/// lists, which score near zero, stay out.
+pub(super) fn fill_article(
+    keep: &mut [bool],
+    rule: &[Option<&'static str>],
+    probs: &[f64],
+    shapes: &[features::Shape],
+) {
+    let (Some(first), Some(last)) = (keep.iter().position(|&k| k), keep.iter().rposition(|&k| k))
+    else {
+        return;
+    };
+    for i in first..last {
+        let s = &shapes[i];
+        let min = if s.units <= FILL_SHORT_UNITS && !s.ends_sentence {
+            FILL_MIN_P_SHORT
+        } else {
+            FILL_MIN_P
+        };
+        if !keep[i] && rule[i].is_none() && probs[i] >= min {
+            keep[i] = true;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -435,6 +473,34 @@ mod tests {
         let mut keep: Vec<bool> = far.iter().map(|b| b.1).collect();
         keep_embedded_posts(&mut keep, &mut vec![None; far.len()], &texts, &pf);
         assert_eq!(keep, [K, D, D, D, D, D]);
+    }
+
+    #[test]
+    fn doubtful_blocks_inside_the_article_are_filled_in() {
+        let texts = [
+            PROSE,
+            PROSE,
+            "Ingredients for the pear jam",
+            PROSE,
+            PROSE,
+            "Listen",
+            "Subscribe now",
+            PROSE,
+            PROSE,
+        ];
+        let shapes: Vec<features::Shape> = texts.iter().map(|t| features::shape(t)).collect();
+        let mut keep = [D, K, D, D, D, D, D, K, D];
+        let probs = [0.3, 0.9, 0.2, 0.01, 0.4, 0.2, 0.35, 0.95, 0.4];
+        let mut why = [None; 9];
+        why[4] = Some("labelled link to another article");
+        fill_article(&mut keep, &why, &probs, &shapes);
+        // before the first and after the last kept block: unchanged; inside,
+        // all but near-certain boilerplate, a doubtful button and the
+        // rule's block
+        assert_eq!(keep, [D, K, K, D, D, D, K, K, D]);
+        let mut none = [D; 3];
+        fill_article(&mut none, &[None; 3], &[0.4; 3], &shapes[..3]);
+        assert_eq!(none, [D; 3]);
     }
 
     fn thread() -> Vec<(&'static str, bool)> {
