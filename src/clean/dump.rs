@@ -274,6 +274,7 @@ fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, Cle
     structure::cut_story_lists(&mut keep, &mut rule, &probs, &texts, &pf.shapes);
     structure::cut_after_link_bar(&mut keep, &mut rule, &pf);
     structure::cut_comment_thread(&mut keep, &mut rule, &pf);
+    structure::cut_comment_form(&mut keep, &mut rule, &texts, &pf);
     extend_edges(&mut keep, &rule, &probs, &pf, title.as_ref().map(|t| t.0));
     structure::keep_embedded_posts(&mut keep, &mut rule, &texts, &pf);
     structure::fill_article(&mut keep, &rule, &probs, &pf.shapes);

@@ -190,6 +190,48 @@ pub(super) fn cut_comment_thread(
     }
 }
 
+/// Is this the label of a required form field: one short line ending in
+/// an asterisk ("Name *", "E-mail*")?
+pub fn form_field(text: &str, s: &features::Shape) -> bool {
+    let label = text.trim_end();
+    s.lines == 1
+        && s.units <= 3.0
+        && label.ends_with('*')
+        && label
+            .trim_end_matches(['*', ' '])
+            .chars()
+            .any(char::is_alphabetic)
+}
+
+/// Structural smoothing at the end of the article: a comment form (two
+/// required fields in a row, [`form_field`]) after [`LINK_BAR_MIN_BEFORE`]
+/// kept words ends the article; what is kept after it (the form's consent
+/// text, a sidebar) is dropped.
+pub(super) fn cut_comment_form(
+    keep: &mut [bool],
+    rule: &mut [Option<&'static str>],
+    texts: &[&str],
+    pf: &PageFeatures,
+) {
+    let n = keep.len();
+    let field = |i: usize| form_field(texts[i], &pf.shapes[i]);
+    let mut before = 0.0;
+    for i in 0..n.saturating_sub(1) {
+        if before >= LINK_BAR_MIN_BEFORE && field(i) && field(i + 1) {
+            for j in i..n {
+                if keep[j] {
+                    keep[j] = false;
+                    rule[j] = Some("in a comment form after the article");
+                }
+            }
+            return;
+        }
+        if keep[i] {
+            before += pf.shapes[i].units;
+        }
+    }
+}
+
 /// Blocks between the article and an embedded post's attribution line.
 const EMBED_MAX_GAP: usize = 3;
 
@@ -501,6 +543,47 @@ mod tests {
         let mut none = [D; 3];
         fill_article(&mut none, &[None; 3], &[0.4; 3], &shapes[..3]);
         assert_eq!(none, [D; 3]);
+    }
+
+    #[test]
+    fn a_comment_form_after_the_article_ends_it() {
+        let blocks = [
+            (PROSE, K),
+            (PROSE, K),
+            ("Leave a Reply", D),
+            ("Name *", D),
+            ("E-mail *", D),
+            ("Website", D),
+            (
+                "Save my name, email, and website in this browser for the next time I comment.",
+                K,
+            ),
+            (
+                "Your data will only be used to publish your comment, as our privacy policy explains.",
+                K,
+            ),
+        ];
+        let texts: Vec<&str> = blocks.iter().map(|b| b.0).collect();
+        let pf = page(&texts);
+        let mut keep: Vec<bool> = blocks.iter().map(|b| b.1).collect();
+        cut_comment_form(&mut keep, &mut vec![None; blocks.len()], &texts, &pf);
+        assert_eq!(keep, [K, K, D, D, D, D, D, D]);
+        // one starred line is a footnote, not a form
+        let blocks = [
+            (PROSE, K),
+            (PROSE, K),
+            ("Prices as of Monday *", K),
+            (PROSE, K),
+        ];
+        let texts: Vec<&str> = blocks.iter().map(|b| b.0).collect();
+        let pf = page(&texts);
+        let mut keep: Vec<bool> = blocks.iter().map(|b| b.1).collect();
+        cut_comment_form(&mut keep, &mut vec![None; blocks.len()], &texts, &pf);
+        assert_eq!(keep, [K; 4]);
+        for no in ["*", "* *", "Name", "Terms and conditions apply *"] {
+            assert!(!form_field(no, &features::shape(no)), "{no}");
+        }
+        assert!(form_field("Imię*", &features::shape("Imię*")));
     }
 
     fn thread() -> Vec<(&'static str, bool)> {
