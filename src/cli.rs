@@ -76,22 +76,34 @@ pub enum EntitiesCommand {
 }
 
 /// Print problems to stderr: rich (miette) on a terminal, plain otherwise.
-pub fn print_problems(problems: &Problems) {
+/// The same problem on many files (a full disk) is printed once with a
+/// count (`Problems::coalesce`); returns how many errors were printed.
+pub fn print_problems(problems: &Problems) -> usize {
     let fancy = std::io::stderr().is_terminal();
-    for p in problems.iter() {
-        if fancy && p.span.is_some() {
+    let mut sorted = problems.clone();
+    sorted.sort();
+    let shown = sorted.coalesce();
+    for p in shown.iter() {
+        // miette shows the whole source line and help: only when short
+        let short = p.offending_line().map_or(0, |l| l.chars().count())
+            <= crate::diag::SOURCE_WIDTH
+            && p.help.as_ref().map_or(0, |h| h.chars().count()) <= crate::diag::HELP_MAX
+            && p.message.chars().count() <= crate::diag::MESSAGE_MAX
+            && p.also.is_empty();
+        if fancy && p.span.is_some() && short {
             eprintln!("{}", p.headline());
             eprintln!("{:?}", miette::Report::new(p.clone()));
         } else {
             eprint!("{}", p.render_plain());
         }
     }
+    shown.errors()
 }
 
 fn finish(problems: &Problems) -> i32 {
-    print_problems(problems);
+    let errors = print_problems(problems);
     if problems.has_errors() {
-        eprintln!("{} error(s); nothing was written", problems.errors());
+        eprintln!("{errors} error(s); nothing was written");
         1
     } else {
         0
@@ -126,13 +138,6 @@ pub fn main_with(lifetime: impl FnOnce(Lifetime)) -> i32 {
         Some(Command::Serve { .. } | Command::Watch) => Lifetime::LongRunning,
         _ => Lifetime::OneShot,
     });
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("BRIEFING_LOG")
-                .unwrap_or_else(|_| "warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .try_init();
     let project = Project::new(&cli.root);
     // Seed arguments are relative to the project, or else to the working
     // directory.
@@ -220,7 +225,8 @@ fn clean(
         };
         let mut problems = Problems::default();
         for path in &targets {
-            let c = match project.clean_one(path) {
+            let crate::project::CleanedSeed { cleaned: c, sha256 } = match project.clean_seed(path)
+            {
                 Ok(c) => c,
                 Err(p) => {
                     problems.push(p);
@@ -258,12 +264,18 @@ fn clean(
                 let slug = crate::model::Slug::from_title(&c.title)
                     .unwrap_or_else(|| crate::model::Slug::parse("article").unwrap());
                 let name = path.file_name().unwrap_or_default().to_string_lossy();
-                let text = crate::content::cleaned_to_markdown(&c, &slug, &name);
-                if let Err(e) =
-                    crate::fsutil::write_atomic(&dir.join(format!("{stem}.md")), text.as_bytes())
-                {
-                    eprintln!("briefing: cannot write to {}: {e}", dir.display());
-                    return 1;
+                let text = crate::content::cleaned_to_markdown(&c, &slug, &name, Some(&sha256));
+                let target = dir.join(format!("{stem}.md"));
+                if let Err(e) = crate::fsutil::write_atomic(&target, text.as_bytes()) {
+                    let p = match crate::fsutil::file_in_the_way(dir) {
+                        Some(f) => crate::diag::Problem::not_a_directory(
+                            f.display().to_string(),
+                            "the cleaned Markdown",
+                        ),
+                        None => crate::diag::Problem::io(target.display().to_string(), "write", &e),
+                    };
+                    problems.push(p);
+                    return finish(&problems);
                 }
             }
         }
@@ -297,8 +309,8 @@ fn check(project: &Project) -> i32 {
     let files = match read_site(&dir) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("briefing: cannot read {}: {e}", dir.display());
-            return 1;
+            let rel = crate::fsutil::display(&project.root, &dir);
+            return finish(&Problems::from(crate::diag::Problem::io(rel, "read", &e)));
         }
     };
     let broken = crate::link::check::check_links(&files);

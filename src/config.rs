@@ -22,12 +22,22 @@ pub struct Config {
     pub entity_links: EntityLinks,
 }
 
-#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum EntityLinks {
     All,
     #[default]
     First,
+}
+
+impl<'de> Deserialize<'de> for EntityLinks {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::yaml::one_of(
+            d,
+            &["all", "first"],
+            &[EntityLinks::All, EntityLinks::First],
+        )
+    }
 }
 
 impl Default for Config {
@@ -47,14 +57,26 @@ impl Config {
     pub fn parse(file: &str, text: &str) -> Result<Config, Problem> {
         let mut cfg: Config = toml::from_str(text).map_err(|e| {
             let span = e.span().unwrap_or(0..0);
+            let plain =
+                crate::yaml::plain_error("briefing.toml", key_at(text, span.start), e.message());
+            // a syntax error: TOML's words, not YAML's
+            let message = plain.message.replace(
+                "briefing.toml is not valid YAML",
+                "briefing.toml is not valid TOML",
+            );
+            let help = match plain.help {
+                Some(h) if !message.contains("not valid TOML") => h,
+                _ => "see README.md, section \"briefing.toml\", for the keys and their meaning"
+                    .to_string(),
+            };
             Problem::at(
                 file,
                 Arc::from(text),
                 span.start,
                 span.len().max(1),
-                format!("briefing.toml is not valid: {}", e.message()),
+                message,
             )
-            .with_help("see README.md, section \"briefing.toml\", for the keys and their meaning")
+            .with_help(help)
         })?;
         if !cfg.base_url.ends_with('/') {
             cfg.base_url.push('/');
@@ -66,6 +88,20 @@ impl Config {
     pub fn absolute(&self, path: &crate::model::SitePath) -> String {
         format!("{}{}", self.base_url, path.pretty())
     }
+}
+
+/// The key of the `key = value` line (or `[table]` header) holding
+/// byte `at`, for messages: TOML's errors do not name the key.
+fn key_at(text: &str, at: usize) -> Option<&str> {
+    let at = at.min(text.len());
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[start..].lines().next().unwrap_or("").trim();
+    let key = match line.strip_prefix('[') {
+        Some(rest) => rest.trim_start_matches('[').split(']').next()?,
+        None => line.split('=').next()?,
+    };
+    let key = key.trim().trim_matches('"');
+    (!key.is_empty() && !line.starts_with('#')).then_some(key)
 }
 
 #[cfg(test)]
@@ -88,6 +124,38 @@ mod tests {
     fn unknown_keys_are_reported_with_position() {
         let e = Config::parse("briefing.toml", "title = \"X\"\ntitel = 3\n").unwrap_err();
         assert_eq!((e.line, e.column), (2, 1));
-        assert!(e.message.contains("unknown field `titel`"), "{}", e.message);
+        assert_eq!(e.message, "unknown key `titel`");
+        assert_eq!(
+            e.help.as_deref(),
+            Some(
+                "did you mean `title`? the keys are title, base_url, language, description, entity_links"
+            )
+        );
+    }
+
+    #[test]
+    fn wrong_types_are_said_in_plain_words() {
+        let msg = |t: &str| Config::parse("briefing.toml", t).unwrap_err().message;
+        assert_eq!(
+            msg("title = 3\n"),
+            "`title` must be text (found the number 3)"
+        );
+        assert_eq!(
+            msg("entity_links = [\"all\"]\n"),
+            "`entity_links` must be one of all, first (found a list)"
+        );
+        assert_eq!(
+            msg("entity_links = \"most\"\n"),
+            "`entity_links` must be one of all, first (found `most`)"
+        );
+        assert_eq!(
+            msg("title = \"a\"\ntitle = \"b\"\n"),
+            "`title` is given twice"
+        );
+        assert!(
+            msg("title = \n").starts_with("briefing.toml is not valid TOML: "),
+            "{}",
+            msg("title = \n")
+        );
     }
 }

@@ -26,6 +26,7 @@ pub mod project;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
+pub mod sidecar;
 pub mod site;
 pub mod theme;
 pub mod yaml;

@@ -14,6 +14,7 @@ use crate::content;
 use crate::diag::{Problem, Problems};
 use crate::fsutil;
 use crate::model::{Slug, SourceView};
+use crate::sidecar::{self, Sidecar};
 use crate::theme::Theme;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -74,6 +75,21 @@ pub enum CleanAction {
         content: String,
         backup: String,
     },
+}
+
+/// A seed cleaned (its sidecar laid over it), with the hash of its bytes.
+#[derive(Clone, Debug)]
+pub struct CleanedSeed {
+    pub cleaned: Cleaned,
+    /// SHA-256 of the seed's bytes, lowercase hex (`seed_sha256`).
+    pub sha256: String,
+}
+
+/// Whether a file in `seeds/` is a seed (`*.txt`, `*.html`, `*.htm`, any
+/// case); a sidecar (`*.meta.yaml`) is not.
+pub fn is_seed_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n.ends_with(".txt") || n.ends_with(".html") || n.ends_with(".htm")
 }
 
 /// The outcome of cleaning the seeds.
@@ -225,10 +241,7 @@ impl Project {
     }
 
     fn read_text(&self, p: &Path) -> Result<Arc<str>, Problem> {
-        let bytes = std::fs::read(p).map_err(|e| {
-            Problem::file(self.rel(p), format!("cannot read the file: {e}"))
-                .with_help("check that the file exists and is readable")
-        })?;
+        let bytes = std::fs::read(p).map_err(|e| Problem::io(self.rel(p), "read", &e))?;
         match String::from_utf8(bytes) {
             Ok(s) => Ok(Arc::from(s)),
             Err(e) => {
@@ -240,6 +253,67 @@ impl Project {
                 )
             }
         }
+    }
+
+    /// A problem for an input path that cannot be used (see
+    /// [`fsutil::list_inputs`]); `holds` says what its directory is for.
+    fn input_problem(&self, issue: fsutil::Issue, holds: &str) -> Problem {
+        let rel = self.rel(&issue.path);
+        let link_help = "briefing reads only files inside the project: point the link at a file inside it, or replace the link with a copy of the file";
+        match issue.issue {
+            fsutil::InputIssue::NotADirectory => Problem::not_a_directory(rel, holds),
+            fsutil::InputIssue::NotAFile => Problem::file(
+                rel.clone(),
+                format!("{rel} is a directory, but it must be a file"),
+            )
+            .with_help(format!("move the directory `{rel}` out of the way")),
+            fsutil::InputIssue::Outside(target) => Problem::file(
+                rel,
+                format!(
+                    "a symbolic link to `{}`, outside the briefing",
+                    target.display()
+                ),
+            )
+            .with_help(link_help),
+            fsutil::InputIssue::Dangling(target) => Problem::file(
+                rel,
+                format!(
+                    "a symbolic link to `{}`, which does not exist",
+                    target.display()
+                ),
+            )
+            .with_help("fix the link, or delete it"),
+            fsutil::InputIssue::Loop => Problem::file(rel, "a loop of symbolic links")
+                .with_help("fix the link, or delete it"),
+            fsutil::InputIssue::Unreadable(e) => Problem::io(rel, "read", &e),
+        }
+    }
+
+    /// The files of the input directory `dir` (`content`, …), following
+    /// symbolic links that stay in the project, and a problem for every
+    /// path in it that cannot be used — none is skipped silently.
+    fn input_dir(&self, dir: &str) -> (Vec<PathBuf>, Problems) {
+        let (files, issues) = fsutil::list_inputs(&self.root, &self.path(dir));
+        let holds = match dir {
+            "content" => "the articles",
+            "annotations" => "the annotations",
+            "seeds" => "the saved pages",
+            "templates" => "the theme's templates",
+            "static" => "the theme's static files",
+            _ => "inputs",
+        };
+        let problems = issues
+            .into_iter()
+            .map(|i| self.input_problem(i, holds))
+            .collect();
+        (files, Problems(problems))
+    }
+
+    /// An input file (`briefing.toml`, `entities.yaml`): `None` when there
+    /// is none; a problem when it cannot be used (a directory, a link out
+    /// of the project or to nothing).
+    fn input_file(&self, rel: &str) -> Result<Option<PathBuf>, Problem> {
+        fsutil::input_file(&self.root, &self.path(rel)).map_err(|i| self.input_problem(i, rel))
     }
 
     /// A fingerprint of every input of a build: the names, lengths and
@@ -297,15 +371,13 @@ impl Project {
             INPUT_DIRS
                 .par_iter()
                 .map(|dir| {
-                    fsutil::walk(&self.path(dir))
-                        .flatten()
-                        // what `load` skips (editor swap files…) cannot
-                        // change a build
-                        .filter(|e| {
-                            e.file_type().is_file()
-                                && !fsutil::is_ignored_name(e.file_name().to_str().unwrap_or(""))
-                        })
-                        .map(|e| (self.rel(e.path()), e.into_path()))
+                    // the files `load` reads, listed the same way (links
+                    // followed: the metadata is the target's); what it
+                    // skips (editor swap files…) cannot change a build
+                    fsutil::list_inputs(&self.root, &self.path(dir))
+                        .0
+                        .into_iter()
+                        .map(|p| (self.rel(&p), p))
                         .collect()
                 })
                 .collect()
@@ -342,23 +414,61 @@ impl Project {
 
     /// `briefing.toml`, or defaults when there is none.
     pub fn config(&self) -> Result<Config, Problem> {
-        let p = self.path("briefing.toml");
-        if !p.exists() {
+        let Some(p) = self.input_file("briefing.toml")? else {
             return Ok(Config::default());
-        }
+        };
         let text = self.read_text(&p)?;
         Config::parse("briefing.toml", &text)
     }
 
     /// Seed files (`seeds/*.txt`, `*.html`, `*.htm`), sorted by name.
+    /// Sidecars (`*.meta.yaml`) are not seeds.
     pub fn seeds(&self) -> Vec<PathBuf> {
-        fsutil::list_files(&self.path("seeds"))
-            .unwrap_or_default()
+        self.seed_files().0
+    }
+
+    /// [`Project::seeds`], and a problem for every path in `seeds/` that
+    /// cannot be used (see [`Project::input_dir`]).
+    fn seed_files(&self) -> (Vec<PathBuf>, Problems) {
+        let (files, problems) = self.input_dir("seeds");
+        let seeds = files
+            .into_iter()
+            .filter(|p| is_seed_name(&p.to_string_lossy()))
+            .collect();
+        (seeds, problems)
+    }
+
+    /// Sidecar files (`seeds/*.meta.yaml`, see [`crate::sidecar`]), sorted
+    /// by name.
+    pub fn sidecars(&self) -> Vec<PathBuf> {
+        self.input_dir("seeds")
+            .0
             .into_iter()
             .filter(|p| {
-                let n = p.to_string_lossy().to_ascii_lowercase();
-                n.ends_with(".txt") || n.ends_with(".html") || n.ends_with(".htm")
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .and_then(sidecar::seed_stem)
+                    .is_some()
             })
+            .collect()
+    }
+
+    /// The seeds a sidecar belongs to: those beside it with its stem
+    /// (`seeds/x.meta.yaml` → `seeds/x.txt`, `seeds/x.html`), whether or
+    /// not the sidecar exists.
+    pub fn seeds_of_sidecar(&self, sidecar_path: &Path) -> Vec<PathBuf> {
+        let Some(stem) = sidecar_path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(sidecar::seed_stem)
+        else {
+            return Vec::new();
+        };
+        let dir = sidecar_path.parent().unwrap_or(Path::new(""));
+        ["txt", "html", "htm", "TXT", "HTML", "HTM"]
+            .iter()
+            .map(|ext| dir.join(format!("{stem}.{ext}")))
+            .filter(|p| p.is_file())
             .collect()
     }
 
@@ -375,15 +485,22 @@ impl Project {
         fsutil::write_if_changed(&self.path(MANIFEST), &bytes).map(|_| ())
     }
 
-    /// Clean one seed's bytes into a result or a diagnostic.
+    /// Clean one seed into a result or a diagnostic (its sidecar, if
+    /// any, laid over it).
     pub fn clean_one(&self, path: &Path) -> Result<Cleaned, Problem> {
+        self.clean_seed(path).map(|s| s.cleaned)
+    }
+
+    /// Clean one seed: read its bytes, hash them, clean them, and lay its
+    /// sidecar (`seeds/<stem>.meta.yaml`, when there is one) over the
+    /// result. A sidecar that cannot be read or checked is the seed's
+    /// problem: nothing is cleaned with half its metadata.
+    pub fn clean_seed(&self, path: &Path) -> Result<CleanedSeed, Problem> {
         let rel = self.rel(path);
-        let bytes = std::fs::read(path).map_err(|e| {
-            Problem::file(rel.clone(), format!("cannot read the seed: {e}"))
-                .with_help("check the file's permissions")
-        })?;
+        let bytes = std::fs::read(path).map_err(|e| Problem::io(rel.clone(), "read", &e))?;
+        let side = self.sidecar_of(path)?;
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        clean::clean_seed(&bytes, name).map_err(|e| {
+        let mut cleaned = clean::clean_seed(&bytes, name).map_err(|e| {
             let p = match &e {
                 CleanError::Binary { offset, .. } => {
                     let text: Arc<str> = Arc::from(
@@ -395,7 +512,46 @@ impl Project {
                 _ => Problem::file(rel.clone(), e.to_string()),
             };
             p.with_help(e.help())
+        })?;
+        if let Some(side) = side {
+            side.apply(&mut cleaned);
+        }
+        Ok(CleanedSeed {
+            cleaned,
+            sha256: content::sha256_hex(&bytes),
         })
+    }
+
+    /// The checked sidecar of a seed, `None` when it has none.
+    fn sidecar_of(&self, seed: &Path) -> Result<Option<Sidecar>, Problem> {
+        let path = sidecar::path_for(seed);
+        if !path.is_file() {
+            return Ok(None);
+        }
+        let text = self.read_text(&path)?;
+        sidecar::parse(&self.rel(&path), text).map(Some)
+    }
+
+    /// A warning for each sidecar with no seed beside it (a typo in its
+    /// name would otherwise lose what it says without a word).
+    fn orphan_sidecars(&self) -> Vec<Problem> {
+        self.sidecars()
+            .into_iter()
+            .filter(|p| self.seeds_of_sidecar(p).is_empty())
+            .map(|p| {
+                let stem = p
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .and_then(sidecar::seed_stem)
+                    .unwrap_or("")
+                    .to_string();
+                Problem::file(self.rel(&p), "this sidecar has no seed beside it")
+                    .with_help(format!(
+                        "a sidecar is named after its seed: seeds/{stem}.meta.yaml describes seeds/{stem}.txt or seeds/{stem}.html; rename it or remove it"
+                    ))
+                    .warning()
+            })
+            .collect()
     }
 
     /// Clean seeds into `content/`. `only` limits it to some seeds (all
@@ -404,7 +560,15 @@ impl Project {
     pub fn clean(&self, only: &[PathBuf], force: bool) -> CleanOutcome {
         let mut out = CleanOutcome::default();
         let mut manifest = self.load_manifest();
-        let seeds = self.seeds();
+        let (seeds, seed_problems) = self.seed_files();
+        out.problems.extend(seed_problems.0);
+        // cleaned articles go into content/: a file there is the cause of
+        // every write failing, say so once
+        if let Some(file) = fsutil::file_in_the_way(&self.path("content")) {
+            out.problems
+                .push(Problem::not_a_directory(self.rel(&file), "the articles"));
+            return out;
+        }
         let selected: BTreeSet<PathBuf> = only
             .iter()
             .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
@@ -424,6 +588,9 @@ impl Project {
         }
         if out.problems.has_errors() {
             return out;
+        }
+        if only.is_empty() {
+            out.problems.extend(self.orphan_sidecars());
         }
 
         // Both maps below read content/, which only a seed the manifest does
@@ -475,11 +642,11 @@ impl Project {
             .map(|(s, e)| (e.content.clone(), s.clone()))
             .collect();
 
-        let results: Vec<(PathBuf, Result<Cleaned, Problem>)> = {
+        let results: Vec<(PathBuf, Result<CleanedSeed, Problem>)> = {
             use rayon::prelude::*;
             seeds
                 .par_iter()
-                .map(|p| (p.clone(), self.clean_one(p)))
+                .map(|p| (p.clone(), self.clean_seed(p)))
                 .collect()
         };
         // Each seed's content file, in seed order (a new slug must differ
@@ -487,13 +654,14 @@ impl Project {
         struct Planned {
             name: String,
             cleaned: Cleaned,
+            sha256: String,
             rel_content: String,
             selected: bool,
         }
         let mut planned = Vec::with_capacity(results.len());
         for (path, result) in results {
             let name = path.file_name().unwrap().to_string_lossy().to_string();
-            let cleaned = match result {
+            let CleanedSeed { cleaned, sha256 } = match result {
                 Ok(c) => c,
                 Err(p) => {
                     out.problems.push(p);
@@ -531,6 +699,7 @@ impl Project {
             planned.push(Planned {
                 name,
                 cleaned,
+                sha256,
                 rel_content,
                 selected,
             });
@@ -545,7 +714,8 @@ impl Project {
                     .trim_end_matches(".md");
                 let slug = Slug::parse(slug_str)
                     .unwrap_or_else(|_| Slug::parse("article").expect("valid"));
-                let text = content::cleaned_to_markdown(&p.cleaned, &slug, &p.name);
+                let text =
+                    content::cleaned_to_markdown(&p.cleaned, &slug, &p.name, Some(&p.sha256));
                 let action = self.write_content(
                     &p.rel_content,
                     text.as_bytes(),
@@ -590,10 +760,7 @@ impl Project {
             out.cleaned.insert(p.name, p.cleaned);
         }
         if let Err(e) = self.save_manifest(&manifest) {
-            out.problems.push(Problem::file(
-                MANIFEST,
-                format!("cannot write the clean manifest: {e}"),
-            ));
+            out.problems.push(Problem::io(MANIFEST, "write", &e));
         }
         out
     }
@@ -606,8 +773,7 @@ impl Project {
         force: bool,
     ) -> Result<CleanAction, Problem> {
         let path = self.path(rel);
-        let io_err =
-            |e: std::io::Error| Problem::file(rel.to_string(), format!("cannot write: {e}"));
+        let io_err = |e: std::io::Error| Problem::io(rel.to_string(), "write", &e);
         let content = rel.to_string();
         match std::fs::read(&path) {
             Err(_) => {
@@ -648,7 +814,9 @@ impl Project {
         let mut theme = Theme::builtin();
         let mut problems = Problems::default();
         let tdir = self.path("templates");
-        for p in fsutil::list_files(&tdir).unwrap_or_default() {
+        let (templates, issues) = self.input_dir("templates");
+        problems.extend(issues.0);
+        for p in templates {
             let name = fsutil::display(&tdir, &p);
             match self.read_text(&p) {
                 Ok(t) => theme.set_template(&name, t.to_string(), self.rel(&p)),
@@ -656,10 +824,12 @@ impl Project {
             }
         }
         let sdir = self.path("static");
-        for p in fsutil::list_files(&sdir).unwrap_or_default() {
+        let (statics, issues) = self.input_dir("static");
+        problems.extend(issues.0);
+        for p in statics {
             match std::fs::read(&p) {
                 Ok(b) => theme.set_static(&fsutil::display(&sdir, &p), b),
-                Err(e) => problems.push(Problem::file(self.rel(&p), format!("cannot read: {e}"))),
+                Err(e) => problems.push(Problem::io(self.rel(&p), "read", &e)),
             }
         }
         if problems.is_empty() {
@@ -676,24 +846,28 @@ impl Project {
         let config = self.config().map_err(|p| problems.push(p)).ok();
         // Reading is most of loading (tens of thousands of small files):
         // read in parallel, keep the listing's order.
-        let read_md = |dir: &str| -> Vec<(PathBuf, Result<Arc<str>, Problem>)> {
+        type Read = (Vec<(PathBuf, Result<Arc<str>, Problem>)>, Problems);
+        let read_md = |dir: &str| -> Read {
             use rayon::prelude::*;
-            let files: Vec<PathBuf> = fsutil::list_files(&self.path(dir))
-                .unwrap_or_default()
+            let (files, issues) = self.input_dir(dir);
+            let files: Vec<PathBuf> = files
                 .into_iter()
                 .filter(|p| p.extension().and_then(|e| e.to_str()) == Some("md"))
                 .collect();
-            files
+            let read = files
                 .into_par_iter()
                 .with_min_len(64)
                 .map(|p| {
                     let text = self.read_text(&p);
                     (p, text)
                 })
-                .collect()
+                .collect();
+            (read, issues)
         };
-        let (content, annotation_files) =
+        let ((content, content_issues), (annotation_files, annotation_issues)) =
             rayon::join(|| read_md("content"), || read_md("annotations"));
+        problems.extend(content_issues.0);
+        problems.extend(annotation_issues.0);
         let mut articles = Vec::new();
         let mut summary = None;
         for (p, text) in content {
@@ -716,17 +890,19 @@ impl Project {
                 Err(e) => problems.push(e),
             }
         }
-        let ep = self.path("entities.yaml");
-        let entities = if ep.exists() {
-            match self.read_text(&ep) {
+        let entities = match self.input_file("entities.yaml") {
+            Ok(Some(ep)) => match self.read_text(&ep) {
                 Ok(t) => Some(("entities.yaml".to_string(), t)),
                 Err(e) => {
                     problems.push(e);
                     None
                 }
+            },
+            Ok(None) => None,
+            Err(e) => {
+                problems.push(e);
+                None
             }
-        } else {
-            None
         };
         let mut sources = BTreeMap::new();
         for p in self.seeds() {

@@ -93,10 +93,20 @@ pub fn assemble_keeping(
         },
         None => None,
     };
+    // articles that did not parse (the problems so far): what links to
+    // them is not checked, but counted under their own error
+    let unavailable: Vec<(Slug, String)> = problems
+        .iter()
+        .flat_map(|p| {
+            content::probable_slugs(&p.file, p.src.inner())
+                .into_iter()
+                .map(|s| (s, p.file.clone()))
+        })
+        .collect();
     let registry = match &inputs.entities {
         Some((file, text)) => link::Registry::parse(file, text.clone()).unwrap_or_else(|p| {
             problems.extend(p.0);
-            link::Registry::default()
+            link::Registry::unloaded(file.clone())
         }),
         None => link::Registry::default(),
     };
@@ -107,8 +117,10 @@ pub fn assemble_keeping(
         summary: summary.as_ref(),
         registry: Some(&registry),
         cache: inputs.anchor_cache.as_deref(),
+        unavailable: &unavailable,
     });
     problems.extend(aprobs.0);
+    problems.summarise_unchecked();
     timing("assemble: anchor", t0);
     let t0 = std::time::Instant::now();
     let (refs, events) = annotation_links(&annotations);
@@ -170,6 +182,7 @@ pub fn update_annotations(
         summary: b.summary.as_ref(),
         registry: Some(&b.links.registry),
         cache: inputs.anchor_cache.as_deref(),
+        unavailable: &[],
     });
     if problems.has_errors() {
         problems.sort();
@@ -580,6 +593,8 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Prob
         p.sort();
         return Err(p);
     }
+    // the rest are warnings (a sidecar with no seed)
+    warnings.extend(outcome.problems.0);
     build_from(project, opts, &outcome.cleaned).map(|mut r| {
         if !warnings.is_empty() {
             // keep showing them: no shortcut for the next build
@@ -619,11 +634,9 @@ pub fn build_from(
     // Pages go to disk as they are rendered (memory holds only those in
     // flight), staged until every one has succeeded.
     let out_dir = opts.out.clone().unwrap_or_else(|| project.path("site"));
-    let write_problem = |e: std::io::Error| {
-        Problem::file(
-            fsutil::display(&project.root, &out_dir),
-            format!("cannot write the site: {e}"),
-        )
+    let write_problem = |e: std::io::Error| match fsutil::file_in_the_way(&out_dir) {
+        Some(f) => Problem::not_a_directory(fsutil::display(&project.root, &f), "the built site"),
+        None => Problem::io(fsutil::display(&project.root, &out_dir), "write", &e),
     };
     let staged = Staged::new(&out_dir);
     render::render_site_into(&briefing, &inputs.theme, &|o| {

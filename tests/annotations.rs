@@ -67,7 +67,7 @@ fn a_broken_annotation_file_reports_every_problem_at_once() {
             "annotations/alpha.md:4:49: error: unknown claim status `maybe`",
             "  = help: use one of: unverified, corroborated, disputed, retracted",
             "annotations/alpha.md:6:4: error: quoted passage occurs twice in content/alpha.md",
-            "  = help: it occurs at content/alpha.md:9:19 and content/alpha.md:9:49; quote more words, or add `occurrence=N` to pick one",
+            "  = help: it occurs at content/alpha.md:9:19 and 9:49; quote more words, or add `occurrence=N` to pick one",
             "annotations/alpha.md:8:4: error: quoted passage not found in content/alpha.md",
             "  = help: the closest passage is “things. The Kremlin says more. It was” at content/alpha.md:9:41 (33% similar); quote the article's words exactly",
             "annotations/alpha.md:10:35: error: cannot read the date `2024-13-40`",
@@ -233,6 +233,7 @@ fn entity_wikilinks_resolve_through_the_registry() {
         summary: None,
         registry: Some(&reg),
         cache: None,
+        unavailable: &[],
     });
     assert_eq!(
         headlines(&problems),
@@ -424,6 +425,7 @@ fn the_seed_briefing_anchors_exactly_and_links_cleanly() {
         summary: Some(&summary),
         registry: Some(&registry),
         cache: None,
+        unavailable: &[],
     });
     assert!(problems.is_empty(), "{problems}");
     assert!(anns.all().len() >= 10);
@@ -467,6 +469,7 @@ fn anchor_both(
             summary: None,
             registry: Some(reg),
             cache,
+            unavailable: &[],
         })
     };
     let (cached, cp) = run(Some(cache));
@@ -540,6 +543,7 @@ fn a_cached_anchoring_equals_a_fresh_one_and_redoes_only_what_an_edit_reaches() 
         summary: None,
         registry: Some(&reg),
         cache: Some(&cache),
+        unavailable: &[],
     });
     assert!(
         problems

@@ -46,6 +46,21 @@ fn check_seed(stem: &str) {
             "{stem}: front matter `{key}` differs"
         );
     }
+    // not in the golden files (a key added after them): the hash of the
+    // seed's very bytes, as `sha256sum` prints it
+    let seed = std::fs::read(p.path(&format!("seeds/{stem}.txt"))).unwrap();
+    let want_hash: String = {
+        use sha2::Digest;
+        sha2::Sha256::digest(&seed)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    assert_eq!(
+        got_fm.get("seed_sha256").and_then(|v| v.as_str()),
+        Some(want_hash.as_str()),
+        "{stem}: front matter `seed_sha256`"
+    );
     for (i, (g, w)) in got_body.iter().zip(&want_body).enumerate() {
         assert_eq!(g, w, "{stem}: body paragraph {} differs", i + 1);
     }

@@ -348,24 +348,25 @@ fn server_serves_only_site_with_get_and_head() {
     assert!(!on_disk.contains("__briefingLive"));
 }
 
+/// POST to the annotate endpoint as the preview's own page does (its
+/// Origin, JSON), with `token` and `extra` headers.
+fn annotate(url: &str, token: &str, extra: &[(&str, &str)], body: &str) -> Resp {
+    let mut headers = vec![
+        ("Content-Type", "application/json"),
+        ("X-Briefing-Token", token),
+        ("Origin", url),
+    ];
+    headers.extend_from_slice(extra);
+    http(url, "POST", "/__briefing/annotate", &headers, body)
+}
+
 #[test]
 fn annotate_endpoint_needs_the_token_and_a_real_article() {
     let dir = fixture();
     let r = Running::serve(dir.path());
     let url = r.url();
     let token = token_of(&get(url, "/articles/alpha/").body);
-    let post = |tok: &str, body: &str| {
-        http(
-            url,
-            "POST",
-            "/__briefing/annotate",
-            &[
-                ("Content-Type", "application/json"),
-                ("X-Briefing-Token", tok),
-            ],
-            body,
-        )
-    };
+    let post = |tok: &str, body: &str| annotate(url, tok, &[], body);
     let body = r#"{"slug":"alpha","quote":"first paragraph\nof alpha"}"#;
     assert_eq!(post("wrong", body).status, 403);
     assert_eq!(
@@ -379,7 +380,9 @@ fn annotate_endpoint_needs_the_token_and_a_real_article() {
     assert_eq!(post(&token, r#"{"slug":"nope","quote":"q"}"#).status, 404);
     assert_eq!(get(url, "/__briefing/annotate").status, 405);
     assert!(!dir.path().join("annotations/alpha.md").exists());
-    assert_eq!(post(&token, body).status, 201);
+    let created = post(&token, body);
+    assert_eq!(created.status, 201, "{}", created.body);
+    assert_eq!(created.body, r#"{"file":"annotations/alpha.md"}"#);
     let text = std::fs::read_to_string(dir.path().join("annotations/alpha.md")).unwrap();
     assert_eq!(
         text,
@@ -394,6 +397,321 @@ fn annotate_endpoint_needs_the_token_and_a_real_article() {
         text.ends_with("Note…\n\n## \"second\"\n\nNote…\n"),
         "{text}"
     );
+}
+
+#[test]
+fn annotate_endpoint_writes_only_quotes_of_the_article() {
+    let dir = fixture();
+    // the analyst keeps alpha's notes in a file of their own naming
+    std::fs::create_dir_all(dir.path().join("annotations/week-49")).unwrap();
+    let notes = "---\narticle: alpha\n---\nWhat I think of alpha, no final newline.";
+    std::fs::write(dir.path().join("annotations/week-49/notes.md"), notes).unwrap();
+    let r = Running::serve(dir.path());
+    let url = r.url();
+    let token = token_of(&get(url, "/articles/alpha/").body);
+    let post = |quote: &str| {
+        let body = serde_json::json!({ "slug": "alpha", "quote": quote }).to_string();
+        annotate(url, &token, &[], &body)
+    };
+    for (quote, status, says) in [
+        (
+            "words alpha never said",
+            400,
+            "not a passage of content/alpha.md",
+        ),
+        ("Beta body text", 400, "not a passage"),
+        ("alpha", 400, "occurs 2 times"),
+        ("\n\t ", 400, "select some text"),
+    ] {
+        let resp = post(quote);
+        assert_eq!(resp.status, status, "{quote}: {}", resp.body);
+        assert!(resp.body.contains(says), "{quote}: {}", resp.body);
+        assert!(
+            resp.headers.contains("content-type: text/plain"),
+            "{}",
+            resp.headers
+        );
+    }
+    let long = post(&"x".repeat(2001));
+    assert_eq!(long.status, 400, "{}", long.body);
+    // a body over the limit is not read
+    let huge = post(&"x".repeat(100_000));
+    assert_eq!(huge.status, 413, "{}", huge.body);
+    let form = http(
+        url,
+        "POST",
+        "/__briefing/annotate",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("X-Briefing-Token", &token),
+            ("Origin", url),
+        ],
+        "slug=alpha&quote=first",
+    );
+    assert_eq!(form.status, 415, "{}", form.body);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("annotations/week-49/notes.md")).unwrap(),
+        notes,
+        "nothing written by a refused request"
+    );
+
+    // accepted, typed with other quotes and case, and appended to the
+    // file that already names the article, not a new annotations/alpha.md
+    let ok = post("THE FIRST PARAGRAPH of alpha mentions *Oreshnik*");
+    assert_eq!(
+        ok.status, 400,
+        "the asterisks are not in the text: {}",
+        ok.body
+    );
+    let ok = post("THE FIRST PARAGRAPH of alpha mentions Oreshnik");
+    assert_eq!(ok.status, 201, "{}", ok.body);
+    assert_eq!(ok.body, r#"{"file":"annotations/week-49/notes.md"}"#);
+    assert!(!dir.path().join("annotations/alpha.md").exists());
+    let text = std::fs::read_to_string(dir.path().join("annotations/week-49/notes.md")).unwrap();
+    assert_eq!(
+        text,
+        format!("{notes}\n\n## \"THE FIRST PARAGRAPH of alpha mentions Oreshnik\"\n\nNote…\n")
+    );
+    let again = post("THE FIRST PARAGRAPH of alpha mentions Oreshnik");
+    assert_eq!(again.status, 409, "{}", again.body);
+    assert!(
+        again.body.contains("annotations/week-49/notes.md:6"),
+        "{}",
+        again.body
+    );
+}
+
+#[test]
+fn annotate_endpoint_needs_its_own_origin() {
+    let dir = fixture();
+    let r = Running::serve(dir.path());
+    let url = r.url();
+    let token = token_of(&get(url, "/articles/alpha/").body);
+    let body = r#"{"slug":"alpha","quote":"first paragraph"}"#;
+    let port = url.rsplit(':').next().unwrap();
+    let post = |headers: &[(&str, &str)]| {
+        let mut h = vec![
+            ("Content-Type", "application/json"),
+            ("X-Briefing-Token", token.as_str()),
+        ];
+        h.extend_from_slice(headers);
+        http(url, "POST", "/__briefing/annotate", &h, body)
+    };
+    let evil = format!("http://evil.example:{port}");
+    let other_port = "http://127.0.0.1:1".to_string();
+    let https = url.replace("http://", "https://");
+    for origin in [evil.as_str(), other_port.as_str(), https.as_str(), "null"] {
+        let resp = post(&[("Origin", origin)]);
+        assert_eq!(resp.status, 403, "{origin}: {}", resp.body);
+        assert!(resp.body.contains("Origin"), "{}", resp.body);
+    }
+    assert_eq!(post(&[]).status, 403, "no Origin");
+    for site in ["cross-site", "same-site"] {
+        let resp = post(&[("Origin", url), ("Sec-Fetch-Site", site)]);
+        assert_eq!(resp.status, 403, "{site}: {}", resp.body);
+    }
+    // the token header needs a CORS preflight, which is never granted
+    for path in ["/__briefing/annotate", "/"] {
+        let pre = http(
+            url,
+            "OPTIONS",
+            path,
+            &[
+                ("Origin", evil.as_str()),
+                ("Access-Control-Request-Method", "POST"),
+                ("Access-Control-Request-Headers", "x-briefing-token"),
+            ],
+            "",
+        );
+        assert_eq!(pre.status, 405, "{path}: {}", pre.body);
+        assert!(!pre.headers.contains("access-control-"), "{}", pre.headers);
+    }
+    assert!(!dir.path().join("annotations/alpha.md").exists());
+    let ok = post(&[("Origin", url), ("Sec-Fetch-Site", "same-origin")]);
+    assert_eq!(ok.status, 201, "{}", ok.body);
+}
+
+#[test]
+fn a_foreign_host_gets_no_page_and_no_token() {
+    let dir = fixture();
+    let r = Running::serve(dir.path());
+    let url = r.url();
+    let token = token_of(&get(url, "/articles/alpha/").body);
+    let port = url.rsplit(':').next().unwrap();
+    let evil = format!("evil.example:{port}");
+    // DNS rebinding: evil.example now resolves to 127.0.0.1
+    for (method, path) in [
+        ("GET", "/"),
+        ("GET", "/articles/alpha/"),
+        ("HEAD", "/articles/alpha/"),
+        ("GET", "/articles/alpha"),
+        ("GET", "/static/style.css"),
+        ("GET", "/no/such/page"),
+        ("GET", "/../secret.txt"),
+        ("GET", "/__briefing/events"),
+        ("DELETE", "/"),
+    ] {
+        let resp = http_to(url, Some(&evil), method, path, &[], "");
+        assert_eq!(resp.status, 421, "{method} {path}: {}", resp.body);
+        assert!(
+            !resp.body.contains(&token),
+            "{method} {path}: the token leaked"
+        );
+        assert!(
+            !resp.body.contains("Alpha"),
+            "{method} {path}: {}",
+            resp.body
+        );
+        assert!(
+            resp.headers.contains("content-type: text/plain"),
+            "{}",
+            resp.headers
+        );
+    }
+    // a write with everything right but the host
+    let origin = format!("http://{evil}");
+    let post = http_to(
+        url,
+        Some(&evil),
+        "POST",
+        "/__briefing/annotate",
+        &[
+            ("Content-Type", "application/json"),
+            ("X-Briefing-Token", &token),
+            ("Origin", &origin),
+        ],
+        r#"{"slug":"alpha","quote":"first paragraph"}"#,
+    );
+    assert_eq!(post.status, 421, "{}", post.body);
+    assert!(!dir.path().join("annotations").join("alpha.md").exists());
+
+    // host names that look local are names all the same
+    for host in [
+        format!("localhost.evil.example:{port}"),
+        format!("127.0.0.1.nip.io:{port}"),
+        format!("evil.example:{port}."),
+        "localhost:1".to_string(),
+        "localhost".to_string(),
+    ] {
+        let resp = http_to(url, Some(&host), "GET", "/", &[], "");
+        assert!(
+            resp.status == 421 || resp.status == 400,
+            "{host}: {}",
+            resp.status
+        );
+        assert!(!resp.body.contains(&token), "{host}");
+    }
+    // no Host, two Hosts, an absolute URI naming another host
+    let resp = http_to(url, None, "GET", "/", &[], "");
+    assert_eq!(resp.status, 400, "{}", resp.body);
+    let local = format!("127.0.0.1:{port}");
+    let resp = http_to(url, Some(&local), "GET", "/", &[("Host", &evil)], "");
+    assert_eq!(resp.status, 400, "{}", resp.body);
+    let abs = format!("http://{evil}/");
+    let resp = http_to(url, Some(&local), "GET", &abs, &[], "");
+    assert_eq!(resp.status, 421, "{}", resp.body);
+    assert!(!resp.body.contains(&token));
+}
+
+#[test]
+fn loopback_names_are_answered() {
+    let dir = fixture();
+    let r = Running::serve(dir.path());
+    let url = r.url();
+    let port = url.rsplit(':').next().unwrap();
+    for host in [
+        format!("localhost:{port}"),
+        format!("LocalHost:{port}"),
+        format!("localhost.:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        let resp = http_to(url, Some(&host), "GET", "/articles/alpha/", &[], "");
+        assert_eq!(resp.status, 200, "{host}: {}", resp.body);
+        assert!(resp.body.contains("Alpha report"), "{host}");
+        assert!(
+            resp.headers
+                .contains("cross-origin-resource-policy: same-origin"),
+            "{}",
+            resp.headers
+        );
+    }
+    // the page's own annotate request, from localhost
+    let token = token_of(&get(url, "/articles/alpha/").body);
+    let host = format!("localhost:{port}");
+    let origin = format!("http://localhost:{port}");
+    let resp = http_to(
+        url,
+        Some(&host),
+        "POST",
+        "/__briefing/annotate",
+        &[
+            ("Content-Type", "application/json"),
+            ("X-Briefing-Token", &token),
+            ("Origin", &origin),
+            ("Sec-Fetch-Site", "same-origin"),
+        ],
+        r#"{"slug":"alpha","quote":"first paragraph"}"#,
+    );
+    assert_eq!(resp.status, 201, "{}", resp.body);
+}
+
+#[test]
+fn another_site_cannot_load_the_preview() {
+    let dir = fixture();
+    let r = Running::serve(dir.path());
+    let url = r.url();
+    let cross = |path: &str, mode: &str, dest: &str| {
+        http(
+            url,
+            "GET",
+            path,
+            &[
+                ("Sec-Fetch-Site", "cross-site"),
+                ("Sec-Fetch-Mode", mode),
+                ("Sec-Fetch-Dest", dest),
+            ],
+            "",
+        )
+    };
+    // a hostile page's <script src>, <iframe>, fetch() and EventSource
+    for (path, mode, dest) in [
+        ("/static/style.css", "no-cors", "style"),
+        ("/search/index.js", "no-cors", "script"),
+        ("/articles/alpha/", "navigate", "iframe"),
+        ("/articles/alpha/", "cors", "empty"),
+        ("/__briefing/events", "cors", "empty"),
+    ] {
+        let resp = cross(path, mode, dest);
+        assert_eq!(resp.status, 403, "{path} {mode} {dest}: {}", resp.body);
+        assert!(!resp.body.contains("__briefingLive"), "{path}");
+    }
+    // following a link to the preview is fine
+    let nav = cross("/articles/alpha/", "navigate", "document");
+    assert_eq!(nav.status, 200, "{}", nav.body);
+}
+
+#[test]
+fn oversized_requests_are_refused() {
+    let dir = fixture();
+    let r = Running::serve(dir.path());
+    let url = r.url();
+    // a header larger than any browser sends
+    let big = "x".repeat(1 << 20);
+    // (0: the connection was reset before the answer could be read, as
+    // the server closes it with the rest of the request unread)
+    let resp = http(url, "GET", "/", &[("X-Big", &big)], "");
+    assert!(matches!(resp.status, 431 | 0), "{}", resp.status);
+    assert!(!resp.body.contains("__briefingLive"));
+    // a path longer than any page's
+    let long = format!("/{}", "a/".repeat(40_000));
+    let resp = get(url, &long);
+    assert!(matches!(resp.status, 414 | 0), "{}", resp.status);
+    // HTTP/1.0 without a Host is refused too
+    let resp = raw(url, b"GET / HTTP/1.0\r\n\r\n");
+    assert_eq!(resp.status, 400, "{}", resp.body);
+    // the server is still there
+    assert_eq!(get(url, "/").status, 200);
 }
 
 #[test]

@@ -307,6 +307,10 @@ pub struct AnchorInputs<'a> {
     pub registry: Option<&'a Registry>,
     /// Results of earlier builds to reuse, and to update.
     pub cache: Option<&'a AnchorCache>,
+    /// Articles that did not load, as (probable slug, file): annotation
+    /// files and wikilinks naming them are not checked but counted under
+    /// the article's own problem ([`Problem::unchecked`]).
+    pub unavailable: &'a [(Slug, String)],
 }
 
 /// Parse and anchor every annotation file against the articles (no
@@ -502,6 +506,8 @@ struct World<'a> {
     articles: &'a HashMap<&'a Slug, &'a Article>,
     quotes: &'a HashMap<&'a Slug, Arc<Quotes>>,
     registry: Option<&'a Registry>,
+    /// Articles that did not load (see [`AnchorInputs::unavailable`]).
+    unavailable: &'a [(Slug, String)],
 }
 
 impl World<'_> {
@@ -595,6 +601,19 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
             by_slug.entry(&pf.article).or_default().push(pf.clone());
             continue;
         }
+        if let Some((_, file)) = inp.unavailable.iter().find(|(s, _)| *s == pf.article) {
+            problems.push(
+                Problem::at(
+                    &pf.file,
+                    pf.text.clone(),
+                    pf.article_at.0,
+                    pf.article_at.1,
+                    format!("annotations of `{}` not checked", pf.article),
+                )
+                .unchecked(crate::diag::codes::UNCHECKED_FILE, file.clone()),
+            );
+            continue;
+        }
         let slugs = sorted_slugs(&articles);
         let close = slugs
             .iter()
@@ -604,7 +623,7 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
         let help = match close {
             Some((_, s)) => format!("did you mean `{s}`?"),
             None if slugs.is_empty() => "there are no articles in content/".to_string(),
-            None => format!("the articles are: {}", slugs.join(", ")),
+            None => format!("the articles are: {}", crate::diag::some_of(&slugs, 5)),
         };
         problems.push(
             Problem::at(
@@ -644,6 +663,7 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
         articles: &articles,
         quotes: &quotes,
         registry: inp.registry,
+        unavailable: inp.unavailable,
     };
     // when articles and entities are as they were, a unit's lookups can
     // only have changed if they ask for the quotes of an article whose
@@ -1191,13 +1211,33 @@ fn times(n: usize) -> String {
     }
 }
 
+/// Where a passage occurs, for a help line: the first few places (the
+/// file named once), then how many more — a one-letter quote occurs
+/// hundreds of times, and the help must stay one short line.
 fn places(a: &Article, body: &Body, ranges: &[Range<usize>]) -> String {
-    let v: Vec<String> = ranges.iter().map(|r| loc(a, body, r.start)).collect();
-    match v.len() {
-        0 => String::new(),
-        1 => v[0].clone(),
-        _ => format!("{} and {}", v[..v.len() - 1].join(", "), v[v.len() - 1]),
-    }
+    const SHOWN: usize = 3;
+    let v: Vec<String> = ranges
+        .iter()
+        .take(SHOWN)
+        .enumerate()
+        .map(|(i, r)| {
+            let at = loc(a, body, r.start);
+            if i == 0 {
+                at
+            } else {
+                // `content/x.md:8:31` → `8:31`
+                at.strip_prefix(&format!("{}:", a.file))
+                    .map_or(at.clone(), str::to_string)
+            }
+        })
+        .collect();
+    let mut all = v;
+    all.extend(std::iter::repeat_n(
+        String::new(),
+        ranges.len().saturating_sub(SHOWN),
+    ));
+    let shown: Vec<&str> = all.iter().map(String::as_str).collect();
+    crate::diag::some_of(&shown, SHOWN)
 }
 
 /// Resolves wikilink targets against articles, annotations and entities,
@@ -1236,16 +1276,22 @@ impl Resolver<'_> {
                 }
                 Err(why) => {
                     *lookups = None;
-                    problems.push(
+                    let at = |msg: String| {
                         Problem::at(
                             file,
                             text.clone(),
                             note.offset + w.range.start,
                             w.range.len(),
-                            format!("unresolved wikilink `[[{}]]`", w.target),
+                            msg,
                         )
-                        .with_help(why),
-                    )
+                    };
+                    problems.push(match self.unchecked_because(&w.target) {
+                        Some(cause) => at(format!("wikilink `[[{}]]` not checked", w.target))
+                            .unchecked(crate::diag::codes::UNCHECKED_LINK, cause),
+                        None => {
+                            at(format!("unresolved wikilink `[[{}]]`", w.target)).with_help(why)
+                        }
+                    })
                 }
             }
         }
@@ -1254,6 +1300,24 @@ impl Resolver<'_> {
         }
         targets.sort();
         (links, targets)
+    }
+
+    /// The file that did not load and may hold what the unresolved
+    /// `[[t]]` points at — an article (`[[slug]]`, `[[slug#id]]`) or, for
+    /// `[[Name]]`, the entity registry: that file's error is the cause,
+    /// and the link is not checked.
+    fn unchecked_because(&self, t: &str) -> Option<String> {
+        let w = self.world;
+        let slug = t.split('#').next().unwrap_or("").trim();
+        if let Some((_, file)) = w.unavailable.iter().find(|(s, _)| s.as_str() == slug) {
+            return Some(file.clone());
+        }
+        if t.contains('#') {
+            return None;
+        }
+        w.registry
+            .and_then(Registry::unloaded_file)
+            .map(str::to_string)
     }
 
     /// The target of `[[t]]` and its default shown text, or why not.

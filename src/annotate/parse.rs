@@ -129,6 +129,128 @@ pub fn unquote(s: &str) -> &str {
     s
 }
 
+/// A syntax error in a heading's attribute block.
+#[derive(Debug, PartialEq, Eq)]
+struct AttrError {
+    /// Where the block starts in the line.
+    block: usize,
+    /// The offending text: offset in the line and length.
+    at: usize,
+    len: usize,
+    message: String,
+    help: String,
+}
+
+const ATTR_HELP: &str = "an attribute block holds `#id`, `.tag` and `key=value` separated by spaces, written with letters, digits, `-` and `_` (the keys: date, status, claim, occurrence)";
+
+/// Check the `{…}` attribute block of a heading line (`## "quote" {#id
+/// .tag key=value}`): the first character or word that is not allowed,
+/// or `None` when the block is well formed or there is none. The block
+/// starts at a `{` right after the closing quote (or, when the line ends
+/// with `}`, at the last `{` after a space, as pulldown-cmark reads it).
+fn attribute_syntax(line: &str) -> Option<AttrError> {
+    let trimmed = line.trim_end();
+    let after_quote = trimmed.char_indices().find(|&(i, c)| {
+        c == '{'
+            && trimmed[..i]
+                .trim_end()
+                .ends_with(['"', '”', '\'', '’', '»'])
+            && trimmed[..i].trim_start_matches('#').trim().chars().count() > 1
+    });
+    let open = match after_quote {
+        Some((i, _)) => i,
+        None if trimmed.ends_with('}') => {
+            let i = trimmed.rfind('{')?;
+            if !trimmed[..i].ends_with([' ', '\t']) {
+                return None;
+            }
+            i
+        }
+        None => return None,
+    };
+    let block = &trimmed[open..];
+    let error = |at: usize, len: usize, message: String| AttrError {
+        block: open,
+        at: open + at,
+        len: len.max(1),
+        message,
+        help: ATTR_HELP.to_string(),
+    };
+    let Some(inner) = block.strip_prefix('{').and_then(|b| b.strip_suffix('}')) else {
+        return Some(AttrError {
+            help: "end the attribute block with `}` on the heading's line".into(),
+            ..error(0, 1, "the attribute block is not closed".into())
+        });
+    };
+    let allowed = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    let mut pos = 1; // after `{`
+    for token in inner.split([' ', '\t']) {
+        let start = pos;
+        pos += token.len() + 1;
+        if token.is_empty() {
+            continue;
+        }
+        let (body, skip) = match token.as_bytes()[0] {
+            b'#' | b'.' => (&token[1..], 1),
+            _ => (token, 0),
+        };
+        let what = match token.as_bytes()[0] {
+            b'#' => "id",
+            b'.' => "tag",
+            _ => "attribute",
+        };
+        if body.is_empty() {
+            return Some(error(
+                start,
+                1,
+                format!("empty {what} in the attribute block"),
+            ));
+        }
+        if skip == 0 && !token.contains('=') && token.chars().all(allowed) {
+            return Some(error(
+                start,
+                token.len(),
+                format!("`{token}` in the attribute block is not `#id`, `.tag` or `key=value`"),
+            ));
+        }
+        let bad = if skip == 0 {
+            let (k, v) = token.split_once('=').unwrap_or((token, ""));
+            if k.is_empty() {
+                Some((0, format!("`{token}` has no key before `=`")))
+            } else if v.is_empty() && token.contains('=') {
+                Some((k.len(), format!("`{k}=` has no value")))
+            } else {
+                token
+                    .char_indices()
+                    .find(|&(i, c)| !(allowed(c) || (c == '=' && i == k.len())))
+                    .map(|(i, c)| (i, unexpected(c)))
+            }
+        } else {
+            body.char_indices()
+                .find(|&(_, c)| !allowed(c))
+                .map(|(i, c)| (i + 1, unexpected(c)))
+        };
+        if let Some((i, message)) = bad {
+            let c_len = token[i..].chars().next().map_or(1, char::len_utf8);
+            return Some(error(start + i, c_len, message));
+        }
+    }
+    None
+}
+
+/// "unexpected `é` in the attribute block", with invisible characters
+/// named by their code.
+fn unexpected(c: char) -> String {
+    if c.is_control() || c.is_whitespace() {
+        format!(
+            "unexpected character U+{:04X} in the attribute block",
+            c as u32
+        )
+    } else {
+        format!("unexpected `{c}` in the attribute block")
+    }
+}
+
 /// Where `needle` occurs in `text[from..to]`, as an absolute offset.
 fn find_in(text: &str, from: usize, to: usize, needle: &str) -> Option<usize> {
     text.get(from..to)?.find(needle).map(|i| from + i)
@@ -295,6 +417,40 @@ pub fn parse_file(src: &AnnotationSource, problems: &mut Problems) -> Option<Par
             problems.push(Problem::at(file, text.clone(), at.0, at.1, msg).with_help(help));
             bad = true;
         };
+        // The attribute block's syntax first: a character pulldown-cmark
+        // does not take there leaves the whole block in the heading's
+        // text, which would then be reported as a quote not found.
+        if let Some(e) = attribute_syntax(&text[h_start..line_end]) {
+            err((h_start + e.at, e.len), e.message, e.help);
+            let before = text[h_start..h_start + e.block].trim_start_matches('#');
+            let quote = unquote(before).to_string();
+            let note_end = headings
+                .get(i + 1)
+                .map_or(body.len(), |n| n.range.start)
+                .max(h.range.end);
+            // keep the id if it is readable, so that links to it are not
+            // reported as well
+            let id = text[h_start + e.block..line_end]
+                .split(|c: char| c.is_whitespace() || c == '{' || c == '}')
+                .find_map(|t| t.strip_prefix('#').filter(|id| valid_name(id)))
+                .map_or_else(|| derive_id(&quote), str::to_string);
+            items.push(ParsedAnnotation {
+                id,
+                quote,
+                quote_at,
+                tags: Vec::new(),
+                status: None,
+                claim: None,
+                date: None,
+                occurrence: None,
+                note: NoteSrc {
+                    md: body[h.range.end..note_end].to_string(),
+                    offset: h_end,
+                },
+                valid: false,
+            });
+            continue;
+        }
         if quote.trim().is_empty() {
             err(
                 (h_start, (line_end - h_start).max(1)),
@@ -482,6 +638,60 @@ mod tests {
                 "annotations/a.md:7:9: error: unknown annotation attribute `foo`",
             ]
         );
+    }
+
+    #[test]
+    fn attribute_syntax_errors_point_at_the_character() {
+        let at = |line: &str| attribute_syntax(line).map(|e| (e.at, e.len, e.message));
+        assert_eq!(at("## \"q\" {#id .tag claim=x}"), None);
+        assert_eq!(at("## \"q\""), None);
+        assert_eq!(at("## \"a {b} c\""), None, "braces inside the quote");
+        assert_eq!(at("## plain words {#id}"), None);
+        assert_eq!(
+            at("## \"q\" {#id .tag ké=v \"x\"}"),
+            Some((18, 2, "unexpected `é` in the attribute block".into()))
+        );
+        assert_eq!(
+            at("## \"q\" {#id \"x\"}"),
+            Some((12, 1, "unexpected `\"` in the attribute block".into()))
+        );
+        assert_eq!(
+            at("## \"q\" {#id .a<b>}"),
+            Some((14, 1, "unexpected `<` in the attribute block".into()))
+        );
+        assert_eq!(
+            at("## \"q\" {#id .tag"),
+            Some((7, 1, "the attribute block is not closed".into()))
+        );
+        assert_eq!(
+            at("## \"q\" {# .tag}"),
+            Some((8, 1, "empty id in the attribute block".into()))
+        );
+        assert_eq!(
+            at("## \"q\" {#id foo}"),
+            Some((
+                12,
+                3,
+                "`foo` in the attribute block is not `#id`, `.tag` or `key=value`".into()
+            ))
+        );
+        assert_eq!(
+            at("## \"q\" {date=}"),
+            Some((12, 1, "`date=` has no value".into()))
+        );
+    }
+
+    #[test]
+    fn a_bad_attribute_block_is_one_error_not_a_missing_quote() {
+        let (f, p) = parse("---\narticle: a\n---\n## \"quote\" {#id .tag ké=v \"x\"}\nNote.\n");
+        let msgs: Vec<String> = p.iter().map(|p| p.headline()).collect();
+        assert_eq!(
+            msgs,
+            ["annotations/a.md:4:23: error: unexpected `é` in the attribute block"]
+        );
+        let item = &f.unwrap().items[0];
+        assert!(!item.valid);
+        assert_eq!(item.quote, "quote");
     }
 
     #[test]

@@ -55,14 +55,19 @@ impl Matcher {
     /// (at one position the longest name wins; a later match that overlaps
     /// an earlier one is dropped). `blocks` are the top-level block ranges
     /// of the text; `mode` decides which mentions are linked.
-    /// Mentions overlapping a range of `skip` (code, see
-    /// [`crate::render::markdown::PlainText::code`])
-    /// are left out.
+    /// Mentions overlapping a range of `skip` (code and image descriptions,
+    /// see [`crate::render::markdown::PlainText::code`]) are left out; those
+    /// overlapping a range of `in_links` (link text,
+    /// [`crate::render::markdown::PlainText::links`]) are never linked
+    /// (HTML has no link inside a link: they get their anchor only), and
+    /// do not take the place of a paragraph's first link. Both lists are
+    /// in text order and disjoint.
     pub fn find(
         &self,
         text: &str,
         blocks: &[std::ops::Range<usize>],
         skip: &[std::ops::Range<usize>],
+        in_links: &[std::ops::Range<usize>],
         mode: EntityLinks,
     ) -> Vec<Mention> {
         let Some(ac) = &self.ac else {
@@ -71,7 +76,6 @@ impl Matcher {
         // All candidate matches (overlapping), kept when they are whole words.
         let mut cands: Vec<(usize, usize, usize)> = ac
             .find_overlapping_iter(text)
-            .filter(|m| !skip.iter().any(|r| r.start < m.end() && m.start() < r.end))
             .filter(|m| {
                 let before = text[..m.start()].chars().next_back();
                 let after = text[m.end()..].chars().next();
@@ -85,8 +89,9 @@ impl Matcher {
         let mut reach = 0;
         let mut block = 0;
         let mut linked_in_block: Vec<usize> = Vec::new();
+        let (mut skip_at, mut link_at) = (0, 0);
         for (start, end, entity) in cands {
-            if start < reach {
+            if overlaps(skip, &mut skip_at, start, end) || start < reach {
                 continue;
             }
             reach = end;
@@ -94,17 +99,18 @@ impl Matcher {
                 block += 1;
                 linked_in_block.clear();
             }
-            let linked = match mode {
-                EntityLinks::All => true,
-                EntityLinks::First => {
-                    if linked_in_block.contains(&entity) {
-                        false
-                    } else {
-                        linked_in_block.push(entity);
-                        true
+            let linked = !overlaps(in_links, &mut link_at, start, end)
+                && match mode {
+                    EntityLinks::All => true,
+                    EntityLinks::First => {
+                        if linked_in_block.contains(&entity) {
+                            false
+                        } else {
+                            linked_in_block.push(entity);
+                            true
+                        }
                     }
-                }
-            };
+                };
             out.push(Mention {
                 entity,
                 start,
@@ -115,6 +121,16 @@ impl Matcher {
         }
         out
     }
+}
+
+/// Whether `start..end` overlaps a range of `ranges` (in text order,
+/// disjoint), for starts that never decrease: `at` remembers where the
+/// last call stopped, so a whole scan is linear.
+fn overlaps(ranges: &[std::ops::Range<usize>], at: &mut usize, start: usize, end: usize) -> bool {
+    while ranges.get(*at).is_some_and(|r| r.end <= start) {
+        *at += 1;
+    }
+    ranges.get(*at).is_some_and(|r| r.start < end)
 }
 
 #[cfg(test)]
@@ -130,7 +146,7 @@ mod tests {
     fn found(text: &str, mode: EntityLinks) -> Vec<(String, usize, bool)> {
         let blocks = crate::render::markdown::plain_text(text).blocks;
         Matcher::new(&registry())
-            .find(text, &blocks, &[], mode)
+            .find(text, &blocks, &[], &[], mode)
             .into_iter()
             .map(|m| (text[m.start..m.end].to_string(), m.entity, m.linked))
             .collect()
@@ -180,17 +196,24 @@ mod tests {
             &plain.text,
             &plain.blocks,
             &plain.code,
+            &plain.links,
             EntityLinks::All,
         );
         let at: Vec<&str> = m.iter().map(|m| &plain.text[m.start..m.end + 3]).collect();
         assert_eq!(at, ["Putin he", "Putin an", "Putin qu"]);
+        // the one in the link is an anchor, not a link
+        let linked: Vec<bool> = m.iter().map(|m| m.linked).collect();
+        assert_eq!(linked, [true, false, true]);
     }
 
     #[test]
     fn an_empty_registry_finds_nothing() {
         let m = Matcher::new(&Registry::default());
         let blocks = vec![0..5, 6..6];
-        assert!(m.find("Putin", &blocks, &[], EntityLinks::All).is_empty());
+        assert!(
+            m.find("Putin", &blocks, &[], &[], EntityLinks::All)
+                .is_empty()
+        );
     }
 
     #[test]
@@ -202,6 +225,7 @@ mod tests {
             .find(
                 text,
                 std::slice::from_ref(&(0..text.len())),
+                &[],
                 &[],
                 EntityLinks::All,
             )

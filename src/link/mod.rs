@@ -310,7 +310,7 @@ struct Scanned {
 
 fn scan(a: &Article, matcher: &Matcher, mode: EntityLinks) -> Scanned {
     let plain = markdown::plain_text(a.body());
-    let found = matcher.find(&plain.text, &plain.blocks, &plain.code, mode);
+    let found = matcher.find(&plain.text, &plain.blocks, &plain.code, &plain.links, mode);
     let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
     let mut numbers = Vec::with_capacity(found.len());
     let mut block_sets: BTreeMap<usize, Vec<usize>> = BTreeMap::new();

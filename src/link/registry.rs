@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// What kind of thing an entity is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// What kind of thing an entity is (read as one of [`EntityKind::NAMES`],
+/// so that `kind: [person]` says which words are allowed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EntityKind {
     Person,
@@ -32,6 +33,12 @@ pub struct EntityEntry {
     pub description: String,
 }
 
+impl<'de> Deserialize<'de> for EntityKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::yaml::one_of(d, &EntityKind::NAMES, &EntityKind::ALL)
+    }
+}
+
 /// A registered entity with its page slug.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entity {
@@ -45,6 +52,9 @@ pub struct Registry {
     pub entities: Vec<Entity>,
     by_name: BTreeMap<String, usize>,
     by_slug: BTreeMap<Slug, usize>,
+    /// The registry file that exists but did not load (see
+    /// [`Registry::unloaded`]).
+    unloaded: Option<String>,
 }
 
 fn key(name: &str) -> String {
@@ -120,6 +130,22 @@ impl Registry {
         }
     }
 
+    /// The stand-in for an `entities.yaml` that did not load: it knows no
+    /// entity, and says so ([`Registry::is_unloaded`]), so that a wikilink
+    /// to an entity is counted as not checked instead of reported as
+    /// unresolved — the registry's own error is the root cause.
+    pub fn unloaded(file: impl Into<String>) -> Registry {
+        Registry {
+            unloaded: Some(file.into()),
+            ..Registry::default()
+        }
+    }
+
+    /// The registry file, when it did not load.
+    pub fn unloaded_file(&self) -> Option<&str> {
+        self.unloaded.as_deref()
+    }
+
     /// The entity a name or alias refers to.
     pub fn resolve(&self, name: &str) -> Option<&Entity> {
         self.by_name.get(&key(name)).map(|&i| &self.entities[i])
@@ -162,17 +188,19 @@ impl EntityKind {
         EntityKind::Event,
         EntityKind::Other,
     ];
+    /// Their names in `entities.yaml`, in the same order.
+    pub const NAMES: [&'static str; 6] = [
+        "person",
+        "place",
+        "organisation",
+        "weapon",
+        "event",
+        "other",
+    ];
 
     /// Lowercase identifier (`person`), as in `entities.yaml`.
     pub fn id(self) -> &'static str {
-        match self {
-            EntityKind::Person => "person",
-            EntityKind::Place => "place",
-            EntityKind::Organisation => "organisation",
-            EntityKind::Weapon => "weapon",
-            EntityKind::Event => "event",
-            EntityKind::Other => "other",
-        }
+        Self::NAMES[self as usize]
     }
 
     /// Plural heading for lists (`People`).

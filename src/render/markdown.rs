@@ -109,9 +109,14 @@ pub struct Decorations {
 pub struct PlainText {
     pub text: String,
     pub blocks: Vec<std::ops::Range<usize>>,
-    /// The ranges of code (inline code, code blocks' text): names in code
-    /// are not entity mentions, and the renderer does not decorate code.
+    /// The ranges of code (inline code, code blocks' text) and of image
+    /// descriptions (which become `alt` attributes): names there are not
+    /// entity mentions, and the renderer does not decorate them.
     pub code: Vec<std::ops::Range<usize>>,
+    /// The ranges of link text (inside a Markdown link or autolink): a
+    /// mention there gets its anchor but is not a link itself (HTML has no
+    /// link inside a link).
+    pub links: Vec<std::ops::Range<usize>>,
 }
 
 /// Whether a tag opens a block (the unit that plain text separates with
@@ -185,9 +190,14 @@ pub fn plain_text(md: &str) -> PlainText {
     let mut depth = 0usize;
     let mut block_start: Option<usize> = None;
     let mut in_code = false;
+    let (mut links, mut images) = (0usize, 0usize);
     for ev in Parser::new_ext(md, options()) {
         let inline_code = matches!(ev, Event::Code(_));
         match ev {
+            Event::Start(Tag::Link { .. }) => links += 1,
+            Event::End(TagEnd::Link) => links = links.saturating_sub(1),
+            Event::Start(Tag::Image { .. }) => images += 1,
+            Event::End(TagEnd::Image) => images = images.saturating_sub(1),
             Event::Start(tag) if is_block(&tag) => {
                 in_code |= matches!(tag, Tag::CodeBlock(_));
                 if depth == 0 {
@@ -214,8 +224,10 @@ pub fn plain_text(md: &str) -> PlainText {
                 let s = cur.text(t.len(), Some(&mut out.text));
                 out.text.push_str(&t);
                 block_start.get_or_insert(s);
-                if in_code || inline_code {
+                if in_code || inline_code || images > 0 {
                     out.code.push(s..s + t.len());
+                } else if links > 0 {
+                    out.links.push(s..s + t.len());
                 }
             }
             Event::SoftBreak | Event::HardBreak => {
@@ -275,6 +287,43 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
 struct Scratch {
     cuts: Vec<usize>,
     covering: Vec<usize>,
+    tags: Vec<&'static str>,
+    /// Per span: whether its first segment (the one with its
+    /// `first_attrs`, e.g. its anchor `id`) was written.
+    shown: Vec<bool>,
+}
+
+/// Bring the spans reaching text `p..end` into `active` (`next`: the first
+/// span not yet seen; spans are sorted by start) and drop those ended.
+fn activate(spans: &[&Span], next: &mut usize, active: &mut Vec<usize>, p: usize, end: usize) {
+    while *next < spans.len() && spans[*next].start < end {
+        active.push(*next);
+        *next += 1;
+    }
+    active.retain(|&i| spans[i].end > p);
+}
+
+/// For text that is written without decorations (code, an image's
+/// description): the anchors of the active spans not written yet, as
+/// empty elements, so that every span's `id` is on the page.
+fn anchors_only(spans: &[&Span], active: &[usize], shown: &mut [bool], out: &mut String) {
+    for &i in active {
+        if shown[i] {
+            continue;
+        }
+        shown[i] = true;
+        let s = spans[i];
+        let tag = if s.is_link() { "span" } else { s.tag };
+        out.push('<');
+        out.push_str(tag);
+        if !s.is_link() {
+            out.push_str(s.attrs.as_str());
+        }
+        out.push_str(s.first_attrs.as_str());
+        out.push_str("></");
+        out.push_str(tag);
+        out.push('>');
+    }
 }
 
 /// Render decorated text `t` that starts at plain position `p`.
@@ -307,38 +356,46 @@ fn decorate_text(
         covering.clear();
         covering.extend(active.iter().copied().filter(|&i| {
             let s = spans[i];
-            s.start <= a && s.end >= b && !(in_link && s.is_link())
+            s.start <= a && s.end >= b
         }));
         covering.sort_by_key(|&i| {
             let s = spans[i];
             (s.is_link(), s.start, std::cmp::Reverse(s.end))
         });
-        // never nest a link in a link
-        let mut seen_link = false;
-        covering.retain(|&i| {
-            if spans[i].is_link() {
-                if seen_link {
-                    return false;
-                }
-                seen_link = true;
-            }
-            true
-        });
+        // never nest a link in a link: a link span inside a Markdown link,
+        // or inside another link span, is a `span` with only its own
+        // attributes (its anchor `id` stays: pages link to it)
+        let tags = &mut scratch.tags;
+        tags.clear();
+        let mut seen_link = in_link;
         for &i in covering.iter() {
             let s = spans[i];
+            let plain = s.is_link() && seen_link;
+            seen_link |= s.is_link();
+            // the first segment written, which is not always the one at
+            // the span's start (that may be code)
+            let first = !std::mem::replace(&mut scratch.shown[i], true);
+            if plain && !first {
+                tags.push("");
+                continue;
+            }
+            let tag = if plain { "span" } else { s.tag };
+            tags.push(tag);
             out.push('<');
-            out.push_str(s.tag);
-            out.push_str(s.attrs.as_str());
-            if s.start == a {
+            out.push_str(tag);
+            if !plain {
+                out.push_str(s.attrs.as_str());
+            }
+            if first {
                 out.push_str(s.first_attrs.as_str());
             }
             out.push('>');
         }
         let (ta, tb) = (floor_boundary(t, a - p), floor_boundary(t, b - p));
         push_escaped(out, &t[ta..tb], false);
-        for &i in covering.iter().rev() {
+        for tag in tags.iter().rev().filter(|t| !t.is_empty()) {
             out.push_str("</");
-            out.push_str(spans[i].tag);
+            out.push_str(tag);
             out.push('>');
         }
     }
@@ -368,8 +425,16 @@ pub fn render_with<'a>(
     let mut block_start: Option<usize> = None;
     let mut next_span = 0usize;
     let mut active: Vec<usize> = Vec::new();
-    let mut scratch = Scratch::default();
+    let mut scratch = Scratch {
+        shown: vec![false; spans.len()],
+        ..Scratch::default()
+    };
+    // anchors of spans starting in an image's description or a code
+    // block, written after the image or before the block
+    let mut pending = String::new();
     let mut link_depth = 0usize;
+    // an image's description becomes its `alt` text: no markup in it
+    let mut image_depth = 0usize;
     let mut code: Option<(String, String)> = None; // (lang, text)
 
     let mut events: Vec<Event> = Vec::new();
@@ -386,9 +451,14 @@ pub fn render_with<'a>(
                     let s = cur.text(t.len(), None);
                     block_start.get_or_insert(s);
                     text.push_str(&t);
+                    activate(&spans, &mut next_span, &mut active, s, s + t.len());
+                    anchors_only(&spans, &active, &mut scratch.shown, &mut pending);
                     continue;
                 }
                 Event::End(TagEnd::CodeBlock) => {
+                    if !pending.is_empty() {
+                        events.push(Event::Html(std::mem::take(&mut pending).into()));
+                    }
                     let (lang, text) = code.take().unwrap();
                     events.push(Event::Html(highlight::code_block(&text, &lang).into()));
                 }
@@ -418,6 +488,14 @@ pub fn render_with<'a>(
                 }
                 if matches!(tag, Tag::Link { .. }) {
                     link_depth += 1;
+                    // CommonMark lets an autolink sit in a link's text;
+                    // HTML has no link inside a link: only its text stays
+                    if link_depth > 1 {
+                        continue;
+                    }
+                }
+                if matches!(tag, Tag::Image { .. }) {
+                    image_depth += 1;
                 }
                 // images and links: only safe URL schemes; headings: an
                 // id and classes, never other attributes (`{onclick=…}`)
@@ -463,11 +541,20 @@ pub fn render_with<'a>(
                 let block = is_block_end(&tag);
                 if matches!(tag, TagEnd::Link) {
                     link_depth = link_depth.saturating_sub(1);
+                    if link_depth > 0 {
+                        continue;
+                    }
+                }
+                if matches!(tag, TagEnd::Image) {
+                    image_depth = image_depth.saturating_sub(1);
                 }
                 // a code block is written whole by `highlight::code_block`
                 // (its start was never passed on)
                 if tag != TagEnd::CodeBlock {
                     events.push(Event::End(tag));
+                }
+                if image_depth == 0 && !pending.is_empty() {
+                    events.push(Event::InlineHtml(std::mem::take(&mut pending).into()));
                 }
                 if block {
                     depth = depth.saturating_sub(1);
@@ -490,13 +577,11 @@ pub fn render_with<'a>(
             Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) => {
                 let p = cur.text(t.len(), None);
                 block_start.get_or_insert(p);
-                let end = p + t.len();
-                while next_span < spans.len() && spans[next_span].start < end {
-                    active.push(next_span);
-                    next_span += 1;
-                }
-                active.retain(|&i| spans[i].end > p);
-                if active.is_empty() {
+                activate(&spans, &mut next_span, &mut active, p, p + t.len());
+                if image_depth > 0 {
+                    anchors_only(&spans, &active, &mut scratch.shown, &mut pending);
+                    events.push(Event::Text(t));
+                } else if active.is_empty() {
                     events.push(Event::Text(t));
                 } else {
                     let mut s = String::with_capacity(t.len() * 3);
@@ -507,6 +592,17 @@ pub fn render_with<'a>(
             Event::Code(t) => {
                 let p = cur.text(t.len(), None);
                 block_start.get_or_insert(p);
+                activate(&spans, &mut next_span, &mut active, p, p + t.len());
+                let mut anchors = String::new();
+                let shown = &mut scratch.shown;
+                if image_depth > 0 {
+                    anchors_only(&spans, &active, shown, &mut pending);
+                } else {
+                    anchors_only(&spans, &active, shown, &mut anchors);
+                }
+                if !anchors.is_empty() {
+                    events.push(Event::InlineHtml(anchors.into()));
+                }
                 events.push(Event::Code(t));
             }
             Event::SoftBreak | Event::HardBreak => {
@@ -615,22 +711,89 @@ mod tests {
 
     #[test]
     fn no_link_inside_a_link() {
-        let md = "[Putin speaks](https://ex.org)";
-        let link = Span {
-            start: 0,
-            end: 5,
+        let md = "[Putin speaks](https://ex.org) of *Putin*";
+        let link = |start, end, id: &str| Span {
+            start,
+            end,
             tag: "a",
             attrs: Attrs::new(&[("href", "e/")]),
-            first_attrs: Attrs::default(),
+            first_attrs: Attrs::new(&[("id", id)]),
         };
         let h = render(
             md,
             &Decorations {
-                spans: vec![link],
+                spans: vec![link(0, 5, "m1"), link(16, 21, "m2")],
                 after_block: vec![],
             },
         );
-        assert_eq!(h.matches("<a").count(), 1, "{h}");
+        // inside the link, the mention keeps its anchor on a span
+        assert_eq!(
+            h,
+            "<p><a href=\"https://ex.org\"><span id=\"m1\">Putin</span> speaks</a> of <em><a href=\"e/\" id=\"m2\">Putin</a></em></p>\n"
+        );
+    }
+
+    #[test]
+    fn an_autolink_inside_a_link_is_text() {
+        let h = render_plain("[see <https://a.org>](https://b.org)");
+        assert_eq!(
+            h,
+            "<p><a href=\"https://b.org\">see https://a.org</a></p>\n"
+        );
+    }
+
+    #[test]
+    fn image_descriptions_get_no_markup() {
+        let md = "![Putin at home](x.png) Putin";
+        let plain = plain_text(md);
+        assert_eq!(plain.text, "Putin at home Putin");
+        assert_eq!(plain.code, vec![0..13]);
+        let mark = mark(0, 19, "x");
+        let h = render(
+            md,
+            &Decorations {
+                spans: vec![mark],
+                after_block: vec![],
+            },
+        );
+        assert!(h.contains("alt=\"Putin at home\""), "{h}");
+    }
+
+    #[test]
+    fn a_span_starting_in_code_keeps_its_anchor() {
+        // plain text: "Run rm now.\n\ncode block\n\nSee pic here."
+        let md = "Run `rm` now.\n\n```\ncode block\n```\n\nSee ![pic](p.png) here.";
+        let plain = plain_text(md);
+        let at = |w: &str| plain.text.find(w).unwrap();
+        let d = Decorations {
+            spans: vec![
+                mark(at("rm"), at(" now") + 4, "in-code"),
+                mark(at("code block") + 2, at("code block") + 6, "in-block"),
+                mark(at("pic"), at("pic") + 3, "in-alt"),
+            ],
+            after_block: vec![],
+        };
+        let h = render(md, &d);
+        assert!(
+            h.contains("Run <mark data-ann=\"in-code\" id=\"a-in-code\"></mark><code>rm</code><mark data-ann=\"in-code\"> now</mark>."),
+            "{h}"
+        );
+        assert!(
+            h.contains("<mark data-ann=\"in-block\" id=\"a-in-block\"></mark><pre"),
+            "{h}"
+        );
+        assert!(
+            h.contains("alt=\"pic\" /><mark data-ann=\"in-alt\" id=\"a-in-alt\"></mark> here"),
+            "{h}"
+        );
+        assert_eq!(h.matches(" id=\"a-").count(), 3, "each anchor once: {h}");
+    }
+
+    #[test]
+    fn plain_text_knows_where_links_are() {
+        let plain = plain_text("a [b *c*](x) <https://d.org> `[e](y)`");
+        let got: Vec<&str> = plain.links.iter().map(|r| &plain.text[r.clone()]).collect();
+        assert_eq!(got, ["b ", "c", "https://d.org"]);
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod fragments;
 pub mod highlight;
 pub mod markdown;
 mod pages;
+pub mod provenance;
 pub mod publish;
 mod timeline;
 
@@ -39,7 +40,66 @@ pub struct Renderer {
     theme: Theme,
 }
 
+/// Where a template's diagnostics point: its project file, or the
+/// built-in one.
+fn template_file(theme: &Theme, name: &str) -> String {
+    match theme.templates.get(name).map(|t| &t.origin) {
+        Some(Origin::Project(p)) => p.clone(),
+        Some(Origin::Builtin) => format!("(built-in) templates/{name}"),
+        None => format!("templates/{name}"),
+    }
+}
+
+const TEMPLATE_HELP: &str =
+    "fix the template, or delete it from templates/ to use the built-in one";
+
 fn template_problem(theme: &Theme, name: Option<&str>, err: &tera::Error) -> Problem {
+    // a syntax or rendering error knows its template and position
+    if let tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) = err.kind()
+        && let Some(t) = theme.templates.get(r.filename())
+    {
+        let what = match err.kind() {
+            tera::ErrorKind::SyntaxError(_) => "template syntax error",
+            _ => "template error",
+        };
+        let range = r.span().range.clone();
+        // "Variable `x` is not defined. Available variables: a, b, …": the
+        // first sentence is the problem (the same on every page), the
+        // list (different on each) goes to the help, shortened
+        let msg = r.message().trim();
+        let (first, rest) = match msg.split_once(". ") {
+            Some((f, r)) => (f, r.trim()),
+            None => (msg.trim_end_matches('.'), ""),
+        };
+        let help = match rest.strip_prefix("Available variables: ") {
+            Some(list) => {
+                let names: Vec<&str> = list.split(", ").map(str::trim).collect();
+                format!(
+                    "the variables here are {}; {TEMPLATE_HELP}",
+                    crate::diag::some_of(&names, 8)
+                )
+            }
+            None if !rest.is_empty() => format!("{rest}; {TEMPLATE_HELP}"),
+            None => TEMPLATE_HELP.to_string(),
+        };
+        return Problem::at(
+            template_file(theme, r.filename()),
+            std::sync::Arc::from(t.source.as_str()),
+            range.start,
+            range.len().max(1),
+            format!("{what}: {first}"),
+        )
+        .with_help(help);
+    }
+    if let tera::ErrorKind::MissingParent { current, parent } = err.kind() {
+        return Problem::file(
+            template_file(theme, current),
+            format!("template `{current}` extends `{parent}`, which does not exist"),
+        )
+        .with_help(format!(
+            "check the name in `{{% extends \"{parent}\" %}}`, or add templates/{parent}"
+        ));
+    }
     let mut msg = err.to_string();
     let mut source = std::error::Error::source(err);
     while let Some(s) = source {
@@ -47,19 +107,90 @@ fn template_problem(theme: &Theme, name: Option<&str>, err: &tera::Error) -> Pro
         msg.push_str(&s.to_string());
         source = s.source();
     }
-    let file = match name.and_then(|n| theme.templates.get(n)) {
-        Some(t) => match &t.origin {
-            Origin::Project(p) => p.clone(),
-            Origin::Builtin => format!("(built-in) templates/{}", name.unwrap_or("")),
-        },
+    let file = match name {
+        Some(n) => template_file(theme, n),
         None => "templates/".to_string(),
     };
-    Problem::file(file, format!("template error: {}", msg.trim()))
-        .with_help("fix the template, or delete it from templates/ to use the built-in one")
+    Problem::file(file, format!("template error: {}", msg.trim())).with_help(TEMPLATE_HELP)
+}
+
+/// The problems of a theme whose templates do not load together, root
+/// causes only: each template with a syntax error, at its line and column,
+/// with one note naming the templates that extend it (they cannot be
+/// checked until it is fixed, and Tera would report each of them as
+/// "inheriting from a template that doesn't exist"); then any error of
+/// the other templates taken together.
+fn theme_problems(theme: &Theme, err: &tera::Error) -> Problems {
+    let mut problems = Problems::default();
+    // each template alone: a syntax error is its own; a missing parent is
+    // only the probe's (the parent is not loaded) and tells the parent
+    let mut broken: Vec<(&str, Problem)> = Vec::new();
+    let mut parent_of: std::collections::BTreeMap<&str, String> = Default::default();
+    for (name, t) in &theme.templates {
+        let mut probe = tera::Tera::new();
+        match probe.add_raw_template(name, &t.source) {
+            Ok(()) => {}
+            Err(e) => match e.kind() {
+                tera::ErrorKind::SyntaxError(_) => {
+                    broken.push((name.as_str(), template_problem(theme, Some(name), &e)))
+                }
+                tera::ErrorKind::MissingParent { parent, .. } => {
+                    parent_of.insert(name.as_str(), parent.clone());
+                }
+                _ => {}
+            },
+        }
+    }
+    if broken.is_empty() {
+        problems.push(template_problem(theme, None, err));
+        return problems;
+    }
+    // which broken template each other one extends, through its parents
+    let root_of = |name: &str| -> Option<&str> {
+        let mut at = name;
+        for _ in 0..theme.templates.len() {
+            let parent = parent_of.get(at)?;
+            if let Some((b, _)) = broken.iter().find(|(b, _)| b == parent) {
+                return Some(b);
+            }
+            at = parent.as_str();
+        }
+        None
+    };
+    let mut dependents: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for name in theme.templates.keys() {
+        if let Some(root) = root_of(name) {
+            dependents.entry(root).or_default().push(name);
+        }
+    }
+    let unchecked: std::collections::BTreeSet<&str> =
+        dependents.values().flatten().copied().collect();
+    for (name, mut p) in broken.iter().cloned() {
+        if let Some(deps) = dependents.get(name) {
+            p.note = Some(format!(
+                "{} template(s) extending it ({}) are not checked until it is fixed",
+                deps.len(),
+                crate::diag::some_of(deps, 3)
+            ));
+        }
+        problems.push(p);
+    }
+    // the rest, together: an error there is a cause of its own
+    let rest: Vec<(&String, &String)> = theme
+        .templates
+        .iter()
+        .filter(|(n, _)| !broken.iter().any(|(b, _)| b == n) && !unchecked.contains(n.as_str()))
+        .map(|(n, t)| (n, &t.source))
+        .collect();
+    if let Err(e) = tera::Tera::new().add_raw_templates(rest) {
+        problems.push(template_problem(theme, None, &e));
+    }
+    problems
 }
 
 impl Renderer {
-    /// Compile the theme's templates. Every template error is reported.
+    /// Compile the theme's templates. Every template error is reported,
+    /// root causes only (see `theme_problems`).
     pub fn new(theme: &Theme) -> Result<Renderer, Problems> {
         let mut tera = tera::Tera::new();
         let templates: Vec<(String, String)> = theme
@@ -68,18 +199,7 @@ impl Renderer {
             .map(|(n, t)| (n.clone(), t.source.clone()))
             .collect();
         if let Err(e) = tera.add_raw_templates(templates) {
-            // find which template fails on its own, for a precise location
-            let mut problems = Problems::default();
-            for (name, t) in &theme.templates {
-                let mut probe = tera::Tera::new();
-                if let Err(e) = probe.add_raw_template(name, &t.source) {
-                    problems.push(template_problem(theme, Some(name), &e));
-                }
-            }
-            if problems.is_empty() {
-                problems.push(template_problem(theme, None, &e));
-            }
-            return Err(problems);
+            return Err(theme_problems(theme, &e));
         }
         tera.autoescape_on([".html", ".xml"]);
         tera.set_escape_fn(escape_html);
@@ -341,6 +461,67 @@ mod tests {
         let mut out = Vec::new();
         f(s, &mut out).expect("writing to a Vec cannot fail");
         out
+    }
+
+    fn theme(templates: &[(&str, &str)]) -> crate::theme::Theme {
+        let mut t = crate::theme::Theme::default();
+        for (name, src) in templates {
+            t.set_template(name, src.to_string(), format!("templates/{name}"));
+        }
+        t
+    }
+
+    fn headlines(t: &crate::theme::Theme) -> Vec<String> {
+        match super::Renderer::new(t) {
+            Ok(_) => Vec::new(),
+            Err(ps) => ps.iter().map(|p| p.headline()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_broken_base_template_is_one_error_naming_its_dependents() {
+        let t = theme(&[
+            (
+                "base.html",
+                "<p>\n{% if x %}{% block c %}{% endblock c %}\n",
+            ),
+            (
+                "a.html",
+                "{% extends \"base.html\" %}{% block c %}a{% endblock c %}",
+            ),
+            (
+                "b.html",
+                "{% extends \"a.html\" %}{% block c %}b{% endblock c %}",
+            ),
+            ("c.html", "plain"),
+        ]);
+        let ps = super::Renderer::new(&t).err().unwrap();
+        assert_eq!(ps.len(), 1, "{ps}");
+        let p = &ps.0[0];
+        assert_eq!(p.file, "templates/base.html");
+        assert_eq!(p.line, 2, "{ps}");
+        assert!(p.message.starts_with("template syntax error: "), "{ps}");
+        assert_eq!(
+            p.note.as_deref(),
+            Some(
+                "2 template(s) extending it (a.html and b.html) are not checked until it is fixed"
+            )
+        );
+    }
+
+    #[test]
+    fn a_missing_parent_is_named_once() {
+        let t = theme(&[
+            ("base.html", "{% block c %}{% endblock c %}"),
+            (
+                "a.html",
+                "{% extends \"bse.html\" %}{% block c %}a{% endblock c %}",
+            ),
+        ]);
+        assert_eq!(
+            headlines(&t),
+            ["templates/a.html: error: template `a.html` extends `bse.html`, which does not exist"]
+        );
     }
 
     #[test]

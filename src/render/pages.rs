@@ -563,7 +563,11 @@ fn article(b: &Briefing, r: &Renderer, shared: &Shared, a: &Article) -> Result<O
     struct Ctx<'a> {
         page: tera::Value,
         title: &'a str,
-        date: Option<DateView>,
+        /// The outlet, the date shown, "updated", the original's link.
+        #[serde(flatten)]
+        cite: super::provenance::Cite<'a>,
+        /// The JSON-LD `NewsArticle` block, escaped for `<script>`.
+        json_ld: String,
         byline: Option<&'a str>,
         figures: Vec<FigureView<'a>>,
         tags: &'a [String],
@@ -591,7 +595,8 @@ fn article(b: &Briefing, r: &Renderer, shared: &Shared, a: &Article) -> Result<O
     let ctx = Ctx {
         page: shared.page(b, &at, &a.title),
         title: &a.title,
-        date: a.date.as_ref().map(date_view),
+        cite: super::provenance::cite(a),
+        json_ld: super::provenance::json_ld(a, &b.config.absolute(&at)),
         byline: a.byline.as_deref(),
         figures: a
             .figures
@@ -622,11 +627,17 @@ fn source(b: &Briefing, r: &Renderer, a: &Article) -> Result<Output, Problem> {
         reason: String,
     }
     #[derive(Serialize)]
-    struct Ctx {
+    struct Ctx<'a> {
         page: Common,
         title: String,
         article_url: String,
         source_name: String,
+        /// Where the article comes from (front matter).
+        outlet: Option<&'a str>,
+        original_url: Option<&'a str>,
+        published: Option<DateView>,
+        modified: Option<DateView>,
+        seed_sha256: Option<&'a str>,
         blocks: Vec<BlockView>,
         kept: usize,
         dropped: usize,
@@ -653,6 +664,11 @@ fn source(b: &Briefing, r: &Renderer, a: &Article) -> Result<Output, Problem> {
         title: a.title.clone(),
         article_url: SitePath::article(&a.slug).relative_from(&at),
         source_name: name,
+        outlet: a.outlet.as_deref(),
+        original_url: a.url.as_deref(),
+        published: a.published.as_ref().map(super::provenance::stamp_view),
+        modified: a.modified.as_ref().map(super::provenance::stamp_view),
+        seed_sha256: a.seed_sha256.as_deref(),
         kept,
         dropped: blocks.len() - kept,
         blocks,

@@ -5,6 +5,7 @@
 use super::PAGE_SIZE;
 use super::pages::{common, output};
 use super::{Output, Renderer};
+use crate::content::{Article, Stamp};
 use crate::diag::Problem;
 use crate::model::{Briefing, SitePath};
 use serde::Serialize;
@@ -47,20 +48,41 @@ fn atom_date(d: &jiff::civil::DateTime) -> String {
     d.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
+/// When an article was first published: `published`, else `date` (both
+/// taken as UTC when they have no offset).
+fn published_of(a: &Article) -> Option<Stamp> {
+    a.published
+        .or(a.date.map(|time| Stamp { time, offset: None }))
+}
+
+/// When an article last changed: `modified`, else when it was published.
+fn updated_of(a: &Article) -> Option<Stamp> {
+    a.modified.or_else(|| published_of(a))
+}
+
 /// How many entries the feed carries: feed readers poll it, and a
 /// briefing with thousands of articles would otherwise send them all on
 /// every poll.
 pub const FEED_LIMIT: usize = 50;
 
-/// The Atom feed: the [`FEED_LIMIT`] newest articles, newest first.
-/// Undated articles carry the newest date of the briefing (Atom requires
-/// one).
+/// The Atom feed (RFC 4287): the [`FEED_LIMIT`] newest articles, newest
+/// first. An entry's `published` and `updated` are the article's
+/// `published` and `modified` where the page gave them (with their
+/// offsets), else its date; undated articles carry the feed's `updated`,
+/// the latest of them all (Atom requires one). The original is linked
+/// with `rel="via"` (the source of the entry's information), the byline
+/// is the author, and the outlet is the entry's `source` title.
 pub fn feed(b: &Briefing) -> String {
     let c = &b.config;
-    let newest = b.articles.iter().filter_map(|a| a.date).max();
-    let updated = newest
-        .as_ref()
-        .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), atom_date);
+    let newest = b
+        .articles
+        .iter()
+        .filter_map(|a| updated_of(a)?.instant())
+        .max();
+    let updated = newest.map_or_else(
+        || "1970-01-01T00:00:00Z".to_string(),
+        |t| atom_date(&t.to_zoned(jiff::tz::TimeZone::UTC).datetime()),
+    );
     let home = c.absolute(&SitePath::index());
     let mut s = String::new();
     let _ = write!(
@@ -82,16 +104,27 @@ pub fn feed(b: &Briefing) -> String {
     );
     for a in b.articles.iter().take(FEED_LIMIT) {
         let url = c.absolute(&SitePath::article(&a.slug));
-        let date = a.date.as_ref().map_or_else(|| updated.clone(), atom_date);
+        let changed = updated_of(a).map_or_else(|| updated.clone(), |t| t.rfc3339());
         let _ = write!(
             s,
-            "  <entry>\n    <title>{}</title>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <id>{}</id>\n    <updated>{date}</updated>\n",
+            "  <entry>\n    <title>{}</title>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
             x(&a.title),
             x(&url),
+        );
+        if let Some(original) = &a.url {
+            let _ = writeln!(
+                s,
+                "    <link rel=\"via\" type=\"text/html\" href=\"{}\"/>",
+                x(original)
+            );
+        }
+        let _ = write!(
+            s,
+            "    <id>{}</id>\n    <updated>{changed}</updated>\n",
             x(&url)
         );
-        if a.date.is_some() {
-            let _ = writeln!(s, "    <published>{date}</published>");
+        if let Some(p) = published_of(a) {
+            let _ = writeln!(s, "    <published>{}</published>", p.rfc3339());
         }
         if let Some(by) = &a.byline {
             let _ = writeln!(s, "    <author><name>{}</name></author>", x(by));
@@ -99,13 +132,37 @@ pub fn feed(b: &Briefing) -> String {
         if !a.summary.is_empty() {
             let _ = writeln!(s, "    <summary>{}</summary>", x(&a.summary));
         }
+        if let Some(outlet) = &a.outlet {
+            // the publication the entry's text comes from (RFC 4287
+            // 4.2.11: the metadata of where the entry was first published)
+            let _ = write!(s, "    <source><title>{}</title>", x(outlet));
+            if let Some(original) = &a.url {
+                let _ = write!(
+                    s,
+                    "<link rel=\"alternate\" type=\"text/html\" href=\"{}/\"/>",
+                    x(super::provenance::origin(original))
+                );
+            }
+            s.push_str("</source>\n");
+        }
         s.push_str("  </entry>\n");
     }
     s.push_str("</feed>\n");
     s
 }
 
-/// The sitemap: every page but `404.html`, by path.
+/// An article's `lastmod` (W3C Datetime): `modified`, else `published`,
+/// in full with their offset; a time without one, and `date`, as a day.
+fn lastmod(a: &Article) -> Option<String> {
+    match a.modified.or(a.published) {
+        Some(t) if t.offset.is_some() => Some(t.iso()),
+        Some(t) => Some(t.time.strftime("%Y-%m-%d").to_string()),
+        None => a.date.map(|d| d.strftime("%Y-%m-%d").to_string()),
+    }
+}
+
+/// The sitemap: every page but `404.html`, by path; article pages with
+/// the time their article last changed ([`lastmod`]).
 pub fn sitemap(b: &Briefing, pages: &[&SitePath]) -> String {
     let mut paths: Vec<&&SitePath> = pages
         .iter()
@@ -118,13 +175,7 @@ pub fn sitemap(b: &Briefing, pages: &[&SitePath]) -> String {
     let dated: std::collections::BTreeMap<SitePath, String> = b
         .articles
         .iter()
-        .filter_map(|a| {
-            let d = a.date?;
-            Some((
-                SitePath::article(&a.slug),
-                d.strftime("%Y-%m-%d").to_string(),
-            ))
-        })
+        .filter_map(|a| Some((SitePath::article(&a.slug), lastmod(a)?)))
         .collect();
     for p in paths {
         match dated.get(*p) {
@@ -293,5 +344,50 @@ mod tests {
         let d: jiff::civil::DateTime = "2024-12-06T15:39:00".parse().unwrap();
         assert_eq!(atom_date(&d), "2024-12-06T15:39:00Z");
         assert_eq!(x("a & <b> \"/\""), "a &amp; &lt;b&gt; &quot;/&quot;");
+    }
+
+    #[test]
+    fn feed_and_sitemap_carry_the_provenance() {
+        let b = briefing_of(
+            "---\ntitle: \"T <b>\"\ndate: 2024-12-06T15:39:00\nbyline: Kit Heren\noutlet: \"The <Times> & Co\"\nurl: https://news.example/a?b=1&c=2\npublished: 2024-12-06T15:39:00+01:00\nmodified: 2024-12-07T09:10:00+01:00\n---\n\nLede.\n",
+        );
+        let f = feed(&b);
+        assert!(
+            f.contains(
+                "  <id>http://localhost:1111/</id>\n  <updated>2024-12-07T08:10:00Z</updated>\n"
+            ),
+            "{f}"
+        );
+        assert!(
+            f.contains("    <link rel=\"via\" type=\"text/html\" href=\"https://news.example/a?b=1&amp;c=2\"/>\n"),
+            "{f}"
+        );
+        assert!(
+            f.contains("    <updated>2024-12-07T09:10:00+01:00</updated>\n    <published>2024-12-06T15:39:00+01:00</published>\n    <author><name>Kit Heren</name></author>\n"),
+            "{f}"
+        );
+        assert!(
+            f.contains("    <source><title>The &lt;Times&gt; &amp; Co</title><link rel=\"alternate\" type=\"text/html\" href=\"https://news.example/\"/></source>\n  </entry>"),
+            "{f}"
+        );
+        let page = SitePath::article(&b.articles[0].slug);
+        let map = sitemap(&b, &[&page]);
+        assert!(
+            map.contains("<lastmod>2024-12-07T09:10:00+01:00</lastmod>"),
+            "{map}"
+        );
+    }
+
+    #[test]
+    fn without_provenance_the_feed_is_as_before() {
+        let b = briefing_of("---\ntitle: T\ndate: 2024-12-06T15:39:00\n---\n\nLede.\n");
+        let f = feed(&b);
+        assert!(
+            f.contains("    <updated>2024-12-06T15:39:00Z</updated>\n    <published>2024-12-06T15:39:00Z</published>\n"),
+            "{f}"
+        );
+        assert!(!f.contains("rel=\"via\"") && !f.contains("<source>"), "{f}");
+        let page = SitePath::article(&b.articles[0].slug);
+        assert!(sitemap(&b, &[&page]).contains("<lastmod>2024-12-06</lastmod>"));
     }
 }

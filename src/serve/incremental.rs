@@ -10,7 +10,7 @@
 //! | `annotations/x.md` | that file | annotations (unchanged files come from the anchoring cache) and the links they feed: backlinks, entity notes, timeline | pages depending on what changed |
 //! | `content/x.md` | that file | everything (mentions and related articles span articles) | pages depending on what changed |
 //! | `content/_briefing.md` | that file | everything | pages depending on what changed |
-//! | `seeds/x` | that seed, cleaned again (hand edits protected) | as for its content file | its article's pages too |
+//! | `seeds/x` (or its sidecar `seeds/x.meta.yaml`) | that seed, cleaned again (hand edits protected) | as for its content file | its article's pages too |
 //! | `templates/t.html` | the theme | nothing | pages rendered with `t.html` (everything when another template uses it) |
 //! | `static/f` | the theme | nothing | nothing: `f` is copied |
 //! | `briefing.toml`, `entities.yaml`, new or deleted articles, seeds | everything | everything | everything |
@@ -130,8 +130,9 @@ pub struct Session {
     /// `None` until a build succeeds, and after a failed one: the next
     /// rebuild is then a full one.
     state: Option<State>,
-    /// Slugs of the last good build (for the annotate endpoint).
-    slugs: BTreeSet<String>,
+    /// The articles of the last good build, slug → content file (for the
+    /// annotate endpoint).
+    slugs: BTreeMap<String, String>,
     /// Bumped whenever `slugs` is recomputed.
     slugs_version: u64,
     /// Anchoring results of the last build: an annotation edit anchors
@@ -172,6 +173,16 @@ fn classify(project: &Project, rel: &str) -> Kind {
     }
     let md = rel.ends_with(".md");
     match top {
+        // a sidecar is cleaned with its seed (several seeds, or none: all)
+        "seeds" if rel.ends_with(crate::sidecar::SUFFIX) => {
+            match project.seeds_of_sidecar(&path).as_slice() {
+                [seed] => {
+                    let name = seed.file_name().unwrap_or_default().to_string_lossy();
+                    Kind::Seed(seed.clone(), name.into_owned())
+                }
+                _ => Kind::Full { reclean: true },
+            }
+        }
         "seeds" => Kind::Seed(path, rest.rsplit('/').next().unwrap_or(rest).to_string()),
         "content" if rest == "_briefing.md" => Kind::Summary,
         "content" if md => Kind::Article(rel.to_string()),
@@ -420,9 +431,10 @@ fn write_changed(out: &std::path::Path, outputs: &[Output]) -> Result<Vec<String
             Ok(true) => changed.push(o.path.as_str().to_string()),
             Ok(false) => {}
             Err(e) => {
-                return Err(Problems::from(Problem::file(
+                return Err(Problems::from(Problem::io(
                     format!("site/{}", o.path),
-                    format!("cannot write: {e}"),
+                    "write",
+                    &e,
                 )));
             }
         }
@@ -482,13 +494,13 @@ impl Session {
             project: project.clone(),
             cleaned: BTreeMap::new(),
             state: None,
-            slugs: BTreeSet::new(),
+            slugs: BTreeMap::new(),
             slugs_version: 0,
         }
     }
 
-    /// Slugs of the articles of the last good build.
-    pub fn slugs(&self) -> &BTreeSet<String> {
+    /// The articles of the last good build: slug → content file.
+    pub fn slugs(&self) -> &BTreeMap<String, String> {
         &self.slugs
     }
 
@@ -519,6 +531,8 @@ impl Session {
                 p.sort();
                 return Err(fail(p));
             }
+            // the rest are warnings (a sidecar with no seed)
+            warnings.extend(outcome.problems.0);
             self.cleaned = outcome.cleaned;
         }
         let mut inputs = self.project.load(&self.cleaned).map_err(fail)?;
@@ -527,8 +541,12 @@ impl Session {
         // `render_site_into` is the reference output (pages and every other
         // file), written as it renders and moved into place when complete
         let renderer = Renderer::new(&inputs.theme).map_err(fail)?;
-        let write_problem =
-            |e: std::io::Error| Problem::file("site", format!("cannot write the site: {e}"));
+        let write_problem = |e: std::io::Error| match fsutil::file_in_the_way(&self.out) {
+            Some(f) => {
+                Problem::not_a_directory(fsutil::display(&self.project.root, &f), "the built site")
+            }
+            None => Problem::io(fsutil::display(&self.project.root, &self.out), "write", &e),
+        };
         let staged = site::Staged::new(&self.out);
         render::render_site_into(&briefing, &inputs.theme, &|o| {
             staged.put(&o).map_err(write_problem)
@@ -551,7 +569,7 @@ impl Session {
         self.slugs = briefing
             .articles
             .iter()
-            .map(|a| a.slug.to_string())
+            .map(|a| (a.slug.to_string(), a.file.clone()))
             .collect();
         self.slugs_version += 1;
         let jobs = render::page_jobs(&briefing);
@@ -1031,6 +1049,42 @@ mod tests {
         rebuilds
     }
 
+    #[test]
+    fn a_sidecar_edit_recleans_its_seed_as_a_seed_edit_does() {
+        let side = "seeds/004_a621f7fa4f80e312.meta.yaml";
+        let article = "content/russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus.md";
+        let live = repo_project();
+        std::fs::write(live.path().join(side), "outlet: First Outlet\n").unwrap();
+        let project = Project::new(live.path());
+        assert!(
+            matches!(classify(&project, side), Kind::Seed(_, n) if n == "004_a621f7fa4f80e312.txt")
+        );
+        let mut session = Session::new(&project);
+        session.full(false).expect("the first build");
+        let edited = "outlet: Second Outlet\nurl: https://news.example/belarus\n";
+        std::fs::write(live.path().join(side), edited).unwrap();
+        let r = session
+            .rebuild(&[side.to_string()].into())
+            .expect("the rebuild")
+            .expect("something changed");
+        assert!(!r.full, "{}", r.log_line("test"));
+        assert!(r.pages.iter().any(|p| p == BELARUS), "{:?}", r.pages);
+        let text = std::fs::read_to_string(live.path().join(article)).unwrap();
+        assert!(text.contains("outlet: Second Outlet\n"), "{text}");
+        assert!(
+            text.contains("url: https://news.example/belarus\n"),
+            "{text}"
+        );
+        // the bytes of a full build
+        let fresh = repo_project();
+        std::fs::write(fresh.path().join(side), edited).unwrap();
+        Session::new(&Project::new(fresh.path()))
+            .full(false)
+            .expect("the full build");
+        let (x, y) = (site_files(live.path()), site_files(fresh.path()));
+        assert!(x == y, "incremental and full builds differ");
+    }
+
     const BELARUS: &str =
         "articles/russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus/index.html";
     const VENEZUELA: &str = "articles/russia-sending-hypersonic-missiles-to-venezuela/index.html";
@@ -1182,6 +1236,8 @@ mod tests {
         assert_eq!(kind("entities.yaml"), "full false");
         assert_eq!(kind("seeds"), "full true");
         assert_eq!(kind("seeds/a.txt"), "seed a.txt");
+        // a sidecar with no seed beside it: everything is cleaned again
+        assert_eq!(kind("seeds/a.meta.yaml"), "full true");
         assert_eq!(kind("content/_briefing.md"), "summary");
         assert_eq!(kind("content/x.md"), "article content/x.md");
         assert_eq!(kind("content/x.png"), "ignore");

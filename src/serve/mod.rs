@@ -4,10 +4,13 @@
 //! Submodules, one job each: [`watch`] turns file-system events into
 //! batches of changed inputs; [`incremental`] rebuilds what a batch
 //! affects; [`reload`] tells open pages what changed; [`server`] serves
-//! `site/` with the preview client injected; [`annotate_endpoint`] writes
-//! annotation stubs for the preview's "Annotate" button.
+//! `site/` with the preview client injected, to requests that pass
+//! [`guard`] (this server's host only, no cross-site loads);
+//! [`annotate_endpoint`] writes annotation stubs for the preview's
+//! "Annotate" button.
 
 pub mod annotate_endpoint;
+pub mod guard;
 pub mod incremental;
 pub mod reload;
 pub mod server;
@@ -17,7 +20,7 @@ use crate::cli::print_problems;
 use crate::project::Project;
 use incremental::{Failed, Rebuild, Session};
 use reload::Hub;
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, RwLock};
@@ -55,7 +58,7 @@ fn run_loop(
     mut watcher: watch::Watcher,
     mut session: Session,
     hub: Option<&Hub>,
-    slugs: Option<&RwLock<BTreeSet<String>>>,
+    slugs: Option<&RwLock<BTreeMap<String, String>>>,
 ) {
     let mut version = session.slugs_version();
     while let Some(batch) = watcher.next_batch() {
@@ -119,8 +122,8 @@ pub fn serve(project: &Project, bind: &str, port: u16, open: bool) -> i32 {
     };
     if !ip.is_loopback() {
         eprintln!(
-            "warning: binding to {ip}: the preview (and its annotate endpoint, which only \
-             answers loopback) can be reached from other machines; use --bind 127.0.0.1 to keep it local"
+            "warning: binding to {ip}: the preview can be read from other machines (the annotate \
+             endpoint still answers only this one); use --bind 127.0.0.1 to keep it local"
         );
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -155,7 +158,7 @@ pub fn serve(project: &Project, bind: &str, port: u16, open: bool) -> i32 {
         Err(code) => return code,
     };
     let hub = Arc::new(Hub::new());
-    let slugs = Arc::new(RwLock::new(BTreeSet::new()));
+    let slugs = Arc::new(RwLock::new(BTreeMap::new()));
     let first = session.full(true).map(Some);
     if report(first, "first build", Some(&hub))
         && let Ok(mut s) = slugs.write()
@@ -167,8 +170,9 @@ pub fn serve(project: &Project, bind: &str, port: u16, open: bool) -> i32 {
         site: project.path("site"),
         token: random_token(),
         hub: hub.clone(),
-        slugs: slugs.clone(),
+        articles: slugs.clone(),
         annotate_lock: tokio::sync::Mutex::new(()),
+        allowed: guard::Allowed::new(local),
     });
     let host = match local.ip() {
         IpAddr::V6(v6) => format!("[{v6}]"),

@@ -2,6 +2,12 @@
 //! inject the live-reload script into HTML pages, and route the preview's
 //! own endpoints (`/__briefing/events`, `/__briefing/annotate`).
 //!
+//! Every request first passes [`super::guard`] (its `Host` must name this
+//! server, against DNS rebinding; cross-site requests other than
+//! navigations are refused), and every response says
+//! `Cross-Origin-Resource-Policy: same-origin`, so no other site can embed
+//! the preview's files.
+//!
 //! Hygiene: only GET and HEAD outside the annotate endpoint (405
 //! otherwise); any path with a `..`, `.`-prefixed or backslash segment —
 //! percent-encoded or not — is 404; symlinks leading out of `site/` are
@@ -11,14 +17,16 @@
 //! theme files, for a minute (the preview client refreshes a changed one).
 
 use super::annotate_endpoint;
+use super::guard::{Allowed, Authority};
 use super::reload::Hub;
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Extension, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -35,19 +43,47 @@ pub struct App {
     /// This run's random token (for the annotate endpoint).
     pub token: String,
     pub hub: Arc<Hub>,
-    /// Article slugs of the last good build.
-    pub slugs: Arc<RwLock<BTreeSet<String>>>,
+    /// The articles of the last good build: slug → content file.
+    pub articles: Arc<RwLock<BTreeMap<String, String>>>,
     /// Serialises annotation writes.
     pub annotate_lock: tokio::sync::Mutex<()>,
+    /// The hosts this server answers to.
+    pub allowed: Allowed,
 }
 
 /// The router of the dev server.
 pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/__briefing/events", get(events))
-        .route("/__briefing/annotate", post(annotate))
+        .route(
+            "/__briefing/annotate",
+            post(annotate).layer(DefaultBodyLimit::max(annotate_endpoint::MAX_BODY)),
+        )
         .fallback(files)
+        .layer(middleware::from_fn_with_state(app.clone(), guard))
         .with_state(app)
+}
+
+/// Every request: refused unless its host is this server (see
+/// [`super::guard`]); the authority it was sent to goes to the handlers.
+async fn guard(State(app): State<Arc<App>>, mut req: Request, next: Next) -> Response {
+    let mut r = match app.allowed.check(req.method(), req.uri(), req.headers()) {
+        Ok(authority) => {
+            req.extensions_mut().insert(authority);
+            next.run(req).await
+        }
+        Err((status, msg)) => text(status, msg),
+    };
+    let h = r.headers_mut();
+    h.insert(
+        "cross-origin-resource-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    r
 }
 
 async fn events(State(app): State<Arc<App>>) -> Response {
@@ -60,21 +96,27 @@ async fn events(State(app): State<Arc<App>>) -> Response {
 async fn annotate(
     State(app): State<Arc<App>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(authority): Extension<Authority>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let token = headers
         .get("x-briefing-token")
         .and_then(|v| v.to_str().ok());
-    if let Err((status, msg)) = annotate_endpoint::authorize(&peer, token, &app.token) {
+    let checked = app
+        .allowed
+        .check_write(&authority, &headers)
+        .and_then(|()| annotate_endpoint::authorize(&peer, token, &app.token))
+        .and_then(|()| annotate_endpoint::content_type(headers.get(header::CONTENT_TYPE)));
+    if let Err((status, msg)) = checked {
         return text(status, msg);
     }
     let _guard = app.annotate_lock.lock().await;
     let root = app.root.clone();
-    let slugs = app.slugs.clone();
+    let articles = app.articles.clone();
     let result = tokio::task::spawn_blocking(move || {
         annotate_endpoint::append(&root, &body, |s| {
-            slugs.read().map(|set| set.contains(s)).unwrap_or(false)
+            articles.read().ok().and_then(|m| m.get(s).cloned())
         })
     })
     .await

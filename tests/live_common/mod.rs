@@ -181,18 +181,41 @@ pub struct Resp {
 /// Send a raw HTTP/1.1 request (the path exactly as given).
 pub fn http(url: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Resp {
     let host = url.trim_start_matches("http://");
-    let mut s = TcpStream::connect(host).expect("connect");
-    s.set_read_timeout(Some(WAIT)).unwrap();
-    let mut req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: {}\r\n",
+    http_to(url, Some(host), method, path, headers, body)
+}
+
+/// [`http`] with the `Host` header given (`None`: no `Host` header).
+pub fn http_to(
+    url: &str,
+    host: Option<&str>,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Resp {
+    let mut req = format!("{method} {path} HTTP/1.1\r\n");
+    if let Some(h) = host {
+        req.push_str(&format!("Host: {h}\r\n"));
+    }
+    req.push_str(&format!(
+        "Connection: close\r\nContent-Length: {}\r\n",
         body.len()
-    );
+    ));
     for (k, v) in headers {
         req.push_str(&format!("{k}: {v}\r\n"));
     }
     req.push_str("\r\n");
     req.push_str(body);
-    s.write_all(req.as_bytes()).unwrap();
+    raw(url, req.as_bytes())
+}
+
+/// Send `bytes` as they are to the server at `url`; its response.
+pub fn raw(url: &str, bytes: &[u8]) -> Resp {
+    let addr = url.trim_start_matches("http://");
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(WAIT)).unwrap();
+    // (the server may answer and close before reading a large body)
+    let _ = s.write_all(bytes);
     let mut raw = Vec::new();
     let _ = s.read_to_end(&mut raw);
     let raw = String::from_utf8_lossy(&raw).into_owned();

@@ -33,6 +33,14 @@ pub(crate) struct Block {
     /// Lower-cased class and id values of the block's element and its
     /// ancestors within the rendered subtree (for boilerplate hints).
     pub hints: String,
+    /// The structural containers (`div`, `section`, `td`, …: elements that
+    /// group paragraphs) around the block, outermost first, each numbered
+    /// in document order: blocks whose paths end in the same number are
+    /// siblings in one container.
+    pub path: Vec<usize>,
+    /// The block's container also holds a form or a form field (a
+    /// sign-up box, a comment form, a search box).
+    pub beside_form: bool,
 }
 
 impl Block {
@@ -46,6 +54,10 @@ impl Block {
                 (wide / 2).max(1)
             })
             .sum()
+    }
+    /// The innermost container (0: none).
+    pub fn container(&self) -> usize {
+        self.path.last().copied().unwrap_or(0)
     }
     pub fn link_density(&self) -> f64 {
         let n = self.text.chars().count();
@@ -141,6 +153,10 @@ pub(crate) fn render(root: &NodeRef) -> Vec<Block> {
     let mut r = Renderer::default();
     r.walk(root, &[]);
     r.flush();
+    r.forms.sort_unstable();
+    for b in &mut r.blocks {
+        b.beside_form = r.forms.binary_search(&b.container()).is_ok();
+    }
     r.blocks
 }
 
@@ -300,11 +316,25 @@ fn safe_url(url: &str) -> String {
     out
 }
 
+/// Elements that group paragraphs (the containers of [`Block::container`]).
+const CONTAINERS: &[&str] = &[
+    "div", "section", "article", "main", "header", "footer", "aside", "nav", "td", "th", "body",
+    "html", "center", "fieldset", "details", "dd", "address", "figure", "form",
+];
+
 #[derive(Default)]
 struct Renderer {
     blocks: Vec<Block>,
     cur: Inline,
     cur_hints: String,
+    /// Container numbers of the enclosing containers, innermost last.
+    containers: Vec<usize>,
+    /// Containers seen so far (the next container's number).
+    seen: usize,
+    /// Containers around the inline content in `cur`.
+    cur_path: Vec<usize>,
+    /// Containers that hold a form or a form field directly.
+    forms: Vec<usize>,
 }
 
 impl Renderer {
@@ -321,6 +351,8 @@ impl Renderer {
             text,
             link_chars: cur.link_chars,
             hints: std::mem::take(&mut self.cur_hints),
+            path: std::mem::take(&mut self.cur_path),
+            beside_form: false,
         });
     }
 
@@ -335,6 +367,8 @@ impl Renderer {
             text,
             link_chars: inl.link_chars,
             hints: hints.to_string(),
+            path: self.containers.clone(),
+            beside_form: false,
         });
     }
 
@@ -348,6 +382,7 @@ impl Renderer {
         if node.is_text() {
             if self.cur.text.is_empty() {
                 self.cur_hints = hints.join(" ");
+                self.cur_path.clone_from(&self.containers);
             }
             self.cur.push_text(&node.text(), false);
             return;
@@ -355,12 +390,17 @@ impl Renderer {
         let Some(name) = name_of(node) else {
             return;
         };
+        if matches!(name.as_str(), "form" | "input" | "textarea" | "select") {
+            self.forms
+                .push(self.containers.last().copied().unwrap_or(0));
+        }
         if SKIP.contains(&name.as_str()) || is_hidden(node) {
             return;
         }
-        if !BLOCKS.contains(&name.as_str()) {
+        if !BLOCKS.contains(&name.as_str()) && !wraps_blocks(node, &name) {
             if self.cur.text.is_empty() {
                 self.cur_hints = hints.join(" ");
+                self.cur_path.clone_from(&self.containers);
             }
             let mut inl = std::mem::take(&mut self.cur);
             inline_element(node, &name, &mut inl, false);
@@ -421,6 +461,16 @@ impl Renderer {
                 let md = finish_md(&inl.md);
                 self.push_block(Kind::Caption, md, &inl, &joined);
             }
+            "tr" if has_layout_cells(node) => {
+                // a layout table: each cell is a container of paragraphs
+                for cell in node.children_it(false) {
+                    if let Some(n) = name_of(&cell)
+                        && (n == "td" || n == "th")
+                    {
+                        self.node(&cell, &hints);
+                    }
+                }
+            }
             "tr" => {
                 let mut inl = Inline::default();
                 for cell in node.children_it(false) {
@@ -439,8 +489,16 @@ impl Renderer {
             }
             "hr" => {}
             _ => {
+                let is_container = CONTAINERS.contains(&name.as_str());
+                if is_container {
+                    self.seen += 1;
+                    self.containers.push(self.seen);
+                }
                 self.walk(node, &hints);
                 self.flush();
+                if is_container {
+                    self.containers.pop();
+                }
             }
         }
     }
@@ -453,9 +511,101 @@ fn render_with(node: &NodeRef, hints: &[String]) -> Vec<Block> {
     r.blocks
 }
 
+/// An inline element (`<font>`, `<span>`, `<b>`) that wraps paragraphs, as
+/// old pages do (`<font face=…><p>…</p><p>…</p></font>`), is rendered as a
+/// container of blocks, not as one paragraph. A link keeps its content
+/// inline (a linked teaser card is one link). Looks at the children and
+/// the children of inline children only, so the check costs linear time.
+fn wraps_blocks(node: &NodeRef, name: &str) -> bool {
+    if name == "a" || name == "br" {
+        return false;
+    }
+    node.children_it(false).any(|c| match name_of(&c) {
+        Some(n) if is_wrapped_block(&n) => true,
+        Some(n) if !BLOCKS.contains(&n.as_str()) && n != "a" => c
+            .children_it(false)
+            .any(|g| name_of(&g).is_some_and(|n| is_wrapped_block(&n))),
+        _ => false,
+    })
+}
+
+fn is_wrapped_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "table"
+            | "ul"
+            | "ol"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "blockquote"
+            | "section"
+            | "article"
+    )
+}
+
+/// Whether a table row lays out the page rather than holding data: one of
+/// its cells holds paragraphs, lists, headings, nested tables or line
+/// breaks (text set out with `<br>`) among its first few hundred
+/// descendants (a bound, so nested layout tables cost linear time).
+fn has_layout_cells(tr: &NodeRef) -> bool {
+    tr.children_it(false).any(|cell| {
+        matches!(name_of(&cell).as_deref(), Some("td") | Some("th"))
+            && cell.descendants_it().take(512).any(|d| {
+                matches!(
+                    name_of(&d).as_deref(),
+                    Some(
+                        "p" | "div"
+                            | "table"
+                            | "ul"
+                            | "ol"
+                            | "h1"
+                            | "h2"
+                            | "h3"
+                            | "h4"
+                            | "h5"
+                            | "h6"
+                            | "blockquote"
+                            | "br"
+                    )
+                )
+            })
+    })
+}
+
+/// Class/id words of pop-ups that a page's style sheet shows only on
+/// hover or click: a name card inside a paragraph, a tooltip.
+const POPUP_WORDS: &[&str] = &[
+    "tooltip",
+    "popover",
+    "popup",
+    "hovercard",
+    "modal",
+    "dropdown",
+    "card",
+];
+
+/// An inline element that is a pop-up, not running text.
+fn is_popup(node: &NodeRef) -> bool {
+    let h = hint_of(node);
+    h.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| *w != "vcard" && *w != "hcard")
+        .any(|w| POPUP_WORDS.iter().any(|p| w.ends_with(p)))
+}
+
 /// Hidden by attribute (`hidden`, `aria-hidden`, inline `display:none`).
 fn is_hidden(node: &NodeRef) -> bool {
     if node.has_attr("hidden") {
+        return true;
+    }
+    if node
+        .attr("aria-hidden")
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+    {
         return true;
     }
     if let Some(s) = node.attr("style") {
@@ -473,6 +623,9 @@ fn inline_children(node: &NodeRef, out: &mut Inline, in_link: bool) {
             out.push_text(&child.text(), in_link);
         } else if let Some(name) = name_of(&child) {
             if SKIP.contains(&name.as_str()) || is_hidden(&child) {
+                continue;
+            }
+            if !BLOCKS.contains(&name.as_str()) && !out.text.trim().is_empty() && is_popup(&child) {
                 continue;
             }
             inline_element(&child, &name, out, in_link);
@@ -578,5 +731,103 @@ fn list_lines(node: &NodeRef, name: &str, depth: usize, lines: &mut Vec<String>,
         for (c, cn) in nested {
             list_lines(&c, &cn, depth + 1, lines, all);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dom_query::Document;
+
+    fn blocks(html: &str) -> Vec<Block> {
+        let doc = Document::from(html);
+        let body = doc.select("body");
+        render(&body.nodes()[0])
+    }
+
+    fn texts(html: &str) -> Vec<String> {
+        blocks(html).into_iter().map(|b| b.text).collect()
+    }
+
+    #[test]
+    fn font_wrapping_paragraphs_gives_one_block_per_paragraph() {
+        let got = texts(
+            "<body><font face=\"Arial\"><b>Headline here</b><p>First paragraph.</p><p>Second paragraph.</p></font></body>",
+        );
+        assert_eq!(
+            got,
+            vec!["Headline here", "First paragraph.", "Second paragraph."]
+        );
+    }
+
+    #[test]
+    fn a_link_wrapping_blocks_stays_one_linked_block() {
+        let b = blocks(
+            "<body><div><a href=\"https://example.org/x\"><h3>Other story</h3><p>Its teaser</p></a></div></body>",
+        );
+        assert_eq!(b.len(), 1);
+        assert!(b[0].link_density() > 0.8, "{b:?}");
+    }
+
+    #[test]
+    fn layout_table_cells_are_separate_containers() {
+        let b = blocks(
+            "<body><table><tr><td><a href=\"/a\">Home</a><br><a href=\"/b\">News</a></td>\
+             <td><p>The article text is here.</p><p>And it goes on.</p></td></tr></table></body>",
+        );
+        let t: Vec<&str> = b.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(
+            t,
+            vec!["Home News", "The article text is here.", "And it goes on."]
+        );
+        assert_ne!(b[0].container(), b[1].container());
+        assert_eq!(b[1].container(), b[2].container());
+    }
+
+    #[test]
+    fn data_table_rows_stay_one_block_each() {
+        let t = texts(
+            "<body><table><tr><th>Team</th><th>Points</th></tr><tr><td>Reds</td><td>12</td></tr></table></body>",
+        );
+        assert_eq!(t, vec!["Team Points", "Reds 12"]);
+    }
+
+    #[test]
+    fn aria_hidden_content_is_not_rendered() {
+        let t = texts(
+            "<body><p>Visible text.</p><div aria-hidden=\"true\"><p>Lightbox copy.</p></div><div aria-hidden=\"false\"><p>Shown.</p></div></body>",
+        );
+        assert_eq!(t, vec!["Visible text.", "Shown."]);
+    }
+
+    #[test]
+    fn pop_up_cards_inside_paragraphs_are_left_out() {
+        let t = texts(
+            "<body><p>The plan was criticised by <span class=\"person\"><a href=\"/p\">Tom Hale</a>\
+             <span class=\"hover-card\"><span>Tom Hale</span><span>Member for Valley North</span></span></span>, \
+             who spoke on Monday.</p></body>",
+        );
+        assert_eq!(
+            t,
+            vec!["The plan was criticised by Tom Hale, who spoke on Monday."]
+        );
+    }
+
+    #[test]
+    fn blocks_beside_a_form_are_marked() {
+        let b = blocks(
+            "<body><div><p>Article text.</p></div><div><h3>Get our briefing</h3><p>Every morning.</p>\
+             <form><input type=\"email\"><button>Go</button></form></div></body>",
+        );
+        let marks: Vec<bool> = b.iter().map(|b| b.beside_form).collect();
+        assert_eq!(marks, vec![false, true, true]);
+    }
+
+    #[test]
+    fn blocks_record_their_containers() {
+        let b = blocks("<body><div><p>One.</p><p>Two.</p><div><p>Three.</p></div></div></body>");
+        assert_eq!(b[0].path, b[1].path);
+        assert_eq!(b[2].path.len(), b[0].path.len() + 1);
+        assert_eq!(b[2].path[..b[0].path.len()], b[0].path[..]);
     }
 }
