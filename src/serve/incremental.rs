@@ -29,9 +29,9 @@
 //! broken stays an error and fixing it is incremental too.
 
 use crate::clean::Cleaned;
-use crate::content::{self, Article};
+use crate::content;
 use crate::diag::{Problem, Problems};
-use crate::model::{Briefing, SitePath, Slug, SourceView};
+use crate::model::{Briefing, SitePath, SourceView};
 use crate::project::{CleanAction, Inputs, Project};
 use crate::render::{self, Dep, Output, PageJob, Renderer};
 use crate::site;
@@ -137,6 +137,10 @@ struct State {
     /// The publishing files (feed, sitemap, robots, search index): every
     /// output that is neither a page nor a theme file.
     published: BTreeSet<String>,
+    /// The fingerprint of every dependency `jobs` declare: after an
+    /// edit, the pages whose dependencies' fingerprints changed are
+    /// rendered again.
+    fingerprints: render::Fingerprints,
     /// What a failed rebuild still has to redo.
     pending: Dirty,
 }
@@ -232,212 +236,6 @@ fn read_opt(project: &Project, rel: &str) -> Result<Option<Arc<str>>, Problem> {
             }
         },
     }
-}
-
-/// The fields of an article that pages other than its own show.
-fn card(a: &Article) -> impl PartialEq + '_ {
-    (
-        &a.slug, &a.title, &a.date, &a.byline, &a.source, &a.summary, &a.tags, &a.figures,
-    )
-}
-
-/// The parts of the briefing that annotations feed (their pages,
-/// backlinks, entity notes, the timeline) and that differ between `old`
-/// and `new`.
-fn annotation_deps(old: &Briefing, new: &Briefing) -> BTreeSet<Dep> {
-    let mut deps = BTreeSet::new();
-    let (ol, links, annotations) = (&old.links, &new.links, &new.annotations);
-    for a in &old.articles {
-        let s = &a.slug;
-        let same = match (
-            old.annotations.by_article.get(s),
-            annotations.by_article.get(s),
-        ) {
-            (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a == b,
-            (a, b) => a.is_none() && b.is_none(),
-        };
-        if !same || ol.backlinks.get(s) != links.backlinks.get(s) {
-            deps.insert(Dep::Article(s.clone()));
-        }
-    }
-    if old.annotations.summary_html != annotations.summary_html {
-        deps.insert(Dep::Summary);
-    }
-    let (oa, na) = (&old.annotations, annotations);
-    if !same_arcs(oa.all(), na.all()) || !same_arcs(oa.article_notes(), na.article_notes()) {
-        deps.insert(Dep::Annotations);
-        if oa.all().len() != na.all().len()
-            || oa
-                .all()
-                .iter()
-                .zip(na.all())
-                .any(|(x, y)| !Arc::ptr_eq(x, y) && set_key(x) != set_key(y))
-        {
-            deps.insert(Dep::AnnotationSet);
-        }
-        let (before, after) = (
-            by_article(oa.all(), oa.article_notes()),
-            by_article(na.all(), na.article_notes()),
-        );
-        for slug in before.keys().chain(after.keys()) {
-            let same = match (before.get(slug), after.get(slug)) {
-                (Some((a, n)), Some((b, m))) => same_arcs(a, b) && same_arcs(n, m),
-                _ => false,
-            };
-            if !same {
-                deps.insert(Dep::Notes((*slug).clone()));
-            }
-        }
-    }
-    if ol.timeline != links.timeline {
-        deps.insert(Dep::Events);
-    }
-    for (i, e) in ol.registry.entities.iter().enumerate() {
-        if ol.entity_notes.get(&e.slug) != links.entity_notes.get(&e.slug) {
-            deps.insert(Dep::Entity(i));
-        }
-    }
-    deps
-}
-
-/// The parts of the briefing an annotation edit changed, from what
-/// [`site::update_annotations`] says changed (`b` is the briefing after it).
-fn update_deps(b: &Briefing, ch: &site::AnnotationChanges) -> BTreeSet<Dep> {
-    let mut deps = BTreeSet::new();
-    let (old, new) = (&ch.previous, &b.annotations);
-    for s in ch.articles.iter().chain(&ch.backlinks) {
-        deps.insert(Dep::Article(s.clone()));
-    }
-    if old.summary_html != new.summary_html {
-        deps.insert(Dep::Summary);
-    }
-    let (old_notes, new_notes) = (old.notes_of(&ch.articles), new.notes_of(&ch.articles));
-    for s in &ch.articles {
-        let (before, after) = (old.of_article(s), new.of_article(s));
-        if !same_arcs(before, after) || old_notes.get(s) != new_notes.get(s) {
-            deps.insert(Dep::Annotations);
-            deps.insert(Dep::Notes(s.clone()));
-        }
-        if before.len() != after.len()
-            || before
-                .iter()
-                .zip(after)
-                .any(|(x, y)| set_key(x) != set_key(y))
-        {
-            deps.insert(Dep::AnnotationSet);
-        }
-    }
-    if ch.timeline {
-        deps.insert(Dep::Events);
-    }
-    for e in &ch.entity_notes {
-        if let Some(i) = b.links.registry.position(e) {
-            deps.insert(Dep::Entity(i));
-        }
-    }
-    deps
-}
-
-/// What decides an annotation's place in the listings.
-fn set_key(
-    a: &crate::annotate::Annotation,
-) -> (
-    &Slug,
-    &String,
-    &Vec<String>,
-    &Option<String>,
-    Option<crate::annotate::Status>,
-) {
-    (&a.article, &a.id, &a.tags, &a.claim, a.status)
-}
-
-/// Whether two lists hold equal items (the same ones, most of the time).
-fn same_arcs<T: PartialEq>(a: &[Arc<T>], b: &[Arc<T>]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| Arc::ptr_eq(x, y) || x == y)
-}
-
-/// One article's annotations and its whole-article notes.
-type ArticleParts<'a> = (
-    &'a [Arc<crate::annotate::Annotation>],
-    Vec<Arc<crate::annotate::ArticleNote>>,
-);
-
-/// Each article's annotations and whole-article notes (`all` is sorted by
-/// article).
-fn by_article<'a>(
-    all: &'a [Arc<crate::annotate::Annotation>],
-    notes: &'a [Arc<crate::annotate::ArticleNote>],
-) -> BTreeMap<&'a Slug, ArticleParts<'a>> {
-    let mut out: BTreeMap<&Slug, (&[Arc<crate::annotate::Annotation>], Vec<_>)> = BTreeMap::new();
-    let mut start = 0;
-    while start < all.len() {
-        let slug = &all[start].article;
-        let len = all[start..]
-            .iter()
-            .take_while(|a| a.article == *slug)
-            .count();
-        out.insert(slug, (&all[start..start + len], Vec::new()));
-        start += len;
-    }
-    for n in notes {
-        out.entry(&n.article)
-            .or_insert((&[], Vec::new()))
-            .1
-            .push(n.clone());
-    }
-    out
-}
-
-/// The parts of the briefing that differ between `old` and `new`, which
-/// have the same articles (a new, removed or renamed article takes a full
-/// rebuild).
-fn briefing_deps(old: &Briefing, new: &Briefing) -> BTreeSet<Dep> {
-    let (ol, nl) = (&old.links, &new.links);
-    let mut deps = annotation_deps(old, new);
-    let same_order = old.articles.len() == new.articles.len()
-        && old
-            .articles
-            .iter()
-            .zip(&new.articles)
-            .all(|(a, b)| a.slug == b.slug);
-    if !same_order {
-        // a date changed: lists order articles by date
-        deps.insert(Dep::Cards);
-    }
-    let old_by_slug: BTreeMap<&Slug, &Article> =
-        old.articles.iter().map(|a| (&a.slug, a)).collect();
-    for a in &new.articles {
-        let s = &a.slug;
-        let Some(o) = old_by_slug.get(s) else {
-            deps.insert(Dep::Cards);
-            continue;
-        };
-        if card(o) != card(a) {
-            deps.insert(Dep::Cards);
-        }
-        if o.text != a.text
-            || ol.mentions.get(s) != nl.mentions.get(s)
-            || ol.related.get(s) != nl.related.get(s)
-        {
-            deps.insert(Dep::Article(s.clone()));
-        }
-    }
-    if old.summary.as_ref().map(|s| (&s.title, &s.body))
-        != new.summary.as_ref().map(|s| (&s.title, &s.body))
-    {
-        deps.insert(Dep::Summary);
-    }
-    if ol.article_entities != nl.article_entities {
-        deps.insert(Dep::Mentions);
-    }
-    for i in 0..nl.registry.entities.len() {
-        if ol.occurrences.get(i) != nl.occurrences.get(i)
-            || ol.cooccurring.get(i) != nl.cooccurring.get(i)
-        {
-            deps.insert(Dep::Entity(i));
-        }
-    }
-    deps
 }
 
 /// Write outputs whose bytes changed, each file atomically in place;
@@ -645,7 +443,10 @@ impl Session {
             .collect();
         self.slugs_version += 1;
         let jobs = render::page_jobs(&briefing);
+        let mut fingerprints = render::Fingerprints::default();
+        fingerprints.update(&briefing, declared(&jobs), render::Scope::Everything);
         self.state = Some(State {
+            fingerprints,
             pages: jobs.iter().map(|j| j.path(&briefing)).collect(),
             jobs,
             shared: render::Shared::default(),
@@ -877,7 +678,6 @@ impl Session {
                 // only annotations changed: the articles and all that
                 // derives from them alone stay
                 let changes = site::update_annotations(&st.inputs, &mut st.briefing)?;
-                dirty.deps.extend(update_deps(&st.briefing, &changes));
                 // the annotations as they were (tens of thousands of
                 // reference counts) are freed beside the page renders
                 rayon::spawn(move || drop(changes));
@@ -898,12 +698,6 @@ impl Session {
                     .map_err(|(problems, _)| problems)?;
                 refresh_publishing = true;
                 dirty.content.clear();
-                dirty.deps.extend(briefing_deps(&st.briefing, &briefing));
-                for a in &briefing.articles {
-                    if a.source.as_ref().is_some_and(|s| dirty.sources.contains(s)) {
-                        dirty.deps.insert(Dep::Article(a.slug.clone()));
-                    }
-                }
                 st.briefing = briefing;
                 timer.lap("assemble");
             }
@@ -914,8 +708,26 @@ impl Session {
             if content_changed {
                 st.shared = render::Shared::default();
             }
-            let d = &dirty.deps;
-            if content_changed || d.contains(&Dep::AnnotationSet) || d.contains(&Dep::Events) {
+            // what changed: the dependencies whose fingerprints changed
+            // (`render::Fingerprints`, beside the page registry). After an
+            // annotation edit the jobs stay unless the annotation set or
+            // the events changed (what decides the listings' pages)
+            let scope = if content_changed {
+                render::Scope::Everything
+            } else {
+                render::Scope::Annotations
+            };
+            let mut changed = BTreeSet::new();
+            if !content_changed {
+                let decide = [Dep::AnnotationSet, Dep::Events];
+                changed =
+                    st.fingerprints
+                        .update(&st.briefing, declared(&st.jobs).chain(&decide), scope);
+            }
+            if content_changed
+                || changed.contains(&Dep::AnnotationSet)
+                || changed.contains(&Dep::Events)
+            {
                 let jobs = render::page_jobs(&st.briefing);
                 if jobs
                     .iter()
@@ -925,7 +737,13 @@ impl Session {
                     return Ok(Step::Full { reclean: false });
                 }
                 st.jobs = jobs;
+                changed.extend(
+                    st.fingerprints
+                        .update(&st.briefing, declared(&st.jobs), scope),
+                );
             }
+            dirty.deps.extend(changed);
+            timer.lap("fingerprints");
         }
 
         // 3. render what is affected, write what changed
@@ -978,6 +796,11 @@ impl Session {
             millis: start.elapsed().as_millis(),
         })))
     }
+}
+
+/// Every dependency the jobs declare.
+fn declared(jobs: &[PageJob]) -> impl Iterator<Item = &Dep> {
+    jobs.iter().flat_map(|j| &j.deps)
 }
 
 enum Step {
