@@ -1128,6 +1128,506 @@ mod tests {
         assert!(r[1].pages.iter().any(|p| p == BELARUS), "{:?}", r[1].pages);
     }
 
+    /// One edit of a project file, as an analyst (or a scraper) makes it.
+    #[derive(Clone, Debug)]
+    enum Edit {
+        /// A paragraph naming `word` appended to the `i`th article.
+        ArticleBody(usize, usize),
+        /// The `i`th article's title.
+        ArticleTitle(usize, usize),
+        /// The `i`th article's date (set or changed).
+        ArticleDate(usize, usize),
+        /// A new article (or a new text for it) without a seed.
+        AddArticle(usize, usize),
+        /// The `i`th article added by the test deleted, or renamed.
+        DeleteAdded(usize),
+        RenameAdded(usize, usize),
+        /// A sentence with a wikilink in the `i`th annotation file.
+        AnnotationNote(usize, usize),
+        /// A tag of the `i`th annotation file changed.
+        AnnotationTag(usize, usize),
+        /// A passage annotated again in a new file for the `i`th article.
+        AddAnnotation(usize, usize),
+        DeleteAnnotation(usize),
+        RenameAnnotation(usize, usize),
+        /// A new entity, or an entity's description.
+        AddEntity(usize),
+        EntityDescription(usize, usize),
+        /// A paragraph appended to the `i`th seed, or its sidecar written.
+        Seed(usize, usize),
+        Sidecar(usize, usize),
+        /// A comment in the `i`th of a few templates.
+        Template(usize, usize),
+        /// The stylesheet edited; another static file added, deleted,
+        /// renamed.
+        Style(usize),
+        AddStatic(usize),
+        DeleteStatic(usize),
+        RenameStatic(usize, usize),
+        /// The site's description.
+        Config(usize),
+        /// A paragraph naming `word` appended to the executive summary.
+        Summary(usize),
+    }
+
+    const WORDS: &[&str] = &[
+        "Minsk",
+        "Putin",
+        "Belarus",
+        "Oreshnik",
+        "Lavrov",
+        "hazel tree",
+        "Kalibr",
+        "nothing at all",
+    ];
+
+    const WIKILINKS: &[&str] = &[
+        "[[Minsk]]",
+        "[[Vladimir Putin|Putin]]",
+        "[[russia-sending-hypersonic-missiles-to-venezuela]]",
+        "[[russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus#intercepted]]",
+        "[[Astrakhan]]",
+    ];
+
+    fn edit_strategy() -> impl proptest::strategy::Strategy<Value = Edit> {
+        use proptest::prelude::*;
+        let n = || 0usize..8;
+        prop_oneof![
+            (n(), n()).prop_map(|(i, w)| Edit::ArticleBody(i, w)),
+            (n(), n()).prop_map(|(i, w)| Edit::ArticleTitle(i, w)),
+            (n(), n()).prop_map(|(i, w)| Edit::ArticleDate(i, w)),
+            (n(), n()).prop_map(|(i, w)| Edit::AddArticle(i, w)),
+            n().prop_map(Edit::DeleteAdded),
+            (n(), n()).prop_map(|(i, w)| Edit::RenameAdded(i, w)),
+            (n(), n()).prop_map(|(i, w)| Edit::AnnotationNote(i, w)),
+            (n(), n()).prop_map(|(i, w)| Edit::AnnotationTag(i, w)),
+            (n(), n()).prop_map(|(i, w)| Edit::AddAnnotation(i, w)),
+            n().prop_map(Edit::DeleteAnnotation),
+            (n(), n()).prop_map(|(i, w)| Edit::RenameAnnotation(i, w)),
+            n().prop_map(Edit::AddEntity),
+            (n(), n()).prop_map(|(i, w)| Edit::EntityDescription(i, w)),
+            (n(), n()).prop_map(|(i, w)| Edit::Seed(i, w)),
+            (n(), n()).prop_map(|(i, w)| Edit::Sidecar(i, w)),
+            (n(), n()).prop_map(|(i, w)| Edit::Template(i, w)),
+            n().prop_map(Edit::Style),
+            n().prop_map(Edit::AddStatic),
+            n().prop_map(Edit::DeleteStatic),
+            (n(), n()).prop_map(|(i, w)| Edit::RenameStatic(i, w)),
+            n().prop_map(Edit::Config),
+            n().prop_map(Edit::Summary),
+        ]
+    }
+
+    /// The files of `dir` (project-relative) whose names pass `keep`,
+    /// sorted.
+    fn files_in(root: &std::path::Path, dir: &str, keep: impl Fn(&str) -> bool) -> Vec<String> {
+        let mut out: Vec<String> = std::fs::read_dir(root.join(dir))
+            .map(|rd| {
+                rd.filter_map(Result::ok)
+                    .filter(|e| e.path().is_file())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| keep(n))
+                    .map(|n| format!("{dir}/{n}"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.sort();
+        out
+    }
+
+    /// Apply `edit` to the project at `root`; the project files it
+    /// changed (none when it does not apply).
+    fn apply(root: &std::path::Path, edit: &Edit) -> BTreeSet<String> {
+        let read = |rel: &str| std::fs::read_to_string(root.join(rel)).unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        let pick = |v: &[String], i: usize| -> Option<String> {
+            (!v.is_empty()).then(|| v[i % v.len()].clone())
+        };
+        let articles = files_in(root, "content", |n| {
+            n.ends_with(".md") && n != "_briefing.md"
+        });
+        let added = files_in(root, "content", |n| n.starts_with("added-"));
+        let annotations = files_in(root, "annotations", |n| n.ends_with(".md"));
+        let seeds = files_in(root, "seeds", |n| n.ends_with(".txt"));
+        let statics = files_in(root, "static", |n| n.starts_with("extra-"));
+        let one = |rel: &str| -> BTreeSet<String> { [rel.to_string()].into() };
+        let two = |a: &str, b: &str| -> BTreeSet<String> { [a.to_string(), b.to_string()].into() };
+        // the line starting with `key` replaced by `line` (after the
+        // first line, the front matter's fence); without one, `line` goes
+        // after the title
+        let replace_line = |text: &str, key: &str, line: &str| -> String {
+            let lines: Vec<&str> = text.split_inclusive('\n').collect();
+            let at = lines.iter().skip(1).position(|l| l.starts_with(key));
+            let mut out = String::new();
+            for (n, l) in lines.iter().enumerate() {
+                match at {
+                    Some(k) if k + 1 == n => out.push_str(line),
+                    None if n > 0 && l.starts_with("title:") => {
+                        out.push_str(l);
+                        out.push_str(line);
+                    }
+                    _ => out.push_str(l),
+                }
+            }
+            out
+        };
+        match *edit {
+            Edit::ArticleBody(i, w) => {
+                let Some(f) = pick(&articles, i) else {
+                    return BTreeSet::new();
+                };
+                let text = read(&f);
+                write(&f, &format!("{text}\nA sentence naming {}.\n", WORDS[w]));
+                one(&f)
+            }
+            Edit::ArticleTitle(i, w) => {
+                let Some(f) = pick(&articles, i) else {
+                    return BTreeSet::new();
+                };
+                let text = read(&f);
+                write(
+                    &f,
+                    &replace_line(&text, "title:", &format!("title: A title {w}\n")),
+                );
+                one(&f)
+            }
+            Edit::ArticleDate(i, d) => {
+                let Some(f) = pick(&articles, i) else {
+                    return BTreeSet::new();
+                };
+                let text = read(&f);
+                write(
+                    &f,
+                    &replace_line(&text, "date:", &format!("date: 2024-12-0{}\n", d + 1)),
+                );
+                one(&f)
+            }
+            Edit::AddArticle(i, w) => {
+                let f = format!("content/added-{}.md", i % 3);
+                write(
+                    &f,
+                    &format!(
+                        "---\ntitle: Added article {i}\ndate: 2024-11-2{w}\ntags: [added]\n---\n\nAn added article about {} and {}.\n",
+                        WORDS[w],
+                        WORDS[(w + 1) % WORDS.len()]
+                    ),
+                );
+                one(&f)
+            }
+            Edit::DeleteAdded(i) => {
+                let Some(f) = pick(&added, i) else {
+                    return BTreeSet::new();
+                };
+                std::fs::remove_file(root.join(&f)).unwrap();
+                one(&f)
+            }
+            Edit::RenameAdded(i, n) => {
+                let Some(f) = pick(&added, i) else {
+                    return BTreeSet::new();
+                };
+                let to = format!("content/added-{}.md", n % 3 + 3);
+                if to == f || root.join(&to).exists() {
+                    return BTreeSet::new();
+                }
+                std::fs::rename(root.join(&f), root.join(&to)).unwrap();
+                two(&f, &to)
+            }
+            Edit::AnnotationNote(i, w) => {
+                let Some(f) = pick(&annotations, i) else {
+                    return BTreeSet::new();
+                };
+                let text = read(&f);
+                let Some(at) = text
+                    .find("\n## ")
+                    .and_then(|h| text[h + 1..].find('\n').map(|e| h + 1 + e))
+                else {
+                    return BTreeSet::new();
+                };
+                let link = WIKILINKS[w % WIKILINKS.len()];
+                write(
+                    &f,
+                    &format!("{}\n\nSee {link}, edit {w}.\n{}", &text[..at], &text[at..]),
+                );
+                one(&f)
+            }
+            Edit::AnnotationTag(i, w) => {
+                let Some(f) = pick(&annotations, i) else {
+                    return BTreeSet::new();
+                };
+                let text = read(&f);
+                let tags = [" .forecast", " .signal", " .context", " .newtag"];
+                let from = tags.iter().find(|t| text.contains(**t));
+                let Some(from) = from else {
+                    return BTreeSet::new();
+                };
+                write(&f, &text.replacen(from, tags[w % tags.len()], 1));
+                one(&f)
+            }
+            Edit::AddAnnotation(i, w) => {
+                // the first sentence of an article's body, annotated in a
+                // file of its own
+                let Some(a) = pick(&articles, i) else {
+                    return BTreeSet::new();
+                };
+                let text = read(&a);
+                let Some(body) = text.splitn(3, "---\n").nth(2) else {
+                    return BTreeSet::new();
+                };
+                let Some(quote) = body
+                    .split("\n\n")
+                    .map(str::trim)
+                    .find(|p| p.len() > 30 && !p.contains(['"', '*', '[', '#', '_', '`', '<']))
+                    .map(|p| p.chars().take(30).collect::<String>())
+                else {
+                    return BTreeSet::new();
+                };
+                let stem = a.trim_start_matches("content/").trim_end_matches(".md");
+                let slug = text
+                    .lines()
+                    .find_map(|l| l.strip_prefix("slug: "))
+                    .unwrap_or(stem)
+                    .trim()
+                    .to_string();
+                let f = format!("annotations/extra-{}.md", i % 2);
+                write(
+                    &f,
+                    &format!(
+                        "---\narticle: {slug}\n---\n\n## \"{}\" {{#extra-{w} .added}}\n\nA note naming {}.\n",
+                        quote.trim(),
+                        WIKILINKS[w % WIKILINKS.len()]
+                    ),
+                );
+                one(&f)
+            }
+            Edit::DeleteAnnotation(i) => {
+                // mostly a file the test added or renamed: the summary
+                // and the other file link to the original ones' passages
+                let ours: Vec<String> = annotations
+                    .iter()
+                    .filter(|f| f.contains("/extra-") || f.contains("/renamed-"))
+                    .cloned()
+                    .collect();
+                let from = if i % 4 == 0 || ours.is_empty() {
+                    &annotations
+                } else {
+                    &ours
+                };
+                let Some(f) = pick(from, i) else {
+                    return BTreeSet::new();
+                };
+                std::fs::remove_file(root.join(&f)).unwrap();
+                one(&f)
+            }
+            Edit::RenameAnnotation(i, n) => {
+                let Some(f) = pick(&annotations, i) else {
+                    return BTreeSet::new();
+                };
+                let to = format!("annotations/renamed-{n}.md");
+                if to == f || root.join(&to).exists() {
+                    return BTreeSet::new();
+                }
+                std::fs::rename(root.join(&f), root.join(&to)).unwrap();
+                two(&f, &to)
+            }
+            Edit::AddEntity(w) => {
+                let text = read("entities.yaml");
+                let name = ["Kalibr", "Hazel", "Gazeta.Ru", "Storm Shadow"][w % 4];
+                if text.contains(&format!("- name: {name}\n")) {
+                    return BTreeSet::new();
+                }
+                write(
+                    "entities.yaml",
+                    &format!("{text}\n- name: {name}\n  kind: other\n  description: Added {w}.\n"),
+                );
+                one("entities.yaml")
+            }
+            Edit::EntityDescription(i, w) => {
+                let text = read("entities.yaml");
+                let from = [
+                    "President of Belarus",
+                    "Russia's foreign minister",
+                    "President of Russia",
+                ][i % 3];
+                if !text.contains(from) {
+                    return BTreeSet::new();
+                }
+                write(
+                    "entities.yaml",
+                    &text.replacen(from, &format!("{from} ({w})"), 1),
+                );
+                one("entities.yaml")
+            }
+            Edit::Seed(i, w) => {
+                let Some(f) = pick(&seeds, i) else {
+                    return BTreeSet::new();
+                };
+                let text = read(&f);
+                write(
+                    &f,
+                    &format!(
+                        "{text}\n\nA paragraph the scraper found later about {}, number {w}.\n",
+                        WORDS[w]
+                    ),
+                );
+                one(&f)
+            }
+            Edit::Sidecar(i, w) => {
+                let Some(f) = pick(&seeds, i) else {
+                    return BTreeSet::new();
+                };
+                let side = f.replace(".txt", ".meta.yaml");
+                write(&side, &format!("outlet: Outlet {w}\n"));
+                one(&side)
+            }
+            Edit::Template(i, w) => {
+                let names = [
+                    "templates/article.html",
+                    "templates/base.html",
+                    "templates/index.html",
+                    "templates/entity.html",
+                    "templates/annotations.html",
+                    "templates/fragments/entity_chip.html",
+                    "templates/fragments/article_item.html",
+                ];
+                let f = names[i % names.len()];
+                let text = read(f);
+                let text = if text.contains("{% block content %}") {
+                    text.replacen(
+                        "{% block content %}",
+                        &format!("{{% block content %}}<!-- e{w} -->"),
+                        1,
+                    )
+                } else {
+                    format!("<!-- e{w} -->{text}")
+                };
+                write(f, &text);
+                one(f)
+            }
+            Edit::Style(w) => {
+                let text = read("static/style.css");
+                write("static/style.css", &format!("{text}\n/* edit {w} */\n"));
+                one("static/style.css")
+            }
+            Edit::AddStatic(w) => {
+                let f = format!("static/extra-{}.css", w % 3);
+                write(&f, &format!("p {{ margin: {w}px }}\n"));
+                one(&f)
+            }
+            Edit::DeleteStatic(i) => {
+                let Some(f) = pick(&statics, i) else {
+                    return BTreeSet::new();
+                };
+                std::fs::remove_file(root.join(&f)).unwrap();
+                one(&f)
+            }
+            Edit::RenameStatic(i, n) => {
+                let Some(f) = pick(&statics, i) else {
+                    return BTreeSet::new();
+                };
+                let to = format!("static/extra-{}.css", n % 3 + 3);
+                if to == f || root.join(&to).exists() {
+                    return BTreeSet::new();
+                }
+                std::fs::rename(root.join(&f), root.join(&to)).unwrap();
+                two(&f, &to)
+            }
+            Edit::Config(w) => {
+                let text = read("briefing.toml");
+                write(
+                    "briefing.toml",
+                    &replace_line(
+                        &text,
+                        "description =",
+                        &format!("description = \"Edited {w}\"\n"),
+                    ),
+                );
+                one("briefing.toml")
+            }
+            Edit::Summary(w) => {
+                let text = read("content/_briefing.md");
+                write(
+                    "content/_briefing.md",
+                    &format!("{text}\nA summary sentence about {}.\n", WORDS[w]),
+                );
+                one("content/_briefing.md")
+            }
+        }
+    }
+
+    /// A copy of the project's inputs (not its site) in a new directory.
+    fn copy_inputs(from: &std::path::Path) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            let name = e.file_name();
+            if name == "site" || name.to_string_lossy().starts_with(".site") {
+                continue;
+            }
+            if e.path().is_dir() {
+                copy_tree(&e.path(), &dir.path().join(&name));
+            } else {
+                std::fs::copy(e.path(), dir.path().join(&name)).unwrap();
+            }
+        }
+        let _ = std::fs::remove_file(dir.path().join(".briefing/build.json"));
+        dir
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 16,
+            failure_persistence: None,
+            ..Default::default()
+        })]
+        /// Any sequence of edits to any kind of input, each followed by a
+        /// rebuild of the live session: the site equals a full build of
+        /// the same files byte for byte (and a build that fails fails in
+        /// both). Nothing here lists what each edit should render again:
+        /// that is the fingerprints' job.
+        #[test]
+        fn any_edits_give_the_bytes_of_a_full_build(
+            edits in proptest::collection::vec(edit_strategy(), 1..7)
+        ) {
+            let live = repo_project();
+            let mut session = Session::new(&Project::new(live.path()));
+            session.full(false).expect("the first build");
+            let mut done = Vec::new();
+            for edit in &edits {
+                let changed = apply(live.path(), edit);
+                if changed.is_empty() {
+                    continue;
+                }
+                done.push(edit.clone());
+                let incremental = session.rebuild(&changed);
+                let fresh = copy_inputs(live.path());
+                let full = Session::new(&Project::new(fresh.path())).full(false);
+                match (&incremental, &full) {
+                    // the live site stays the last good one
+                    (Err(_), Err(_)) => continue,
+                    (Ok(_), Ok(_)) => {}
+                    (a, b) => proptest::prop_assert!(
+                        false,
+                        "after {done:?}: incremental {} but full {}",
+                        match a { Ok(_) => "succeeded".to_string(), Err(f) => f.problems.to_string() },
+                        match b { Ok(_) => "succeeded".to_string(), Err(f) => f.problems.to_string() },
+                    ),
+                }
+                let (x, y) = (site_files(live.path()), site_files(fresh.path()));
+                let paths: BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+                let differ: Vec<&&String> =
+                    paths.iter().filter(|p| x.get(**p) != y.get(**p)).collect();
+                proptest::prop_assert!(
+                    differ.is_empty(),
+                    "after {done:?}, incremental and full builds differ: {differ:?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn changes_are_classified_by_place() {
         let p = Project::new("/nonexistent-briefing-project");
