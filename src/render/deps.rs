@@ -26,7 +26,7 @@ use crate::link::Links;
 use crate::model::{Briefing, Slug};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt::Debug;
 use std::sync::Arc;
 
@@ -166,6 +166,22 @@ impl Feed for std::ops::Range<usize> {
         (self.start, self.end).feed(h)
     }
 }
+impl Feed for jiff::civil::DateTime {
+    fn feed(&self, h: &mut Fp) {
+        // (`Debug` would do, at a hundred times the cost: the timeline
+        // has an entry per article and event)
+        let d = self;
+        h.0.extend_from_slice(&d.year().to_le_bytes());
+        h.0.extend_from_slice(&[
+            d.month() as u8,
+            d.day() as u8,
+            d.hour() as u8,
+            d.minute() as u8,
+            d.second() as u8,
+        ]);
+        h.0.extend_from_slice(&d.subsec_nanosecond().to_le_bytes());
+    }
+}
 impl Feed for crate::link::MentionAt {
     fn feed(&self, h: &mut Fp) {
         let crate::link::MentionAt {
@@ -232,8 +248,12 @@ impl Feed for crate::link::timeline::Entry {
             article,
             annotation,
         } = self;
-        h.debug(date)
-            .debug(kind)
+        let kind = match kind {
+            crate::link::timeline::EntryKind::Event => 0u32,
+            crate::link::timeline::EntryKind::Published => 1,
+        };
+        h.feed(date)
+            .feed(&kind)
             .feed(label)
             .feed(article)
             .feed(annotation);
@@ -256,39 +276,44 @@ pub enum Scope {
 /// them out again cheap.
 #[derive(Default)]
 pub struct Fingerprints {
-    /// Per dependency: the part from articles and the link stage, and the
-    /// part from annotations.
-    deps: BTreeMap<Dep, (Fingerprint, Fingerprint)>,
+    /// The dependencies, sorted, each once.
+    deps: Vec<Dep>,
+    /// Per dependency (by position): the part from articles and the link
+    /// stage, and the part from annotations.
+    fps: Vec<(Fingerprint, Fingerprint)>,
     /// Values hashed once, by the address of their `Arc` (held, so the
     /// address is not reused while it is remembered).
-    texts: FxHashMap<usize, (Arc<str>, Fingerprint)>,
-    annotations: FxHashMap<usize, (Arc<Annotation>, Fingerprint)>,
-    notes: FxHashMap<usize, (Arc<ArticleNote>, Fingerprint)>,
-    articles: FxHashMap<usize, (Arc<ArticleAnnotations>, Fingerprint)>,
+    texts: Memo<str>,
+    /// Annotations: their fingerprint and [`set_fp`].
+    annotations: Memo<Annotation, (Fingerprint, Fingerprint)>,
+    notes: Memo<ArticleNote>,
+    articles: Memo<ArticleAnnotations>,
 }
+
+/// Fingerprints of values held in `Arc`s, by address.
+type Memo<T, V = Fingerprint> = FxHashMap<usize, (Arc<T>, V)>;
 
 fn addr<T: ?Sized>(a: &Arc<T>) -> usize {
     Arc::as_ptr(a) as *const () as usize
 }
 
-/// Hash what is not remembered yet; remember only what `now` holds.
-fn remember<T: ?Sized + Sync + Send>(
-    old: &FxHashMap<usize, (Arc<T>, Fingerprint)>,
+/// Hash what is not remembered yet. What is no longer held is forgotten
+/// when it is most of the memo (forgetting walks all of it).
+fn remember<T: ?Sized + Sync + Send, V: Send + Sync>(
+    memo: &mut Memo<T, V>,
     now: Vec<&Arc<T>>,
-    hash: impl Fn(&T) -> Fingerprint + Sync,
-) -> FxHashMap<usize, (Arc<T>, Fingerprint)> {
-    now.into_par_iter()
-        .map(|a| {
-            let k = addr(a);
-            let fp = match old.get(&k) {
-                Some((_, fp)) => *fp,
-                None => hash(a),
-            };
-            (k, (a.clone(), fp))
-        })
-        .collect::<Vec<_>>()
-        .into_iter()
-        .collect()
+    hash: impl Fn(&T) -> V + Sync,
+) {
+    let new: Vec<(usize, (Arc<T>, V))> = now
+        .par_iter()
+        .filter(|a| !memo.contains_key(&addr(a)))
+        .map(|a| (addr(a), ((*a).clone(), hash(a))))
+        .collect();
+    if memo.len() + new.len() > 2 * now.len() + 64 {
+        let held: rustc_hash::FxHashSet<usize> = now.iter().map(|a| addr(a)).collect();
+        memo.retain(|k, _| held.contains(k));
+    }
+    memo.extend(new);
 }
 
 fn debug_fp<T: Debug + ?Sized>(v: &T) -> Fingerprint {
@@ -297,113 +322,260 @@ fn debug_fp<T: Debug + ?Sized>(v: &T) -> Fingerprint {
     h.finish()
 }
 
-/// What one computation reads, gathered once.
+/// What one computation reads, gathered once: per article (by
+/// position) the fingerprints of what annotations give it, worked out in
+/// one pass over each sorted list rather than by a lookup per dependency
+/// (at 10,000 articles those lookups, each a chain of cache misses, were
+/// most of an annotation edit's time).
 struct View<'a> {
     b: &'a Briefing,
     memo: &'a Fingerprints,
-    /// Each article's whole-article notes.
-    notes_by_article: BTreeMap<&'a Slug, Vec<&'a Arc<ArticleNote>>>,
+    /// `Dep::Notes`: the article's annotations and whole-article notes.
+    notes: Vec<Fingerprint>,
+    /// The annotation-fed part of `Dep::Article`: its anchored
+    /// annotations and its backlinks.
+    article: Vec<Fingerprint>,
+    /// The annotations (in [`crate::annotate::Annotations::all`] order):
+    /// their fingerprints, and those of what decides the listings.
+    all: Vec<(Fingerprint, Fingerprint)>,
+    /// The whole-article notes (in their order).
+    note_fps: Vec<Fingerprint>,
+}
+
+/// What decides an annotation's place in the listings.
+fn set_fp(a: &Annotation) -> Fingerprint {
+    let mut h = Fp::default();
+    h.feed(&a.article)
+        .feed(&a.id)
+        .feed(&a.tags)
+        .feed(&a.claim)
+        .feed(&a.status.map(|s| s as u32));
+    h.finish()
+}
+
+/// `f(position, items)` for each run of `items` about one article (`key`
+/// of each, the list sorted or grouped by it).
+fn runs<'a, T>(
+    b: &Briefing,
+    items: impl IntoIterator<Item = (&'a Slug, T)>,
+    mut f: impl FnMut(usize, Vec<T>),
+) {
+    let mut run: Option<(&Slug, Vec<T>)> = None;
+    for (slug, item) in items {
+        match &mut run {
+            Some((s, v)) if *s == slug => v.push(item),
+            _ => {
+                if let Some((s, v)) = run.take()
+                    && let Some(i) = b.article_position(s)
+                {
+                    f(i, v);
+                }
+                run = Some((slug, vec![item]));
+            }
+        }
+    }
+    if let Some((s, v)) = run
+        && let Some(i) = b.article_position(s)
+    {
+        f(i, v);
+    }
+}
+
+impl<'a> View<'a> {
+    fn new(b: &'a Briefing, memo: &'a Fingerprints) -> View<'a> {
+        let anns = &b.annotations;
+        let all: Vec<(Fingerprint, Fingerprint)> = anns
+            .all()
+            .par_iter()
+            .map(|a| match memo.annotations.get(&addr(a)) {
+                Some((_, (fp, set))) => (*fp, *set),
+                None => (debug_fp(&**a), set_fp(a)),
+            })
+            .collect();
+        let n = b.articles.len();
+        // each article's annotations (`all` is sorted by article) and notes
+        let mut of: Vec<Vec<Fingerprint>> = vec![Vec::new(); n];
+        runs(
+            b,
+            anns.all()
+                .iter()
+                .zip(&all)
+                .map(|(a, fp)| (&a.article, fp.0)),
+            |i, v| of[i].extend(v),
+        );
+        let mut notes_of: Vec<Vec<Fingerprint>> = vec![Vec::new(); n];
+        let note_fps: Vec<Fingerprint> = anns
+            .article_notes()
+            .iter()
+            .map(|x| match memo.notes.get(&addr(x)) {
+                Some((_, fp)) => *fp,
+                None => debug_fp(&**x),
+            })
+            .collect();
+        let notes = anns
+            .article_notes()
+            .iter()
+            .zip(&note_fps)
+            .map(|(x, fp)| (&x.article, *fp));
+        runs(b, notes, |i, v| notes_of[i].extend(v));
+        let notes: Vec<Fingerprint> = of
+            .iter()
+            .zip(&notes_of)
+            .map(|(a, x)| {
+                let mut h = Fp::default();
+                h.feed(a).feed(x);
+                h.finish()
+            })
+            .collect();
+        let mut anchored: Vec<Option<Fingerprint>> = vec![None; n];
+        let by_article = anns.by_article.iter().map(|(s, a)| {
+            let fp = match memo.articles.get(&addr(a)) {
+                Some((_, fp)) => *fp,
+                None => debug_fp(&**a),
+            };
+            (s, fp)
+        });
+        runs(b, by_article, |i, v| anchored[i] = v.first().copied());
+        let mut backlinks: Vec<Option<&Vec<crate::link::backlinks::Backlink>>> = vec![None; n];
+        runs(b, b.links.backlinks.iter(), |i, v| {
+            backlinks[i] = v.first().copied()
+        });
+        let article = anchored
+            .iter()
+            .zip(&backlinks)
+            .map(|(a, l)| {
+                let mut h = Fp::default();
+                h.feed(a).feed(l);
+                h.finish()
+            })
+            .collect();
+        View {
+            b,
+            memo,
+            notes,
+            article,
+            all,
+            note_fps,
+        }
+    }
 }
 
 impl Fingerprints {
-    /// Work out the fingerprints of `deps` in `b` again (those of other
-    /// dependencies are forgotten) and return the dependencies whose
-    /// fingerprint changed, appeared or went. What was hashed before and
-    /// is still held is not hashed again; with [`Scope::Annotations`] the
-    /// parts not fed by annotations are kept too.
+    /// Work out the fingerprints again, of `deps` when given (the
+    /// dependencies the page jobs declare; the others are forgotten),
+    /// else of the same dependencies as last time, and return the
+    /// dependencies whose fingerprint changed, appeared or went. What was
+    /// hashed before and is still held is not hashed again; with
+    /// [`Scope::Annotations`] the parts not fed by annotations are kept
+    /// too. [`Dep::AnnotationSet`] and [`Dep::Events`] are always among
+    /// them: they decide the pages there are.
     pub fn update<'d>(
         &mut self,
         b: &Briefing,
-        deps: impl IntoIterator<Item = &'d Dep>,
+        deps: Option<impl IntoIterator<Item = &'d Dep>>,
         scope: Scope,
     ) -> BTreeSet<Dep> {
-        let deps: BTreeSet<&Dep> = deps.into_iter().collect();
         if scope == Scope::Everything {
             let all: Vec<&Arc<str>> = b.articles.iter().map(|a| &a.text).collect();
-            self.texts = remember(&self.texts, all, |t: &str| {
+            remember(&mut self.texts, all, |t: &str| {
                 let mut h = Fp::default();
                 h.feed(t);
                 h.finish()
             });
         }
-        self.annotations = remember(
-            &self.annotations,
+        remember(
+            &mut self.annotations,
             b.annotations.all().iter().collect(),
-            debug_fp,
+            |a| (debug_fp(a), set_fp(a)),
         );
-        self.notes = remember(
-            &self.notes,
+        remember(
+            &mut self.notes,
             b.annotations.article_notes().iter().collect(),
             debug_fp,
         );
         let annotations = &self.annotations;
-        self.articles = remember(
-            &self.articles,
-            b.annotations.by_article.values().collect(),
-            |x: &ArticleAnnotations| {
-                let ArticleAnnotations {
-                    article_note_html,
-                    highlights,
-                    sidenotes,
-                } = x;
-                let mut h = Fp::default();
-                h.feed(article_note_html).debug(highlights);
-                sidenotes.len().feed(&mut h);
-                for (end, anns) in sidenotes {
-                    h.feed(end).feed(&anns.len());
-                    for a in anns {
-                        match annotations.get(&addr(a)) {
-                            Some((_, fp)) => h.feed(fp),
-                            None => h.debug(&**a),
-                        };
-                    }
+        let article_fp = |x: &ArticleAnnotations| {
+            let ArticleAnnotations {
+                article_note_html,
+                highlights,
+                sidenotes,
+            } = x;
+            let mut h = Fp::default();
+            h.feed(article_note_html).debug(highlights);
+            sidenotes.len().feed(&mut h);
+            for (end, anns) in sidenotes {
+                h.feed(end).feed(&anns.len());
+                for a in anns {
+                    match annotations.get(&addr(a)) {
+                        Some((_, (fp, _))) => h.feed(fp),
+                        None => h.debug(&**a),
+                    };
                 }
-                h.finish()
-            },
-        );
-        let mut notes_by_article: BTreeMap<&Slug, Vec<&Arc<ArticleNote>>> = BTreeMap::new();
-        for n in b.annotations.article_notes() {
-            notes_by_article.entry(&n.article).or_default().push(n);
-        }
-        let view = View {
-            b,
-            memo: self,
-            notes_by_article,
+            }
+            h.finish()
         };
-        let fps: BTreeMap<Dep, (Fingerprint, Fingerprint)> = deps
-            .into_par_iter()
-            .map(|d| {
-                let base = match (scope, self.deps.get(d)) {
+        let mut articles = std::mem::take(&mut self.articles);
+        remember(
+            &mut articles,
+            b.annotations.by_article.values().collect(),
+            article_fp,
+        );
+        self.articles = articles;
+        // the dependencies, and what each had
+        let before: Option<(Vec<Dep>, Vec<(Fingerprint, Fingerprint)>)> = match deps {
+            Some(deps) => {
+                let mut list: Vec<Dep> = deps.into_iter().cloned().collect();
+                list.extend([Dep::AnnotationSet, Dep::Events]);
+                list.sort_unstable();
+                list.dedup();
+                let old = std::mem::replace(&mut self.deps, list);
+                Some((old, std::mem::take(&mut self.fps)))
+            }
+            None => None,
+        };
+        let view = View::new(b, self);
+        let previous = |i: usize, d: &Dep| -> Option<&(Fingerprint, Fingerprint)> {
+            match &before {
+                None => self.fps.get(i),
+                Some((deps, fps)) => deps.binary_search(d).ok().and_then(|j| fps.get(j)),
+            }
+        };
+        let fps: Vec<(Fingerprint, Fingerprint)> = self
+            .deps
+            .par_iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let base = match (scope, previous(i, d)) {
                     (Scope::Annotations, Some((base, _))) => *base,
                     _ => view.base(d),
                 };
-                (d.clone(), (base, view.annotated(d)))
+                (base, view.annotated(d))
             })
-            .collect::<Vec<_>>()
-            .into_iter()
             .collect();
         let mut changed = BTreeSet::new();
-        for (d, fp) in &fps {
-            if self.deps.get(d) != Some(fp) {
+        for (i, (d, fp)) in self.deps.iter().zip(&fps).enumerate() {
+            if previous(i, d) != Some(fp) {
                 changed.insert(d.clone());
             }
         }
-        for d in self.deps.keys() {
-            if !fps.contains_key(d) {
-                changed.insert(d.clone());
+        if let Some((old, _)) = &before {
+            for d in old {
+                if self.deps.binary_search(d).is_err() {
+                    changed.insert(d.clone());
+                }
             }
         }
-        self.deps = fps;
+        self.fps = fps;
         changed
     }
 
     /// The fingerprint of one dependency, when it was worked out.
     pub fn get(&self, d: &Dep) -> Option<Fingerprint> {
-        self.deps.get(d).map(|(a, n)| {
-            let mut h = Fp::default();
-            h.feed(a).feed(n);
-            h.finish()
-        })
+        let i = self.deps.binary_search(d).ok()?;
+        let (a, n) = self.fps.get(i)?;
+        let mut h = Fp::default();
+        h.feed(a).feed(n);
+        Some(h.finish())
     }
 }
 
@@ -461,7 +633,7 @@ fn card(h: &mut Fp, a: &Article) {
     h.feed(file)
         .feed(slug)
         .feed(title)
-        .debug(date)
+        .feed(date)
         .feed(byline)
         .feed(outlet)
         .feed(url)
@@ -545,24 +717,9 @@ impl View<'_> {
     /// The part of a dependency's fingerprint from the annotations and
     /// what they feed.
     fn annotated(&self, d: &Dep) -> Fingerprint {
-        let (b, l, m) = (self.b, &self.b.links, self.memo);
+        let (b, l) = (self.b, &self.b.links);
         let anns = &b.annotations;
-        let ann = |h: &mut Fp, a: &Arc<Annotation>| match m.annotations.get(&addr(a)) {
-            Some((_, fp)) => {
-                h.feed(fp);
-            }
-            None => {
-                h.debug(&**a);
-            }
-        };
-        let note = |h: &mut Fp, n: &Arc<ArticleNote>| match m.notes.get(&addr(n)) {
-            Some((_, fp)) => {
-                h.feed(fp);
-            }
-            None => {
-                h.debug(&**n);
-            }
-        };
+        let at = |s: &Slug| b.article_position(s);
         let mut h = Fp::default();
         match d {
             Dep::Cards | Dep::Mentions => {}
@@ -570,51 +727,27 @@ impl View<'_> {
                 h.feed(&anns.summary_html).debug(&anns.summary_targets);
             }
             Dep::Article(s) => {
-                match anns.by_article.get(s) {
-                    Some(a) => match m.articles.get(&addr(a)) {
-                        Some((_, fp)) => h.feed(fp),
-                        None => h.debug(&**a),
-                    },
-                    None => h.feed(&None::<usize>),
-                };
-                h.feed(&l.backlinks.get(s));
+                h.feed(&at(s).map(|i| self.article[i]));
             }
             Dep::Entity(i) => {
                 let slug = l.registry.entities.get(*i).map(|e| &e.slug);
                 h.feed(&slug.and_then(|s| l.entity_notes.get(s)));
             }
             Dep::Annotations => {
-                anns.all().len().feed(&mut h);
-                for a in anns.all() {
-                    ann(&mut h, a);
+                self.all.len().feed(&mut h);
+                for (fp, _) in &self.all {
+                    h.feed(fp);
                 }
-                anns.article_notes().len().feed(&mut h);
-                for n in anns.article_notes() {
-                    note(&mut h, n);
-                }
-                h.debug(anns.drifts());
+                h.feed(&self.note_fps).debug(anns.drifts());
             }
             Dep::AnnotationSet => {
-                anns.all().len().feed(&mut h);
-                for a in anns.all() {
-                    h.feed(&a.article)
-                        .feed(&a.id)
-                        .feed(&a.tags)
-                        .feed(&a.claim)
-                        .debug(&a.status);
+                self.all.len().feed(&mut h);
+                for (_, set) in &self.all {
+                    h.feed(set);
                 }
             }
             Dep::Notes(s) => {
-                let of = anns.of_article(s);
-                of.len().feed(&mut h);
-                for a in of {
-                    ann(&mut h, a);
-                }
-                let notes = self.notes_by_article.get(s).map_or(&[][..], Vec::as_slice);
-                notes.len().feed(&mut h);
-                for n in notes {
-                    note(&mut h, n);
-                }
+                h.feed(&at(s).map(|i| self.notes[i]));
             }
             Dep::Events => {
                 let crate::link::timeline::Timeline { entries, undated } = &l.timeline;

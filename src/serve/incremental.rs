@@ -15,11 +15,13 @@
 //! | `static/f` | the theme | nothing | nothing: `f` is copied |
 //! | `briefing.toml`, `entities.yaml`, new or deleted articles, seeds | everything | everything | everything |
 //!
-//! "Pages depending on what changed": after assembling, the old and new
-//! briefing are compared part by part ([`Dep`]: an article, an entity, the
-//! article cards, the annotations, the events, the summary, the mentions),
-//! and a page is rendered again when one of the parts it declares
-//! (`render::pages`, `Job::deps`) changed. An annotation edit in a large
+//! "Pages depending on what changed": every part of the briefing a page
+//! declares it reads ([`Dep`]: an article, an entity, the article cards,
+//! the annotations, the events, the summary, the mentions; `Job::deps`)
+//! has a fingerprint computed beside the page registry
+//! ([`render::Fingerprints`]); after assembling, the session works them
+//! out again and renders the pages with a dependency whose fingerprint
+//! changed. An annotation edit in a large
 //! briefing thus renders its article, the annotation pages, and the pages
 //! of entities its notes name — not every entity page. Unchanged bytes are
 //! not written.
@@ -54,6 +56,7 @@ pub struct Rebuild {
     pub warnings: Problems,
     pub millis: u128,
 }
+
 
 impl Rebuild {
     /// One line for the log: what was rebuilt, why, how long it took.
@@ -444,7 +447,7 @@ impl Session {
         self.slugs_version += 1;
         let jobs = render::page_jobs(&briefing);
         let mut fingerprints = render::Fingerprints::default();
-        fingerprints.update(&briefing, declared(&jobs), render::Scope::Everything);
+        fingerprints.update(&briefing, Some(declared(&jobs)), render::Scope::Everything);
         self.state = Some(State {
             fingerprints,
             pages: jobs.iter().map(|j| j.path(&briefing)).collect(),
@@ -719,10 +722,10 @@ impl Session {
             };
             let mut changed = BTreeSet::new();
             if !content_changed {
-                let decide = [Dep::AnnotationSet, Dep::Events];
-                changed =
-                    st.fingerprints
-                        .update(&st.briefing, declared(&st.jobs).chain(&decide), scope);
+                // the same jobs, so the same dependencies
+                changed = st
+                    .fingerprints
+                    .update(&st.briefing, None::<[&Dep; 0]>, scope);
             }
             if content_changed
                 || changed.contains(&Dep::AnnotationSet)
@@ -737,10 +740,11 @@ impl Session {
                     return Ok(Step::Full { reclean: false });
                 }
                 st.jobs = jobs;
-                changed.extend(
-                    st.fingerprints
-                        .update(&st.briefing, declared(&st.jobs), scope),
-                );
+                changed.extend(st.fingerprints.update(
+                    &st.briefing,
+                    Some(declared(&st.jobs)),
+                    scope,
+                ));
             }
             dirty.deps.extend(changed);
             timer.lap("fingerprints");
@@ -1627,6 +1631,7 @@ mod tests {
             }
         }
     }
+
 
     #[test]
     fn changes_are_classified_by_place() {
