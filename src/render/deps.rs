@@ -278,6 +278,11 @@ pub enum Scope {
 pub struct Fingerprints {
     /// The dependencies, sorted, each once.
     deps: Vec<Dep>,
+    /// The rank of each one's article in `order` (for `Dep::Article`,
+    /// `Dep::Notes`).
+    ranks: Vec<Option<u32>>,
+    /// The articles' slugs, sorted.
+    order: Order,
     /// Per dependency (by position): the part from articles and the link
     /// stage, and the part from annotations.
     fps: Vec<(Fingerprint, Fingerprint)>,
@@ -353,20 +358,67 @@ fn set_fp(a: &Annotation) -> Fingerprint {
     h.finish()
 }
 
-/// `f(position, items)` for each run of `items` about one article (`key`
-/// of each, the list sorted or grouped by it).
+/// The articles' slugs, sorted: the per-article fingerprints are kept by
+/// rank in this order, so that the lists sorted by slug (annotations,
+/// anchored articles, backlinks, dependencies) are matched to it in one
+/// walk, without a lookup each.
+#[derive(Default)]
+struct Order(Vec<Slug>);
+
+impl Order {
+    fn new(b: &Briefing) -> Order {
+        let mut v: Vec<Slug> = b.articles.iter().map(|a| a.slug.clone()).collect();
+        v.sort_unstable();
+        Order(v)
+    }
+
+    /// A cursor for lookups in ascending order (any order works; ascending
+    /// ones cost a step each).
+    fn cursor(&self) -> Cursor<'_> {
+        Cursor { order: self, at: 0 }
+    }
+}
+
+struct Cursor<'a> {
+    order: &'a Order,
+    at: usize,
+}
+
+impl Cursor<'_> {
+    fn rank(&mut self, slug: &Slug) -> Option<usize> {
+        let v = &self.order.0;
+        // a few steps forward, else a binary search
+        for _ in 0..4 {
+            match v.get(self.at).map(|s| s.cmp(slug)) {
+                Some(std::cmp::Ordering::Less) => self.at += 1,
+                Some(std::cmp::Ordering::Equal) => return Some(self.at),
+                _ => break,
+            }
+        }
+        match v.binary_search(slug) {
+            Ok(i) => {
+                self.at = i;
+                Some(i)
+            }
+            Err(_) => None,
+        }
+    }
+}
+
+/// `f(rank, items)` for each run of `items` about one article.
 fn runs<'a, T>(
-    b: &Briefing,
+    order: &Order,
     items: impl IntoIterator<Item = (&'a Slug, T)>,
     mut f: impl FnMut(usize, Vec<T>),
 ) {
+    let mut cursor = order.cursor();
     let mut run: Option<(&Slug, Vec<T>)> = None;
     for (slug, item) in items {
         match &mut run {
             Some((s, v)) if *s == slug => v.push(item),
             _ => {
                 if let Some((s, v)) = run.take()
-                    && let Some(i) = b.article_position(s)
+                    && let Some(i) = cursor.rank(s)
                 {
                     f(i, v);
                 }
@@ -375,7 +427,7 @@ fn runs<'a, T>(
         }
     }
     if let Some((s, v)) = run
-        && let Some(i) = b.article_position(s)
+        && let Some(i) = cursor.rank(s)
     {
         f(i, v);
     }
@@ -392,11 +444,12 @@ impl<'a> View<'a> {
                 None => (debug_fp(&**a), set_fp(a)),
             })
             .collect();
-        let n = b.articles.len();
+        let n = memo.order.0.len();
         // each article's annotations (`all` is sorted by article) and notes
         let mut of: Vec<Vec<Fingerprint>> = vec![Vec::new(); n];
+        let order = &memo.order;
         runs(
-            b,
+            order,
             anns.all()
                 .iter()
                 .zip(&all)
@@ -417,7 +470,7 @@ impl<'a> View<'a> {
             .iter()
             .zip(&note_fps)
             .map(|(x, fp)| (&x.article, *fp));
-        runs(b, notes, |i, v| notes_of[i].extend(v));
+        runs(order, notes, |i, v| notes_of[i].extend(v));
         let notes: Vec<Fingerprint> = of
             .iter()
             .zip(&notes_of)
@@ -435,9 +488,9 @@ impl<'a> View<'a> {
             };
             (s, fp)
         });
-        runs(b, by_article, |i, v| anchored[i] = v.first().copied());
+        runs(order, by_article, |i, v| anchored[i] = v.first().copied());
         let mut backlinks: Vec<Option<&Vec<crate::link::backlinks::Backlink>>> = vec![None; n];
-        runs(b, b.links.backlinks.iter(), |i, v| {
+        runs(order, b.links.backlinks.iter(), |i, v| {
             backlinks[i] = v.first().copied()
         });
         let article = anchored
@@ -533,6 +586,21 @@ impl Fingerprints {
             }
             None => None,
         };
+        if scope == Scope::Everything || self.order.0.len() != b.articles.len() {
+            self.order = Order::new(b);
+            self.ranks.clear();
+        }
+        if before.is_some() || self.ranks.len() != self.deps.len() {
+            let mut cursor = self.order.cursor();
+            self.ranks = self
+                .deps
+                .iter()
+                .map(|d| match d {
+                    Dep::Article(s) | Dep::Notes(s) => cursor.rank(s).map(|r| r as u32),
+                    _ => None,
+                })
+                .collect();
+        }
         let view = View::new(b, self);
         let previous = |i: usize, d: &Dep| -> Option<&(Fingerprint, Fingerprint)> {
             match &before {
@@ -549,7 +617,7 @@ impl Fingerprints {
                     (Scope::Annotations, Some((base, _))) => *base,
                     _ => view.base(d),
                 };
-                (base, view.annotated(d))
+                (base, view.annotated(d, self.ranks[i]))
             })
             .collect();
         let mut changed = BTreeSet::new();
@@ -716,18 +784,18 @@ impl View<'_> {
 
     /// The part of a dependency's fingerprint from the annotations and
     /// what they feed.
-    fn annotated(&self, d: &Dep) -> Fingerprint {
+    fn annotated(&self, d: &Dep, rank: Option<u32>) -> Fingerprint {
         let (b, l) = (self.b, &self.b.links);
         let anns = &b.annotations;
-        let at = |s: &Slug| b.article_position(s);
+        let rank = rank.map(|r| r as usize);
         let mut h = Fp::default();
         match d {
             Dep::Cards | Dep::Mentions => {}
             Dep::Summary => {
                 h.feed(&anns.summary_html).debug(&anns.summary_targets);
             }
-            Dep::Article(s) => {
-                h.feed(&at(s).map(|i| self.article[i]));
+            Dep::Article(_) => {
+                h.feed(&rank.map(|i| self.article[i]));
             }
             Dep::Entity(i) => {
                 let slug = l.registry.entities.get(*i).map(|e| &e.slug);
@@ -746,8 +814,8 @@ impl View<'_> {
                     h.feed(set);
                 }
             }
-            Dep::Notes(s) => {
-                h.feed(&at(s).map(|i| self.notes[i]));
+            Dep::Notes(_) => {
+                h.feed(&rank.map(|i| self.notes[i]));
             }
             Dep::Events => {
                 let crate::link::timeline::Timeline { entries, undated } = &l.timeline;
