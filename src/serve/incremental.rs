@@ -55,8 +55,47 @@ pub struct Rebuild {
     pub full: bool,
     pub warnings: Problems,
     pub millis: u128,
+    /// The annotations whose quotes matched only approximately (drift):
+    /// warnings that do not stop the build, shown in the log line and,
+    /// in a milder form than errors, in the preview's pages.
+    pub drifts: Vec<DriftNote>,
 }
 
+/// A quote that drifted, for the log and the preview.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct DriftNote {
+    /// The annotation file, and the line and column of its quote.
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    /// The article's slug and the annotation's id (its passage's anchor
+    /// on the article page is `a-<id>`).
+    pub article: String,
+    pub id: String,
+    pub quoted: String,
+    /// What the article reads there now.
+    pub found: String,
+    /// How similar, in percent.
+    pub similarity: u32,
+}
+
+/// The drifted quotes of a briefing, in file order.
+fn drift_notes(b: &Briefing) -> Vec<DriftNote> {
+    b.annotations
+        .drifts()
+        .iter()
+        .map(|d| DriftNote {
+            file: d.file.clone(),
+            line: d.line,
+            column: d.column,
+            article: d.article.to_string(),
+            id: d.id.clone(),
+            quoted: d.quoted.clone(),
+            found: d.found.clone(),
+            similarity: (d.score * 100.0).round().clamp(0.0, 100.0) as u32,
+        })
+        .collect()
+}
 
 impl Rebuild {
     /// One line for the log: what was rebuilt, why, how long it took.
@@ -85,7 +124,26 @@ impl Rebuild {
                 n => format!("{} +{} more", names[..3].join(", "), n - 3),
             }
         };
-        format!("rebuilt {what} ({cause}) in {} ms", self.millis)
+        let mut line = format!("rebuilt {what} ({cause}) in {} ms", self.millis);
+        if !self.drifts.is_empty() {
+            let n = self.drifts.len();
+            let at: Vec<String> = self
+                .drifts
+                .iter()
+                .take(2)
+                .map(|d| format!("{}:{} ({}% similar)", d.file, d.line, d.similarity))
+                .collect();
+            let more = if n > 2 {
+                format!(" +{} more", n - 2)
+            } else {
+                String::new()
+            };
+            line.push_str(&format!(
+                "; {n} quote(s) matched only approximately: {}{more}",
+                at.join(", ")
+            ));
+        }
+        line
     }
 }
 
@@ -438,6 +496,7 @@ impl Session {
             full: true,
             warnings,
             millis: start.elapsed().as_millis(),
+            drifts: drift_notes(&briefing),
         };
         self.slugs = briefing
             .articles
@@ -798,6 +857,7 @@ impl Session {
             full,
             warnings,
             millis: start.elapsed().as_millis(),
+            drifts: drift_notes(&st.briefing),
         })))
     }
 }
@@ -1632,6 +1692,44 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_drifted_quote_is_in_the_log_line_and_the_rebuild() {
+        // the article's words change under a quote: it still anchors, only
+        // approximately — a warning the preview shows, not an error
+        let r = edit_and_compare(&[(
+            "content/russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus.md",
+            "Republic of Belarus to be feasible",
+            "Republic of Belarus to be quite feasible",
+        )]);
+        let d = &r[0].drifts;
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].id, "belarus-deployment");
+        assert_eq!(d[0].file, "annotations/belarus.md");
+        assert_eq!(
+            d[0].article,
+            "russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus"
+        );
+        assert!(d[0].found.contains("to be quite"), "{:?}", d[0].found);
+        assert!((50..100).contains(&d[0].similarity), "{}", d[0].similarity);
+        let line = r[0].log_line("test");
+        assert!(
+            line.ends_with(&format!(
+                "; 1 quote(s) matched only approximately: annotations/belarus.md:{} ({}% similar)",
+                d[0].line, d[0].similarity
+            )),
+            "{line}"
+        );
+    }
+
+    #[test]
+    fn a_build_without_drift_says_nothing_of_it() {
+        let live = repo_project();
+        let r = Session::new(&Project::new(live.path()))
+            .full(false)
+            .expect("the build");
+        assert!(r.drifts.is_empty(), "{:?}", r.drifts);
+        assert!(!r.log_line("t").contains("approximately"));
+    }
 
     #[test]
     fn changes_are_classified_by_place() {
