@@ -746,8 +746,10 @@ impl View<'_> {
             Dep::Article(s) => match b.article(s) {
                 None => h.0.push(0),
                 Some(a) => {
-                    card(&mut h, a);
-                    h.feed(&a.body_offset);
+                    // an article is parsed from its file's name and text
+                    // alone (`content::parse_article`): they cover its
+                    // front matter and body
+                    h.feed(&a.file).feed(&a.body_offset);
                     match self.memo.texts.get(&addr(&a.text)) {
                         Some((_, fp)) => h.feed(fp),
                         None => h.feed(&*a.text),
@@ -794,9 +796,8 @@ impl View<'_> {
             Dep::Summary => {
                 h.feed(&anns.summary_html).debug(&anns.summary_targets);
             }
-            Dep::Article(_) => {
-                h.feed(&rank.map(|i| self.article[i]));
-            }
+            // (worked out per article already)
+            Dep::Article(_) => return rank.map_or([0; 16], |i| self.article[i]),
             Dep::Entity(i) => {
                 let slug = l.registry.entities.get(*i).map(|e| &e.slug);
                 h.feed(&slug.and_then(|s| l.entity_notes.get(s)));
@@ -814,9 +815,7 @@ impl View<'_> {
                     h.feed(set);
                 }
             }
-            Dep::Notes(_) => {
-                h.feed(&rank.map(|i| self.notes[i]));
-            }
+            Dep::Notes(_) => return rank.map_or([0; 16], |i| self.notes[i]),
             Dep::Events => {
                 let crate::link::timeline::Timeline { entries, undated } = &l.timeline;
                 h.feed(entries).feed(undated);
