@@ -831,6 +831,7 @@ fn a_failed_first_build_serves_a_page_that_recovers() {
 fn a_seed_edit_recleans_it_once_and_never_over_a_hand_edit() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
+    std::fs::write(root.join("briefing.toml"), "").unwrap();
     let seed_name = "000_df13072c3159046a.txt";
     std::fs::create_dir_all(root.join("seeds")).unwrap();
     std::fs::copy(
