@@ -899,6 +899,7 @@ pub fn build_from(
     }
     let (articles, mut warnings) = (briefing.articles.len(), briefing.warnings.clone());
     warnings.extend(briefing.annotations.warnings.0.iter().cloned());
+    warnings.sort();
     let held_back = briefing.held.items.len() + briefing.held.annotation_items.len();
     let next_change = briefing.next_change;
     // Freeing a large briefing's many small allocations takes a while and

@@ -227,10 +227,11 @@ fn unknown_front_matter_keys_are_warnings_naming_the_closest() {
         .collect();
     assert_eq!(
         warnings,
+        // root causes first: articles before the annotations on them
         [
-            "annotations/a.md:3:1: warning: unknown key `darft` in the front matter: did you mean `draft`?",
             "content/_briefing.md:2:1: warning: unknown key `titel` in the front matter: did you mean `title`?",
             "content/a.md:3:1: warning: unknown key `drafts` in the front matter: did you mean `draft`?",
+            "annotations/a.md:3:1: warning: unknown key `darft` in the front matter: did you mean `draft`?",
         ]
     );
     // an unknown key is ignored: the article is published
