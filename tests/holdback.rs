@@ -330,3 +330,107 @@ fn text_public_inputs_also_hold_is_not_a_leak() {
     assert!(p.read("site/articles/a/index.html").contains(shared));
     assert!(!found(&p.path("site")).values().any(|v| !v.is_empty()));
 }
+
+/// `desk()` as if nothing held back had ever been written: the held
+/// files gone, internal blocks and the internal annotation cut out.
+fn desk_without_held_material() -> TestProject {
+    let p = desk();
+    for f in [
+        "content/draft.md",
+        "content/embargoed.md",
+        "annotations/draft-notes.md",
+        "annotations/draft.md",
+    ] {
+        std::fs::remove_file(p.path(f)).unwrap();
+    }
+    let cut = |rel: &str, from: &str, to: Option<&str>| {
+        let text = p.read(rel);
+        let start = text.find(from).unwrap_or_else(|| panic!("{rel}: {from}"));
+        let end = match to {
+            Some(t) => start + text[start..].find(t).unwrap() + t.len(),
+            None => text.len(),
+        };
+        p.write(rel, &format!("{}{}", &text[..start], &text[end..]));
+    };
+    cut("content/public.md", "```internal\n", Some("```\n\n"));
+    cut("content/_briefing.md", "\n```internal\n", Some("```\n"));
+    cut(
+        "annotations/public.md",
+        "\n## \"The summit in Minsk ended\"",
+        None,
+    );
+    cut(
+        "annotations/public.md",
+        "```internal\nZQNOTE",
+        Some("```\n"),
+    );
+    cut(
+        "annotations/public.md",
+        "```internal\nZQWHOLE",
+        Some("```\n\n"),
+    );
+    p
+}
+
+/// The strongest form of "no trace": every output file of the public
+/// build — pages, listings, entity counts, related articles, backlinks,
+/// timeline, claims, search shards, feed, sitemap, JSON-LD — is byte for
+/// byte what a briefing that never held the material would build.
+#[test]
+fn a_public_build_equals_a_build_without_the_held_material() {
+    let now = ["build", "--now", "2024-12-10T00:00:00Z"];
+    let (held, clean) = (desk(), desk_without_held_material());
+    let r = held.run(&now);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = clean.run(&now);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for f in [
+        "content/public.md",
+        "annotations/public.md",
+        "content/_briefing.md",
+    ] {
+        assert!(!clean.read(f).contains("ZQ"), "{f}: {}", clean.read(f));
+    }
+    let (a, b) = (snapshot(&held.path("site")), snapshot(&clean.path("site")));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    let differ: Vec<&String> = a.keys().filter(|k| a[*k] != b[*k]).collect();
+    assert!(
+        differ.is_empty(),
+        "these files show held-back material: {differ:?}"
+    );
+    // and the held material does change an internal build (counts too)
+    let internal = held.path("internal");
+    let r = held.run(&[
+        "build",
+        "--profile",
+        "internal",
+        "-o",
+        internal.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let count = |html: &str| {
+        let i = html.find("class=\"count\">").unwrap() + 14;
+        html[i..html[i..].find('<').unwrap() + i].to_string()
+    };
+    let minsk = |dir: &std::path::Path| {
+        count(&std::fs::read_to_string(dir.join("entities/minsk/index.html")).unwrap())
+    };
+    assert_ne!(minsk(&internal), minsk(&held.path("site")));
+}
+
+#[test]
+fn an_internal_build_into_site_is_replaced_whole_by_a_public_one() {
+    let p = desk();
+    let now = "2024-12-10T00:00:00Z";
+    let r = p.run(&["build", "--profile", "internal", "--now", now]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!found(&p.path("site")).is_empty());
+    let r = p.run(&["build", "--now", now]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let leaks = found(&p.path("site"));
+    assert!(
+        leaks.is_empty(),
+        "left over from the internal build: {leaks:#?}"
+    );
+    assert!(!p.exists("site/articles/zqdraftslugqz"));
+}
