@@ -106,6 +106,9 @@ enum Kind {
 /// The needles of every held-back item, ready to scan outputs with.
 pub struct Checker {
     ac: Option<AhoCorasick>,
+    /// Why the needles' automaton could not be built (then every scan
+    /// fails: a check that cannot run must not pass).
+    unbuilt: Option<String>,
     /// For each needle: its item, what it is, and the needle.
     needles: Vec<(usize, Kind, String)>,
     /// Each item's description.
@@ -185,11 +188,17 @@ impl Checker {
                 needles.push((n, Kind::Tag, format!("annotations/tags/{tag}/")));
             }
         }
-        let ac = (!needles.is_empty())
-            .then(|| AhoCorasick::new(needles.iter().map(|(_, _, s)| s.as_str())).ok())
-            .flatten();
+        let (ac, unbuilt) = if needles.is_empty() {
+            (None, None)
+        } else {
+            match AhoCorasick::new(needles.iter().map(|(_, _, s)| s.as_str())) {
+                Ok(ac) => (Some(ac), None),
+                Err(e) => (None, Some(e.to_string())),
+            }
+        };
         Checker {
             ac,
+            unbuilt,
             needles,
             items: held.iter().map(|i| i.what.clone()).collect(),
         }
@@ -266,6 +275,18 @@ impl<'a> Scan<'a> {
     /// holding it (`dir`: how to show the output directory, e.g. `site`),
     /// the others in a note.
     pub fn problems(&self, dir: &str) -> crate::diag::Problems {
+        if let Some(why) = &self.checker.unbuilt {
+            return crate::diag::Problems::from(
+                crate::diag::Problem::file(
+                    if dir.is_empty() { "." } else { dir },
+                    format!(
+                        "the leak check could not search the output for {} held-back item(s): {why}",
+                        self.checker.items.len()
+                    ),
+                )
+                .with_help("nothing was published; report this, or build with `--profile internal` for a private preview"),
+            );
+        }
         let hits = self.hits.lock().unwrap_or_else(|e| e.into_inner());
         // by item, each with its first needle found and every file
         let mut by_item: BTreeMap<usize, (usize, Vec<String>)> = BTreeMap::new();
