@@ -300,9 +300,14 @@ pub fn main_with(lifetime: impl FnOnce(Lifetime)) -> i32 {
     }
 }
 
-/// The nearest directory at or above `start` that holds `briefing.toml`.
+/// The nearest directory at or above `start` that holds `briefing.toml`
+/// (none when `start` is not a directory: `-C typo` must not find the
+/// briefing its parent is in).
 pub fn find_project(start: &Path) -> Option<PathBuf> {
     let abs = std::path::absolute(start).ok()?;
+    if !abs.is_dir() {
+        return None;
+    }
     abs.ancestors()
         .find(|d| d.join("briefing.toml").is_file())
         .map(Path::to_path_buf)
@@ -311,6 +316,13 @@ pub fn find_project(start: &Path) -> Option<PathBuf> {
 /// Outside a briefing: say so, and how to start one. Nothing is written.
 fn not_a_briefing(start: &Path) -> i32 {
     let shown = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
+    if !shown.is_dir() {
+        eprintln!(
+            "error: {} is not a directory\n  = help: `-C DIR` names the briefing's directory (or one inside it); `briefing init DIR` starts a new one",
+            shown.display()
+        );
+        return 2;
+    }
     eprintln!(
         "error: not inside a briefing: neither {} nor any directory above it holds a briefing.toml\n  = help: run `briefing init` to start a briefing here, or `briefing -C DIR …` to work on the one in DIR",
         shown.display()

@@ -203,6 +203,13 @@ fn outside_a_briefing_commands_refuse_and_write_nothing() {
     }
     assert_eq!(snapshot(dir.path()), before);
     assert_eq!(dirs(dir.path()), dirs_before, "a directory was made");
+    // `-C` naming a directory that does not exist, inside a briefing,
+    // does not fall back on that briefing
+    let p = TestProject::new().file("content/a.md", ARTICLE);
+    let r = common::run_in(&p.path("typo"), &["build"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("is not a directory"), "{}", r.stderr);
+    assert!(!p.exists("site") && !p.exists("typo"));
 }
 
 #[test]
