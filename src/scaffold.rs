@@ -8,7 +8,9 @@ use std::path::Path;
 const CONFIG: &str = "title = \"New briefing\"\n# Where the site is published: only the feed, the sitemap and canonical links\n# use it. This one is `briefing serve`'s address; set the real one before you\n# publish (or pass `briefing build --base-url URL`).\nbase_url = \"http://127.0.0.1:1111/\"\nlanguage = \"en\"\ndescription = \"\"\n";
 const SUMMARY: &str = "---\ntitle: Executive summary\n---\n\nWrite the briefing's executive summary here. Link articles with `[[slug]]`.\n";
 const ENTITIES: &str = "# The entity registry: name, kind (person, place, organisation, weapon, event, other),\n# optional aliases and a Markdown description.\n[]\n";
-const GITIGNORE: &str = "/site\n";
+/// The generated site, and what a build interrupted by a kill may leave
+/// until the next one (the new site beside the old, temporary files).
+const GITIGNORE: &str = "/site\n/.site.briefing-*\n*.briefing-tmp\n";
 
 /// Create the project (with a copy of the theme when `theme`). Refuses
 /// to touch a directory that already has a `briefing.toml`, and never
