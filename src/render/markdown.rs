@@ -460,7 +460,12 @@ pub fn render_with<'a>(
                         events.push(Event::Html(std::mem::take(&mut pending).into()));
                     }
                     let (lang, text) = code.take().unwrap();
-                    events.push(Event::Html(highlight::code_block(&text, &lang).into()));
+                    let html = if crate::holdback::internal::is_internal(&lang) {
+                        internal_block(&text, &lang)
+                    } else {
+                        highlight::code_block(&text, &lang)
+                    };
+                    events.push(Event::Html(html.into()));
                 }
                 _ => continue,
             }
@@ -624,6 +629,30 @@ pub fn render_with<'a>(
     html
 }
 
+thread_local! {
+    /// Whether an `internal` block is being rendered (one inside it is
+    /// shown as code: no recursion).
+    static IN_INTERNAL: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// An `internal` block (see [`crate::holdback::internal`]; only an
+/// internal build still has them): its Markdown, rendered as any note
+/// is, in a box marked as internal.
+fn internal_block(md: &str, lang: &str) -> String {
+    if IN_INTERNAL.with(|f| f.get()) {
+        return highlight::code_block(md, lang);
+    }
+    let inner = IN_INTERNAL.with(|f| {
+        f.set(true);
+        let html = render_plain(md);
+        f.set(false);
+        html
+    });
+    format!(
+        "<div class=\"held held-internal\" role=\"note\"><p class=\"held-badge\">Internal</p>\n{inner}</div>\n"
+    )
+}
+
 /// Keep http(s), mailto, relative and fragment URLs; neutralise others
 /// (`javascript:`, `data:` …).
 fn safe_url(url: pulldown_cmark::CowStr<'_>) -> pulldown_cmark::CowStr<'_> {
@@ -644,6 +673,22 @@ pub fn render_plain(md: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_internal_block_is_markdown_in_a_marked_box() {
+        let html = render_plain(
+            "Public.\n\n````internal\nOnly *the desk* <b>sees</b> this.\n\n```internal\nnested\n```\n````\n",
+        );
+        assert!(
+            html.contains("<div class=\"held held-internal\" role=\"note\"><p class=\"held-badge\">Internal</p>\n<p>Only <em>the desk</em> &lt;b&gt;sees&lt;/b&gt; this.</p>"),
+            "{html}"
+        );
+        // only one level: the renderer never recurses further
+        assert_eq!(html.matches("held-internal").count(), 1, "{html}");
+        assert!(html.contains("nested"), "{html}");
+        let code = render_plain("```internals\nx\n```\n");
+        assert!(!code.contains("held-internal"), "{code}");
+    }
 
     fn mark(start: usize, end: usize, id: &str) -> Span {
         Span {

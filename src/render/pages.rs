@@ -309,6 +309,10 @@ pub(super) struct Common {
     home: String,
     /// Site sections for the masthead.
     nav: Vec<NavItem>,
+    /// `public` or `internal`.
+    profile: &'static str,
+    /// An internal build: pages say so, and ask not to be indexed.
+    internal: bool,
 }
 
 #[derive(Serialize)]
@@ -340,6 +344,8 @@ pub(super) fn common(b: &Briefing, at: &SitePath, page_title: &str) -> Common {
         syntax_css: url(SitePath::asset("syntax.css")),
         js: url(SitePath::asset("briefing.js")),
         home: url(SitePath::index()),
+        profile: b.profile.as_str(),
+        internal: b.profile == crate::holdback::Profile::Internal,
         nav: SECTIONS
             .iter()
             .enumerate()
@@ -419,6 +425,26 @@ pub(super) struct ArticleCard<'a> {
     date: Option<DateView>,
     byline: Option<&'a str>,
     summary: &'a str,
+    /// Why a public build would hold it back (only an internal build
+    /// shows held articles).
+    held: Option<HeldView>,
+}
+
+/// A held-back article's badge: `kind` for its class (`draft`,
+/// `embargoed`), `label` for people.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+pub struct HeldView {
+    pub kind: &'static str,
+    pub label: String,
+}
+
+/// The badge of an article an internal build shows but a public one
+/// holds back.
+pub fn held_view(a: &Article) -> Option<HeldView> {
+    a.held.as_ref().map(|h| HeldView {
+        kind: h.kind(),
+        label: h.label(),
+    })
 }
 
 pub(super) fn card<'a>(a: &'a Article, at: &SitePath) -> ArticleCard<'a> {
@@ -433,6 +459,7 @@ pub(super) fn card_with<'a>(a: &'a Article, url: Cow<'a, str>) -> ArticleCard<'a
         date: a.date.as_ref().map(date_view),
         byline: a.byline.as_deref(),
         summary: &a.summary,
+        held: held_view(a),
     }
 }
 
@@ -572,6 +599,8 @@ fn article(b: &Briefing, r: &Renderer, shared: &Shared, a: &Article) -> Result<O
         figures: Vec<FigureView<'a>>,
         tags: &'a [String],
         body_html: String,
+        /// Why a public build holds it back (internal builds only).
+        held: Option<HeldView>,
         article_note_html: Option<&'a str>,
         source_url: Option<String>,
         source_name: Option<&'a str>,
@@ -608,6 +637,7 @@ fn article(b: &Briefing, r: &Renderer, shared: &Shared, a: &Article) -> Result<O
             .collect(),
         tags: &a.tags,
         body_html,
+        held: held_view(a),
         article_note_html: notes.and_then(|x| x.article_note_html.as_deref()),
         source_url: has_source.then(|| SitePath::article_source(&a.slug).relative_from(&at)),
         source_name: a.source.as_deref(),

@@ -323,6 +323,11 @@ mod tests {
             sources: Default::default(),
             annotations: Default::default(),
             links: Default::default(),
+            profile: Default::default(),
+            held: Default::default(),
+            leak: None,
+            next_change: None,
+            warnings: Default::default(),
         }
     }
 
