@@ -6,25 +6,71 @@
   /* == annotations == */
   // Sidenotes are <details>: folded on narrow screens, open beside the
   // text on wide ones, open when their passage is linked, open in print.
+  // On wide screens each note is placed in the margin level with the line
+  // its passage starts on; a note that would overlap the one above is
+  // pushed down below it (only notes move: the text keeps its spacing).
   var wide = window.matchMedia("(min-width: 75rem)");
+  var GAP = 12; // px between stacked notes
   function notes() {
     return Array.prototype.slice.call(document.querySelectorAll(".sidenote > details"));
   }
+  function place() {
+    var body = document.querySelector(".article .body");
+    if (!body) return;
+    var asides = Array.prototype.slice.call(body.querySelectorAll("aside.sidenote"));
+    if (!wide.matches) {
+      asides.forEach(function (n) { n.classList.remove("placed"); n.style.top = ""; });
+      body.style.minHeight = "";
+      return;
+    }
+    // out of the flow first, so that measuring sees the text as it stays
+    asides.forEach(function (n) { n.classList.add("placed"); });
+    body.style.minHeight = "";
+    var origin = body.getBoundingClientRect().top;
+    var wanted = asides.map(function (n, i) {
+      var mark = document.getElementById("a-" + n.getAttribute("data-ann"));
+      var r = mark && mark.getClientRects()[0];
+      // the wrapper after the paragraph, when the passage is not found
+      var at = r ? r.top : n.parentNode.getBoundingClientRect().top;
+      return { note: n, top: at - origin, order: i };
+    });
+    wanted.sort(function (a, b) { return a.top - b.top || a.order - b.order; });
+    var bottom = -Infinity;
+    wanted.forEach(function (w) {
+      var top = Math.max(w.top, bottom + GAP);
+      w.note.style.top = Math.round(top) + "px";
+      bottom = top + w.note.offsetHeight;
+    });
+    // the last notes may reach below the text: keep them in the article
+    if (bottom > body.offsetHeight) body.style.minHeight = Math.ceil(bottom) + "px";
+  }
   function layout() {
     notes().forEach(function (d) { d.open = wide.matches || d.dataset.pinned === "1"; });
+    place();
   }
   function openTarget() {
     var id = decodeURIComponent(location.hash.slice(1));
     if (id.indexOf("a-") !== 0) return;
     var note = document.getElementById("n-" + id.slice(2));
     var d = note && note.querySelector("details");
-    if (d) { d.open = true; d.dataset.pinned = "1"; }
+    if (d && !d.open) { d.open = true; d.dataset.pinned = "1"; place(); }
   }
   if (notes().length) {
     layout();
     openTarget();
     if (wide.addEventListener) wide.addEventListener("change", layout);
     window.addEventListener("hashchange", openTarget);
+    var timer = null;
+    window.addEventListener("resize", function () {
+      clearTimeout(timer);
+      timer = setTimeout(place, 100);
+    });
+    // text reflows when the web fonts arrive
+    if (document.fonts && document.fonts.ready) document.fonts.ready.then(place);
+    window.addEventListener("load", place);
+    notes().forEach(function (d) {
+      d.addEventListener("toggle", function () { if (wide.matches) place(); });
+    });
     window.addEventListener("beforeprint", function () {
       notes().forEach(function (d) { d.open = true; });
     });
