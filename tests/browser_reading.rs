@@ -12,7 +12,7 @@
 //!   light and dark, at 1400 and 390 px.
 //!
 //! axe-core (MPL-2.0) is not vendored: CI installs it from npm into
-//! `target/npm` (`npm install --prefix target/npm axe-core@4`); without it
+//! `target/npm` (`npm install --prefix target/npm axe-core@4.14.1`); without it
 //! the axe part is skipped with a line on stdout (and fails under `CI`).
 //! The whole test skips when chromedriver or chromium is not installed.
 
@@ -230,6 +230,117 @@ fn check_margin_notes(with: &Layout, off: &Layout, base: &Layout) {
     );
 }
 
+/// The seeds' briefing (the repository's own inputs), built.
+fn seeds_briefing() -> TestProject {
+    let p = TestProject::with_seeds();
+    let root = common::repo_root();
+    for f in ["briefing.toml", "entities.yaml", "content/_briefing.md"] {
+        p.write(f, &std::fs::read_to_string(root.join(f)).unwrap());
+    }
+    common::copy_dir(&root.join("annotations"), &p.path("annotations"));
+    let run = p.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    p
+}
+
+/// One page of each type (site-relative; the search page with a query).
+const PAGE_TYPES: &[&str] = &[
+    "index.html",
+    "articles/index.html",
+    "articles/russia-sending-hypersonic-missiles-to-venezuela/index.html",
+    "articles/russia-sending-hypersonic-missiles-to-venezuela/source/index.html",
+    "entities/index.html",
+    "entities/oreshnik/index.html",
+    "timeline/index.html",
+    "annotations/index.html",
+    "annotations/tags/claim/index.html",
+    "annotations/claims/index.html",
+    "search/index.html?q=oreshnik",
+    "404.html",
+];
+
+/// Set the viewport (CSS pixels) and colour scheme of the session.
+async fn view(client: &fantoccini::Client, width: u32, scheme: &str, media: &str) -> Result<()> {
+    use browser_support::Cdp;
+    client
+        .issue_cmd(Cdp {
+            method: "Emulation.setDeviceMetricsOverride",
+            params: serde_json::json!({
+                "width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600
+            }),
+        })
+        .await?;
+    browser_support::emulate(client, media, scheme).await
+}
+
+/// Where CI installs axe-core (`npm install --prefix target/npm axe-core@4.14.1`).
+fn axe_path() -> Option<PathBuf> {
+    let p = common::repo_root().join("target/npm/node_modules/axe-core/axe.min.js");
+    p.exists().then_some(p)
+}
+
+const AXE_JS: &str = r#"
+const done = arguments[arguments.length - 1];
+const run = () => axe.run(document, {
+  runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+  resultTypes: ['violations'],
+}).then(r => done(r.violations.map(v => ({
+  id: v.id,
+  nodes: v.nodes.length,
+  examples: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' — ' + (n.failureSummary || '').replace(/\s+/g, ' ')),
+}))), e => done([{id: 'axe error: ' + e, nodes: 1, examples: []}]));
+if (window.axe) run();
+else {
+  const s = document.createElement('script');
+  s.src = arguments[0];
+  s.onload = run;
+  s.onerror = () => done([{id: 'cannot load axe-core from ' + arguments[0], nodes: 1, examples: []}]);
+  document.head.appendChild(s);
+}
+"#;
+
+/// axe-core's WCAG 2.1 A and AA violations on every page type, light and
+/// dark, wide and narrow: one line per (page, mode, rule).
+async fn axe_violations(
+    client: &fantoccini::Client,
+    site: &Path,
+    axe: &Path,
+) -> Result<(usize, Vec<String>)> {
+    let mut runs = 0;
+    let mut found = Vec::new();
+    for scheme in ["light", "dark"] {
+        for width in [1400, 390] {
+            view(client, width, scheme, "").await?;
+            for page in PAGE_TYPES {
+                client
+                    .goto(&format!("file://{}/{page}", site.display()))
+                    .await?;
+                settle(client).await?;
+                if page.starts_with("search/") {
+                    // the results are in
+                    client
+                        .wait()
+                        .for_element(fantoccini::Locator::Css("#search-results li"))
+                        .await?;
+                }
+                let v = client
+                    .execute_async(AXE_JS, vec![axe.display().to_string().into()])
+                    .await?;
+                runs += 1;
+                for r in v.as_array().cloned().unwrap_or_default() {
+                    found.push(format!(
+                        "{page} ({scheme}, {width} px): {} on {} node(s): {}",
+                        r["id"].as_str().unwrap_or("?"),
+                        r["nodes"],
+                        r["examples"]
+                    ));
+                }
+            }
+        }
+    }
+    Ok((runs, found))
+}
+
 #[tokio::test]
 async fn pages_as_a_reader_sees_them() {
     let Some((_session, client)) = browser_support::open("pages_as_a_reader_sees_them").await
@@ -237,7 +348,29 @@ async fn pages_as_a_reader_sees_them() {
         return;
     };
     let notes = margin_notes(&client).await;
+    let seeds = seeds_briefing();
+    let axe = match axe_path() {
+        Some(axe) => Some(axe_violations(&client, &seeds.path("site"), &axe).await),
+        None => None,
+    };
     let _ = client.close().await;
     let (with, off, base) = notes.unwrap();
     check_margin_notes(&with, &off, &base);
+    match axe {
+        Some(result) => {
+            let (runs, violations) = result.unwrap();
+            assert_eq!(runs, PAGE_TYPES.len() * 4);
+            assert!(
+                violations.is_empty(),
+                "axe-core, WCAG 2.1 AA, {runs} runs:\n{}",
+                violations.join("\n")
+            );
+        }
+        None if std::env::var_os("CI").is_some() => {
+            panic!("axe-core is not installed (npm install --prefix target/npm axe-core@4.14.1)")
+        }
+        None => println!(
+            "SKIP axe-core checks: not installed (npm install --prefix target/npm axe-core@4.14.1)"
+        ),
+    }
 }

@@ -592,8 +592,15 @@ fn article(b: &Briefing, r: &Renderer, shared: &Shared, a: &Article) -> Result<O
         &sidenotes,
     );
     let has_source = a.source.as_ref().is_some_and(|s| b.sources.contains_key(s));
+    let mut page = shared.page(b, &at, &a.title);
+    if !a.summary.trim().is_empty() {
+        // the article's own description (meta description, Open Graph)
+        let mut m = page.into_map().unwrap_or_default();
+        m.insert(Key::Str("description"), a.summary.trim().into());
+        page = tera::Value::from(m);
+    }
     let ctx = Ctx {
-        page: shared.page(b, &at, &a.title),
+        page,
         title: &a.title,
         cite: super::provenance::cite(a),
         json_ld: super::provenance::json_ld(a, &b.config.absolute(&at)),
@@ -676,19 +683,22 @@ fn source(b: &Briefing, r: &Renderer, a: &Article) -> Result<Output, Problem> {
     Ok(output(at, r.page("source.html", &ctx, PAGE_SIZE)?))
 }
 
-/// The page chrome with absolute URLs (stylesheets, script, masthead), for
-/// the one page served at other pages' addresses.
-fn absolute_common(b: &Briefing, mut c: Common) -> Common {
-    let abs = |p: SitePath| b.config.absolute(&p);
-    c.css = abs(SitePath::asset("style.css"));
-    c.syntax_css = abs(SitePath::asset("syntax.css"));
-    c.js = abs(SitePath::asset("briefing.js"));
-    c.home = abs(SitePath::index());
-    c.root = b.config.base_url.clone();
-    for (item, (_, dir)) in c.nav.iter_mut().zip(SECTIONS) {
-        item.url = abs(SitePath::section(dir));
+/// The path of `base_url` (`https://x.org/briefing/` → `/briefing/`),
+/// always starting and ending with `/`.
+fn root_path(base_url: &str) -> String {
+    let rest = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, r)| r.split_once('/').map_or("", |(_, p)| p));
+    let path = rest
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("")
+        .trim_matches('/');
+    if path.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{path}/")
     }
-    c
 }
 
 /// How many of the most recent articles the 404 page suggests.
@@ -703,6 +713,8 @@ fn not_found(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
     #[derive(Serialize)]
     struct Ctx {
         page: Common,
+        /// Where the site lies on its host (`/briefing/`).
+        root_path: String,
         home_url: String,
         sections: Vec<Link>,
         /// The most recent articles.
@@ -710,19 +722,23 @@ fn not_found(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
         total: usize,
         archive_url: String,
     }
-    // 404.html is served at the missing page's own address, at any depth,
-    // so relative links would point nowhere: it links with absolute URLs
-    // from base_url (the one page that must).
+    // 404.html links relatively, like every page: right where it lies
+    // (opened from disk, or served at the root's `404.html`). A server
+    // shows it at the missing page's own address, at any depth: a line of
+    // script in its head then makes the site's root the base of its links
+    // (`root_path`, the path of `base_url`, when the address is under it,
+    // else the host's root), before the stylesheet loads.
     let at = SitePath::new("404.html");
-    let abs = |p: SitePath| b.config.absolute(&p);
+    let url = |p: SitePath| p.relative_from(&at);
     let ctx = Ctx {
-        page: absolute_common(b, common(b, &at, "Page not found")),
-        home_url: abs(SitePath::index()),
+        page: common(b, &at, "Page not found"),
+        root_path: root_path(&b.config.base_url),
+        home_url: url(SitePath::index()),
         sections: SECTIONS
             .iter()
             .map(|(label, dir)| Link {
                 label: label.to_string(),
-                url: abs(SitePath::section(dir)),
+                url: url(SitePath::section(dir)),
             })
             .collect(),
         articles: b
@@ -731,11 +747,26 @@ fn not_found(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
             .take(NOT_FOUND_ARTICLES)
             .map(|a| Link {
                 label: a.title.clone(),
-                url: abs(SitePath::article(&a.slug)),
+                url: url(SitePath::article(&a.slug)),
             })
             .collect(),
         total: b.articles.len(),
-        archive_url: abs(super::archive::path()),
+        archive_url: url(super::archive::path()),
     };
     Ok(output(at, r.page("404.html", &ctx, PAGE_SIZE)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::root_path;
+
+    #[test]
+    fn root_path_is_the_path_of_base_url() {
+        assert_eq!(root_path("https://example.org/briefing/"), "/briefing/");
+        assert_eq!(root_path("https://example.org/a/b"), "/a/b/");
+        assert_eq!(root_path("https://example.org"), "/");
+        assert_eq!(root_path("https://example.org/"), "/");
+        assert_eq!(root_path("https://example.org/x/?q=1#f"), "/x/");
+        assert_eq!(root_path(""), "/");
+    }
 }
