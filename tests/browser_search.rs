@@ -104,6 +104,16 @@ fn search_fixture() -> tempfile::TempDir {
         "---\ntitle: \"Erdoğan meets Łukašenka\"\nslug: delta\ndate: 2024-10-01\n---\n\nRecep Tayyip Erdoğan flew to Москва after Minsk.\n".into(),
     );
     write(
+        "cjk.md",
+        "---\ntitle: \"北京大学の研究\"\nslug: cjk\ndate: 2024-09-01\n---\n\n東京と北京の大学が共同研究を発表した。\n".into(),
+    );
+    std::fs::create_dir_all(dir.path().join("annotations")).unwrap();
+    std::fs::write(
+        dir.path().join("annotations/delta.md"),
+        "---\narticle: delta\n---\n\n## \"flew to Москва\" {#trip .event date=2024-10-01}\n\nThe visit was announced by the presidency beforehand.\n",
+    )
+    .unwrap();
+    write(
         "evil.md",
         "---\ntitle: 'Pwned </script><img src=x onerror=\"window.pwned=1\"> title'\nslug: evil\n---\n\nA scraped page with markup in its title.\n".into(),
     );
@@ -198,6 +208,11 @@ async fn search_finds_narrows_prefills_and_works_from_file() {
         let cyrillic = search(&client, "МОСКВА").await?;
         let generated = search(&client, &word(7, 3)).await?;
         let hostile = search(&client, "pwned").await?;
+        // CJK by character pairs; stems; a typo; words only in a note
+        let cjk = search(&client, "北京").await?;
+        let cjk_pair = search(&client, "共同研究 ").await?;
+        let stems = search(&client, "announcing ").await?;
+        let typo = search(&client, "presidancy ").await?;
         let pwned = client
             .execute(
                 "return [window.pwned === undefined, document.querySelectorAll('#search-results img').length]",
@@ -233,6 +248,7 @@ async fn search_finds_narrows_prefills_and_works_from_file() {
             exact,
             (folded, cyrillic, generated, hostile, pwned, nothing),
             (focused, prefilled, value, file),
+            (cjk, cjk_pair, stems, typo),
         ))
     }
     .await;
@@ -242,7 +258,28 @@ async fn search_finds_narrows_prefills_and_works_from_file() {
         exact,
         (folded, cyrillic, generated, hostile, pwned, nothing),
         (focused, prefilled, value, file),
+        (cjk, cjk_pair, stems, typo),
     ) = result.unwrap();
+
+    assert_eq!(titles(&cjk), ["北京大学の研究"], "{cjk:?}");
+    assert!(cjk.marks.contains(&"北京".to_string()), "{cjk:?}");
+    assert_eq!(titles(&cjk_pair), ["北京大学の研究"], "{cjk_pair:?}");
+    assert!(
+        cjk_pair.marks.contains(&"共同研究".to_string()),
+        "{cjk_pair:?}"
+    );
+    // "announcing" finds the note saying "announced", linked to its passage
+    assert!(
+        stems.results.iter().any(|(t, h)| t == "“flew to Москва”"
+            && h == &format!("{base}articles/delta/index.html#a-trip")),
+        "{stems:?}"
+    );
+    assert!(stems.marks.contains(&"announced".to_string()), "{stems:?}");
+    assert!(
+        typo.results.iter().any(|(t, _)| t == "“flew to Москва”"),
+        "{typo:?}"
+    );
+    assert!(typo.marks.contains(&"presidency".to_string()), "{typo:?}");
 
     let t = titles(&minsk);
     assert!(
@@ -282,9 +319,10 @@ async fn search_finds_narrows_prefills_and_works_from_file() {
 
     assert_eq!(titles(&folded), ["Erdoğan meets Łukašenka"], "{folded:?}");
     assert!(folded.marks.contains(&"Erdoğan".to_string()), "{folded:?}");
+    // the article, and the note on its passage that quotes the word
     assert_eq!(
         titles(&cyrillic),
-        ["Erdoğan meets Łukašenka"],
+        ["Erdoğan meets Łukašenka", "“flew to Москва”"],
         "{cyrillic:?}"
     );
     assert!(

@@ -175,23 +175,38 @@ fn search_page_and_index() {
     );
     // it works from file:// now: no note saying otherwise
     assert!(!page.contains("file://"), "{page}");
-    // 3 articles and 5 entities; a handful of terms fit one shard
+    // the box's example is this briefing's most-named entities
+    assert!(
+        page.contains("placeholder=\"e.g. Russia, Oreshnik, Vladimir Putin\""),
+        "{page}"
+    );
+    // 3 articles and 5 entities; a handful of terms fit one shard; words
+    // are stemmed in the briefing's language (en)
     assert_eq!(
         read(&site, "search/index.js"),
-        "briefingSearch.init({\"docs\":8,\"chunk\":32,\"shards\":[\"\"]});\n"
+        "briefingSearch.init(\"\",{\"docs\":8,\"chunk\":32,\"stemmer\":\"english\",\"shards\":[\"\"]});\n"
     );
     let docs = read(&site, "search/docs/0.js");
-    assert!(docs.starts_with("briefingSearch.docs(0,[[\"articles/alpha/index.html\",\"Putin in Minsk\",\"article\",\"6 December 2024\",\"Putin spoke in Minsk about the Oreshnik. Putin said Russia's missile was ready.\"],\n"), "{docs}");
-    assert!(docs.contains("[\"articles/gamma/index.html\",\"An undated note\",\"article\",\"\","));
-    assert!(docs.contains("[\"entities/caracas/index.html\",\"Caracas\",\"place\",\"\",\"Capital of Venezuela.\"]]);\n"));
+    assert!(docs.starts_with("briefingSearch.docs(\"\",0,[[\"articles/alpha/\",\"Putin in Minsk\",\"article\",\"6 December 2024\",\"Putin spoke in Minsk about the Oreshnik. Putin said Russia's missile was ready.\"],\n"), "{docs}");
+    assert!(docs.contains("[\"articles/gamma/\",\"An undated note\",\"article\",\"\","));
+    assert!(docs.contains(
+        "[\"entities/caracas/\",\"Caracas\",\"place\",\"\",\"Capital of Venezuela.\"]]);\n"
+    ));
     let terms = read(&site, "search/terms/t.js");
-    assert!(terms.starts_with("briefingSearch.add(\"\",{"), "{terms}");
+    assert!(
+        terms.starts_with("briefingSearch.add(\"\",\"\",{"),
+        "{terms}"
+    );
     // Minsk: alpha (title, and twice in the text: weight 32 + 13; its
     // summary is its first paragraph, indexed once) and the entity (title,
     // and once in a short text: 32 + 18); Venezuela only in the Caracas
     // entity's description (document 7)
     assert!(terms.contains("\"minsk\":\"AtFy\""), "{terms}");
     assert!(terms.contains("\"venezuela\":\"H"), "{terms}");
+    // "missile" (alpha) and "missile" (Oreshnik's description) are one
+    // stem; the form points to it by its length
+    assert!(terms.contains("\"missil\":\"ANGU\""), "{terms}");
+    assert!(terms.contains("\"missile\":6"), "{terms}");
     let entries = files(&site);
     let search: Vec<&str> = entries
         .iter()

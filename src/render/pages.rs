@@ -120,7 +120,8 @@ impl Job {
             Job::Article(i) => vec![Article(b.articles[*i].slug.clone()), Cards, Mentions],
             Job::Source(i) => vec![Article(b.articles[*i].slug.clone())],
             Job::NotFound | Job::Archive(_) => vec![Cards],
-            Job::Search => vec![],
+            // the box's example names the most-named entities
+            Job::Search => vec![Mentions],
             Job::Index => vec![Summary, Cards, Mentions, Events],
             // a listing page shows the annotations of a few articles
             Job::Annotations(page, plan) => match plan.listed(page) {
