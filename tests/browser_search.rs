@@ -398,3 +398,127 @@ async fn focusing_an_entity_link_shows_its_description() {
         "{pop}"
     );
 }
+
+/// Queries a reader of the seeds' briefing would type, each with the
+/// pages (or passages) that answer it: the site path the result links to,
+/// `#anchor` included. Words in other forms than the text's, typos, words
+/// only the analyst wrote, and the summary.
+const QUERIES: &[(&str, &[&str])] = &[
+    // words of the articles, in another form than the text's
+    (
+        "missile ",
+        &[
+            "articles/russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus/index.html",
+            "articles/russia-sending-hypersonic-missiles-to-venezuela/index.html",
+        ],
+    ),
+    (
+        "deploying oreshnik ",
+        &["articles/russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus/index.html"],
+    ),
+    // words only in the analyst's notes
+    (
+        "serial production ",
+        &["articles/russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus/index.html#a-deployment-timeline"],
+    ),
+    (
+        "legislator ",
+        &["articles/russia-sending-hypersonic-missiles-to-venezuela/index.html#a-transfer-offer"],
+    ),
+    (
+        "counterweight ",
+        &["articles/russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus/index.html#a-intercepted"],
+    ),
+    (
+        "confirmation ",
+        &["articles/russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus/index.html#a-advance-notice"],
+    ),
+    (
+        "signalling story ",
+        &["articles/russia-sending-hypersonic-missiles-to-venezuela/index.html#note"],
+    ),
+    (
+        "repairs air defences ",
+        &["articles/russia-sending-hypersonic-missiles-to-venezuela/index.html#a-maduro-request"],
+    ),
+    // a typo in a longer word
+    (
+        "Zhuravlyev ",
+        &[
+            "entities/alexei-zhuravlyov/index.html",
+            "articles/russia-sending-hypersonic-missiles-to-venezuela/index.html#a-transfer-offer",
+        ],
+    ),
+    ("Lukashneko ", &["entities/alexander-lukashenko/index.html"]),
+    // claims across sources
+    (
+        "interception ",
+        &["annotations/claims/index.html#claim-intercept"],
+    ),
+    // the executive summary
+    ("political signal ", &["index.html#summary-title"]),
+    // a prefix while typing
+    (
+        "Astrakh",
+        &[
+            "entities/astrakhan/index.html",
+            "articles/russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus/index.html#a-dnipro-strike",
+        ],
+    ),
+    (
+        "Dnipro strike ",
+        &["articles/russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus/index.html#a-dnipro-strike"],
+    ),
+];
+
+/// Recall at 5 over [`QUERIES`] on the seeds' briefing: of the pages that
+/// answer a query, the share among its first five results, averaged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_recall_at_5_on_the_seeds_briefing() {
+    let dir = links_support::seeds_project();
+    let site = links_support::build(dir.path(), &[]);
+    let page = format!("file://{}/search/index.html", site.display());
+    let Some((_session, client)) =
+        browser_support::open("search_recall_at_5_on_the_seeds_briefing").await
+    else {
+        return;
+    };
+    let result = async {
+        let mut answers = Vec::new();
+        for (q, _) in QUERIES {
+            let url = format!("{page}?q={}", q.replace(' ', "+"));
+            client.goto(&url).await?;
+            answers.push(shown(&client, q).await?);
+        }
+        Ok::<_, fantoccini::error::CmdError>(answers)
+    }
+    .await;
+    client.close().await.ok();
+    let answers = result.unwrap();
+    let prefix = format!("file://{}/", site.display());
+    let mut total = 0.0;
+    let mut misses = Vec::new();
+    for ((q, want), got) in QUERIES.iter().zip(&answers) {
+        let top: Vec<&str> = got
+            .results
+            .iter()
+            .take(5)
+            .map(|(_, h)| h.strip_prefix(&prefix).unwrap_or(h))
+            .collect();
+        let found = want.iter().filter(|w| top.contains(w)).count();
+        total += found as f64 / want.len() as f64;
+        if found < want.len() {
+            misses.push(format!("{q:?}: want {want:?}, top 5 {top:?}"));
+        }
+    }
+    let recall = total / QUERIES.len() as f64;
+    println!(
+        "search recall@5 = {recall:.3} over {} queries",
+        QUERIES.len()
+    );
+    assert!(
+        misses.is_empty(),
+        "recall@5 = {recall:.3}; missed:\n{}",
+        misses.join("\n")
+    );
+}
