@@ -533,11 +533,11 @@ fn index(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
     let ctx = Ctx {
         page: common(b, &at, &b.config.title),
         summary_title: b.summary.as_ref().and_then(|s| s.title.clone()),
-        summary_html: b
-            .annotations
-            .summary_html
-            .clone()
-            .or_else(|| b.summary.as_ref().map(|s| markdown::render_plain(&s.body))),
+        summary_html: b.annotations.summary_html.clone().or_else(|| {
+            b.summary
+                .as_ref()
+                .map(|s| markdown::render_typographic(&s.body))
+        }),
         articles: b
             .articles
             .iter()
@@ -573,6 +573,8 @@ fn article(b: &Briefing, r: &Renderer, shared: &Shared, a: &Article) -> Result<O
         figures: Vec<FigureView<'a>>,
         tags: &'a [String],
         body_html: String,
+        /// Whether the first paragraph is the standfirst (see [`standfirst`]).
+        standfirst: bool,
         article_note_html: Option<&'a str>,
         source_url: Option<String>,
         source_name: Option<&'a str>,
@@ -616,6 +618,7 @@ fn article(b: &Briefing, r: &Renderer, shared: &Shared, a: &Article) -> Result<O
             .collect(),
         tags: &a.tags,
         body_html,
+        standfirst: standfirst(a),
         article_note_html: notes.and_then(|x| x.article_note_html.as_deref()),
         source_url: has_source.then(|| SitePath::article_source(&a.slug).relative_from(&at)),
         source_name: a.source.as_deref(),
@@ -626,6 +629,19 @@ fn article(b: &Briefing, r: &Renderer, shared: &Shared, a: &Article) -> Result<O
     Ok(output(at, r.page("article.html", &ctx, size)?))
 }
 
+/// Words a standfirst has at most: one or two sentences.
+const STANDFIRST_WORDS: usize = 60;
+
+/// Whether an article's first paragraph reads as its standfirst and is
+/// set as one: it is the article's summary (the page's own description,
+/// which a news page writes for its lede) and short. Any other first
+/// paragraph is body text.
+pub fn standfirst(a: &Article) -> bool {
+    let first = crate::content::first_paragraph_text(a.body());
+    let n = first.split_whitespace().count();
+    n > 0 && n <= STANDFIRST_WORDS && first.split_whitespace().eq(a.summary.split_whitespace())
+}
+
 fn source(b: &Briefing, r: &Renderer, a: &Article) -> Result<Output, Problem> {
     #[derive(Serialize)]
     struct BlockView {
@@ -633,6 +649,9 @@ fn source(b: &Briefing, r: &Renderer, a: &Article) -> Result<Output, Problem> {
         text: String,
         verdict: crate::clean::Verdict,
         reason: String,
+        /// The model's estimate that the block is article text, in
+        /// percent, when the reason gives one (`(p=0.98)`).
+        score: Option<u32>,
     }
     #[derive(Serialize)]
     struct Ctx<'a> {
@@ -656,11 +675,15 @@ fn source(b: &Briefing, r: &Renderer, a: &Article) -> Result<Output, Problem> {
     let blocks: Vec<BlockView> = view
         .report
         .iter()
-        .map(|r| BlockView {
-            line: r.line,
-            text: r.text.clone(),
-            verdict: r.verdict,
-            reason: r.reason.clone(),
+        .map(|r| {
+            let (reason, score) = split_score(&r.reason);
+            BlockView {
+                line: r.line,
+                text: r.text.clone(),
+                verdict: r.verdict,
+                reason: reason.to_string(),
+                score,
+            }
         })
         .collect();
     let kept = blocks
@@ -682,6 +705,19 @@ fn source(b: &Briefing, r: &Renderer, a: &Article) -> Result<Output, Problem> {
         blocks,
     };
     Ok(output(at, r.page("source.html", &ctx, PAGE_SIZE)?))
+}
+
+/// A cleaning reason and the model's score in it: `body text (p=0.98)`
+/// is `("body text", Some(98))`; a reason without one is itself.
+fn split_score(reason: &str) -> (&str, Option<u32>) {
+    if let Some(head) = reason.strip_suffix(')')
+        && let Some((text, p)) = head.rsplit_once(" (p=")
+        && let Ok(p) = p.parse::<f64>()
+        && (0.0..=1.0).contains(&p)
+    {
+        return (text, Some((p * 100.0).round() as u32));
+    }
+    (reason, None)
 }
 
 /// The path of `base_url` (`https://x.org/briefing/` → `/briefing/`),
@@ -759,7 +795,16 @@ fn not_found(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
 
 #[cfg(test)]
 mod tests {
-    use super::root_path;
+    use super::{root_path, split_score};
+
+    #[test]
+    fn cleaning_scores_are_split_from_their_reason() {
+        assert_eq!(split_score("body text (p=0.98)"), ("body text", Some(98)));
+        assert_eq!(split_score("short line (p=0.00)"), ("short line", Some(0)));
+        assert_eq!(split_score("headline"), ("headline", None));
+        assert_eq!(split_score("odd (p=7)"), ("odd (p=7)", None));
+        assert_eq!(split_score("(p=0.5)"), ("(p=0.5)", None));
+    }
 
     #[test]
     fn root_path_is_the_path_of_base_url() {
