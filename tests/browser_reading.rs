@@ -341,6 +341,73 @@ async fn axe_violations(
     Ok((runs, found))
 }
 
+/// In print media: the screen furniture shown (selectors with a visible
+/// box), the mean length in characters of the full lines (every line of a
+/// paragraph but its last) of the main text's paragraphs and notes, and
+/// the lines counted.
+const PRINT_JS: &str = r#"
+const furniture = ['.masthead', '.colophon', '.skip', 'form.search', '.pager', '.ann-tag-nav', 'nav']
+  .filter(sel => [...document.querySelectorAll(sel)].some(e => e.getClientRects().length > 0));
+const lens = [];
+for (const p of document.querySelectorAll('main p, main li')) {
+  if (p.closest('.meta, .dateline, .search-meta, .graph-legend, .entity-chips, .tags, .pager, .provenance-facts, figcaption, .ann-labels, .search-help, .kicker, .label') || p.querySelector('p, li')) continue;
+  // the line of each character, from its box
+  const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+  const lines = [];
+  let top = null, n = 0;
+  for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+    for (let i = 0; i < t.length; i++) {
+      const r = document.createRange();
+      r.setStart(t, i); r.setEnd(t, i + 1);
+      const box = r.getClientRects()[0];
+      if (!box || box.width === 0) { n++; continue; }
+      if (top !== null && box.top > top + box.height * 0.6) { lines.push(n); n = 0; }
+      if (top === null || box.top > top + box.height * 0.6) top = box.top;
+      n++;
+    }
+  }
+  // full lines only: not the last, which ends where the text does
+  lens.push(...lines);
+}
+const mean = lens.length ? lens.reduce((a, b) => a + b, 0) / lens.length : 0;
+return {furniture, mean, lines: lens.length};
+"#;
+
+/// Print on every page type: no screen furniture, and full lines of 60 to
+/// 75 characters (the article with its notes as footnotes included).
+async fn print_layout(
+    client: &fantoccini::Client,
+    site: &Path,
+) -> Result<Vec<(String, serde_json::Value)>> {
+    // an A4 page's text width at 96 dpi (210 mm less 40 mm of margins)
+    view(client, 643, "light", "print").await?;
+    let mut out = Vec::new();
+    for page in PAGE_TYPES {
+        client
+            .goto(&format!("file://{}/{page}", site.display()))
+            .await?;
+        settle(client).await?;
+        let v = client.execute(PRINT_JS, vec![]).await?;
+        out.push((page.to_string(), v));
+    }
+    view(client, 1400, "light", "").await?;
+    Ok(out)
+}
+
+/// The bundled typefaces are the ones the text and the notes are set in,
+/// loaded from the site (no network).
+const FONTS_JS: &str = r#"
+const loaded = [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family.replace(/"/g, ''));
+const p = document.querySelector('.article .body p');
+const note = document.querySelector('.sidenote .note-body');
+return {
+  loaded: [...new Set(loaded)].sort(),
+  text: getComputedStyle(p).fontFamily.split(',')[0].replace(/"/g, ''),
+  note: getComputedStyle(note).fontFamily.split(',')[0].replace(/"/g, ''),
+  files: performance.getEntriesByType('resource').map(r => r.name).filter(n => n.endsWith('.woff2')).map(n => n.replace(/^.*\/static\//, 'static/')),
+};
+"#;
+
 #[tokio::test]
 async fn pages_as_a_reader_sees_them() {
     let Some((_session, client)) = browser_support::open("pages_as_a_reader_sees_them").await
@@ -349,6 +416,20 @@ async fn pages_as_a_reader_sees_them() {
     };
     let notes = margin_notes(&client).await;
     let seeds = seeds_briefing();
+    let fonts = async {
+        view(&client, 1400, "light", "").await?;
+        client
+            .goto(&format!(
+                "file://{}/{}",
+                seeds.path("site").display(),
+                PAGE_TYPES[2]
+            ))
+            .await?;
+        settle(&client).await?;
+        client.execute(FONTS_JS, vec![]).await
+    }
+    .await;
+    let print = print_layout(&client, &seeds.path("site")).await;
     let axe = match axe_path() {
         Some(axe) => Some(axe_violations(&client, &seeds.path("site"), &axe).await),
         None => None,
@@ -356,6 +437,40 @@ async fn pages_as_a_reader_sees_them() {
     let _ = client.close().await;
     let (with, off, base) = notes.unwrap();
     check_margin_notes(&with, &off, &base);
+
+    let fonts = fonts.unwrap();
+    assert_eq!(fonts["text"], "Source Serif 4", "{fonts}");
+    assert_eq!(fonts["note"], "Source Sans 3", "{fonts}");
+    let loaded = fonts["loaded"].as_array().unwrap();
+    assert!(
+        loaded.contains(&"Source Serif 4".into()) && loaded.contains(&"Source Sans 3".into()),
+        "{fonts}"
+    );
+    assert!(
+        fonts["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f.as_str().unwrap().starts_with("static/fonts/")),
+        "{fonts}"
+    );
+
+    let mut bad = Vec::new();
+    for (page, v) in print.unwrap() {
+        let furniture = v["furniture"].as_array().unwrap();
+        if !furniture.is_empty() {
+            bad.push(format!("{page}: prints {furniture:?}"));
+        }
+        let (mean, lines) = (v["mean"].as_f64().unwrap(), v["lines"].as_u64().unwrap());
+        // pages of lists have few full lines; judge a measure on ten or more
+        if lines >= 10 && !(60.0..=75.0).contains(&mean) {
+            bad.push(format!(
+                "{page}: {mean:.1} characters a line over {lines} lines"
+            ));
+        }
+        println!("print {page}: {mean:.1} characters a line ({lines} full lines)");
+    }
+    assert!(bad.is_empty(), "print:\n{}", bad.join("\n"));
     match axe {
         Some(result) => {
             let (runs, violations) = result.unwrap();
