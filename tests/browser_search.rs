@@ -419,7 +419,9 @@ const QUERIES: &[(&str, &[&str])] = &[
     // words only in the analyst's notes
     (
         "serial production ",
-        &["articles/russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus/index.html#a-deployment-timeline"],
+        &[
+            "articles/russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus/index.html#a-deployment-timeline",
+        ],
     ),
     (
         "legislator ",
@@ -427,11 +429,15 @@ const QUERIES: &[(&str, &[&str])] = &[
     ),
     (
         "counterweight ",
-        &["articles/russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus/index.html#a-intercepted"],
+        &[
+            "articles/russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus/index.html#a-intercepted",
+        ],
     ),
     (
         "confirmation ",
-        &["articles/russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus/index.html#a-advance-notice"],
+        &[
+            "articles/russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus/index.html#a-advance-notice",
+        ],
     ),
     (
         "signalling story ",
@@ -467,7 +473,9 @@ const QUERIES: &[(&str, &[&str])] = &[
     ),
     (
         "Dnipro strike ",
-        &["articles/russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus/index.html#a-dnipro-strike"],
+        &[
+            "articles/russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus/index.html#a-dnipro-strike",
+        ],
     ),
 ];
 
