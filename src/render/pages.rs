@@ -629,17 +629,24 @@ fn article(b: &Briefing, r: &Renderer, shared: &Shared, a: &Article) -> Result<O
     Ok(output(at, r.page("article.html", &ctx, size)?))
 }
 
-/// Words a standfirst has at most: one or two sentences.
-const STANDFIRST_WORDS: usize = 60;
+/// Words a standfirst has at most.
+const STANDFIRST_WORDS: usize = 45;
 
 /// Whether an article's first paragraph reads as its standfirst and is
-/// set as one: it is the article's summary (the page's own description,
-/// which a news page writes for its lede) and short. Any other first
-/// paragraph is body text.
+/// set as one: it is the article's summary (which `clean` takes from the
+/// lede, and an analyst may write), at most [`STANDFIRST_WORDS`] words and
+/// one or two sentences. A first paragraph of reporting is body text.
 pub fn standfirst(a: &Article) -> bool {
     let first = crate::content::first_paragraph_text(a.body());
     let n = first.split_whitespace().count();
-    n > 0 && n <= STANDFIRST_WORDS && first.split_whitespace().eq(a.summary.split_whitespace())
+    let sentences = first
+        .split_inclusive(['.', '!', '?'])
+        .filter(|s| s.trim().chars().count() > 3)
+        .count();
+    n > 0
+        && n <= STANDFIRST_WORDS
+        && sentences <= 2
+        && first.split_whitespace().eq(a.summary.split_whitespace())
 }
 
 fn source(b: &Briefing, r: &Renderer, a: &Article) -> Result<Output, Problem> {
