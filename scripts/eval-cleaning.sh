@@ -1,11 +1,28 @@
 #!/usr/bin/env bash
 # Evaluate the cleaner on a directory of benchmark pages (default: the DEV
 # split in ../shared beside the repository): clean every *.txt dump and
-# *.html page, score each kind with score.py, print P/R/F1 per kind and the
-# ten worst pages.
+# *.html page, score each kind's body with score.py (P/R/F1 and the ten
+# worst pages), then its metadata (title, date, outlet, url) against the
+# hand-checked labels in scripts/cleaning-meta/dev.tsv with
+# scripts/cleaning-meta/score_meta.py (accuracy per kind and split, and the
+# worst pages for each field; the matching rules are written at the top of
+# score_meta.py).
 #
-# Usage: scripts/eval-cleaning.sh [DIR]
+# The labels hold two splits: "dev" (81 pages the metadata rules were
+# developed on) and "heldout" (40 pages looked at only to check them).
+#
+# Usage: scripts/eval-cleaning.sh [--split dev|heldout|all] [DIR]
+#   --split  which labelled pages to score and list (default: both, apart)
 set -euo pipefail
+splits=(dev heldout)
+if [[ "${1:-}" == "--split" ]]; then
+    case "${2:-}" in
+        dev|heldout) splits=("$2") ;;
+        all) splits=(dev heldout all) ;;
+        *) echo "--split takes dev, heldout or all" >&2; exit 2 ;;
+    esac
+    shift 2
+fi
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 shared="${BRIEFING_SHARED:-$repo/../shared}"
 # A git worktree may live outside the main checkout; fall back to the
@@ -63,4 +80,12 @@ rows.sort(key=lambda r: float(r["f1"] or 0))
 for r in rows[:10]:
     print(f"{float(r['f1']):.3f} {float(r['precision']):.3f} {float(r['recall']):.3f} {r['id']}")
 PY
+done
+
+labels="$repo/scripts/cleaning-meta/dev.tsv"
+for kind in dump html; do
+    [[ -d "$work/$kind/md" ]] || continue
+    for split in "${splits[@]}"; do
+        python3 "$repo/scripts/cleaning-meta/score_meta.py" "$labels" "$kind" "$work/$kind/md" --split "$split" --worst 8
+    done
 done

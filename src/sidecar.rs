@@ -99,12 +99,22 @@ pub fn parse(file: &str, text: Arc<str>) -> Result<Sidecar, Problem> {
         Written::default()
     } else {
         yaml::from_str_at(file, &text, &text, 0, "sidecar").map_err(|p| {
-            let what = if p.message.contains("unknown field") {
-                "rename the key to one a sidecar knows, or remove the line"
+            if p.message.starts_with("unknown key") {
+                let hint = p
+                    .help
+                    .as_deref()
+                    .and_then(|h| h.split("? ").next())
+                    .filter(|h| h.starts_with("did you mean"));
+                let what = match hint {
+                    Some(h) => format!("{h}? Otherwise remove the line"),
+                    None => "rename the key to one a sidecar knows, or remove the line".to_string(),
+                };
+                p.with_help(help(&what))
             } else {
-                "write one `key: value` line per key, quoting values that hold `: ` or ` #`"
-            };
-            p.with_help(help(what))
+                p.with_help(help(
+                    "write one `key: value` line per key, quoting values that hold `: ` or ` #`",
+                ))
+            }
         })?
     };
     let at = |key: &str| content::key_span(&text, 0, key).unwrap_or((0, 1));
@@ -232,12 +242,13 @@ mod tests {
     fn an_unknown_key_is_an_error_naming_the_allowed_ones() {
         let e = sidecar("url: https://a.example/x\nauthor: Someone\n").unwrap_err();
         assert!(
-            e.message.contains("unknown field `author`"),
+            e.message.starts_with("unknown key `author`"),
             "{}",
             e.message
         );
+        let help = e.help.as_deref().unwrap();
         for key in KEYS {
-            assert!(e.message.contains(key), "{key}: {}", e.message);
+            assert!(help.contains(key), "{key}: {help}");
         }
         assert_eq!(e.line, 2, "{}", e.render_plain());
         assert!(
@@ -291,18 +302,17 @@ mod tests {
 
     #[test]
     fn yaml_that_is_not_a_mapping_is_a_diagnostic() {
-        for t in [
-            "- url\n- outlet\n",
-            "url: [a, b]\n",
-            "just text\n",
-            "url: \"open\n",
+        for (t, start) in [
+            (
+                "- url\n- outlet\n",
+                "sidecar must be mapping of url, outlet",
+            ),
+            ("url: [a, b]\n", "`url` must be text (found a list)"),
+            ("just text\n", "sidecar must be mapping of url, outlet"),
+            ("url: \"open\n", "sidecar is not valid YAML"),
         ] {
             let e = sidecar(t).unwrap_err();
-            assert!(
-                e.message.starts_with("sidecar is not valid"),
-                "{t:?}: {}",
-                e.message
-            );
+            assert!(e.message.starts_with(start), "{t:?}: {}", e.message);
             assert!(e.line > 0, "{t:?}");
         }
     }

@@ -152,3 +152,112 @@ fn explain_lists_every_block_with_a_verdict() {
     assert_eq!(lines, blocks, "{}", r.stdout);
     assert!(!p.exists("content"), "--explain writes nothing");
 }
+
+/// Clean the fixture pages of `tests/fixtures/cleaning-meta/` with
+/// `clean --out` and return each one's front matter.
+fn cleaned_front_matter(
+    names: &[&str],
+) -> std::collections::BTreeMap<String, std::collections::BTreeMap<String, serde_yaml::Value>> {
+    let p = TestProject::new();
+    for name in names {
+        p.write_bytes(
+            &format!("seeds/{name}"),
+            &std::fs::read(
+                common::repo_root()
+                    .join("tests/fixtures/cleaning-meta")
+                    .join(name),
+            )
+            .unwrap(),
+        );
+    }
+    let out = p.path("out");
+    let mut args = vec![
+        "clean".to_string(),
+        "--out".into(),
+        out.display().to_string(),
+    ];
+    args.extend(names.iter().map(|n| format!("seeds/{n}")));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let r = p.run(&args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    names
+        .iter()
+        .map(|name| {
+            let stem = name.rsplit_once('.').unwrap().0;
+            let md = std::fs::read_to_string(out.join(format!("{stem}.md"))).unwrap();
+            let fm = md
+                .strip_prefix("---\n")
+                .and_then(|r| r.split_once("\n---\n"))
+                .expect("front matter")
+                .0;
+            (name.to_string(), serde_yaml::from_str(fm).unwrap())
+        })
+        .collect()
+}
+
+fn key(fm: &std::collections::BTreeMap<String, serde_yaml::Value>, k: &str) -> Option<String> {
+    fm.get(k).map(|v| match v {
+        serde_yaml::Value::String(s) => s.clone(),
+        other => serde_yaml::to_string(other).unwrap().trim().to_string(),
+    })
+}
+
+#[test]
+fn saved_pages_give_their_visible_headline_printed_date_and_provenance() {
+    let all = cleaned_front_matter(&["utc-next-day.html", "uk-numeric.html", "nul-in-script.html"]);
+    // the visible <h1>, not the SEO og:title; the printed US date, not the
+    // UTC timestamp of the next day; the canonical link made absolute
+    let us = &all["utc-next-day.html"];
+    assert_eq!(
+        key(us, "title").as_deref(),
+        Some("Ferry service to the islands resumes after the storm")
+    );
+    assert_eq!(key(us, "date").as_deref(), Some("2024-03-05T21:30:00"));
+    assert_eq!(key(us, "outlet").as_deref(), Some("The Harbour Gazette"));
+    assert_eq!(
+        key(us, "url").as_deref(),
+        Some("https://www.harbourgazette.example.com/news/2024/03/05/ferry-service-resumes/")
+    );
+    assert_eq!(
+        key(us, "published").as_deref(),
+        Some("2024-03-06T02:30:00+00:00")
+    );
+    assert_eq!(
+        key(us, "modified").as_deref(),
+        Some("2024-03-06T04:10:00+00:00")
+    );
+    // a UK page: the site name trimmed from either end of the title, the
+    // 0001-01-01 placeholder ignored, 05/03/2024 read day first because
+    // the page writes "7 March 2024"
+    let uk = &all["uk-numeric.html"];
+    assert_eq!(
+        key(uk, "title").as_deref(),
+        Some("Village hall saved by a late donation")
+    );
+    assert_eq!(key(uk, "date").as_deref(), Some("2024-03-05T00:00:00"));
+    assert_eq!(key(uk, "outlet").as_deref(), Some("The Dale Courier"));
+    assert_eq!(key(uk, "published"), None);
+    assert_eq!(key(uk, "url"), None, "no canonical link: no url");
+    // NUL bytes in an inline script do not make a page binary
+    let nul = &all["nul-in-script.html"];
+    assert_eq!(key(nul, "title").as_deref(), Some("Market hall reopens"));
+    assert_eq!(key(nul, "outlet").as_deref(), Some("Riverside Post"));
+    assert_eq!(key(nul, "date"), None, "the page shows no date");
+}
+
+#[test]
+fn a_dump_gives_its_headline_dateline_and_copyright_outlet() {
+    let all = cleaned_front_matter(&["nav-first.txt"]);
+    let d = &all["nav-first.txt"];
+    // not the navigation text of the first lines, not another story's
+    // title from the list above it, not the standfirst below it
+    assert_eq!(
+        key(d, "title").as_deref(),
+        Some("Ferry service to the islands resumes after the storm")
+    );
+    assert_eq!(key(d, "date").as_deref(), Some("2024-12-06T15:39:00"));
+    assert_eq!(key(d, "published").as_deref(), Some("2024-12-06T15:39:00"));
+    assert_eq!(key(d, "byline").as_deref(), Some("Maria Lund"));
+    assert_eq!(key(d, "outlet").as_deref(), Some("The Harbour Gazette"));
+    assert_eq!(key(d, "url"), None, "a dump shows no address");
+}

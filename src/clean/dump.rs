@@ -8,6 +8,7 @@
 //! one mostly contiguous region) → body, figures and report.
 
 pub mod features;
+pub mod headline;
 pub mod model;
 #[rustfmt::skip]
 mod weights;
@@ -297,11 +298,16 @@ fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, Cle
     }
     let mut verdicts: Vec<(Verdict, String)> = vec![(Verdict::Dropped, String::new()); n];
 
-    // Headline: the chosen block and its exact repeats before the body.
-    let (title_text, header_date) = match &title {
-        Some((_, t, d)) => (t.clone(), d.clone()),
-        None => (String::new(), None),
-    };
+    // Headline: the scraper's metadata header when there is one, else the
+    // block that best reads as the headline now that the body is known
+    // (`headline`). It and its exact copies before the body are metadata.
+    // The classifier's features were built around `title`; that block and
+    // its copies stay out of the body as well, so a better headline never
+    // changes the body but by taking its own block out of it.
+    let header = title
+        .as_ref()
+        .filter(|(i, _, _)| *i == 0 && SCRAPER_HEADER.is_match(texts[0].trim()));
+    let header_date = header.and_then(|(_, _, d)| d.clone());
     let first_kept = keep.iter().position(|&k| k);
     let Some(first_kept) = first_kept else {
         return Err(CleanError::NoArticle {
@@ -309,43 +315,68 @@ fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, Cle
         });
     };
     let last_kept = keep.iter().rposition(|&k| k).unwrap_or(first_kept);
+    let head: Option<(usize, String)> = match header {
+        Some((i, t, _)) => Some((*i, t.clone())),
+        None => headline::find_headline(&texts, &pf.shapes, &keep)
+            .map(|i| (i, texts[i].trim().to_string()))
+            .or_else(|| title.as_ref().map(|(i, t, _)| (*i, t.clone()))),
+    };
+    let title_text = head.as_ref().map_or(String::new(), |(_, t)| t.clone());
+    let feature_title = title.as_ref().map(|(i, t, _)| (*i, t.as_str()));
 
     // the first long prose block: copies of the headline before it are
     // repeats of the headline, not body
     let first_long = pf.shapes.iter().position(is_long).unwrap_or(0);
-    // Metadata in the head of the article: date and byline lines between the
-    // headline and the first body paragraphs.
-    let head_lo = title
+    // The dateline: the dates printed next to the headline.
+    let dateline = head
         .as_ref()
-        .map_or(first_kept.saturating_sub(8), |(i, _, _)| *i);
-    let mut date = None;
+        .and_then(|(h, _)| meta::dates::dateline(&texts, *h));
+    // Metadata in the head of the article: date and byline lines between the
+    // (classifier's) headline and the first body paragraphs.
+    let head_lo = feature_title.map_or(first_kept.saturating_sub(8), |(i, _)| i);
+    let mut date_line_seen = false;
     let mut byline = None;
     let mut figures = Vec::new();
     for i in 0..n {
         let t = texts[i];
-        if let Some((ti, _, _)) = &title
-            && (i == *ti || (t == title_text && (i < *ti || i < first_long)))
+        if let Some((hi, _)) = &head
+            && (i == *hi || (t == title_text && (i < *hi || i < first_long)))
         {
             keep[i] = false;
             verdicts[i] = (Verdict::Meta, "headline".into());
             continue;
         }
-        let in_head = i >= head_lo && i <= first_kept + 3;
-        if in_head && !keep[i]
-            || in_head && kinds[i] != MetaKind::None && pf.shapes[i].units <= 16.0
+        if let Some((ti, tt)) = feature_title
+            && (i == ti || (t == tt && (i < ti || i < first_long)))
         {
+            keep[i] = false;
+            verdicts[i] = (
+                Verdict::Dropped,
+                "headline-like line before the article".into(),
+            );
+            continue;
+        }
+        let in_head = i >= head_lo && i <= first_kept + 3;
+        let head_meta = in_head && kinds[i] != MetaKind::None && pf.shapes[i].units <= 16.0;
+        if dateline.as_ref().is_some_and(|d| d.blocks.contains(&i)) && (!keep[i] || head_meta) {
+            if byline.is_none() && kinds[i] == MetaKind::Byline {
+                byline = t.lines().find_map(meta::parse_byline);
+            }
+            date_line_seen |= head_meta && kinds[i] == MetaKind::Date;
+            keep[i] = false;
+            verdicts[i] = (Verdict::Meta, "date".into());
+            continue;
+        }
+        if in_head && !keep[i] || head_meta {
             match kinds[i] {
-                MetaKind::Date if date.is_none() => {
-                    date = meta::parse_date(t);
+                MetaKind::Date if !date_line_seen => {
+                    date_line_seen = true;
                     keep[i] = false;
                     verdicts[i] = (Verdict::Meta, "date".into());
                     continue;
                 }
                 MetaKind::Byline if byline.is_none() => {
                     byline = t.lines().find_map(meta::parse_byline);
-                    if date.is_none() {
-                        date = meta::parse_date(t);
-                    }
                     keep[i] = false;
                     verdicts[i] = (Verdict::Meta, "byline".into());
                     continue;
@@ -384,23 +415,32 @@ fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, Cle
             }
         }
     }
-    if date.is_none()
-        && let Some(d) = header_date
-    {
-        date = Some(d);
-    }
-    if date.as_deref().is_some_and(|d| d.ends_with("T00:00:00")) {
-        // a scraper header gives the day only; a nearby line may give the time
-        let day = &date.as_deref().unwrap_or("")[..10];
-        for t in texts.iter().take(first_kept + 3).skip(head_lo) {
-            if let Some(d) = meta::parse_date(t)
-                && d.starts_with(day)
-            {
-                date = Some(d);
-                break;
-            }
-        }
-    }
+    // The date shown to readers: the dateline's (an ambiguous numeric date
+    // read in the page's own day/month order, or not at all), else the
+    // scraper header's day.
+    let resolve = |p: &meta::dates::Printed| {
+        let order = if p.alt.is_some() {
+            meta::dates::page_order(texts.iter().copied())
+        } else {
+            meta::dates::Order::Unknown
+        };
+        p.resolve(order).map(|d| p.civil(d))
+    };
+    let shown = dateline.as_ref().and_then(|d| d.shown()).and_then(resolve);
+    let date = shown.or(header_date.clone());
+    let provenance = super::Provenance {
+        outlet: meta::outlet::dump_outlet(&texts),
+        published: dateline
+            .as_ref()
+            .and_then(|d| d.published.as_ref())
+            .and_then(resolve)
+            .or(header_date),
+        modified: dateline
+            .as_ref()
+            .and_then(|d| d.updated.as_ref())
+            .and_then(resolve),
+        ..Default::default()
+    };
 
     let mut body = Vec::new();
     let mut report = Vec::with_capacity(n);
@@ -437,7 +477,7 @@ fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, Cle
         title,
         date,
         byline,
-        provenance: Default::default(),
+        provenance,
         figures,
         body,
         report: report.into(),

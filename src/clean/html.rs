@@ -38,20 +38,10 @@ pub fn clean_html(html: &str) -> Result<Cleaned, CleanError> {
         why: format!("no block of the page reads like an article ({e})"),
     })?;
 
-    let h1 = page
-        .select("h1")
-        .nodes()
-        .iter()
-        .map(|n| n.text().split_whitespace().collect::<Vec<_>>().join(" "))
-        .find(|t| !t.is_empty());
-    let title = meta::trim_title(&article.title, article.site_name.as_deref(), h1.as_deref());
-    let title = if title.trim().is_empty() {
-        h1.clone().unwrap_or_default()
-    } else {
-        title
-    };
+    let texts: Vec<&str> = page_blocks.iter().map(|b| b.text.as_str()).collect();
+    let decided = meta::decide(&page, &texts, &article.title);
+    let title = decided.title;
     let byline = article.byline.as_deref().and_then(meta::tidy_byline);
-    let date = meta::page_date(&page, article.published_time.as_deref());
     let figures = meta::figures(&page);
 
     let content = Document::from(article.content.as_ref());
@@ -93,9 +83,9 @@ pub fn clean_html(html: &str) -> Result<Cleaned, CleanError> {
     let report = report(html, &page_blocks, &blocks, &decisions, &ctx);
     Ok(Cleaned {
         title,
-        date,
+        date: decided.date,
         byline,
-        provenance: Default::default(),
+        provenance: decided.provenance,
         figures,
         body,
         report: report.into(),
@@ -135,7 +125,8 @@ pub fn debug_blocks(html: &str) -> serde_json::Value {
         .iter()
         .map(|n| n.text().split_whitespace().collect::<Vec<_>>().join(" "))
         .find(|t| !t.is_empty());
-    let title = meta::trim_title(&article.title, article.site_name.as_deref(), h1.as_deref());
+    let sites: Vec<&str> = article.site_name.as_deref().into_iter().collect();
+    let title = meta::trim_title(&article.title, &sites, h1.as_deref());
     let byline = article.byline.as_deref().and_then(meta::tidy_byline);
     let figures = meta::figures(&page);
     let content = Document::from(article.content.as_ref());

@@ -2,6 +2,9 @@
 //! captions and credits. General helpers, shared by the dump and HTML
 //! cleaners; nothing here knows about a particular site.
 
+pub mod dates;
+pub mod outlet;
+
 use jiff::civil::{Date, DateTime, Time};
 use regex::Regex;
 use std::sync::LazyLock;

@@ -1,6 +1,14 @@
-//! Page metadata for HTML seeds: headline clean-up, date normalisation,
-//! byline tidying and figure captions with credits.
+//! Page metadata for HTML seeds: the headline (the visible `<h1>` against
+//! the titles the metadata gives, site names trimmed), the date shown to
+//! readers (the dateline printed next to the headline, else `<time>` and
+//! the declared publication time on the page's own calendar day), the
+//! provenance (canonical URL, outlet, declared publication and update
+//! times), byline tidying and figure captions with credits.
 
+pub(crate) mod page;
+
+use crate::clean::Provenance;
+use crate::clean::meta::dates::Stamp;
 use crate::model::Figure;
 use dom_query::Document;
 use regex::Regex;
@@ -8,7 +16,7 @@ use std::sync::LazyLock;
 
 /// Separators between a headline and a site name in `<title>`/og:title.
 const SEPARATORS: &[&str] = &[
-    " | ", " - ", " – ", " — ", " :: ", " · ", " • ", " / ", " : ",
+    " | ", " - ", " – ", " — ", " :: ", " · ", " • ", " / ", " : ", ": ",
 ];
 
 fn norm(s: &str) -> String {
@@ -18,24 +26,33 @@ fn norm(s: &str) -> String {
         .collect()
 }
 
-/// Trim a trailing (or leading) site-name part from a title. A part is a
-/// site name when it matches `site_name`, or the host of the page, or when
-/// the remaining part is exactly the page's `<h1>`.
-pub(crate) fn trim_title(title: &str, site_name: Option<&str>, h1: Option<&str>) -> String {
+/// Trim a trailing (or leading) site-name part from a title, in either
+/// position ("Rain falls | The Daily", "The Daily: Rain falls"). A part is
+/// a site name when it matches one of `sites` (names, or a domain such as
+/// `dailynews.com`), or when the remaining part is exactly the page's
+/// `<h1>`.
+pub(crate) fn trim_title(title: &str, sites: &[&str], h1: Option<&str>) -> String {
     let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
-    let site = site_name.map(norm).filter(|s| !s.is_empty());
+    let sites: Vec<String> = sites
+        .iter()
+        .flat_map(|s| {
+            // a domain also names the site by its first label
+            let label = s
+                .split('.')
+                .next()
+                .filter(|_| s.contains('.') && !s.contains(' '));
+            [Some(norm(s)), label.map(norm)]
+        })
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect();
     let h1n = h1.map(norm).filter(|s| !s.is_empty());
     let is_site = |part: &str| {
         let p = norm(part);
-        if p.is_empty() {
-            return false;
-        }
-        if let Some(s) = &site
-            && (p == *s || (p.len() >= 3 && (s.contains(&p) || p.contains(s.as_str()))))
-        {
-            return true;
-        }
-        false
+        !p.is_empty()
+            && sites
+                .iter()
+                .any(|s| p == *s || (p.len() >= 3 && (s.contains(&p) || p.contains(s.as_str()))))
     };
     let mut t = title.clone();
     for _ in 0..3 {
@@ -65,66 +82,6 @@ pub(crate) fn trim_title(title: &str, site_name: Option<&str>, h1: Option<&str>)
         }
     }
     t
-}
-
-static ISO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?)?").unwrap()
-});
-
-/// Normalise a machine-readable date (ISO 8601, as in JSON-LD and meta
-/// tags) to `YYYY-MM-DDTHH:MM:SS`, keeping the wall-clock time as written
-/// and dropping any offset. Returns `None` for anything else.
-pub(crate) fn normalise_date(s: &str) -> Option<String> {
-    if let Some(c) = ISO.captures(s) {
-        let num = |i: usize| {
-            c.get(i)
-                .map(|m| m.as_str().parse::<u32>().unwrap_or(99))
-                .unwrap_or(0)
-        };
-        let (y, mo, d, h, mi, se) = (num(1), num(2), num(3), num(4), num(5), num(6));
-        if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 60 {
-            return None;
-        }
-        return Some(format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{se:02}"));
-    }
-    // RFC 2822 ("Tue, 19 Nov 2019 10:00:00 +0000"), seen in some meta tags
-    if let Ok(z) = jiff::fmt::rfc2822::parse(s.trim()) {
-        return Some(z.datetime().strftime("%Y-%m-%dT%H:%M:%S").to_string());
-    }
-    None
-}
-
-/// The page's publication date from the metadata dom_smoothie found, or
-/// from common meta tags and `<time datetime>` in the page header.
-pub(crate) fn page_date(doc: &Document, published: Option<&str>) -> Option<String> {
-    if let Some(d) = published.and_then(normalise_date) {
-        return Some(d);
-    }
-    const SELECTORS: &[(&str, &str)] = &[
-        ("meta[property='article:published_time']", "content"),
-        ("meta[name='article:published_time']", "content"),
-        ("meta[itemprop='datePublished']", "content"),
-        ("meta[name='pubdate']", "content"),
-        ("meta[name='publishdate']", "content"),
-        ("meta[name='date']", "content"),
-        ("meta[name='dc.date']", "content"),
-        ("meta[name='DC.date.issued']", "content"),
-        ("meta[name='sailthru.date']", "content"),
-        ("[itemprop='datePublished']", "datetime"),
-        ("[itemprop='datePublished']", "content"),
-        ("time[pubdate]", "datetime"),
-        ("article time[datetime]", "datetime"),
-    ];
-    for (sel, attr) in SELECTORS {
-        for n in doc.select(sel).nodes() {
-            if let Some(v) = n.attr(attr)
-                && let Some(d) = normalise_date(&v)
-            {
-                return Some(d);
-            }
-        }
-    }
-    None
 }
 
 static TRAILING_DATE: LazyLock<Regex> =
@@ -269,6 +226,431 @@ pub(crate) fn figures(doc: &Document) -> Vec<Figure> {
     out
 }
 
+/// The metadata decided for a saved page.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Decided {
+    pub title: String,
+    /// `YYYY-MM-DDTHH:MM:SS`, the date the page shows (see [`decide`]).
+    pub date: Option<String>,
+    pub provenance: Provenance,
+}
+
+/// Lower-cased tokens, for comparing titles.
+fn words(s: &str) -> Vec<String> {
+    crate::clean::dump::features::tokens(s)
+}
+
+/// How much of the shorter title's words the other has (0–1).
+fn similarity(a: &str, b: &str) -> f64 {
+    let (a, b) = (words(a), words(b));
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    let long: std::collections::HashSet<&String> = long.iter().collect();
+    short.iter().filter(|w| long.contains(w)).count() as f64 / short.len() as f64
+}
+
+/// `<meta>` keys giving the first publication time, most specific first.
+const PUBLISHED_KEYS: &[&str] = &[
+    "article:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "article.published",
+    "published_time",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dcterms.created",
+    "dc.date.created",
+    "dc.date",
+    "dcterms.date",
+    "date",
+    "article:published",
+];
+
+/// `<meta>` keys giving the last modification time.
+const MODIFIED_KEYS: &[&str] = &[
+    "article:modified_time",
+    "og:article:modified_time",
+    "datemodified",
+    "article.updated",
+    "og:updated_time",
+    "dcterms.modified",
+    "dc.date.modified",
+    "last-modified",
+    "lastmod",
+];
+
+/// Absolute http(s) URL of `href` against `base` (when relative).
+fn absolute(href: &str, base: Option<&url::Url>) -> Option<String> {
+    let href = href.trim();
+    if href.is_empty() {
+        return None;
+    }
+    let u = match url::Url::parse(href) {
+        Ok(u) => u,
+        Err(url::ParseError::RelativeUrlWithoutBase) => base?.join(href).ok()?,
+        Err(_) => return None,
+    };
+    if !matches!(u.scheme(), "http" | "https") || u.host_str().is_none() {
+        return None;
+    }
+    Some(u.to_string())
+}
+
+/// The article's canonical URL: `<link rel=canonical>`, `og:url`, JSON-LD
+/// `url`/`mainEntityOfPage`, absolute, http(s) only. A candidate that is
+/// only a site's home page gives way to one with a path.
+fn page_url(pm: &page::PageMeta) -> Option<String> {
+    let absolute_first = [
+        pm.first(&["og:url"]),
+        pm.ld.as_ref().and_then(|l| l.url.as_deref()),
+        pm.ld.as_ref().and_then(|l| l.main_entity.as_deref()),
+        pm.canonical.as_deref(),
+    ];
+    let base = pm
+        .base
+        .as_deref()
+        .into_iter()
+        .chain(absolute_first.iter().flatten().copied())
+        .find_map(|b| url::Url::parse(b).ok().filter(|u| u.host_str().is_some()));
+    let candidates: Vec<String> = [
+        pm.canonical.as_deref(),
+        pm.first(&["og:url"]),
+        pm.ld.as_ref().and_then(|l| l.url.as_deref()),
+        pm.ld.as_ref().and_then(|l| l.main_entity.as_deref()),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(|h| absolute(h, base.as_ref()))
+    .collect();
+    let is_home = |u: &str| url::Url::parse(u).is_ok_and(|u| u.path().trim_matches('/').is_empty());
+    candidates
+        .iter()
+        .find(|u| !is_home(u))
+        .or(candidates.first())
+        .cloned()
+}
+
+/// The site's own names, as the page declares them, most trusted first.
+fn site_names(pm: &page::PageMeta) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |s: &str| {
+        let s = s.trim().trim_start_matches('@').trim();
+        if !s.is_empty()
+            && !s.contains("://")
+            && s.chars().count() <= 80
+            && !out.iter().any(|o| o == s)
+        {
+            out.push(s.to_string());
+        }
+    };
+    if let Some(p) = pm.ld.as_ref().and_then(|l| l.publisher.as_deref()) {
+        push(p);
+    }
+    for k in [
+        "og:site_name",
+        "application-name",
+        "apple-mobile-web-app-title",
+    ] {
+        if let Some(v) = pm.first(&[k]) {
+            push(v);
+        }
+    }
+    for n in &pm.ld_site_names {
+        push(n);
+    }
+    out
+}
+
+/// The outlet: among the names the page gives itself (a tagline split off),
+/// the most trusted one that agrees with the URL's domain, else the most
+/// trusted; the `<title>`'s site part ("… - The New York Times") when the
+/// page declares no name; else the registrable domain.
+fn outlet(
+    names: &[String],
+    twitter: Option<&str>,
+    title_tag: Option<&str>,
+    headline: &str,
+    domain: Option<&str>,
+) -> Option<String> {
+    let mut candidates: Vec<String> = Vec::new();
+    for n in names {
+        let parts = super::super::meta::outlet::name_parts(n);
+        // the part agreeing with the domain, else the first
+        let pick = domain
+            .and_then(|d| {
+                parts
+                    .iter()
+                    .find(|p| super::super::meta::outlet::name_matches_domain(p, d))
+            })
+            .or(parts.first());
+        if let Some(p) = pick {
+            candidates.push(p.clone());
+        }
+    }
+    // weaker: the Twitter account and the <title> minus the headline
+    // ("… | Site"), taken only when they agree with the domain
+    let strong = candidates.len();
+    if let Some(tw) = twitter {
+        candidates.push(tw.trim().trim_start_matches('@').to_string());
+    }
+    if let Some(t) = title_tag {
+        let h = norm(headline);
+        for sep in SEPARATORS {
+            if let Some(i) = t.rfind(sep) {
+                let (head, tail) = (&t[..i], t[i + sep.len()..].trim());
+                if norm(head).ends_with(&h) && !h.is_empty() && !tail.is_empty() {
+                    candidates.push(tail.to_string());
+                }
+            }
+        }
+    }
+    let plausible = |c: &&String| {
+        let w = c.split_whitespace().count();
+        (1..=8).contains(&w) && c.chars().any(char::is_alphanumeric) && norm(c) != norm(headline)
+    };
+    if let Some(d) = domain
+        && let Some(c) = candidates
+            .iter()
+            .filter(plausible)
+            .find(|c| super::super::meta::outlet::name_matches_domain(c, d))
+    {
+        return Some(c.clone());
+    }
+    candidates[..strong]
+        .iter()
+        .find(plausible)
+        .cloned()
+        .or_else(|| domain.map(str::to_string))
+}
+
+/// The visible headline: the page's `<h1>` that agrees best with the titles
+/// its metadata gives (the visible one wins where they differ), a lone
+/// `<h1>` that is not the site's name, else the metadata title with the
+/// site's name trimmed.
+fn headline(doc: &Document, meta_titles: &[String], sites: &[String]) -> Option<String> {
+    let site_norms: Vec<String> = sites.iter().map(|s| norm(s)).collect();
+    let h1s: Vec<String> = doc
+        .select("h1")
+        .nodes()
+        .iter()
+        .map(|n| n.text().split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|t| {
+            let n = norm(t);
+            let w = t.split_whitespace().count();
+            !n.is_empty() && (1..=40).contains(&w) && !site_norms.contains(&n)
+        })
+        .collect();
+    let best = h1s
+        .iter()
+        .map(|h| {
+            let s = meta_titles
+                .iter()
+                .map(|m| similarity(h, m))
+                .fold(0.0, f64::max);
+            (s, h)
+        })
+        .fold(None::<(f64, &String)>, |acc, (s, h)| match acc {
+            Some((b, _)) if b >= s => acc,
+            _ => Some((s, h)),
+        });
+    match best {
+        Some((s, h)) if s >= 0.5 => return Some(h.clone()),
+        Some((_, h)) if h1s.len() == 1 && h.split_whitespace().count() >= 2 => {
+            return Some(h.clone());
+        }
+        Some((s, h)) if s >= 0.25 => return Some(h.clone()),
+        _ => {}
+    }
+    meta_titles.first().cloned()
+}
+
+/// A date in the article's URL (`/2019/11/18/`, `/2019-11-19/`).
+fn url_date(url: &str) -> Option<jiff::civil::Date> {
+    static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:[/-]|$)").expect("valid regex")
+    });
+    let c = URL_DATE.captures(url)?;
+    jiff::civil::Date::new(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?).ok()
+}
+
+/// The calendar date of a machine timestamp in the page's own time zone:
+/// the wall clock as written when an offset other than UTC is given; for a
+/// UTC time, the date in the article's URL when that is the same day or
+/// the day before (an evening article west of Greenwich), else the UTC date.
+fn local_date(s: &Stamp, url: Option<&str>) -> jiff::civil::Date {
+    let d = s.date();
+    if s.is_utc()
+        && let Some(u) = url.and_then(url_date)
+        && (u == d || d.yesterday().ok() == Some(u))
+    {
+        return u;
+    }
+    d
+}
+
+/// Decide a saved page's headline, date and provenance. `texts` are the
+/// page's visible blocks in order (for the dateline printed next to the
+/// headline); `fallback_title` is the title the article extractor found.
+pub(crate) fn decide(doc: &Document, texts: &[&str], fallback_title: &str) -> Decided {
+    use crate::clean::meta::{dates, outlet as out};
+    let pm = page::read(doc);
+    let url = page_url(&pm);
+    let domain = url.as_deref().and_then(out::registrable_domain);
+    // a "site name" that is the article's title (some pages put the title
+    // in application-name) is not one
+    let og_title = pm.first(&["og:title"]).map(norm);
+    let sites: Vec<String> = site_names(&pm)
+        .into_iter()
+        .filter(|s| {
+            s.split_whitespace().count() <= 8 && og_title.as_deref() != Some(norm(s).as_str())
+        })
+        .collect();
+    let mut trim_with: Vec<&str> = sites.iter().map(String::as_str).collect();
+    if let Some(d) = &domain {
+        trim_with.push(d);
+    }
+    let meta_titles: Vec<String> = [
+        pm.first(&["og:title"]),
+        pm.first(&["twitter:title"]),
+        pm.ld.as_ref().and_then(|l| l.headline.as_deref()),
+        pm.title.as_deref(),
+        Some(fallback_title),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|t| trim_title(t, &trim_with, None))
+    .filter(|t| !t.trim().is_empty() && !trim_with.iter().any(|s| norm(s) == norm(t)))
+    .collect();
+    let title = headline(doc, &meta_titles, &sites)
+        .filter(|t| !t.trim().is_empty())
+        .or_else(|| {
+            [pm.first(&["og:title"]), pm.title.as_deref()]
+                .into_iter()
+                .flatten()
+                .next()
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| fallback_title.trim().to_string());
+    let outlet = outlet(
+        &sites,
+        pm.first(&["twitter:site"]),
+        pm.title.as_deref(),
+        &title,
+        domain.as_deref(),
+    );
+
+    // machine-readable dates
+    let stamp_of = |v: Option<&str>| v.and_then(dates::parse_stamp);
+    let published = stamp_of(pm.ld.as_ref().and_then(|l| l.published.as_deref()))
+        .or_else(|| PUBLISHED_KEYS.iter().find_map(|k| stamp_of(pm.first(&[k]))))
+        .or_else(|| {
+            pm.times
+                .iter()
+                .find(|t| t.role == page::TimeRole::Published)
+                .map(|t| t.stamp)
+        });
+    let modified = stamp_of(pm.ld.as_ref().and_then(|l| l.modified.as_deref()))
+        .or_else(|| MODIFIED_KEYS.iter().find_map(|k| stamp_of(pm.first(&[k]))))
+        .or_else(|| {
+            pm.times
+                .iter()
+                .find(|t| t.role == page::TimeRole::Updated)
+                .map(|t| t.stamp)
+        });
+
+    // the dateline printed next to the visible headline
+    let t = norm(&title);
+    let head = texts.iter().position(|b| !t.is_empty() && norm(b) == t);
+    let dateline = head.and_then(|h| dates::dateline(texts, h));
+    let machine: Vec<jiff::civil::Date> = [published, modified]
+        .iter()
+        .flatten()
+        .flat_map(|s| {
+            let d = local_date(s, url.as_deref());
+            [Some(d), d.yesterday().ok(), d.tomorrow().ok()]
+        })
+        .flatten()
+        .collect();
+    let resolve = |p: &dates::Printed| -> Option<jiff::civil::Date> {
+        if p.alt.is_none() {
+            return Some(p.date);
+        }
+        // the reading the metadata agrees with, else the page's order
+        let agreeing: Vec<jiff::civil::Date> =
+            p.readings().filter(|d| machine.contains(d)).collect();
+        if agreeing.len() == 1 {
+            return Some(agreeing[0]);
+        }
+        p.resolve(dates::page_order(texts.iter().copied()))
+    };
+    // a printed date that no declared date comes near (within a day) was
+    // read from something else next to the headline: the declared one wins
+    let printed = dateline
+        .as_ref()
+        .and_then(|d| d.shown())
+        .and_then(|p| Some((*p, resolve(p)?)))
+        .filter(|(_, d)| machine.is_empty() || machine.contains(d));
+    let date = match printed {
+        Some((p, d)) => {
+            // the time printed with it, else the metadata's when it is that day
+            let time = p.time.or_else(|| {
+                [published, modified]
+                    .iter()
+                    .flatten()
+                    .find(|s| s.has_time && !s.is_utc() && s.date() == d)
+                    .map(|s| s.at.time())
+            });
+            Some(
+                jiff::civil::DateTime::from_parts(d, time.unwrap_or(jiff::civil::Time::midnight()))
+                    .strftime("%Y-%m-%dT%H:%M:%S")
+                    .to_string(),
+            )
+        }
+        None => {
+            // a visible <time> element, else the declared publication time,
+            // on its own calendar day
+            let time_el = pm
+                .times
+                .iter()
+                .find(|t| t.role != page::TimeRole::Updated)
+                .map(|t| t.stamp);
+            published.or(time_el).map(|s| {
+                let d = local_date(&s, url.as_deref());
+                let time = if d == s.date() && !s.is_utc() {
+                    s.at.time()
+                } else {
+                    jiff::civil::Time::midnight()
+                };
+                jiff::civil::DateTime::from_parts(d, time)
+                    .strftime("%Y-%m-%dT%H:%M:%S")
+                    .to_string()
+            })
+        }
+    };
+    Decided {
+        title,
+        date,
+        provenance: Provenance {
+            url,
+            outlet,
+            published: published.map(|s| s.rfc3339()),
+            modified: modified.map(|s| s.rfc3339()),
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -276,44 +658,130 @@ mod tests {
     #[test]
     fn title_site_suffix_is_trimmed() {
         assert_eq!(
-            trim_title("Rain falls | The Daily", Some("The Daily"), None),
+            trim_title("Rain falls | The Daily", &["The Daily"], None),
             "Rain falls"
         );
         assert_eq!(
-            trim_title("Rain falls - Daily News", Some("dailynews.com"), None),
+            trim_title("Rain falls - Daily News", &["dailynews.com"], None),
             "Rain falls"
         );
         assert_eq!(
-            trim_title("Rain falls - Daily", None, Some("Rain falls")),
+            trim_title("Rain falls - Daily", &[], Some("Rain falls")),
             "Rain falls"
         );
         assert_eq!(
-            trim_title("Left - right wing", None, None),
+            trim_title("Left - right wing", &[], None),
             "Left - right wing"
+        ); // the site name in front
+        assert_eq!(
+            trim_title("The Daily: Rain falls", &["The Daily"], None),
+            "Rain falls"
+        );
+        assert_eq!(
+            trim_title("Daily News | Rain falls", &["dailynews.com"], None),
+            "Rain falls"
+        );
+    }
+
+    fn decide_on(html: &str) -> Decided {
+        let doc = Document::from(html);
+        let blocks = doc
+            .select("body")
+            .nodes()
+            .first()
+            .map(super::super::render::render)
+            .unwrap_or_default();
+        let texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
+        decide(&doc, &texts, "")
+    }
+
+    #[test]
+    fn the_visible_headline_wins_and_a_site_name_h1_is_not_one() {
+        let d = decide_on(
+            r#"<html><head><title>Bridge reopens to traffic - Harbour Times</title>
+            <meta property="og:title" content="Harbour bridge reopened: what changes for drivers">
+            <meta property="og:site_name" content="Harbour Times"></head>
+            <body><h1 class="logo">Harbour Times</h1><h1>Games</h1>
+            <h1>Bridge reopens to traffic after two years</h1></body></html>"#,
+        );
+        assert_eq!(d.title, "Bridge reopens to traffic after two years");
+        // only the site's name in an <h1>: the metadata title, trimmed
+        let d = decide_on(
+            r#"<html><head><title>Bridge reopens | Harbour Times</title>
+            <meta property="og:site_name" content="Harbour Times"></head>
+            <body><h1>Harbour Times</h1><p>Text.</p></body></html>"#,
+        );
+        assert_eq!(d.title, "Bridge reopens");
+    }
+
+    #[test]
+    fn outlet_agrees_with_the_domain_and_loses_its_tagline() {
+        let d = decide_on(
+            r#"<html><head><link rel="canonical" href="https://www.linknews.com/2024/03/story.html">
+            <meta property="og:site_name" content="LinkNews | The nation's popular news platform">
+            <script type="application/ld+json">{"@type":"BlogPosting","publisher":{"name":"Blogger"}}</script>
+            </head><body><h1>Story</h1></body></html>"#,
+        );
+        assert_eq!(d.provenance.outlet.as_deref(), Some("LinkNews"));
+        // no name at all: the registrable domain
+        let d = decide_on(
+            r#"<html><head><meta property="og:url" content="https://news.example.co.uk/a/b"></head>
+            <body><h1>Story</h1></body></html>"#,
+        );
+        assert_eq!(d.provenance.outlet.as_deref(), Some("example.co.uk"));
+        assert_eq!(
+            d.provenance.url.as_deref(),
+            Some("https://news.example.co.uk/a/b")
         );
     }
 
     #[test]
-    fn dates_keep_wall_clock() {
-        assert_eq!(
-            normalise_date("2019-11-19T15:39:00+01:00").unwrap(),
-            "2019-11-19T15:39:00"
+    fn url_is_absolute_http_and_not_the_home_page() {
+        let d = decide_on(
+            r#"<html><head><link rel="canonical" href="https://ex.org/">
+            <meta property="og:url" content="https://ex.org/news/bridge-reopens"></head><body></body></html>"#,
         );
         assert_eq!(
-            normalise_date("2019-11-19T15:39:00.000Z").unwrap(),
-            "2019-11-19T15:39:00"
+            d.provenance.url.as_deref(),
+            Some("https://ex.org/news/bridge-reopens")
         );
-        assert_eq!(normalise_date("2019-11-19").unwrap(), "2019-11-19T00:00:00");
+        let d = decide_on(
+            r#"<html><head><link rel="canonical" href="javascript:alert(1)"></head><body></body></html>"#,
+        );
+        assert_eq!(d.provenance.url, None);
+    }
+
+    #[test]
+    fn dates_on_the_pages_own_day() {
+        // no printed date: the declared time with its offset is the local day
+        let d = decide_on(
+            r#"<html><head><meta property="article:published_time" content="2019-11-18T22:30:00-05:00"></head>
+            <body><h1>Story</h1></body></html>"#,
+        );
+        assert_eq!(d.date.as_deref(), Some("2019-11-18T22:30:00"));
         assert_eq!(
-            normalise_date("2019-11-19 08:05").unwrap(),
-            "2019-11-19T08:05:00"
+            d.provenance.published.as_deref(),
+            Some("2019-11-18T22:30:00-05:00")
         );
-        assert_eq!(
-            normalise_date("Tue, 19 Nov 2019 10:00:00 +0000").unwrap(),
-            "2019-11-19T10:00:00"
+        // a UTC time just after midnight, the URL's date the day before
+        let d = decide_on(
+            r#"<html><head><meta property="og:url" content="https://ex.org/2019/11/18/story/">
+            <meta property="article:published_time" content="2019-11-19T03:30:00Z"></head>
+            <body><h1>Story</h1></body></html>"#,
         );
-        assert_eq!(normalise_date("yesterday"), None);
-        assert_eq!(normalise_date("2019-13-01"), None);
+        assert_eq!(d.date.as_deref(), Some("2019-11-18T00:00:00"));
+        // a placeholder is no date
+        let d = decide_on(
+            r#"<html><head><script type="application/ld+json">{"@type":"NewsArticle","datePublished":"0001-01-01T00:00:00Z"}</script></head>
+            <body><h1>Story</h1></body></html>"#,
+        );
+        assert_eq!((d.date, d.provenance.published), (None, None));
+        // a printed date far from every declared one is something else's
+        let d = decide_on(
+            r#"<html><head><meta property="article:published_time" content="2019-11-18T17:30:00-05:00"></head>
+            <body><h1>Story about the bridge</h1><p>Other story 11/12/19 4:40PM</p></body></html>"#,
+        );
+        assert_eq!(d.date.as_deref(), Some("2019-11-18T17:30:00"));
     }
 
     #[test]

@@ -1,0 +1,429 @@
+//! The headline of a text dump, chosen once the body is known: the
+//! single-line block just above the article text that a reader would take
+//! for its headline. Every block in a window before the body is scored on
+//! language-independent evidence —
+//!
+//! - *position*: close above the first body block;
+//! - *a dateline or byline right after it* (or just above: a kicker);
+//! - *its words recur in the body* (a headline summarises the article;
+//!   navigation text and other stories' titles mostly do not);
+//! - *repetition*: the page shows it again, whole or inside another line
+//!   (a breadcrumb ending in it, "Share … for: ‹headline›");
+//! - *shape*: one line of 2–40 words, not a sentence ending in a full stop,
+//!   not a label ending in `:` ("Set Your Location:"), not one short item in
+//!   a run of short items (a menu), not a date, byline or picture credit.
+//!
+//! and the best is taken. This runs after classification, so it does not
+//! change the features the block classifier was trained with (those use
+//! [`super::find_title`]).
+
+use super::features::{Shape, headline_shaped, is_cjk, is_long, tokens};
+use crate::clean::meta;
+use regex::Regex;
+use rustc_hash::FxHashSet;
+use std::sync::LazyLock;
+
+/// Blocks before the first body block that may hold the headline.
+const WINDOW: usize = 40;
+/// Body blocks whose words are compared with a candidate's.
+const BODY_BLOCKS: usize = 40;
+
+/// A scored candidate, for diagnostics.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Candidate {
+    pub index: usize,
+    pub score: f64,
+    /// The evidence, named, with its weight.
+    pub parts: Vec<(&'static str, f64)>,
+}
+
+/// Is block `i` a dateline or byline (a line of article metadata), or a
+/// short line with a clock time ("Monday 5:30PM")?
+fn is_meta_line(text: &str, s: &Shape) -> bool {
+    if s.units > 25.0 || s.lines > 3 {
+        return false;
+    }
+    text.lines().any(|l| meta::parse_byline(l).is_some())
+        || (s.units <= 16.0 && !meta::dates::printed_dates(text).is_empty())
+        || (s.units <= 4.0 && has_clock_time(text))
+        || (s.units <= 12.0 && meta::dates::dateline_like(text))
+}
+
+fn has_clock_time(text: &str) -> bool {
+    text.as_bytes().windows(4).any(|w| {
+        w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit()
+    })
+}
+
+/// A picture credit without a credit word: names separated by `/` or `|`,
+/// each of one to five capitalised words ("Anna Moneymaker/The New York
+/// Times", "Natalie Naccache | Bloomberg | Getty Images").
+fn credit_shaped(text: &str) -> bool {
+    let parts: Vec<&str> = text.split(['/', '|']).map(str::trim).collect();
+    parts.len() >= 2
+        && parts.iter().all(|p| {
+            let words: Vec<&str> = p.split_whitespace().collect();
+            (1..=5).contains(&words.len())
+                && words.iter().all(|w| {
+                    w.chars()
+                        .find(|c| c.is_alphanumeric())
+                        .is_some_and(|c| c.is_uppercase() || c.is_numeric())
+                })
+        })
+}
+
+/// Is `text` excluded from being a headline by its shape alone?
+fn excluded(text: &str, s: &Shape) -> bool {
+    let t = text.trim();
+    s.lines != 1
+        || s.units < 1.5
+        || s.units > 40.0
+        || t.chars().count() < 6
+        || t.ends_with(':')
+        || t.starts_with('©')
+        || t.to_lowercase().contains("copyright")
+        || t.contains("://")
+        || credit_shaped(t)
+        || (s.units < 10.0 && !meta::dates::printed_dates(t).is_empty())
+        || meta::parse_byline(t).is_some()
+        || meta::split_credit(t).is_some()
+}
+
+/// A sentence ends inside the line ("… the plumes. (NASA/…)", "…
+/// advertiser. All opinions …", "… Austria.Leonhard Foeger"): a caption or
+/// a run of sentences, not a headline. A lower-case word of three or more
+/// letters before the stop keeps abbreviations ("Rep. Ilhan Omar",
+/// "U.S. border") out.
+static INNER_SENTENCE_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\p{Ll}{3,}[.?!](?:\s+[\p{Lu}("“#]|\p{Lu}\p{Ll})"#).expect("valid regex")
+});
+
+/// A picture credit at the end of a caption: a closing parenthesis around
+/// a credit with a slash or © ("… (NASA/JPL/Space Science Institute)").
+fn credit_tail(text: &str) -> bool {
+    text.strip_suffix(')')
+        .and_then(|body| body.rfind('(').map(|open| &body[open + 1..]))
+        .is_some_and(|inner| inner.contains('/') || inner.contains('©'))
+}
+
+/// Share of `words` found in `body` (0 without words).
+fn overlap(words: &[String], body: &FxHashSet<String>) -> f64 {
+    if words.is_empty() {
+        return 0.0;
+    }
+    words.iter().filter(|w| body.contains(*w)).count() as f64 / words.len() as f64
+}
+
+/// Tokens found in at least a tenth of the blocks `lo..hi` (and in three
+/// or more).
+fn common_tokens(texts: &[&str], lo: usize, hi: usize) -> FxHashSet<String> {
+    let mut df: rustc_hash::FxHashMap<String, usize> = Default::default();
+    for t in &texts[lo..hi] {
+        let set: FxHashSet<String> = tokens(t).into_iter().collect();
+        for w in set {
+            *df.entry(w).or_default() += 1;
+        }
+    }
+    let min = ((hi - lo) / 10).max(3);
+    df.into_iter()
+        .filter(|(_, c)| *c >= min)
+        .map(|(w, _)| w)
+        .collect()
+}
+
+/// Normalised text for repetition checks: lower-cased alphanumerics with
+/// single spaces.
+fn norm(text: &str) -> String {
+    tokens(text).join(" ")
+}
+
+/// Score the candidates for the headline of a page whose body blocks are
+/// marked in `keep`, best first.
+pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candidate> {
+    let n = texts.len();
+    let Some(first_kept) = keep.iter().position(|&k| k) else {
+        return Vec::new();
+    };
+    // the body's first long prose block (a stray short block kept among the
+    // navigation does not start the article; a long run of links between
+    // the headline and the text does not hide the headline)
+    let body = (first_kept..n)
+        .find(|&i| keep[i] && is_long(&shapes[i]))
+        .unwrap_or(first_kept);
+    // distances count substantial blocks only: a run of one-word menu
+    // items between the headline and the text does not move it away
+    let minor = |j: usize| shapes[j].units <= 3.0 && shapes[j].lines == 1;
+    let mut lo = body;
+    let mut seen = 0;
+    while lo > 0 && seen < WINDOW {
+        lo -= 1;
+        seen += usize::from(!minor(lo));
+    }
+    let hi = (body + 2).min(n);
+    let mut before_body = vec![0usize; hi - lo];
+    for i in (lo..hi).rev() {
+        before_body[i - lo] = if i + 1 >= body {
+            0
+        } else {
+            before_body[i + 1 - lo] + usize::from(!minor(i + 1))
+        };
+    }
+    // words common on the page (in a tenth of the blocks around the
+    // article or more: function words, the site's name) say little
+    let common = common_tokens(texts, lo, (body + WINDOW * 2).min(n));
+    let content = |text: &str| -> Vec<String> {
+        tokens(text)
+            .into_iter()
+            .filter(|w| !common.contains(w) && (w.chars().count() > 2 || w.chars().any(is_cjk)))
+            .collect()
+    };
+    let body_tokens: FxHashSet<String> = (body..n)
+        .filter(|&i| keep[i])
+        .take(BODY_BLOCKS)
+        .flat_map(|i| tokens(texts[i]))
+        .collect();
+    // lines around the window, for the repetition checks
+    let near_lo = lo.saturating_sub(WINDOW);
+    let near_hi = (hi + WINDOW * 4).min(n);
+    let near: Vec<String> = (near_lo..near_hi).map(|j| norm(texts[j])).collect();
+    let meta_lo = lo.saturating_sub(3);
+    let meta_line: Vec<bool> = (meta_lo..(hi + 4).min(n))
+        .map(|j| is_meta_line(texts[j], &shapes[j]))
+        .collect();
+    let is_meta = |j: usize| j >= meta_lo && meta_line.get(j - meta_lo) == Some(&true);
+    // a line like another story's title: one line of six or more words
+    // without a sentence ending, not metadata
+    let listy =
+        |j: usize| headline_shaped(texts[j], &shapes[j]) && shapes[j].units >= 6.0 && !is_meta(j);
+    let mut out = Vec::new();
+    for i in lo..hi {
+        let (t, s) = (texts[i].trim(), &shapes[i]);
+        if excluded(t, s) || (keep[i] && s.units >= 8.0) {
+            continue;
+        }
+        let mut parts: Vec<(&'static str, f64)> = Vec::new();
+        parts.push(("length", s.units.min(12.0) / 6.0));
+        parts.push(("words in body", 3.0 * overlap(&content(t), &body_tokens)));
+        // the next substantial block (over a comment count, a section label)
+        let next = (i + 1..(i + 4).min(n)).find(|&j| !minor(j));
+        // a standfirst right after it (a longer line about the same story)
+        let dek = next.filter(|&j| {
+            shapes[j].lines == 1
+                && shapes[j].units >= 8.0
+                && shapes[j].units <= 60.0
+                && !is_meta(j)
+                && overlap(&content(texts[j]), &body_tokens) >= 0.3
+        });
+        if dek.is_some() {
+            parts.push(("standfirst after", 0.8));
+        }
+        // the dateline or byline follows (after the standfirst, if any;
+        // over short lines and picture credits)
+        let from = dek.map_or(i + 1, |d| d + 1);
+        let mut steps = 0;
+        let mut meta_at = None;
+        for (j, text) in texts.iter().enumerate().take((from + 6).min(n)).skip(from) {
+            if is_meta(j) {
+                meta_at = Some(steps);
+                break;
+            }
+            let skip = minor(j) || credit_shaped(text.trim()) || meta::split_credit(text).is_some();
+            if !skip {
+                steps += 1;
+                if steps > 2 {
+                    break;
+                }
+            }
+        }
+        if let Some(d) = meta_at {
+            parts.push(("dateline after", 1.5 - 0.5 * d as f64));
+        } else if (i.saturating_sub(2)..i).any(is_meta) {
+            parts.push(("dateline before", 0.5));
+        }
+        // a caption: its credit follows
+        if i + 1 < n
+            && (credit_shaped(texts[i + 1].trim()) || meta::split_credit(texts[i + 1]).is_some())
+        {
+            parts.push(("credit after", -1.5));
+        }
+        parts.push(("distance", -0.03 * before_body[i - lo] as f64));
+        if i >= body {
+            parts.push(("in the body", -1.0));
+        }
+        // below text already kept as the article's: a subheading
+        let kept_above = (lo..i).filter(|&j| keep[j] && !minor(j)).count();
+        if kept_above > 0 {
+            parts.push(("below kept text", -(0.25 * kept_above as f64).min(1.5)));
+        }
+        let me = &near[i - near_lo];
+        let copies = near.iter().filter(|o| *o == me).count();
+        if copies >= 3 {
+            // a menu item shown in every menu
+            parts.push(("shown three times or more", -0.5));
+        } else if s.units >= 4.0 {
+            // shown again, alone or as most of another line
+            let repeated = near.iter().enumerate().any(|(k, other)| {
+                k + near_lo != i && other.len() <= me.len() * 3 && other.contains(me.as_str())
+            });
+            if repeated {
+                parts.push(("repeated", 1.0));
+            }
+        }
+        // a sentence (a standfirst, a caption, a body sentence) is not a
+        // headline: headlines do not end in a full stop
+        let end = t.trim_end_matches(['"', '\'', '”', '’', '»', ')']);
+        if end.ends_with('.') && !end.ends_with("...") {
+            let stop = match s.units {
+                u if u >= 8.0 => -2.0,
+                u if u >= 4.0 => -1.5,
+                _ => -0.7,
+            };
+            parts.push(("full stop", stop));
+        }
+        if INNER_SENTENCE_END.is_match(t) {
+            parts.push(("sentences", -1.5));
+        }
+        if credit_tail(t) {
+            parts.push(("caption credit", -1.5));
+        }
+        if s.units <= 3.0 && i > 0 && i + 1 < n && minor(i - 1) && minor(i + 1) && !is_meta(i + 1) {
+            parts.push(("menu item", -1.0));
+        }
+        // one of a list of other stories' titles: such lines on both
+        // sides, or two or more after it
+        let before = (i.saturating_sub(3)..i).filter(|&j| listy(j)).count();
+        let after = (i + 1..(i + 4).min(n))
+            .filter(|&j| Some(j) != dek && listy(j))
+            .count();
+        if (before >= 1 && after >= 1) || after >= 2 {
+            parts.push(("in a list of titles", -1.0));
+        }
+        // the standfirst of a headline just above it
+        if let Some(p) = (lo..i).rev().find(|&j| !minor(j))
+            && headline_shaped(texts[p], &shapes[p])
+            && !near[p - near_lo].contains(near[i - near_lo].as_str())
+            && !near[i - near_lo].contains(near[p - near_lo].as_str())
+            && !is_meta(p)
+            && overlap(&content(texts[p]), &body_tokens) >= 0.5
+            && s.units >= 8.0
+            && overlap(&content(t), &body_tokens) >= 0.3
+        {
+            parts.push(("standfirst", -0.8));
+        }
+        let score = parts.iter().map(|(_, v)| v).sum();
+        out.push(Candidate {
+            index: i,
+            score,
+            parts,
+        });
+    }
+    out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.index.cmp(&b.index)));
+    out
+}
+
+/// The headline's block index, if any block qualifies.
+pub fn find_headline(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Option<usize> {
+    candidates(texts, shapes, keep).first().map(|c| c.index)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clean::dump::features::shape;
+
+    const P1: &str = "The council voted on Tuesday to close the old harbour bridge to cars from next spring, ending weeks of debate about the cost of repairs.";
+    const P2: &str = "Engineers told the meeting that the steel under the bridge deck had corroded faster than expected, and that heavy traffic made it worse every day.";
+    const P3: &str = "Shop owners near the harbour said they feared losing trade, while cyclists welcomed the plan to keep the bridge open to bikes and pedestrians.";
+
+    fn pick(blocks: &[&str], body_from: usize) -> Option<String> {
+        let shapes: Vec<Shape> = blocks.iter().map(|t| shape(t)).collect();
+        // the body: the three paragraphs from `body_from`
+        let keep: Vec<bool> = (0..blocks.len())
+            .map(|i| (body_from..body_from + 3).contains(&i))
+            .collect();
+        find_headline(blocks, &shapes, &keep).map(|i| blocks[i].to_string())
+    }
+
+    #[test]
+    fn navigation_label_is_not_the_headline() {
+        let page = [
+            "Home",
+            "Set Your Location:",
+            "News",
+            "Sport",
+            "Council closes harbour bridge to cars",
+            "By Jane Roe",
+            "Updated Nov 13, 2019, 10:28am EST",
+            P1,
+            P2,
+            P3,
+        ];
+        assert_eq!(
+            pick(&page, 7).as_deref(),
+            Some("Council closes harbour bridge to cars")
+        );
+    }
+
+    #[test]
+    fn share_bar_and_repeated_interface_text_lose() {
+        let page = [
+            "Continue reading the main story",
+            "Opinion",
+            "Harbour bridge closes to cars",
+            "Why the council chose to close the bridge now, and what it means for the town.",
+            "By Jane Roe",
+            "Share",
+            P1,
+            P2,
+            P3,
+            "Continue reading the main story",
+        ];
+        assert_eq!(
+            pick(&page, 6).as_deref(),
+            Some("Harbour bridge closes to cars")
+        );
+    }
+
+    #[test]
+    fn another_storys_title_in_a_list_loses() {
+        let page = [
+            "Most read",
+            "Mayor opens new library in the east end",
+            "Trains cancelled after storm damage on the coast line",
+            "Council votes to close harbour bridge to cars",
+            "19 November 2019 • 1:16pm",
+            "Share",
+            P1,
+            P2,
+            P3,
+        ];
+        assert_eq!(
+            pick(&page, 6).as_deref(),
+            Some("Council votes to close harbour bridge to cars")
+        );
+    }
+
+    #[test]
+    fn captions_credits_and_sentences_are_not_headlines() {
+        let page = [
+            "Harbour bridge to close to cars",
+            "By Jane Roe",
+            "The bridge at dawn on Tuesday. (Photo: J. Smith/Harbour Times)",
+            "Engineers inspect the bridge deck",
+            "Anna Moneymaker/The New York Times",
+            "The council said so on Tuesday.",
+            P1,
+            P2,
+            P3,
+        ];
+        assert_eq!(
+            pick(&page, 6).as_deref(),
+            Some("Harbour bridge to close to cars")
+        );
+    }
+
+    #[test]
+    fn no_body_no_headline() {
+        assert_eq!(pick(&["Home", "News"], 9), None);
+    }
+}
