@@ -386,7 +386,7 @@ pub fn note_items(b: &Briefing) -> Vec<NoteItem<'_>> {
             items.push(NoteItem::ArticleNote(i, html));
         }
         for (_, list) in &notes.sidenotes {
-            items.extend(list.iter().map(|n| NoteItem::Note(i, &**n)));
+            items.extend(list.iter().map(|n| NoteItem::Note(i, n)));
         }
     }
     items.extend(b.annotations.claims().into_iter().map(NoteItem::Claim));
