@@ -188,7 +188,7 @@ fn build(project: &Project, opts: &BuildOptions) -> i32 {
         pb.finish_and_clear();
     }
     match result {
-        Ok(report) => {
+        Ok(mut report) => {
             print_problems(&report.warnings);
             for (seed, action) in &report.clean {
                 if let CleanAction::Written { content } = action {
@@ -204,6 +204,11 @@ fn build(project: &Project, opts: &BuildOptions) -> i32 {
                 report.stats.removed,
                 start.elapsed().as_millis()
             );
+            // the old site goes while the above is printed; it must be
+            // gone before the process ends
+            if let Err(e) = std::mem::take(&mut report.removal).wait() {
+                eprintln!("warning: cannot remove the previous site ({e}); the next build will");
+            }
             0
         }
         Err(problems) => finish(&problems),

@@ -150,6 +150,23 @@ impl Problem {
             .with_code(codes::IO)
     }
 
+    /// A file-system operation on `file` that failed while `doing`
+    /// something (which names what it worked on): "cannot {doing}: {why}",
+    /// with what to do for the cause and `then` — what the failure left as
+    /// it was, or what to do next — after it.
+    pub fn io_then(file: impl Into<String>, doing: &str, err: &io::Error, then: &str) -> Problem {
+        let file = file.into();
+        let (why, help) = io_words(&file, doing, err);
+        let help = if then.is_empty() {
+            help
+        } else {
+            format!("{help}; {then}")
+        };
+        Problem::file(file, format!("cannot {doing}: {why}"))
+            .with_help(help)
+            .with_code(codes::IO)
+    }
+
     /// `path` is a file where briefing needs a directory (`content`,
     /// `annotations`, `site`, …): `needed` says what the directory holds.
     pub fn not_a_directory(path: impl Into<String>, needed: &str) -> Problem {
@@ -630,6 +647,26 @@ mod tests {
         assert_eq!(line_col(t, 0), (1, 1));
         assert_eq!(line_col(t, 3), (2, 1));
         assert_eq!(line_col(t, t.find('d').unwrap()), (2, 4));
+    }
+
+    #[test]
+    fn an_io_problem_names_the_path_and_what_to_do() {
+        let full = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        let p = Problem::io_then(
+            "site/index.html",
+            "write the new site",
+            &full,
+            "the previous site is unchanged",
+        );
+        let r = p.render_plain();
+        assert!(
+            r.starts_with("site/index.html: error: cannot write the new site: the disk is full"),
+            "{r}"
+        );
+        assert!(
+            r.contains("= help: free some space on the disk holding `site/index.html`, then run briefing again; the previous site is unchanged"),
+            "{r}"
+        );
     }
 
     #[test]

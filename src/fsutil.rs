@@ -1,5 +1,6 @@
 //! File-system helpers used at the edges: atomic writes (temp file +
-//! rename) and directory walking in a deterministic order.
+//! rename), removing the temporary files a killed process left, and
+//! directory walking in a deterministic order.
 //!
 //! Inputs and outputs are walked differently: [`list_inputs`] follows
 //! symbolic links that stay inside the project and reports the others
@@ -12,18 +13,14 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// Write `bytes` to `path` atomically: write a temporary file in the same
-/// directory, flush it, then rename it over the target. Readers see either
-/// the old or the new file, never half of one. Parent directories are
-/// created.
+/// directory ([`temp_beside`]), flush it to the disk, then rename it over
+/// the target. Readers see either the old or the new file, never half of
+/// one; the temporary is removed if anything fails, and one left by a
+/// killed process is removed by the next build
+/// ([`remove_stale_temporaries`]). Parent directories are created.
+/// (The generated site is written by `site`, which does without the
+/// flush: it can be made again.)
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    write_atomic_with(path, bytes, true)
-}
-
-/// [`write_atomic`], flushing the data to the disk (`fdatasync`) before
-/// the rename only when `durable`. Files that can be made again (the
-/// generated site) need not be durable: readers still see the old or the
-/// new file, and after a crash the next build rewrites whatever differs.
-fn write_atomic_with(path: &Path, bytes: &[u8], durable: bool) -> io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -33,9 +30,7 @@ fn write_atomic_with(path: &Path, bytes: &[u8], durable: bool) -> io::Result<()>
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
-        if durable {
-            f.sync_data()?;
-        }
+        f.sync_data()?;
         drop(f);
         std::fs::rename(&tmp, path)
     })();
@@ -46,34 +41,158 @@ fn write_atomic_with(path: &Path, bytes: &[u8], durable: bool) -> io::Result<()>
 }
 
 /// The hidden temporary file beside `path` that an atomic write of it goes
-/// through (ignored by [`is_ignored_name`], so never taken for an input or
-/// a stale output).
+/// through: `.<name>.<pid>.briefing-tmp` (ignored by [`is_ignored_name`],
+/// so never taken for an input or a stale output; the pid tells
+/// [`remove_stale_temporaries`] whether its writer is still running).
 pub fn temp_beside(path: &Path) -> PathBuf {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    dir.join(format!(".{name}.{}.briefing-tmp", std::process::id()))
+    dir.join(format!(".{name}.{}{TEMP_SUFFIX}", std::process::id()))
+}
+
+const TEMP_SUFFIX: &str = ".briefing-tmp";
+
+/// The process id in the name of one of our temporary files
+/// (`.<name>.<pid>.briefing-tmp`, see [`temp_beside`]); `None` for any
+/// other name, so nothing that is not ours is ever taken for one.
+pub fn temp_owner(name: &str) -> Option<u32> {
+    let inner = name.strip_prefix('.')?.strip_suffix(TEMP_SUFFIX)?;
+    let (stem, pid) = inner.rsplit_once('.')?;
+    if stem.is_empty() || pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    pid.parse().ok()
+}
+
+/// Whether the process `pid` has ended (so a temporary file it left can
+/// go). This process is running; so is any process we may not signal.
+/// Where that cannot be asked, a process is taken to have ended when its
+/// file is more than an hour old (`modified`).
+fn process_ended(pid: u32, modified: Option<std::time::SystemTime>) -> bool {
+    if pid == std::process::id() {
+        return false;
+    }
+    #[cfg(any(target_os = "linux", target_os = "macos"))]
+    {
+        let _ = modified;
+        match i32::try_from(pid)
+            .ok()
+            .and_then(rustix::process::Pid::from_raw)
+        {
+            Some(p) => rustix::process::test_kill_process(p) == Err(rustix::io::Errno::SRCH),
+            None => false,
+        }
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "macos")))]
+    {
+        let _ = pid;
+        modified
+            .and_then(|m| m.elapsed().ok())
+            .is_some_and(|age| age > std::time::Duration::from_secs(3600))
+    }
+}
+
+/// Remove the temporary files of atomic writes ([`temp_beside`]) that a
+/// process killed half-way left in `dir` (and below it when `recursive`,
+/// not into hidden directories; `dir` itself may be hidden, e.g.
+/// `.briefing/`), when that process has ended. Nothing else is touched.
+/// Returns the paths removed.
+pub fn remove_stale_temporaries(dir: &Path, recursive: bool) -> Vec<PathBuf> {
+    // (`read_dir`, not a walker: this runs before every build, no-op ones
+    // included, over directories of ten thousand files)
+    let mut removed = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                if recursive && !name.starts_with('.') {
+                    dirs.push(entry.path());
+                }
+                continue;
+            }
+            let Some(pid) = temp_owner(name) else {
+                continue;
+            };
+            let modified = entry.metadata().ok().and_then(|m| m.modified().ok());
+            if kind.is_file()
+                && process_ended(pid, modified)
+                && std::fs::remove_file(entry.path()).is_ok()
+            {
+                removed.push(entry.path());
+            }
+        }
+    }
+    removed
+}
+
+/// Write `bytes` to a new file `<base>.<n>`, with the first `n` from 1 that
+/// is free, atomically and durably: the file is complete (on disk) before
+/// it has its name, and an existing file is never replaced, even by two
+/// processes at once (the name is taken by a hard link, which fails if it
+/// exists). For backups of the analyst's files. Returns the path written.
+pub fn write_new_numbered(base: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
+    let dir = base
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let tmp = temp_beside(base);
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        let name = base.file_name().unwrap_or_default().to_string_lossy();
+        let mut n = 1u32;
+        let path = loop {
+            let path = dir.join(format!("{name}.{n}"));
+            match std::fs::hard_link(&tmp, &path) {
+                Ok(()) => break path,
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => n += 1,
+                // a file system without hard links: the next free name,
+                // taken by a rename (another process could take it first)
+                Err(_) if !path.exists() => {
+                    std::fs::rename(&tmp, &path)?;
+                    break path;
+                }
+                Err(_) => n += 1,
+            }
+        };
+        sync_dir(dir);
+        Ok(path)
+    })();
+    let _ = std::fs::remove_file(&tmp);
+    result
+}
+
+/// Flush a directory's entries to the disk (that a file was created or
+/// renamed in it), where the platform allows it; best effort.
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
 }
 
 /// Write only when the bytes differ from what is on disk. Returns whether
 /// the file was written.
 pub fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<bool> {
-    write_if_changed_with(path, bytes, true)
-}
-
-/// [`write_if_changed`] for generated files: atomic but not flushed to the
-/// disk before the rename (see `write_atomic_with`). One `fdatasync` per
-/// page made site writes disk-bound on real file systems.
-pub fn write_generated(path: &Path, bytes: &[u8]) -> io::Result<bool> {
-    write_if_changed_with(path, bytes, false)
-}
-
-fn write_if_changed_with(path: &Path, bytes: &[u8], durable: bool) -> io::Result<bool> {
     if let Ok(old) = std::fs::read(path)
         && old == bytes
     {
         return Ok(false);
     }
-    write_atomic_with(path, bytes, durable)?;
+    write_atomic(path, bytes)?;
     Ok(true)
 }
 
@@ -325,9 +444,88 @@ mod tests {
         assert_eq!(names.len(), 1);
         assert!(!write_if_changed(&p, b"two").unwrap());
         assert!(write_if_changed(&p, b"three").unwrap());
-        assert!(!write_generated(&p, b"three").unwrap());
-        assert!(write_generated(&p, b"four").unwrap());
-        assert_eq!(std::fs::read(&p).unwrap(), b"four");
+        assert_eq!(std::fs::read(&p).unwrap(), b"three");
+    }
+
+    #[test]
+    fn only_our_own_temporary_names_are_taken_for_ours() {
+        assert_eq!(temp_owner(".a.md.1234.briefing-tmp"), Some(1234));
+        assert_eq!(temp_owner(".index.html.7.briefing-tmp"), Some(7));
+        for n in [
+            "a.md.1234.briefing-tmp",
+            ".1234.briefing-tmp",
+            ".a.md.12x4.briefing-tmp",
+            ".a.md..briefing-tmp",
+            ".a.md.1234.briefing-tmp~",
+            ".a.md.1234.tmp",
+            ".site.briefing-new",
+        ] {
+            assert_eq!(temp_owner(n), None, "{n}");
+        }
+        let t = temp_beside(Path::new("x/a.md"));
+        let name = t.file_name().unwrap().to_str().unwrap();
+        assert_eq!(temp_owner(name), Some(std::process::id()));
+    }
+
+    #[cfg(any(target_os = "linux", target_os = "macos"))]
+    #[test]
+    fn temporaries_of_ended_processes_go_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let me = std::process::id();
+        let files = [
+            format!("content/.a.md.{dead}.briefing-tmp"),
+            format!("content/sub/.b.md.{dead}.briefing-tmp"),
+            format!(".briefing/backup/.a.md.1.{dead}.briefing-tmp"),
+            format!("content/.c.md.{me}.briefing-tmp"),
+            format!("content/.d.md.{dead}.tmp"),
+            format!("content/a.md.{dead}.briefing-tmp"),
+            format!("content/.hidden/.e.md.{dead}.briefing-tmp"),
+            "content/a.md".to_string(),
+        ];
+        for f in &files {
+            write_atomic(&dir.path().join(f), b"x").unwrap();
+        }
+        let mut gone: Vec<String> = remove_stale_temporaries(&dir.path().join("content"), true)
+            .into_iter()
+            .chain(remove_stale_temporaries(
+                &dir.path().join(".briefing"),
+                true,
+            ))
+            .map(|p| display(dir.path(), &p))
+            .collect();
+        gone.sort();
+        assert_eq!(gone, [files[2].clone(), files[0].clone(), files[1].clone()]);
+        for f in &files[3..] {
+            assert!(dir.path().join(f).exists(), "{f}");
+        }
+        // not below `dir` unless recursive
+        write_atomic(&dir.path().join(&files[1]), b"x").unwrap();
+        assert!(remove_stale_temporaries(&dir.path().join("content"), false).is_empty());
+    }
+
+    #[test]
+    fn numbered_backups_never_replace_one_another() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().join("backup/a.md");
+        let first = write_new_numbered(&base, b"one").unwrap();
+        let second = write_new_numbered(&base, b"two").unwrap();
+        assert_eq!(display(dir.path(), &first), "backup/a.md.1");
+        assert_eq!(display(dir.path(), &second), "backup/a.md.2");
+        std::fs::remove_file(&first).unwrap();
+        // a free number is taken again; nothing else is left
+        let third = write_new_numbered(&base, b"three").unwrap();
+        assert_eq!(third, first);
+        let mut names: Vec<String> = std::fs::read_dir(dir.path().join("backup"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["a.md.1", "a.md.2"]);
+        assert_eq!(std::fs::read(&second).unwrap(), b"two");
+        assert_eq!(std::fs::read(&third).unwrap(), b"three");
     }
 
     #[test]

@@ -789,16 +789,20 @@ impl Project {
                     fsutil::write_atomic(&path, bytes).map_err(io_err)?;
                     Ok(CleanAction::Written { content })
                 } else if force {
+                    // the analyst's version, complete and on disk under a
+                    // name of its own (never over an earlier backup), before
+                    // the content file is replaced
                     let stem = rel.trim_start_matches("content/");
-                    let mut n = 1;
-                    let backup = loop {
-                        let b = format!("{STATE_DIR}/backup/{stem}.{n}");
-                        if !self.path(&b).exists() {
-                            break b;
-                        }
-                        n += 1;
-                    };
-                    fsutil::write_atomic(&self.path(&backup), &existing).map_err(io_err)?;
+                    let base = self.path(&format!("{STATE_DIR}/backup/{stem}"));
+                    let backup = fsutil::write_new_numbered(&base, &existing).map_err(|e| {
+                        Problem::io_then(
+                            format!("{STATE_DIR}/backup/{stem}"),
+                            "keep a backup",
+                            &e,
+                            &format!("{rel} was not overwritten"),
+                        )
+                    })?;
+                    let backup = self.rel(&backup);
                     fsutil::write_atomic(&path, bytes).map_err(io_err)?;
                     Ok(CleanAction::Forced { content, backup })
                 } else {

@@ -7,7 +7,9 @@ use std::path::Path;
 const CONFIG: &str = "title = \"New briefing\"\n# Absolute URL the site is published at (feed, sitemap, canonical links only).\nbase_url = \"https://example.org/briefing/\"\nlanguage = \"en\"\ndescription = \"\"\n";
 const SUMMARY: &str = "---\ntitle: Executive summary\n---\n\nWrite the briefing's executive summary here. Link articles with `[[slug]]`.\n";
 const ENTITIES: &str = "# The entity registry: name, kind (person, place, organisation, weapon, event, other),\n# optional aliases and a Markdown description.\n[]\n";
-const GITIGNORE: &str = "/site\n";
+/// The generated site, and what a build interrupted by a kill may leave
+/// until the next one (the new site beside the old, temporary files).
+const GITIGNORE: &str = "/site\n/.site.briefing-*\n*.briefing-tmp\n";
 
 /// Create the project. Refuses to touch a directory that already has a
 /// `briefing.toml`, and never overwrites an existing file.

@@ -2,13 +2,15 @@
 //! rendered site to disk (the I/O edge on the output side).
 //!
 //! A build writes each page as soon as it is rendered, so memory holds only
-//! the pages in flight; a changed file is staged under a hidden temporary
-//! name beside its target ([`Staged`]; a first build stages the whole site
-//! in a hidden directory) and moved into place only when the
-//! whole build has succeeded, so a failed build leaves the previous `site/`
-//! exactly as it was. Files are written only when their bytes changed;
-//! files of an earlier build that are no longer produced are removed —
-//! never anything outside the output directory, nor hidden files in it.
+//! the pages in flight, into a hidden directory beside `site/` (unchanged
+//! pages are hard links to the live ones), and swaps the two directories
+//! in one step only when the whole build has succeeded ([`Staged`], in
+//! `output`): `site/` is at every instant the whole previous site or the
+//! whole new one, whether a build fails, fills the disk or is killed, and
+//! what a killed build left is put right by the next one
+//! ([`remove_leftovers`]). Hidden entries of `site/` (a deployment
+//! checkout's `.git/`) are carried over; nothing outside the output
+//! directory is touched but our own hidden build directories beside it.
 
 use crate::annotate;
 use crate::clean::Cleaned;
@@ -18,9 +20,12 @@ use crate::fsutil;
 use crate::link;
 use crate::model::{Briefing, Slug};
 use crate::project::{FileMeta, Inputs, Project};
-use crate::render::{self, Output};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::render;
+use std::collections::BTreeMap;
 use std::path::Path;
+
+mod output;
+pub use output::{Removal, STAGING, Staged, WriteStats, recover_site, write_in_place, write_site};
 
 /// Parse, anchor and link the inputs into a [`Briefing`]. Pure. Collects
 /// every problem instead of stopping at the first.
@@ -299,249 +304,6 @@ fn annotation_links(
     rayon::join(|| all_annotation_refs(a), || event_inputs(a))
 }
 
-/// What writing the site did.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct WriteStats {
-    pub written: usize,
-    pub unchanged: usize,
-    pub removed: usize,
-}
-
-/// Write `outputs` under `dir`: atomically, only changed files, and remove
-/// files that an earlier build produced but this one did not.
-pub fn write_site(dir: &Path, outputs: &[Output]) -> std::io::Result<WriteStats> {
-    let staged = Staged::new(dir);
-    for o in outputs {
-        staged.put(o)?;
-    }
-    staged.commit().map(|(stats, _)| stats)
-}
-
-/// Remove the files under `dir` that are not `wanted` (site paths), and
-/// directories left with nothing wanted in them. Returns how many files
-/// went, and their paths.
-fn remove_stale(dir: &Path, wanted: &BTreeSet<&str>) -> std::io::Result<(usize, Vec<String>)> {
-    let mut removed = 0;
-    let mut changed = Vec::new();
-    // One walk finds both stale files and directories that no output
-    // lives in; hidden files and directories (`.git/` of a deployment
-    // checkout) are never touched.
-    let mut wanted_dirs: BTreeSet<&str> = BTreeSet::new();
-    for p in wanted {
-        let mut p = *p;
-        while let Some(i) = p.rfind('/') {
-            p = &p[..i];
-            if !wanted_dirs.insert(p) {
-                break;
-            }
-        }
-    }
-    let mut stale_dirs = Vec::new();
-    for entry in fsutil::walk(dir) {
-        let entry = entry?;
-        let rel = fsutil::display(dir, entry.path());
-        if entry.file_type().is_dir() {
-            if !wanted_dirs.contains(rel.as_str()) {
-                stale_dirs.push(entry.into_path());
-            }
-        } else if entry.file_type().is_file()
-            && !fsutil::is_ignored_name(entry.file_name().to_str().unwrap_or(""))
-            && !wanted.contains(rel.as_str())
-        {
-            std::fs::remove_file(entry.path())?;
-            changed.push(rel);
-            removed += 1;
-        }
-    }
-    // children before parents; a directory that still holds something
-    // (a hidden or ignored file) stays
-    for d in stale_dirs.iter().rev() {
-        match std::fs::remove_dir(d) {
-            Err(e) if e.kind() != std::io::ErrorKind::DirectoryNotEmpty => return Err(e),
-            _ => {}
-        }
-    }
-    Ok((removed, changed))
-}
-
-/// Writes a site file by file while it renders, without touching what a
-/// reader sees until the whole build has succeeded: a changed file goes to
-/// a hidden temporary next to its target, and [`Staged::commit`] renames
-/// them all into place and removes stale files. [`Staged::abort`] (or
-/// dropping it) removes the temporaries, leaving the old site as it was.
-///
-/// When there is no site yet, files go straight to their places in a hidden
-/// directory beside it, which the commit renames into place: one rename
-/// instead of one per file.
-pub struct Staged {
-    dir: std::path::PathBuf,
-    /// The hidden directory a first build writes into.
-    fresh: Option<std::path::PathBuf>,
-    state: std::sync::Mutex<StagedState>,
-}
-
-#[derive(Default)]
-struct StagedState {
-    /// (temporary, target) of every changed file.
-    renames: Vec<(std::path::PathBuf, std::path::PathBuf)>,
-    /// Every file put, by site path, with its length and modification
-    /// time once in place (for the build stamp: no `stat` of every output
-    /// after the build).
-    paths: BTreeMap<String, Option<FileMeta>>,
-    unchanged: usize,
-}
-
-impl Staged {
-    pub fn new(dir: &Path) -> Staged {
-        let fresh = match std::fs::symlink_metadata(dir) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                Some(fsutil::temp_beside(dir)).filter(|t| !t.exists())
-            }
-            _ => None,
-        };
-        Staged {
-            dir: dir.to_path_buf(),
-            fresh,
-            state: std::sync::Mutex::new(StagedState::default()),
-        }
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, StagedState> {
-        // a panic elsewhere must not hide the temporaries from cleanup
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Stage one file (the first file put at a path wins).
-    pub fn put(&self, o: &Output) -> std::io::Result<()> {
-        use std::collections::btree_map::Entry;
-        let rel = o.path.as_str();
-        match self.lock().paths.entry(rel.to_string()) {
-            Entry::Occupied(_) => return Ok(()),
-            Entry::Vacant(v) => v.insert(None),
-        };
-        // (renaming it into place keeps its length and time)
-        let meta = if let Some(fresh) = &self.fresh {
-            let target = fresh.join(rel);
-            std::fs::create_dir_all(target.parent().unwrap_or(fresh))?;
-            write_file(&target, &o.bytes)?
-        } else {
-            let target = self.dir.join(rel);
-            if let Some(meta) = same_file(&target, &o.bytes) {
-                self.lock().unchanged += 1;
-                meta
-            } else {
-                std::fs::create_dir_all(target.parent().unwrap_or(&self.dir))?;
-                let tmp = fsutil::temp_beside(&target);
-                let meta = write_file(&tmp, &o.bytes)?;
-                self.lock().renames.push((tmp, target));
-                meta
-            }
-        };
-        self.lock().paths.insert(rel.to_string(), meta);
-        Ok(())
-    }
-
-    /// Every site path put so far, sorted.
-    pub fn paths(&self) -> Vec<String> {
-        self.lock().paths.keys().cloned().collect()
-    }
-
-    /// Every site path put so far, sorted, with what the build stamp
-    /// remembers of it.
-    pub fn metas(&self) -> Vec<(String, Option<FileMeta>)> {
-        let st = self.lock();
-        st.paths.iter().map(|(p, m)| (p.clone(), *m)).collect()
-    }
-
-    /// Move every staged file into place and remove the files of an
-    /// earlier build that this one did not make. Returns what changed.
-    pub fn commit(mut self) -> std::io::Result<(WriteStats, Vec<String>)> {
-        let st = std::mem::take(&mut *self.lock());
-        if let Some(fresh) = self.fresh.take() {
-            if let Some(parent) = self.dir.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            if let Err(e) = std::fs::rename(&fresh, &self.dir) {
-                // (a site appeared meanwhile: keep it, and this build)
-                let _ = std::fs::remove_dir_all(&fresh);
-                return Err(e);
-            }
-            // (site paths are already `display`ed and sorted)
-            let changed: Vec<String> = st.paths.keys().cloned().collect();
-            let stats = WriteStats {
-                written: st.paths.len(),
-                ..WriteStats::default()
-            };
-            return Ok((stats, changed));
-        }
-        let mut changed = Vec::with_capacity(st.renames.len());
-        let mut stats = WriteStats {
-            unchanged: st.unchanged,
-            ..WriteStats::default()
-        };
-        for (tmp, target) in &st.renames {
-            std::fs::rename(tmp, target)?;
-            changed.push(fsutil::display(&self.dir, target));
-        }
-        stats.written = st.renames.len();
-        let wanted: BTreeSet<&str> = st.paths.keys().map(String::as_str).collect();
-        let (removed, gone) = remove_stale(&self.dir, &wanted)?;
-        stats.removed = removed;
-        changed.extend(gone);
-        changed.sort();
-        Ok((stats, changed))
-    }
-
-    /// Discard everything staged; the site stays as it was (directories
-    /// made for new pages are removed again when empty).
-    pub fn abort(self) {
-        drop(self)
-    }
-}
-
-/// Write `bytes` to a new file at `path`; its length and modification
-/// time as written.
-fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<Option<FileMeta>> {
-    use std::io::Write as _;
-    let mut f = std::fs::File::create(path)?;
-    f.write_all(bytes)?;
-    Ok(f.metadata().ok().map(|m| FileMeta::of(&m)))
-}
-
-/// Whether the file at `path` holds `bytes`: its length and modification
-/// time if so.
-fn same_file(path: &Path, bytes: &[u8]) -> Option<Option<FileMeta>> {
-    use std::io::Read as _;
-    let mut f = std::fs::File::open(path).ok()?;
-    let meta = f.metadata().ok()?;
-    if meta.len() != bytes.len() as u64 {
-        return None;
-    }
-    let mut old = Vec::with_capacity(bytes.len());
-    f.read_to_end(&mut old).ok()?;
-    (old == bytes).then(|| Some(FileMeta::of(&meta)))
-}
-
-impl Drop for Staged {
-    fn drop(&mut self) {
-        if let Some(fresh) = &self.fresh {
-            let _ = std::fs::remove_dir_all(fresh);
-            return;
-        }
-        let st = std::mem::take(&mut *self.lock());
-        for (tmp, _) in st.renames {
-            let _ = std::fs::remove_file(&tmp);
-            let mut dir = tmp.parent();
-            while let Some(d) = dir {
-                if d == self.dir || std::fs::remove_dir(d).is_err() {
-                    break;
-                }
-                dir = d.parent();
-            }
-        }
-    }
-}
-
 /// Options of a build.
 #[derive(Clone, Debug, Default)]
 pub struct BuildOptions {
@@ -560,12 +322,63 @@ pub struct BuildReport {
     /// Warnings (a build with errors returns `Err`).
     pub warnings: Problems,
     pub clean: Vec<(String, crate::project::CleanAction)>,
+    /// The removal of the old site, still running: wait for it (dropping
+    /// the report does) before the process ends.
+    pub removal: Removal,
+}
+
+/// Put right what a killed process left in the project: the site's build
+/// directories (the previous site restored if need be, see
+/// [`Staged::new`]) and the temporary files of atomic writes to the
+/// inputs (`content/`, `annotations/`, `.briefing/`, …) whose process has
+/// ended. Waits for a build of the same site that is running.
+pub fn remove_leftovers(project: &Project, out: &Path) -> Result<(), Problem> {
+    remove_stale_temporaries(project);
+    recover_leftover_site(project, out)
+}
+
+/// Remove the temporary files of atomic writes to the inputs that a
+/// killed process left (see [`remove_leftovers`]).
+fn remove_stale_temporaries(project: &Project) {
+    for dir in [
+        "content",
+        "annotations",
+        "templates",
+        "static",
+        crate::project::STATE_DIR,
+    ] {
+        fsutil::remove_stale_temporaries(&project.path(dir), true);
+    }
+    fsutil::remove_stale_temporaries(&project.root, false);
+}
+
+/// The site's part of [`remove_leftovers`].
+fn recover_leftover_site(project: &Project, out: &Path) -> Result<(), Problem> {
+    recover_site(out).map_err(|e| match fsutil::file_in_the_way(out) {
+        Some(f) => Problem::not_a_directory(fsutil::display(&project.root, &f), "the built site"),
+        None => Problem::io_then(
+            fsutil::display(&project.root, out),
+            "put right what an interrupted build left beside it",
+            &e,
+            "then build again",
+        ),
+    })
 }
 
 /// The whole pipeline: clean what is new, load, assemble, render, write.
 pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Problems> {
     let mut timer = StageTimer::from_env();
-    if let Some(report) = up_to_date(project, opts) {
+    let out_dir = opts.out.clone().unwrap_or_else(|| project.path("site"));
+    holds_no_project(project, &out_dir)?;
+    // what a killed build left: the site first (the stamp compares it), the
+    // inputs' temporaries beside the stamp check (which reads the same
+    // directories, and ignores temporaries)
+    recover_leftover_site(project, &out_dir)?;
+    let ((), current) = rayon::join(
+        || remove_stale_temporaries(project),
+        || up_to_date(project, opts),
+    );
+    if let Some(report) = current {
         timer.lap("up-to-date");
         return Ok(report);
     }
@@ -634,13 +447,19 @@ pub fn build_from(
     // Pages go to disk as they are rendered (memory holds only those in
     // flight), staged until every one has succeeded.
     let out_dir = opts.out.clone().unwrap_or_else(|| project.path("site"));
-    let write_problem = |e: std::io::Error| match fsutil::file_in_the_way(&out_dir) {
+    let shown = fsutil::display(&project.root, &out_dir);
+    let kept = format!("the previous {shown} is as it was");
+    let staged = Staged::new(&out_dir).map_err(|e| match fsutil::file_in_the_way(&out_dir) {
         Some(f) => Problem::not_a_directory(fsutil::display(&project.root, &f), "the built site"),
-        None => Problem::io(fsutil::display(&project.root, &out_dir), "write", &e),
-    };
-    let staged = Staged::new(&out_dir);
+        None => Problem::io_then(shown.clone(), "prepare the new site", &e, &kept),
+    })?;
     render::render_site_into(&briefing, &inputs.theme, &|o| {
-        staged.put(&o).map_err(write_problem)
+        staged.put(&o).map_err(|e| {
+            // (every later write fails with the first error: one diagnostic)
+            staged
+                .failure(&shown)
+                .unwrap_or_else(|| Problem::io_then(shown.clone(), "write the new site", &e, &kept))
+        })
     })?;
     timer.lap("render"); // includes staging the changed files
     let (articles, warnings) = (
@@ -651,20 +470,42 @@ pub fn build_from(
     // nothing waits for it.
     std::thread::spawn(move || drop((briefing, inputs)));
     let paths = staged.metas();
-    let (stats, _) = staged
-        .commit()
-        .map_err(|e| Problems::from(write_problem(e)))?;
-    timer.lap("write"); // renaming staged files into place, removing stale ones
+    let (stats, _, removal) = staged.commit().map_err(|e| {
+        Problem::io_then(
+            shown.clone(),
+            "put the new site in place",
+            &e,
+            "build again once that is fixed",
+        )
+    })?;
+    timer.lap("write"); // swapping the new site in (the old one goes meanwhile)
     let report = BuildReport {
         articles,
         pages: paths.len(),
         stats,
         warnings,
         clean: Vec::new(),
+        removal,
     };
     record_build(project, fingerprint, &out_dir, &report, paths);
     timer.lap("stamp"); // what the next build compares to skip its work
     Ok(report)
+}
+
+/// A build replaces its output directory whole: refuse one that holds the
+/// project (`--out .`), which it would take away with it.
+fn holds_no_project(project: &Project, out: &Path) -> Result<(), Problem> {
+    let (Ok(real), Ok(root)) = (out.canonicalize(), project.root.canonicalize()) else {
+        return Ok(());
+    };
+    if root.starts_with(&real) {
+        return Err(Problem::file(
+            fsutil::display(&project.root, out),
+            "the output directory holds the briefing project itself",
+        )
+        .with_help("build into a directory of its own: `briefing build --out DIR`"));
+    }
+    Ok(())
 }
 
 // ---- No-op rebuilds ---------------------------------------------------------
@@ -797,134 +638,6 @@ fn peak_rss(field: &str) -> Option<u64> {
 #[cfg(test)]
 mod write_tests {
     use super::*;
-    use crate::model::SitePath;
-
-    fn out(path: &str, bytes: &str) -> Output {
-        Output {
-            path: SitePath::new(path),
-            bytes: bytes.as_bytes().to_vec(),
-        }
-    }
-
-    #[test]
-    fn stale_files_and_dirs_go_hidden_ones_stay() {
-        let dir = tempfile::tempdir().unwrap();
-        let d = dir.path();
-        let first = [out("index.html", "i"), out("articles/a/index.html", "a")];
-        let s = write_site(d, &first).unwrap();
-        assert_eq!((s.written, s.removed), (2, 0));
-        for f in [".git/HEAD", ".git/refs/heads/main", "articles/a/.keep"] {
-            fsutil::write_atomic(&d.join(f), b"x").unwrap();
-        }
-        std::fs::create_dir_all(d.join(".git/refs/tags")).unwrap();
-        std::fs::create_dir_all(d.join("old/empty")).unwrap();
-        let second = [out("index.html", "i"), out("articles/b/index.html", "b")];
-        let s = write_site(d, &second).unwrap();
-        assert_eq!((s.written, s.unchanged, s.removed), (1, 1, 1));
-        assert!(!d.join("articles/a/index.html").exists());
-        // kept alive by its hidden file; empty stale directories are gone
-        assert!(d.join("articles/a/.keep").exists());
-        assert!(!d.join("old").exists());
-        // a deployment checkout in site/ is left alone, empty dirs included
-        assert!(d.join(".git/HEAD").exists());
-        assert!(d.join(".git/refs/tags").is_dir());
-    }
-
-    #[test]
-    fn staged_files_appear_only_on_commit_and_vanish_on_abort() {
-        let dir = tempfile::tempdir().unwrap();
-        let d = dir.path();
-        write_site(d, &[out("index.html", "old"), out("gone.html", "g")]).unwrap();
-        let listing = || {
-            let mut v: Vec<String> = walkdir::WalkDir::new(d)
-                .into_iter()
-                .map(|e| fsutil::display(d, e.unwrap().path()))
-                .collect();
-            v.sort();
-            v
-        };
-        let before = listing();
-
-        // a build that fails half-way: nothing a reader sees has changed,
-        // and no temporary or new directory is left behind
-        let staged = Staged::new(d);
-        staged.put(&out("index.html", "new")).unwrap();
-        staged.put(&out("articles/a/index.html", "a")).unwrap();
-        assert_eq!(
-            std::fs::read_to_string(d.join("index.html")).unwrap(),
-            "old"
-        );
-        assert!(!d.join("articles/a/index.html").exists());
-        staged.abort();
-        assert_eq!(listing(), before);
-
-        // a build that succeeds: changed files move into place, unchanged
-        // ones are not rewritten, stale ones go, the first put of a path wins
-        let staged = Staged::new(d);
-        staged.put(&out("index.html", "new")).unwrap();
-        staged.put(&out("index.html", "second")).unwrap();
-        staged.put(&out("articles/a/index.html", "a")).unwrap();
-        assert_eq!(staged.paths(), ["articles/a/index.html", "index.html"]);
-        let (stats, changed) = staged.commit().unwrap();
-        assert_eq!((stats.written, stats.unchanged, stats.removed), (2, 0, 1));
-        assert_eq!(
-            changed,
-            ["articles/a/index.html", "gone.html", "index.html"]
-        );
-        assert_eq!(
-            std::fs::read_to_string(d.join("index.html")).unwrap(),
-            "new"
-        );
-        assert!(!d.join("gone.html").exists());
-        let staged = Staged::new(d);
-        staged.put(&out("index.html", "new")).unwrap();
-        staged.put(&out("articles/a/index.html", "a")).unwrap();
-        let (stats, changed) = staged.commit().unwrap();
-        assert_eq!((stats.written, stats.unchanged), (0, 2));
-        assert!(changed.is_empty());
-        assert!(listing().iter().all(|p| !p.contains("briefing-tmp")));
-    }
-
-    #[test]
-    fn a_first_build_appears_whole_or_not_at_all() {
-        let root = tempfile::tempdir().unwrap();
-        let d = root.path().join("site");
-        let listing = || {
-            let mut v: Vec<String> = fsutil::walk(root.path())
-                .flatten()
-                .map(|e| fsutil::display(root.path(), e.path()))
-                .collect();
-            v.sort();
-            v
-        };
-        // fails half-way: no site, nothing left behind
-        let staged = Staged::new(&d);
-        staged.put(&out("index.html", "i")).unwrap();
-        staged.put(&out("articles/a/index.html", "a")).unwrap();
-        assert!(!d.exists());
-        staged.abort();
-        assert!(listing().is_empty(), "{:?}", listing());
-        // succeeds: every file at once, by one rename
-        let staged = Staged::new(&d);
-        staged.put(&out("index.html", "i")).unwrap();
-        staged.put(&out("index.html", "second")).unwrap();
-        staged.put(&out("articles/a/index.html", "a")).unwrap();
-        assert!(!d.exists());
-        let (stats, changed) = staged.commit().unwrap();
-        assert_eq!((stats.written, stats.unchanged, stats.removed), (2, 0, 0));
-        assert_eq!(changed, ["articles/a/index.html", "index.html"]);
-        assert_eq!(std::fs::read_to_string(d.join("index.html")).unwrap(), "i");
-        assert_eq!(
-            listing(),
-            [
-                "site",
-                "site/articles",
-                "site/articles/a",
-                "site/articles/a/index.html",
-                "site/index.html"
-            ]
-        );
-    }
 
     #[test]
     fn a_build_with_nothing_changed_is_skipped_until_an_input_or_output_changes() {

@@ -31,7 +31,6 @@
 use crate::clean::Cleaned;
 use crate::content::{self, Article};
 use crate::diag::{Problem, Problems};
-use crate::fsutil;
 use crate::model::{Briefing, SitePath, Slug, SourceView};
 use crate::project::{CleanAction, Inputs, Project};
 use crate::render::{self, Dep, Output, PageJob, Renderer};
@@ -138,6 +137,9 @@ pub struct Session {
     /// Anchoring results of the last build: an annotation edit anchors
     /// and resolves again only the article it changed.
     anchor_cache: std::sync::Arc<crate::annotate::AnchorCache>,
+    /// The removal of the site a full build replaced, still running (see
+    /// [`Session::settle`]).
+    removal: site::Removal,
 }
 
 /// How a change is handled.
@@ -418,28 +420,22 @@ fn briefing_deps(old: &Briefing, new: &Briefing) -> BTreeSet<Dep> {
     deps
 }
 
-/// Write outputs whose bytes changed; returns their paths.
+/// Write outputs whose bytes changed, each file atomically in place;
+/// returns their paths.
 fn write_changed(out: &std::path::Path, outputs: &[Output]) -> Result<Vec<String>, Problems> {
-    use rayon::prelude::*;
-    let results: Vec<std::io::Result<bool>> = outputs
-        .par_iter()
-        .map(|o| fsutil::write_generated(&out.join(o.path.as_str()), &o.bytes))
-        .collect();
-    let mut changed = Vec::new();
-    for (r, o) in results.into_iter().zip(outputs) {
-        match r {
-            Ok(true) => changed.push(o.path.as_str().to_string()),
-            Ok(false) => {}
-            Err(e) => {
-                return Err(Problems::from(Problem::io(
-                    format!("site/{}", o.path),
-                    "write",
-                    &e,
-                )));
-            }
-        }
-    }
-    Ok(changed)
+    site::write_in_place(out, outputs).map_err(|(rel, e)| {
+        let file = if rel.is_empty() {
+            "site".to_string()
+        } else {
+            format!("site/{rel}")
+        };
+        Problems::from(Problem::io_then(
+            file,
+            "update the site",
+            &e,
+            "the pages not yet updated show the last good build",
+        ))
+    })
 }
 
 fn protected_warning(seed: &str, content: &str) -> Problem {
@@ -496,7 +492,15 @@ impl Session {
             state: None,
             slugs: BTreeMap::new(),
             slugs_version: 0,
+            removal: site::Removal::default(),
         }
+    }
+
+    /// Wait for the old site a full build replaced to be removed: after
+    /// the build is reported (open pages reload meanwhile), before the next
+    /// one. A removal that fails leaves the old site to the next start.
+    pub fn settle(&mut self) {
+        let _ = std::mem::take(&mut self.removal).wait();
     }
 
     /// The articles of the last good build: slug → content file.
@@ -541,22 +545,35 @@ impl Session {
         // `render_site_into` is the reference output (pages and every other
         // file), written as it renders and moved into place when complete
         let renderer = Renderer::new(&inputs.theme).map_err(fail)?;
-        let write_problem = |e: std::io::Error| match fsutil::file_in_the_way(&self.out) {
-            Some(f) => {
-                Problem::not_a_directory(fsutil::display(&self.project.root, &f), "the built site")
-            }
-            None => Problem::io(fsutil::display(&self.project.root, &self.out), "write", &e),
-        };
-        let staged = site::Staged::new(&self.out);
+        let kept = "the last good site is still served";
+        let staged = site::Staged::new(&self.out).map_err(|e| {
+            fail(
+                match crate::fsutil::file_in_the_way(&self.out) {
+                    Some(f) => Problem::not_a_directory(
+                        crate::fsutil::display(&self.project.root, &f),
+                        "the built site",
+                    ),
+                    None => Problem::io_then("site", "prepare the new site", &e, kept),
+                }
+                .into(),
+            )
+        })?;
         render::render_site_into(&briefing, &inputs.theme, &|o| {
-            staged.put(&o).map_err(write_problem)
+            staged.put(&o).map_err(|e| {
+                // (every later write fails with the first error: one diagnostic)
+                staged
+                    .failure("site")
+                    .unwrap_or_else(|| Problem::io_then("site", "write the new site", &e, kept))
+            })
         })
         .map_err(fail)?;
         let rendered_all = staged.paths();
         let rendered = rendered_all.clone();
-        let (_, changed) = staged
-            .commit()
-            .map_err(|e| fail(Problems::from(write_problem(e))))?;
+        let (_, changed, removal) = staged.commit().map_err(|e| {
+            fail(Problem::io_then("site", "put the new site in place", &e, kept).into())
+        })?;
+        // the old site goes while the build is reported (`settle`)
+        self.removal = removal;
         let is_page = |p: &str| p.ends_with(".html");
         let rebuild = Rebuild {
             pages: changed.iter().filter(|p| is_page(p)).cloned().collect(),

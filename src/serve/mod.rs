@@ -64,6 +64,7 @@ fn run_loop(
     while let Some(batch) = watcher.next_batch() {
         let result = session.rebuild(&batch);
         report(result, &incremental::cause(&batch), hub);
+        session.settle();
         if session.slugs_version() != version
             && let Some(s) = slugs
             && let Ok(mut s) = s.write()
@@ -76,6 +77,11 @@ fn run_loop(
 }
 
 fn start(project: &Project) -> Result<(watch::Watcher, Session), i32> {
+    // what a killed build or preview left (temporaries, a staged site)
+    if let Err(p) = crate::site::remove_leftovers(project, &project.path("site")) {
+        crate::cli::print_problems(&p.into());
+        return Err(1);
+    }
     // watch before the first build, so no edit made during it is missed
     let watcher = watch::Watcher::start(&project.root).map_err(|e| {
         eprintln!("error: {e}");
@@ -165,6 +171,7 @@ pub fn serve(project: &Project, bind: &str, port: u16, open: bool) -> i32 {
     {
         s.clone_from(session.slugs());
     }
+    session.settle();
     let app = Arc::new(server::App {
         root: project.root.clone(),
         site: project.path("site"),
@@ -233,6 +240,7 @@ pub fn watch(project: &Project) -> i32 {
         Err(code) => return code,
     };
     report(session.full(true).map(Some), "first build", None);
+    session.settle();
     eprintln!("watching for changes (Ctrl-C to stop)");
     run_loop(project, watcher, session, None, None);
     0
