@@ -1,12 +1,33 @@
 //! Dev helper: print the cleaner's decision on every block of a dump
 //! (verdict, reason, start of the text), like `briefing clean --explain`.
 //!
-//! Usage: `cargo run --example explain_dump -- DUMP`
+//! Usage: `cargo run --example explain_dump -- [--model MODEL.json] DUMP`
+//! (`--model` replaces the embedded dump classifier, e.g. with a
+//! cross-validation fold's model, to see decisions on pages it never saw.)
 
 fn main() {
-    let path = std::env::args().nth(1).expect("usage: explain_dump DUMP");
+    let mut args = std::env::args().skip(1).peekable();
+    let model: Option<briefing::clean::dump::model::Model> =
+        if args.peek().is_some_and(|a| a == "--model") {
+            args.next();
+            let path = args.next().expect("--model needs a file");
+            Some(
+                serde_json::from_str(&std::fs::read_to_string(path).expect("read model"))
+                    .expect("parse model"),
+            )
+        } else {
+            None
+        };
+    let path = args
+        .next()
+        .expect("usage: explain_dump [--model MODEL.json] DUMP");
     let bytes = std::fs::read(&path).expect("read dump");
-    match briefing::clean::clean_seed(&bytes, &path) {
+    let cleaned = match &model {
+        Some(m) => briefing::clean::decode(&bytes)
+            .and_then(|t| briefing::clean::dump::clean_dump_with(&t, m)),
+        None => briefing::clean::clean_seed(&bytes, &path),
+    };
+    match cleaned {
         Ok(c) => {
             println!(
                 "title: {}\ndate: {:?}\nbyline: {:?}",

@@ -502,7 +502,9 @@ pub fn parse_summary(file: &str, text: Arc<str>) -> Result<Summary, Problem> {
     })
 }
 
-/// The plain text of the first paragraph of a Markdown body.
+/// The plain text of the first paragraph of a Markdown body, cut at a
+/// word after [`SUMMARY_MAX`] bytes (it is shown in every list of
+/// articles; a scraped paragraph can be megabytes long).
 pub fn first_paragraph_text(md: &str) -> String {
     use pulldown_cmark::{Event, Parser, Tag, TagEnd};
     let mut out = String::new();
@@ -515,9 +517,21 @@ pub fn first_paragraph_text(md: &str) -> String {
             Event::SoftBreak | Event::HardBreak if inside => out.push(' '),
             _ => {}
         }
+        if out.len() > SUMMARY_MAX {
+            let mut end = SUMMARY_MAX;
+            while !out.is_char_boundary(end) {
+                end -= 1;
+            }
+            let cut = out[..end].rfind(' ').filter(|&i| i > 0).unwrap_or(end);
+            out.truncate(cut);
+            return format!("{}…", out.trim_end());
+        }
     }
     out.trim().to_string()
 }
+
+/// The longest summary [`first_paragraph_text`] makes, in bytes.
+pub const SUMMARY_MAX: usize = 1000;
 
 /// The text of a new content file for a cleaned seed; `seed_sha256` is the
 /// hash of the seed's bytes ([`sha256_hex`]). Provenance the cleaner found
@@ -654,6 +668,18 @@ mod tests {
     }
 
     #[test]
+    fn a_summary_is_cut_at_a_word() {
+        let long = "word ".repeat(100_000);
+        let s = first_paragraph_text(&format!("{long}\n\nSecond."));
+        assert!(s.len() <= SUMMARY_MAX + 3, "{}", s.len());
+        assert!(s.ends_with("word…"), "{s}");
+        let one = "é".repeat(10_000);
+        let s = first_paragraph_text(&one);
+        assert!(s.ends_with('…') && s.len() <= SUMMARY_MAX + 3);
+        assert_eq!(first_paragraph_text("Short one.\n\nTwo."), "Short one.");
+    }
+
+    #[test]
     fn cleaned_round_trips_through_front_matter() {
         let c = Cleaned {
             title: "Quote: \"x\" — # not a comment".into(),
@@ -666,6 +692,7 @@ mod tests {
             }],
             body: vec!["Para \\*one\\*.".into(), "Two.".into()],
             report: Vec::new().into(),
+            warnings: Vec::new(),
         };
         let slug = Slug::from_title(&c.title).unwrap();
         let md = cleaned_to_markdown(&c, &slug, "x.txt", None);
@@ -813,6 +840,7 @@ mod tests {
             figures: Vec::new(),
             body: vec!["Body.".into()],
             report: Vec::new().into(),
+            warnings: Vec::new(),
         };
         let slug = Slug::parse("t").unwrap();
         let hash = sha256_hex(b"seed");

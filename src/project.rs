@@ -223,6 +223,22 @@ fn hash_meta(h: &mut blake3::Hasher, rel: &str, meta: Option<FileMeta>) {
     }
 }
 
+/// Run `clean` on the seed `rel`; a panic becomes an error naming it.
+fn guarded<T>(rel: &str, clean: impl FnOnce() -> T + std::panic::UnwindSafe) -> Result<T, Problem> {
+    std::panic::catch_unwind(clean).map_err(|payload| {
+        Problem::file(
+            rel,
+            format!(
+                "cleaning this seed failed: internal error ({})",
+                crate::diag::panic_message(&*payload)
+            ),
+        )
+        .with_help(
+            "this is a bug in briefing, not a mistake in the seed: the seed is skipped and the rest is built; please report it with the seed attached",
+        )
+    })
+}
+
 fn hash(bytes: &[u8]) -> String {
     blake3::hash(bytes).to_hex().to_string()
 }
@@ -500,12 +516,17 @@ impl Project {
         let bytes = std::fs::read(path).map_err(|e| Problem::io(rel.clone(), "read", &e))?;
         let side = self.sidecar_of(path)?;
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        let mut cleaned = clean::clean_seed(&bytes, name).map_err(|e| {
+        // (the seed's hash and head are taken first: its bytes go to the
+        // cleaner, which makes them its text without a copy; the head shows
+        // where a binary file goes wrong)
+        let sha256 = content::sha256_hex(&bytes);
+        let head = bytes[..bytes.len().min(4096)].to_vec();
+        // A panic while cleaning is a bug, not bad input; it costs this
+        // seed, not the build (nor `serve`).
+        let mut cleaned = guarded(&rel, || clean::clean_seed_vec(bytes, name))?.map_err(|e| {
             let p = match &e {
                 CleanError::Binary { offset, .. } => {
-                    let text: Arc<str> = Arc::from(
-                        String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).into_owned(),
-                    );
+                    let text: Arc<str> = Arc::from(String::from_utf8_lossy(&head).into_owned());
                     let off = (*offset).min(text.len());
                     Problem::at(rel.clone(), text, off, 1, e.to_string())
                 }
@@ -516,10 +537,24 @@ impl Project {
         if let Some(side) = side {
             side.apply(&mut cleaned);
         }
-        Ok(CleanedSeed {
-            cleaned,
-            sha256: content::sha256_hex(&bytes),
-        })
+        Ok(CleanedSeed { cleaned, sha256 })
+    }
+
+    /// What cleaning a seed had to change (tags nested too deep, …), as
+    /// warnings naming the seed and the line.
+    pub fn clean_warnings(&self, path: &Path, cleaned: &Cleaned) -> Vec<Problem> {
+        let rel = self.rel(path);
+        cleaned
+            .warnings
+            .iter()
+            .map(|w| {
+                let mut p = Problem::file(rel.clone(), w.message.clone())
+                    .with_help(w.help.clone())
+                    .warning();
+                (p.line, p.column) = (w.line, 1);
+                p
+            })
+            .collect()
     }
 
     /// The checked sidecar of a seed, `None` when it has none.
@@ -668,6 +703,7 @@ impl Project {
                     continue;
                 }
             };
+            out.problems.extend(self.clean_warnings(&path, &cleaned));
             let selected = selected.is_empty()
                 || selected
                     .contains(&std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone()));
@@ -940,5 +976,28 @@ impl Project {
             theme: theme.expect("no errors means theme loaded"),
             anchor_cache: None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_while_cleaning_is_an_error_naming_the_seed() {
+        let p = guarded("seeds/x.html", || -> () { panic!("boom") }).unwrap_err();
+        assert_eq!(
+            p.headline(),
+            "seeds/x.html: error: cleaning this seed failed: internal error (boom)"
+        );
+        assert!(p.help.unwrap().contains("a bug in briefing"));
+        let n = 3;
+        let p = guarded("seeds/y.txt", || -> () { panic!("index {n} out of range") }).unwrap_err();
+        assert!(
+            p.message.ends_with("(index 3 out of range)"),
+            "{}",
+            p.message
+        );
+        assert_eq!(guarded("seeds/z.txt", || 7).unwrap(), 7);
     }
 }

@@ -332,6 +332,7 @@ mod tests {
             figures: Vec::new(),
             body: vec!["Text.".into()],
             report: Vec::new().into(),
+            warnings: Vec::new(),
         };
         sidecar("title: The real headline\ndate: 2024-12-06T15:39\nurl: https://news.example/a\npublished: 2024-12-06T15:39:00-05:00\n")
             .unwrap()

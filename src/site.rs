@@ -406,7 +406,8 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Prob
         p.sort();
         return Err(p);
     }
-    // the rest are warnings (a sidecar with no seed)
+    // the rest are warnings (a sidecar with no seed, what cleaning had
+    // to change in a malformed seed)
     warnings.extend(outcome.problems.0);
     build_from(project, opts, &outcome.cleaned).map(|mut r| {
         if !warnings.is_empty() {

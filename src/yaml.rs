@@ -75,6 +75,16 @@ pub fn from_str_at<T: DeserializeOwned>(
     {
         return Ok(t);
     }
+    if let Some(at) = too_deep(yaml) {
+        return Err(Problem::at(
+            file,
+            text.clone(),
+            offset + at,
+            1,
+            format!("{what} is not valid: collections nested more than {MAX_FLOW_DEPTH} deep"),
+        )
+        .with_help("write the value as a plain list or mapping, nested a few levels at most"));
+    }
     // An empty document deserializes as unit; treat it as an empty mapping.
     let source = if yaml.trim().is_empty() { "{}" } else { yaml };
     serde_yaml::from_str::<T>(source).map_err(|e| {
@@ -454,7 +464,98 @@ pub fn from_str_loose<T: DeserializeOwned>(yaml: &str) -> Option<T> {
     {
         return Some(t);
     }
+    if too_deep(yaml).is_some() {
+        return None;
+    }
     serde_yaml::from_str(yaml).ok()
+}
+
+/// Flow collections (`[…]`, `{…}`) nested deeper than this are refused
+/// before the YAML library sees them: libyaml's scanner takes time
+/// quadratic in their depth (100,000 levels: minutes), and serde_yaml
+/// refuses more than 128 levels anyway, after scanning them all.
+pub const MAX_FLOW_DEPTH: usize = 100;
+
+/// The offset where flow collections first nest deeper than
+/// [`MAX_FLOW_DEPTH`], if they do. One pass; quoted scalars, comments and
+/// block scalars are skipped, and a `[` or `{` inside a plain scalar
+/// (`title: a[1]`) is text.
+fn too_deep(yaml: &str) -> Option<usize> {
+    let b = yaml.as_bytes();
+    let (mut depth, mut i) = (0usize, 0usize);
+    // at the start of a node: where `[`, `{`, a quote or `|`/`>` begin one
+    let mut node_start = true;
+    let mut line_start = 0;
+    while i < b.len() {
+        let c = b[i];
+        let next = b.get(i + 1).copied();
+        let space_after = next.is_none_or(|n| n == b' ' || n == b'\t' || n == b'\n' || n == b'\r');
+        match c {
+            b'\n' => {
+                line_start = i + 1;
+                if depth == 0 {
+                    node_start = true;
+                }
+            }
+            b' ' | b'\t' | b'\r' => {}
+            b'#' if i == 0 || matches!(b[i - 1], b' ' | b'\t' | b'\n') => {
+                i = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |e| i + e);
+                continue;
+            }
+            b'"' | b'\'' if node_start => {
+                // a quoted scalar (`\` escapes in double quotes, `''` in single)
+                i += 1;
+                while i < b.len() {
+                    if c == b'"' && b[i] == b'\\' {
+                        i += 2;
+                        continue;
+                    }
+                    if b[i] == c {
+                        if c == b'\'' && b.get(i + 1) == Some(&b'\'') {
+                            i += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    i += 1;
+                }
+                node_start = false;
+            }
+            b'|' | b'>' if node_start && depth == 0 => {
+                // a block scalar: the lines indented more than this one
+                let indent = b[line_start..].iter().take_while(|&&x| x == b' ').count();
+                let mut end = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |e| i + e);
+                while end < b.len() {
+                    let line = end + 1;
+                    let stop = memchr::memchr(b'\n', &b[line..]).map_or(b.len(), |e| line + e);
+                    let text = &b[line..stop];
+                    let lead = text.iter().take_while(|&&x| x == b' ').count();
+                    if lead <= indent && lead < text.len() {
+                        break;
+                    }
+                    end = stop;
+                }
+                i = end;
+                continue;
+            }
+            b'[' | b'{' if node_start || depth > 0 => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Some(i);
+                }
+                node_start = true;
+            }
+            b']' | b'}' if depth > 0 => {
+                depth -= 1;
+                node_start = false;
+            }
+            b',' if depth > 0 => node_start = true,
+            b':' | b'-' | b'?' if space_after || (depth > 0 && c == b':') => node_start = true,
+            _ => node_start = false,
+        }
+        i += 1;
+    }
+    None
 }
 
 /// The YAML that front matter nearly always is, read without a YAML
@@ -627,6 +728,40 @@ pub type Value = serde_yaml::Value;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deep_flow_collections_are_refused_before_parsing() {
+        let deep = |open: &str, n: usize| format!("title: A\nx: {}\n", open.repeat(n));
+        assert_eq!(too_deep(&deep("[", 100)), None);
+        assert_eq!(too_deep(&deep("[", 101)), Some(12 + 100));
+        assert!(too_deep(&deep("{a: ", 100_000)).is_some());
+        assert!(too_deep(&deep("[{a: ", 60)).is_some());
+        assert!(too_deep(&format!("- name: {}", "[".repeat(100_000))).is_some());
+        // text, not collections
+        for text in [
+            format!("title: a{}\n", "[".repeat(200)),
+            format!("title: \"{}\"\n", "[".repeat(200)),
+            format!("title: '{}''{}'\n", "[".repeat(200), "{".repeat(200)),
+            format!("title: A # {}\n", "[".repeat(200)),
+            format!("summary: |\n  {}\n  more\ntitle: A\n", "[".repeat(200)),
+            format!(
+                "summary: >-\n    {}\n\n    {}\ntitle: A\n",
+                "[".repeat(200),
+                "{".repeat(200)
+            ),
+            "tags: [a, [b, c], {d: e}]\n".to_string(),
+        ] {
+            assert_eq!(too_deep(&text), None, "{text}");
+        }
+        let text: Arc<str> = Arc::from(format!("---\n{}---\n", deep("{a: ", 100_000)));
+        let e =
+            from_str_at::<serde_json::Value>("content/a.md", &text, &text[4..], 4, "front matter")
+                .unwrap_err();
+        assert_eq!(
+            e.headline(),
+            "content/a.md:3:404: error: front matter is not valid: collections nested more than 100 deep"
+        );
+    }
     use serde::Deserialize;
 
     #[derive(Deserialize, Debug)]

@@ -10,6 +10,7 @@
 pub mod features;
 pub mod headline;
 pub mod model;
+mod structure;
 #[rustfmt::skip]
 mod weights;
 
@@ -128,8 +129,11 @@ pub fn find_title(texts: &[&str], shapes: &[Shape]) -> Option<Title> {
         .position(|s| is_long(s) && s.ends_sentence)
         .or_else(|| shapes.iter().position(is_long))?;
     // (fast hashes: only the counts matter)
+    // (the lede's opening is enough: a dump can be one 50 MB line)
     let lede: rustc_hash::FxHashSet<String> =
-        features::tokens(texts[first_long]).into_iter().collect();
+        features::tokens(prefix(texts[first_long], 64 * 1024))
+            .into_iter()
+            .collect();
     let repeats = features::repeat_counts(texts);
     let lo = first_long.saturating_sub(25);
     let mut best: Option<(f64, usize)> = None;
@@ -160,6 +164,15 @@ pub fn find_title(texts: &[&str], shapes: &[Shape]) -> Option<Title> {
     }
     let (_, i) = best?;
     Some((i, texts[i].trim().to_string(), None))
+}
+
+/// The first `max` bytes of `s` (fewer, to end on a character).
+fn prefix(s: &str, max: usize) -> &str {
+    let mut end = max.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
 }
 
 /// What a block was recognised as before classification.
@@ -254,27 +267,30 @@ fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, Cle
     let probs = model.probs(&pf.rows, &units);
     let mut keep: Vec<bool> = probs.iter().map(|&p| p >= model.threshold).collect();
     let mut rule: Vec<Option<&'static str>> = vec![None; n];
+    // Shapes of boilerplate whatever the score, so that no later smoothing
+    // brings them back either.
     for i in 0..n {
         let (t, s) = (texts[i], &pf.shapes[i]);
-        if !keep[i] {
-            continue;
-        }
-        if s.units <= 4.0 && (t.ends_with("...") || t.ends_with('…')) {
+        rule[i] = if s.units <= 4.0 && (t.ends_with("...") || t.ends_with('…')) {
             // interface text or teasers ("Loading…", "Read more..."), never
             // whole paragraphs
-            keep[i] = false;
-            rule[i] = Some("short text ending in an ellipsis");
+            Some("short text ending in an ellipsis")
         } else if features::label_prefixed(t, s) {
-            keep[i] = false;
-            rule[i] = Some("labelled link to another article");
+            Some("labelled link to another article")
         } else if interposed_headline(&texts, &pf.shapes, i) {
-            keep[i] = false;
-            rule[i] = Some("headline-like line between paragraphs (link to another story)");
-        }
+            Some("headline-like line between paragraphs (link to another story)")
+        } else {
+            None
+        };
+        keep[i] &= rule[i].is_none();
     }
-    prune_islands(&mut keep, &probs, &pf.shapes);
-    cut_story_lists(&mut keep, &mut rule, &probs, &texts, &pf.shapes);
+    structure::cut_story_lists(&mut keep, &mut rule, &probs, &texts, &pf.shapes);
+    structure::cut_after_link_bar(&mut keep, &mut rule, &pf);
+    structure::cut_comment_thread(&mut keep, &mut rule, &pf);
+    structure::cut_comment_form(&mut keep, &mut rule, &texts, &pf);
     extend_edges(&mut keep, &rule, &probs, &pf, title.as_ref().map(|t| t.0));
+    structure::keep_embedded_posts(&mut keep, &mut rule, &texts, &pf);
+    structure::fill_article(&mut keep, &rule, &probs, &pf.shapes);
     // A tiny line without a sentence ending as the very last kept block is a
     // section label ("12 comments", "Tags"), not the end of the article.
     while let Some(last) = keep.iter().rposition(|&k| k) {
@@ -481,6 +497,7 @@ fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, Cle
         figures,
         body,
         report: report.into(),
+        warnings: Vec::new(),
     })
 }
 
@@ -500,106 +517,6 @@ fn interposed_headline(texts: &[&str], shapes: &[Shape], i: usize) -> bool {
     let prose = |j: usize| shapes[j].units >= 20.0 && shapes[j].ends_sentence;
     prose(i - 1) && prose(i + 1)
 }
-
-/// After the article, a short heading ("More news", "Related") followed by
-/// a run dominated by headline-shaped lines starts a list of other stories:
-/// nothing from there on is body, provided most of the kept text lies
-/// before it.
-fn cut_story_lists(
-    keep: &mut [bool],
-    rule: &mut [Option<&'static str>],
-    probs: &[f64],
-    texts: &[&str],
-    shapes: &[Shape],
-) {
-    let n = keep.len();
-    let Some(first) = keep.iter().position(|&k| k) else {
-        return;
-    };
-    let total: f64 = (0..n).filter(|&i| keep[i]).map(|i| shapes[i].units).sum();
-    let mut before = 0.0;
-    for i in first..n {
-        let s = &shapes[i];
-        let heading = s.units <= 6.0
-            && !s.ends_sentence
-            && s.lines == 1
-            && before >= total * 0.6
-            && (!keep[i] || probs[i] < 0.6)
-            && !texts[i].contains(|c: char| c == ':' || c.is_ascii_digit());
-        if keep[i] {
-            before += s.units;
-        }
-        if !heading {
-            continue;
-        }
-        let end = (i + 11).min(n);
-        let heads = (i + 1..end)
-            .filter(|&j| features::headline_shaped(texts[j], &shapes[j]))
-            .count();
-        let run = end - i - 1;
-        if run >= 6 && heads * 5 >= run * 2 {
-            for j in i..n {
-                if keep[j] {
-                    keep[j] = false;
-                    rule[j] = Some("in a list of other stories after the article");
-                }
-            }
-            return;
-        }
-    }
-}
-
-/// Minimum mean probability of a group of kept blocks that lies apart from
-/// the article's main group.
-const ISLAND_MIN_P: f64 = 0.6;
-
-/// Structural smoothing: kept blocks form groups (gaps of up to
-/// [`ISLAND_GAP`] dropped blocks inside a group). The group with the most
-/// text is the article; a group apart from it (after a run of dropped
-/// blocks, e.g. a "More news" list) stays only when the classifier is
-/// confident about it.
-fn prune_islands(keep: &mut [bool], probs: &[f64], shapes: &[Shape]) {
-    let n = keep.len();
-    let mut groups: Vec<(usize, usize, f64, f64, usize)> = Vec::new(); // (start, end, mass, sum p, count)
-    let mut i = 0;
-    while i < n {
-        if !keep[i] {
-            i += 1;
-            continue;
-        }
-        let (start, mut end, mut mass, mut sum_p, mut count) = (i, i, 0.0, 0.0, 0usize);
-        let mut j = i;
-        while j < n && j <= end + ISLAND_GAP {
-            if keep[j] {
-                end = j;
-                mass += probs[j] * shapes[j].units;
-                sum_p += probs[j];
-                count += 1;
-            }
-            j += 1;
-        }
-        groups.push((start, end, mass, sum_p, count));
-        i = end + 1;
-    }
-    let Some(main) = groups
-        .iter()
-        .enumerate()
-        .max_by(|a, b| a.1.2.total_cmp(&b.1.2))
-        .map(|(k, _)| k)
-    else {
-        return;
-    };
-    for (k, &(start, end, _, sum_p, count)) in groups.iter().enumerate() {
-        if k != main && sum_p / (count as f64) < ISLAND_MIN_P {
-            for x in keep.iter_mut().take(end + 1).skip(start) {
-                *x = false;
-            }
-        }
-    }
-}
-
-/// Dropped blocks allowed inside one group of kept blocks.
-const ISLAND_GAP: usize = 4;
 
 /// Structural smoothing at the edges of the article: a prose block
 /// (sentence ending, not tiny) right next to a kept block, with a middling
@@ -683,7 +600,7 @@ fn figure(text: &str) -> Option<Figure> {
 fn drop_reason(pf: &features::PageFeatures, i: usize, p: f64) -> String {
     let s = &pf.shapes[i];
     let r = &pf.rows[i];
-    let why = if r[11] > 0.0 && s.units < 30.0 {
+    let why = if r[features::DUP_COUNT] > 0.0 && s.units < 30.0 {
         "repeated block"
     } else if s.units < 10.0 && r[26] > 1.5 {
         "short line in a run of links or headlines"

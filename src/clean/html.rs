@@ -2,6 +2,7 @@
 //! (a Readability port), render it to escaped Markdown blocks, drop the
 //! boilerplate Readability leaves inside, and read the metadata.
 
+mod depth;
 mod filter;
 mod meta;
 mod render;
@@ -13,13 +14,54 @@ use render::Block;
 
 /// Clean a saved HTML page.
 pub fn clean_html(html: &str) -> Result<Cleaned, CleanError> {
+    clean_bounded(check(html)?)
+}
+
+/// [`clean_html`] taking the page, to free it early (it can be tens of
+/// megabytes).
+pub fn clean_html_string(html: String) -> Result<Cleaned, CleanError> {
+    let bounded = check(&html)?;
+    drop(html);
+    clean_bounded(bounded)
+}
+
+/// The page parsed with its nesting bounded ([`depth::parse`]).
+type Bounded = (
+    tendril::StrTendril,
+    Document,
+    Vec<crate::clean::CleanWarning>,
+);
+
+fn check(html: &str) -> Result<Bounded, CleanError> {
     if html.trim().is_empty() {
         return Err(CleanError::NoArticle {
             why: "the page is empty".into(),
         });
     }
-    let page = Document::from(html);
-    let page_blocks = page
+    depth::parse(html)
+}
+
+fn clean_bounded((text, tree, warnings): Bounded) -> Result<Cleaned, CleanError> {
+    // From here on, the page with its nesting bounded. Each parse of the
+    // page is dropped once read (a 50 MB page makes trees of hundreds of
+    // megabytes): dom_smoothie's first (it takes the tree made for the
+    // depth check), then ours for the blocks and the metadata.
+    let html: &str = &text;
+    let article = Readability::with_document(tree, None, Some(readability_config()))
+        .map_err(|e| CleanError::NoArticle { why: e.to_string() })
+        .and_then(|mut r| {
+            r.parse().map_err(|e| CleanError::NoArticle {
+                why: format!("no block of the page reads like an article ({e})"),
+            })
+        })
+        .map(|mut a| {
+            // unused, and as large as the article
+            a.text_content = Default::default();
+            a
+        });
+
+    let page = Document::from(text.clone());
+    let mut page_blocks = page
         .select("body")
         .nodes()
         .first()
@@ -30,28 +72,35 @@ pub fn clean_html(html: &str) -> Result<Cleaned, CleanError> {
             why: "the page has no visible text".into(),
         });
     }
-
-    let cfg = readability_config();
-    let mut readability = Readability::new(html, None, Some(cfg))
-        .map_err(|e| CleanError::NoArticle { why: e.to_string() })?;
-    let article = readability.parse().map_err(|e| CleanError::NoArticle {
-        why: format!("no block of the page reads like an article ({e})"),
-    })?;
+    // (listing entries are found from the page's blocks; after that they
+    // are matched with the content's by their text only)
+    let listed = filter::listing_keys(&page_blocks);
+    for b in &mut page_blocks {
+        b.md = String::new();
+    }
+    let article = article?;
 
     let texts: Vec<&str> = page_blocks.iter().map(|b| b.text.as_str()).collect();
     let decided = meta::decide(&page, &texts, &article.title);
     let title = decided.title;
     let byline = article.byline.as_deref().and_then(meta::tidy_byline);
     let figures = meta::figures(&page);
+    drop(page);
 
-    let content = Document::from(article.content.as_ref());
-    let blocks = content
-        .select("body")
-        .nodes()
-        .first()
-        .map(render::render)
-        .unwrap_or_default();
-    let listed = filter::listing_keys(&page_blocks);
+    let mut blocks = {
+        let content = Document::from(article.content.as_ref());
+        drop(article);
+        let deepest = depth::max_depth(&content.root());
+        if deepest > depth::MAX_TREE_DEPTH {
+            return Err(CleanError::TooDeep { depth: deepest });
+        }
+        content
+            .select("body")
+            .nodes()
+            .first()
+            .map(render::render)
+            .unwrap_or_default()
+    };
     let ctx = filter::Context {
         title: &title,
         byline: byline.as_deref(),
@@ -60,18 +109,19 @@ pub fn clean_html(html: &str) -> Result<Cleaned, CleanError> {
     };
     let decisions = filter::filter(&blocks, &ctx);
 
-    let body: Vec<String> = blocks
-        .iter()
-        .zip(&decisions)
-        .filter(|(_, d)| d.0 == Verdict::Kept)
-        .map(|(b, _)| b.md.clone())
-        .collect();
     let words: usize = blocks
         .iter()
         .zip(&decisions)
         .filter(|(_, d)| d.0 == Verdict::Kept)
         .map(|(b, _)| b.words())
         .sum();
+    // (the report needs the blocks' text, not their Markdown)
+    let body: Vec<String> = blocks
+        .iter_mut()
+        .zip(&decisions)
+        .filter(|(_, d)| d.0 == Verdict::Kept)
+        .map(|(b, _)| std::mem::take(&mut b.md))
+        .collect();
     if body.is_empty() || words < filter::MIN_ARTICLE_WORDS {
         return Err(CleanError::NoArticle {
             why: format!(
@@ -80,7 +130,7 @@ pub fn clean_html(html: &str) -> Result<Cleaned, CleanError> {
             ),
         });
     }
-    let report = report(html, &page_blocks, &blocks, &decisions, &ctx);
+    let report = report(html, page_blocks, &blocks, &decisions, &ctx);
     Ok(Cleaned {
         title,
         date: decided.date,
@@ -89,6 +139,7 @@ pub fn clean_html(html: &str) -> Result<Cleaned, CleanError> {
         figures,
         body,
         report: report.into(),
+        warnings,
     })
 }
 
@@ -106,14 +157,19 @@ fn readability_config() -> Config {
 #[doc(hidden)]
 pub fn debug_blocks(html: &str) -> serde_json::Value {
     use serde_json::json;
-    let page = Document::from(html);
+    // (the page with its nesting bounded, as cleaning reads it)
+    let Ok((text, tree, _)) = depth::parse(html) else {
+        return json!(null);
+    };
+    let page = Document::from(text);
     let page_blocks = page
         .select("body")
         .nodes()
         .first()
         .map(render::render)
         .unwrap_or_default();
-    let Ok(mut readability) = Readability::new(html, None, Some(readability_config())) else {
+    let Ok(mut readability) = Readability::with_document(tree, None, Some(readability_config()))
+    else {
         return json!(null);
     };
     let Ok(article) = readability.parse() else {
@@ -171,10 +227,28 @@ pub fn debug_blocks(html: &str) -> serde_json::Value {
 
 /// Normalised text used to match the page's blocks with the content's.
 fn key(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
+    // ASCII byte by byte (blocks can be megabytes long)
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.bytes().position(|b| !b.is_ascii()) {
+        out.extend(
+            rest.as_bytes()[..i]
+                .iter()
+                .filter(|b| b.is_ascii_alphanumeric())
+                .map(|b| char::from(b.to_ascii_lowercase())),
+        );
+        let c = rest[i..].chars().next().expect("a character");
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        }
+        rest = &rest[i + c.len_utf8()..];
+    }
+    out.extend(
+        rest.bytes()
+            .filter(u8::is_ascii_alphanumeric)
+            .map(|b| char::from(b.to_ascii_lowercase())),
+    );
+    out
 }
 
 /// One entry per visible block of the whole page, in document order: the
@@ -182,27 +256,28 @@ fn key(s: &str) -> String {
 /// "outside the main content".
 fn report(
     html: &str,
-    page_blocks: &[Block],
+    page_blocks: Vec<Block>,
     blocks: &[Block],
     decisions: &[(Verdict, &'static str)],
     ctx: &filter::Context,
 ) -> Vec<BlockReport> {
-    use std::collections::HashMap;
-    let mut by_key: HashMap<String, Vec<(Verdict, &'static str)>> = HashMap::new();
+    use std::collections::{HashMap, VecDeque};
+    // (a queue: a page may repeat one block a hundred thousand times)
+    let mut by_key: HashMap<String, VecDeque<(Verdict, &'static str)>> = HashMap::new();
     for (b, d) in blocks.iter().zip(decisions) {
-        by_key.entry(key(&b.text)).or_default().push(*d);
+        by_key.entry(key(&b.text)).or_default().push_back(*d);
     }
     let mut lines = LineFinder::new(html);
     let mut out = Vec::with_capacity(page_blocks.len());
     for b in page_blocks {
         let k = key(&b.text);
         let (verdict, reason) = match by_key.get_mut(&k) {
-            Some(v) if !v.is_empty() => v.remove(0),
-            _ => filter::outside(b, ctx),
+            Some(v) if !v.is_empty() => v.pop_front().expect("not empty"),
+            _ => filter::outside(&b, ctx),
         };
         out.push(BlockReport {
             line: lines.find(&b.text),
-            text: b.text.clone(),
+            text: b.text,
             verdict,
             reason: reason.to_string(),
         });
@@ -213,10 +288,16 @@ fn report(
 /// Finds the source line of a block by searching its first words in the
 /// HTML after the previous block's position (falls back to that position
 /// when the text is written with entities or markup in between).
+///
+/// Searches that fail scan to the end of the page; a page of a million
+/// blocks written with entities would make that quadratic, so all the
+/// searches together scan at most a few times the page (after that, a
+/// block gets the line of the last one found).
 struct LineFinder<'a> {
     html: &'a str,
     pos: usize,
     line: usize,
+    budget: usize,
 }
 
 impl<'a> LineFinder<'a> {
@@ -224,7 +305,13 @@ impl<'a> LineFinder<'a> {
         // start the search at <body> so the <title> does not match first
         let pos = html.find("<body").unwrap_or(0);
         let line = html[..pos].matches('\n').count() + 1;
-        LineFinder { html, pos, line }
+        let budget = 4 * html.len() + (1 << 20);
+        LineFinder {
+            html,
+            pos,
+            line,
+            budget,
+        }
     }
 
     fn find(&mut self, text: &str) -> usize {
@@ -245,12 +332,21 @@ impl<'a> LineFinder<'a> {
                 n
             }
         };
-        if !needle.is_empty()
-            && let Some(off) = self.html[self.pos..].find(&needle)
-        {
-            let at = self.pos + off;
-            self.line += self.html[self.pos..at].matches('\n').count();
-            self.pos = at;
+        let mut end = (self.pos + self.budget).min(self.html.len());
+        while !self.html.is_char_boundary(end) {
+            end -= 1;
+        }
+        let found = (!needle.is_empty())
+            .then(|| self.html[self.pos..end].find(&needle))
+            .flatten();
+        match found {
+            Some(off) => {
+                let at = self.pos + off;
+                self.budget = self.budget.saturating_sub(off + needle.len());
+                self.line += self.html[self.pos..at].matches('\n').count();
+                self.pos = at;
+            }
+            None => self.budget = self.budget.saturating_sub(end - self.pos),
         }
         self.line
     }

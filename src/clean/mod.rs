@@ -36,6 +36,22 @@ pub struct Cleaned {
     /// (shared: the source pages show it, and a raw build of ten thousand
     /// pages held three copies of every block's text).
     pub report: std::sync::Arc<[BlockReport]>,
+    /// What cleaning had to change in a malformed seed (tags nested too
+    /// deep, …): the seed's file name is added when they are reported.
+    #[serde(skip)]
+    pub warnings: Vec<CleanWarning>,
+}
+
+/// Something a seed holds that cleaning could not take as it is, and
+/// what it did instead.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CleanWarning {
+    /// 1-based line in the (decoded) seed.
+    pub line: usize,
+    /// What was wrong and what was done, one sentence.
+    pub message: String,
+    /// What the analyst can do about it.
+    pub help: String,
 }
 
 /// Where an article comes from: the metadata a desk editor cites it by.
@@ -112,6 +128,8 @@ pub enum CleanError {
     Binary { offset: usize, byte: u8 },
     #[error("no article found in the seed: {why}")]
     NoArticle { why: String },
+    #[error("the page nests elements {depth} deep, too deep to read safely")]
+    TooDeep { depth: usize },
 }
 
 impl CleanError {
@@ -124,6 +142,9 @@ impl CleanError {
             }
             CleanError::NoArticle { .. } => {
                 "check that the dump holds an article (not a section front or an error page), or write content/<slug>.md by hand"
+            }
+            CleanError::TooDeep { .. } => {
+                "the page is malformed or hostile: save the article again from the browser, or write content/<slug>.md by hand"
             }
         }
     }
@@ -167,14 +188,29 @@ const BINARY_MAGIC: &[&[u8]] = &[
 /// script, an attribute, a stray one in a paragraph) are dropped, as
 /// browsers do, and the page reads normally.
 pub fn decode(bytes: &[u8]) -> Result<String, CleanError> {
+    decode_cow(std::borrow::Cow::Borrowed(bytes))
+}
+
+/// [`decode`] taking the bytes, so that valid UTF-8 (most seeds) becomes
+/// the text without a copy (a seed may be tens of megabytes).
+pub fn decode_vec(bytes: Vec<u8>) -> Result<String, CleanError> {
+    decode_cow(std::borrow::Cow::Owned(bytes))
+}
+
+fn decode_cow(input: std::borrow::Cow<'_, [u8]>) -> Result<String, CleanError> {
     // UTF-16 with a byte-order mark (as some Windows tools save text)
-    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes)
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(&input)
         && enc != encoding_rs::UTF_8
     {
-        let (text, _) = enc.decode_without_bom_handling(&bytes[bom..]);
+        let (text, _) = enc.decode_without_bom_handling(&input[bom..]);
         return decode(text.as_bytes());
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let skip = if input.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    let bytes = &input[skip..];
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(CleanError::Empty);
     }
@@ -200,7 +236,8 @@ pub fn decode(bytes: &[u8]) -> Result<String, CleanError> {
         return Err(CleanError::Binary { offset, byte: 0 });
     }
     let stripped: Vec<u8>;
-    let bytes = if memchr::memchr(0, bytes).is_some() {
+    let has_nul = memchr::memchr(0, bytes).is_some();
+    let bytes = if has_nul {
         stripped = bytes.iter().copied().filter(|&b| b != 0).collect();
         if stripped.iter().all(|b| b.is_ascii_whitespace()) {
             return Err(CleanError::Empty);
@@ -210,7 +247,14 @@ pub fn decode(bytes: &[u8]) -> Result<String, CleanError> {
         bytes
     };
     let text = match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
+        Ok(s) => match input {
+            // (the NUL bytes are gone from `s`, not from the input)
+            std::borrow::Cow::Owned(mut v) if !has_nul => {
+                v.drain(..skip);
+                String::from_utf8(v).expect("checked above")
+            }
+            _ => s.to_string(),
+        },
         Err(_) => {
             let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
             det.feed(bytes, true);
@@ -243,10 +287,18 @@ pub fn decode(bytes: &[u8]) -> Result<String, CleanError> {
 
 /// Clean one seed. `name` is the seed's file name (it picks the parser).
 pub fn clean_seed(bytes: &[u8], name: &str) -> Result<Cleaned, CleanError> {
-    let text = decode(bytes)?;
+    clean_text(decode(bytes)?, name)
+}
+
+/// [`clean_seed`] taking the bytes (no copy of a large seed's text).
+pub fn clean_seed_vec(bytes: Vec<u8>, name: &str) -> Result<Cleaned, CleanError> {
+    clean_text(decode_vec(bytes)?, name)
+}
+
+fn clean_text(text: String, name: &str) -> Result<Cleaned, CleanError> {
     match SeedKind::from_name(name) {
         SeedKind::Text => dump::clean_dump(&text),
-        SeedKind::Html => html::clean_html(&text),
+        SeedKind::Html => html::clean_html_string(text),
     }
 }
 
@@ -404,6 +456,8 @@ mod tests {
             if !bytes.contains(&0) && !magic {
                 proptest::prop_assert_eq!(decode(&bytes), decode_reference(&bytes));
             }
+            // taking the bytes decodes them the same
+            proptest::prop_assert_eq!(decode_vec(bytes.clone()), decode(&bytes));
         }
     }
 

@@ -29,6 +29,9 @@ pub struct Matcher {
     entity_of: Vec<usize>,
 }
 
+/// Up to this many names and aliases, the matcher is a DFA.
+const DFA_MAX_NAMES: usize = 10_000;
+
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
@@ -43,7 +46,10 @@ impl Matcher {
             .then(|| {
                 AhoCorasick::builder()
                     .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::DFA))
+                    // a DFA scans fastest, but building it grows faster
+                    // than the names: past a few thousand entities (a
+                    // registry can list 100,000), aho-corasick chooses
+                    .kind((patterns.len() <= DFA_MAX_NAMES).then_some(AhoCorasickKind::DFA))
                     .build(&patterns)
                     .ok()
             })

@@ -93,6 +93,26 @@ pub struct Failed {
     pub millis: u128,
 }
 
+/// A rebuild that panicked (a bug: bad input is a [`Problem`]) as a failed
+/// one: an error naming what changed, shown like any other, so `serve`
+/// keeps serving the last good site.
+fn panicked(payload: &(dyn std::any::Any + Send), changed: &str, start: Instant) -> Failed {
+    Failed {
+        problems: Problem::file(
+            changed,
+            format!(
+                "the rebuild after this change failed: internal error ({})",
+                crate::diag::panic_message(payload)
+            ),
+        )
+        .with_help(
+            "this is a bug in briefing: the last good site is still served, and the next change rebuilds everything; please report it with the file",
+        )
+        .into(),
+        millis: start.elapsed().as_millis(),
+    }
+}
+
 /// Describe changed files for the log: `annotations/x.md changed`.
 pub fn cause(changed: &BTreeSet<String>) -> String {
     let mut names: Vec<&str> = changed.iter().map(String::as_str).take(3).collect();
@@ -513,6 +533,40 @@ impl Session {
         self.slugs_version
     }
 
+    /// [`Session::full`] surviving a panic: it becomes a failed build
+    /// (the site on disk is the last good one: pages are staged until all
+    /// are made), and the next rebuild is a full one.
+    pub fn full_guarded(&mut self, reclean: bool) -> Result<Rebuild, Failed> {
+        let start = Instant::now();
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.full(reclean)));
+        result.unwrap_or_else(|payload| {
+            self.forget();
+            Err(panicked(&*payload, "the briefing", start))
+        })
+    }
+
+    /// [`Session::rebuild`] surviving a panic, as [`Session::full_guarded`].
+    pub fn rebuild_guarded(
+        &mut self,
+        changed: &BTreeSet<String>,
+    ) -> Result<Option<Rebuild>, Failed> {
+        let start = Instant::now();
+        let result =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.rebuild(changed)));
+        result.unwrap_or_else(|payload| {
+            self.forget();
+            let what: Vec<&str> = changed.iter().map(String::as_str).take(3).collect();
+            Err(panicked(&*payload, &what.join(", "), start))
+        })
+    }
+
+    /// Drop what a panicking rebuild may have left half updated: the next
+    /// rebuild cleans and builds everything again.
+    fn forget(&mut self) {
+        self.state = None;
+        self.cleaned.clear();
+    }
+
     /// Clean what is new and build everything (the first build, and the
     /// fallback).
     pub fn full(&mut self, reclean: bool) -> Result<Rebuild, Failed> {
@@ -535,7 +589,8 @@ impl Session {
                 p.sort();
                 return Err(fail(p));
             }
-            // the rest are warnings (a sidecar with no seed)
+            // the rest are warnings (a sidecar with no seed, what cleaning
+            // had to change in a malformed seed)
             warnings.extend(outcome.problems.0);
             self.cleaned = outcome.cleaned;
         }
@@ -718,6 +773,7 @@ impl Session {
             if outcome.problems.has_errors() {
                 return Err(outcome.problems);
             }
+            warnings.extend(outcome.problems.0);
             for (seed, action) in &outcome.actions {
                 match action {
                     CleanAction::Protected { content } => {
@@ -965,6 +1021,19 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_panicking_rebuild_is_a_failed_build_naming_the_change() {
+        let payload: Box<dyn std::any::Any + Send> = Box::new(String::from("boom"));
+        let f = panicked(&*payload, "seeds/x.html", Instant::now());
+        assert_eq!(f.problems.len(), 1);
+        let p = &f.problems.0[0];
+        assert_eq!(
+            p.headline(),
+            "seeds/x.html: error: the rebuild after this change failed: internal error (boom)"
+        );
+        assert!(p.help.as_deref().unwrap().contains("last good site"));
+    }
 
     fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
         for e in walkdir::WalkDir::new(from) {

@@ -62,7 +62,7 @@ fn run_loop(
 ) {
     let mut version = session.slugs_version();
     while let Some(batch) = watcher.next_batch() {
-        let result = session.rebuild(&batch);
+        let result = session.rebuild_guarded(&batch);
         report(result, &incremental::cause(&batch), hub);
         session.settle();
         if session.slugs_version() != version
@@ -165,7 +165,7 @@ pub fn serve(project: &Project, bind: &str, port: u16, open: bool) -> i32 {
     };
     let hub = Arc::new(Hub::new());
     let slugs = Arc::new(RwLock::new(BTreeMap::new()));
-    let first = session.full(true).map(Some);
+    let first = session.full_guarded(true).map(Some);
     if report(first, "first build", Some(&hub))
         && let Ok(mut s) = slugs.write()
     {
@@ -239,7 +239,7 @@ pub fn watch(project: &Project) -> i32 {
         Ok(x) => x,
         Err(code) => return code,
     };
-    report(session.full(true).map(Some), "first build", None);
+    report(session.full_guarded(true).map(Some), "first build", None);
     session.settle();
     eprintln!("watching for changes (Ctrl-C to stop)");
     run_loop(project, watcher, session, None, None);

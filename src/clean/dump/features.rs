@@ -56,6 +56,11 @@ pub const FEATURE_NAMES: &[&str] = &[
     "headline_after10",
 ];
 
+/// Index of `dup_count` in a feature row.
+pub const DUP_COUNT: usize = 11;
+/// Index of `timestamp_like` in a feature row.
+pub const TIMESTAMP_LIKE: usize = 34;
+
 /// Number of features.
 pub const N_FEATURES: usize = FEATURE_NAMES.len();
 
@@ -754,6 +759,12 @@ pub fn page_features_with_shapes(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn dup_count_index_names_the_feature() {
+        assert_eq!(FEATURE_NAMES[DUP_COUNT], "dup_count");
+        assert_eq!(FEATURE_NAMES[TIMESTAMP_LIKE], "timestamp_like");
+    }
 
     /// `shape` as it was: several passes, Unicode tests on every character.
     fn shape_reference(text: &str) -> Shape {

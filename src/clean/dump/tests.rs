@@ -36,6 +36,22 @@ const RELATED: &str = "More news\n\nTrain strike called off after late-night tal
 const FOOTER: &str = "About us\n\nContact\n\nPrivacy policy\n\nTerms of use\n\n© 2019 The Daily Harbour. All rights reserved.";
 const COMMENTS: &str = "12 comments\n\nharbourfan says:\n\nNovember 19, 2019 at 6:34 am\n\nAbout time.\n\nriverside_rita says:\n\nNovember 19, 2019 at 7:02 am\n\nWhat about the shops?\n\nLeave a comment";
 const SHARE: &str = "Share this article\n\nFacebook\n\nTwitter\n\nEmail";
+/// A thread of reader comments as long and prose-like as the article's own
+/// paragraphs: only its "name / when" headers give it away.
+const LONG_COMMENTS: &str = "Share this article\n\nFacebook\n\nTwitter\n\nEmail\n\n3 comments\n\nharbourfan\n\nNovember 19, 2019 at 6:34 am\n\nAbout time they did something about that bridge, it has been falling apart for years and everyone in town knows it.\n\nReply\n\nriverside_rita\n\nNovember 19, 2019 at 7:02 am\n\nWhat about the shops on the quay? Nobody seems to have asked them what they think of the closure.\n\nReply\n\nold_sailor\n\nNovember 19, 2019 at 7:52 am\n\nBuild a new one and be done with it, the repairs have already cost more than a new bridge would.\n\nReply";
+/// A comment form whose consent text reads like a sentence of prose.
+const COMMENT_FORM: &str = "Leave a Reply\n\nYour email address will not be published. Required fields are marked *\n\nComment\n\nName *\n\nEmail *\n\nWebsite\n\nSave my name, email, and website in this browser for the next time I comment.\n\nThis site uses a spam filter to reduce unwanted comments, and your data is processed as our privacy policy explains.";
+/// An article that quotes an embedded post, with the embed's attribution
+/// line, between its paragraphs.
+const BODY_EMBED: &[&str] = &[
+    "The city council voted on Tuesday to close the old harbour bridge to cars from next spring, ending weeks of debate over the cost of repairs.",
+    "Engineers told councillors that the steel frame had corroded faster than expected and that heavy traffic was adding to the strain every day.",
+    "The council announced the decision on social media shortly after the vote.",
+    "The harbour bridge will close to cars from next spring. Buses, bikes and pedestrians can still cross. pic.twitter.com/abc123",
+    "— Harbour City Council (@harbourcouncil) November 19, 2019",
+    "Shop owners on both sides of the river say they fear losing customers, and a petition against the plan has gathered more than four thousand signatures.",
+    "The council said buses, cyclists and pedestrians would still be able to cross, and that a decision on a replacement bridge would follow a study next year.",
+];
 
 struct Case {
     name: &'static str,
@@ -293,6 +309,32 @@ fn cases() -> Vec<Case> {
         Some("2019-11-19T08:12:00"),
         None,
     ));
+    v.push(case(
+        "long reader comments after the article",
+        &format!("{NAV}\n\n{T}\n\nBy Jane Doe"),
+        &format!("{LONG_COMMENTS}\n\n{FOOTER}"),
+        T,
+        None,
+        Some("Jane Doe"),
+    ));
+    v.push(case(
+        "comment form after the article",
+        &format!("{NAV}\n\n{T}"),
+        &format!("{COMMENT_FORM}\n\n{FOOTER}"),
+        T,
+        None,
+        None,
+    ));
+    v.push(Case {
+        name: "embedded post inside the article",
+        head: format!("{NAV}\n\n{T}\n\nNovember 19, 2019"),
+        body: BODY_EMBED,
+        tail: format!("{SHARE}\n\n{RELATED}\n\n{FOOTER}"),
+        title: T,
+        date: Some("2019-11-19T00:00:00"),
+        byline: None,
+        figures: vec![],
+    });
     v
 }
 

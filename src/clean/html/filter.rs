@@ -25,10 +25,28 @@ pub(crate) struct Context<'a> {
 pub(crate) type Decision = (Verdict, &'static str);
 
 fn key(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
+    // ASCII byte by byte (blocks can be megabytes long)
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.bytes().position(|b| !b.is_ascii()) {
+        out.extend(
+            rest.as_bytes()[..i]
+                .iter()
+                .filter(|b| b.is_ascii_alphanumeric())
+                .map(|b| char::from(b.to_ascii_lowercase())),
+        );
+        let c = rest[i..].chars().next().expect("a character");
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        }
+        rest = &rest[i + c.len_utf8()..];
+    }
+    out.extend(
+        rest.bytes()
+            .filter(u8::is_ascii_alphanumeric)
+            .map(|b| char::from(b.to_ascii_lowercase())),
+    );
+    out
 }
 
 /// Class/id words that mark page furniture rather than article text, with
@@ -150,9 +168,11 @@ static DATE_WORD: LazyLock<Regex> = LazyLock::new(|| {
 /// A short line made of date/time words only ("Updated 1:33 am CST,
 /// Wednesday, November 20, 2019").
 fn is_date_line(text: &str) -> bool {
+    // (25 are enough to know: a block can be megabytes long)
     let words: Vec<&str> = text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
+        .take(25)
         .collect();
     if words.is_empty() || words.len() > 24 {
         return false;
@@ -179,8 +199,9 @@ pub(crate) fn filter(blocks: &[Block], ctx: &Context) -> Vec<Decision> {
     let mut body_started = false;
     let mut out = Vec::with_capacity(blocks.len());
     for b in blocks {
-        let d = decide(b, &title, &byline, &captions, body_started);
-        if d.0 == Verdict::Kept && b.kind == Kind::Paragraph && b.words() >= 8 {
+        let words = b.words();
+        let d = decide(b, words, &title, &byline, &captions, body_started);
+        if d.0 == Verdict::Kept && b.kind == Kind::Paragraph && words >= 8 {
             body_started = true;
         }
         out.push(d);
@@ -447,13 +468,13 @@ fn drop_empty_sections(blocks: &[Block], out: &mut [Decision]) {
 /// The verdict on one block of the extracted content.
 fn decide(
     b: &Block,
+    words: usize,
     title: &str,
     byline: &str,
     captions: &[String],
     body_started: bool,
 ) -> Decision {
     let k = key(&b.text);
-    let words = b.words();
     if b.kind == Kind::Caption {
         return (Verdict::Meta, "caption");
     }
@@ -708,5 +729,18 @@ mod tests {
              <div class=\"article-sidebar\"><p>Something else entirely.</p></div></body>"
         );
         assert_eq!(kept(&html, false), vec![PARA.to_string()]);
+    }
+
+    proptest::proptest! {
+        /// `key` is the alphanumeric characters, lower-cased.
+        #[test]
+        fn key_keeps_alphanumerics_lowercased(s in "[a-zA-Z0-9 .,éÉßİ日本\u{300}-]{0,40}") {
+            let want: String = s
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect();
+            proptest::prop_assert_eq!(key(&s), want);
+        }
     }
 }

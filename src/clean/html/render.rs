@@ -282,18 +282,32 @@ fn escape_line_start(line: &str) -> String {
 }
 
 /// Final shape of inline Markdown: lines trimmed, line starts escaped,
-/// joined with hard breaks.
+/// joined with hard breaks. (One pass into one string: a scraped
+/// paragraph can be tens of megabytes.)
 fn finish_md(md: &str) -> String {
-    md.split('\n')
-        .map(|l| l.trim())
-        .filter(|l| !l.is_empty())
-        .map(escape_line_start)
-        .collect::<Vec<_>>()
-        .join("  \n")
+    let mut out = String::with_capacity(md.len());
+    for line in md.split('\n').map(str::trim).filter(|l| !l.is_empty()) {
+        if !out.is_empty() {
+            out.push_str("  \n");
+        }
+        match line.as_bytes()[0] {
+            b'0'..=b'9' | b'#' | b'=' | b'-' | b'+' => out.push_str(&escape_line_start(line)),
+            _ => out.push_str(line), // nothing to escape: no copy
+        }
+    }
+    out
 }
 
+/// Words joined by single spaces.
 fn finish_text(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    for w in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 fn is_http(url: &str) -> bool {

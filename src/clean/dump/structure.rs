@@ -1,0 +1,638 @@
+//! Structural rules at the end of the article, applied to the classifier's
+//! decisions: the article is one mostly contiguous region, and what follows
+//! it — a list of other stories, a share bar or a menu, a thread of reader
+//! comments — is not part of it however prose-like it reads.
+
+use super::features::{self, PageFeatures, is_long};
+
+/// After the article, a short heading ("More news", "Related") followed by
+/// a run dominated by headline-shaped lines starts a list of other stories:
+/// nothing from there on is body, provided most of the kept text lies
+/// before it.
+pub(super) fn cut_story_lists(
+    keep: &mut [bool],
+    rule: &mut [Option<&'static str>],
+    probs: &[f64],
+    texts: &[&str],
+    shapes: &[features::Shape],
+) {
+    let n = keep.len();
+    let Some(first) = keep.iter().position(|&k| k) else {
+        return;
+    };
+    let total: f64 = (0..n).filter(|&i| keep[i]).map(|i| shapes[i].units).sum();
+    let mut before = 0.0;
+    for i in first..n {
+        let s = &shapes[i];
+        let heading = s.units <= 6.0
+            && !s.ends_sentence
+            && s.lines == 1
+            && before >= total * 0.6
+            && (!keep[i] || probs[i] < 0.6)
+            && !texts[i].contains(|c: char| c == ':' || c.is_ascii_digit());
+        if keep[i] {
+            before += s.units;
+        }
+        if !heading {
+            continue;
+        }
+        let end = (i + 11).min(n);
+        let heads = (i + 1..end)
+            .filter(|&j| features::headline_shaped(texts[j], &shapes[j]))
+            .count();
+        let run = end - i - 1;
+        // two confident paragraphs in a row under the heading: a section
+        // of the article (a recipe, a how-to), not a list of other
+        // stories, whose teasers alternate with their headlines
+        let prose = |j: usize| keep[j] && probs[j] >= 0.9 && is_long(&shapes[j]);
+        let section = (i + 2..end).any(|j| prose(j - 1) && prose(j));
+        if run >= 6 && heads * 5 >= run * 2 && !section {
+            for j in i..n {
+                if keep[j] {
+                    keep[j] = false;
+                    rule[j] = Some("in a list of other stories after the article");
+                }
+            }
+            return;
+        }
+    }
+}
+
+/// Blocks in a run of short repeated lines that ends the article.
+const LINK_BAR_MIN_RUN: usize = 4;
+/// Kept words needed before such a run for it to end the article.
+const LINK_BAR_MIN_BEFORE: f64 = 50.0;
+
+/// Is block `i` a link-bar item: one line of at most three words whose
+/// text occurs elsewhere on the page too (share buttons, section menus and
+/// footers repeat; the article's own list items do not)?
+fn link_bar_item(pf: &PageFeatures, i: usize) -> bool {
+    let s = &pf.shapes[i];
+    s.lines == 1 && s.units <= 3.0 && pf.rows[i][features::DUP_COUNT] > 0.0
+}
+
+/// Structural smoothing at the end of the article: the first run of at
+/// least [`LINK_BAR_MIN_RUN`] link-bar items ([`link_bar_item`]) after
+/// [`LINK_BAR_MIN_BEFORE`] kept words is a share bar or a menu that closes
+/// the article. What is kept after it (previous/next links, teasers, a
+/// sidebar) is dropped, unless it holds more long prose than was kept
+/// before the run (then the run sat above the article, not below it).
+pub(super) fn cut_after_link_bar(
+    keep: &mut [bool],
+    rule: &mut [Option<&'static str>],
+    pf: &PageFeatures,
+) {
+    let n = keep.len();
+    let mut before = 0.0;
+    let mut i = 0;
+    while i < n {
+        if !link_bar_item(pf, i) {
+            if keep[i] {
+                before += pf.shapes[i].units;
+            }
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < n && link_bar_item(pf, i) {
+            if keep[i] {
+                before += pf.shapes[i].units;
+            }
+            i += 1;
+        }
+        if i - start < LINK_BAR_MIN_RUN || before < LINK_BAR_MIN_BEFORE {
+            continue;
+        }
+        let prose_after: f64 = (i..n)
+            .filter(|&j| keep[j] && is_long(&pf.shapes[j]))
+            .map(|j| pf.shapes[j].units)
+            .sum();
+        if prose_after >= before {
+            return;
+        }
+        for j in start..n {
+            if keep[j] {
+                keep[j] = false;
+                rule[j] = Some("after a bar of short repeated links that ends the article");
+            }
+        }
+        return;
+    }
+}
+
+/// Comment headers that make a thread, within [`THREAD_SPAN`] blocks.
+const THREAD_MIN_HEADS: usize = 3;
+/// Blocks within which [`THREAD_MIN_HEADS`] comment headers must fall.
+const THREAD_SPAN: usize = 30;
+
+/// Is block `i` a short name-like line: one line of at most four words,
+/// no sentence ending, not a timestamp?
+fn name_like(pf: &PageFeatures, i: usize) -> bool {
+    let s = &pf.shapes[i];
+    s.lines == 1
+        && s.units <= 4.0
+        && !s.ends_sentence
+        && pf.rows[i][features::TIMESTAMP_LIKE] == 0.0
+}
+
+/// Is block `i` a comment header: a timestamp-like line (a date or a clock
+/// time) next to a short name-like line, the shape of "name / when" above
+/// each reader comment?
+fn comment_head(pf: &PageFeatures, i: usize) -> bool {
+    let n = pf.shapes.len();
+    pf.rows[i][features::TIMESTAMP_LIKE] > 0.0
+        && ((i > 0 && name_like(pf, i - 1)) || (i + 1 < n && name_like(pf, i + 1)))
+}
+
+/// Structural smoothing at the end of the article: a reader comment thread
+/// (at least [`THREAD_MIN_HEADS`] comment headers, [`comment_head`], within
+/// [`THREAD_SPAN`] blocks) that starts after some kept text and after a
+/// dropped stretch (the article has ended) is not body, nor anything after
+/// it, however prose-like the comments are.
+pub(super) fn cut_comment_thread(
+    keep: &mut [bool],
+    rule: &mut [Option<&'static str>],
+    pf: &PageFeatures,
+) {
+    let n = keep.len();
+    let heads: Vec<usize> = (0..n).filter(|&i| comment_head(pf, i)).collect();
+    let mut before = 0.0;
+    let mut last_kept: Option<usize> = None;
+    let mut k = 0;
+    for i in 0..n {
+        if k < heads.len() && heads[k] == i {
+            let thread = heads
+                .get(k + THREAD_MIN_HEADS - 1)
+                .is_some_and(|&h| h - i <= THREAD_SPAN);
+            // the header line pair starts one block earlier when the name comes first
+            let start = if i > 0 && name_like(pf, i - 1) {
+                i - 1
+            } else {
+                i
+            };
+            let ended =
+                last_kept.is_some_and(|l| start >= l + 3 && !keep[start..i].iter().any(|&x| x));
+            if thread && ended && before >= LINK_BAR_MIN_BEFORE {
+                for j in start..n {
+                    if keep[j] {
+                        keep[j] = false;
+                        rule[j] = Some("in a thread of reader comments after the article");
+                    }
+                }
+                return;
+            }
+            k += 1;
+        }
+        if keep[i] {
+            before += pf.shapes[i].units;
+            last_kept = Some(i);
+        }
+    }
+}
+
+/// Is this the label of a required form field: one short line ending in
+/// an asterisk ("Name *", "E-mail*")?
+pub fn form_field(text: &str, s: &features::Shape) -> bool {
+    let label = text.trim_end();
+    s.lines == 1
+        && s.units <= 3.0
+        && label.ends_with('*')
+        && label
+            .trim_end_matches(['*', ' '])
+            .chars()
+            .any(char::is_alphabetic)
+}
+
+/// Structural smoothing at the end of the article: a comment form (two
+/// required fields in a row, [`form_field`]) after [`LINK_BAR_MIN_BEFORE`]
+/// kept words ends the article; what is kept after it (the form's consent
+/// text, a sidebar) is dropped.
+pub(super) fn cut_comment_form(
+    keep: &mut [bool],
+    rule: &mut [Option<&'static str>],
+    texts: &[&str],
+    pf: &PageFeatures,
+) {
+    let n = keep.len();
+    let field = |i: usize| form_field(texts[i], &pf.shapes[i]);
+    let mut before = 0.0;
+    for i in 0..n.saturating_sub(1) {
+        if before >= LINK_BAR_MIN_BEFORE && field(i) && field(i + 1) {
+            for j in i..n {
+                if keep[j] {
+                    keep[j] = false;
+                    rule[j] = Some("in a comment form after the article");
+                }
+            }
+            return;
+        }
+        if keep[i] {
+            before += pf.shapes[i].units;
+        }
+    }
+}
+
+/// Blocks between the article and an embedded post's attribution line.
+const EMBED_MAX_GAP: usize = 3;
+
+/// Is this the attribution line under an embedded social-media post: a
+/// dash, the author, and a handle in parentheses ("— Jane Doe (@jdoe)
+/// November 4, 2019"), as the embed code prints it in every language?
+pub fn embed_attribution(text: &str, s: &features::Shape) -> bool {
+    if s.lines > 2 || s.units > 30.0 {
+        return false;
+    }
+    let Some(rest) = text.strip_prefix(['—', '–', '-']) else {
+        return false;
+    };
+    rest.split("(@").skip(1).any(|after| {
+        let handle = after.split(')').next().unwrap_or("");
+        after.contains(')')
+            && !handle.is_empty()
+            && handle.chars().all(|c| c.is_alphanumeric() || c == '_')
+    })
+}
+
+/// Structural smoothing: an embedded post (a tweet) quoted by the article
+/// is part of it. When an attribution line ([`embed_attribution`]) follows
+/// the kept text within [`EMBED_MAX_GAP`] blocks, the post's text and the
+/// attribution are kept, so the article is not cut short at the embed.
+pub(super) fn keep_embedded_posts(
+    keep: &mut [bool],
+    rule: &mut [Option<&'static str>],
+    texts: &[&str],
+    pf: &PageFeatures,
+) {
+    let mut last_kept: Option<usize> = None;
+    for a in 0..keep.len() {
+        if keep[a] {
+            last_kept = Some(a);
+            continue;
+        }
+        let Some(l) = last_kept else { continue };
+        if a - l <= EMBED_MAX_GAP && embed_attribution(texts[a], &pf.shapes[a]) {
+            for j in l + 1..=a {
+                keep[j] = true;
+                rule[j] = None;
+            }
+            last_kept = Some(a);
+        }
+    }
+}
+
+/// Minimum score of a block inside the article for [`fill_article`] to
+/// keep it.
+const FILL_MIN_P: f64 = 0.05;
+/// The same for a short line without a sentence ending (at most
+/// [`FILL_SHORT_UNITS`] words: a button, a label, a subhead).
+const FILL_MIN_P_SHORT: f64 = 0.3;
+const FILL_SHORT_UNITS: f64 = 4.0;
+
+/// Structural smoothing inside the article: it is one contiguous region,
+/// so a block between the first and the last kept block belongs to it
+/// unless the classifier is all but sure it does not (score below
+/// [`FILL_MIN_P`], or [`FILL_MIN_P_SHORT`] for a short line) or a rule
+/// dropped it. This keeps what the classifier doubts inside an article —
+/// subheads, list items, table rows, product boxes — while menus and link
+/// lists, which score near zero, stay out.
+pub(super) fn fill_article(
+    keep: &mut [bool],
+    rule: &[Option<&'static str>],
+    probs: &[f64],
+    shapes: &[features::Shape],
+) {
+    let (Some(first), Some(last)) = (keep.iter().position(|&k| k), keep.iter().rposition(|&k| k))
+    else {
+        return;
+    };
+    for i in first..last {
+        let s = &shapes[i];
+        let min = if s.units <= FILL_SHORT_UNITS && !s.ends_sentence {
+            FILL_MIN_P_SHORT
+        } else {
+            FILL_MIN_P
+        };
+        if !keep[i] && rule[i].is_none() && probs[i] >= min {
+            keep[i] = true;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PROSE: &str = "The council said on Tuesday that the old bridge would close to cars next spring, after engineers found that its steel frame had corroded faster than expected.";
+
+    /// Features of a page of blocks (no headline, no metadata lines).
+    fn page(blocks: &[&str]) -> PageFeatures {
+        features::page_features(blocks, None, &vec![false; blocks.len()])
+    }
+
+    /// Run a rule on `blocks` with the blocks marked `K` kept; the kept
+    /// blocks after it.
+    fn run(
+        blocks: &[(&str, bool)],
+        rule: fn(&mut [bool], &mut [Option<&'static str>], &PageFeatures),
+    ) -> Vec<String> {
+        let texts: Vec<&str> = blocks.iter().map(|b| b.0).collect();
+        let pf = page(&texts);
+        let mut keep: Vec<bool> = blocks.iter().map(|b| b.1).collect();
+        let mut why = vec![None; blocks.len()];
+        rule(&mut keep, &mut why, &pf);
+        for (k, w) in keep.iter().zip(&why) {
+            // a block is dropped by the rule exactly when it gives a reason
+            assert!(!k || w.is_none());
+        }
+        texts
+            .iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(t, _)| t.to_string())
+            .collect()
+    }
+
+    const K: bool = true;
+    const D: bool = false;
+
+    fn share(kept: bool) -> Vec<(&'static str, bool)> {
+        ["Facebook", "Twitter", "Email", "Pinterest", "WhatsApp"]
+            .iter()
+            .map(|t| (*t, kept))
+            .collect()
+    }
+
+    #[test]
+    fn a_share_bar_after_the_article_ends_it() {
+        let mut blocks = share(D); // the bar at the top of the page too
+        blocks.extend([(PROSE, K), (PROSE, K)]);
+        blocks.extend(share(D));
+        blocks.extend([
+            ("Previous Post", K),
+            ("Next Post", K),
+            ("Why the ferry timetable changes this winter […]", K),
+        ]);
+        let kept = run(&blocks, cut_after_link_bar);
+        assert_eq!(kept, vec![PROSE, PROSE]);
+    }
+
+    #[test]
+    fn a_share_bar_above_the_article_does_not_end_it() {
+        // too little kept before the bar: it opens the article
+        let mut blocks = vec![("Bridge news", K)];
+        blocks.extend(share(D));
+        blocks.extend([(PROSE, K), (PROSE, K)]);
+        blocks.extend(share(D));
+        let kept = run(&blocks, cut_after_link_bar);
+        assert_eq!(kept, vec!["Bridge news", PROSE, PROSE]);
+        // more prose after the bar than before it: the bar sat inside the
+        // article's head
+        let mut blocks = vec![(PROSE, K)];
+        blocks.extend(share(D));
+        blocks.extend([(PROSE, K), (PROSE, K), (PROSE, K)]);
+        blocks.extend(share(D));
+        let kept = run(&blocks, cut_after_link_bar);
+        assert_eq!(kept.len(), 4);
+    }
+
+    #[test]
+    fn short_list_items_that_do_not_repeat_are_no_bar() {
+        let mut blocks = vec![(PROSE, K), (PROSE, K)];
+        blocks.extend(
+            ["Flour", "Two eggs", "Milk", "A pinch of salt", "Butter"]
+                .iter()
+                .map(|t| (*t, K)),
+        );
+        blocks.push((PROSE, K));
+        let kept = run(&blocks, cut_after_link_bar);
+        assert_eq!(kept.len(), 8);
+    }
+
+    /// Run `cut_story_lists` with the kept blocks' probabilities.
+    fn story_lists(blocks: &[(&str, bool, f64)]) -> Vec<String> {
+        let texts: Vec<&str> = blocks.iter().map(|b| b.0).collect();
+        let shapes: Vec<features::Shape> = texts.iter().map(|t| features::shape(t)).collect();
+        let mut keep: Vec<bool> = blocks.iter().map(|b| b.1).collect();
+        let probs: Vec<f64> = blocks.iter().map(|b| b.2).collect();
+        let mut why = vec![None; blocks.len()];
+        cut_story_lists(&mut keep, &mut why, &probs, &texts, &shapes);
+        texts
+            .iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(t, _)| t.to_string())
+            .collect()
+    }
+
+    const TEASER: &str =
+        "The mayor opened the winter fair on Saturday with a record number of stalls.";
+
+    #[test]
+    fn a_heading_over_headlines_and_teasers_starts_a_story_list() {
+        let mut blocks = vec![(PROSE, K, 0.99); 6];
+        blocks.push(("Top stories", D, 0.2));
+        for h in [
+            "Train strike called off after late-night talks",
+            "Record number of visitors at the winter fair",
+            "School reopens after roof repairs this week",
+            "Local team wins the regional cup final",
+        ] {
+            blocks.extend([(h, D, 0.3), (TEASER, K, 0.95)]);
+        }
+        assert_eq!(story_lists(&blocks), vec![PROSE; 6]);
+    }
+
+    #[test]
+    fn a_subhead_over_paragraphs_and_a_list_is_a_section() {
+        // a how-to: a subhead, two confident paragraphs in a row, then
+        // short list items (headline-shaped lines)
+        let mut blocks = vec![(PROSE, K, 0.99); 6];
+        blocks.push(("GIVING THE JAM AS A GIFT", D, 0.3));
+        blocks.extend([(PROSE, K, 0.98), (PROSE, K, 0.97)]);
+        for item in [
+            "Eight ripe pears, cored and peeled",
+            "One lemon or a quarter cup of juice",
+            "Six tablespoons of fruit pectin",
+            "One teaspoon of ground cinnamon",
+            "Half a teaspoon of ground cloves",
+        ] {
+            blocks.push((item, D, 0.2));
+        }
+        assert_eq!(story_lists(&blocks), vec![PROSE; 8]);
+    }
+
+    #[test]
+    fn attribution_lines_of_embedded_posts() {
+        let yes = [
+            "— The City Council (@citycouncil) October 9, 2018",
+            "– Ana Souza (@ana_souza) 4 de novembro de 2019",
+            "-Harbour News (@HarbourNews2) 19. November 2019",
+        ];
+        let no = [
+            "The City Council (@citycouncil) October 9, 2018",
+            "— The City Council, October 9, 2018",
+            "— Write to us (@ the front desk) any time",
+            "Follow us on Twitter @citycouncil",
+        ];
+        for t in yes {
+            assert!(embed_attribution(t, &features::shape(t)), "{t}");
+        }
+        for t in no {
+            assert!(!embed_attribution(t, &features::shape(t)), "{t}");
+        }
+    }
+
+    #[test]
+    fn an_embedded_post_after_the_text_is_kept() {
+        let post = "The bridge will close to cars from next spring, the council decided tonight. pic.twitter.com/abc";
+        let attribution = "— The City Council (@citycouncil) October 9, 2018";
+        let blocks = [
+            (PROSE, K),
+            (post, D),
+            (attribution, D),
+            ("Related stories", D),
+            ("Train strike called off after late-night talks", D),
+        ];
+        let texts: Vec<&str> = blocks.iter().map(|b| b.0).collect();
+        let pf = page(&texts);
+        let mut keep: Vec<bool> = blocks.iter().map(|b| b.1).collect();
+        let mut why = vec![Some("dropped"); blocks.len()];
+        why[0] = None;
+        keep_embedded_posts(&mut keep, &mut why, &texts, &pf);
+        assert_eq!(keep, [K, K, K, D, D]);
+        assert_eq!(why[1..3], [None, None]);
+        // too far from the article: a sidebar's embed, not the article's
+        let far = [
+            (PROSE, K),
+            ("a", D),
+            ("b", D),
+            ("c", D),
+            (post, D),
+            (attribution, D),
+        ];
+        let texts: Vec<&str> = far.iter().map(|b| b.0).collect();
+        let pf = page(&texts);
+        let mut keep: Vec<bool> = far.iter().map(|b| b.1).collect();
+        keep_embedded_posts(&mut keep, &mut vec![None; far.len()], &texts, &pf);
+        assert_eq!(keep, [K, D, D, D, D, D]);
+    }
+
+    #[test]
+    fn doubtful_blocks_inside_the_article_are_filled_in() {
+        let texts = [
+            PROSE,
+            PROSE,
+            "Ingredients for the pear jam",
+            PROSE,
+            PROSE,
+            "Listen",
+            "Subscribe now",
+            PROSE,
+            PROSE,
+        ];
+        let shapes: Vec<features::Shape> = texts.iter().map(|t| features::shape(t)).collect();
+        let mut keep = [D, K, D, D, D, D, D, K, D];
+        let probs = [0.3, 0.9, 0.2, 0.01, 0.4, 0.2, 0.35, 0.95, 0.4];
+        let mut why = [None; 9];
+        why[4] = Some("labelled link to another article");
+        fill_article(&mut keep, &why, &probs, &shapes);
+        // before the first and after the last kept block: unchanged; inside,
+        // all but near-certain boilerplate, a doubtful button and the
+        // rule's block
+        assert_eq!(keep, [D, K, K, D, D, D, K, K, D]);
+        let mut none = [D; 3];
+        fill_article(&mut none, &[None; 3], &[0.4; 3], &shapes[..3]);
+        assert_eq!(none, [D; 3]);
+    }
+
+    #[test]
+    fn a_comment_form_after_the_article_ends_it() {
+        let blocks = [
+            (PROSE, K),
+            (PROSE, K),
+            ("Leave a Reply", D),
+            ("Name *", D),
+            ("E-mail *", D),
+            ("Website", D),
+            (
+                "Save my name, email, and website in this browser for the next time I comment.",
+                K,
+            ),
+            (
+                "Your data will only be used to publish your comment, as our privacy policy explains.",
+                K,
+            ),
+        ];
+        let texts: Vec<&str> = blocks.iter().map(|b| b.0).collect();
+        let pf = page(&texts);
+        let mut keep: Vec<bool> = blocks.iter().map(|b| b.1).collect();
+        cut_comment_form(&mut keep, &mut vec![None; blocks.len()], &texts, &pf);
+        assert_eq!(keep, [K, K, D, D, D, D, D, D]);
+        // one starred line is a footnote, not a form
+        let blocks = [
+            (PROSE, K),
+            (PROSE, K),
+            ("Prices as of Monday *", K),
+            (PROSE, K),
+        ];
+        let texts: Vec<&str> = blocks.iter().map(|b| b.0).collect();
+        let pf = page(&texts);
+        let mut keep: Vec<bool> = blocks.iter().map(|b| b.1).collect();
+        cut_comment_form(&mut keep, &mut vec![None; blocks.len()], &texts, &pf);
+        assert_eq!(keep, [K; 4]);
+        for no in ["*", "* *", "Name", "Terms and conditions apply *"] {
+            assert!(!form_field(no, &features::shape(no)), "{no}");
+        }
+        assert!(form_field("Imię*", &features::shape("Imię*")));
+    }
+
+    fn thread() -> Vec<(&'static str, bool)> {
+        vec![
+            ("12 comments", D),
+            ("harbourfan", D),
+            ("November 19, 2019 at 6:34 am", D),
+            (
+                "About time they did something about that bridge, it has been falling apart for years.",
+                K,
+            ),
+            ("Reply", D),
+            ("riverside_rita", D),
+            ("November 19, 2019 at 7:02 am", D),
+            (
+                "What about the shops on the quay? Nobody seems to have asked them what they think of it.",
+                K,
+            ),
+            (
+                "I have run a café there for twenty years and the bridge brings half of my customers.",
+                K,
+            ),
+            ("Reply", D),
+            ("old_sailor", D),
+            ("2 days ago at 07:52 am", D),
+            ("Build a new one and be done with it.", K),
+        ]
+    }
+
+    #[test]
+    fn a_comment_thread_after_the_article_is_dropped() {
+        let mut blocks = vec![(PROSE, K), (PROSE, K), ("Share this article", D)];
+        blocks.extend(thread());
+        let kept = run(&blocks, cut_comment_thread);
+        assert_eq!(kept, vec![PROSE, PROSE]);
+    }
+
+    #[test]
+    fn timestamps_inside_the_article_are_no_thread() {
+        // a live blog: time lines between kept entries, no dropped stretch
+        // between the article and them
+        let mut blocks = vec![(PROSE, K)];
+        for time in ["10:32", "10:15", "09:58", "09:40"] {
+            blocks.extend([("Live", D), (time, D), (PROSE, K)]);
+        }
+        let kept = run(&blocks, cut_comment_thread);
+        assert_eq!(kept.len(), 5);
+        // the thread alone, nothing kept before it: no article to end
+        let kept = run(&thread(), cut_comment_thread);
+        assert_eq!(kept.len(), 4);
+    }
+}
