@@ -192,6 +192,12 @@ fn the_good_fixture_renders_highlights_sidenotes_and_pages() {
     let claims = read("annotations/claims/index.html");
     assert!(claims.contains("id=\"claim-intercept\""), "{claims}");
     assert!(claims.contains("2 passages in 2 sources"), "{claims}");
+    // headed by its first passage, not by the analyst's id
+    assert!(
+        claims.contains("<h2 id=\"h-claim-intercept\">“"),
+        "{claims}"
+    );
+    assert!(!claims.contains(">intercept <span"), "{claims}");
     assert!(
         claims.contains("incapable of being intercepted"),
         "{claims}"

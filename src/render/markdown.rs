@@ -413,6 +413,29 @@ pub fn render_with<'a>(
     spans: impl Iterator<Item = &'a Span>,
     after_block: &[(usize, String)],
 ) -> String {
+    render_opts(md, spans, after_block, options())
+}
+
+/// [`render_plain`] with typographic punctuation: straight quotes become
+/// curly ones, `--` and `---` dashes, `...` an ellipsis. For what the
+/// analyst writes (notes, the summary, entity descriptions), so it sits
+/// beside the articles' typography; never for article bodies, whose
+/// offsets are the anchors' and whose text is the source's.
+pub fn render_typographic(md: &str) -> String {
+    render_opts(
+        md,
+        std::iter::empty(),
+        &[],
+        options() | Options::ENABLE_SMART_PUNCTUATION,
+    )
+}
+
+fn render_opts<'a>(
+    md: &str,
+    spans: impl Iterator<Item = &'a Span>,
+    after_block: &[(usize, String)],
+    opts: Options,
+) -> String {
     let mut spans: Vec<&Span> = spans.filter(|s| s.end > s.start).collect();
     spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
     let mut inserts: Vec<(usize, &str)> =
@@ -444,7 +467,7 @@ pub fn render_with<'a>(
         pulldown_cmark::html::push_html(html, events.drain(..));
     };
 
-    for ev in Parser::new_ext(md, options()) {
+    for ev in Parser::new_ext(md, opts) {
         if let Some((_, text)) = code.as_mut() {
             match ev {
                 Event::Text(t) => {
@@ -698,6 +721,17 @@ mod tests {
             attrs: Attrs::new(&[("data-ann", id)]),
             first_attrs: Attrs::new(&[("id", &format!("a-{id}"))]),
         }
+    }
+
+    #[test]
+    fn analysts_text_gets_curly_quotes_and_dashes_but_code_does_not() {
+        let html = render_typographic("He said \"no\" -- it's 'final'... `\"x\"`");
+        assert_eq!(
+            html,
+            "<p>He said “no” – it’s ‘final’… <code>\"x\"</code></p>\n"
+        );
+        // article bodies keep the source's characters
+        assert_eq!(render_plain("\"no\" -- x"), "<p>\"no\" -- x</p>\n");
     }
 
     #[test]

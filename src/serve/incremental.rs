@@ -883,6 +883,8 @@ impl Session {
         let st = self.state.as_mut().expect("state");
         let mut timer = site::StageTimer::from_env();
         let mut refresh_publishing = false;
+        // the notes' search index shows what annotations say
+        let mut refresh_notes = false;
         if dirty.data {
             let mut problems = Problems::default();
             let mut parsed = Vec::new();
@@ -906,6 +908,7 @@ impl Session {
                 // only annotations changed: the articles and all that
                 // derives from them alone stay
                 let changes = site::update_annotations(&st.inputs, &mut st.briefing)?;
+                refresh_notes = true;
                 dirty.deps.extend(update_deps(&st.briefing, &changes));
                 // the annotations as they were (tens of thousands of
                 // reference counts) are freed beside the page renders
@@ -985,6 +988,27 @@ impl Session {
                 }
             }
             st.published = now;
+        } else if refresh_notes {
+            // only the notes index: the rest of the index is the articles'
+            let files = render::publish::publishing_files(render::publish::notes_search_index(
+                &st.briefing,
+            ));
+            assets.extend(write_changed(&self.out, &files)?);
+            let dir = crate::link::search::dir_of(render::publish::NOTES_INDEX);
+            let now: BTreeSet<String> = files.iter().map(|o| o.path.as_str().to_string()).collect();
+            let old: Vec<String> = st
+                .published
+                .iter()
+                .filter(|p| p.starts_with(&dir) && !now.contains(*p))
+                .cloned()
+                .collect();
+            for gone in old {
+                if std::fs::remove_file(self.out.join(&gone)).is_ok() {
+                    assets.push(gone.clone());
+                }
+                st.published.remove(&gone);
+            }
+            st.published.extend(now);
         }
         for name in &dirty.statics {
             match render::asset_output(&st.inputs.theme, name) {
