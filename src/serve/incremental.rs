@@ -1520,7 +1520,7 @@ mod tests {
         );
         let body = |site: &BTreeMap<String, Vec<u8>>, page: &str| {
             let html = String::from_utf8(site[page].clone()).unwrap();
-            let start = html.find("<div class=\"body prose\">").expect("a body");
+            let start = html.find("<div class=\"body prose").expect("a body");
             let end = start + html[start..].find("</div>").unwrap();
             html[start..end].to_string()
         };
