@@ -55,17 +55,21 @@ pub struct Resolved {
     pub text: String,
 }
 
-/// Every `[[…]]` of `md` that is not inside code: from left to right, a
-/// `[[` whose text up to the next `]]` holds no newline and no other `[[`.
-/// Linear in `md` (the next `]]`, `[[`, newline and code span are found by
-/// searches that only move forward), so `[[` repeated 100,000 times costs
-/// no more than reading it.
+/// Every `[[…]]` of `md` that is not inside code (an `internal` block
+/// is not code: its wikilinks resolve, and a public build never sees it):
+/// from left to right, a `[[` whose text up to the next `]]` holds no
+/// newline and no other `[[`. Linear in `md` (the next `]]`, `[[`, newline
+/// and code span are found by searches that only move forward), so `[[`
+/// repeated 100,000 times costs no more than reading it.
 pub fn find(md: &str) -> Vec<WikiRef> {
     let mut code: Vec<Range<usize>> = Vec::new();
     let mut in_code_block: Option<usize> = None;
     for (ev, r) in Parser::new_ext(md, options()).into_offset_iter() {
         match ev {
             Event::Code(_) => code.push(r),
+            // an `internal` block is a note's own text, only held back
+            Event::Start(Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(info)))
+                if crate::holdback::internal::is_internal(&info) => {}
             Event::Start(Tag::CodeBlock(_)) => in_code_block = Some(r.start),
             Event::End(pulldown_cmark::TagEnd::CodeBlock) => {
                 if let Some(s) = in_code_block.take() {
@@ -208,6 +212,8 @@ mod tests {
             "See [[a-b]] and [[Oreshnik|the missile]].\n\n`[[not]]`\n\n```\n[[nor]]\n```\n[[x#y]]";
         let f = find(md);
         assert_eq!(f.len(), 3, "{f:?}");
+        let inside = find("```internal\nSee [[a-b]].\n```\n");
+        assert_eq!(inside.len(), 1, "{inside:?}");
         assert_eq!(f[0].target, "a-b");
         assert_eq!(f[1].text.as_deref(), Some("the missile"));
         assert_eq!(&md[f[2].range.clone()], "[[x#y]]");
@@ -243,6 +249,8 @@ mod tests {
         for (ev, r) in Parser::new_ext(md, options()).into_offset_iter() {
             match ev {
                 Event::Code(_) => code.push(r),
+                Event::Start(Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(info)))
+                    if crate::holdback::internal::is_internal(&info) => {}
                 Event::Start(Tag::CodeBlock(_)) => in_code_block = Some(r.start),
                 Event::End(pulldown_cmark::TagEnd::CodeBlock) => {
                     if let Some(s) = in_code_block.take() {
