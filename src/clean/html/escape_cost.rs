@@ -66,7 +66,7 @@ pub(crate) fn bound(doc: &Document) -> usize {
             if cost(&text) <= BUDGET {
                 continue;
             }
-            let mut prev = node.clone();
+            let mut prev = node;
             for (i, r) in pieces(&text).into_iter().enumerate() {
                 let piece: StrTendril = text.subtendril(r.start as u32, (r.end - r.start) as u32);
                 if i == 0 {
@@ -116,7 +116,7 @@ mod tests {
         let d = doc(&"&amp;".repeat(20_000));
         let before = d.html().to_string();
         assert_eq!(bound(&d), 1);
-        let p = d.select("p").nodes().first().unwrap().clone();
+        let p = d.select("p").nodes().first().copied().unwrap();
         let kids = p.children();
         assert!(kids.len() > 50, "{} pieces", kids.len());
         for k in &kids {
@@ -135,7 +135,7 @@ mod tests {
             "&amp;".repeat(10_000)
         ));
         assert_eq!(bound(&d), 1);
-        let p = d.select("p").nodes().first().unwrap().clone();
+        let p = d.select("p").nodes().first().copied().unwrap();
         assert!(p.attr("title").is_none());
         assert_eq!(p.attr("class").unwrap().as_ref(), "a&b");
     }
