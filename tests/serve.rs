@@ -908,14 +908,18 @@ fn serve_links_to_itself_and_shows_held_material_marked_by_default() {
     std::fs::write(dir.path().join("content/held.md"), HELD).unwrap();
     let mut r = Running::serve(dir.path());
     let url = r.url().to_string();
-    // 404.html and canonical links point at this server, not at the
+    // 404.html links relatively (its script resolves them against the
+    // site's root) and canonical links point at this server, not at the
     // base_url of briefing.toml (https://example.org/)
     let nf = std::fs::read_to_string(dir.path().join("site/404.html")).unwrap();
-    assert!(
-        nf.contains(&format!("href=\"{url}/static/style.css\"")),
-        "{nf}"
-    );
+    assert!(nf.contains("href=\"static/style.css\""), "{nf}");
+    assert!(nf.contains("data-root=\"/\""), "{nf}");
     assert!(!nf.contains("example.org"), "{nf}");
+    let index = get(&url, "/index.html").body;
+    assert!(
+        index.contains(&format!("<link rel=\"canonical\" href=\"{url}/")),
+        "{index}"
+    );
     // the internal profile: the draft is there, marked, and pages say so
     let index = get(&url, "/index.html").body;
     assert!(index.contains("ZQHELDTITLEQZ story"), "{index}");
@@ -964,10 +968,9 @@ fn serve_public_with_its_own_output_dir_and_base_url() {
     );
     assert_eq!(get(&url, "/articles/held/index.html").status, 404);
     let nf = std::fs::read_to_string(out.join("404.html")).unwrap();
-    assert!(
-        nf.contains("href=\"https://desk.example/preview/static/style.css\""),
-        "{nf}"
-    );
+    // relative links, resolved under the base URL's path
+    assert!(nf.contains("href=\"static/style.css\""), "{nf}");
+    assert!(nf.contains("data-root=\"/preview/\""), "{nf}");
     for (path, bytes) in files_of(&out) {
         assert!(
             !String::from_utf8_lossy(&bytes).contains("ZQHELD"),
