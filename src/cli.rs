@@ -2,39 +2,71 @@
 //! diagnostics, choose the exit code (0 ok, 1 diagnostics, 2 usage).
 
 use crate::diag::Problems;
+use crate::holdback::Profile;
 use crate::project::{CleanAction, Project};
 use crate::site::{self, BuildOptions};
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Parser, Debug)]
 #[command(
     name = "briefing",
     version,
-    about = "Build an annotated, cross-linked HTML briefing from raw news pages"
+    about = "Build an annotated, cross-linked HTML briefing from raw news pages",
+    after_help = "Run inside a briefing (a directory with briefing.toml, or below one), or name it with -C.\nExit codes: 0 ok, 1 problems in the inputs (each listed with file:line:col), 2 usage."
 )]
 pub struct Cli {
-    /// The briefing project's directory.
-    #[arg(long, short = 'C', global = true, default_value = ".")]
-    pub root: PathBuf,
+    /// Work on the briefing in DIR (or the one DIR is inside), as if started there.
+    #[arg(long = "root", short = 'C', global = true, value_name = "DIR")]
+    pub root: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
+/// Where a site goes and what it is built from: shared by `build`,
+/// `serve` and `watch`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct SiteArgs {
+    /// Write the site into DIR instead of site/ (site/ is left alone).
+    #[arg(
+        short = 'o',
+        long = "output-dir",
+        visible_alias = "out",
+        value_name = "DIR"
+    )]
+    pub output_dir: Option<PathBuf>,
+    /// Absolute URL the site is published at, for the feed, the sitemap and canonical links (overrides base_url in briefing.toml; `serve` uses its own address by default).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Judge embargoes at TIME instead of now: an RFC 3339 date-time with an offset, like `embargo:` (e.g. 2024-12-06T15:39:00+01:00).
+    #[arg(long, value_name = "TIME", value_parser = parse_now)]
+    pub now: Option<jiff::Timestamp>,
+}
+
+fn parse_now(s: &str) -> Result<jiff::Timestamp, String> {
+    s.trim().parse::<jiff::Timestamp>().map_err(|_| {
+        format!(
+            "`{s}` is not an RFC 3339 date-time with an offset; write e.g. 2024-12-06T15:39:00+01:00 or 2024-12-06T14:39:00Z"
+        )
+    })
+}
+
+const PROFILE_HELP: &str = "Who the site is for: `public` leaves out drafts, internal annotations and notes, and embargoed articles (and proves it with a leak check); `internal` shows them, marked";
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Clean what is new, render site/ (the default command).
+    /// Clean what is new in seeds/, then build the site into site/ (the default command).
     Build {
-        /// Absolute URL the site will be published at (overrides briefing.toml).
-        #[arg(long)]
-        base_url: Option<String>,
-        /// Output directory (default: site/).
-        #[arg(long)]
-        out: Option<PathBuf>,
+        #[command(flatten)]
+        site: SiteArgs,
+        #[arg(long, value_enum, default_value_t = Profile::Public, help = PROFILE_HELP)]
+        profile: Profile,
     },
-    /// Clean seeds into content/ (all seeds when none is named).
+    /// Clean seeds into articles in content/ (every seed when none is named).
     Clean {
+        /// Seed files to clean (default: every seed in seeds/).
+        #[arg(value_name = "SEED")]
         seeds: Vec<PathBuf>,
         /// Overwrite content files edited by hand (a backup is kept in .briefing/backup/).
         #[arg(long)]
@@ -43,36 +75,74 @@ pub enum Command {
         #[arg(long)]
         explain: bool,
         /// Write cleaned Markdown to this directory (`<seed-stem>.md`) instead of content/.
-        #[arg(long)]
+        #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
-    /// Build, watch and serve with live reload.
+    /// Build, watch every input and serve the site with live reload.
     Serve {
-        #[arg(long, default_value_t = 1111)]
+        #[command(flatten)]
+        site: SiteArgs,
+        #[arg(long, value_enum, default_value_t = Profile::Internal, help = PROFILE_HELP)]
+        profile: Profile,
+        /// Port to serve on (0 picks a free one).
+        #[arg(short = 'p', long, default_value_t = 1111)]
         port: u16,
-        #[arg(long, default_value = "127.0.0.1")]
+        /// Address to listen on; anything but a loopback address lets other machines read the preview.
+        #[arg(
+            short = 'i',
+            long = "bind",
+            visible_alias = "interface",
+            value_name = "ADDRESS",
+            default_value = "127.0.0.1"
+        )]
         bind: String,
         /// Open the briefing in a browser.
         #[arg(long)]
         open: bool,
     },
-    /// Build and rebuild on every change, without a server.
-    Watch,
-    /// Check annotations, wikilinks, entities, and every link in site/.
+    /// Build, then rebuild on every change, without a server.
+    Watch {
+        #[command(flatten)]
+        site: SiteArgs,
+        #[arg(long, value_enum, default_value_t = Profile::Internal, help = PROFILE_HELP)]
+        profile: Profile,
+    },
+    /// Build the public site, then check annotations, wikilinks, entities and every link in site/.
     Check,
     /// Entity registry helpers.
     Entities {
         #[command(subcommand)]
         command: EntitiesCommand,
     },
-    /// Scaffold a new briefing from the built-in theme.
-    Init { dir: PathBuf },
+    /// Create a file for the analyst to write in.
+    New {
+        #[command(subcommand)]
+        what: NewCommand,
+    },
+    /// Start a new briefing in DIR, using the built-in theme.
+    Init {
+        /// Where to create it (default: the current directory).
+        #[arg(value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// Copy the built-in templates and static files into the project, to edit them (without it the project follows the theme of the installed briefing).
+        #[arg(long)]
+        theme: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
 pub enum EntitiesCommand {
     /// List recurring names that are not in entities.yaml yet.
     Suggest,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum NewCommand {
+    /// Start the annotation file of an article, or say which file already holds its notes.
+    Annotation {
+        /// The article's slug (its `slug:`, the name of its page under articles/).
+        slug: String,
+    },
 }
 
 /// Print problems to stderr: rich (miette) on a terminal, plain otherwise.
@@ -139,12 +209,48 @@ pub fn main_with(lifetime: impl FnOnce(Lifetime)) -> i32 {
         // (and `clean`: it works on a few seeds of any size, and the parses
         // of a 50 MB page leave huge freed blocks that only purging gives
         // back: 450 MB peak instead of 350)
-        Some(Command::Serve { .. } | Command::Watch | Command::Clean { .. }) => {
+        Some(Command::Serve { .. } | Command::Watch { .. } | Command::Clean { .. }) => {
             Lifetime::LongRunning
         }
         _ => Lifetime::OneShot,
     });
-    let project = Project::new(&cli.root);
+    let command = cli.command.unwrap_or(Command::Build {
+        site: SiteArgs::default(),
+        profile: Profile::Public,
+    });
+    let start = match &cli.root {
+        Some(r) => r.clone(),
+        None => PathBuf::from("."),
+    };
+    if let Command::Init { dir, theme } = &command {
+        let dir = match (dir, &cli.root) {
+            (Some(d), Some(r)) if d.is_relative() => r.join(d),
+            (Some(d), _) => d.clone(),
+            (None, _) => start,
+        };
+        return init(&dir, *theme);
+    }
+    // every other command works on a briefing: the nearest directory
+    // holding briefing.toml, from where we start upwards (as cargo
+    // finds Cargo.toml); outside one nothing is read or written
+    let project = match find_project(&start) {
+        Some(root) => Project::new(root),
+        None => {
+            // `clean --explain/--out SEED…` needs no briefing
+            if let Command::Clean {
+                seeds,
+                force,
+                explain,
+                out,
+            } = command
+                && (explain || out.is_some())
+                && !seeds.is_empty()
+            {
+                return clean(&Project::new(&start), &seeds, force, explain, out);
+            }
+            return not_a_briefing(&start);
+        }
+    };
     // Seed arguments are relative to the project, or else to the working
     // directory.
     let resolve = |seeds: Vec<PathBuf>| -> Vec<PathBuf> {
@@ -159,25 +265,75 @@ pub fn main_with(lifetime: impl FnOnce(Lifetime)) -> i32 {
             })
             .collect()
     };
-    match cli.command.unwrap_or(Command::Build {
-        base_url: None,
-        out: None,
-    }) {
-        Command::Build { base_url, out } => build(&project, &BuildOptions { out, base_url }),
+    let options = |site: SiteArgs, profile: Profile| BuildOptions {
+        out: site.output_dir,
+        base_url: site.base_url,
+        profile,
+        now: site.now,
+    };
+    match command {
+        Command::Build { site, profile } => build(&project, &options(site, profile)),
         Command::Clean {
             seeds,
             force,
             explain,
             out,
         } => clean(&project, &resolve(seeds), force, explain, out),
-        Command::Init { dir } => init(&dir),
-        Command::Serve { port, bind, open } => crate::serve::serve(&project, &bind, port, open),
-        Command::Watch => crate::serve::watch(&project),
+        Command::Init { .. } => unreachable!("handled above"),
+        Command::Serve {
+            site,
+            profile,
+            port,
+            bind,
+            open,
+        } => crate::serve::serve(
+            &project,
+            &crate::serve::ServeOptions {
+                bind,
+                port,
+                open,
+                build: options(site, profile),
+            },
+        ),
+        Command::Watch { site, profile } => crate::serve::watch(&project, options(site, profile)),
         Command::Check => check(&project),
         Command::Entities {
             command: EntitiesCommand::Suggest,
         } => suggest(&project),
+        Command::New {
+            what: NewCommand::Annotation { slug },
+        } => new_annotation(&project, &slug),
     }
+}
+
+/// The nearest directory at or above `start` that holds `briefing.toml`
+/// (none when `start` is not a directory: `-C typo` must not find the
+/// briefing its parent is in).
+pub fn find_project(start: &Path) -> Option<PathBuf> {
+    let abs = std::path::absolute(start).ok()?;
+    if !abs.is_dir() {
+        return None;
+    }
+    abs.ancestors()
+        .find(|d| d.join("briefing.toml").is_file())
+        .map(Path::to_path_buf)
+}
+
+/// Outside a briefing: say so, and how to start one. Nothing is written.
+fn not_a_briefing(start: &Path) -> i32 {
+    let shown = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
+    if !shown.is_dir() {
+        eprintln!(
+            "error: {} is not a directory\n  = help: `-C DIR` names the briefing's directory (or one inside it); `briefing init DIR` starts a new one",
+            shown.display()
+        );
+        return 2;
+    }
+    eprintln!(
+        "error: not inside a briefing: neither {} nor any directory above it holds a briefing.toml\n  = help: run `briefing init` to start a briefing here, or `briefing -C DIR …` to work on the one in DIR",
+        shown.display()
+    );
+    2
 }
 
 fn build(project: &Project, opts: &BuildOptions) -> i32 {
@@ -210,6 +366,16 @@ fn build(project: &Project, opts: &BuildOptions) -> i32 {
                 report.stats.removed,
                 start.elapsed().as_millis()
             );
+            match opts.profile {
+                Profile::Internal => eprintln!(
+                    "internal build: drafts, internal notes and embargoed articles are in it, marked; do not publish it"
+                ),
+                Profile::Public if report.held_back > 0 => eprintln!(
+                    "held back {} item(s) (drafts, internal notes, embargoes); the leak check found none of them in the output",
+                    report.held_back
+                ),
+                Profile::Public => {}
+            }
             // the old site goes while the above is printed; it must be
             // gone before the process ends
             if let Err(e) = std::mem::take(&mut report.removal).wait() {
@@ -366,10 +532,12 @@ fn read_site(dir: &std::path::Path) -> std::io::Result<Vec<(String, Vec<u8>)>> {
 
 /// `entities suggest`: recurring proper-noun phrases not in the registry.
 fn suggest(project: &Project) -> i32 {
-    let inputs = match project.load(&Default::default()) {
+    let mut inputs = match project.load(&Default::default()) {
         Ok(i) => i,
         Err(p) => return finish(&p),
     };
+    // the analyst's tool: drafts and embargoed articles count too
+    inputs.policy = crate::holdback::Policy::new(Profile::Internal, jiff::Timestamp::now());
     let briefing = match site::assemble(&inputs) {
         Ok(b) => b,
         Err(p) => return finish(&p),
@@ -401,19 +569,39 @@ fn suggest(project: &Project) -> i32 {
     0
 }
 
-fn init(dir: &std::path::Path) -> i32 {
-    match crate::scaffold::init(dir) {
+fn init(dir: &Path, theme: bool) -> i32 {
+    match crate::scaffold::init(dir, theme) {
         Ok(files) => {
+            let here = std::path::absolute(dir).ok() == std::env::current_dir().ok();
+            let theme_note = if theme {
+                "with a copy of the built-in theme in templates/ and static/"
+            } else {
+                "using the built-in theme; `briefing init --theme` copies it to edit"
+            };
             eprintln!(
-                "created a new briefing in {} ({} files)",
-                dir.display(),
-                files
-            );
-            eprintln!(
-                "next: put page dumps in {}/seeds/ and run `briefing -C {} build`",
-                dir.display(),
+                "created a new briefing in {} ({files} files, {theme_note})",
                 dir.display()
             );
+            eprintln!("put raw pages (saved .html, or .txt page dumps) in seeds/, then:");
+            let mut steps: Vec<(String, &str)> = Vec::new();
+            if !here {
+                steps.push((format!("cd {}", dir.display()), "go into it"));
+            }
+            steps.push((
+                "briefing serve".into(),
+                "clean the pages into articles and preview them at http://127.0.0.1:1111/",
+            ));
+            steps.push((
+                "briefing new annotation <slug>".into(),
+                "start annotating an article",
+            ));
+            steps.push((
+                "briefing build".into(),
+                "the public site in site/, drafts and internal notes left out",
+            ));
+            for (cmd, what) in steps.iter().take(3) {
+                eprintln!("  {cmd:<32} # {what}");
+            }
             0
         }
         Err(e) => {
@@ -421,4 +609,86 @@ fn init(dir: &std::path::Path) -> i32 {
             1
         }
     }
+}
+
+/// `briefing new annotation <slug>`: the article's annotation file,
+/// created with a reminder of the format (in YAML comments, which no page
+/// shows) — or, when a file already annotates the article, its name.
+fn new_annotation(project: &Project, slug: &str) -> i32 {
+    let inputs = match project.load(&Default::default()) {
+        Ok(i) => i,
+        Err(p) => return finish(&p),
+    };
+    let slugs: Vec<(crate::model::Slug, String)> = inputs
+        .articles
+        .iter()
+        .filter_map(|(file, text)| {
+            crate::content::parse_article(file, text.clone())
+                .ok()
+                .map(|a| (a.slug, a.file))
+        })
+        .collect();
+    let Some((slug, article_file)) = slugs.iter().find(|(s, _)| s.as_str() == slug.trim()) else {
+        let names: Vec<&str> = slugs.iter().map(|(s, _)| s.as_str()).collect();
+        let close = names
+            .iter()
+            .map(|n| (strsim::jaro_winkler(n, slug), *n))
+            .filter(|(score, _)| *score > 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        let help = match close {
+            Some((_, n)) => format!("did you mean `{n}`?"),
+            None if names.is_empty() => "there are no articles in content/ yet: put pages in seeds/ and run `briefing build`".into(),
+            None => format!("the articles are: {}", crate::diag::some_of(&names, 5)),
+        };
+        eprintln!("error: no article has the slug `{slug}`\n  = help: {help}");
+        return 1;
+    };
+    // the files that already annotate it (its own name first, as the
+    // preview's Annotate button chooses)
+    #[derive(serde::Deserialize)]
+    struct Fm {
+        #[serde(default)]
+        article: Option<String>,
+    }
+    let rel = format!("annotations/{slug}.md");
+    let mut holding: Vec<&str> = inputs
+        .annotations
+        .iter()
+        .filter(|a| {
+            crate::yaml::split_front_matter(&a.text)
+                .ok()
+                .and_then(|s| s.yaml)
+                .and_then(crate::yaml::from_str_loose::<Fm>)
+                .and_then(|f| f.article)
+                .is_some_and(|n| n.trim() == slug.as_str())
+        })
+        .map(|a| a.file.as_str())
+        .collect();
+    holding.sort_by_key(|f| *f != rel);
+    if let Some(first) = holding.first() {
+        let also = if holding.len() > 1 {
+            format!(" (and {})", holding[1..].join(", "))
+        } else {
+            String::new()
+        };
+        eprintln!(
+            "{first}{also} already holds the notes on `{slug}`: add yours there (a level-2 heading quoting the passage, your note below it)"
+        );
+        return 0;
+    }
+    let path = project.path(&rel);
+    if path.exists() {
+        eprintln!(
+            "error: {rel} exists but annotates another article\n  = help: give its `article:` line the slug `{slug}`, or write the notes in another file under annotations/"
+        );
+        return 1;
+    }
+    let text = format!(
+        "---\narticle: {slug}\n# Notes on {article_file}. Annotate a passage with a level-2 heading quoting it\n# exactly, and your note (Markdown) below it:\n#   ## \"words quoted from the article\" {{#an-id .claim}}\n#   Your note; link with [[another-article-slug]] or [[Entity name]].\n# Text before the first heading is a note on the whole article.\n# Held back from a public build: `draft: true` here (the whole file),\n# `.internal` on a heading, or an ```internal fenced block in a note.\n---\n"
+    );
+    if let Err(e) = crate::fsutil::write_atomic(&path, text.as_bytes()) {
+        return finish(&Problems::from(crate::diag::Problem::io(rel, "write", &e)));
+    }
+    eprintln!("created {rel} for {article_file}");
+    0
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 /// Site configuration. Every key is optional; defaults give a working site.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct Config {
     /// The briefing's title, shown on every page.
     pub title: String,
@@ -52,9 +52,47 @@ impl Default for Config {
     }
 }
 
+/// The keys of `briefing.toml` (any other is a warning, and ignored).
+pub const KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "language",
+    "description",
+    "entity_links",
+];
+
 impl Config {
     /// Parse `briefing.toml`; errors point at the offending key.
     pub fn parse(file: &str, text: &str) -> Result<Config, Problem> {
+        Self::parse_with_warnings(file, text).map(|(c, _)| c)
+    }
+
+    /// [`Config::parse`], and a warning for each key it does not know
+    /// (at the key, naming the closest known one).
+    pub fn parse_with_warnings(file: &str, text: &str) -> Result<(Config, Vec<Problem>), Problem> {
+        let cfg = Self::parse_values(file, text)?;
+        let mut warnings = Vec::new();
+        if let Ok(table) = toml::de::DeTable::parse(text) {
+            let src: Arc<str> = Arc::from(text);
+            for (key, _) in table.get_ref().iter() {
+                let k: &str = key.get_ref();
+                if !KEYS.contains(&k) {
+                    warnings.push(crate::yaml::unknown_key(
+                        file,
+                        &src,
+                        key.span().start,
+                        k,
+                        KEYS,
+                        "briefing.toml",
+                    ));
+                }
+            }
+        }
+        warnings.sort_by_key(|p| (p.line, p.column));
+        Ok((cfg, warnings))
+    }
+
+    fn parse_values(file: &str, text: &str) -> Result<Config, Problem> {
         let mut cfg: Config = toml::from_str(text).map_err(|e| {
             let span = e.span().unwrap_or(0..0);
             let plain =
@@ -121,15 +159,40 @@ mod tests {
     }
 
     #[test]
-    fn unknown_keys_are_reported_with_position() {
-        let e = Config::parse("briefing.toml", "title = \"X\"\ntitel = 3\n").unwrap_err();
-        assert_eq!((e.line, e.column), (2, 1));
-        assert_eq!(e.message, "unknown key `titel`");
+    fn unknown_keys_are_warnings_with_position_and_the_closest_key() {
+        let (c, w) = Config::parse_with_warnings(
+            "briefing.toml",
+            "title = \"X\"\ntitel = 3\n[profile]\nx = 1\n",
+        )
+        .unwrap();
+        assert_eq!(c.title, "X");
+        let w: Vec<(usize, usize, String, bool)> = w
+            .iter()
+            .map(|p| {
+                (
+                    p.line,
+                    p.column,
+                    p.message.clone(),
+                    p.severity == crate::diag::Severity::Warning,
+                )
+            })
+            .collect();
         assert_eq!(
-            e.help.as_deref(),
-            Some(
-                "did you mean `title`? the keys are title, base_url, language, description, entity_links"
-            )
+            w,
+            [
+                (
+                    2,
+                    1,
+                    "unknown key `titel` in briefing.toml: did you mean `title`?".to_string(),
+                    true
+                ),
+                (
+                    3,
+                    2,
+                    "unknown key `profile` in briefing.toml".to_string(),
+                    true
+                )
+            ]
         );
     }
 

@@ -47,7 +47,39 @@ pub struct FrontMatter {
     pub figures: Vec<Figure>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
+    /// `draft: true`: held back from a public build.
+    #[serde(
+        default,
+        deserialize_with = "yaml::flag",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub draft: Option<bool>,
+    /// Public only from this moment on: RFC 3339 with an offset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embargo: Option<String>,
 }
+
+/// Every key an article's front matter may hold (others are a warning).
+pub const KEYS: &[&str] = &[
+    "title",
+    "slug",
+    "date",
+    "byline",
+    "outlet",
+    "url",
+    "published",
+    "modified",
+    "source",
+    "seed_sha256",
+    "summary",
+    "figures",
+    "tags",
+    "draft",
+    "embargo",
+];
+
+/// The keys of the executive summary's front matter.
+pub const SUMMARY_KEYS: &[&str] = &["title"];
 
 /// A parsed article.
 #[derive(Clone, Debug)]
@@ -73,6 +105,16 @@ pub struct Article {
     pub summary: String,
     pub figures: Vec<Figure>,
     pub tags: Vec<String>,
+    /// `draft: true` in its front matter.
+    pub draft: bool,
+    /// `embargo:` in its front matter: public only from then on (always
+    /// with an offset).
+    pub embargo: Option<Stamp>,
+    /// Whether the build holds it back, and why: set by
+    /// [`crate::site::assemble`], which knows the profile and the time
+    /// (`None` from [`parse_article`]). An internal build keeps held
+    /// articles and marks them; a public one has none.
+    pub held: Option<crate::holdback::Hold>,
     /// Byte offset of the Markdown body in `text` (see [`Article::body`]).
     pub body_offset: usize,
     /// The whole file, for diagnostics that quote it.
@@ -454,6 +496,23 @@ pub fn parse_article(file: &str, text: Arc<str>) -> Result<Article, Problem> {
         }
         h => h,
     };
+    let embargo = match fm.embargo.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(v) => match Stamp::parse(v) {
+            Some(s) if s.offset.is_some() => Some(s),
+            parsed => {
+                let (at, len) = at_key("embargo");
+                let message = if parsed.is_some() {
+                    format!("the embargo {v:?} has no UTC offset")
+                } else {
+                    format!("cannot read the embargo {v:?}")
+                };
+                return Err(Problem::at(file, text.clone(), at, len, message).with_help(
+                    "write the moment the article may be published as RFC 3339 with its offset, e.g. `embargo: 2024-12-06T15:39:00+01:00` (or `…Z` for UTC)",
+                ));
+            }
+        },
+    };
     let summary = match fm.summary {
         Some(s) if !s.trim().is_empty() => s,
         _ => first_paragraph_text(split.body),
@@ -473,9 +532,31 @@ pub fn parse_article(file: &str, text: Arc<str>) -> Result<Article, Problem> {
         summary,
         figures: fm.figures,
         tags: fm.tags,
+        draft: fm.draft.unwrap_or(false),
+        embargo,
+        held: None,
         body_offset: split.body_offset,
         text,
     })
+}
+
+/// Warnings for the keys of an article's front matter that no reader
+/// knows (`drafts:` → did you mean `draft`?).
+pub fn unknown_keys(a: &Article) -> Vec<Problem> {
+    front_matter_warnings(&a.file, &a.text, KEYS)
+}
+
+/// [`unknown_keys`] of any Markdown file with front matter (`known`: its
+/// keys).
+pub fn front_matter_warnings(file: &str, text: &Arc<str>, known: &[&str]) -> Vec<Problem> {
+    match yaml::split_front_matter(text) {
+        Ok(yaml::Split {
+            yaml: Some(y),
+            yaml_offset,
+            ..
+        }) => yaml::unknown_keys(file, text, y, yaml_offset, known, "the front matter"),
+        _ => Vec::new(),
+    }
 }
 
 /// Parse `content/_briefing.md` (front matter optional).
@@ -566,6 +647,8 @@ pub fn cleaned_to_markdown(
         summary: Some(first_paragraph_text(&body)).filter(|s| !s.is_empty()),
         figures: c.figures.clone(),
         tags: Vec::new(),
+        draft: None,
+        embargo: None,
     };
     format!("---\n{}---\n\n{}\n", yaml::to_string(&fm), body)
 }

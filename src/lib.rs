@@ -20,6 +20,7 @@ pub mod config;
 pub mod content;
 pub mod diag;
 pub mod fsutil;
+pub mod holdback;
 pub mod link;
 pub mod model;
 pub mod project;

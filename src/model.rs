@@ -248,6 +248,19 @@ pub struct Briefing {
     pub sources: std::collections::BTreeMap<String, SourceView>,
     pub annotations: crate::annotate::Annotations,
     pub links: crate::link::Links,
+    /// Who it is built for: a public briefing holds nothing back that
+    /// readers may not see; an internal one marks what a public one
+    /// would hold back.
+    pub profile: crate::holdback::Profile,
+    /// What a public build held back (empty in an internal one).
+    pub held: std::sync::Arc<crate::holdback::HeldBack>,
+    /// The leak check's needles (a public build holding something back).
+    pub leak: Option<std::sync::Arc<crate::holdback::leak::Checker>>,
+    /// When an embargo ends and the same inputs would build another site.
+    pub next_change: Option<jiff::Timestamp>,
+    /// Warnings about the inputs (unknown keys); the annotations' are in
+    /// [`crate::annotate::Annotations::warnings`].
+    pub warnings: crate::diag::Problems,
 }
 
 impl Briefing {

@@ -55,6 +55,11 @@ pub struct Inputs {
     pub theme: Theme,
     /// Anchoring results of earlier builds (a live session's).
     pub anchor_cache: Option<Arc<crate::annotate::AnchorCache>>,
+    /// What the build holds back (by default: a public build at the
+    /// beginning of time, which lifts no embargo; callers set the time).
+    pub policy: crate::holdback::Policy,
+    /// Warnings found while loading (unknown keys in `briefing.toml`).
+    pub warnings: Problems,
 }
 
 /// What `clean` did with one seed.
@@ -129,6 +134,10 @@ pub struct BuildStamp {
     pub outputs: Vec<String>,
     /// Hash of the outputs' lengths and modification times after the build.
     pub outputs_hash: String,
+    /// When an embargo ends (seconds since the epoch): from then on the
+    /// same inputs build another site, so the stamp is no longer current.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<i64>,
 }
 
 impl BuildStamp {
@@ -151,6 +160,7 @@ impl BuildStamp {
             articles,
             outputs: outputs.into_iter().map(|(rel, _)| rel).collect(),
             outputs_hash: h.finalize().to_hex().to_string(),
+            until: None,
         }
     }
 
@@ -430,11 +440,16 @@ impl Project {
 
     /// `briefing.toml`, or defaults when there is none.
     pub fn config(&self) -> Result<Config, Problem> {
+        self.config_with_warnings().map(|(c, _)| c)
+    }
+
+    /// [`Project::config`] and the warnings about it (unknown keys).
+    pub fn config_with_warnings(&self) -> Result<(Config, Vec<Problem>), Problem> {
         let Some(p) = self.input_file("briefing.toml")? else {
-            return Ok(Config::default());
+            return Ok((Config::default(), Vec::new()));
         };
         let text = self.read_text(&p)?;
-        Config::parse("briefing.toml", &text)
+        Config::parse_with_warnings("briefing.toml", &text)
     }
 
     /// Seed files (`seeds/*.txt`, `*.html`, `*.htm`), sorted by name.
@@ -883,7 +898,15 @@ impl Project {
     /// provenance pages (seeds not in it are cleaned again here).
     pub fn load(&self, cleaned: &BTreeMap<String, Cleaned>) -> Result<Inputs, Problems> {
         let mut problems = Problems::default();
-        let config = self.config().map_err(|p| problems.push(p)).ok();
+        let mut config_warnings = Problems::default();
+        let config = self
+            .config_with_warnings()
+            .map(|(c, w)| {
+                config_warnings.extend(w);
+                c
+            })
+            .map_err(|p| problems.push(p))
+            .ok();
         // Reading is most of loading (tens of thousands of small files):
         // read in parallel, keep the listing's order.
         type Read = (Vec<(PathBuf, Result<Arc<str>, Problem>)>, Problems);
@@ -975,6 +998,8 @@ impl Project {
             sources,
             theme: theme.expect("no errors means theme loaded"),
             anchor_cache: None,
+            policy: Default::default(),
+            warnings: config_warnings,
         })
     }
 }

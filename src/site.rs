@@ -17,6 +17,7 @@ use crate::clean::Cleaned;
 use crate::content;
 use crate::diag::{Problem, Problems};
 use crate::fsutil;
+use crate::holdback::{self, HeldBack};
 use crate::link;
 use crate::model::{Briefing, Slug};
 use crate::project::{FileMeta, Inputs, Project};
@@ -82,6 +83,50 @@ pub fn assemble_keeping(
             );
         }
     }
+    // what the build holds back (see `holdback`): a public build takes
+    // held articles out here, before anything downstream reads them
+    let policy = inputs.policy;
+    let t0 = std::time::Instant::now();
+    let mut warnings = inputs.warnings.clone();
+    {
+        use rayon::prelude::*;
+        warnings.extend(
+            articles
+                .par_iter()
+                .flat_map_iter(content::unknown_keys)
+                .collect::<Vec<Problem>>(),
+        );
+        articles
+            .par_iter_mut()
+            .for_each(|a| a.held = holdback::article_hold(a, policy.now));
+    }
+    let next_change = holdback::next_embargo_end(&articles, policy.now);
+    let mut held = HeldBack::default();
+    if policy.is_public() {
+        use rayon::prelude::*;
+        let (out, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut articles)
+            .into_iter()
+            .partition(|a| a.held.is_some());
+        articles = kept;
+        for a in &out {
+            let hold = a.held.expect("partitioned on it");
+            held.items.push(holdback::article_item(a, &hold));
+            held.articles.insert(a.slug.clone(), hold);
+        }
+        // `internal` blocks in the bodies (texts keep their length)
+        let blocks: Vec<Vec<holdback::leak::Item>> = articles
+            .par_iter_mut()
+            .with_min_len(64)
+            .map(|a| match holdback::article_view(a) {
+                Some((text, items)) => {
+                    a.text = text;
+                    items
+                }
+                None => Vec::new(),
+            })
+            .collect();
+        held.items.extend(blocks.into_iter().flatten());
+    }
     articles.sort_by(|a, b| match (&a.date, &b.date) {
         (Some(x), Some(y)) => y.cmp(x).then_with(|| a.slug.cmp(&b.slug)),
         (Some(_), None) => std::cmp::Ordering::Less,
@@ -90,7 +135,20 @@ pub fn assemble_keeping(
     });
     let summary = match &inputs.summary {
         Some((file, text)) => match content::parse_summary(file, text.clone()) {
-            Ok(s) => Some(s),
+            Ok(s) => {
+                warnings.extend(content::front_matter_warnings(
+                    file,
+                    text,
+                    content::SUMMARY_KEYS,
+                ));
+                match holdback::summary_view(&s).filter(|_| policy.is_public()) {
+                    Some((public, items)) => {
+                        held.items.extend(items);
+                        Some(public)
+                    }
+                    None => Some(s),
+                }
+            }
             Err(p) => {
                 problems.push(p);
                 None
@@ -98,6 +156,8 @@ pub fn assemble_keeping(
         },
         None => None,
     };
+    let (files, file_warnings) = annotation_sources(inputs, &mut held);
+    timing("assemble: hold back", t0);
     // articles that did not parse (the problems so far): what links to
     // them is not checked, but counted under their own error
     let unavailable: Vec<(Slug, String)> = problems
@@ -116,14 +176,16 @@ pub fn assemble_keeping(
         None => link::Registry::default(),
     };
     let t0 = std::time::Instant::now();
-    let (annotations, aprobs) = annotate::anchor_with(&annotate::AnchorInputs {
-        files: &inputs.annotations,
+    let (mut annotations, aprobs) = annotate::anchor_with(&annotate::AnchorInputs {
+        files: &files,
         articles: &articles,
         summary: summary.as_ref(),
         registry: Some(&registry),
         cache: inputs.anchor_cache.as_deref(),
         unavailable: &unavailable,
+        held: policy.is_public().then_some(&held),
     });
+    annotations.warnings.extend(file_warnings);
     problems.extend(aprobs.0);
     problems.summarise_unchecked();
     timing("assemble: anchor", t0);
@@ -145,14 +207,145 @@ pub fn assemble_keeping(
         problems.sort();
         return Err((problems, articles));
     }
+    let t0 = std::time::Instant::now();
+    let leak = leak_checker(
+        &held,
+        &articles,
+        &files,
+        summary.as_ref(),
+        inputs,
+        &annotations,
+    );
+    timing("assemble: leak needles", t0);
+    let mut sources = inputs.sources.clone();
+    if !held.articles.is_empty() {
+        // the cleaning reports of held articles' seeds: their whole text
+        let public: std::collections::BTreeSet<&str> = articles
+            .iter()
+            .filter_map(|a| a.source.as_deref())
+            .collect();
+        let gone: std::collections::BTreeSet<String> = inputs
+            .sources
+            .keys()
+            .filter(|s| !public.contains(s.as_str()))
+            .cloned()
+            .collect();
+        sources.retain(|name, _| !gone.contains(name));
+    }
+    warnings.sort();
     Ok(Briefing {
         config: inputs.config.clone(),
         articles,
         summary,
-        sources: inputs.sources.clone(),
+        sources,
         annotations,
         links,
+        profile: policy.profile,
+        held: std::sync::Arc::new(held),
+        leak,
+        next_change,
+        warnings,
     })
+}
+
+/// The annotation files as the build reads them ([`holdback::annotation_view`]:
+/// a public build leaves out draft files and those of held articles, and
+/// blanks internal annotations and blocks), recording what was held back
+/// in `held`; and the warnings about their front matter.
+fn annotation_sources(
+    inputs: &Inputs,
+    held: &mut HeldBack,
+) -> (Vec<annotate::AnnotationSource>, Vec<Problem>) {
+    use rayon::prelude::*;
+    let profile = inputs.policy.profile;
+    let views: Vec<holdback::AnnotationView> = inputs
+        .annotations
+        .par_iter()
+        .with_min_len(64)
+        .map(|s| holdback::annotation_view(s, profile, &held.articles))
+        .collect();
+    let mut files = Vec::with_capacity(views.len());
+    let mut warnings = Vec::new();
+    held.annotations.clear();
+    held.annotation_items.clear();
+    for (src, v) in inputs.annotations.iter().zip(views) {
+        warnings.extend(v.warnings);
+        held.annotation_items.extend(v.items);
+        held.annotations.extend(v.ids);
+        if let Some(text) = v.text {
+            files.push(annotate::AnnotationSource {
+                file: src.file.clone(),
+                text,
+            });
+        }
+    }
+    (files, warnings)
+}
+
+/// The leak check's needles for what a public build held back (`None`
+/// when it held nothing back), less what public inputs show by right.
+fn leak_checker(
+    held: &HeldBack,
+    articles: &[content::Article],
+    files: &[annotate::AnnotationSource],
+    summary: Option<&content::Summary>,
+    inputs: &Inputs,
+    annotations: &annotate::Annotations,
+) -> Option<std::sync::Arc<holdback::leak::Checker>> {
+    if !inputs.policy.is_public() || (held.items.is_empty() && held.annotation_items.is_empty()) {
+        return None;
+    }
+    let mut texts: Vec<&str> = articles.iter().map(|a| &*a.text).collect();
+    texts.extend(files.iter().map(|f| &*f.text));
+    texts.extend(summary.map(|s| &*s.text));
+    texts.extend(inputs.entities.as_ref().map(|(_, t)| &**t));
+    texts.push(&inputs.config.title);
+    texts.push(&inputs.config.description);
+    // the built-in theme's words (a project's own templates are checked:
+    // they could print held-back text)
+    texts.extend(
+        crate::theme::scaffold_files().filter_map(|(_, bytes)| std::str::from_utf8(bytes).ok()),
+    );
+    let ids: std::collections::HashSet<&str> =
+        annotations.all().iter().map(|a| a.id.as_str()).collect();
+    let tags: std::collections::HashSet<&str> = annotations
+        .all()
+        .iter()
+        .flat_map(|a| a.tags.iter().map(String::as_str))
+        .collect();
+    let items: Vec<holdback::leak::Item> = held
+        .items
+        .iter()
+        .chain(&held.annotation_items)
+        .cloned()
+        .collect();
+    Some(std::sync::Arc::new(holdback::leak::Checker::new(
+        &items, &texts, &ids, &tags,
+    )))
+}
+
+/// Scan `outputs` with the briefing's leak check (a public build that
+/// held something back): the problems, naming the file and the item,
+/// when any holds held-back material. `dir` is the output directory as
+/// shown (`site`).
+pub fn check_leaks(
+    b: &Briefing,
+    outputs: &[crate::render::Output],
+    dir: &str,
+) -> Result<(), Problems> {
+    let Some(checker) = &b.leak else {
+        return Ok(());
+    };
+    let scan = holdback::leak::Scan::new(checker);
+    for o in outputs {
+        scan.file(o.path.as_str(), &o.bytes);
+    }
+    let problems = scan.problems(dir);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
 }
 
 /// What an annotation edit changed (see [`update_annotations`]).
@@ -181,18 +374,31 @@ pub fn update_annotations(
     inputs: &Inputs,
     b: &mut Briefing,
 ) -> Result<AnnotationChanges, Problems> {
-    let (annotations, mut problems) = annotate::anchor_with(&annotate::AnchorInputs {
-        files: &inputs.annotations,
+    let mut held = (*b.held).clone();
+    let (files, file_warnings) = annotation_sources(inputs, &mut held);
+    let (mut annotations, mut problems) = annotate::anchor_with(&annotate::AnchorInputs {
+        files: &files,
         articles: &b.articles,
         summary: b.summary.as_ref(),
         registry: Some(&b.links.registry),
         cache: inputs.anchor_cache.as_deref(),
         unavailable: &[],
+        held: inputs.policy.is_public().then_some(&held),
     });
+    annotations.warnings.extend(file_warnings);
     if problems.has_errors() {
         problems.sort();
         return Err(problems);
     }
+    b.leak = leak_checker(
+        &held,
+        &b.articles,
+        &files,
+        b.summary.as_ref(),
+        inputs,
+        &annotations,
+    );
+    b.held = std::sync::Arc::new(held);
     let changed = annotations.changed_articles(&b.annotations);
     let refs_of = |a: &annotate::Annotations| {
         let notes = a.notes_of(&changed);
@@ -311,6 +517,34 @@ pub struct BuildOptions {
     pub out: Option<std::path::PathBuf>,
     /// Overrides `base_url` from `briefing.toml`.
     pub base_url: Option<String>,
+    /// Who the build is for (public by default: nothing held back).
+    pub profile: holdback::Profile,
+    /// The time embargoes are judged at (default: the clock's).
+    pub now: Option<jiff::Timestamp>,
+}
+
+impl BuildOptions {
+    /// What the build holds back, judged now (or at `now`).
+    pub fn policy(&self) -> holdback::Policy {
+        holdback::Policy::new(self.profile, self.now.unwrap_or_else(jiff::Timestamp::now))
+    }
+
+    /// The output directory of `project`.
+    pub fn out_dir(&self, project: &Project) -> std::path::PathBuf {
+        self.out.clone().unwrap_or_else(|| project.path("site"))
+    }
+
+    /// Apply `--base-url` to the loaded configuration.
+    pub fn apply(&self, inputs: &mut Inputs) {
+        inputs.policy = self.policy();
+        if let Some(url) = &self.base_url {
+            inputs.config.base_url = if url.ends_with('/') {
+                url.clone()
+            } else {
+                format!("{url}/")
+            };
+        }
+    }
 }
 
 /// What a successful build did.
@@ -322,6 +556,14 @@ pub struct BuildReport {
     /// Warnings (a build with errors returns `Err`).
     pub warnings: Problems,
     pub clean: Vec<(String, crate::project::CleanAction)>,
+    /// How many items a public build held back (articles, annotations,
+    /// internal blocks).
+    pub held_back: usize,
+    /// What the leak check cost: CPU time summed over threads, and the
+    /// bytes of output it scanned (`None`: nothing was held back).
+    pub leak_check: Option<(std::time::Duration, u64)>,
+    /// When an embargo ends (the build's output then changes).
+    pub next_change: Option<jiff::Timestamp>,
     /// The removal of the old site, still running: wait for it (dropping
     /// the report does) before the process ends.
     pub removal: Removal,
@@ -368,7 +610,7 @@ fn recover_leftover_site(project: &Project, out: &Path) -> Result<(), Problem> {
 /// The whole pipeline: clean what is new, load, assemble, render, write.
 pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Problems> {
     let mut timer = StageTimer::from_env();
-    let out_dir = opts.out.clone().unwrap_or_else(|| project.path("site"));
+    let out_dir = opts.out_dir(project);
     holds_no_project(project, &out_dir)?;
     // what a killed build left: the site first (the stamp compares it), the
     // inputs' temporaries beside the stamp check (which reads the same
@@ -432,13 +674,7 @@ pub fn build_from(
     timer.lap("fingerprint");
     let mut inputs = project.load(cleaned)?;
     timer.lap("load");
-    if let Some(url) = &opts.base_url {
-        inputs.config.base_url = if url.ends_with('/') {
-            url.clone()
-        } else {
-            format!("{url}/")
-        };
-    }
+    opts.apply(&mut inputs);
     let briefing = assemble(&inputs)?;
     // The briefing holds its own copy of the sources (clean reports) and the
     // parsed texts: free the loaded ones before rendering, the memory peak.
@@ -447,14 +683,19 @@ pub fn build_from(
     timer.lap("assemble");
     // Pages go to disk as they are rendered (memory holds only those in
     // flight), staged until every one has succeeded.
-    let out_dir = opts.out.clone().unwrap_or_else(|| project.path("site"));
+    let out_dir = opts.out_dir(project);
     let shown = fsutil::display(&project.root, &out_dir);
     let kept = format!("the previous {shown} is as it was");
     let staged = Staged::new(&out_dir).map_err(|e| match fsutil::file_in_the_way(&out_dir) {
         Some(f) => Problem::not_a_directory(fsutil::display(&project.root, &f), "the built site"),
         None => Problem::io_then(shown.clone(), "prepare the new site", &e, &kept),
     })?;
+    // the leak check scans every file as it is made, before it is staged
+    let scan = briefing.leak.as_deref().map(holdback::leak::Scan::new);
     render::render_site_into(&briefing, &inputs.theme, &|o| {
+        if let Some(scan) = &scan {
+            scan.file(o.path.as_str(), &o.bytes);
+        }
         staged.put(&o).map_err(|e| {
             // (every later write fails with the first error: one diagnostic)
             staged
@@ -462,11 +703,29 @@ pub fn build_from(
                 .unwrap_or_else(|| Problem::io_then(shown.clone(), "write the new site", &e, &kept))
         })
     })?;
-    timer.lap("render"); // includes staging the changed files
-    let (articles, warnings) = (
-        briefing.articles.len(),
-        briefing.annotations.warnings.clone(),
-    );
+    timer.lap("render"); // includes staging the changed files and the leak check
+    let leak_check = scan.as_ref().map(|s| s.cost());
+    if let Some(scan) = scan {
+        let (cpu, bytes) = scan.cost();
+        if timings_on() {
+            eprintln!(
+                "timing leak-check cpu {:.1} ms over {} MB ({} needles)",
+                cpu.as_secs_f64() * 1000.0,
+                bytes / 1_000_000,
+                briefing.leak.as_ref().map_or(0, |c| c.len())
+            );
+        }
+        let problems = scan.problems(&fsutil::display(&project.root, &out_dir));
+        if !problems.is_empty() {
+            staged.abort();
+            return Err(problems);
+        }
+    }
+    let (articles, mut warnings) = (briefing.articles.len(), briefing.warnings.clone());
+    warnings.extend(briefing.annotations.warnings.0.iter().cloned());
+    warnings.sort();
+    let held_back = briefing.held.items.len() + briefing.held.annotation_items.len();
+    let next_change = briefing.next_change;
     // Freeing a large briefing's many small allocations takes a while and
     // nothing waits for it.
     std::thread::spawn(move || drop((briefing, inputs)));
@@ -486,6 +745,9 @@ pub fn build_from(
         stats,
         warnings,
         clean: Vec::new(),
+        held_back,
+        leak_check,
+        next_change,
         removal,
     };
     record_build(project, fingerprint, &out_dir, &report, paths);
@@ -517,13 +779,26 @@ fn holds_no_project(project: &Project, out: &Path) -> Result<(), Problem> {
 // cleaning, parsing and rendering everything again to find nothing to write.
 
 fn build_key(opts: &BuildOptions) -> String {
-    format!("out={:?} base_url={:?}", opts.out, opts.base_url)
+    format!(
+        "out={:?} base_url={:?} profile={} now={:?}",
+        opts.out,
+        opts.base_url,
+        opts.profile.as_str(),
+        opts.now.map(|t| t.as_second())
+    )
 }
 
 fn up_to_date(project: &Project, opts: &BuildOptions) -> Option<BuildReport> {
     let stamp = project.build_stamp()?;
-    let out_dir = opts.out.clone().unwrap_or_else(|| project.path("site"));
+    let out_dir = opts.out_dir(project);
     if !stamp.is_current(&project.fingerprint(&build_key(opts)), &out_dir) {
+        return None;
+    }
+    // an embargo ended since: the same inputs build another site
+    if stamp
+        .until
+        .is_some_and(|until| opts.policy().now.as_second() >= until)
+    {
         return None;
     }
     Some(BuildReport {
@@ -544,10 +819,11 @@ fn record_build(
     report: &BuildReport,
     files: Vec<(String, Option<FileMeta>)>,
 ) {
-    let stamp = report
-        .warnings
-        .is_empty()
-        .then(|| crate::project::BuildStamp::new(fingerprint, out_dir, report.articles, files));
+    let stamp = report.warnings.is_empty().then(|| {
+        let mut s = crate::project::BuildStamp::new(fingerprint, out_dir, report.articles, files);
+        s.until = report.next_change.map(|t| t.as_second());
+        s
+    });
     // best effort: without a stamp the next build just does all the work
     let _ = project.save_build_stamp(stamp.as_ref());
 }

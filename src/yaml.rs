@@ -457,6 +457,105 @@ where
     Ok(values[i])
 }
 
+/// Deserialize a yes/no key (`draft: true`): `true` or `false`, written
+/// plainly or quoted (the simple reader gives every value as text).
+/// Anything else says which words are allowed.
+pub fn flag<'de, D>(d: D) -> Result<Option<bool>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct Flag;
+    impl serde::de::Visitor<'_> for Flag {
+        type Value = Option<bool>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("true or false")
+        }
+        fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Option<bool>, E> {
+            Ok(Some(v))
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Option<bool>, E> {
+            match v.trim() {
+                "true" => Ok(Some(true)),
+                "false" => Ok(Some(false)),
+                "" => Ok(None),
+                _ => Err(E::invalid_type(serde::de::Unexpected::Str(v), &self)),
+            }
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Option<bool>, E> {
+            Ok(None)
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Option<bool>, E> {
+            Ok(None)
+        }
+    }
+    d.deserialize_any(Flag)
+}
+
+/// The top-level keys of YAML front matter as written — a `key:` at the
+/// start of a line — with their byte offsets in `yaml`. Indented lines
+/// (values, lists, block text) and comments are not keys.
+pub fn top_level_keys(yaml: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    for line in yaml.split_inclusive('\n') {
+        let l = line.trim_end();
+        if let Some(colon) = l.find(':') {
+            let key = &l[..colon];
+            let after = &l[colon + 1..];
+            let plain = key.starts_with(|c: char| c.is_alphanumeric() || c == '_')
+                && key
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ' '));
+            if plain && (after.is_empty() || after.starts_with([' ', '\t'])) {
+                out.push((pos, key.trim_end()));
+            }
+        }
+        pos += line.len();
+    }
+    out
+}
+
+/// A warning for a key no reader of `what` knows: where it is, the known
+/// key it is closest to (`drafts` → `draft`) in the message, and every
+/// known key in the help. The key is ignored, so this is never an error.
+pub fn unknown_key(
+    file: &str,
+    text: &Arc<str>,
+    at: usize,
+    key: &str,
+    known: &[&str],
+    what: &str,
+) -> Problem {
+    let names: Vec<String> = known.iter().map(|k| k.to_string()).collect();
+    let message = match closest(key, &names) {
+        Some(c) => format!("unknown key `{key}` in {what}: did you mean `{c}`?"),
+        None => format!("unknown key `{key}` in {what}"),
+    };
+    Problem::at(file, text.clone(), at, key.len().max(1), message)
+        .with_help(format!(
+            "the keys are {}; this one is ignored",
+            known.join(", ")
+        ))
+        .warning()
+}
+
+/// [`unknown_key`] warnings for every top-level key of the front matter
+/// `yaml` (at `offset` in `text`) that is not in `known`.
+pub fn unknown_keys(
+    file: &str,
+    text: &Arc<str>,
+    yaml: &str,
+    offset: usize,
+    known: &[&str],
+    what: &str,
+) -> Vec<Problem> {
+    top_level_keys(yaml)
+        .into_iter()
+        .filter(|(_, k)| !known.contains(k))
+        .map(|(at, k)| unknown_key(file, text, offset + at, k, known, what))
+        .collect()
+}
+
 /// Deserialize YAML, ignoring errors (for best-effort scans).
 pub fn from_str_loose<T: DeserializeOwned>(yaml: &str) -> Option<T> {
     if let Some(v) = simple::parse(yaml)

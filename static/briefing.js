@@ -6,25 +6,71 @@
   /* == annotations == */
   // Sidenotes are <details>: folded on narrow screens, open beside the
   // text on wide ones, open when their passage is linked, open in print.
+  // On wide screens each note is placed in the margin level with the line
+  // its passage starts on; a note that would overlap the one above is
+  // pushed down below it (only notes move: the text keeps its spacing).
   var wide = window.matchMedia("(min-width: 75rem)");
+  var GAP = 12; // px between stacked notes
   function notes() {
     return Array.prototype.slice.call(document.querySelectorAll(".sidenote > details"));
   }
+  function place() {
+    var body = document.querySelector(".article .body");
+    if (!body) return;
+    var asides = Array.prototype.slice.call(body.querySelectorAll("aside.sidenote"));
+    if (!wide.matches) {
+      asides.forEach(function (n) { n.classList.remove("placed"); n.style.top = ""; });
+      body.style.minHeight = "";
+      return;
+    }
+    // out of the flow first, so that measuring sees the text as it stays
+    asides.forEach(function (n) { n.classList.add("placed"); });
+    body.style.minHeight = "";
+    var origin = body.getBoundingClientRect().top;
+    var wanted = asides.map(function (n, i) {
+      var mark = document.getElementById("a-" + n.getAttribute("data-ann"));
+      var r = mark && mark.getClientRects()[0];
+      // the wrapper after the paragraph, when the passage is not found
+      var at = r ? r.top : n.parentNode.getBoundingClientRect().top;
+      return { note: n, top: at - origin, order: i };
+    });
+    wanted.sort(function (a, b) { return a.top - b.top || a.order - b.order; });
+    var bottom = -Infinity;
+    wanted.forEach(function (w) {
+      var top = Math.max(w.top, bottom + GAP);
+      w.note.style.top = Math.round(top) + "px";
+      bottom = top + w.note.offsetHeight;
+    });
+    // the last notes may reach below the text: keep them in the article
+    if (bottom > body.offsetHeight) body.style.minHeight = Math.ceil(bottom) + "px";
+  }
   function layout() {
     notes().forEach(function (d) { d.open = wide.matches || d.dataset.pinned === "1"; });
+    place();
   }
   function openTarget() {
     var id = decodeURIComponent(location.hash.slice(1));
     if (id.indexOf("a-") !== 0) return;
     var note = document.getElementById("n-" + id.slice(2));
     var d = note && note.querySelector("details");
-    if (d) { d.open = true; d.dataset.pinned = "1"; }
+    if (d && !d.open) { d.open = true; d.dataset.pinned = "1"; place(); }
   }
   if (notes().length) {
     layout();
     openTarget();
     if (wide.addEventListener) wide.addEventListener("change", layout);
     window.addEventListener("hashchange", openTarget);
+    var timer = null;
+    window.addEventListener("resize", function () {
+      clearTimeout(timer);
+      timer = setTimeout(place, 100);
+    });
+    // text reflows when the web fonts arrive
+    if (document.fonts && document.fonts.ready) document.fonts.ready.then(place);
+    window.addEventListener("load", place);
+    notes().forEach(function (d) {
+      d.addEventListener("toggle", function () { if (wide.matches) place(); });
+    });
     window.addEventListener("beforeprint", function () {
       notes().forEach(function (d) { d.open = true; });
     });
@@ -100,13 +146,25 @@
 /* == /entities == */
 
 /* == search == */
-// The search page. The index in search/ (written by src/link/search.rs:
-// index.js, terms/t<key>.js, docs/<n>.js) is plain scripts that call
-// briefingSearch.init/add/docs; they are loaded on demand with <script src>
-// relative to the page, so search works from file:// too and under any
-// sub-path. Every query word must match (AND); the last one matches as a
-// prefix while it is being typed; results are ranked by BM25 (IDF here,
-// the term-frequency part and title bonus precomputed per posting).
+// The search page. Two indexes in search/ (written by src/link/search.rs):
+// the articles, the executive summary and the entities in search/, the
+// analyst's notes and claims in search/notes/; each is plain scripts
+// (index.js, terms/t<key>.js, docs/<n>.js) that call
+// briefingSearch.init/add/docs with the index's name. They are loaded on
+// demand with <script src> relative to the page, so search works from
+// file:// too and under any sub-path.
+// Words: runs of letters and digits, lowercased, Latin diacritics folded;
+// Chinese, Japanese and Korean as overlapping character pairs. The index
+// holds Snowball stems, and for every word of the briefing whose stem
+// differs its stem (the "forms" of a shard): a query word is looked up
+// there, so "missile" and "missiles" find the same; a word the briefing
+// does not use matches the longest stem that starts it with at most four
+// letters to spare ("announcing": "announc", from "announced"); the last
+// word also matches as the start of a word while it is typed; a word of
+// five letters or more that matches nothing else matches the words one
+// typo away.
+// Every query word must match (AND); results are ranked by BM25 (IDF
+// here, the term-frequency part and title bonus precomputed per posting).
 // Index text is scraped from the web: results are built with textContent.
 (function () {
   "use strict";
@@ -117,35 +175,49 @@
   var list = document.getElementById("search-results");
   var indexUrl = new URL(form.getAttribute("data-index"), location.href);
   var root = form.getAttribute("data-root") || "";
-  var SHOWN = 20, MAX_WEIGHT = 63;
+  var SHOWN = 20, MAX_WEIGHT = 63, TYPO_MIN = 5, SUFFIX = 4, SNIPPET = 240;
+  var NAMES = ["", "notes"];
 
-  // The index calls these as its files load.
-  var manifest = null, shards = {}, chunks = {};
+  // The indexes, by name; their files call these as they load.
+  var indexes = {};
+  function idx(name) {
+    if (!indexes[name]) {
+      indexes[name] = {
+        name: name,
+        base: name ? new URL(name + "/index.js", indexUrl) : indexUrl,
+        manifest: null, shards: {}, forms: {}, chunks: {}, decoded: {}, loading: {}
+      };
+    }
+    return indexes[name];
+  }
   window.briefingSearch = {
-    init: function (m) { manifest = m; },
-    add: function (key, terms) { shards[key] = terms; },
-    docs: function (n, docs) { chunks[n] = docs; }
+    init: function (name, m) { idx(name).manifest = m; },
+    add: function (name, key, terms, forms) {
+      var x = idx(name);
+      x.shards[key] = terms;
+      x.forms[key] = forms || {};
+    },
+    docs: function (name, n, docs) { idx(name).chunks[n] = docs; }
   };
-  var loading = {};
-  function load(file) {
-    if (!loading[file]) {
-      loading[file] = new Promise(function (resolve, reject) {
+  function load(x, file) {
+    if (!x.loading[file]) {
+      x.loading[file] = new Promise(function (resolve, reject) {
         var s = document.createElement("script");
-        s.src = new URL(file, indexUrl).href;
+        s.src = new URL(file, x.base).href;
         s.onload = function () { resolve(); };
         s.onerror = function () {
-          delete loading[file];
+          delete x.loading[file];
           reject(new Error("cannot load " + file));
         };
         document.head.appendChild(s);
       });
     }
-    return loading[file];
+    return x.loading[file];
   }
 
-  // Terms, as src/link/search.rs makes them: runs of letters and digits,
-  // lowercased, Latin diacritics folded, 2 to 40 characters.
+  // Words, as src/link/search.rs makes them (keep the two in step).
   var WORD = /[\p{Alphabetic}\p{N}]+/gu;
+  var CJK = /[\u1100-\u11FF\u3040-\u30FF\u3130-\u318F\u31F0-\u31FF\u3400-\u4DBF\u4E00-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\uFF66-\uFF9F\u{20000}-\u{3FFFF}]/u;
   var EXTRA = { "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ł": "l", "ı": "i", "ς": "σ" };
   function fold(word) {
     var out = "";
@@ -160,20 +232,45 @@
     });
     return out;
   }
-  function isTerm(t) {
-    var n = Array.from(t).length;
-    return n >= 2 && n <= 40;
-  }
-  // The query's terms; the last is a prefix unless a space or
-  // punctuation follows it. A word given twice counts once (the last time,
-  // which may be the prefix).
-  function parse(q) {
-    var words = [], m;
+  // The words of `text`: {term, start, end} (offsets in `text`), in order.
+  function tokens(text) {
+    var out = [], m;
     WORD.lastIndex = 0;
-    while ((m = WORD.exec(q))) {
-      var t = fold(m[0]);
-      if (isTerm(t)) words.push({ term: t, prefix: m.index + m[0].length === q.length });
+    while ((m = WORD.exec(text))) {
+      var at = m.index, run = null, prev = null, chars = Array.from(m[0]);
+      var flush = function (end) {
+        if (run !== null) {
+          var t = fold(text.slice(run, end)), n = Array.from(t).length;
+          if (n >= 2 && n <= 40) out.push({ term: t, start: run, end: end });
+          run = null;
+        }
+      };
+      var single = null;
+      chars.forEach(function (ch) {
+        var end = at + ch.length;
+        if (CJK.test(ch)) {
+          flush(at);
+          if (prev !== null) { out.push({ term: text.slice(prev, end), start: prev, end: end, cjk: true }); single = null; }
+          else single = { term: ch, start: at, end: end, cjk: true };
+          prev = at;
+        } else {
+          if (single) { out.push(single); single = null; }
+          prev = null;
+          if (run === null) run = at;
+        }
+        at = end;
+      });
+      if (single) out.push(single);
+      flush(at);
     }
+    return out;
+  }
+  // The query's words; the last is a prefix unless a space or punctuation
+  // follows it. A word given twice counts once.
+  function parse(q) {
+    var words = tokens(q).map(function (t) {
+      return { term: t.term, cjk: !!t.cjk, prefix: t.end === q.length };
+    });
     return words.filter(function (w, i) {
       return !words.slice(i + 1).some(function (v) { return v.term === w.term; });
     });
@@ -184,32 +281,108 @@
       return /[a-z0-9]/.test(ch) ? ch : "_" + ch.codePointAt(0).toString(16) + "_";
     }).join("") + ".js";
   }
-  // A term lives in the shard with the longest key that starts it; terms
+  // A word lives in the shard with the longest key that starts it; words
   // starting with a prefix are there or in the shards whose keys start
   // with the prefix.
-  function shardsFor(w) {
-    var best = null, keys = [];
-    manifest.shards.forEach(function (k) {
-      if (w.term.slice(0, k.length) === k) {
-        if (best === null || k.length > best.length) best = k;
-      } else if (w.prefix && k.slice(0, w.term.length) === w.term) {
-        keys.push(k);
-      }
+  function home(x, term) {
+    var best = null;
+    x.manifest.shards.forEach(function (k) {
+      if (term.slice(0, k.length) === k && (best === null || k.length > best.length)) best = k;
     });
+    return best;
+  }
+  // ...and the shards of the stems a word may have (see matchStems)
+  function shardsOfStems(x, term) {
+    var chars = Array.from(term), keys = {};
+    for (var n = chars.length - 1; n >= Math.max(3, chars.length - SUFFIX); n--) {
+      var k = home(x, chars.slice(0, n).join(""));
+      if (k !== null) keys[k] = true;
+    }
+    return Object.keys(keys);
+  }
+  function shardsFor(x, term, prefix) {
+    var keys = [], best = home(x, term);
+    if (prefix) {
+      x.manifest.shards.forEach(function (k) {
+        if (k !== best && k.slice(0, term.length) === term) keys.push(k);
+      });
+    }
     if (best !== null) keys.push(best);
     return keys;
+  }
+  function loadShards(x, keys) {
+    return Promise.all(keys.map(function (k) { return load(x, shardFile(k)); }));
+  }
+  // The stem a form stands for (a number: that many leading characters).
+  function stemOf(form, v) {
+    return typeof v === "number" ? Array.from(form).slice(0, v).join("") : v;
+  }
+  // The stem of a word of the text, from the loaded shards (else itself).
+  function stemOfWord(t) {
+    for (var i = 0; i < NAMES.length; i++) {
+      var x = indexes[NAMES[i]];
+      if (!x || !x.manifest) continue;
+      var k = home(x, t), f = k !== null && x.forms[k];
+      if (f && Object.prototype.hasOwnProperty.call(f, t)) return stemOf(t, f[t]);
+    }
+    return t;
+  }
+  // At most one edit (insert, delete, replace, swap two neighbours) apart.
+  function oneEdit(a, b) {
+    if (a === b) return true;
+    var la = a.length, lb = b.length;
+    if (Math.abs(la - lb) > 1) return false;
+    var i = 0;
+    while (i < la && i < lb && a[i] === b[i]) i++;
+    if (la === lb) {
+      if (a.slice(i + 1) === b.slice(i + 1)) return true;
+      return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+    }
+    return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+  }
+  // The stems a query word matches in index x: stem → factor (1 for the
+  // word or its start, less for a typo).
+  function matchStems(x, w) {
+    var out = new Map(), keys = shardsFor(x, w.term, w.prefix);
+    function add(stem, f) { if (!(out.get(stem) >= f)) out.set(stem, f); }
+    keys.forEach(function (k) {
+      var terms = x.shards[k] || {}, forms = x.forms[k] || {};
+      if (Object.prototype.hasOwnProperty.call(forms, w.term)) add(stemOf(w.term, forms[w.term]), 1);
+      else if (Object.prototype.hasOwnProperty.call(terms, w.term)) add(w.term, 1);
+      if (w.prefix) {
+        Object.keys(terms).forEach(function (t) { if (t.slice(0, w.term.length) === w.term) add(t, 0.9); });
+        Object.keys(forms).forEach(function (t) { if (t.slice(0, w.term.length) === w.term) add(stemOf(t, forms[t]), 0.9); });
+      }
+    });
+    // a word the briefing does not use ("announcing"): the longest stem
+    // of the index that starts it, a suffix of at most four letters away
+    // ("announc", the stem of "announced"), as Snowball would cut it
+    if (!out.size && !w.cjk) {
+      var chars = Array.from(w.term);
+      for (var n = chars.length - 1; n >= Math.max(3, chars.length - SUFFIX) && !out.size; n--) {
+        var stem = chars.slice(0, n).join(""), k = home(x, stem), terms = k !== null && x.shards[k];
+        if (terms && Object.prototype.hasOwnProperty.call(terms, stem) && /^\p{L}+$/u.test(chars.slice(n).join(""))) add(stem, 0.8);
+      }
+    }
+    if (!out.size && !w.cjk && Array.from(w.term).length >= TYPO_MIN) {
+      keys.forEach(function (k) {
+        var terms = x.shards[k] || {}, forms = x.forms[k] || {};
+        Object.keys(terms).forEach(function (t) { if (oneEdit(t, w.term)) add(t, 0.5); });
+        Object.keys(forms).forEach(function (t) { if (oneEdit(t, w.term)) add(stemOf(t, forms[t]), 0.5); });
+      });
+    }
+    return out;
   }
 
   var VAL = {};
   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".split("").forEach(function (c, i) { VAL[c] = i; });
-  var decoded = {};
   // Postings: per document, the id gap as a base-32 varint (low digits
   // first, digits of 32 and more mean "more follows"), then the weight.
-  function postings(key, term) {
-    var id = key + "\u0000" + term;
-    if (decoded[id]) return decoded[id];
-    var s = shards[key][term], docs = [], weights = [], doc = 0, i = 0;
-    while (i < s.length) {
+  function postings(x, term) {
+    if (x.decoded[term]) return x.decoded[term];
+    var k = home(x, term), s = k !== null && x.shards[k] && x.shards[k][term];
+    var docs = [], weights = [], doc = 0, i = 0;
+    while (s && i < s.length) {
       var gap = 0, shift = 0, d;
       do {
         d = VAL[s[i++]];
@@ -220,31 +393,27 @@
       docs.push(doc);
       weights.push(VAL[s[i++]]);
     }
-    decoded[id] = { docs: docs, weights: weights };
-    return decoded[id];
+    x.decoded[term] = { docs: docs, weights: weights };
+    return x.decoded[term];
   }
-  // doc → score for one query word (the best of the terms it matches).
-  function scores(w) {
-    var out = new Map(), n = manifest.docs;
-    shardsFor(w).forEach(function (key) {
-      var shard = shards[key];
-      Object.keys(shard).forEach(function (term) {
-        if (w.prefix ? term.slice(0, w.term.length) !== w.term : term !== w.term) return;
-        var p = postings(key, term);
-        var df = p.docs.length;
-        var idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-        for (var i = 0; i < df; i++) {
-          var s = idf * p.weights[i] / MAX_WEIGHT;
-          var had = out.get(p.docs[i]);
-          if (had === undefined || s > had) out.set(p.docs[i], s);
-        }
-      });
+  // doc → score for one query word in index x (the best of its stems).
+  function scores(x, stems) {
+    var out = new Map(), n = x.manifest.docs;
+    stems.forEach(function (factor, stem) {
+      var p = postings(x, stem), df = p.docs.length;
+      var idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      for (var i = 0; i < df; i++) {
+        var s = factor * idf * p.weights[i] / MAX_WEIGHT;
+        var had = out.get(p.docs[i]);
+        if (had === undefined || s > had) out.set(p.docs[i], s);
+      }
     });
     return out;
   }
-  // Every document that matches every word, best first.
-  function rank(words) {
-    var maps = words.map(scores).sort(function (a, b) { return a.size - b.size; });
+  // Every document of index x that matches every word, with its score.
+  function rank(x, perWord) {
+    var maps = perWord.map(function (stems) { return scores(x, stems); })
+      .sort(function (a, b) { return a.size - b.size; });
     var hits = [];
     maps[0].forEach(function (s, doc) {
       for (var i = 1; i < maps.length; i++) {
@@ -252,50 +421,102 @@
         if (t === undefined) return;
         s += t;
       }
-      hits.push({ doc: doc, score: s });
+      hits.push({ x: x, doc: doc, score: s });
     });
-    hits.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
     return hits;
   }
-
-  function search(words) {
-    return load("index.js").then(function () {
-      var files = {};
-      words.forEach(function (w) {
-        shardsFor(w).forEach(function (k) { files[shardFile(k)] = true; });
-      });
-      return Promise.all(Object.keys(files).map(load));
+  function chunkOf(x, id) { return Math.floor(id / x.manifest.chunk); }
+  function record(x, id) {
+    var d = x.chunks[chunkOf(x, id)][id % x.manifest.chunk];
+    return { path: d[0], title: d[1], kind: d[2], meta: d[3], excerpt: d[4], back: d[5] };
+  }
+  // Search one index: the words' shards, then their stems' shards.
+  function searchIn(x, words) {
+    return load(x, "index.js").then(function () {
+      return loadShards(x, [].concat.apply([], words.map(function (w) {
+        return shardsFor(x, w.term, w.prefix).concat(w.cjk ? [] : shardsOfStems(x, w.term));
+      })));
     }).then(function () {
-      var hits = rank(words);
-      var files = {};
-      hits.slice(0, SHOWN).forEach(function (h) {
-        files["docs/" + Math.floor(h.doc / manifest.chunk) + ".js"] = true;
+      var perWord = words.map(function (w) { return matchStems(x, w); });
+      var keys = {};
+      perWord.forEach(function (m) { m.forEach(function (_, stem) { var k = home(x, stem); if (k !== null) keys[k] = true; }); });
+      return loadShards(x, Object.keys(keys)).then(function () {
+        words.forEach(function (w, i) { w.stems = w.stems || new Set(); perWord[i].forEach(function (_, st) { w.stems.add(st); }); });
+        return perWord.some(function (m) { return !m.size; }) ? [] : rank(x, perWord);
       });
-      return Promise.all(Object.keys(files).map(load)).then(function () { return hits; });
+    });
+  }
+  function search(words) {
+    words.forEach(function (w) { w.stems = new Set(); });
+    var main = idx("");
+    return Promise.all(NAMES.map(function (name) {
+      return searchIn(idx(name), words).catch(function (err) {
+        // a briefing without notes has no notes index
+        if (name) return [];
+        throw err;
+      });
+    })).then(function (lists) {
+      var hits = [].concat.apply([], lists);
+      hits.sort(function (a, b) { return b.score - a.score || (a.x.name < b.x.name ? -1 : a.x.name > b.x.name ? 1 : a.doc - b.doc); });
+      var files = [];
+      hits.slice(0, SHOWN).forEach(function (h) { files.push([h.x, "docs/" + chunkOf(h.x, h.doc) + ".js"]); });
+      return Promise.all(files.map(function (f) { return load(f[0], f[1]); })).then(function () {
+        // a note names its article: the main index's record
+        var parents = [];
+        hits.slice(0, SHOWN).forEach(function (h) {
+          var r = record(h.x, h.doc);
+          if (typeof r.back === "number") parents.push(load(main, "docs/" + chunkOf(main, r.back) + ".js"));
+        });
+        return Promise.all(parents);
+      }).then(function () { return hits; });
     });
   }
 
-  function doc(id) {
-    var d = chunks[Math.floor(id / manifest.chunk)][id % manifest.chunk];
-    return { path: d[0], title: d[1], kind: d[2], date: d[3], excerpt: d[4] };
+  // A path as the index writes it, with `index.html` put back.
+  function expand(p) { return p.replace(/(^|\/)(#|$)/, "$1index.html$2"); }
+  function matches(t, words) {
+    var st = null;
+    return words.some(function (w) {
+      if (t === w.term || (w.prefix && t.slice(0, w.term.length) === w.term)) return true;
+      if (st === null) st = stemOfWord(t);
+      return w.stems.has(st) || w.stems.has(t);
+    });
   }
-  // Append `text` to `el`, query words in <mark>.
-  function highlight(el, text, words) {
-    var at = 0, m;
-    WORD.lastIndex = 0;
-    while ((m = WORD.exec(text))) {
-      var t = fold(m[0]);
-      var hit = words.some(function (w) {
-        return w.prefix ? t.slice(0, w.term.length) === w.term : t === w.term;
-      });
-      if (!hit) continue;
-      if (m.index > at) el.appendChild(document.createTextNode(text.slice(at, m.index)));
+  // Where the query's words are in `text`: merged [start, end) ranges.
+  function found(text, words) {
+    var out = [];
+    tokens(text).forEach(function (t) {
+      if (!matches(t.term, words)) return;
+      var last = out[out.length - 1];
+      if (last && t.start <= last[1]) last[1] = Math.max(last[1], t.end);
+      else out.push([t.start, t.end]);
+    });
+    return out;
+  }
+  // Append `text` to `el`, the query's words in <mark>.
+  function highlight(el, text, words, ranges) {
+    var at = 0;
+    (ranges || found(text, words)).forEach(function (r) {
+      if (r[0] > at) el.appendChild(document.createTextNode(text.slice(at, r[0])));
       var mark = document.createElement("mark");
-      mark.textContent = m[0];
+      mark.textContent = text.slice(r[0], r[1]);
       el.appendChild(mark);
-      at = m.index + m[0].length;
-    }
+      at = r[1];
+    });
     if (at < text.length) el.appendChild(document.createTextNode(text.slice(at)));
+  }
+  // A window of `text` around its first match, cut at spaces.
+  function snippet(text, words) {
+    var ranges = found(text, words), from = 0, to = text.length;
+    if (ranges.length && ranges[0][0] > 60) {
+      from = text.lastIndexOf(" ", ranges[0][0] - 40) + 1;
+    }
+    if (to - from > SNIPPET) {
+      to = text.lastIndexOf(" ", from + SNIPPET);
+      if (to <= from) to = from + SNIPPET;
+    }
+    var cut = (from > 0 ? "…" : "") + text.slice(from, to) + (to < text.length && !/…$/.test(text.slice(from, to)) ? "…" : "");
+    return cut;
   }
   function show(q, words, hits) {
     list.textContent = "";
@@ -303,23 +524,35 @@
       status.textContent = "Nothing found for “" + q + "”.";
       return;
     }
-    var n = hits.length;
+    var n = hits.length, main = idx("");
     status.textContent = n + (n === 1 ? " result" : " results") +
       (n > SHOWN ? "; the best " + SHOWN + " are shown." : ".");
     hits.slice(0, SHOWN).forEach(function (h) {
-      var d = doc(h.doc);
+      var d = record(h.x, h.doc);
+      var parent = typeof d.back === "number" ? record(main, d.back) : null;
       var li = document.createElement("li");
+      li.className = "result-" + d.kind;
       var a = document.createElement("a");
-      a.href = root + d.path;
+      a.href = root + (parent ? expand(parent.path) + d.path : expand(d.path));
       highlight(a, d.title || d.path, words);
       var meta = document.createElement("p");
       meta.className = "search-meta";
-      meta.textContent = d.kind + (d.date ? " · " + d.date : "");
+      var kind = document.createElement("span");
+      kind.className = "search-kind";
+      kind.textContent = d.kind;
+      meta.appendChild(kind);
+      var rest = (d.meta ? " · " + d.meta : "") + (parent ? " · in " : "");
+      meta.appendChild(document.createTextNode(rest));
+      if (parent) {
+        var cite = document.createElement("cite");
+        cite.textContent = parent.title;
+        meta.appendChild(cite);
+      }
       li.append(a, meta);
       if (d.excerpt) {
         var p = document.createElement("p");
         p.className = "search-excerpt";
-        highlight(p, d.excerpt, words);
+        highlight(p, snippet(d.excerpt, words), words);
         li.appendChild(p);
       }
       list.appendChild(li);

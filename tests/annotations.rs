@@ -21,6 +21,7 @@ fn fixtures() -> PathBuf {
 /// A project in a tempdir: the `good` articles with `case`'s annotations.
 fn project(case: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("briefing.toml"), "").unwrap();
     copy_dir(
         &fixtures().join("good/content"),
         &dir.path().join("content"),
@@ -191,6 +192,12 @@ fn the_good_fixture_renders_highlights_sidenotes_and_pages() {
     let claims = read("annotations/claims/index.html");
     assert!(claims.contains("id=\"claim-intercept\""), "{claims}");
     assert!(claims.contains("2 passages in 2 sources"), "{claims}");
+    // headed by its first passage, not by the analyst's id
+    assert!(
+        claims.contains("<h2 id=\"h-claim-intercept\">“"),
+        "{claims}"
+    );
+    assert!(!claims.contains(">intercept <span"), "{claims}");
     assert!(
         claims.contains("incapable of being intercepted"),
         "{claims}"
@@ -234,6 +241,7 @@ fn entity_wikilinks_resolve_through_the_registry() {
         registry: Some(&reg),
         cache: None,
         unavailable: &[],
+        held: None,
     });
     assert_eq!(
         headlines(&problems),
@@ -426,6 +434,7 @@ fn the_seed_briefing_anchors_exactly_and_links_cleanly() {
         registry: Some(&registry),
         cache: None,
         unavailable: &[],
+        held: None,
     });
     assert!(problems.is_empty(), "{problems}");
     assert!(anns.all().len() >= 10);
@@ -470,6 +479,7 @@ fn anchor_both(
             registry: Some(reg),
             cache,
             unavailable: &[],
+            held: None,
         })
     };
     let (cached, cp) = run(Some(cache));
@@ -544,6 +554,7 @@ fn a_cached_anchoring_equals_a_fresh_one_and_redoes_only_what_an_edit_reaches() 
         registry: Some(&reg),
         cache: Some(&cache),
         unavailable: &[],
+        held: None,
     });
     assert!(
         problems

@@ -104,6 +104,16 @@ fn search_fixture() -> tempfile::TempDir {
         "---\ntitle: \"Erdoğan meets Łukašenka\"\nslug: delta\ndate: 2024-10-01\n---\n\nRecep Tayyip Erdoğan flew to Москва after Minsk.\n".into(),
     );
     write(
+        "cjk.md",
+        "---\ntitle: \"北京大学の研究\"\nslug: cjk\ndate: 2024-09-01\n---\n\n東京と北京の大学が共同研究を発表した。\n".into(),
+    );
+    std::fs::create_dir_all(dir.path().join("annotations")).unwrap();
+    std::fs::write(
+        dir.path().join("annotations/delta.md"),
+        "---\narticle: delta\n---\n\n## \"flew to Москва\" {#trip .event date=2024-10-01}\n\nThe visit was announced by the presidency beforehand.\n",
+    )
+    .unwrap();
+    write(
         "evil.md",
         "---\ntitle: 'Pwned </script><img src=x onerror=\"window.pwned=1\"> title'\nslug: evil\n---\n\nA scraped page with markup in its title.\n".into(),
     );
@@ -198,6 +208,11 @@ async fn search_finds_narrows_prefills_and_works_from_file() {
         let cyrillic = search(&client, "МОСКВА").await?;
         let generated = search(&client, &word(7, 3)).await?;
         let hostile = search(&client, "pwned").await?;
+        // CJK by character pairs; stems; a typo; words only in a note
+        let cjk = search(&client, "北京").await?;
+        let cjk_pair = search(&client, "共同研究 ").await?;
+        let stems = search(&client, "announcing ").await?;
+        let typo = search(&client, "presidancy ").await?;
         let pwned = client
             .execute(
                 "return [window.pwned === undefined, document.querySelectorAll('#search-results img').length]",
@@ -233,6 +248,7 @@ async fn search_finds_narrows_prefills_and_works_from_file() {
             exact,
             (folded, cyrillic, generated, hostile, pwned, nothing),
             (focused, prefilled, value, file),
+            (cjk, cjk_pair, stems, typo),
         ))
     }
     .await;
@@ -242,7 +258,28 @@ async fn search_finds_narrows_prefills_and_works_from_file() {
         exact,
         (folded, cyrillic, generated, hostile, pwned, nothing),
         (focused, prefilled, value, file),
+        (cjk, cjk_pair, stems, typo),
     ) = result.unwrap();
+
+    assert_eq!(titles(&cjk), ["北京大学の研究"], "{cjk:?}");
+    assert!(cjk.marks.contains(&"北京".to_string()), "{cjk:?}");
+    assert_eq!(titles(&cjk_pair), ["北京大学の研究"], "{cjk_pair:?}");
+    assert!(
+        cjk_pair.marks.contains(&"共同研究".to_string()),
+        "{cjk_pair:?}"
+    );
+    // "announcing" finds the note saying "announced", linked to its passage
+    assert!(
+        stems.results.iter().any(|(t, h)| t == "“flew to Москва”"
+            && h == &format!("{base}articles/delta/index.html#a-trip")),
+        "{stems:?}"
+    );
+    assert!(stems.marks.contains(&"announced".to_string()), "{stems:?}");
+    assert!(
+        typo.results.iter().any(|(t, _)| t == "“flew to Москва”"),
+        "{typo:?}"
+    );
+    assert!(typo.marks.contains(&"presidency".to_string()), "{typo:?}");
 
     let t = titles(&minsk);
     assert!(
@@ -282,9 +319,10 @@ async fn search_finds_narrows_prefills_and_works_from_file() {
 
     assert_eq!(titles(&folded), ["Erdoğan meets Łukašenka"], "{folded:?}");
     assert!(folded.marks.contains(&"Erdoğan".to_string()), "{folded:?}");
+    // the article, and the note on its passage that quotes the word
     assert_eq!(
         titles(&cyrillic),
-        ["Erdoğan meets Łukašenka"],
+        ["Erdoğan meets Łukašenka", "“flew to Москва”"],
         "{cyrillic:?}"
     );
     assert!(
@@ -358,5 +396,137 @@ async fn focusing_an_entity_link_shows_its_description() {
     assert!(
         pop.contains("Spokeswoman of the Russian Ministry of Foreign Affairs"),
         "{pop}"
+    );
+}
+
+/// Queries a reader of the seeds' briefing would type, each with the
+/// pages (or passages) that answer it: the site path the result links to,
+/// `#anchor` included. Words in other forms than the text's, typos, words
+/// only the analyst wrote, and the summary.
+const QUERIES: &[(&str, &[&str])] = &[
+    // words of the articles, in another form than the text's
+    (
+        "missile ",
+        &[
+            "articles/russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus/index.html",
+            "articles/russia-sending-hypersonic-missiles-to-venezuela/index.html",
+        ],
+    ),
+    (
+        "deploying oreshnik ",
+        &["articles/russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus/index.html"],
+    ),
+    // words only in the analyst's notes
+    (
+        "serial production ",
+        &[
+            "articles/russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus/index.html#a-deployment-timeline",
+        ],
+    ),
+    (
+        "legislator ",
+        &["articles/russia-sending-hypersonic-missiles-to-venezuela/index.html#a-transfer-offer"],
+    ),
+    (
+        "counterweight ",
+        &[
+            "articles/russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus/index.html#a-intercepted",
+        ],
+    ),
+    (
+        "confirmation ",
+        &[
+            "articles/russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus/index.html#a-advance-notice",
+        ],
+    ),
+    (
+        "signalling story ",
+        &["articles/russia-sending-hypersonic-missiles-to-venezuela/index.html#note"],
+    ),
+    (
+        "repairs air defences ",
+        &["articles/russia-sending-hypersonic-missiles-to-venezuela/index.html#a-maduro-request"],
+    ),
+    // a typo in a longer word
+    (
+        "Zhuravlyev ",
+        &[
+            "entities/alexei-zhuravlyov/index.html",
+            "articles/russia-sending-hypersonic-missiles-to-venezuela/index.html#a-transfer-offer",
+        ],
+    ),
+    ("Lukashneko ", &["entities/alexander-lukashenko/index.html"]),
+    // claims across sources
+    (
+        "interception ",
+        &["annotations/claims/index.html#claim-intercept"],
+    ),
+    // the executive summary
+    ("political signal ", &["index.html#summary-title"]),
+    // a prefix while typing
+    (
+        "Astrakh",
+        &[
+            "entities/astrakhan/index.html",
+            "articles/russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus/index.html#a-dnipro-strike",
+        ],
+    ),
+    (
+        "Dnipro strike ",
+        &[
+            "articles/russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus/index.html#a-dnipro-strike",
+        ],
+    ),
+];
+
+/// Recall at 5 over [`QUERIES`] on the seeds' briefing: of the pages that
+/// answer a query, the share among its first five results, averaged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_recall_at_5_on_the_seeds_briefing() {
+    let dir = links_support::seeds_project();
+    let site = links_support::build(dir.path(), &[]);
+    let page = format!("file://{}/search/index.html", site.display());
+    let Some((_session, client)) =
+        browser_support::open("search_recall_at_5_on_the_seeds_briefing").await
+    else {
+        return;
+    };
+    let result = async {
+        let mut answers = Vec::new();
+        for (q, _) in QUERIES {
+            let url = format!("{page}?q={}", q.replace(' ', "+"));
+            client.goto(&url).await?;
+            answers.push(shown(&client, q).await?);
+        }
+        Ok::<_, fantoccini::error::CmdError>(answers)
+    }
+    .await;
+    client.close().await.ok();
+    let answers = result.unwrap();
+    let prefix = format!("file://{}/", site.display());
+    let mut total = 0.0;
+    let mut misses = Vec::new();
+    for ((q, want), got) in QUERIES.iter().zip(&answers) {
+        let top: Vec<&str> = got
+            .results
+            .iter()
+            .take(5)
+            .map(|(_, h)| h.strip_prefix(&prefix).unwrap_or(h))
+            .collect();
+        let found = want.iter().filter(|w| top.contains(w)).count();
+        total += found as f64 / want.len() as f64;
+        if found < want.len() {
+            misses.push(format!("{q:?}: want {want:?}, top 5 {top:?}"));
+        }
+    }
+    let recall = total / QUERIES.len() as f64;
+    println!(
+        "search recall@5 = {recall:.3} over {} queries",
+        QUERIES.len()
+    );
+    assert!(
+        misses.is_empty(),
+        "recall@5 = {recall:.3}; missed:\n{}",
+        misses.join("\n")
     );
 }

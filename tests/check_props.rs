@@ -208,6 +208,8 @@ fn annotated(bodies: &[String], picks: &[Picks], mode: EntityLinks) -> Inputs {
         sources: BTreeMap::new(),
         theme: Theme::builtin(),
         anchor_cache: None,
+        policy: Default::default(),
+        warnings: Default::default(),
     }
 }
 

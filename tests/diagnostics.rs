@@ -196,19 +196,46 @@ fn binary_seed() {
 }
 
 #[test]
-fn bad_config_key() {
+fn unknown_config_key_is_a_warning_naming_the_closest() {
     let p = TestProject::new().file("briefing.toml", "title = \"x\"\nbase_ulr = \"https://x\"\n");
-    let e = build_err(&p);
+    let r = p.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
-        e.lines().take(5).collect::<Vec<_>>(),
+        r.stderr.lines().take(5).collect::<Vec<_>>(),
         [
-            "briefing.toml:2:1: error: unknown key `base_ulr`",
+            "briefing.toml:2:1: warning: unknown key `base_ulr` in briefing.toml: did you mean `base_url`?",
             "  |",
             "2 | base_ulr = \"https://x\"",
             "  | ^^^^^^^^",
-            "  = help: did you mean `base_url`? the keys are title, base_url, language, description, entity_links",
+            "  = help: the keys are title, base_url, language, description, entity_links; this one is ignored",
         ]
     );
+}
+
+#[test]
+fn unknown_front_matter_keys_are_warnings_naming_the_closest() {
+    let p = TestProject::new()
+        .file("content/a.md", "---\ntitle: A\ndrafts: true\n---\nBody.\n")
+        .file("content/_briefing.md", "---\ntitel: Summary\n---\nText.\n")
+        .file("annotations/a.md", "---\narticle: a\ndarft: true\n---\n");
+    let r = p.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let warnings: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.contains(": warning: "))
+        .collect();
+    assert_eq!(
+        warnings,
+        // root causes first: articles before the annotations on them
+        [
+            "content/_briefing.md:2:1: warning: unknown key `titel` in the front matter: did you mean `title`?",
+            "content/a.md:3:1: warning: unknown key `drafts` in the front matter: did you mean `draft`?",
+            "annotations/a.md:3:1: warning: unknown key `darft` in the front matter: did you mean `draft`?",
+        ]
+    );
+    // an unknown key is ignored: the article is published
+    assert!(p.exists("site/articles/a/index.html"));
 }
 
 #[test]

@@ -47,52 +47,121 @@ fn sitemap_robots_canonical_and_404() {
         article
             .contains("<link rel=\"canonical\" href=\"https://news.example/b/articles/alpha/\">")
     );
+    // Open Graph and Twitter card on the index and the articles
+    for tag in [
+        "<meta property=\"og:type\" content=\"article\">",
+        "<meta property=\"og:title\" content=\"Putin in Minsk\">",
+        "<meta property=\"og:url\" content=\"https://news.example/b/articles/alpha/\">",
+        "<meta property=\"og:site_name\" content=\"Fixture briefing\">",
+        "<meta name=\"twitter:card\" content=\"summary\">",
+        "<meta property=\"article:published_time\" content=\"2024-12-06T15:39:00\">",
+    ] {
+        assert!(article.contains(tag), "{tag} not in the article");
+    }
+    assert!(article.contains("<meta property=\"og:description\" content=\""));
+    let index = read(&site, "index.html");
+    for tag in [
+        "<meta property=\"og:type\" content=\"website\">",
+        "<meta property=\"og:url\" content=\"https://news.example/b/\">",
+        "<meta name=\"twitter:card\" content=\"summary\">",
+    ] {
+        assert!(index.contains(tag), "{tag} not in the index");
+    }
+    // 404.html links relatively like every page (a line of script makes
+    // the site's root its base when it is served at another address)
     let nf = read(&site, "404.html");
-    assert!(
-        nf.contains("<a href=\"https://news.example/b/\">the briefing’s front page</a>"),
-        "{nf}"
-    );
-    assert!(
-        nf.contains("<a href=\"https://news.example/b/search/\">Search</a>"),
-        "{nf}"
-    );
-    assert!(
-        nf.contains("<a href=\"https://news.example/b/articles/beta/\">Oreshnik for Caracas</a>"),
-        "{nf}"
-    );
-    // served at any depth: its chrome is absolute too
-    assert!(
-        nf.contains("<link rel=\"stylesheet\" href=\"https://news.example/b/static/style.css\">"),
-        "{nf}"
-    );
-    assert!(
-        nf.contains("<a href=\"https://news.example/b/timeline/\">Timeline</a>"),
-        "{nf}"
-    );
+    for link in [
+        "<a href=\"index.html\">the briefing’s front page</a>",
+        "<a href=\"search/index.html\">Search</a>",
+        "<a href=\"articles/beta/index.html\">Oreshnik for Caracas</a>",
+        "<link rel=\"stylesheet\" href=\"static/style.css\">",
+        "<a href=\"timeline/index.html\">Timeline</a>",
+        "<script data-root=\"/b/\">",
+    ] {
+        assert!(nf.contains(link), "{link} not in {nf}");
+    }
+    assert!(!nf.contains("og:"), "no Open Graph tags on 404.html");
+}
+
+/// Every quoted attribute value `name="…"` in `html`, with what precedes it.
+fn attributes<'a>(html: &'a str, name: &str) -> Vec<(&'a str, &'a str)> {
+    let pat = format!(" {name}=\"");
+    html.match_indices(&pat)
+        .map(|(i, _)| {
+            let v = &html[i + pat.len()..];
+            (&html[..i], &v[..v.find('"').unwrap()])
+        })
+        .collect()
 }
 
 #[test]
 fn internal_links_are_relative_so_the_site_works_at_any_path() {
+    // every output, 404.html included: no link from the site's root, and
+    // base_url only in the feed, the sitemap, robots.txt and the page
+    // metadata that must be absolute (canonical link, og:url, JSON-LD)
+    const BASE: &str = "https://news.example/b/";
     let dir = fixture("links/basic");
-    let site = build(dir.path(), &[]);
+    let site = build(dir.path(), &["--base-url", BASE]);
+    let mut pages = 0;
     for (path, bytes) in files(&site) {
-        if !path.ends_with(".html") || path == "404.html" {
+        if ["feed.xml", "sitemap.xml", "robots.txt"].contains(&path.as_str()) {
             continue;
         }
-        let html = String::from_utf8(bytes).unwrap();
-        for attr in ["href=\"/", "src=\"/", "href=\"https://example.org/fixture/"] {
-            let bad = html.matches(attr).count();
-            let canonical = html
-                .matches("rel=\"canonical\" href=\"https://example.org/fixture/")
-                .count();
-            let allowed = if attr.contains("example.org") {
-                canonical
-            } else {
-                0
-            };
-            assert_eq!(bad, allowed, "{path} has a non-relative link {attr}");
+        let Ok(text) = String::from_utf8(bytes) else {
+            continue; // fonts
+        };
+        let mut allowed = 0;
+        if path.ends_with(".html") {
+            pages += 1;
+            for name in [
+                "href",
+                "src",
+                "action",
+                "content",
+                "data-index",
+                "srcset",
+                "poster",
+            ] {
+                for (before, url) in attributes(&text, name) {
+                    assert!(
+                        !url.starts_with('/'),
+                        "{path}: {name}=\"{url}\" is from the root"
+                    );
+                    if url.contains(BASE) {
+                        let tag = &before[before.rfind('<').unwrap()..];
+                        let canonical = tag == "<link rel=\"canonical\"";
+                        let og = tag == "<meta property=\"og:url\"";
+                        assert!(canonical || og, "{path}: {tag} {name}=\"{url}\"");
+                        allowed += 1;
+                    }
+                }
+            }
+            // the 404 page's hint of where the site lies: a path, not a link
+            for (before, root) in attributes(&text, "data-root") {
+                if before.ends_with("<script") {
+                    assert_eq!((path.as_str(), root), ("404.html", "/b/"));
+                } else {
+                    assert!(!root.starts_with('/'), "{path}: data-root=\"{root}\"");
+                }
+            }
+            if let Some(i) = text.find("<script type=\"application/ld+json\">") {
+                let end = i + text[i..].find("</script>").unwrap();
+                allowed += text[i..end].matches(BASE).count();
+            }
         }
+        if path.ends_with(".css") {
+            for (i, _) in text.match_indices("url(") {
+                let url = text[i + 4..].trim_start_matches(['"', '\'']);
+                assert!(!url.starts_with('/'), "{path}: url({url}");
+            }
+        }
+        assert_eq!(
+            text.matches(BASE).count(),
+            allowed,
+            "{path} names base_url outside its canonical link, og:url and JSON-LD"
+        );
     }
+    assert!(pages > 10);
 }
 
 #[test]
@@ -106,23 +175,38 @@ fn search_page_and_index() {
     );
     // it works from file:// now: no note saying otherwise
     assert!(!page.contains("file://"), "{page}");
-    // 3 articles and 5 entities; a handful of terms fit one shard
+    // the box's example is this briefing's most-named entities
+    assert!(
+        page.contains("placeholder=\"e.g. Russia, Oreshnik, Vladimir Putin\""),
+        "{page}"
+    );
+    // 3 articles and 5 entities; a handful of terms fit one shard; words
+    // are stemmed in the briefing's language (en)
     assert_eq!(
         read(&site, "search/index.js"),
-        "briefingSearch.init({\"docs\":8,\"chunk\":32,\"shards\":[\"\"]});\n"
+        "briefingSearch.init(\"\",{\"docs\":8,\"chunk\":32,\"stemmer\":\"english\",\"shards\":[\"\"]});\n"
     );
     let docs = read(&site, "search/docs/0.js");
-    assert!(docs.starts_with("briefingSearch.docs(0,[[\"articles/alpha/index.html\",\"Putin in Minsk\",\"article\",\"6 December 2024\",\"Putin spoke in Minsk about the Oreshnik. Putin said Russia's missile was ready.\"],\n"), "{docs}");
-    assert!(docs.contains("[\"articles/gamma/index.html\",\"An undated note\",\"article\",\"\","));
-    assert!(docs.contains("[\"entities/caracas/index.html\",\"Caracas\",\"place\",\"\",\"Capital of Venezuela.\"]]);\n"));
+    assert!(docs.starts_with("briefingSearch.docs(\"\",0,[[\"articles/alpha/\",\"Putin in Minsk\",\"article\",\"6 December 2024\",\"Putin spoke in Minsk about the Oreshnik. Putin said Russia's missile was ready.\"],\n"), "{docs}");
+    assert!(docs.contains("[\"articles/gamma/\",\"An undated note\",\"article\",\"\","));
+    assert!(docs.contains(
+        "[\"entities/caracas/\",\"Caracas\",\"place\",\"\",\"Capital of Venezuela.\"]]);\n"
+    ));
     let terms = read(&site, "search/terms/t.js");
-    assert!(terms.starts_with("briefingSearch.add(\"\",{"), "{terms}");
+    assert!(
+        terms.starts_with("briefingSearch.add(\"\",\"\",{"),
+        "{terms}"
+    );
     // Minsk: alpha (title, and twice in the text: weight 32 + 13; its
     // summary is its first paragraph, indexed once) and the entity (title,
     // and once in a short text: 32 + 18); Venezuela only in the Caracas
     // entity's description (document 7)
     assert!(terms.contains("\"minsk\":\"AtFy\""), "{terms}");
     assert!(terms.contains("\"venezuela\":\"H"), "{terms}");
+    // "missile" (alpha) and "missile" (Oreshnik's description) are one
+    // stem; the form points to it by its length
+    assert!(terms.contains("\"missil\":\"ANGU\""), "{terms}");
+    assert!(terms.contains("\"missile\":6"), "{terms}");
     let entries = files(&site);
     let search: Vec<&str> = entries
         .iter()

@@ -831,6 +831,7 @@ fn a_failed_first_build_serves_a_page_that_recovers() {
 fn a_seed_edit_recleans_it_once_and_never_over_a_hand_edit() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
+    std::fs::write(root.join("briefing.toml"), "").unwrap();
     let seed_name = "000_df13072c3159046a.txt";
     std::fs::create_dir_all(root.join("seeds")).unwrap();
     std::fs::copy(
@@ -879,4 +880,155 @@ fn a_seed_edit_recleans_it_once_and_never_over_a_hand_edit() {
     );
     assert!(r.drain().contains("edited by hand"), "a warning says why");
     assert_eq!(std::fs::read_to_string(&content).unwrap(), hand);
+}
+
+/// Every file below `dir`, relative path → bytes.
+fn files_of(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_dir() {
+                todo.push(e.path());
+            } else {
+                let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+                out.insert(rel, std::fs::read(e.path()).unwrap());
+            }
+        }
+    }
+    out
+}
+
+const HELD: &str = "---\ntitle: \"ZQHELDTITLEQZ story\"\nslug: held\ndate: 2024-12-07\ndraft: true\n---\n\nZQHELDBODYQZ held text.\n";
+
+#[test]
+fn serve_links_to_itself_and_shows_held_material_marked_by_default() {
+    let dir = fixture();
+    std::fs::write(dir.path().join("content/held.md"), HELD).unwrap();
+    let mut r = Running::serve(dir.path());
+    let url = r.url().to_string();
+    // 404.html links relatively (its script resolves them against the
+    // site's root) and canonical links point at this server, not at the
+    // base_url of briefing.toml (https://example.org/)
+    let nf = std::fs::read_to_string(dir.path().join("site/404.html")).unwrap();
+    assert!(nf.contains("href=\"static/style.css\""), "{nf}");
+    assert!(nf.contains("data-root=\"/\""), "{nf}");
+    assert!(!nf.contains("example.org"), "{nf}");
+    let index = get(&url, "/index.html").body;
+    assert!(
+        index.contains(&format!("<link rel=\"canonical\" href=\"{url}/")),
+        "{index}"
+    );
+    // the internal profile: the draft is there, marked, and pages say so
+    let index = get(&url, "/index.html").body;
+    assert!(index.contains("ZQHELDTITLEQZ story"), "{index}");
+    assert!(
+        index.contains("held-badge held-draft\">draft</span>"),
+        "{index}"
+    );
+    assert!(index.contains("Do not publish it."));
+    assert_eq!(get(&url, "/articles/held/index.html").status, 200);
+    assert!(r.drain().contains("internal preview"), "{}", r.drain());
+}
+
+#[test]
+fn serve_public_with_its_own_output_dir_and_base_url() {
+    let dir = fixture();
+    std::fs::write(dir.path().join("content/held.md"), HELD).unwrap();
+    assert_eq!(
+        Running::start(dir.path(), &["build", "--profile", "internal"]).exit_code(),
+        Some(0)
+    );
+    let before = files_of(&dir.path().join("site"));
+    let out = dir.path().join("preview");
+    let mut r = Running::start(
+        dir.path(),
+        &[
+            "serve",
+            "-p",
+            "0",
+            "-i",
+            "127.0.0.1",
+            "--profile",
+            "public",
+            "--base-url",
+            "https://desk.example/preview",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
+    r.wait_serving();
+    let url = r.url().to_string();
+    let index = get(&url, "/index.html").body;
+    assert!(index.contains("Alpha report"), "{index}");
+    assert!(
+        !index.contains("ZQHELD") && !index.contains("Do not publish"),
+        "{index}"
+    );
+    assert_eq!(get(&url, "/articles/held/index.html").status, 404);
+    let nf = std::fs::read_to_string(out.join("404.html")).unwrap();
+    // relative links, resolved under the base URL's path
+    assert!(nf.contains("href=\"static/style.css\""), "{nf}");
+    assert!(nf.contains("data-root=\"/preview/\""), "{nf}");
+    for (path, bytes) in files_of(&out) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("ZQHELD"),
+            "held-back text in {path}"
+        );
+    }
+    // an edit is rebuilt into the output directory, not site/
+    std::fs::write(
+        dir.path().join("content/beta.md"),
+        ARTICLE_B.replace("Beta body text.", "Beta, edited."),
+    )
+    .unwrap();
+    // (under load a save can come as two events, truncation and write,
+    // and so two rebuilds: wait for the page rather than for one line)
+    let page = out.join("articles/beta/index.html");
+    let edited = poll(|| {
+        std::fs::read_to_string(&page)
+            .ok()
+            .filter(|t| t.contains("Beta, edited."))
+    });
+    assert!(edited.is_some(), "{}", r.drain());
+    assert_eq!(
+        files_of(&dir.path().join("site")),
+        before,
+        "site/ was touched"
+    );
+}
+
+#[test]
+fn watch_takes_a_profile_and_an_output_dir() {
+    let dir = fixture();
+    std::fs::write(dir.path().join("content/held.md"), HELD).unwrap();
+    let out = dir.path().join("pub");
+    let mut r = Running::start(
+        dir.path(),
+        &[
+            "watch",
+            "--profile",
+            "public",
+            "--output-dir",
+            out.to_str().unwrap(),
+        ],
+    );
+    r.wait_line(|l| l.starts_with("watching for changes"));
+    assert!(out.join("articles/alpha/index.html").is_file());
+    assert!(!out.join("articles/held").exists());
+    assert!(!dir.path().join("site").exists());
+    // un-drafting it is an ordinary edit that publishes it
+    std::fs::write(
+        dir.path().join("content/held.md"),
+        HELD.replace("draft: true\n", ""),
+    )
+    .unwrap();
+    let page = out.join("articles/held/index.html");
+    let published = poll(|| {
+        std::fs::read_to_string(&page)
+            .ok()
+            .filter(|t| t.contains("ZQHELDBODYQZ"))
+    });
+    assert!(published.is_some(), "{}", r.drain());
 }

@@ -107,6 +107,14 @@ def html_big_line(size):
     return "seeds", {"seeds/big.html": page.encode()}, f"{len(page) / MB:.0f} MB, one line"
 
 
+def html_amp(size):
+    # one paragraph of `&amp;`: html5ever's serializer searched the rest of
+    # the text node at each `&` (quadratic) until clean/html/escape_cost.rs
+    n = size // 5
+    page = article_html(f"<p>{'&amp;' * n}</p>")
+    return "seeds", {"seeds/amp.html": page.encode()}, f"{len(page) / MB:.0f} MB, {n:,} `&amp;` in one paragraph"
+
+
 def dump_big_line(size):
     text = "Harbour bridge reopens\n\n" + words(size) + "\n"
     return "seeds", {"seeds/big.txt": text.encode()}, f"{len(text) / MB:.0f} MB, one line"
@@ -165,6 +173,10 @@ def md_links(n):
     return "[" * n + "x" + "](y)" * n
 
 
+def md_wikilinks(n):
+    return "[[" * n + "x" + "]]" * n
+
+
 def md_indented(n):
     # each level on its own line, indented two more spaces: the input is
     # quadratic in the depth, so the depth is smaller
@@ -180,6 +192,7 @@ CASES = [
     ("html-mixed", html_mixed, 100_000),
     ("html-50mb", html_big, 50 * MB),
     ("html-50mb-line", html_big_line, 50 * MB),
+    ("html-amp-50mb", html_amp, 50 * MB),
     ("dump-50mb-line", dump_big_line, 50 * MB),
     ("dump-50mb-paras", dump_big_paras, 50 * MB),
     ("dump-50mb-lines", dump_big_lines, 50 * MB),
@@ -193,6 +206,7 @@ CASES = [
     ("note-lists", lambda n: md_note(md_lists(n), f"{n:,} nested `- `"), 100_000),
     ("note-quotes", lambda n: md_note(md_quotes(n), f"{n:,} nested `> `"), 100_000),
     ("note-emphasis", lambda n: md_note(md_emph(n), f"{n:,} nested `*`"), 100_000),
+    ("note-wikilinks", lambda n: md_note(md_wikilinks(n), f"{n:,} nested `[[`"), 100_000),
 ]
 
 

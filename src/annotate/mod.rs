@@ -101,13 +101,20 @@ pub struct ArticleNote {
     pub article: Slug,
     pub file: String,
     pub targets: Vec<Target>,
+    /// From a draft annotation file (only an internal build has one).
+    pub draft: bool,
     note_md: String,
     links: Vec<Resolved>,
 }
 
 impl ArticleNote {
     pub fn html(&self, at: &SitePath) -> String {
-        note::render(&wikilink::rewrite(&self.note_md, &self.links, at))
+        let html = note::render(&wikilink::rewrite(&self.note_md, &self.links, at));
+        if self.draft {
+            format!("<div class=\"held held-draft\"><p class=\"held-badge\">Draft</p>{html}</div>")
+        } else {
+            html
+        }
     }
 }
 
@@ -311,6 +318,9 @@ pub struct AnchorInputs<'a> {
     /// files and wikilinks naming them are not checked but counted under
     /// the article's own problem ([`Problem::unchecked`]).
     pub unavailable: &'a [(Slug, String)],
+    /// What a public build held back (already taken out of `files` and
+    /// `articles`): a wikilink to it is an error saying so.
+    pub held: Option<&'a crate::holdback::HeldBack>,
 }
 
 /// Parse and anchor every annotation file against the articles (no
@@ -508,6 +518,8 @@ struct World<'a> {
     registry: Option<&'a Registry>,
     /// Articles that did not load (see [`AnchorInputs::unavailable`]).
     unavailable: &'a [(Slug, String)],
+    /// What the build held back (see [`AnchorInputs::held`]).
+    held: Option<&'a crate::holdback::HeldBack>,
 }
 
 impl World<'_> {
@@ -664,6 +676,7 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
         quotes: &quotes,
         registry: inp.registry,
         unavailable: inp.unavailable,
+        held: inp.held,
     };
     // when articles and entities are as they were, a unit's lookups can
     // only have changed if they ask for the quotes of an article whose
@@ -1057,7 +1070,14 @@ fn resolve_article(
             range: a.range.clone(),
             method: a.method,
             score: a.score,
-            tags: a.item.tags.clone(),
+            // an internal build marks the annotations of a draft file
+            tags: if pf.draft && !a.item.tags.iter().any(|t| t == "draft") {
+                let mut t = a.item.tags.clone();
+                t.push("draft".into());
+                t
+            } else {
+                a.item.tags.clone()
+            },
             status: a.item.status,
             claim: a.item.claim.clone().or_else(|| {
                 a.item
@@ -1098,6 +1118,7 @@ fn resolve_article(
             notes.push(ArticleNote {
                 article: slug.clone(),
                 file: pf.file.clone(),
+                draft: pf.draft,
                 targets,
                 note_md: n.md.clone(),
                 links,
@@ -1263,6 +1284,29 @@ impl Resolver<'_> {
         let mut targets = Vec::new();
         let mut asked = Vec::new();
         for w in wikilink::find(&note.md) {
+            if let Some(why) = self
+                .world
+                .held
+                .and_then(|h| h.link_reason(&w.target, current))
+            {
+                *lookups = None;
+                problems.push(
+                    Problem::at(
+                        file,
+                        text.clone(),
+                        note.offset + w.range.start,
+                        w.range.len(),
+                        format!(
+                            "wikilink `[[{}]]` points at held-back material: {why}, and a public build leaves it out",
+                            w.target
+                        ),
+                    )
+                    .with_help(
+                        "remove the link, move it into an ```internal block, or mark this annotation `.internal`; `briefing build --profile internal` keeps it",
+                    ),
+                );
+                continue;
+            }
             match self.target(&w.target, current, &mut asked) {
                 Ok((target, default_text)) => {
                     if !targets.contains(&target) {

@@ -9,9 +9,10 @@ use super::wikilink::{self, Resolved, Target};
 use crate::model::SitePath;
 use crate::render::markdown;
 
-/// Render a note's Markdown to safe HTML.
+/// Render a note's Markdown to safe HTML, with typographic quotes and
+/// dashes (the analyst types straight ones; the articles have curly ones).
 pub fn render(md: &str) -> String {
-    markdown::render_plain(md)
+    markdown::render_typographic(md)
 }
 
 /// A note rendered to safe HTML once for every page that shows it (its

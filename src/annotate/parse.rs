@@ -76,12 +76,17 @@ pub struct ParsedFile {
     pub article_at: (usize, usize),
     pub article_note: Option<NoteSrc>,
     pub items: Vec<ParsedAnnotation>,
+    /// `draft: true`: the file is held back from a public build (which
+    /// never parses it); an internal build marks its annotations.
+    pub draft: bool,
 }
 
 #[derive(Deserialize, Default)]
 struct FrontMatter {
     #[serde(default)]
     article: Option<String>,
+    #[serde(default, deserialize_with = "yaml::flag")]
+    draft: Option<bool>,
 }
 
 /// Keys allowed in heading attributes.
@@ -583,6 +588,7 @@ pub fn parse_file(src: &AnnotationSource, problems: &mut Problems) -> Option<Par
         article_at,
         article_note,
         items,
+        draft: fm.draft.unwrap_or(false),
     })
 }
 

@@ -55,13 +55,21 @@ pub struct Resolved {
     pub text: String,
 }
 
-/// Every `[[…]]` of `md` that is not inside code.
+/// Every `[[…]]` of `md` that is not inside code (an `internal` block
+/// is not code: its wikilinks resolve, and a public build never sees it):
+/// from left to right, a `[[` whose text up to the next `]]` holds no
+/// newline and no other `[[`. Linear in `md` (the next `]]`, `[[`, newline
+/// and code span are found by searches that only move forward), so `[[`
+/// repeated 100,000 times costs no more than reading it.
 pub fn find(md: &str) -> Vec<WikiRef> {
     let mut code: Vec<Range<usize>> = Vec::new();
     let mut in_code_block: Option<usize> = None;
     for (ev, r) in Parser::new_ext(md, options()).into_offset_iter() {
         match ev {
             Event::Code(_) => code.push(r),
+            // an `internal` block is a note's own text, only held back
+            Event::Start(Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(info)))
+                if crate::holdback::internal::is_internal(&info) => {}
             Event::Start(Tag::CodeBlock(_)) => in_code_block = Some(r.start),
             Event::End(pulldown_cmark::TagEnd::CodeBlock) => {
                 if let Some(s) = in_code_block.take() {
@@ -71,20 +79,30 @@ pub fn find(md: &str) -> Vec<WikiRef> {
             _ => {}
         }
     }
-    let in_code = |i: usize| code.iter().any(|c| c.contains(&i));
+    code.sort_by_key(|c| c.start);
+    let mut code = code.into_iter().peekable();
+    let (mut close, mut open, mut newline) = (
+        Next::new(md, "]]"),
+        Next::new(md, "[["),
+        Next::new(md, "\n"),
+    );
     let mut out = Vec::new();
     let mut from = 0;
-    while let Some(i) = md.get(from..).and_then(|s| s.find("[[")) {
-        let start = from + i;
-        let Some(len) = md[start + 2..].find("]]") else {
+    while let Some(start) = open.at(from) {
+        let Some(close_at) = close.at(start + 2) else {
             break;
         };
-        let inner = &md[start + 2..start + 2 + len];
-        let end = start + 2 + len + 2;
-        if inner.contains('\n') || inner.contains("[[") || in_code(start) {
+        let end = close_at + 2;
+        // (code spans do not overlap, and `start` only grows)
+        while code.next_if(|c| c.end <= start).is_some() {}
+        let in_code = code.peek().is_some_and(|c| c.contains(&start));
+        let nested = open.at(start + 2).is_some_and(|o| o + 2 <= close_at);
+        let broken = newline.at(start + 2).is_some_and(|n| n < close_at);
+        if nested || broken || in_code {
             from = start + 2;
             continue;
         }
+        let inner = &md[start + 2..close_at];
         let (target, text) = match inner.split_once('|') {
             Some((t, x)) => (t.trim(), Some(x.trim().to_string())),
             None => (inner.trim(), None),
@@ -97,6 +115,48 @@ pub fn find(md: &str) -> Vec<WikiRef> {
         from = end;
     }
     out
+}
+
+/// The first `pat` in `hay` at or after a position that never decreases
+/// from one call to the next: a search starts only when the last answer
+/// lies before the position asked, so all calls together read `hay` once.
+struct Next<'a> {
+    hay: &'a str,
+    pat: &'static str,
+    /// The last answer (`None`: no `pat` after `asked`).
+    found: Option<usize>,
+    asked: usize,
+    started: bool,
+}
+
+impl<'a> Next<'a> {
+    fn new(hay: &'a str, pat: &'static str) -> Next<'a> {
+        Next {
+            hay,
+            pat,
+            found: None,
+            asked: 0,
+            started: false,
+        }
+    }
+
+    fn at(&mut self, pos: usize) -> Option<usize> {
+        debug_assert!(pos >= self.asked || !self.started);
+        let stale = match self.found {
+            Some(f) => f < pos,
+            None => !self.started,
+        };
+        if stale {
+            self.found = self
+                .hay
+                .get(pos..)
+                .and_then(|s| s.find(self.pat))
+                .map(|i| pos + i);
+        }
+        self.started = true;
+        self.asked = pos;
+        self.found
+    }
 }
 
 /// Backslash-escape every ASCII punctuation character, so text is shown as
@@ -152,6 +212,8 @@ mod tests {
             "See [[a-b]] and [[Oreshnik|the missile]].\n\n`[[not]]`\n\n```\n[[nor]]\n```\n[[x#y]]";
         let f = find(md);
         assert_eq!(f.len(), 3, "{f:?}");
+        let inside = find("```internal\nSee [[a-b]].\n```\n");
+        assert_eq!(inside.len(), 1, "{inside:?}");
         assert_eq!(f[0].target, "a-b");
         assert_eq!(f[1].text.as_deref(), Some("the missile"));
         assert_eq!(&md[f[2].range.clone()], "[[x#y]]");
@@ -178,5 +240,70 @@ mod tests {
             rewrite(md, &links, &SitePath::article(&slug)),
             "See [\\*x\\*](<#a-k>)."
         );
+    }
+
+    /// The first version of [`find`] (quadratic), as the reference.
+    fn find_slow(md: &str) -> Vec<WikiRef> {
+        let mut code: Vec<Range<usize>> = Vec::new();
+        let mut in_code_block: Option<usize> = None;
+        for (ev, r) in Parser::new_ext(md, options()).into_offset_iter() {
+            match ev {
+                Event::Code(_) => code.push(r),
+                Event::Start(Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(info)))
+                    if crate::holdback::internal::is_internal(&info) => {}
+                Event::Start(Tag::CodeBlock(_)) => in_code_block = Some(r.start),
+                Event::End(pulldown_cmark::TagEnd::CodeBlock) => {
+                    if let Some(s) = in_code_block.take() {
+                        code.push(s..r.end);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let in_code = |i: usize| code.iter().any(|c| c.contains(&i));
+        let mut out = Vec::new();
+        let mut from = 0;
+        while let Some(i) = md.get(from..).and_then(|s| s.find("[[")) {
+            let start = from + i;
+            let Some(len) = md[start + 2..].find("]]") else {
+                break;
+            };
+            let inner = &md[start + 2..start + 2 + len];
+            let end = start + 2 + len + 2;
+            if inner.contains('\n') || inner.contains("[[") || in_code(start) {
+                from = start + 2;
+                continue;
+            }
+            let (target, text) = match inner.split_once('|') {
+                Some((t, x)) => (t.trim(), Some(x.trim().to_string())),
+                None => (inner.trim(), None),
+            };
+            out.push(WikiRef {
+                range: start..end,
+                target: target.to_string(),
+                text: text.filter(|t| !t.is_empty()),
+            });
+            from = end;
+        }
+        out
+    }
+
+    #[test]
+    fn deep_brackets_give_the_innermost_link() {
+        let n = 100_000;
+        let md = format!("{}x{}", "[[".repeat(n), "]]".repeat(n));
+        let f = find(&md);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].range, 2 * n - 2..2 * n + 3);
+        assert_eq!(f[0].target, "x");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn finds_what_the_first_version_found(
+            md in "([\\[\\]]{1,3}|[a|#` \n]|```\n|\\[\\[a\\]\\]){0,80}",
+        ) {
+            proptest::prop_assert_eq!(find(&md), find_slow(&md));
+        }
     }
 }

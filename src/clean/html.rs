@@ -3,6 +3,7 @@
 //! boilerplate Readability leaves inside, and read the metadata.
 
 mod depth;
+mod escape_cost;
 mod filter;
 mod meta;
 mod render;
@@ -47,6 +48,8 @@ fn clean_bounded((text, tree, warnings): Bounded) -> Result<Cleaned, CleanError>
     // megabytes): dom_smoothie's first (it takes the tree made for the
     // depth check), then ours for the blocks and the metadata.
     let html: &str = &text;
+    // (dom_smoothie serializes the article: keep that linear)
+    escape_cost::bound(&tree);
     let article = Readability::with_document(tree, None, Some(readability_config()))
         .map_err(|e| CleanError::NoArticle { why: e.to_string() })
         .and_then(|mut r| {
@@ -161,6 +164,7 @@ pub fn debug_blocks(html: &str) -> serde_json::Value {
     let Ok((text, tree, _)) = depth::parse(html) else {
         return json!(null);
     };
+    escape_cost::bound(&tree);
     let page = Document::from(text);
     let page_blocks = page
         .select("body")

@@ -66,17 +66,25 @@ const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 /// One searchable record.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Record {
-    /// Site-relative path of the page (`articles/x/index.html`).
+    /// Site-relative path of the page (`articles/x/index.html`), with an
+    /// `#anchor` for a passage; with [`Record::parent`], only `#anchor`.
     pub path: String,
     pub title: String,
     /// Plain text to index besides the title.
     pub text: String,
-    /// What it is: `article`, or an entity's kind (`person`, `place`, …).
+    /// What it is: `article`, `note`, `claim`, `summary`, or an entity's
+    /// kind (`person`, `place`, …).
     pub kind: String,
-    /// A date for people (`6 December 2024`), or empty.
-    pub date: String,
-    /// Shown under the result ([`excerpt`]).
+    /// Shown after the kind: a date for people (`6 December 2024`), a
+    /// note's labels; or empty.
+    pub meta: String,
+    /// Shown under the result ([`excerpt`]); the client cuts a snippet
+    /// around the first match from it.
     pub excerpt: String,
+    /// For a passage of a page indexed just before it (an article's
+    /// notes follow the article): how many records back that page is. The
+    /// result links to the page at [`Record::path`] and names it.
+    pub parent: Option<u32>,
 }
 
 /// The lowercase letters of U+00C0..U+024F whose canonical decomposition is
@@ -143,6 +151,24 @@ static ASCII_TERM: [u8; 256] = {
     t
 };
 
+/// Whether `c` is written without spaces between words (Han, Hiragana,
+/// Katakana, Hangul): such runs are indexed by character pairs. The client
+/// uses the same ranges (`CJK` in `static/briefing.js`).
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x11FF // Hangul Jamo
+        | 0x3040..=0x30FF // Hiragana, Katakana
+        | 0x3130..=0x318F // Hangul compatibility Jamo
+        | 0x31F0..=0x31FF // Katakana phonetic extensions
+        | 0x3400..=0x4DBF // CJK extension A
+        | 0x4E00..=0x9FFF // CJK unified ideographs
+        | 0xAC00..=0xD7AF // Hangul syllables
+        | 0xF900..=0xFAFF // CJK compatibility ideographs
+        | 0xFF66..=0xFF9F // half-width Katakana
+        | 0x20000..=0x3FFFF // CJK extensions B–H
+    )
+}
+
 /// Call `f` with each term of `text`, in order. `buf` is scratch space:
 /// a term already in normal form (lowercase ASCII, the common case) is
 /// passed as a slice of `text`, without copying.
@@ -189,6 +215,31 @@ fn for_each_term(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
             continue;
         }
         let c = text[i..].chars().next().unwrap_or(' ');
+        if is_cjk(c) && c.is_alphanumeric() {
+            // Chinese, Japanese and Korean: no spaces between words, so a
+            // run of these is indexed as its overlapping character pairs
+            // (a lone character as itself)
+            if chars > 0 {
+                end(buf, &mut chars, &mut f);
+            }
+            let run = i;
+            let mut prev = None;
+            for ch in text[run..]
+                .chars()
+                .take_while(|&ch| is_cjk(ch) && ch.is_alphanumeric())
+            {
+                let start = i;
+                i += ch.len_utf8();
+                if let Some(p) = prev {
+                    f(&text[p..i]);
+                }
+                prev = Some(start);
+            }
+            if prev == Some(run) {
+                f(&text[run..i]);
+            }
+            continue;
+        }
         i += c.len_utf8();
         if c.is_alphanumeric() {
             for l in c.to_lowercase() {
@@ -416,41 +467,55 @@ pub fn shard_file(key: &str) -> String {
     s
 }
 
-/// A term of the index: its text, its postings and their encoded length.
-struct Term<'a> {
-    text: &'a str,
-    postings: &'a [u32],
-    encoded: usize,
+/// An entry of a shard: a term (a stem) with its postings, or a word form
+/// that stems to another term.
+enum Entry<'a> {
+    Term {
+        postings: &'a [u32],
+    },
+    /// The stem, and how many leading characters of the form it is (when
+    /// it is a prefix of the form, as it mostly is: written as that count).
+    Form {
+        stem: &'a str,
+        prefix: Option<usize>,
+    },
 }
 
-/// Split the sorted `terms` (all starting with `key`, of `depth` chars)
-/// into shards: (key, range in `terms`).
+/// An entry with its text and the bytes it takes in a shard file.
+struct Keyed<'a> {
+    text: &'a str,
+    entry: Entry<'a>,
+    size: usize,
+}
+
+/// Split the sorted `entries` (all starting with `key`, of `depth` chars)
+/// into shards: (key, range in `entries`).
 fn split(
-    terms: &[Term],
+    entries: &[Keyed],
     offset: usize,
     key: &str,
     depth: usize,
     out: &mut Vec<(String, std::ops::Range<usize>)>,
 ) {
-    let size: usize = terms.iter().map(|t| t.text.len() + t.encoded + 6).sum();
+    let size: usize = entries.iter().map(|t| t.size).sum();
     if size <= SHARD_BYTES || depth >= MAX_KEY {
-        out.push((key.to_string(), offset..offset + terms.len()));
+        out.push((key.to_string(), offset..offset + entries.len()));
         return;
     }
-    // the term equal to the key (if any) sorts first and stays here
-    let own = usize::from(terms.first().is_some_and(|t| t.text == key));
-    if own == 1 {
-        out.push((key.to_string(), offset..offset + 1));
+    // the entries equal to the key (a term, a form) sort first and stay here
+    let own = entries.iter().take_while(|t| t.text == key).count();
+    if own > 0 {
+        out.push((key.to_string(), offset..offset + own));
     }
     let mut i = own;
-    while i < terms.len() {
-        let next = terms[i].text[key.len()..].chars().next().unwrap_or(' ');
+    while i < entries.len() {
+        let next = entries[i].text[key.len()..].chars().next().unwrap_or(' ');
         let child = format!("{key}{next}");
-        let n = terms[i..]
+        let n = entries[i..]
             .iter()
             .take_while(|t| t.text.starts_with(&child))
             .count();
-        split(&terms[i..i + n], offset + i, &child, depth + 1, out);
+        split(&entries[i..i + n], offset + i, &child, depth + 1, out);
         i += n;
     }
 }
@@ -458,16 +523,41 @@ fn split(
 /// Files of the index: (path in the site, bytes).
 type Files = Vec<(String, Vec<u8>)>;
 
-/// The documents' file `docs/<n>.js`: what a result shows of `records`.
-fn docs_file<R: Borrow<Record>>(n: usize, records: &[R]) -> (String, Vec<u8>) {
-    let mut s = format!("briefingSearch.docs({n},[");
+/// A path as the documents' files write it: `index.html` left out at the
+/// end or before `#` (the client puts it back), so `articles/x/index.html`
+/// is `articles/x/` and `index.html#s` is `#s`.
+fn short_path(path: &str) -> &str {
+    let (page, _) = path.split_once('#').unwrap_or((path, ""));
+    match page.strip_suffix("index.html") {
+        Some(dir) if dir.is_empty() || dir.ends_with('/') => {
+            // (the anchor, if any, follows the directory)
+            &path[..dir.len()]
+        }
+        _ => page,
+    }
+}
+
+/// The documents' file `docs/<n>.js`: what a result shows of `records`,
+/// `[path, title, kind, meta, excerpt]`, and the records back to the
+/// parent page for a passage.
+fn docs_file<R: Borrow<Record>>(index: &str, n: usize, records: &[R]) -> (String, Vec<u8>) {
+    let mut s = String::from("briefingSearch.docs(");
+    push_json_str(&mut s, index);
+    let _ = write!(s, ",{n},[");
     for (i, r) in records.iter().enumerate() {
         let r = r.borrow();
         if i > 0 {
             s.push_str(",\n");
         }
         s.push('[');
-        for (j, field) in [&r.path, &r.title, &r.kind, &r.date, &r.excerpt]
+        let page = short_path(&r.path);
+        let mut path = String::with_capacity(r.path.len());
+        path.push_str(page);
+        if let Some((_, anchor)) = r.path.split_once('#') {
+            path.push('#');
+            path.push_str(anchor);
+        }
+        for (j, field) in [&path, &r.title, &r.kind, &r.meta, &r.excerpt]
             .into_iter()
             .enumerate()
         {
@@ -476,24 +566,162 @@ fn docs_file<R: Borrow<Record>>(n: usize, records: &[R]) -> (String, Vec<u8>) {
             }
             push_json_str(&mut s, field);
         }
+        if let Some(back) = r.parent {
+            let _ = write!(s, ",{back}");
+        }
         s.push(']');
     }
     s.push_str("]);\n");
-    (format!("{DIR}/docs/{n}.js"), s.into_bytes())
+    (format!("{}docs/{n}.js", dir_of(index)), s.into_bytes())
 }
 
-/// Build the index for `records`: (site-relative path, bytes) of every
-/// file, sorted by path.
+/// The Snowball stemmer for a briefing's `language` (an ISO 639-1 code,
+/// optionally with a region: `en`, `pt-BR`); `None` for a language
+/// Snowball has no stemmer for (its words are then indexed as they are).
+pub fn stemmer_for(language: &str) -> Option<rust_stemmers::Algorithm> {
+    use rust_stemmers::Algorithm::*;
+    let code = language
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    Some(match code.as_str() {
+        "ar" => Arabic,
+        "da" => Danish,
+        "nl" => Dutch,
+        "en" => English,
+        "fi" => Finnish,
+        "fr" => French,
+        "de" => German,
+        "el" => Greek,
+        "hu" => Hungarian,
+        "it" => Italian,
+        "no" | "nb" | "nn" => Norwegian,
+        "pt" => Portuguese,
+        "ro" => Romanian,
+        "ru" => Russian,
+        "es" => Spanish,
+        "sv" => Swedish,
+        "ta" => Tamil,
+        "tr" => Turkish,
+        _ => return None,
+    })
+}
+
+/// The Snowball name of a stemmer, as the index's manifest states it.
+fn algorithm_name(a: rust_stemmers::Algorithm) -> &'static str {
+    use rust_stemmers::Algorithm::*;
+    match a {
+        Arabic => "arabic",
+        Danish => "danish",
+        Dutch => "dutch",
+        English => "english",
+        Finnish => "finnish",
+        French => "french",
+        German => "german",
+        Greek => "greek",
+        Hungarian => "hungarian",
+        Italian => "italian",
+        Norwegian => "norwegian",
+        Portuguese => "portuguese",
+        Romanian => "romanian",
+        Russian => "russian",
+        Spanish => "spanish",
+        Swedish => "swedish",
+        Tamil => "tamil",
+        Turkish => "turkish",
+    }
+}
+
+/// Whether a term is a word the stemmer should see: letters only (no
+/// digits: `2024`, `su30mk2`), not CJK pairs, at least three characters.
+fn stemmable(t: &str) -> bool {
+    t.len() >= 3 && t.chars().all(|c| c.is_alphabetic() && !is_cjk(c))
+}
+
+/// The terms of `forms` as stemmed by `algorithm`: (the stems, and for
+/// each form the index of its stem); without a stemmer every form is its
+/// own stem.
+fn stems<'a>(
+    forms: &[&'a str],
+    algorithm: Option<rust_stemmers::Algorithm>,
+) -> (Vec<std::borrow::Cow<'a, str>>, Vec<u32>) {
+    use std::borrow::Cow;
+    let Some(algorithm) = algorithm else {
+        return (
+            forms.iter().map(|&f| Cow::Borrowed(f)).collect(),
+            (0..forms.len() as u32).collect(),
+        );
+    };
+    let stemmer = rust_stemmers::Stemmer::create(algorithm);
+    // each distinct form once, in parallel
+    let stemmed: Vec<Option<String>> = forms
+        .par_iter()
+        .map(|&f| {
+            if !stemmable(f) {
+                return None;
+            }
+            let st = stemmer.stem(f);
+            // a stem is folded like the words it comes from
+            let mut out = String::with_capacity(st.len());
+            for c in st.chars() {
+                push_folded(c, &mut out);
+            }
+            (out != f && !out.is_empty()).then_some(out)
+        })
+        .collect();
+    let mut ids: FxHashMap<Cow<'a, str>, u32> = FxHashMap::default();
+    let mut list: Vec<Cow<'a, str>> = Vec::new();
+    let mut of = Vec::with_capacity(forms.len());
+    for (&f, st) in forms.iter().zip(stemmed) {
+        let key: Cow<'a, str> = match st {
+            Some(st) => Cow::Owned(st),
+            None => Cow::Borrowed(f),
+        };
+        let id = match ids.get(&key) {
+            Some(&id) => id,
+            None => {
+                let id = list.len() as u32;
+                list.push(key.clone());
+                ids.insert(key, id);
+                id
+            }
+        };
+        of.push(id);
+    }
+    (list, of)
+}
+
+/// Build the index for `records` without stemming: (site-relative path,
+/// bytes) of every file, sorted by path.
 pub fn build(records: &[Record]) -> Vec<(String, Vec<u8>)> {
-    build_with(records.len(), |i| &records[i])
+    build_with("", records.len(), "", |i| &records[i])
 }
 
-/// [`build`] for `count` records made on demand by `record(i)`, a chunk at
-/// a time: a chunk's records are analysed, their documents' files written,
-/// and dropped, so the texts of all of them (most of a large briefing) are
-/// never held at once.
+/// Build the index for `records` in `language` (see [`stemmer_for`]).
+pub fn build_in(language: &str, records: &[Record]) -> Vec<(String, Vec<u8>)> {
+    build_with("", records.len(), language, |i| &records[i])
+}
+
+/// Where the files of the index called `index` go in the site: `search/`
+/// for the main one (`""`), `search/<index>/` for another.
+pub fn dir_of(index: &str) -> String {
+    if index.is_empty() {
+        format!("{DIR}/")
+    } else {
+        format!("{DIR}/{index}/")
+    }
+}
+
+/// [`build_in`] for the index called `index` (see [`dir_of`]), of `count`
+/// records made on demand by `record(i)`, a chunk at a time: a chunk's
+/// records are analysed, their documents' files written, and dropped, so
+/// the texts of all of them (most of a large briefing) are never held at
+/// once.
 pub fn build_with<R: Borrow<Record>>(
+    index: &str,
     count: usize,
+    language: &str,
     record: impl Fn(usize) -> R + Sync,
 ) -> Vec<(String, Vec<u8>)> {
     const {
@@ -512,15 +740,15 @@ pub fn build_with<R: Borrow<Record>>(
             let docs = chunk
                 .chunks(CHUNK)
                 .enumerate()
-                .map(|(k, records)| docs_file(from / CHUNK + k, records))
+                .map(|(k, records)| docs_file(index, from / CHUNK + k, records))
                 .collect();
             (analyse(&chunk), docs)
         })
         .unzip();
 
-    // One id for every distinct term: the chunks' vocabularies merged.
+    // One id for every distinct word form: the chunks' vocabularies merged.
     let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
-    let mut vocab: Vec<&str> = Vec::new();
+    let mut forms: Vec<&str> = Vec::new();
     let global: Vec<Vec<u32>> = analysed
         .iter()
         .map(|a| {
@@ -528,31 +756,52 @@ pub fn build_with<R: Borrow<Record>>(
                 .iter()
                 .map(|t| {
                     *ids.entry(t).or_insert_with(|| {
-                        vocab.push(t);
-                        (vocab.len() - 1) as u32
+                        forms.push(t);
+                        (forms.len() - 1) as u32
                     })
                 })
                 .collect()
         })
         .collect();
     drop(ids);
-    // every record, in order, with the global ids of its chunk's terms
-    let docs = || {
-        analysed
-            .iter()
-            .zip(&global)
-            .flat_map(|(a, ids)| a.docs.iter().map(move |d| (d, ids)))
-    };
-    let total: u64 = docs().map(|(d, _)| u64::from(d.len)).sum();
+    // Each form's stem: the terms of the index.
+    let (vocab, stem_of) = stems(&forms, stemmer_for(language));
+
+    // Every record, in order, with the counts of its stems (the forms of a
+    // stem in one record added up): entries in one flat array.
+    let mut entries: Vec<(u32, u16, u16)> = Vec::new();
+    let mut bounds: Vec<(usize, u32)> = Vec::with_capacity(count + 1);
+    // by stem: the record that last counted it (+1) and where
+    let mut seen = vec![(0u32, 0usize); vocab.len()];
+    let mut doc = 0u32;
+    for (a, ids) in analysed.iter().zip(&global) {
+        for d in &a.docs {
+            doc += 1;
+            bounds.push((entries.len(), d.len));
+            for &(id, text, title) in &d.entries {
+                let st = stem_of[ids[id as usize] as usize];
+                let slot = &mut seen[st as usize];
+                if slot.0 == doc {
+                    let e = &mut entries[slot.1];
+                    e.1 = e.1.saturating_add(text);
+                    e.2 = e.2.saturating_add(title);
+                } else {
+                    *slot = (doc, entries.len());
+                    entries.push((st, text, title));
+                }
+            }
+        }
+    }
+    drop(seen);
+    bounds.push((entries.len(), 0));
+    let total: u64 = bounds.iter().map(|&(_, len)| u64::from(len)).sum();
     let avg = (total as f64 / count.max(1) as f64).max(1.0);
 
-    // How many documents each term has, then all postings in one array,
-    // term after term, documents in order.
+    // How many documents each stem has, then all postings in one array,
+    // stem after stem, documents in order.
     let mut df = vec![0u32; vocab.len()];
-    for (d, ids) in docs() {
-        for &(id, _, _) in &d.entries {
-            df[ids[id as usize] as usize] += 1;
-        }
+    for &(st, _, _) in &entries {
+        df[st as usize] += 1;
     }
     let mut start = Vec::with_capacity(vocab.len() + 1);
     let mut at = 0usize;
@@ -563,61 +812,124 @@ pub fn build_with<R: Borrow<Record>>(
     start.push(at);
     let mut next = start.clone();
     let mut postings = vec![0u32; at];
-    for (doc, (d, ids)) in docs().enumerate() {
-        let norm = K1 * (1.0 - B + B * f64::from(d.len) / avg);
-        for &(id, text, title) in &d.entries {
-            let g = ids[id as usize] as usize;
+    for doc in 0..bounds.len() - 1 {
+        let (from, len) = bounds[doc];
+        let to = bounds[doc + 1].0;
+        let norm = K1 * (1.0 - B + B * f64::from(len) / avg);
+        for &(st, text, title) in &entries[from..to] {
+            let g = st as usize;
             postings[next[g]] = ((doc as u32) << 6) | weight(text, title, norm);
             next[g] += 1;
         }
     }
+    drop(entries);
 
-    let mut order: Vec<u32> = (0..vocab.len() as u32).collect();
-    order.par_sort_unstable_by_key(|&i| vocab[i as usize]);
-    let terms: Vec<Term> = order
-        .par_iter()
-        .map(|&i| {
-            let p = &postings[start[i as usize]..start[i as usize + 1]];
-            Term {
-                text: vocab[i as usize],
-                postings: p,
-                encoded: encoded_len(p),
+    // The shards' entries: every stem with its postings, and every form
+    // whose stem differs, sorted by text.
+    let mut keyed: Vec<Keyed> = (0..vocab.len())
+        .into_par_iter()
+        .map(|i| {
+            let p = &postings[start[i]..start[i + 1]];
+            let text: &str = &vocab[i];
+            Keyed {
+                text,
+                entry: Entry::Term { postings: p },
+                size: text.len() + encoded_len(p) + 6,
             }
         })
         .collect();
+    keyed.par_extend(
+        forms
+            .par_iter()
+            .zip(stem_of.par_iter())
+            .filter_map(|(&f, &st)| {
+                let stem: &str = &vocab[st as usize];
+                (stem != f).then(|| {
+                    let prefix = f.starts_with(stem).then(|| stem.chars().count());
+                    let size =
+                        f.len() + prefix.map_or(stem.len() + 2, |n| if n < 10 { 1 } else { 2 }) + 4;
+                    Keyed {
+                        text: f,
+                        entry: Entry::Form { stem, prefix },
+                        size,
+                    }
+                })
+            }),
+    );
+    // terms before forms of the same text
+    keyed.par_sort_unstable_by(|a, b| {
+        a.text.cmp(b.text).then_with(|| {
+            matches!(a.entry, Entry::Form { .. }).cmp(&matches!(b.entry, Entry::Form { .. }))
+        })
+    });
 
     let mut shards = Vec::new();
-    split(&terms, 0, "", 0, &mut shards);
+    split(&keyed, 0, "", 0, &mut shards);
 
     let mut files: Vec<(String, Vec<u8>)> = shards
         .par_iter()
         .map(|(key, range)| {
-            let terms = &terms[range.clone()];
-            let size: usize = terms.iter().map(|t| t.text.len() + t.encoded + 6).sum();
-            let mut s = String::with_capacity(size + key.len() + 32);
+            let entries = &keyed[range.clone()];
+            let size: usize = entries.iter().map(|t| t.size).sum();
+            let mut s = String::with_capacity(size + key.len() + 40);
             s.push_str("briefingSearch.add(");
+            push_json_str(&mut s, index);
+            s.push(',');
             push_json_str(&mut s, key);
             s.push_str(",{");
-            for (i, t) in terms.iter().enumerate() {
-                if i > 0 {
-                    s.push(',');
+            let mut first = true;
+            for t in entries {
+                if let Entry::Term { postings } = t.entry {
+                    if !first {
+                        s.push(',');
+                    }
+                    first = false;
+                    push_json_str(&mut s, t.text);
+                    s.push_str(":\"");
+                    encode_postings(postings, &mut s);
+                    s.push('"');
                 }
-                push_json_str(&mut s, t.text);
-                s.push_str(":\"");
-                encode_postings(t.postings, &mut s);
-                s.push('"');
             }
-            s.push_str("});\n");
-            (format!("{DIR}/{}", shard_file(key)), s.into_bytes())
+            s.push('}');
+            let mut first = true;
+            for t in entries {
+                if let Entry::Form { stem, prefix } = t.entry {
+                    s.push_str(if first { ",{" } else { "," });
+                    first = false;
+                    push_json_str(&mut s, t.text);
+                    s.push(':');
+                    match prefix {
+                        Some(n) => {
+                            let _ = write!(s, "{n}");
+                        }
+                        None => push_json_str(&mut s, stem),
+                    }
+                }
+            }
+            if !first {
+                s.push('}');
+            }
+            s.push_str(");\n");
+            (
+                format!("{}{}", dir_of(index), shard_file(key)),
+                s.into_bytes(),
+            )
         })
         .collect();
 
     files.extend(doc_files.into_iter().flatten());
 
-    let mut manifest = format!(
-        "briefingSearch.init({{\"docs\":{},\"chunk\":{CHUNK},\"shards\":[",
-        count
+    let mut manifest = String::from("briefingSearch.init(");
+    push_json_str(&mut manifest, index);
+    let _ = write!(
+        manifest,
+        ",{{\"docs\":{count},\"chunk\":{CHUNK},\"stemmer\":"
     );
+    push_json_str(
+        &mut manifest,
+        stemmer_for(language).map_or("", |a| algorithm_name(a)),
+    );
+    manifest.push_str(",\"shards\":[");
     for (i, (key, _)) in shards.iter().enumerate() {
         if i > 0 {
             manifest.push(',');
@@ -625,7 +937,7 @@ pub fn build_with<R: Borrow<Record>>(
         push_json_str(&mut manifest, key);
     }
     manifest.push_str("]});\n");
-    files.push((format!("{DIR}/index.js"), manifest.into_bytes()));
+    files.push((format!("{}index.js", dir_of(index)), manifest.into_bytes()));
     files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     files
 }
@@ -640,8 +952,9 @@ mod tests {
             title: title.to_string(),
             text: text.to_string(),
             kind: "article".to_string(),
-            date: String::new(),
+            meta: String::new(),
             excerpt: excerpt(text, 40),
+            parent: None,
         }
     }
 
@@ -805,11 +1118,12 @@ mod tests {
         let init = args(file(&files, "search/index.js"), "init");
         assert_eq!(
             init,
-            serde_json::json!([{"docs": 3, "chunk": CHUNK, "shards": [""]}])
+            serde_json::json!(["", {"docs": 3, "chunk": CHUNK, "stemmer": "", "shards": [""]}])
         );
         let shard = args(file(&files, "search/terms/t.js"), "add");
         assert_eq!(shard[0], "");
-        let map = shard[1].as_object().unwrap();
+        assert_eq!(shard[1], "");
+        let map = shard[2].as_object().unwrap();
         let keys: Vec<&String> = map.keys().collect();
         let mut sorted = keys.clone();
         sorted.sort();
@@ -828,11 +1142,11 @@ mod tests {
         // a title word beats the same word once in the text
         assert!(w("oreshnik")[0].1 > w("missile")[0].1);
         let d = args(file(&files, "search/docs/0.js"), "docs");
-        assert_eq!(d[0], 0);
+        assert_eq!(d[1], 0);
         assert_eq!(
-            d[1][1],
+            d[2][1],
             serde_json::json!([
-                "articles/b/index.html",
+                "articles/b/",
                 "Oreshnik",
                 "article",
                 "",
@@ -852,7 +1166,7 @@ mod tests {
             .collect();
         let files = build(&records);
         let init = args(file(&files, "search/index.js"), "init");
-        let keys: Vec<String> = init[0]["shards"]
+        let keys: Vec<String> = init[1]["shards"]
             .as_array()
             .unwrap()
             .iter()
@@ -867,8 +1181,8 @@ mod tests {
         let mut seen = 0;
         for key in &keys {
             let shard = args(file(&files, &format!("search/{}", shard_file(key))), "add");
-            assert_eq!(shard[0], key.as_str());
-            for (term, postings) in shard[1].as_object().unwrap() {
+            assert_eq!(shard[1], key.as_str());
+            for (term, postings) in shard[2].as_object().unwrap() {
                 let longest = keys
                     .iter()
                     .filter(|k| term.starts_with(k.as_str()))
@@ -892,7 +1206,7 @@ mod tests {
         use std::sync::atomic::{AtomicUsize, Ordering};
         let count = 3 * ANALYSIS_CHUNK + 5;
         let calls: Vec<AtomicUsize> = (0..count).map(|_| AtomicUsize::new(0)).collect();
-        let files = build_with(count, |i| {
+        let files = build_with("", count, "", |i| {
             calls[i].fetch_add(1, Ordering::Relaxed);
             record(
                 &format!("articles/{i}/index.html"),
@@ -909,7 +1223,7 @@ mod tests {
                 .iter()
                 .filter(|f| f.0.starts_with("search/terms/"))
                 .map(|f| args(std::str::from_utf8(&f.1).unwrap(), "add"))
-                .find_map(|v| v[1].get(&term).map(|p| p.as_str().unwrap().to_string()))
+                .find_map(|v| v[2].get(&term).map(|p| p.as_str().unwrap().to_string()))
                 .unwrap_or_else(|| panic!("{term} not indexed"));
             assert_eq!(
                 decode(&shard).iter().map(|p| p.0).collect::<Vec<_>>(),
@@ -920,7 +1234,7 @@ mod tests {
             file(&files, &format!("search/docs/{}.js", (count - 1) / CHUNK)),
             "docs",
         );
-        let last = docs[1].as_array().unwrap().last().unwrap();
+        let last = docs[2].as_array().unwrap().last().unwrap();
         assert_eq!(last[1], format!("T{}", count - 1).as_str());
     }
 
@@ -968,7 +1282,102 @@ mod tests {
             assert!(!js.contains('\u{2028}'), "{path}");
         }
         let d = args(file(&files, "search/docs/0.js"), "docs");
-        assert_eq!(d[1][0][1], evil);
-        assert_eq!(d[1][0][4], evil);
+        assert_eq!(d[2][0][1], evil);
+        assert_eq!(d[2][0][4], evil);
+    }
+
+    #[test]
+    fn cjk_runs_are_indexed_by_character_pairs() {
+        assert_eq!(terms("北京大学"), ["北京", "京大", "大学"]);
+        // a lone character is a term; other words around are words
+        assert_eq!(
+            terms("G7の会議 in 東京"),
+            ["g7", "の会", "会議", "in", "東京"]
+        );
+        assert_eq!(terms("日 本"), ["日", "本"]);
+        // Hangul and Katakana too; punctuation between ends a run
+        assert_eq!(terms("서울・カタ"), ["서울", "カタ"]);
+    }
+
+    #[test]
+    fn stemmers_by_language_code() {
+        use rust_stemmers::Algorithm;
+        assert!(matches!(stemmer_for("en"), Some(Algorithm::English)));
+        assert!(matches!(stemmer_for("pt-BR"), Some(Algorithm::Portuguese)));
+        assert!(matches!(stemmer_for("nb"), Some(Algorithm::Norwegian)));
+        assert!(matches!(stemmer_for("DE"), Some(Algorithm::German)));
+        assert!(stemmer_for("ja").is_none());
+        assert!(stemmer_for("").is_none());
+    }
+
+    #[test]
+    fn paths_leave_out_index_html() {
+        assert_eq!(short_path("articles/x/index.html"), "articles/x/");
+        assert_eq!(short_path("index.html"), "");
+        assert_eq!(short_path("index.html#s"), "");
+        assert_eq!(
+            short_path("annotations/claims/index.html#c"),
+            "annotations/claims/"
+        );
+        assert_eq!(short_path("#a-x"), "");
+        assert_eq!(short_path("feed.xml"), "feed.xml");
+        assert_eq!(short_path("myindex.html"), "myindex.html");
+    }
+
+    #[test]
+    fn stems_are_terms_and_forms_point_to_them() {
+        let records = vec![
+            record(
+                "articles/a/index.html",
+                "Missiles",
+                "The missile was deployed.",
+            ),
+            record(
+                "articles/b/index.html",
+                "Deployment",
+                "Deploying missiles, 2024.",
+            ),
+        ];
+        let files = build_in("en", &records);
+        let init = args(file(&files, "search/index.js"), "init");
+        assert_eq!(init[1]["stemmer"], "english");
+        let shard = args(file(&files, "search/terms/t.js"), "add");
+        let terms = shard[2].as_object().unwrap();
+        let forms = shard[3].as_object().unwrap();
+        let docs = |t: &str| -> Vec<u32> {
+            decode(
+                terms[t]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{t} not a term: {terms:?}")),
+            )
+            .into_iter()
+            .map(|p| p.0)
+            .collect()
+        };
+        // one posting per document for all the forms of a stem
+        assert_eq!(docs("missil"), [0, 1]);
+        assert_eq!(docs("deploy"), [0, 1]);
+        assert_eq!(docs("2024"), [1]);
+        assert!(!terms.contains_key("missiles") && !terms.contains_key("deployed"));
+        // forms: how many characters of the form its stem is, or the stem
+        assert_eq!(forms["missiles"], 6);
+        assert_eq!(forms["missile"], 6);
+        assert_eq!(forms["deploying"], 6);
+        assert_eq!(forms["deployment"], 6);
+        assert!(!forms.contains_key("2024") && !forms.contains_key("the"));
+        // "was" stays "was"; a stem that is not a prefix is written out
+        let files = build_in(
+            "en",
+            &[record("p/index.html", "t", "Studies of happy armies.")],
+        );
+        let shard = args(file(&files, "search/terms/t.js"), "add");
+        let forms = shard[3].as_object().unwrap();
+        assert_eq!(forms["happy"], "happi");
+        assert_eq!(forms["studies"], 5);
+        // without a stemmer: no forms
+        let files = build(&records);
+        let shard = args(file(&files, "search/terms/t.js"), "add");
+        assert_eq!(shard.as_array().unwrap().len(), 3);
+        assert!(shard[2].as_object().unwrap().contains_key("missiles"));
     }
 }

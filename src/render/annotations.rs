@@ -209,6 +209,15 @@ struct Group<'a> {
     items: Vec<AnnView<'a>>,
 }
 
+/// A claim's heading: its first passage, quoted (the analyst names a claim
+/// by an id, `claim=intercept`, which is no heading for a reader).
+pub fn claim_title(c: &crate::annotate::Claim) -> String {
+    match c.passages.first() {
+        Some(a) => format!("“{}”", crate::annotate::note::shorten(&a.quote, 120)),
+        None => c.key.clone(),
+    }
+}
+
 /// The path of an annotation page.
 pub fn path(page: &Page) -> SitePath {
     match page {
@@ -322,6 +331,7 @@ pub fn render(
             #[derive(Serialize)]
             struct ClaimView<'a> {
                 key: String,
+                title: String,
                 statuses: Vec<&'static str>,
                 sources: usize,
                 passages: Vec<AnnView<'a>>,
@@ -350,6 +360,7 @@ pub fn render(
                     arts.sort();
                     arts.dedup();
                     ClaimView {
+                        title: claim_title(&c),
                         key: c.key,
                         statuses,
                         sources: arts.len(),

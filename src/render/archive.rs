@@ -28,6 +28,7 @@ struct Item<'a> {
     url: String,
     date: Option<DateView>,
     byline: Option<&'a str>,
+    held: Option<super::pages::HeldView>,
 }
 
 #[derive(Serialize)]
@@ -71,6 +72,7 @@ pub fn page(b: &Briefing, r: &Renderer, n: usize) -> Result<Output, Problem> {
                 url: SitePath::article(&a.slug).relative_from(&at),
                 date: a.date.as_ref().map(super::entities::day_view),
                 byline: a.byline.as_deref(),
+                held: super::pages::held_view(a),
             });
         }
     }

@@ -659,6 +659,11 @@ fn every_part_is_covered(b: &Briefing) {
         sources: _,     // `Dep::Article` (its source's report)
         annotations: _, // `Dep::Annotations`, `AnnotationSet`, `Notes`, `Article`, `Summary`
         links,
+        profile: _,     // set when the session starts: a change rebuilds everything
+        held: _,        // `Dep::Cards` (which articles there are)
+        leak: _,        // checks the output, shown on no page
+        next_change: _, // when the session must build again, shown on no page
+        warnings: _,    // printed, shown on no page
     } = b;
     let Links {
         registry: _,         // `Dep::Mentions`, `Dep::Entity` (its entry)
@@ -695,6 +700,9 @@ fn card(h: &mut Fp, a: &Article) {
         summary,
         figures,
         tags,
+        draft,
+        embargo,
+        held,
         body_offset: _, // the body: `Dep::Article`
         text: _,
     } = a;
@@ -711,7 +719,10 @@ fn card(h: &mut Fp, a: &Article) {
         .feed(seed_sha256)
         .feed(summary)
         .debug(figures)
-        .feed(tags);
+        .feed(tags)
+        .feed(draft)
+        .debug(embargo)
+        .debug(held);
 }
 
 impl View<'_> {
@@ -722,6 +733,7 @@ impl View<'_> {
         let mut h = Fp::default();
         match d {
             Dep::Cards => {
+                h.debug(&b.held);
                 b.articles.len().feed(&mut h);
                 for a in &b.articles {
                     card(&mut h, a);
@@ -749,7 +761,8 @@ impl View<'_> {
                     // an article is parsed from its file's name and text
                     // alone (`content::parse_article`): they cover its
                     // front matter and body
-                    h.feed(&a.file).feed(&a.body_offset);
+                    // (but for what assembling decides: held back)
+                    h.feed(&a.file).feed(&a.body_offset).debug(&a.held);
                     match self.memo.texts.get(&addr(&a.text)) {
                         Some((_, fp)) => h.feed(fp),
                         None => h.feed(&*a.text),

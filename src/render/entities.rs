@@ -403,7 +403,7 @@ pub fn entity(
         kind_label: e.entry.kind.plural(),
         aliases: &e.entry.aliases,
         description_html: if first_page {
-            markdown::render_plain(&e.entry.description)
+            markdown::render_typographic(&e.entry.description)
         } else {
             String::new()
         },
@@ -543,9 +543,15 @@ pub fn graph_svg(b: &Briefing, at: &SitePath) -> (String, GraphCaps) {
             continue;
         };
         let width = 1.0 + (paragraphs as f64).ln() * 1.5 * edge_scale;
+        // a link of one paragraph is left out on small screens
+        let weak = if paragraphs <= 1 {
+            " class=\"weak\""
+        } else {
+            ""
+        };
         let _ = write!(
             svg,
-            "<line x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\" stroke-width=\"{width:.1}\"><title>{} and {}: {} paragraph(s)</title></line>",
+            "<line{weak} x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\" stroke-width=\"{width:.1}\"><title>{} and {}: {} paragraph(s)</title></line>",
             esc(&reg.entities[x].entry.name),
             esc(&reg.entities[y].entry.name),
             paragraphs

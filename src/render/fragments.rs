@@ -48,6 +48,7 @@ pub(super) fn render(b: &Briefing, r: &Renderer, d2: &Depth2) -> Result<Fragment
         title: &'a str,
         url: &'a str,
         date: Option<&'a DateView>,
+        held: Option<super::pages::HeldView>,
     }
     let chips = (0..b.links.registry.entities.len())
         .map(|i| {
@@ -64,6 +65,7 @@ pub(super) fn render(b: &Briefing, r: &Renderer, d2: &Depth2) -> Result<Fragment
                 title: &a.title,
                 url: &d2.articles[i],
                 date: d2.days[i].as_ref(),
+                held: super::pages::held_view(a),
             };
             r.render_sized(ARTICLE_ITEM, &item, FRAGMENT_SIZE)
         })

@@ -413,6 +413,29 @@ pub fn render_with<'a>(
     spans: impl Iterator<Item = &'a Span>,
     after_block: &[(usize, String)],
 ) -> String {
+    render_opts(md, spans, after_block, options())
+}
+
+/// [`render_plain`] with typographic punctuation: straight quotes become
+/// curly ones, `--` and `---` dashes, `...` an ellipsis. For what the
+/// analyst writes (notes, the summary, entity descriptions), so it sits
+/// beside the articles' typography; never for article bodies, whose
+/// offsets are the anchors' and whose text is the source's.
+pub fn render_typographic(md: &str) -> String {
+    render_opts(
+        md,
+        std::iter::empty(),
+        &[],
+        options() | Options::ENABLE_SMART_PUNCTUATION,
+    )
+}
+
+fn render_opts<'a>(
+    md: &str,
+    spans: impl Iterator<Item = &'a Span>,
+    after_block: &[(usize, String)],
+    opts: Options,
+) -> String {
     let mut spans: Vec<&Span> = spans.filter(|s| s.end > s.start).collect();
     spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
     let mut inserts: Vec<(usize, &str)> =
@@ -444,7 +467,7 @@ pub fn render_with<'a>(
         pulldown_cmark::html::push_html(html, events.drain(..));
     };
 
-    for ev in Parser::new_ext(md, options()) {
+    for ev in Parser::new_ext(md, opts) {
         if let Some((_, text)) = code.as_mut() {
             match ev {
                 Event::Text(t) => {
@@ -460,7 +483,12 @@ pub fn render_with<'a>(
                         events.push(Event::Html(std::mem::take(&mut pending).into()));
                     }
                     let (lang, text) = code.take().unwrap();
-                    events.push(Event::Html(highlight::code_block(&text, &lang).into()));
+                    let html = if crate::holdback::internal::is_internal(&lang) {
+                        internal_block(&text, &lang)
+                    } else {
+                        highlight::code_block(&text, &lang)
+                    };
+                    events.push(Event::Html(html.into()));
                 }
                 _ => continue,
             }
@@ -624,6 +652,30 @@ pub fn render_with<'a>(
     html
 }
 
+thread_local! {
+    /// Whether an `internal` block is being rendered (one inside it is
+    /// shown as code: no recursion).
+    static IN_INTERNAL: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// An `internal` block (see [`crate::holdback::internal`]; only an
+/// internal build still has them): its Markdown, rendered as any note
+/// is, in a box marked as internal.
+fn internal_block(md: &str, lang: &str) -> String {
+    if IN_INTERNAL.with(|f| f.get()) {
+        return highlight::code_block(md, lang);
+    }
+    let inner = IN_INTERNAL.with(|f| {
+        f.set(true);
+        let html = render_plain(md);
+        f.set(false);
+        html
+    });
+    format!(
+        "<div class=\"held held-internal\" role=\"note\"><p class=\"held-badge\">Internal</p>\n{inner}</div>\n"
+    )
+}
+
 /// Keep http(s), mailto, relative and fragment URLs; neutralise others
 /// (`javascript:`, `data:` …).
 fn safe_url(url: pulldown_cmark::CowStr<'_>) -> pulldown_cmark::CowStr<'_> {
@@ -645,6 +697,22 @@ pub fn render_plain(md: &str) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn an_internal_block_is_markdown_in_a_marked_box() {
+        let html = render_plain(
+            "Public.\n\n````internal\nOnly *the desk* <b>sees</b> this.\n\n```internal\nnested\n```\n````\n",
+        );
+        assert!(
+            html.contains("<div class=\"held held-internal\" role=\"note\"><p class=\"held-badge\">Internal</p>\n<p>Only <em>the desk</em> &lt;b&gt;sees&lt;/b&gt; this.</p>"),
+            "{html}"
+        );
+        // only one level: the renderer never recurses further
+        assert_eq!(html.matches("held-internal").count(), 1, "{html}");
+        assert!(html.contains("nested"), "{html}");
+        let code = render_plain("```internals\nx\n```\n");
+        assert!(!code.contains("held-internal"), "{code}");
+    }
+
     fn mark(start: usize, end: usize, id: &str) -> Span {
         Span {
             start,
@@ -653,6 +721,17 @@ mod tests {
             attrs: Attrs::new(&[("data-ann", id)]),
             first_attrs: Attrs::new(&[("id", &format!("a-{id}"))]),
         }
+    }
+
+    #[test]
+    fn analysts_text_gets_curly_quotes_and_dashes_but_code_does_not() {
+        let html = render_typographic("He said \"no\" -- it's 'final'... `\"x\"`");
+        assert_eq!(
+            html,
+            "<p>He said “no” – it’s ‘final’… <code>\"x\"</code></p>\n"
+        );
+        // article bodies keep the source's characters
+        assert_eq!(render_plain("\"no\" -- x"), "<p>\"no\" -- x</p>\n");
     }
 
     #[test]

@@ -121,7 +121,8 @@ impl Job {
             Job::Article(i) => vec![Article(b.articles[*i].slug.clone()), Cards, Mentions],
             Job::Source(i) => vec![Article(b.articles[*i].slug.clone())],
             Job::NotFound | Job::Archive(_) => vec![Cards],
-            Job::Search => vec![],
+            // the box's example names the most-named entities
+            Job::Search => vec![Mentions],
             Job::Index => vec![Summary, Cards, Mentions, Events],
             // a listing page shows the annotations of a few articles
             Job::Annotations(page, plan) => match plan.listed(page) {
@@ -310,6 +311,10 @@ pub(super) struct Common {
     home: String,
     /// Site sections for the masthead.
     nav: Vec<NavItem>,
+    /// `public` or `internal`.
+    profile: &'static str,
+    /// An internal build: pages say so, and ask not to be indexed.
+    internal: bool,
 }
 
 #[derive(Serialize)]
@@ -341,6 +346,8 @@ pub(super) fn common(b: &Briefing, at: &SitePath, page_title: &str) -> Common {
         syntax_css: url(SitePath::asset("syntax.css")),
         js: url(SitePath::asset("briefing.js")),
         home: url(SitePath::index()),
+        profile: b.profile.as_str(),
+        internal: b.profile == crate::holdback::Profile::Internal,
         nav: SECTIONS
             .iter()
             .enumerate()
@@ -420,6 +427,26 @@ pub(super) struct ArticleCard<'a> {
     date: Option<DateView>,
     byline: Option<&'a str>,
     summary: &'a str,
+    /// Why a public build would hold it back (only an internal build
+    /// shows held articles).
+    held: Option<HeldView>,
+}
+
+/// A held-back article's badge: `kind` for its class (`draft`,
+/// `embargoed`), `label` for people.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+pub struct HeldView {
+    pub kind: &'static str,
+    pub label: String,
+}
+
+/// The badge of an article an internal build shows but a public one
+/// holds back.
+pub fn held_view(a: &Article) -> Option<HeldView> {
+    a.held.as_ref().map(|h| HeldView {
+        kind: h.kind(),
+        label: h.label(),
+    })
 }
 
 pub(super) fn card<'a>(a: &'a Article, at: &SitePath) -> ArticleCard<'a> {
@@ -434,6 +461,7 @@ pub(super) fn card_with<'a>(a: &'a Article, url: Cow<'a, str>) -> ArticleCard<'a
         date: a.date.as_ref().map(date_view),
         byline: a.byline.as_deref(),
         summary: &a.summary,
+        held: held_view(a),
     }
 }
 
@@ -533,11 +561,11 @@ fn index(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
     let ctx = Ctx {
         page: common(b, &at, &b.config.title),
         summary_title: b.summary.as_ref().and_then(|s| s.title.clone()),
-        summary_html: b
-            .annotations
-            .summary_html
-            .clone()
-            .or_else(|| b.summary.as_ref().map(|s| markdown::render_plain(&s.body))),
+        summary_html: b.annotations.summary_html.clone().or_else(|| {
+            b.summary
+                .as_ref()
+                .map(|s| markdown::render_typographic(&s.body))
+        }),
         articles: b
             .articles
             .iter()
@@ -573,6 +601,10 @@ fn article(b: &Briefing, r: &Renderer, shared: &Shared, a: &Article) -> Result<O
         figures: Vec<FigureView<'a>>,
         tags: &'a [String],
         body_html: String,
+        /// Why a public build holds it back (internal builds only).
+        held: Option<HeldView>,
+        /// Whether the first paragraph is the standfirst (see [`standfirst`]).
+        standfirst: bool,
         article_note_html: Option<&'a str>,
         source_url: Option<String>,
         source_name: Option<&'a str>,
@@ -593,8 +625,15 @@ fn article(b: &Briefing, r: &Renderer, shared: &Shared, a: &Article) -> Result<O
         &sidenotes,
     );
     let has_source = a.source.as_ref().is_some_and(|s| b.sources.contains_key(s));
+    let mut page = shared.page(b, &at, &a.title);
+    if !a.summary.trim().is_empty() {
+        // the article's own description (meta description, Open Graph)
+        let mut m = page.into_map().unwrap_or_default();
+        m.insert(Key::Str("description"), a.summary.trim().into());
+        page = tera::Value::from(m);
+    }
     let ctx = Ctx {
-        page: shared.page(b, &at, &a.title),
+        page,
         title: &a.title,
         cite: super::provenance::cite(a),
         json_ld: super::provenance::json_ld(a, &b.config.absolute(&at)),
@@ -609,6 +648,8 @@ fn article(b: &Briefing, r: &Renderer, shared: &Shared, a: &Article) -> Result<O
             .collect(),
         tags: &a.tags,
         body_html,
+        held: held_view(a),
+        standfirst: standfirst(a),
         article_note_html: notes.and_then(|x| x.article_note_html.as_deref()),
         source_url: has_source.then(|| SitePath::article_source(&a.slug).relative_from(&at)),
         source_name: a.source.as_deref(),
@@ -619,6 +660,26 @@ fn article(b: &Briefing, r: &Renderer, shared: &Shared, a: &Article) -> Result<O
     Ok(output(at, r.page("article.html", &ctx, size)?))
 }
 
+/// Words a standfirst has at most.
+const STANDFIRST_WORDS: usize = 45;
+
+/// Whether an article's first paragraph reads as its standfirst and is
+/// set as one: it is the article's summary (which `clean` takes from the
+/// lede, and an analyst may write), at most [`STANDFIRST_WORDS`] words and
+/// one or two sentences. A first paragraph of reporting is body text.
+pub fn standfirst(a: &Article) -> bool {
+    let first = crate::content::first_paragraph_text(a.body());
+    let n = first.split_whitespace().count();
+    let sentences = first
+        .split_inclusive(['.', '!', '?'])
+        .filter(|s| s.trim().chars().count() > 3)
+        .count();
+    n > 0
+        && n <= STANDFIRST_WORDS
+        && sentences <= 2
+        && first.split_whitespace().eq(a.summary.split_whitespace())
+}
+
 fn source(b: &Briefing, r: &Renderer, a: &Article) -> Result<Output, Problem> {
     #[derive(Serialize)]
     struct BlockView {
@@ -626,6 +687,9 @@ fn source(b: &Briefing, r: &Renderer, a: &Article) -> Result<Output, Problem> {
         text: String,
         verdict: crate::clean::Verdict,
         reason: String,
+        /// The model's estimate that the block is article text, in
+        /// percent, when the reason gives one (`(p=0.98)`).
+        score: Option<u32>,
     }
     #[derive(Serialize)]
     struct Ctx<'a> {
@@ -649,11 +713,15 @@ fn source(b: &Briefing, r: &Renderer, a: &Article) -> Result<Output, Problem> {
     let blocks: Vec<BlockView> = view
         .report
         .iter()
-        .map(|r| BlockView {
-            line: r.line,
-            text: r.text.clone(),
-            verdict: r.verdict,
-            reason: r.reason.clone(),
+        .map(|r| {
+            let (reason, score) = split_score(&r.reason);
+            BlockView {
+                line: r.line,
+                text: r.text.clone(),
+                verdict: r.verdict,
+                reason: reason.to_string(),
+                score,
+            }
         })
         .collect();
     let kept = blocks
@@ -677,19 +745,35 @@ fn source(b: &Briefing, r: &Renderer, a: &Article) -> Result<Output, Problem> {
     Ok(output(at, r.page("source.html", &ctx, PAGE_SIZE)?))
 }
 
-/// The page chrome with absolute URLs (stylesheets, script, masthead), for
-/// the one page served at other pages' addresses.
-fn absolute_common(b: &Briefing, mut c: Common) -> Common {
-    let abs = |p: SitePath| b.config.absolute(&p);
-    c.css = abs(SitePath::asset("style.css"));
-    c.syntax_css = abs(SitePath::asset("syntax.css"));
-    c.js = abs(SitePath::asset("briefing.js"));
-    c.home = abs(SitePath::index());
-    c.root = b.config.base_url.clone();
-    for (item, (_, dir)) in c.nav.iter_mut().zip(SECTIONS) {
-        item.url = abs(SitePath::section(dir));
+/// A cleaning reason and the model's score in it: `body text (p=0.98)`
+/// is `("body text", Some(98))`; a reason without one is itself.
+fn split_score(reason: &str) -> (&str, Option<u32>) {
+    if let Some(head) = reason.strip_suffix(')')
+        && let Some((text, p)) = head.rsplit_once(" (p=")
+        && let Ok(p) = p.parse::<f64>()
+        && (0.0..=1.0).contains(&p)
+    {
+        return (text, Some((p * 100.0).round() as u32));
     }
-    c
+    (reason, None)
+}
+
+/// The path of `base_url` (`https://x.org/briefing/` → `/briefing/`),
+/// always starting and ending with `/`.
+fn root_path(base_url: &str) -> String {
+    let rest = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, r)| r.split_once('/').map_or("", |(_, p)| p));
+    let path = rest
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("")
+        .trim_matches('/');
+    if path.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{path}/")
+    }
 }
 
 /// How many of the most recent articles the 404 page suggests.
@@ -704,6 +788,8 @@ fn not_found(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
     #[derive(Serialize)]
     struct Ctx {
         page: Common,
+        /// Where the site lies on its host (`/briefing/`).
+        root_path: String,
         home_url: String,
         sections: Vec<Link>,
         /// The most recent articles.
@@ -711,19 +797,23 @@ fn not_found(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
         total: usize,
         archive_url: String,
     }
-    // 404.html is served at the missing page's own address, at any depth,
-    // so relative links would point nowhere: it links with absolute URLs
-    // from base_url (the one page that must).
+    // 404.html links relatively, like every page: right where it lies
+    // (opened from disk, or served at the root's `404.html`). A server
+    // shows it at the missing page's own address, at any depth: a line of
+    // script in its head then makes the site's root the base of its links
+    // (`root_path`, the path of `base_url`, when the address is under it,
+    // else the host's root), before the stylesheet loads.
     let at = SitePath::new("404.html");
-    let abs = |p: SitePath| b.config.absolute(&p);
+    let url = |p: SitePath| p.relative_from(&at);
     let ctx = Ctx {
-        page: absolute_common(b, common(b, &at, "Page not found")),
-        home_url: abs(SitePath::index()),
+        page: common(b, &at, "Page not found"),
+        root_path: root_path(&b.config.base_url),
+        home_url: url(SitePath::index()),
         sections: SECTIONS
             .iter()
             .map(|(label, dir)| Link {
                 label: label.to_string(),
-                url: abs(SitePath::section(dir)),
+                url: url(SitePath::section(dir)),
             })
             .collect(),
         articles: b
@@ -732,11 +822,35 @@ fn not_found(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
             .take(NOT_FOUND_ARTICLES)
             .map(|a| Link {
                 label: a.title.clone(),
-                url: abs(SitePath::article(&a.slug)),
+                url: url(SitePath::article(&a.slug)),
             })
             .collect(),
         total: b.articles.len(),
-        archive_url: abs(super::archive::path()),
+        archive_url: url(super::archive::path()),
     };
     Ok(output(at, r.page("404.html", &ctx, PAGE_SIZE)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{root_path, split_score};
+
+    #[test]
+    fn cleaning_scores_are_split_from_their_reason() {
+        assert_eq!(split_score("body text (p=0.98)"), ("body text", Some(98)));
+        assert_eq!(split_score("short line (p=0.00)"), ("short line", Some(0)));
+        assert_eq!(split_score("headline"), ("headline", None));
+        assert_eq!(split_score("odd (p=7)"), ("odd (p=7)", None));
+        assert_eq!(split_score("(p=0.5)"), ("(p=0.5)", None));
+    }
+
+    #[test]
+    fn root_path_is_the_path_of_base_url() {
+        assert_eq!(root_path("https://example.org/briefing/"), "/briefing/");
+        assert_eq!(root_path("https://example.org/a/b"), "/a/b/");
+        assert_eq!(root_path("https://example.org"), "/");
+        assert_eq!(root_path("https://example.org/"), "/");
+        assert_eq!(root_path("https://example.org/x/?q=1#f"), "/x/");
+        assert_eq!(root_path(""), "/");
+    }
 }

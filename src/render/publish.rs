@@ -19,14 +19,37 @@ pub fn search_page(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
     struct Ctx {
         page: super::pages::Common,
         index_url: String,
+        placeholder: String,
     }
     let at = SitePath::section("search");
     let ctx = Ctx {
         page: common(b, &at, "Search"),
+        placeholder: search_placeholder(b),
         index_url: SitePath::new(format!("{}/index.js", crate::link::search::DIR))
             .relative_from(&at),
     };
     Ok(output(at, r.page("search.html", &ctx, PAGE_SIZE)?))
+}
+
+/// The search box's example: the three entities the briefing names most
+/// (its own names, not another briefing's), or nothing.
+pub fn search_placeholder(b: &Briefing) -> String {
+    let reg = &b.links.registry.entities;
+    let mut order: Vec<usize> = (0..reg.len())
+        .filter(|&i| b.links.mention_count(i) > 0)
+        .collect();
+    // most named first; ties by registry order, so the output is stable
+    order.sort_by_key(|&i| (std::cmp::Reverse(b.links.mention_count(i)), i));
+    let names: Vec<&str> = order
+        .iter()
+        .take(3)
+        .map(|&i| reg[i].entry.name.as_str())
+        .collect();
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!("e.g. {}", names.join(", "))
+    }
 }
 
 /// Escape text for XML content and double-quoted attributes.
@@ -202,12 +225,59 @@ pub fn robots(b: &Briefing) -> String {
     )
 }
 
-/// Characters of a result's excerpt.
+/// Characters of an article's or an entity's excerpt.
 const EXCERPT_CHARS: usize = 200;
+/// Characters of a note's excerpt: the client cuts a snippet around the
+/// first match from it.
+const NOTE_CHARS: usize = 320;
 
-/// What the search index holds: every article (title; byline, summary and
-/// body text), then every entity (name; name, aliases and description).
-/// How many records there are: [`search_record_count`].
+/// The index of the analyst's notes (`search/notes/`): built apart from
+/// the main one so that an annotation edit in the live preview rebuilds
+/// only it.
+pub const NOTES_INDEX: &str = "notes";
+
+/// The text of HTML we rendered (a note, the summary): tags dropped,
+/// entities decoded, a space where a block ends.
+fn html_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        let Some(gt) = rest[lt..].find('>') else {
+            break;
+        };
+        let tag = &rest[lt + 1..lt + gt];
+        let name = tag.trim_start_matches('/');
+        if [
+            "p",
+            "li",
+            "br",
+            "ul",
+            "ol",
+            "blockquote",
+            "h",
+            "div",
+            "pre",
+            "tr",
+            "td",
+            "th",
+        ]
+        .iter()
+        .any(|b| name.starts_with(b))
+        {
+            out.push(' ');
+        }
+        rest = &rest[lt + gt + 1..];
+    }
+    out.push_str(rest);
+    html_escape::decode_html_entities(&out).into_owned()
+}
+
+/// What the main search index holds: every article (title; byline,
+/// summary and body text), the executive summary, then every entity
+/// (name; name, aliases and description). Article `i` is record `i` (the
+/// notes index refers to them so). How many records there are:
+/// [`search_record_count`].
 pub fn search_record(b: &Briefing, i: usize) -> crate::link::search::Record {
     use crate::link::search::{Record, excerpt};
     if let Some(a) = b.articles.get(i) {
@@ -232,13 +302,36 @@ pub fn search_record(b: &Briefing, i: usize) -> crate::link::search::Record {
             excerpt: excerpt(shown, EXCERPT_CHARS),
             text,
             kind: "article".to_string(),
-            date: a
+            meta: a
                 .date
                 .map(|d| d.strftime("%-d %B %Y").to_string())
                 .unwrap_or_default(),
+            parent: None,
         };
     }
-    let e = &b.links.registry.entities[i - b.articles.len()];
+    let mut i = i - b.articles.len();
+    if let Some(s) = &b.summary {
+        if i == 0 {
+            let text = match &b.annotations.summary_html {
+                Some(html) => html_text(html),
+                None => super::markdown::plain_text(&s.body).text,
+            };
+            return Record {
+                path: "index.html#summary-title".to_string(),
+                title: s
+                    .title
+                    .clone()
+                    .unwrap_or_else(|| "Executive summary".to_string()),
+                excerpt: excerpt(&text, NOTE_CHARS),
+                text,
+                kind: "summary".to_string(),
+                meta: String::new(),
+                parent: None,
+            };
+        }
+        i -= 1;
+    }
+    let e = &b.links.registry.entities[i];
     let description = super::markdown::plain_text(&e.entry.description).text;
     Record {
         path: SitePath::entity(&e.slug).as_str().to_string(),
@@ -251,12 +344,13 @@ pub fn search_record(b: &Briefing, i: usize) -> crate::link::search::Record {
             e.entry.aliases.join(", ")
         ),
         kind: e.entry.kind.id().to_string(),
-        date: String::new(),
+        meta: String::new(),
+        parent: None,
     }
 }
 
-/// Every record of the search index at once (for tools and benchmarks: a
-/// build makes them a chunk at a time, [`search_index`]).
+/// Every record of the main search index at once (for tools and
+/// benchmarks: a build makes them a chunk at a time, [`search_index`]).
 pub fn search_records(b: &Briefing) -> Vec<crate::link::search::Record> {
     use rayon::prelude::*;
     (0..search_record_count(b))
@@ -265,24 +359,142 @@ pub fn search_records(b: &Briefing) -> Vec<crate::link::search::Record> {
         .collect()
 }
 
-/// How many records the search index has (see [`search_record`]).
+/// How many records the main search index has (see [`search_record`]).
 pub fn search_record_count(b: &Briefing) -> usize {
-    b.articles.len() + b.links.registry.entities.len()
+    b.articles.len() + usize::from(b.summary.is_some()) + b.links.registry.entities.len()
+}
+
+/// One record of the notes index.
+pub enum NoteItem<'a> {
+    /// The note on a whole article (by position), its HTML.
+    ArticleNote(usize, &'a str),
+    /// A note on a passage of an article (by position).
+    Note(usize, &'a crate::annotate::Annotation),
+    /// A claim with its passages across sources.
+    Claim(crate::annotate::Claim<'a>),
+}
+
+/// What the notes index holds, in order: per article (newest first) its
+/// note on the whole and its notes in text order, then the claims.
+pub fn note_items(b: &Briefing) -> Vec<NoteItem<'_>> {
+    let mut items = Vec::new();
+    for (i, a) in b.articles.iter().enumerate() {
+        let Some(notes) = b.annotations.for_article(&a.slug) else {
+            continue;
+        };
+        if let Some(html) = &notes.article_note_html {
+            items.push(NoteItem::ArticleNote(i, html));
+        }
+        for (_, list) in &notes.sidenotes {
+            items.extend(list.iter().map(|n| NoteItem::Note(i, n)));
+        }
+    }
+    items.extend(b.annotations.claims().into_iter().map(NoteItem::Claim));
+    items
+}
+
+/// A note's labels as a result shows them: its tags, status and date.
+fn note_labels(n: &crate::annotate::Annotation) -> String {
+    let status = n.status.map(|s| s.as_str());
+    let mut labels: Vec<String> = n
+        .tags
+        .iter()
+        .filter(|t| *t != "claim" && Some(t.as_str()) != status)
+        .cloned()
+        .collect();
+    labels.extend(status.map(str::to_string));
+    labels.extend(n.date.map(|d| d.to_string()));
+    labels.join(" · ")
+}
+
+/// The record of one item of the notes index: a note links to its passage
+/// (`#a-<id>` on its article's page, the main index's record
+/// `parent`), a claim to its section of the claims page.
+pub fn note_record(item: &NoteItem) -> crate::link::search::Record {
+    use crate::link::search::{Record, excerpt};
+    match item {
+        NoteItem::ArticleNote(i, html) => {
+            let text = html_text(html);
+            Record {
+                path: "#note".to_string(),
+                title: "Analyst’s note".to_string(),
+                excerpt: excerpt(&text, NOTE_CHARS),
+                text,
+                kind: "note".to_string(),
+                meta: String::new(),
+                parent: Some(*i as u32),
+            }
+        }
+        NoteItem::Note(i, n) => {
+            let text = html_text(&n.note_html(&SitePath::article(&n.article)));
+            Record {
+                path: format!("#a-{}", n.id),
+                title: format!("“{}”", n.quote),
+                excerpt: excerpt(&text, NOTE_CHARS),
+                text,
+                kind: if n.is_claim() { "claim" } else { "note" }.to_string(),
+                meta: note_labels(n),
+                parent: Some(*i as u32),
+            }
+        }
+        NoteItem::Claim(c) => {
+            let quotes: Vec<&str> = c.passages.iter().map(|a| a.quote.as_str()).collect();
+            let sources = {
+                let mut s: Vec<&crate::model::Slug> =
+                    c.passages.iter().map(|a| &a.article).collect();
+                s.sort();
+                s.dedup();
+                s.len()
+            };
+            let n = c.passages.len();
+            Record {
+                path: format!("annotations/claims/index.html#claim-{}", c.key),
+                title: super::annotations::claim_title(c),
+                excerpt: excerpt(&quotes.join(" / "), NOTE_CHARS),
+                // the key's words too (`venezuela-transfer`)
+                text: format!("{}\n{}", c.key.replace('-', " "), quotes.join("\n")),
+                kind: "claim".to_string(),
+                meta: format!(
+                    "{n} passage{} in {sources} source{}",
+                    if n == 1 { "" } else { "s" },
+                    if sources == 1 { "" } else { "s" }
+                ),
+                parent: None,
+            }
+        }
+    }
 }
 
 /// The search index's files: (site-relative path, bytes).
 pub type SearchFiles = Vec<(String, Vec<u8>)>;
 
-/// The search index's files, built from the model alone (no rendered page
-/// is needed, so it can be built while the pages render). Empty when there
-/// is nothing to index. Records are made as the index is built, not all at
-/// once: their texts are the whole briefing.
+/// The search indexes' files (the main one and the notes), built from the
+/// model alone (no rendered page is needed, so they can be built while
+/// the pages render). Empty when there is nothing to index. Records are
+/// made as the index is built, not all at once: their texts are the
+/// whole briefing.
 pub fn search_index(b: &Briefing) -> SearchFiles {
     let count = search_record_count(b);
     if count == 0 {
         return Vec::new();
     }
-    crate::link::search::build_with(count, |i| search_record(b, i))
+    let mut files =
+        crate::link::search::build_with("", count, &b.config.language, |i| search_record(b, i));
+    files.extend(notes_search_index(b));
+    files
+}
+
+/// The notes index's files alone (`search/notes/`): what an annotation
+/// edit changes.
+pub fn notes_search_index(b: &Briefing) -> SearchFiles {
+    let items = note_items(b);
+    if items.is_empty() {
+        // no notes, no index: the client finds none and searches the rest
+        return Vec::new();
+    }
+    crate::link::search::build_with(NOTES_INDEX, items.len(), &b.config.language, |i| {
+        note_record(&items[i])
+    })
 }
 
 /// Feed, sitemap, robots and the search index, given the paths of every
@@ -302,11 +514,19 @@ pub fn publishing(b: &Briefing, paths: &[&SitePath], search: SearchFiles) -> Vec
             bytes: robots(b).into_bytes(),
         },
     ];
-    out.extend(search.into_iter().map(|(path, bytes)| Output {
-        path: SitePath::new(path),
-        bytes,
-    }));
+    out.extend(publishing_files(search));
     out
+}
+
+/// Search index files as outputs.
+pub fn publishing_files(search: SearchFiles) -> Vec<Output> {
+    search
+        .into_iter()
+        .map(|(path, bytes)| Output {
+            path: SitePath::new(path),
+            bytes,
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -323,6 +543,11 @@ mod tests {
             sources: Default::default(),
             annotations: Default::default(),
             links: Default::default(),
+            profile: Default::default(),
+            held: Default::default(),
+            leak: None,
+            next_change: None,
+            warnings: Default::default(),
         }
     }
 

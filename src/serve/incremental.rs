@@ -222,6 +222,10 @@ pub struct Session {
     /// Anchoring results of the last build: an annotation edit anchors
     /// and resolves again only the article it changed.
     anchor_cache: std::sync::Arc<crate::annotate::AnchorCache>,
+    /// What the session builds: output directory, `base_url`, profile
+    /// and time (part of its configuration, applied on every full build;
+    /// a `draft:` or `embargo:` edit is an ordinary content edit).
+    opts: site::BuildOptions,
     /// The removal of the site a full build replaced, still running (see
     /// [`Session::settle`]).
     removal: site::Removal,
@@ -362,10 +366,17 @@ impl Dirty {
 }
 
 impl Session {
+    /// A session building the public site into `site/`.
     pub fn new(project: &Project) -> Session {
+        Session::with_options(project, site::BuildOptions::default())
+    }
+
+    /// A session building what `opts` say.
+    pub fn with_options(project: &Project, opts: site::BuildOptions) -> Session {
         Session {
             anchor_cache: Default::default(),
-            out: project.path("site"),
+            out: opts.out_dir(project),
+            opts,
             project: project.clone(),
             cleaned: BTreeMap::new(),
             state: None,
@@ -455,7 +466,9 @@ impl Session {
         }
         let mut inputs = self.project.load(&self.cleaned).map_err(fail)?;
         inputs.anchor_cache = Some(self.anchor_cache.clone());
+        self.opts.apply(&mut inputs);
         let briefing = site::assemble(&inputs).map_err(fail)?;
+        warnings.extend(briefing.warnings.0.iter().cloned());
         // `render_site_into` is the reference output (pages and every other
         // file), written as it renders and moved into place when complete
         let renderer = Renderer::new(&inputs.theme).map_err(fail)?;
@@ -472,7 +485,14 @@ impl Session {
                 .into(),
             )
         })?;
+        let scan = briefing
+            .leak
+            .as_deref()
+            .map(crate::holdback::leak::Scan::new);
         render::render_site_into(&briefing, &inputs.theme, &|o| {
+            if let Some(scan) = &scan {
+                scan.file(o.path.as_str(), &o.bytes);
+            }
             staged.put(&o).map_err(|e| {
                 // (every later write fails with the first error: one diagnostic)
                 staged
@@ -481,6 +501,13 @@ impl Session {
             })
         })
         .map_err(fail)?;
+        if let Some(scan) = scan {
+            let leaks = scan.problems(&crate::fsutil::display(&self.project.root, &self.out));
+            if !leaks.is_empty() {
+                staged.abort();
+                return Err(fail(leaks));
+            }
+        }
         let rendered_all = staged.paths();
         let rendered = rendered_all.clone();
         let (_, changed, removal) = staged.commit().map_err(|e| {
@@ -717,6 +744,8 @@ impl Session {
         let st = self.state.as_mut().expect("state");
         let mut timer = site::StageTimer::from_env();
         let mut refresh_publishing = false;
+        // the notes' search index shows what annotations say
+        let mut refresh_notes = false;
         if dirty.data {
             let mut problems = Problems::default();
             let mut parsed = Vec::new();
@@ -740,6 +769,7 @@ impl Session {
                 // only annotations changed: the articles and all that
                 // derives from them alone stay
                 let changes = site::update_annotations(&st.inputs, &mut st.briefing)?;
+                refresh_notes = true;
                 // the annotations as they were (tens of thousands of
                 // reference counts) are freed beside the page renders
                 rayon::spawn(move || drop(changes));
@@ -818,6 +848,8 @@ impl Session {
             .iter()
             .map(|o| o.path.as_str().to_string())
             .collect();
+        let shown = crate::fsutil::display(&self.project.root, &self.out);
+        site::check_leaks(&st.briefing, &outputs, &shown)?;
         let pages = write_changed(&self.out, &outputs)?;
         timer.lap("write");
         let mut assets = Vec::new();
@@ -826,6 +858,7 @@ impl Session {
             let paths: Vec<&SitePath> = st.pages.iter().collect();
             let search = render::publish::search_index(&st.briefing);
             let files = render::publish::publishing(&st.briefing, &paths, search);
+            site::check_leaks(&st.briefing, &files, &shown)?;
             assets.extend(write_changed(&self.out, &files)?);
             let now: BTreeSet<String> = files.iter().map(|o| o.path.as_str().to_string()).collect();
             for gone in st.published.difference(&now) {
@@ -834,6 +867,27 @@ impl Session {
                 }
             }
             st.published = now;
+        } else if refresh_notes {
+            // only the notes index: the rest of the index is the articles'
+            let files = render::publish::publishing_files(render::publish::notes_search_index(
+                &st.briefing,
+            ));
+            assets.extend(write_changed(&self.out, &files)?);
+            let dir = crate::link::search::dir_of(render::publish::NOTES_INDEX);
+            let now: BTreeSet<String> = files.iter().map(|o| o.path.as_str().to_string()).collect();
+            let old: Vec<String> = st
+                .published
+                .iter()
+                .filter(|p| p.starts_with(&dir) && !now.contains(*p))
+                .cloned()
+                .collect();
+            for gone in old {
+                if std::fs::remove_file(self.out.join(&gone)).is_ok() {
+                    assets.push(gone.clone());
+                }
+                st.published.remove(&gone);
+            }
+            st.published.extend(now);
         }
         for name in &dirty.statics {
             match render::asset_output(&st.inputs.theme, name) {
@@ -1771,5 +1825,139 @@ mod tests {
             r.log_line(&cause(&changed)),
             "rebuilt articles/x/ (annotations/x.md changed) in 12 ms"
         );
+    }
+
+    /// A small briefing with no links between its articles' notes (so
+    /// any of them can be held back without breaking a public build).
+    fn desk() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let w = |rel: &str, text: &str| {
+            let p = dir.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        w("briefing.toml", "title = \"Desk\"\n");
+        w("entities.yaml", "- name: Minsk\n  kind: place\n");
+        for (slug, day) in [("a", 1), ("b", 2), ("c", 3), ("d", 4)] {
+            w(
+                &format!("content/{slug}.md"),
+                &format!(
+                    "---\ntitle: \"Article {slug} from Minsk\"\nslug: {slug}\ndate: 2024-12-0{day}\n---\n\nThe talks in Minsk on day {day} went on for hours.\n\nA second paragraph of {slug}.\n"
+                ),
+            );
+        }
+        w(
+            "annotations/a.md",
+            "---\narticle: a\n---\n## \"went on for hours\" {#hours .claim}\n\nThe length of the talks.\n\n## \"A second paragraph\" {#second .event date=2024-12-01}\n\nWhat the second paragraph says.\n",
+        );
+        dir
+    }
+
+    /// Every profile's session, through edits that hold material back and
+    /// publish it again: after each, its site equals a full build
+    /// (`site::build`, as `briefing build` runs it) with the same options.
+    /// Returns the live project of the last profile run.
+    fn sessions_agree_with_full_builds(profile: crate::holdback::Profile) -> tempfile::TempDir {
+        let opts = site::BuildOptions {
+            profile,
+            now: Some("2024-12-10T00:00:00Z".parse().unwrap()),
+            ..site::BuildOptions::default()
+        };
+        let edits: [(&str, &str, &str); 6] = [
+            // an annotation marked internal (an annotation-only edit)
+            (
+                "annotations/a.md",
+                "{#second .event",
+                "{#second .internal .event",
+            ),
+            // an article made a draft, another put under embargo (ordinary
+            // content edits)
+            ("content/b.md", "slug: b\n", "slug: b\ndraft: true\n"),
+            (
+                "content/c.md",
+                "slug: c\n",
+                "slug: c\nembargo: 2030-01-01T00:00:00+01:00\n",
+            ),
+            // an internal block in a note
+            (
+                "annotations/a.md",
+                "The length of the talks.\n",
+                "The length of the talks.\n\n```internal\nA delegate told us.\n```\n",
+            ),
+            // published again
+            ("content/b.md", "draft: true\n", "draft: false\n"),
+            ("annotations/a.md", " .internal", ""),
+        ];
+        let live = desk();
+        let mut session = Session::with_options(&Project::new(live.path()), opts.clone());
+        session.full(false).expect("the first build");
+        for (rel, from, to) in edits {
+            let path = live.path().join(rel);
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(text.contains(from), "{rel} lacks {from:?}");
+            std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+            let changed: BTreeSet<String> = [rel.to_string()].into();
+            session
+                .rebuild(&changed)
+                .unwrap_or_else(|f| panic!("{rel}: {}", f.problems))
+                .expect("something changed");
+            let fresh = desk();
+            for f in ["content", "annotations"] {
+                copy_tree(&live.path().join(f), &fresh.path().join(f));
+            }
+            site::build(&Project::new(fresh.path()), &opts).expect("the full build");
+            let (x, y) = (site_files(live.path()), site_files(fresh.path()));
+            let paths: BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+            let differ: Vec<&&String> = paths.iter().filter(|p| x.get(**p) != y.get(**p)).collect();
+            assert!(
+                differ.is_empty(),
+                "{profile:?}: after editing {rel} ({from:?} → {to:?}), the session and a full build differ: {differ:?}"
+            );
+        }
+        live
+    }
+
+    #[test]
+    fn a_profile_is_part_of_the_session_and_holding_back_is_a_content_edit() {
+        use crate::holdback::Profile;
+        sessions_agree_with_full_builds(Profile::Public);
+        let internal = sessions_agree_with_full_builds(Profile::Internal);
+        // where an internal session and a public full build should agree:
+        // every public page is in the internal site, and an article with
+        // nothing held back reads the same in both
+        let public = desk();
+        for f in ["content", "annotations"] {
+            copy_tree(&internal.path().join(f), &public.path().join(f));
+        }
+        let opts = site::BuildOptions {
+            now: Some("2024-12-10T00:00:00Z".parse().unwrap()),
+            ..site::BuildOptions::default()
+        };
+        site::build(&Project::new(public.path()), &opts).expect("the public build");
+        let (int, publ) = (site_files(internal.path()), site_files(public.path()));
+        let missing: Vec<&String> = publ.keys().filter(|p| !int.contains_key(*p)).collect();
+        assert!(missing.is_empty(), "{missing:?}");
+        let held: Vec<&String> = int.keys().filter(|p| !publ.contains_key(*p)).collect();
+        assert!(
+            held.iter().any(|p| p.starts_with("articles/c/")),
+            "the embargoed article is only in the internal site: {held:?}"
+        );
+        let body = |site: &BTreeMap<String, Vec<u8>>, page: &str| {
+            let html = String::from_utf8(site[page].clone()).unwrap();
+            let start = html.find("<div class=\"body prose").expect("a body");
+            let end = start + html[start..].find("</div>").unwrap();
+            html[start..end].to_string()
+        };
+        for page in ["articles/b/index.html", "articles/d/index.html"] {
+            assert_eq!(body(&int, page), body(&publ, page), "{page}");
+        }
+        // a's notes keep an internal block: boxed in one, absent in the other
+        let page = |site: &BTreeMap<String, Vec<u8>>| {
+            String::from_utf8(site["articles/a/index.html"].clone()).unwrap()
+        };
+        assert!(page(&int).contains("A delegate told us."));
+        assert!(!page(&publ).contains("delegate") && !page(&publ).contains("held-internal"));
+        let internal_index = String::from_utf8(int["index.html"].clone()).unwrap();
+        assert!(internal_index.contains("embargoed until 2030-01-01T00:00:00+01:00"));
     }
 }

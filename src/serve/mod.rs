@@ -77,9 +77,12 @@ fn run_loop(
     let _ = project;
 }
 
-fn start(project: &Project) -> Result<(watch::Watcher, Session), i32> {
+fn start(
+    project: &Project,
+    opts: crate::site::BuildOptions,
+) -> Result<(watch::Watcher, Session), i32> {
     // what a killed build or preview left (temporaries, a staged site)
-    if let Err(p) = crate::site::remove_leftovers(project, &project.path("site")) {
+    if let Err(p) = crate::site::remove_leftovers(project, &opts.out_dir(project)) {
         crate::cli::print_problems(&p.into());
         return Err(1);
     }
@@ -88,7 +91,24 @@ fn start(project: &Project) -> Result<(watch::Watcher, Session), i32> {
         eprintln!("error: {e}");
         1
     })?;
-    Ok((watcher, Session::new(project)))
+    if opts.profile == crate::holdback::Profile::Internal {
+        eprintln!(
+            "internal preview: drafts, internal notes and embargoed articles are shown, marked (`--profile public` shows what readers will see)"
+        );
+    }
+    Ok((watcher, Session::with_options(project, opts)))
+}
+
+/// What `briefing serve` is asked for.
+#[derive(Clone, Debug, Default)]
+pub struct ServeOptions {
+    /// The address to listen on (`--bind`, `--interface`).
+    pub bind: String,
+    pub port: u16,
+    /// Open the briefing in a browser.
+    pub open: bool,
+    /// What to build (its `base_url` defaults to the address served).
+    pub build: crate::site::BuildOptions,
 }
 
 /// A random token for this run (the annotate endpoint requires it).
@@ -118,7 +138,8 @@ fn random_token() -> String {
 }
 
 /// `briefing serve`.
-pub fn serve(project: &Project, bind: &str, port: u16, open: bool) -> i32 {
+pub fn serve(project: &Project, opts: &ServeOptions) -> i32 {
+    let (bind, port, open) = (opts.bind.as_str(), opts.port, opts.open);
     let ip: IpAddr = match bind.parse() {
         Ok(ip) => ip,
         Err(_) if bind == "localhost" => IpAddr::from([127, 0, 0, 1]),
@@ -160,7 +181,17 @@ pub fn serve(project: &Project, bind: &str, port: u16, open: bool) -> i32 {
         }
     };
     let local = listener.local_addr().unwrap_or(addr);
-    let (watcher, mut session) = match start(project) {
+    let host = match local.ip() {
+        IpAddr::V6(v6) => format!("[{v6}]"),
+        v4 => v4.to_string(),
+    };
+    let url = format!("http://{host}:{}/", local.port());
+    // canonical links, the feed and 404.html point at this server unless
+    // told otherwise
+    let mut build = opts.build.clone();
+    build.base_url.get_or_insert_with(|| url.clone());
+    let site = build.out_dir(project);
+    let (watcher, mut session) = match start(project, build) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -175,18 +206,13 @@ pub fn serve(project: &Project, bind: &str, port: u16, open: bool) -> i32 {
     session.settle();
     let app = Arc::new(server::App {
         root: project.root.clone(),
-        site: project.path("site"),
+        site,
         token: random_token(),
         hub: hub.clone(),
         articles: slugs.clone(),
         annotate_lock: tokio::sync::Mutex::new(()),
         allowed: guard::Allowed::new(local),
     });
-    let host = match local.ip() {
-        IpAddr::V6(v6) => format!("[{v6}]"),
-        v4 => v4.to_string(),
-    };
-    let url = format!("http://{host}:{}/", local.port());
     println!("serving {url} (Ctrl-C to stop)");
     let _ = std::io::stdout().flush();
     if open {
@@ -235,8 +261,8 @@ pub fn serve(project: &Project, bind: &str, port: u16, open: bool) -> i32 {
 }
 
 /// `briefing watch`.
-pub fn watch(project: &Project) -> i32 {
-    let (watcher, mut session) = match start(project) {
+pub fn watch(project: &Project, opts: crate::site::BuildOptions) -> i32 {
+    let (watcher, mut session) = match start(project, opts) {
         Ok(x) => x,
         Err(code) => return code,
     };

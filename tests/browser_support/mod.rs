@@ -96,3 +96,51 @@ pub async fn open(test: &str) -> Option<(Session, fantoccini::Client)> {
     }
     panic!("chromedriver did not accept a session");
 }
+
+/// A Chrome DevTools Protocol command sent through chromedriver's
+/// `goog/cdp/execute` endpoint (emulating dark mode or print media in the
+/// same session).
+#[derive(Debug)]
+#[allow(dead_code)]
+pub struct Cdp {
+    pub method: &'static str,
+    pub params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = serde_json::json!({"cmd": self.method, "params": self.params});
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+/// Emulate a media type (`""`, `"print"`) and colour scheme (`"light"`,
+/// `"dark"`) for the pages of this session.
+#[allow(dead_code)]
+pub async fn emulate(
+    client: &fantoccini::Client,
+    media: &str,
+    scheme: &str,
+) -> Result<(), fantoccini::error::CmdError> {
+    client
+        .issue_cmd(Cdp {
+            method: "Emulation.setEmulatedMedia",
+            params: serde_json::json!({
+                "media": media,
+                "features": [{"name": "prefers-color-scheme", "value": scheme}]
+            }),
+        })
+        .await
+        .map(|_| ())
+}

@@ -32,11 +32,14 @@ pub fn repo_root() -> PathBuf {
 }
 
 impl TestProject {
-    /// An empty project (no config, no templates: the built-in theme).
+    /// An empty project: an empty `briefing.toml` (what makes a directory
+    /// a briefing; every key default), no templates (the built-in theme).
     pub fn new() -> TestProject {
-        TestProject {
+        let p = TestProject {
             dir: tempfile::tempdir().unwrap(),
-        }
+        };
+        p.write("briefing.toml", "");
+        p
     }
 
     /// A project holding the repository's two seeds and nothing else.

@@ -131,6 +131,21 @@ fn common_tokens(texts: &[&str], lo: usize, hi: usize) -> FxHashSet<String> {
         .collect()
 }
 
+/// The most of a block's text the headline scoring reads, in bytes.
+const BLOCK_MAX: usize = 16 * 1024;
+
+/// The first `max` bytes of `text` or a little less, on a char boundary.
+fn head(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 /// Normalised text for repetition checks: lower-cased alphanumerics with
 /// single spaces.
 fn norm(text: &str) -> String {
@@ -140,6 +155,11 @@ fn norm(text: &str) -> String {
 /// Score the candidates for the headline of a page whose body blocks are
 /// marked in `keep`, best first.
 pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candidate> {
+    // (no headline is this long, and the words shared with the body or
+    // repeated on the page show in a block's first kilobytes: a 50 MB
+    // one-block dump was tokenized whole, twice, into sets of millions)
+    let texts: Vec<&str> = texts.iter().map(|t| head(t, BLOCK_MAX)).collect();
+    let texts = &texts[..];
     let n = texts.len();
     let Some(first_kept) = keep.iter().position(|&k| k) else {
         return Vec::new();
@@ -330,6 +350,16 @@ pub fn find_headline(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Option<
 mod tests {
     use super::*;
     use crate::clean::dump::features::shape;
+
+    #[test]
+    fn head_cuts_long_text_on_a_char_boundary() {
+        assert_eq!(head("short", BLOCK_MAX), "short");
+        let long = "é".repeat(BLOCK_MAX);
+        let h = head(&long, BLOCK_MAX);
+        assert_eq!(h.len(), BLOCK_MAX);
+        let odd = format!("a{long}");
+        assert_eq!(head(&odd, BLOCK_MAX).len(), BLOCK_MAX - 1);
+    }
 
     const P1: &str = "The council voted on Tuesday to close the old harbour bridge to cars from next spring, ending weeks of debate about the cost of repairs.";
     const P2: &str = "Engineers told the meeting that the steel under the bridge deck had corroded faster than expected, and that heavy traffic made it worse every day.";
