@@ -285,7 +285,7 @@ pub struct Fingerprints {
     order: Order,
     /// Per dependency (by position): the part from articles and the link
     /// stage, and the part from annotations.
-    fps: Vec<(Fingerprint, Fingerprint)>,
+    fps: Vec<Parts>,
     /// Values hashed once, by the address of their `Arc` (held, so the
     /// address is not reused while it is remembered).
     texts: Memo<str>,
@@ -294,6 +294,10 @@ pub struct Fingerprints {
     notes: Memo<ArticleNote>,
     articles: Memo<ArticleAnnotations>,
 }
+
+/// A dependency's fingerprint in two parts: from the articles and the
+/// link stage, and from the annotations.
+type Parts = (Fingerprint, Fingerprint);
 
 /// Fingerprints of values held in `Arc`s, by address.
 type Memo<T, V = Fingerprint> = FxHashMap<usize, (Arc<T>, V)>;
@@ -575,7 +579,7 @@ impl Fingerprints {
         );
         self.articles = articles;
         // the dependencies, and what each had
-        let before: Option<(Vec<Dep>, Vec<(Fingerprint, Fingerprint)>)> = match deps {
+        let before: Option<(Vec<Dep>, Vec<Parts>)> = match deps {
             Some(deps) => {
                 let mut list: Vec<Dep> = deps.into_iter().cloned().collect();
                 list.extend([Dep::AnnotationSet, Dep::Events]);
