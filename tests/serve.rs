@@ -229,8 +229,32 @@ fn events_at(url: &str) -> (Receiver<(String, String)>, u64) {
     (rx, n)
 }
 
+/// The next event but `drift` (the list of drifted quotes, sent on
+/// connect and when it changes; `drifted_quotes_reach_the_page` checks it).
 fn next_event(rx: &Receiver<(String, String)>) -> (String, String) {
-    rx.recv_timeout(WAIT).expect("an event within the wait")
+    loop {
+        let e = rx.recv_timeout(WAIT).expect("an event within the wait");
+        if e.0 != "drift" {
+            return e;
+        }
+    }
+}
+
+#[test]
+fn drifted_quotes_reach_the_page() {
+    let dir = fixture();
+    let r = Running::serve(dir.path());
+    let rx = events(r.url());
+    // on connect: the state, then the (empty) list of drifted quotes
+    let mut got = Vec::new();
+    while got.len() < 2 {
+        got.push(rx.recv_timeout(WAIT).expect("an event within the wait"));
+    }
+    assert_eq!(got[0].0, "ok", "{got:?}");
+    assert_eq!(
+        got[1],
+        ("drift".to_string(), r#"{"drifts":[]}"#.to_string())
+    );
 }
 
 #[test]

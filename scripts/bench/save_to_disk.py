@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Save -> page on disk in `briefing serve`: the latency of one annotation
-edit, measured end to end (the watcher's debounce included).
+(or article) edit, measured end to end (the watcher's debounce included).
 
-    scripts/bench/save_to_disk.py PROJECT BRIEFING_BIN [RUNS]
+    scripts/bench/save_to_disk.py PROJECT BRIEFING_BIN [RUNS] [annotation|article]
 
 PROJECT is a copy of a briefing (e.g. of /dev/shm/briefing-bench/b10000: the
 script edits its first annotation file and puts it back). It starts
@@ -10,17 +10,32 @@ script edits its first annotation file and puts it back). It starts
 (as editors do) with a new sentence in its first note, and polls the
 article's page until the sentence is in it. Prints the median, min, p90 and
 max, and the server's last rebuild lines (BRIEFING_TIMINGS=1).
+With `article`, it edits the body of the article that annotation file is
+about instead (a new sentence at the start of its first paragraph).
 A measurement, not a test.
 """
 import glob, os, re, signal, subprocess, sys, time
 
 proj, binp = sys.argv[1], sys.argv[2]
 runs = int(sys.argv[3]) if len(sys.argv) > 3 else 21
+kind = sys.argv[4] if len(sys.argv) > 4 else "annotation"
 ann = sorted(glob.glob(os.path.join(proj, "annotations", "*.md")))[0]
 orig = open(ann, encoding="utf-8").read()
 slug = re.search(r"^article:\s*(\S+)", orig, re.M).group(1)
 page = os.path.join(proj, "site", "articles", slug, "index.html")
 head = re.search(r"^## .*$", orig, re.M)
+if kind == "article":
+    # the article's file: the one whose front matter names the slug
+    for f in sorted(glob.glob(os.path.join(proj, "content", "*.md"))):
+        text = open(f, encoding="utf-8").read()
+        if re.search(rf"^slug:\s*{re.escape(slug)}\s*$", text, re.M):
+            ann, orig = f, text
+            break
+    else:
+        sys.exit(f"no content file with slug {slug}")
+    # the first paragraph of the body, after the front matter
+    body = orig.index("\n---\n", 4) + len("\n---\n")
+    head = re.compile(r"\n*").match(orig, body)
 env = dict(os.environ, BRIEFING_TIMINGS="1")
 p = subprocess.Popen([binp, "serve", "--port", "18765"], cwd=proj, env=env,
                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -41,7 +56,10 @@ lat = []
 try:
     for i in range(runs):
         marker = f"Edited in run {i} zq{i}x."
-        save(orig[: head.end()] + f"\n\n{marker}\n" + orig[head.end():])
+        if kind == "article":
+            save(orig[: head.end()] + f"{marker} " + orig[head.end():])
+        else:
+            save(orig[: head.end()] + f"\n\n{marker}\n" + orig[head.end():])
         t = time.perf_counter()
         while True:
             try:
@@ -64,6 +82,6 @@ finally:
         p.kill()
         out = p.communicate()[0]
 lat.sort()
-print(f"annotation edit -> page on disk: median {lat[len(lat) // 2]:.1f} ms, "
+print(f"{kind} edit -> page on disk: median {lat[len(lat) // 2]:.1f} ms, "
       f"min {lat[0]:.1f}, p90 {lat[int(len(lat) * 0.9)]:.1f}, max {lat[-1]:.1f} ({runs} runs)")
 print("\n".join([l for l in out.splitlines() if "rebuilt" in l or "timing" in l][-4:]))

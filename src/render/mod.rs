@@ -9,6 +9,7 @@
 
 mod annotations;
 mod archive;
+mod deps;
 mod entities;
 mod fragments;
 pub mod highlight;
@@ -363,6 +364,7 @@ pub fn render_site_into(b: &Briefing, theme: &Theme, sink: Sink) -> Result<(), P
         .try_for_each(|o| sink(o).map_err(Problems::from))
 }
 
+pub use deps::{Fingerprint, Fingerprints, Scope};
 pub use pages::{Dep, Deps, Shared};
 
 /// The paths of every page job of the briefing, in job order. Listings

@@ -56,9 +56,10 @@ pub fn jobs(b: &Briefing) -> Vec<Job> {
     jobs
 }
 
-/// One part of the briefing a page is rendered from. The live preview
-/// works out which of these an edit changed and renders again only the
-/// pages that depend on one of them.
+/// One part of the briefing a page is rendered from. What each covers is
+/// its fingerprint ([`super::deps`], the one place that says it): the live
+/// preview renders again the pages with a dependency whose fingerprint
+/// changed.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Dep {
     /// What lists of articles show of each: slug, title, date, byline,

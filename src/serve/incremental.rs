@@ -15,11 +15,13 @@
 //! | `static/f` | the theme | nothing | nothing: `f` is copied |
 //! | `briefing.toml`, `entities.yaml`, new or deleted articles, seeds | everything | everything | everything |
 //!
-//! "Pages depending on what changed": after assembling, the old and new
-//! briefing are compared part by part ([`Dep`]: an article, an entity, the
-//! article cards, the annotations, the events, the summary, the mentions),
-//! and a page is rendered again when one of the parts it declares
-//! (`render::pages`, `Job::deps`) changed. An annotation edit in a large
+//! "Pages depending on what changed": every part of the briefing a page
+//! declares it reads ([`Dep`]: an article, an entity, the article cards,
+//! the annotations, the events, the summary, the mentions; `Job::deps`)
+//! has a fingerprint computed beside the page registry
+//! ([`render::Fingerprints`]); after assembling, the session works them
+//! out again and renders the pages with a dependency whose fingerprint
+//! changed. An annotation edit in a large
 //! briefing thus renders its article, the annotation pages, and the pages
 //! of entities its notes name — not every entity page. Unchanged bytes are
 //! not written.
@@ -29,9 +31,9 @@
 //! broken stays an error and fixing it is incremental too.
 
 use crate::clean::Cleaned;
-use crate::content::{self, Article};
+use crate::content;
 use crate::diag::{Problem, Problems};
-use crate::model::{Briefing, SitePath, Slug, SourceView};
+use crate::model::{Briefing, SitePath, SourceView};
 use crate::project::{CleanAction, Inputs, Project};
 use crate::render::{self, Dep, Output, PageJob, Renderer};
 use crate::site;
@@ -53,6 +55,46 @@ pub struct Rebuild {
     pub full: bool,
     pub warnings: Problems,
     pub millis: u128,
+    /// The annotations whose quotes matched only approximately (drift):
+    /// warnings that do not stop the build, shown in the log line and,
+    /// in a milder form than errors, in the preview's pages.
+    pub drifts: Vec<DriftNote>,
+}
+
+/// A quote that drifted, for the log and the preview.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct DriftNote {
+    /// The annotation file, and the line and column of its quote.
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    /// The article's slug and the annotation's id (its passage's anchor
+    /// on the article page is `a-<id>`).
+    pub article: String,
+    pub id: String,
+    pub quoted: String,
+    /// What the article reads there now.
+    pub found: String,
+    /// How similar, in percent.
+    pub similarity: u32,
+}
+
+/// The drifted quotes of a briefing, in file order.
+fn drift_notes(b: &Briefing) -> Vec<DriftNote> {
+    b.annotations
+        .drifts()
+        .iter()
+        .map(|d| DriftNote {
+            file: d.file.clone(),
+            line: d.line,
+            column: d.column,
+            article: d.article.to_string(),
+            id: d.id.clone(),
+            quoted: d.quoted.clone(),
+            found: d.found.clone(),
+            similarity: (d.score * 100.0).round().clamp(0.0, 100.0) as u32,
+        })
+        .collect()
 }
 
 impl Rebuild {
@@ -82,7 +124,26 @@ impl Rebuild {
                 n => format!("{} +{} more", names[..3].join(", "), n - 3),
             }
         };
-        format!("rebuilt {what} ({cause}) in {} ms", self.millis)
+        let mut line = format!("rebuilt {what} ({cause}) in {} ms", self.millis);
+        if !self.drifts.is_empty() {
+            let n = self.drifts.len();
+            let at: Vec<String> = self
+                .drifts
+                .iter()
+                .take(2)
+                .map(|d| format!("{}:{} ({}% similar)", d.file, d.line, d.similarity))
+                .collect();
+            let more = if n > 2 {
+                format!(" +{} more", n - 2)
+            } else {
+                String::new()
+            };
+            line.push_str(&format!(
+                "; {n} quote(s) matched only approximately: {}{more}",
+                at.join(", ")
+            ));
+        }
+        line
     }
 }
 
@@ -137,6 +198,10 @@ struct State {
     /// The publishing files (feed, sitemap, robots, search index): every
     /// output that is neither a page nor a theme file.
     published: BTreeSet<String>,
+    /// The fingerprint of every dependency `jobs` declare: after an
+    /// edit, the pages whose dependencies' fingerprints changed are
+    /// rendered again.
+    fingerprints: render::Fingerprints,
     /// What a failed rebuild still has to redo.
     pending: Dirty,
 }
@@ -236,214 +301,6 @@ fn read_opt(project: &Project, rel: &str) -> Result<Option<Arc<str>>, Problem> {
             }
         },
     }
-}
-
-/// The fields of an article that pages other than its own show (an
-/// internal build's lists badge a held article).
-fn card(a: &Article) -> impl PartialEq + '_ {
-    (
-        (&a.slug, &a.title, &a.date, &a.byline, &a.source, &a.summary),
-        (&a.tags, &a.figures, &a.held),
-    )
-}
-
-/// The parts of the briefing that annotations feed (their pages,
-/// backlinks, entity notes, the timeline) and that differ between `old`
-/// and `new`.
-fn annotation_deps(old: &Briefing, new: &Briefing) -> BTreeSet<Dep> {
-    let mut deps = BTreeSet::new();
-    let (ol, links, annotations) = (&old.links, &new.links, &new.annotations);
-    for a in &old.articles {
-        let s = &a.slug;
-        let same = match (
-            old.annotations.by_article.get(s),
-            annotations.by_article.get(s),
-        ) {
-            (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a == b,
-            (a, b) => a.is_none() && b.is_none(),
-        };
-        if !same || ol.backlinks.get(s) != links.backlinks.get(s) {
-            deps.insert(Dep::Article(s.clone()));
-        }
-    }
-    if old.annotations.summary_html != annotations.summary_html {
-        deps.insert(Dep::Summary);
-    }
-    let (oa, na) = (&old.annotations, annotations);
-    if !same_arcs(oa.all(), na.all()) || !same_arcs(oa.article_notes(), na.article_notes()) {
-        deps.insert(Dep::Annotations);
-        if oa.all().len() != na.all().len()
-            || oa
-                .all()
-                .iter()
-                .zip(na.all())
-                .any(|(x, y)| !Arc::ptr_eq(x, y) && set_key(x) != set_key(y))
-        {
-            deps.insert(Dep::AnnotationSet);
-        }
-        let (before, after) = (
-            by_article(oa.all(), oa.article_notes()),
-            by_article(na.all(), na.article_notes()),
-        );
-        for slug in before.keys().chain(after.keys()) {
-            let same = match (before.get(slug), after.get(slug)) {
-                (Some((a, n)), Some((b, m))) => same_arcs(a, b) && same_arcs(n, m),
-                _ => false,
-            };
-            if !same {
-                deps.insert(Dep::Notes((*slug).clone()));
-            }
-        }
-    }
-    if ol.timeline != links.timeline {
-        deps.insert(Dep::Events);
-    }
-    for (i, e) in ol.registry.entities.iter().enumerate() {
-        if ol.entity_notes.get(&e.slug) != links.entity_notes.get(&e.slug) {
-            deps.insert(Dep::Entity(i));
-        }
-    }
-    deps
-}
-
-/// The parts of the briefing an annotation edit changed, from what
-/// [`site::update_annotations`] says changed (`b` is the briefing after it).
-fn update_deps(b: &Briefing, ch: &site::AnnotationChanges) -> BTreeSet<Dep> {
-    let mut deps = BTreeSet::new();
-    let (old, new) = (&ch.previous, &b.annotations);
-    for s in ch.articles.iter().chain(&ch.backlinks) {
-        deps.insert(Dep::Article(s.clone()));
-    }
-    if old.summary_html != new.summary_html {
-        deps.insert(Dep::Summary);
-    }
-    let (old_notes, new_notes) = (old.notes_of(&ch.articles), new.notes_of(&ch.articles));
-    for s in &ch.articles {
-        let (before, after) = (old.of_article(s), new.of_article(s));
-        if !same_arcs(before, after) || old_notes.get(s) != new_notes.get(s) {
-            deps.insert(Dep::Annotations);
-            deps.insert(Dep::Notes(s.clone()));
-        }
-        if before.len() != after.len()
-            || before
-                .iter()
-                .zip(after)
-                .any(|(x, y)| set_key(x) != set_key(y))
-        {
-            deps.insert(Dep::AnnotationSet);
-        }
-    }
-    if ch.timeline {
-        deps.insert(Dep::Events);
-    }
-    for e in &ch.entity_notes {
-        if let Some(i) = b.links.registry.position(e) {
-            deps.insert(Dep::Entity(i));
-        }
-    }
-    deps
-}
-
-/// What decides an annotation's place in the listings.
-fn set_key(
-    a: &crate::annotate::Annotation,
-) -> (
-    &Slug,
-    &String,
-    &Vec<String>,
-    &Option<String>,
-    Option<crate::annotate::Status>,
-) {
-    (&a.article, &a.id, &a.tags, &a.claim, a.status)
-}
-
-/// Whether two lists hold equal items (the same ones, most of the time).
-fn same_arcs<T: PartialEq>(a: &[Arc<T>], b: &[Arc<T>]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| Arc::ptr_eq(x, y) || x == y)
-}
-
-/// One article's annotations and its whole-article notes.
-type ArticleParts<'a> = (
-    &'a [Arc<crate::annotate::Annotation>],
-    Vec<Arc<crate::annotate::ArticleNote>>,
-);
-
-/// Each article's annotations and whole-article notes (`all` is sorted by
-/// article).
-fn by_article<'a>(
-    all: &'a [Arc<crate::annotate::Annotation>],
-    notes: &'a [Arc<crate::annotate::ArticleNote>],
-) -> BTreeMap<&'a Slug, ArticleParts<'a>> {
-    let mut out: BTreeMap<&Slug, (&[Arc<crate::annotate::Annotation>], Vec<_>)> = BTreeMap::new();
-    let mut start = 0;
-    while start < all.len() {
-        let slug = &all[start].article;
-        let len = all[start..]
-            .iter()
-            .take_while(|a| a.article == *slug)
-            .count();
-        out.insert(slug, (&all[start..start + len], Vec::new()));
-        start += len;
-    }
-    for n in notes {
-        out.entry(&n.article)
-            .or_insert((&[], Vec::new()))
-            .1
-            .push(n.clone());
-    }
-    out
-}
-
-/// The parts of the briefing that differ between `old` and `new`, which
-/// have the same articles (a new, removed or renamed article takes a full
-/// rebuild).
-fn briefing_deps(old: &Briefing, new: &Briefing) -> BTreeSet<Dep> {
-    let (ol, nl) = (&old.links, &new.links);
-    let mut deps = annotation_deps(old, new);
-    let same_order = old.articles.len() == new.articles.len()
-        && old
-            .articles
-            .iter()
-            .zip(&new.articles)
-            .all(|(a, b)| a.slug == b.slug);
-    if !same_order {
-        // a date changed: lists order articles by date
-        deps.insert(Dep::Cards);
-    }
-    let old_by_slug: BTreeMap<&Slug, &Article> =
-        old.articles.iter().map(|a| (&a.slug, a)).collect();
-    for a in &new.articles {
-        let s = &a.slug;
-        let Some(o) = old_by_slug.get(s) else {
-            deps.insert(Dep::Cards);
-            continue;
-        };
-        if card(o) != card(a) {
-            deps.insert(Dep::Cards);
-        }
-        if o.text != a.text
-            || ol.mentions.get(s) != nl.mentions.get(s)
-            || ol.related.get(s) != nl.related.get(s)
-        {
-            deps.insert(Dep::Article(s.clone()));
-        }
-    }
-    if old.summary.as_ref().map(|s| (&s.title, &s.body))
-        != new.summary.as_ref().map(|s| (&s.title, &s.body))
-    {
-        deps.insert(Dep::Summary);
-    }
-    if ol.article_entities != nl.article_entities {
-        deps.insert(Dep::Mentions);
-    }
-    for i in 0..nl.registry.entities.len() {
-        if ol.occurrences.get(i) != nl.occurrences.get(i)
-            || ol.cooccurring.get(i) != nl.cooccurring.get(i)
-        {
-            deps.insert(Dep::Entity(i));
-        }
-    }
-    deps
 }
 
 /// Write outputs whose bytes changed, each file atomically in place;
@@ -666,6 +523,7 @@ impl Session {
             full: true,
             warnings,
             millis: start.elapsed().as_millis(),
+            drifts: drift_notes(&briefing),
         };
         self.slugs = briefing
             .articles
@@ -674,7 +532,10 @@ impl Session {
             .collect();
         self.slugs_version += 1;
         let jobs = render::page_jobs(&briefing);
+        let mut fingerprints = render::Fingerprints::default();
+        fingerprints.update(&briefing, Some(declared(&jobs)), render::Scope::Everything);
         self.state = Some(State {
+            fingerprints,
             pages: jobs.iter().map(|j| j.path(&briefing)).collect(),
             jobs,
             shared: render::Shared::default(),
@@ -909,7 +770,6 @@ impl Session {
                 // derives from them alone stay
                 let changes = site::update_annotations(&st.inputs, &mut st.briefing)?;
                 refresh_notes = true;
-                dirty.deps.extend(update_deps(&st.briefing, &changes));
                 // the annotations as they were (tens of thousands of
                 // reference counts) are freed beside the page renders
                 rayon::spawn(move || drop(changes));
@@ -930,12 +790,6 @@ impl Session {
                     .map_err(|(problems, _)| problems)?;
                 refresh_publishing = true;
                 dirty.content.clear();
-                dirty.deps.extend(briefing_deps(&st.briefing, &briefing));
-                for a in &briefing.articles {
-                    if a.source.as_ref().is_some_and(|s| dirty.sources.contains(s)) {
-                        dirty.deps.insert(Dep::Article(a.slug.clone()));
-                    }
-                }
                 st.briefing = briefing;
                 timer.lap("assemble");
             }
@@ -946,8 +800,26 @@ impl Session {
             if content_changed {
                 st.shared = render::Shared::default();
             }
-            let d = &dirty.deps;
-            if content_changed || d.contains(&Dep::AnnotationSet) || d.contains(&Dep::Events) {
+            // what changed: the dependencies whose fingerprints changed
+            // (`render::Fingerprints`, beside the page registry). After an
+            // annotation edit the jobs stay unless the annotation set or
+            // the events changed (what decides the listings' pages)
+            let scope = if content_changed {
+                render::Scope::Everything
+            } else {
+                render::Scope::Annotations
+            };
+            let mut changed = BTreeSet::new();
+            if !content_changed {
+                // the same jobs, so the same dependencies
+                changed = st
+                    .fingerprints
+                    .update(&st.briefing, None::<[&Dep; 0]>, scope);
+            }
+            if content_changed
+                || changed.contains(&Dep::AnnotationSet)
+                || changed.contains(&Dep::Events)
+            {
                 let jobs = render::page_jobs(&st.briefing);
                 if jobs
                     .iter()
@@ -957,7 +829,14 @@ impl Session {
                     return Ok(Step::Full { reclean: false });
                 }
                 st.jobs = jobs;
+                changed.extend(st.fingerprints.update(
+                    &st.briefing,
+                    Some(declared(&st.jobs)),
+                    scope,
+                ));
             }
+            dirty.deps.extend(changed);
+            timer.lap("fingerprints");
         }
 
         // 3. render what is affected, write what changed
@@ -1032,8 +911,14 @@ impl Session {
             full,
             warnings,
             millis: start.elapsed().as_millis(),
+            drifts: drift_notes(&st.briefing),
         })))
     }
+}
+
+/// Every dependency the jobs declare.
+fn declared(jobs: &[PageJob]) -> impl Iterator<Item = &Dep> {
+    jobs.iter().flat_map(|j| &j.deps)
 }
 
 enum Step {
@@ -1359,6 +1244,545 @@ mod tests {
             r[0].rendered
         );
         assert!(r[1].pages.iter().any(|p| p == BELARUS), "{:?}", r[1].pages);
+    }
+
+    /// One edit of a project file, as an analyst (or a scraper) makes it.
+    #[derive(Clone, Debug)]
+    enum Edit {
+        /// A paragraph naming `word` appended to the `i`th article.
+        ArticleBody(usize, usize),
+        /// The `i`th article's title.
+        ArticleTitle(usize, usize),
+        /// The `i`th article's date (set or changed).
+        ArticleDate(usize, usize),
+        /// A new article (or a new text for it) without a seed.
+        AddArticle(usize, usize),
+        /// The `i`th article added by the test deleted, or renamed.
+        DeleteAdded(usize),
+        RenameAdded(usize, usize),
+        /// A sentence with a wikilink in the `i`th annotation file.
+        AnnotationNote(usize, usize),
+        /// A tag of the `i`th annotation file changed.
+        AnnotationTag(usize, usize),
+        /// A passage annotated again in a new file for the `i`th article.
+        AddAnnotation(usize, usize),
+        DeleteAnnotation(usize),
+        RenameAnnotation(usize, usize),
+        /// A new entity, or an entity's description.
+        AddEntity(usize),
+        EntityDescription(usize, usize),
+        /// A paragraph appended to the `i`th seed, or its sidecar written.
+        Seed(usize, usize),
+        Sidecar(usize, usize),
+        /// A comment in the `i`th of a few templates.
+        Template(usize, usize),
+        /// The stylesheet edited; another static file added, deleted,
+        /// renamed.
+        Style(usize),
+        AddStatic(usize),
+        DeleteStatic(usize),
+        RenameStatic(usize, usize),
+        /// The site's description.
+        Config(usize),
+        /// A paragraph naming `word` appended to the executive summary.
+        Summary(usize),
+    }
+
+    const WORDS: &[&str] = &[
+        "Minsk",
+        "Putin",
+        "Belarus",
+        "Oreshnik",
+        "Lavrov",
+        "hazel tree",
+        "Kalibr",
+        "nothing at all",
+    ];
+
+    const WIKILINKS: &[&str] = &[
+        "[[Minsk]]",
+        "[[Vladimir Putin|Putin]]",
+        "[[russia-sending-hypersonic-missiles-to-venezuela]]",
+        "[[russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus#intercepted]]",
+        "[[Astrakhan]]",
+    ];
+
+    fn edit_strategy() -> impl proptest::strategy::Strategy<Value = Edit> {
+        use proptest::prelude::*;
+        let n = || 0usize..8;
+        prop_oneof![
+            (n(), n()).prop_map(|(i, w)| Edit::ArticleBody(i, w)),
+            (n(), n()).prop_map(|(i, w)| Edit::ArticleTitle(i, w)),
+            (n(), n()).prop_map(|(i, w)| Edit::ArticleDate(i, w)),
+            (n(), n()).prop_map(|(i, w)| Edit::AddArticle(i, w)),
+            n().prop_map(Edit::DeleteAdded),
+            (n(), n()).prop_map(|(i, w)| Edit::RenameAdded(i, w)),
+            (n(), n()).prop_map(|(i, w)| Edit::AnnotationNote(i, w)),
+            (n(), n()).prop_map(|(i, w)| Edit::AnnotationTag(i, w)),
+            (n(), n()).prop_map(|(i, w)| Edit::AddAnnotation(i, w)),
+            n().prop_map(Edit::DeleteAnnotation),
+            (n(), n()).prop_map(|(i, w)| Edit::RenameAnnotation(i, w)),
+            n().prop_map(Edit::AddEntity),
+            (n(), n()).prop_map(|(i, w)| Edit::EntityDescription(i, w)),
+            (n(), n()).prop_map(|(i, w)| Edit::Seed(i, w)),
+            (n(), n()).prop_map(|(i, w)| Edit::Sidecar(i, w)),
+            (n(), n()).prop_map(|(i, w)| Edit::Template(i, w)),
+            n().prop_map(Edit::Style),
+            n().prop_map(Edit::AddStatic),
+            n().prop_map(Edit::DeleteStatic),
+            (n(), n()).prop_map(|(i, w)| Edit::RenameStatic(i, w)),
+            n().prop_map(Edit::Config),
+            n().prop_map(Edit::Summary),
+        ]
+    }
+
+    /// The files of `dir` (project-relative) whose names pass `keep`,
+    /// sorted.
+    fn files_in(root: &std::path::Path, dir: &str, keep: impl Fn(&str) -> bool) -> Vec<String> {
+        let mut out: Vec<String> = std::fs::read_dir(root.join(dir))
+            .map(|rd| {
+                rd.filter_map(Result::ok)
+                    .filter(|e| e.path().is_file())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| keep(n))
+                    .map(|n| format!("{dir}/{n}"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.sort();
+        out
+    }
+
+    /// Apply `edit` to the project at `root`; the project files it
+    /// changed (none when it does not apply).
+    fn apply(root: &std::path::Path, edit: &Edit) -> BTreeSet<String> {
+        let read = |rel: &str| std::fs::read_to_string(root.join(rel)).unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        let pick = |v: &[String], i: usize| -> Option<String> {
+            (!v.is_empty()).then(|| v[i % v.len()].clone())
+        };
+        let articles = files_in(root, "content", |n| {
+            n.ends_with(".md") && n != "_briefing.md"
+        });
+        let added = files_in(root, "content", |n| n.starts_with("added-"));
+        let annotations = files_in(root, "annotations", |n| n.ends_with(".md"));
+        let seeds = files_in(root, "seeds", |n| n.ends_with(".txt"));
+        let statics = files_in(root, "static", |n| n.starts_with("extra-"));
+        let one = |rel: &str| -> BTreeSet<String> { [rel.to_string()].into() };
+        let two = |a: &str, b: &str| -> BTreeSet<String> { [a.to_string(), b.to_string()].into() };
+        // the line starting with `key` replaced by `line` (after the
+        // first line, the front matter's fence); without one, `line` goes
+        // after the title
+        let replace_line = |text: &str, key: &str, line: &str| -> String {
+            let lines: Vec<&str> = text.split_inclusive('\n').collect();
+            let at = lines.iter().skip(1).position(|l| l.starts_with(key));
+            let mut out = String::new();
+            for (n, l) in lines.iter().enumerate() {
+                match at {
+                    Some(k) if k + 1 == n => out.push_str(line),
+                    None if n > 0 && l.starts_with("title:") => {
+                        out.push_str(l);
+                        out.push_str(line);
+                    }
+                    _ => out.push_str(l),
+                }
+            }
+            out
+        };
+        match *edit {
+            Edit::ArticleBody(i, w) => {
+                let Some(f) = pick(&articles, i) else {
+                    return BTreeSet::new();
+                };
+                let text = read(&f);
+                write(&f, &format!("{text}\nA sentence naming {}.\n", WORDS[w]));
+                one(&f)
+            }
+            Edit::ArticleTitle(i, w) => {
+                let Some(f) = pick(&articles, i) else {
+                    return BTreeSet::new();
+                };
+                let text = read(&f);
+                write(
+                    &f,
+                    &replace_line(&text, "title:", &format!("title: A title {w}\n")),
+                );
+                one(&f)
+            }
+            Edit::ArticleDate(i, d) => {
+                let Some(f) = pick(&articles, i) else {
+                    return BTreeSet::new();
+                };
+                let text = read(&f);
+                write(
+                    &f,
+                    &replace_line(&text, "date:", &format!("date: 2024-12-0{}\n", d + 1)),
+                );
+                one(&f)
+            }
+            Edit::AddArticle(i, w) => {
+                let f = format!("content/added-{}.md", i % 3);
+                write(
+                    &f,
+                    &format!(
+                        "---\ntitle: Added article {i}\ndate: 2024-11-2{w}\ntags: [added]\n---\n\nAn added article about {} and {}.\n",
+                        WORDS[w],
+                        WORDS[(w + 1) % WORDS.len()]
+                    ),
+                );
+                one(&f)
+            }
+            Edit::DeleteAdded(i) => {
+                let Some(f) = pick(&added, i) else {
+                    return BTreeSet::new();
+                };
+                std::fs::remove_file(root.join(&f)).unwrap();
+                one(&f)
+            }
+            Edit::RenameAdded(i, n) => {
+                let Some(f) = pick(&added, i) else {
+                    return BTreeSet::new();
+                };
+                let to = format!("content/added-{}.md", n % 3 + 3);
+                if to == f || root.join(&to).exists() {
+                    return BTreeSet::new();
+                }
+                std::fs::rename(root.join(&f), root.join(&to)).unwrap();
+                two(&f, &to)
+            }
+            Edit::AnnotationNote(i, w) => {
+                let Some(f) = pick(&annotations, i) else {
+                    return BTreeSet::new();
+                };
+                let text = read(&f);
+                let Some(at) = text
+                    .find("\n## ")
+                    .and_then(|h| text[h + 1..].find('\n').map(|e| h + 1 + e))
+                else {
+                    return BTreeSet::new();
+                };
+                let link = WIKILINKS[w % WIKILINKS.len()];
+                write(
+                    &f,
+                    &format!("{}\n\nSee {link}, edit {w}.\n{}", &text[..at], &text[at..]),
+                );
+                one(&f)
+            }
+            Edit::AnnotationTag(i, w) => {
+                let Some(f) = pick(&annotations, i) else {
+                    return BTreeSet::new();
+                };
+                let text = read(&f);
+                let tags = [" .forecast", " .signal", " .context", " .newtag"];
+                let from = tags.iter().find(|t| text.contains(**t));
+                let Some(from) = from else {
+                    return BTreeSet::new();
+                };
+                write(&f, &text.replacen(from, tags[w % tags.len()], 1));
+                one(&f)
+            }
+            Edit::AddAnnotation(i, w) => {
+                // the first sentence of an article's body, annotated in a
+                // file of its own
+                let Some(a) = pick(&articles, i) else {
+                    return BTreeSet::new();
+                };
+                let text = read(&a);
+                let Some(body) = text.splitn(3, "---\n").nth(2) else {
+                    return BTreeSet::new();
+                };
+                let Some(quote) = body
+                    .split("\n\n")
+                    .map(str::trim)
+                    .find(|p| p.len() > 30 && !p.contains(['"', '*', '[', '#', '_', '`', '<']))
+                    .map(|p| p.chars().take(30).collect::<String>())
+                else {
+                    return BTreeSet::new();
+                };
+                let stem = a.trim_start_matches("content/").trim_end_matches(".md");
+                let slug = text
+                    .lines()
+                    .find_map(|l| l.strip_prefix("slug: "))
+                    .unwrap_or(stem)
+                    .trim()
+                    .to_string();
+                let f = format!("annotations/extra-{}.md", i % 2);
+                write(
+                    &f,
+                    &format!(
+                        "---\narticle: {slug}\n---\n\n## \"{}\" {{#extra-{w} .added}}\n\nA note naming {}.\n",
+                        quote.trim(),
+                        WIKILINKS[w % WIKILINKS.len()]
+                    ),
+                );
+                one(&f)
+            }
+            Edit::DeleteAnnotation(i) => {
+                // mostly a file the test added or renamed: the summary
+                // and the other file link to the original ones' passages
+                let ours: Vec<String> = annotations
+                    .iter()
+                    .filter(|f| f.contains("/extra-") || f.contains("/renamed-"))
+                    .cloned()
+                    .collect();
+                let from = if i % 4 == 0 || ours.is_empty() {
+                    &annotations
+                } else {
+                    &ours
+                };
+                let Some(f) = pick(from, i) else {
+                    return BTreeSet::new();
+                };
+                std::fs::remove_file(root.join(&f)).unwrap();
+                one(&f)
+            }
+            Edit::RenameAnnotation(i, n) => {
+                let Some(f) = pick(&annotations, i) else {
+                    return BTreeSet::new();
+                };
+                let to = format!("annotations/renamed-{n}.md");
+                if to == f || root.join(&to).exists() {
+                    return BTreeSet::new();
+                }
+                std::fs::rename(root.join(&f), root.join(&to)).unwrap();
+                two(&f, &to)
+            }
+            Edit::AddEntity(w) => {
+                let text = read("entities.yaml");
+                let name = ["Kalibr", "Hazel", "Gazeta.Ru", "Storm Shadow"][w % 4];
+                if text.contains(&format!("- name: {name}\n")) {
+                    return BTreeSet::new();
+                }
+                write(
+                    "entities.yaml",
+                    &format!("{text}\n- name: {name}\n  kind: other\n  description: Added {w}.\n"),
+                );
+                one("entities.yaml")
+            }
+            Edit::EntityDescription(i, w) => {
+                let text = read("entities.yaml");
+                let from = [
+                    "President of Belarus",
+                    "Russia's foreign minister",
+                    "President of Russia",
+                ][i % 3];
+                if !text.contains(from) {
+                    return BTreeSet::new();
+                }
+                write(
+                    "entities.yaml",
+                    &text.replacen(from, &format!("{from} ({w})"), 1),
+                );
+                one("entities.yaml")
+            }
+            Edit::Seed(i, w) => {
+                let Some(f) = pick(&seeds, i) else {
+                    return BTreeSet::new();
+                };
+                let text = read(&f);
+                write(
+                    &f,
+                    &format!(
+                        "{text}\n\nA paragraph the scraper found later about {}, number {w}.\n",
+                        WORDS[w]
+                    ),
+                );
+                one(&f)
+            }
+            Edit::Sidecar(i, w) => {
+                let Some(f) = pick(&seeds, i) else {
+                    return BTreeSet::new();
+                };
+                let side = f.replace(".txt", ".meta.yaml");
+                write(&side, &format!("outlet: Outlet {w}\n"));
+                one(&side)
+            }
+            Edit::Template(i, w) => {
+                let names = [
+                    "templates/article.html",
+                    "templates/base.html",
+                    "templates/index.html",
+                    "templates/entity.html",
+                    "templates/annotations.html",
+                    "templates/fragments/entity_chip.html",
+                    "templates/fragments/article_item.html",
+                ];
+                let f = names[i % names.len()];
+                let text = read(f);
+                let text = if text.contains("{% block content %}") {
+                    text.replacen(
+                        "{% block content %}",
+                        &format!("{{% block content %}}<!-- e{w} -->"),
+                        1,
+                    )
+                } else {
+                    format!("<!-- e{w} -->{text}")
+                };
+                write(f, &text);
+                one(f)
+            }
+            Edit::Style(w) => {
+                let text = read("static/style.css");
+                write("static/style.css", &format!("{text}\n/* edit {w} */\n"));
+                one("static/style.css")
+            }
+            Edit::AddStatic(w) => {
+                let f = format!("static/extra-{}.css", w % 3);
+                write(&f, &format!("p {{ margin: {w}px }}\n"));
+                one(&f)
+            }
+            Edit::DeleteStatic(i) => {
+                let Some(f) = pick(&statics, i) else {
+                    return BTreeSet::new();
+                };
+                std::fs::remove_file(root.join(&f)).unwrap();
+                one(&f)
+            }
+            Edit::RenameStatic(i, n) => {
+                let Some(f) = pick(&statics, i) else {
+                    return BTreeSet::new();
+                };
+                let to = format!("static/extra-{}.css", n % 3 + 3);
+                if to == f || root.join(&to).exists() {
+                    return BTreeSet::new();
+                }
+                std::fs::rename(root.join(&f), root.join(&to)).unwrap();
+                two(&f, &to)
+            }
+            Edit::Config(w) => {
+                let text = read("briefing.toml");
+                write(
+                    "briefing.toml",
+                    &replace_line(
+                        &text,
+                        "description =",
+                        &format!("description = \"Edited {w}\"\n"),
+                    ),
+                );
+                one("briefing.toml")
+            }
+            Edit::Summary(w) => {
+                let text = read("content/_briefing.md");
+                write(
+                    "content/_briefing.md",
+                    &format!("{text}\nA summary sentence about {}.\n", WORDS[w]),
+                );
+                one("content/_briefing.md")
+            }
+        }
+    }
+
+    /// A copy of the project's inputs (not its site) in a new directory.
+    fn copy_inputs(from: &std::path::Path) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            let name = e.file_name();
+            if name == "site" || name.to_string_lossy().starts_with(".site") {
+                continue;
+            }
+            if e.path().is_dir() {
+                copy_tree(&e.path(), &dir.path().join(&name));
+            } else {
+                std::fs::copy(e.path(), dir.path().join(&name)).unwrap();
+            }
+        }
+        let _ = std::fs::remove_file(dir.path().join(".briefing/build.json"));
+        dir
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 16,
+            failure_persistence: None,
+            ..Default::default()
+        })]
+        /// Any sequence of edits to any kind of input, each followed by a
+        /// rebuild of the live session: the site equals a full build of
+        /// the same files byte for byte (and a build that fails fails in
+        /// both). Nothing here lists what each edit should render again:
+        /// that is the fingerprints' job.
+        #[test]
+        fn any_edits_give_the_bytes_of_a_full_build(
+            edits in proptest::collection::vec(edit_strategy(), 1..7)
+        ) {
+            let live = repo_project();
+            let mut session = Session::new(&Project::new(live.path()));
+            session.full(false).expect("the first build");
+            let mut done = Vec::new();
+            for edit in &edits {
+                let changed = apply(live.path(), edit);
+                if changed.is_empty() {
+                    continue;
+                }
+                done.push(edit.clone());
+                let incremental = session.rebuild(&changed);
+                let fresh = copy_inputs(live.path());
+                let full = Session::new(&Project::new(fresh.path())).full(false);
+                match (&incremental, &full) {
+                    // the live site stays the last good one
+                    (Err(_), Err(_)) => continue,
+                    (Ok(_), Ok(_)) => {}
+                    (a, b) => proptest::prop_assert!(
+                        false,
+                        "after {done:?}: incremental {} but full {}",
+                        match a { Ok(_) => "succeeded".to_string(), Err(f) => f.problems.to_string() },
+                        match b { Ok(_) => "succeeded".to_string(), Err(f) => f.problems.to_string() },
+                    ),
+                }
+                let (x, y) = (site_files(live.path()), site_files(fresh.path()));
+                let paths: BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+                let differ: Vec<&&String> =
+                    paths.iter().filter(|p| x.get(**p) != y.get(**p)).collect();
+                proptest::prop_assert!(
+                    differ.is_empty(),
+                    "after {done:?}, incremental and full builds differ: {differ:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_drifted_quote_is_in_the_log_line_and_the_rebuild() {
+        // the article's words change under a quote: it still anchors, only
+        // approximately — a warning the preview shows, not an error
+        let r = edit_and_compare(&[(
+            "content/russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus.md",
+            "Republic of Belarus to be feasible",
+            "Republic of Belarus to be quite feasible",
+        )]);
+        let d = &r[0].drifts;
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].id, "belarus-deployment");
+        assert_eq!(d[0].file, "annotations/belarus.md");
+        assert_eq!(
+            d[0].article,
+            "russia-to-fire-its-hypersonic-oreshnik-missiles-from-belarus"
+        );
+        assert!(d[0].found.contains("to be quite"), "{:?}", d[0].found);
+        assert!((50..100).contains(&d[0].similarity), "{}", d[0].similarity);
+        let line = r[0].log_line("test");
+        assert!(
+            line.ends_with(&format!(
+                "; 1 quote(s) matched only approximately: annotations/belarus.md:{} ({}% similar)",
+                d[0].line, d[0].similarity
+            )),
+            "{line}"
+        );
+    }
+
+    #[test]
+    fn a_build_without_drift_says_nothing_of_it() {
+        let live = repo_project();
+        let r = Session::new(&Project::new(live.path()))
+            .full(false)
+            .expect("the build");
+        assert!(r.drifts.is_empty(), "{:?}", r.drifts);
+        assert!(!r.log_line("t").contains("approximately"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 // briefing live preview client: injected by `briefing serve` into the HTML it
 // serves (never written into site/). Reloads this page when it changed,
-// swaps stylesheets in place, shows build errors as an overlay, and offers
+// swaps stylesheets in place, shows build errors as an overlay and quotes
+// that matched only approximately as a milder list, and offers
 // "Annotate" for selected text in an article.
 (function () {
   "use strict";
@@ -104,6 +105,58 @@
     overlay = null;
   }
 
+  // drifted quotes: warnings, shown milder than errors — a dashed amber
+  // line under the passage on its article page, and a small list in a
+  // corner that can be folded away
+  var driftBox = null;
+  var driftOpen = true;
+  function showDrifts(drifts) {
+    var marked = document.querySelectorAll(".briefing-drift");
+    for (var i = 0; i < marked.length; i++) {
+      marked[i].classList.remove("briefing-drift");
+      marked[i].style.outline = "";
+      marked[i].removeAttribute("data-briefing-drift");
+    }
+    if (driftBox && driftBox.parentNode) driftBox.parentNode.removeChild(driftBox);
+    driftBox = null;
+    if (!drifts.length) return;
+    for (var j = 0; j < drifts.length; j++) {
+      var d = drifts[j];
+      if (!cfg.article || d.article !== cfg.article) continue;
+      var at = document.getElementById("a-" + d.id);
+      if (!at) continue;
+      at.classList.add("briefing-drift");
+      at.style.outline = "2px dashed #e0a000";
+      at.setAttribute("data-briefing-drift", d.similarity + "% similar to the quote");
+    }
+    driftBox = el("aside", "position:fixed;right:1em;bottom:1em;z-index:2147483645;max-width:32em;" +
+      "max-height:40vh;overflow:auto;background:#fffbe6;color:#3d3000;border:1px solid #e0a000;" +
+      "border-radius:6px;font:13px/1.4 system-ui,sans-serif;padding:.5em .8em;box-shadow:0 2px 8px rgba(0,0,0,.15)");
+    driftBox.id = "briefing-drift-list";
+    driftBox.setAttribute("role", "status");
+    var head = el("button", "all:unset;cursor:pointer;font-weight:bold",
+      (driftOpen ? "▾ " : "▸ ") + drifts.length + " quote" + (drifts.length === 1 ? "" : "s") +
+      " matched only approximately");
+    head.type = "button";
+    driftBox.appendChild(head);
+    var list = el("ul", "margin:.4em 0 0;padding-left:1.2em;" + (driftOpen ? "" : "display:none"));
+    for (var k = 0; k < drifts.length; k++) {
+      var x = drifts[k];
+      var li = el("li", "margin:.3em 0");
+      li.appendChild(el("div", "color:#806000", x.file + ":" + x.line + ":" + x.column +
+        " (" + x.similarity + "% similar)"));
+      li.appendChild(el("div", "", "quoted “" + x.quoted + "”"));
+      li.appendChild(el("div", "", "now reads “" + x.found + "”"));
+      list.appendChild(li);
+    }
+    driftBox.appendChild(list);
+    head.addEventListener("click", function () {
+      driftOpen = !driftOpen;
+      showDrifts(drifts);
+    });
+    (document.body || document.documentElement).appendChild(driftBox);
+  }
+
   function parse(ev) { try { return JSON.parse(ev.data); } catch (e) { return {}; } }
   if (window.EventSource) {
     var es = new EventSource("/__briefing/events");
@@ -119,6 +172,7 @@
       if (ev.data) showErrors(parse(ev).problems || []);
     });
     es.addEventListener("ok", function () { hideErrors(); });
+    es.addEventListener("drift", function (ev) { showDrifts(parse(ev).drifts || []); });
   }
 
   // "Annotate" for text selected in an article

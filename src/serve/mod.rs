@@ -34,6 +34,7 @@ fn report(result: Result<Option<Rebuild>, Failed>, cause: &str, hub: Option<&Hub
             eprintln!("{}", r.log_line(cause));
             if let Some(hub) = hub {
                 hub.built(&r.pages, &r.assets);
+                hub.drifts(&r.drifts);
             }
             true
         }

@@ -11,6 +11,10 @@
 //! - `error` `{"problems": [OverlayProblem…]}` — the build failed; the last
 //!   good site is still served. Also sent on connect while the error lasts.
 //! - `ok` `{}` — the build is good (on connect, and when an error is fixed).
+//! - `drift` `{"drifts": [DriftNote…]}` — the quotes of the last good build
+//!   that matched only approximately (warnings, shown milder than errors:
+//!   a marker on the passage and a list). Sent on connect and whenever the
+//!   list changes (an empty list clears it).
 //! - `build` `{"build": N}` — first on connect: how many builds have
 //!   changed files so far. A page was served with the number of its own
 //!   build and reloads if it is behind: a reload announced while the page
@@ -39,6 +43,15 @@ pub struct Hub {
     error: Mutex<Option<Message>>,
     /// Builds that changed files so far (see the `build` event).
     generation: std::sync::atomic::AtomicU64,
+    /// The current `drift` message, for pages that connect.
+    drift: Mutex<Message>,
+}
+
+fn drift_message(drifts: &[super::incremental::DriftNote]) -> Message {
+    Message {
+        event: "drift",
+        data: Arc::from(serde_json::json!({ "drifts": drifts }).to_string()),
+    }
 }
 
 #[derive(Serialize)]
@@ -60,6 +73,21 @@ impl Hub {
             tx,
             error: Mutex::new(None),
             generation: Default::default(),
+            drift: Mutex::new(drift_message(&[])),
+        }
+    }
+
+    /// The drifted quotes of a good build: tell open pages when the list
+    /// changed.
+    pub fn drifts(&self, drifts: &[super::incremental::DriftNote]) {
+        let m = drift_message(drifts);
+        let Ok(mut current) = self.drift.lock() else {
+            return;
+        };
+        if current.data != m.data {
+            *current = m.clone();
+            drop(current);
+            self.send(m);
         }
     }
 
@@ -126,7 +154,12 @@ impl Hub {
                 event: "ok",
                 data: Arc::from("{}"),
             });
-        stream::iter([build, first])
+        let drift = self
+            .drift
+            .lock()
+            .map(|d| d.clone())
+            .unwrap_or_else(|_| drift_message(&[]));
+        stream::iter([build, first, drift])
             .chain(BroadcastStream::new(rx).filter_map(|m| async move { m.ok() }))
     }
 
@@ -136,5 +169,63 @@ impl Hub {
             .subscribe()
             .map(|m| Ok(Event::default().event(m.event).data(&*m.data)));
         Sse::new(s).keep_alive(KeepAlive::default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn note(id: &str) -> crate::serve::incremental::DriftNote {
+        crate::serve::incremental::DriftNote {
+            file: "annotations/x.md".into(),
+            line: 3,
+            column: 4,
+            article: "x".into(),
+            id: id.into(),
+            quoted: "the quote".into(),
+            found: "the quota".into(),
+            similarity: 91,
+        }
+    }
+
+    /// The first `n` messages of a new page's stream.
+    fn first(hub: &Hub, n: usize) -> Vec<Message> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        rt.block_on(hub.subscribe().take(n).collect())
+    }
+
+    #[test]
+    fn a_page_that_connects_gets_the_drifted_quotes() {
+        let hub = Hub::new();
+        let m = first(&hub, 3);
+        assert_eq!(m[2].event, "drift");
+        assert_eq!(&*m[2].data, r#"{"drifts":[]}"#);
+        hub.drifts(&[note("q1")]);
+        let m = first(&hub, 3);
+        assert_eq!(m[1].event, "ok", "drift is a warning, not an error");
+        assert_eq!(m[2].event, "drift");
+        let v: serde_json::Value = serde_json::from_str(&m[2].data).unwrap();
+        assert_eq!(v["drifts"][0]["id"], "q1");
+        assert_eq!(v["drifts"][0]["similarity"], 91);
+        assert_eq!(v["drifts"][0]["found"], "the quota");
+    }
+
+    #[test]
+    fn open_pages_hear_of_drift_only_when_the_list_changes() {
+        let hub = Hub::new();
+        let mut rx = hub.tx.subscribe();
+        hub.drifts(&[note("q1")]);
+        hub.drifts(&[note("q1")]);
+        hub.drifts(&[]);
+        let mut got = Vec::new();
+        while let Ok(m) = rx.try_recv() {
+            got.push((m.event, m.data.to_string()));
+        }
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got[0].1.contains("q1"));
+        assert_eq!(got[1].1, r#"{"drifts":[]}"#);
     }
 }

@@ -1,0 +1,843 @@
+//! deps: what each [`Dep`] a page declares covers, as a fingerprint of
+//! that part of the briefing — the one place that says both what a page
+//! reads and what counts as a change to it.
+//!
+//! The live preview keeps the fingerprint of every dependency its page
+//! jobs declare ([`Fingerprints`]); after an edit it works them out again
+//! and renders the pages whose dependencies' fingerprints changed. There
+//! is no second, hand-written comparison of old and new briefing to keep
+//! in step with [`Job::deps`](super::pages::Job::deps): a part of the
+//! briefing no dependency covers is a compile error here (every field of
+//! [`Briefing`], [`Article`], [`Links`] is taken apart by name), and a
+//! field added to one of them must be given to a dependency.
+//!
+//! Costs: a fingerprint hashes the values (blake3 over their bytes); the
+//! large values held in `Arc`s (article files, anchored annotations) are
+//! hashed once and remembered by pointer while the session holds them. An
+//! annotation edit ([`Scope::Annotations`]) hashes again only what
+//! annotations feed — the rest of the briefing is the same values, not
+//! rebuilt (`site::update_annotations` writes only annotations, backlinks,
+//! entity notes and the timeline).
+
+use super::pages::Dep;
+use crate::annotate::{Annotation, ArticleAnnotations, ArticleNote};
+use crate::content::Article;
+use crate::link::Links;
+use crate::model::{Briefing, Slug};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use std::collections::BTreeSet;
+use std::fmt::Debug;
+use std::sync::Arc;
+
+/// The fingerprint of one part of the briefing: 128 bits of blake3.
+pub type Fingerprint = [u8; 16];
+
+/// Bytes to hash: each value is written with its length, so that
+/// different values never give the same bytes.
+#[derive(Default)]
+struct Fp(Vec<u8>);
+
+impl Fp {
+    fn bytes(&mut self, b: &[u8]) {
+        self.0.extend_from_slice(&(b.len() as u64).to_le_bytes());
+        self.0.extend_from_slice(b);
+    }
+
+    fn feed<T: Feed + ?Sized>(&mut self, v: &T) -> &mut Self {
+        v.feed(self);
+        self
+    }
+
+    /// A value through its `Debug` form: for small or rare values whose
+    /// every field (also one added later) must count.
+    fn debug<T: Debug + ?Sized>(&mut self, v: &T) -> &mut Self {
+        use std::io::Write;
+        let start = self.0.len();
+        self.0.extend_from_slice(&[0; 8]);
+        let _ = write!(self.0, "{v:?}");
+        let len = (self.0.len() - start - 8) as u64;
+        self.0[start..start + 8].copy_from_slice(&len.to_le_bytes());
+        self
+    }
+
+    fn finish(&self) -> Fingerprint {
+        let h = blake3::hash(&self.0);
+        let mut out = [0; 16];
+        out.copy_from_slice(&h.as_bytes()[..16]);
+        out
+    }
+}
+
+/// A value written into a fingerprint.
+trait Feed {
+    fn feed(&self, h: &mut Fp);
+}
+
+impl Feed for str {
+    fn feed(&self, h: &mut Fp) {
+        h.bytes(self.as_bytes())
+    }
+}
+impl Feed for String {
+    fn feed(&self, h: &mut Fp) {
+        h.bytes(self.as_bytes())
+    }
+}
+impl Feed for Slug {
+    fn feed(&self, h: &mut Fp) {
+        h.bytes(self.as_str().as_bytes())
+    }
+}
+impl Feed for u64 {
+    fn feed(&self, h: &mut Fp) {
+        h.0.extend_from_slice(&self.to_le_bytes())
+    }
+}
+impl Feed for usize {
+    fn feed(&self, h: &mut Fp) {
+        (*self as u64).feed(h)
+    }
+}
+impl Feed for u32 {
+    fn feed(&self, h: &mut Fp) {
+        h.0.extend_from_slice(&self.to_le_bytes())
+    }
+}
+impl Feed for bool {
+    fn feed(&self, h: &mut Fp) {
+        h.0.push(*self as u8)
+    }
+}
+impl Feed for f64 {
+    fn feed(&self, h: &mut Fp) {
+        self.to_bits().feed(h)
+    }
+}
+impl Feed for Fingerprint {
+    fn feed(&self, h: &mut Fp) {
+        h.0.extend_from_slice(self)
+    }
+}
+impl<T: Feed> Feed for Option<T> {
+    fn feed(&self, h: &mut Fp) {
+        match self {
+            None => h.0.push(0),
+            Some(v) => {
+                h.0.push(1);
+                v.feed(h)
+            }
+        }
+    }
+}
+impl<T: Feed> Feed for [T] {
+    fn feed(&self, h: &mut Fp) {
+        self.len().feed(h);
+        for v in self {
+            v.feed(h)
+        }
+    }
+}
+impl<T: Feed> Feed for Vec<T> {
+    fn feed(&self, h: &mut Fp) {
+        self.as_slice().feed(h)
+    }
+}
+impl<T: Feed + ?Sized> Feed for &T {
+    fn feed(&self, h: &mut Fp) {
+        (**self).feed(h)
+    }
+}
+impl<A: Feed, B: Feed> Feed for (A, B) {
+    fn feed(&self, h: &mut Fp) {
+        self.0.feed(h);
+        self.1.feed(h)
+    }
+}
+impl<A: Feed, B: Feed, C: Feed> Feed for (A, B, C) {
+    fn feed(&self, h: &mut Fp) {
+        self.0.feed(h);
+        self.1.feed(h);
+        self.2.feed(h)
+    }
+}
+impl Feed for std::ops::Range<usize> {
+    fn feed(&self, h: &mut Fp) {
+        (self.start, self.end).feed(h)
+    }
+}
+impl Feed for jiff::civil::DateTime {
+    fn feed(&self, h: &mut Fp) {
+        // (`Debug` would do, at a hundred times the cost: the timeline
+        // has an entry per article and event)
+        let d = self;
+        h.0.extend_from_slice(&d.year().to_le_bytes());
+        h.0.extend_from_slice(&[
+            d.month() as u8,
+            d.day() as u8,
+            d.hour() as u8,
+            d.minute() as u8,
+            d.second() as u8,
+        ]);
+        h.0.extend_from_slice(&d.subsec_nanosecond().to_le_bytes());
+    }
+}
+impl Feed for crate::link::MentionAt {
+    fn feed(&self, h: &mut Fp) {
+        let crate::link::MentionAt {
+            start,
+            end,
+            entity,
+            linked,
+        } = self;
+        h.feed(start).feed(end).feed(entity).feed(linked);
+    }
+}
+impl Feed for crate::link::Occurrence {
+    fn feed(&self, h: &mut Fp) {
+        let crate::link::Occurrence {
+            article,
+            n,
+            before,
+            text,
+            after,
+        } = self;
+        h.feed(article).feed(n).feed(before).feed(text).feed(after);
+    }
+}
+impl Feed for crate::link::EntityArticle {
+    fn feed(&self, h: &mut Fp) {
+        let crate::link::EntityArticle {
+            article,
+            mentions,
+            occurrences,
+        } = self;
+        h.feed(article).feed(mentions).feed(occurrences);
+    }
+}
+impl Feed for crate::link::related::Cooccurrence {
+    fn feed(&self, h: &mut Fp) {
+        let crate::link::related::Cooccurrence {
+            entity,
+            paragraphs,
+            articles,
+        } = self;
+        h.feed(entity).feed(paragraphs).feed(articles);
+    }
+}
+impl Feed for crate::link::backlinks::Backlink {
+    fn feed(&self, h: &mut Fp) {
+        let crate::link::backlinks::Backlink {
+            passage,
+            from_article,
+            annotation,
+            label,
+        } = self;
+        h.feed(passage)
+            .feed(from_article)
+            .feed(annotation)
+            .feed(label);
+    }
+}
+impl Feed for crate::link::timeline::Entry {
+    fn feed(&self, h: &mut Fp) {
+        let crate::link::timeline::Entry {
+            date,
+            kind,
+            label,
+            article,
+            annotation,
+        } = self;
+        let kind = match kind {
+            crate::link::timeline::EntryKind::Event => 0u32,
+            crate::link::timeline::EntryKind::Published => 1,
+        };
+        h.feed(date)
+            .feed(&kind)
+            .feed(label)
+            .feed(article)
+            .feed(annotation);
+    }
+}
+
+/// Which parts of the briefing may differ from the last time the
+/// fingerprints were worked out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Anything (the briefing was assembled again).
+    Everything,
+    /// Only what annotations feed: the annotations, backlinks, entity
+    /// notes, the timeline, the summary's rendering (the briefing was
+    /// updated by `site::update_annotations`).
+    Annotations,
+}
+
+/// The fingerprints of a set of dependencies, with what makes working
+/// them out again cheap.
+#[derive(Default)]
+pub struct Fingerprints {
+    /// The dependencies, sorted, each once.
+    deps: Vec<Dep>,
+    /// The rank of each one's article in `order` (for `Dep::Article`,
+    /// `Dep::Notes`).
+    ranks: Vec<Option<u32>>,
+    /// The articles' slugs, sorted.
+    order: Order,
+    /// Per dependency (by position): the part from articles and the link
+    /// stage, and the part from annotations.
+    fps: Vec<Parts>,
+    /// Values hashed once, by the address of their `Arc` (held, so the
+    /// address is not reused while it is remembered).
+    texts: Memo<str>,
+    /// Annotations: their fingerprint and [`set_fp`].
+    annotations: Memo<Annotation, (Fingerprint, Fingerprint)>,
+    notes: Memo<ArticleNote>,
+    articles: Memo<ArticleAnnotations>,
+}
+
+/// A dependency's fingerprint in two parts: from the articles and the
+/// link stage, and from the annotations.
+type Parts = (Fingerprint, Fingerprint);
+
+/// Fingerprints of values held in `Arc`s, by address.
+type Memo<T, V = Fingerprint> = FxHashMap<usize, (Arc<T>, V)>;
+
+fn addr<T: ?Sized>(a: &Arc<T>) -> usize {
+    Arc::as_ptr(a) as *const () as usize
+}
+
+/// Hash what is not remembered yet. What is no longer held is forgotten
+/// when it is most of the memo (forgetting walks all of it).
+fn remember<T: ?Sized + Sync + Send, V: Send + Sync>(
+    memo: &mut Memo<T, V>,
+    now: Vec<&Arc<T>>,
+    hash: impl Fn(&T) -> V + Sync,
+) {
+    let new: Vec<(usize, (Arc<T>, V))> = now
+        .par_iter()
+        .filter(|a| !memo.contains_key(&addr(a)))
+        .map(|a| (addr(a), ((*a).clone(), hash(a))))
+        .collect();
+    if memo.len() + new.len() > 2 * now.len() + 64 {
+        let held: rustc_hash::FxHashSet<usize> = now.iter().map(|a| addr(a)).collect();
+        memo.retain(|k, _| held.contains(k));
+    }
+    memo.extend(new);
+}
+
+fn debug_fp<T: Debug + ?Sized>(v: &T) -> Fingerprint {
+    let mut h = Fp::default();
+    h.debug(v);
+    h.finish()
+}
+
+/// What one computation reads, gathered once: per article (by
+/// position) the fingerprints of what annotations give it, worked out in
+/// one pass over each sorted list rather than by a lookup per dependency
+/// (at 10,000 articles those lookups, each a chain of cache misses, were
+/// most of an annotation edit's time).
+struct View<'a> {
+    b: &'a Briefing,
+    memo: &'a Fingerprints,
+    /// `Dep::Notes`: the article's annotations and whole-article notes.
+    notes: Vec<Fingerprint>,
+    /// The annotation-fed part of `Dep::Article`: its anchored
+    /// annotations and its backlinks.
+    article: Vec<Fingerprint>,
+    /// The annotations (in [`crate::annotate::Annotations::all`] order):
+    /// their fingerprints, and those of what decides the listings.
+    all: Vec<(Fingerprint, Fingerprint)>,
+    /// The whole-article notes (in their order).
+    note_fps: Vec<Fingerprint>,
+}
+
+/// What decides an annotation's place in the listings.
+fn set_fp(a: &Annotation) -> Fingerprint {
+    let mut h = Fp::default();
+    h.feed(&a.article)
+        .feed(&a.id)
+        .feed(&a.tags)
+        .feed(&a.claim)
+        .feed(&a.status.map(|s| s as u32));
+    h.finish()
+}
+
+/// The articles' slugs, sorted: the per-article fingerprints are kept by
+/// rank in this order, so that the lists sorted by slug (annotations,
+/// anchored articles, backlinks, dependencies) are matched to it in one
+/// walk, without a lookup each.
+#[derive(Default)]
+struct Order(Vec<Slug>);
+
+impl Order {
+    fn new(b: &Briefing) -> Order {
+        let mut v: Vec<Slug> = b.articles.iter().map(|a| a.slug.clone()).collect();
+        v.sort_unstable();
+        Order(v)
+    }
+
+    /// A cursor for lookups in ascending order (any order works; ascending
+    /// ones cost a step each).
+    fn cursor(&self) -> Cursor<'_> {
+        Cursor { order: self, at: 0 }
+    }
+}
+
+struct Cursor<'a> {
+    order: &'a Order,
+    at: usize,
+}
+
+impl Cursor<'_> {
+    fn rank(&mut self, slug: &Slug) -> Option<usize> {
+        let v = &self.order.0;
+        // a few steps forward, else a binary search
+        for _ in 0..4 {
+            match v.get(self.at).map(|s| s.cmp(slug)) {
+                Some(std::cmp::Ordering::Less) => self.at += 1,
+                Some(std::cmp::Ordering::Equal) => return Some(self.at),
+                _ => break,
+            }
+        }
+        match v.binary_search(slug) {
+            Ok(i) => {
+                self.at = i;
+                Some(i)
+            }
+            Err(_) => None,
+        }
+    }
+}
+
+/// `f(rank, items)` for each run of `items` about one article.
+fn runs<'a, T>(
+    order: &Order,
+    items: impl IntoIterator<Item = (&'a Slug, T)>,
+    mut f: impl FnMut(usize, Vec<T>),
+) {
+    let mut cursor = order.cursor();
+    let mut run: Option<(&Slug, Vec<T>)> = None;
+    for (slug, item) in items {
+        match &mut run {
+            Some((s, v)) if *s == slug => v.push(item),
+            _ => {
+                if let Some((s, v)) = run.take()
+                    && let Some(i) = cursor.rank(s)
+                {
+                    f(i, v);
+                }
+                run = Some((slug, vec![item]));
+            }
+        }
+    }
+    if let Some((s, v)) = run
+        && let Some(i) = cursor.rank(s)
+    {
+        f(i, v);
+    }
+}
+
+impl<'a> View<'a> {
+    fn new(b: &'a Briefing, memo: &'a Fingerprints) -> View<'a> {
+        let anns = &b.annotations;
+        let all: Vec<(Fingerprint, Fingerprint)> = anns
+            .all()
+            .par_iter()
+            .map(|a| match memo.annotations.get(&addr(a)) {
+                Some((_, (fp, set))) => (*fp, *set),
+                None => (debug_fp(&**a), set_fp(a)),
+            })
+            .collect();
+        let n = memo.order.0.len();
+        // each article's annotations (`all` is sorted by article) and notes
+        let mut of: Vec<Vec<Fingerprint>> = vec![Vec::new(); n];
+        let order = &memo.order;
+        runs(
+            order,
+            anns.all()
+                .iter()
+                .zip(&all)
+                .map(|(a, fp)| (&a.article, fp.0)),
+            |i, v| of[i].extend(v),
+        );
+        let mut notes_of: Vec<Vec<Fingerprint>> = vec![Vec::new(); n];
+        let note_fps: Vec<Fingerprint> = anns
+            .article_notes()
+            .iter()
+            .map(|x| match memo.notes.get(&addr(x)) {
+                Some((_, fp)) => *fp,
+                None => debug_fp(&**x),
+            })
+            .collect();
+        let notes = anns
+            .article_notes()
+            .iter()
+            .zip(&note_fps)
+            .map(|(x, fp)| (&x.article, *fp));
+        runs(order, notes, |i, v| notes_of[i].extend(v));
+        let notes: Vec<Fingerprint> = of
+            .iter()
+            .zip(&notes_of)
+            .map(|(a, x)| {
+                let mut h = Fp::default();
+                h.feed(a).feed(x);
+                h.finish()
+            })
+            .collect();
+        let mut anchored: Vec<Option<Fingerprint>> = vec![None; n];
+        let by_article = anns.by_article.iter().map(|(s, a)| {
+            let fp = match memo.articles.get(&addr(a)) {
+                Some((_, fp)) => *fp,
+                None => debug_fp(&**a),
+            };
+            (s, fp)
+        });
+        runs(order, by_article, |i, v| anchored[i] = v.first().copied());
+        let mut backlinks: Vec<Option<&Vec<crate::link::backlinks::Backlink>>> = vec![None; n];
+        runs(order, b.links.backlinks.iter(), |i, v| {
+            backlinks[i] = v.first().copied()
+        });
+        let article = anchored
+            .iter()
+            .zip(&backlinks)
+            .map(|(a, l)| {
+                let mut h = Fp::default();
+                h.feed(a).feed(l);
+                h.finish()
+            })
+            .collect();
+        View {
+            b,
+            memo,
+            notes,
+            article,
+            all,
+            note_fps,
+        }
+    }
+}
+
+impl Fingerprints {
+    /// Work out the fingerprints again, of `deps` when given (the
+    /// dependencies the page jobs declare; the others are forgotten),
+    /// else of the same dependencies as last time, and return the
+    /// dependencies whose fingerprint changed, appeared or went. What was
+    /// hashed before and is still held is not hashed again; with
+    /// [`Scope::Annotations`] the parts not fed by annotations are kept
+    /// too. [`Dep::AnnotationSet`] and [`Dep::Events`] are always among
+    /// them: they decide the pages there are.
+    pub fn update<'d>(
+        &mut self,
+        b: &Briefing,
+        deps: Option<impl IntoIterator<Item = &'d Dep>>,
+        scope: Scope,
+    ) -> BTreeSet<Dep> {
+        if scope == Scope::Everything {
+            let all: Vec<&Arc<str>> = b.articles.iter().map(|a| &a.text).collect();
+            remember(&mut self.texts, all, |t: &str| {
+                let mut h = Fp::default();
+                h.feed(t);
+                h.finish()
+            });
+        }
+        remember(
+            &mut self.annotations,
+            b.annotations.all().iter().collect(),
+            |a| (debug_fp(a), set_fp(a)),
+        );
+        remember(
+            &mut self.notes,
+            b.annotations.article_notes().iter().collect(),
+            debug_fp,
+        );
+        let annotations = &self.annotations;
+        let article_fp = |x: &ArticleAnnotations| {
+            let ArticleAnnotations {
+                article_note_html,
+                highlights,
+                sidenotes,
+            } = x;
+            let mut h = Fp::default();
+            h.feed(article_note_html).debug(highlights);
+            sidenotes.len().feed(&mut h);
+            for (end, anns) in sidenotes {
+                h.feed(end).feed(&anns.len());
+                for a in anns {
+                    match annotations.get(&addr(a)) {
+                        Some((_, (fp, _))) => h.feed(fp),
+                        None => h.debug(&**a),
+                    };
+                }
+            }
+            h.finish()
+        };
+        let mut articles = std::mem::take(&mut self.articles);
+        remember(
+            &mut articles,
+            b.annotations.by_article.values().collect(),
+            article_fp,
+        );
+        self.articles = articles;
+        // the dependencies, and what each had
+        let before: Option<(Vec<Dep>, Vec<Parts>)> = match deps {
+            Some(deps) => {
+                let mut list: Vec<Dep> = deps.into_iter().cloned().collect();
+                list.extend([Dep::AnnotationSet, Dep::Events]);
+                list.sort_unstable();
+                list.dedup();
+                let old = std::mem::replace(&mut self.deps, list);
+                Some((old, std::mem::take(&mut self.fps)))
+            }
+            None => None,
+        };
+        if scope == Scope::Everything || self.order.0.len() != b.articles.len() {
+            self.order = Order::new(b);
+            self.ranks.clear();
+        }
+        if before.is_some() || self.ranks.len() != self.deps.len() {
+            let mut cursor = self.order.cursor();
+            self.ranks = self
+                .deps
+                .iter()
+                .map(|d| match d {
+                    Dep::Article(s) | Dep::Notes(s) => cursor.rank(s).map(|r| r as u32),
+                    _ => None,
+                })
+                .collect();
+        }
+        let view = View::new(b, self);
+        let previous = |i: usize, d: &Dep| -> Option<&(Fingerprint, Fingerprint)> {
+            match &before {
+                None => self.fps.get(i),
+                Some((deps, fps)) => deps.binary_search(d).ok().and_then(|j| fps.get(j)),
+            }
+        };
+        let fps: Vec<(Fingerprint, Fingerprint)> = self
+            .deps
+            .par_iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let base = match (scope, previous(i, d)) {
+                    (Scope::Annotations, Some((base, _))) => *base,
+                    _ => view.base(d),
+                };
+                (base, view.annotated(d, self.ranks[i]))
+            })
+            .collect();
+        let mut changed = BTreeSet::new();
+        for (i, (d, fp)) in self.deps.iter().zip(&fps).enumerate() {
+            if previous(i, d) != Some(fp) {
+                changed.insert(d.clone());
+            }
+        }
+        if let Some((old, _)) = &before {
+            for d in old {
+                if self.deps.binary_search(d).is_err() {
+                    changed.insert(d.clone());
+                }
+            }
+        }
+        self.fps = fps;
+        changed
+    }
+
+    /// The fingerprint of one dependency, when it was worked out.
+    pub fn get(&self, d: &Dep) -> Option<Fingerprint> {
+        let i = self.deps.binary_search(d).ok()?;
+        let (a, n) = self.fps.get(i)?;
+        let mut h = Fp::default();
+        h.feed(a).feed(n);
+        Some(h.finish())
+    }
+}
+
+/// Every part of the briefing and the dependency that covers it. Taking
+/// the structs apart by name makes a new field a compile error here until
+/// it is given to a dependency (and hashed there).
+#[allow(dead_code)]
+fn every_part_is_covered(b: &Briefing) {
+    let Briefing {
+        config: _,      // a change rebuilds everything (`briefing.toml`)
+        articles: _,    // `Dep::Cards` (metadata, order), `Dep::Article` (text)
+        summary: _,     // `Dep::Summary`
+        sources: _,     // `Dep::Article` (its source's report)
+        annotations: _, // `Dep::Annotations`, `AnnotationSet`, `Notes`, `Article`, `Summary`
+        links,
+        profile: _,     // set when the session starts: a change rebuilds everything
+        held: _,        // `Dep::Cards` (which articles there are)
+        leak: _,        // checks the output, shown on no page
+        next_change: _, // when the session must build again, shown on no page
+        warnings: _,    // printed, shown on no page
+    } = b;
+    let Links {
+        registry: _,         // `Dep::Mentions`, `Dep::Entity` (its entry)
+        mentions: _,         // `Dep::Article`
+        article_entities: _, // `Dep::Mentions`
+        occurrences: _,      // `Dep::Entity`
+        mention_counts: _,   // `Dep::Mentions`
+        entity_articles: _,  // `Dep::Entity`
+        previews: _,         // `Dep::Mentions`, `Dep::Entity`
+        markup: _,           // `Dep::Mentions`
+        article_index: _,    // derived from the articles' order: `Dep::Cards`
+        cooccurring: _,      // `Dep::Entity`
+        related: _,          // `Dep::Article`
+        backlinks: _,        // `Dep::Article`
+        entity_notes: _,     // `Dep::Entity`
+        timeline: _,         // `Dep::Events`
+    } = links;
+}
+
+/// What lists of articles may show of one: everything but its text.
+fn card(h: &mut Fp, a: &Article) {
+    let Article {
+        file,
+        slug,
+        title,
+        date,
+        byline,
+        outlet,
+        url,
+        published,
+        modified,
+        source,
+        seed_sha256,
+        summary,
+        figures,
+        tags,
+        draft,
+        embargo,
+        held,
+        body_offset: _, // the body: `Dep::Article`
+        text: _,
+    } = a;
+    h.feed(file)
+        .feed(slug)
+        .feed(title)
+        .feed(date)
+        .feed(byline)
+        .feed(outlet)
+        .feed(url)
+        .debug(published)
+        .debug(modified)
+        .feed(source)
+        .feed(seed_sha256)
+        .feed(summary)
+        .debug(figures)
+        .feed(tags)
+        .feed(draft)
+        .debug(embargo)
+        .debug(held);
+}
+
+impl View<'_> {
+    /// The part of a dependency's fingerprint from the articles, the
+    /// sources, the summary's text and the link stage's mentions.
+    fn base(&self, d: &Dep) -> Fingerprint {
+        let (b, l) = (self.b, &self.b.links);
+        let mut h = Fp::default();
+        match d {
+            Dep::Cards => {
+                h.debug(&b.held);
+                b.articles.len().feed(&mut h);
+                for a in &b.articles {
+                    card(&mut h, a);
+                }
+            }
+            Dep::Summary => {
+                if let Some(s) = &b.summary {
+                    let crate::content::Summary {
+                        file,
+                        title,
+                        body,
+                        body_offset,
+                        text,
+                    } = s;
+                    h.feed(file)
+                        .feed(title)
+                        .feed(body)
+                        .feed(body_offset)
+                        .feed(&**text);
+                }
+            }
+            Dep::Article(s) => match b.article(s) {
+                None => h.0.push(0),
+                Some(a) => {
+                    // an article is parsed from its file's name and text
+                    // alone (`content::parse_article`): they cover its
+                    // front matter and body
+                    // (but for what assembling decides: held back)
+                    h.feed(&a.file).feed(&a.body_offset).debug(&a.held);
+                    match self.memo.texts.get(&addr(&a.text)) {
+                        Some((_, fp)) => h.feed(fp),
+                        None => h.feed(&*a.text),
+                    };
+                    h.feed(&l.mentions.get(s)).feed(&l.related.get(s));
+                    match a.source.as_ref().and_then(|n| b.sources.get(n)) {
+                        Some(v) => h.feed(&v.name).debug(&v.report),
+                        None => {
+                            h.0.push(0);
+                            &mut h
+                        }
+                    };
+                }
+            },
+            Dep::Mentions => {
+                h.feed(&l.mention_counts).feed(&l.previews);
+                l.article_entities.len().feed(&mut h);
+                for (s, v) in &l.article_entities {
+                    h.feed(s).feed(v);
+                }
+                h.debug(&l.registry.entities).debug(&l.markup);
+            }
+            Dep::Entity(i) => {
+                h.debug(&l.registry.entities.get(*i))
+                    .feed(&l.previews.get(*i))
+                    .feed(&l.occurrences.get(*i))
+                    .feed(&l.entity_articles.get(*i))
+                    .feed(&l.cooccurring.get(*i));
+            }
+            Dep::Annotations | Dep::AnnotationSet | Dep::Notes(_) | Dep::Events => {}
+        }
+        h.finish()
+    }
+
+    /// The part of a dependency's fingerprint from the annotations and
+    /// what they feed.
+    fn annotated(&self, d: &Dep, rank: Option<u32>) -> Fingerprint {
+        let (b, l) = (self.b, &self.b.links);
+        let anns = &b.annotations;
+        let rank = rank.map(|r| r as usize);
+        let mut h = Fp::default();
+        match d {
+            Dep::Cards | Dep::Mentions => {}
+            Dep::Summary => {
+                h.feed(&anns.summary_html).debug(&anns.summary_targets);
+            }
+            // (worked out per article already)
+            Dep::Article(_) => return rank.map_or([0; 16], |i| self.article[i]),
+            Dep::Entity(i) => {
+                let slug = l.registry.entities.get(*i).map(|e| &e.slug);
+                h.feed(&slug.and_then(|s| l.entity_notes.get(s)));
+            }
+            Dep::Annotations => {
+                self.all.len().feed(&mut h);
+                for (fp, _) in &self.all {
+                    h.feed(fp);
+                }
+                h.feed(&self.note_fps).debug(anns.drifts());
+            }
+            Dep::AnnotationSet => {
+                self.all.len().feed(&mut h);
+                for (_, set) in &self.all {
+                    h.feed(set);
+                }
+            }
+            Dep::Notes(_) => return rank.map_or([0; 16], |i| self.notes[i]),
+            Dep::Events => {
+                let crate::link::timeline::Timeline { entries, undated } = &l.timeline;
+                h.feed(entries).feed(undated);
+            }
+        }
+        h.finish()
+    }
+}
