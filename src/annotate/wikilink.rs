@@ -55,13 +55,9 @@ pub struct Resolved {
     pub text: String,
 }
 
-/// Every `[[…]]` of `md` that is not inside code (an `internal` block
-/// is not code: its wikilinks resolve, and a public build never sees it):
-/// from left to right, a `[[` whose text up to the next `]]` holds no
-/// newline and no other `[[`. Linear in `md` (the next `]]`, `[[`, newline
-/// and code span are found by searches that only move forward), so `[[`
-/// repeated 100,000 times costs no more than reading it.
-pub fn find(md: &str) -> Vec<WikiRef> {
+/// The byte ranges of `md` that are code (spans and blocks, but not an
+/// `internal` block), in order.
+fn code_ranges(md: &str) -> Vec<Range<usize>> {
     let mut code: Vec<Range<usize>> = Vec::new();
     let mut in_code_block: Option<usize> = None;
     for (ev, r) in Parser::new_ext(md, options()).into_offset_iter() {
@@ -80,6 +76,17 @@ pub fn find(md: &str) -> Vec<WikiRef> {
         }
     }
     code.sort_by_key(|c| c.start);
+    code
+}
+
+/// Every `[[…]]` of `md` that is not inside code (an `internal` block
+/// is not code: its wikilinks resolve, and a public build never sees it):
+/// from left to right, a `[[` whose text up to the next `]]` holds no
+/// newline and no other `[[`. Linear in `md` (the next `]]`, `[[`, newline
+/// and code span are found by searches that only move forward), so `[[`
+/// repeated 100,000 times costs no more than reading it.
+pub fn find(md: &str) -> Vec<WikiRef> {
+    let code = code_ranges(md);
     let mut code = code.into_iter().peekable();
     let (mut close, mut open, mut newline) = (
         Next::new(md, "]]"),
@@ -244,22 +251,7 @@ mod tests {
 
     /// The first version of [`find`] (quadratic), as the reference.
     fn find_slow(md: &str) -> Vec<WikiRef> {
-        let mut code: Vec<Range<usize>> = Vec::new();
-        let mut in_code_block: Option<usize> = None;
-        for (ev, r) in Parser::new_ext(md, options()).into_offset_iter() {
-            match ev {
-                Event::Code(_) => code.push(r),
-                Event::Start(Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(info)))
-                    if crate::holdback::internal::is_internal(&info) => {}
-                Event::Start(Tag::CodeBlock(_)) => in_code_block = Some(r.start),
-                Event::End(pulldown_cmark::TagEnd::CodeBlock) => {
-                    if let Some(s) = in_code_block.take() {
-                        code.push(s..r.end);
-                    }
-                }
-                _ => {}
-            }
-        }
+        let code = code_ranges(md);
         let in_code = |i: usize| code.iter().any(|c| c.contains(&i));
         let mut out = Vec::new();
         let mut from = 0;

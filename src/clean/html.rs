@@ -229,32 +229,6 @@ pub fn debug_blocks(html: &str) -> serde_json::Value {
     })
 }
 
-/// Normalised text used to match the page's blocks with the content's.
-fn key(s: &str) -> String {
-    // ASCII byte by byte (blocks can be megabytes long)
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.bytes().position(|b| !b.is_ascii()) {
-        out.extend(
-            rest.as_bytes()[..i]
-                .iter()
-                .filter(|b| b.is_ascii_alphanumeric())
-                .map(|b| char::from(b.to_ascii_lowercase())),
-        );
-        let c = rest[i..].chars().next().expect("a character");
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        }
-        rest = &rest[i + c.len_utf8()..];
-    }
-    out.extend(
-        rest.bytes()
-            .filter(u8::is_ascii_alphanumeric)
-            .map(|b| char::from(b.to_ascii_lowercase())),
-    );
-    out
-}
-
 /// One entry per visible block of the whole page, in document order: the
 /// decision taken on it when it is part of the extracted content, else
 /// "outside the main content".
@@ -269,12 +243,15 @@ fn report(
     // (a queue: a page may repeat one block a hundred thousand times)
     let mut by_key: HashMap<String, VecDeque<(Verdict, &'static str)>> = HashMap::new();
     for (b, d) in blocks.iter().zip(decisions) {
-        by_key.entry(key(&b.text)).or_default().push_back(*d);
+        by_key
+            .entry(filter::key(&b.text))
+            .or_default()
+            .push_back(*d);
     }
     let mut lines = LineFinder::new(html);
     let mut out = Vec::with_capacity(page_blocks.len());
     for b in page_blocks {
-        let k = key(&b.text);
+        let k = filter::key(&b.text);
         let (verdict, reason) = match by_key.get_mut(&k) {
             Some(v) if !v.is_empty() => v.pop_front().expect("not empty"),
             _ => filter::outside(&b, ctx),

@@ -47,13 +47,23 @@ pub(super) fn cut_story_lists(
         let prose = |j: usize| keep[j] && probs[j] >= 0.9 && is_long(&shapes[j]);
         let section = (i + 2..end).any(|j| prose(j - 1) && prose(j));
         if run >= 6 && heads * 5 >= run * 2 && !section {
-            for j in i..n {
-                if keep[j] {
-                    keep[j] = false;
-                    rule[j] = Some("in a list of other stories after the article");
-                }
-            }
+            drop_from(
+                keep,
+                rule,
+                i,
+                "in a list of other stories after the article",
+            );
             return;
+        }
+    }
+}
+
+/// Drop every kept block from `from` on, saying why.
+fn drop_from(keep: &mut [bool], rule: &mut [Option<&'static str>], from: usize, why: &'static str) {
+    for (k, r) in keep.iter_mut().zip(rule.iter_mut()).skip(from) {
+        if *k {
+            *k = false;
+            *r = Some(why);
         }
     }
 }
@@ -110,12 +120,12 @@ pub(super) fn cut_after_link_bar(
         if prose_after >= before {
             return;
         }
-        for j in start..n {
-            if keep[j] {
-                keep[j] = false;
-                rule[j] = Some("after a bar of short repeated links that ends the article");
-            }
-        }
+        drop_from(
+            keep,
+            rule,
+            start,
+            "after a bar of short repeated links that ends the article",
+        );
         return;
     }
 }
@@ -173,12 +183,12 @@ pub(super) fn cut_comment_thread(
             let ended =
                 last_kept.is_some_and(|l| start >= l + 3 && !keep[start..i].iter().any(|&x| x));
             if thread && ended && before >= LINK_BAR_MIN_BEFORE {
-                for j in start..n {
-                    if keep[j] {
-                        keep[j] = false;
-                        rule[j] = Some("in a thread of reader comments after the article");
-                    }
-                }
+                drop_from(
+                    keep,
+                    rule,
+                    start,
+                    "in a thread of reader comments after the article",
+                );
                 return;
             }
             k += 1;
@@ -218,12 +228,7 @@ pub(super) fn cut_comment_form(
     let mut before = 0.0;
     for i in 0..n.saturating_sub(1) {
         if before >= LINK_BAR_MIN_BEFORE && field(i) && field(i + 1) {
-            for j in i..n {
-                if keep[j] {
-                    keep[j] = false;
-                    rule[j] = Some("in a comment form after the article");
-                }
-            }
+            drop_from(keep, rule, i, "in a comment form after the article");
             return;
         }
         if keep[i] {

@@ -24,7 +24,9 @@ pub(crate) struct Context<'a> {
 
 pub(crate) type Decision = (Verdict, &'static str);
 
-fn key(s: &str) -> String {
+/// Normalised text used to match blocks by their text: the alphanumeric
+/// characters, lower-cased.
+pub(crate) fn key(s: &str) -> String {
     // ASCII byte by byte (blocks can be megabytes long)
     let mut out = String::with_capacity(s.len());
     let mut rest = s;

@@ -570,23 +570,9 @@ fn has_layout_cells(tr: &NodeRef) -> bool {
     tr.children_it(false).any(|cell| {
         matches!(name_of(&cell).as_deref(), Some("td") | Some("th"))
             && cell.descendants_it().take(512).any(|d| {
-                matches!(
-                    name_of(&d).as_deref(),
-                    Some(
-                        "p" | "div"
-                            | "table"
-                            | "ul"
-                            | "ol"
-                            | "h1"
-                            | "h2"
-                            | "h3"
-                            | "h4"
-                            | "h5"
-                            | "h6"
-                            | "blockquote"
-                            | "br"
-                    )
-                )
+                name_of(&d).is_some_and(|n| {
+                    n == "br" || (is_wrapped_block(&n) && n != "section" && n != "article")
+                })
             })
     })
 }
