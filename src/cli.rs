@@ -329,6 +329,18 @@ fn not_a_briefing(start: &Path) -> i32 {
         );
         return 2;
     }
+    // a `briefing.toml` that is not a file would otherwise read as "none"
+    if let Some(odd) = shown
+        .ancestors()
+        .map(|d| d.join("briefing.toml"))
+        .find(|t| t.exists() && !t.is_file())
+    {
+        eprintln!(
+            "error: {} is not a file\n  = help: `briefing.toml` must be the briefing's settings file: move the directory out of the way, then run `briefing init` there or write the file",
+            odd.display()
+        );
+        return 2;
+    }
     eprintln!(
         "error: not inside a briefing: neither {} nor any directory above it holds a briefing.toml\n  = help: run `briefing init` to start a briefing here, or `briefing -C DIR …` to work on the one in DIR",
         shown.display()

@@ -391,7 +391,11 @@ fn project_files_that_are_not_text() {
     std::fs::create_dir_all(p.path("briefing.toml")).unwrap();
     let run = run_watched(p.dir.path(), &["build"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("briefing.toml") && !run.stderr.contains("panicked"));
+    assert!(
+        run.stderr.contains("briefing.toml is not a file") && !run.stderr.contains("panicked"),
+        "{}",
+        run.stderr
+    );
 }
 
 // ---- Markdown articles and notes ------------------------------------------
