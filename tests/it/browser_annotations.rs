@@ -3,8 +3,8 @@
 //! fantoccini; SKIPS (prints a line, passes) when `/usr/bin/chromedriver`
 //! is not installed.
 
-mod browser_support;
-mod common;
+use crate::browser_support;
+use crate::common;
 
 use std::path::PathBuf;
 

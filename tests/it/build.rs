@@ -1,6 +1,6 @@
 //! Integration tests: the `briefing` binary on fixture projects.
 
-mod common;
+use crate::common;
 
 use common::{ARTICLE, TestProject, snapshot};
 
@@ -223,4 +223,30 @@ fn standfirst_only_when_the_first_paragraph_is_one() {
         page("report")
     );
     assert!(page("other").contains("class=\"body prose\""));
+}
+
+/// The test-project builder end to end: configuration, an article, its
+/// notes and an entity registry written through [`TestProject`], one build,
+/// and the article page shows the note and links the entity.
+#[test]
+fn a_project_made_with_the_builder_builds_notes_and_entity_links() {
+    let p = TestProject::new()
+        .config("title = \"Builder briefing\"\n")
+        .article(
+            "alpha",
+            "---\ntitle: Alpha\ndate: 2024-12-06\n---\n\nIn Minsk the talks began.\n",
+        )
+        .annotations(
+            "alpha",
+            "---\narticle: alpha\n---\n## \"the talks began\" {#talks}\n\nA builder note.\n",
+        )
+        .entities("- name: Minsk\n  kind: place\n");
+    p.build(&[]);
+    let page = p.page("articles/alpha/index.html");
+    assert!(page.contains("A builder note."), "{page}");
+    assert!(page.contains("id=\"a-talks\""), "{page}");
+    assert!(
+        page.contains("href=\"../../entities/minsk/index.html\""),
+        "{page}"
+    );
 }

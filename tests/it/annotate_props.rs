@@ -106,7 +106,7 @@ proptest! {
                 a.all().iter().map(|x| (x.id.clone(), x.range.clone())).collect();
             let problems: Vec<String> = p.iter().map(|p| p.render_plain()).collect();
             let mine = a.for_article(&art.slug);
-            let html = briefing::render::markdown::render_with(
+            let html = briefing::markdown::render_with(
                 art.body(),
                 mine.into_iter().flat_map(|x| &x.highlights),
                 &mine.map(|x| x.after_block(&art.slug)).unwrap_or_default(),

@@ -2,8 +2,8 @@
 //! leave: `site/` is at every instant the whole previous site or the whole
 //! new one, and nothing of ours survives the next build.
 
-mod common;
-mod live_common;
+use crate::common;
+use crate::live_common;
 
 use common::TestProject;
 use std::collections::BTreeMap;

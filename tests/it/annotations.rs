@@ -3,13 +3,13 @@
 //! pages), and the library on small inputs (registry wikilinks, duplicate
 //! ids, overlapping passages, events, backlink targets, the seed briefing).
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 use briefing::annotate::{self, AnchorInputs, AnnotationSource, Method, Target};
 use briefing::content::{Article, parse_article};
 use briefing::link::Registry;
-use briefing::render::markdown;
+use briefing::markdown;
 use common::copy_dir;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -3,7 +3,7 @@
 //! `briefing.toml`, refusing outside one without writing anything,
 //! `build -o DIR` writing only DIR, `init`, and `new annotation`.
 
-mod common;
+use crate::common;
 
 use common::{ARTICLE, TestProject, snapshot};
 use std::path::Path;
@@ -16,7 +16,7 @@ fn run_at(cwd: &Path, args: &[&str]) -> common::Run {
 }
 
 /// `tests/fixtures/help/<name>.txt` against `briefing <args> --help`.
-/// `BLESS=1 cargo test --test cli` writes the files anew.
+/// `BLESS=1 cargo test --test it cli::` writes the files anew.
 fn golden_help(name: &str, args: &[&str]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let mut all: Vec<&str> = args.to_vec();

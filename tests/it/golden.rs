@@ -2,7 +2,7 @@
 //! `shared/golden/`) shows: the same front-matter values and the same body
 //! paragraphs.
 
-mod common;
+use crate::common;
 
 use common::TestProject;
 use std::collections::BTreeMap;

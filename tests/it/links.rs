@@ -2,9 +2,7 @@
 //! related articles, the timeline, `entities suggest` and `check`, on a
 //! fixture project and on the seeds' briefing.
 
-mod links_support;
-
-use links_support::*;
+use crate::common::*;
 
 #[test]
 fn mentions_link_to_entity_pages_first_per_paragraph() {

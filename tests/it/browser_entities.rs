@@ -5,8 +5,8 @@
 //! through chromedriver with fantoccini; SKIPS (prints a line, passes) when
 //! `/usr/bin/chromedriver` is not installed.
 
-mod browser_support;
-mod common;
+use crate::browser_support;
+use crate::common;
 
 /// Focus the `nth` element matching `css` and return the popover's text
 /// and whether any entity link still has a native tooltip.

@@ -6,7 +6,7 @@
 //! (`tests/fixtures/provenance/`) has a saved HTML page and a text dump,
 //! each with a sidecar; the dump's sidecar gives a hostile headline.
 
-mod common;
+use crate::common;
 
 use common::{TestProject, built_fixture, copy_dir, repo_root, run_in};
 use std::collections::BTreeMap;

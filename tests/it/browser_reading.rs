@@ -16,8 +16,8 @@
 //! the axe part is skipped with a line on stdout (and fails under `CI`).
 //! The whole test skips when chromedriver or chromium is not installed.
 
-mod browser_support;
-mod common;
+use crate::browser_support;
+use crate::common;
 
 use common::TestProject;
 use std::path::{Path, PathBuf};

@@ -7,7 +7,7 @@
 //! embargo; wikilinks to held material are errors in a public build; and
 //! the leak check fails a build whose theme prints held-back text.
 
-mod common;
+use crate::common;
 
 use common::{TestProject, snapshot};
 use std::collections::BTreeMap;

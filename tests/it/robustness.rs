@@ -14,7 +14,7 @@
 //! thread's 2 MiB stack — the size of the rayon workers the build parses
 //! on.
 
-mod common;
+use crate::common;
 
 use common::*;
 use proptest::prelude::*;
@@ -755,7 +755,7 @@ proptest! {
 
 // ---- serve: a hostile save is at most a failed build ----------------------
 
-mod live_common;
+use crate::live_common;
 
 /// While `serve` runs, hostile seeds, articles, notes and YAML are saved
 /// into the project: each gives a rebuild or a failed build (with the

@@ -3,7 +3,7 @@
 //! change affects, the reload channel's protocol, the annotate endpoint,
 //! and server hygiene. Every wait is bounded (see `live_common`).
 
-mod live_common;
+use crate::live_common;
 
 use live_common::*;
 use std::io::{BufRead, BufReader, Write};

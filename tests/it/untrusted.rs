@@ -2,7 +2,7 @@
 //! are Markdown. Whatever they hold renders as text on the built pages,
 //! never as markup a browser would run.
 
-mod common;
+use crate::common;
 
 use common::TestProject;
 

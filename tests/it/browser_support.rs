@@ -2,6 +2,11 @@
 //! free port, a fresh profile, and a fantoccini client. Browser tests skip
 //! (printing a line, passing) when chromedriver or chromium is not
 //! installed; CI installs both.
+//!
+//! All integration tests share one process, so browser tests take turns:
+//! a [`Session`] holds [`TURN`] for as long as its browser runs (several
+//! Chromiums at once on a 2-core machine only slow each other down, and
+//! the live-preview test waits on page loads).
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -14,7 +19,15 @@ pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 pub struct Session {
     child: Child,
     profile: tempfile::TempDir,
+    /// Released after the browser is gone (fields drop after `drop`).
+    _turn: tokio::sync::OwnedMutexGuard<()>,
 }
+
+/// One browser at a time (see the module doc). A tokio mutex, so waiting
+/// for it does not block a test's runtime, and a test that fails while
+/// holding it does not poison it for the others.
+static TURN: std::sync::LazyLock<std::sync::Arc<tokio::sync::Mutex<()>>> =
+    std::sync::LazyLock::new(Default::default);
 
 impl Drop for Session {
     fn drop(&mut self) {
@@ -56,6 +69,7 @@ pub async fn open(test: &str) -> Option<(Session, fantoccini::Client)> {
         );
         return None;
     };
+    let turn = TURN.clone().lock_owned().await;
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -69,6 +83,7 @@ pub async fn open(test: &str) -> Option<(Session, fantoccini::Client)> {
             .spawn()
             .expect("start chromedriver"),
         profile: tempfile::tempdir().unwrap(),
+        _turn: turn,
     };
     let caps: serde_json::Map<String, serde_json::Value> =
         serde_json::from_value(serde_json::json!({

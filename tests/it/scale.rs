@@ -3,7 +3,7 @@
 //! listings are capped or paginated and that every article, mention list
 //! and annotation stays reachable by links.
 
-mod common;
+use crate::common;
 
 use common::TestProject;
 use std::collections::BTreeSet;

@@ -1,6 +1,6 @@
 //! Integration tests: cleaning seeds into content/ without losing work.
 
-mod common;
+use crate::common;
 
 use common::TestProject;
 

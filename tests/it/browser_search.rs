@@ -7,8 +7,8 @@
 //! Headless Chromium through chromedriver; skipped (with a line on stdout)
 //! when chromedriver or chromium is not installed.
 
-mod browser_support;
-mod links_support;
+use crate::browser_support;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -96,7 +96,7 @@ const GENERATED: usize = 400;
 /// The link fixture plus articles with diacritics, a hostile title and
 /// enough generated ones that the index is split into shards.
 fn search_fixture() -> tempfile::TempDir {
-    let dir = links_support::fixture("links/basic");
+    let dir = common::fixture("links/basic");
     let content = dir.path().join("content");
     let write = |name: &str, text: String| std::fs::write(content.join(name), text).unwrap();
     write(
@@ -183,8 +183,8 @@ fn titles(s: &Shown) -> Vec<&str> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_finds_narrows_prefills_and_works_from_file() {
     let dir = search_fixture();
-    let site = links_support::build(dir.path(), &[]);
-    let shards = links_support::read(&site, "search/index.js");
+    let site = common::build(dir.path(), &[]);
+    let shards = common::read(&site, "search/index.js");
     assert!(shards.contains("\"м\""), "the index is split: {shards}");
     let from_file = format!("file://{}/search/index.html?q=minsk", site.display());
     let port = serve(site);
@@ -361,8 +361,8 @@ async fn search_finds_narrows_prefills_and_works_from_file() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn focusing_an_entity_link_shows_its_description() {
-    let dir = links_support::seeds_project();
-    let site = links_support::build(dir.path(), &[]);
+    let dir = common::seeds_project();
+    let site = common::build(dir.path(), &[]);
     let port = serve(site);
     let Some((_session, client)) =
         browser_support::open("focusing_an_entity_link_shows_its_description").await
@@ -483,8 +483,8 @@ const QUERIES: &[(&str, &[&str])] = &[
 /// answer a query, the share among its first five results, averaged.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_recall_at_5_on_the_seeds_briefing() {
-    let dir = links_support::seeds_project();
-    let site = links_support::build(dir.path(), &[]);
+    let dir = common::seeds_project();
+    let site = common::build(dir.path(), &[]);
     let page = format!("file://{}/search/index.html", site.display());
     let Some((_session, client)) =
         browser_support::open("search_recall_at_5_on_the_seeds_briefing").await

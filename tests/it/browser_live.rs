@@ -5,8 +5,8 @@
 //! "Annotate" writes a stub. Skipped (with a printed line) when
 //! `/usr/bin/chromedriver` is absent.
 
-mod browser_support;
-mod live_common;
+use crate::browser_support;
+use crate::live_common;
 
 use fantoccini::Locator;
 use live_common::*;

@@ -3,7 +3,7 @@
 //! cause comes first and nothing cascades from it: each test below
 //! checks the exact first diagnostic and how many errors follow.
 
-mod common;
+use crate::common;
 
 use common::TestProject;
 

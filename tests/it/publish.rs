@@ -2,9 +2,7 @@
 //! the search index, relative links everywhere, deterministic output, and
 //! (when Java and vnu are installed) HTML that vnu accepts.
 
-mod links_support;
-
-use links_support::*;
+use crate::common::*;
 
 #[test]
 fn feed_is_atom_with_absolute_urls_from_base_url() {
