@@ -1,7 +1,7 @@
 //! cli: the command line — parse arguments, run a command, print
 //! diagnostics, choose the exit code (0 ok, 1 diagnostics, 2 usage).
 
-use crate::diag::Problems;
+use crate::diag::{Problems, print_problems};
 use crate::holdback::Profile;
 use crate::project::{CleanAction, Project};
 use crate::site::{self, BuildOptions};
@@ -143,31 +143,6 @@ pub enum NewCommand {
         /// The article's slug (its `slug:`, the name of its page under articles/).
         slug: String,
     },
-}
-
-/// Print problems to stderr: rich (miette) on a terminal, plain otherwise.
-/// The same problem on many files (a full disk) is printed once with a
-/// count (`Problems::coalesce`); returns how many errors were printed.
-pub fn print_problems(problems: &Problems) -> usize {
-    let fancy = std::io::stderr().is_terminal();
-    let mut sorted = problems.clone();
-    sorted.sort();
-    let shown = sorted.coalesce();
-    for p in shown.iter() {
-        // miette shows the whole source line and help: only when short
-        let short = p.offending_line().map_or(0, |l| l.chars().count())
-            <= crate::diag::SOURCE_WIDTH
-            && p.help.as_ref().map_or(0, |h| h.chars().count()) <= crate::diag::HELP_MAX
-            && p.message.chars().count() <= crate::diag::MESSAGE_MAX
-            && p.also.is_empty();
-        if fancy && p.span.is_some() && short {
-            eprintln!("{}", p.headline());
-            eprintln!("{:?}", miette::Report::new(p.clone()));
-        } else {
-            eprint!("{}", p.render_plain());
-        }
-    }
-    shown.errors()
 }
 
 fn finish(problems: &Problems) -> i32 {
@@ -558,7 +533,7 @@ fn suggest(project: &Project) -> i32 {
         .articles
         .iter()
         .map(|a| {
-            let plain = crate::render::markdown::plain_text(a.body()).text;
+            let plain = crate::markdown::plain_text(a.body()).text;
             (a.slug.clone(), format!("{}\n\n{plain}", a.title))
         })
         .collect();

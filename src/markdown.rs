@@ -8,8 +8,15 @@
 //! work on that text; this module maps their offsets back onto the HTML.
 //! Raw HTML in the Markdown is rendered as text (escaped), never passed
 //! through.
+//!
+//! A shared layer: below `annotate`, `link` and `holdback` (which read
+//! plain text and offsets through it) and `render` (which writes pages
+//! with it). `highlight` is syntect for fenced code; `internal` finds the
+//! `internal` blocks a public build holds back.
 
-use super::highlight;
+pub mod highlight;
+pub mod internal;
+
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 /// Parser options used everywhere, so offsets agree between passes.
@@ -483,7 +490,7 @@ fn render_opts<'a>(
                         events.push(Event::Html(std::mem::take(&mut pending).into()));
                     }
                     let (lang, text) = code.take().unwrap();
-                    let html = if crate::holdback::internal::is_internal(&lang) {
+                    let html = if crate::markdown::internal::is_internal(&lang) {
                         internal_block(&text, &lang)
                     } else {
                         highlight::code_block(&text, &lang)
@@ -658,7 +665,7 @@ thread_local! {
     static IN_INTERNAL: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// An `internal` block (see [`crate::holdback::internal`]; only an
+/// An `internal` block (see [`crate::markdown::internal`]; only an
 /// internal build still has them): its Markdown, rendered as any note
 /// is, in a box marked as internal.
 fn internal_block(md: &str, lang: &str) -> String {
@@ -961,7 +968,7 @@ mod tests {
     ];
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(crate::testing::cases(512)))]
         /// Safe by construction, whatever the Markdown: only the elements
         /// and attributes Markdown makes, no event handler, no script, and
         /// links and images only to safe URLs — checked on the DOM a

@@ -8,12 +8,13 @@
 //! and every write is atomic.
 
 use crate::annotate::AnnotationSource;
+use crate::assembled::SourceView;
 use crate::clean::{self, CleanError, Cleaned};
 use crate::config::Config;
 use crate::content;
 use crate::diag::{Problem, Problems};
 use crate::fsutil;
-use crate::model::{Slug, SourceView};
+use crate::model::Slug;
 use crate::sidecar::{self, Sidecar};
 use crate::theme::Theme;
 use serde::{Deserialize, Serialize};

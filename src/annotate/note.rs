@@ -1,13 +1,13 @@
 //! Notes as HTML: Markdown (with wikilinks already rewritten) rendered by
 //! the site's Markdown renderer, which is safe by construction (raw HTML
 //! becomes text, links and images keep only safe URLs, headings only an id
-//! and classes; `render::markdown`'s property test checks the DOM of
+//! and classes; `markdown`'s property test checks the DOM of
 //! hostile input); and the sidenote markup placed after an annotated
 //! passage.
 
 use super::wikilink::{self, Resolved, Target};
+use crate::markdown;
 use crate::model::SitePath;
-use crate::render::markdown;
 
 /// Render a note's Markdown to safe HTML, with typographic quotes and
 /// dashes (the analyst types straight ones; the articles have curly ones).

@@ -6,8 +6,8 @@
 
 use super::AnnotationSource;
 use crate::diag::{Problem, Problems};
+use crate::markdown::options;
 use crate::model::Slug;
-use crate::render::markdown::options;
 use crate::yaml;
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 use serde::{Deserialize, Serialize};

@@ -17,9 +17,9 @@
 //! not know the word shows the text as code rather than as live
 //! Markdown. A public build blanks every block ([`strip`]) before
 //! anything reads the text; an internal build renders its content as
-//! Markdown in a marked box (`render::markdown`).
+//! Markdown in a marked box (`markdown`).
 
-use crate::render::markdown::options;
+use crate::markdown::options;
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 use std::ops::Range;
 

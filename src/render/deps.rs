@@ -21,9 +21,10 @@
 
 use super::pages::Dep;
 use crate::annotate::{Annotation, ArticleAnnotations, ArticleNote};
+use crate::assembled::Briefing;
 use crate::content::Article;
 use crate::link::Links;
-use crate::model::{Briefing, Slug};
+use crate::model::Slug;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::collections::BTreeSet;

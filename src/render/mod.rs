@@ -12,15 +12,15 @@ mod archive;
 mod deps;
 mod entities;
 mod fragments;
-pub mod highlight;
-pub mod markdown;
 mod pages;
 pub mod provenance;
 pub mod publish;
 mod timeline;
 
+use crate::assembled::Briefing;
 use crate::diag::{Problem, Problems};
-use crate::model::{Briefing, SitePath};
+use crate::markdown::highlight;
+use crate::model::SitePath;
 use crate::theme::{Origin, Theme};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -324,7 +324,7 @@ pub fn render_site_into(b: &Briefing, theme: &Theme, sink: Sink) -> Result<(), P
         || {
             let start = std::time::Instant::now();
             let files = publish::search_index(b);
-            crate::site::timing("search", start);
+            crate::timing::timing("search", start);
             files
         },
     );

@@ -1,10 +1,12 @@
 //! The pages of a site and the data each template receives.
 
 use super::PAGE_SIZE;
-use super::{Output, Renderer, markdown};
+use super::{Output, Renderer};
+use crate::assembled::Briefing;
 use crate::content::Article;
 use crate::diag::Problem;
-use crate::model::{Briefing, SitePath, Slug};
+use crate::markdown;
+use crate::model::{SitePath, Slug};
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::BTreeMap;

@@ -30,10 +30,11 @@
 //! memory) and remembers what it still has to redo, so a file that is still
 //! broken stays an error and fixing it is incremental too.
 
+use crate::assembled::{Briefing, SourceView};
 use crate::clean::Cleaned;
 use crate::content;
 use crate::diag::{Problem, Problems};
-use crate::model::{Briefing, SitePath, SourceView};
+use crate::model::SitePath;
 use crate::project::{CleanAction, Inputs, Project};
 use crate::render::{self, Dep, Output, PageJob, Renderer};
 use crate::site;
@@ -742,7 +743,7 @@ impl Session {
 
         // 2. assemble again, re-parsing only the changed articles
         let st = self.state.as_mut().expect("state");
-        let mut timer = site::StageTimer::from_env();
+        let mut timer = crate::timing::StageTimer::from_env();
         let mut refresh_publishing = false;
         // the notes' search index shows what annotations say
         let mut refresh_notes = false;
