@@ -31,6 +31,8 @@ pub mod scaffold;
 pub mod serve;
 pub mod sidecar;
 pub mod site;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod theme;
 pub mod timing;
 pub mod yaml;

@@ -563,7 +563,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(2_000))]
+        #![proptest_config(ProptestConfig::with_cases(crate::testing::cases(2_000)))]
 
         #[test]
         fn f32_floor_gives_the_same_comparisons(t in any::<f64>(), v in any::<f32>()) {
