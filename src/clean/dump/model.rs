@@ -585,7 +585,7 @@ mod tests {
 
         #[test]
         fn chunked_probs_equal_row_by_row(
-            rows in proptest::collection::vec(row_near_thresholds(), 0..80),
+            rows in proptest::collection::vec(row_near_thresholds(), 0..crate::testing::size(80)),
         ) {
             let m = Model::embedded();
             let c = CompiledModel::embedded();
