@@ -81,6 +81,14 @@ fn main() {
         };
         *parts.entry(format!("{index} {kind}")).or_default() += data.len();
     }
+    // BENCH_SEARCH_OUT=DIR: write the files there too, to look at
+    if let Some(out) = std::env::var_os("BENCH_SEARCH_OUT") {
+        for (path, data) in &all {
+            let p = std::path::Path::new(&out).join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, data).unwrap();
+        }
+    }
     let total: usize = parts.values().sum();
     for (part, bytes) in &parts {
         println!("  {part}: {bytes} bytes, {:.0} B/article", *bytes as f64 / n);

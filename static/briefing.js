@@ -374,24 +374,27 @@
     return out;
   }
 
-  var VAL = {};
+  var VAL = {}, SKIP = {};
   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".split("").forEach(function (c, i) { VAL[c] = i; });
-  // Postings: per document, the id gap as a base-32 varint (low digits
-  // first, digits of 32 and more mean "more follows"), then the weight.
+  "!#$%()*+,./:;=?@[]^`{|}~".split("").forEach(function (c, i) { SKIP[c] = i; });
+  // Postings: per document, the documents skipped since the previous one
+  // (the first: since the start) as base-24 digits of SKIP, low digits
+  // first, none for the next document; then its weight (base64url).
   function postings(x, term) {
     if (x.decoded[term]) return x.decoded[term];
     var k = home(x, term), s = k !== null && x.shards[k] && x.shards[k][term];
-    var docs = [], weights = [], doc = 0, i = 0;
-    while (s && i < s.length) {
-      var gap = 0, shift = 0, d;
-      do {
-        d = VAL[s[i++]];
-        gap += (d & 31) * Math.pow(2, shift);
-        shift += 5;
-      } while (d >= 32);
-      doc = docs.length ? doc + gap : gap;
-      docs.push(doc);
-      weights.push(VAL[s[i++]]);
+    var docs = [], weights = [], next = 0, skipped = 0, scale = 1;
+    for (var i = 0; s && i < s.length; i++) {
+      var c = s[i];
+      if (Object.prototype.hasOwnProperty.call(SKIP, c)) {
+        skipped += SKIP[c] * scale;
+        scale *= 24;
+      } else {
+        var doc = next + skipped;
+        docs.push(doc);
+        weights.push(VAL[c]);
+        next = doc + 1; skipped = 0; scale = 1;
+      }
     }
     x.decoded[term] = { docs: docs, weights: weights };
     return x.decoded[term];

@@ -24,13 +24,16 @@
 //! of it, and a prefix query loads that shard plus the shards whose keys
 //! start with the prefix.
 //!
-//! **Postings** (one string per term, the base64url alphabet): per
-//! document, the gap from the previous document id (the first: the id) as a
-//! base-32 varint, low digits first, digits 32–63 meaning "more follows";
-//! then the weight, 1–63: BM25's term-frequency part for the text,
-//! quantised to 0–31, plus [`TITLE_BONUS`] when the term is in the title,
-//! so that title matches rank above text-only ones. The client multiplies
-//! weights by the term's IDF.
+//! **Postings** (one string per term): per document, how many documents
+//! were skipped since the previous one (the first: since the start) as
+//! base-24 digits, low digits first, from 24 punctuation characters that
+//! JSON and HTML leave as they are (none when it is the next document, so a
+//! term in most documents costs one character a document); then the
+//! weight, one base64url character, 1–63: BM25's term-frequency part for
+//! the text, quantised to 0–31, plus [`TITLE_BONUS`] when the term is in
+//! the title, so that title matches rank above text-only ones. The client
+//! multiplies weights by the term's IDF. No positions: phrase queries are
+//! not offered.
 //!
 //! Output is deterministic: terms and keys are sorted, documents keep the
 //! order of the records. JSON strings escape `<`, `>` and `&`, so text
@@ -394,34 +397,48 @@ fn weight(text: u16, title: u16, norm: f64) -> u32 {
     (text + bonus).clamp(1, MAX_WEIGHT)
 }
 
-/// How many characters [`encode_postings`] writes for `postings`.
-fn encoded_len(postings: &[u32]) -> usize {
-    let mut prev = 0;
-    let mut n = postings.len(); // the weights
-    for (i, &p) in postings.iter().enumerate() {
-        let doc = p >> 6;
-        let gap = if i == 0 { doc } else { doc - prev };
-        prev = doc;
-        n += 1 + (u32::BITS - gap.leading_zeros()).saturating_sub(1) as usize / 5;
+/// The digits of a gap in [`encode_postings`]: printable ASCII that JSON
+/// and HTML leave alone (no `"`, `\\`, `<`, `>`, `&`, `'`) and that is not in
+/// the base64url alphabet of the weights.
+const SKIP: &[u8; 24] = b"!#$%()*+,./:;=?@[]^`{|}~";
+
+/// How many base-[`SKIP`] digits `x` takes (none for 0).
+fn skip_digits(mut x: u32) -> usize {
+    let mut n = 0;
+    while x > 0 {
+        n += 1;
+        x /= SKIP.len() as u32;
     }
     n
 }
 
-/// Append the postings (`doc << 6 | weight`, by doc) in the compact form.
-fn encode_postings(postings: &[u32], out: &mut String) {
-    let mut prev = 0;
-    for (i, &p) in postings.iter().enumerate() {
+/// How many characters [`encode_postings`] writes for `postings`.
+fn encoded_len(postings: &[u32]) -> usize {
+    let mut next = 0;
+    let mut n = postings.len(); // the weights
+    for &p in postings {
         let doc = p >> 6;
-        let mut gap = if i == 0 { doc } else { doc - prev };
-        prev = doc;
-        loop {
-            let digit = (gap & 31) as usize;
-            gap >>= 5;
-            if gap == 0 {
-                out.push(B64[digit] as char);
-                break;
-            }
-            out.push(B64[digit | 32] as char);
+        n += skip_digits(doc - next);
+        next = doc + 1;
+    }
+    n
+}
+
+/// Append the postings (`doc << 6 | weight`, by doc) in the compact form:
+/// per document, the documents skipped since the previous one (the first:
+/// since the start) as base-24 digits from [`SKIP`], low digits first,
+/// none when it is the next document; then its weight (1–63) as one
+/// base64url character. A term in most documents costs about a character
+/// a document.
+fn encode_postings(postings: &[u32], out: &mut String) {
+    let mut next = 0;
+    for &p in postings {
+        let doc = p >> 6;
+        let mut skipped = doc - next;
+        next = doc + 1;
+        while skipped > 0 {
+            out.push(SKIP[(skipped % SKIP.len() as u32) as usize] as char);
+            skipped /= SKIP.len() as u32;
         }
         out.push(B64[(p & 63) as usize] as char);
     }
@@ -960,23 +977,17 @@ mod tests {
 
     /// Decode a postings string (the client's algorithm) into (doc, weight).
     fn decode(s: &str) -> Vec<(u32, u32)> {
-        let val = |c: u8| B64.iter().position(|&b| b == c).unwrap() as u32;
-        let bytes = s.as_bytes();
-        let (mut i, mut doc, mut out) = (0, 0, Vec::new());
-        while i < bytes.len() {
-            let (mut gap, mut shift) = (0, 0);
-            loop {
-                let d = val(bytes[i]);
-                i += 1;
-                gap |= (d & 31) << shift;
-                shift += 5;
-                if d < 32 {
-                    break;
-                }
+        let (mut next, mut skipped, mut scale, mut out) = (0, 0, 1, Vec::new());
+        for c in s.bytes() {
+            if let Some(d) = SKIP.iter().position(|&b| b == c) {
+                skipped += d as u32 * scale;
+                scale *= SKIP.len() as u32;
+            } else {
+                let w = B64.iter().position(|&b| b == c).unwrap() as u32;
+                let doc = next + skipped;
+                out.push((doc, w));
+                (next, skipped, scale) = (doc + 1, 0, 1);
             }
-            doc = if out.is_empty() { gap } else { doc + gap };
-            out.push((doc, val(bytes[i])));
-            i += 1;
         }
         out
     }
@@ -1075,10 +1086,13 @@ mod tests {
             decode(&s),
             [(0, 5), (1, 63), (33, 1), (1000, 20), (70_000, 9)]
         );
-        assert!(s.bytes().all(|b| B64.contains(&b)));
+        assert!(s.bytes().all(|b| B64.contains(&b) || SKIP.contains(&b)));
         assert_eq!(encoded_len(&postings), s.len());
-        // small gaps take one digit
-        assert_eq!(&s[..4], "AFB_");
+        // the next document costs its weight alone, 31 skipped two digits
+        assert_eq!(&s[..5], "F_+#B");
+        // nothing JSON or HTML would escape
+        assert!(!SKIP.iter().any(|b| b"\"\\<>&'".contains(b)));
+        assert!(!SKIP.iter().any(|b| B64.contains(b)));
     }
 
     #[test]
