@@ -71,7 +71,11 @@ fn main() {
     let notes = format!("{}/notes/", briefing::link::search::DIR);
     let mut parts: std::collections::BTreeMap<String, usize> = Default::default();
     for (path, data) in &all {
-        let index = if path.starts_with(&notes) { "notes" } else { "main" };
+        let index = if path.starts_with(&notes) {
+            "notes"
+        } else {
+            "main"
+        };
         let kind = if path.contains("/terms/") {
             "terms"
         } else if path.contains("/docs/") {
@@ -91,7 +95,10 @@ fn main() {
     }
     let total: usize = parts.values().sum();
     for (part, bytes) in &parts {
-        println!("  {part}: {bytes} bytes, {:.0} B/article", *bytes as f64 / n);
+        println!(
+            "  {part}: {bytes} bytes, {:.0} B/article",
+            *bytes as f64 / n
+        );
     }
     println!(
         "  total: {total} bytes in {} files, {:.0} B/article",

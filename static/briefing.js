@@ -150,7 +150,7 @@
 // the articles, the executive summary and the entities in search/, the
 // analyst's notes and claims in search/notes/; each is plain scripts
 // (index.js, terms/t<key>.js, docs/<n>.js) that call
-// briefingSearch.init/add/docs with the index's name. They are loaded on
+// briefingSearch.init/add/docz with the index's name. They are loaded on
 // demand with <script src> relative to the page, so search works from
 // file:// too and under any sub-path.
 // Words: runs of letters and digits, lowercased, Latin diacritics folded;
@@ -185,7 +185,7 @@
       indexes[name] = {
         name: name,
         base: name ? new URL(name + "/index.js", indexUrl) : indexUrl,
-        manifest: null, shards: {}, forms: {}, chunks: {}, decoded: {}, loading: {}
+        manifest: null, shards: {}, forms: {}, chunks: {}, decoded: {}, loading: {}, inflating: {}
       };
     }
     return indexes[name];
@@ -197,14 +197,25 @@
       x.shards[key] = terms;
       x.forms[key] = forms || {};
     },
-    docs: function (name, n, docs) { idx(name).chunks[n] = docs; }
+    // a chunk of documents: JSON, raw DEFLATE, base64 (the browser's own
+    // DecompressionStream inflates it); its file's load waits for it
+    docz: function (name, n, b64) {
+      var x = idx(name);
+      x.inflating["docs/" + n + ".js"] = inflate(b64).then(function (docs) { x.chunks[n] = docs; });
+    }
   };
+  function inflate(b64) {
+    var bin = atob(b64), bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    return new Response(stream).text().then(JSON.parse);
+  }
   function load(x, file) {
     if (!x.loading[file]) {
       x.loading[file] = new Promise(function (resolve, reject) {
         var s = document.createElement("script");
         s.src = new URL(file, x.base).href;
-        s.onload = function () { resolve(); };
+        s.onload = function () { resolve(x.inflating[file]); };
         s.onerror = function () {
           delete x.loading[file];
           reject(new Error("cannot load " + file));

@@ -120,7 +120,10 @@ async fn the_edition_prints_to_pdf_with_every_article() {
     // cover, summary, contents, an article a page at least, claims, index;
     // and no runaway of blank pages (each article fits on two)
     let pages = page_count(&pdf);
-    println!("edition of {N} articles: {pages} pages, {} bytes", pdf.len());
+    println!(
+        "edition of {N} articles: {pages} pages, {} bytes",
+        pdf.len()
+    );
     assert!(
         (3 + N + 2..=3 + 2 * N + 2).contains(&pages),
         "{pages} pages for {N} articles"
@@ -145,7 +148,10 @@ async fn the_edition_prints_to_pdf_with_every_article() {
         // the article starts a page: under the running head, its kicker
         let starts = text.iter().position(|page| {
             let page = words(page);
-            let rest = page.strip_prefix("The Edition Test").unwrap_or(&page).trim();
+            let rest = page
+                .strip_prefix("The Edition Test")
+                .unwrap_or(&page)
+                .trim();
             // "ARTICLE <n> <title>" (newest first: n is not i)
             rest.strip_prefix("ARTICLE ")
                 .and_then(|r| r.split_once(' '))
@@ -154,7 +160,9 @@ async fn the_edition_prints_to_pdf_with_every_article() {
         assert!(
             starts.is_some(),
             "article {i} does not start a page: {:?}",
-            text.iter().map(|p| words(p).chars().take(80).collect::<String>()).collect::<Vec<_>>()
+            text.iter()
+                .map(|p| words(p).chars().take(80).collect::<String>())
+                .collect::<Vec<_>>()
         );
         // its notes as footnotes
         assert!(all.contains("The analyst doubts this one."));
@@ -163,7 +171,11 @@ async fn the_edition_prints_to_pdf_with_every_article() {
     // the cover has neither running head nor number; the others both
     let cover: Vec<&str> = text[0].lines().map(str::trim).collect();
     assert!(!cover.contains(&"1"), "a number on the cover: {cover:?}");
-    assert_ne!(cover.first(), Some(&"The Edition Test"), "a head on the cover");
+    assert_ne!(
+        cover.first(),
+        Some(&"The Edition Test"),
+        "a head on the cover"
+    );
     for (k, page) in text.iter().enumerate().skip(1) {
         let lines: Vec<&str> = page.lines().map(str::trim).collect();
         assert!(

@@ -95,6 +95,9 @@ fn found(site: &std::path::Path) -> BTreeMap<&'static str, Vec<String>> {
     for (marker, _) in MARKERS {
         let needle = marker.as_bytes();
         for (path, bytes) in &files {
+            // (the search index's documents are compressed: their text)
+            let text = briefing::link::search::docs_text(bytes);
+            let bytes = text.as_deref().unwrap_or(bytes);
             if bytes.windows(needle.len()).any(|w| w == needle) {
                 out.entry(marker).or_default().push(path.clone());
             }

@@ -9,8 +9,9 @@
 //! Files, all under [`DIR`]:
 //! - `index.js`: `briefingSearch.init({"docs":N,"chunk":C,"shards":[keys]})`.
 //! - `terms/t<key>.js`: one shard, `briefingSearch.add("<key>",{"<term>":"<postings>",…})`.
-//! - `docs/<n>.js`: `briefingSearch.docs(n,[[path,title,kind,date,excerpt],…])`
-//!   for documents `n*C .. (n+1)*C` (ids are record order).
+//! - `docs/<n>.js`: `briefingSearch.docz(index,n,"<base64>")`, the JSON
+//!   `[[path,title,kind,meta,excerpt(,back)],…]` of documents `n*C .. (n+1)*C`
+//!   (ids are record order), compressed ([`DOCS_CALL`]).
 //!
 //! **Terms** ([`terms`]): runs of alphanumeric characters, lowercased, with
 //! the Latin diacritics folded (é → e, ş → s, ß → ss), 2 to 40 characters
@@ -556,11 +557,9 @@ fn short_path(path: &str) -> &str {
 
 /// The documents' file `docs/<n>.js`: what a result shows of `records`,
 /// `[path, title, kind, meta, excerpt]`, and the records back to the
-/// parent page for a passage.
+/// parent page for a passage — a JSON array, compressed ([`DOCS_CALL`]).
 fn docs_file<R: Borrow<Record>>(index: &str, n: usize, records: &[R]) -> (String, Vec<u8>) {
-    let mut s = String::from("briefingSearch.docs(");
-    push_json_str(&mut s, index);
-    let _ = write!(s, ",{n},[");
+    let mut s = String::from("[");
     for (i, r) in records.iter().enumerate() {
         let r = r.borrow();
         if i > 0 {
@@ -588,8 +587,70 @@ fn docs_file<R: Borrow<Record>>(index: &str, n: usize, records: &[R]) -> (String
         }
         s.push(']');
     }
-    s.push_str("]);\n");
-    (format!("{}docs/{n}.js", dir_of(index)), s.into_bytes())
+    s.push(']');
+    let mut out = String::from(DOCS_CALL);
+    push_json_str(&mut out, index);
+    let _ = write!(out, ",{n},\"");
+    base64(
+        &miniz_oxide::deflate::compress_to_vec(s.as_bytes(), DEFLATE_LEVEL),
+        &mut out,
+    );
+    out.push_str("\");\n");
+    (format!("{}docs/{n}.js", dir_of(index)), out.into_bytes())
+}
+
+/// How a documents' file starts: `briefingSearch.docz("<index>",<n>,"…")`
+/// holds the chunk's JSON array compressed (raw DEFLATE) and in base64;
+/// the client inflates it with the browser's `DecompressionStream`. What
+/// a result shows is most of the index's bytes and it is text: compressed,
+/// it takes less than half the room.
+pub const DOCS_CALL: &str = "briefingSearch.docz(";
+
+/// miniz_oxide's level (0–10): the best it does, as the files are
+/// written once and read many times.
+const DEFLATE_LEVEL: u8 = 10;
+
+const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Append `bytes` in standard base64 with padding (what `atob` reads).
+fn base64(bytes: &[u8], out: &mut String) {
+    for c in bytes.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        for k in 0..4 {
+            if k <= c.len() {
+                out.push(BASE64[((n >> (18 - 6 * k)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+}
+
+/// The JSON text of a documents' file (see [`DOCS_CALL`]); `None` for any
+/// other file. For what reads the site's bytes for text, as the leak check
+/// of a public build does.
+pub fn docs_text(bytes: &[u8]) -> Option<Vec<u8>> {
+    let rest = bytes.strip_prefix(DOCS_CALL.as_bytes())?;
+    let start = rest.iter().position(|&b| b == b',')?;
+    let rest = &rest[start + 1..];
+    let start = rest.iter().position(|&b| b == b'"')? + 1;
+    let len = rest[start..].iter().position(|&b| b == b'"')?;
+    let mut raw = Vec::with_capacity(len / 4 * 3);
+    let (mut acc, mut bits) = (0u32, 0);
+    for &b in &rest[start..start + len] {
+        if b == b'=' {
+            break;
+        }
+        acc = (acc << 6) | BASE64.iter().position(|&c| c == b)? as u32;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            raw.push((acc >> bits) as u8);
+        }
+    }
+    miniz_oxide::inflate::decompress_to_vec(&raw).ok()
 }
 
 /// The Snowball stemmer for a briefing's `language` (an ISO 639-1 code,
@@ -1004,6 +1065,14 @@ mod tests {
 
     /// The JSON arguments of a `briefingSearch.<call>(…);` file.
     fn args(js: &str, call: &str) -> serde_json::Value {
+        if call == "docs" {
+            // `docz(index,n,"<compressed>")`: the array inflated in its place
+            let text = docs_text(js.as_bytes()).unwrap_or_else(|| panic!("not docs: {js}"));
+            let head = js.strip_prefix(DOCS_CALL).unwrap();
+            let head = &head[..head.find(",\"").unwrap()];
+            let array = std::str::from_utf8(&text).unwrap();
+            return serde_json::from_str(&format!("[{head},{array}]")).unwrap();
+        }
         let inner = js
             .strip_prefix(&format!("briefingSearch.{call}("))
             .and_then(|s| s.strip_suffix(");\n"))
@@ -1072,6 +1141,33 @@ mod tests {
         assert_eq!(excerpt("one two three", 9), "one two…");
         assert_eq!(excerpt("unbreakable", 4), "unbr…");
         assert_eq!(excerpt("", 4), "");
+    }
+
+    #[test]
+    fn documents_files_are_compressed_scripts_that_inflate_to_their_json() {
+        let hostile = "</script><script>alert(1)</script> \"quoted\" & \u{2028} é 中文";
+        let records = [record("articles/a/index.html", hostile, hostile)];
+        let (path, bytes) = docs_file("notes", 3, &records);
+        assert_eq!(path, "search/notes/docs/3.js");
+        let js = std::str::from_utf8(&bytes).unwrap();
+        assert!(js.starts_with("briefingSearch.docz(\"notes\",3,\""), "{js}");
+        assert!(js.ends_with("\");\n"));
+        // nothing but base64 in the string
+        let inner = &js[js.find(",\"").unwrap() + 2..js.len() - 4];
+        assert!(
+            inner.bytes().all(|b| BASE64.contains(&b) || b == b'='),
+            "{inner}"
+        );
+        let text: serde_json::Value = serde_json::from_slice(&docs_text(&bytes).unwrap()).unwrap();
+        assert_eq!(text[0][1], hostile);
+        assert_eq!(text[0][0], "articles/a/");
+        assert_eq!(docs_text(b"briefingSearch.add(\"\",\"\",{});"), None);
+        // every length of the last base64 group
+        for n in 0..8 {
+            let mut s = String::new();
+            base64(&vec![0xA5; n], &mut s);
+            assert_eq!(s.len(), n.div_ceil(3) * 4);
+        }
     }
 
     #[test]

@@ -300,7 +300,9 @@ pub(super) fn page(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
         .collect();
     index.sort_by_cached_key(|e| (e.name.to_lowercase(), e.name.clone()));
 
-    let day = |d: Option<&jiff::civil::DateTime>| d.map(|d| date_view(&jiff::civil::DateTime::from(d.date())));
+    let day = |d: Option<&jiff::civil::DateTime>| {
+        d.map(|d| date_view(&jiff::civil::DateTime::from(d.date())))
+    };
     let ctx = Ctx {
         page: common(b, &at, "Print edition"),
         page_css: page_css(&b.config.title),

@@ -40,10 +40,10 @@ pub fn jobs(b: &Briefing) -> Vec<Job> {
     let plan = Arc::new(super::annotations::Plan::new(b));
     // the edition first: it is the largest page
     let mut jobs: Vec<Job> = vec![Job::Edition];
-    jobs.extend(plan
-        .pages()
-        .into_iter()
-        .map(|p| Job::Annotations(p, plan.clone())),
+    jobs.extend(
+        plan.pages()
+            .into_iter()
+            .map(|p| Job::Annotations(p, plan.clone())),
     );
     for i in 0..b.links.registry.entities.len() {
         jobs.extend((1..=super::entities::entity_pages(b, i)).map(|n| Job::Entity(i, n)));
