@@ -64,4 +64,45 @@ fn main() {
         cpu_index * 1000.0,
         bytes as f64 / 1e6
     );
+    // Bytes per article of the whole index as a build writes it (main
+    // index, notes index; each: term shards, document files, manifest).
+    let all = briefing::render::publish::search_index(&b);
+    let n = b.articles.len().max(1) as f64;
+    let notes = format!("{}/notes/", briefing::link::search::DIR);
+    let mut parts: std::collections::BTreeMap<String, usize> = Default::default();
+    for (path, data) in &all {
+        let index = if path.starts_with(&notes) {
+            "notes"
+        } else {
+            "main"
+        };
+        let kind = if path.contains("/terms/") {
+            "terms"
+        } else if path.contains("/docs/") {
+            "docs"
+        } else {
+            "manifest"
+        };
+        *parts.entry(format!("{index} {kind}")).or_default() += data.len();
+    }
+    // BENCH_SEARCH_OUT=DIR: write the files there too, to look at
+    if let Some(out) = std::env::var_os("BENCH_SEARCH_OUT") {
+        for (path, data) in &all {
+            let p = std::path::Path::new(&out).join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, data).unwrap();
+        }
+    }
+    let total: usize = parts.values().sum();
+    for (part, bytes) in &parts {
+        println!(
+            "  {part}: {bytes} bytes, {:.0} B/article",
+            *bytes as f64 / n
+        );
+    }
+    println!(
+        "  total: {total} bytes in {} files, {:.0} B/article",
+        all.len(),
+        total as f64 / n
+    );
 }

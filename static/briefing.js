@@ -150,7 +150,7 @@
 // the articles, the executive summary and the entities in search/, the
 // analyst's notes and claims in search/notes/; each is plain scripts
 // (index.js, terms/t<key>.js, docs/<n>.js) that call
-// briefingSearch.init/add/docs with the index's name. They are loaded on
+// briefingSearch.init/add/docz with the index's name. They are loaded on
 // demand with <script src> relative to the page, so search works from
 // file:// too and under any sub-path.
 // Words: runs of letters and digits, lowercased, Latin diacritics folded;
@@ -185,7 +185,7 @@
       indexes[name] = {
         name: name,
         base: name ? new URL(name + "/index.js", indexUrl) : indexUrl,
-        manifest: null, shards: {}, forms: {}, chunks: {}, decoded: {}, loading: {}
+        manifest: null, shards: {}, forms: {}, chunks: {}, decoded: {}, loading: {}, inflating: {}
       };
     }
     return indexes[name];
@@ -197,14 +197,25 @@
       x.shards[key] = terms;
       x.forms[key] = forms || {};
     },
-    docs: function (name, n, docs) { idx(name).chunks[n] = docs; }
+    // a chunk of documents: JSON, raw DEFLATE, base64 (the browser's own
+    // DecompressionStream inflates it); its file's load waits for it
+    docz: function (name, n, b64) {
+      var x = idx(name);
+      x.inflating["docs/" + n + ".js"] = inflate(b64).then(function (docs) { x.chunks[n] = docs; });
+    }
   };
+  function inflate(b64) {
+    var bin = atob(b64), bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    return new Response(stream).text().then(JSON.parse);
+  }
   function load(x, file) {
     if (!x.loading[file]) {
       x.loading[file] = new Promise(function (resolve, reject) {
         var s = document.createElement("script");
         s.src = new URL(file, x.base).href;
-        s.onload = function () { resolve(); };
+        s.onload = function () { resolve(x.inflating[file]); };
         s.onerror = function () {
           delete x.loading[file];
           reject(new Error("cannot load " + file));
@@ -374,24 +385,27 @@
     return out;
   }
 
-  var VAL = {};
+  var VAL = {}, SKIP = {};
   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".split("").forEach(function (c, i) { VAL[c] = i; });
-  // Postings: per document, the id gap as a base-32 varint (low digits
-  // first, digits of 32 and more mean "more follows"), then the weight.
+  "!#$%()*+,./:;=?@[]^`{|}~".split("").forEach(function (c, i) { SKIP[c] = i; });
+  // Postings: per document, the documents skipped since the previous one
+  // (the first: since the start) as base-24 digits of SKIP, low digits
+  // first, none for the next document; then its weight (base64url).
   function postings(x, term) {
     if (x.decoded[term]) return x.decoded[term];
     var k = home(x, term), s = k !== null && x.shards[k] && x.shards[k][term];
-    var docs = [], weights = [], doc = 0, i = 0;
-    while (s && i < s.length) {
-      var gap = 0, shift = 0, d;
-      do {
-        d = VAL[s[i++]];
-        gap += (d & 31) * Math.pow(2, shift);
-        shift += 5;
-      } while (d >= 32);
-      doc = docs.length ? doc + gap : gap;
-      docs.push(doc);
-      weights.push(VAL[s[i++]]);
+    var docs = [], weights = [], next = 0, skipped = 0, scale = 1;
+    for (var i = 0; s && i < s.length; i++) {
+      var c = s[i];
+      if (Object.prototype.hasOwnProperty.call(SKIP, c)) {
+        skipped += SKIP[c] * scale;
+        scale *= 24;
+      } else {
+        var doc = next + skipped;
+        docs.push(doc);
+        weights.push(VAL[c]);
+        next = doc + 1; skipped = 0; scale = 1;
+      }
     }
     x.decoded[term] = { docs: docs, weights: weights };
     return x.decoded[term];

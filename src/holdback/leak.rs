@@ -250,7 +250,13 @@ impl<'a> Scan<'a> {
     /// Scan one output file (`path`: its site path).
     pub fn file(&self, path: &str, bytes: &[u8]) {
         let start = std::time::Instant::now();
-        let found = self.checker.find(bytes);
+        let mut found = self.checker.find(bytes);
+        // the search index's documents are compressed: their text too
+        if let Some(text) = crate::link::search::docs_text(bytes) {
+            found.extend(self.checker.find(&text));
+            found.sort_unstable();
+            found.dedup();
+        }
         if !found.is_empty() {
             let mut hits = self.hits.lock().unwrap_or_else(|e| e.into_inner());
             for p in found {
@@ -416,5 +422,30 @@ mod tests {
         assert!(p.message.contains("secret"), "{}", p.message);
         assert_eq!(p.note.as_deref(), Some("also in site/feed.xml"));
         assert!(scan.cost().1 > 0);
+    }
+
+    #[test]
+    fn the_search_index_compressed_documents_are_read() {
+        let held = [item(
+            "secret",
+            &["the plan was agreed in Minsk on Monday"],
+            &[],
+        )];
+        let c = Checker::new(&held, &[], &HashSet::new(), &HashSet::new());
+        let record = crate::link::search::Record {
+            path: "articles/a/index.html".into(),
+            title: "A".into(),
+            text: "words".into(),
+            excerpt: "So the plan was agreed in Minsk on Monday, it said.".into(),
+            ..Default::default()
+        };
+        let scan = Scan::new(&c);
+        for (path, bytes) in crate::link::search::build(&[record]) {
+            assert!(!bytes.windows(6).any(|w| w == b"Monday"), "{path}: plain");
+            scan.file(&path, &bytes);
+        }
+        let p = scan.problems("site");
+        assert_eq!(p.len(), 1, "{p}");
+        assert_eq!(p.0[0].file, "site/search/docs/0.js");
     }
 }

@@ -9,8 +9,9 @@
 //! Files, all under [`DIR`]:
 //! - `index.js`: `briefingSearch.init({"docs":N,"chunk":C,"shards":[keys]})`.
 //! - `terms/t<key>.js`: one shard, `briefingSearch.add("<key>",{"<term>":"<postings>",…})`.
-//! - `docs/<n>.js`: `briefingSearch.docs(n,[[path,title,kind,date,excerpt],…])`
-//!   for documents `n*C .. (n+1)*C` (ids are record order).
+//! - `docs/<n>.js`: `briefingSearch.docz(index,n,"<base64>")`, the JSON
+//!   `[[path,title,kind,meta,excerpt(,back)],…]` of documents `n*C .. (n+1)*C`
+//!   (ids are record order), compressed ([`DOCS_CALL`]).
 //!
 //! **Terms** ([`terms`]): runs of alphanumeric characters, lowercased, with
 //! the Latin diacritics folded (é → e, ş → s, ß → ss), 2 to 40 characters
@@ -24,13 +25,16 @@
 //! of it, and a prefix query loads that shard plus the shards whose keys
 //! start with the prefix.
 //!
-//! **Postings** (one string per term, the base64url alphabet): per
-//! document, the gap from the previous document id (the first: the id) as a
-//! base-32 varint, low digits first, digits 32–63 meaning "more follows";
-//! then the weight, 1–63: BM25's term-frequency part for the text,
-//! quantised to 0–31, plus [`TITLE_BONUS`] when the term is in the title,
-//! so that title matches rank above text-only ones. The client multiplies
-//! weights by the term's IDF.
+//! **Postings** (one string per term): per document, how many documents
+//! were skipped since the previous one (the first: since the start) as
+//! base-24 digits, low digits first, from 24 punctuation characters that
+//! JSON and HTML leave as they are (none when it is the next document, so a
+//! term in most documents costs one character a document); then the
+//! weight, one base64url character, 1–63: BM25's term-frequency part for
+//! the text, quantised to 0–31, plus [`TITLE_BONUS`] when the term is in
+//! the title, so that title matches rank above text-only ones. The client
+//! multiplies weights by the term's IDF. No positions: phrase queries are
+//! not offered.
 //!
 //! Output is deterministic: terms and keys are sorted, documents keep the
 //! order of the records. JSON strings escape `<`, `>` and `&`, so text
@@ -394,34 +398,48 @@ fn weight(text: u16, title: u16, norm: f64) -> u32 {
     (text + bonus).clamp(1, MAX_WEIGHT)
 }
 
-/// How many characters [`encode_postings`] writes for `postings`.
-fn encoded_len(postings: &[u32]) -> usize {
-    let mut prev = 0;
-    let mut n = postings.len(); // the weights
-    for (i, &p) in postings.iter().enumerate() {
-        let doc = p >> 6;
-        let gap = if i == 0 { doc } else { doc - prev };
-        prev = doc;
-        n += 1 + (u32::BITS - gap.leading_zeros()).saturating_sub(1) as usize / 5;
+/// The digits of a gap in [`encode_postings`]: printable ASCII that JSON
+/// and HTML leave alone (no `"`, `\\`, `<`, `>`, `&`, `'`) and that is not in
+/// the base64url alphabet of the weights.
+const SKIP: &[u8; 24] = b"!#$%()*+,./:;=?@[]^`{|}~";
+
+/// How many base-[`SKIP`] digits `x` takes (none for 0).
+fn skip_digits(mut x: u32) -> usize {
+    let mut n = 0;
+    while x > 0 {
+        n += 1;
+        x /= SKIP.len() as u32;
     }
     n
 }
 
-/// Append the postings (`doc << 6 | weight`, by doc) in the compact form.
-fn encode_postings(postings: &[u32], out: &mut String) {
-    let mut prev = 0;
-    for (i, &p) in postings.iter().enumerate() {
+/// How many characters [`encode_postings`] writes for `postings`.
+fn encoded_len(postings: &[u32]) -> usize {
+    let mut next = 0;
+    let mut n = postings.len(); // the weights
+    for &p in postings {
         let doc = p >> 6;
-        let mut gap = if i == 0 { doc } else { doc - prev };
-        prev = doc;
-        loop {
-            let digit = (gap & 31) as usize;
-            gap >>= 5;
-            if gap == 0 {
-                out.push(B64[digit] as char);
-                break;
-            }
-            out.push(B64[digit | 32] as char);
+        n += skip_digits(doc - next);
+        next = doc + 1;
+    }
+    n
+}
+
+/// Append the postings (`doc << 6 | weight`, by doc) in the compact form:
+/// per document, the documents skipped since the previous one (the first:
+/// since the start) as base-24 digits from [`SKIP`], low digits first,
+/// none when it is the next document; then its weight (1–63) as one
+/// base64url character. A term in most documents costs about a character
+/// a document.
+fn encode_postings(postings: &[u32], out: &mut String) {
+    let mut next = 0;
+    for &p in postings {
+        let doc = p >> 6;
+        let mut skipped = doc - next;
+        next = doc + 1;
+        while skipped > 0 {
+            out.push(SKIP[(skipped % SKIP.len() as u32) as usize] as char);
+            skipped /= SKIP.len() as u32;
         }
         out.push(B64[(p & 63) as usize] as char);
     }
@@ -539,11 +557,9 @@ fn short_path(path: &str) -> &str {
 
 /// The documents' file `docs/<n>.js`: what a result shows of `records`,
 /// `[path, title, kind, meta, excerpt]`, and the records back to the
-/// parent page for a passage.
+/// parent page for a passage — a JSON array, compressed ([`DOCS_CALL`]).
 fn docs_file<R: Borrow<Record>>(index: &str, n: usize, records: &[R]) -> (String, Vec<u8>) {
-    let mut s = String::from("briefingSearch.docs(");
-    push_json_str(&mut s, index);
-    let _ = write!(s, ",{n},[");
+    let mut s = String::from("[");
     for (i, r) in records.iter().enumerate() {
         let r = r.borrow();
         if i > 0 {
@@ -571,8 +587,70 @@ fn docs_file<R: Borrow<Record>>(index: &str, n: usize, records: &[R]) -> (String
         }
         s.push(']');
     }
-    s.push_str("]);\n");
-    (format!("{}docs/{n}.js", dir_of(index)), s.into_bytes())
+    s.push(']');
+    let mut out = String::from(DOCS_CALL);
+    push_json_str(&mut out, index);
+    let _ = write!(out, ",{n},\"");
+    base64(
+        &miniz_oxide::deflate::compress_to_vec(s.as_bytes(), DEFLATE_LEVEL),
+        &mut out,
+    );
+    out.push_str("\");\n");
+    (format!("{}docs/{n}.js", dir_of(index)), out.into_bytes())
+}
+
+/// How a documents' file starts: `briefingSearch.docz("<index>",<n>,"…")`
+/// holds the chunk's JSON array compressed (raw DEFLATE) and in base64;
+/// the client inflates it with the browser's `DecompressionStream`. What
+/// a result shows is most of the index's bytes and it is text: compressed,
+/// it takes less than half the room.
+pub const DOCS_CALL: &str = "briefingSearch.docz(";
+
+/// miniz_oxide's level (0–10): the best it does, as the files are
+/// written once and read many times.
+const DEFLATE_LEVEL: u8 = 10;
+
+const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Append `bytes` in standard base64 with padding (what `atob` reads).
+fn base64(bytes: &[u8], out: &mut String) {
+    for c in bytes.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        for k in 0..4 {
+            if k <= c.len() {
+                out.push(BASE64[((n >> (18 - 6 * k)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+}
+
+/// The JSON text of a documents' file (see [`DOCS_CALL`]); `None` for any
+/// other file. For what reads the site's bytes for text, as the leak check
+/// of a public build does.
+pub fn docs_text(bytes: &[u8]) -> Option<Vec<u8>> {
+    let rest = bytes.strip_prefix(DOCS_CALL.as_bytes())?;
+    let start = rest.iter().position(|&b| b == b',')?;
+    let rest = &rest[start + 1..];
+    let start = rest.iter().position(|&b| b == b'"')? + 1;
+    let len = rest[start..].iter().position(|&b| b == b'"')?;
+    let mut raw = Vec::with_capacity(len / 4 * 3);
+    let (mut acc, mut bits) = (0u32, 0);
+    for &b in &rest[start..start + len] {
+        if b == b'=' {
+            break;
+        }
+        acc = (acc << 6) | BASE64.iter().position(|&c| c == b)? as u32;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            raw.push((acc >> bits) as u8);
+        }
+    }
+    miniz_oxide::inflate::decompress_to_vec(&raw).ok()
 }
 
 /// The Snowball stemmer for a briefing's `language` (an ISO 639-1 code,
@@ -960,23 +1038,17 @@ mod tests {
 
     /// Decode a postings string (the client's algorithm) into (doc, weight).
     fn decode(s: &str) -> Vec<(u32, u32)> {
-        let val = |c: u8| B64.iter().position(|&b| b == c).unwrap() as u32;
-        let bytes = s.as_bytes();
-        let (mut i, mut doc, mut out) = (0, 0, Vec::new());
-        while i < bytes.len() {
-            let (mut gap, mut shift) = (0, 0);
-            loop {
-                let d = val(bytes[i]);
-                i += 1;
-                gap |= (d & 31) << shift;
-                shift += 5;
-                if d < 32 {
-                    break;
-                }
+        let (mut next, mut skipped, mut scale, mut out) = (0, 0, 1, Vec::new());
+        for c in s.bytes() {
+            if let Some(d) = SKIP.iter().position(|&b| b == c) {
+                skipped += d as u32 * scale;
+                scale *= SKIP.len() as u32;
+            } else {
+                let w = B64.iter().position(|&b| b == c).unwrap() as u32;
+                let doc = next + skipped;
+                out.push((doc, w));
+                (next, skipped, scale) = (doc + 1, 0, 1);
             }
-            doc = if out.is_empty() { gap } else { doc + gap };
-            out.push((doc, val(bytes[i])));
-            i += 1;
         }
         out
     }
@@ -993,6 +1065,14 @@ mod tests {
 
     /// The JSON arguments of a `briefingSearch.<call>(…);` file.
     fn args(js: &str, call: &str) -> serde_json::Value {
+        if call == "docs" {
+            // `docz(index,n,"<compressed>")`: the array inflated in its place
+            let text = docs_text(js.as_bytes()).unwrap_or_else(|| panic!("not docs: {js}"));
+            let head = js.strip_prefix(DOCS_CALL).unwrap();
+            let head = &head[..head.find(",\"").unwrap()];
+            let array = std::str::from_utf8(&text).unwrap();
+            return serde_json::from_str(&format!("[{head},{array}]")).unwrap();
+        }
         let inner = js
             .strip_prefix(&format!("briefingSearch.{call}("))
             .and_then(|s| s.strip_suffix(");\n"))
@@ -1064,6 +1144,33 @@ mod tests {
     }
 
     #[test]
+    fn documents_files_are_compressed_scripts_that_inflate_to_their_json() {
+        let hostile = "</script><script>alert(1)</script> \"quoted\" & \u{2028} é 中文";
+        let records = [record("articles/a/index.html", hostile, hostile)];
+        let (path, bytes) = docs_file("notes", 3, &records);
+        assert_eq!(path, "search/notes/docs/3.js");
+        let js = std::str::from_utf8(&bytes).unwrap();
+        assert!(js.starts_with("briefingSearch.docz(\"notes\",3,\""), "{js}");
+        assert!(js.ends_with("\");\n"));
+        // nothing but base64 in the string
+        let inner = &js[js.find(",\"").unwrap() + 2..js.len() - 4];
+        assert!(
+            inner.bytes().all(|b| BASE64.contains(&b) || b == b'='),
+            "{inner}"
+        );
+        let text: serde_json::Value = serde_json::from_slice(&docs_text(&bytes).unwrap()).unwrap();
+        assert_eq!(text[0][1], hostile);
+        assert_eq!(text[0][0], "articles/a/");
+        assert_eq!(docs_text(b"briefingSearch.add(\"\",\"\",{});"), None);
+        // every length of the last base64 group
+        for n in 0..8 {
+            let mut s = String::new();
+            base64(&vec![0xA5; n], &mut s);
+            assert_eq!(s.len(), n.div_ceil(3) * 4);
+        }
+    }
+
+    #[test]
     fn postings_round_trip() {
         let postings: Vec<u32> = [(0, 5), (1, 63), (33, 1), (1000, 20), (70_000, 9)]
             .iter()
@@ -1075,10 +1182,13 @@ mod tests {
             decode(&s),
             [(0, 5), (1, 63), (33, 1), (1000, 20), (70_000, 9)]
         );
-        assert!(s.bytes().all(|b| B64.contains(&b)));
+        assert!(s.bytes().all(|b| B64.contains(&b) || SKIP.contains(&b)));
         assert_eq!(encoded_len(&postings), s.len());
-        // small gaps take one digit
-        assert_eq!(&s[..4], "AFB_");
+        // the next document costs its weight alone, 31 skipped two digits
+        assert_eq!(&s[..5], "F_+#B");
+        // nothing JSON or HTML would escape
+        assert!(!SKIP.iter().any(|b| b"\"\\<>&'".contains(b)));
+        assert!(!SKIP.iter().any(|b| B64.contains(b)));
     }
 
     #[test]

@@ -10,6 +10,7 @@
 mod annotations;
 mod archive;
 mod deps;
+pub mod edition;
 mod entities;
 mod fragments;
 mod pages;

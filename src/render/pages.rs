@@ -30,6 +30,8 @@ pub enum Job {
     /// Page `n` (1-based) of the timeline.
     Timeline(usize),
     Search,
+    /// The print edition: the whole briefing on one page.
+    Edition,
 }
 
 /// Every page of the briefing, in a stable order: the largest pages (the
@@ -38,11 +40,13 @@ pub enum Job {
 /// one of them waiting for a large page.
 pub fn jobs(b: &Briefing) -> Vec<Job> {
     let plan = Arc::new(super::annotations::Plan::new(b));
-    let mut jobs: Vec<Job> = plan
-        .pages()
-        .into_iter()
-        .map(|p| Job::Annotations(p, plan.clone()))
-        .collect();
+    // the edition first: it is the largest page
+    let mut jobs: Vec<Job> = vec![Job::Edition];
+    jobs.extend(
+        plan.pages()
+            .into_iter()
+            .map(|p| Job::Annotations(p, plan.clone())),
+    );
     for i in 0..b.links.registry.entities.len() {
         jobs.extend((1..=super::entities::entity_pages(b, i)).map(|n| Job::Entity(i, n)));
     }
@@ -110,6 +114,7 @@ impl Job {
             Job::Entity(..) => "entity.html",
             Job::Timeline(_) => "timeline.html",
             Job::Search => "search.html",
+            Job::Edition => "edition.html",
         })
     }
 
@@ -144,6 +149,13 @@ impl Job {
             Job::Entities => vec![Mentions],
             Job::Entity(i, _) => vec![Entity(*i), Cards, Mentions],
             Job::Timeline(_) => vec![Events, Cards],
+            // everything: the summary, every article with its notes, the
+            // claims, the entities each article names
+            Job::Edition => {
+                let mut deps = vec![Summary, Cards, Mentions, Annotations];
+                deps.extend(b.articles.iter().map(|a| Article(a.slug.clone())));
+                deps
+            }
         }
     }
 
@@ -160,6 +172,7 @@ impl Job {
             Job::Entity(i, n) => super::entities::entity_path(b, *i, *n),
             Job::Timeline(n) => super::timeline::page_path(*n),
             Job::Search => SitePath::section("search"),
+            Job::Edition => super::edition::path(),
         }
     }
 
@@ -175,6 +188,7 @@ impl Job {
             Job::Entity(i, n) => super::entities::entity(b, r, shared, *i, *n),
             Job::Timeline(n) => super::timeline::page(b, r, *n),
             Job::Search => super::publish::search_page(b, r),
+            Job::Edition => super::edition::page(b, r),
         }
     }
 }
@@ -558,6 +572,7 @@ fn index(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
         key_entities: Vec<super::entities::EntityRef<'a>>,
         timeline_svg: String,
         timeline_url: String,
+        edition_url: String,
     }
     let at = SitePath::index();
     let ctx = Ctx {
@@ -579,6 +594,7 @@ fn index(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
         key_entities: super::entities::key_entities(b, &at, 12),
         timeline_svg: super::timeline::strip_svg(b, &at),
         timeline_url: SitePath::section("timeline").relative_from(&at),
+        edition_url: super::edition::path().relative_from(&at),
     };
     Ok(output(at, r.page("index.html", &ctx, PAGE_SIZE)?))
 }

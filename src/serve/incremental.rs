@@ -1611,6 +1611,7 @@ mod tests {
                     "templates/annotations.html",
                     "templates/fragments/entity_chip.html",
                     "templates/fragments/article_item.html",
+                    "templates/edition.html",
                 ];
                 let f = names[i % names.len()];
                 let text = read(f);

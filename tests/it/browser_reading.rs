@@ -257,6 +257,7 @@ const PAGE_TYPES: &[&str] = &[
     "annotations/claims/index.html",
     "search/index.html?q=oreshnik",
     "404.html",
+    "edition/index.html",
 ];
 
 /// Set the viewport (CSS pixels) and colour scheme of the session.
@@ -346,7 +347,8 @@ async fn axe_violations(
 /// paragraph but its last) of the main text's paragraphs and notes, and
 /// the lines counted.
 const PRINT_JS: &str = r#"
-const furniture = ['.masthead', '.colophon', '.skip', 'form.search', '.pager', '.ann-tag-nav', 'nav']
+// (the print edition's contents are a nav, and the document's own)
+const furniture = ['.masthead', '.colophon', '.skip', 'form.search', '.pager', '.ann-tag-nav', 'nav:not(.ed-contents)', '.screen-only']
   .filter(sel => [...document.querySelectorAll(sel)].some(e => e.getClientRects().length > 0));
 const lens = [];
 for (const p of document.querySelectorAll('main p, main li')) {
