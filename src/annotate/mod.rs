@@ -62,6 +62,8 @@ pub struct Annotation {
     pub status: Option<Status>,
     /// The claim this passage belongs to (`claim=`, or its own id).
     pub claim: Option<String>,
+    /// The claim's credibility (`cred=`).
+    pub cred: Option<crate::link::outlets::Credibility>,
     #[serde(serialize_with = "ser_date_opt")]
     pub date: Option<jiff::civil::Date>,
     /// 1-based position among the article's annotations, in text order.
@@ -1086,6 +1088,7 @@ fn resolve_article(
                     .any(|t| t == "claim")
                     .then(|| a.item.id.clone())
             }),
+            cred: a.item.cred,
             date: a.item.date,
             number: 0,
             targets,
