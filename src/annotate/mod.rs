@@ -184,8 +184,13 @@ pub struct ArticleAnnotations {
 
 impl ArticleAnnotations {
     /// The sidenotes' HTML to insert after their blocks in the body of the
-    /// article `slug` (for [`crate::render::markdown::render_with`]).
-    pub fn after_block(&self, slug: &Slug) -> Vec<(usize, String)> {
+    /// article `slug` (for [`crate::render::markdown::render_with`]);
+    /// `grade` gives a claim's grade (`B2`) and what it means.
+    pub fn after_block(
+        &self,
+        slug: &Slug,
+        grade: impl Fn(&Annotation) -> Option<(String, String)>,
+    ) -> Vec<(usize, String)> {
         let at = SitePath::article(slug);
         self.sidenotes
             .iter()
@@ -199,6 +204,7 @@ impl ArticleAnnotations {
                         tags: &a.tags,
                         status: a.status.map(Status::as_str),
                         date: a.date.map(|d| d.to_string()),
+                        grade: grade(a),
                         html: &a.note_html(&at),
                     }));
                 }

@@ -116,11 +116,13 @@ impl fmt::Display for Grade {
 }
 
 impl Grade {
-    /// "usually reliable source, probably true".
+    /// "B: usually reliable; 2: probably true".
     pub fn meaning(&self) -> String {
         format!(
-            "source {}, information {}",
+            "{}: {}; {}: {}",
+            self.reliability.letter(),
             self.reliability.meaning(),
+            self.credibility.0,
             self.credibility.meaning()
         )
     }
@@ -383,6 +385,15 @@ pub enum Weight {
 }
 
 impl Weight {
+    /// A class name: `single`, `weak`, `sound`.
+    pub fn class(self) -> &'static str {
+        match self {
+            Weight::Single => "single",
+            Weight::Weak => "weak",
+            Weight::Sound => "sound",
+        }
+    }
+
     /// The words pages and `briefing check` use.
     pub fn label(self) -> &'static str {
         match self {
@@ -487,7 +498,7 @@ mod tests {
         assert_eq!(g.to_string(), "B2");
         assert_eq!(
             g.meaning(),
-            "source usually reliable, information probably true"
+            "B: usually reliable; 2: probably true"
         );
         assert_eq!(grade(false, Some(Reliability::A), None), None);
         assert_eq!(

@@ -15,6 +15,7 @@ mod fragments;
 pub mod highlight;
 pub mod markdown;
 mod pages;
+pub mod sources;
 pub mod provenance;
 pub mod publish;
 mod timeline;

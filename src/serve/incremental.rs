@@ -245,7 +245,7 @@ enum Kind {
 
 fn classify(project: &Project, rel: &str) -> Kind {
     let path = project.path(rel);
-    if rel == "briefing.toml" || rel == "entities.yaml" {
+    if rel == "briefing.toml" || rel == "entities.yaml" || rel == crate::link::outlets::FILE {
         return Kind::Full { reclean: false };
     }
     let Some((top, rest)) = rel.split_once('/') else {
