@@ -176,10 +176,12 @@ pub fn assemble_keeping(
         None => link::Registry::default(),
     };
     let outlets = match &inputs.outlets {
-        Some((file, text)) => link::outlets::Outlets::parse(file, text.clone()).unwrap_or_else(|p| {
-            problems.extend(p.0);
-            link::outlets::Outlets::default()
-        }),
+        Some((file, text)) => {
+            link::outlets::Outlets::parse(file, text.clone()).unwrap_or_else(|p| {
+                problems.extend(p.0);
+                link::outlets::Outlets::default()
+            })
+        }
         None => link::outlets::Outlets::default(),
     };
     let t0 = std::time::Instant::now();

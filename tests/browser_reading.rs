@@ -255,7 +255,11 @@ fn seeds_briefing() -> TestProject {
     for e in std::fs::read_dir(p.path("annotations")).unwrap() {
         let path = e.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
-        std::fs::write(&path, text.replace("claim=intercept}", "claim=intercept cred=3}")).unwrap();
+        std::fs::write(
+            &path,
+            text.replace("claim=intercept}", "claim=intercept cred=3}"),
+        )
+        .unwrap();
     }
     let run = p.run(&["build"]);
     assert_eq!(run.code, 0, "{}", run.stderr);

@@ -140,7 +140,10 @@ fn a_public_build_holds_no_trace_of_held_back_material() {
     // the outlet's page lists the public article only
     let outlet = p.read("site/sources/desk-wire/index.html");
     assert!(outlet.contains("The summit in Minsk ends without a deal"));
-    assert!(outlet.contains("Articles <span class=\"count\">1</span>"), "{outlet}");
+    assert!(
+        outlet.contains("Articles <span class=\"count\">1</span>"),
+        "{outlet}"
+    );
     // counts: Minsk is named once in public text (and in the summary)
     let minsk = p.read("site/entities/minsk/index.html");
     assert!(minsk.contains("The summit in Minsk ends without a deal"));

@@ -21,7 +21,10 @@ const GOLDEN: &[(&str, &str)] = &[
     ("sources/the-example-times/index.html", "outlet-times.html"),
     ("sources/state-wire/index.html", "outlet-wire.html"),
     ("annotations/claims/index.html", "claims.html"),
-    ("annotations/claims/intercept/index.html", "claim-intercept.html"),
+    (
+        "annotations/claims/intercept/index.html",
+        "claim-intercept.html",
+    ),
     ("articles/times-oreshnik/index.html", "article-times.html"),
 ];
 
@@ -83,7 +86,10 @@ fn outlets_grades_and_sourcing_are_shown() {
         intercept.find("#a-wire-intercept").unwrap(),
         intercept.find("#a-times-intercept").unwrap(),
     );
-    assert!(wire_at < times_at, "the wire (5 Dec) before the Times (6 Dec)");
+    assert!(
+        wire_at < times_at,
+        "the wire (5 Dec) before the Times (6 Dec)"
+    );
     assert!(!intercept.contains("single source"), "carried by B and D");
     let section = |key: &str| {
         let s = &claims[claims.find(&format!("id=\"claim-{key}\"")).unwrap()..];
@@ -94,8 +100,14 @@ fn outlets_grades_and_sourcing_are_shown() {
     assert!(section("troops").contains("Rests on weak sources"));
     // the outlet page: its claims with status, its tally
     let outlet = read("sources/the-example-times/index.html");
-    assert!(outlet.contains("2 corroborated") || outlet.contains("1 corroborated, 1 disputed"), "{outlet}");
-    assert!(outlet.contains("<em>foreign desk</em>"), "the description is Markdown");
+    assert!(
+        outlet.contains("2 corroborated") || outlet.contains("1 corroborated, 1 disputed"),
+        "{outlet}"
+    );
+    assert!(
+        outlet.contains("<em>foreign desk</em>"),
+        "the description is Markdown"
+    );
     // the tag listing shows grades too
     let tag = read("annotations/tags/claim/index.html");
     assert!(tag.contains(">D5</abbr>") && tag.contains(">F6</abbr>"));
@@ -108,17 +120,41 @@ fn outlets_grades_and_sourcing_are_shown() {
 /// error.
 fn vocabulary(t: &str) -> &'static [&'static str] {
     const THING: &[&str] = &[
-        "@type", "@context", "name", "url", "description", "alternateName", "sameAs",
-        "identifier", "image",
+        "@type",
+        "@context",
+        "name",
+        "url",
+        "description",
+        "alternateName",
+        "sameAs",
+        "identifier",
+        "image",
     ];
     const CREATIVE_WORK: &[&str] = &[
-        "headline", "author", "publisher", "datePublished", "dateModified", "about",
-        "inLanguage", "text", "isBasedOn", "creator",
+        "headline",
+        "author",
+        "publisher",
+        "datePublished",
+        "dateModified",
+        "about",
+        "inLanguage",
+        "text",
+        "isBasedOn",
+        "creator",
     ];
     let own: &[&str] = match t {
-        "ClaimReview" => &["claimReviewed", "reviewRating", "itemReviewed", "reviewBody"],
+        "ClaimReview" => &[
+            "claimReviewed",
+            "reviewRating",
+            "itemReviewed",
+            "reviewBody",
+        ],
         "Rating" => &[
-            "ratingValue", "bestRating", "worstRating", "ratingExplanation", "author",
+            "ratingValue",
+            "bestRating",
+            "worstRating",
+            "ratingExplanation",
+            "author",
             "reviewAspect",
         ],
         "Claim" => &["appearance", "firstAppearance", "claimInterpreter"],
@@ -126,18 +162,18 @@ fn vocabulary(t: &str) -> &'static [&'static str] {
         _ => panic!("unexpected type {t}"),
     };
     own.iter()
-    .copied()
-    .chain(THING.iter().copied())
-    .chain(
-        ["ClaimReview", "Claim", "CreativeWork"]
-            .contains(&t)
-            .then_some(CREATIVE_WORK)
-            .into_iter()
-            .flatten()
-            .copied(),
-    )
-    .collect::<Vec<_>>()
-    .leak()
+        .copied()
+        .chain(THING.iter().copied())
+        .chain(
+            ["ClaimReview", "Claim", "CreativeWork"]
+                .contains(&t)
+                .then_some(CREATIVE_WORK)
+                .into_iter()
+                .flatten()
+                .copied(),
+        )
+        .collect::<Vec<_>>()
+        .leak()
 }
 
 /// Every object in the document uses only its type's properties.
@@ -204,7 +240,10 @@ fn each_claim_page_has_one_valid_claim_review() {
         let r = &d["reviewRating"];
         assert_eq!(r["@type"], "Rating");
         let value = r["ratingValue"].as_u64().unwrap();
-        let (best, worst) = (r["bestRating"].as_u64().unwrap(), r["worstRating"].as_u64().unwrap());
+        let (best, worst) = (
+            r["bestRating"].as_u64().unwrap(),
+            r["worstRating"].as_u64().unwrap(),
+        );
         assert!(worst <= value && value <= best, "{r}");
         assert!(r["alternateName"].as_str().is_some_and(|s| !s.is_empty()));
         // recommended: datePublished, itemReviewed (a Claim with its
@@ -215,7 +254,10 @@ fn each_claim_page_has_one_valid_claim_review() {
         let apps = item["appearance"].as_array().unwrap();
         assert!(!apps.is_empty());
         for a in apps {
-            assert!(a["url"].as_str().is_some_and(|u| u.starts_with("https://")), "{a}");
+            assert!(
+                a["url"].as_str().is_some_and(|u| u.starts_with("https://")),
+                "{a}"
+            );
             assert!(a["datePublished"].as_str().is_some(), "{a}");
         }
         assert_eq!(item["firstAppearance"], apps[0]);
@@ -261,7 +303,11 @@ fn check_warns_about_claims_on_a_single_source_naming_them() {
     assert!(!r.stderr.contains("`intercept`"), "{}", r.stderr);
     // a second check (the build is up to date) warns the same
     let again = run_in(dir.path(), &["check"]);
-    assert!(again.stderr.contains("claim `stationing` rests on a single source"));
+    assert!(
+        again
+            .stderr
+            .contains("claim `stationing` rests on a single source")
+    );
 }
 
 #[test]
@@ -269,7 +315,11 @@ fn sources_suggest_lists_outlets_missing_from_the_registry() {
     let dir = built_fixture("sources");
     let r = run_in(dir.path(), &["sources", "suggest"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.contains("       1  Some Blog — blog-rumour"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("       1  Some Blog — blog-rumour"),
+        "{}",
+        r.stdout
+    );
     assert!(!r.stdout.contains("Example Times"), "{}", r.stdout);
 }
 
@@ -283,7 +333,10 @@ fn fixture_copy() -> TestProject {
 fn a_bad_registry_is_an_error_at_its_line_and_column() {
     let p = fixture_copy();
     let text = p.read("sources.yaml");
-    p.write("sources.yaml", &text.replacen("reliability: D", "reliability: X", 1));
+    p.write(
+        "sources.yaml",
+        &text.replacen("reliability: D", "reliability: X", 1),
+    );
     let r = p.run(&["build"]);
     assert_eq!(r.code, 1);
     assert!(
@@ -302,21 +355,33 @@ fn a_bad_registry_is_an_error_at_its_line_and_column() {
         "{}",
         r.stderr
     );
-    p.write("sources.yaml", &text.replacen("  domains: [news.example]", "  domain: [news.example]", 1));
+    p.write(
+        "sources.yaml",
+        &text.replacen("  domains: [news.example]", "  domain: [news.example]", 1),
+    );
     let r = p.run(&["build"]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("sources.yaml:3:3: error:"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("sources.yaml:3:3: error:"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
 fn a_bad_cred_is_an_error_at_the_annotation_naming_cred() {
     let p = fixture_copy();
     let text = p.read("annotations/gazette-troops.md");
-    p.write("annotations/gazette-troops.md", &text.replace("cred=5", "cred=9"));
+    p.write(
+        "annotations/gazette-troops.md",
+        &text.replace("cred=5", "cred=9"),
+    );
     let r = p.run(&["build"]);
     assert_eq!(r.code, 1);
     assert!(
-        r.stderr.contains("annotations/gazette-troops.md:4:80: error: `cred` must be a digit from 1 to 6, not `9`"),
+        r.stderr.contains(
+            "annotations/gazette-troops.md:4:80: error: `cred` must be a digit from 1 to 6, not `9`"
+        ),
         "{}",
         r.stderr
     );
@@ -339,7 +404,10 @@ fn without_sources_yaml_nothing_is_graded() {
     let claims = p.read("site/annotations/claims/index.html");
     assert!(!claims.contains("single source") && !claims.contains("class=\"ann-label grade"));
     let times = p.read("site/articles/times-oreshnik/index.html");
-    assert!(times.contains("<span class=\"outlet\">The Example Times</span> ·"), "{times}");
+    assert!(
+        times.contains("<span class=\"outlet\">The Example Times</span> ·"),
+        "{times}"
+    );
     assert!(!times.contains("reliability"));
     let r = p.run(&["check"]);
     assert!(!r.stderr.contains("single source"), "{}", r.stderr);

@@ -184,9 +184,14 @@ pub struct ArticleAnnotations {
 
 impl ArticleAnnotations {
     /// The sidenotes' HTML to insert after their blocks in the body of the
-    /// article `slug` (for [`crate::render::markdown::render_with`]);
-    /// `grade` gives a claim's grade (`B2`) and what it means.
-    pub fn after_block(
+    /// article `slug` (for [`crate::render::markdown::render_with`]).
+    pub fn after_block(&self, slug: &Slug) -> Vec<(usize, String)> {
+        self.after_block_graded(slug, |_| None)
+    }
+
+    /// [`Self::after_block`], with `grade` giving a claim's grade (`B2`)
+    /// and what it means.
+    pub fn after_block_graded(
         &self,
         slug: &Slug,
         grade: impl Fn(&Annotation) -> Option<(String, String)>,

@@ -242,7 +242,9 @@ impl Outlets {
                         entry.name.len().max(1),
                         format!("outlet name {:?} has no letters or digits", entry.name),
                     )
-                    .with_help("name the outlet as it names itself, e.g. `name: The Example Times`"),
+                    .with_help(
+                        "name the outlet as it names itself, e.g. `name: The Example Times`",
+                    ),
                 );
                 cursor = next;
                 continue;
@@ -358,7 +360,12 @@ pub enum SourceId {
 
 impl SourceId {
     /// The source of an article: `matched` is its registered outlet.
-    pub fn of(matched: Option<usize>, outlet: Option<&str>, url: Option<&str>, slug: &Slug) -> Self {
+    pub fn of(
+        matched: Option<usize>,
+        outlet: Option<&str>,
+        url: Option<&str>,
+        slug: &Slug,
+    ) -> Self {
         if let Some(i) = matched {
             return SourceId::Registered(i);
         }
@@ -496,10 +503,7 @@ mod tests {
             credibility: Credibility::parse("2").unwrap(),
         };
         assert_eq!(g.to_string(), "B2");
-        assert_eq!(
-            g.meaning(),
-            "B: usually reliable; 2: probably true"
-        );
+        assert_eq!(g.meaning(), "B: usually reliable; 2: probably true");
         assert_eq!(grade(false, Some(Reliability::A), None), None);
         assert_eq!(
             grade(true, None, None).map(|g| g.to_string()).as_deref(),
@@ -549,7 +553,10 @@ mod tests {
             r.match_article(Some("State Wire"), Some("https://news.example/a")),
             Some(1)
         );
-        assert_eq!(r.match_article(Some("Other"), Some("https://other.example/")), None);
+        assert_eq!(
+            r.match_article(Some("Other"), Some("https://other.example/")),
+            None
+        );
         assert_eq!(r.match_article(None, Some("https://example/")), None);
         assert_eq!(r.match_article(None, None), None);
     }
@@ -568,10 +575,24 @@ mod tests {
         );
         let p = Outlets::parse(FILE, Arc::from("- name: A\n  reliability: G\n")).unwrap_err();
         let first = p.iter().next().unwrap();
-        assert!(first.headline().starts_with("sources.yaml:2:"), "{}", first.headline());
-        assert!(first.message.contains("A, B, C, D, E, F"), "{}", first.message);
+        assert!(
+            first.headline().starts_with("sources.yaml:2:"),
+            "{}",
+            first.headline()
+        );
+        assert!(
+            first.message.contains("A, B, C, D, E, F"),
+            "{}",
+            first.message
+        );
         let p = Outlets::parse(FILE, Arc::from("- name: A\n  reliabilty: B\n")).unwrap_err();
-        assert!(p.iter().next().unwrap().headline().starts_with("sources.yaml:2:"));
+        assert!(
+            p.iter()
+                .next()
+                .unwrap()
+                .headline()
+                .starts_with("sources.yaml:2:")
+        );
     }
 
     #[test]
@@ -603,7 +624,10 @@ mod tests {
             SourceId::of(None, None, Some("https://www.bbc.co.uk/news/1"), &s),
             SourceId::Host("bbc.co.uk".into())
         );
-        assert_eq!(SourceId::of(None, None, None, &s), SourceId::Article(s.clone()));
+        assert_eq!(
+            SourceId::of(None, None, None, &s),
+            SourceId::Article(s.clone())
+        );
     }
 
     #[test]
@@ -611,7 +635,11 @@ mod tests {
         let r = reg();
         let arts = [
             (slug("a"), Some("The Example Times"), None),
-            (slug("b"), Some("Daily Other"), Some("https://other.example/b")),
+            (
+                slug("b"),
+                Some("Daily Other"),
+                Some("https://other.example/b"),
+            ),
             (slug("c"), Some("daily other"), None),
             (slug("d"), None, Some("https://www.third.example/d")),
             (slug("e"), None, None),
@@ -620,10 +648,30 @@ mod tests {
         assert_eq!(m.len(), 2);
         assert_eq!(m[0].name, "Daily Other");
         assert_eq!(m[0].articles, [slug("b"), slug("c")]);
-        assert_eq!(
-            m[0].domains.iter().collect::<Vec<_>>(),
-            ["other.example"]
-        );
+        assert_eq!(m[0].domains.iter().collect::<Vec<_>>(), ["other.example"]);
         assert_eq!(m[1].name, "third.example");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 256,
+            failure_persistence: None,
+            ..Default::default()
+        })]
+        /// Any text is a registry or problems (with a place in the file),
+        /// never a panic; any URL matches an outlet or none.
+        #[test]
+        fn any_text_parses_or_is_a_problem(
+            text in "(- name: [A-Za-z .]{0,12}\n(  (domains|aliases|labels): \\[[a-z.:/, ]{0,20}\\]\n|  reliability: [A-H1]\n|  description: [^\n]{0,20}\n|[^\n]{0,12}\n){0,4}){0,4}",
+            url in "(https?://)?[a-z.]{0,20}(/[a-z]{0,5})?",
+        ) {
+            match Outlets::parse(FILE, Arc::from(text.as_str())) {
+                Ok(r) => {
+                    let i = r.match_article(None, Some(&url));
+                    proptest::prop_assert!(i.is_none_or(|i| i < r.outlets.len()));
+                }
+                Err(p) => proptest::prop_assert!(p.iter().all(|p| p.file == FILE)),
+            }
+        }
     }
 }

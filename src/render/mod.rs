@@ -15,9 +15,9 @@ mod fragments;
 pub mod highlight;
 pub mod markdown;
 mod pages;
-pub mod sources;
 pub mod provenance;
 pub mod publish;
+pub mod sources;
 mod timeline;
 
 use crate::diag::{Problem, Problems};

@@ -138,7 +138,7 @@ impl Job {
                 Mentions,
                 Outlets,
             ],
-            Job::Source(i) => vec![Article(b.articles[*i].slug.clone())],
+            Job::Source(i) => vec![Article(b.articles[*i].slug.clone()), Outlets],
             Job::NotFound | Job::Archive(_) => vec![Cards],
             // the box's example names the most-named entities
             Job::Search => vec![Mentions],
@@ -647,7 +647,7 @@ fn article(b: &Briefing, r: &Renderer, shared: &Shared, a: &Article) -> Result<O
     let mentions = b.links.mention_spans(&a.slug);
     let sidenotes = notes
         .map(|x| {
-            x.after_block(&a.slug, |n| {
+            x.after_block_graded(&a.slug, |n| {
                 super::sources::grade_of(b, n).map(|g| (g.to_string(), g.meaning()))
             })
         })
@@ -736,6 +736,8 @@ fn source(b: &Briefing, r: &Renderer, a: &Article) -> Result<Output, Problem> {
         source_name: String,
         /// Where the article comes from (front matter).
         outlet: Option<&'a str>,
+        /// The outlet with its reliability letter (`sources.yaml`).
+        graded_outlet: Option<super::sources::OutletRef<'a>>,
         original_url: Option<&'a str>,
         published: Option<DateView>,
         modified: Option<DateView>,
@@ -771,6 +773,7 @@ fn source(b: &Briefing, r: &Renderer, a: &Article) -> Result<Output, Problem> {
         article_url: SitePath::article(&a.slug).relative_from(&at),
         source_name: name,
         outlet: a.outlet.as_deref(),
+        graded_outlet: super::sources::outlet_ref(b, a, &at),
         original_url: a.url.as_deref(),
         published: a.published.as_ref().map(super::provenance::stamp_view),
         modified: a.modified.as_ref().map(super::provenance::stamp_view),

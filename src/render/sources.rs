@@ -173,10 +173,12 @@ pub fn sourcing_problems(b: &Briefing) -> Problems {
             let mut v: Vec<String> = cs
                 .passages
                 .iter()
-                .map(|p| match p.article.and_then(|a| outlet_ref(b, a, &SitePath::index())) {
-                    Some(o) => format!("{} ({})", o.name, o.letter),
-                    None => format!("an unnamed outlet ({})", p.ann.article),
-                })
+                .map(
+                    |p| match p.article.and_then(|a| outlet_ref(b, a, &SitePath::index())) {
+                        Some(o) => format!("{} ({})", o.name, o.letter),
+                        None => format!("an unnamed outlet ({})", p.ann.article),
+                    },
+                )
                 .collect();
             v.dedup();
             v
@@ -293,7 +295,10 @@ pub fn claim_review(b: &Briefing, cs: &ClaimSources, page_url: &str) -> String {
     doc.insert("@context".into(), json!("https://schema.org"));
     doc.insert("@type".into(), json!("ClaimReview"));
     doc.insert("url".into(), json!(page_url));
-    let reviewed = cs.passages.first().map_or(cs.key.as_str(), |p| &p.ann.quote);
+    let reviewed = cs
+        .passages
+        .first()
+        .map_or(cs.key.as_str(), |p| &p.ann.quote);
     doc.insert("claimReviewed".into(), json!(reviewed));
     doc.insert(
         "author".into(),
@@ -387,10 +392,9 @@ fn carried(b: &Briefing, i: usize, at: &SitePath) -> (Vec<CarriedClaim>, Tally) 
                     grade: p.grade.map(|g| g.to_string()),
                     grade_letter: p.grade.map_or("", |g| g.reliability.letter()),
                     grade_meaning: p.grade.map(|g| g.meaning()),
-                    article_title: p.article.map_or_else(
-                        || p.ann.article.to_string(),
-                        |a| a.title.clone(),
-                    ),
+                    article_title: p
+                        .article
+                        .map_or_else(|| p.ann.article.to_string(), |a| a.title.clone()),
                     url: format!(
                         "{}#a-{}",
                         SitePath::article(&p.ann.article).relative_from(at),
@@ -536,10 +540,7 @@ mod tests {
         use Status::*;
         assert_eq!(claim_status([None, None]), Unverified);
         assert_eq!(claim_status([Some(Corroborated), None]), Corroborated);
-        assert_eq!(
-            claim_status([Some(Corroborated), Some(Disputed)]),
-            Disputed
-        );
+        assert_eq!(claim_status([Some(Corroborated), Some(Disputed)]), Disputed);
         assert_eq!(
             claim_status([Some(Disputed), Some(Retracted), Some(Corroborated)]),
             Retracted

@@ -1688,8 +1688,16 @@ mod tests {
                     1 if !text.contains(&format!("name: Outlet {w}\n")) => format!(
                         "{text}- name: Outlet {w}\n  domains: [o{w}.example]\n  reliability: {letter}\n  description: Added {w}.\n"
                     ),
-                    2 => replace_line(&text, "  reliability:", &format!("  reliability: {letter}\n")),
-                    _ => replace_line(&text, "  description:", &format!("  description: Edited {w}.\n")),
+                    2 => replace_line(
+                        &text,
+                        "  reliability:",
+                        &format!("  reliability: {letter}\n"),
+                    ),
+                    _ => replace_line(
+                        &text,
+                        "  description:",
+                        &format!("  description: Edited {w}.\n"),
+                    ),
                 };
                 write(f, &text);
                 one(f)
