@@ -464,7 +464,11 @@ pub fn render(
                 ));
             };
             let cs = super::sources::claim_sources(b, c);
-            let claim = claim_view(b, &cs, &at);
+            let claim = ClaimView {
+                // (no link to itself)
+                url: String::new(),
+                ..claim_view(b, &cs, &at)
+            };
             let json_ld = super::sources::claim_review(b, &cs, &b.config.absolute(&at));
             let ctx = Ctx {
                 page: shared.page(b, &at, &format!("Claim {}", claim.title)),
