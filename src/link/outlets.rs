@@ -206,6 +206,18 @@ fn domain_key(d: &str) -> Result<String, &'static str> {
     Ok(d)
 }
 
+/// The host of an absolute URL, lower-cased, without user or port
+/// (`https://u@WWW.News.example:8080/a` → `www.news.example`): by slicing,
+/// as every claim passage on a page is matched (an article's `url` is
+/// checked absolute `http(s)` when it is read).
+fn host_of(url: &str) -> Option<String> {
+    let rest = url.trim().split_once("://")?.1;
+    let auth = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let auth = auth.rsplit_once('@').map_or(auth, |(_, h)| h);
+    let host = auth.split(':').next().unwrap_or("").trim_end_matches('.');
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
 impl Outlets {
     /// Parse `sources.yaml` (a list of outlets). Problems point at the
     /// entry's text.
@@ -331,7 +343,7 @@ impl Outlets {
         if let Some(i) = outlet.and_then(|o| self.by_name.get(&key(o))) {
             return Some(*i);
         }
-        let host = crate::clean::meta::outlet::host(url?)?;
+        let host = host_of(url?)?;
         let mut h = host.strip_prefix("www.").unwrap_or(&host);
         loop {
             if let Some(&i) = self.by_domain.get(h) {
@@ -558,6 +570,11 @@ mod tests {
             None
         );
         assert_eq!(r.match_article(None, Some("https://example/")), None);
+        assert_eq!(
+            r.match_article(None, Some("https://u@WWW.News.Example:8443/x?y#z")),
+            Some(0)
+        );
+        assert_eq!(r.match_article(None, Some("news.example/a")), None);
         assert_eq!(r.match_article(None, None), None);
     }
 

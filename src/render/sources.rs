@@ -356,30 +356,55 @@ struct CarriedPassage {
     url: String,
 }
 
+/// Each claim with its passages in date order, and the registered
+/// outlet (index) of each passage's article, worked out once per page.
+fn all_claims(b: &Briefing) -> Vec<(ClaimSources<'_>, Vec<Option<usize>>)> {
+    b.annotations
+        .claims()
+        .iter()
+        .map(|c| {
+            let cs = claim_sources(b, c);
+            let outlets = cs
+                .passages
+                .iter()
+                .map(|p| p.article.and_then(|a| outlet_of(b, a)).map(|(j, _)| j))
+                .collect();
+            (cs, outlets)
+        })
+        .collect()
+}
+
+impl Tally {
+    fn count(&mut self, cs: &ClaimSources) {
+        self.claims += 1;
+        match cs.status {
+            Status::Corroborated => self.corroborated += 1,
+            Status::Disputed => self.disputed += 1,
+            Status::Unverified => self.unverified += 1,
+            Status::Retracted => self.retracted += 1,
+        }
+        if cs.weight == Some(Weight::Single) {
+            self.single += 1;
+        }
+    }
+}
+
 /// The claims an outlet (by registry index) carries, and their tally.
 fn carried(b: &Briefing, i: usize, at: &SitePath) -> (Vec<CarriedClaim>, Tally) {
     let mut out = Vec::new();
     let mut t = Tally::default();
-    for c in b.annotations.claims() {
-        let cs = claim_sources(b, &c);
+    for (cs, outlets) in all_claims(b) {
         let mine: Vec<&Carrier> = cs
             .passages
             .iter()
-            .filter(|p| p.article.and_then(|a| outlet_of(b, a)).map(|(j, _)| j) == Some(i))
+            .zip(&outlets)
+            .filter(|(_, o)| **o == Some(i))
+            .map(|(p, _)| p)
             .collect();
         if mine.is_empty() {
             continue;
         }
-        t.claims += 1;
-        match cs.status {
-            Status::Corroborated => t.corroborated += 1,
-            Status::Disputed => t.disputed += 1,
-            Status::Unverified => t.unverified += 1,
-            Status::Retracted => t.retracted += 1,
-        }
-        if cs.weight == Some(Weight::Single) {
-            t.single += 1;
-        }
+        t.count(&cs);
         out.push(CarriedClaim {
             title: super::annotations::claim_title_of(&cs),
             url: super::annotations::claim_path(&cs.key).relative_from(at),
@@ -451,6 +476,16 @@ pub fn index(b: &Briefing, r: &Renderer, shared: &Shared) -> Result<Output, Prob
     }
     let at = index_path();
     let by = articles_by_outlet(b);
+    // every outlet's tally in one pass over the claims
+    let mut tallies = vec![Tally::default(); b.outlets.outlets.len()];
+    for (cs, outlets) in all_claims(b) {
+        let mut mine: Vec<usize> = outlets.into_iter().flatten().collect();
+        mine.sort_unstable();
+        mine.dedup();
+        for i in mine {
+            tallies[i].count(&cs);
+        }
+    }
     let outlets = b
         .outlets
         .outlets
@@ -463,7 +498,7 @@ pub fn index(b: &Briefing, r: &Renderer, shared: &Shared) -> Result<Output, Prob
             meaning: o.entry.reliability.meaning(),
             labels: &o.entry.labels,
             articles: by[i].len(),
-            tally: carried(b, i, &at).1,
+            tally: tallies[i],
         })
         .collect();
     let ctx = Ctx {
