@@ -25,6 +25,9 @@ pub struct Briefing {
     pub sources: std::collections::BTreeMap<String, SourceView>,
     pub annotations: crate::annotate::Annotations,
     pub links: crate::link::Links,
+    /// The outlet registry (`sources.yaml`; empty and not
+    /// [`present`](crate::link::outlets::Outlets::present) without one).
+    pub outlets: std::sync::Arc<crate::link::outlets::Outlets>,
     /// Who it is built for: a public briefing holds nothing back that
     /// readers may not see; an internal one marks what a public one
     /// would hold back.

@@ -114,6 +114,11 @@ pub enum Command {
         #[command(subcommand)]
         command: EntitiesCommand,
     },
+    /// Outlet registry helpers (sources.yaml).
+    Sources {
+        #[command(subcommand)]
+        command: SourcesCommand,
+    },
     /// Create a file for the analyst to write in.
     New {
         #[command(subcommand)]
@@ -133,6 +138,12 @@ pub enum Command {
 #[derive(Subcommand, Debug)]
 pub enum EntitiesCommand {
     /// List recurring names that are not in entities.yaml yet.
+    Suggest,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SourcesCommand {
+    /// List outlets the articles name (by `outlet` or `url`) that are not in sources.yaml yet.
     Suggest,
 }
 
@@ -275,6 +286,9 @@ pub fn main_with(lifetime: impl FnOnce(Lifetime)) -> i32 {
         Command::Entities {
             command: EntitiesCommand::Suggest,
         } => suggest(&project),
+        Command::Sources {
+            command: SourcesCommand::Suggest,
+        } => sources_suggest(&project),
         Command::New {
             what: NewCommand::Annotation { slug },
         } => new_annotation(&project, &slug),
@@ -470,6 +484,7 @@ fn check(project: &Project) -> i32 {
         Err(problems) => return finish(&problems),
     };
     print_problems(&report.warnings);
+    print_problems(&sourcing(project));
     let dir = project.path("site");
     let files = match read_site(&dir) {
         Ok(f) => f,
@@ -505,6 +520,66 @@ fn check(project: &Project) -> i32 {
         eprintln!("check: {} broken link(s)", broken.len());
         1
     }
+}
+
+/// The claims of the public briefing that rest on a single source or on
+/// weak sources only (warnings; none without `sources.yaml`). The build
+/// may have been skipped as up to date, so the briefing is assembled here.
+fn sourcing(project: &Project) -> Problems {
+    let mut inputs = match project.load(&Default::default()) {
+        Ok(i) => i,
+        Err(p) => return p,
+    };
+    BuildOptions::default().apply(&mut inputs);
+    match site::assemble(&inputs) {
+        Ok(b) => crate::render::sources::sourcing_problems(&b),
+        Err(p) => p,
+    }
+}
+
+/// `sources suggest`: outlets named by articles but not in `sources.yaml`.
+fn sources_suggest(project: &Project) -> i32 {
+    let mut inputs = match project.load(&Default::default()) {
+        Ok(i) => i,
+        Err(p) => return finish(&p),
+    };
+    // the analyst's tool: drafts and embargoed articles count too
+    inputs.policy = crate::holdback::Policy::new(Profile::Internal, jiff::Timestamp::now());
+    let briefing = match site::assemble(&inputs) {
+        Ok(b) => b,
+        Err(p) => return finish(&p),
+    };
+    let arts: Vec<_> = briefing
+        .articles
+        .iter()
+        .map(|a| (a.slug.clone(), a.outlet.as_deref(), a.url.as_deref()))
+        .collect();
+    let found = crate::link::outlets::missing(&briefing.outlets, &arts);
+    if found.is_empty() {
+        eprintln!("every outlet the articles name is in sources.yaml");
+        return 0;
+    }
+    println!("{:>8}  outlet (domains) — articles", "articles");
+    for m in &found {
+        let domains: Vec<&str> = m.domains.iter().map(String::as_str).collect();
+        let arts: Vec<&str> = m.articles.iter().map(|a| a.as_str()).collect();
+        let domains = if domains.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", domains.join(", "))
+        };
+        println!(
+            "{:>8}  {}{} — {}",
+            m.articles.len(),
+            m.name,
+            domains,
+            arts.join(", ")
+        );
+    }
+    eprintln!(
+        "add each to sources.yaml with its `domains` and a `reliability` (A–F); see README.md, \"Sources and grades\""
+    );
+    0
 }
 
 /// Every file under `dir` as (site-relative path, bytes).

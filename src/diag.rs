@@ -536,7 +536,7 @@ fn rank(file: &str) -> u8 {
     let f = file.trim_start_matches("(built-in) ");
     if f == "briefing.toml" {
         0
-    } else if f == "entities.yaml" {
+    } else if f == "entities.yaml" || f == "sources.yaml" {
         1
     } else if f.starts_with("templates") || f.starts_with("static") {
         2

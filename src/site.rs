@@ -177,6 +177,15 @@ pub fn assemble_keeping(
         }),
         None => link::Registry::default(),
     };
+    let outlets = match &inputs.outlets {
+        Some((file, text)) => {
+            link::outlets::Outlets::parse(file, text.clone()).unwrap_or_else(|p| {
+                problems.extend(p.0);
+                link::outlets::Outlets::default()
+            })
+        }
+        None => link::outlets::Outlets::default(),
+    };
     let t0 = std::time::Instant::now();
     let (mut annotations, aprobs) = annotate::anchor_with(&annotate::AnchorInputs {
         files: &files,
@@ -244,6 +253,7 @@ pub fn assemble_keeping(
         sources,
         annotations,
         links,
+        outlets: std::sync::Arc::new(outlets),
         profile: policy.profile,
         held: std::sync::Arc::new(held),
         leak,
@@ -303,6 +313,7 @@ fn leak_checker(
     texts.extend(files.iter().map(|f| &*f.text));
     texts.extend(summary.map(|s| &*s.text));
     texts.extend(inputs.entities.as_ref().map(|(_, t)| &**t));
+    texts.extend(inputs.outlets.as_ref().map(|(_, t)| &**t));
     texts.push(&inputs.config.title);
     texts.push(&inputs.config.description);
     // the built-in theme's words (a project's own templates are checked:

@@ -62,6 +62,8 @@ pub struct Annotation {
     pub status: Option<Status>,
     /// The claim this passage belongs to (`claim=`, or its own id).
     pub claim: Option<String>,
+    /// The claim's credibility (`cred=`).
+    pub cred: Option<crate::link::outlets::Credibility>,
     #[serde(serialize_with = "ser_date_opt")]
     pub date: Option<jiff::civil::Date>,
     /// 1-based position among the article's annotations, in text order.
@@ -184,6 +186,16 @@ impl ArticleAnnotations {
     /// The sidenotes' HTML to insert after their blocks in the body of the
     /// article `slug` (for [`crate::markdown::render_with`]).
     pub fn after_block(&self, slug: &Slug) -> Vec<(usize, String)> {
+        self.after_block_graded(slug, |_| None)
+    }
+
+    /// [`Self::after_block`], with `grade` giving a claim's grade (`B2`)
+    /// and what it means.
+    pub fn after_block_graded(
+        &self,
+        slug: &Slug,
+        grade: impl Fn(&Annotation) -> Option<(String, String)>,
+    ) -> Vec<(usize, String)> {
         let at = SitePath::article(slug);
         self.sidenotes
             .iter()
@@ -197,6 +209,7 @@ impl ArticleAnnotations {
                         tags: &a.tags,
                         status: a.status.map(Status::as_str),
                         date: a.date.map(|d| d.to_string()),
+                        grade: grade(a),
                         html: &a.note_html(&at),
                     }));
                 }
@@ -1096,6 +1109,7 @@ fn resolve_article(
                     .any(|t| t == "claim")
                     .then(|| a.item.id.clone())
             }),
+            cred: a.item.cred,
             date: a.item.date,
             number: 0,
             targets,

@@ -9,6 +9,7 @@
 pub mod backlinks;
 pub mod check;
 pub mod mentions;
+pub mod outlets;
 pub mod registry;
 pub mod related;
 pub mod search;

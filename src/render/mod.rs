@@ -16,6 +16,7 @@ mod fragments;
 mod pages;
 pub mod provenance;
 pub mod publish;
+pub mod sources;
 mod timeline;
 
 use crate::assembled::Briefing;

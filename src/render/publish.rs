@@ -544,6 +544,7 @@ mod tests {
             sources: Default::default(),
             annotations: Default::default(),
             links: Default::default(),
+            outlets: Default::default(),
             profile: Default::default(),
             held: Default::default(),
             leak: None,

@@ -230,7 +230,9 @@ fn check_margin_notes(with: &Layout, off: &Layout, base: &Layout) {
     );
 }
 
-/// The seeds' briefing (the repository's own inputs), built.
+/// The seeds' briefing (the repository's own inputs), built; with the
+/// outlets graded (sidecars naming them, a `sources.yaml`, a claim's
+/// `cred=`) so that the sources pages are among the page types.
 fn seeds_briefing() -> TestProject {
     let p = TestProject::with_seeds();
     let root = common::repo_root();
@@ -238,6 +240,27 @@ fn seeds_briefing() -> TestProject {
         p.write(f, &std::fs::read_to_string(root.join(f)).unwrap());
     }
     common::copy_dir(&root.join("annotations"), &p.path("annotations"));
+    p.write(
+        "seeds/000_df13072c3159046a.meta.yaml",
+        "url: https://news.example/venezuela\noutlet: The Example Times\n",
+    );
+    p.write(
+        "seeds/004_a621f7fa4f80e312.meta.yaml",
+        "url: https://wire.example/belarus\n",
+    );
+    p.write(
+        "sources.yaml",
+        "- name: The Example Times\n  domains: [news.example]\n  reliability: B\n  labels: [newspaper]\n  description: A national daily.\n- name: State Wire\n  domains: [wire.example]\n  reliability: D\n  labels: [state-affiliated, wire service]\n  description: The state news agency.\n",
+    );
+    for e in std::fs::read_dir(p.path("annotations")).unwrap() {
+        let path = e.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(
+            &path,
+            text.replace("claim=intercept}", "claim=intercept cred=3}"),
+        )
+        .unwrap();
+    }
     let run = p.run(&["build"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     p
@@ -255,6 +278,9 @@ const PAGE_TYPES: &[&str] = &[
     "annotations/index.html",
     "annotations/tags/claim/index.html",
     "annotations/claims/index.html",
+    "annotations/claims/intercept/index.html",
+    "sources/index.html",
+    "sources/the-example-times/index.html",
     "search/index.html?q=oreshnik",
     "404.html",
     "edition/index.html",

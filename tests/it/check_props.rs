@@ -198,6 +198,7 @@ fn annotated(bodies: &[String], picks: &[Picks], mode: EntityLinks) -> Inputs {
         },
         articles,
         summary: None,
+        outlets: None,
         annotations: bodies
             .iter()
             .zip(picks)

@@ -51,6 +51,7 @@ fn help_texts_are_golden_and_every_option_has_help() {
         ("init", &["init"]),
         ("new-annotation", &["new", "annotation"]),
         ("entities-suggest", &["entities", "suggest"]),
+        ("sources-suggest", &["sources", "suggest"]),
     ];
     for (name, args) in cases {
         let text = golden_help(name, args);

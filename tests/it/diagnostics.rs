@@ -207,7 +207,7 @@ fn unknown_config_key_is_a_warning_naming_the_closest() {
             "  |",
             "2 | base_ulr = \"https://x\"",
             "  | ^^^^^^^^",
-            "  = help: the keys are title, base_url, language, description, entity_links; this one is ignored",
+            "  = help: the keys are title, base_url, language, description, entity_links, author; this one is ignored",
         ]
     );
 }
@@ -555,7 +555,7 @@ fn an_attribute_block_with_odd_characters_is_reported_at_its_column() {
             "  |",
             "5 | ## \"the summary\" {#id .tag ké=v \"x\"}",
             "  |                             ^",
-            "  = help: an attribute block holds `#id`, `.tag` and `key=value` separated by spaces, written with letters, digits, `-` and `_` (the keys: date, status, claim, occurrence)",
+            "  = help: an attribute block holds `#id`, `.tag` and `key=value` separated by spaces, written with letters, digits, `-` and `_` (the keys: date, status, claim, cred, occurrence)",
         ]
     );
     assert_eq!(error_count(&e), 1, "{e}");

@@ -51,13 +51,20 @@ fn desk() -> TestProject {
             "entities.yaml",
             "- name: Minsk\n  kind: place\n- name: Pipeline Board\n  kind: organisation\n",
         )
+        // an outlet graded in sources.yaml carries a public and a draft
+        // article, and a claim in each: its page, the claims pages and
+        // the check show only the public one
+        .file(
+            "sources.yaml",
+            "- name: Desk Wire\n  domains: [wire.example]\n  reliability: C\n  description: The desk's wire.\n",
+        )
         .file(
             "content/public.md",
-            "---\ntitle: \"The summit in Minsk ends without a deal\"\nslug: public\ndate: 2024-12-05T10:00:00\n---\n\nThe summit in Minsk ended after talks that went on for hours.\n\n```internal\nZQBODYBLOCKQZ the desk believes the minister misled the press.\n```\n\nThe Pipeline Board said nothing at all.\n",
+            "---\ntitle: \"The summit in Minsk ends without a deal\"\nslug: public\ndate: 2024-12-05T10:00:00\noutlet: Desk Wire\n---\n\nThe summit in Minsk ended after talks that went on for hours.\n\n```internal\nZQBODYBLOCKQZ the desk believes the minister misled the press.\n```\n\nThe Pipeline Board said nothing at all.\n",
         )
         .file(
             "content/draft.md",
-            "---\ntitle: \"ZQDRAFTTITLEQZ: a secret plan for the pipeline\"\nslug: zqdraftslugqz\ndate: 2024-12-06T10:00:00\nsummary: \"ZQDRAFTSUMMARYQZ the plan, in one line.\"\ndraft: true\n---\n\nZQDRAFTBODYQZ the Pipeline Board met in Minsk on Tuesday, and Minsk agreed.\n",
+            "---\ntitle: \"ZQDRAFTTITLEQZ: a secret plan for the pipeline\"\nslug: zqdraftslugqz\ndate: 2024-12-06T10:00:00\nurl: https://wire.example/zq\nsummary: \"ZQDRAFTSUMMARYQZ the plan, in one line.\"\ndraft: true\n---\n\nZQDRAFTBODYQZ the Pipeline Board met in Minsk on Tuesday, and Minsk agreed.\n",
         )
         .file(
             "content/embargoed.md",
@@ -77,7 +84,7 @@ fn desk() -> TestProject {
         )
         .file(
             "annotations/draft.md",
-            "---\narticle: zqdraftslugqz\n---\nZQDRAFTARTICLENOTEQZ the whole plan is unconfirmed.\n\n## \"met in Minsk on Tuesday\"\n\nA note on the draft.\n",
+            "---\narticle: zqdraftslugqz\n---\nZQDRAFTARTICLENOTEQZ the whole plan is unconfirmed.\n\n## \"met in Minsk on Tuesday\" {.claim claim=hours cred=2}\n\nA note on the draft.\n",
         )
 }
 
@@ -133,6 +140,13 @@ fn a_public_build_holds_no_trace_of_held_back_material() {
     assert!(!p.exists("site/articles/zqdraftslugqz") && !p.exists("site/articles/inquiry"));
     assert!(!p.exists("site/annotations/tags/internal"));
     assert!(!p.exists("site/annotations/tags/draft"));
+    // the outlet's page lists the public article only
+    let outlet = p.read("site/sources/desk-wire/index.html");
+    assert!(outlet.contains("The summit in Minsk ends without a deal"));
+    assert!(
+        outlet.contains("Articles <span class=\"count\">1</span>"),
+        "{outlet}"
+    );
     // counts: Minsk is named once in public text (and in the summary)
     let minsk = p.read("site/entities/minsk/index.html");
     assert!(minsk.contains("The summit in Minsk ends without a deal"));

@@ -40,4 +40,5 @@ mod publish;
 mod robustness;
 mod scale;
 mod serve;
+mod sources;
 mod untrusted;
