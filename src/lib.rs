@@ -21,6 +21,7 @@ pub mod content;
 pub mod diag;
 pub mod fsutil;
 pub mod holdback;
+pub mod interchange;
 pub mod link;
 pub mod model;
 pub mod project;

@@ -64,6 +64,10 @@ pub struct Annotation {
     pub claim: Option<String>,
     #[serde(serialize_with = "ser_date_opt")]
     pub date: Option<jiff::civil::Date>,
+    /// `occurrence=`: which of several identical passages is meant.
+    pub occurrence: Option<usize>,
+    /// `origin=`: where an imported annotation came from.
+    pub origin: Option<String>,
     /// 1-based position among the article's annotations, in text order.
     pub number: usize,
     /// What the note's wikilinks point at (for backlinks).
@@ -92,6 +96,10 @@ impl Annotation {
     }
     pub fn is_claim(&self) -> bool {
         self.tags.iter().any(|t| t == "claim")
+    }
+    /// The note as the analyst wrote it (Markdown, wikilinks unresolved).
+    pub fn note_md(&self) -> &str {
+        &self.note_md
     }
 }
 
@@ -1087,6 +1095,8 @@ fn resolve_article(
                     .then(|| a.item.id.clone())
             }),
             date: a.item.date,
+            occurrence: a.item.occurrence,
+            origin: a.item.origin.clone(),
             number: 0,
             targets,
             note_md: note_md.clone(),
