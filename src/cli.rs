@@ -362,7 +362,13 @@ pub fn main_with(lifetime: impl FnOnce(Lifetime)) -> i32 {
                 ImportCommand::Hypothesis { file } => (Format::Hypothesis, file),
                 ImportCommand::W3c { file } => (Format::W3c, file),
             };
-            crate::interchange::command::import(&project, format, &file)
+            // relative to the working directory, or else to the briefing
+            let path = if file.is_relative() && !file.exists() {
+                project.root.join(&file)
+            } else {
+                file.clone()
+            };
+            crate::interchange::command::import(&project, format, &path, &file)
         }
         Command::Export { what } => {
             use crate::interchange::Format;

@@ -26,9 +26,10 @@ fn fail(problems: Problems, what: &str) -> i32 {
     1
 }
 
-/// `briefing import FORMAT FILE`.
-pub fn import(project: &Project, format: Format, file: &Path) -> i32 {
-    let name = file.display().to_string();
+/// `briefing import FORMAT FILE` (`shown`: the file as the command line
+/// named it, for diagnostics).
+pub fn import(project: &Project, format: Format, file: &Path, shown: &Path) -> i32 {
+    let name = shown.display().to_string();
     let bytes = match std::fs::read(file) {
         Ok(b) => b,
         Err(e) => return fail(Problem::io(name, "read", &e).into(), "nothing was imported"),

@@ -9,6 +9,7 @@
 
 mod annotations;
 mod archive;
+pub mod data;
 mod deps;
 mod entities;
 mod fragments;

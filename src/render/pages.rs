@@ -28,6 +28,10 @@ pub enum Job {
     /// Page `n` (1-based) of the timeline.
     Timeline(usize),
     Search,
+    /// `data/briefing.json`, the briefing as data.
+    Data,
+    /// `data/briefing.schema.json`, its JSON Schema.
+    DataSchema,
 }
 
 /// Every page of the briefing, in a stable order: the largest pages (the
@@ -44,7 +48,14 @@ pub fn jobs(b: &Briefing) -> Vec<Job> {
     for i in 0..b.links.registry.entities.len() {
         jobs.extend((1..=super::entities::entity_pages(b, i)).map(|n| Job::Entity(i, n)));
     }
-    jobs.extend([Job::Index, Job::NotFound, Job::Search, Job::Entities]);
+    jobs.extend([
+        Job::Data,
+        Job::Index,
+        Job::NotFound,
+        Job::Search,
+        Job::Entities,
+        Job::DataSchema,
+    ]);
     jobs.extend((1..=super::archive::page_count(b)).map(Job::Archive));
     jobs.extend((1..=super::timeline::page_count(b)).map(Job::Timeline));
     for (i, a) in b.articles.iter().enumerate() {
@@ -84,6 +95,9 @@ pub enum Dep {
     Notes(Slug),
     /// The timeline's events.
     Events,
+    /// The text of every article (what the passages' surroundings in
+    /// `data/briefing.json` are read from).
+    Texts,
 }
 
 /// Everything a page depends on. A page not listing what it shows goes
@@ -108,6 +122,8 @@ impl Job {
             Job::Entity(..) => "entity.html",
             Job::Timeline(_) => "timeline.html",
             Job::Search => "search.html",
+            // (no template; a template edit renders them again, harmlessly)
+            Job::Data | Job::DataSchema => return None,
         })
     }
 
@@ -142,6 +158,10 @@ impl Job {
             Job::Entities => vec![Mentions],
             Job::Entity(i, _) => vec![Entity(*i), Cards, Mentions],
             Job::Timeline(_) => vec![Events, Cards],
+            // articles with provenance, annotations with their anchors,
+            // claims, entities with the articles naming them
+            Job::Data => vec![Cards, Annotations, Mentions, Texts],
+            Job::DataSchema => vec![],
         }
     }
 
@@ -158,6 +178,8 @@ impl Job {
             Job::Entity(i, n) => super::entities::entity_path(b, *i, *n),
             Job::Timeline(n) => super::timeline::page_path(*n),
             Job::Search => SitePath::section("search"),
+            Job::Data => SitePath::new(super::data::PATH),
+            Job::DataSchema => SitePath::new(super::data::SCHEMA_PATH),
         }
     }
 
@@ -173,6 +195,8 @@ impl Job {
             Job::Entity(i, n) => super::entities::entity(b, r, shared, *i, *n),
             Job::Timeline(n) => super::timeline::page(b, r, *n),
             Job::Search => super::publish::search_page(b, r),
+            Job::Data => Ok(super::data::render(b)),
+            Job::DataSchema => Ok(super::data::schema()),
         }
     }
 }
