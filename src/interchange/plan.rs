@@ -379,7 +379,7 @@ fn section(
     } = inc.quote.clone().unwrap_or_default();
     let quote = one_line(&exact);
     let plain = t.plain.as_str();
-    let (occurrence, range) = match anchor::find(plain, &quote) {
+    let occurrence = match anchor::find(plain, &quote) {
         Outcome::Missing(closest) => {
             let help = match closest {
                 Some((r, score)) => format!(
@@ -400,9 +400,9 @@ fn section(
             ));
             return None;
         }
-        Outcome::Found(m) if m.ranges.len() == 1 => (None, m.ranges[0].clone()),
+        Outcome::Found(m) if m.ranges.len() == 1 => None,
         Outcome::Found(m) => match pick(plain, &m.ranges, &prefix, &suffix) {
-            Some(k) => (Some(k + 1), m.ranges[k].clone()),
+            Some(k) => Some(k + 1),
             None => {
                 let places: Vec<String> = m.ranges.iter().take(5).map(|r| t.loc(r.start)).collect();
                 plan.problems.push(warn(
@@ -417,7 +417,6 @@ fn section(
             }
         },
     };
-    let _ = range;
     if let Some(at) = t.quotes.get(&(quote.clone(), occurrence)) {
         plan.already += 1;
         plan.problems.push(warn(
