@@ -53,6 +53,10 @@ pub struct Annotation {
     pub quote: String,
     /// The passage as it stands in the article now.
     pub found: String,
+    /// The article's text just before and after the passage (see
+    /// [`anchor::context`]): a W3C `TextQuoteSelector`'s `prefix`/`suffix`.
+    pub prefix: String,
+    pub suffix: String,
     /// Byte range of the passage in the article's plain text.
     #[serde(skip)]
     pub range: Range<usize>,
@@ -1061,6 +1065,7 @@ fn resolve_article(
         );
         let (line, column) = line_col(&pf.text, a.item.quote_at.0);
         let note_md = &a.item.note.md;
+        let (prefix, suffix) = anchor::context(plain, &a.range);
         // an unchanged note is not rendered again
         let rendered = old
             .and_then(|o| o.annotations.iter().find(|o| o.id == a.item.id))
@@ -1075,6 +1080,8 @@ fn resolve_article(
             column,
             quote: a.item.quote.clone(),
             found: plain[a.range.clone()].to_string(),
+            prefix,
+            suffix,
             range: a.range.clone(),
             method: a.method,
             score: a.score,

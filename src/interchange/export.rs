@@ -20,37 +20,15 @@ use super::{W3C_CONTEXT, special_tags_of};
 use crate::annotate::Annotation;
 use crate::content::Article;
 use crate::model::{Briefing, SitePath};
-use crate::render::markdown::plain_text;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::io::Write;
 use std::sync::Arc;
 
-/// Characters of context kept before and after a quote.
-pub const CONTEXT_CHARS: usize = 32;
-
-/// The `prefix` and `suffix` of the passage `range` of `plain`.
-pub fn context(plain: &str, range: &std::ops::Range<usize>) -> (String, String) {
-    let before = &plain[..range.start.min(plain.len())];
-    let start = before
-        .char_indices()
-        .rev()
-        .nth(CONTEXT_CHARS - 1)
-        .map_or(0, |(i, _)| i);
-    let after = &plain[range.end.min(plain.len())..];
-    let end = after
-        .char_indices()
-        .nth(CONTEXT_CHARS)
-        .map_or(after.len(), |(i, _)| i);
-    (before[start..].to_string(), after[..end].to_string())
-}
-
 /// One passage with what both formats need.
 struct Passage<'a> {
     a: &'a Annotation,
     article: &'a Article,
-    prefix: String,
-    suffix: String,
     /// The passage on the published page.
     page: String,
 }
@@ -75,17 +53,13 @@ fn pieces(b: &Briefing, one: impl Fn(&Passage) -> Vec<u8> + Sync) -> Vec<Vec<u8>
             let Some(article) = b.article(&run[0].article) else {
                 return Vec::new();
             };
-            let plain = plain_text(article.body()).text;
             let at = SitePath::article(&article.slug);
             let page = b.config.absolute(&at);
             let mut out = Vec::new();
             for a in run.iter() {
-                let (prefix, suffix) = context(&plain, &a.range);
                 let p = Passage {
                     a,
                     article,
-                    prefix,
-                    suffix,
                     page: format!("{page}#a-{}", a.id),
                 };
                 out.extend(one(&p));
@@ -154,8 +128,8 @@ fn quote_selector<'a>(p: &'a Passage) -> QuoteSelector<'a> {
     QuoteSelector {
         kind: "TextQuoteSelector",
         exact: &p.a.quote,
-        prefix: &p.prefix,
-        suffix: &p.suffix,
+        prefix: &p.a.prefix,
+        suffix: &p.a.suffix,
     }
 }
 
@@ -375,19 +349,4 @@ pub fn hypothesis(b: &Briefing, out: &mut dyn Write, now: &str) -> std::io::Resu
     }
     out.write_all(b"]}\n")?;
     Ok(n)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn context_is_a_few_characters_each_side() {
-        let plain = "ab cd ef";
-        assert_eq!(context(plain, &(3..5)), ("ab ".into(), " ef".into()));
-        let long = "é".repeat(50);
-        let (p, s) = context(&format!("{long}X{long}"), &(100..101));
-        assert_eq!(p.chars().count(), CONTEXT_CHARS);
-        assert_eq!(s.chars().count(), CONTEXT_CHARS);
-    }
 }

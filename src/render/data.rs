@@ -11,12 +11,8 @@
 //! removes or retypes a field is a new version.
 
 use super::Output;
-use crate::annotate::Annotation;
 use crate::model::{Briefing, SitePath};
-use crate::render::markdown::plain_text;
-use rayon::prelude::*;
 use serde::Serialize;
-use std::sync::Arc;
 
 /// Where it is in the site.
 pub const PATH: &str = "data/briefing.json";
@@ -72,8 +68,8 @@ struct Held {
 #[derive(Serialize)]
 struct Anchor<'a> {
     exact: &'a str,
-    prefix: String,
-    suffix: String,
+    prefix: &'a str,
+    suffix: &'a str,
     /// The passage as the article reads now.
     found: &'a str,
     method: crate::annotate::Method,
@@ -150,53 +146,41 @@ fn tidy(md: &str) -> String {
     out
 }
 
-/// The annotations, with their anchors' context (each annotated article's
-/// plain text made once, articles in parallel).
+/// The annotations, with their anchors.
 fn annotations(b: &Briefing) -> Vec<AnnotationData<'_>> {
-    let all = b.annotations.all();
-    let mut runs: Vec<&[Arc<Annotation>]> = Vec::new();
-    let mut start = 0;
-    for i in 1..=all.len() {
-        if i == all.len() || all[i].article != all[start].article {
-            if i > start {
-                runs.push(&all[start..i]);
+    let mut pages: Vec<(&crate::model::Slug, String)> = Vec::new();
+    b.annotations
+        .all()
+        .iter()
+        .map(|a| {
+            if pages.last().is_none_or(|(s, _)| **s != a.article) {
+                pages.push((
+                    &a.article,
+                    b.config.absolute(&SitePath::article(&a.article)),
+                ));
             }
-            start = i;
-        }
-    }
-    runs.par_iter()
-        .flat_map_iter(|run| {
-            let plain = b
-                .article(&run[0].article)
-                .map(|a| plain_text(a.body()).text)
-                .unwrap_or_default();
-            let page = b.config.absolute(&SitePath::article(&run[0].article));
-            run.iter()
-                .map(|a| {
-                    let (prefix, suffix) = crate::interchange::export::context(&plain, &a.range);
-                    AnnotationData {
-                        id: &a.id,
-                        article: a.article.as_str(),
-                        page: format!("{page}#a-{}", a.id),
-                        quote: &a.quote,
-                        anchor: Anchor {
-                            exact: &a.quote,
-                            prefix,
-                            suffix,
-                            found: &a.found,
-                            method: a.method,
-                            score: a.score,
-                            occurrence: a.occurrence,
-                        },
-                        tags: &a.tags,
-                        status: a.status.map(|s| s.as_str()),
-                        claim: a.claim.as_deref(),
-                        date: a.date.map(|d| d.to_string()),
-                        note: tidy(a.note_md()),
-                        origin: a.origin.as_deref(),
-                    }
-                })
-                .collect::<Vec<_>>()
+            let page = &pages.last().expect("just pushed").1;
+            AnnotationData {
+                id: &a.id,
+                article: a.article.as_str(),
+                page: format!("{page}#a-{}", a.id),
+                quote: &a.quote,
+                anchor: Anchor {
+                    exact: &a.quote,
+                    prefix: &a.prefix,
+                    suffix: &a.suffix,
+                    found: &a.found,
+                    method: a.method,
+                    score: a.score,
+                    occurrence: a.occurrence,
+                },
+                tags: &a.tags,
+                status: a.status.map(|s| s.as_str()),
+                claim: a.claim.as_deref(),
+                date: a.date.map(|d| d.to_string()),
+                note: tidy(a.note_md()),
+                origin: a.origin.as_deref(),
+            }
         })
         .collect()
 }

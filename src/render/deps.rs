@@ -796,16 +796,6 @@ impl View<'_> {
                     .feed(&l.entity_articles.get(*i))
                     .feed(&l.cooccurring.get(*i));
             }
-            Dep::Texts => {
-                b.articles.len().feed(&mut h);
-                for a in &b.articles {
-                    h.feed(&a.file).feed(&a.body_offset);
-                    match self.memo.texts.get(&addr(&a.text)) {
-                        Some((_, fp)) => h.feed(fp),
-                        None => h.feed(&*a.text),
-                    };
-                }
-            }
             Dep::Annotations | Dep::AnnotationSet | Dep::Notes(_) | Dep::Events => {}
         }
         h.finish()
@@ -819,7 +809,7 @@ impl View<'_> {
         let rank = rank.map(|r| r as usize);
         let mut h = Fp::default();
         match d {
-            Dep::Cards | Dep::Mentions | Dep::Texts => {}
+            Dep::Cards | Dep::Mentions => {}
             Dep::Summary => {
                 h.feed(&anns.summary_html).debug(&anns.summary_targets);
             }

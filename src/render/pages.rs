@@ -95,9 +95,6 @@ pub enum Dep {
     Notes(Slug),
     /// The timeline's events.
     Events,
-    /// The text of every article (what the passages' surroundings in
-    /// `data/briefing.json` are read from).
-    Texts,
 }
 
 /// Everything a page depends on. A page not listing what it shows goes
@@ -160,7 +157,7 @@ impl Job {
             Job::Timeline(_) => vec![Events, Cards],
             // articles with provenance, annotations with their anchors,
             // claims, entities with the articles naming them
-            Job::Data => vec![Cards, Annotations, Mentions, Texts],
+            Job::Data => vec![Cards, Annotations, Mentions],
             Job::DataSchema => vec![],
         }
     }
