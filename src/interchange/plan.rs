@@ -611,59 +611,94 @@ fn pick(
 }
 
 /// A note as the body of an annotation section: a line that would start
-/// a heading (`#…`, or a setext underline) — a new section, or a heading
-/// inside the note that the file's reader would take for one — is
-/// escaped; a code fence left open is closed.
+/// a heading (`#…`, or a setext underline), also inside a quote or a list
+/// item — a new section, or a heading inside the note that the file's
+/// reader would take for one — is escaped; a code fence left open is
+/// closed.
 pub fn safe_markdown(md: &str) -> String {
     let mut out = String::with_capacity(md.len() + 8);
     let mut fence: Option<(char, usize)> = None;
     let mut prev_blank = true;
     for line in md.lines() {
-        let indent = line.len() - line.trim_start_matches(' ').len();
-        let body = line.trim_start_matches(' ');
+        let i = container_prefix(line);
+        let rest = &line[i..];
         let fence_of = |b: &str| -> Option<(char, usize)> {
+            let b = b.trim_start_matches([' ', '\t']);
             let c = b.chars().next().filter(|c| *c == '`' || *c == '~')?;
             let n = b.chars().take_while(|x| *x == c).count();
             (n >= 3).then_some((c, n))
         };
-        if indent <= 3 {
-            match (fence, fence_of(body)) {
-                (None, Some(f)) => fence = Some(f),
-                (Some((c, n)), Some((c2, n2)))
-                    if c == c2 && n2 >= n && body.trim_end().chars().all(|x| x == c) =>
-                {
-                    fence = None
-                }
-                _ => {}
+        let opens = fence_of(rest);
+        match (fence, opens) {
+            (None, Some(f)) => fence = Some(f),
+            (Some((c, n)), Some((c2, n2)))
+                if c == c2 && n2 >= n && rest.trim().chars().all(|x| x == c) =>
+            {
+                fence = None
             }
+            _ => {}
         }
-        let in_fence = fence.is_some() && fence_of(body).is_none();
-        let atx = body.starts_with('#')
-            && body
-                .trim_start_matches('#')
+        let in_fence = fence.is_some() && opens.is_none();
+        let head = rest.trim_start_matches([' ', '\t']);
+        let hashes = head.chars().take_while(|c| *c == '#').count();
+        let atx = (1..=6).contains(&hashes)
+            && head[hashes..]
                 .chars()
                 .next()
-                .is_none_or(|c| c == ' ' || c == '\t')
-            && body.chars().take_while(|c| *c == '#').count() <= 6;
+                .is_none_or(|c| c == ' ' || c == '\t');
+        // (an underline is read before a list marker: `-` alone under a
+        // paragraph makes it a heading)
+        let q = line.len() - line.trim_start_matches([' ', '\t', '>']).len();
+        let under = line[q..].trim();
         let setext = !prev_blank
-            && !body.trim().is_empty()
-            && (body.trim_end().chars().all(|c| c == '=')
-                || body.trim_end().chars().all(|c| c == '-'));
-        if indent <= 3 && !in_fence && (atx || setext) {
-            out.push_str(&line[..indent]);
+            && !under.is_empty()
+            && (under.chars().all(|c| c == '=') || under.chars().all(|c| c == '-'));
+        if !in_fence && (atx || setext) {
+            let at = if setext { q } else { i + (rest.len() - head.len()) };
+            out.push_str(&line[..at]);
             out.push('\\');
-            out.push_str(body);
+            out.push_str(&line[at..]);
         } else {
             out.push_str(line);
         }
         out.push('\n');
-        prev_blank = line.trim().is_empty();
+        prev_blank = head.trim().is_empty();
     }
     if let Some((c, n)) = fence {
         out.extend(std::iter::repeat_n(c, n));
         out.push('\n');
     }
     out.trim_end().to_string()
+}
+
+/// The length of a line's block-quote markers and list-item markers
+/// (`> `, `- `, `1. `), with the spaces between them.
+fn container_prefix(line: &str) -> usize {
+    let b = line.as_bytes();
+    let mut i = 0;
+    loop {
+        while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
+            i += 1;
+        }
+        if i < b.len() && b[i] == b'>' {
+            i += 1;
+            continue;
+        }
+        let spaced = |j: usize| j >= b.len() || b[j] == b' ' || b[j] == b'\t';
+        if i < b.len() && matches!(b[i], b'-' | b'*' | b'+') && i + 1 < b.len() && spaced(i + 1) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < b.len() && b[j].is_ascii_digit() && j - i < 9 {
+            j += 1;
+        }
+        if j > i && j < b.len() && matches!(b[j], b'.' | b')') && spaced(j + 1) {
+            i = j + 1;
+            continue;
+        }
+        return i;
+    }
 }
 
 #[cfg(test)]
@@ -682,6 +717,25 @@ mod tests {
             "```\n## code\n```\n\\## x"
         );
         assert_eq!(safe_markdown("~~~\nopen"), "~~~\nopen\n~~~");
+        assert_eq!(safe_markdown("> ## q\n- # l\n1. ### n"), "> \\## q\n- \\# l\n1. \\### n");
+        assert_eq!(safe_markdown("> a\n> ---"), "> a\n> \\---");
+    }
+
+    proptest::proptest! {
+        /// Whatever a note holds, the section made of it reads back as one
+        /// annotation with its quote, its note's lines kept.
+        #[test]
+        fn a_note_never_starts_a_section(
+            note in "([#=`~> -]{0,4}[a-z ]{0,6}\n{0,2}){0,8}",
+        ) {
+            let md = safe_markdown(&note);
+            let text: Arc<str> = Arc::from(format!(
+                "---\narticle: a\n---\n## \"q\" {{#x}}\n\n{md}\n\n## \"r\" {{#y}}\n"
+            ));
+            let p = parsed("annotations/a.md", &text).expect("parses");
+            proptest::prop_assert_eq!(p.items.len(), 2, "{}", text);
+            proptest::prop_assert_eq!(p.items[1].quote.as_str(), "r");
+        }
     }
 
     #[test]

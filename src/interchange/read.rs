@@ -85,7 +85,10 @@ impl Cx<'_> {
             .take(line - 1)
             .map(str::len)
             .sum::<usize>();
-        let at = (base + line_start + col - 1).min(self.text.len());
+        let mut at = (base + line_start + col - 1).min(self.text.len());
+        while !self.text.is_char_boundary(at) {
+            at -= 1;
+        }
         let mut msg = e.to_string();
         // serde_json ends its message with " at line L column C": the
         // diagnostic says where
@@ -462,6 +465,31 @@ mod tests {
 
     fn rd(t: &str, f: Format) -> Result<Vec<Incoming>, String> {
         read("in.json", &Arc::from(t), f).map_err(|p| p.headline())
+    }
+
+    proptest::proptest! {
+        /// Whatever the file holds, reading it gives annotations or one
+        /// problem inside the file, never a panic.
+        #[test]
+        fn any_text_reads_or_is_one_located_problem(
+            t in r#"[\[\]{}":,0-9a-z \n\\é]{0,60}"#,
+            w3c in proptest::bool::ANY,
+        ) {
+            let f = if w3c { Format::W3c } else { Format::Hypothesis };
+            if let Err(p) = read("in.json", &Arc::from(t.as_str()), f) {
+                proptest::prop_assert!(p.line >= 1 && p.headline().starts_with("in.json:"));
+            }
+        }
+
+        /// Arbitrary JSON of the right shape with hostile strings reads.
+        #[test]
+        fn hostile_strings_read(exact in "\\PC{0,40}", text in "\\PC{0,40}") {
+            let v = serde_json::json!([{"uri": "https://x.example/a", "text": text,
+                "target": [{"source": "https://x.example/a",
+                  "selector": [{"type": "TextQuoteSelector", "exact": exact}]}]}]);
+            let got = read("in.json", &Arc::from(v.to_string()), Format::Hypothesis).unwrap();
+            proptest::prop_assert_eq!(got[0].note.as_str(), text.as_str());
+        }
     }
 
     #[test]

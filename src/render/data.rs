@@ -187,6 +187,7 @@ fn annotations(b: &Briefing) -> Vec<AnnotationData<'_>> {
 
 /// `data/briefing.json`.
 pub fn render(b: &Briefing) -> Output {
+    let start = std::time::Instant::now();
     let articles = b
         .articles
         .iter()
@@ -285,6 +286,7 @@ pub fn render(b: &Briefing) -> Output {
     let mut bytes = Vec::with_capacity(64 * 1024);
     serde_json::to_writer(&mut bytes, &data).expect("serialising plain values cannot fail");
     bytes.push(b'\n');
+    crate::site::timing("data", start);
     Output {
         path: SitePath::new(PATH),
         bytes,
