@@ -98,10 +98,25 @@ impl Problem {
         len: usize,
         message: impl Into<String>,
     ) -> Problem {
+        let at = offset.min(text.len());
+        let (line, column) = line_col(&text, at);
+        Problem::at_line_col(file, text, offset, len, (line, column), message)
+    }
+
+    /// [`Problem::at`] with the line and column of `offset` known already
+    /// (a caller reporting many places of one large file works them out
+    /// in one pass, instead of counting lines from the start each time).
+    pub fn at_line_col(
+        file: impl Into<String>,
+        text: Arc<str>,
+        offset: usize,
+        len: usize,
+        (line, column): (usize, usize),
+        message: impl Into<String>,
+    ) -> Problem {
         let file = file.into();
         let offset = offset.min(text.len());
         let len = len.min(text.len() - offset);
-        let (line, column) = line_col(&text, offset);
         Problem {
             severity: Severity::Error,
             message: message.into(),

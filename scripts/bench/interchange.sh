@@ -13,7 +13,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")/../.." && pwd)"
 dir="${1:-/tmp/briefing-bench-interchange}"
 n="${2:-10000}"
-bin="$here/target/release/briefing"
+bin="${BRIEFING_BIN:-$here/target/release/briefing}"
 if [ ! -d "$dir/content" ]; then
   python3 "$here/../shared/bench/gen_corpus.py" --articles "$n" --format briefing --annotations 3 --out "$dir"
   for f in "$dir"/content/*.md; do

@@ -83,7 +83,7 @@ pub fn import(project: &Project, format: Format, file: &Path, shown: &Path) -> i
             if !f.reads_back() {
                 let s = f.sections.pop().expect("just pushed");
                 plan.problems.push(
-                    Problem::at(&name, text.clone(), s.at, 1, format!("the annotation on “{}” would not read back from {}", crate::annotate::note::shorten(&s.quote, 60), f.rel))
+                    Problem::at_line_col(&name, text.clone(), s.at, 1, s.line_col, format!("the annotation on “{}” would not read back from {}", crate::annotate::note::shorten(&s.quote, 60), f.rel))
                         .with_help("its note or quote holds what the annotation file cannot take (does the file end inside a code or HTML block?); not imported")
                         .warning(),
                 );
@@ -180,6 +180,12 @@ pub fn import(project: &Project, format: Format, file: &Path, shown: &Path) -> i
     print_problems(&plan.problems);
     let added: usize = plan.files.iter().map(|f| f.sections.len()).sum();
     let skipped = plan.problems.iter().filter(|p| p.file == name).count();
+    if plan.annotated_count > 3 {
+        eprintln!(
+            "({} passages annotated already: the first 3 are shown)",
+            plan.annotated_count
+        );
+    }
     eprintln!(
         "imported {added} of {total} {} annotation(s) into {written} file(s){}{}{}",
         format.name(),

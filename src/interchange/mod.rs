@@ -56,6 +56,8 @@ pub struct Quote {
 pub struct Incoming {
     /// Byte offset of the annotation in the import file.
     pub at: usize,
+    /// Its line and column there.
+    pub line_col: (usize, usize),
     /// Where it came from: `hypothesis:<id>`, or the W3C annotation's IRI.
     pub origin: Option<String>,
     /// The addresses of the annotated page (target sources, `uri`, the

@@ -50,8 +50,9 @@ pub struct Section {
     pub text: String,
     pub quote: String,
     pub id: String,
-    /// Where it is in the import file.
+    /// Where it is in the import file, and its line and column there.
     pub at: usize,
+    pub line_col: (usize, usize),
 }
 
 /// One annotation file to write.
@@ -146,6 +147,10 @@ pub struct Plan {
     pub already: usize,
     /// Replies folded into the notes they answer.
     pub replies: usize,
+    /// The first few passages annotated already (by hand, or by an import
+    /// that kept no origin), and how many there were: reported together.
+    pub annotated: Vec<Problem>,
+    pub annotated_count: usize,
 }
 
 impl Plan {
@@ -186,10 +191,17 @@ pub fn plan(
     config: &Config,
 ) -> Plan {
     let mut plan = Plan::default();
-    let warn = |at: usize, msg: String, help: String| {
-        Problem::at(import.name, import.text.clone(), at, 1, msg)
-            .with_help(help)
-            .warning()
+    let warn = |inc: &Incoming, msg: String, help: String| {
+        Problem::at_line_col(
+            import.name,
+            import.text.clone(),
+            inc.at,
+            1,
+            inc.line_col,
+            msg,
+        )
+        .with_help(help)
+        .warning()
     };
 
     // articles by address: their `url`, and their page on this site
@@ -224,7 +236,7 @@ pub fn plan(
         match by_origin.get(parent) {
             Some(&i) => answers[i].push(r),
             None => plan.problems.push(warn(
-                r.at,
+                &r,
                 "a reply to an annotation that is not in this file is not imported".into(),
                 format!(
                     "it answers `{parent}`; import the file holding that annotation, or add the reply to its note by hand"
@@ -238,7 +250,7 @@ pub fn plan(
     for (inc, ans) in main.into_iter().zip(answers) {
         if inc.quote.is_none() {
             plan.problems.push(warn(
-                inc.at,
+                &inc,
                 "a page note (no quoted passage) is not imported".into(),
                 "write it as the note on the whole article: the text before the first heading of its annotation file".into(),
             ));
@@ -256,7 +268,7 @@ pub fn plan(
                     .first()
                     .map_or("(none)".to_string(), |s| format!("`{s}`"));
                 plan.problems.push(warn(
-                    inc.at,
+                    &inc,
                     format!("no article has the address {shown}"),
                     "an annotation is matched to the article whose `url:` (or page on this site) is its page's address; add the `url:` to the article's front matter, or clean the page into an article first".into(),
                 ));
@@ -310,7 +322,7 @@ pub fn plan(
         }
         let mut sections = Vec::new();
         for (inc, ans) in items {
-            if let Some(s) = section(&mut t, inc, ans, &mut plan, &warn) {
+            if let Some(s) = section(&mut t, inc, ans, &mut plan, &warn, import) {
                 sections.push(s);
             }
         }
@@ -351,6 +363,17 @@ pub fn plan(
             sections,
         });
     }
+    let shown = plan.annotated.len();
+    if plan.annotated_count > shown {
+        if let Some(last) = plan.annotated.last_mut() {
+            last.help = Some(format!(
+                "not imported again; and {} more passage(s) of this file are annotated already",
+                plan.annotated_count - shown
+            ));
+        }
+    }
+    let annotated = std::mem::take(&mut plan.annotated);
+    plan.problems.extend(annotated);
     plan
 }
 
@@ -361,7 +384,8 @@ fn section(
     inc: Incoming,
     answers: Vec<Incoming>,
     plan: &mut Plan,
-    warn: &dyn Fn(usize, String, String) -> Problem,
+    warn: &dyn Fn(&Incoming, String, String) -> Problem,
+    import: &ImportFile,
 ) -> Option<Section> {
     let file = &t.article.file;
     if inc
@@ -391,7 +415,7 @@ fn section(
                 None => "the article has no text like it; not imported".to_string(),
             };
             plan.problems.push(warn(
-                inc.at,
+                &inc,
                 format!(
                     "quoted passage not found in {file}: “{}”",
                     crate::annotate::note::shorten(&quote, 80)
@@ -406,7 +430,7 @@ fn section(
             None => {
                 let places: Vec<String> = m.ranges.iter().take(5).map(|r| t.loc(r.start)).collect();
                 plan.problems.push(warn(
-                    inc.at,
+                    &inc,
                     format!(
                         "quoted passage occurs {} times in {file}, and its prefix and suffix do not tell which",
                         m.ranges.len()
@@ -419,11 +443,14 @@ fn section(
     };
     if let Some(at) = t.quotes.get(&(quote.clone(), occurrence)) {
         plan.already += 1;
-        plan.problems.push(warn(
-            inc.at,
-            format!("this passage of {file} is annotated already, at {at}"),
-            "not imported again; merge the notes by hand if they differ".into(),
-        ));
+        if plan.annotated.len() < 3 {
+            plan.annotated.push(warn(
+                &inc,
+                format!("this passage of {file} is annotated already, at {at}"),
+                "not imported again; merge the notes by hand if they differ".into(),
+            ));
+        }
+        plan.annotated_count += 1;
         return None;
     }
 
@@ -435,7 +462,7 @@ fn section(
             Some(n) if !tags.contains(&n) => tags.push(n),
             Some(_) => {}
             None => plan.problems.push(warn(
-                inc.at,
+                &inc,
                 format!("the tag `{raw}` has no letters or digits; left out"),
                 "tags become names of letters, digits and `-`".into(),
             )),
@@ -451,7 +478,7 @@ fn section(
     if special.date.is_none() && tags.iter().any(|t| t == "event") {
         tags.retain(|t| t != "event");
         plan.problems.push(warn(
-            inc.at,
+            &inc,
             "the tag `event` needs a date; left out".into(),
             "tag the annotation `date:YYYY-MM-DD` as well to put it on the timeline".into(),
         ));
@@ -474,7 +501,7 @@ fn section(
     t.ids.insert(id.clone());
     t.quotes.insert(
         (quote.clone(), occurrence),
-        format!("{} (this import)", inc.at),
+        format!("{}:{}:{}", import.name, inc.line_col.0, inc.line_col.1),
     );
     if let Some(o) = &inc.origin {
         t.origins.insert(origin_value(o));
@@ -544,6 +571,7 @@ fn section(
         quote,
         id,
         at: inc.at,
+        line_col: inc.line_col,
     })
 }
 
@@ -654,7 +682,11 @@ pub fn safe_markdown(md: &str) -> String {
             && !under.is_empty()
             && (under.chars().all(|c| c == '=') || under.chars().all(|c| c == '-'));
         if !in_fence && (atx || setext) {
-            let at = if setext { q } else { i + (rest.len() - head.len()) };
+            let at = if setext {
+                q
+            } else {
+                i + (rest.len() - head.len())
+            };
             out.push_str(&line[..at]);
             out.push('\\');
             out.push_str(&line[at..]);
@@ -717,7 +749,10 @@ mod tests {
             "```\n## code\n```\n\\## x"
         );
         assert_eq!(safe_markdown("~~~\nopen"), "~~~\nopen\n~~~");
-        assert_eq!(safe_markdown("> ## q\n- # l\n1. ### n"), "> \\## q\n- \\# l\n1. \\### n");
+        assert_eq!(
+            safe_markdown("> ## q\n- # l\n1. ### n"),
+            "> \\## q\n- \\# l\n1. \\### n"
+        );
         assert_eq!(safe_markdown("> a\n> ---"), "> a\n> \\---");
     }
 

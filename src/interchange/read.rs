@@ -24,11 +24,20 @@ pub fn read(file: &str, text: &Arc<str>, format: Format) -> Result<Vec<Incoming>
     let top: &RawValue = serde_json::from_str(text).map_err(|e| cx.serde(0, text, &e, None))?;
     let items = cx.items(top, format)?;
     let mut out = Vec::with_capacity(items.len());
+    // lines and columns in one pass (the items are in file order)
+    let (mut pos, mut line, mut line_start) = (0, 1, 0);
     for raw in items {
-        let incoming = match format {
+        let mut incoming = match format {
             Format::Hypothesis => cx.hypothesis(raw)?,
             Format::W3c => cx.w3c(raw)?,
         };
+        let at = incoming.at.max(pos);
+        for i in memchr::memchr_iter(b'\n', &text.as_bytes()[pos..at]) {
+            line += 1;
+            line_start = pos + i + 1;
+        }
+        pos = at;
+        incoming.line_col = (line, text[line_start..at].chars().count() + 1);
         out.push(incoming);
     }
     Ok(out)
