@@ -149,7 +149,7 @@ struct AttrError {
     help: String,
 }
 
-const ATTR_HELP: &str = "an attribute block holds `#id`, `.tag` and `key=value` separated by spaces, written with letters, digits, `-` and `_` (the keys: date, status, claim, occurrence, origin; an `origin=` value may also hold the characters of a URL)";
+const ATTR_HELP: &str = "an attribute block holds `#id`, `.tag` and `key=value` separated by spaces, written with letters, digits, `-` and `_` (the keys: date, status, claim, occurrence, origin)";
 
 /// Check the `{…}` attribute block of a heading line (`## "quote" {#id
 /// .tag key=value}`): the first character or word that is not allowed,
