@@ -124,6 +124,16 @@ pub enum Command {
         #[command(subcommand)]
         what: NewCommand,
     },
+    /// Import annotations made elsewhere (Hypothesis, W3C Web Annotation) into the articles' annotation files.
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
+    /// Write the briefing's annotations as W3C Web Annotation JSON-LD or a Hypothesis export.
+    Export {
+        #[command(subcommand)]
+        what: ExportCommand,
+    },
     /// Start a new briefing in DIR, using the built-in theme.
     Init {
         /// Where to create it (default: the current directory).
@@ -153,6 +163,49 @@ pub enum NewCommand {
     Annotation {
         /// The article's slug (its `slug:`, the name of its page under articles/).
         slug: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Import a Hypothesis export (JSON): each highlight is appended to the annotation file of the article whose `url:` is its page; importing again adds nothing.
+    Hypothesis {
+        /// The JSON file Hypothesis exported (or an API search result).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Import W3C Web Annotations (JSON-LD: an AnnotationCollection, an AnnotationPage, or annotations); importing again adds nothing.
+    W3c {
+        /// The JSON-LD file.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+}
+
+/// Where an export goes and what it holds.
+#[derive(Args, Debug, Clone)]
+pub struct ExportArgs {
+    /// Write to FILE instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Absolute URL the site is published at, for the annotations' ids and their second target (overrides base_url in briefing.toml).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    #[arg(long, value_enum, default_value_t = Profile::Public, help = PROFILE_HELP)]
+    pub profile: Profile,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExportCommand {
+    /// A W3C Web Annotation AnnotationCollection (JSON-LD): one Annotation per annotated passage.
+    W3c {
+        #[command(flatten)]
+        args: ExportArgs,
+    },
+    /// A Hypothesis export (JSON), as Hypothesis's importer reads it.
+    Hypothesis {
+        #[command(flatten)]
+        args: ExportArgs,
     },
 }
 
@@ -292,6 +345,34 @@ pub fn main_with(lifetime: impl FnOnce(Lifetime)) -> i32 {
         Command::New {
             what: NewCommand::Annotation { slug },
         } => new_annotation(&project, &slug),
+        Command::Import { what } => {
+            use crate::interchange::Format;
+            let (format, file) = match what {
+                ImportCommand::Hypothesis { file } => (Format::Hypothesis, file),
+                ImportCommand::W3c { file } => (Format::W3c, file),
+            };
+            // relative to the working directory, or else to the briefing
+            let path = if file.is_relative() && !file.exists() {
+                project.root.join(&file)
+            } else {
+                file.clone()
+            };
+            crate::interchange::command::import(&project, format, &path, &file)
+        }
+        Command::Export { what } => {
+            use crate::interchange::Format;
+            let (format, args) = match what {
+                ExportCommand::W3c { args } => (Format::W3c, args),
+                ExportCommand::Hypothesis { args } => (Format::Hypothesis, args),
+            };
+            crate::interchange::command::export(
+                &project,
+                format,
+                args.output.as_deref(),
+                args.profile,
+                args.base_url,
+            )
+        }
     }
 }
 

@@ -98,7 +98,8 @@ impl Problem {
         len: usize,
         message: impl Into<String>,
     ) -> Problem {
-        let (line, column) = line_col(&text, offset);
+        let at = offset.min(text.len());
+        let (line, column) = line_col(&text, at);
         Problem::at_line_col(file, text, offset, len, (line, column), message)
     }
 

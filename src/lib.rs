@@ -22,6 +22,7 @@ pub mod content;
 pub mod diag;
 pub mod fsutil;
 pub mod holdback;
+pub mod interchange;
 pub mod link;
 pub mod markdown;
 pub mod model;

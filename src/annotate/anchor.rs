@@ -38,6 +38,26 @@ pub enum Outcome {
     Missing(Option<(Range<usize>, f64)>),
 }
 
+/// Characters of context kept before and after a passage (its `prefix`
+/// and `suffix`, as a W3C `TextQuoteSelector` gives them).
+pub const CONTEXT_CHARS: usize = 32;
+
+/// The `prefix` and `suffix` of the passage `range` of `plain`.
+pub fn context(plain: &str, range: &std::ops::Range<usize>) -> (String, String) {
+    let before = &plain[..range.start.min(plain.len())];
+    let start = before
+        .char_indices()
+        .rev()
+        .nth(CONTEXT_CHARS - 1)
+        .map_or(0, |(i, _)| i);
+    let after = &plain[range.end.min(plain.len())..];
+    let end = after
+        .char_indices()
+        .nth(CONTEXT_CHARS)
+        .map_or(after.len(), |(i, _)| i);
+    (before[start..].to_string(), after[..end].to_string())
+}
+
 /// Shortest normalised quote (in characters) that may match approximately.
 pub const MIN_APPROX_CHARS: usize = 12;
 /// Lowest score an approximate match may have.
@@ -182,6 +202,16 @@ fn approximate(nt: &Normalized, quote: &str) -> Option<(Vec<Range<usize>>, f64)>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn context_is_a_few_characters_each_side() {
+        let plain = "ab cd ef";
+        assert_eq!(context(plain, &(3..5)), ("ab ".into(), " ef".into()));
+        let long = "é".repeat(50);
+        let (p, s) = context(&format!("{long}X{long}"), &(100..101));
+        assert_eq!(p.chars().count(), CONTEXT_CHARS);
+        assert_eq!(s.chars().count(), CONTEXT_CHARS);
+    }
 
     fn found(o: &Outcome) -> &Matches {
         match o {

@@ -53,6 +53,10 @@ pub struct Annotation {
     pub quote: String,
     /// The passage as it stands in the article now.
     pub found: String,
+    /// The article's text just before and after the passage (see
+    /// [`anchor::context`]): a W3C `TextQuoteSelector`'s `prefix`/`suffix`.
+    pub prefix: String,
+    pub suffix: String,
     /// Byte range of the passage in the article's plain text.
     #[serde(skip)]
     pub range: Range<usize>,
@@ -66,6 +70,10 @@ pub struct Annotation {
     pub cred: Option<crate::link::outlets::Credibility>,
     #[serde(serialize_with = "ser_date_opt")]
     pub date: Option<jiff::civil::Date>,
+    /// `occurrence=`: which of several identical passages is meant.
+    pub occurrence: Option<usize>,
+    /// `origin=`: where an imported annotation came from.
+    pub origin: Option<String>,
     /// 1-based position among the article's annotations, in text order.
     pub number: usize,
     /// What the note's wikilinks point at (for backlinks).
@@ -94,6 +102,10 @@ impl Annotation {
     }
     pub fn is_claim(&self) -> bool {
         self.tags.iter().any(|t| t == "claim")
+    }
+    /// The note as the analyst wrote it (Markdown, wikilinks unresolved).
+    pub fn note_md(&self) -> &str {
+        &self.note_md
     }
 }
 
@@ -1076,6 +1088,7 @@ fn resolve_article(
         );
         let (line, column) = line_col(&pf.text, a.item.quote_at.0);
         let note_md = &a.item.note.md;
+        let (prefix, suffix) = anchor::context(plain, &a.range);
         // an unchanged note is not rendered again
         let rendered = old
             .and_then(|o| o.annotations.iter().find(|o| o.id == a.item.id))
@@ -1090,6 +1103,8 @@ fn resolve_article(
             column,
             quote: a.item.quote.clone(),
             found: plain[a.range.clone()].to_string(),
+            prefix,
+            suffix,
             range: a.range.clone(),
             method: a.method,
             score: a.score,
@@ -1111,6 +1126,8 @@ fn resolve_article(
             }),
             cred: a.item.cred,
             date: a.item.date,
+            occurrence: a.item.occurrence,
+            origin: a.item.origin.clone(),
             number: 0,
             targets,
             note_md: note_md.clone(),

@@ -63,6 +63,9 @@ pub struct ParsedAnnotation {
     pub cred: Option<crate::link::outlets::Credibility>,
     pub date: Option<jiff::civil::Date>,
     pub occurrence: Option<usize>,
+    /// `origin=`: where an imported annotation came from (a Hypothesis
+    /// id, a W3C annotation's IRI), so that importing again adds nothing.
+    pub origin: Option<String>,
     pub note: NoteSrc,
     /// False when the heading had errors: the note is still checked, but
     /// the passage is not anchored.
@@ -93,7 +96,7 @@ struct FrontMatter {
 }
 
 /// Keys allowed in heading attributes.
-pub const KEYS: &str = "date, status, claim, cred, occurrence";
+pub const KEYS: &str = "date, status, claim, cred, occurrence, origin";
 
 /// The id derived from a quote: its first words as a slug and a short hash.
 pub fn derive_id(quote: &str) -> String {
@@ -149,7 +152,7 @@ struct AttrError {
     help: String,
 }
 
-const ATTR_HELP: &str = "an attribute block holds `#id`, `.tag` and `key=value` separated by spaces, written with letters, digits, `-` and `_` (the keys: date, status, claim, cred, occurrence)";
+const ATTR_HELP: &str = "an attribute block holds `#id`, `.tag` and `key=value` separated by spaces, written with letters, digits, `-` and `_` (the keys: date, status, claim, cred, occurrence, origin)";
 
 /// Check the `{…}` attribute block of a heading line (`## "quote" {#id
 /// .tag key=value}`): the first character or word that is not allowed,
@@ -228,9 +231,11 @@ fn attribute_syntax(line: &str) -> Option<AttrError> {
             } else if v.is_empty() && token.contains('=') {
                 Some((k.len(), format!("`{k}=` has no value")))
             } else {
+                // (an imported annotation's `origin=` is an id or an IRI)
+                let in_value = |i: usize, c: char| k == "origin" && i > k.len() && origin_char(c);
                 token
                     .char_indices()
-                    .find(|&(i, c)| !(allowed(c) || (c == '=' && i == k.len())))
+                    .find(|&(i, c)| !(allowed(c) || (c == '=' && i == k.len()) || in_value(i, c)))
                     .map(|(i, c)| (i, unexpected(c)))
             }
         } else {
@@ -244,6 +249,16 @@ fn attribute_syntax(line: &str) -> Option<AttrError> {
         }
     }
     None
+}
+
+/// A character an `origin=` value may hold besides letters, digits, `-`
+/// and `_`: those of a URL that neither Markdown nor the attribute block
+/// reads as markup (see [`crate::interchange::origin_value`]).
+pub fn origin_char(c: char) -> bool {
+    matches!(
+        c,
+        '.' | '~' | ':' | '/' | '?' | '#' | '@' | '!' | '$' | '+' | ',' | ';' | '=' | '%'
+    )
 }
 
 /// "unexpected `é` in the attribute block", with invisible characters
@@ -452,6 +467,7 @@ pub fn parse_file(src: &AnnotationSource, problems: &mut Problems) -> Option<Par
                 cred: None,
                 date: None,
                 occurrence: None,
+                origin: None,
                 note: NoteSrc {
                     md: body[h.range.end..note_end].to_string(),
                     offset: h_end,
@@ -500,6 +516,7 @@ pub fn parse_file(src: &AnnotationSource, problems: &mut Problems) -> Option<Par
         tags.retain(|t| seen.insert(t.clone()));
         let (mut status, mut claim, mut date, mut occurrence) = (None, None, None, None);
         let mut cred = None;
+        let mut origin = None;
         for (k, v) in &h.attrs {
             let v = v.as_deref().unwrap_or("").trim();
             match k.as_str() {
@@ -546,6 +563,17 @@ pub fn parse_file(src: &AnnotationSource, problems: &mut Problems) -> Option<Par
                         "write e.g. `occurrence=2` for the second place the passage occurs".into(),
                     ),
                 },
+                "origin" => {
+                    if v.is_empty() || v.len() > 2000 {
+                        err(
+                            at_key("origin"),
+                            "`origin=` must name where the annotation came from".into(),
+                            "`briefing import` writes it; leave it as it is, or delete it with its value".into(),
+                        );
+                    } else {
+                        origin = Some(v.to_string());
+                    }
+                }
                 other => err(
                     at_key(other),
                     format!("unknown annotation attribute `{other}`"),
@@ -594,6 +622,7 @@ pub fn parse_file(src: &AnnotationSource, problems: &mut Problems) -> Option<Par
             cred,
             date,
             occurrence,
+            origin,
             note: NoteSrc {
                 md: body[h.range.end..note_end].to_string(),
                 offset: h_end,
@@ -737,6 +766,27 @@ mod tests {
         let item = &f.unwrap().items[0];
         assert!(!item.valid);
         assert_eq!(item.quote, "quote");
+    }
+
+    #[test]
+    fn origin_holds_an_id_or_an_iri() {
+        let (f, p) = parse(
+            "---\narticle: a\n---\n## \"q\" {#x .t origin=hypothesis:Z3_5ZtcNEe-0kdvJfpx1pA}\nN.\n\n## \"r\" {origin=https://ex.org/a/b?c=d%20e#a-x}\n",
+        );
+        assert!(p.is_empty(), "{p}");
+        let f = f.unwrap();
+        assert_eq!(
+            f.items[0].origin.as_deref(),
+            Some("hypothesis:Z3_5ZtcNEe-0kdvJfpx1pA")
+        );
+        assert_eq!(f.items[0].tags, ["t"]);
+        assert_eq!(
+            f.items[1].origin.as_deref(),
+            Some("https://ex.org/a/b?c=d%20e#a-x")
+        );
+        // only `origin=` takes URL characters
+        let (_, p) = parse("---\narticle: a\n---\n## \"q\" {claim=a:b}\n");
+        assert_eq!(p.len(), 1, "{p}");
     }
 
     #[test]

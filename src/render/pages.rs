@@ -36,6 +36,10 @@ pub enum Job {
     Outlets,
     /// `sources/<slug>/`: one outlet (by registry index).
     Outlet(usize),
+    /// `data/briefing.json`, the briefing as data.
+    Data,
+    /// `data/briefing.schema.json`, its JSON Schema.
+    DataSchema,
 }
 
 /// Every page of the briefing, in a stable order: the largest pages (the
@@ -54,7 +58,14 @@ pub fn jobs(b: &Briefing) -> Vec<Job> {
     for i in 0..b.links.registry.entities.len() {
         jobs.extend((1..=super::entities::entity_pages(b, i)).map(|n| Job::Entity(i, n)));
     }
-    jobs.extend([Job::Index, Job::NotFound, Job::Search, Job::Entities]);
+    jobs.extend([
+        Job::Data,
+        Job::Index,
+        Job::NotFound,
+        Job::Search,
+        Job::Entities,
+        Job::DataSchema,
+    ]);
     if b.outlets.present {
         jobs.push(Job::Outlets);
         jobs.extend((0..b.outlets.outlets.len()).map(Job::Outlet));
@@ -128,6 +139,8 @@ impl Job {
             Job::Timeline(_) => "timeline.html",
             Job::Search => "search.html",
             Job::Edition => "edition.html",
+            // (no template; a template edit renders them again, harmlessly)
+            Job::Data | Job::DataSchema => return None,
         })
     }
 
@@ -178,6 +191,10 @@ impl Job {
                 deps.extend(b.articles.iter().map(|a| Article(a.slug.clone())));
                 deps
             }
+            // articles with provenance, annotations with their anchors,
+            // claims, entities with the articles naming them
+            Job::Data => vec![Cards, Annotations, Mentions],
+            Job::DataSchema => vec![],
         }
     }
 
@@ -197,6 +214,8 @@ impl Job {
             Job::Edition => super::edition::path(),
             Job::Outlets => super::sources::index_path(),
             Job::Outlet(i) => super::sources::outlet_path(&b.outlets.outlets[*i].slug),
+            Job::Data => SitePath::new(super::data::PATH),
+            Job::DataSchema => SitePath::new(super::data::SCHEMA_PATH),
         }
     }
 
@@ -215,6 +234,8 @@ impl Job {
             Job::Edition => super::edition::page(b, r),
             Job::Outlets => super::sources::index(b, r, shared),
             Job::Outlet(i) => super::sources::outlet(b, r, shared, *i),
+            Job::Data => Ok(super::data::render(b)),
+            Job::DataSchema => Ok(super::data::schema()),
         }
     }
 }

@@ -358,7 +358,7 @@ pub fn append(
 /// Write `bytes` to `path` atomically, unless the file no longer holds
 /// `old` (`None`: does not exist). Follows a symlinked file or directory
 /// as long as it stays inside `root`.
-fn write_unless_changed(
+pub(crate) fn write_unless_changed(
     root: &Path,
     path: &Path,
     old: Option<&str>,

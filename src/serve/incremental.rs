@@ -535,15 +535,19 @@ impl Session {
         let jobs = render::page_jobs(&briefing);
         let mut fingerprints = render::Fingerprints::default();
         fingerprints.update(&briefing, Some(declared(&jobs)), render::Scope::Everything);
+        let pages: Vec<SitePath> = jobs.iter().map(|j| j.path(&briefing)).collect();
+        // (page jobs that are not HTML, `data/briefing.json`, are pages)
+        let job_paths: BTreeSet<&str> = pages.iter().map(|p| p.as_str()).collect();
+        let published = rendered_all
+            .into_iter()
+            .filter(|p| !is_page(p) && !p.starts_with("static/") && !job_paths.contains(p.as_str()))
+            .collect();
         self.state = Some(State {
             fingerprints,
-            pages: jobs.iter().map(|j| j.path(&briefing)).collect(),
+            pages,
             jobs,
             shared: render::Shared::default(),
-            published: rendered_all
-                .into_iter()
-                .filter(|p| !is_page(p) && !p.starts_with("static/"))
-                .collect(),
+            published,
             pending: Dirty::default(),
             inputs,
             briefing,

@@ -52,6 +52,10 @@ fn help_texts_are_golden_and_every_option_has_help() {
         ("new-annotation", &["new", "annotation"]),
         ("entities-suggest", &["entities", "suggest"]),
         ("sources-suggest", &["sources", "suggest"]),
+        ("import-hypothesis", &["import", "hypothesis"]),
+        ("import-w3c", &["import", "w3c"]),
+        ("export-w3c", &["export", "w3c"]),
+        ("export-hypothesis", &["export", "hypothesis"]),
     ];
     for (name, args) in cases {
         let text = golden_help(name, args);

@@ -555,7 +555,7 @@ fn an_attribute_block_with_odd_characters_is_reported_at_its_column() {
             "  |",
             "5 | ## \"the summary\" {#id .tag ké=v \"x\"}",
             "  |                             ^",
-            "  = help: an attribute block holds `#id`, `.tag` and `key=value` separated by spaces, written with letters, digits, `-` and `_` (the keys: date, status, claim, cred, occurrence)",
+            "  = help: an attribute block holds `#id`, `.tag` and `key=value` separated by spaces, written with letters, digits, `-` and `_` (the keys: date, status, claim, cred, occurrence, origin)",
         ]
     );
     assert_eq!(error_count(&e), 1, "{e}");

@@ -35,6 +35,8 @@ const LAYERS: &[&[&str]] = &[
     &["project"],
     &["site", "scaffold"],
     &["serve"],
+    // moving annotations in and out (Hypothesis, W3C)
+    &["interchange"],
     &["cli"],
     &["lib", "main"],
 ];

@@ -33,6 +33,7 @@ mod diagnostics;
 mod edition;
 mod golden;
 mod holdback;
+mod interchange;
 mod layering;
 mod links;
 mod provenance;

@@ -95,14 +95,22 @@ fn attributes<'a>(html: &'a str, name: &str) -> Vec<(&'a str, &'a str)> {
 #[test]
 fn internal_links_are_relative_so_the_site_works_at_any_path() {
     // every output, 404.html included: no link from the site's root, and
-    // base_url only in the feed, the sitemap, robots.txt and the page
+    // base_url only in the feed, the sitemap, robots.txt, the briefing as
+    // data (read by other tools, away from the site) and the page
     // metadata that must be absolute (canonical link, og:url, JSON-LD)
     const BASE: &str = "https://news.example/b/";
     let dir = fixture("links/basic");
     let site = build(dir.path(), &["--base-url", BASE]);
     let mut pages = 0;
     for (path, bytes) in files(&site) {
-        if ["feed.xml", "sitemap.xml", "robots.txt"].contains(&path.as_str()) {
+        if [
+            "feed.xml",
+            "sitemap.xml",
+            "robots.txt",
+            "data/briefing.json",
+        ]
+        .contains(&path.as_str())
+        {
             continue;
         }
         let Ok(text) = String::from_utf8(bytes) else {
