@@ -1,7 +1,7 @@
 //! cli: the command line — parse arguments, run a command, print
 //! diagnostics, choose the exit code (0 ok, 1 diagnostics, 2 usage).
 
-use crate::diag::Problems;
+use crate::diag::{Problems, print_problems};
 use crate::holdback::Profile;
 use crate::project::{CleanAction, Project};
 use crate::site::{self, BuildOptions};
@@ -114,6 +114,11 @@ pub enum Command {
         #[command(subcommand)]
         command: EntitiesCommand,
     },
+    /// Outlet registry helpers (sources.yaml).
+    Sources {
+        #[command(subcommand)]
+        command: SourcesCommand,
+    },
     /// Create a file for the analyst to write in.
     New {
         #[command(subcommand)]
@@ -137,37 +142,18 @@ pub enum EntitiesCommand {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum SourcesCommand {
+    /// List outlets the articles name (by `outlet` or `url`) that are not in sources.yaml yet.
+    Suggest,
+}
+
+#[derive(Subcommand, Debug)]
 pub enum NewCommand {
     /// Start the annotation file of an article, or say which file already holds its notes.
     Annotation {
         /// The article's slug (its `slug:`, the name of its page under articles/).
         slug: String,
     },
-}
-
-/// Print problems to stderr: rich (miette) on a terminal, plain otherwise.
-/// The same problem on many files (a full disk) is printed once with a
-/// count (`Problems::coalesce`); returns how many errors were printed.
-pub fn print_problems(problems: &Problems) -> usize {
-    let fancy = std::io::stderr().is_terminal();
-    let mut sorted = problems.clone();
-    sorted.sort();
-    let shown = sorted.coalesce();
-    for p in shown.iter() {
-        // miette shows the whole source line and help: only when short
-        let short = p.offending_line().map_or(0, |l| l.chars().count())
-            <= crate::diag::SOURCE_WIDTH
-            && p.help.as_ref().map_or(0, |h| h.chars().count()) <= crate::diag::HELP_MAX
-            && p.message.chars().count() <= crate::diag::MESSAGE_MAX
-            && p.also.is_empty();
-        if fancy && p.span.is_some() && short {
-            eprintln!("{}", p.headline());
-            eprintln!("{:?}", miette::Report::new(p.clone()));
-        } else {
-            eprint!("{}", p.render_plain());
-        }
-    }
-    shown.errors()
 }
 
 fn finish(problems: &Problems) -> i32 {
@@ -300,6 +286,9 @@ pub fn main_with(lifetime: impl FnOnce(Lifetime)) -> i32 {
         Command::Entities {
             command: EntitiesCommand::Suggest,
         } => suggest(&project),
+        Command::Sources {
+            command: SourcesCommand::Suggest,
+        } => sources_suggest(&project),
         Command::New {
             what: NewCommand::Annotation { slug },
         } => new_annotation(&project, &slug),
@@ -495,6 +484,7 @@ fn check(project: &Project) -> i32 {
         Err(problems) => return finish(&problems),
     };
     print_problems(&report.warnings);
+    print_problems(&sourcing(project));
     let dir = project.path("site");
     let files = match read_site(&dir) {
         Ok(f) => f,
@@ -532,6 +522,66 @@ fn check(project: &Project) -> i32 {
     }
 }
 
+/// The claims of the public briefing that rest on a single source or on
+/// weak sources only (warnings; none without `sources.yaml`). The build
+/// may have been skipped as up to date, so the briefing is assembled here.
+fn sourcing(project: &Project) -> Problems {
+    let mut inputs = match project.load(&Default::default()) {
+        Ok(i) => i,
+        Err(p) => return p,
+    };
+    BuildOptions::default().apply(&mut inputs);
+    match site::assemble(&inputs) {
+        Ok(b) => crate::render::sources::sourcing_problems(&b),
+        Err(p) => p,
+    }
+}
+
+/// `sources suggest`: outlets named by articles but not in `sources.yaml`.
+fn sources_suggest(project: &Project) -> i32 {
+    let mut inputs = match project.load(&Default::default()) {
+        Ok(i) => i,
+        Err(p) => return finish(&p),
+    };
+    // the analyst's tool: drafts and embargoed articles count too
+    inputs.policy = crate::holdback::Policy::new(Profile::Internal, jiff::Timestamp::now());
+    let briefing = match site::assemble(&inputs) {
+        Ok(b) => b,
+        Err(p) => return finish(&p),
+    };
+    let arts: Vec<_> = briefing
+        .articles
+        .iter()
+        .map(|a| (a.slug.clone(), a.outlet.as_deref(), a.url.as_deref()))
+        .collect();
+    let found = crate::link::outlets::missing(&briefing.outlets, &arts);
+    if found.is_empty() {
+        eprintln!("every outlet the articles name is in sources.yaml");
+        return 0;
+    }
+    println!("{:>8}  outlet (domains) — articles", "articles");
+    for m in &found {
+        let domains: Vec<&str> = m.domains.iter().map(String::as_str).collect();
+        let arts: Vec<&str> = m.articles.iter().map(|a| a.as_str()).collect();
+        let domains = if domains.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", domains.join(", "))
+        };
+        println!(
+            "{:>8}  {}{} — {}",
+            m.articles.len(),
+            m.name,
+            domains,
+            arts.join(", ")
+        );
+    }
+    eprintln!(
+        "add each to sources.yaml with its `domains` and a `reliability` (A–F); see README.md, \"Sources and grades\""
+    );
+    0
+}
+
 /// Every file under `dir` as (site-relative path, bytes).
 fn read_site(dir: &std::path::Path) -> std::io::Result<Vec<(String, Vec<u8>)>> {
     let mut out = Vec::new();
@@ -558,7 +608,7 @@ fn suggest(project: &Project) -> i32 {
         .articles
         .iter()
         .map(|a| {
-            let plain = crate::render::markdown::plain_text(a.body()).text;
+            let plain = crate::markdown::plain_text(a.body()).text;
             (a.slug.clone(), format!("{}\n\n{plain}", a.title))
         })
         .collect();

@@ -20,6 +20,9 @@ pub struct Config {
     /// Link entity mentions: `"all"` (every mention) or `"first"` (first
     /// per paragraph).
     pub entity_links: EntityLinks,
+    /// Who publishes the assessments (the `author` of each claim's
+    /// `ClaimReview`); the site's title when empty.
+    pub author: String,
 }
 
 #[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq, Default)]
@@ -48,6 +51,7 @@ impl Default for Config {
             language: "en".into(),
             description: String::new(),
             entity_links: EntityLinks::First,
+            author: String::new(),
         }
     }
 }
@@ -59,6 +63,7 @@ pub const KEYS: &[&str] = &[
     "language",
     "description",
     "entity_links",
+    "author",
 ];
 
 impl Config {

@@ -114,7 +114,7 @@ pub struct Article {
     /// [`crate::site::assemble`], which knows the profile and the time
     /// (`None` from [`parse_article`]). An internal build keeps held
     /// articles and marks them; a public one has none.
-    pub held: Option<crate::holdback::Hold>,
+    pub held: Option<Hold>,
     /// Byte offset of the Markdown body in `text` (see [`Article::body`]).
     pub body_offset: usize,
     /// The whole file, for diagnostics that quote it.
@@ -688,6 +688,32 @@ pub fn probable_slugs(file: &str, text: &str) -> Vec<Slug> {
     }
     push(Slug::parse(stem.rsplit('/').next().unwrap_or(stem)).ok());
     out
+}
+
+/// Why an article is held back (decided by [`crate::holdback::article_hold`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hold {
+    /// `draft: true`.
+    Draft,
+    /// `embargo:` is later than the build's time.
+    Embargo(Stamp),
+}
+
+impl Hold {
+    /// One word for classes: `draft`, `embargoed`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Hold::Draft => "draft",
+            Hold::Embargo(_) => "embargoed",
+        }
+    }
+    /// What a badge says: `draft`, `embargoed until 2024-12-06T15:39:00+01:00`.
+    pub fn label(&self) -> String {
+        match self {
+            Hold::Draft => "draft".into(),
+            Hold::Embargo(s) => format!("embargoed until {}", s.iso()),
+        }
+    }
 }
 
 #[cfg(test)]

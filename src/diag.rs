@@ -18,7 +18,7 @@
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use serde::Serialize;
 use std::fmt;
-use std::io;
+use std::io::{self, IsTerminal};
 use std::sync::Arc;
 
 /// The longest help text shown, in characters; longer help is cut with
@@ -98,10 +98,23 @@ impl Problem {
         len: usize,
         message: impl Into<String>,
     ) -> Problem {
+        let (line, column) = line_col(&text, offset);
+        Problem::at_line_col(file, text, offset, len, (line, column), message)
+    }
+
+    /// [`Problem::at`] with the line and column of `offset` already known
+    /// (from a [`Lines`] walking many problems of one file in order).
+    pub fn at_line_col(
+        file: impl Into<String>,
+        text: Arc<str>,
+        offset: usize,
+        len: usize,
+        (line, column): (usize, usize),
+        message: impl Into<String>,
+    ) -> Problem {
         let file = file.into();
         let offset = offset.min(text.len());
         let len = len.min(text.len() - offset);
-        let (line, column) = line_col(&text, offset);
         Problem {
             severity: Severity::Error,
             message: message.into(),
@@ -385,6 +398,44 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// [`line_col`] for increasing offsets into one text, in one pass over it:
+/// many problems of one file (a front matter of 50,000 unknown keys)
+/// cost the file's length, not its length per problem.
+pub struct Lines<'a> {
+    text: &'a str,
+    /// Where the count stopped, and the line it is on.
+    at: usize,
+    line: usize,
+}
+
+impl<'a> Lines<'a> {
+    pub fn new(text: &'a str) -> Lines<'a> {
+        Lines {
+            text,
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line and column of `offset` (as [`line_col`]); an
+    /// offset before the last one asked counts from the start again.
+    pub fn line_col(&mut self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        if offset < self.at {
+            (self.at, self.line) = (0, 1);
+        }
+        let bytes = &self.text.as_bytes()[self.at..offset];
+        self.line += memchr::memchr_iter(b'\n', bytes).count();
+        self.at = offset;
+        let before = &self.text[..offset];
+        let line_start = memchr::memrchr(b'\n', before.as_bytes()).map_or(0, |i| i + 1);
+        (self.line, before[line_start..].chars().count() + 1)
+    }
+}
+
 /// `s` cut to at most `max` characters, ending in `…` when cut.
 pub fn fit(s: &str, max: usize) -> String {
     match s.char_indices().nth(max.saturating_sub(1)) {
@@ -485,7 +536,7 @@ fn rank(file: &str) -> u8 {
     let f = file.trim_start_matches("(built-in) ");
     if f == "briefing.toml" {
         0
-    } else if f == "entities.yaml" {
+    } else if f == "entities.yaml" || f == "sources.yaml" {
         1
     } else if f.starts_with("templates") || f.starts_with("static") {
         2
@@ -649,6 +700,30 @@ impl From<Problem> for Problems {
     }
 }
 
+/// Print problems to stderr: rich (miette) on a terminal, plain otherwise.
+/// The same problem on many files (a full disk) is printed once with a
+/// count (`Problems::coalesce`); returns how many errors were printed.
+pub fn print_problems(problems: &Problems) -> usize {
+    let fancy = std::io::stderr().is_terminal();
+    let mut sorted = problems.clone();
+    sorted.sort();
+    let shown = sorted.coalesce();
+    for p in shown.iter() {
+        // miette shows the whole source line and help: only when short
+        let short = p.offending_line().map_or(0, |l| l.chars().count()) <= SOURCE_WIDTH
+            && p.help.as_ref().map_or(0, |h| h.chars().count()) <= HELP_MAX
+            && p.message.chars().count() <= MESSAGE_MAX
+            && p.also.is_empty();
+        if fancy && p.span.is_some() && short {
+            eprintln!("{}", p.headline());
+            eprintln!("{:?}", miette::Report::new(p.clone()));
+        } else {
+            eprint!("{}", p.render_plain());
+        }
+    }
+    shown.errors()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -659,6 +734,10 @@ mod tests {
         assert_eq!(line_col(t, 0), (1, 1));
         assert_eq!(line_col(t, 3), (2, 1));
         assert_eq!(line_col(t, t.find('d').unwrap()), (2, 4));
+        let mut lines = Lines::new(t);
+        for at in [0, 3, t.find('d').unwrap(), 1, t.len(), t.len() + 5] {
+            assert_eq!(lines.line_col(at), line_col(t, at), "offset {at}");
+        }
     }
 
     #[test]

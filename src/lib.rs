@@ -14,6 +14,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod annotate;
+pub mod assembled;
 pub mod clean;
 pub mod cli;
 pub mod config;
@@ -22,6 +23,7 @@ pub mod diag;
 pub mod fsutil;
 pub mod holdback;
 pub mod link;
+pub mod markdown;
 pub mod model;
 pub mod project;
 pub mod render;
@@ -29,5 +31,8 @@ pub mod scaffold;
 pub mod serve;
 pub mod sidecar;
 pub mod site;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod theme;
+pub mod timing;
 pub mod yaml;

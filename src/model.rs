@@ -1,5 +1,7 @@
-//! The typed vocabulary shared by every stage: slugs, site paths, figures,
-//! articles and the assembled [`Briefing`].
+//! The typed vocabulary shared by every stage: slugs, site paths and
+//! figures. The bottom of the pipeline: it imports no other stage (the
+//! assembled briefing, which holds every stage's output, is
+//! [`crate::assembled`]).
 //!
 //! Nothing here does I/O. Types exist so that distinct things cannot be
 //! mixed up: a [`Slug`] is not any string, a [`SitePath`] is always relative
@@ -224,59 +226,5 @@ mod tests {
         assert_eq!(list.page(1), list);
         assert_eq!(list.page(3).as_str(), "articles/index-3.html");
         assert_eq!(a.relative_from(&list.page(3)), "../articles/a/index.html");
-    }
-}
-
-/// A seed and what cleaning made of it, for the provenance page.
-#[derive(Clone, Debug)]
-pub struct SourceView {
-    /// File name in `seeds/`.
-    pub name: String,
-    pub report: std::sync::Arc<[crate::clean::BlockReport]>,
-}
-
-/// Everything a site is rendered from: the loaded, anchored and linked
-/// briefing. Built by [`crate::site::assemble`]; read by [`crate::render`].
-#[derive(Clone, Debug)]
-pub struct Briefing {
-    pub config: crate::config::Config,
-    /// Articles, newest first; undated ones last, by title.
-    pub articles: Vec<crate::content::Article>,
-    /// The executive summary (`content/_briefing.md`), when there is one.
-    pub summary: Option<crate::content::Summary>,
-    /// Cleaning reports by seed file name.
-    pub sources: std::collections::BTreeMap<String, SourceView>,
-    pub annotations: crate::annotate::Annotations,
-    pub links: crate::link::Links,
-    /// Who it is built for: a public briefing holds nothing back that
-    /// readers may not see; an internal one marks what a public one
-    /// would hold back.
-    pub profile: crate::holdback::Profile,
-    /// What a public build held back (empty in an internal one).
-    pub held: std::sync::Arc<crate::holdback::HeldBack>,
-    /// The leak check's needles (a public build holding something back).
-    pub leak: Option<std::sync::Arc<crate::holdback::leak::Checker>>,
-    /// When an embargo ends and the same inputs would build another site.
-    pub next_change: Option<jiff::Timestamp>,
-    /// Warnings about the inputs (unknown keys); the annotations' are in
-    /// [`crate::annotate::Annotations::warnings`].
-    pub warnings: crate::diag::Problems,
-}
-
-impl Briefing {
-    /// The article with this slug: through the link stage's index when it
-    /// matches the articles (it always does for an assembled briefing).
-    pub fn article(&self, slug: &Slug) -> Option<&crate::content::Article> {
-        self.article_position(slug).map(|i| &self.articles[i])
-    }
-
-    /// The position of the article with this slug in [`Briefing::articles`].
-    pub fn article_position(&self, slug: &Slug) -> Option<usize> {
-        let index = &self.links.article_index;
-        match index.get(slug) {
-            Some(&i) if self.articles.get(i).is_some_and(|a| &a.slug == slug) => Some(i),
-            None if index.len() == self.articles.len() => None,
-            _ => self.articles.iter().position(|a| &a.slug == slug),
-        }
     }
 }

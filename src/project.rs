@@ -8,12 +8,13 @@
 //! and every write is atomic.
 
 use crate::annotate::AnnotationSource;
+use crate::assembled::SourceView;
 use crate::clean::{self, CleanError, Cleaned};
 use crate::config::Config;
 use crate::content;
 use crate::diag::{Problem, Problems};
 use crate::fsutil;
-use crate::model::{Slug, SourceView};
+use crate::model::Slug;
 use crate::sidecar::{self, Sidecar};
 use crate::theme::Theme;
 use serde::{Deserialize, Serialize};
@@ -32,7 +33,12 @@ pub const RACY: std::time::Duration = std::time::Duration::from_millis(30);
 const BUILD_STAMP: &str = ".briefing/build.json";
 /// Every input a build reads. A new kind of input must be added here, or a
 /// change to it would not trigger a rebuild (see [`Project::fingerprint`]).
-const INPUT_FILES: [&str; 3] = ["briefing.toml", "entities.yaml", MANIFEST];
+const INPUT_FILES: [&str; 4] = [
+    "briefing.toml",
+    "entities.yaml",
+    crate::link::outlets::FILE,
+    MANIFEST,
+];
 const INPUT_DIRS: [&str; 5] = ["content", "annotations", "seeds", "templates", "static"];
 
 /// A briefing project rooted at a directory.
@@ -51,6 +57,8 @@ pub struct Inputs {
     pub summary: Option<(String, Arc<str>)>,
     pub annotations: Vec<AnnotationSource>,
     pub entities: Option<(String, Arc<str>)>,
+    /// `sources.yaml`, the outlet registry, when there is one.
+    pub outlets: Option<(String, Arc<str>)>,
     pub sources: BTreeMap<String, SourceView>,
     pub theme: Theme,
     /// Anchoring results of earlier builds (a live session's).
@@ -953,9 +961,9 @@ impl Project {
                 Err(e) => problems.push(e),
             }
         }
-        let entities = match self.input_file("entities.yaml") {
+        let mut root_file = |name: &str| match self.input_file(name) {
             Ok(Some(ep)) => match self.read_text(&ep) {
-                Ok(t) => Some(("entities.yaml".to_string(), t)),
+                Ok(t) => Some((name.to_string(), t)),
                 Err(e) => {
                     problems.push(e);
                     None
@@ -967,6 +975,8 @@ impl Project {
                 None
             }
         };
+        let entities = root_file("entities.yaml");
+        let outlets = root_file(crate::link::outlets::FILE);
         let mut sources = BTreeMap::new();
         for p in self.seeds() {
             let name = p.file_name().unwrap().to_string_lossy().to_string();
@@ -995,6 +1005,7 @@ impl Project {
             summary,
             annotations,
             entities,
+            outlets,
             sources,
             theme: theme.expect("no errors means theme loaded"),
             anchor_cache: None,

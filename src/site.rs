@@ -13,15 +13,17 @@
 //! directory is touched but our own hidden build directories beside it.
 
 use crate::annotate;
+use crate::assembled::Briefing;
 use crate::clean::Cleaned;
 use crate::content;
 use crate::diag::{Problem, Problems};
 use crate::fsutil;
 use crate::holdback::{self, HeldBack};
 use crate::link;
-use crate::model::{Briefing, Slug};
+use crate::model::Slug;
 use crate::project::{FileMeta, Inputs, Project};
 use crate::render;
+use crate::timing::{StageTimer, timing, timings_on};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -175,6 +177,15 @@ pub fn assemble_keeping(
         }),
         None => link::Registry::default(),
     };
+    let outlets = match &inputs.outlets {
+        Some((file, text)) => {
+            link::outlets::Outlets::parse(file, text.clone()).unwrap_or_else(|p| {
+                problems.extend(p.0);
+                link::outlets::Outlets::default()
+            })
+        }
+        None => link::outlets::Outlets::default(),
+    };
     let t0 = std::time::Instant::now();
     let (mut annotations, aprobs) = annotate::anchor_with(&annotate::AnchorInputs {
         files: &files,
@@ -183,7 +194,9 @@ pub fn assemble_keeping(
         registry: Some(&registry),
         cache: inputs.anchor_cache.as_deref(),
         unavailable: &unavailable,
-        held: policy.is_public().then_some(&held),
+        held: policy
+            .is_public()
+            .then_some::<&dyn annotate::HeldTargets>(&held),
     });
     annotations.warnings.extend(file_warnings);
     problems.extend(aprobs.0);
@@ -240,6 +253,7 @@ pub fn assemble_keeping(
         sources,
         annotations,
         links,
+        outlets: std::sync::Arc::new(outlets),
         profile: policy.profile,
         held: std::sync::Arc::new(held),
         leak,
@@ -299,6 +313,7 @@ fn leak_checker(
     texts.extend(files.iter().map(|f| &*f.text));
     texts.extend(summary.map(|s| &*s.text));
     texts.extend(inputs.entities.as_ref().map(|(_, t)| &**t));
+    texts.extend(inputs.outlets.as_ref().map(|(_, t)| &**t));
     texts.push(&inputs.config.title);
     texts.push(&inputs.config.description);
     // the built-in theme's words (a project's own templates are checked:
@@ -383,7 +398,10 @@ pub fn update_annotations(
         registry: Some(&b.links.registry),
         cache: inputs.anchor_cache.as_deref(),
         unavailable: &[],
-        held: inputs.policy.is_public().then_some(&held),
+        held: inputs
+            .policy
+            .is_public()
+            .then_some::<&dyn annotate::HeldTargets>(&held),
     });
     annotations.warnings.extend(file_warnings);
     if problems.has_errors() {
@@ -826,90 +844,6 @@ fn record_build(
     });
     // best effort: without a stamp the next build just does all the work
     let _ = project.save_build_stamp(stamp.as_ref());
-}
-
-// ---- Stage timings for benchmarks (`scripts/bench.sh`) --------------------
-
-/// With `BRIEFING_TIMINGS=1` in the environment, a build prints the wall
-/// time of each stage to stderr (`timing <stage> <ms> ms`). Off by default;
-/// costs one env lookup per build when off.
-pub(crate) struct StageTimer {
-    last: Option<std::time::Instant>,
-    /// The process's CPU time (ms) at `last`.
-    cpu: f64,
-}
-
-fn timings_on() -> bool {
-    std::env::var_os("BRIEFING_TIMINGS").is_some_and(|v| !v.is_empty() && v != "0")
-}
-
-/// Print `timing <stage> <ms> ms` for a stage that started at `start`
-/// (one that runs beside others, which [`StageTimer`] cannot time).
-pub(crate) fn timing(stage: &str, start: std::time::Instant) {
-    if timings_on() {
-        eprintln!(
-            "timing {stage} {:.1} ms{}",
-            start.elapsed().as_secs_f64() * 1000.0,
-            rss_note()
-        );
-    }
-}
-
-fn rss_note() -> String {
-    match (peak_rss("VmHWM:"), peak_rss("VmRSS:")) {
-        (Some(peak), Some(now)) => {
-            format!(
-                " (peak RSS so far {} MB, now {} MB)",
-                peak / 1024,
-                now / 1024
-            )
-        }
-        _ => String::new(),
-    }
-}
-
-impl StageTimer {
-    pub(crate) fn from_env() -> StageTimer {
-        StageTimer {
-            last: timings_on().then(std::time::Instant::now),
-            cpu: cpu_ms().unwrap_or(0.0),
-        }
-    }
-
-    pub(crate) fn lap(&mut self, stage: &str) {
-        if let Some(last) = self.last {
-            let now = std::time::Instant::now();
-            let cpu = cpu_ms().unwrap_or(0.0);
-            eprintln!(
-                "timing {stage} {:.1} ms, cpu {:.0} ms{}",
-                (now - last).as_secs_f64() * 1000.0,
-                cpu - self.cpu,
-                rss_note()
-            );
-            self.last = Some(now);
-            self.cpu = cpu;
-        }
-    }
-}
-
-/// The CPU time (user + system, ms) this process has used so far, from
-/// `/proc/self/stat` (Linux; `None` elsewhere).
-fn cpu_ms() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // the fields after the command name (which may hold spaces), from the 3rd
-    let mut rest = stat.rsplit_once(')')?.1.split_whitespace();
-    let utime: f64 = rest.nth(11)?.parse().ok()?;
-    let stime: f64 = rest.next()?.parse().ok()?;
-    // clock ticks: 100 a second on Linux
-    Some((utime + stime) * 10.0)
-}
-
-/// A memory figure (kB) of this process from `/proc/self/status`:
-/// `VmHWM:` the peak resident set, `VmRSS:` the current one.
-fn peak_rss(field: &str) -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with(field))?;
-    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 #[cfg(test)]

@@ -526,12 +526,26 @@ pub fn unknown_key(
     known: &[&str],
     what: &str,
 ) -> Problem {
+    let line_col = crate::diag::line_col(text, at);
+    unknown_key_at(file, text, at, line_col, key, known, what)
+}
+
+/// [`unknown_key`] with the position's line and column known.
+fn unknown_key_at(
+    file: &str,
+    text: &Arc<str>,
+    at: usize,
+    line_col: (usize, usize),
+    key: &str,
+    known: &[&str],
+    what: &str,
+) -> Problem {
     let names: Vec<String> = known.iter().map(|k| k.to_string()).collect();
     let message = match closest(key, &names) {
         Some(c) => format!("unknown key `{key}` in {what}: did you mean `{c}`?"),
         None => format!("unknown key `{key}` in {what}"),
     };
-    Problem::at(file, text.clone(), at, key.len().max(1), message)
+    Problem::at_line_col(file, text.clone(), at, key.len().max(1), line_col, message)
         .with_help(format!(
             "the keys are {}; this one is ignored",
             known.join(", ")
@@ -549,10 +563,16 @@ pub fn unknown_keys(
     known: &[&str],
     what: &str,
 ) -> Vec<Problem> {
+    // the keys come in order: their lines are counted in one pass (a
+    // count from the start per key was quadratic in the number of keys)
+    let mut lines = crate::diag::Lines::new(text);
     top_level_keys(yaml)
         .into_iter()
         .filter(|(_, k)| !known.contains(k))
-        .map(|(at, k)| unknown_key(file, text, offset + at, k, known, what))
+        .map(|(at, k)| {
+            let line_col = lines.line_col(offset + at);
+            unknown_key_at(file, text, offset + at, line_col, k, known, what)
+        })
         .collect()
 }
 

@@ -13,7 +13,7 @@ import sys
 from collections import Counter
 
 STAGES = [
-    "briefing::render::markdown::render",
+    "briefing::markdown::render",
     "briefing::render::Renderer::render",
     "briefing::render::render_site",
     "briefing::clean::clean_seed",

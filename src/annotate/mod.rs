@@ -22,8 +22,8 @@ pub use wikilink::Target;
 use crate::content::{Article, Summary};
 use crate::diag::{Problem, Problems, line_col};
 use crate::link::Registry;
+use crate::markdown::{Attrs, Span, plain_text};
 use crate::model::{SitePath, Slug};
-use crate::render::markdown::{Attrs, Span, plain_text};
 use parse::{NoteSrc, ParsedFile};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Serialize;
@@ -62,6 +62,8 @@ pub struct Annotation {
     pub status: Option<Status>,
     /// The claim this passage belongs to (`claim=`, or its own id).
     pub claim: Option<String>,
+    /// The claim's credibility (`cred=`).
+    pub cred: Option<crate::link::outlets::Credibility>,
     #[serde(serialize_with = "ser_date_opt")]
     pub date: Option<jiff::civil::Date>,
     /// 1-based position among the article's annotations, in text order.
@@ -182,8 +184,18 @@ pub struct ArticleAnnotations {
 
 impl ArticleAnnotations {
     /// The sidenotes' HTML to insert after their blocks in the body of the
-    /// article `slug` (for [`crate::render::markdown::render_with`]).
+    /// article `slug` (for [`crate::markdown::render_with`]).
     pub fn after_block(&self, slug: &Slug) -> Vec<(usize, String)> {
+        self.after_block_graded(slug, |_| None)
+    }
+
+    /// [`Self::after_block`], with `grade` giving a claim's grade (`B2`)
+    /// and what it means.
+    pub fn after_block_graded(
+        &self,
+        slug: &Slug,
+        grade: impl Fn(&Annotation) -> Option<(String, String)>,
+    ) -> Vec<(usize, String)> {
         let at = SitePath::article(slug);
         self.sidenotes
             .iter()
@@ -197,6 +209,7 @@ impl ArticleAnnotations {
                         tags: &a.tags,
                         status: a.status.map(Status::as_str),
                         date: a.date.map(|d| d.to_string()),
+                        grade: grade(a),
                         html: &a.note_html(&at),
                     }));
                 }
@@ -305,6 +318,16 @@ impl Annotations {
     }
 }
 
+/// What a public build held back, as wikilink resolution asks about it.
+/// Implemented by [`crate::holdback::HeldBack`]: holding back reads
+/// annotation files, so it is a stage above this one and is asked
+/// through this trait.
+pub trait HeldTargets: Sync + std::fmt::Debug {
+    /// Why `[[target]]` (in a note of `current`) points at held-back
+    /// material, if it does: the message, in words.
+    fn link_reason(&self, target: &str, current: Option<&Slug>) -> Option<String>;
+}
+
 /// Everything anchoring reads.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct AnchorInputs<'a> {
@@ -320,7 +343,7 @@ pub struct AnchorInputs<'a> {
     pub unavailable: &'a [(Slug, String)],
     /// What a public build held back (already taken out of `files` and
     /// `articles`): a wikilink to it is an error saying so.
-    pub held: Option<&'a crate::holdback::HeldBack>,
+    pub held: Option<&'a dyn HeldTargets>,
 }
 
 /// Parse and anchor every annotation file against the articles (no
@@ -519,7 +542,7 @@ struct World<'a> {
     /// Articles that did not load (see [`AnchorInputs::unavailable`]).
     unavailable: &'a [(Slug, String)],
     /// What the build held back (see [`AnchorInputs::held`]).
-    held: Option<&'a crate::holdback::HeldBack>,
+    held: Option<&'a dyn HeldTargets>,
 }
 
 impl World<'_> {
@@ -1086,6 +1109,7 @@ fn resolve_article(
                     .any(|t| t == "claim")
                     .then(|| a.item.id.clone())
             }),
+            cred: a.item.cred,
             date: a.item.date,
             number: 0,
             targets,

@@ -1,13 +1,13 @@
 //! Notes as HTML: Markdown (with wikilinks already rewritten) rendered by
 //! the site's Markdown renderer, which is safe by construction (raw HTML
 //! becomes text, links and images keep only safe URLs, headings only an id
-//! and classes; `render::markdown`'s property test checks the DOM of
+//! and classes; `markdown`'s property test checks the DOM of
 //! hostile input); and the sidenote markup placed after an annotated
 //! passage.
 
 use super::wikilink::{self, Resolved, Target};
+use crate::markdown;
 use crate::model::SitePath;
-use crate::render::markdown;
 
 /// Render a note's Markdown to safe HTML, with typographic quotes and
 /// dashes (the analyst types straight ones; the articles have curly ones).
@@ -99,6 +99,8 @@ pub struct SidenoteView<'a> {
     pub tags: &'a [String],
     pub status: Option<&'a str>,
     pub date: Option<String>,
+    /// A claim's grade (`B2`) and what it means.
+    pub grade: Option<(String, String)>,
     /// Sanitised note HTML.
     pub html: &'a str,
 }
@@ -128,6 +130,19 @@ pub fn classes(tags: &[String], status: Option<&str>) -> String {
         c.push_str(s);
     }
     c
+}
+
+/// A claim's grade as a label: `B2`, what it means on hover.
+pub fn grade_label(grade: Option<&(String, String)>) -> String {
+    match grade {
+        Some((g, meaning)) => format!(
+            "<abbr class=\"ann-label grade grade-{}\" title=\"{}\">{}</abbr>",
+            attr(&g[..1]),
+            attr(meaning),
+            esc(g)
+        ),
+        None => String::new(),
+    }
 }
 
 /// The visible tag labels.
@@ -175,7 +190,7 @@ pub fn sidenote(v: &SidenoteView) -> String {
         classes = attr(&classes(v.tags, v.status).replacen("ann", "sidenote", 1)),
         n = v.number,
         quote = esc(&shorten(v.quote, 60)),
-        labels = labels(v.tags, v.status, v.date.as_deref()),
+        labels = labels(v.tags, v.status, v.date.as_deref()) + &grade_label(v.grade.as_ref()),
         html = v.html,
     )
 }

@@ -6,8 +6,8 @@
 
 use super::AnnotationSource;
 use crate::diag::{Problem, Problems};
+use crate::markdown::options;
 use crate::model::Slug;
-use crate::render::markdown::options;
 use crate::yaml;
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
@@ -58,6 +58,9 @@ pub struct ParsedAnnotation {
     pub tags: Vec<String>,
     pub status: Option<Status>,
     pub claim: Option<String>,
+    /// `cred=1..6`: how far the claim is believed (see
+    /// [`crate::link::outlets::Credibility`]).
+    pub cred: Option<crate::link::outlets::Credibility>,
     pub date: Option<jiff::civil::Date>,
     pub occurrence: Option<usize>,
     pub note: NoteSrc,
@@ -90,7 +93,7 @@ struct FrontMatter {
 }
 
 /// Keys allowed in heading attributes.
-pub const KEYS: &str = "date, status, claim, occurrence";
+pub const KEYS: &str = "date, status, claim, cred, occurrence";
 
 /// The id derived from a quote: its first words as a slug and a short hash.
 pub fn derive_id(quote: &str) -> String {
@@ -146,7 +149,7 @@ struct AttrError {
     help: String,
 }
 
-const ATTR_HELP: &str = "an attribute block holds `#id`, `.tag` and `key=value` separated by spaces, written with letters, digits, `-` and `_` (the keys: date, status, claim, occurrence)";
+const ATTR_HELP: &str = "an attribute block holds `#id`, `.tag` and `key=value` separated by spaces, written with letters, digits, `-` and `_` (the keys: date, status, claim, cred, occurrence)";
 
 /// Check the `{…}` attribute block of a heading line (`## "quote" {#id
 /// .tag key=value}`): the first character or word that is not allowed,
@@ -446,6 +449,7 @@ pub fn parse_file(src: &AnnotationSource, problems: &mut Problems) -> Option<Par
                 tags: Vec::new(),
                 status: None,
                 claim: None,
+                cred: None,
                 date: None,
                 occurrence: None,
                 note: NoteSrc {
@@ -495,6 +499,7 @@ pub fn parse_file(src: &AnnotationSource, problems: &mut Problems) -> Option<Par
         let mut seen = std::collections::BTreeSet::new();
         tags.retain(|t| seen.insert(t.clone()));
         let (mut status, mut claim, mut date, mut occurrence) = (None, None, None, None);
+        let mut cred = None;
         for (k, v) in &h.attrs {
             let v = v.as_deref().unwrap_or("").trim();
             match k.as_str() {
@@ -517,6 +522,14 @@ pub fn parse_file(src: &AnnotationSource, problems: &mut Problems) -> Option<Par
                         );
                     }
                 }
+                "cred" => match crate::link::outlets::Credibility::parse(v) {
+                    Some(c) => cred = Some(c),
+                    None => err(
+                        at_key("cred"),
+                        format!("`cred` must be a digit from 1 to 6, not `{v}`"),
+                        "grade the claim's credibility: 1 confirmed by other sources, 2 probably true, 3 possibly true, 4 doubtful, 5 improbable, 6 truth cannot be judged; e.g. `cred=2`".into(),
+                    ),
+                },
                 "date" => match v.parse::<jiff::civil::Date>() {
                     Ok(d) => date = Some(d),
                     Err(_) => err(
@@ -545,8 +558,14 @@ pub fn parse_file(src: &AnnotationSource, problems: &mut Problems) -> Option<Par
             status = tags.iter().find_map(|t| Status::parse(t));
         }
         let is_claim = tags.iter().any(|t| t == "claim");
-        if !is_claim && (status.is_some() || claim.is_some()) {
-            let key = if claim.is_some() { "claim" } else { "status" };
+        if !is_claim && (status.is_some() || claim.is_some() || cred.is_some()) {
+            let key = if claim.is_some() {
+                "claim"
+            } else if cred.is_some() {
+                "cred"
+            } else {
+                "status"
+            };
             err(
                 at_key(key),
                 format!("`{key}=` is only for claims"),
@@ -572,6 +591,7 @@ pub fn parse_file(src: &AnnotationSource, problems: &mut Problems) -> Option<Par
             tags,
             status,
             claim,
+            cred,
             date,
             occurrence,
             note: NoteSrc {
@@ -642,6 +662,25 @@ mod tests {
                 "annotations/a.md:5:16: error: cannot read the date `soon`",
                 "annotations/a.md:6:1: error: an `.event` annotation needs a date",
                 "annotations/a.md:7:9: error: unknown annotation attribute `foo`",
+            ]
+        );
+    }
+
+    #[test]
+    fn cred_is_read_on_claims_and_bad_values_are_errors_at_it() {
+        let (f, p) = parse("---\narticle: a\n---\n## \"x\" {.claim cred=2}\n");
+        assert!(p.is_empty(), "{p}");
+        assert_eq!(f.unwrap().items[0].cred.map(|c| c.digit()), Some(2));
+        let (_, p) = parse(
+            "---\narticle: a\n---\n## \"x\" {.claim cred=7}\n## \"y\" {.claim cred=B}\n## \"z\" {.note cred=1}\n",
+        );
+        let msgs: Vec<String> = p.iter().map(|p| p.headline()).collect();
+        assert_eq!(
+            msgs,
+            vec![
+                "annotations/a.md:4:16: error: `cred` must be a digit from 1 to 6, not `7`",
+                "annotations/a.md:5:16: error: `cred` must be a digit from 1 to 6, not `B`",
+                "annotations/a.md:6:15: error: `cred=` is only for claims",
             ]
         );
     }

@@ -1,11 +1,11 @@
-//! Map offsets in a body's plain text ([`crate::render::markdown::plain_text`])
+//! Map offsets in a body's plain text ([`crate::markdown::plain_text`])
 //! back to offsets in its Markdown source, so diagnostics about a passage
 //! can name the line and column in the article file.
 //!
 //! Walks the same pulldown-cmark events as `plain_text`, with source ranges
 //! (`into_offset_iter`), and records where each text run came from.
 
-use crate::render::markdown::options;
+use crate::markdown::options;
 use pulldown_cmark::{Event, Parser};
 
 #[derive(Clone, Copy, Debug)]
@@ -24,7 +24,7 @@ pub struct SourceMap {
     pub text: String,
 }
 
-use crate::render::markdown::{is_block, is_block_end};
+use crate::markdown::{is_block, is_block_end};
 
 impl SourceMap {
     pub fn new(md: &str) -> SourceMap {
@@ -94,7 +94,7 @@ impl SourceMap {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::markdown::plain_text;
+    use crate::markdown::plain_text;
 
     #[test]
     fn agrees_with_plain_text_and_maps_back() {

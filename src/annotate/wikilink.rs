@@ -3,8 +3,8 @@
 //! `[[#annotation-id]]`, `[[Entity name]]`, `[[target|shown text]]`), and
 //! rewriting them as ordinary Markdown links relative to a page.
 
+use crate::markdown::options;
 use crate::model::{SitePath, Slug};
-use crate::render::markdown::options;
 use pulldown_cmark::{Event, Parser, Tag};
 use serde::Serialize;
 use std::ops::Range;
@@ -65,7 +65,7 @@ fn code_ranges(md: &str) -> Vec<Range<usize>> {
             Event::Code(_) => code.push(r),
             // an `internal` block is a note's own text, only held back
             Event::Start(Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(info)))
-                if crate::holdback::internal::is_internal(&info) => {}
+                if crate::markdown::internal::is_internal(&info) => {}
             Event::Start(Tag::CodeBlock(_)) => in_code_block = Some(r.start),
             Event::End(pulldown_cmark::TagEnd::CodeBlock) => {
                 if let Some(s) = in_code_block.take() {

@@ -796,11 +796,12 @@ mod unit_tests {
         assert_eq!(got.title, "Bridge to close to cars");
     }
 
+    /// (5 MB in a debug build unless `BRIEFING_FULL_TESTS=1`: [`crate::testing`])
     #[test]
     fn a_50_mb_dump_completes() {
         let one = page();
         let mut text = String::with_capacity(52 * 1024 * 1024);
-        while text.len() < 50 * 1024 * 1024 {
+        while text.len() < crate::testing::size(50 * 1024 * 1024) {
             text.push_str(&one);
             text.push_str("\n\n");
         }
@@ -810,7 +811,7 @@ mod unit_tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(crate::testing::cases(200)))]
         #[test]
         fn never_panics_and_reports_every_block(s in "(?s)[a-zA-Z0-9 .,:!?\\n\t“”é日本-]{0,400}") {
             if let Ok(got) = clean_dump(&s) {
@@ -846,7 +847,7 @@ mod unit_tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5_000))]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(crate::testing::cases(5_000)))]
         #[test]
         fn normalise_is_unchanged(s in "(?s)([a-zé日]{1,3}|[ \n\t\r\u{a0}\u{2003}\u{85}\u{b}]|  |\n\n| \n){0,12}") {
             proptest::prop_assert_eq!(normalise(&s), normalise_reference(&s));

@@ -124,7 +124,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5_000))]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(crate::testing::cases(5_000)))]
         #[test]
         fn escape_paragraph_is_unchanged(
             text in "(?s)([a-zé日 ]{1,4}|[-#>=+*0-9.)\\\\`_\\[\\]<&|~]|\n|  |1\\. |- ){0,16}"

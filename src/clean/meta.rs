@@ -570,7 +570,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5_000))]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(crate::testing::cases(5_000)))]
         #[test]
         fn byline_pre_check_never_rejects_a_match(
             line in "[ \t]{0,2}(By|BY|bY|by|Von|VON|por|Por|di|DI|Di|oleh|Oleh|par|PAR|door|Door|ſ|K|[a-z]{1,3})\
@@ -615,7 +615,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5_000))]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(crate::testing::cases(5_000)))]
         #[test]
         fn dates_have_four_digits(text in DATE_LIKE) {
             let matched = MONTH_NAME_DATE.is_match(&text) || NUMERIC_DATE.is_match(&text);
@@ -686,7 +686,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(crate::testing::cases(20_000)))]
 
         #[test]
         fn credit_prechecks_never_reject_a_match(text in NEAR_CREDIT) {

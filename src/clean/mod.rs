@@ -411,7 +411,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1_000))]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(crate::testing::cases(1_000)))]
         /// Any bytes: no panic; text that comes out has no NUL and no CR.
         #[test]
         fn decoded_text_has_no_nul_or_cr(
@@ -434,7 +434,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5_000))]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(crate::testing::cases(5_000)))]
         /// Input without NUL bytes or a binary signature decodes as before
         /// (`decode_reference`, the earlier single-pass rewrite's model).
         #[test]

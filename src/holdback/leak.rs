@@ -66,13 +66,12 @@ fn runs(text: &str) -> impl Iterator<Item = &str> {
 pub fn sentences(md: &str, max: usize) -> Vec<String> {
     use pulldown_cmark::{Event, Parser};
     let mut found: Vec<&str> = Vec::new();
-    let texts: Vec<pulldown_cmark::CowStr> =
-        Parser::new_ext(md, crate::render::markdown::options())
-            .filter_map(|ev| match ev {
-                Event::Text(t) => Some(t),
-                _ => None,
-            })
-            .collect();
+    let texts: Vec<pulldown_cmark::CowStr> = Parser::new_ext(md, crate::markdown::options())
+        .filter_map(|ev| match ev {
+            Event::Text(t) => Some(t),
+            _ => None,
+        })
+        .collect();
     for t in &texts {
         for line in t.lines() {
             found.extend(

@@ -14,12 +14,12 @@
 //!
 //! Pure: texts in, views and descriptions out.
 
-pub mod internal;
 pub mod leak;
 
 use crate::annotate::{AnnotationSource, parse};
-use crate::content::{Article, Stamp, Summary};
+use crate::content::{Article, Summary};
 use crate::diag::{Problem, Problems};
+use crate::markdown::internal;
 use crate::model::Slug;
 use crate::yaml;
 use std::collections::{BTreeMap, BTreeSet};
@@ -74,31 +74,7 @@ impl Policy {
     }
 }
 
-/// Why an article is held back.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Hold {
-    /// `draft: true`.
-    Draft,
-    /// `embargo:` is later than the build's time.
-    Embargo(Stamp),
-}
-
-impl Hold {
-    /// One word for classes: `draft`, `embargoed`.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Hold::Draft => "draft",
-            Hold::Embargo(_) => "embargoed",
-        }
-    }
-    /// What a badge says: `draft`, `embargoed until 2024-12-06T15:39:00+01:00`.
-    pub fn label(&self) -> String {
-        match self {
-            Hold::Draft => "draft".into(),
-            Hold::Embargo(s) => format!("embargoed until {}", s.iso()),
-        }
-    }
-}
+pub use crate::content::Hold;
 
 /// Whether an article is held back at `now`, and why.
 pub fn article_hold(a: &Article, now: jiff::Timestamp) -> Option<Hold> {
@@ -163,6 +139,12 @@ impl HeldBack {
         self.annotations
             .contains(&(article.clone(), id.to_string()))
             .then(|| format!("annotation `{id}` of `{article}` is internal or a draft"))
+    }
+}
+
+impl crate::annotate::HeldTargets for HeldBack {
+    fn link_reason(&self, target: &str, current: Option<&Slug>) -> Option<String> {
+        HeldBack::link_reason(self, target, current)
     }
 }
 

@@ -62,9 +62,9 @@ impl Matcher {
     /// an earlier one is dropped). `blocks` are the top-level block ranges
     /// of the text; `mode` decides which mentions are linked.
     /// Mentions overlapping a range of `skip` (code and image descriptions,
-    /// see [`crate::render::markdown::PlainText::code`]) are left out; those
+    /// see [`crate::markdown::PlainText::code`]) are left out; those
     /// overlapping a range of `in_links` (link text,
-    /// [`crate::render::markdown::PlainText::links`]) are never linked
+    /// [`crate::markdown::PlainText::links`]) are never linked
     /// (HTML has no link inside a link: they get their anchor only), and
     /// do not take the place of a paragraph's first link. Both lists are
     /// in text order and disjoint.
@@ -150,7 +150,7 @@ mod tests {
     }
 
     fn found(text: &str, mode: EntityLinks) -> Vec<(String, usize, bool)> {
-        let blocks = crate::render::markdown::plain_text(text).blocks;
+        let blocks = crate::markdown::plain_text(text).blocks;
         Matcher::new(&registry())
             .find(text, &blocks, &[], &[], mode)
             .into_iter()
@@ -190,14 +190,14 @@ mod tests {
 
     #[test]
     fn plain_text_knows_where_code_is() {
-        let plain = crate::render::markdown::plain_text(MIXED);
+        let plain = crate::markdown::plain_text(MIXED);
         let got: Vec<&str> = plain.code.iter().map(|r| &plain.text[r.clone()]).collect();
         assert_eq!(got, ["Putin", "Putin in code\n", "Putin", "two"]);
     }
 
     #[test]
     fn names_in_code_are_not_mentions() {
-        let plain = crate::render::markdown::plain_text(MIXED);
+        let plain = crate::markdown::plain_text(MIXED);
         let m = Matcher::new(&registry()).find(
             &plain.text,
             &plain.blocks,

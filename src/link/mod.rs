@@ -9,6 +9,7 @@
 pub mod backlinks;
 pub mod check;
 pub mod mentions;
+pub mod outlets;
 pub mod registry;
 pub mod related;
 pub mod search;
@@ -21,8 +22,8 @@ pub use timeline::{EventInput, Timeline};
 
 use crate::config::EntityLinks;
 use crate::content::Article;
+use crate::markdown::{self, Attrs, Span};
 use crate::model::{SitePath, Slug};
-use crate::render::markdown::{self, Attrs, Span};
 use mentions::{Matcher, Mention};
 use rayon::prelude::*;
 use std::collections::BTreeMap;

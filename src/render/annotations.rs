@@ -1,6 +1,8 @@
 //! The annotation pages: `annotations/` (every annotation, grouped by
 //! article, newest first), `annotations/tags/<tag>/` (one tag), and
-//! `annotations/claims/` (each claim with its passages across sources).
+//! `annotations/claims/` (each claim with its passages across sources, in
+//! date order, with their outlets and grades) and `annotations/claims/<key>/`
+//! (one claim, with its `ClaimReview`).
 //! The listings are paginated (`index-2.html`, …) so that no page grows
 //! with the briefing: the live preview renders them again on every
 //! annotation edit. Plain links, no JS needed.
@@ -9,8 +11,9 @@ use super::PAGE_SIZE;
 use super::pages::{DateView, Pager, date_view, output, pager};
 use super::{Output, Renderer};
 use crate::annotate::Annotation;
+use crate::assembled::Briefing;
 use crate::diag::Problem;
-use crate::model::{Briefing, SitePath};
+use crate::model::SitePath;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -27,6 +30,8 @@ pub enum Page {
     /// Page `n` of a tag's listing.
     Tag(String, usize),
     Claims,
+    /// One claim, by key.
+    Claim(String),
 }
 
 /// What the annotation pages list, worked out once for all of them.
@@ -39,6 +44,8 @@ pub struct Plan {
     index_pages: Vec<Range<usize>>,
     /// Each tag with its annotations (indices into `all`, in `order`).
     tags: BTreeMap<String, Vec<usize>>,
+    /// The claims' keys, sorted.
+    claims: Vec<String>,
 }
 
 impl Plan {
@@ -83,6 +90,7 @@ impl Plan {
             order,
             index_pages,
             tags,
+            claims: b.annotations.claims().into_iter().map(|c| c.key).collect(),
         }
     }
 
@@ -101,7 +109,7 @@ impl Plan {
                 let to = (from + PER_PAGE).min(list.len());
                 Some(&list[from..to])
             }
-            Page::Claims => None,
+            Page::Claims | Page::Claim(_) => None,
         }
     }
 
@@ -111,6 +119,7 @@ impl Plan {
             .map(Page::Index)
             .collect();
         v.push(Page::Claims);
+        v.extend(self.claims.iter().cloned().map(Page::Claim));
         for (t, items) in &self.tags {
             v.extend((1..=items.len().div_ceil(PER_PAGE)).map(|n| Page::Tag(t.clone(), n)));
         }
@@ -120,6 +129,16 @@ impl Plan {
 
 fn index_path() -> SitePath {
     SitePath::section("annotations")
+}
+
+/// `annotations/claims/`.
+pub fn claims_path() -> SitePath {
+    SitePath::new("annotations/claims/index.html")
+}
+
+/// `annotations/claims/<key>/` (a key is letters, digits, `-` and `_`).
+pub fn claim_path(key: &str) -> SitePath {
+    SitePath::new(format!("annotations/claims/{key}/index.html"))
 }
 
 fn tag_path(tag: &str) -> SitePath {
@@ -150,6 +169,12 @@ struct AnnView<'a> {
     status: Option<&'static str>,
     date: Option<String>,
     note_html: String,
+    /// A claim's grade (`B2`) and what it means.
+    grade: Option<String>,
+    grade_letter: &'static str,
+    grade_meaning: Option<String>,
+    /// Where and when it appeared (on the claims pages).
+    appeared: Option<super::sources::Appearance<'a>>,
 }
 
 #[derive(Serialize)]
@@ -163,6 +188,7 @@ fn view<'a>(b: &'a Briefing, a: &'a Annotation, at: &SitePath) -> AnnView<'a> {
     let drifted = a.method == crate::annotate::Method::Approximate;
     // (an annotation page is never the article's page)
     let article_url = SitePath::article(&a.article).relative_from(at);
+    let grade = super::sources::grade_of(b, a);
     AnnView {
         number: a.number,
         article_title: b
@@ -186,6 +212,10 @@ fn view<'a>(b: &'a Briefing, a: &'a Annotation, at: &SitePath) -> AnnView<'a> {
         status,
         date: a.date.map(|d| d.to_string()),
         note_html: a.note_html(at),
+        grade: grade.map(|g| g.to_string()),
+        grade_letter: grade.map_or("", |g| g.reliability.letter()),
+        grade_meaning: grade.map(|g| g.meaning()),
+        appeared: None,
     }
 }
 
@@ -218,12 +248,73 @@ pub fn claim_title(c: &crate::annotate::Claim) -> String {
     }
 }
 
+/// [`claim_title`] of a claim with its passages in date order: its
+/// earliest passage.
+pub fn claim_title_of(c: &super::sources::ClaimSources) -> String {
+    match c.passages.first() {
+        Some(p) => format!("“{}”", crate::annotate::note::shorten(&p.ann.quote, 120)),
+        None => c.key.clone(),
+    }
+}
+
+/// What the claims pages show of a claim.
+#[derive(Serialize)]
+struct ClaimView<'a> {
+    key: String,
+    title: String,
+    url: String,
+    /// Its status overall.
+    status: &'static str,
+    statuses: Vec<&'static str>,
+    sources: usize,
+    /// "single source", "weak sources", or empty.
+    weight: &'static str,
+    weight_class: &'static str,
+    passages: Vec<AnnView<'a>>,
+}
+
+fn claim_view<'a>(
+    b: &'a Briefing,
+    cs: &super::sources::ClaimSources<'a>,
+    at: &SitePath,
+) -> ClaimView<'a> {
+    let mut statuses: Vec<&'static str> = cs
+        .passages
+        .iter()
+        .filter_map(|p| p.ann.status.map(|s| s.as_str()))
+        .collect();
+    statuses.sort_unstable();
+    statuses.dedup();
+    let mut arts: Vec<&crate::model::Slug> = cs.passages.iter().map(|p| &p.ann.article).collect();
+    arts.sort();
+    arts.dedup();
+    ClaimView {
+        key: cs.key.clone(),
+        title: claim_title_of(cs),
+        url: claim_path(&cs.key).relative_from(at),
+        status: cs.status.as_str(),
+        statuses,
+        sources: arts.len(),
+        weight: cs.weight.map_or("", crate::link::outlets::Weight::label),
+        weight_class: cs.weight.map_or("", crate::link::outlets::Weight::class),
+        passages: cs
+            .passages
+            .iter()
+            .map(|p| AnnView {
+                appeared: Some(super::sources::appearance(b, p, at)),
+                ..view(b, p.ann, at)
+            })
+            .collect(),
+    }
+}
+
 /// The path of an annotation page.
 pub fn path(page: &Page) -> SitePath {
     match page {
         Page::Index(n) => index_path().page(*n),
         Page::Tag(t, n) => tag_path(t).page(*n),
-        Page::Claims => SitePath::new("annotations/claims/index.html"),
+        Page::Claims => claims_path(),
+        Page::Claim(key) => claim_path(key),
     }
 }
 
@@ -329,52 +420,69 @@ pub fn render(
         }
         Page::Claims => {
             #[derive(Serialize)]
-            struct ClaimView<'a> {
-                key: String,
-                title: String,
-                statuses: Vec<&'static str>,
-                sources: usize,
-                passages: Vec<AnnView<'a>>,
-            }
-            #[derive(Serialize)]
             struct Ctx<'a> {
                 page: tera::Value,
                 claims: Vec<ClaimView<'a>>,
                 index_url: String,
+                /// `sources/`, when the briefing grades its outlets.
+                sources_url: Option<String>,
                 grouped: bool,
             }
             let claims = b
                 .annotations
                 .claims()
-                .into_iter()
-                .map(|c| {
-                    let mut statuses: Vec<&'static str> = c
-                        .passages
-                        .iter()
-                        .filter_map(|a| a.status.map(|s| s.as_str()))
-                        .collect();
-                    statuses.sort_unstable();
-                    statuses.dedup();
-                    let mut arts: Vec<&crate::model::Slug> =
-                        c.passages.iter().map(|a| &a.article).collect();
-                    arts.sort();
-                    arts.dedup();
-                    ClaimView {
-                        title: claim_title(&c),
-                        key: c.key,
-                        statuses,
-                        sources: arts.len(),
-                        passages: c.passages.iter().map(|a| view(b, a, &at)).collect(),
-                    }
-                })
+                .iter()
+                .map(|c| claim_view(b, &super::sources::claim_sources(b, c), &at))
                 .collect();
             let ctx = Ctx {
                 page: shared.page(b, &at, "Claims"),
                 claims,
                 index_url: index_path().relative_from(&at),
+                sources_url: b
+                    .outlets
+                    .present
+                    .then(|| super::sources::index_path().relative_from(&at)),
                 grouped: false,
             };
             Ok(output(at, r.page("claims.html", &ctx, PAGE_SIZE)?))
+        }
+        Page::Claim(key) => {
+            #[derive(Serialize)]
+            struct Ctx<'a> {
+                page: tera::Value,
+                claim: ClaimView<'a>,
+                /// The `ClaimReview` JSON-LD, escaped for `<script>`.
+                json_ld: String,
+                claims_url: String,
+                sources_url: Option<String>,
+                grouped: bool,
+            }
+            let all = b.annotations.claims();
+            let Some(c) = all.iter().find(|c| &c.key == key) else {
+                return Err(Problem::file(
+                    at.to_string(),
+                    format!("no claim `{key}` to render"),
+                ));
+            };
+            let cs = super::sources::claim_sources(b, c);
+            let claim = ClaimView {
+                // (no link to itself)
+                url: String::new(),
+                ..claim_view(b, &cs, &at)
+            };
+            let json_ld = super::sources::claim_review(b, &cs, &b.config.absolute(&at));
+            let ctx = Ctx {
+                page: shared.page(b, &at, &format!("Claim {}", claim.title)),
+                claim,
+                json_ld,
+                claims_url: claims_path().relative_from(&at),
+                sources_url: b
+                    .outlets
+                    .present
+                    .then(|| super::sources::index_path().relative_from(&at)),
+                grouped: false,
+            };
+            Ok(output(at, r.page("claim.html", &ctx, PAGE_SIZE)?))
         }
     }
 }

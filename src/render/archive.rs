@@ -5,8 +5,9 @@
 
 use super::pages::{Common, DateView, Pager, common, output, pager};
 use super::{Output, Renderer};
+use crate::assembled::Briefing;
 use crate::diag::Problem;
-use crate::model::{Briefing, SitePath};
+use crate::model::SitePath;
 use serde::Serialize;
 
 /// Articles per archive page.

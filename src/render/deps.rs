@@ -21,9 +21,10 @@
 
 use super::pages::Dep;
 use crate::annotate::{Annotation, ArticleAnnotations, ArticleNote};
+use crate::assembled::Briefing;
 use crate::content::Article;
 use crate::link::Links;
-use crate::model::{Briefing, Slug};
+use crate::model::Slug;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::collections::BTreeSet;
@@ -663,6 +664,7 @@ fn every_part_is_covered(b: &Briefing) {
         sources: _,     // `Dep::Article` (its source's report)
         annotations: _, // `Dep::Annotations`, `AnnotationSet`, `Notes`, `Article`, `Summary`
         links,
+        outlets: _,     // `Dep::Outlets`
         profile: _,     // set when the session starts: a change rebuilds everything
         held: _,        // `Dep::Cards` (which articles there are)
         leak: _,        // checks the output, shown on no page
@@ -796,6 +798,9 @@ impl View<'_> {
                     .feed(&l.entity_articles.get(*i))
                     .feed(&l.cooccurring.get(*i));
             }
+            Dep::Outlets => {
+                h.debug(&*b.outlets);
+            }
             Dep::Annotations | Dep::AnnotationSet | Dep::Notes(_) | Dep::Events => {}
         }
         h.finish()
@@ -809,7 +814,7 @@ impl View<'_> {
         let rank = rank.map(|r| r as usize);
         let mut h = Fp::default();
         match d {
-            Dep::Cards | Dep::Mentions => {}
+            Dep::Cards | Dep::Mentions | Dep::Outlets => {}
             Dep::Summary => {
                 h.feed(&anns.summary_html).debug(&anns.summary_targets);
             }

@@ -10,10 +10,12 @@
 //! public build's edition holds nothing held back, as every other page.
 
 use super::pages::{DateView, HeldView, common, date_view, held_view, output};
-use super::{Output, Renderer, markdown};
+use super::{Output, Renderer};
 use crate::annotate::Annotation;
+use crate::assembled::Briefing;
 use crate::diag::Problem;
-use crate::model::{Briefing, SitePath};
+use crate::markdown;
+use crate::model::SitePath;
 use serde::Serialize;
 use std::collections::BTreeMap;
 

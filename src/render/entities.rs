@@ -4,15 +4,17 @@
 //! article and index pages show.
 
 use super::PAGE_SIZE;
+use super::Renderer;
 pub use super::pages::day_view;
 use super::pages::{
     ArticleCard, DateView, Shared, card_with, common, date_view, is_depth2, output,
 };
-use super::{Renderer, markdown};
+use crate::assembled::Briefing;
 use crate::content::Article;
 use crate::diag::Problem;
 use crate::link::{Backlink, EntityKind, mention_id};
-use crate::model::{Briefing, SitePath, Slug};
+use crate::markdown;
+use crate::model::{SitePath, Slug};
 use crate::render::Output;
 use serde::Serialize;
 use std::borrow::Cow;

@@ -12,8 +12,8 @@
 use super::Renderer;
 use super::entities::EntityRef;
 use super::pages::{DateView, Depth2};
+use crate::assembled::Briefing;
 use crate::diag::Problem;
-use crate::model::Briefing;
 use serde::Serialize;
 use std::borrow::Cow;
 

@@ -13,15 +13,16 @@ mod deps;
 pub mod edition;
 mod entities;
 mod fragments;
-pub mod highlight;
-pub mod markdown;
 mod pages;
 pub mod provenance;
 pub mod publish;
+pub mod sources;
 mod timeline;
 
+use crate::assembled::Briefing;
 use crate::diag::{Problem, Problems};
-use crate::model::{Briefing, SitePath};
+use crate::markdown::highlight;
+use crate::model::SitePath;
 use crate::theme::{Origin, Theme};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -325,7 +326,7 @@ pub fn render_site_into(b: &Briefing, theme: &Theme, sink: Sink) -> Result<(), P
         || {
             let start = std::time::Instant::now();
             let files = publish::search_index(b);
-            crate::site::timing("search", start);
+            crate::timing::timing("search", start);
             files
         },
     );

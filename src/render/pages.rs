@@ -1,10 +1,12 @@
 //! The pages of a site and the data each template receives.
 
 use super::PAGE_SIZE;
-use super::{Output, Renderer, markdown};
+use super::{Output, Renderer};
+use crate::assembled::Briefing;
 use crate::content::Article;
 use crate::diag::Problem;
-use crate::model::{Briefing, SitePath, Slug};
+use crate::markdown;
+use crate::model::{SitePath, Slug};
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -30,6 +32,10 @@ pub enum Job {
     Search,
     /// The print edition: the whole briefing on one page.
     Edition,
+    /// `sources/`: every registered outlet.
+    Outlets,
+    /// `sources/<slug>/`: one outlet (by registry index).
+    Outlet(usize),
 }
 
 /// Every page of the briefing, in a stable order: the largest pages (the
@@ -49,6 +55,10 @@ pub fn jobs(b: &Briefing) -> Vec<Job> {
         jobs.extend((1..=super::entities::entity_pages(b, i)).map(|n| Job::Entity(i, n)));
     }
     jobs.extend([Job::Index, Job::NotFound, Job::Search, Job::Entities]);
+    if b.outlets.present {
+        jobs.push(Job::Outlets);
+        jobs.extend((0..b.outlets.outlets.len()).map(Job::Outlet));
+    }
     jobs.extend((1..=super::archive::page_count(b)).map(Job::Archive));
     jobs.extend((1..=super::timeline::page_count(b)).map(Job::Timeline));
     for (i, a) in b.articles.iter().enumerate() {
@@ -88,6 +98,8 @@ pub enum Dep {
     Notes(Slug),
     /// The timeline's events.
     Events,
+    /// The outlet registry (`sources.yaml`): names, grades, descriptions.
+    Outlets,
 }
 
 /// Everything a page depends on. A page not listing what it shows goes
@@ -108,6 +120,9 @@ impl Job {
             Job::Annotations(Page::Index(_), _) => "annotations.html",
             Job::Annotations(Page::Tag(..), _) => "annotation_tag.html",
             Job::Annotations(Page::Claims, _) => "claims.html",
+            Job::Annotations(Page::Claim(_), _) => "claim.html",
+            Job::Outlets => "outlets.html",
+            Job::Outlet(_) => "outlet.html",
             Job::Entities => "entities.html",
             Job::Entity(..) => "entity.html",
             Job::Timeline(_) => "timeline.html",
@@ -123,8 +138,14 @@ impl Job {
         match self {
             // related articles and backlinks show other articles' cards;
             // entity chips show how often each entity is named overall
-            Job::Article(i) => vec![Article(b.articles[*i].slug.clone()), Cards, Mentions],
-            Job::Source(i) => vec![Article(b.articles[*i].slug.clone())],
+            // the outlet with its grade, the claims' grades
+            Job::Article(i) => vec![
+                Article(b.articles[*i].slug.clone()),
+                Cards,
+                Mentions,
+                Outlets,
+            ],
+            Job::Source(i) => vec![Article(b.articles[*i].slug.clone()), Outlets],
             Job::NotFound | Job::Archive(_) => vec![Cards],
             // the box's example names the most-named entities
             Job::Search => vec![Mentions],
@@ -133,7 +154,8 @@ impl Job {
             Job::Annotations(page, plan) => match plan.listed(page) {
                 Some(listed) => {
                     let all = b.annotations.all();
-                    let mut deps = vec![AnnotationSet, Cards];
+                    // (the claims' grades: their outlets' letters)
+                    let mut deps = vec![AnnotationSet, Cards, Outlets];
                     for &i in listed {
                         let d = Notes(all[i].article.clone());
                         if deps.last() != Some(&d) {
@@ -142,8 +164,10 @@ impl Job {
                     }
                     deps
                 }
-                None => vec![Annotations, Cards],
+                None => vec![Annotations, Cards, Outlets],
             },
+            // the outlets' articles (cards) and the claims they carry
+            Job::Outlets | Job::Outlet(_) => vec![Outlets, Cards, Annotations],
             Job::Entities => vec![Mentions],
             Job::Entity(i, _) => vec![Entity(*i), Cards, Mentions],
             Job::Timeline(_) => vec![Events, Cards],
@@ -171,6 +195,8 @@ impl Job {
             Job::Timeline(n) => super::timeline::page_path(*n),
             Job::Search => SitePath::section("search"),
             Job::Edition => super::edition::path(),
+            Job::Outlets => super::sources::index_path(),
+            Job::Outlet(i) => super::sources::outlet_path(&b.outlets.outlets[*i].slug),
         }
     }
 
@@ -187,6 +213,8 @@ impl Job {
             Job::Timeline(n) => super::timeline::page(b, r, *n),
             Job::Search => super::publish::search_page(b, r),
             Job::Edition => super::edition::page(b, r),
+            Job::Outlets => super::sources::index(b, r, shared),
+            Job::Outlet(i) => super::sources::outlet(b, r, shared, *i),
         }
     }
 }
@@ -611,6 +639,10 @@ fn article(b: &Briefing, r: &Renderer, shared: &Shared, a: &Article) -> Result<O
         /// The outlet, the date shown, "updated", the original's link.
         #[serde(flatten)]
         cite: super::provenance::Cite<'a>,
+        /// The outlet with its reliability letter (over `cite.outlet`),
+        /// when the briefing grades its outlets.
+        #[serde(rename = "graded_outlet")]
+        outlet: Option<super::sources::OutletRef<'a>>,
         /// The JSON-LD `NewsArticle` block, escaped for `<script>`.
         json_ld: String,
         byline: Option<&'a str>,
@@ -631,7 +663,13 @@ fn article(b: &Briefing, r: &Renderer, shared: &Shared, a: &Article) -> Result<O
     let notes = b.annotations.for_article(&a.slug);
     // made for this page only (see `Links::mention_spans`)
     let mentions = b.links.mention_spans(&a.slug);
-    let sidenotes = notes.map(|x| x.after_block(&a.slug)).unwrap_or_default();
+    let sidenotes = notes
+        .map(|x| {
+            x.after_block_graded(&a.slug, |n| {
+                super::sources::grade_of(b, n).map(|g| (g.to_string(), g.meaning()))
+            })
+        })
+        .unwrap_or_default();
     let body_html = markdown::render_with(
         a.body(),
         notes
@@ -652,6 +690,7 @@ fn article(b: &Briefing, r: &Renderer, shared: &Shared, a: &Article) -> Result<O
         page,
         title: &a.title,
         cite: super::provenance::cite(a),
+        outlet: super::sources::outlet_ref(b, a, &at),
         json_ld: super::provenance::json_ld(a, &b.config.absolute(&at)),
         byline: a.byline.as_deref(),
         figures: a
@@ -715,6 +754,8 @@ fn source(b: &Briefing, r: &Renderer, a: &Article) -> Result<Output, Problem> {
         source_name: String,
         /// Where the article comes from (front matter).
         outlet: Option<&'a str>,
+        /// The outlet with its reliability letter (`sources.yaml`).
+        graded_outlet: Option<super::sources::OutletRef<'a>>,
         original_url: Option<&'a str>,
         published: Option<DateView>,
         modified: Option<DateView>,
@@ -750,6 +791,7 @@ fn source(b: &Briefing, r: &Renderer, a: &Article) -> Result<Output, Problem> {
         article_url: SitePath::article(&a.slug).relative_from(&at),
         source_name: name,
         outlet: a.outlet.as_deref(),
+        graded_outlet: super::sources::outlet_ref(b, a, &at),
         original_url: a.url.as_deref(),
         published: a.published.as_ref().map(super::provenance::stamp_view),
         modified: a.modified.as_ref().map(super::provenance::stamp_view),

@@ -5,9 +5,10 @@
 use super::PAGE_SIZE;
 use super::pages::{common, output};
 use super::{Output, Renderer};
+use crate::assembled::Briefing;
 use crate::content::{Article, Stamp};
 use crate::diag::Problem;
-use crate::model::{Briefing, SitePath};
+use crate::model::SitePath;
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -281,7 +282,7 @@ fn html_text(html: &str) -> String {
 pub fn search_record(b: &Briefing, i: usize) -> crate::link::search::Record {
     use crate::link::search::{Record, excerpt};
     if let Some(a) = b.articles.get(i) {
-        let body = super::markdown::plain_text(a.body()).text;
+        let body = crate::markdown::plain_text(a.body()).text;
         let byline = a.byline.as_deref().unwrap_or("");
         let shown = if a.summary.trim().is_empty() {
             &body
@@ -314,7 +315,7 @@ pub fn search_record(b: &Briefing, i: usize) -> crate::link::search::Record {
         if i == 0 {
             let text = match &b.annotations.summary_html {
                 Some(html) => html_text(html),
-                None => super::markdown::plain_text(&s.body).text,
+                None => crate::markdown::plain_text(&s.body).text,
             };
             return Record {
                 path: "index.html#summary-title".to_string(),
@@ -332,7 +333,7 @@ pub fn search_record(b: &Briefing, i: usize) -> crate::link::search::Record {
         i -= 1;
     }
     let e = &b.links.registry.entities[i];
-    let description = super::markdown::plain_text(&e.entry.description).text;
+    let description = crate::markdown::plain_text(&e.entry.description).text;
     Record {
         path: SitePath::entity(&e.slug).as_str().to_string(),
         title: e.entry.name.clone(),
@@ -543,6 +544,7 @@ mod tests {
             sources: Default::default(),
             annotations: Default::default(),
             links: Default::default(),
+            outlets: Default::default(),
             profile: Default::default(),
             held: Default::default(),
             leak: None,

@@ -5,9 +5,10 @@
 use super::PAGE_SIZE;
 use super::pages::{ArticleCard, DateView, Pager, card, common, date_view, output, pager};
 use super::{Output, Renderer};
+use crate::assembled::Briefing;
 use crate::diag::Problem;
 use crate::link::timeline::{Entry, EntryKind, Timeline};
-use crate::model::{Briefing, SitePath};
+use crate::model::SitePath;
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::ops::Range;

@@ -30,10 +30,11 @@
 //! memory) and remembers what it still has to redo, so a file that is still
 //! broken stays an error and fixing it is incremental too.
 
+use crate::assembled::{Briefing, SourceView};
 use crate::clean::Cleaned;
 use crate::content;
 use crate::diag::{Problem, Problems};
-use crate::model::{Briefing, SitePath, SourceView};
+use crate::model::SitePath;
 use crate::project::{CleanAction, Inputs, Project};
 use crate::render::{self, Dep, Output, PageJob, Renderer};
 use crate::site;
@@ -245,7 +246,7 @@ enum Kind {
 
 fn classify(project: &Project, rel: &str) -> Kind {
     let path = project.path(rel);
-    if rel == "briefing.toml" || rel == "entities.yaml" {
+    if rel == "briefing.toml" || rel == "entities.yaml" || rel == crate::link::outlets::FILE {
         return Kind::Full { reclean: false };
     }
     let Some((top, rest)) = rel.split_once('/') else {
@@ -742,7 +743,7 @@ impl Session {
 
         // 2. assemble again, re-parsing only the changed articles
         let st = self.state.as_mut().expect("state");
-        let mut timer = site::StageTimer::from_env();
+        let mut timer = crate::timing::StageTimer::from_env();
         let mut refresh_publishing = false;
         // the notes' search index shows what annotations say
         let mut refresh_notes = false;
@@ -1016,18 +1017,28 @@ mod tests {
                 "The Kremlin's claim, repeated",
                 "Edited in the live preview. The Kremlin's claim, repeated",
             ),
-            // a passage moves to another claim: the claims page changes
-            (rel, "claim=venezuela-transfer}", "claim=intercept}"),
+            // a claim's credibility: the claims pages change (its grade)
+            (
+                rel,
+                "claim=venezuela-transfer}",
+                "claim=venezuela-transfer cred=2}",
+            ),
             // a tag no annotation had: the page set changes, so a full
             // rebuild
             (
                 rel,
-                ".claim .unverified claim=intercept}",
-                ".claim .brandnewtag claim=intercept}",
+                ".claim .unverified claim=venezuela-transfer cred=2}",
+                ".claim .brandnewtag claim=venezuela-transfer cred=2}",
+            ),
+            // a passage moves to another claim: its claim's page goes
+            (
+                rel,
+                "claim=venezuela-transfer cred=2}",
+                "claim=intercept cred=2}",
             ),
         ]);
         let full: Vec<bool> = r.iter().map(|x| x.full).collect();
-        assert_eq!(full, [false, false, true]);
+        assert_eq!(full, [false, false, true, true]);
         assert!(
             r[0].pages.iter().any(|p| p == VENEZUELA),
             "{:?}",
@@ -1286,6 +1297,11 @@ mod tests {
         Config(usize),
         /// A paragraph naming `word` appended to the executive summary.
         Summary(usize),
+        /// `sources.yaml` written (an outlet added, one's grade changed:
+        /// the sidecar edit names `Outlet w`), or deleted.
+        Outlets(usize, usize),
+        /// A claim's `cred=` in the `i`th annotation file set or changed.
+        Cred(usize, usize),
     }
 
     const WORDS: &[&str] = &[
@@ -1333,6 +1349,8 @@ mod tests {
             (n(), n()).prop_map(|(i, w)| Edit::RenameStatic(i, w)),
             n().prop_map(Edit::Config),
             n().prop_map(Edit::Summary),
+            (n(), n()).prop_map(|(i, w)| Edit::Outlets(i, w)),
+            (n(), n()).prop_map(|(i, w)| Edit::Cred(i, w)),
         ]
     }
 
@@ -1653,6 +1671,57 @@ mod tests {
                 }
                 std::fs::rename(root.join(&f), root.join(&to)).unwrap();
                 two(&f, &to)
+            }
+            Edit::Outlets(i, w) => {
+                let f = "sources.yaml";
+                let exists = root.join(f).is_file();
+                if i % 4 == 0 && exists {
+                    std::fs::remove_file(root.join(f)).unwrap();
+                    return one(f);
+                }
+                let letter = ["A", "B", "C", "D", "E", "F"][w % 6];
+                let text = if exists {
+                    read(f)
+                } else {
+                    "- name: The Example Times\n  domains: [news.example]\n  reliability: B\n  description: A daily.\n".to_string()
+                };
+                let text = match i % 4 {
+                    // an outlet the sidecar edit names
+                    1 if !text.contains(&format!("name: Outlet {w}\n")) => format!(
+                        "{text}- name: Outlet {w}\n  domains: [o{w}.example]\n  reliability: {letter}\n  description: Added {w}.\n"
+                    ),
+                    2 => replace_line(
+                        &text,
+                        "  reliability:",
+                        &format!("  reliability: {letter}\n"),
+                    ),
+                    _ => replace_line(
+                        &text,
+                        "  description:",
+                        &format!("  description: Edited {w}.\n"),
+                    ),
+                };
+                write(f, &text);
+                one(f)
+            }
+            Edit::Cred(i, w) => {
+                let Some(f) = pick(&annotations, i) else {
+                    return BTreeSet::new();
+                };
+                let text = read(&f);
+                let cred = format!("cred={}", 1 + w % 6);
+                let Some(line) = text
+                    .lines()
+                    .find(|l| l.starts_with("## ") && l.contains(" .claim") && l.ends_with('}'))
+                else {
+                    return BTreeSet::new();
+                };
+                let edited = match line.find(" cred=") {
+                    Some(at) => format!("{}{}{}", &line[..at + 1], cred, &line[at + 7..]),
+                    None => format!("{} {cred}}}", &line[..line.len() - 1]),
+                };
+                write(&f, &text.replacen(line, &edited, 1));
+                one(&f)
             }
             Edit::Config(w) => {
                 let text = read("briefing.toml");

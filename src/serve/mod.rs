@@ -16,7 +16,7 @@ pub mod reload;
 pub mod server;
 pub mod watch;
 
-use crate::cli::print_problems;
+use crate::diag::print_problems;
 use crate::project::Project;
 use incremental::{Failed, Rebuild, Session};
 use reload::Hub;
@@ -83,7 +83,7 @@ fn start(
 ) -> Result<(watch::Watcher, Session), i32> {
     // what a killed build or preview left (temporaries, a staged site)
     if let Err(p) = crate::site::remove_leftovers(project, &opts.out_dir(project)) {
-        crate::cli::print_problems(&p.into());
+        print_problems(&p.into());
         return Err(1);
     }
     // watch before the first build, so no edit made during it is missed

@@ -22,7 +22,7 @@ use std::time::Duration;
 /// The directories of inputs, watched recursively.
 pub const INPUT_DIRS: &[&str] = &["seeds", "content", "annotations", "templates", "static"];
 /// The input files in the project root.
-pub const ROOT_FILES: &[&str] = &["briefing.toml", "entities.yaml"];
+pub const ROOT_FILES: &[&str] = &["briefing.toml", "entities.yaml", "sources.yaml"];
 
 /// How long a path must be quiet before its events are delivered. A save
 /// (write, or write a temp file and rename it) is one burst of events well

@@ -589,7 +589,7 @@ impl Staged {
                     let _lock = lock;
                     let start = std::time::Instant::now();
                     let r = remove_tree(&old_tree);
-                    super::timing("remove the old site", start);
+                    crate::timing::timing("remove the old site", start);
                     r
                 })))
             }

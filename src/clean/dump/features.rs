@@ -837,7 +837,7 @@ mod tests {
     const BLOCKISH: &str = "(?s)([A-Za-z0-9]{1,8}|[ÀÉİßΣσẞǅ٣²]{1,3}|[日本語한국어カナ]{1,4}|[.!?。！？,、，;:\"'”’»)」』）\\]…-]{1,2}|[ \\t\\n\\u{a0}\\u{2003}\\u{3000}\\u{85}]{1,2}|[\\x00-\\x1f\\x7f]|\\PC){0,60}";
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(5_000))]
+        #![proptest_config(ProptestConfig::with_cases(crate::testing::cases(5_000)))]
 
         #[test]
         fn shape_is_unchanged(text in BLOCKISH) {

@@ -563,7 +563,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(2_000))]
+        #![proptest_config(ProptestConfig::with_cases(crate::testing::cases(2_000)))]
 
         #[test]
         fn f32_floor_gives_the_same_comparisons(t in any::<f64>(), v in any::<f32>()) {
@@ -585,7 +585,7 @@ mod tests {
 
         #[test]
         fn chunked_probs_equal_row_by_row(
-            rows in proptest::collection::vec(row_near_thresholds(), 0..80),
+            rows in proptest::collection::vec(row_near_thresholds(), 0..crate::testing::size(80)),
         ) {
             let m = Model::embedded();
             let c = CompiledModel::embedded();

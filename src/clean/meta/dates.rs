@@ -1216,7 +1216,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3_000))]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(crate::testing::cases(3_000)))]
 
         /// Any text: no panic, and every date found is a real calendar date
         /// in the accepted years.

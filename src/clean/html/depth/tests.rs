@@ -244,7 +244,7 @@ const TAGS: &[&str] = &[
 ];
 
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(crate::testing::cases(300)))]
 
     /// With small bounds, random tag soup never parses deeper than the
     /// strict model allows, and no text is lost.

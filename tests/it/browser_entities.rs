@@ -1,0 +1,70 @@
+//! Real-browser check of entity previews: only an entity's first link of a
+//! page carries its description (`title`), yet focusing any link to it —
+//! a later mention in the text, a chip of "Named in this article" — shows
+//! the popover with the description and the kind. Runs headless Chromium
+//! through chromedriver with fantoccini; SKIPS (prints a line, passes) when
+//! `/usr/bin/chromedriver` is not installed.
+
+use crate::browser_support;
+use crate::common;
+
+/// Focus the `nth` element matching `css` and return the popover's text
+/// and whether any entity link still has a native tooltip.
+const FOCUS: &str = r#"
+const [css, nth] = arguments;
+const a = document.querySelectorAll(css)[nth];
+a.focus();
+const pop = document.getElementById('entity-popover');
+return {
+  pop: pop ? pop.textContent : null,
+  described: a.getAttribute('aria-describedby'),
+  titles: document.querySelectorAll('a.entity[title], .entity-chips a[title]').length
+};
+"#;
+
+#[tokio::test]
+async fn every_link_to_an_entity_shows_its_preview() {
+    let dir = common::built_fixture("links/basic");
+    let page = dir.path().join("site/articles/alpha/index.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    // the second paragraph's Minsk link has no title of its own
+    assert_eq!(
+        html.matches("href=\"../../entities/minsk/index.html\" id=")
+            .count(),
+        2
+    );
+    assert_eq!(html.matches("title=\"Capital of Belarus.\"").count(), 1);
+
+    let Some((_session, client)) =
+        browser_support::open("every_link_to_an_entity_shows_its_preview").await
+    else {
+        return;
+    };
+    let file_url = format!("file://{}", page.display());
+    client.set_window_size(1200, 900).await.unwrap();
+    client.goto(&file_url).await.unwrap();
+    let mut seen = Vec::new();
+    for (css, nth) in [
+        ("a.entity[href$=\"entities/minsk/index.html\"]", 0),
+        ("a.entity[href$=\"entities/minsk/index.html\"]", 1),
+        (".entity-chips a[href$=\"entities/minsk/index.html\"]", 0),
+    ] {
+        let v = client
+            .execute(FOCUS, vec![css.into(), nth.into()])
+            .await
+            .unwrap();
+        seen.push(v);
+    }
+    // close before asserting, so a failure does not leave a browser behind
+    let _ = client.close().await;
+    for v in &seen {
+        let pop = v["pop"].as_str().unwrap_or_default();
+        assert!(pop.starts_with("Minsk"), "{v}");
+        assert!(
+            pop.contains("place") && pop.contains("Capital of Belarus."),
+            "{v}"
+        );
+        assert_eq!(v["described"], "entity-popover", "{v}");
+        assert_eq!(v["titles"], 0, "the script replaces native tooltips: {v}");
+    }
+}
