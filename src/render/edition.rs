@@ -102,23 +102,21 @@ fn prefix(n: usize) -> String {
 /// written `&quot;`) with `prefix` put before every id and every in-page
 /// link's target, so that several articles' bodies share one page.
 fn prefix_ids(html: &str, prefix: &str) -> String {
-    let mut out = String::with_capacity(html.len() + 64);
-    let mut rest = html;
-    loop {
-        let id = rest.find(" id=\"").map(|i| (i, 5));
-        let href = rest.find(" href=\"#").map(|i| (i, 8));
-        let next = match (id, href) {
-            (Some(a), Some(b)) => Some(if a.0 < b.0 { a } else { b }),
-            (a, b) => a.or(b),
-        };
-        let Some((at, len)) = next else {
-            out.push_str(rest);
-            return out;
-        };
-        out.push_str(&rest[..at + len]);
+    // each pattern's next place, found once (not again from every match:
+    // linear in the page)
+    let ids = memchr::memmem::find_iter(html.as_bytes(), " id=\"").map(|i| i + 5);
+    let hrefs = memchr::memmem::find_iter(html.as_bytes(), " href=\"#").map(|i| i + 8);
+    let mut at: Vec<usize> = ids.chain(hrefs).collect();
+    at.sort_unstable();
+    let mut out = String::with_capacity(html.len() + at.len() * prefix.len());
+    let mut last = 0;
+    for i in at {
+        out.push_str(&html[last..i]);
         out.push_str(prefix);
-        rest = &rest[at + len..];
+        last = i;
     }
+    out.push_str(&html[last..]);
+    out
 }
 
 /// `html` made for the site's root page with its relative links made
