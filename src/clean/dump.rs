@@ -445,7 +445,7 @@ fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, Cle
     let shown = dateline.as_ref().and_then(|d| d.shown()).and_then(resolve);
     let date = shown.or(header_date.clone());
     let provenance = super::Provenance {
-        outlet: meta::outlet::dump_outlet(&texts),
+        outlet: meta::outlet::dump_outlet(&texts, head.as_ref().map(|(_, t)| t.as_str())),
         published: dateline
             .as_ref()
             .and_then(|d| d.published.as_ref())
