@@ -443,9 +443,23 @@ fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, Cle
         p.resolve(order).map(|d| p.civil(d))
     };
     let shown = dateline.as_ref().and_then(|d| d.shown()).and_then(resolve);
+    // no full date: a dateline without a year, in the year of the page's
+    // copyright notice
+    let yearless = match (&dateline, &head) {
+        (None, Some((h, _))) if header_date.is_none() => meta::dates::copyright_year(&texts)
+            .and_then(|y| meta::dates::yearless_dateline(&texts, *h, y)),
+        _ => None,
+    };
+    if let Some((_, j)) = yearless
+        && verdicts[j].0 != Verdict::Meta
+        && !keep[j]
+    {
+        verdicts[j] = (Verdict::Meta, "date".into());
+    }
+    let shown = shown.or_else(|| yearless.map(|(p, _)| p.civil(p.date)));
     let date = shown.or(header_date.clone());
     let provenance = super::Provenance {
-        outlet: meta::outlet::dump_outlet(&texts),
+        outlet: meta::outlet::dump_outlet(&texts, head.as_ref().map(|(_, t)| t.as_str())),
         published: dateline
             .as_ref()
             .and_then(|d| d.published.as_ref())

@@ -47,6 +47,20 @@ fn is_meta_line(text: &str, s: &Shape) -> bool {
         || (s.units <= 16.0 && !meta::dates::printed_dates(text).is_empty())
         || (s.units <= 4.0 && has_clock_time(text))
         || (s.units <= 12.0 && meta::dates::dateline_like(text))
+        || (s.units <= 5.0 && relative_time(text))
+}
+
+/// A relative time stamp: a number and a word saying "ago" in one of a
+/// few languages ("1 day ago", "vor 2 Stunden", "há 3 horas", "il y a 5
+/// min", "2 jam lalu", "3 часа назад", "2時間前").
+fn relative_time(text: &str) -> bool {
+    const AGO: &[&str] = &["ago", "vor", "hace", "há", "fa", "lalu", "назад"];
+    let t = text.trim().to_lowercase();
+    t.chars().any(|c| c.is_ascii_digit())
+        && (t.split_whitespace().any(|w| AGO.contains(&w))
+            || t.starts_with("il y a ")
+            || t.ends_with('前')
+            || t.ends_with('전'))
 }
 
 fn has_clock_time(text: &str) -> bool {
@@ -449,6 +463,40 @@ mod tests {
         assert_eq!(
             pick(&page, 6).as_deref(),
             Some("Harbour bridge to close to cars")
+        );
+    }
+
+    #[test]
+    fn relative_time_stamps() {
+        for t in [
+            "1 day ago",
+            "vor 2 Stunden",
+            "há 3 horas",
+            "il y a 5 min",
+            "2 jam lalu",
+            "2時間前",
+        ] {
+            assert!(relative_time(t), "{t}");
+        }
+        for t in ["5 famous bridges", "Ago", "Sports", "Top 10 facts"] {
+            assert!(!relative_time(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn a_relative_dateline_marks_the_headline() {
+        let page = [
+            "Mayor opens new library in the east end",
+            "Council votes to close harbour bridge to cars",
+            "Jane Roe",
+            "1 day ago",
+            P1,
+            P2,
+            P3,
+        ];
+        assert_eq!(
+            pick(&page, 4).as_deref(),
+            Some("Council votes to close harbour bridge to cars")
         );
     }
 

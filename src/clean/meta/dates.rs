@@ -815,6 +815,100 @@ pub fn dateline(texts: &[&str], head: usize) -> Option<Dateline> {
     })
 }
 
+/// A dateline without a year ("Posted Nov 19, 6:51 AM", "Updated 19 Nov
+/// 10:05"): a short line among the [`AFTER`] blocks after the headline
+/// (before the second prose paragraph) with a month name, a day, and a
+/// clock time or a "published"/"updated" word — a site prints the year
+/// only for past years' articles, so `year` (the page's own: its copyright
+/// line's) completes it. The publication date when one is labelled, else
+/// the first. `None` when there is no such line or the day is not valid.
+pub fn yearless_dateline(texts: &[&str], head: usize, year: i16) -> Option<(Printed, usize)> {
+    static YEARLESS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?xi)
+            \b(?P<d1>\d{1,2})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+|of\s+)?(?P<m1>\p{L}{3,11})\b\.?
+            | \b(?P<m2>\p{L}{3,11})\.?\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?\b",
+        )
+        .expect("valid regex")
+    });
+    if !valid_year(year) {
+        return None;
+    }
+    let mut prose = 0;
+    for (j, t) in texts.iter().enumerate().skip(head + 1).take(AFTER) {
+        if is_prose(t) {
+            prose += 1;
+            if prose >= 2 {
+                break;
+            }
+            continue;
+        }
+        if words(t) > 12 || super::split_credit(t).is_some() {
+            continue;
+        }
+        let labelled = role_in(t) != Role::Plain;
+        if !labelled && !TIME.is_match(t) {
+            continue;
+        }
+        let mut found: Vec<Printed> = Vec::new();
+        let mut last_end = 0;
+        for c in YEARLESS.captures_iter(t) {
+            let (d, m) = if c.name("d1").is_some() {
+                ("d1", "m1")
+            } else {
+                ("d2", "m2")
+            };
+            let Some(month) = c.name(m).and_then(|m| month_number(m.as_str())) else {
+                continue;
+            };
+            let Some(day) = num::<i8>(&c, d) else {
+                continue;
+            };
+            let Some(date) = date(year, month, day) else {
+                continue;
+            };
+            let m0 = c.get(0).expect("match");
+            let after = &t[m0.end()..];
+            let time = TIME
+                .captures(after)
+                .filter(|c| c.get(0).is_some_and(|m| m.start() <= 8))
+                .and_then(|c| time_in(&c));
+            found.push(Printed {
+                date,
+                alt: None,
+                time,
+                role: role_in(&t[last_end..m0.start()]),
+                month_first: false,
+            });
+            last_end = m0.end();
+        }
+        if let Some(p) = found
+            .iter()
+            .find(|p| p.role == Role::Published)
+            .or(found.first())
+        {
+            return Some((*p, j));
+        }
+    }
+    None
+}
+
+/// The year of a page's copyright notice ("© 2005-2019 …" → 2019): the
+/// latest year written in a short copyright line.
+pub fn copyright_year(texts: &[&str]) -> Option<i16> {
+    static YEAR: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\b(?:19|20)\d{2}\b").expect("valid regex"));
+    texts
+        .iter()
+        .filter(|t| t.chars().count() <= 300)
+        .filter(|t| t.contains('©') || t.to_lowercase().contains("copyright"))
+        .flat_map(|t| {
+            YEAR.find_iter(t)
+                .filter_map(|m| m.as_str().parse::<i16>().ok())
+        })
+        .max()
+}
+
 /// A machine-readable timestamp from page metadata.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Stamp {
@@ -960,6 +1054,32 @@ pub fn parse_stamp(s: &str) -> Option<Stamp> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn yearless_datelines_take_the_copyright_year() {
+        let page = [
+            "Entertainment",
+            "Band to reunite for a summer show",
+            "Updated Nov 19, 6:55 AM;Posted Nov 19, 6:51 AM",
+            "The band will tour again next year, its members said on Monday, after a decade apart and many rumours.",
+            "Nov 3",
+            "© 2005-2019 Example Media. All rights reserved.",
+        ];
+        assert_eq!(copyright_year(&page), Some(2019));
+        let (p, j) = yearless_dateline(&page, 1, 2019).expect("dateline");
+        assert_eq!(j, 2);
+        assert_eq!(p.role, Role::Published);
+        assert_eq!(p.civil(p.date), "2019-11-19T06:51:00");
+        // a bare "Nov 3" (no time, no label) is not a dateline; nor is a
+        // date after the second paragraph
+        let bare = ["Headline here", "Nov 3", "Some menu"];
+        assert_eq!(yearless_dateline(&bare, 0, 2019), None);
+        // no copyright line, no year
+        assert_eq!(copyright_year(&bare), None);
+        // an impossible day
+        let bad = ["Headline here", "Posted Feb 30, 10:00 AM"];
+        assert_eq!(yearless_dateline(&bad, 0, 2019), None);
+    }
+
     use super::*;
 
     fn d(y: i16, m: i8, day: i8) -> Date {

@@ -149,24 +149,260 @@ pub fn copyright_holder(line: &str) -> Option<String> {
     Some(name)
 }
 
-/// The outlet a text dump names: the holder of its copyright line (the
-/// last one, as footers come last), when the page names the holder again
-/// outside copyright lines (a masthead, a credit, "Follow ‹holder› on …")
-/// — a parent company named only in the small print (Dow Jones for The Wall
-/// Street Journal) is not the outlet. `None` when the dump names none.
-pub fn dump_outlet(texts: &[&str]) -> Option<String> {
+/// Words after a publication's name that make it the name of the company
+/// behind it ("Forbes Media", "Quiller Media", "Gamer Network"): a
+/// variant without them is tried as well.
+const COMPANY_WORDS: &[&str] = &[
+    "media",
+    "group",
+    "network",
+    "networks",
+    "interactive",
+    "communications",
+    "holdings",
+    "publishing",
+    "publications",
+    "newspapers",
+    "digital",
+    "enterprises",
+];
+
+/// The names a holder may go by on its own pages: the holder, its first
+/// part before a separator ("Inexhibit 2019 - ISSN: …" → "Inexhibit"), a
+/// domain-shaped name without its suffix ("MacRumors.com" → "MacRumors"),
+/// each with `false`; and the name without trailing company words
+/// ("Forbes Media" → "Forbes") with `true` (only a printed domain may
+/// confirm that one: "Vox Media" publishes more than Vox). Longest first.
+fn holder_variants(holder: &str) -> Vec<(String, bool)> {
+    let mut out: Vec<(String, bool)> = Vec::new();
+    let mut push = |s: &str, plain: bool| {
+        let s = s.trim().trim_matches(|c: char| !c.is_alphanumeric()).trim();
+        if s.chars().count() >= 2 && !out.iter().any(|(o, _)| o.eq_ignore_ascii_case(s)) {
+            out.push((s.to_string(), plain));
+        }
+    };
+    let first = name_parts(holder).into_iter().next().unwrap_or_default();
+    let first = LEGAL.replace(&first, "").to_string();
+    push(holder, false);
+    push(&first, false);
+    if !first.contains(' ')
+        && let Some((name, _)) = first.split_once('.')
+    {
+        push(name, false);
+    }
+    let words: Vec<&str> = first.split_whitespace().collect();
+    let mut k = words.len();
+    while k > 1 && COMPANY_WORDS.contains(&words[k - 1].to_lowercase().as_str()) {
+        k -= 1;
+    }
+    if k < words.len() {
+        push(&words[..k].join(" "), true);
+    }
+    out
+}
+
+/// Is `domain` exactly `name` written as a domain ("Al Bawaba" ~
+/// `albawaba.com`, "The Verge" ~ `theverge.com`)? Stricter than
+/// [`name_matches_domain`]: a page prints many domains.
+fn is_domain_of(name: &str, domain: &str) -> bool {
+    let label = compact(domain.split('.').next().unwrap_or(""));
+    // a domain-shaped name ("CBSSports.com") by its first label
+    let name = match name.split_once('.') {
+        Some((head, _)) if !name.contains(' ') => head,
+        _ => name,
+    };
+    let whole = compact(name);
+    let without_the = whole.strip_prefix("the").unwrap_or(&whole);
+    label.len() >= 3 && (label == whole || label == without_the)
+}
+
+/// Domain names printed on a page: in addresses (`www.example.com`,
+/// `https://…`), e-mail addresses (`tips@example.com`) and domain-shaped
+/// names (`Snopes.com`), as registrable domains.
+fn printed_domains(texts: &[&str]) -> Vec<String> {
+    static DOMAIN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,12}\b")
+            .expect("valid regex")
+    });
+    let mut out: Vec<String> = Vec::new();
+    for t in texts {
+        // (domains are short words: no need to scan a giant paragraph)
+        if t.len() > 2000 || !t.contains('.') {
+            continue;
+        }
+        for m in DOMAIN.find_iter(t) {
+            let host = m.as_str().to_ascii_lowercase();
+            // a file name ("photo.jpg") or a sentence run on into the next
+            // ("said.It") is not a domain: the suffix must be a known one,
+            // and a two-letter one written in lower case
+            let Some(domain) = psl::domain(host.as_bytes()) else {
+                continue;
+            };
+            let suffix = domain.suffix();
+            let lower = m.as_str() == host;
+            if !suffix.is_known() || (suffix.as_bytes().len() <= 2 && !lower) {
+                continue;
+            }
+            let Ok(d) = std::str::from_utf8(domain.as_bytes()) else {
+                continue;
+            };
+            if !out.iter().any(|o| o == d) {
+                out.push(d.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// The outlet a text dump names, by general shapes only:
+///
+/// 1. a site-name suffix after the headline in a title line
+///    ("‹headline› | ‹Outlet›", the page's title or share text);
+/// 2. the holder of a copyright line (the last one, as footers come last)
+///    — or its plain form ("Forbes Media" → "Forbes") — when the page
+///    names it again outside copyright lines (a masthead, "Search
+///    ‹Outlet›", a credit, "Follow ‹Outlet› on …") or prints a domain that
+///    agrees with it (`albawaba.com`); a parent company named only in the
+///    small print (Dow Jones for The Wall Street Journal) is not the
+///    outlet;
+/// 3. a short masthead line near the top of the page whose name agrees
+///    with a domain printed on the page ("Snopes.com", "HoustonChronicle").
+///
+/// `None` when the dump names none.
+pub fn dump_outlet(texts: &[&str], headline: Option<&str>) -> Option<String> {
+    if let Some(h) = headline
+        && let Some(name) = title_suffix(texts, h)
+    {
+        return Some(name);
+    }
     let is_copyright = |t: &str| t.contains('©') || t.to_lowercase().contains("copyright");
-    let holder = texts
+    let domains = printed_domains(texts);
+    let agrees = |name: &str| domains.iter().any(|d| is_domain_of(name, d));
+    // the site's copyright notice, not a picture credit ("© Reuters"): a
+    // line that says more than the holder's name (a year, a legal form,
+    // "all rights reserved"), else any
+    let holders: Vec<(String, bool)> = texts
         .iter()
         .rev()
         .filter(|t| is_copyright(t) && t.chars().count() <= 300)
-        .find_map(|t| t.lines().rev().find_map(copyright_holder))?;
-    let needle = holder.to_lowercase();
-    // named again before the article ends: the masthead, a credit, a byline
-    let named_again = texts[..texts.len() * 2 / 3].iter().any(|t| {
-        !is_copyright(t) && t.split_whitespace().count() <= 12 && t.to_lowercase().contains(&needle)
-    });
-    named_again.then_some(holder)
+        .flat_map(|t| t.lines().rev())
+        .filter_map(|l| {
+            let h = copyright_holder(l)?;
+            let bare = l.trim().trim_start_matches(['©', ' ']).trim() == h;
+            Some((h, !bare))
+        })
+        .collect();
+    let holder = holders
+        .iter()
+        .find(|(_, full)| *full)
+        .or(holders.first())
+        .map(|(h, _)| h.clone());
+    if let Some(holder) = holder {
+        let others: Vec<&str> = texts
+            .iter()
+            .filter(|t| !is_copyright(t) && t.split_whitespace().count() <= 12)
+            .copied()
+            .collect();
+        for (v, plain) in holder_variants(&holder) {
+            // named again as a name is written: in its own case or in capitals
+            let upper = v.to_uppercase();
+            let named_again = !plain
+                && others
+                    .iter()
+                    .any(|t| contains_word(t, &v) || contains_word(t, &upper));
+            // the plain name of a company, named on its own (not as the
+            // start of a longer name: "CBS" of "CBS Sports") in two lines
+            let named_alone = plain
+                && others
+                    .iter()
+                    .filter(|t| named_alone_in(t, &v))
+                    .nth(1)
+                    .is_some();
+            if named_again || named_alone || agrees(&v) {
+                return Some(v);
+            }
+        }
+    }
+    // a masthead: a short line near the top that a printed domain names
+    texts
+        .iter()
+        .take(40)
+        .map(|t| t.trim())
+        .filter(|t| {
+            let w = t.split_whitespace().count();
+            (1..=4).contains(&w) && !t.contains('@') && !t.contains('/') && t.chars().count() >= 3
+        })
+        .find(|t| agrees(t))
+        .map(str::to_string)
+}
+
+/// Does `hay` hold `needle` as whole words (not "Vox" in "Voxel")?
+fn contains_word(hay: &str, needle: &str) -> bool {
+    let mut from = 0;
+    while let Some(i) = hay[from..].find(needle) {
+        let (a, b) = (from + i, from + i + needle.len());
+        let before = hay[..a]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
+        let after = hay[b..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+        if before && after {
+            return true;
+        }
+        from = a + needle.len().max(1);
+        while !hay.is_char_boundary(from) {
+            from += 1;
+        }
+    }
+    false
+}
+
+/// Does `hay` name `name` on its own: as whole words, not followed by
+/// another capitalised word ("Vox homepage", "Follow Vox online", not
+/// "Vox Sentences")?
+fn named_alone_in(hay: &str, name: &str) -> bool {
+    let mut from = 0;
+    while let Some(i) = hay[from..].find(name) {
+        let (a, b) = (from + i, from + i + name.len());
+        let before = hay[..a]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
+        let rest = &hay[b..];
+        let after = rest.chars().next().is_none_or(|c| !c.is_alphanumeric());
+        let next_capital = rest
+            .trim_start()
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+            && rest.starts_with(' ');
+        if before && after && !next_capital {
+            return true;
+        }
+        from = b;
+    }
+    false
+}
+
+/// A line that is the headline followed by a separator and a short name
+/// ("Rain falls | The Daily"): the name after it.
+fn title_suffix(texts: &[&str], headline: &str) -> Option<String> {
+    let h = headline.trim();
+    if h.split_whitespace().count() < 2 {
+        return None;
+    }
+    texts.iter().find_map(|t| {
+        let rest = t.trim().strip_prefix(h)?;
+        SEPARATORS.iter().find_map(|sep| {
+            let name = rest.strip_prefix(sep)?.trim();
+            let w = name.split_whitespace().count();
+            ((1..=5).contains(&w)
+                && name.chars().any(char::is_alphabetic)
+                && !name.ends_with(['.', '!', '?']))
+            .then(|| name_parts(name).into_iter().next().unwrap_or_default())
+            .filter(|n| !n.is_empty())
+        })
+    })
 }
 
 #[cfg(test)]
@@ -252,5 +488,65 @@ mod tests {
         for (line, want) in cases {
             assert_eq!(copyright_holder(line).as_deref(), *want, "{line:?}");
         }
+    }
+
+    #[test]
+    fn dump_outlet_from_general_shapes() {
+        // a site-name suffix after the headline in a title line
+        let page = [
+            "Home",
+            "Rain falls on the harbour town | The Daily Post",
+            "Rain falls on the harbour town",
+            "The rain fell all day.",
+        ];
+        assert_eq!(
+            dump_outlet(&page, Some("Rain falls on the harbour town")).as_deref(),
+            Some("The Daily Post")
+        );
+        // a copyright holder confirmed by a domain printed on the page
+        let page = ["News", "Tips: desk@albawaba.com", "© 2000 - 2019 Al Bawaba"];
+        assert_eq!(dump_outlet(&page, None).as_deref(), Some("Al Bawaba"));
+        // a holder named again; a bare picture credit is not the notice
+        let page = [
+            "Search ScienceAlert",
+            "© ScienceAlert Pty Ltd. All rights reserved.",
+            "A photo of the moon.",
+            "© Reuters",
+            "REUTERS",
+        ];
+        assert_eq!(dump_outlet(&page, None).as_deref(), Some("ScienceAlert"));
+        // a company's plain name only when named on its own twice
+        let page = [
+            "Vox homepage",
+            "Follow Vox online:",
+            "© 2019 Vox Media, LLC. All Rights Reserved",
+        ];
+        assert_eq!(dump_outlet(&page, None).as_deref(), Some("Vox"));
+        let page = [
+            "CBS Sports Home",
+            "Watch CBS Sports Network",
+            "© 2019 CBS Interactive. All Rights Reserved.",
+        ];
+        assert_eq!(dump_outlet(&page, None), None);
+        // a parent company named only in the small print
+        let page = ["Markets", "Copyright © 2019 Dow Jones & Company, Inc."];
+        assert_eq!(dump_outlet(&page, None), None);
+        // a masthead agreeing with a printed domain; a sister site's name
+        // that only contains the domain's label does not
+        let page = [
+            "Snopes.com",
+            "Space Calendar",
+            "Support us at https://www.snopes.com/support",
+        ];
+        assert_eq!(dump_outlet(&page, None).as_deref(), Some("Snopes.com"));
+    }
+
+    #[test]
+    fn printed_domains_skip_run_on_sentences_and_files() {
+        let got = printed_domains(&[
+            "He said.It was late. See photo.jpg or write to a@news.example.co.uk",
+            "EXPRESS.CO.UK",
+        ]);
+        assert_eq!(got, vec!["example.co.uk", "express.co.uk"]);
     }
 }
