@@ -364,13 +364,13 @@ pub fn plan(
         });
     }
     let shown = plan.annotated.len();
-    if plan.annotated_count > shown {
-        if let Some(last) = plan.annotated.last_mut() {
-            last.help = Some(format!(
-                "not imported again; and {} more passage(s) of this file are annotated already",
-                plan.annotated_count - shown
-            ));
-        }
+    if plan.annotated_count > shown
+        && let Some(last) = plan.annotated.last_mut()
+    {
+        last.help = Some(format!(
+            "not imported again; and {} more passage(s) of this file are annotated already",
+            plan.annotated_count - shown
+        ));
     }
     let annotated = std::mem::take(&mut plan.annotated);
     plan.problems.extend(annotated);
