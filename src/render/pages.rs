@@ -117,6 +117,10 @@ pub enum Dep {
 /// stale in the live preview: keep [`Job::deps`] accurate.
 pub type Deps = Vec<Dep>;
 
+/// The "template" of a job made without one (`data/briefing.json`): no
+/// template is called so, so no template edit renders it again.
+pub const NO_TEMPLATE: &str = "";
+
 impl Job {
     /// The template this job renders with; `None` when unknown (the page is
     /// then rendered again after any template change).
@@ -139,8 +143,8 @@ impl Job {
             Job::Timeline(_) => "timeline.html",
             Job::Search => "search.html",
             Job::Edition => "edition.html",
-            // (no template; a template edit renders them again, harmlessly)
-            Job::Data | Job::DataSchema => return None,
+            // (made without a template: no template edit renders them again)
+            Job::Data | Job::DataSchema => NO_TEMPLATE,
         })
     }
 
