@@ -655,7 +655,10 @@ pub fn safe_markdown(md: &str) -> String {
             let b = b.trim_start_matches([' ', '\t']);
             let c = b.chars().next().filter(|c| *c == '`' || *c == '~')?;
             let n = b.chars().take_while(|x| *x == c).count();
-            (n >= 3).then_some((c, n))
+            // (CommonMark: a backtick fence's info string holds no
+            // backtick, or the line is a paragraph with inline code)
+            let info_ok = c == '~' || !b[n..].contains('`');
+            (n >= 3 && info_ok).then_some((c, n))
         };
         let opens = fence_of(rest);
         match (fence, opens) {
@@ -750,6 +753,9 @@ mod tests {
             "```\n## code\n```\n\\## x"
         );
         assert_eq!(safe_markdown("~~~\nopen"), "~~~\nopen\n~~~");
+        // a backtick in a backtick fence's info string makes it inline code,
+        // not a fence: nothing to close (a closing fence would open one)
+        assert_eq!(safe_markdown("```~`"), "```~`");
         assert_eq!(
             safe_markdown("> ## q\n- # l\n1. ### n"),
             "> \\## q\n- \\# l\n1. \\### n"

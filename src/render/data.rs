@@ -98,6 +98,9 @@ struct Passage<'a> {
     article: &'a str,
     id: &'a str,
     status: Option<&'static str>,
+    /// Its outlet's reliability and its `cred=` (`B2`), when the briefing
+    /// grades its sources (`sources.yaml`) or the passage has a `cred=`.
+    grade: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -105,8 +108,8 @@ struct ClaimData<'a> {
     key: String,
     /// The statuses its passages give, sorted, once each.
     statuses: Vec<&'static str>,
-    /// The credibility grade (the outlet's reliability and the claim's
-    /// `cred=`), when the briefing grades its sources; `null` until then.
+    /// The strongest grade among its passages (`B2` before `C1`), when
+    /// any is graded.
     grade: Option<String>,
     passages: Vec<Passage<'a>>,
 }
@@ -227,10 +230,16 @@ pub fn render(b: &Briefing) -> Output {
                 .collect();
             statuses.sort_unstable();
             statuses.dedup();
+            let grade = c
+                .passages
+                .iter()
+                .filter_map(|a| super::sources::grade_of(b, a))
+                .min()
+                .map(|g| g.to_string());
             ClaimData {
                 key: c.key,
                 statuses,
-                grade: None,
+                grade,
                 passages: c
                     .passages
                     .iter()
@@ -238,6 +247,7 @@ pub fn render(b: &Briefing) -> Output {
                         article: a.article.as_str(),
                         id: &a.id,
                         status: a.status.map(|s| s.as_str()),
+                        grade: super::sources::grade_of(b, a).map(|g| g.to_string()),
                     })
                     .collect(),
             }

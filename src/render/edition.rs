@@ -51,6 +51,9 @@ struct ArticleView<'a> {
     title: &'a str,
     #[serde(flatten)]
     cite: super::provenance::Cite<'a>,
+    /// The outlet with its reliability letter, when the briefing grades
+    /// its outlets (`sources.yaml`).
+    graded_outlet: Option<super::sources::OutletRef<'a>>,
     byline: Option<&'a str>,
     held: Option<HeldView>,
     article_note_html: Option<String>,
@@ -228,6 +231,7 @@ pub(super) fn page(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
                 anchor: format!("art-{n}"),
                 title: &a.title,
                 cite: super::provenance::cite(a),
+                graded_outlet: super::sources::outlet_ref(b, a, &at),
                 byline: a.byline.as_deref(),
                 held: held_view(a),
                 article_note_html,

@@ -191,13 +191,13 @@ impl Job {
             // everything: the summary, every article with its notes, the
             // claims, the entities each article names
             Job::Edition => {
-                let mut deps = vec![Summary, Cards, Mentions, Annotations];
+                let mut deps = vec![Summary, Cards, Mentions, Annotations, Outlets];
                 deps.extend(b.articles.iter().map(|a| Article(a.slug.clone())));
                 deps
             }
             // articles with provenance, annotations with their anchors,
             // claims, entities with the articles naming them
-            Job::Data => vec![Cards, Annotations, Mentions],
+            Job::Data => vec![Cards, Annotations, Mentions, Outlets],
             Job::DataSchema => vec![],
         }
     }

@@ -447,3 +447,32 @@ fn vnu_accepts_the_sources_pages() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn data_and_edition_carry_grades() {
+    let dir = built_fixture("sources");
+    let read = |p: &str| std::fs::read_to_string(dir.path().join("site").join(p)).unwrap();
+    let data: Value = serde_json::from_str(&read("data/briefing.json")).unwrap();
+    let claim = data["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["key"] == "intercept")
+        .unwrap();
+    let grades: std::collections::BTreeMap<&str, &str> = claim["passages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["id"].as_str().unwrap(), p["grade"].as_str().unwrap()))
+        .collect();
+    // The Example Times is B, State Wire D; the claim takes the strongest
+    assert_eq!(grades["times-intercept"], "B4");
+    assert_eq!(grades["wire-intercept"], "D5");
+    assert_eq!(claim["grade"], "B4");
+    // the print edition names each outlet with its letter too
+    let edition = read("edition/index.html");
+    assert!(
+        edition.contains("The Example Times <abbr class=\"reliability reliability-B\""),
+        "{edition}"
+    );
+}
