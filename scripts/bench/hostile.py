@@ -239,12 +239,14 @@ def run_case(binary, work, name, gen, arg, timeout):
     kind, files, label = gen(arg)
     proj = os.path.join(work, name)
     shutil.rmtree(proj, ignore_errors=True)
+    # (an empty settings file: the binary works only inside a briefing)
+    files = {"briefing.toml": b"", **files}
     for rel, data in files.items():
         p = os.path.join(proj, rel)
         os.makedirs(os.path.dirname(p), exist_ok=True)
         with open(p, "wb") as f:
             f.write(data)
-    size = sum(len(d) for d in files.values())
+    size = sum(len(d) for rel, d in files.items() if rel != "briefing.toml")
     if kind == "seeds":
         cmd = [binary, "-C", proj, "clean", "--out", os.path.join(proj, "out")]
     else:

@@ -42,12 +42,22 @@ fn check(html: &str) -> Result<Bounded, CleanError> {
     depth::parse(html)
 }
 
-fn clean_bounded((text, tree, warnings): Bounded) -> Result<Cleaned, CleanError> {
-    // From here on, the page with its nesting bounded. Each parse of the
-    // page is dropped once read (a 50 MB page makes trees of hundreds of
-    // megabytes): dom_smoothie's first (it takes the tree made for the
-    // depth check), then ours for the blocks and the metadata.
+fn clean_bounded(bounded: Bounded) -> Result<Cleaned, CleanError> {
+    let copy = copy_beats_parse(&bounded.0);
+    clean_parsed(bounded, copy)
+}
+
+/// [`clean_bounded`], the page's tree read from a copy (`copy`) or from a
+/// second parse: the two give the same.
+fn clean_parsed((text, tree, warnings): Bounded, copy: bool) -> Result<Cleaned, CleanError> {
+    // dom_smoothie rearranges the tree it is given, so the page's blocks
+    // and metadata are read from another tree of the page, made after
+    // dom_smoothie is done (its trees and the page's are not held at
+    // once; a 50 MB page's are hundreds of megabytes), or copied before
+    // it starts when parsing the page again would cost more than holding
+    // the copy (see `copy_beats_parse`).
     let html: &str = &text;
+    let copy = copy.then(|| tree.clone());
     // (dom_smoothie serializes the article: keep that linear)
     escape_cost::bound(&tree);
     let article = Readability::with_document(tree, None, Some(readability_config()))
@@ -63,13 +73,8 @@ fn clean_bounded((text, tree, warnings): Bounded) -> Result<Cleaned, CleanError>
             a
         });
 
-    let page = Document::from(text.clone());
-    let mut page_blocks = page
-        .select("body")
-        .nodes()
-        .first()
-        .map(render::render)
-        .unwrap_or_default();
+    let page = copy.unwrap_or_else(|| Document::from(text.clone()));
+    let mut page_blocks = body_blocks(&page);
     if page_blocks.is_empty() {
         return Err(CleanError::NoArticle {
             why: "the page has no visible text".into(),
@@ -90,19 +95,17 @@ fn clean_bounded((text, tree, warnings): Bounded) -> Result<Cleaned, CleanError>
     let figures = meta::figures(&page);
     drop(page);
 
+    // The article's blocks come from a parse of the HTML dom_smoothie
+    // writes out, not from its tree: it leaves elements where the parser
+    // never puts them (a `<div>` it renamed `<p>` around paragraphs), and
+    // the parse moves them as a browser would.
     let mut blocks = {
-        let content = Document::from(article.content.as_ref());
-        drop(article);
+        let content = Document::from(article.content);
         let deepest = depth::max_depth(&content.root());
         if deepest > depth::MAX_TREE_DEPTH {
             return Err(CleanError::TooDeep { depth: deepest });
         }
-        content
-            .select("body")
-            .nodes()
-            .first()
-            .map(render::render)
-            .unwrap_or_default()
+        body_blocks(&content)
     };
     let ctx = filter::Context {
         title: &title,
@@ -146,6 +149,25 @@ fn clean_bounded((text, tree, warnings): Bounded) -> Result<Cleaned, CleanError>
     })
 }
 
+/// Whether copying a parsed page's tree beats parsing the page again. A
+/// copy costs memory for each node (about one per tag; the text is
+/// shared); a parse costs time for each character reference, which
+/// html5ever decodes and appends one at a time (a page of 10 million
+/// `&amp;` took 3 s to parse, and its tree is a few nodes).
+fn copy_beats_parse(html: &str) -> bool {
+    let b = html.as_bytes();
+    memchr::memchr_iter(b'&', b).count() > memchr::memchr_iter(b'<', b).count()
+}
+
+/// The blocks of a parsed page's `<body>`.
+fn body_blocks(doc: &Document) -> Vec<Block> {
+    doc.select("body")
+        .nodes()
+        .first()
+        .map(render::render)
+        .unwrap_or_default()
+}
+
 fn readability_config() -> Config {
     Config {
         max_elements_to_parse: 0,
@@ -164,14 +186,10 @@ pub fn debug_blocks(html: &str) -> serde_json::Value {
     let Ok((text, tree, _)) = depth::parse(html) else {
         return json!(null);
     };
-    escape_cost::bound(&tree);
+    // (a second parse, for the page as it was: this is a development aid)
     let page = Document::from(text);
-    let page_blocks = page
-        .select("body")
-        .nodes()
-        .first()
-        .map(render::render)
-        .unwrap_or_default();
+    let page_blocks = body_blocks(&page);
+    escape_cost::bound(&tree);
     let Ok(mut readability) = Readability::with_document(tree, None, Some(readability_config()))
     else {
         return json!(null);
@@ -189,13 +207,7 @@ pub fn debug_blocks(html: &str) -> serde_json::Value {
     let title = meta::trim_title(&article.title, &sites, h1.as_deref());
     let byline = article.byline.as_deref().and_then(meta::tidy_byline);
     let figures = meta::figures(&page);
-    let content = Document::from(article.content.as_ref());
-    let blocks = content
-        .select("body")
-        .nodes()
-        .first()
-        .map(render::render)
-        .unwrap_or_default();
+    let blocks = body_blocks(&Document::from(article.content.as_ref()));
     let listed = filter::listing_keys(&page_blocks);
     let ctx = filter::Context {
         title: &title,
@@ -525,6 +537,24 @@ mod tests {
             n += 1;
         }
         assert_eq!(n, 10);
+    }
+
+    /// Reading the page from a copy of its tree and from a second parse
+    /// give the same article, report and metadata.
+    #[test]
+    fn a_copied_tree_reads_as_a_parsed_one() {
+        let amp = format!(
+            "<html><head><title>Fish &amp; chips</title></head><body><article><p>{}</p><p>{}</p></article></body></html>",
+            "Fish &amp; chips &lt;b&gt; caf&eacute; &nbsp; ".repeat(60),
+            "The harbour bridge reopened on Tuesday after two years of repairs that cost the city far more than planned, officials said."
+        );
+        for page in [ARTICLE, HOSTILE, NOT_FOUND, amp.as_str()] {
+            let parsed = clean_parsed(check(page).unwrap(), false);
+            let copied = clean_parsed(check(page).unwrap(), true);
+            assert_eq!(copied, parsed);
+        }
+        assert!(copy_beats_parse(&amp));
+        assert!(!copy_beats_parse(ARTICLE));
     }
 
     #[test]
