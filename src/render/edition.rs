@@ -1,4 +1,5 @@
-//! The print edition (`edition/index.html`): the whole briefing as one
+//! The print edition (`edition/index.html`): the briefing (its newest
+//! [`MAX_ARTICLES`] articles) as one
 //! document to print or save as PDF — a cover, the executive summary, the
 //! contents, every article with the analyst's notes as numbered
 //! footnotes, the claims as a table and an index of the entities named.
@@ -19,6 +20,19 @@ use crate::model::SitePath;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+/// The most articles an edition holds: the newest ones. A printed
+/// briefing of thousands of articles is no one's reading, and the page
+/// (and the memory to make it) grows with every article it holds: at
+/// 10,000 articles the whole briefing was a 90 MB page that tripled a
+/// build's peak memory. The cover says how many are left out.
+pub const MAX_ARTICLES: usize = 200;
+
+/// The articles the edition holds: the newest [`MAX_ARTICLES`]
+/// ([`Briefing::articles`] is newest first).
+pub fn articles(b: &Briefing) -> &[crate::content::Article] {
+    &b.articles[..b.articles.len().min(MAX_ARTICLES)]
+}
+
 /// The edition's page.
 pub fn path() -> SitePath {
     SitePath::section("edition")
@@ -37,6 +51,9 @@ struct Ctx<'a> {
     summary_title: Option<String>,
     summary_html: Option<String>,
     articles: Vec<ArticleView<'a>>,
+    /// Older articles left out ([`MAX_ARTICLES`]), and the whole count.
+    omitted: usize,
+    total: usize,
     notes: usize,
     claims: Vec<ClaimRow>,
     index: Vec<IndexEntry>,
@@ -191,12 +208,12 @@ fn footnote(a: &Annotation, n: usize, at: &SitePath) -> Footnote {
 
 pub(super) fn page(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
     let at = path();
-    let slugs: std::collections::BTreeSet<_> = b.articles.iter().map(|a| a.slug.clone()).collect();
+    let shown = articles(b);
+    let slugs: std::collections::BTreeSet<_> = shown.iter().map(|a| a.slug.clone()).collect();
     let article_notes = b.annotations.notes_of(&slugs);
     let mut number: BTreeMap<&crate::model::Slug, usize> = BTreeMap::new();
     let mut notes = 0;
-    let articles: Vec<ArticleView> = b
-        .articles
+    let articles: Vec<ArticleView> = shown
         .iter()
         .enumerate()
         .map(|(i, a)| {
@@ -269,6 +286,8 @@ pub(super) fn page(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
                     .collect(),
             }
         })
+        // (a claim made only in articles the edition leaves out)
+        .filter(|c| !c.places.is_empty())
         .collect();
 
     // the entities each article names, turned round
@@ -310,8 +329,10 @@ pub(super) fn page(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
     let ctx = Ctx {
         page: common(b, &at, "Print edition"),
         page_css: page_css(&b.config.title),
-        as_of: day(b.articles.iter().filter_map(|a| a.date.as_ref()).max()),
-        since: day(b.articles.iter().filter_map(|a| a.date.as_ref()).min()),
+        as_of: day(shown.iter().filter_map(|a| a.date.as_ref()).max()),
+        since: day(shown.iter().filter_map(|a| a.date.as_ref()).min()),
+        omitted: b.articles.len() - shown.len(),
+        total: b.articles.len(),
         summary_title: b.summary.as_ref().and_then(|s| s.title.clone()),
         summary_html: b
             .annotations

@@ -192,7 +192,13 @@ impl Job {
             // claims, the entities each article names
             Job::Edition => {
                 let mut deps = vec![Summary, Cards, Mentions, Annotations, Outlets];
-                deps.extend(b.articles.iter().map(|a| Article(a.slug.clone())));
+                // (which articles it holds, the newest, follows from the
+                // cards: their dates and titles)
+                deps.extend(
+                    super::edition::articles(b)
+                        .iter()
+                        .map(|a| Article(a.slug.clone())),
+                );
                 deps
             }
             // articles with provenance, annotations with their anchors,

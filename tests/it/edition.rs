@@ -146,3 +146,52 @@ fn an_empty_briefing_has_an_edition_too() {
     assert!(ed.contains("0 articles"), "{ed}");
     assert!(!ed.contains("ed-claims") && !ed.contains("ed-index\""));
 }
+
+/// A briefing of more articles than an edition holds prints the newest
+/// ones and says how many are left out; a claim made only in an article
+/// left out is not in its claims table.
+#[test]
+fn a_large_briefing_prints_its_newest_articles_and_says_so() {
+    let max = briefing::render::edition::MAX_ARTICLES;
+    let total = max + 3;
+    let mut p = TestProject::new().config("title = \"Desk\"\n");
+    for i in 0..total {
+        // day i+1 of a long year: article 0 is the oldest
+        let date = jiff::civil::date(2024, 1, 1) + jiff::Span::new().days(i as i64);
+        p = p.article(
+            &format!("a{i}"),
+            &format!("---\ntitle: \"Story number {i}\"\nslug: a{i}\ndate: {date}T09:00:00\n---\n\nThe text of story {i}.\n"),
+        );
+    }
+    let p = p
+        .annotations(
+            "a0",
+            "---\narticle: a0\n---\n## \"The text of story 0\" {#old .claim claim=oldest}\n\nOnly in the oldest.\n",
+        )
+        .annotations(
+            &format!("a{}", total - 1),
+            &format!(
+                "---\narticle: a{n}\n---\n## \"The text of story {n}\" {{#new .claim claim=newest}}\n\nIn the newest.\n",
+                n = total - 1
+            ),
+        );
+    p.build(&[]);
+    let html = p.page("edition/index.html");
+    assert!(
+        html.contains(&format!(
+            "The {max} newest of {total} articles; the 3 older ones are in the online briefing."
+        )),
+        "{html}"
+    );
+    assert!(html.contains(&format!("Story number {}", total - 1)));
+    assert!(html.contains("Story number 3<"));
+    for old in 0..3 {
+        assert!(
+            !html.contains(&format!("Story number {old}<")),
+            "article {old} is in the edition"
+        );
+    }
+    assert!(html.contains("In the newest."));
+    assert!(!html.contains("Only in the oldest."));
+    assert_eq!(html.matches("class=\"ed-article\"").count(), max);
+}
