@@ -618,15 +618,17 @@ fn sourcing(project: &Project) -> Problems {
     }
 }
 
+/// The briefing as the analyst's tools see it: drafts and embargoed
+/// articles count too (the internal profile, now).
+fn assemble_everything(project: &Project) -> Result<crate::assembled::Briefing, Problems> {
+    let mut inputs = project.load(&Default::default())?;
+    inputs.policy = crate::holdback::Policy::new(Profile::Internal, jiff::Timestamp::now());
+    site::assemble(&inputs)
+}
+
 /// `sources suggest`: outlets named by articles but not in `sources.yaml`.
 fn sources_suggest(project: &Project) -> i32 {
-    let mut inputs = match project.load(&Default::default()) {
-        Ok(i) => i,
-        Err(p) => return finish(&p),
-    };
-    // the analyst's tool: drafts and embargoed articles count too
-    inputs.policy = crate::holdback::Policy::new(Profile::Internal, jiff::Timestamp::now());
-    let briefing = match site::assemble(&inputs) {
+    let briefing = match assemble_everything(project) {
         Ok(b) => b,
         Err(p) => return finish(&p),
     };
@@ -675,13 +677,7 @@ fn read_site(dir: &std::path::Path) -> std::io::Result<Vec<(String, Vec<u8>)>> {
 
 /// `entities suggest`: recurring proper-noun phrases not in the registry.
 fn suggest(project: &Project) -> i32 {
-    let mut inputs = match project.load(&Default::default()) {
-        Ok(i) => i,
-        Err(p) => return finish(&p),
-    };
-    // the analyst's tool: drafts and embargoed articles count too
-    inputs.policy = crate::holdback::Policy::new(Profile::Internal, jiff::Timestamp::now());
-    let briefing = match site::assemble(&inputs) {
+    let briefing = match assemble_everything(project) {
         Ok(b) => b,
         Err(p) => return finish(&p),
     };

@@ -163,6 +163,24 @@ pub struct Claim<'a> {
     pub passages: Vec<&'a Annotation>,
 }
 
+impl Claim<'_> {
+    /// The statuses its passages give, sorted, each once.
+    pub fn statuses(&self) -> Vec<&'static str> {
+        statuses_of(self.passages.iter().copied())
+    }
+}
+
+/// The statuses `passages` give, sorted, each once.
+pub fn statuses_of<'a>(passages: impl IntoIterator<Item = &'a Annotation>) -> Vec<&'static str> {
+    let mut statuses: Vec<&'static str> = passages
+        .into_iter()
+        .filter_map(|a| a.status.map(|s| s.as_str()))
+        .collect();
+    statuses.sort_unstable();
+    statuses.dedup();
+    statuses
+}
+
 /// Anchored annotations of the whole briefing.
 #[derive(Clone, Debug, Default)]
 pub struct Annotations {

@@ -278,13 +278,7 @@ fn claim_view<'a>(
     cs: &super::sources::ClaimSources<'a>,
     at: &SitePath,
 ) -> ClaimView<'a> {
-    let mut statuses: Vec<&'static str> = cs
-        .passages
-        .iter()
-        .filter_map(|p| p.ann.status.map(|s| s.as_str()))
-        .collect();
-    statuses.sort_unstable();
-    statuses.dedup();
+    let statuses = crate::annotate::statuses_of(cs.passages.iter().map(|p| p.ann));
     let mut arts: Vec<&crate::model::Slug> = cs.passages.iter().map(|p| &p.ann.article).collect();
     arts.sort();
     arts.dedup();

@@ -223,13 +223,7 @@ pub fn render(b: &Briefing) -> Output {
         .claims()
         .into_iter()
         .map(|c| {
-            let mut statuses: Vec<&'static str> = c
-                .passages
-                .iter()
-                .filter_map(|a| a.status.map(|s| s.as_str()))
-                .collect();
-            statuses.sort_unstable();
-            statuses.dedup();
+            let statuses = c.statuses();
             let grade = c
                 .passages
                 .iter()

@@ -263,13 +263,7 @@ pub(super) fn page(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
         .claims()
         .iter()
         .map(|c| {
-            let mut statuses: Vec<&'static str> = c
-                .passages
-                .iter()
-                .filter_map(|a| a.status.map(|s| s.as_str()))
-                .collect();
-            statuses.sort_unstable();
-            statuses.dedup();
+            let statuses = c.statuses();
             ClaimRow {
                 title: super::annotations::claim_title(c),
                 statuses,

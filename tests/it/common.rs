@@ -254,3 +254,34 @@ pub fn broken_links(site: &Path) -> Vec<String> {
         .map(|b| b.to_string())
         .collect()
 }
+
+/// vnu (the Nu HTML checker) finds no errors in the HTML under `site`.
+/// Skipped, with a line naming `test`, when Java or vnu.jar is not
+/// available (`scripts/validate-html.sh` installs it; `VNU_JAR` points at
+/// another copy).
+pub fn assert_vnu_accepts(test: &str, site: &Path) {
+    let jar = std::env::var("VNU_JAR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| repo_root().join("target/vnu/node_modules/vnu-jar/build/dist/vnu.jar"));
+    let java = std::process::Command::new("java").arg("-version").output();
+    if !jar.is_file() || java.is_err() {
+        println!(
+            "SKIP {test}: no java or no {} (run scripts/validate-html.sh)",
+            jar.display()
+        );
+        return;
+    }
+    let out = std::process::Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .args(["--errors-only", "--skip-non-html"])
+        .arg(site)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "vnu:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -258,33 +258,7 @@ fn two_builds_are_byte_identical() {
 /// installs it; set VNU_JAR to use another copy).
 #[test]
 fn vnu_accepts_the_site() {
-    let jar = std::env::var("VNU_JAR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|_| {
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("target/vnu/node_modules/vnu-jar/build/dist/vnu.jar")
-        });
-    let java = std::process::Command::new("java").arg("-version").output();
-    if !jar.is_file() || java.is_err() {
-        println!(
-            "SKIP vnu_accepts_the_site: no java or no {} (run scripts/validate-html.sh)",
-            jar.display()
-        );
-        return;
-    }
     let dir = seeds_project();
     let site = build(dir.path(), &[]);
-    let out = std::process::Command::new("java")
-        .arg("-jar")
-        .arg(&jar)
-        .args(["--errors-only", "--skip-non-html"])
-        .arg(&site)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "vnu:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_vnu_accepts("vnu_accepts_the_site", &site);
 }

@@ -414,38 +414,10 @@ fn without_sources_yaml_nothing_is_graded() {
 }
 
 /// vnu (the Nu HTML checker) finds no errors in the fixture's pages.
-/// Skipped when Java or vnu.jar is not available (as in `provenance.rs`).
 #[test]
 fn vnu_accepts_the_sources_pages() {
-    let jar = std::env::var("VNU_JAR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|_| repo_root().join("target/vnu/node_modules/vnu-jar/build/dist/vnu.jar"));
-    if !jar.is_file()
-        || std::process::Command::new("java")
-            .arg("-version")
-            .output()
-            .is_err()
-    {
-        println!(
-            "SKIP vnu_accepts_the_sources_pages: no java or no {}",
-            jar.display()
-        );
-        return;
-    }
     let dir = built_fixture("sources");
-    let out = std::process::Command::new("java")
-        .arg("-jar")
-        .arg(&jar)
-        .args(["--errors-only", "--skip-non-html"])
-        .arg(dir.path().join("site"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "vnu:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_vnu_accepts("vnu_accepts_the_sources_pages", &dir.path().join("site"));
 }
 
 #[test]
