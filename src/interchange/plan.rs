@@ -647,10 +647,19 @@ fn pick(
 pub fn safe_markdown(md: &str) -> String {
     let mut out = String::with_capacity(md.len() + 8);
     let mut fence: Option<(char, usize)> = None;
+    // whether the open fence began inside a quote or list item: that
+    // container's end (a line without its markers) ends the fence too,
+    // and nothing is left to close at the end
+    let mut fence_in_container = false;
     let mut prev_blank = true;
     for line in md.lines() {
         let i = container_prefix(line);
         let rest = &line[i..];
+        // (the prefix may be indentation alone)
+        let container = !line[..i].trim().is_empty();
+        if fence.is_some() && fence_in_container && !container {
+            fence = None;
+        }
         let fence_of = |b: &str| -> Option<(char, usize)> {
             let b = b.trim_start_matches([' ', '\t']);
             let c = b.chars().next().filter(|c| *c == '`' || *c == '~')?;
@@ -660,9 +669,18 @@ pub fn safe_markdown(md: &str) -> String {
             let info_ok = c == '~' || !b[n..].contains('`');
             (n >= 3 && info_ok).then_some((c, n))
         };
-        let opens = fence_of(rest);
+        // (four columns of indentation make a code block, not a fence;
+        // after a quote or list marker its one space does not count)
+        let pre = &line[..i];
+        let ws = &pre[pre.trim_end_matches([' ', '\t']).len()..];
+        let cols: usize = ws.chars().map(|c| if c == '\t' { 4 } else { 1 }).sum();
+        let indent = cols.saturating_sub(usize::from(container));
+        let opens = fence_of(rest).filter(|_| indent < 4);
         match (fence, opens) {
-            (None, Some(f)) => fence = Some(f),
+            (None, Some(f)) => {
+                fence = Some(f);
+                fence_in_container = container;
+            }
             (Some((c, n)), Some((c2, n2)))
                 if c == c2 && n2 >= n && rest.trim().chars().all(|x| x == c) =>
             {
@@ -700,7 +718,7 @@ pub fn safe_markdown(md: &str) -> String {
         out.push('\n');
         prev_blank = head.trim().is_empty();
     }
-    if let Some((c, n)) = fence {
+    if let Some((c, n)) = fence.filter(|_| !fence_in_container) {
         out.extend(std::iter::repeat_n(c, n));
         out.push('\n');
     }
@@ -756,6 +774,12 @@ mod tests {
         // a backtick in a backtick fence's info string makes it inline code,
         // not a fence: nothing to close (a closing fence would open one)
         assert_eq!(safe_markdown("```~`"), "```~`");
+        // a fence inside a quote ends with the quote: closing it with a
+        // bare fence would open one
+        assert_eq!(safe_markdown(">~~~"), ">~~~");
+        // four spaces make it code, not a fence
+        assert_eq!(safe_markdown("    ~~~"), "    ~~~");
+        assert_eq!(safe_markdown("> ```\n## x"), "> ```\n\\## x");
         assert_eq!(
             safe_markdown("> ## q\n- # l\n1. ### n"),
             "> \\## q\n- \\# l\n1. \\### n"
