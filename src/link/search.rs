@@ -47,8 +47,12 @@ use std::fmt::Write as _;
 
 /// Where the index lives in the site (next to the search page).
 pub const DIR: &str = "search";
-/// Documents per `docs/<n>.js` file.
-pub const CHUNK: usize = 32;
+/// Documents per `docs/<n>.js` file. Compressed together, documents
+/// share their words: at 10,000 articles with three notes each, 64 a file
+/// take 360 bytes an article where 32 took 427 (BENCHMARKS.md G), for a
+/// file of about 8 KB fetched per result shown (a divisor of the
+/// analysis chunk).
+pub const CHUNK: usize = 64;
 /// A shard is split when its terms and postings take more bytes than this.
 pub const SHARD_BYTES: usize = 32 * 1024;
 /// Shard keys are at most this many characters.
