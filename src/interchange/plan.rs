@@ -1,7 +1,7 @@
 //! What an import appends, decided without touching the disk.
 //!
 //! Each incoming annotation is matched to an article by address (its
-//! `url:`, or its page on this site; see [`super::url_key`]), its quote
+//! `url:`, or its page on this site; see [`crate::content::url_key`]), its quote
 //! anchored as the build anchors quotes ([`anchor::find`]): a quote found
 //! in several places is told apart by the selector's prefix and suffix
 //! and written with `occurrence=N`; one found nowhere is an orphan,
@@ -24,7 +24,8 @@
 //! already in one of the article's files is not added again, and neither
 //! is one whose passage is annotated already.
 
-use super::{Incoming, Quote, origin_value, special_tags, tag_name, url_key, valid_name};
+use super::{Incoming, Quote, origin_value, special_tags, tag_name, valid_name};
+use crate::content::url_key;
 use crate::annotate::anchor::{self, Outcome};
 use crate::annotate::parse::{ParsedFile, derive_id, parse_file};
 use crate::annotate::{AnnotationSource, Status, srcmap};
