@@ -486,8 +486,7 @@ fn clean(
         for path in &targets {
             let crate::project::CleanedSeed {
                 cleaned: c, sha256, ..
-            } = match project.clean_seed(path)
-            {
+            } = match project.clean_seed(path) {
                 Ok(c) => c,
                 Err(p) => {
                     problems.push(p);

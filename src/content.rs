@@ -757,7 +757,6 @@ mod tests {
         assert_eq!(url_key("not a url"), None);
     }
 
-
     fn art(text: &str) -> Result<Article, Problem> {
         parse_article("content/a.md", Arc::from(text))
     }

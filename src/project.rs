@@ -138,6 +138,11 @@ struct ManifestEntry {
     content: String,
     /// blake3 of the bytes last written there.
     content_hash: String,
+    /// For an older scrape: the newer seed of its page it was cleaned
+    /// from. While that seed is a scrape of another page, the file is not
+    /// this seed's; once it is gone, it is again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    via: Option<String>,
 }
 
 /// What the last successful, warning-free build read and wrote, so that a
@@ -711,9 +716,11 @@ impl Project {
 
         // Content file → the seed that owns it in the manifest (kept up to
         // date below), so that choosing a new slug is not quadratic.
+        // (an older scrape's entry names its page's file, not its own)
         let mut owner: BTreeMap<String, String> = manifest
             .seeds
             .iter()
+            .filter(|(_, e)| e.via.is_none())
             .map(|(s, e)| (e.content.clone(), s.clone()))
             .collect();
 
@@ -796,10 +803,30 @@ impl Project {
         }
         let mut planned = Vec::with_capacity(ok.len());
         let alone: Vec<usize> = Vec::new();
+        let seed_names: BTreeSet<String> = seeds
+            .iter()
+            .map(|p| {
+                p.file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .to_string()
+            })
+            .collect();
+        // A seed's manifest entry, unless it was written as an older
+        // scrape of a seed that is now another page's.
+        let entry_of = |seed: &str, page: &[&str]| {
+            manifest.seeds.get(seed).filter(|e| {
+                e.via
+                    .as_ref()
+                    .is_none_or(|v| !seed_names.contains(v) || page.contains(&v.as_str()))
+            })
+        };
         for (i, (_, name, _)) in ok.iter().enumerate() {
             let group = group_of.get(&i).map(|&gi| (gi, &groups[gi]));
             let (members, why, undecided) = match group {
-                Some((_, (g, why, undecided))) => (g.as_slice(), why.as_slice(), undecided.as_slice()),
+                Some((_, (g, why, undecided))) => {
+                    (g.as_slice(), why.as_slice(), undecided.as_slice())
+                }
                 None => (std::slice::from_ref(&i), &[][..], alone.as_slice()),
             };
             let newest = *members.last().expect("one or more");
@@ -811,9 +838,16 @@ impl Project {
             let rel_content = match decided {
                 Some(rel) => rel,
                 None => {
-                    let known = names
+                    // (of the page's scrapes, the oldest's that is there)
+                    let files: Vec<&str> = names
                         .iter()
-                        .find_map(|m| manifest.seeds.get(*m).map(|e| e.content.clone()))
+                        .filter_map(|m| entry_of(m, &names).map(|e| e.content.as_str()))
+                        .collect();
+                    let known = files
+                        .iter()
+                        .find(|f| files.len() == 1 || self.path(f).is_file())
+                        .or(files.first())
+                        .map(|f| f.to_string())
                         .or_else(|| names.iter().find_map(|m| by_source.get(*m).cloned()));
                     let rel = match known {
                         Some(rel) => rel,
@@ -859,7 +893,7 @@ impl Project {
                 }
                 // (a page cleaned into two articles before its seeds were
                 // known to be one page: the other stays, no longer cleaned)
-                if let Some(e) = manifest.seeds.get(name.as_str())
+                if let Some(e) = entry_of(name, &names)
                     && e.content != rel_content
                     && self.path(&e.content).is_file()
                 {
@@ -884,7 +918,7 @@ impl Project {
             }
             let written = std::iter::once(name.as_str())
                 .chain(names.iter().copied())
-                .filter_map(|m| manifest.seeds.get(m))
+                .filter_map(|m| entry_of(m, &names))
                 .find(|e| e.content == rel_content)
                 .cloned();
             planned.push((rel_content, selected, superseded, written));
@@ -948,6 +982,7 @@ impl Project {
                     let entry = ManifestEntry {
                         content: p.rel_content.clone(),
                         content_hash,
+                        via: None,
                     };
                     Some((p.name.clone(), entry))
                 }
@@ -957,13 +992,18 @@ impl Project {
         for (p, w) in planned.into_iter().zip(written) {
             match (w, &p.superseded) {
                 (Some((_, Ok(action))), _) => {
-                    manifest.seeds.insert(p.name.clone(), entries[&p.name].clone());
+                    manifest
+                        .seeds
+                        .insert(p.name.clone(), entries[&p.name].clone());
                     out.actions.push((p.name.clone(), action));
                 }
                 (Some((_, Err(problem))), _) => out.problems.push(problem),
                 (None, Some((by, why))) if p.selected => {
                     if let Some(e) = entries.get(by) {
-                        manifest.seeds.insert(p.name.clone(), e.clone());
+                        let via = Some(by.clone());
+                        manifest
+                            .seeds
+                            .insert(p.name.clone(), ManifestEntry { via, ..e.clone() });
                     }
                     let action = CleanAction::Superseded {
                         content: p.rel_content.clone(),

@@ -25,12 +25,12 @@
 //! is one whose passage is annotated already.
 
 use super::{Incoming, Quote, origin_value, special_tags, tag_name, valid_name};
-use crate::content::url_key;
 use crate::annotate::anchor::{self, Outcome};
 use crate::annotate::parse::{ParsedFile, derive_id, parse_file};
 use crate::annotate::{AnnotationSource, Status, srcmap};
 use crate::config::Config;
 use crate::content::Article;
+use crate::content::url_key;
 use crate::diag::{Problem, Problems, line_col};
 use crate::markdown::plain_text;
 use crate::model::{SitePath, Slug};

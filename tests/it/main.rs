@@ -38,6 +38,7 @@ mod layering;
 mod links;
 mod provenance;
 mod publish;
+mod rescrape;
 mod robustness;
 mod scale;
 mod serve;
