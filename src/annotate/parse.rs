@@ -85,6 +85,10 @@ pub struct ParsedFile {
     /// `draft: true`: the file is held back from a public build (which
     /// never parses it); an internal build marks its annotations.
     pub draft: bool,
+    /// `origin:`, a list: where the page notes imported into the note on
+    /// the whole article came from (as a section's `origin=` says it for
+    /// a passage), so that importing again adds nothing.
+    pub origins: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -93,6 +97,8 @@ struct FrontMatter {
     article: Option<String>,
     #[serde(default, deserialize_with = "yaml::flag")]
     draft: Option<bool>,
+    #[serde(default)]
+    origin: Vec<String>,
 }
 
 /// Keys allowed in heading attributes.
@@ -638,6 +644,7 @@ pub fn parse_file(src: &AnnotationSource, problems: &mut Problems) -> Option<Par
         article_note,
         items,
         draft: fm.draft.unwrap_or(false),
+        origins: fm.origin,
     })
 }
 
