@@ -760,14 +760,27 @@ fn page_note(
         ));
         return None;
     }
-    let held = |md: &str| !text.is_empty() && md.contains(text);
-    if t.files
+    // (held already: in the article's notes, as an export joins them —
+    // every file's, in file order)
+    let notes: Vec<&str> = t
+        .files
         .iter()
-        .any(|(_, p)| p.article_note.as_ref().is_some_and(|n| held(&n.md)))
-        || planned.iter().any(|p| held(&p.text))
-    {
+        .filter_map(|(_, p)| p.article_note.as_ref().map(|n| n.md.trim()))
+        .chain(planned.iter().map(|p| p.text.as_str()))
+        .collect();
+    if !text.is_empty() && notes.join("\n\n").contains(text) {
         plan.already += 1;
         return None;
+    }
+    if !inc.tags.is_empty() {
+        plan.problems.push(warn(
+            &inc,
+            format!(
+                "the tags of a page note are left out: {}",
+                inc.tags.join(", ")
+            ),
+            "a note on the whole article has no tags; tag the article in its front matter (`tags:`) if they belong to it".into(),
+        ));
     }
     fold_replies(&mut note, &answers, plan);
     if let Some(o) = &origin {
@@ -1007,6 +1020,62 @@ mod tests {
             proptest::prop_assert_eq!(p.items.len(), 2, "{}", text);
             proptest::prop_assert_eq!(p.items[1].quote.as_str(), "r");
         }
+    }
+
+    fn page(text: &str, origin: Option<&str>) -> PageNote {
+        PageNote {
+            text: text.into(),
+            origin: origin.map(str::to_string),
+            at: 0,
+            line_col: (1, 1),
+        }
+    }
+
+    fn file_plan(old: Option<&str>, pages: Vec<PageNote>) -> FilePlan {
+        FilePlan {
+            rel: "annotations/a.md".into(),
+            article: Slug::parse("a").unwrap(),
+            old: old.map(Arc::from),
+            pages,
+            sections: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn page_notes_go_before_the_first_heading_and_origins_into_the_list() {
+        // a new file
+        let f = file_plan(
+            None,
+            vec![
+                page("One.", Some("hypothesis:x")),
+                page("Two\nlines.", None),
+            ],
+        );
+        assert_eq!(
+            f.text(),
+            "---\narticle: a\norigin:\n- \"hypothesis:x\"\n---\n\nOne.\n\nTwo\nlines.\n"
+        );
+        assert_eq!(f.page_lines(), [7..8, 9..11]);
+        assert!(f.reads_back());
+        // before the first heading, after the note there; the list grows
+        // with its indentation
+        let old = "---\narticle: a\norigin:\n  - \"hypothesis:old\"\ndraft: false\n---\nMine.\n## \"q\" {#q}\n\nNote.\n";
+        let f = file_plan(Some(old), vec![page("New.", Some("urn:x#y"))]);
+        assert_eq!(
+            f.text(),
+            "---\narticle: a\norigin:\n  - \"hypothesis:old\"\n  - \"urn:x#y\"\ndraft: false\n---\nMine.\n\nNew.\n\n## \"q\" {#q}\n\nNote.\n"
+        );
+        assert_eq!(f.page_lines(), vec![std::ops::Range { start: 10, end: 11 }]);
+        assert!(f.reads_back());
+        // a heading in a code block is not one
+        let old = "---\narticle: a\n---\n```\n## \"not\"\n```\n";
+        let f = file_plan(Some(old), vec![page("New.", None)]);
+        assert_eq!(f.text(), format!("{old}\nNew.\n"));
+        assert!(f.reads_back());
+        // an `origin:` that is not a list: the note does not read back
+        let old = "---\narticle: a\norigin: hypothesis:one\n---\n";
+        let f = file_plan(Some(old), vec![page("New.", Some("hypothesis:two"))]);
+        assert!(!f.reads_back());
     }
 
     #[test]

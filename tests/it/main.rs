@@ -34,6 +34,7 @@ mod edition;
 mod golden;
 mod holdback;
 mod interchange;
+mod interchange_pages;
 mod layering;
 mod links;
 mod provenance;
