@@ -65,6 +65,9 @@ pub struct Incoming {
     pub sources: Vec<String>,
     /// The passage; `None` for a page note.
     pub quote: Option<Quote>,
+    /// The type of a selector that was not read (no `TextQuoteSelector`
+    /// beside it): not a page note, but a passage this cannot find.
+    pub unread_selector: Option<String>,
     /// The note (Markdown).
     pub note: String,
     pub tags: Vec<String>,

@@ -398,6 +398,14 @@ pub fn plan(
     // group by article
     let mut groups: BTreeMap<usize, Vec<(Incoming, Vec<Incoming>)>> = BTreeMap::new();
     for (inc, ans) in main.into_iter().zip(answers) {
+        if let Some(kind) = inc.unread_selector.as_ref().filter(|_| inc.quote.is_none()) {
+            plan.problems.push(warn(
+                &inc,
+                format!("its passage is given by a {kind} only; not imported"),
+                "briefing finds passages by their text (a TextQuoteSelector with `exact`); export it from its tool with one, or annotate the passage by hand".into(),
+            ));
+            continue;
+        }
         match inc
             .sources
             .iter()

@@ -254,3 +254,31 @@ fn a_page_note_that_would_break_the_build_is_reported_not_imported() {
     assert!(run.stderr.contains("imported 0 of 2"), "{}", run.stderr);
     assert!(!p.exists("annotations/alpha.md"));
 }
+
+#[test]
+fn a_w3c_page_note_is_imported_and_a_region_is_not_taken_for_one() {
+    let p = empty_copy();
+    p.write(
+        "in.jsonld",
+        r#"[{"@context":"http://www.w3.org/ns/anno.jsonld","id":"urn:uuid:1","type":"Annotation","motivation":"commenting",
+  "body":{"type":"TextualBody","value":"About the whole page.","format":"text/markdown"},"target":"https://news.example/2024/alpha"},
+{"@context":"http://www.w3.org/ns/anno.jsonld","id":"urn:uuid:2","type":"Annotation","body":{"type":"TextualBody","value":"The photo."},
+  "target":{"source":"https://news.example/2024/alpha","selector":{"type":"FragmentSelector","value":"xywh=0,0,10,10"}}}]"#,
+    );
+    let run = p.run(&["import", "w3c", "in.jsonld"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "in.jsonld:3:1: warning: its passage is given by a FragmentSelector only; not imported"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("imported 1 of 2"), "{}", run.stderr);
+    assert_eq!(
+        p.read("annotations/alpha.md"),
+        "---\narticle: alpha\norigin:\n- \"urn:uuid:1\"\n---\n\nAbout the whole page.\n"
+    );
+    p.build(&[]);
+    assert!(page_note(&p, "alpha").contains("About the whole page."));
+}
