@@ -732,14 +732,18 @@ impl Project {
                 .collect()
         };
         let mut ok: Vec<(PathBuf, String, CleanedSeed)> = Vec::with_capacity(results.len());
+        let mut failed: BTreeSet<String> = BTreeSet::new();
         for (path, result) in results {
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
             match result {
                 Ok(c) => {
                     out.problems.extend(self.clean_warnings(&path, &c.cleaned));
-                    let name = path.file_name().unwrap().to_string_lossy().to_string();
                     ok.push((path, name, c));
                 }
-                Err(p) => out.problems.push(p),
+                Err(p) => {
+                    out.problems.push(p);
+                    failed.insert(name);
+                }
             }
         }
         // Seeds that are scrapes of one page (the same `url`): the newest
@@ -816,10 +820,19 @@ impl Project {
         // scrape of a seed that is now another page's.
         let entry_of = |seed: &str, page: &[&str]| {
             manifest.seeds.get(seed).filter(|e| {
-                e.via
-                    .as_ref()
-                    .is_none_or(|v| !seed_names.contains(v) || page.contains(&v.as_str()))
+                e.via.as_ref().is_none_or(|v| {
+                    !seed_names.contains(v) || page.contains(&v.as_str()) || failed.contains(v)
+                })
             })
+        };
+        // Whether a seed's page is cleaned from a seed that failed to
+        // clean this time: then its older scrapes must not take its place.
+        let waits = |seed: &str| {
+            manifest
+                .seeds
+                .get(seed)
+                .and_then(|e| e.via.as_ref())
+                .is_some_and(|v| failed.contains(v))
         };
         for (i, (_, name, _)) in ok.iter().enumerate() {
             let group = group_of.get(&i).map(|&gi| (gi, &groups[gi]));
@@ -831,7 +844,7 @@ impl Project {
             };
             let newest = *members.last().expect("one or more");
             let names: Vec<&str> = members.iter().map(|&m| ok[m].1.as_str()).collect();
-            let selected = members.iter().any(|&m| chosen[m]);
+            let selected = members.iter().any(|&m| chosen[m]) && !names.iter().any(|m| waits(m));
             // slug: keep the one this seed (or the oldest scrape of its
             // page) had; else derive, unique in seed order
             let decided = group.and_then(|(gi, _)| group_file.get(&gi).cloned());

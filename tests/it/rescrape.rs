@@ -373,3 +373,31 @@ fn two_articles_found_to_be_one_page_keep_the_older_and_name_the_other() {
     );
     assert!(p.read(other).contains(NEW), "the other is left as it was");
 }
+
+#[test]
+fn a_newer_scrape_that_fails_to_clean_does_not_hand_the_article_back() {
+    let (p, rel, _) = built_first();
+    p.write("seeds/talks-again.txt", &second_scrape());
+    p.write(
+        "seeds/talks-again.meta.yaml",
+        &sidecar(URL, "2024-03-09T10:00:00-05:00"),
+    );
+    p.build(&[]);
+    assert!(p.read(&rel).contains(NEW));
+    // the newer seed is damaged: the build stops at it, and the older
+    // scrape neither takes its place nor becomes a second article
+    p.write_bytes(
+        "seeds/talks-again.txt",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+    );
+    let r = p.run(&["build"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("seeds/talks-again.txt"), "{}", r.stderr);
+    assert_eq!(the_article(&p), rel);
+    assert!(p.read(&rel).contains(NEW));
+    // repaired, all is as before
+    p.write("seeds/talks-again.txt", &second_scrape());
+    p.build(&[]);
+    assert_eq!(the_article(&p), rel);
+    assert!(p.read(&rel).contains(NEW));
+}
