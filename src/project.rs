@@ -139,10 +139,14 @@ struct ManifestEntry {
     /// blake3 of the bytes last written there.
     content_hash: String,
     /// For an older scrape: the newer seed of its page it was cleaned
-    /// from. While that seed is a scrape of another page, the file is not
-    /// this seed's; once it is gone, it is again.
+    /// from (while that seed fails to clean, this one waits).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     via: Option<String>,
+    /// For a page with several scrapes: its address as compared
+    /// ([`content::url_key`]). A seed whose `url` is no longer that page's
+    /// has no claim to the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    page: Option<String>,
 }
 
 /// What the last successful, warning-free build read and wrote, so that a
@@ -781,7 +785,7 @@ impl Project {
                 group_of.insert(i, gi);
             }
         }
-        let chosen: Vec<bool> = ok
+        let mut chosen: Vec<bool> = ok
             .iter()
             .map(|(path, _, _)| {
                 selected.is_empty()
@@ -789,6 +793,18 @@ impl Project {
                         .contains(&std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()))
             })
             .collect();
+        // (an older scrape cleaned through a chosen seed is cleaned with
+        // it: the two may have stopped being one page)
+        let through: BTreeSet<&str> = ok
+            .iter()
+            .zip(&chosen)
+            .filter(|(_, c)| **c)
+            .map(|((_, n, _), _)| n.as_str())
+            .collect();
+        for (c, (_, name, _)) in chosen.iter_mut().zip(&ok) {
+            let via = manifest.seeds.get(name).and_then(|e| e.via.as_deref());
+            *c |= via.is_some_and(|v| through.contains(v));
+        }
         // the content file each page's article is in, once decided
         let mut group_file: BTreeMap<usize, String> = BTreeMap::new();
 
@@ -804,6 +820,8 @@ impl Project {
             superseded: Option<(String, rescrape::Why)>,
             /// What the manifest says was last written to `rel_content`.
             written: Option<ManifestEntry>,
+            /// The page's address, when it has several scrapes.
+            page: Option<String>,
         }
         let mut planned = Vec::with_capacity(ok.len());
         let alone: Vec<usize> = Vec::new();
@@ -816,13 +834,26 @@ impl Project {
                     .to_string()
             })
             .collect();
-        // A seed's manifest entry, unless it was written as an older
-        // scrape of a seed that is now another page's.
-        let entry_of = |seed: &str, page: &[&str]| {
-            manifest.seeds.get(seed).filter(|e| {
-                e.via.as_ref().is_none_or(|v| {
+        // the page each seed is a scrape of
+        let keys: Vec<Option<String>> = ok
+            .iter()
+            .map(|(_, _, c)| {
+                c.cleaned
+                    .provenance
+                    .url
+                    .as_deref()
+                    .and_then(content::url_key)
+            })
+            .collect();
+        // A seed's manifest entry, unless it was written for another page
+        // (its `url` changed since), or, without a page recorded, as an
+        // older scrape of a seed that is now another page's.
+        let entry_of = |seed: &str, key: Option<&str>, page: &[&str]| {
+            manifest.seeds.get(seed).filter(|e| match &e.page {
+                Some(k) => Some(k.as_str()) == key,
+                None => e.via.as_ref().is_none_or(|v| {
                     !seed_names.contains(v) || page.contains(&v.as_str()) || failed.contains(v)
-                })
+                }),
             })
         };
         // Whether a seed's page is cleaned from a seed that failed to
@@ -834,6 +865,29 @@ impl Project {
                 .and_then(|e| e.via.as_ref())
                 .is_some_and(|v| failed.contains(v))
         };
+        let page_of = |i: usize| -> (Vec<&str>, Option<&str>) {
+            match group_of.get(&i) {
+                Some(&gi) => {
+                    let g = &groups[gi].0;
+                    let newest = *g.last().expect("two or more");
+                    let names = g.iter().map(|&m| ok[m].1.as_str()).collect();
+                    (names, keys[newest].as_deref())
+                }
+                None => (vec![ok[i].1.as_str()], keys[i].as_deref()),
+            }
+        };
+        // the files seeds have a claim to (a seed whose page changed must
+        // not take the file of the page it left)
+        let mut claimed: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+        for (j, (_, name, _)) in ok.iter().enumerate() {
+            let (names, key) = page_of(j);
+            if let Some(e) = entry_of(name, key, &names) {
+                claimed
+                    .entry(e.content.clone())
+                    .or_default()
+                    .push(name.as_str());
+            }
+        }
         for (i, (_, name, _)) in ok.iter().enumerate() {
             let group = group_of.get(&i).map(|&gi| (gi, &groups[gi]));
             let (members, why, undecided) = match group {
@@ -843,6 +897,7 @@ impl Project {
                 None => (std::slice::from_ref(&i), &[][..], alone.as_slice()),
             };
             let newest = *members.last().expect("one or more");
+            let key = keys[newest].as_deref();
             let names: Vec<&str> = members.iter().map(|&m| ok[m].1.as_str()).collect();
             let selected = members.iter().any(|&m| chosen[m]) && !names.iter().any(|m| waits(m));
             // slug: keep the one this seed (or the oldest scrape of its
@@ -854,7 +909,7 @@ impl Project {
                     // (of the page's scrapes, the oldest's that is there)
                     let files: Vec<&str> = names
                         .iter()
-                        .filter_map(|m| entry_of(m, &names).map(|e| e.content.as_str()))
+                        .filter_map(|m| entry_of(m, key, &names).map(|e| e.content.as_str()))
                         .collect();
                     let known = files
                         .iter()
@@ -877,7 +932,10 @@ impl Project {
                                 let rel = format!("content/{slug}.md");
                                 let owned_by_other = owner
                                     .get(&rel)
-                                    .is_some_and(|s| !names.contains(&s.as_str()));
+                                    .is_some_and(|s| !names.contains(&s.as_str()))
+                                    || claimed
+                                        .get(&rel)
+                                        .is_some_and(|c| c.iter().any(|s| !names.contains(s)));
                                 if !taken.contains(&rel) && !owned_by_other {
                                     break rel;
                                 }
@@ -906,7 +964,7 @@ impl Project {
                 }
                 // (a page cleaned into two articles before its seeds were
                 // known to be one page: the other stays, no longer cleaned)
-                if let Some(e) = entry_of(name, &names)
+                if let Some(e) = entry_of(name, key, &names)
                     && e.content != rel_content
                     && self.path(&e.content).is_file()
                 {
@@ -931,16 +989,17 @@ impl Project {
             }
             let written = std::iter::once(name.as_str())
                 .chain(names.iter().copied())
-                .filter_map(|m| entry_of(m, &names))
+                .filter_map(|m| entry_of(m, key, &names))
                 .find(|e| e.content == rel_content)
                 .cloned();
-            planned.push((rel_content, selected, superseded, written));
+            let page = group.and(key).map(str::to_string);
+            planned.push((rel_content, selected, superseded, written, page));
         }
         let planned: Vec<Planned> = ok
             .into_iter()
             .zip(planned)
             .map(
-                |((_, name, seed), (rel_content, selected, superseded, written))| Planned {
+                |((_, name, seed), (rel_content, selected, superseded, written, page))| Planned {
                     name,
                     cleaned: seed.cleaned,
                     sha256: seed.sha256,
@@ -948,6 +1007,7 @@ impl Project {
                     selected,
                     superseded,
                     written,
+                    page,
                 },
             )
             .collect();
@@ -996,6 +1056,7 @@ impl Project {
                         content: p.rel_content.clone(),
                         content_hash,
                         via: None,
+                        page: p.page.clone(),
                     };
                     Some((p.name.clone(), entry))
                 }

@@ -401,3 +401,42 @@ fn a_newer_scrape_that_fails_to_clean_does_not_hand_the_article_back() {
     assert_eq!(the_article(&p), rel);
     assert!(p.read(&rel).contains(NEW));
 }
+
+#[test]
+fn a_newer_scrape_found_to_be_another_page_hands_the_article_back() {
+    let (p, rel, slug) = built_first();
+    p.write("seeds/talks-again.txt", &second_scrape());
+    p.write(
+        "seeds/talks-again.meta.yaml",
+        &sidecar(URL, "2024-03-09T10:00:00-05:00"),
+    );
+    p.build(&[]);
+    assert!(p.read(&rel).contains(NEW));
+    // its address was wrong: cleaning it alone cleans the older scrape
+    // it had replaced too, which gets its article back
+    p.write(
+        "seeds/talks-again.meta.yaml",
+        &sidecar(
+            "https://wire.example/world/2024/03/09/geneva-follow-up",
+            "2024-03-09T10:00:00-05:00",
+        ),
+    );
+    let r = p.run(&["clean", "seeds/talks-again.txt"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let files = content_files(&p);
+    assert_eq!(files.len(), 2, "{files:?}");
+    let text = p.read(&rel);
+    assert!(text.contains(OLD) && !text.contains(NEW), "{text}");
+    assert_eq!(front(&text, "source").as_deref(), Some("talks.txt"));
+    let other = files
+        .iter()
+        .map(|f| format!("content/{f}"))
+        .find(|f| *f != rel)
+        .unwrap();
+    assert_eq!(
+        front(&p.read(&other), "source").as_deref(),
+        Some("talks-again.txt")
+    );
+    p.build(&[]);
+    assert_annotated(&p, &slug);
+}
