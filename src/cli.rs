@@ -554,7 +554,7 @@ fn clean(
                 eprintln!("overwrote {content} (the edited version is kept at {backup})")
             }
             CleanAction::Superseded { content, by, why } => eprintln!(
-                "older scrape seeds/{seed}: seeds/{by} is the same page, newer ({}), and {content} is cleaned from it",
+                "older scrape seeds/{seed}: seeds/{by} is the same page, newer ({}); {content} is cleaned from it",
                 why.words()
             ),
         }

@@ -1099,7 +1099,16 @@ impl Project {
     /// The warning for two scrapes of one page that nothing but their
     /// file names tells apart (`newest`, the one cleaned, sorts last).
     fn undecided_scrapes(&self, older: &str, newest: &str, cleaned: &Cleaned) -> Problem {
-        let url = cleaned.provenance.url.as_deref().unwrap_or("");
+        // (a page's own text: no control characters in a diagnostic)
+        let url: String = cleaned
+            .provenance
+            .url
+            .as_deref()
+            .unwrap_or("")
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(200)
+            .collect();
         Problem::file(
             format!("seeds/{newest}"),
             format!(

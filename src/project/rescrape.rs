@@ -56,13 +56,13 @@ pub enum Why {
 }
 
 impl Why {
-    /// Why the newer one wins, in words (`its \`modified\` is later`).
+    /// Why the newer one wins, in words.
     pub fn words(self) -> &'static str {
         match self {
-            Why::Changed => "it was changed later (`modified`, else `published`)",
-            Why::Published => "it was published later (`published`)",
-            Why::Scraped => "it was scraped later (the sidecar's `scraped`)",
-            Why::Name => "its file name sorts last (nothing else tells them apart)",
+            Why::Changed => "changed later, by `modified` or `published`",
+            Why::Published => "published later",
+            Why::Scraped => "scraped later, by its sidecar's `scraped`",
+            Why::Name => "its file name sorts last, and nothing else tells them apart",
         }
     }
 }

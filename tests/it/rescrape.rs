@@ -161,7 +161,7 @@ fn a_newer_scrape_under_another_name_replaces_the_article_and_keeps_its_slug() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         r.stderr.contains(&format!(
-            "older scrape seeds/talks.txt: seeds/talks-again.txt is the same page, newer (it was changed later (`modified`, else `published`)), and {rel} is cleaned from it"
+            "older scrape seeds/talks.txt: seeds/talks-again.txt is the same page, newer (changed later, by `modified` or `published`); {rel} is cleaned from it"
         )),
         "{}",
         r.stderr
