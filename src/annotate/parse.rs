@@ -662,6 +662,23 @@ mod tests {
     }
 
     #[test]
+    fn the_origins_of_imported_page_notes_are_a_list() {
+        let (f, p) = parse(
+            "---\narticle: a\norigin:\n- \"hypothesis:P1\"\n- \"urn:x#note\"\n---\nImported.\n",
+        );
+        assert!(p.is_empty(), "{p}");
+        let f = f.unwrap();
+        assert_eq!(f.origins, ["hypothesis:P1", "urn:x#note"]);
+        assert_eq!(f.article_note.unwrap().md.trim(), "Imported.");
+        let (f, _) = parse("---\narticle: a\n---\n");
+        assert!(f.unwrap().origins.is_empty());
+        // one origin written as a scalar is not a list
+        let (f, p) = parse("---\narticle: a\norigin: hypothesis:P1\n---\n");
+        assert!(f.is_none());
+        assert!(p.has_errors(), "{p}");
+    }
+
+    #[test]
     fn parses_headings_attributes_and_notes() {
         let (f, p) = parse(
             "---\narticle: a-b\n---\nOverall.\n\n## “impossible to intercept” {#x .claim .disputed claim=k}\n\nThe *claim*.\n\n### sub\n\nmore\n\n## \"first used\" {.event date=2024-11-21}\nEvent.\n",
