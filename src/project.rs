@@ -793,6 +793,9 @@ impl Project {
                         .contains(&std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()))
             })
             .collect();
+        // (`--force` applies to the seeds named, not to those cleaned
+        // with them)
+        let named = chosen.clone();
         // (an older scrape cleaned through a chosen seed is cleaned with
         // it: the two may have stopped being one page)
         let through: BTreeSet<&str> = ok
@@ -822,6 +825,8 @@ impl Project {
             written: Option<ManifestEntry>,
             /// The page's address, when it has several scrapes.
             page: Option<String>,
+            /// Named (or all seeds were): `--force` applies to it.
+            named: bool,
         }
         let mut planned = Vec::with_capacity(ok.len());
         let alone: Vec<usize> = Vec::new();
@@ -993,21 +998,24 @@ impl Project {
                 .find(|e| e.content == rel_content)
                 .cloned();
             let page = group.and(key).map(str::to_string);
-            planned.push((rel_content, selected, superseded, written, page));
+            planned.push((rel_content, selected, superseded, written, page, named[i]));
         }
         let planned: Vec<Planned> = ok
             .into_iter()
             .zip(planned)
             .map(
-                |((_, name, seed), (rel_content, selected, superseded, written, page))| Planned {
-                    name,
-                    cleaned: seed.cleaned,
-                    sha256: seed.sha256,
-                    rel_content,
-                    selected,
-                    superseded,
-                    written,
-                    page,
+                |((_, name, seed), (rel_content, selected, superseded, written, page, named))| {
+                    Planned {
+                        name,
+                        cleaned: seed.cleaned,
+                        sha256: seed.sha256,
+                        rel_content,
+                        selected,
+                        superseded,
+                        written,
+                        page,
+                        named,
+                    }
                 },
             )
             .collect();
@@ -1023,8 +1031,12 @@ impl Project {
                     .unwrap_or_else(|_| Slug::parse("article").expect("valid"));
                 let text =
                     content::cleaned_to_markdown(&p.cleaned, &slug, &p.name, Some(&p.sha256));
-                let action =
-                    self.write_content(&p.rel_content, text.as_bytes(), p.written.as_ref(), force);
+                let action = self.write_content(
+                    &p.rel_content,
+                    text.as_bytes(),
+                    p.written.as_ref(),
+                    force && p.named,
+                );
                 (hash(text.as_bytes()), action)
             })
         };

@@ -243,6 +243,23 @@ fn a_hand_edited_article_is_not_replaced_by_a_newer_scrape() {
             .contains("EDITED by the desk.")
     );
 
+    // forcing the older scrape forces nothing: it never wins
+    let r = p.run(&["clean", "--force", "seeds/talks.txt"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "kept {rel}: it was edited by hand after it was cleaned; run `briefing clean --force seeds/talks-again.txt`"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("older scrape seeds/talks.txt"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(p.read(&rel), edited);
+
     let r = p.run(&["clean", "--force", "seeds/talks-again.txt"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let backup = format!(".briefing/backup/{}.1", rel.trim_start_matches("content/"));
