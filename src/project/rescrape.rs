@@ -3,7 +3,8 @@
 //! Seeds whose `url` is the same page (compared as
 //! [`content::url_key`] compares addresses: the scheme, `www.`, the
 //! host's case, a trailing `/` and the fragment do not count) are scrapes
-//! of one article. The newest makes the article; the others make none.
+//! of one article — unless the address is a site's home page, where some
+//! sites point every page's canonical link. The newest makes the article; the others make none.
 //! Newer is decided from what the seeds and their sidecars say, never from
 //! file times (which git does not keep), step by step:
 //!
@@ -101,7 +102,9 @@ pub fn why(older: &Scrape, newer: &Scrape) -> Why {
 pub fn groups(scrapes: &[Scrape]) -> Vec<Vec<usize>> {
     let mut by_url: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, s) in scrapes.iter().enumerate() {
-        if let Some(k) = s.url.and_then(content::url_key) {
+        // (a site's home page is no article's address: pages whose
+        // canonical link points there are not one page)
+        if let Some(k) = s.url.and_then(content::url_key).filter(|k| k.contains('/')) {
             by_url.entry(k).or_default().push(i);
         }
     }
@@ -163,6 +166,9 @@ mod tests {
                 ..scrape("d.txt", "")
             },
             scrape("e.txt", "https://news.example/story?page=2"),
+            // a home page is no article's address
+            scrape("f.txt", "https://news.example/"),
+            scrape("g.txt", "https://www.news.example"),
         ];
         assert_eq!(groups(&s), vec![vec![0, 2]]);
     }
