@@ -70,7 +70,7 @@ def hand_weights():
     src = SOURCE.read_text(encoding="utf-8")
     block = src.split("// BEGIN WEIGHTS", 1)[1].split("// END WEIGHTS", 1)[0]
     body = block.split("= [", 1)[1].rsplit("];", 1)[0]
-    return np.array([float(x) for x in re.findall(r"-?\d+(?:\.\d+)?(?:e-?\d+)?", body)])
+    return np.array([float(line.split(",")[0]) for line in body.strip().splitlines()])
 
 
 def load(dev, labels):
@@ -101,6 +101,16 @@ def right(w, p):
     s = p["X"] @ w
     best = max(range(len(s)), key=lambda k: (s[k], -k))  # ties: the first
     return best in p["y"]
+
+
+def margin(w, p):
+    """The right candidate's score less the best other's (how safely it
+    wins; negative: it loses), None when the title is not a candidate."""
+    if not len(p["X"]) or not p["y"]:
+        return None
+    s = p["X"] @ w
+    others = [s[k] for k in range(len(s)) if k not in p["y"]]
+    return max(s[k] for k in p["y"]) - max(others) if others else 99.0
 
 
 def fit(pages, prior, lam):
@@ -148,9 +158,10 @@ def export(names, w):
     src = SOURCE.read_text(encoding="utf-8")
     head, rest = src.split("// BEGIN WEIGHTS", 1)
     _, tail = rest.split("// END WEIGHTS", 1)
-    lines = "".join(f"    {round(float(x), 4)!r},\n" for x in w)
+    lines = "".join(f"    {round(float(x), 4)!r}, // {n}\n" for x, n in zip(w, names))
     block = ("// BEGIN WEIGHTS (written by scripts/train-headline-model.py)\n"
              "/// The features' weights: a candidate's score is their weighted sum.\n"
+             "#[rustfmt::skip]\n"
              f"const WEIGHTS: [f64; FEATURES] = [\n{lines}];\n")
     SOURCE.write_text(head + block + "// END WEIGHTS" + tail, encoding="utf-8")
 
@@ -160,6 +171,7 @@ def main():
     ap.add_argument("--dev", type=Path)
     ap.add_argument("--export", action="store_true")
     ap.add_argument("--show-errors", action="store_true")
+    ap.add_argument("--no-cv", action="store_true", help="only the current weights' numbers")
     ap.add_argument("--prior", choices=["hand", "zero"], default="hand")
     a = ap.parse_args()
     dev = a.dev or find_shared() / "eval" / "cleaning" / "dev"
@@ -173,6 +185,11 @@ def main():
     print(f"{n} dev pages, {len({p['site'] for p in pages})} sites; "
           f"the title is among the candidates on {reach}")
     print(f"current weights (set on these pages, no held-out): {base}/{n} ({100 * base / n:.1f}%)")
+    ms = [m for m in (margin(hand, p) for p in pages) if m is not None]
+    print("current weights' margins (right candidate over the best other): "
+          + ", ".join(f"< {c}: {sum(m < c for m in ms)}" for c in (0, 0.25, 0.5, 1.0)))
+    if a.no_cv:
+        return
     best = None
     for lam in LAMBDAS:
         ok = leave_site_out(pages, prior, lam)

@@ -88,7 +88,7 @@ pub const NAMES: [&str; FEATURES] = [
     "ends in ? or !",
     "has a | or - separator",
     "under four words",
-    "ends or starts with another line",
+    "breadcrumb ending in another line",
     "share of words common on the page",
     "shown again after the article",
     "breadcrumb arrows",
@@ -96,9 +96,37 @@ pub const NAMES: [&str; FEATURES] = [
 
 // BEGIN WEIGHTS (written by scripts/train-headline-model.py)
 /// The features' weights: a candidate's score is their weighted sum.
+#[rustfmt::skip]
 const WEIGHTS: [f64; FEATURES] = [
-    1.0, 3.0, 0.8, 1.5, -0.5, 0.5, -1.5, -0.03, -1.0, -1.0, -0.5, 1.0, -2.0, -1.5, -0.7, -1.5,
-    -1.5, -1.0, -1.0, -0.8, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
+    1.0, // length
+    3.0, // words in body
+    0.8, // standfirst after
+    1.5, // dateline after
+    -0.5, // dateline steps away
+    0.5, // dateline before
+    -1.5, // credit after
+    -0.03, // distance
+    -1.0, // in the body
+    -1.0, // below kept text
+    -0.5, // shown three times or more
+    1.0, // repeated
+    -2.0, // full stop, long
+    -1.5, // full stop
+    -0.7, // full stop, short
+    -1.5, // sentences
+    -1.5, // caption credit
+    -1.0, // menu item
+    -1.0, // in a list of titles
+    -0.8, // standfirst
+    0.0, // capitalised words
+    0.0, // all capitals
+    0.0, // ends in ? or !
+    0.0, // has a | or - separator
+    0.0, // under four words
+    -1.0, // breadcrumb ending in another line
+    0.0, // share of words common on the page
+    0.0, // shown again after the article
+    -1.0, // breadcrumb arrows
 ];
 // END WEIGHTS
 
@@ -360,11 +388,8 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
         // the next substantial block (over a comment count, a section label)
         let next = (i + 1..(i + 4).min(n)).find(|&j| !minor(j));
         // a standfirst right after it (a longer line about the same story)
-        // (longer than the headline, or a sentence: not the next title of
-        // a list of the same shape)
         let dek = next.filter(|&j| {
             shapes[j].lines == 1
-                && (shapes[j].units >= 1.25 * s.units || shapes[j].ends_sentence)
                 && shapes[j].units >= 8.0
                 && shapes[j].units <= 60.0
                 && !is_meta(j)
@@ -437,12 +462,10 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
         // one of a list of other stories' titles: such lines on both
         // sides, or two or more after it
         let before = (i.saturating_sub(3)..i).filter(|&j| listy(j)).count();
-        // (lines after its dateline or byline belong to the next section)
         let after = (i + 1..(i + 4).min(n))
-            .take_while(|&j| !is_meta(j))
             .filter(|&j| Some(j) != dek && listy(j))
             .count();
-        f[F_TITLE_LIST] = flag((before >= 1 && after >= 1) || after >= 2 || before >= 3);
+        f[F_TITLE_LIST] = flag((before >= 1 && after >= 1) || after >= 2);
         // the standfirst of a headline just above it
         f[F_STANDFIRST] = flag((lo..i).rev().find(|&j| !minor(j)).is_some_and(|p| {
             headline_shaped(texts[p], &shapes[p])
@@ -453,14 +476,14 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
                 && s.units >= 8.0
                 && overlap(&content(t), &body_tokens) >= 0.3
         }));
-        // a breadcrumb or share line ending (or starting) with another
-        // line of the page: that line is the title, this one is not
+        // a breadcrumb trail ending in another line of the page ("Home
+        // News Business ‹headline›"): that line is the title, this one is not
         f[F_CONTAINS_LINE] = flag(near.iter().enumerate().any(|(k, other)| {
             k + near_lo != i
                 && other.len() >= 12
                 && other.len() < me.len()
                 && other.split(' ').count() >= 3
-                && (me.ends_with(other.as_str()) || me.starts_with(other.as_str()))
+                && me.ends_with(other.as_str())
         }));
         let all = tokens(t);
         if !all.is_empty() {
@@ -468,7 +491,8 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
                 all.iter().filter(|w| common.contains(*w)).count() as f64 / all.len() as f64;
         }
         f[F_FOOTER_COPY] = flag(footer.contains(me));
-        f[F_BREADCRUMB] = flag(t.contains(['»', '›', '>']));
+        // navigation trail arrows ("Home » Section »", "Blog > Recipes")
+        f[F_BREADCRUMB] = flag(t.contains(['»', '›']) || t.contains(" > "));
         extra_features(t, s, &mut f);
         let parts: Vec<(&'static str, f64)> = NAMES
             .iter()
@@ -632,6 +656,70 @@ mod tests {
             pick(&page, 4).as_deref(),
             Some("Council votes to close harbour bridge to cars")
         );
+    }
+
+    #[test]
+    fn a_breadcrumb_trail_ending_in_the_headline_loses_to_it() {
+        let page = [
+            "Home",
+            "News",
+            "Home News Harbour Council closes harbour bridge to cars",
+            "Council closes harbour bridge to cars",
+            "Jane Roe",
+            "Updated Nov 13, 2019, 10:28am EST",
+            P1,
+            P2,
+            P3,
+        ];
+        assert_eq!(
+            pick(&page, 6).as_deref(),
+            Some("Council closes harbour bridge to cars")
+        );
+        let shapes: Vec<Shape> = page.iter().map(|t| shape(t)).collect();
+        let keep: Vec<bool> = (0..page.len()).map(|i| i >= 6).collect();
+        let trail = candidates(&page, &shapes, &keep)
+            .into_iter()
+            .find(|c| c.index == 2)
+            .expect("the trail is a candidate");
+        assert_eq!(trail.features[F_CONTAINS_LINE], 1.0);
+        assert!(
+            trail
+                .parts
+                .contains(&("breadcrumb ending in another line", -1.0))
+        );
+    }
+
+    #[test]
+    fn navigation_arrows_mark_a_breadcrumb() {
+        let page = [
+            "Home » Harbour news » Bridges »",
+            "Council closes harbour bridge",
+            "Jane Roe",
+            P1,
+            P2,
+            P3,
+        ];
+        let shapes: Vec<Shape> = page.iter().map(|t| shape(t)).collect();
+        let keep: Vec<bool> = (0..page.len()).map(|i| i >= 3).collect();
+        let cands = candidates(&page, &shapes, &keep);
+        assert_eq!(cands[0].index, 1);
+        let trail = cands.iter().find(|c| c.index == 0).expect("a candidate");
+        assert_eq!(trail.features[F_BREADCRUMB], 1.0);
+        // the score is the weighted sum of the features
+        let sum: f64 = trail.features.iter().zip(WEIGHTS).map(|(x, w)| x * w).sum();
+        assert!((trail.score - sum).abs() < 1e-12);
+        let parts: f64 = trail.parts.iter().map(|(_, v)| v).sum();
+        assert!((trail.score - parts).abs() < 1e-12);
+    }
+
+    #[test]
+    fn every_feature_has_a_name_and_a_finite_weight() {
+        assert_eq!(NAMES.len(), WEIGHTS.len());
+        assert!(WEIGHTS.iter().all(|w| w.is_finite()));
+        let mut names = NAMES.to_vec();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), FEATURES, "feature names are distinct");
     }
 
     #[test]
