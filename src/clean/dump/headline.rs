@@ -58,8 +58,10 @@ const F_CONTAINS_LINE: usize = 25;
 const F_COMMON_SHARE: usize = 26;
 const F_FOOTER_COPY: usize = 27;
 const F_BREADCRUMB: usize = 28;
+const F_DAY_MONTH: usize = 29;
+const F_DASH_START: usize = 30;
 /// How many features a candidate has.
-pub const FEATURES: usize = 29;
+pub const FEATURES: usize = 31;
 
 /// The features' names, for diagnostics and training.
 pub const NAMES: [&str; FEATURES] = [
@@ -92,6 +94,8 @@ pub const NAMES: [&str; FEATURES] = [
     "share of words common on the page",
     "shown again after the article",
     "breadcrumb arrows",
+    "a day and month alone",
+    "starts with a dash",
 ];
 
 // BEGIN WEIGHTS (written by scripts/train-headline-model.py)
@@ -127,6 +131,8 @@ const WEIGHTS: [f64; FEATURES] = [
     0.0, // share of words common on the page
     0.0, // shown again after the article
     -1.0, // breadcrumb arrows
+    -1.5, // a day and month alone
+    -1.5, // starts with a dash
 ];
 // END WEIGHTS
 
@@ -493,6 +499,10 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
         f[F_FOOTER_COPY] = flag(footer.contains(me));
         // navigation trail arrows ("Home » Section »", "Blog > Recipes")
         f[F_BREADCRUMB] = flag(t.contains(['»', '›']) || t.contains(" > "));
+        // a date heading ("November 18") or an attribution ("— Jane Roe
+        // on Sunday …"), not a headline
+        f[F_DAY_MONTH] = flag(meta::dates::day_and_month(t));
+        f[F_DASH_START] = flag(t.starts_with(['—', '–']) || t.starts_with("- "));
         extra_features(t, s, &mut f);
         let parts: Vec<(&'static str, f64)> = NAMES
             .iter()
@@ -720,6 +730,30 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), FEATURES, "feature names are distinct");
+    }
+
+    #[test]
+    fn a_date_heading_and_an_attribution_are_not_headlines() {
+        let page = [
+            "November 18",
+            "Council closes harbour bridge to cars",
+            "— Jane Roe on Sunday, November 17th, 2019 in a statement to the council",
+            "Jane Roe",
+            P1,
+            P2,
+            P3,
+        ];
+        let shapes: Vec<Shape> = page.iter().map(|t| shape(t)).collect();
+        let keep: Vec<bool> = (0..page.len()).map(|i| i >= 4).collect();
+        let cands = candidates(&page, &shapes, &keep);
+        assert_eq!(cands[0].index, 1);
+        let of = |i: usize| cands.iter().find(|c| c.index == i).expect("a candidate");
+        assert_eq!(of(0).features[F_DAY_MONTH], 1.0);
+        assert_eq!(of(2).features[F_DASH_START], 1.0);
+        assert_eq!(
+            of(1).features[F_DAY_MONTH] + of(1).features[F_DASH_START],
+            0.0
+        );
     }
 
     #[test]

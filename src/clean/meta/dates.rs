@@ -284,6 +284,32 @@ pub fn dateline_like(text: &str) -> bool {
         .any(|w| w.chars().count() >= 3 && month_number(w).is_some())
 }
 
+/// Is a short line only a day and a month, without a year ("November
+/// 18", "18 Nov.", "Nov 18th")? (A date heading a list, never a headline.)
+pub fn day_and_month(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if !(2..=3).contains(&words.len()) {
+        return false;
+    }
+    let (mut months, mut days) = (0, 0);
+    for w in &words {
+        let w = w.trim_end_matches([',', '.']);
+        let digits = w.trim_end_matches(|c: char| c.is_alphabetic());
+        if month_number(w).is_some() {
+            months += 1;
+        } else if !digits.is_empty()
+            && digits.len() <= 2
+            && digits.chars().all(|c| c.is_ascii_digit())
+            && matches!(&w[digits.len()..], "" | "st" | "nd" | "rd" | "th")
+        {
+            days += 1;
+        } else {
+            return false;
+        }
+    }
+    months == 1 && days == 1
+}
+
 /// Day/month order of a page's numeric dates.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Order {
@@ -1180,6 +1206,22 @@ mod tests {
         assert!(dateline_like("Updated 10:05 AM ET"));
         assert!(!dateline_like("Monday 5:30PM"));
         assert!(!dateline_like("The bridge opens in November"));
+    }
+
+    #[test]
+    fn a_day_and_a_month_alone() {
+        for t in ["November 18", "18 Nov.", "Nov 18th", "18. November"] {
+            assert!(day_and_month(t), "{t}");
+        }
+        for t in [
+            "November 18, 2019",
+            "Top 18",
+            "May the 4th",
+            "18",
+            "Nov 18 news",
+        ] {
+            assert!(!day_and_month(t), "{t}");
+        }
     }
 
     #[test]
