@@ -60,8 +60,9 @@ const F_FOOTER_COPY: usize = 27;
 const F_BREADCRUMB: usize = 28;
 const F_DAY_MONTH: usize = 29;
 const F_DASH_START: usize = 30;
+const F_INSIDE_BODY_TEXT: usize = 31;
 /// How many features a candidate has.
-pub const FEATURES: usize = 31;
+pub const FEATURES: usize = 32;
 
 /// The features' names, for diagnostics and training.
 pub const NAMES: [&str; FEATURES] = [
@@ -96,6 +97,7 @@ pub const NAMES: [&str; FEATURES] = [
     "breadcrumb arrows",
     "a day and month alone",
     "starts with a dash",
+    "written inside a body paragraph",
 ];
 
 // BEGIN WEIGHTS (written by scripts/train-headline-model.py)
@@ -133,6 +135,7 @@ const WEIGHTS: [f64; FEATURES] = [
     -1.0, // breadcrumb arrows
     -1.5, // a day and month alone
     -1.5, // starts with a dash
+    -1.0, // written inside a body paragraph
 ];
 // END WEIGHTS
 
@@ -376,6 +379,13 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
     // without a sentence ending, not metadata
     let listy =
         |j: usize| headline_shaped(texts[j], &shapes[j]) && shapes[j].units >= 6.0 && !is_meta(j);
+    // the body's paragraphs, normalised (a pull quote or a body sentence
+    // is written inside one; a headline seldom is)
+    let body_norm: Vec<String> = (body..n)
+        .filter(|&j| keep[j] && !minor(j))
+        .take(BODY_BLOCKS)
+        .map(|j| norm(texts[j]))
+        .collect();
     // lines after the article (a footer's site name, menus shown again)
     let last_kept = keep.iter().rposition(|&k| k).unwrap_or(body);
     let footer: FxHashSet<String> = (last_kept + 1..n)
@@ -503,6 +513,12 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
         // on Sunday …"), not a headline
         f[F_DAY_MONTH] = flag(meta::dates::day_and_month(t));
         f[F_DASH_START] = flag(t.starts_with(['—', '–']) || t.starts_with("- "));
+        f[F_INSIDE_BODY_TEXT] = flag(
+            s.units >= 4.0
+                && body_norm
+                    .iter()
+                    .any(|b| b.len() > me.len() && b.contains(me.as_str())),
+        );
         extra_features(t, s, &mut f);
         let parts: Vec<(&'static str, f64)> = NAMES
             .iter()
@@ -754,6 +770,30 @@ mod tests {
             of(1).features[F_DAY_MONTH] + of(1).features[F_DASH_START],
             0.0
         );
+    }
+
+    #[test]
+    fn a_pull_quote_from_the_body_is_marked() {
+        let page = [
+            "Council closes harbour bridge to cars",
+            "By Jane Roe",
+            P1,
+            "\"steel under the bridge deck had corroded faster than expected\"",
+            P2,
+            P3,
+        ];
+        let shapes: Vec<Shape> = page.iter().map(|t| shape(t)).collect();
+        let keep: Vec<bool> = (0..page.len()).map(|i| i >= 2 && i != 3).collect();
+        let cands = candidates(&page, &shapes, &keep);
+        let quote = cands.iter().find(|c| c.index == 3).expect("a candidate");
+        assert_eq!(quote.features[F_INSIDE_BODY_TEXT], 1.0);
+        assert!(
+            quote
+                .parts
+                .contains(&("written inside a body paragraph", -1.0))
+        );
+        let head = cands.iter().find(|c| c.index == 0).expect("a candidate");
+        assert_eq!(head.features[F_INSIDE_BODY_TEXT], 0.0);
     }
 
     #[test]
