@@ -198,6 +198,16 @@ def main():
         if best is None or k > best[1]:
             best = (lam, k, ok)
     lam, k, ok = best
+    # out-of-fold accuracy by site (the chosen strength)
+    by_site = {}
+    for p in pages:
+        r = by_site.setdefault(p["site"], [0, 0])
+        r[0] += ok[p["page"]]
+        r[1] += 1
+    wrong_sites = sorted(s for s, (g, m) in by_site.items() if g < m)
+    print(f"by site: {len(by_site) - len(wrong_sites)}/{len(by_site)} sites all right; "
+          + "wrong on: " + (", ".join(f"{s} {by_site[s][0]}/{by_site[s][1]}" for s in wrong_sites)
+                            or "none"))
     w = fit(pages, prior, lam)
     print(f"chosen lambda {lam} (out-of-fold {k}/{n}); weights fitted on all dev pages:")
     for name, h, x in zip(names, hand, w):
