@@ -26,14 +26,14 @@ pub const MAX_INFLATED: u64 = 4 << 30;
 /// Why an edition file did not read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
-    #[error("is not an edition file (it is not gzip data)")]
+    #[error("this is not an edition file (it is not gzip data)")]
     NotGzip,
-    #[error("is damaged: {0}")]
+    #[error("this edition file is damaged: {0}")]
     Damaged(String),
-    #[error("is not an edition file (its format is `{0}`, not `{FORMAT}`)")]
+    #[error("this is not an edition file (its format is `{0}`, not `{FORMAT}`)")]
     Foreign(String),
     #[error(
-        "was recorded by a newer version of briefing (edition format {0}; this one reads up to {VERSION})"
+        "this edition was recorded by a newer version of briefing (edition format {0}; this one reads up to {VERSION})"
     )]
     Newer(u32),
 }
@@ -113,12 +113,8 @@ pub fn decode(bytes: &[u8]) -> Result<Edition, DecodeError> {
     }
     let text = std::str::from_utf8(&json)
         .map_err(|_| DecodeError::Damaged("its content is not UTF-8 text".to_string()))?;
-    let file: FileIn = serde_json::from_str(text).map_err(|e| {
-        DecodeError::Damaged(format!(
-            "its content is no edition ({})",
-            e
-        ))
-    })?;
+    let file: FileIn = serde_json::from_str(text)
+        .map_err(|e| DecodeError::Damaged(format!("its content is no edition ({})", e)))?;
     if file.format != FORMAT {
         return Err(DecodeError::Foreign(crate::diag::fit(&file.format, 60)));
     }
@@ -128,12 +124,8 @@ pub fn decode(bytes: &[u8]) -> Result<Edition, DecodeError> {
     match file.version {
         // version 1: the current `Edition` (fields added since have
         // defaults, so older files of this version read)
-        1 => serde_json::from_str(raw.get()).map_err(|e| {
-            DecodeError::Damaged(format!(
-                "its edition does not read ({})",
-                e
-            ))
-        }),
+        1 => serde_json::from_str(raw.get())
+            .map_err(|e| DecodeError::Damaged(format!("its edition does not read ({})", e))),
         0 => Err(DecodeError::Damaged("its format version is 0".to_string())),
         v => Err(DecodeError::Newer(v)),
     }
@@ -224,7 +216,9 @@ mod tests {
             Err(DecodeError::Foreign("other".into()))
         );
         assert_eq!(
-            decode(&gz(r#"{"format":"briefing-edition","version":7,"edition":{}}"#)),
+            decode(&gz(
+                r#"{"format":"briefing-edition","version":7,"edition":{}}"#
+            )),
             Err(DecodeError::Newer(7))
         );
         assert!(matches!(
@@ -232,7 +226,9 @@ mod tests {
             Err(DecodeError::Damaged(_))
         ));
         assert!(matches!(
-            decode(&gz(r#"{"format":"briefing-edition","version":1,"edition":{"articles":7}}"#)),
+            decode(&gz(
+                r#"{"format":"briefing-edition","version":1,"edition":{"articles":7}}"#
+            )),
             Err(DecodeError::Damaged(_))
         ));
     }
@@ -247,14 +243,16 @@ mod tests {
             proptest::option::of("20[0-9]{2}-[01][0-9]-[0-3][0-9]T00:00:00"),
             "\\PC{0,200}",
         )
-            .prop_map(|(slug, url, seed_sha256, title, date, text)| ArticleRecord {
-                slug,
-                url,
-                seed_sha256,
-                title,
-                date,
-                text,
-            });
+            .prop_map(
+                |(slug, url, seed_sha256, title, date, text)| ArticleRecord {
+                    slug,
+                    url,
+                    seed_sha256,
+                    title,
+                    date,
+                    text,
+                },
+            );
         let annotation = (
             "[a-z0-9-]{1,12}",
             "[a-z0-9-]{1,12}",

@@ -386,7 +386,13 @@ mod tests {
         assert_eq!(c.articles_added[0].slug, "fresh");
         assert_eq!(c.articles_removed[0].slug, "gone");
         assert_eq!(c.articles_changed[0].article.slug, "a");
-        assert_eq!((c.articles_changed[0].deleted, c.articles_changed[0].inserted), (1, 1));
+        assert_eq!(
+            (
+                c.articles_changed[0].deleted,
+                c.articles_changed[0].inserted
+            ),
+            (1, 1)
+        );
     }
 
     #[test]

@@ -22,6 +22,9 @@ use crate::link::Registry;
 use crate::link::outlets::Outlets;
 use serde::{Deserialize, Serialize};
 
+/// The project's folder of editions.
+pub const DIR: &str = "editions";
+
 /// One recorded edition. Every list is sorted (articles by slug,
 /// annotations by article and id, claims by key, entities by slug), so
 /// equal briefings give equal editions.
@@ -224,7 +227,10 @@ pub fn record(
             url: a.url.clone(),
             seed_sha256: a.seed_sha256.clone(),
             title: a.title.clone(),
-            date: a.date.as_ref().map(|d| d.strftime("%Y-%m-%dT%H:%M:%S").to_string()),
+            date: a
+                .date
+                .as_ref()
+                .map(|d| d.strftime("%Y-%m-%dT%H:%M:%S").to_string()),
             text: crate::markdown::plain_text(a.body()).text,
         })
         .collect();

@@ -111,6 +111,8 @@ pub enum Dep {
     Events,
     /// The outlet registry (`sources.yaml`): names, grades, descriptions.
     Outlets,
+    /// The recorded editions (`editions/`).
+    Editions,
 }
 
 /// Everything a page depends on. A page not listing what it shows goes

@@ -549,6 +549,7 @@ mod tests {
             held: Default::default(),
             leak: None,
             next_change: None,
+            editions: Default::default(),
             warnings: Default::default(),
         }
     }
