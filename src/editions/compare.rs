@@ -263,7 +263,7 @@ pub fn compare(old: &Edition, new: &Edition) -> Changes {
         }
         let change = if a.method == "approximate" && o.method != "approximate" {
             Some(AnchorChange::Approximate)
-        } else if o.start != a.start && text_changed.contains(article) {
+        } else if o.start != a.start && o.quote == a.quote && text_changed.contains(article) {
             Some(AnchorChange::Moved)
         } else {
             None

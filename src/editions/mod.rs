@@ -21,6 +21,7 @@ use crate::content::Article;
 use crate::link::Registry;
 use crate::link::outlets::Outlets;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// The project's folder of editions.
 pub const DIR: &str = "editions";
@@ -106,17 +107,39 @@ pub struct Recorded {
 }
 
 /// Every recorded edition, oldest first (by name: names sort as the
-/// editions were issued — dates do).
+/// editions were issued — dates do), with each edition's articles indexed
+/// by url and slug.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct History {
     pub editions: Vec<Recorded>,
+    index: Vec<Lookup>,
+}
+
+/// An edition's articles by url and by slug (positions in its list).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Lookup {
+    by_url: BTreeMap<String, usize>,
+    by_slug: BTreeMap<String, usize>,
 }
 
 impl History {
     /// The editions, sorted by name (see [`order`]).
     pub fn new(mut editions: Vec<Recorded>) -> History {
         editions.sort_by(|a, b| order(&a.name, &b.name));
-        History { editions }
+        let index = editions
+            .iter()
+            .map(|r| {
+                let mut l = Lookup::default();
+                for (i, a) in r.edition.articles.iter().enumerate() {
+                    if let Some(u) = &a.url {
+                        l.by_url.entry(u.clone()).or_insert(i);
+                    }
+                    l.by_slug.insert(a.slug.clone(), i);
+                }
+                l
+            })
+            .collect();
+        History { editions, index }
     }
 
     /// The newest edition.
@@ -124,15 +147,82 @@ impl History {
         self.editions.last()
     }
 
+    /// Edition `i`'s record of the article with this url, else this slug.
+    pub fn find(&self, i: usize, url: Option<&str>, slug: &str) -> Option<&ArticleRecord> {
+        let l = self.index.get(i)?;
+        let at = url
+            .and_then(|u| l.by_url.get(u))
+            .or_else(|| l.by_slug.get(slug))?;
+        self.editions[i].edition.articles.get(*at)
+    }
+
     /// The earliest edition holding the article (by url, else slug), and
     /// that edition's record of it.
-    pub fn first_seen(&self, url: Option<&str>, slug: &str) -> Option<(&Recorded, &ArticleRecord)> {
-        self.editions.iter().find_map(|r| {
-            let e = &r.edition;
-            let found = url
-                .and_then(|u| e.articles.iter().find(|a| a.url.as_deref() == Some(u)))
-                .or_else(|| e.articles.iter().find(|a| a.slug == slug))?;
-            Some((r, found))
+    pub fn first_seen(&self, url: Option<&str>, slug: &str) -> Option<(usize, &ArticleRecord)> {
+        (0..self.editions.len()).find_map(|i| Some((i, self.find(i, url, slug)?)))
+    }
+
+    /// Where the article's text first changed after edition `since`: the
+    /// first later edition whose record of it differs from the one before
+    /// (its page, `editions/<name>/`, shows the difference), with its
+    /// record there; `None` when no recorded edition shows a change.
+    pub fn first_change(
+        &self,
+        since: usize,
+        url: Option<&str>,
+        slug: &str,
+    ) -> Option<(usize, &ArticleRecord)> {
+        let mut prev = self.find(since, url, slug)?;
+        for i in since + 1..self.editions.len() {
+            if let Some(r) = self.find(i, url, slug) {
+                if r.text != prev.text {
+                    return Some((i, r));
+                }
+                prev = r;
+            }
+        }
+        None
+    }
+}
+
+impl Edition {
+    /// The edition without what a public build holds back now: held
+    /// articles (by slug) and their annotations, held annotations. (An
+    /// edition is recorded as a public build sees it; something held back
+    /// since must not come back through it.)
+    pub fn visible(&self, held: &crate::holdback::HeldBack) -> std::borrow::Cow<'_, Edition> {
+        use std::borrow::Cow;
+        if held.articles.is_empty() && held.annotations.is_empty() {
+            return Cow::Borrowed(self);
+        }
+        let article_held = |slug: &str| {
+            crate::model::Slug::parse(slug).is_ok_and(|s| held.articles.contains_key(&s))
+        };
+        let annotation_held = |a: &AnnotationRecord| {
+            article_held(&a.article)
+                || crate::model::Slug::parse(&a.article)
+                    .is_ok_and(|s| held.annotations.contains(&(s, a.id.clone())))
+        };
+        if !self.articles.iter().any(|a| article_held(&a.slug))
+            && !self.annotations.iter().any(annotation_held)
+        {
+            return Cow::Borrowed(self);
+        }
+        Cow::Owned(Edition {
+            articles: self
+                .articles
+                .iter()
+                .filter(|a| !article_held(&a.slug))
+                .cloned()
+                .collect(),
+            annotations: self
+                .annotations
+                .iter()
+                .filter(|a| !annotation_held(a))
+                .cloned()
+                .collect(),
+            claims: self.claims.clone(),
+            entities: self.entities.clone(),
         })
     }
 }
