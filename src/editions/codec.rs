@@ -156,6 +156,7 @@ mod tests {
                 grade: Some("B3".into()),
                 note: "0123456789abcdef".into(),
                 start: 0,
+                paragraph: 0,
                 method: "exact".into(),
             }],
             claims: vec![ClaimRecord {
@@ -261,12 +262,23 @@ mod tests {
             proptest::option::of(1u8..=6),
             proptest::option::of("[A-F][1-6]"),
             "[0-9a-f]{16}",
-            any::<usize>(),
+            (any::<usize>(), any::<usize>()),
             "[a-z]{1,11}",
         )
             .prop_map(
-                |(article, id, quote, status, credibility, grade, note, start, method)| {
+                |(
+                    article,
+                    id,
+                    quote,
+                    status,
+                    credibility,
+                    grade,
+                    note,
+                    (start, paragraph),
+                    method,
+                )| {
                     AnnotationRecord {
+                        paragraph,
                         article,
                         id,
                         quote,

@@ -80,7 +80,7 @@ pub struct AnnotationEdit {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AnchorChange {
-    /// Its passage moved in the text.
+    /// Its passage is now in another paragraph.
     Moved,
     /// Its quote no longer matches the text exactly.
     Approximate,
@@ -263,7 +263,8 @@ pub fn compare(old: &Edition, new: &Edition) -> Changes {
         }
         let change = if a.method == "approximate" && o.method != "approximate" {
             Some(AnchorChange::Approximate)
-        } else if o.start != a.start && o.quote == a.quote && text_changed.contains(article) {
+        } else if o.paragraph != a.paragraph && o.quote == a.quote && text_changed.contains(article)
+        {
             Some(AnchorChange::Moved)
         } else {
             None
@@ -337,6 +338,7 @@ mod tests {
             grade: None,
             note: note.into(),
             start,
+            paragraph: start / 100,
             method: "exact".into(),
         }
     }
@@ -443,8 +445,9 @@ mod tests {
             ..Edition::default()
         };
         let mut new = old.clone();
-        new.articles[0].text = "zero one two".into();
-        new.annotations[0].start = 9;
+        new.articles[0].text = "zero\n\none two".into();
+        new.annotations[0].start = 6;
+        new.annotations[0].paragraph = 1;
         let c = compare(&old, &new);
         assert_eq!(c.anchors[0].change, AnchorChange::Moved);
     }

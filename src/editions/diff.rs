@@ -61,11 +61,49 @@ pub fn words(old: &str, new: &str) -> Vec<Block> {
             } => {
                 let o = a[old_index..old_index + old_len].join("\n\n");
                 let n = b[new_index..new_index + new_len].join("\n\n");
-                out.push(changed(word_pieces(&o, &n)));
+                out.extend(split_paragraphs(word_pieces(&o, &n)));
             }
         }
     }
     out
+}
+
+/// Changed pieces as one block per paragraph: a piece holding a blank
+/// line ends a paragraph there.
+fn split_paragraphs(pieces: Vec<Piece>) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut current: Vec<Piece> = Vec::new();
+    for p in pieces {
+        let make: fn(String) -> Piece = match &p {
+            Piece::Same(_) => Piece::Same,
+            Piece::Del(_) => Piece::Del,
+            Piece::Ins(_) => Piece::Ins,
+        };
+        let (Piece::Same(text) | Piece::Del(text) | Piece::Ins(text)) = p;
+        let mut parts = text.split("\n\n").peekable();
+        while let Some(part) = parts.next() {
+            let part = if parts.peek().is_some() {
+                part.trim_end()
+            } else {
+                part
+            };
+            let part = if current.is_empty() {
+                part.trim_start()
+            } else {
+                part
+            };
+            if !part.is_empty() {
+                current.push(make(part.to_string()));
+            }
+            if parts.peek().is_some() && !current.is_empty() {
+                blocks.push(changed(std::mem::take(&mut current)));
+            }
+        }
+    }
+    if !current.is_empty() {
+        blocks.push(changed(current));
+    }
+    blocks
 }
 
 fn changed(pieces: Vec<Piece>) -> Block {
@@ -199,6 +237,16 @@ mod tests {
         assert_eq!(show(&words(old, new)), "[2 same]{+[C is new.]}");
         assert_eq!(show(&words(new, old)), "[2 same]{-[C is new.]}");
         assert!(words(old, old).is_empty());
+    }
+
+    #[test]
+    fn a_paragraph_put_in_before_a_changed_one_is_its_own() {
+        let old = "The minister said ten.\n\nEnd.";
+        let new = "Rain fell.\n\nThe minister said twelve.\n\nEnd.";
+        assert_eq!(
+            show(&words(old, new)),
+            "{+[Rain fell.]}{The minister said -[ten.]+[twelve.]}[1 same]"
+        );
     }
 
     #[test]

@@ -73,6 +73,9 @@ pub struct AnnotationRecord {
     pub note: String,
     /// Where the passage anchored: byte offset in the article's text.
     pub start: usize,
+    /// The paragraph (plain-text block, from 0) it starts in.
+    #[serde(default)]
+    pub paragraph: usize,
     /// How it anchored: `exact`, `normalized` or `approximate`.
     pub method: String,
 }
@@ -309,21 +312,34 @@ pub fn record(
     registry: &Registry,
 ) -> Edition {
     use rayon::prelude::*;
-    let mut arts: Vec<ArticleRecord> = articles
+    // each article's record, and where its paragraphs start
+    let (mut arts, starts): (Vec<ArticleRecord>, Vec<Vec<usize>>) = articles
         .par_iter()
         .with_min_len(64)
-        .map(|a| ArticleRecord {
-            slug: a.slug.to_string(),
-            url: a.url.clone(),
-            seed_sha256: a.seed_sha256.clone(),
-            title: a.title.clone(),
-            date: a
-                .date
-                .as_ref()
-                .map(|d| d.strftime("%Y-%m-%dT%H:%M:%S").to_string()),
-            text: crate::markdown::plain_text(a.body()).text,
+        .map(|a| {
+            let plain = crate::markdown::plain_text(a.body());
+            let starts = plain.blocks.iter().map(|b| b.start).collect();
+            let record = ArticleRecord {
+                slug: a.slug.to_string(),
+                url: a.url.clone(),
+                seed_sha256: a.seed_sha256.clone(),
+                title: a.title.clone(),
+                date: a
+                    .date
+                    .as_ref()
+                    .map(|d| d.strftime("%Y-%m-%dT%H:%M:%S").to_string()),
+                text: plain.text,
+            };
+            (record, starts)
         })
-        .collect();
+        .unzip();
+    let paragraph_starts: BTreeMap<&crate::model::Slug, &Vec<usize>> =
+        articles.iter().map(|a| &a.slug).zip(&starts).collect();
+    let paragraph = |slug: &crate::model::Slug, at: usize| {
+        paragraph_starts
+            .get(slug)
+            .map_or(0, |s| s.partition_point(|&b| b <= at).saturating_sub(1))
+    };
     arts.sort_by(|a, b| a.slug.cmp(&b.slug));
     let by_slug: std::collections::BTreeMap<&crate::model::Slug, &Article> =
         articles.iter().map(|a| (&a.slug, a)).collect();
@@ -351,6 +367,7 @@ pub fn record(
             grade: grade(a),
             note: note_hash(a.note_md()),
             start: a.range.start,
+            paragraph: paragraph(&a.article, a.range.start),
             method: method_name(&a.method).to_string(),
         })
         .collect();

@@ -340,6 +340,31 @@ pub fn edition_page(b: &Briefing, r: &Renderer, i: usize) -> Result<Output, Prob
     Ok(output(at, r.page("changes.html", &ctx, PAGE_SIZE)?))
 }
 
+/// What a build shows of one edition: its extent and its changes against
+/// the one before (`None` for the first).
+pub struct EditionSummary {
+    pub name: String,
+    pub articles: usize,
+    pub annotations: usize,
+    pub changes: Option<usize>,
+}
+
+/// Every edition, oldest first, as this build shows it.
+pub fn edition_summaries(b: &Briefing) -> Vec<EditionSummary> {
+    let all = &b.editions.editions;
+    (0..all.len())
+        .map(|i| {
+            let v: std::borrow::Cow<Edition> = all[i].edition.visible(&b.held);
+            EditionSummary {
+                name: all[i].name.clone(),
+                articles: v.articles.len(),
+                annotations: v.annotations.len(),
+                changes: edition_changes(b, i).map(|c| c.count()),
+            }
+        })
+        .collect()
+}
+
 /// `editions/`: every edition, newest first, with how much it changed.
 pub fn editions_page(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
     #[derive(Serialize)]
@@ -360,19 +385,16 @@ pub fn editions_page(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
         changes_url: String,
     }
     let at = editions_path();
-    let all = &b.editions.editions;
-    let items = (0..all.len())
+    let items = edition_summaries(b)
+        .into_iter()
         .rev()
-        .map(|i| {
-            let v: std::borrow::Cow<Edition> = all[i].edition.visible(&b.held);
-            Item {
-                name: all[i].name.clone(),
-                url: edition_path(&all[i].name).relative_from(&at),
-                articles: v.articles.len(),
-                annotations: v.annotations.len(),
-                first: i == 0,
-                changes: edition_changes(b, i).map_or(0, |c| c.count()),
-            }
+        .map(|e| Item {
+            url: edition_path(&e.name).relative_from(&at),
+            name: e.name,
+            articles: e.articles,
+            annotations: e.annotations,
+            first: e.changes.is_none(),
+            changes: e.changes.unwrap_or(0),
         })
         .collect();
     let ctx = Ctx {
