@@ -190,12 +190,13 @@ impl History {
 
 impl Edition {
     /// The edition without what a public build holds back now: held
-    /// articles (by slug) and their annotations, held annotations. (An
-    /// edition is recorded as a public build sees it; something held back
-    /// since must not come back through it.)
+    /// articles (by slug) and their annotations, held annotations, and the
+    /// paragraphs holding the text of a held block (a passage marked
+    /// `internal` since). (An edition is recorded as a public build sees
+    /// it; something held back since must not come back through it.)
     pub fn visible(&self, held: &crate::holdback::HeldBack) -> std::borrow::Cow<'_, Edition> {
         use std::borrow::Cow;
-        if held.articles.is_empty() && held.annotations.is_empty() {
+        if held.articles.is_empty() && held.annotations.is_empty() && held.items.is_empty() {
             return Cow::Borrowed(self);
         }
         let article_held = |slug: &str| {
@@ -206,7 +207,21 @@ impl Edition {
                 || crate::model::Slug::parse(&a.article)
                     .is_ok_and(|s| held.annotations.contains(&(s, a.id.clone())))
         };
-        if !self.articles.iter().any(|a| article_held(&a.slug))
+        let needles: Vec<&str> = held
+            .items
+            .iter()
+            .flat_map(|i| &i.text)
+            .map(String::as_str)
+            .filter(|t| !t.trim().is_empty())
+            .collect();
+        let finder = (!needles.is_empty())
+            .then(|| aho_corasick::AhoCorasick::new(&needles).ok())
+            .flatten();
+        let holds_held_text = |text: &str| finder.as_ref().is_some_and(|f| f.find(text).is_some());
+        if !self
+            .articles
+            .iter()
+            .any(|a| article_held(&a.slug) || holds_held_text(&a.text))
             && !self.annotations.iter().any(annotation_held)
         {
             return Cow::Borrowed(self);
@@ -216,7 +231,20 @@ impl Edition {
                 .articles
                 .iter()
                 .filter(|a| !article_held(&a.slug))
-                .cloned()
+                .map(|a| {
+                    if !holds_held_text(&a.text) {
+                        return a.clone();
+                    }
+                    let text: Vec<&str> = a
+                        .text
+                        .split("\n\n")
+                        .filter(|p| !holds_held_text(p))
+                        .collect();
+                    ArticleRecord {
+                        text: text.join("\n\n"),
+                        ..a.clone()
+                    }
+                })
                 .collect(),
             annotations: self
                 .annotations

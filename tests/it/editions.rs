@@ -280,7 +280,14 @@ fn a_damaged_edition_fails_the_build_naming_the_file_and_is_left_as_it_was() {
 #[test]
 fn a_public_build_shows_nothing_held_back_in_its_changes() {
     let p = TestProject::new()
-        .article("a", ARTICLE)
+        .article(
+            "a",
+            &format!("{ARTICLE}\nA paragraph that is marked internal later, with its own sentence.\n"),
+        )
+        .annotations(
+            "a",
+            "---\narticle: a\n---\n\n## \"First\" {#was-public}\n\nA public note.\n",
+        )
         .article(
             "b",
             "---\ntitle: Becoming a draft\nslug: b\ndate: 2026-12-01\n---\n\nWords of the draft-to-be.\n",
@@ -297,7 +304,11 @@ fn a_public_build_shows_nothing_held_back_in_its_changes() {
     );
     p.write(
         "annotations/a.md",
-        "---\narticle: a\n---\n\n## \"First\" {#secret-note .internal}\n\nInternal musing.\n",
+        "---\narticle: a\n---\n\n## \"First\" {#secret-note .internal}\n\nInternal musing.\n\n## \"First text\" {#was-public .internal}\n\nA public note.\n",
+    );
+    p.write(
+        "content/a.md",
+        &format!("{ARTICLE}\n```internal\nA paragraph that is marked internal later, with its own sentence.\n```\n"),
     );
     p.build(&[]);
     let changes = p.page("changes/index.html");
