@@ -402,3 +402,16 @@ fn the_live_preview_updates_the_changes_page() {
     })
     .unwrap_or_else(|| panic!("the index never counted 2 changes"));
 }
+
+/// Recording an edition is a change to the inputs: the next build is not
+/// skipped as up to date.
+#[test]
+fn a_build_after_recording_makes_the_changes_pages() {
+    let p = TestProject::new().article("a", ARTICLE);
+    p.build(&[]);
+    assert!(!p.exists("site/changes/index.html"));
+    assert_eq!(p.run(&["edition", "e1"]).code, 0);
+    p.build(&[]);
+    assert!(p.page("changes/index.html").contains("Nothing has changed since"));
+    assert!(p.page("index.html").contains("No changes since edition e1"));
+}
