@@ -412,6 +412,77 @@ fn a_build_after_recording_makes_the_changes_pages() {
     assert!(!p.exists("site/changes/index.html"));
     assert_eq!(p.run(&["edition", "e1"]).code, 0);
     p.build(&[]);
-    assert!(p.page("changes/index.html").contains("Nothing has changed since"));
+    assert!(
+        p.page("changes/index.html")
+            .contains("Nothing has changed since")
+    );
     assert!(p.page("index.html").contains("No changes since edition e1"));
+}
+
+/// The computed marks of the first `<del>` and `<ins>` of a diff, and
+/// their contrast with what is behind them (WCAG's ratio).
+const MARKS_JS: &str = r#"
+const lum = c => {
+  const [r, g, b] = c.match(/[\d.]+/g).map(Number).slice(0, 3).map(v => {
+    v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+};
+const behind = e => {
+  for (; e; e = e.parentElement) {
+    const c = getComputedStyle(e).backgroundColor;
+    if (c && c !== 'transparent' && !/^rgba\(.*, 0\)$/.test(c)) return c;
+  }
+  return 'rgb(255, 255, 255)';
+};
+return ['.word-diff del', '.word-diff ins'].map(sel => {
+  const e = document.querySelector(sel);
+  if (!e) return {sel, missing: true};
+  const s = getComputedStyle(e);
+  const [a, b] = [lum(s.color), lum(behind(e))];
+  return {sel, line: s.textDecorationLine, ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)};
+});
+"#;
+
+/// Deletions are struck through and insertions underlined — marks, not
+/// colours alone — with readable contrast, on screen in light and dark
+/// and in print.
+#[tokio::test]
+async fn word_diffs_read_on_screen_in_dark_mode_and_in_print() {
+    let dir = built_fixture("editions");
+    let page = dir.path().join("site/editions/2026-12-02/index.html");
+    let Some((_session, client)) =
+        crate::browser_support::open("word_diffs_read_on_screen_in_dark_mode_and_in_print").await
+    else {
+        return;
+    };
+    let mut seen = Vec::new();
+    for (media, scheme) in [("", "light"), ("", "dark"), ("print", "light")] {
+        crate::browser_support::emulate(&client, media, scheme)
+            .await
+            .unwrap();
+        client
+            .goto(&format!("file://{}", page.display()))
+            .await
+            .unwrap();
+        let v = client.execute(MARKS_JS, vec![]).await.unwrap();
+        seen.push((media, scheme, v));
+    }
+    // close before asserting, so a failure does not leave a browser behind
+    let _ = client.close().await;
+    for (media, scheme, v) in &seen {
+        let marks = v.as_array().unwrap();
+        assert_eq!(marks.len(), 2, "{v}");
+        for (m, line) in marks.iter().zip(["line-through", "underline"]) {
+            assert!(
+                m["line"].as_str().unwrap_or("").contains(line),
+                "{media} {scheme}: {m}"
+            );
+            assert!(
+                m["ratio"].as_f64().unwrap_or(0.0) >= 4.5,
+                "{media} {scheme}: contrast {m}"
+            );
+        }
+    }
 }
