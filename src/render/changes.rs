@@ -171,19 +171,15 @@ fn view(b: &Briefing, c: Changes, at: &SitePath) -> ChangesView {
         title: a.title,
         original: a.url,
     };
-    let ids: std::collections::BTreeSet<(&str, &str)> = b
+    let anns: std::collections::BTreeMap<(&str, &str), &crate::annotate::Annotation> = b
         .annotations
         .all()
         .iter()
-        .map(|x| (x.article.as_str(), x.id.as_str()))
+        .map(|x| ((x.article.as_str(), x.id.as_str()), &**x))
         .collect();
-    let annotation_url = |article: &str, id: &str| {
-        let s = Slug::parse(article).ok()?;
-        if ids.contains(&(article, id)) {
-            Some(format!("{}#{id}", SitePath::article(&s).relative_from(at)))
-        } else {
-            article_url(article)
-        }
+    let annotation_url = |article: &str, id: &str| match anns.get(&(article, id)) {
+        Some(a) => Some(a.url(at)),
+        None => article_url(article),
     };
     let annotation =
         |a: compare::AnnotationRef, what: Vec<String>, change: Option<&'static str>| {

@@ -60,6 +60,9 @@ fn pages_match_their_golden_copies() {
 fn the_pages_show_what_changed() {
     let dir = built_fixture("editions");
     let read = |p: &str| std::fs::read_to_string(dir.path().join("site").join(p)).unwrap();
+    // every link of the new pages resolves (annotations' anchors, claims)
+    let broken = common::broken_links(&dir.path().join("site"));
+    assert!(broken.is_empty(), "{broken:?}");
     // between the two editions: the re-scraped article's words
     let second = read("editions/2026-12-02/index.html");
     assert!(
