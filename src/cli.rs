@@ -668,7 +668,7 @@ fn record_edition(project: &Project, name: Option<String>, now: Option<jiff::Tim
     }
     let since = match b.editions.latest() {
         Some(prev) => {
-            let n = editions::compare::compare(&prev.edition, &edition).count();
+            let n = editions::compare::compare_with_diffs(&prev.edition, &edition, 0).count();
             format!("; {n} change(s) since edition `{}`", prev.name)
         }
         None => "; the first edition".to_string(),

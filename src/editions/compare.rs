@@ -39,9 +39,12 @@ pub struct ArticleChange {
     pub old_slug: Option<String>,
     /// Its title before, when that changed.
     pub old_title: Option<String>,
-    /// The text's differences (empty when only the title or slug changed).
+    /// The text's differences (empty when only the title or slug changed,
+    /// or past the diffs asked for: see [`compare_with_diffs`]).
     pub diff: Vec<Block>,
-    /// Words deleted and inserted.
+    /// Whether the text changed.
+    pub text_changed: bool,
+    /// Words deleted and inserted (0 without `diff`).
     pub deleted: usize,
     pub inserted: usize,
     /// Whether the seed it was cleaned from changed (a re-scrape).
@@ -176,8 +179,16 @@ pub fn match_articles(old: &[ArticleRecord], new: &[ArticleRecord]) -> Vec<Optio
     out
 }
 
-/// What changed from `old` to `new`.
+/// What changed from `old` to `new`, with the word differences of every
+/// changed article.
 pub fn compare(old: &Edition, new: &Edition) -> Changes {
+    compare_with_diffs(old, new, usize::MAX)
+}
+
+/// What changed from `old` to `new`, with the word differences of the
+/// first `diffs` changed articles only (word diffs are the costly part:
+/// a count of the changes needs none).
+pub fn compare_with_diffs(old: &Edition, new: &Edition, diffs: usize) -> Changes {
     let mut c = Changes::default();
     let matched = match_articles(&old.articles, &new.articles);
     let mut old_seen = vec![false; old.articles.len()];
@@ -196,13 +207,18 @@ pub fn compare(old: &Edition, new: &Edition) -> Changes {
             text_changed.insert(&a.slug);
         }
         if o.text != a.text || o.title != a.title || o.slug != a.slug {
-            let d = diff::words(&o.text, &a.text);
+            let d = if c.articles_changed.len() < diffs {
+                diff::words(&o.text, &a.text)
+            } else {
+                Vec::new()
+            };
             let (deleted, inserted) = diff::counts(&d);
             c.articles_changed.push(ArticleChange {
                 article: ArticleRef::of(a),
                 old_slug: (o.slug != a.slug).then(|| o.slug.clone()),
                 old_title: (o.title != a.title).then(|| o.title.clone()),
                 diff: d,
+                text_changed: o.text != a.text,
                 deleted,
                 inserted,
                 rescraped: o.seed_sha256 != a.seed_sha256 && o.seed_sha256.is_some(),

@@ -51,16 +51,20 @@ pub fn anchor(slug: &str) -> String {
 pub fn since_latest(b: &Briefing) -> Option<(&Recorded, Changes)> {
     let latest = b.editions.latest()?;
     let old = latest.edition.visible(&b.held);
-    Some((latest, compare::compare(&old, &b.edition())))
+    Some((
+        latest,
+        compare::compare_with_diffs(&old, &b.edition(), DIFFS_MAX),
+    ))
 }
 
-/// Edition `i` against the one before (`None` for the first).
-fn edition_changes(b: &Briefing, i: usize) -> Option<Changes> {
+/// Edition `i` against the one before (`None` for the first), with the
+/// word differences of the first `diffs` changed articles.
+fn edition_changes(b: &Briefing, i: usize, diffs: usize) -> Option<Changes> {
     let e = &b.editions.editions;
     let prev = e.get(i.checked_sub(1)?)?;
     let old = prev.edition.visible(&b.held);
     let new = e[i].edition.visible(&b.held);
-    Some(compare::compare(&old, &new))
+    Some(compare::compare_with_diffs(&old, &new, diffs))
 }
 
 #[derive(Serialize)]
@@ -206,7 +210,6 @@ fn view(b: &Briefing, c: Changes, at: &SitePath) -> ChangesView {
         }
         parts.join(" · ")
     };
-    let mut n = 0;
     ChangesView {
         count: c.count(),
         added: listed(c.articles_added, article),
@@ -214,19 +217,15 @@ fn view(b: &Briefing, c: Changes, at: &SitePath) -> ChangesView {
             url: None,
             ..article(a)
         }),
-        changed: listed(c.articles_changed, |x| {
-            n += 1;
-            let text_changed = !x.diff.is_empty();
-            ChangedView {
-                article: article(x.article),
-                old_slug: x.old_slug,
-                old_title: x.old_title,
-                diff: (n <= DIFFS_MAX && text_changed).then_some(x.diff),
-                text_changed,
-                deleted: x.deleted,
-                inserted: x.inserted,
-                rescraped: x.rescraped,
-            }
+        changed: listed(c.articles_changed, |x| ChangedView {
+            article: article(x.article),
+            old_slug: x.old_slug,
+            old_title: x.old_title,
+            diff: (!x.diff.is_empty()).then_some(x.diff),
+            text_changed: x.text_changed,
+            deleted: x.deleted,
+            inserted: x.inserted,
+            rescraped: x.rescraped,
         }),
         annotations_added: listed(c.annotations_added, |a| annotation(a, vec![], None)),
         annotations_removed: listed(c.annotations_removed, |a| AnnotationView {
@@ -328,7 +327,7 @@ pub fn edition_page(b: &Briefing, r: &Renderer, i: usize) -> Result<Output, Prob
         since: i.checked_sub(1).map(|p| edition_ref(&all[p], &at)),
         next: all.get(i + 1).map(|n| edition_ref(n, &at)),
         first,
-        changes: edition_changes(b, i).map(|c| view(b, c, &at)),
+        changes: edition_changes(b, i, DIFFS_MAX).map(|c| view(b, c, &at)),
         changes_url: path().relative_from(&at),
         editions_url: editions_path().relative_from(&at),
         editions: all.len(),
@@ -355,7 +354,7 @@ pub fn edition_summaries(b: &Briefing) -> Vec<EditionSummary> {
                 name: all[i].name.clone(),
                 articles: v.articles.len(),
                 annotations: v.annotations.len(),
-                changes: edition_changes(b, i).map(|c| c.count()),
+                changes: edition_changes(b, i, 0).map(|c| c.count()),
             }
         })
         .collect()
@@ -456,21 +455,17 @@ pub fn updated_since_first_seen(
     })
 }
 
-/// How many editions the feed carries (the newest).
-pub const FEED_EDITIONS: usize = 20;
-
-/// The feed's entries for the newest [`FEED_EDITIONS`] editions, newest
-/// first: (name, page URL path, changes against the one before).
+/// The feed's entries, one per edition, newest first: (name, page URL
+/// path, changes against the one before).
 pub fn feed_entries(b: &Briefing) -> Vec<(String, SitePath, Option<usize>)> {
     let all = &b.editions.editions;
     (0..all.len())
         .rev()
-        .take(FEED_EDITIONS)
         .map(|i| {
             (
                 all[i].name.clone(),
                 edition_path(&all[i].name),
-                edition_changes(b, i).map(|c| c.count()),
+                edition_changes(b, i, 0).map(|c| c.count()),
             )
         })
         .collect()
