@@ -1037,6 +1037,8 @@ impl Project {
         use rayon::prelude::*;
         let dir = self.path(crate::editions::DIR);
         let (files, mut problems) = self.input_dir(crate::editions::DIR);
+        // (each edition's texts shared with those read before it)
+        let texts = std::sync::Mutex::new(crate::editions::Texts::default());
         let read: Vec<Result<Recorded, Problem>> = files
             .into_par_iter()
             .filter(|p| p.parent() == Some(dir.as_path()))
@@ -1055,10 +1057,14 @@ impl Project {
                     .with_help("rename the file (`editions/<name>.json.gz`)"));
                 }
                 match codec::decode(&bytes) {
-                    Ok(edition) => Ok(Recorded {
+                    Ok(mut edition) => Ok(Recorded {
+                        edition: {
+                            let mut t = texts.lock().unwrap_or_else(|e| e.into_inner());
+                            t.share(&mut edition);
+                            edition
+                        },
                         name,
                         file,
-                        edition,
                         digest: *blake3::hash(&bytes).as_bytes(),
                     }),
                     Err(e) => Err(Problem::file(&file, e.to_string()).with_help(e.help())),

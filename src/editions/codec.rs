@@ -251,7 +251,7 @@ mod tests {
                     seed_sha256,
                     title,
                     date,
-                    text,
+                    text: text.into(),
                 },
             );
         let annotation = (

@@ -50,8 +50,9 @@ pub struct ArticleRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// The body's plain text (paragraphs separated by a blank line), the
-    /// text annotations anchor in.
-    pub text: String,
+    /// text annotations anchor in. (Shared: the editions of a history hold
+    /// each distinct text once, see [`History::new`].)
+    pub text: std::sync::Arc<str>,
 }
 
 /// What an edition keeps of an annotation.
@@ -118,6 +119,26 @@ pub struct History {
     index: Vec<Lookup>,
 }
 
+/// Article texts seen so far: an edition passed through
+/// [`Texts::share`] points at the texts an earlier one holds instead of
+/// keeping copies (`project` shares each edition as soon as it is read,
+/// so that reading many editions holds each distinct text once).
+#[derive(Default)]
+pub struct Texts(std::collections::HashSet<std::sync::Arc<str>>);
+
+impl Texts {
+    pub fn share(&mut self, e: &mut Edition) {
+        for a in &mut e.articles {
+            match self.0.get(&*a.text) {
+                Some(t) => a.text = t.clone(),
+                None => {
+                    self.0.insert(a.text.clone());
+                }
+            }
+        }
+    }
+}
+
 /// An edition's articles by url and by slug (positions in its list).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Lookup {
@@ -126,9 +147,15 @@ struct Lookup {
 }
 
 impl History {
-    /// The editions, sorted by name (see [`order`]).
+    /// The editions, sorted by name (see [`order`]), each distinct
+    /// article text held once however many editions hold it (most
+    /// articles do not change from one edition to the next).
     pub fn new(mut editions: Vec<Recorded>) -> History {
         editions.sort_by(|a, b| order(&a.name, &b.name));
+        let mut texts = Texts::default();
+        for r in &mut editions {
+            texts.share(&mut r.edition);
+        }
         let index = editions
             .iter()
             .map(|r| {
@@ -241,7 +268,7 @@ impl Edition {
                         .filter(|p| !holds_held_text(p))
                         .collect();
                     ArticleRecord {
-                        text: text.join("\n\n"),
+                        text: text.join("\n\n").into(),
                         ..a.clone()
                     }
                 })
@@ -356,7 +383,7 @@ pub fn record(
                     .date
                     .as_ref()
                     .map(|d| d.strftime("%Y-%m-%dT%H:%M:%S").to_string()),
-                text: plain.text,
+                text: plain.text.into(),
             };
             (record, starts)
         })
@@ -452,6 +479,30 @@ mod tests {
             v,
             ["2026-11-30", "2026-12-07", "a", "b", "issue-9", "issue-10"]
         );
+    }
+
+    #[test]
+    fn a_history_holds_each_text_once() {
+        let rec = |name: &str, text: &str| Recorded {
+            name: name.into(),
+            file: format!("editions/{name}.json.gz"),
+            edition: Edition {
+                articles: vec![ArticleRecord {
+                    slug: "a".into(),
+                    text: text.into(),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            },
+            digest: [0; 32],
+        };
+        let h = History::new(vec![rec("3", "same"), rec("1", "same"), rec("2", "other")]);
+        let names: Vec<&str> = h.editions.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["1", "2", "3"]);
+        let text = |i: usize| &h.editions[i].edition.articles[0].text;
+        assert!(std::sync::Arc::ptr_eq(text(0), text(2)));
+        assert_eq!(h.first_seen(None, "a").unwrap().0, 0);
+        assert_eq!(h.first_change(0, None, "a").unwrap().0, 1);
     }
 
     #[test]

@@ -438,7 +438,7 @@ pub fn updated_since_first_seen(
     let slug = a.slug.as_str();
     let (first, record) = h.first_seen(a.url.as_deref(), slug)?;
     let text = crate::markdown::plain_text(a.body()).text;
-    if text == record.text {
+    if *text == *record.text {
         return None;
     }
     let url = match h.first_change(first, a.url.as_deref(), slug) {
