@@ -356,19 +356,43 @@ pub fn note_hash(note_md: &str) -> String {
     h.to_hex()[..16].to_string()
 }
 
-/// The edition of a briefing: its articles (as the build saw them: a
-/// public build's held articles and internal blocks are already out),
-/// anchored annotations, outlet registry (for the grades) and entity
-/// registry.
-pub fn record(
-    articles: &[Article],
-    annotations: &Annotations,
-    outlets: &Outlets,
-    registry: &Registry,
-) -> Edition {
+/// The articles of a briefing as an edition records them, sorted by
+/// slug, with where each one's paragraphs start (the costly part of
+/// recording: every article's plain text).
+#[derive(Clone, Debug, Default)]
+pub struct ArticleRecords {
+    pub records: Vec<ArticleRecord>,
+    /// The plain-text offsets where each record's paragraphs start.
+    starts: Vec<Vec<usize>>,
+}
+
+impl ArticleRecords {
+    /// The record of the article with this slug.
+    pub fn get(&self, slug: &str) -> Option<&ArticleRecord> {
+        let i = self
+            .records
+            .binary_search_by(|r| r.slug.as_str().cmp(slug))
+            .ok()?;
+        self.records.get(i)
+    }
+
+    /// The paragraph (from 0) of the article `slug` holding offset `at`.
+    fn paragraph(&self, slug: &str, at: usize) -> usize {
+        self.records
+            .binary_search_by(|r| r.slug.as_str().cmp(slug))
+            .ok()
+            .map_or(0, |i| {
+                self.starts[i]
+                    .partition_point(|&b| b <= at)
+                    .saturating_sub(1)
+            })
+    }
+}
+
+/// The articles as an edition records them.
+pub fn record_articles(articles: &[Article]) -> ArticleRecords {
     use rayon::prelude::*;
-    // each article's record, and where its paragraphs start
-    let (mut arts, starts): (Vec<ArticleRecord>, Vec<Vec<usize>>) = articles
+    let mut both: Vec<(ArticleRecord, Vec<usize>)> = articles
         .par_iter()
         .with_min_len(64)
         .map(|a| {
@@ -387,15 +411,42 @@ pub fn record(
             };
             (record, starts)
         })
-        .unzip();
-    let paragraph_starts: BTreeMap<&crate::model::Slug, &Vec<usize>> =
-        articles.iter().map(|a| &a.slug).zip(&starts).collect();
-    let paragraph = |slug: &crate::model::Slug, at: usize| {
-        paragraph_starts
-            .get(slug)
-            .map_or(0, |s| s.partition_point(|&b| b <= at).saturating_sub(1))
-    };
-    arts.sort_by(|a, b| a.slug.cmp(&b.slug));
+        .collect();
+    both.sort_by(|a, b| a.0.slug.cmp(&b.0.slug));
+    let (records, starts) = both.into_iter().unzip();
+    ArticleRecords { records, starts }
+}
+
+/// The edition of a briefing: its articles (as the build saw them: a
+/// public build's held articles and internal blocks are already out),
+/// anchored annotations, outlet registry (for the grades) and entity
+/// registry.
+pub fn record(
+    articles: &[Article],
+    annotations: &Annotations,
+    outlets: &Outlets,
+    registry: &Registry,
+) -> Edition {
+    record_with(
+        &record_articles(articles),
+        articles,
+        annotations,
+        outlets,
+        registry,
+    )
+}
+
+/// [`record`] with the articles' records already made
+/// ([`record_articles`] of the same articles).
+pub fn record_with(
+    records: &ArticleRecords,
+    articles: &[Article],
+    annotations: &Annotations,
+    outlets: &Outlets,
+    registry: &Registry,
+) -> Edition {
+    let arts = records.records.clone();
+    let paragraph = |slug: &crate::model::Slug, at: usize| records.paragraph(slug.as_str(), at);
     let by_slug: std::collections::BTreeMap<&crate::model::Slug, &Article> =
         articles.iter().map(|a| (&a.slug, a)).collect();
     let grade = |ann: &crate::annotate::Annotation| -> Option<String> {

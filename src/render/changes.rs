@@ -10,7 +10,7 @@
 //! through and underlines (not colour alone: the marks survive print and
 //! dark mode).
 
-use super::pages::{Common, common, output};
+use super::pages::{Common, Shared, common, output};
 use super::{Output, PAGE_SIZE, Renderer};
 use crate::assembled::Briefing;
 use crate::diag::Problem;
@@ -48,12 +48,12 @@ pub fn anchor(slug: &str) -> String {
 
 /// The briefing as it stands against the latest edition: the edition and
 /// the changes (`None` without editions).
-pub fn since_latest(b: &Briefing) -> Option<(&Recorded, Changes)> {
+pub fn since_latest<'b>(b: &'b Briefing, shared: &Shared) -> Option<(&'b Recorded, Changes)> {
     let latest = b.editions.latest()?;
     let old = latest.edition.visible(&b.held);
     Some((
         latest,
-        compare::compare_with_diffs(&old, &b.edition(), DIFFS_MAX),
+        compare::compare_with_diffs(&old, &shared.edition(b), DIFFS_MAX),
     ))
 }
 
@@ -290,9 +290,9 @@ struct Ctx {
 }
 
 /// `changes/`.
-pub fn changes_page(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
+pub fn changes_page(b: &Briefing, r: &Renderer, shared: &Shared) -> Result<Output, Problem> {
     let at = path();
-    let found = since_latest(b);
+    let found = since_latest(b, shared);
     let ctx = Ctx {
         page: common(b, &at, "Changes"),
         kind: "changes",
@@ -409,8 +409,8 @@ pub struct IndexNote {
     pub url: String,
 }
 
-pub fn index_note(b: &Briefing, at: &SitePath) -> Option<IndexNote> {
-    let (e, c) = since_latest(b)?;
+pub fn index_note(b: &Briefing, shared: &Shared, at: &SitePath) -> Option<IndexNote> {
+    let (e, c) = since_latest(b, shared)?;
     Some(IndexNote {
         count: c.count(),
         edition: e.name.clone(),
@@ -431,13 +431,15 @@ pub struct UpdatedView {
 /// first edition page showing a change, else `changes/`.
 pub fn updated_since_first_seen(
     b: &Briefing,
+    shared: &Shared,
     a: &crate::content::Article,
     at: &SitePath,
 ) -> Option<UpdatedView> {
     let h = &b.editions;
     let slug = a.slug.as_str();
     let (first, record) = h.first_seen(a.url.as_deref(), slug)?;
-    let text = crate::markdown::plain_text(a.body()).text;
+    let now = shared.edition_articles(b);
+    let text = now.get(slug)?.text.clone();
     if *text == *record.text {
         return None;
     }

@@ -271,7 +271,7 @@ impl Job {
 
     pub fn run(&self, b: &Briefing, r: &Renderer, shared: &Shared) -> Result<Output, Problem> {
         match self {
-            Job::Index => index(b, r),
+            Job::Index => index(b, r, shared),
             Job::Archive(n) => super::archive::page(b, r, *n),
             Job::Article(i) => article(b, r, shared, &b.articles[*i]),
             Job::Source(i) => source(b, r, &b.articles[*i]),
@@ -286,7 +286,7 @@ impl Job {
             Job::Outlet(i) => super::sources::outlet(b, r, shared, *i),
             Job::Data => Ok(super::data::render(b)),
             Job::DataSchema => Ok(super::data::schema()),
-            Job::Changes => super::changes::changes_page(b, r),
+            Job::Changes => super::changes::changes_page(b, r, shared),
             Job::Editions => super::changes::editions_page(b, r),
             Job::EditionChanges(i) => super::changes::edition_page(b, r, *i),
         }
@@ -315,6 +315,43 @@ pub struct Shared {
     fragments: std::sync::OnceLock<Result<super::fragments::Fragments, Problem>>,
     /// [`Common`] as a Tera map, by the depth and section of a page.
     chrome: std::sync::Mutex<Chrome>,
+    /// The articles as an edition records them (for the changes pages),
+    /// with the addresses of the texts they were made from: used only
+    /// while the briefing's articles are those very texts.
+    edition_articles: std::sync::Mutex<Option<(Vec<usize>, Arc<crate::editions::ArticleRecords>)>>,
+}
+
+impl Shared {
+    /// The briefing's articles as an edition records them, made once for
+    /// the pages that compare them with the editions.
+    pub(super) fn edition_articles(&self, b: &Briefing) -> Arc<crate::editions::ArticleRecords> {
+        let addr = |a: &Article| Arc::as_ptr(&a.text) as *const u8 as usize;
+        let mut cached = self
+            .edition_articles
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some((at, records)) = &*cached
+            && at.len() == b.articles.len()
+            && at.iter().zip(&b.articles).all(|(x, a)| *x == addr(a))
+        {
+            return records.clone();
+        }
+        let addrs = b.articles.iter().map(addr).collect();
+        let records = Arc::new(crate::editions::record_articles(&b.articles));
+        *cached = Some((addrs, records.clone()));
+        records
+    }
+
+    /// The briefing as an edition would record it now.
+    pub(super) fn edition(&self, b: &Briefing) -> crate::editions::Edition {
+        crate::editions::record_with(
+            &self.edition_articles(b),
+            &b.articles,
+            &b.annotations,
+            &b.outlets,
+            &b.links.registry,
+        )
+    }
 }
 
 /// Links from a page two directories deep — an article page
@@ -667,7 +704,7 @@ pub(super) fn output(path: SitePath, bytes: Vec<u8>) -> Output {
 /// How many of the most recent articles the front page shows.
 pub const RECENT_ARTICLES: usize = 30;
 
-fn index(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
+fn index(b: &Briefing, r: &Renderer, shared: &Shared) -> Result<Output, Problem> {
     #[derive(Serialize)]
     struct Ctx<'a> {
         page: Common,
@@ -706,7 +743,7 @@ fn index(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
         timeline_svg: super::timeline::strip_svg(b, &at),
         timeline_url: SitePath::section("timeline").relative_from(&at),
         edition_url: super::edition::path().relative_from(&at),
-        changes: super::changes::index_note(b, &at),
+        changes: super::changes::index_note(b, shared, &at),
     };
     Ok(output(at, r.page("index.html", &ctx, PAGE_SIZE)?))
 }
@@ -792,7 +829,7 @@ fn article(b: &Briefing, r: &Renderer, shared: &Shared, a: &Article) -> Result<O
         tags: &a.tags,
         body_html,
         held: held_view(a),
-        updated_since: super::changes::updated_since_first_seen(b, a, &at),
+        updated_since: super::changes::updated_since_first_seen(b, shared, a, &at),
         standfirst: standfirst(a),
         article_note_html: notes.and_then(|x| x.article_note_html.as_deref()),
         source_url: has_source.then(|| SitePath::article_source(&a.slug).relative_from(&at)),
