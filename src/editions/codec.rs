@@ -328,6 +328,32 @@ mod tests {
             prop_assert_eq!(decode(&bytes).unwrap(), e);
         }
 
+        /// A byte changed anywhere reads as an error or as the edition
+        /// (a byte of the header's unused fields), never a panic nor a
+        /// different edition passing for it.
+        #[test]
+        fn a_damaged_edition_never_passes_for_another(
+            e in record(),
+            at in any::<prop::sample::Index>(),
+            flip in 1u8..=255,
+        ) {
+            let mut bytes = encode(&e);
+            let i = at.index(bytes.len());
+            bytes[i] ^= flip;
+            if let Ok(read) = decode(&bytes) {
+                prop_assert_eq!(read, e);
+            }
+        }
+
+        /// Any bytes after the gzip magic: an error or an edition, never a
+        /// panic.
+        #[test]
+        fn any_bytes_decode_without_panic(tail in proptest::collection::vec(any::<u8>(), 0..200)) {
+            let mut bytes = vec![0x1f, 0x8b];
+            bytes.extend(tail);
+            let _ = decode(&bytes);
+        }
+
         /// A file cut short anywhere is an error, never a panic.
         #[test]
         fn a_truncated_edition_is_an_error(e in record(), cut in any::<prop::sample::Index>()) {
