@@ -38,12 +38,26 @@ pub struct Briefing {
     pub leak: Option<std::sync::Arc<crate::holdback::leak::Checker>>,
     /// When an embargo ends and the same inputs would build another site.
     pub next_change: Option<jiff::Timestamp>,
+    /// The editions recorded in `editions/`, oldest first, as recorded (a
+    /// public build leaves out of them what it holds back when it compares
+    /// them: [`crate::editions::History::visible`]).
+    pub editions: std::sync::Arc<crate::editions::History>,
     /// Warnings about the inputs (unknown keys); the annotations' are in
     /// [`crate::annotate::Annotations::warnings`].
     pub warnings: crate::diag::Problems,
 }
 
 impl Briefing {
+    /// The briefing as an edition would record it now.
+    pub fn edition(&self) -> crate::editions::Edition {
+        crate::editions::record(
+            &self.articles,
+            &self.annotations,
+            &self.outlets,
+            &self.links.registry,
+        )
+    }
+
     /// The article with this slug: through the link stage's index when it
     /// matches the articles (it always does for an assembled briefing).
     pub fn article(&self, slug: &Slug) -> Option<&crate::content::Article> {

@@ -109,6 +109,15 @@ pub enum Command {
     },
     /// Build the public site, then check annotations, wikilinks, entities and every link in site/.
     Check,
+    /// Record the briefing as it stands (as the public site shows it) as an edition in editions/, for the changes pages; an edition is never rewritten.
+    Edition {
+        /// The edition's name: letters, digits, `-`, `_`, `.`; editions sort by name (default: today's date, YYYY-MM-DD).
+        #[arg(value_name = "NAME")]
+        name: Option<String>,
+        /// Judge embargoes at TIME instead of now (as `build --now`).
+        #[arg(long, value_name = "TIME", value_parser = parse_now)]
+        now: Option<jiff::Timestamp>,
+    },
     /// Entity registry helpers.
     Entities {
         #[command(subcommand)]
@@ -336,6 +345,7 @@ pub fn main_with(lifetime: impl FnOnce(Lifetime)) -> i32 {
         ),
         Command::Watch { site, profile } => crate::serve::watch(&project, options(site, profile)),
         Command::Check => check(&project),
+        Command::Edition { name, now } => record_edition(&project, name, now),
         Command::Entities {
             command: EntitiesCommand::Suggest,
         } => suggest(&project),
@@ -606,6 +616,75 @@ fn check(project: &Project) -> i32 {
         eprintln!("check: {} broken link(s)", broken.len());
         1
     }
+}
+
+/// `briefing edition [NAME]`: assemble the briefing as a public build
+/// would (nothing is cleaned, nothing in `content/` or `annotations/` is
+/// written) and write its edition to `editions/<NAME>.json.gz`, a file
+/// that must not exist yet.
+fn record_edition(project: &Project, name: Option<String>, now: Option<jiff::Timestamp>) -> i32 {
+    use crate::diag::Problem;
+    use crate::editions::{self, codec};
+    let name = name.unwrap_or_else(|| {
+        let now = now.unwrap_or_else(jiff::Timestamp::now);
+        now.to_zoned(jiff::tz::TimeZone::system())
+            .date()
+            .to_string()
+    });
+    if let Err(why) = editions::check_name(&name) {
+        eprintln!("error: {why}");
+        return 2;
+    }
+    let rel = format!("{}/{name}{}", editions::DIR, codec::EXTENSION);
+    let path = project.path(&rel);
+    let exists = |rel: &str| {
+        Problems::from(
+            Problem::file(rel, format!("an edition named `{name}` exists already"))
+                .with_help(format!(
+                    "an edition is never rewritten: record this one under another name (`briefing edition {name}-2`)"
+                )),
+        )
+    };
+    if path.exists() {
+        return finish(&exists(&rel));
+    }
+    let mut inputs = match project.load(&Default::default()) {
+        Ok(i) => i,
+        Err(p) => return finish(&p),
+    };
+    BuildOptions {
+        now,
+        ..Default::default()
+    }
+    .apply(&mut inputs);
+    let b = match site::assemble(&inputs) {
+        Ok(b) => b,
+        Err(p) => return finish(&p),
+    };
+    print_problems(&b.warnings);
+    let edition = b.edition();
+    let bytes = codec::encode(&edition);
+    if let Err(e) = crate::fsutil::write_new(&path, &bytes) {
+        return finish(&if e.kind() == std::io::ErrorKind::AlreadyExists {
+            exists(&rel)
+        } else {
+            Problems::from(Problem::io(rel.clone(), "write", &e))
+        });
+    }
+    let since = match b.editions.latest() {
+        Some(prev) => {
+            let n = editions::compare::compare_with_diffs(&prev.edition, &edition, 0).count();
+            format!("; {n} change(s) since edition `{}`", prev.name)
+        }
+        None => "; the first edition".to_string(),
+    };
+    eprintln!(
+        "edition: recorded {rel} ({} articles, {} annotations, {} bytes){since}",
+        edition.articles.len(),
+        edition.annotations.len(),
+        bytes.len()
+    );
+    0
 }
 
 /// The claims of the public briefing that rest on a single source or on

@@ -173,6 +173,38 @@ pub fn write_new_numbered(base: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
     result
 }
 
+/// Write `bytes` to `path`, a file that must not exist yet, atomically and
+/// durably: the file is complete (on disk) before it has its name, and an
+/// existing file is never replaced, even by two processes at once (the
+/// name is taken by a hard link, which fails if it exists: the error is
+/// then [`io::ErrorKind::AlreadyExists`]). For files that are written once
+/// and never again (editions).
+pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let tmp = temp_beside(path);
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        match std::fs::hard_link(&tmp, path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Err(e),
+            // a file system without hard links: a rename, after a last look
+            Err(_) if !path.exists() => std::fs::rename(&tmp, path)?,
+            Err(_) => return Err(io::Error::from(io::ErrorKind::AlreadyExists)),
+        }
+        sync_dir(dir);
+        Ok(())
+    })();
+    let _ = std::fs::remove_file(&tmp);
+    result
+}
+
 /// Flush a directory's entries to the disk (that a file was created or
 /// renamed in it), where the platform allows it; best effort.
 fn sync_dir(dir: &Path) {

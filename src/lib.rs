@@ -20,6 +20,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diag;
+pub mod editions;
 pub mod fsutil;
 pub mod holdback;
 pub mod interchange;

@@ -41,7 +41,14 @@ const INPUT_FILES: [&str; 4] = [
     crate::link::outlets::FILE,
     MANIFEST,
 ];
-const INPUT_DIRS: [&str; 5] = ["content", "annotations", "seeds", "templates", "static"];
+const INPUT_DIRS: [&str; 6] = [
+    "content",
+    "annotations",
+    "seeds",
+    "templates",
+    "static",
+    crate::editions::DIR,
+];
 
 /// A briefing project rooted at a directory.
 #[derive(Clone, Debug)]
@@ -70,6 +77,8 @@ pub struct Inputs {
     pub policy: crate::holdback::Policy,
     /// Warnings found while loading (unknown keys in `briefing.toml`).
     pub warnings: Problems,
+    /// The editions recorded in `editions/`, oldest first.
+    pub editions: Arc<crate::editions::History>,
 }
 
 /// What `clean` did with one seed.
@@ -355,6 +364,7 @@ impl Project {
             "seeds" => "the saved pages",
             "templates" => "the theme's templates",
             "static" => "the theme's static files",
+            "editions" => "the recorded editions",
             _ => "inputs",
         };
         let problems = issues
@@ -1305,6 +1315,10 @@ impl Project {
                 None
             }
         };
+        let editions = self.editions().unwrap_or_else(|p| {
+            problems.extend(p.0);
+            Default::default()
+        });
         if problems.has_errors() {
             return Err(problems);
         }
@@ -1320,7 +1334,63 @@ impl Project {
             anchor_cache: None,
             policy: Default::default(),
             warnings: config_warnings,
+            editions: Arc::new(editions),
         })
+    }
+
+    /// The editions recorded in `editions/` (`<name>.json.gz`; other files
+    /// there are not read), oldest first. A file that does not read as an
+    /// edition is an error naming it; nothing here writes to it.
+    pub fn editions(&self) -> Result<crate::editions::History, Problems> {
+        use crate::editions::{Recorded, codec};
+        use rayon::prelude::*;
+        let dir = self.path(crate::editions::DIR);
+        let (files, mut problems) = self.input_dir(crate::editions::DIR);
+        // (each edition's texts shared with those read before it)
+        let texts = std::sync::Mutex::new(crate::editions::Texts::default());
+        let read: Vec<Result<Recorded, Problem>> = files
+            .into_par_iter()
+            .filter(|p| p.parent() == Some(dir.as_path()))
+            .filter_map(|p| {
+                let name = p.file_name()?.to_str()?.strip_suffix(codec::EXTENSION)?;
+                Some((name.to_string(), p))
+            })
+            .map(|(name, p)| {
+                let file = self.rel(&p);
+                let bytes = std::fs::read(&p).map_err(|e| Problem::io(&file, "read", &e))?;
+                if let Err(why) = crate::editions::check_name(&name) {
+                    return Err(Problem::file(
+                        &file,
+                        format!("this edition's name is not usable: {why}"),
+                    )
+                    .with_help("rename the file (`editions/<name>.json.gz`)"));
+                }
+                match codec::decode(&bytes) {
+                    Ok(mut edition) => Ok(Recorded {
+                        edition: {
+                            let mut t = texts.lock().unwrap_or_else(|e| e.into_inner());
+                            t.share(&mut edition);
+                            edition
+                        },
+                        name,
+                        file,
+                        digest: *blake3::hash(&bytes).as_bytes(),
+                    }),
+                    Err(e) => Err(Problem::file(&file, e.to_string()).with_help(e.help())),
+                }
+            })
+            .collect();
+        let mut editions = Vec::new();
+        for r in read {
+            match r {
+                Ok(e) => editions.push(e),
+                Err(p) => problems.push(p),
+            }
+        }
+        if problems.has_errors() {
+            return Err(problems);
+        }
+        Ok(crate::editions::History::new(editions))
     }
 }
 

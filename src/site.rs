@@ -258,6 +258,7 @@ pub fn assemble_keeping(
         held: std::sync::Arc::new(held),
         leak,
         next_change,
+        editions: inputs.editions.clone(),
         warnings,
     })
 }

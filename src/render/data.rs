@@ -37,7 +37,19 @@ struct Data<'a> {
     annotations: Vec<AnnotationData<'a>>,
     claims: Vec<ClaimData<'a>>,
     entities: Vec<EntityData<'a>>,
-    editions: [(); 0],
+    editions: Vec<EditionData>,
+}
+
+/// A recorded edition (`editions/`): what it holds as this build shows it
+/// and how many changes it has against the one before.
+#[derive(Serialize)]
+struct EditionData {
+    name: String,
+    page: String,
+    articles: usize,
+    annotations: usize,
+    /// `None` for the first edition.
+    changes: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -286,7 +298,16 @@ pub fn render(b: &Briefing) -> Output {
         annotations: annotations(b),
         claims,
         entities,
-        editions: [],
+        editions: super::changes::edition_summaries(b)
+            .into_iter()
+            .map(|e| EditionData {
+                page: b.config.absolute(&super::changes::edition_path(&e.name)),
+                name: e.name,
+                articles: e.articles,
+                annotations: e.annotations,
+                changes: e.changes,
+            })
+            .collect(),
     };
     let mut bytes = Vec::with_capacity(64 * 1024);
     serde_json::to_writer(&mut bytes, &data).expect("serialising plain values cannot fail");

@@ -669,6 +669,7 @@ fn every_part_is_covered(b: &Briefing) {
         held: _,        // `Dep::Cards` (which articles there are)
         leak: _,        // checks the output, shown on no page
         next_change: _, // when the session must build again, shown on no page
+        editions: _,    // `Dep::Editions`
         warnings: _,    // printed, shown on no page
     } = b;
     let Links {
@@ -801,6 +802,11 @@ impl View<'_> {
             Dep::Outlets => {
                 h.debug(&*b.outlets);
             }
+            Dep::Editions => {
+                for e in &b.editions.editions {
+                    h.feed(&e.name).feed(&e.file).bytes(&e.digest);
+                }
+            }
             Dep::Annotations | Dep::AnnotationSet | Dep::Notes(_) | Dep::Events => {}
         }
         h.finish()
@@ -814,7 +820,7 @@ impl View<'_> {
         let rank = rank.map(|r| r as usize);
         let mut h = Fp::default();
         match d {
-            Dep::Cards | Dep::Mentions | Dep::Outlets => {}
+            Dep::Cards | Dep::Mentions | Dep::Outlets | Dep::Editions => {}
             Dep::Summary => {
                 h.feed(&anns.summary_html).debug(&anns.summary_targets);
             }

@@ -9,6 +9,7 @@
 
 mod annotations;
 mod archive;
+pub mod changes;
 pub mod data;
 mod deps;
 pub mod edition;

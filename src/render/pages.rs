@@ -40,6 +40,13 @@ pub enum Job {
     Data,
     /// `data/briefing.schema.json`, its JSON Schema.
     DataSchema,
+    /// `changes/`: the briefing against the latest recorded edition.
+    Changes,
+    /// `editions/`: the recorded editions.
+    Editions,
+    /// `editions/<name>/`: an edition (by position, oldest first) against
+    /// the one before.
+    EditionChanges(usize),
 }
 
 /// Every page of the briefing, in a stable order: the largest pages (the
@@ -66,6 +73,10 @@ pub fn jobs(b: &Briefing) -> Vec<Job> {
         Job::Entities,
         Job::DataSchema,
     ]);
+    if !b.editions.editions.is_empty() {
+        jobs.extend([Job::Changes, Job::Editions]);
+        jobs.extend((0..b.editions.editions.len()).map(Job::EditionChanges));
+    }
     if b.outlets.present {
         jobs.push(Job::Outlets);
         jobs.extend((0..b.outlets.outlets.len()).map(Job::Outlet));
@@ -111,6 +122,8 @@ pub enum Dep {
     Events,
     /// The outlet registry (`sources.yaml`): names, grades, descriptions.
     Outlets,
+    /// The recorded editions (`editions/`).
+    Editions,
 }
 
 /// Everything a page depends on. A page not listing what it shows goes
@@ -143,6 +156,8 @@ impl Job {
             Job::Timeline(_) => "timeline.html",
             Job::Search => "search.html",
             Job::Edition => "edition.html",
+            Job::Changes | Job::EditionChanges(_) => "changes.html",
+            Job::Editions => "editions.html",
             // (made without a template: no template edit renders them again)
             Job::Data | Job::DataSchema => NO_TEMPLATE,
         })
@@ -156,17 +171,39 @@ impl Job {
             // related articles and backlinks show other articles' cards;
             // entity chips show how often each entity is named overall
             // the outlet with its grade, the claims' grades
-            Job::Article(i) => vec![
-                Article(b.articles[*i].slug.clone()),
-                Cards,
-                Mentions,
-                Outlets,
-            ],
+            // (and the editions: "updated since first seen")
+            Job::Article(i) => {
+                let mut deps = vec![
+                    Article(b.articles[*i].slug.clone()),
+                    Cards,
+                    Mentions,
+                    Outlets,
+                ];
+                if !b.editions.editions.is_empty() {
+                    deps.push(Editions);
+                }
+                deps
+            }
             Job::Source(i) => vec![Article(b.articles[*i].slug.clone()), Outlets],
             Job::NotFound | Job::Archive(_) => vec![Cards],
             // the box's example names the most-named entities
             Job::Search => vec![Mentions],
+            // (with editions: how many changes since the latest, which
+            // reads what `changes/` reads)
+            Job::Index if !b.editions.editions.is_empty() => {
+                let mut deps = changes_deps(b);
+                deps.extend([Summary, Events]);
+                deps
+            }
             Job::Index => vec![Summary, Cards, Mentions, Events],
+            // the briefing as an edition records it (every article's
+            // text, the annotations, claims with their outlets' grades,
+            // the entities) and the editions
+            Job::Changes => changes_deps(b),
+            // (the editions compared; what is still in the briefing is
+            // linked: articles, annotations, claims, entities)
+            Job::Editions => vec![Editions, Cards],
+            Job::EditionChanges(_) => vec![Editions, Cards, AnnotationSet, Mentions],
             // a listing page shows the annotations of a few articles
             Job::Annotations(page, plan) => match plan.listed(page) {
                 Some(listed) => {
@@ -203,7 +240,7 @@ impl Job {
             }
             // articles with provenance, annotations with their anchors,
             // claims, entities with the articles naming them
-            Job::Data => vec![Cards, Annotations, Mentions, Outlets],
+            Job::Data => vec![Cards, Annotations, Mentions, Outlets, Editions],
             Job::DataSchema => vec![],
         }
     }
@@ -226,12 +263,15 @@ impl Job {
             Job::Outlet(i) => super::sources::outlet_path(&b.outlets.outlets[*i].slug),
             Job::Data => SitePath::new(super::data::PATH),
             Job::DataSchema => SitePath::new(super::data::SCHEMA_PATH),
+            Job::Changes => super::changes::path(),
+            Job::Editions => super::changes::editions_path(),
+            Job::EditionChanges(i) => super::changes::edition_path(&b.editions.editions[*i].name),
         }
     }
 
     pub fn run(&self, b: &Briefing, r: &Renderer, shared: &Shared) -> Result<Output, Problem> {
         match self {
-            Job::Index => index(b, r),
+            Job::Index => index(b, r, shared),
             Job::Archive(n) => super::archive::page(b, r, *n),
             Job::Article(i) => article(b, r, shared, &b.articles[*i]),
             Job::Source(i) => source(b, r, &b.articles[*i]),
@@ -246,8 +286,20 @@ impl Job {
             Job::Outlet(i) => super::sources::outlet(b, r, shared, *i),
             Job::Data => Ok(super::data::render(b)),
             Job::DataSchema => Ok(super::data::schema()),
+            Job::Changes => super::changes::changes_page(b, r, shared),
+            Job::Editions => super::changes::editions_page(b, r),
+            Job::EditionChanges(i) => super::changes::edition_page(b, r, *i),
         }
     }
+}
+
+/// What `changes/` reads: the briefing as an edition records it, and the
+/// editions.
+fn changes_deps(b: &Briefing) -> Deps {
+    use Dep::*;
+    let mut deps = vec![Cards, Annotations, Mentions, Outlets, Editions];
+    deps.extend(b.articles.iter().map(|a| Article(a.slug.clone())));
+    deps
 }
 
 /// What several pages use, worked out once per rendering (on first use)
@@ -263,6 +315,43 @@ pub struct Shared {
     fragments: std::sync::OnceLock<Result<super::fragments::Fragments, Problem>>,
     /// [`Common`] as a Tera map, by the depth and section of a page.
     chrome: std::sync::Mutex<Chrome>,
+    /// The articles as an edition records them (for the changes pages),
+    /// with the addresses of the texts they were made from: used only
+    /// while the briefing's articles are those very texts.
+    edition_articles: std::sync::Mutex<Option<(Vec<usize>, Arc<crate::editions::ArticleRecords>)>>,
+}
+
+impl Shared {
+    /// The briefing's articles as an edition records them, made once for
+    /// the pages that compare them with the editions.
+    pub(super) fn edition_articles(&self, b: &Briefing) -> Arc<crate::editions::ArticleRecords> {
+        let addr = |a: &Article| Arc::as_ptr(&a.text) as *const u8 as usize;
+        let mut cached = self
+            .edition_articles
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some((at, records)) = &*cached
+            && at.len() == b.articles.len()
+            && at.iter().zip(&b.articles).all(|(x, a)| *x == addr(a))
+        {
+            return records.clone();
+        }
+        let addrs = b.articles.iter().map(addr).collect();
+        let records = Arc::new(crate::editions::record_articles(&b.articles));
+        *cached = Some((addrs, records.clone()));
+        records
+    }
+
+    /// The briefing as an edition would record it now.
+    pub(super) fn edition(&self, b: &Briefing) -> crate::editions::Edition {
+        crate::editions::record_with(
+            &self.edition_articles(b),
+            &b.articles,
+            &b.annotations,
+            &b.outlets,
+            &b.links.registry,
+        )
+    }
 }
 
 /// Links from a page two directories deep — an article page
@@ -615,7 +704,7 @@ pub(super) fn output(path: SitePath, bytes: Vec<u8>) -> Output {
 /// How many of the most recent articles the front page shows.
 pub const RECENT_ARTICLES: usize = 30;
 
-fn index(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
+fn index(b: &Briefing, r: &Renderer, shared: &Shared) -> Result<Output, Problem> {
     #[derive(Serialize)]
     struct Ctx<'a> {
         page: Common,
@@ -630,6 +719,8 @@ fn index(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
         timeline_svg: String,
         timeline_url: String,
         edition_url: String,
+        /// How many changes since the latest recorded edition.
+        changes: Option<super::changes::IndexNote>,
     }
     let at = SitePath::index();
     let ctx = Ctx {
@@ -652,6 +743,7 @@ fn index(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
         timeline_svg: super::timeline::strip_svg(b, &at),
         timeline_url: SitePath::section("timeline").relative_from(&at),
         edition_url: super::edition::path().relative_from(&at),
+        changes: super::changes::index_note(b, shared, &at),
     };
     Ok(output(at, r.page("index.html", &ctx, PAGE_SIZE)?))
 }
@@ -682,6 +774,8 @@ fn article(b: &Briefing, r: &Renderer, shared: &Shared, a: &Article) -> Result<O
         body_html: String,
         /// Why a public build holds it back (internal builds only).
         held: Option<HeldView>,
+        /// Its text differs from the first edition that held it.
+        updated_since: Option<super::changes::UpdatedView>,
         /// Whether the first paragraph is the standfirst (see [`standfirst`]).
         standfirst: bool,
         article_note_html: Option<&'a str>,
@@ -735,6 +829,7 @@ fn article(b: &Briefing, r: &Renderer, shared: &Shared, a: &Article) -> Result<O
         tags: &a.tags,
         body_html,
         held: held_view(a),
+        updated_since: super::changes::updated_since_first_seen(b, shared, a, &at),
         standfirst: standfirst(a),
         article_note_html: notes.and_then(|x| x.article_note_html.as_deref()),
         source_url: has_source.then(|| SitePath::article_source(&a.slug).relative_from(&at)),

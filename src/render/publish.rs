@@ -102,6 +102,12 @@ pub fn feed(b: &Briefing) -> String {
         .articles
         .iter()
         .filter_map(|a| updated_of(a)?.instant())
+        .chain(b.editions.editions.iter().filter_map(|r| {
+            super::changes::edition_date(r)?
+                .to_zoned(jiff::tz::TimeZone::UTC)
+                .ok()
+                .map(|z| z.timestamp())
+        }))
         .max();
     let updated = newest.map_or_else(
         || "1970-01-01T00:00:00Z".to_string(),
@@ -170,6 +176,25 @@ pub fn feed(b: &Briefing) -> String {
             s.push_str("</source>\n");
         }
         s.push_str("  </entry>\n");
+    }
+    // an entry per recorded edition: what changed since the one before
+    for (i, (name, path, count)) in super::changes::feed_entries(b).into_iter().enumerate() {
+        let url = c.absolute(&path);
+        let r = &b.editions.editions[b.editions.editions.len() - 1 - i];
+        let when =
+            super::changes::edition_date(r).map_or_else(|| updated.clone(), |d| atom_date(&d));
+        let summary = match count {
+            Some(n) => format!("{n} change(s) since the edition before"),
+            None => "The first recorded edition".to_string(),
+        };
+        let _ = write!(
+            s,
+            "  <entry>\n    <title>Edition {}</title>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <id>{}</id>\n    <updated>{when}</updated>\n    <summary>{}</summary>\n  </entry>\n",
+            x(&name),
+            x(&url),
+            x(&url),
+            x(&summary)
+        );
     }
     s.push_str("</feed>\n");
     s
@@ -549,6 +574,7 @@ mod tests {
             held: Default::default(),
             leak: None,
             next_change: None,
+            editions: Default::default(),
             warnings: Default::default(),
         }
     }

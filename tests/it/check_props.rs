@@ -211,6 +211,7 @@ fn annotated(bodies: &[String], picks: &[Picks], mode: EntityLinks) -> Inputs {
         anchor_cache: None,
         policy: Default::default(),
         warnings: Default::default(),
+        editions: Default::default(),
     }
 }
 

@@ -48,6 +48,7 @@ fn help_texts_are_golden_and_every_option_has_help() {
         ("watch", &["watch"]),
         ("clean", &["clean"]),
         ("check", &["check"]),
+        ("edition", &["edition"]),
         ("init", &["init"]),
         ("new-annotation", &["new", "annotation"]),
         ("entities-suggest", &["entities", "suggest"]),

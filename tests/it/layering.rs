@@ -28,6 +28,8 @@ const LAYERS: &[&[&str]] = &[
     &["link"],
     &["annotate"],
     &["holdback"],
+    // recorded editions and what changed between them
+    &["editions"],
     // every stage's output for one site
     &["assembled"],
     &["render"],

@@ -31,6 +31,7 @@ mod clean;
 mod cli;
 mod diagnostics;
 mod edition;
+mod editions;
 mod golden;
 mod holdback;
 mod interchange;
