@@ -207,13 +207,13 @@ fn restore_node<'a>(
                     return false;
                 }
                 if let Some(s) = put_back(contents, base, !raw) {
-                    *contents = StrTendril::from(s).into();
+                    *contents = StrTendril::from(s);
                 }
                 true
             }
             NodeData::Comment { contents } => {
                 if let Some(s) = put_back(contents, base, false) {
-                    *contents = StrTendril::from(s).into();
+                    *contents = StrTendril::from(s);
                 }
                 true
             }
@@ -237,7 +237,7 @@ fn restore_node<'a>(
                         return false;
                     }
                     if let Some(s) = put_back(&a.value, base, true) {
-                        a.value = StrTendril::from(s).into();
+                        a.value = StrTendril::from(s);
                     }
                 }
                 true

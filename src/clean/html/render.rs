@@ -41,19 +41,26 @@ pub(crate) struct Block {
     /// The block's container also holds a form or a form field (a
     /// sign-up box, a comment form, a search box).
     pub beside_form: bool,
+    /// [`Block::words`], counted once (the filter asks for it often).
+    words: usize,
+}
+
+/// Length of `text` in words; in scripts written without spaces (Chinese,
+/// Japanese) two characters count as a word.
+fn count_words(text: &str) -> usize {
+    text.split_whitespace()
+        .map(|w| {
+            let wide = w.chars().filter(|c| is_cjk(*c)).count();
+            (wide / 2).max(1)
+        })
+        .sum()
 }
 
 impl Block {
     /// Length in words; in scripts written without spaces (Chinese,
     /// Japanese) two characters count as a word.
     pub fn words(&self) -> usize {
-        self.text
-            .split_whitespace()
-            .map(|w| {
-                let wide = w.chars().filter(|c| is_cjk(*c)).count();
-                (wide / 2).max(1)
-            })
-            .sum()
+        self.words
     }
     /// The innermost container (0: none).
     pub fn container(&self) -> usize {
@@ -453,6 +460,7 @@ impl Renderer {
         } else {
             finish_md(&cur.md)
         };
+        let words = count_words(&text);
         self.blocks.push(Block {
             kind: Kind::Paragraph,
             md,
@@ -461,6 +469,7 @@ impl Renderer {
             hints: std::mem::take(&mut self.cur_hints),
             path: std::mem::take(&mut self.cur_path),
             beside_form: false,
+            words,
         });
     }
 
@@ -469,6 +478,7 @@ impl Renderer {
         if text.is_empty() || md.trim().is_empty() {
             return;
         }
+        let words = count_words(&text);
         self.blocks.push(Block {
             kind,
             md,
@@ -477,6 +487,7 @@ impl Renderer {
             hints: hints.to_string(),
             path: self.containers.clone(),
             beside_form: false,
+            words,
         });
     }
 
