@@ -15,13 +15,13 @@
 //!
 //! The tree is the same as the one parsing the page gives, because the
 //! parser treats a placeholder exactly as the character its reference
-//! decodes to wherever it decodes references: each is one character, never
-//! whitespace, a NUL, ASCII alphanumeric or markup, so it changes no
-//! tokenizer state, no insertion mode, no decision to foster-parent, and
-//! ends a neighbouring reference's name just as the `&` it replaces does.
-//! Where the parser does not decode, the placeholder is kept as one
-//! character where the reference's five were, which only the places
-//! restored above can hold — except a few that [`parse`] does not try to
+//! decodes to wherever it decodes references: both reach the tree builder
+//! as one character token that is not whitespace or NUL, and the
+//! placeholder, not being ASCII alphanumeric or markup, changes no
+//! tokenizer state and ends a neighbouring reference's name just as the
+//! `&` it replaces does. Where the parser does not decode, the placeholder
+//! stands in the text for the reference's characters, which only the
+//! places restored above can hold — except a few that [`parse`] does not try to
 //! restore, and parses the page as it is instead: a page with a
 //! `plaintext` element (its raw text can be moved out of it), one with a
 //! CDATA section and a placeholder in the text of an SVG or MathML element
