@@ -232,10 +232,12 @@ fn finish(problems: &Problems) -> i32 {
 /// for (see `main.rs`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lifetime {
-    /// A command that does its work and exits (`build`, `clean`, …).
+    /// A command that does its work and exits (`build`, `check`, …).
     OneShot,
-    /// `serve` and `watch`, which run until stopped (and `clean`, whose
-    /// peak memory matters more than the CPU purging costs).
+    /// `clean`: a few seeds of any size, whose peak memory matters more
+    /// than the CPU that returning freed memory costs.
+    Cleaning,
+    /// `serve` and `watch`, which run until stopped.
     LongRunning,
 }
 
@@ -254,12 +256,8 @@ pub fn main_with(lifetime: impl FnOnce(Lifetime)) -> i32 {
         }
     };
     lifetime(match cli.command {
-        // (and `clean`: it works on a few seeds of any size, and the parses
-        // of a 50 MB page leave huge freed blocks that only purging gives
-        // back: 450 MB peak instead of 350)
-        Some(Command::Serve { .. } | Command::Watch { .. } | Command::Clean { .. }) => {
-            Lifetime::LongRunning
-        }
+        Some(Command::Serve { .. } | Command::Watch { .. }) => Lifetime::LongRunning,
+        Some(Command::Clean { .. }) => Lifetime::Cleaning,
         _ => Lifetime::OneShot,
     });
     let command = cli.command.unwrap_or(Command::Build {

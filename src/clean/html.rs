@@ -6,6 +6,7 @@ mod depth;
 mod escape_cost;
 mod filter;
 mod meta;
+mod refs;
 mod render;
 
 use super::{BlockReport, CleanError, Cleaned, Verdict};
@@ -73,7 +74,7 @@ fn clean_parsed((text, tree, warnings): Bounded, copy: bool) -> Result<Cleaned, 
             a
         });
 
-    let page = copy.unwrap_or_else(|| Document::from(text.clone()));
+    let page = copy.unwrap_or_else(|| refs::parse(&text));
     let mut page_blocks = body_blocks(&page);
     if page_blocks.is_empty() {
         return Err(CleanError::NoArticle {
@@ -100,7 +101,7 @@ fn clean_parsed((text, tree, warnings): Bounded, copy: bool) -> Result<Cleaned, 
     // never puts them (a `<div>` it renamed `<p>` around paragraphs), and
     // the parse moves them as a browser would.
     let mut blocks = {
-        let content = Document::from(article.content);
+        let content = refs::parse(&article.content);
         let deepest = depth::max_depth(&content.root());
         if deepest > depth::MAX_TREE_DEPTH {
             return Err(CleanError::TooDeep { depth: deepest });

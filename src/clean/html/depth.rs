@@ -1177,11 +1177,11 @@ fn limit_to(html: &str, mode: Mode, max_depth: usize, max_formatting: usize) -> 
 pub(crate) fn parse(html: &str) -> Result<(StrTendril, Document, Vec<CleanWarning>), CleanError> {
     let mut limited = limit(html, Mode::Normal);
     let mut text = StrTendril::from_slice(&limited.html);
-    let mut doc = Document::from(text.clone());
+    let mut doc = super::refs::parse(&text);
     if max_depth(&doc.root()) > MAX_TREE_DEPTH {
         limited = limit(html, Mode::Strict);
         text = StrTendril::from_slice(&limited.html);
-        doc = Document::from(text.clone());
+        doc = super::refs::parse(&text);
         let depth = max_depth(&doc.root());
         if depth > MAX_TREE_DEPTH {
             return Err(CleanError::TooDeep { depth });

@@ -41,19 +41,26 @@ pub(crate) struct Block {
     /// The block's container also holds a form or a form field (a
     /// sign-up box, a comment form, a search box).
     pub beside_form: bool,
+    /// [`Block::words`], counted once (the filter asks for it often).
+    words: usize,
+}
+
+/// Length of `text` in words; in scripts written without spaces (Chinese,
+/// Japanese) two characters count as a word.
+fn count_words(text: &str) -> usize {
+    text.split_whitespace()
+        .map(|w| {
+            let wide = w.chars().filter(|c| is_cjk(*c)).count();
+            (wide / 2).max(1)
+        })
+        .sum()
 }
 
 impl Block {
     /// Length in words; in scripts written without spaces (Chinese,
     /// Japanese) two characters count as a word.
     pub fn words(&self) -> usize {
-        self.text
-            .split_whitespace()
-            .map(|w| {
-                let wide = w.chars().filter(|c| is_cjk(*c)).count();
-                (wide / 2).max(1)
-            })
-            .sum()
+        self.words
     }
     /// The innermost container (0: none).
     pub fn container(&self) -> usize {
@@ -170,6 +177,10 @@ struct Inline {
 
 impl Inline {
     fn push_text(&mut self, raw: &str, in_link: bool) {
+        // (room for all of it at once: a text node can be tens of
+        // megabytes, and doubling would copy it and leave spare room)
+        self.text.reserve(raw.len());
+        self.md.reserve(raw.len());
         for c in raw.chars() {
             let c = if c.is_whitespace() || c == '\u{a0}' {
                 ' '
@@ -298,6 +309,83 @@ fn finish_md(md: &str) -> String {
     out
 }
 
+/// A paragraph this long (bytes of text) is finished in place.
+const LARGE_PARAGRAPH: usize = 1 << 20;
+
+/// [`finish_md`] of a string the caller gives up: a line needing no
+/// change is trimmed in place (a paragraph of tens of megabytes is not
+/// copied).
+fn finish_md_owned(mut md: String) -> String {
+    if md.contains('\n') {
+        return finish_md(&md);
+    }
+    let trimmed = md.trim();
+    if trimmed.is_empty() {
+        return String::new();
+    }
+    if matches!(
+        trimmed.as_bytes()[0],
+        b'0'..=b'9' | b'#' | b'=' | b'-' | b'+'
+    ) {
+        return finish_md(&md);
+    }
+    let (start, end) = (
+        trimmed.as_ptr() as usize - md.as_ptr() as usize,
+        trimmed.as_ptr() as usize - md.as_ptr() as usize + trimmed.len(),
+    );
+    md.truncate(end);
+    md.drain(..start);
+    md
+}
+
+/// [`finish_text`] of a string the caller gives up, in place: the words
+/// moved down over the whitespace they drop (a paragraph of tens of
+/// megabytes is not copied).
+fn finish_text_owned(text: String) -> String {
+    let mut bytes = text.into_bytes();
+    let (mut read, mut write) = (0, 0);
+    // a space is due before the next word
+    let mut gap = false;
+    while read < bytes.len() {
+        let b = bytes[read];
+        let len = utf8_len(b);
+        let space = if b.is_ascii() {
+            (b as char).is_whitespace()
+        } else {
+            std::str::from_utf8(&bytes[read..read + len])
+                .ok()
+                .and_then(|s| s.chars().next())
+                .is_some_and(char::is_whitespace)
+        };
+        if space {
+            gap = write > 0;
+        } else {
+            if gap {
+                // (a dropped whitespace character took at least this byte)
+                bytes[write] = b' ';
+                write += 1;
+                gap = false;
+            }
+            bytes.copy_within(read..read + len, write);
+            write += len;
+        }
+        read += len;
+    }
+    bytes.truncate(write);
+    // (whole characters were moved, so this is still UTF-8)
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// The length of the UTF-8 character starting with byte `b`.
+fn utf8_len(b: u8) -> usize {
+    match b {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        0xC0.. => 2,
+        _ => 1,
+    }
+}
+
 /// Words joined by single spaces.
 fn finish_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -354,11 +442,25 @@ struct Renderer {
 impl Renderer {
     fn flush(&mut self) {
         let cur = std::mem::take(&mut self.cur);
-        let text = finish_text(&cur.text);
+        // A long paragraph is finished in place, not copied beside the
+        // buffer it was written in (a one-paragraph 50 MB page held both);
+        // a short one is copied, which leaves no spare capacity behind
+        // (93,000 paragraphs finished in place held 100 MB more).
+        let large = cur.text.len() >= LARGE_PARAGRAPH;
+        let text = if large {
+            finish_text_owned(cur.text)
+        } else {
+            finish_text(&cur.text)
+        };
         if text.is_empty() {
             return;
         }
-        let md = finish_md(&cur.md);
+        let md = if large {
+            finish_md_owned(cur.md)
+        } else {
+            finish_md(&cur.md)
+        };
+        let words = count_words(&text);
         self.blocks.push(Block {
             kind: Kind::Paragraph,
             md,
@@ -367,6 +469,7 @@ impl Renderer {
             hints: std::mem::take(&mut self.cur_hints),
             path: std::mem::take(&mut self.cur_path),
             beside_form: false,
+            words,
         });
     }
 
@@ -375,6 +478,7 @@ impl Renderer {
         if text.is_empty() || md.trim().is_empty() {
             return;
         }
+        let words = count_words(&text);
         self.blocks.push(Block {
             kind,
             md,
@@ -383,6 +487,7 @@ impl Renderer {
             hints: hints.to_string(),
             path: self.containers.clone(),
             beside_form: false,
+            words,
         });
     }
 
@@ -747,6 +852,18 @@ mod tests {
 
     fn texts(html: &str) -> Vec<String> {
         blocks(html).into_iter().map(|b| b.text).collect()
+    }
+
+    proptest::proptest! {
+        /// Finishing a paragraph in place gives what finishing a copy
+        /// gives (whitespace of every kind, line starts that need escaping).
+        #[test]
+        fn finishing_in_place_is_finishing_a_copy(
+            s in "[ \n\t\u{0b}\u{a0}\u{3000}\u{2028}a-z0-9#=+\\-é漢]{0,40}",
+        ) {
+            proptest::prop_assert_eq!(finish_text_owned(s.clone()), finish_text(&s));
+            proptest::prop_assert_eq!(finish_md_owned(s.clone()), finish_md(&s));
+        }
     }
 
     #[test]
