@@ -662,7 +662,7 @@ fn every_part_is_covered(b: &Briefing) {
         articles: _,    // `Dep::Cards` (metadata, order), `Dep::Article` (text)
         summary: _,     // `Dep::Summary`
         sources: _,     // `Dep::Article` (its source's report)
-        annotations: _, // `Dep::Annotations`, `AnnotationSet`, `Notes`, `Article`, `Summary`
+        annotations: _, // `Dep::Annotations`, `AnnotationSet`, `Notes`, `Claims`, `Article`, `Summary`
         links,
         outlets: _,     // `Dep::Outlets`
         profile: _,     // set when the session starts: a change rebuilds everything
@@ -672,20 +672,21 @@ fn every_part_is_covered(b: &Briefing) {
         warnings: _,    // printed, shown on no page
     } = b;
     let Links {
-        registry: _,         // `Dep::Mentions`, `Dep::Entity` (its entry)
+        registry: _,         // `Dep::Registry`, `Dep::Mentions`, `Dep::Entity` (its entry)
         mentions: _,         // `Dep::Article`
-        article_entities: _, // `Dep::Mentions`
+        article_entities: _, // `Dep::Mentions`, `Dep::Article` (its own)
         occurrences: _,      // `Dep::Entity`
-        mention_counts: _,   // `Dep::Mentions`
+        mention_counts: _,   // `Dep::Mentions`, `Dep::Article` and `Dep::Entity` (those shown)
         entity_articles: _,  // `Dep::Entity`
-        previews: _,         // `Dep::Mentions`, `Dep::Entity`
-        markup: _,           // `Dep::Mentions`
+        previews: _,         // `Dep::Registry`, `Dep::Mentions`, `Dep::Entity`
+        markup: _,           // `Dep::Registry`, `Dep::Mentions`
         article_index: _,    // derived from the articles' order: `Dep::Cards`
         cooccurring: _,      // `Dep::Entity`
         related: _,          // `Dep::Article`
         backlinks: _,        // `Dep::Article`
         entity_notes: _,     // `Dep::Entity`
         timeline: _,         // `Dep::Events`
+        matcher: _,          // compiled from the registry: `Dep::Mentions`
     } = links;
 }
 
@@ -774,6 +775,13 @@ impl View<'_> {
                         None => h.feed(&*a.text),
                     };
                     h.feed(&l.mentions.get(s)).feed(&l.related.get(s));
+                    // the entities it names, with how often the briefing
+                    // names each (its chips)
+                    let named = l.article_entities.get(s).map_or(&[][..], Vec::as_slice);
+                    named.len().feed(&mut h);
+                    for &(e, n) in named {
+                        h.feed(&e).feed(&n).feed(&l.mention_counts.get(e));
+                    }
                     match a.source.as_ref().and_then(|n| b.sources.get(n)) {
                         Some(v) => h.feed(&v.name).debug(&v.report),
                         None => {
@@ -796,12 +804,23 @@ impl View<'_> {
                     .feed(&l.previews.get(*i))
                     .feed(&l.occurrences.get(*i))
                     .feed(&l.entity_articles.get(*i))
-                    .feed(&l.cooccurring.get(*i));
+                    .feed(&l.cooccurring.get(*i))
+                    .feed(&l.mention_counts.get(*i));
+                // the co-occurring entities it shows, with their counts
+                let shown = l.cooccurring.get(*i).map_or(&[][..], Vec::as_slice);
+                for c in shown.iter().take(super::entities::COOCCURRING_SHOWN) {
+                    h.feed(&l.mention_counts.get(c.entity));
+                }
+            }
+            Dep::Registry => {
+                h.debug(&l.registry.entities)
+                    .feed(&l.previews)
+                    .debug(&l.markup);
             }
             Dep::Outlets => {
                 h.debug(&*b.outlets);
             }
-            Dep::Annotations | Dep::AnnotationSet | Dep::Notes(_) | Dep::Events => {}
+            Dep::Annotations | Dep::AnnotationSet | Dep::Notes(_) | Dep::Events | Dep::Claims => {}
         }
         h.finish()
     }
@@ -814,7 +833,7 @@ impl View<'_> {
         let rank = rank.map(|r| r as usize);
         let mut h = Fp::default();
         match d {
-            Dep::Cards | Dep::Mentions | Dep::Outlets => {}
+            Dep::Cards | Dep::Mentions | Dep::Registry | Dep::Outlets => {}
             Dep::Summary => {
                 h.feed(&anns.summary_html).debug(&anns.summary_targets);
             }
@@ -838,6 +857,13 @@ impl View<'_> {
                 }
             }
             Dep::Notes(_) => return rank.map_or([0; 16], |i| self.notes[i]),
+            Dep::Claims => {
+                for (a, (fp, _)) in anns.all().iter().zip(&self.all) {
+                    if a.is_claim() {
+                        h.feed(fp);
+                    }
+                }
+            }
             Dep::Events => {
                 let crate::link::timeline::Timeline { entries, undated } = &l.timeline;
                 h.feed(entries).feed(undated);

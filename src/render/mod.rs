@@ -390,6 +390,14 @@ impl PageJob {
     pub fn path(&self, b: &Briefing) -> SitePath {
         self.job.path(b)
     }
+
+    /// The article whose page this job renders, if it is an article page.
+    pub fn article<'b>(&self, b: &'b Briefing) -> Option<&'b crate::model::Slug> {
+        match self.job {
+            pages::Job::Article(i) => b.articles.get(i).map(|a| &a.slug),
+            _ => None,
+        }
+    }
 }
 
 /// Every page job of the briefing with its template and dependencies.

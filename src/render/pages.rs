@@ -97,6 +97,10 @@ pub enum Dep {
     Article(Slug),
     /// Which entities each article mentions, and how often.
     Mentions,
+    /// The entity registry: each entity's name, kind, aliases,
+    /// description and preview (what a chip or a mention's link shows but
+    /// its count).
+    Registry,
     /// One entity (registry index): its mentions in context, co-occurring
     /// entities and the annotations naming it.
     Entity(usize),
@@ -109,6 +113,8 @@ pub enum Dep {
     Notes(Slug),
     /// The timeline's events.
     Events,
+    /// The claims: every annotation that is one (`.claim`), whole.
+    Claims,
     /// The outlet registry (`sources.yaml`): names, grades, descriptions.
     Outlets,
 }
@@ -155,11 +161,12 @@ impl Job {
         match self {
             // related articles and backlinks show other articles' cards;
             // entity chips show how often each entity is named overall
+            // (the counts of the entities it names are its `Article`'s);
             // the outlet with its grade, the claims' grades
             Job::Article(i) => vec![
                 Article(b.articles[*i].slug.clone()),
                 Cards,
-                Mentions,
+                Registry,
                 Outlets,
             ],
             Job::Source(i) => vec![Article(b.articles[*i].slug.clone()), Outlets],
@@ -184,21 +191,21 @@ impl Job {
                 None => vec![Annotations, Cards, Outlets],
             },
             // the outlets' articles (cards) and the claims they carry
-            Job::Outlets | Job::Outlet(_) => vec![Outlets, Cards, Annotations],
+            Job::Outlets | Job::Outlet(_) => vec![Outlets, Cards, Claims],
             Job::Entities => vec![Mentions],
-            Job::Entity(i, _) => vec![Entity(*i), Cards, Mentions],
+            // (the counts of the entities it shows are its `Entity`'s)
+            Job::Entity(i, _) => vec![Entity(*i), Cards, Registry],
             Job::Timeline(_) => vec![Events, Cards],
-            // everything: the summary, every article with its notes, the
+            // the summary, the articles it holds with their notes, the
             // claims, the entities each article names
             Job::Edition => {
-                let mut deps = vec![Summary, Cards, Mentions, Annotations, Outlets];
+                // (the entities each article names: its `Article`)
+                let mut deps = vec![Summary, Cards, Registry, Claims, Outlets];
                 // (which articles it holds, the newest, follows from the
                 // cards: their dates and titles)
-                deps.extend(
-                    super::edition::articles(b)
-                        .iter()
-                        .map(|a| Article(a.slug.clone())),
-                );
+                for a in super::edition::articles(b) {
+                    deps.extend([Article(a.slug.clone()), Notes(a.slug.clone())]);
+                }
                 deps
             }
             // articles with provenance, annotations with their anchors,

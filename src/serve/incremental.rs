@@ -749,6 +749,8 @@ impl Session {
         let st = self.state.as_mut().expect("state");
         let mut timer = crate::timing::StageTimer::from_env();
         let mut refresh_publishing = false;
+        // the articles edited (their pages are written first)
+        let mut edited: BTreeSet<crate::model::Slug> = BTreeSet::new();
         // the notes' search index shows what annotations say
         let mut refresh_notes = false;
         if dirty.data {
@@ -779,6 +781,19 @@ impl Session {
                 // reference counts) are freed beside the page renders
                 rayon::spawn(move || drop(changes));
                 timer.lap("update annotations");
+            } else if let [a] = parsed.as_slice()
+                && !dirty.summary
+                && dirty.sources.iter().all(|s| a.source.as_ref() == Some(s))
+                && let Some(changes) = site::update_article(&st.inputs, &mut st.briefing, a)?
+            {
+                // one article, the briefing's shape unchanged: it alone is
+                // linked again (and its annotations anchored again)
+                edited.insert(a.slug.clone());
+                refresh_publishing = true;
+                refresh_notes = true;
+                dirty.content.clear();
+                rayon::spawn(move || drop(changes));
+                timer.lap("update article");
             } else {
                 let mut articles = st.briefing.articles.clone();
                 for a in parsed {
@@ -844,19 +859,28 @@ impl Session {
             timer.lap("fingerprints");
         }
 
-        // 3. render what is affected, write what changed
-        let outputs = render::render_jobs(&st.briefing, &st.renderer, &st.jobs, &st.shared, |j| {
-            dirty.selects(j)
-        })?;
-        timer.lap("render");
-        let rendered: Vec<String> = outputs
-            .iter()
-            .map(|o| o.path.as_str().to_string())
-            .collect();
+        // 3. render what is affected, write what changed: the pages of the
+        //    articles edited first (what the analyst is looking at), then
+        //    the pages showing them (listings, entity pages)
         let shown = crate::fsutil::display(&self.project.root, &self.out);
-        site::check_leaks(&st.briefing, &outputs, &shown)?;
-        let pages = write_changed(&self.out, &outputs)?;
-        timer.lap("write");
+        let edited = std::mem::take(&mut edited);
+        let first = |j: &PageJob| j.article(&st.briefing).is_some_and(|s| edited.contains(s));
+        let mut rendered = Vec::new();
+        let mut pages = Vec::new();
+        for wave in [true, false] {
+            if wave && edited.is_empty() {
+                continue;
+            }
+            let outputs =
+                render::render_jobs(&st.briefing, &st.renderer, &st.jobs, &st.shared, |j| {
+                    dirty.selects(j) && (edited.is_empty() || first(j) == wave)
+                })?;
+            timer.lap(if wave { "render article" } else { "render" });
+            rendered.extend(outputs.iter().map(|o| o.path.as_str().to_string()));
+            site::check_leaks(&st.briefing, &outputs, &shown)?;
+            pages.extend(write_changed(&self.out, &outputs)?);
+            timer.lap(if wave { "write article" } else { "write" });
+        }
         let mut assets = Vec::new();
         if refresh_publishing {
             // the feed, sitemap and search index show article text and cards
@@ -1266,6 +1290,13 @@ mod tests {
     enum Edit {
         /// A paragraph naming `word` appended to the `i`th article.
         ArticleBody(usize, usize),
+        /// Every mention of `word` in the `i`th article's body taken out
+        /// (its entity's counts, quoted mentions, co-occurrences and
+        /// related articles change).
+        ArticleUnname(usize, usize),
+        /// A paragraph naming two words put first in the `i`th article's
+        /// body (every mention after it moves; co-occurrences).
+        ArticleLead(usize, usize),
         /// The `i`th article's title.
         ArticleTitle(usize, usize),
         /// The `i`th article's date (set or changed).
@@ -1332,6 +1363,8 @@ mod tests {
         let n = || 0usize..8;
         prop_oneof![
             (n(), n()).prop_map(|(i, w)| Edit::ArticleBody(i, w)),
+            (n(), n()).prop_map(|(i, w)| Edit::ArticleUnname(i, w)),
+            (n(), n()).prop_map(|(i, w)| Edit::ArticleLead(i, w)),
             (n(), n()).prop_map(|(i, w)| Edit::ArticleTitle(i, w)),
             (n(), n()).prop_map(|(i, w)| Edit::ArticleDate(i, w)),
             (n(), n()).prop_map(|(i, w)| Edit::AddArticle(i, w)),
@@ -1422,6 +1455,44 @@ mod tests {
                 };
                 let text = read(&f);
                 write(&f, &format!("{text}\nA sentence naming {}.\n", WORDS[w]));
+                one(&f)
+            }
+            Edit::ArticleUnname(i, w) => {
+                let Some(f) = pick(&articles, i) else {
+                    return BTreeSet::new();
+                };
+                let text = read(&f);
+                let Some(body_at) = text.get(4..).and_then(|t| t.find("\n---\n")) else {
+                    return BTreeSet::new();
+                };
+                let body_at = body_at + 4 + 5;
+                let word = WORDS[w];
+                if !text[body_at..].contains(word) {
+                    return BTreeSet::new();
+                }
+                let body = text[body_at..].replace(word, "someone");
+                write(&f, &format!("{}{body}", &text[..body_at]));
+                one(&f)
+            }
+            Edit::ArticleLead(i, w) => {
+                let Some(f) = pick(&articles, i) else {
+                    return BTreeSet::new();
+                };
+                let text = read(&f);
+                let Some(body_at) = text.get(4..).and_then(|t| t.find("\n---\n")) else {
+                    return BTreeSet::new();
+                };
+                let body_at = body_at + 4 + 5;
+                write(
+                    &f,
+                    &format!(
+                        "{}\n{} met {} in the lead.\n\n{}",
+                        &text[..body_at],
+                        WORDS[w],
+                        WORDS[(w + 3) % WORDS.len()],
+                        &text[body_at..]
+                    ),
+                );
                 one(&f)
             }
             Edit::ArticleTitle(i, w) => {
