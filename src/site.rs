@@ -465,7 +465,7 @@ pub fn update_article(
     inputs: &Inputs,
     b: &mut Briefing,
     new: &content::Article,
-) -> Result<Option<AnnotationChanges>, Problems> {
+) -> Result<Option<ArticleChanges>, Problems> {
     let Some(ai) = b.articles.iter().position(|a| a.file == new.file) else {
         return Ok(None);
     };
@@ -525,7 +525,7 @@ pub fn update_article(
     {
         b.sources.insert(name.clone(), view.clone());
     }
-    link::relink(
+    let links = link::relink(
         &mut b.links,
         &b.articles,
         ai,
@@ -535,12 +535,27 @@ pub fn update_article(
     // the timeline lists articles by title and date (its events were
     // updated with the annotations)
     let a = &b.articles[ai];
-    if a.title != old.title || a.date != old.date {
+    let listed = a.title != old.title || a.date != old.date || a.held != old.held;
+    if listed {
         b.links.timeline = link::timeline::timeline(&b.articles, &event_inputs(&b.annotations));
     }
     // (freed beside the page renders)
     rayon::spawn(move || drop(old));
-    Ok(Some(changes))
+    Ok(Some(ArticleChanges {
+        annotations: changes,
+        links,
+        listed,
+    }))
+}
+
+/// What [`update_article`] changed.
+#[derive(Debug)]
+pub struct ArticleChanges {
+    pub annotations: AnnotationChanges,
+    /// What the link stage changed ([`link::relink`]).
+    pub links: link::Relinked,
+    /// Whether the article's title or date changed (how lists show it).
+    pub listed: bool,
 }
 
 /// The order of a briefing's articles: newest first, then by slug;

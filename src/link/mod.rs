@@ -409,7 +409,6 @@ fn file_article(
     links.article_entities.insert(a.slug.clone(), by_count);
     links.mentions.insert(a.slug.clone(), found);
 }
-
 /// The linking stage. `refs` and `events` come from the annotation stage
 /// (resolved wikilinks of notes; dated `.event` annotations).
 pub fn link(
@@ -526,7 +525,7 @@ pub fn relink(
     ai: usize,
     old: &Article,
     mode: EntityLinks,
-) {
+) -> Relinked {
     let matcher = match &links.matcher {
         Some(m) => m.clone(),
         None => {
@@ -554,22 +553,33 @@ pub fn relink(
 
     // counts and the articles naming each entity, with what entity pages
     // quote of the first CONTEXT_ARTICLES of them
+    let counts_before: Vec<usize> = touched.iter().map(|&e| links.mention_counts[e]).collect();
     for &(e, c) in &was.counts {
         links.mention_counts[e] -= c;
     }
     for &(e, c) in &now.counts {
         links.mention_counts[e] += c;
     }
+    let mut out = Relinked {
+        counts: touched
+            .iter()
+            .zip(&counts_before)
+            .filter(|&(&e, &c)| links.mention_counts[e] != c)
+            .map(|(&e, _)| e)
+            .collect(),
+        entities: touched.iter().copied().collect(),
+        articles: [ai].into(),
+    };
     for &e in &touched {
         refile_entity(links, articles, ai, e, &now, &matcher, mode);
     }
 
     // co-occurrences: the old paragraphs out, the new ones in
-    related::update_cooccurring(
+    out.entities.extend(related::update_cooccurring(
         &mut links.cooccurring,
         was.block_sets.values(),
         now.block_sets.values(),
-    );
+    ));
 
     // related articles: an article's list reads its entities and their
     // postings, which changed only for the entities the edit added or
@@ -614,6 +624,7 @@ pub fn relink(
             &sets,
             RELATED_LIMIT,
         );
+        out.articles.extend(sets.iter().map(|(t, _)| *t));
         for ((t, _), rel) in sets.iter().zip(ranked) {
             let list = rel
                 .into_iter()
@@ -637,6 +648,19 @@ pub fn relink(
     by_count.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
     links.article_entities.insert(a.slug.clone(), by_count);
     links.mentions.insert(a.slug.clone(), found);
+    out
+}
+
+/// What [`relink`] changed: the articles whose own link values (mentions,
+/// entities, related list) may differ, the entities whose articles,
+/// quoted mentions or co-occurrences may differ, and the entities whose
+/// count changed (every page showing one of those counts shows a new
+/// number: the articles naming it, the entities named with it).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Relinked {
+    pub articles: std::collections::BTreeSet<usize>,
+    pub entities: std::collections::BTreeSet<usize>,
+    pub counts: Vec<usize>,
 }
 
 /// [`relink`] for one entity `e`: article `ai`'s entry among the articles

@@ -264,13 +264,45 @@ impl Feed for crate::link::timeline::Entry {
 /// Which parts of the briefing may differ from the last time the
 /// fingerprints were worked out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scope {
+pub enum Scope<'a> {
     /// Anything (the briefing was assembled again).
     Everything,
     /// Only what annotations feed: the annotations, backlinks, entity
     /// notes, the timeline, the summary's rendering (the briefing was
     /// updated by `site::update_annotations`).
     Annotations,
+    /// What annotations feed, one article (its text and front matter:
+    /// the cards, the timeline) and what the link stage changed for it
+    /// (`site::update_article`, [`crate::link::relink`]): the articles and
+    /// entities it names, and those showing a count that changed. The
+    /// other articles' and entities' own parts are kept.
+    Relinked(&'a crate::link::Relinked),
+}
+
+/// The articles (by position) and entities whose own part of their
+/// fingerprint may differ after [`Scope::Relinked`]: those `relink`
+/// changed, and those showing the count of an entity whose count
+/// changed — an article page the chips of the entities it names, an
+/// entity page its own count and its co-occurring entities'.
+fn relinked_parts(
+    l: &Links,
+    r: &crate::link::Relinked,
+) -> (rustc_hash::FxHashSet<usize>, rustc_hash::FxHashSet<usize>) {
+    let mut articles: rustc_hash::FxHashSet<usize> = r.articles.iter().copied().collect();
+    let mut entities: rustc_hash::FxHashSet<usize> = r.entities.iter().copied().collect();
+    for &e in &r.counts {
+        entities.insert(e);
+        articles.extend(
+            l.entity_articles
+                .get(e)
+                .into_iter()
+                .flatten()
+                .map(|x| x.article),
+        );
+        // (co-occurrence is symmetric: the entities whose lists hold `e`)
+        entities.extend(l.cooccurring.get(e).into_iter().flatten().map(|c| c.entity));
+    }
+    (articles, entities)
 }
 
 /// The fingerprints of a set of dependencies, with what makes working
@@ -531,7 +563,7 @@ impl Fingerprints {
         &mut self,
         b: &Briefing,
         deps: Option<impl IntoIterator<Item = &'d Dep>>,
-        scope: Scope,
+        scope: Scope<'_>,
     ) -> BTreeSet<Dep> {
         if scope == Scope::Everything {
             let all: Vec<&Arc<str>> = b.articles.iter().map(|a| &a.text).collect();
@@ -613,13 +645,35 @@ impl Fingerprints {
                 Some((deps, fps)) => deps.binary_search(d).ok().and_then(|j| fps.get(j)),
             }
         };
+        let relinked = match scope {
+            Scope::Relinked(r) => Some(relinked_parts(&b.links, r)),
+            _ => None,
+        };
+        // whether a dependency's own part may differ (see `Scope`)
+        let kept = |d: &Dep| match (scope, &relinked) {
+            (Scope::Everything, _) => false,
+            (Scope::Annotations, _) => true,
+            (Scope::Relinked(_), Some((articles, entities))) => match d {
+                Dep::Article(s) => !b.article_position(s).is_some_and(|i| articles.contains(&i)),
+                Dep::Entity(e) => !entities.contains(e),
+                // (the briefing's own parts: the cards, the counts)
+                Dep::Cards | Dep::Mentions | Dep::Summary => false,
+                Dep::Registry | Dep::Outlets => true,
+                Dep::Annotations
+                | Dep::AnnotationSet
+                | Dep::Notes(_)
+                | Dep::Events
+                | Dep::Claims => true,
+            },
+            (Scope::Relinked(_), None) => false,
+        };
         let fps: Vec<(Fingerprint, Fingerprint)> = self
             .deps
             .par_iter()
             .enumerate()
             .map(|(i, d)| {
-                let base = match (scope, previous(i, d)) {
-                    (Scope::Annotations, Some((base, _))) => *base,
+                let base = match previous(i, d) {
+                    Some((base, _)) if kept(d) => *base,
                     _ => view.base(d),
                 };
                 (base, view.annotated(d, self.ranks[i]))

@@ -314,6 +314,29 @@ impl Shared {
 }
 
 impl Shared {
+    /// After an edit that changed no article's card and no entity but the
+    /// counts of `entities` (an article's body, see `link::relink`): the
+    /// chips of those entities made again, everything else kept. (What
+    /// `Shared` holds depends on the articles' slugs, titles, dates and
+    /// order, the registry and the entities' counts only.)
+    pub fn refresh_counts(&mut self, b: &Briefing, r: &Renderer, entities: &[usize]) {
+        let (Some(d2), Some(Ok(f))) = (self.depth2.get(), self.fragments.get_mut()) else {
+            return;
+        };
+        for &i in entities {
+            match super::fragments::chip(b, r, d2, i) {
+                Ok(chip) if i < f.chips.len() => f.chips[i] = chip,
+                _ => {
+                    // made again on first use, reporting its error then
+                    self.fragments = std::sync::OnceLock::new();
+                    return;
+                }
+            }
+        }
+    }
+}
+
+impl Shared {
     /// The fragments (rendered on first use; a template error in one of
     /// them is every page's that needs them).
     pub(super) fn fragments(

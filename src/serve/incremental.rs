@@ -751,6 +751,8 @@ impl Session {
         let mut refresh_publishing = false;
         // the articles edited (their pages are written first)
         let mut edited: BTreeSet<crate::model::Slug> = BTreeSet::new();
+        // what re-linking one edited article changed
+        let mut relinked: Option<crate::link::Relinked> = None;
         // the notes' search index shows what annotations say
         let mut refresh_notes = false;
         if dirty.data {
@@ -776,6 +778,8 @@ impl Session {
                 // only annotations changed: the articles and all that
                 // derives from them alone stay
                 let changes = site::update_annotations(&st.inputs, &mut st.briefing)?;
+                // the pages of the articles whose notes changed go first
+                edited.clone_from(&changes.articles);
                 refresh_notes = true;
                 // the annotations as they were (tens of thousands of
                 // reference counts) are freed beside the page renders
@@ -792,7 +796,14 @@ impl Session {
                 refresh_publishing = true;
                 refresh_notes = true;
                 dirty.content.clear();
-                rayon::spawn(move || drop(changes));
+                if changes.listed {
+                    st.shared = render::Shared::default();
+                } else {
+                    let counts = &changes.links.counts;
+                    st.shared.refresh_counts(&st.briefing, &st.renderer, counts);
+                }
+                relinked = Some(changes.links);
+                rayon::spawn(move || drop(changes.annotations));
                 timer.lap("update article");
             } else {
                 let mut articles = st.briefing.articles.clone();
@@ -817,17 +828,17 @@ impl Session {
             // paginated: a new or vanished tag, or a listing growing a page
             // or losing one, changes the page set (and the sitemap), which
             // only a full rebuild gets right
-            if content_changed {
+            if content_changed && relinked.is_none() {
                 st.shared = render::Shared::default();
             }
             // what changed: the dependencies whose fingerprints changed
             // (`render::Fingerprints`, beside the page registry). After an
             // annotation edit the jobs stay unless the annotation set or
             // the events changed (what decides the listings' pages)
-            let scope = if content_changed {
-                render::Scope::Everything
-            } else {
-                render::Scope::Annotations
+            let scope = match &relinked {
+                Some(r) => render::Scope::Relinked(r),
+                None if content_changed => render::Scope::Everything,
+                None => render::Scope::Annotations,
             };
             let mut changed = BTreeSet::new();
             if !content_changed {
