@@ -205,6 +205,17 @@ struct State {
     fingerprints: render::Fingerprints,
     /// What a failed rebuild still has to redo.
     pending: Dirty,
+    /// The publishing files an edit changed, not yet written (see
+    /// [`Session::defer_publishing`]).
+    unpublished: Option<Publish>,
+}
+
+/// Which publishing files an edit changed: the search index of the notes,
+/// or every one (feed, sitemap, both search indexes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Publish {
+    Notes,
+    All,
 }
 
 /// The build session of `serve`/`watch`.
@@ -230,6 +241,9 @@ pub struct Session {
     /// The removal of the site a full build replaced, still running (see
     /// [`Session::settle`]).
     removal: site::Removal,
+    /// Whether a rebuild leaves the publishing files to
+    /// [`Session::publish`] (see [`Session::defer_publishing`]).
+    defer_publishing: bool,
 }
 
 /// How a change is handled.
@@ -384,6 +398,49 @@ impl Session {
             slugs: BTreeMap::new(),
             slugs_version: 0,
             removal: site::Removal::default(),
+            defer_publishing: false,
+        }
+    }
+
+    /// Leave the publishing files (feed, sitemap, search index: a large
+    /// briefing's search index takes longer than the pages an edit changes)
+    /// to [`Session::publish`], called once the pages are reported, so that
+    /// open pages reload without waiting for them. Off by default: a
+    /// rebuild then writes everything.
+    pub fn defer_publishing(&mut self, on: bool) {
+        self.defer_publishing = on;
+    }
+
+    /// Whether rebuilds left publishing files to [`Session::publish`].
+    pub fn unpublished(&self) -> bool {
+        self.state.as_ref().is_some_and(|s| s.unpublished.is_some())
+    }
+
+    /// Write the publishing files the last rebuilds left (see
+    /// [`Session::defer_publishing`]); the paths of those that changed.
+    /// On an error the next rebuild is a full one.
+    pub fn publish(&mut self) -> Result<Vec<String>, Failed> {
+        let start = Instant::now();
+        let shown = crate::fsutil::display(&self.project.root, &self.out);
+        let Some(st) = self.state.as_mut() else {
+            return Ok(Vec::new());
+        };
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            st.publish(&self.out, &shown)
+        }));
+        match result {
+            Ok(Ok(assets)) => Ok(assets),
+            Ok(Err(problems)) => {
+                self.forget();
+                Err(Failed {
+                    problems,
+                    millis: start.elapsed().as_millis(),
+                })
+            }
+            Err(payload) => {
+                self.forget();
+                Err(panicked(&*payload, "the search index", start))
+            }
         }
     }
 
@@ -549,6 +606,7 @@ impl Session {
             shared: render::Shared::default(),
             published,
             pending: Dirty::default(),
+            unpublished: None,
             inputs,
             briefing,
             renderer,
@@ -893,41 +951,20 @@ impl Session {
             timer.lap(if wave { "write article" } else { "write" });
         }
         let mut assets = Vec::new();
-        if refresh_publishing {
-            // the feed, sitemap and search index show article text and cards
-            let paths: Vec<&SitePath> = st.pages.iter().collect();
-            let search = render::publish::search_index(&st.briefing);
-            let files = render::publish::publishing(&st.briefing, &paths, search);
-            site::check_leaks(&st.briefing, &files, &shown)?;
-            assets.extend(write_changed(&self.out, &files)?);
-            let now: BTreeSet<String> = files.iter().map(|o| o.path.as_str().to_string()).collect();
-            for gone in st.published.difference(&now) {
-                if std::fs::remove_file(self.out.join(gone)).is_ok() {
-                    assets.push(gone.clone());
-                }
-            }
-            st.published = now;
+        // the publishing files (feed, sitemap, search index) after the
+        // pages: now, or when the caller asks (`serve` does once the
+        // pages are reported, see `Session::publish`)
+        let publish = if refresh_publishing {
+            Some(Publish::All)
         } else if refresh_notes {
-            // only the notes index: the rest of the index is the articles'
-            let files = render::publish::publishing_files(render::publish::notes_search_index(
-                &st.briefing,
-            ));
-            assets.extend(write_changed(&self.out, &files)?);
-            let dir = crate::link::search::dir_of(render::publish::NOTES_INDEX);
-            let now: BTreeSet<String> = files.iter().map(|o| o.path.as_str().to_string()).collect();
-            let old: Vec<String> = st
-                .published
-                .iter()
-                .filter(|p| p.starts_with(&dir) && !now.contains(*p))
-                .cloned()
-                .collect();
-            for gone in old {
-                if std::fs::remove_file(self.out.join(&gone)).is_ok() {
-                    assets.push(gone.clone());
-                }
-                st.published.remove(&gone);
-            }
-            st.published.extend(now);
+            Some(Publish::Notes)
+        } else {
+            None
+        };
+        st.unpublished = st.unpublished.max(publish);
+        if !self.defer_publishing {
+            assets.extend(st.publish(&self.out, &shown)?);
+            timer.lap("publish");
         }
         for name in &dirty.statics {
             match render::asset_output(&st.inputs.theme, name) {
@@ -967,6 +1004,52 @@ enum Step {
 }
 
 impl State {
+    /// Write the publishing files an edit left to do ([`State::unpublished`]);
+    /// the paths of those that changed.
+    fn publish(&mut self, out: &std::path::Path, shown: &str) -> Result<Vec<String>, Problems> {
+        let Some(what) = self.unpublished else {
+            return Ok(Vec::new());
+        };
+        let mut assets = Vec::new();
+        let (files, dir) = match what {
+            Publish::All => {
+                // the feed, sitemap and search index show article text and
+                // cards
+                let paths: Vec<&SitePath> = self.pages.iter().collect();
+                let search = render::publish::search_index(&self.briefing);
+                (
+                    render::publish::publishing(&self.briefing, &paths, search),
+                    String::new(),
+                )
+            }
+            // only the notes index: the rest of the index is the articles'
+            Publish::Notes => (
+                render::publish::publishing_files(render::publish::notes_search_index(
+                    &self.briefing,
+                )),
+                crate::link::search::dir_of(render::publish::NOTES_INDEX),
+            ),
+        };
+        site::check_leaks(&self.briefing, &files, shown)?;
+        assets.extend(write_changed(out, &files)?);
+        let now: BTreeSet<String> = files.iter().map(|o| o.path.as_str().to_string()).collect();
+        let gone: Vec<String> = self
+            .published
+            .iter()
+            .filter(|p| p.starts_with(&dir) && !now.contains(*p))
+            .cloned()
+            .collect();
+        for gone in gone {
+            if std::fs::remove_file(out.join(&gone)).is_ok() {
+                assets.push(gone.clone());
+            }
+            self.published.remove(&gone);
+        }
+        self.published.extend(now);
+        self.unpublished = None;
+        Ok(assets)
+    }
+
     /// Whether a template name is one page jobs render with.
     fn renderer_knows(&self, name: &str) -> bool {
         render::page_jobs(&self.briefing)
@@ -1267,6 +1350,84 @@ mod tests {
             r[1].rendered.iter().any(|p| p == VENEZUELA),
             "{:?}",
             r[1].rendered
+        );
+    }
+
+    #[test]
+    fn an_article_edit_naming_an_entity_relinks_that_article_alone() {
+        // Minsk, named in the other article only, now in this one too:
+        // its count, its page's articles and co-occurrences, both
+        // articles' related lists change; then the mention goes again
+        let file = "content/russia-sending-hypersonic-missiles-to-venezuela.md";
+        let r = edit_and_compare(&[
+            (
+                file,
+                "translating as “hazel tree”",
+                "translating as “hazel tree” (said in Minsk, with Lavrov)",
+            ),
+            (file, " (said in Minsk, with Lavrov)", ""),
+        ]);
+        for x in &r {
+            assert!(!x.full, "{}", x.log_line("t"));
+            assert!(
+                x.rendered.iter().any(|p| p == VENEZUELA),
+                "{:?}",
+                x.rendered
+            );
+            assert!(
+                x.rendered.iter().any(|p| p == "entities/minsk/index.html"),
+                "{:?}",
+                x.rendered
+            );
+        }
+        // the article's page is written before the pages that list it
+        assert_eq!(r[0].rendered.first().map(String::as_str), Some(VENEZUELA));
+    }
+
+    #[test]
+    fn deferred_publishing_files_are_written_when_asked() {
+        // `serve` writes the pages at once and the search index, feed and
+        // sitemap when saves pause: until then only those differ
+        let live = repo_project();
+        let mut session = Session::new(&Project::new(live.path()));
+        session.full(false).expect("the first build");
+        session.defer_publishing(true);
+        assert!(!session.unpublished());
+        let file = "content/russia-sending-hypersonic-missiles-to-venezuela.md";
+        let path = live.path().join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replacen("hazel tree", "hazel tree zqxword", 1)).unwrap();
+        let r = session
+            .rebuild(&[file.to_string()].into())
+            .unwrap()
+            .unwrap();
+        assert!(r.pages.iter().any(|p| p == VENEZUELA), "{:?}", r.pages);
+        assert!(r.assets.iter().all(|p| !p.starts_with("search/")));
+        assert!(session.unpublished());
+        let fresh = copy_inputs(live.path());
+        Session::new(&Project::new(fresh.path()))
+            .full(false)
+            .unwrap();
+        let differ = |x: &BTreeMap<String, Vec<u8>>, y: &BTreeMap<String, Vec<u8>>| {
+            let paths: BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+            paths
+                .into_iter()
+                .filter(|p| x.get(*p) != y.get(*p))
+                .cloned()
+                .collect::<Vec<String>>()
+        };
+        let want = site_files(fresh.path());
+        let before = differ(&site_files(live.path()), &want);
+        assert!(
+            !before.is_empty() && before.iter().all(|p| !p.ends_with(".html")),
+            "{before:?}"
+        );
+        let files = session.publish().unwrap();
+        assert!(files.iter().any(|p| p.starts_with("search/")), "{files:?}");
+        assert!(!session.unpublished());
+        assert_eq!(
+            differ(&site_files(live.path()), &want),
+            Vec::<String>::new()
         );
     }
 
