@@ -400,6 +400,28 @@ impl PageJob {
     }
 }
 
+/// Whether `jobs` still hold every page of the entities `entities`, and
+/// no more: how many pages an entity has follows from how many articles
+/// name it, which an article edit may change (see `link::relink`).
+pub fn entity_pages_hold(
+    b: &Briefing,
+    jobs: &[PageJob],
+    entities: impl IntoIterator<Item = usize>,
+) -> bool {
+    let mut count: rustc_hash::FxHashMap<usize, usize> =
+        entities.into_iter().map(|e| (e, 0)).collect();
+    for j in jobs {
+        if let pages::Job::Entity(i, _) = j.job
+            && let Some(c) = count.get_mut(&i)
+        {
+            *c += 1;
+        }
+    }
+    count
+        .iter()
+        .all(|(&i, &c)| c == entities::entity_pages(b, i))
+}
+
 /// Every page job of the briefing with its template and dependencies.
 pub fn page_jobs(b: &Briefing) -> Vec<PageJob> {
     pages::jobs(b)

@@ -8,7 +8,7 @@
 //! | changed file | re-read | assembled again | rendered again |
 //! |---|---|---|---|
 //! | `annotations/x.md` | that file | annotations (unchanged files come from the anchoring cache) and the links they feed: backlinks, entity notes, timeline | pages depending on what changed |
-//! | `content/x.md` | that file | everything (mentions and related articles span articles) | pages depending on what changed |
+//! | `content/x.md` | that file | its annotations, and what the link stage derives from it (`link::relink`: its mentions, the counts, articles and co-occurrences of the entities it names or named, the related lists naming those); everything when its slug, source, place in the order or holding back changes | pages depending on what changed, its own first |
 //! | `content/_briefing.md` | that file | everything | pages depending on what changed |
 //! | `seeds/x` (or its sidecar `seeds/x.meta.yaml`) | that seed, cleaned again (hand edits protected) | as for its content file | its article's pages too |
 //! | `templates/t.html` | the theme | nothing | pages rendered with `t.html` (everything when another template uses it) |
@@ -25,6 +25,10 @@
 //! briefing thus renders its article, the annotation pages, and the pages
 //! of entities its notes name — not every entity page. Unchanged bytes are
 //! not written.
+//!
+//! The publishing files (feed, sitemap, search index) come after the
+//! pages; `serve` defers them until saves pause ([`Session::defer_publishing`],
+//! [`Session::publish`]).
 //!
 //! A failed rebuild keeps the session (the last good articles stay in
 //! memory) and remembers what it still has to redo, so a file that is still
@@ -899,13 +903,24 @@ impl Session {
                 None => render::Scope::Annotations,
             };
             let mut changed = BTreeSet::new();
-            if !content_changed {
-                // the same jobs, so the same dependencies
+            if !content_changed || relinked.is_some() {
+                // the same jobs, so the same dependencies (after re-linking
+                // one article, but for the pages of entities it names:
+                // their number follows the articles naming them)
+                if let Some(r) = &relinked
+                    && !render::entity_pages_hold(
+                        &st.briefing,
+                        &st.jobs,
+                        r.entities.iter().chain(&r.counts).copied(),
+                    )
+                {
+                    return Ok(Step::Full { reclean: false });
+                }
                 changed = st
                     .fingerprints
                     .update(&st.briefing, None::<[&Dep; 0]>, scope);
             }
-            if content_changed
+            if (content_changed && relinked.is_none())
                 || changed.contains(&Dep::AnnotationSet)
                 || changed.contains(&Dep::Events)
             {
