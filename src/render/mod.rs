@@ -391,6 +391,13 @@ impl PageJob {
         self.job.path(b)
     }
 
+    /// Whether the job makes a file for programs rather than a page people
+    /// look at (`data/briefing.json` and its schema): the live preview
+    /// may write it later, with the search index.
+    pub fn is_data(&self) -> bool {
+        matches!(self.job, pages::Job::Data | pages::Job::DataSchema)
+    }
+
     /// The article whose page this job renders, if it is an article page.
     pub fn article<'b>(&self, b: &'b Briefing) -> Option<&'b crate::model::Slug> {
         match self.job {

@@ -212,6 +212,8 @@ struct State {
     /// The publishing files an edit changed, not yet written (see
     /// [`Session::defer_publishing`]).
     unpublished: Option<Publish>,
+    /// Whether an edit changed `data/briefing.json`, not yet written.
+    unrendered_data: bool,
 }
 
 /// Which publishing files an edit changed: the search index of the notes,
@@ -406,9 +408,9 @@ impl Session {
         }
     }
 
-    /// Leave the publishing files (feed, sitemap, search index: a large
-    /// briefing's search index takes longer than the pages an edit changes)
-    /// to [`Session::publish`], called once the pages are reported, so that
+    /// Leave the publishing files (feed, sitemap, search index, and
+    /// `data/briefing.json`: a large briefing's search index takes longer
+    /// than the pages an edit changes) to [`Session::publish`], called once the pages are reported, so that
     /// open pages reload without waiting for them. Off by default: a
     /// rebuild then writes everything.
     pub fn defer_publishing(&mut self, on: bool) {
@@ -417,7 +419,9 @@ impl Session {
 
     /// Whether rebuilds left publishing files to [`Session::publish`].
     pub fn unpublished(&self) -> bool {
-        self.state.as_ref().is_some_and(|s| s.unpublished.is_some())
+        self.state
+            .as_ref()
+            .is_some_and(|s| s.unpublished.is_some() || s.unrendered_data)
     }
 
     /// Write the publishing files the last rebuilds left (see
@@ -611,6 +615,7 @@ impl Session {
             published,
             pending: Dirty::default(),
             unpublished: None,
+            unrendered_data: false,
             inputs,
             briefing,
             renderer,
@@ -949,6 +954,13 @@ impl Session {
         let shown = crate::fsutil::display(&self.project.root, &self.out);
         let edited = std::mem::take(&mut edited);
         let first = |j: &PageJob| j.article(&st.briefing).is_some_and(|s| edited.contains(s));
+        // `data/briefing.json` (the whole briefing as data: at 10,000
+        // articles the largest file an annotation edit changes) goes with
+        // the publishing files when they wait
+        let defer = self.defer_publishing;
+        if defer && st.jobs.iter().any(|j| j.is_data() && dirty.selects(j)) {
+            st.unrendered_data = true;
+        }
         let mut rendered = Vec::new();
         let mut pages = Vec::new();
         for wave in [true, false] {
@@ -957,7 +969,9 @@ impl Session {
             }
             let outputs =
                 render::render_jobs(&st.briefing, &st.renderer, &st.jobs, &st.shared, |j| {
-                    dirty.selects(j) && (edited.is_empty() || first(j) == wave)
+                    dirty.selects(j)
+                        && !(defer && j.is_data())
+                        && (edited.is_empty() || first(j) == wave)
                 })?;
             timer.lap(if wave { "render article" } else { "render" });
             rendered.extend(outputs.iter().map(|o| o.path.as_str().to_string()));
@@ -1022,10 +1036,22 @@ impl State {
     /// Write the publishing files an edit left to do ([`State::unpublished`]);
     /// the paths of those that changed.
     fn publish(&mut self, out: &std::path::Path, shown: &str) -> Result<Vec<String>, Problems> {
-        let Some(what) = self.unpublished else {
-            return Ok(Vec::new());
-        };
         let mut assets = Vec::new();
+        if self.unrendered_data {
+            let outputs = render::render_jobs(
+                &self.briefing,
+                &self.renderer,
+                &self.jobs,
+                &self.shared,
+                PageJob::is_data,
+            )?;
+            site::check_leaks(&self.briefing, &outputs, shown)?;
+            assets.extend(write_changed(out, &outputs)?);
+            self.unrendered_data = false;
+        }
+        let Some(what) = self.unpublished else {
+            return Ok(assets);
+        };
         let (files, dir) = match what {
             Publish::All => {
                 // the feed, sitemap and search index show article text and
@@ -1401,28 +1427,14 @@ mod tests {
 
     #[test]
     fn deferred_publishing_files_are_written_when_asked() {
-        // `serve` writes the pages at once and the search index, feed and
-        // sitemap when saves pause: until then only those differ
+        // `serve` writes the pages at once and the search index, feed,
+        // sitemap and data/briefing.json when saves pause: until then only
+        // those differ from a full build
         let live = repo_project();
         let mut session = Session::new(&Project::new(live.path()));
         session.full(false).expect("the first build");
         session.defer_publishing(true);
         assert!(!session.unpublished());
-        let file = "content/russia-sending-hypersonic-missiles-to-venezuela.md";
-        let path = live.path().join(file);
-        let text = std::fs::read_to_string(&path).unwrap();
-        std::fs::write(&path, text.replacen("hazel tree", "hazel tree zqxword", 1)).unwrap();
-        let r = session
-            .rebuild(&[file.to_string()].into())
-            .unwrap()
-            .unwrap();
-        assert!(r.pages.iter().any(|p| p == VENEZUELA), "{:?}", r.pages);
-        assert!(r.assets.iter().all(|p| !p.starts_with("search/")));
-        assert!(session.unpublished());
-        let fresh = copy_inputs(live.path());
-        Session::new(&Project::new(fresh.path()))
-            .full(false)
-            .unwrap();
         let differ = |x: &BTreeMap<String, Vec<u8>>, y: &BTreeMap<String, Vec<u8>>| {
             let paths: BTreeSet<&String> = x.keys().chain(y.keys()).collect();
             paths
@@ -1431,19 +1443,50 @@ mod tests {
                 .cloned()
                 .collect::<Vec<String>>()
         };
-        let want = site_files(fresh.path());
-        let before = differ(&site_files(live.path()), &want);
-        assert!(
-            !before.is_empty() && before.iter().all(|p| !p.ends_with(".html")),
-            "{before:?}"
-        );
-        let files = session.publish().unwrap();
-        assert!(files.iter().any(|p| p.starts_with("search/")), "{files:?}");
-        assert!(!session.unpublished());
-        assert_eq!(
-            differ(&site_files(live.path()), &want),
-            Vec::<String>::new()
-        );
+        let edits = [
+            (
+                "content/russia-sending-hypersonic-missiles-to-venezuela.md",
+                "hazel tree",
+                "hazel tree zqxword",
+                "search/",
+            ),
+            (
+                "annotations/venezuela.md",
+                "The Kremlin's claim, repeated",
+                "Deferred. The Kremlin's claim, repeated",
+                "data/briefing.json",
+            ),
+        ];
+        for (file, from, to, later) in edits {
+            let path = live.path().join(file);
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(text.contains(from), "the fixture changed: {file}");
+            std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+            let r = session
+                .rebuild(&[file.to_string()].into())
+                .unwrap()
+                .unwrap();
+            assert!(r.pages.iter().any(|p| p == VENEZUELA), "{:?}", r.pages);
+            assert!(session.unpublished());
+            let fresh = copy_inputs(live.path());
+            Session::new(&Project::new(fresh.path()))
+                .full(false)
+                .unwrap();
+            let want = site_files(fresh.path());
+            let before = differ(&site_files(live.path()), &want);
+            assert!(
+                before.iter().any(|p| p.starts_with(later))
+                    && before.iter().all(|p| !p.ends_with(".html")),
+                "{file}: {before:?}"
+            );
+            let files = session.publish().unwrap();
+            assert!(files.iter().any(|p| p.starts_with(later)), "{files:?}");
+            assert!(!session.unpublished());
+            assert_eq!(
+                differ(&site_files(live.path()), &want),
+                Vec::<String>::new()
+            );
+        }
     }
 
     #[test]
