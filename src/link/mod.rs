@@ -593,11 +593,9 @@ pub fn relink(
             if in_both || before[k].min(after) > related::MAX_POSTING {
                 continue;
             }
+            // (the posting before is this one with or without the edited
+            // article, which is a target already)
             targets.extend(links.entity_articles[e].iter().map(|x| x.article));
-            if before[k] > after {
-                // (the edited article itself, out of the posting now)
-                targets.push(ai);
-            }
         }
         targets.sort_unstable();
         targets.dedup();
@@ -1025,7 +1023,11 @@ mod tests {
         // Minsk proposes no candidates) and takes it out again
         let n = related::MAX_POSTING + 2;
         let body = |i: usize, minsk: bool| {
-            let other = if i % 2 == 0 { "Dnipro" } else { "Lavrov" };
+            let other = if i.is_multiple_of(2) {
+                "Dnipro"
+            } else {
+                "Lavrov"
+            };
             if minsk {
                 format!("Minsk and {other}.")
             } else {
