@@ -565,7 +565,9 @@ impl Fingerprints {
         deps: Option<impl IntoIterator<Item = &'d Dep>>,
         scope: Scope<'_>,
     ) -> BTreeSet<Dep> {
-        if scope == Scope::Everything {
+        if scope != Scope::Annotations {
+            // (after re-linking, the edited article's text is new: hashed
+            // once, as the others were)
             let all: Vec<&Arc<str>> = b.articles.iter().map(|a| &a.text).collect();
             remember(&mut self.texts, all, |t: &str| {
                 let mut h = Fp::default();
