@@ -983,7 +983,7 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig {
-            cases: crate::testing::cases(64),
+            cases: crate::testing::cases(256),
             failure_persistence: None,
             ..Default::default()
         })]
