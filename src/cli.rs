@@ -484,8 +484,9 @@ fn clean(
         };
         let mut problems = Problems::default();
         for path in &targets {
-            let crate::project::CleanedSeed { cleaned: c, sha256 } = match project.clean_seed(path)
-            {
+            let crate::project::CleanedSeed {
+                cleaned: c, sha256, ..
+            } = match project.clean_seed(path) {
                 Ok(c) => c,
                 Err(p) => {
                     problems.push(p);
@@ -552,6 +553,10 @@ fn clean(
             CleanAction::Forced { content, backup } => {
                 eprintln!("overwrote {content} (the edited version is kept at {backup})")
             }
+            CleanAction::Superseded { content, by, why } => eprintln!(
+                "older scrape seeds/{seed}: seeds/{by} is the same page, newer ({}); {content} is cleaned from it",
+                why.words()
+            ),
         }
     }
     finish(&outcome.problems)

@@ -256,6 +256,29 @@ fn push_offset(s: &mut String, o: jiff::tz::Offset) {
     push2(s, (m % 60) as u8);
 }
 
+/// An address as compared when telling whether two addresses are the same
+/// page (an imported annotation's and an article's, two seeds'): the
+/// scheme (`http`/`https`), `www.`, the host's case, a trailing slash and
+/// the fragment do not count.
+pub fn url_key(url: &str) -> Option<String> {
+    let u = url::Url::parse(url.trim()).ok()?;
+    if !matches!(u.scheme(), "http" | "https") {
+        return None;
+    }
+    let host = u.host_str()?.to_ascii_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host);
+    let path = u.path().trim_end_matches('/');
+    let mut key = format!(
+        "{host}{}{path}",
+        u.port().map_or(String::new(), |p| format!(":{p}"))
+    );
+    if let Some(q) = u.query().filter(|q| !q.is_empty()) {
+        key.push('?');
+        key.push_str(q);
+    }
+    Some(key)
+}
+
 /// Whether `url` is an absolute `http` or `https` URL a reader can follow:
 /// a scheme, a host (a name, an IPv4 or a bracketed IPv6 address, an
 /// optional port), no user name or password, and no spaces, control
@@ -719,6 +742,20 @@ impl Hold {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls_match_across_scheme_www_and_slash() {
+        assert_eq!(
+            url_key("https://www.Example.org/a/b/#x"),
+            url_key("http://example.org/a/b")
+        );
+        assert_ne!(
+            url_key("https://example.org/a"),
+            url_key("https://example.org/b")
+        );
+        assert_eq!(url_key("mailto:a@b"), None);
+        assert_eq!(url_key("not a url"), None);
+    }
 
     fn art(text: &str) -> Result<Article, Problem> {
         parse_article("content/a.md", Arc::from(text))

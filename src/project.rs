@@ -17,6 +17,8 @@ use crate::fsutil;
 use crate::model::Slug;
 use crate::sidecar::{self, Sidecar};
 use crate::theme::Theme;
+
+pub mod rescrape;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -88,6 +90,14 @@ pub enum CleanAction {
         content: String,
         backup: String,
     },
+    /// Not cleaned: an older scrape of the page seed `by` is a newer scrape
+    /// of (the same `url`, see [`rescrape`]); `content` is cleaned from
+    /// `by`.
+    Superseded {
+        content: String,
+        by: String,
+        why: rescrape::Why,
+    },
 }
 
 /// A seed cleaned (its sidecar laid over it), with the hash of its bytes.
@@ -96,6 +106,8 @@ pub struct CleanedSeed {
     pub cleaned: Cleaned,
     /// SHA-256 of the seed's bytes, lowercase hex (`seed_sha256`).
     pub sha256: String,
+    /// When the scraper fetched it (its sidecar's `scraped`).
+    pub scraped: Option<content::Stamp>,
 }
 
 /// Whether a file in `seeds/` is a seed (`*.txt`, `*.html`, `*.htm`, any
@@ -126,6 +138,15 @@ struct ManifestEntry {
     content: String,
     /// blake3 of the bytes last written there.
     content_hash: String,
+    /// For an older scrape: the newer seed of its page it was cleaned
+    /// from (while that seed fails to clean, this one waits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    via: Option<String>,
+    /// For a page with several scrapes: its address as compared
+    /// ([`content::url_key`]). A seed whose `url` is no longer that page's
+    /// has no claim to the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    page: Option<String>,
 }
 
 /// What the last successful, warning-free build read and wrote, so that a
@@ -557,10 +578,15 @@ impl Project {
             };
             p.with_help(e.help())
         })?;
+        let scraped = side.as_ref().and_then(|s| s.scraped);
         if let Some(side) = side {
             side.apply(&mut cleaned);
         }
-        Ok(CleanedSeed { cleaned, sha256 })
+        Ok(CleanedSeed {
+            cleaned,
+            sha256,
+            scraped,
+        })
     }
 
     /// What cleaning a seed had to change (tags nested too deep, …), as
@@ -694,9 +720,11 @@ impl Project {
 
         // Content file → the seed that owns it in the manifest (kept up to
         // date below), so that choosing a new slug is not quadratic.
+        // (an older scrape's entry names its page's file, not its own)
         let mut owner: BTreeMap<String, String> = manifest
             .seeds
             .iter()
+            .filter(|(_, e)| e.via.is_none())
             .map(|(s, e)| (e.content.clone(), s.clone()))
             .collect();
 
@@ -707,6 +735,82 @@ impl Project {
                 .map(|p| (p.clone(), self.clean_seed(p)))
                 .collect()
         };
+        let mut ok: Vec<(PathBuf, String, CleanedSeed)> = Vec::with_capacity(results.len());
+        let mut failed: BTreeSet<String> = BTreeSet::new();
+        for (path, result) in results {
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            match result {
+                Ok(c) => {
+                    out.problems.extend(self.clean_warnings(&path, &c.cleaned));
+                    ok.push((path, name, c));
+                }
+                Err(p) => {
+                    out.problems.push(p);
+                    failed.insert(name);
+                }
+            }
+        }
+        // Seeds that are scrapes of one page (the same `url`): the newest
+        // makes the article, in the file of the oldest that made one (its
+        // slug, so annotations and links keep working); the others make none.
+        let groups = {
+            let stamp = |s: &Option<String>| s.as_deref().and_then(content::Stamp::parse);
+            let scrapes: Vec<rescrape::Scrape> = ok
+                .iter()
+                .map(|(_, name, c)| rescrape::Scrape {
+                    name,
+                    url: c.cleaned.provenance.url.as_deref(),
+                    modified: stamp(&c.cleaned.provenance.modified),
+                    published: stamp(&c.cleaned.provenance.published),
+                    scraped: c.scraped,
+                    sha256: &c.sha256,
+                })
+                .collect();
+            rescrape::groups(&scrapes)
+                .into_iter()
+                .map(|g| {
+                    let newest = *g.last().expect("two or more");
+                    let why: Vec<rescrape::Why> = g
+                        .iter()
+                        .map(|&i| rescrape::why(&scrapes[i], &scrapes[newest]))
+                        .collect();
+                    let undecided = rescrape::undecided(&scrapes, &g);
+                    (g, why, undecided)
+                })
+                .collect::<Vec<_>>()
+        };
+        let mut group_of: BTreeMap<usize, usize> = BTreeMap::new();
+        for (gi, (g, _, _)) in groups.iter().enumerate() {
+            for &i in g {
+                group_of.insert(i, gi);
+            }
+        }
+        let mut chosen: Vec<bool> = ok
+            .iter()
+            .map(|(path, _, _)| {
+                selected.is_empty()
+                    || selected
+                        .contains(&std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()))
+            })
+            .collect();
+        // (`--force` applies to the seeds named, not to those cleaned
+        // with them)
+        let named = chosen.clone();
+        // (an older scrape cleaned through a chosen seed is cleaned with
+        // it: the two may have stopped being one page)
+        let through: BTreeSet<&str> = ok
+            .iter()
+            .zip(&chosen)
+            .filter(|(_, c)| **c)
+            .map(|((_, n, _), _)| n.as_str())
+            .collect();
+        for (c, (_, name, _)) in chosen.iter_mut().zip(&ok) {
+            let via = manifest.seeds.get(name).and_then(|e| e.via.as_deref());
+            *c |= via.is_some_and(|v| through.contains(v));
+        }
+        // the content file each page's article is in, once decided
+        let mut group_file: BTreeMap<usize, String> = BTreeMap::new();
+
         // Each seed's content file, in seed order (a new slug must differ
         // from those chosen before it) ...
         struct Planned {
@@ -715,58 +819,210 @@ impl Project {
             sha256: String,
             rel_content: String,
             selected: bool,
+            /// An older scrape: the newest seed of its page, and why.
+            superseded: Option<(String, rescrape::Why)>,
+            /// What the manifest says was last written to `rel_content`.
+            written: Option<ManifestEntry>,
+            /// The page's address, when it has several scrapes.
+            page: Option<String>,
+            /// Named (or all seeds were): `--force` applies to it.
+            named: bool,
         }
-        let mut planned = Vec::with_capacity(results.len());
-        for (path, result) in results {
-            let name = path.file_name().unwrap().to_string_lossy().to_string();
-            let CleanedSeed { cleaned, sha256 } = match result {
-                Ok(c) => c,
-                Err(p) => {
-                    out.problems.push(p);
-                    continue;
+        let mut planned = Vec::with_capacity(ok.len());
+        let alone: Vec<usize> = Vec::new();
+        let seed_names: BTreeSet<String> = seeds
+            .iter()
+            .map(|p| {
+                p.file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .to_string()
+            })
+            .collect();
+        // the page each seed is a scrape of
+        let keys: Vec<Option<String>> = ok
+            .iter()
+            .map(|(_, _, c)| {
+                c.cleaned
+                    .provenance
+                    .url
+                    .as_deref()
+                    .and_then(content::url_key)
+            })
+            .collect();
+        // A seed's manifest entry, unless it was written for another page
+        // (its `url` changed since), or, without a page recorded, as an
+        // older scrape of a seed that is now another page's.
+        let entry_of = |seed: &str, key: Option<&str>, page: &[&str]| {
+            manifest.seeds.get(seed).filter(|e| match &e.page {
+                Some(k) => Some(k.as_str()) == key,
+                None => e.via.as_ref().is_none_or(|v| {
+                    !seed_names.contains(v) || page.contains(&v.as_str()) || failed.contains(v)
+                }),
+            })
+        };
+        // Whether a seed's page is cleaned from a seed that failed to
+        // clean this time: then its older scrapes must not take its place.
+        let waits = |seed: &str| {
+            manifest
+                .seeds
+                .get(seed)
+                .and_then(|e| e.via.as_ref())
+                .is_some_and(|v| failed.contains(v))
+        };
+        let page_of = |i: usize| -> (Vec<&str>, Option<&str>) {
+            match group_of.get(&i) {
+                Some(&gi) => {
+                    let g = &groups[gi].0;
+                    let newest = *g.last().expect("two or more");
+                    let names = g.iter().map(|&m| ok[m].1.as_str()).collect();
+                    (names, keys[newest].as_deref())
                 }
+                None => (vec![ok[i].1.as_str()], keys[i].as_deref()),
+            }
+        };
+        // the files seeds have a claim to (a seed whose page changed must
+        // not take the file of the page it left)
+        let mut claimed: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+        for (j, (_, name, _)) in ok.iter().enumerate() {
+            let (names, key) = page_of(j);
+            if let Some(e) = entry_of(name, key, &names) {
+                claimed
+                    .entry(e.content.clone())
+                    .or_default()
+                    .push(name.as_str());
+            }
+        }
+        for (i, (_, name, _)) in ok.iter().enumerate() {
+            let group = group_of.get(&i).map(|&gi| (gi, &groups[gi]));
+            let (members, why, undecided) = match group {
+                Some((_, (g, why, undecided))) => {
+                    (g.as_slice(), why.as_slice(), undecided.as_slice())
+                }
+                None => (std::slice::from_ref(&i), &[][..], alone.as_slice()),
             };
-            out.problems.extend(self.clean_warnings(&path, &cleaned));
-            let selected = selected.is_empty()
-                || selected
-                    .contains(&std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone()));
-            // slug: keep the one this seed had; else derive, unique in seed order
-            let rel_content = match (manifest.seeds.get(&name), by_source.get(&name)) {
-                (Some(e), _) => e.content.clone(),
-                (None, Some(rel)) => rel.clone(),
-                (None, None) => {
-                    let base = Slug::from_title(&cleaned.title)
-                        .unwrap_or_else(|| Slug::parse("article").expect("valid slug"));
-                    let mut n = 1;
-                    loop {
-                        let slug = if n == 1 {
-                            base.clone()
-                        } else {
-                            base.with_suffix(n)
-                        };
-                        let rel = format!("content/{slug}.md");
-                        let owned_by_other = owner.get(&rel).is_some_and(|s| s != &name);
-                        if !taken.contains(&rel) && !owned_by_other {
-                            break rel;
+            let newest = *members.last().expect("one or more");
+            let key = keys[newest].as_deref();
+            let names: Vec<&str> = members.iter().map(|&m| ok[m].1.as_str()).collect();
+            let selected = members.iter().any(|&m| chosen[m]) && !names.iter().any(|m| waits(m));
+            // slug: keep the one this seed (or the oldest scrape of its
+            // page) had; else derive, unique in seed order
+            let decided = group.and_then(|(gi, _)| group_file.get(&gi).cloned());
+            let rel_content = match decided {
+                Some(rel) => rel,
+                None => {
+                    // (of the page's scrapes, the oldest's that is there)
+                    let files: Vec<&str> = names
+                        .iter()
+                        .filter_map(|m| entry_of(m, key, &names).map(|e| e.content.as_str()))
+                        .collect();
+                    let known = files
+                        .iter()
+                        .find(|f| files.len() == 1 || self.path(f).is_file())
+                        .or(files.first())
+                        .map(|f| f.to_string())
+                        .or_else(|| names.iter().find_map(|m| by_source.get(*m).cloned()));
+                    let rel = match known {
+                        Some(rel) => rel,
+                        None => {
+                            let base = Slug::from_title(&ok[newest].2.cleaned.title)
+                                .unwrap_or_else(|| Slug::parse("article").expect("valid slug"));
+                            let mut n = 1;
+                            loop {
+                                let slug = if n == 1 {
+                                    base.clone()
+                                } else {
+                                    base.with_suffix(n)
+                                };
+                                let rel = format!("content/{slug}.md");
+                                let owned_by_other = owner
+                                    .get(&rel)
+                                    .is_some_and(|s| !names.contains(&s.as_str()))
+                                    || claimed
+                                        .get(&rel)
+                                        .is_some_and(|c| c.iter().any(|s| !names.contains(s)));
+                                if !taken.contains(&rel) && !owned_by_other {
+                                    break rel;
+                                }
+                                n += 1;
+                            }
                         }
-                        n += 1;
+                    };
+                    if let Some((gi, _)) = group {
+                        group_file.insert(gi, rel.clone());
                     }
+                    rel
                 }
             };
             taken.insert(rel_content.clone());
             owner.insert(rel_content.clone(), name.clone());
-            planned.push(Planned {
-                name,
-                cleaned,
-                sha256,
-                rel_content,
-                selected,
+            let superseded = (newest != i).then(|| {
+                let at = members.iter().position(|&m| m == i).expect("a member");
+                (ok[newest].1.clone(), why[at])
             });
+            if group.is_some() && selected {
+                if newest == i {
+                    for &u in undecided {
+                        out.problems
+                            .push(self.undecided_scrapes(&ok[u].1, name, &ok[i].2.cleaned));
+                    }
+                }
+                // (a page cleaned into two articles before its seeds were
+                // known to be one page: the other stays, no longer cleaned)
+                if let Some(e) = entry_of(name, key, &names)
+                    && e.content != rel_content
+                    && self.path(&e.content).is_file()
+                {
+                    let slug = e
+                        .content
+                        .trim_start_matches("content/")
+                        .trim_end_matches(".md");
+                    out.problems.push(
+                        Problem::file(
+                            e.content.clone(),
+                            format!(
+                                "cleaned from seeds/{name}, a scrape of the same page as {rel_content}; no longer cleaned"
+                            ),
+                        )
+                        .with_help(format!(
+                            "the page's newest scrape is cleaned into {rel_content}; move what names `{slug}` there and remove {}",
+                            e.content
+                        ))
+                        .warning(),
+                    );
+                }
+            }
+            let written = std::iter::once(name.as_str())
+                .chain(names.iter().copied())
+                .filter_map(|m| entry_of(m, key, &names))
+                .find(|e| e.content == rel_content)
+                .cloned();
+            let page = group.and(key).map(str::to_string);
+            planned.push((rel_content, selected, superseded, written, page, named[i]));
         }
+        let planned: Vec<Planned> = ok
+            .into_iter()
+            .zip(planned)
+            .map(
+                |((_, name, seed), (rel_content, selected, superseded, written, page, named))| {
+                    Planned {
+                        name,
+                        cleaned: seed.cleaned,
+                        sha256: seed.sha256,
+                        rel_content,
+                        selected,
+                        superseded,
+                        written,
+                        page,
+                        named,
+                    }
+                },
+            )
+            .collect();
         // ... then their Markdown, written in parallel (one file each; in
         // order if a damaged manifest gives two seeds the same file) ...
         let write = |p: &Planned| {
-            p.selected.then(|| {
+            (p.selected && p.superseded.is_none()).then(|| {
                 let slug_str = p
                     .rel_content
                     .trim_start_matches("content/")
@@ -778,43 +1034,71 @@ impl Project {
                 let action = self.write_content(
                     &p.rel_content,
                     text.as_bytes(),
-                    manifest.seeds.get(&p.name),
-                    force,
+                    p.written.as_ref(),
+                    force && p.named,
                 );
                 (hash(text.as_bytes()), action)
             })
         };
-        let files: BTreeSet<&str> = planned.iter().map(|p| p.rel_content.as_str()).collect();
+        let writers = planned.iter().filter(|p| p.superseded.is_none());
+        let files: BTreeSet<&str> = writers.clone().map(|p| p.rel_content.as_str()).collect();
         let written: Vec<Option<(String, Result<CleanAction, Problem>)>> =
-            if files.len() == planned.len() {
+            if files.len() == writers.count() {
                 use rayon::prelude::*;
                 planned.par_iter().map(write).collect()
             } else {
                 planned.iter().map(write).collect()
             };
-        // ... and what was done, in seed order.
-        for (p, w) in planned.into_iter().zip(written) {
-            match w {
+        // ... and what was done, in seed order (an older scrape's entry is
+        // its page's: what was last written to the file they share).
+        let entries: BTreeMap<String, ManifestEntry> = planned
+            .iter()
+            .zip(&written)
+            .filter_map(|(p, w)| match w {
                 Some((text_hash, Ok(action))) => {
-                    let content_hash = match &action {
-                        CleanAction::Protected { .. } => manifest
-                            .seeds
-                            .get(&p.name)
+                    let content_hash = match action {
+                        CleanAction::Protected { .. } => p
+                            .written
+                            .as_ref()
                             .map(|e| e.content_hash.clone())
                             .unwrap_or_default(),
-                        _ => text_hash,
+                        _ => text_hash.clone(),
                     };
-                    manifest.seeds.insert(
-                        p.name.clone(),
-                        ManifestEntry {
-                            content: p.rel_content,
-                            content_hash,
-                        },
-                    );
+                    let entry = ManifestEntry {
+                        content: p.rel_content.clone(),
+                        content_hash,
+                        via: None,
+                        page: p.page.clone(),
+                    };
+                    Some((p.name.clone(), entry))
+                }
+                _ => None,
+            })
+            .collect();
+        for (p, w) in planned.into_iter().zip(written) {
+            match (w, &p.superseded) {
+                (Some((_, Ok(action))), _) => {
+                    manifest
+                        .seeds
+                        .insert(p.name.clone(), entries[&p.name].clone());
                     out.actions.push((p.name.clone(), action));
                 }
-                Some((_, Err(problem))) => out.problems.push(problem),
-                None => {}
+                (Some((_, Err(problem))), _) => out.problems.push(problem),
+                (None, Some((by, why))) if p.selected => {
+                    if let Some(e) = entries.get(by) {
+                        let via = Some(by.clone());
+                        manifest
+                            .seeds
+                            .insert(p.name.clone(), ManifestEntry { via, ..e.clone() });
+                    }
+                    let action = CleanAction::Superseded {
+                        content: p.rel_content.clone(),
+                        by: by.clone(),
+                        why: *why,
+                    };
+                    out.actions.push((p.name.clone(), action));
+                }
+                (None, _) => {}
             }
             out.cleaned.insert(p.name, p.cleaned);
         }
@@ -822,6 +1106,31 @@ impl Project {
             out.problems.push(Problem::io(MANIFEST, "write", &e));
         }
         out
+    }
+
+    /// The warning for two scrapes of one page that nothing but their
+    /// file names tells apart (`newest`, the one cleaned, sorts last).
+    fn undecided_scrapes(&self, older: &str, newest: &str, cleaned: &Cleaned) -> Problem {
+        // (a page's own text: no control characters in a diagnostic)
+        let url: String = cleaned
+            .provenance
+            .url
+            .as_deref()
+            .unwrap_or("")
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(200)
+            .collect();
+        Problem::file(
+            format!("seeds/{newest}"),
+            format!(
+                "seeds/{older} and seeds/{newest} are scrapes of the same page ({url}), and nothing says which is newer"
+            ),
+        )
+        .with_help(format!(
+            "seeds/{newest} is cleaned, as its file name sorts last; to say which is newer give the newer one's sidecar `scraped:` (when it was fetched, e.g. `scraped: 2024-12-07T09:00:00Z`) or `modified:`, or remove the older seed"
+        ))
+        .warning()
     }
 
     fn write_content(

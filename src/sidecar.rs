@@ -2,7 +2,9 @@
 //! beside `seeds/<name>.txt` (or `.html`) gives the article's `url`,
 //! `outlet`, `published`, `modified`, `title`, `date` and `byline`, each
 //! optional; its values win over what the cleaner found, since the scraper
-//! saw the live page and a text dump keeps little of it.
+//! saw the live page and a text dump keeps little of it. `scraped`, when
+//! the scraper fetched the page, is not the article's: it only tells two
+//! scrapes of one page apart (see `project::rescrape`).
 //!
 //! Pure: a sidecar's text in, a checked [`Sidecar`] or a [`Problem`] out;
 //! [`crate::project`] finds and reads the file, and lays it over the
@@ -20,7 +22,7 @@ use std::sync::Arc;
 pub const SUFFIX: &str = ".meta.yaml";
 
 /// The keys a sidecar may hold.
-pub const KEYS: [&str; 7] = [
+pub const KEYS: [&str; 8] = [
     "url",
     "outlet",
     "published",
@@ -28,13 +30,14 @@ pub const KEYS: [&str; 7] = [
     "title",
     "date",
     "byline",
+    "scraped",
 ];
 
 /// A sidecar as written (every value a string; checked by [`parse`]).
 #[derive(Deserialize, Default)]
 #[serde(
     deny_unknown_fields,
-    expecting = "a mapping of url, outlet, published, modified, title, date, byline"
+    expecting = "a mapping of url, outlet, published, modified, title, date, byline, scraped"
 )]
 struct Written {
     #[serde(default)]
@@ -51,6 +54,8 @@ struct Written {
     date: Option<String>,
     #[serde(default)]
     byline: Option<String>,
+    #[serde(default)]
+    scraped: Option<String>,
 }
 
 /// What a sidecar says, checked: a key left out or empty is `None`.
@@ -65,6 +70,9 @@ pub struct Sidecar {
     /// The date shown to readers (wall-clock, the page's own time zone).
     pub date: Option<jiff::civil::DateTime>,
     pub byline: Option<String>,
+    /// When the scraper fetched the page: which of two scrapes of one
+    /// page is the newer, when the page's own times do not say.
+    pub scraped: Option<Stamp>,
 }
 
 /// The sidecar of a seed: `seeds/x.txt` → `seeds/x.meta.yaml`.
@@ -150,6 +158,7 @@ pub fn parse(file: &str, text: Arc<str>) -> Result<Sidecar, Problem> {
     };
     let published = stamp("published", w.published)?;
     let modified = stamp("modified", w.modified)?;
+    let scraped = stamp("scraped", w.scraped)?;
     let date = match given(w.date) {
         Some(d) => Some(content::parse_date(&d).ok_or_else(|| {
             problem(
@@ -168,6 +177,7 @@ pub fn parse(file: &str, text: Arc<str>) -> Result<Sidecar, Problem> {
         title: given(w.title),
         date,
         byline: given(w.byline),
+        scraped,
     })
 }
 
@@ -216,7 +226,7 @@ mod tests {
     #[test]
     fn reads_every_key() {
         let s = sidecar(
-            "# written by the scraper\nurl: https://news.example/2024/12/06/story?id=1#top\noutlet: The Example Times\npublished: 2024-12-06T15:39:00+01:00\nmodified: \"2024-12-07T09:10:00Z\"\ntitle: 'Headline: with a colon'\ndate: 2024-12-06\nbyline: Kit Heren\n",
+            "# written by the scraper\nurl: https://news.example/2024/12/06/story?id=1#top\noutlet: The Example Times\npublished: 2024-12-06T15:39:00+01:00\nmodified: \"2024-12-07T09:10:00Z\"\ntitle: 'Headline: with a colon'\ndate: 2024-12-06\nbyline: Kit Heren\nscraped: 2024-12-07T10:00:00Z\n",
         )
         .unwrap();
         assert_eq!(
@@ -229,6 +239,7 @@ mod tests {
         assert_eq!(s.title.as_deref(), Some("Headline: with a colon"));
         assert_eq!(s.date.unwrap().to_string(), "2024-12-06T00:00:00");
         assert_eq!(s.byline.as_deref(), Some("Kit Heren"));
+        assert_eq!(s.scraped.unwrap().iso(), "2024-12-07T10:00:00+00:00");
     }
 
     #[test]

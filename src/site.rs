@@ -764,7 +764,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Prob
                 Problem::file(
                     content.clone(),
                     format!(
-                        "edited by hand after it was cleaned from seeds/{seed}; not overwritten"
+                        "edited by hand after it was cleaned; not overwritten with seeds/{seed}"
                     ),
                 )
                 .with_help(format!(

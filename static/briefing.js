@@ -197,17 +197,30 @@
       x.shards[key] = terms;
       x.forms[key] = forms || {};
     },
-    // a chunk of documents: JSON, raw DEFLATE, base64 (the browser's own
+    // a chunk of documents: JSON, raw DEFLATE, base 85 (the browser's own
     // DecompressionStream inflates it); its file's load waits for it
-    docz: function (name, n, b64) {
+    docz: function (name, n, text) {
       var x = idx(name);
-      x.inflating["docs/" + n + ".js"] = inflate(b64).then(function (docs) { x.chunks[n] = docs; });
+      x.inflating["docs/" + n + ".js"] = inflate(text).then(function (docs) { x.chunks[n] = docs; });
     }
   };
-  function inflate(b64) {
-    var bin = atob(b64), bytes = new Uint8Array(bin.length);
-    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+  // Base 85 as src/link/search.rs writes it: four bytes as five digits,
+  // most significant first; a last group of k bytes as k + 1 digits
+  // (read as if padded with the largest digit).
+  var B85 = {};
+  "!#$%()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_abcdefghijklmnopqrstuvwxyz{|"
+    .split("").forEach(function (c, i) { B85[c] = i; });
+  function unbase85(text) {
+    var out = new Uint8Array(Math.floor(text.length / 5) * 4 + Math.max(0, text.length % 5 - 1)), o = 0;
+    for (var i = 0; i < text.length; i += 5) {
+      var n = 0, k = Math.min(5, text.length - i);
+      for (var j = 0; j < 5; j++) n = n * 85 + (j < k ? B85[text[i + j]] : 84);
+      for (j = 0; j < k - 1; j++) out[o++] = Math.floor(n / Math.pow(256, 3 - j)) % 256;
+    }
+    return out;
+  }
+  function inflate(text) {
+    var stream = new Blob([unbase85(text)]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
     return new Response(stream).text().then(JSON.parse);
   }
   function load(x, file) {

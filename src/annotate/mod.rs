@@ -122,6 +122,10 @@ pub struct ArticleNote {
 }
 
 impl ArticleNote {
+    /// The note as the analyst wrote it (Markdown, wikilinks unresolved).
+    pub fn note_md(&self) -> &str {
+        &self.note_md
+    }
     pub fn html(&self, at: &SitePath) -> String {
         let html = note::render(&wikilink::rewrite(&self.note_md, &self.links, at));
         if self.draft {

@@ -85,6 +85,10 @@ pub struct ParsedFile {
     /// `draft: true`: the file is held back from a public build (which
     /// never parses it); an internal build marks its annotations.
     pub draft: bool,
+    /// `origin:`, a list: where the page notes imported into the note on
+    /// the whole article came from (as a section's `origin=` says it for
+    /// a passage), so that importing again adds nothing.
+    pub origins: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -93,6 +97,8 @@ struct FrontMatter {
     article: Option<String>,
     #[serde(default, deserialize_with = "yaml::flag")]
     draft: Option<bool>,
+    #[serde(default)]
+    origin: Vec<String>,
 }
 
 /// Keys allowed in heading attributes.
@@ -638,6 +644,7 @@ pub fn parse_file(src: &AnnotationSource, problems: &mut Problems) -> Option<Par
         article_note,
         items,
         draft: fm.draft.unwrap_or(false),
+        origins: fm.origin,
     })
 }
 
@@ -652,6 +659,23 @@ mod tests {
             text: Arc::from(t),
         };
         (parse_file(&src, &mut p), p)
+    }
+
+    #[test]
+    fn the_origins_of_imported_page_notes_are_a_list() {
+        let (f, p) = parse(
+            "---\narticle: a\norigin:\n- \"hypothesis:P1\"\n- \"urn:x#note\"\n---\nImported.\n",
+        );
+        assert!(p.is_empty(), "{p}");
+        let f = f.unwrap();
+        assert_eq!(f.origins, ["hypothesis:P1", "urn:x#note"]);
+        assert_eq!(f.article_note.unwrap().md.trim(), "Imported.");
+        let (f, _) = parse("---\narticle: a\n---\n");
+        assert!(f.unwrap().origins.is_empty());
+        // one origin written as a scalar is not a list
+        let (f, p) = parse("---\narticle: a\norigin: hypothesis:P1\n---\n");
+        assert!(f.is_none());
+        assert!(p.has_errors(), "{p}");
     }
 
     #[test]

@@ -248,20 +248,14 @@ fn analyse(refs: &[&str]) -> (features::PageFeatures, Option<Title>, Vec<MetaKin
     (pf, title, kinds)
 }
 
-/// Clean a decoded text dump with a given block classifier.
-pub fn clean_dump_with(text: &str, model: &Model) -> Result<Cleaned, CleanError> {
-    clean_dump_compiled(text, &CompiledModel::new(model))
-}
-
-fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, CleanError> {
-    let raw = blocks(text);
-    if raw.is_empty() {
-        return Err(CleanError::Empty);
-    }
-    // blocks that are already normal are borrowed from the dump, not copied
-    let normal: Vec<Cow<str>> = raw.iter().map(|b| normalise(b.text)).collect();
-    let texts: Vec<&str> = normal.iter().map(|t| t.as_ref()).collect();
-    let (pf, title, kinds) = analyse(&texts);
+/// The body blocks as the classifier and the structural rules mark them:
+/// (probabilities, kept, the rule that dropped a block).
+fn classify_blocks(
+    texts: &[&str],
+    pf: &features::PageFeatures,
+    title: Option<&Title>,
+    model: &CompiledModel,
+) -> (Vec<f64>, Vec<bool>, Vec<Option<&'static str>>) {
     let n = texts.len();
     let units: Vec<f64> = pf.shapes.iter().map(|s| s.units).collect();
     let probs = model.probs(&pf.rows, &units);
@@ -277,19 +271,19 @@ fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, Cle
             Some("short text ending in an ellipsis")
         } else if features::label_prefixed(t, s) {
             Some("labelled link to another article")
-        } else if interposed_headline(&texts, &pf.shapes, i) {
+        } else if interposed_headline(texts, &pf.shapes, i) {
             Some("headline-like line between paragraphs (link to another story)")
         } else {
             None
         };
         keep[i] &= rule[i].is_none();
     }
-    structure::cut_story_lists(&mut keep, &mut rule, &probs, &texts, &pf.shapes);
-    structure::cut_after_link_bar(&mut keep, &mut rule, &pf);
-    structure::cut_comment_thread(&mut keep, &mut rule, &pf);
-    structure::cut_comment_form(&mut keep, &mut rule, &texts, &pf);
-    extend_edges(&mut keep, &rule, &probs, &pf, title.as_ref().map(|t| t.0));
-    structure::keep_embedded_posts(&mut keep, &mut rule, &texts, &pf);
+    structure::cut_story_lists(&mut keep, &mut rule, &probs, texts, &pf.shapes);
+    structure::cut_after_link_bar(&mut keep, &mut rule, pf);
+    structure::cut_comment_thread(&mut keep, &mut rule, pf);
+    structure::cut_comment_form(&mut keep, &mut rule, texts, pf);
+    extend_edges(&mut keep, &rule, &probs, pf, title.map(|t| t.0));
+    structure::keep_embedded_posts(&mut keep, &mut rule, texts, pf);
     structure::fill_article(&mut keep, &rule, &probs, &pf.shapes);
     // A tiny line without a sentence ending as the very last kept block is a
     // section label ("12 comments", "Tags"), not the end of the article.
@@ -312,6 +306,42 @@ fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, Cle
             }
         }
     }
+    (probs, keep, rule)
+}
+
+/// The headline candidates of a dump as the cleaner scores them, best
+/// first, with their blocks' texts (for training and diagnostics).
+pub fn headline_candidates(text: &str) -> Vec<(String, headline::Candidate)> {
+    let raw = blocks(text);
+    let normal: Vec<Cow<str>> = raw.iter().map(|b| normalise(b.text)).collect();
+    let texts: Vec<&str> = normal.iter().map(|t| t.as_ref()).collect();
+    if texts.is_empty() {
+        return Vec::new();
+    }
+    let (pf, title, _) = analyse(&texts);
+    let (_, keep, _) = classify_blocks(&texts, &pf, title.as_ref(), CompiledModel::embedded());
+    headline::candidates(&texts, &pf.shapes, &keep)
+        .into_iter()
+        .map(|c| (texts[c.index].trim().to_string(), c))
+        .collect()
+}
+
+/// Clean a decoded text dump with a given block classifier.
+pub fn clean_dump_with(text: &str, model: &Model) -> Result<Cleaned, CleanError> {
+    clean_dump_compiled(text, &CompiledModel::new(model))
+}
+
+fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, CleanError> {
+    let raw = blocks(text);
+    if raw.is_empty() {
+        return Err(CleanError::Empty);
+    }
+    // blocks that are already normal are borrowed from the dump, not copied
+    let normal: Vec<Cow<str>> = raw.iter().map(|b| normalise(b.text)).collect();
+    let texts: Vec<&str> = normal.iter().map(|t| t.as_ref()).collect();
+    let (pf, title, kinds) = analyse(&texts);
+    let n = texts.len();
+    let (probs, mut keep, rule) = classify_blocks(&texts, &pf, title.as_ref(), model);
     let mut verdicts: Vec<(Verdict, String)> = vec![(Verdict::Dropped, String::new()); n];
 
     // Headline: the scraper's metadata header when there is one, else the

@@ -164,7 +164,7 @@ pub struct AnnotationView {
 }
 
 /// The keys of an annotation file's front matter.
-pub const ANNOTATION_KEYS: &[&str] = &["article", "draft"];
+pub const ANNOTATION_KEYS: &[&str] = &["article", "draft", "origin"];
 
 #[derive(serde::Deserialize, Default)]
 struct AnnotationFront {

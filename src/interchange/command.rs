@@ -78,6 +78,17 @@ pub fn import(project: &Project, format: Format, file: &Path, shown: &Path) -> i
             continue;
         }
         let all = std::mem::take(&mut f.sections);
+        for p in std::mem::take(&mut f.pages) {
+            f.pages.push(p);
+            if !f.reads_back() {
+                let p = f.pages.pop().expect("just pushed");
+                plan.problems.push(
+                    Problem::at_line_col(&name, text.clone(), p.at, 1, p.line_col, format!("the page note would not read back from {}", f.rel))
+                        .with_help("its note holds what the note on the whole article cannot take (does that note end inside a code or HTML block?), or the file's `origin:` is not a list; not imported")
+                        .warning(),
+                );
+            }
+        }
         for s in all {
             f.sections.push(s);
             if !f.reads_back() {
@@ -90,7 +101,8 @@ pub fn import(project: &Project, format: Format, file: &Path, shown: &Path) -> i
             }
         }
     }
-    plan.files.retain(|f| !f.sections.is_empty());
+    plan.files
+        .retain(|f| !f.sections.is_empty() || !f.pages.is_empty());
 
     // the briefing builds with no new error (a wikilink to nothing, an id
     // used twice); sections that would add one are left out
@@ -116,11 +128,32 @@ pub fn import(project: &Project, format: Format, file: &Path, shown: &Path) -> i
             for f in &mut plan.files {
                 let lines = f.section_lines();
                 let mut keep = vec![true; f.sections.len()];
+                let page_lines = f.page_lines();
+                let mut keep_page = vec![true; f.pages.len()];
                 for p in &new_errors {
                     if p.file != f.rel {
                         continue;
                     }
-                    if let Some(i) = lines.iter().position(|r| r.contains(&p.line)) {
+                    if let Some(i) = page_lines.iter().position(|r| r.contains(&p.line)) {
+                        if keep_page[i] {
+                            plan.problems.push(
+                                Problem::at_line_col(
+                                    &name,
+                                    text.clone(),
+                                    f.pages[i].at,
+                                    1,
+                                    f.pages[i].line_col,
+                                    format!(
+                                        "not imported: it would add an error to the build: {}",
+                                        p.headline()
+                                    ),
+                                )
+                                .with_help(p.help.clone().unwrap_or_default())
+                                .warning(),
+                            );
+                        }
+                        keep_page[i] = false;
+                    } else if let Some(i) = lines.iter().position(|r| r.contains(&p.line)) {
                         if keep[i] {
                             plan.problems.push(
                                 Problem::at(
@@ -144,8 +177,13 @@ pub fn import(project: &Project, format: Format, file: &Path, shown: &Path) -> i
                 let n = f.sections.len();
                 f.sections.retain(|_| *k.next().unwrap_or(&true));
                 dropped |= f.sections.len() != n;
+                let mut k = keep_page.iter();
+                let n = f.pages.len();
+                f.pages.retain(|_| *k.next().unwrap_or(&true));
+                dropped |= f.pages.len() != n;
             }
-            plan.files.retain(|f| !f.sections.is_empty());
+            plan.files
+                .retain(|f| !f.sections.is_empty() || !f.pages.is_empty());
             if !dropped {
                 // an error outside the new sections: write nothing
                 let mut ps = Problems::default();
@@ -178,7 +216,7 @@ pub fn import(project: &Project, format: Format, file: &Path, shown: &Path) -> i
     }
     plan.problems.extend(notes.0);
     print_problems(&plan.problems);
-    let added: usize = plan.files.iter().map(|f| f.sections.len()).sum();
+    let added = plan.added();
     let skipped = plan.problems.iter().filter(|p| p.file == name).count();
     if plan.annotated_count > 3 {
         eprintln!(
@@ -206,7 +244,11 @@ pub fn import(project: &Project, format: Format, file: &Path, shown: &Path) -> i
         },
     );
     for f in &plan.files {
-        eprintln!("  {}: {} annotation(s)", f.rel, f.sections.len());
+        let pages = match f.pages.len() {
+            0 => String::new(),
+            n => format!(" and {n} page note(s)"),
+        };
+        eprintln!("  {}: {} annotation(s){pages}", f.rel, f.sections.len());
     }
     if plan.problems.has_errors() { 1 } else { 0 }
 }

@@ -13,6 +13,13 @@
 //! id is the passage's address on the published page (`…#a-<id>`), which
 //! `briefing import` turns back into the same id.
 //!
+//! An article's note on the whole article (every annotation file's text
+//! before its first heading, in file order, joined) is one more
+//! annotation, first: a page note, targeting the original (`url:`) and
+//! the published page without a selector (W3C: their IRIs; Hypothesis:
+//! a `target` with a `source` only, as Hypothesis writes a page note), id
+//! `…/articles/<slug>/#note` (Hypothesis: `note-<slug>`).
+//!
 //! The articles are worked on in parallel, each annotation serialised as
 //! it is made; the file is written once, in order.
 
@@ -66,6 +73,36 @@ fn pieces(b: &Briefing, one: impl Fn(&Passage) -> Vec<u8> + Sync) -> Vec<Vec<u8>
                 out.extend(one(&p));
             }
             out
+        })
+        .collect()
+}
+
+/// An article's note on the whole article.
+struct PageNote<'a> {
+    article: &'a Article,
+    /// Every annotation file's note on it, in file order, joined.
+    note: String,
+    /// The published page.
+    page: String,
+}
+
+/// The notes on whole articles, by article slug.
+fn page_notes(b: &Briefing) -> Vec<PageNote<'_>> {
+    let mut by: std::collections::BTreeMap<&crate::model::Slug, Vec<&str>> = Default::default();
+    for n in b.annotations.article_notes() {
+        let md = n.note_md().trim();
+        if !md.is_empty() {
+            by.entry(&n.article).or_default().push(md);
+        }
+    }
+    by.into_iter()
+        .filter_map(|(slug, notes)| {
+            let article = b.article(slug)?;
+            Some(PageNote {
+                article,
+                note: notes.join("\n\n"),
+                page: b.config.absolute(&SitePath::article(&article.slug)),
+            })
         })
         .collect()
 }
@@ -205,16 +242,59 @@ fn w3c_one(p: &Passage, language: &str, specials: &[String]) -> Vec<u8> {
     serde_json::to_vec(&ann).expect("serialising plain values cannot fail")
 }
 
-/// Write the W3C `AnnotationCollection` of the briefing's passages.
+/// The W3C annotation of an article's page note.
+fn w3c_page(n: &PageNote, language: &str) -> Vec<u8> {
+    #[derive(Serialize)]
+    struct PageAnnotation<'a> {
+        #[serde(rename = "@context")]
+        context: &'static str,
+        id: &'a str,
+        #[serde(rename = "type")]
+        kind: &'static str,
+        motivation: &'static str,
+        body: [Body<'a>; 1],
+        target: Vec<&'a str>,
+    }
+    let id = format!("{}#note", n.page);
+    let mut target: Vec<&str> = n.article.url.iter().map(String::as_str).collect();
+    target.push(&n.page);
+    let ann = PageAnnotation {
+        context: W3C_CONTEXT,
+        id: &id,
+        kind: "Annotation",
+        motivation: "commenting",
+        body: [Body {
+            kind: "TextualBody",
+            value: &n.note,
+            format: Some("text/markdown"),
+            language: Some(language),
+            purpose: "commenting",
+        }],
+        target,
+    };
+    serde_json::to_vec(&ann).expect("serialising plain values cannot fail")
+}
+
+/// Write the W3C `AnnotationCollection` of the briefing's passages (and
+/// page notes).
 pub fn w3c(b: &Briefing, out: &mut dyn Write) -> std::io::Result<usize> {
     let language = b.config.language.as_str();
-    let parts = pieces(b, |p| {
+    let notes = page_notes(b);
+    let mut parts: Vec<Vec<u8>> = notes
+        .par_iter()
+        .map(|n| {
+            let mut v = w3c_page(n, language);
+            v.push(b'\n');
+            v
+        })
+        .collect();
+    parts.extend(pieces(b, |p| {
         let specials = special_tags_of(p.a);
         let mut v = w3c_one(p, language, &specials);
         v.push(b'\n');
         v
-    });
-    let total = b.annotations.all().len();
+    }));
+    let total = notes.len() + b.annotations.all().len();
     #[derive(Serialize)]
     struct Head<'a> {
         #[serde(rename = "@context")]
@@ -258,6 +338,7 @@ pub fn hypothesis(b: &Briefing, out: &mut dyn Write, now: &str) -> std::io::Resu
     #[derive(Serialize)]
     struct Target<'a> {
         source: &'a str,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
         selector: Vec<QuoteSelector<'a>>,
     }
     #[derive(Serialize)]
@@ -290,7 +371,43 @@ pub fn hypothesis(b: &Briefing, out: &mut dyn Write, now: &str) -> std::io::Resu
         hidden: bool,
         flagged: bool,
     }
-    let parts = pieces(b, |p| {
+    let notes = page_notes(b);
+    let mut parts: Vec<Vec<u8>> = notes
+        .par_iter()
+        .map(|n| {
+            let id = format!("note-{}", n.article.slug);
+            let html = format!("{}#note", n.page);
+            let uri = n.article.url.as_deref().unwrap_or(&n.page);
+            let h = H {
+                id: &id,
+                created: now,
+                updated: now,
+                user: &user,
+                uri,
+                text: &n.note,
+                tags: Vec::new(),
+                group: "__world__",
+                permissions: Perms {
+                    read: ["group:__world__"],
+                },
+                target: [Target {
+                    source: uri,
+                    selector: Vec::new(),
+                }],
+                document: Doc {
+                    title: [&n.article.title],
+                },
+                links: Links { html: &html },
+                references: [],
+                hidden: false,
+                flagged: false,
+            };
+            let mut v = serde_json::to_vec(&h).expect("serialising plain values cannot fail");
+            v.push(b'\n');
+            v
+        })
+        .collect();
+    parts.extend(pieces(b, |p| {
         let a = p.a;
         let specials = special_tags_of(a);
         let page_source = p.page.split('#').next().unwrap_or(&p.page);
@@ -322,7 +439,7 @@ pub fn hypothesis(b: &Briefing, out: &mut dyn Write, now: &str) -> std::io::Resu
         let mut v = serde_json::to_vec(&h).expect("serialising plain values cannot fail");
         v.push(b'\n');
         v
-    });
+    }));
     #[derive(Serialize)]
     struct Head<'a> {
         export_date: &'a str,

@@ -65,6 +65,9 @@ pub struct Incoming {
     pub sources: Vec<String>,
     /// The passage; `None` for a page note.
     pub quote: Option<Quote>,
+    /// The type of a selector that was not read (no `TextQuoteSelector`
+    /// beside it): not a page note, but a passage this cannot find.
+    pub unread_selector: Option<String>,
     /// The note (Markdown).
     pub note: String,
     pub tags: Vec<String>,
@@ -141,28 +144,6 @@ pub fn origin_value(origin: &str) -> String {
     out
 }
 
-/// An address as compared when matching annotations to articles: the
-/// scheme (`http`/`https`), `www.`, the host's case, a trailing slash and
-/// the fragment do not count.
-pub fn url_key(url: &str) -> Option<String> {
-    let u = url::Url::parse(url.trim()).ok()?;
-    if !matches!(u.scheme(), "http" | "https") {
-        return None;
-    }
-    let host = u.host_str()?.to_ascii_lowercase();
-    let host = host.strip_prefix("www.").unwrap_or(&host);
-    let path = u.path().trim_end_matches('/');
-    let mut key = format!(
-        "{host}{}{path}",
-        u.port().map_or(String::new(), |p| format!(":{p}"))
-    );
-    if let Some(q) = u.query().filter(|q| !q.is_empty()) {
-        key.push('?');
-        key.push_str(q);
-    }
-    Some(key)
-}
-
 /// What special tags say: `claim:KEY`, `date:YYYY-MM-DD`, `status:WORD`
 /// (how claims and events travel through Hypothesis's tags and W3C
 /// tagging bodies).
@@ -215,20 +196,6 @@ pub fn special_tags_of(a: &crate::annotate::Annotation) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn urls_match_across_scheme_www_and_slash() {
-        assert_eq!(
-            url_key("https://www.Example.org/a/b/#x"),
-            url_key("http://example.org/a/b")
-        );
-        assert_ne!(
-            url_key("https://example.org/a"),
-            url_key("https://example.org/b")
-        );
-        assert_eq!(url_key("mailto:a@b"), None);
-        assert_eq!(url_key("not a url"), None);
-    }
 
     #[test]
     fn tags_become_names() {

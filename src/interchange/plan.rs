@@ -1,7 +1,7 @@
 //! What an import appends, decided without touching the disk.
 //!
 //! Each incoming annotation is matched to an article by address (its
-//! `url:`, or its page on this site; see [`super::url_key`]), its quote
+//! `url:`, or its page on this site; see [`crate::content::url_key`]), its quote
 //! anchored as the build anchors quotes ([`anchor::find`]): a quote found
 //! in several places is told apart by the selector's prefix and suffix
 //! and written with `occurrence=N`; one found nowhere is an orphan,
@@ -23,13 +23,19 @@
 //! `origin=` remembers where it came from: an annotation whose origin is
 //! already in one of the article's files is not added again, and neither
 //! is one whose passage is annotated already.
+//!
+//! A page note (no quoted passage: a note on the whole article) is added
+//! to the note before the file's first heading, its origin to the list in
+//! the file's front matter (`origin:`); one whose origin is there already,
+//! or whose text the article's notes hold already, is not added again.
 
-use super::{Incoming, Quote, origin_value, special_tags, tag_name, url_key, valid_name};
+use super::{Incoming, Quote, origin_value, special_tags, tag_name, valid_name};
 use crate::annotate::anchor::{self, Outcome};
 use crate::annotate::parse::{ParsedFile, derive_id, parse_file};
 use crate::annotate::{AnnotationSource, Status, srcmap};
 use crate::config::Config;
 use crate::content::Article;
+use crate::content::url_key;
 use crate::diag::{Problem, Problems, line_col};
 use crate::markdown::plain_text;
 use crate::model::{SitePath, Slug};
@@ -55,6 +61,18 @@ pub struct Section {
     pub line_col: (usize, usize),
 }
 
+/// One page note (a note on the whole article) to add.
+#[derive(Clone, Debug)]
+pub struct PageNote {
+    /// Its Markdown, without blank lines around it.
+    pub text: String,
+    /// Its `origin:` entry (see [`origin_value`]), when it has one.
+    pub origin: Option<String>,
+    /// Where it is in the import file, and its line and column there.
+    pub at: usize,
+    pub line_col: (usize, usize),
+}
+
 /// One annotation file to write.
 #[derive(Clone, Debug)]
 pub struct FilePlan {
@@ -63,14 +81,18 @@ pub struct FilePlan {
     pub article: Slug,
     /// Its text now (`None`: a new file).
     pub old: Option<Arc<str>>,
+    /// Page notes, added before its first heading.
+    pub pages: Vec<PageNote>,
     pub sections: Vec<Section>,
 }
 
 impl FilePlan {
-    /// The text before the sections: the file as it is (ending with a
-    /// newline), or a new file's front matter.
-    fn head(&self) -> String {
-        match &self.old {
+    /// The text before the sections — the file as it is (ending with a
+    /// newline), or a new file's front matter, with the page notes'
+    /// origins added to its front matter and the notes before its first
+    /// heading —, and the 1-based lines each page note takes there.
+    fn layout(&self) -> (String, Vec<std::ops::Range<usize>>) {
+        let mut s = match &self.old {
             Some(t) => {
                 let mut s = t.to_string();
                 if !s.is_empty() && !s.ends_with('\n') {
@@ -79,7 +101,50 @@ impl FilePlan {
                 s
             }
             None => format!("---\narticle: {}\n---\n", self.article),
+        };
+        if self.pages.is_empty() {
+            return (s, Vec::new());
         }
+        let origins: Vec<&str> = self
+            .pages
+            .iter()
+            .filter_map(|p| p.origin.as_deref())
+            .collect();
+        if !origins.is_empty() {
+            add_origins(&mut s, &origins);
+        }
+        let at = first_heading(&s).unwrap_or(s.len());
+        let mut block = String::new();
+        if !s[..at].ends_with("\n\n") {
+            block.push('\n');
+        }
+        let mut line = s[..at].matches('\n').count() + block.matches('\n').count() + 1;
+        let mut lines = Vec::new();
+        for (i, p) in self.pages.iter().enumerate() {
+            if i > 0 {
+                block.push('\n');
+                line += 1;
+            }
+            block.push_str(p.text.trim_end_matches('\n'));
+            block.push('\n');
+            let n = p.text.trim_end_matches('\n').matches('\n').count() + 1;
+            lines.push(line..line + n);
+            line += n;
+        }
+        if at < s.len() {
+            block.push('\n');
+        }
+        s.insert_str(at, &block);
+        (s, lines)
+    }
+
+    fn head(&self) -> String {
+        self.layout().0
+    }
+
+    /// The 1-based lines each page note takes in [`FilePlan::text`].
+    pub fn page_lines(&self) -> Vec<std::ops::Range<usize>> {
+        self.layout().1
     }
 
     /// The file's new text.
@@ -108,20 +173,26 @@ impl FilePlan {
     /// Whether the new text reads back as the old items and then exactly
     /// the sections' quotes, each well formed.
     pub fn reads_back(&self) -> bool {
-        let before = self
-            .old
-            .as_ref()
-            .map_or(0, |t| parsed(&self.rel, t).map_or(0, |p| p.items.len()));
+        let old = self.old.as_ref().and_then(|t| parsed(&self.rel, t));
+        let before = old.as_ref().map_or(0, |p| p.items.len());
         let text: Arc<str> = Arc::from(self.text());
         let Some(p) = parsed(&self.rel, &text) else {
             return false;
         };
+        let mut origins: Vec<&str> = old
+            .iter()
+            .flat_map(|o| o.origins.iter().map(String::as_str))
+            .collect();
+        origins.extend(self.pages.iter().filter_map(|p| p.origin.as_deref()));
+        let note = p.article_note.as_ref().map_or("", |n| n.md.as_str());
         p.article == self.article
             && p.items.len() == before + self.sections.len()
             && p.items[before..]
                 .iter()
                 .zip(&self.sections)
                 .all(|(i, s)| i.valid && i.quote == s.quote && i.id == s.id)
+            && p.origins.iter().map(String::as_str).eq(origins)
+            && self.pages.iter().all(|pg| note.contains(pg.text.trim()))
     }
 }
 
@@ -134,6 +205,82 @@ fn parsed(rel: &str, text: &Arc<str>) -> Option<ParsedFile> {
         },
         &mut problems,
     )
+}
+
+/// Where the first level-2 heading's line starts in an annotation file's
+/// text (after its front matter), as the file's reader finds it.
+fn first_heading(text: &str) -> Option<usize> {
+    use pulldown_cmark::{Event, HeadingLevel, Parser, Tag};
+    let split = crate::yaml::split_front_matter(text).ok()?;
+    let start = Parser::new_ext(split.body, crate::markdown::options())
+        .into_offset_iter()
+        .find_map(|(ev, r)| {
+            matches!(
+                ev,
+                Event::Start(Tag::Heading {
+                    level: HeadingLevel::H2,
+                    ..
+                })
+            )
+            .then_some(r.start)
+        })?;
+    let at = split.body_offset + start;
+    Some(
+        text[..at]
+            .rfind('\n')
+            .map_or(0, |i| i + 1)
+            .max(split.body_offset),
+    )
+}
+
+/// Add `origins` to the `origin:` list of a file's front matter (after
+/// its last entry, as indented), or add the list at its end.
+fn add_origins(text: &mut String, origins: &[&str]) {
+    let Ok(split) = crate::yaml::split_front_matter(text) else {
+        return;
+    };
+    let Some(yaml) = split.yaml else { return };
+    let base = split.yaml_offset;
+    let entry = |indent: &str, o: &str| {
+        format!(
+            "{indent}- {}\n",
+            serde_json::to_string(o).expect("a string serialises")
+        )
+    };
+    let key = crate::yaml::top_level_keys(yaml)
+        .into_iter()
+        .find(|(_, k)| *k == "origin")
+        .map(|(at, _)| at);
+    let (at, insert) = match key {
+        Some(k) => {
+            // the list's lines: those after the key that are indented or
+            // start with `-`
+            let mut end = yaml[k..].find('\n').map_or(yaml.len(), |i| k + i + 1);
+            let mut indent = String::new();
+            for line in yaml[end..].split_inclusive('\n') {
+                if !(line.starts_with([' ', '\t', '-'])) {
+                    break;
+                }
+                if line.trim_start().starts_with('-') {
+                    indent = line[..line.len() - line.trim_start().len()].to_string();
+                }
+                end += line.len();
+            }
+            (end, origins.iter().map(|o| entry(&indent, o)).collect())
+        }
+        None => {
+            let mut add = String::new();
+            if !yaml.is_empty() && !yaml.ends_with('\n') {
+                add.push('\n');
+            }
+            add.push_str("origin:\n");
+            for o in origins {
+                add.push_str(&entry("", o));
+            }
+            (yaml.len(), add)
+        }
+    };
+    text.insert_str(base + at, &insert);
 }
 
 /// What an import will do.
@@ -155,7 +302,10 @@ pub struct Plan {
 
 impl Plan {
     pub fn added(&self) -> usize {
-        self.files.iter().map(|f| f.sections.len()).sum()
+        self.files
+            .iter()
+            .map(|f| f.sections.len() + f.pages.len())
+            .sum()
     }
 }
 
@@ -248,11 +398,11 @@ pub fn plan(
     // group by article
     let mut groups: BTreeMap<usize, Vec<(Incoming, Vec<Incoming>)>> = BTreeMap::new();
     for (inc, ans) in main.into_iter().zip(answers) {
-        if inc.quote.is_none() {
+        if let Some(kind) = inc.unread_selector.as_ref().filter(|_| inc.quote.is_none()) {
             plan.problems.push(warn(
                 &inc,
-                "a page note (no quoted passage) is not imported".into(),
-                "write it as the note on the whole article: the text before the first heading of its annotation file".into(),
+                format!("its passage is given by a {kind} only; not imported"),
+                "briefing finds passages by their text (a TextQuoteSelector with `exact`); export it from its tool with one, or annotate the passage by hand".into(),
             ));
             continue;
         }
@@ -310,6 +460,9 @@ pub fn plan(
             quotes: BTreeMap::new(),
             files,
         };
+        for (_, p) in &t.files {
+            t.origins.extend(p.origins.iter().cloned());
+        }
         for (src, p) in &t.files {
             for item in &p.items {
                 t.origins.extend(item.origin.clone());
@@ -321,12 +474,17 @@ pub fn plan(
             }
         }
         let mut sections = Vec::new();
+        let mut pages: Vec<PageNote> = Vec::new();
         for (inc, ans) in items {
-            if let Some(s) = section(&mut t, inc, ans, &mut plan, &warn, import) {
+            if inc.quote.is_none() {
+                if let Some(p) = page_note(&mut t, &pages, inc, ans, &mut plan, &warn) {
+                    pages.push(p);
+                }
+            } else if let Some(s) = section(&mut t, inc, ans, &mut plan, &warn, import) {
                 sections.push(s);
             }
         }
-        if sections.is_empty() {
+        if sections.is_empty() && pages.is_empty() {
             continue;
         }
         let preferred = format!("annotations/{}.md", article.slug);
@@ -360,6 +518,7 @@ pub fn plan(
             rel,
             article: article.slug.clone(),
             old,
+            pages,
             sections,
         });
     }
@@ -526,7 +685,30 @@ fn section(
         attrs.push(format!("origin={}", origin_value(o)));
     }
     let mut note = safe_markdown(inc.note.trim());
-    for r in &answers {
+    fold_replies(&mut note, &answers, plan);
+    let mut text = format!(
+        "\n## \"{}\" {{{}}}\n",
+        escape_heading(&quote),
+        attrs.join(" ")
+    );
+    if !note.is_empty() {
+        text.push('\n');
+        text.push_str(&note);
+        text.push('\n');
+    }
+    Some(Section {
+        text,
+        quote,
+        id,
+        at: inc.at,
+        line_col: inc.line_col,
+    })
+}
+
+/// Fold replies into the note they answer: each quoted, after a line
+/// with its author and date.
+fn fold_replies(note: &mut String, answers: &[Incoming], plan: &mut Plan) {
+    for r in answers {
         plan.replies += 1;
         let who = r
             .author
@@ -557,20 +739,64 @@ fn section(
             .collect();
         note.push_str(&quoted.join("\n"));
     }
-    let mut text = format!(
-        "\n## \"{}\" {{{}}}\n",
-        escape_heading(&quote),
-        attrs.join(" ")
-    );
-    if !note.is_empty() {
-        text.push('\n');
-        text.push_str(&note);
-        text.push('\n');
+}
+
+/// The page note (a note on the whole article) for one incoming
+/// annotation without a quote, with its replies, or `None` (reported, or
+/// counted as already there).
+fn page_note(
+    t: &mut Target,
+    planned: &[PageNote],
+    inc: Incoming,
+    answers: Vec<Incoming>,
+    plan: &mut Plan,
+    warn: &dyn Fn(&Incoming, String, String) -> Problem,
+) -> Option<PageNote> {
+    let origin = inc.origin.as_deref().map(origin_value);
+    if origin.as_ref().is_some_and(|o| t.origins.contains(o)) {
+        plan.already += 1;
+        return None;
     }
-    Some(Section {
-        text,
-        quote,
-        id,
+    let mut note = safe_markdown(inc.note.trim());
+    let text = note.trim();
+    if text.is_empty() && answers.is_empty() {
+        plan.problems.push(warn(
+            &inc,
+            "a page note without text is not imported".into(),
+            "it has no note and no tags' worth of text to add to the note on the whole article"
+                .into(),
+        ));
+        return None;
+    }
+    // (held already: in the article's notes, as an export joins them —
+    // every file's, in file order)
+    let notes: Vec<&str> = t
+        .files
+        .iter()
+        .filter_map(|(_, p)| p.article_note.as_ref().map(|n| n.md.trim()))
+        .chain(planned.iter().map(|p| p.text.as_str()))
+        .collect();
+    if !text.is_empty() && notes.join("\n\n").contains(text) {
+        plan.already += 1;
+        return None;
+    }
+    if !inc.tags.is_empty() {
+        plan.problems.push(warn(
+            &inc,
+            format!(
+                "the tags of a page note are left out: {}",
+                inc.tags.join(", ")
+            ),
+            "a note on the whole article has no tags; tag the article in its front matter (`tags:`) if they belong to it".into(),
+        ));
+    }
+    fold_replies(&mut note, &answers, plan);
+    if let Some(o) = &origin {
+        t.origins.insert(o.clone());
+    }
+    Some(PageNote {
+        text: note.trim().to_string(),
+        origin,
         at: inc.at,
         line_col: inc.line_col,
     })
@@ -802,6 +1028,62 @@ mod tests {
             proptest::prop_assert_eq!(p.items.len(), 2, "{}", text);
             proptest::prop_assert_eq!(p.items[1].quote.as_str(), "r");
         }
+    }
+
+    fn page(text: &str, origin: Option<&str>) -> PageNote {
+        PageNote {
+            text: text.into(),
+            origin: origin.map(str::to_string),
+            at: 0,
+            line_col: (1, 1),
+        }
+    }
+
+    fn file_plan(old: Option<&str>, pages: Vec<PageNote>) -> FilePlan {
+        FilePlan {
+            rel: "annotations/a.md".into(),
+            article: Slug::parse("a").unwrap(),
+            old: old.map(Arc::from),
+            pages,
+            sections: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn page_notes_go_before_the_first_heading_and_origins_into_the_list() {
+        // a new file
+        let f = file_plan(
+            None,
+            vec![
+                page("One.", Some("hypothesis:x")),
+                page("Two\nlines.", None),
+            ],
+        );
+        assert_eq!(
+            f.text(),
+            "---\narticle: a\norigin:\n- \"hypothesis:x\"\n---\n\nOne.\n\nTwo\nlines.\n"
+        );
+        assert_eq!(f.page_lines(), [7..8, 9..11]);
+        assert!(f.reads_back());
+        // before the first heading, after the note there; the list grows
+        // with its indentation
+        let old = "---\narticle: a\norigin:\n  - \"hypothesis:old\"\ndraft: false\n---\nMine.\n## \"q\" {#q}\n\nNote.\n";
+        let f = file_plan(Some(old), vec![page("New.", Some("urn:x#y"))]);
+        assert_eq!(
+            f.text(),
+            "---\narticle: a\norigin:\n  - \"hypothesis:old\"\n  - \"urn:x#y\"\ndraft: false\n---\nMine.\n\nNew.\n\n## \"q\" {#q}\n\nNote.\n"
+        );
+        assert_eq!(f.page_lines(), vec![std::ops::Range { start: 10, end: 11 }]);
+        assert!(f.reads_back());
+        // a heading in a code block is not one
+        let old = "---\narticle: a\n---\n```\n## \"not\"\n```\n";
+        let f = file_plan(Some(old), vec![page("New.", None)]);
+        assert_eq!(f.text(), format!("{old}\nNew.\n"));
+        assert!(f.reads_back());
+        // an `origin:` that is not a list: the note does not read back
+        let old = "---\narticle: a\norigin: hypothesis:one\n---\n";
+        let f = file_plan(Some(old), vec![page("New.", Some("hypothesis:two"))]);
+        assert!(!f.reads_back());
     }
 
     #[test]

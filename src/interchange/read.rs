@@ -306,6 +306,7 @@ impl Cx<'_> {
                 if inc.quote.is_none() {
                     inc.quote = quote_selector(sel);
                 }
+                note_unread(&mut inc, sel);
             }
         }
         inc.sources.extend(h.uri);
@@ -441,6 +442,7 @@ impl Cx<'_> {
                         if inc.quote.is_none() {
                             inc.quote = quote_selector(sel);
                         }
+                        note_unread(&mut inc, sel);
                     }
                 }
                 _ => {}
@@ -450,6 +452,18 @@ impl Cx<'_> {
             inc.reply_to = inc.sources.first().cloned();
         }
         Ok(inc)
+    }
+}
+
+/// Remember the first selector that gives no quote (its `type`), for an
+/// annotation that ends up without one.
+fn note_unread(inc: &mut Incoming, sel: &Value) {
+    if inc.unread_selector.is_none() && quote_selector(sel).is_none() {
+        let kind = sel
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or("selector");
+        inc.unread_selector = Some(kind.chars().filter(|c| !c.is_control()).take(60).collect());
     }
 }
 

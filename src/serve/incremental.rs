@@ -345,7 +345,7 @@ fn write_changed(out: &std::path::Path, outputs: &[Output]) -> Result<Vec<String
 fn protected_warning(seed: &str, content: &str) -> Problem {
     Problem::file(
         content.to_string(),
-        format!("edited by hand after it was cleaned from seeds/{seed}; not overwritten"),
+        format!("edited by hand after it was cleaned; not overwritten with seeds/{seed}"),
     )
     .with_help(format!(
         "run `briefing clean --force seeds/{seed}` to overwrite it (a backup is kept)"
@@ -744,7 +744,7 @@ impl Session {
                     CleanAction::Written { content } | CleanAction::Forced { content, .. } => {
                         contents.push(content.clone());
                     }
-                    CleanAction::Unchanged { .. } => {}
+                    CleanAction::Unchanged { .. } | CleanAction::Superseded { .. } => {}
                 }
             }
             if let Some(c) = outcome.cleaned.get(&name) {

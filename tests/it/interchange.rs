@@ -100,7 +100,8 @@ fn round_trip(format: &str) {
     copy.write("in.json", &text);
     let run = copy.run(&["import", format, "in.json"]);
     assert_eq!(run.code, 0, "import: {}", run.stderr);
-    assert!(run.stderr.contains("imported 5 of 5"), "{}", run.stderr);
+    // five passages and alpha's note on the whole article
+    assert!(run.stderr.contains("imported 6 of 6"), "{}", run.stderr);
     let again = build(&copy, &[]);
     assert_eq!(anchored(&again), anchored(&data));
     assert_eq!(again["claims"], data["claims"]);
@@ -114,7 +115,7 @@ fn round_trip(format: &str) {
     let run = copy.run(&["import", format, "in.json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
-        run.stderr.contains("imported 0 of 5") && run.stderr.contains("5 already there"),
+        run.stderr.contains("imported 0 of 6") && run.stderr.contains("6 already there"),
         "{}",
         run.stderr
     );
@@ -145,8 +146,12 @@ fn the_w3c_export_is_a_web_annotation_collection() {
     let errors = schema_errors(&schema, &v);
     assert!(errors.is_empty(), "{errors:#?}");
     let items = v["first"]["items"].as_array().unwrap();
-    assert_eq!(v["total"], 5);
-    assert_eq!(items.len(), 5, "one Annotation per passage");
+    assert_eq!(v["total"], 6);
+    assert_eq!(
+        items.len(),
+        6,
+        "one Annotation per passage, and alpha's page note"
+    );
     let claim = items
         .iter()
         .find(|a| a["id"] == "https://brief.example/articles/alpha/#a-intercept")
@@ -192,7 +197,7 @@ fn export_writes_to_standard_output_by_default() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let v: Value = serde_json::from_str(&run.stdout).unwrap();
     let anns = v["annotations"].as_array().unwrap();
-    assert_eq!(anns.len(), 5);
+    assert_eq!(anns.len(), 6, "five passages and a page note");
     let a = anns.iter().find(|a| a["id"] == "dnipro").unwrap();
     assert_eq!(a["uri"], "https://news.example/2024/alpha");
     assert_eq!(a["tags"], serde_json::json!(["event", "date:2024-11-21"]));
@@ -202,7 +207,7 @@ fn export_writes_to_standard_output_by_default() {
     );
     assert!(
         run.stderr
-            .contains("exported 5 annotation(s) as Hypothesis to standard output")
+            .contains("exported 6 annotation(s) as Hypothesis to standard output")
     );
 }
 
@@ -223,9 +228,19 @@ fn a_hypothesis_export_is_appended_to_the_articles_annotation_files() {
     let run = p.run(&["import", "hypothesis", "h.json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let alpha = p.read("annotations/alpha.md");
-    // the analyst's text is kept byte for byte
-    assert!(alpha.starts_with(ALPHA_NOTES), "{alpha}");
-    let added = &alpha[ALPHA_NOTES.len()..];
+    // the analyst's text is kept byte for byte; the page note joins the
+    // note on the whole article, its origin the front matter
+    let with_page = ALPHA_NOTES
+        .replace(
+            "article: alpha\n",
+            "article: alpha\norigin:\n- \"hypothesis:H_page\"\n",
+        )
+        .replace(
+            "Whole-article note.\n\n",
+            "Whole-article note.\n\nA page note.\n\n",
+        );
+    assert!(alpha.starts_with(&with_page), "{alpha}");
+    let added = &alpha[with_page.len()..];
     // prefix and suffix chose the first of two equal passages; the
     // reply is folded into the note, its heading-like text escaped
     assert_eq!(
@@ -244,15 +259,11 @@ fn a_hypothesis_export_is_appended_to_the_articles_annotation_files() {
     );
     assert!(err.contains("the closest passage is"), "{err}");
     assert!(
-        err.contains("h.json:6:1: warning: a page note (no quoted passage) is not imported"),
-        "{err}"
-    );
-    assert!(
         err.contains("h.json:7:1: warning: no article has the address `https://other.example/x`"),
         "{err}"
     );
     assert!(
-        err.contains("imported 2 of 6 Hypothesis annotation(s) into 2 file(s)"),
+        err.contains("imported 3 of 6 Hypothesis annotation(s) into 2 file(s)"),
         "{err}"
     );
     assert!(err.contains("1 repl(ies) folded into notes"), "{err}");

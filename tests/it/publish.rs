@@ -190,7 +190,7 @@ fn search_page_and_index() {
     // are stemmed in the briefing's language (en)
     assert_eq!(
         read(&site, "search/index.js"),
-        "briefingSearch.init(\"\",{\"docs\":8,\"chunk\":32,\"stemmer\":\"english\",\"shards\":[\"\"]});\n"
+        "briefingSearch.init(\"\",{\"docs\":8,\"chunk\":64,\"stemmer\":\"english\",\"shards\":[\"\"]});\n"
     );
     let file = read(&site, "search/docs/0.js");
     assert!(file.starts_with("briefingSearch.docz(\"\",0,\""), "{file}");

@@ -28,13 +28,163 @@ const WINDOW: usize = 40;
 /// Body blocks whose words are compared with a candidate's.
 const BODY_BLOCKS: usize = 40;
 
+/// The candidates' features, by index into a feature row.
+const F_LENGTH: usize = 0;
+const F_WORDS_IN_BODY: usize = 1;
+const F_STANDFIRST_AFTER: usize = 2;
+const F_DATELINE_AFTER: usize = 3;
+const F_DATELINE_STEPS: usize = 4;
+const F_DATELINE_BEFORE: usize = 5;
+const F_CREDIT_AFTER: usize = 6;
+const F_DISTANCE: usize = 7;
+const F_IN_BODY: usize = 8;
+const F_BELOW_KEPT: usize = 9;
+const F_THREE_COPIES: usize = 10;
+const F_REPEATED: usize = 11;
+const F_STOP_LONG: usize = 12;
+const F_STOP_MID: usize = 13;
+const F_STOP_SHORT: usize = 14;
+const F_SENTENCES: usize = 15;
+const F_CAPTION_CREDIT: usize = 16;
+const F_MENU_ITEM: usize = 17;
+const F_TITLE_LIST: usize = 18;
+const F_STANDFIRST: usize = 19;
+const F_CAPITALISED: usize = 20;
+const F_ALL_CAPS: usize = 21;
+const F_QUESTION: usize = 22;
+const F_SEPARATOR: usize = 23;
+const F_SHORT: usize = 24;
+const F_CONTAINS_LINE: usize = 25;
+const F_COMMON_SHARE: usize = 26;
+const F_FOOTER_COPY: usize = 27;
+const F_BREADCRUMB: usize = 28;
+const F_DAY_MONTH: usize = 29;
+const F_DASH_START: usize = 30;
+const F_INSIDE_BODY_TEXT: usize = 31;
+/// How many features a candidate has.
+pub const FEATURES: usize = 32;
+
+/// The features' names, for diagnostics and training.
+pub const NAMES: [&str; FEATURES] = [
+    "length",
+    "words in body",
+    "standfirst after",
+    "dateline after",
+    "dateline steps away",
+    "dateline before",
+    "credit after",
+    "distance",
+    "in the body",
+    "below kept text",
+    "shown three times or more",
+    "repeated",
+    "full stop, long",
+    "full stop",
+    "full stop, short",
+    "sentences",
+    "caption credit",
+    "menu item",
+    "in a list of titles",
+    "standfirst",
+    "capitalised words",
+    "all capitals",
+    "ends in ? or !",
+    "has a | or - separator",
+    "under four words",
+    "breadcrumb ending in another line",
+    "share of words common on the page",
+    "shown again after the article",
+    "breadcrumb arrows",
+    "a day and month alone",
+    "starts with a dash",
+    "written inside a body paragraph",
+];
+
+// BEGIN WEIGHTS (written by scripts/train-headline-model.py)
+/// The features' weights: a candidate's score is their weighted sum.
+#[rustfmt::skip]
+const WEIGHTS: [f64; FEATURES] = [
+    1.0, // length
+    3.0, // words in body
+    0.8, // standfirst after
+    1.5, // dateline after
+    -0.5, // dateline steps away
+    0.5, // dateline before
+    -1.5, // credit after
+    -0.03, // distance
+    -1.0, // in the body
+    -1.0, // below kept text
+    -0.5, // shown three times or more
+    1.0, // repeated
+    -2.0, // full stop, long
+    -1.5, // full stop
+    -0.7, // full stop, short
+    -1.5, // sentences
+    -1.5, // caption credit
+    -1.0, // menu item
+    -1.0, // in a list of titles
+    -0.8, // standfirst
+    0.0, // capitalised words
+    0.0, // all capitals
+    0.0, // ends in ? or !
+    0.0, // has a | or - separator
+    0.0, // under four words
+    -1.0, // breadcrumb ending in another line
+    0.0, // share of words common on the page
+    0.0, // shown again after the article
+    -1.0, // breadcrumb arrows
+    -1.5, // a day and month alone
+    -1.5, // starts with a dash
+    -1.0, // written inside a body paragraph
+];
+// END WEIGHTS
+
 /// A scored candidate, for diagnostics.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Candidate {
     pub index: usize,
     pub score: f64,
-    /// The evidence, named, with its weight.
+    /// The evidence, named, with its weighted value (features that count).
     pub parts: Vec<(&'static str, f64)>,
+    /// The raw feature values, in the order of [`NAMES`].
+    pub features: [f64; FEATURES],
+}
+
+fn flag(b: bool) -> f64 {
+    if b { 1.0 } else { 0.0 }
+}
+
+/// Shape features of the line itself beyond the exclusion rules.
+fn extra_features(t: &str, s: &Shape, f: &mut [f64; FEATURES]) {
+    let words: Vec<&str> = t.split_whitespace().collect();
+    let capitalised = words
+        .iter()
+        .filter(|w| {
+            w.chars()
+                .find(|c| c.is_alphabetic())
+                .is_some_and(char::is_uppercase)
+        })
+        .count();
+    let cased = words
+        .iter()
+        .filter(|w| {
+            w.chars()
+                .find(|c| c.is_alphabetic())
+                .is_some_and(|c| c.is_uppercase() || c.is_lowercase())
+        })
+        .count();
+    if cased >= 2 {
+        f[F_CAPITALISED] = capitalised as f64 / cased as f64;
+    }
+    let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
+    f[F_ALL_CAPS] = flag(
+        letters.len() >= 4
+            && letters.iter().all(|c| !c.is_lowercase())
+            && letters.iter().any(|c| c.is_uppercase()),
+    );
+    f[F_QUESTION] = flag(t.ends_with('?') || t.ends_with('!'));
+    f[F_SEPARATOR] = flag(t.contains(" | ") || t.contains(" - ") || t.contains(" – "));
+    f[F_SHORT] = flag(s.units < 4.0);
 }
 
 /// Is block `i` a dateline or byline (a line of article metadata), or a
@@ -229,15 +379,28 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
     // without a sentence ending, not metadata
     let listy =
         |j: usize| headline_shaped(texts[j], &shapes[j]) && shapes[j].units >= 6.0 && !is_meta(j);
+    // the body's paragraphs, normalised (a pull quote or a body sentence
+    // is written inside one; a headline seldom is)
+    let body_norm: Vec<String> = (body..n)
+        .filter(|&j| keep[j] && !minor(j))
+        .take(BODY_BLOCKS)
+        .map(|j| norm(texts[j]))
+        .collect();
+    // lines after the article (a footer's site name, menus shown again)
+    let last_kept = keep.iter().rposition(|&k| k).unwrap_or(body);
+    let footer: FxHashSet<String> = (last_kept + 1..n)
+        .filter(|&j| shapes[j].lines == 1 && shapes[j].units <= 40.0)
+        .map(|j| norm(texts[j]))
+        .collect();
     let mut out = Vec::new();
     for i in lo..hi {
         let (t, s) = (texts[i].trim(), &shapes[i]);
         if excluded(t, s) || (keep[i] && s.units >= 8.0) {
             continue;
         }
-        let mut parts: Vec<(&'static str, f64)> = Vec::new();
-        parts.push(("length", s.units.min(12.0) / 6.0));
-        parts.push(("words in body", 3.0 * overlap(&content(t), &body_tokens)));
+        let mut f = [0.0; FEATURES];
+        f[F_LENGTH] = s.units.min(12.0) / 6.0;
+        f[F_WORDS_IN_BODY] = overlap(&content(t), &body_tokens);
         // the next substantial block (over a comment count, a section label)
         let next = (i + 1..(i + 4).min(n)).find(|&j| !minor(j));
         // a standfirst right after it (a longer line about the same story)
@@ -248,9 +411,7 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
                 && !is_meta(j)
                 && overlap(&content(texts[j]), &body_tokens) >= 0.3
         });
-        if dek.is_some() {
-            parts.push(("standfirst after", 0.8));
-        }
+        f[F_STANDFIRST_AFTER] = flag(dek.is_some());
         // the dateline or byline follows (after the standfirst, if any;
         // over short lines and picture credits)
         let from = dek.map_or(i + 1, |d| d + 1);
@@ -270,85 +431,108 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
             }
         }
         if let Some(d) = meta_at {
-            parts.push(("dateline after", 1.5 - 0.5 * d as f64));
+            f[F_DATELINE_AFTER] = 1.0;
+            f[F_DATELINE_STEPS] = d as f64;
         } else if (i.saturating_sub(2)..i).any(is_meta) {
-            parts.push(("dateline before", 0.5));
+            f[F_DATELINE_BEFORE] = 1.0;
         }
         // a caption: its credit follows
-        if i + 1 < n
-            && (credit_shaped(texts[i + 1].trim()) || meta::split_credit(texts[i + 1]).is_some())
-        {
-            parts.push(("credit after", -1.5));
-        }
-        parts.push(("distance", -0.03 * before_body[i - lo] as f64));
-        if i >= body {
-            parts.push(("in the body", -1.0));
-        }
+        f[F_CREDIT_AFTER] = flag(
+            i + 1 < n
+                && (credit_shaped(texts[i + 1].trim())
+                    || meta::split_credit(texts[i + 1]).is_some()),
+        );
+        f[F_DISTANCE] = before_body[i - lo] as f64;
+        f[F_IN_BODY] = flag(i >= body);
         // below text already kept as the article's: a subheading
         let kept_above = (lo..i).filter(|&j| keep[j] && !minor(j)).count();
-        if kept_above > 0 {
-            parts.push(("below kept text", -(0.25 * kept_above as f64).min(1.5)));
-        }
+        f[F_BELOW_KEPT] = (0.25 * kept_above as f64).min(1.5);
         let me = &near[i - near_lo];
         let copies = near.iter().filter(|o| *o == me).count();
         if copies >= 3 {
             // a menu item shown in every menu
-            parts.push(("shown three times or more", -0.5));
+            f[F_THREE_COPIES] = 1.0;
         } else if s.units >= 4.0 {
             // shown again, alone or as most of another line
             let repeated = near.iter().enumerate().any(|(k, other)| {
                 k + near_lo != i && other.len() <= me.len() * 3 && other.contains(me.as_str())
             });
-            if repeated {
-                parts.push(("repeated", 1.0));
-            }
+            f[F_REPEATED] = flag(repeated);
         }
         // a sentence (a standfirst, a caption, a body sentence) is not a
         // headline: headlines do not end in a full stop
         let end = t.trim_end_matches(['"', '\'', '”', '’', '»', ')']);
         if end.ends_with('.') && !end.ends_with("...") {
-            let stop = match s.units {
-                u if u >= 8.0 => -2.0,
-                u if u >= 4.0 => -1.5,
-                _ => -0.7,
+            let k = match s.units {
+                u if u >= 8.0 => F_STOP_LONG,
+                u if u >= 4.0 => F_STOP_MID,
+                _ => F_STOP_SHORT,
             };
-            parts.push(("full stop", stop));
+            f[k] = 1.0;
         }
-        if INNER_SENTENCE_END.is_match(t) {
-            parts.push(("sentences", -1.5));
-        }
-        if credit_tail(t) {
-            parts.push(("caption credit", -1.5));
-        }
-        if s.units <= 3.0 && i > 0 && i + 1 < n && minor(i - 1) && minor(i + 1) && !is_meta(i + 1) {
-            parts.push(("menu item", -1.0));
-        }
+        f[F_SENTENCES] = flag(INNER_SENTENCE_END.is_match(t));
+        f[F_CAPTION_CREDIT] = flag(credit_tail(t));
+        f[F_MENU_ITEM] = flag(
+            s.units <= 3.0 && i > 0 && i + 1 < n && minor(i - 1) && minor(i + 1) && !is_meta(i + 1),
+        );
         // one of a list of other stories' titles: such lines on both
         // sides, or two or more after it
         let before = (i.saturating_sub(3)..i).filter(|&j| listy(j)).count();
         let after = (i + 1..(i + 4).min(n))
             .filter(|&j| Some(j) != dek && listy(j))
             .count();
-        if (before >= 1 && after >= 1) || after >= 2 {
-            parts.push(("in a list of titles", -1.0));
-        }
+        f[F_TITLE_LIST] = flag((before >= 1 && after >= 1) || after >= 2);
         // the standfirst of a headline just above it
-        if let Some(p) = (lo..i).rev().find(|&j| !minor(j))
-            && headline_shaped(texts[p], &shapes[p])
-            && !near[p - near_lo].contains(near[i - near_lo].as_str())
-            && !near[i - near_lo].contains(near[p - near_lo].as_str())
-            && !is_meta(p)
-            && overlap(&content(texts[p]), &body_tokens) >= 0.5
-            && s.units >= 8.0
-            && overlap(&content(t), &body_tokens) >= 0.3
-        {
-            parts.push(("standfirst", -0.8));
+        f[F_STANDFIRST] = flag((lo..i).rev().find(|&j| !minor(j)).is_some_and(|p| {
+            headline_shaped(texts[p], &shapes[p])
+                && !near[p - near_lo].contains(near[i - near_lo].as_str())
+                && !near[i - near_lo].contains(near[p - near_lo].as_str())
+                && !is_meta(p)
+                && overlap(&content(texts[p]), &body_tokens) >= 0.5
+                && s.units >= 8.0
+                && overlap(&content(t), &body_tokens) >= 0.3
+        }));
+        // a breadcrumb trail ending in another line of the page ("Home
+        // News Business ‹headline›"): that line is the title, this one is not
+        f[F_CONTAINS_LINE] = flag(near.iter().enumerate().any(|(k, other)| {
+            k + near_lo != i
+                && other.len() >= 12
+                && other.len() < me.len()
+                && other.split(' ').count() >= 3
+                && me.ends_with(other.as_str())
+        }));
+        let all = tokens(t);
+        if !all.is_empty() {
+            f[F_COMMON_SHARE] =
+                all.iter().filter(|w| common.contains(*w)).count() as f64 / all.len() as f64;
         }
-        let score = parts.iter().map(|(_, v)| v).sum();
+        f[F_FOOTER_COPY] = flag(footer.contains(me));
+        // navigation trail arrows ("Home » Section »", "Blog > Recipes")
+        f[F_BREADCRUMB] = flag(t.contains(['»', '›']) || t.contains(" > "));
+        // a date heading ("November 18") or an attribution ("— Jane Roe
+        // on Sunday …"), not a headline
+        f[F_DAY_MONTH] = flag(meta::dates::day_and_month(t));
+        f[F_DASH_START] = flag(t.starts_with(['—', '–']) || t.starts_with("- "));
+        f[F_INSIDE_BODY_TEXT] = flag(
+            s.units >= 4.0
+                && body_norm
+                    .iter()
+                    .any(|b| b.len() > me.len() && b.contains(me.as_str())),
+        );
+        extra_features(t, s, &mut f);
+        let parts: Vec<(&'static str, f64)> = NAMES
+            .iter()
+            .zip(f.iter().zip(WEIGHTS.iter()))
+            .filter(|(_, (x, _))| **x != 0.0)
+            .map(|(name, (x, w))| (*name, x * w))
+            .filter(|(_, v)| *v != 0.0)
+            .collect();
+        let score = f.iter().zip(WEIGHTS.iter()).map(|(x, w)| x * w).sum();
         out.push(Candidate {
             index: i,
             score,
             parts,
+            features: f,
         });
     }
     out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.index.cmp(&b.index)));
@@ -498,6 +682,118 @@ mod tests {
             pick(&page, 4).as_deref(),
             Some("Council votes to close harbour bridge to cars")
         );
+    }
+
+    #[test]
+    fn a_breadcrumb_trail_ending_in_the_headline_loses_to_it() {
+        let page = [
+            "Home",
+            "News",
+            "Home News Harbour Council closes harbour bridge to cars",
+            "Council closes harbour bridge to cars",
+            "Jane Roe",
+            "Updated Nov 13, 2019, 10:28am EST",
+            P1,
+            P2,
+            P3,
+        ];
+        assert_eq!(
+            pick(&page, 6).as_deref(),
+            Some("Council closes harbour bridge to cars")
+        );
+        let shapes: Vec<Shape> = page.iter().map(|t| shape(t)).collect();
+        let keep: Vec<bool> = (0..page.len()).map(|i| i >= 6).collect();
+        let trail = candidates(&page, &shapes, &keep)
+            .into_iter()
+            .find(|c| c.index == 2)
+            .expect("the trail is a candidate");
+        assert_eq!(trail.features[F_CONTAINS_LINE], 1.0);
+        assert!(
+            trail
+                .parts
+                .contains(&("breadcrumb ending in another line", -1.0))
+        );
+    }
+
+    #[test]
+    fn navigation_arrows_mark_a_breadcrumb() {
+        let page = [
+            "Home » Harbour news » Bridges »",
+            "Council closes harbour bridge",
+            "Jane Roe",
+            P1,
+            P2,
+            P3,
+        ];
+        let shapes: Vec<Shape> = page.iter().map(|t| shape(t)).collect();
+        let keep: Vec<bool> = (0..page.len()).map(|i| i >= 3).collect();
+        let cands = candidates(&page, &shapes, &keep);
+        assert_eq!(cands[0].index, 1);
+        let trail = cands.iter().find(|c| c.index == 0).expect("a candidate");
+        assert_eq!(trail.features[F_BREADCRUMB], 1.0);
+        // the score is the weighted sum of the features
+        let sum: f64 = trail.features.iter().zip(WEIGHTS).map(|(x, w)| x * w).sum();
+        assert!((trail.score - sum).abs() < 1e-12);
+        let parts: f64 = trail.parts.iter().map(|(_, v)| v).sum();
+        assert!((trail.score - parts).abs() < 1e-12);
+    }
+
+    #[test]
+    fn every_feature_has_a_name_and_a_finite_weight() {
+        assert_eq!(NAMES.len(), WEIGHTS.len());
+        assert!(WEIGHTS.iter().all(|w| w.is_finite()));
+        let mut names = NAMES.to_vec();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), FEATURES, "feature names are distinct");
+    }
+
+    #[test]
+    fn a_date_heading_and_an_attribution_are_not_headlines() {
+        let page = [
+            "November 18",
+            "Council closes harbour bridge to cars",
+            "— Jane Roe on Sunday, November 17th, 2019 in a statement to the council",
+            "Jane Roe",
+            P1,
+            P2,
+            P3,
+        ];
+        let shapes: Vec<Shape> = page.iter().map(|t| shape(t)).collect();
+        let keep: Vec<bool> = (0..page.len()).map(|i| i >= 4).collect();
+        let cands = candidates(&page, &shapes, &keep);
+        assert_eq!(cands[0].index, 1);
+        let of = |i: usize| cands.iter().find(|c| c.index == i).expect("a candidate");
+        assert_eq!(of(0).features[F_DAY_MONTH], 1.0);
+        assert_eq!(of(2).features[F_DASH_START], 1.0);
+        assert_eq!(
+            of(1).features[F_DAY_MONTH] + of(1).features[F_DASH_START],
+            0.0
+        );
+    }
+
+    #[test]
+    fn a_pull_quote_from_the_body_is_marked() {
+        let page = [
+            "Council closes harbour bridge to cars",
+            "By Jane Roe",
+            P1,
+            "\"steel under the bridge deck had corroded faster than expected\"",
+            P2,
+            P3,
+        ];
+        let shapes: Vec<Shape> = page.iter().map(|t| shape(t)).collect();
+        let keep: Vec<bool> = (0..page.len()).map(|i| i >= 2 && i != 3).collect();
+        let cands = candidates(&page, &shapes, &keep);
+        let quote = cands.iter().find(|c| c.index == 3).expect("a candidate");
+        assert_eq!(quote.features[F_INSIDE_BODY_TEXT], 1.0);
+        assert!(
+            quote
+                .parts
+                .contains(&("written inside a body paragraph", -1.0))
+        );
+        let head = cands.iter().find(|c| c.index == 0).expect("a candidate");
+        assert_eq!(head.features[F_INSIDE_BODY_TEXT], 0.0);
     }
 
     #[test]

@@ -284,6 +284,32 @@ pub fn dateline_like(text: &str) -> bool {
         .any(|w| w.chars().count() >= 3 && month_number(w).is_some())
 }
 
+/// Is a short line only a day and a month, without a year ("November
+/// 18", "18 Nov.", "Nov 18th")? (A date heading a list, never a headline.)
+pub fn day_and_month(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if !(2..=3).contains(&words.len()) {
+        return false;
+    }
+    let (mut months, mut days) = (0, 0);
+    for w in &words {
+        let w = w.trim_end_matches([',', '.']);
+        let digits = w.trim_end_matches(|c: char| c.is_alphabetic());
+        if month_number(w).is_some() {
+            months += 1;
+        } else if !digits.is_empty()
+            && digits.len() <= 2
+            && digits.chars().all(|c| c.is_ascii_digit())
+            && matches!(&w[digits.len()..], "" | "st" | "nd" | "rd" | "th")
+        {
+            days += 1;
+        } else {
+            return false;
+        }
+    }
+    months == 1 && days == 1
+}
+
 /// Day/month order of a page's numeric dates.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Order {
@@ -348,6 +374,7 @@ static MONTH_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?xi)
         \b(?P<d1>\d{1,2})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+|of\s+)?(?P<m1>\p{L}{3,11})\.?,?\s+(?:de\s+)?(?P<y1>\d{4})\b
+        | \b(?P<d3>\d{1,2})-(?P<m3>\p{L}{3,9})-(?P<y3>\d{4})\b
         | \b(?P<m2>\p{L}{3,11})\.?\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?,?\s+(?:(?P<t2>\d{1,2}:\d{2})\s+)?(?P<y2>\d{4})\b",
     )
     .expect("valid regex")
@@ -358,7 +385,7 @@ static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
         r"(?x)
         \b(?P<y1>(?:19|20)\d{2})-(?P<m1>\d{1,2})-(?P<d1>\d{1,2})(?:T|\b)
         | \b(?P<y2>(?:19|20)\d{2})\s*[./年년]\s*(?P<m2>\d{1,2})\s*[./月월]\s*(?P<d2>\d{1,2})(?:\s*[日일])?
-        | \b(?P<a3>\d{1,2})(?P<s3>[/.])(?P<b3>\d{1,2})[/.](?P<y3>(?:19|20)\d{2})\b
+        | \b(?P<a3>\d{1,2})(?P<s3>[/.])\x20?(?P<b3>\d{1,2})[/.]\x20?(?P<y3>(?:19|20)\d{2})\b
         | \b(?P<a4>\d{1,2})/(?P<b4>\d{1,2})/(?P<y4>\d{2})\b",
     )
     .expect("valid regex")
@@ -441,6 +468,8 @@ fn spans(text: &str) -> Vec<Span> {
     for c in MONTH_DATE.captures_iter(text) {
         let (d, m, y) = if c.name("d1").is_some() {
             ("d1", "m1", "y1")
+        } else if c.name("d3").is_some() {
+            ("d3", "m3", "y3")
         } else {
             ("d2", "m2", "y2")
         };
@@ -1095,6 +1124,9 @@ mod tests {
         type Case<'a> = (&'a str, Date, Option<(i8, i8)>);
         let cases: &[Case] = &[
             ("6 December 2024, 15:39", d(2024, 12, 6), Some((15, 39))),
+            // day-month-year with hyphens, and dotted with spaces
+            ("Posted: 19-Nov-2019 10:20", d(2019, 11, 19), Some((10, 20))),
+            ("19. 11. 2019 10:20", d(2019, 11, 19), Some((10, 20))),
             ("Dec. 6, 2024 3:39 PM ET", d(2024, 12, 6), Some((15, 39))),
             (
                 "By Umair Irfan Updated Nov 13, 2019, 10:28am EST",
@@ -1174,6 +1206,22 @@ mod tests {
         assert!(dateline_like("Updated 10:05 AM ET"));
         assert!(!dateline_like("Monday 5:30PM"));
         assert!(!dateline_like("The bridge opens in November"));
+    }
+
+    #[test]
+    fn a_day_and_a_month_alone() {
+        for t in ["November 18", "18 Nov.", "Nov 18th", "18. November"] {
+            assert!(day_and_month(t), "{t}");
+        }
+        for t in [
+            "November 18, 2019",
+            "Top 18",
+            "May the 4th",
+            "18",
+            "Nov 18 news",
+        ] {
+            assert!(!day_and_month(t), "{t}");
+        }
     }
 
     #[test]
