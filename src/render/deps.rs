@@ -322,6 +322,8 @@ pub struct Fingerprints {
     /// Values hashed once, by the address of their `Arc` (held, so the
     /// address is not reused while it is remembered).
     texts: Memo<str>,
+    /// Each article's [`card_fp`], by its text (and file name).
+    cards: Memo<str, (String, Fingerprint)>,
     /// Annotations: their fingerprint and [`set_fp`].
     annotations: Memo<Annotation, (Fingerprint, Fingerprint)>,
     notes: Memo<ArticleNote>,
@@ -574,6 +576,27 @@ impl Fingerprints {
                 h.feed(t);
                 h.finish()
             });
+            // (an article whose file name changed is a new entry)
+            let stale: Vec<usize> = b
+                .articles
+                .iter()
+                .filter(|a| {
+                    self.cards
+                        .get(&addr(&a.text))
+                        .is_some_and(|(_, (file, _))| *file != a.file)
+                })
+                .map(|a| addr(&a.text))
+                .collect();
+            for k in stale {
+                self.cards.remove(&k);
+            }
+            let by_text: FxHashMap<usize, &Article> =
+                b.articles.iter().map(|a| (addr(&a.text), a)).collect();
+            let all: Vec<&Arc<str>> = b.articles.iter().map(|a| &a.text).collect();
+            remember(&mut self.cards, all, |t: &str| {
+                let a = by_text[&(t.as_ptr() as usize)];
+                (a.file.clone(), card_fp(a))
+            });
         }
         remember(
             &mut self.annotations,
@@ -765,7 +788,7 @@ fn card(h: &mut Fp, a: &Article) {
         tags,
         draft,
         embargo,
-        held,
+        held: _,        // (fed by the caller: `card_fp` is remembered by text)
         body_offset: _, // the body: `Dep::Article`
         text: _,
     } = a;
@@ -784,8 +807,17 @@ fn card(h: &mut Fp, a: &Article) {
         .debug(figures)
         .feed(tags)
         .feed(draft)
-        .debug(embargo)
-        .debug(held);
+        .debug(embargo);
+}
+
+/// [`card`] as a fingerprint: everything in it is parsed from the
+/// article's file name and text (`content::parse_article`), so it is
+/// remembered by the text's `Arc` and the file name (what the build holds
+/// back, set after parsing, is fed beside it).
+fn card_fp(a: &Article) -> Fingerprint {
+    let mut h = Fp::default();
+    card(&mut h, a);
+    h.finish()
 }
 
 impl View<'_> {
@@ -799,7 +831,11 @@ impl View<'_> {
                 h.debug(&b.held);
                 b.articles.len().feed(&mut h);
                 for a in &b.articles {
-                    card(&mut h, a);
+                    let fp = match self.memo.cards.get(&addr(&a.text)) {
+                        Some((_, (file, fp))) if *file == a.file => *fp,
+                        _ => card_fp(a),
+                    };
+                    h.feed(&fp).debug(&a.held);
                 }
             }
             Dep::Summary => {
