@@ -4,8 +4,13 @@
 //!
 //! ```text
 //! bench_live --bin target/release/briefing --project DIR --slug SLUG \
-//!            [--edit content|annotation] [--file REL] [--runs 15]
+//!            [--edit content|annotation] [--file REL] [--runs 15] \
+//!            [--save in-place|rename]
 //! ```
+//!
+//! `--save rename` writes a temporary file beside the file and renames it
+//! over the file (as editors that save atomically do); the default writes
+//! the file in place.
 //!
 //! Each run appends a uniquely marked sentence to the article's content
 //! file (or to the first note of its annotation file), notes the wall-clock
@@ -53,7 +58,7 @@ fn free_port() -> u16 {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let usage = "usage: bench_live --bin BRIEFING --project DIR --slug SLUG [--edit content|annotation] [--file REL] [--runs N]";
+    let usage = "usage: bench_live --bin BRIEFING --project DIR --slug SLUG [--edit content|annotation] [--file REL] [--runs N] [--save in-place|rename]";
     let (Some(bin), Some(project), Some(slug)) = (
         arg(&args, "--bin"),
         arg(&args, "--project"),
@@ -63,6 +68,7 @@ async fn main() {
         std::process::exit(2);
     };
     let edit = arg(&args, "--edit").unwrap_or_else(|| "content".into());
+    let rename = arg(&args, "--save").is_some_and(|s| s == "rename");
     let runs: usize = arg(&args, "--runs")
         .and_then(|r| r.parse().ok())
         .unwrap_or(15);
@@ -174,7 +180,13 @@ async fn main() {
             },
         };
         let t0 = now_ms();
-        std::fs::write(&file, &text).unwrap();
+        if rename {
+            let tmp = file.with_extension("md.bench-tmp");
+            std::fs::write(&tmp, &text).unwrap();
+            std::fs::rename(&tmp, &file).unwrap();
+        } else {
+            std::fs::write(&file, &text).unwrap();
+        }
         let deadline = Instant::now() + Duration::from_secs(20);
         let js = format!(
             "if (!document.body || !document.body.textContent.includes('{marker}')) return null; \
@@ -241,7 +253,8 @@ async fn main() {
     let median = samples[samples.len() / 2];
     let p90 = samples[(samples.len() * 9 / 10).min(samples.len() - 1)];
     println!(
-        "{edit} edit → visible: median {median:.1} ms, p90 {p90:.1} ms, min {:.1} ms, max {:.1} ms ({} runs)",
+        "{edit} edit ({}) → visible: median {median:.1} ms, p90 {p90:.1} ms, min {:.1} ms, max {:.1} ms ({} runs)",
+        if rename { "rename" } else { "in place" },
         samples[0],
         samples[samples.len() - 1],
         samples.len()

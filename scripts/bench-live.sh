@@ -3,18 +3,19 @@
 # headless Chromium page, on the seeds' briefing and on a 10,000-article
 # corpus. A measurement, not a test. Needs chromium + chromium-driver.
 #
-#   scripts/bench-live.sh [--edit content|annotation] [--runs N] [--articles N]
+#   scripts/bench-live.sh [--edit content|annotation] [--runs N] [--articles N] [--save in-place|rename]
 #
 # BRIEFING_BIN overrides the binary (default: a release build);
 # CORPUS_DIR reuses a generated corpus.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-EDIT=content RUNS=15 ARTICLES=10000
+EDIT=content RUNS=15 ARTICLES=10000 SAVE=in-place
 while [ $# -gt 0 ]; do
   case "$1" in
     --edit) EDIT=$2; shift 2 ;;
     --runs) RUNS=$2; shift 2 ;;
     --articles) ARTICLES=$2; shift 2 ;;
+    --save) SAVE=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -47,7 +48,7 @@ if [ "$EDIT" = annotation ]; then
   fi
 fi
 echo "== seeds' briefing ($(ls content | wc -l) articles), editing $FILE"
-"$BENCH" --bin "$BRIEFING_BIN" --project "$WORK/seeds-briefing" --slug "$SLUG" --edit "$EDIT" --file "$FILE" --runs "$RUNS"
+"$BENCH" --bin "$BRIEFING_BIN" --project "$WORK/seeds-briefing" --slug "$SLUG" --edit "$EDIT" --file "$FILE" --runs "$RUNS" --save "$SAVE"
 
 # 2. the generated corpus
 CORPUS=${CORPUS_DIR:-$WORK/corpus}
@@ -59,4 +60,4 @@ fi
 python3 scripts/bench/drop_ambiguous.py "$CORPUS"
 SLUG=$(ls "$CORPUS/content" | grep -v '^_' | sed -n 5p | sed 's/\.md$//')
 echo "== generated corpus ($(ls "$CORPUS/content" | wc -l) articles), editing $EDIT of $SLUG"
-"$BENCH" --bin "$BRIEFING_BIN" --project "$CORPUS" --slug "$SLUG" --edit "$EDIT" --runs "$RUNS"
+"$BENCH" --bin "$BRIEFING_BIN" --project "$CORPUS" --slug "$SLUG" --edit "$EDIT" --runs "$RUNS" --save "$SAVE"

@@ -129,12 +129,7 @@ pub fn assemble_keeping(
             .collect();
         held.items.extend(blocks.into_iter().flatten());
     }
-    articles.sort_by(|a, b| match (&a.date, &b.date) {
-        (Some(x), Some(y)) => y.cmp(x).then_with(|| a.slug.cmp(&b.slug)),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => a.title.cmp(&b.title).then_with(|| a.slug.cmp(&b.slug)),
-    });
+    articles.sort_by(article_order);
     let summary = match &inputs.summary {
         Some((file, text)) => match content::parse_summary(file, text.clone()) {
             Ok(s) => {
@@ -455,6 +450,124 @@ pub fn update_annotations(
         timeline,
         previous: std::mem::replace(&mut b.annotations, annotations),
     })
+}
+
+/// [`assemble`] again after one article's file changed (its new text
+/// parsed into `new`), in place, when the change leaves the briefing's
+/// shape as it was: the same slug, source, place in the briefing's order,
+/// and nothing held back in or because of it. The article is swapped in,
+/// the annotations anchored again ([`update_annotations`]: only what the
+/// article's text or title feeds is worked out again), and the link stage
+/// updated for that article alone ([`link::relink`]). `Ok(None)`: the
+/// change is not one of these (the caller assembles everything); `b` is
+/// then untouched, as it is on an error. Otherwise `b` equals a full
+/// assemble of the same inputs.
+pub fn update_article(
+    inputs: &Inputs,
+    b: &mut Briefing,
+    new: &content::Article,
+) -> Result<Option<ArticleChanges>, Problems> {
+    let Some(ai) = b.articles.iter().position(|a| a.file == new.file) else {
+        return Ok(None);
+    };
+    let policy = inputs.policy;
+    let mut new = new.clone();
+    new.held = holdback::article_hold(&new, policy.now);
+    let old = &b.articles[ai];
+    let same_shape = new.slug == old.slug
+        && new.source == old.source
+        && new.draft == old.draft
+        && new.embargo == old.embargo
+        && new.held == old.held
+        // held material (and the leak check's needles, which read every
+        // article's text) is worked out with the whole briefing
+        && b.leak.is_none()
+        && !(policy.is_public() && (new.held.is_some() || holdback::article_view(&new).is_some()));
+    if !same_shape {
+        return Ok(None);
+    }
+    // the briefing's order (newest first) must stay: the link stage's
+    // indices are positions in it
+    let order = |x: &content::Article, y: &content::Article| article_order(x, y).is_lt();
+    let in_place = (ai == 0 || order(&b.articles[ai - 1], &new))
+        && b.articles.get(ai + 1).is_none_or(|next| order(&new, next));
+    if !in_place {
+        return Ok(None);
+    }
+    let old = std::mem::replace(&mut b.articles[ai], new);
+    let changes = match update_annotations(inputs, b) {
+        Ok(c) => c,
+        Err(p) => {
+            b.articles[ai] = old;
+            return Err(p);
+        }
+    };
+    let a = &b.articles[ai];
+    // its front matter's warnings
+    let key = |p: &Problem| (p.line, p.column, p.message.clone());
+    let mut gone: Vec<(usize, usize, String)> =
+        content::unknown_keys(&old).iter().map(key).collect();
+    b.warnings.0.retain(|p| {
+        if p.file != a.file {
+            return true;
+        }
+        match gone.iter().position(|k| *k == key(p)) {
+            Some(i) => {
+                gone.swap_remove(i);
+                false
+            }
+            None => true,
+        }
+    });
+    b.warnings.extend(content::unknown_keys(a));
+    b.warnings.sort();
+    if let Some(name) = &a.source
+        && let Some(view) = inputs.sources.get(name)
+    {
+        b.sources.insert(name.clone(), view.clone());
+    }
+    let links = link::relink(
+        &mut b.links,
+        &b.articles,
+        ai,
+        &old,
+        inputs.config.entity_links,
+    );
+    // the timeline lists articles by title and date (its events were
+    // updated with the annotations)
+    let a = &b.articles[ai];
+    let listed = a.title != old.title || a.date != old.date || a.held != old.held;
+    if listed {
+        b.links.timeline = link::timeline::timeline(&b.articles, &event_inputs(&b.annotations));
+    }
+    // (freed beside the page renders)
+    rayon::spawn(move || drop(old));
+    Ok(Some(ArticleChanges {
+        annotations: changes,
+        links,
+        listed,
+    }))
+}
+
+/// What [`update_article`] changed.
+#[derive(Debug)]
+pub struct ArticleChanges {
+    pub annotations: AnnotationChanges,
+    /// What the link stage changed ([`link::relink`]).
+    pub links: link::Relinked,
+    /// Whether the article's title or date changed (how lists show it).
+    pub listed: bool,
+}
+
+/// The order of a briefing's articles: newest first, then by slug;
+/// undated ones last, by title.
+fn article_order(a: &content::Article, b: &content::Article) -> std::cmp::Ordering {
+    match (&a.date, &b.date) {
+        (Some(x), Some(y)) => y.cmp(x).then_with(|| a.slug.cmp(&b.slug)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.title.cmp(&b.title).then_with(|| a.slug.cmp(&b.slug)),
+    }
 }
 
 /// The refs (for backlinks) of some annotations and whole-article notes.

@@ -84,4 +84,4 @@ finally:
 lat.sort()
 print(f"{kind} edit -> page on disk: median {lat[len(lat) // 2]:.1f} ms, "
       f"min {lat[0]:.1f}, p90 {lat[int(len(lat) * 0.9)]:.1f}, max {lat[-1]:.1f} ({runs} runs)")
-print("\n".join([l for l in out.splitlines() if "rebuilt" in l or "timing" in l][-4:]))
+print("\n".join([l for l in out.splitlines() if "rebuilt" in l or "timing" in l][-14:]))

@@ -29,6 +29,14 @@ pub struct Matcher {
     entity_of: Vec<usize>,
 }
 
+impl std::fmt::Debug for Matcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Matcher")
+            .field("names", &self.entity_of.len())
+            .finish_non_exhaustive()
+    }
+}
+
 /// Up to this many names and aliases, the matcher is a DFA.
 const DFA_MAX_NAMES: usize = 10_000;
 

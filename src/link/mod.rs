@@ -122,6 +122,10 @@ pub struct Links {
     /// Annotations naming each entity (by entity slug).
     pub entity_notes: BTreeMap<Slug, Vec<Backlink>>,
     pub timeline: Timeline,
+    /// The registry's compiled names, kept so that [`relink`] (an article
+    /// edit in the live preview) scans one article without compiling them
+    /// again.
+    pub matcher: Option<std::sync::Arc<Matcher>>,
 }
 
 impl Links {
@@ -405,7 +409,6 @@ fn file_article(
     links.article_entities.insert(a.slug.clone(), by_count);
     links.mentions.insert(a.slug.clone(), found);
 }
-
 /// The linking stage. `refs` and `events` come from the annotation stage
 /// (resolved wikilinks of notes; dated `.event` annotations).
 pub fn link(
@@ -415,7 +418,7 @@ pub fn link(
     refs: &[AnnotationRef],
     events: &[EventInput],
 ) -> Links {
-    let matcher = Matcher::new(&registry);
+    let matcher = std::sync::Arc::new(Matcher::new(&registry));
     let n = registry.entities.len();
     let previews: Vec<String> = registry
         .entities
@@ -498,8 +501,270 @@ pub fn link(
         .collect();
     links.registry = registry;
     links.previews = previews;
+    links.matcher = Some(matcher);
     ((links.backlinks, links.entity_notes), links.timeline) = annotation_links;
     links
+}
+
+/// [`link`] again after one article changed, in place: what the link
+/// stage derives from that article is taken out of `links` and what it
+/// derives from the new one put in — its mentions, the entities' counts,
+/// the articles naming each entity (and the mentions their pages quote),
+/// co-occurrences — and the related articles are ranked again for the
+/// articles whose inputs changed only (those naming an entity the edit
+/// added or removed; none when the article names the same entities).
+/// `articles` are the briefing's articles with the new one at `ai`, in
+/// the same order as when `links` was made (the caller falls back to
+/// [`link`] when the order changes); `old` is the article as it was.
+/// Backlinks, entity notes and the timeline are the annotations' (see
+/// `site::update_annotations`). Afterwards `links` equals [`link`] of
+/// `articles` (the tests compare them).
+pub fn relink(
+    links: &mut Links,
+    articles: &[Article],
+    ai: usize,
+    old: &Article,
+    mode: EntityLinks,
+) -> Relinked {
+    let matcher = match &links.matcher {
+        Some(m) => m.clone(),
+        None => {
+            let m = std::sync::Arc::new(Matcher::new(&links.registry));
+            links.matcher = Some(m.clone());
+            m
+        }
+    };
+    let a = &articles[ai];
+    let (was, now) = rayon::join(|| scan(old, &matcher, mode), || scan(a, &matcher, mode));
+    let entities = links.registry.entities.len();
+    // the entities each names, sorted
+    let old_set: Vec<usize> = was.counts.iter().map(|&(e, _)| e).collect();
+    let new_set: Vec<usize> = now.counts.iter().map(|&(e, _)| e).collect();
+    // entities whose articles changed: in either, sorted
+    let mut touched: Vec<usize> = old_set.iter().chain(&new_set).copied().collect();
+    touched.sort_unstable();
+    touched.dedup();
+    touched.retain(|&e| e < entities);
+    // the postings' lengths before (for related articles below)
+    let before: Vec<usize> = touched
+        .iter()
+        .map(|&e| links.entity_articles[e].len())
+        .collect();
+
+    // counts and the articles naming each entity, with what entity pages
+    // quote of the first CONTEXT_ARTICLES of them
+    let counts_before: Vec<usize> = touched.iter().map(|&e| links.mention_counts[e]).collect();
+    for &(e, c) in &was.counts {
+        links.mention_counts[e] -= c;
+    }
+    for &(e, c) in &now.counts {
+        links.mention_counts[e] += c;
+    }
+    let mut out = Relinked {
+        counts: touched
+            .iter()
+            .zip(&counts_before)
+            .filter(|&(&e, &c)| links.mention_counts[e] != c)
+            .map(|(&e, _)| e)
+            .collect(),
+        entities: touched.iter().copied().collect(),
+        articles: [ai].into(),
+    };
+    for &e in &touched {
+        refile_entity(links, articles, ai, e, &now, &matcher, mode);
+    }
+
+    // co-occurrences: the old paragraphs out, the new ones in
+    out.entities.extend(related::update_cooccurring(
+        &mut links.cooccurring,
+        was.block_sets.values(),
+        now.block_sets.values(),
+    ));
+
+    // related articles: an article's list reads its entities and their
+    // postings, which changed only for the entities the edit added or
+    // removed (an entity in more than MAX_POSTING articles before and
+    // after proposes no candidates: its posting is read by no one)
+    if old_set != new_set {
+        let mut targets: Vec<usize> = vec![ai];
+        for (k, &e) in touched.iter().enumerate() {
+            let in_both = old_set.binary_search(&e).is_ok() && new_set.binary_search(&e).is_ok();
+            let after = links.entity_articles[e].len();
+            if in_both || before[k].min(after) > related::MAX_POSTING {
+                continue;
+            }
+            // (the posting before is this one with or without the edited
+            // article, which is a target already)
+            targets.extend(links.entity_articles[e].iter().map(|x| x.article));
+        }
+        targets.sort_unstable();
+        targets.dedup();
+        let sets: Vec<(usize, Vec<usize>)> = targets
+            .into_iter()
+            .map(|t| {
+                let mut set: Vec<usize> = if t == ai {
+                    new_set.clone()
+                } else {
+                    links
+                        .article_entities
+                        .get(&articles[t].slug)
+                        .map(|v| v.iter().map(|&(e, _)| e).collect())
+                        .unwrap_or_default()
+                };
+                set.sort_unstable();
+                (t, set)
+            })
+            .collect();
+        let ranked = related::related_of(
+            articles.len(),
+            |e| links.entity_articles[e].as_slice(),
+            |x: &EntityArticle| x.article,
+            &sets,
+            RELATED_LIMIT,
+        );
+        out.articles.extend(sets.iter().map(|(t, _)| *t));
+        for ((t, _), rel) in sets.iter().zip(ranked) {
+            let list = rel
+                .into_iter()
+                .map(|r| (articles[r.article].slug.clone(), r.score, r.shared))
+                .collect();
+            links.related.insert(articles[*t].slug.clone(), list);
+        }
+    }
+
+    // the article's own mentions and entities
+    let mut found = Vec::with_capacity(now.found.len());
+    for m in &now.found {
+        found.push(MentionAt {
+            start: m.start as u32,
+            end: m.end as u32,
+            entity: m.entity as u32,
+            linked: m.linked,
+        });
+    }
+    let mut by_count = now.counts;
+    by_count.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+    links.article_entities.insert(a.slug.clone(), by_count);
+    links.mentions.insert(a.slug.clone(), found);
+    out
+}
+
+/// What [`relink`] changed: the articles whose own link values (mentions,
+/// entities, related list) may differ, the entities whose articles,
+/// quoted mentions or co-occurrences may differ, and the entities whose
+/// count changed (every page showing one of those counts shows a new
+/// number: the articles naming it, the entities named with it).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Relinked {
+    pub articles: std::collections::BTreeSet<usize>,
+    pub entities: std::collections::BTreeSet<usize>,
+    pub counts: Vec<usize>,
+}
+
+/// [`relink`] for one entity `e`: article `ai`'s entry among the articles
+/// naming it replaced by what `now` found (or taken out), and the quoted
+/// mentions of the first [`CONTEXT_ARTICLES`] of them made again when
+/// the article is or was among those (the others' are copied; an article
+/// that moves up into them is scanned again for its snippets).
+fn refile_entity(
+    links: &mut Links,
+    articles: &[Article],
+    ai: usize,
+    e: usize,
+    now: &Scanned,
+    matcher: &Matcher,
+    mode: EntityLinks,
+) {
+    let list = &mut links.entity_articles[e];
+    let old_rank = list.binary_search_by_key(&ai, |x| x.article);
+    // what was quoted, by article
+    let quoted_before: Vec<(usize, std::ops::Range<usize>)> = list
+        .iter()
+        .take(CONTEXT_ARTICLES)
+        .map(|x| (x.article, x.occurrences.clone()))
+        .collect();
+    let count = now
+        .counts
+        .binary_search_by_key(&e, |&(x, _)| x)
+        .ok()
+        .map(|i| now.counts[i].1);
+    let rank = match (old_rank, count) {
+        (Ok(i), Some(c)) => {
+            list[i].mentions = c;
+            i
+        }
+        (Ok(i), None) => {
+            list.remove(i);
+            i
+        }
+        (Err(i), Some(c)) => {
+            list.insert(
+                i,
+                EntityArticle {
+                    article: ai,
+                    mentions: c,
+                    occurrences: 0..0,
+                },
+            );
+            i
+        }
+        (Err(_), None) => return,
+    };
+    let old_occ = std::mem::take(&mut links.occurrences[e]);
+    if rank >= CONTEXT_ARTICLES {
+        // the quoted articles are the same: only the new entry's (empty)
+        // range, at the end of the quoted ones
+        let end = old_occ.len();
+        links.occurrences[e] = old_occ;
+        for x in links.entity_articles[e].iter_mut().skip(CONTEXT_ARTICLES) {
+            x.occurrences = end..end;
+        }
+        return;
+    }
+    let mut occ: Vec<Occurrence> = Vec::with_capacity(old_occ.len() + CONTEXT_SNIPPETS);
+    let first = links.entity_articles[e].len().min(CONTEXT_ARTICLES);
+    for k in 0..first {
+        let x = &links.entity_articles[e][k];
+        let from = occ.len();
+        if x.article == ai {
+            occ.extend(quotes(now, e, ai));
+        } else if let Some((_, r)) = quoted_before.iter().find(|(a, _)| *a == x.article) {
+            occ.extend_from_slice(&old_occ[r.clone()]);
+        } else {
+            // moved up into the quoted articles: its snippets
+            let sc = scan(&articles[x.article], matcher, mode);
+            occ.extend(quotes(&sc, e, x.article));
+        }
+        links.entity_articles[e][k].occurrences = from..occ.len();
+    }
+    let end = occ.len();
+    for x in links.entity_articles[e].iter_mut().skip(CONTEXT_ARTICLES) {
+        x.occurrences = end..end;
+    }
+    links.occurrences[e] = occ;
+}
+
+/// The mentions of entity `e` an entity page quotes from one scanned
+/// article (its first [`CONTEXT_SNIPPETS`]), as [`file_article`] makes
+/// them.
+fn quotes(sc: &Scanned, e: usize, ai: usize) -> Vec<Occurrence> {
+    let mut out = Vec::new();
+    for (m, &k) in sc.found.iter().zip(&sc.numbers) {
+        if m.entity != e || k as usize > CONTEXT_SNIPPETS {
+            continue;
+        }
+        let empty = 0..0;
+        let block = sc.plain.blocks.get(m.block).unwrap_or(&empty);
+        let (before, after) = snippet(&sc.plain.text, block, m.start, m.end);
+        out.push(Occurrence {
+            article: ai as u32,
+            n: k,
+            before,
+            text: sc.plain.text[m.start..m.end].to_string(),
+            after,
+        });
+    }
+    out
 }
 
 #[cfg(test)]
@@ -671,6 +936,127 @@ mod tests {
         assert!(l.related[&arts[2].slug].is_empty());
         let co: Vec<usize> = l.cooccurring[0].iter().map(|c| c.entity).collect();
         assert_eq!(co, [1, 2]);
+    }
+
+    /// Every derived field of two links, compared.
+    fn assert_same_links(got: &Links, want: &Links, context: &str) {
+        assert_eq!(got.mentions, want.mentions, "mentions, {context}");
+        assert_eq!(
+            got.article_entities, want.article_entities,
+            "article entities, {context}"
+        );
+        assert_eq!(got.occurrences, want.occurrences, "occurrences, {context}");
+        assert_eq!(
+            got.mention_counts, want.mention_counts,
+            "mention counts, {context}"
+        );
+        assert_eq!(
+            got.entity_articles, want.entity_articles,
+            "entity articles, {context}"
+        );
+        assert_eq!(got.cooccurring, want.cooccurring, "co-occurring, {context}");
+        assert_eq!(got.related, want.related, "related, {context}");
+        assert_eq!(got.article_index, want.article_index, "{context}");
+        assert_eq!(got.previews, want.previews, "{context}");
+    }
+
+    fn reg5() -> Registry {
+        let y = "- name: Vladimir Putin\n  kind: person\n  aliases: [Putin]\n- name: Minsk\n  kind: place\n- name: Dnipro\n  kind: place\n- name: Oreshnik\n  kind: other\n- name: Lavrov\n  kind: person\n";
+        Registry::parse("entities.yaml", Arc::from(y)).unwrap()
+    }
+
+    /// A body from word choices: paragraphs of names and filler.
+    fn body_of(words: &[(u8, u8)]) -> String {
+        const W: &[&str] = &[
+            "Putin", "Minsk", "Dnipro", "Oreshnik", "Lavrov", "rain", "`Minsk`", "said",
+        ];
+        let mut out = String::new();
+        for (i, &(w, brk)) in words.iter().enumerate() {
+            if i > 0 {
+                out.push_str(if brk % 4 == 0 { ".\n\n" } else { " " });
+            }
+            out.push_str(W[w as usize % W.len()]);
+        }
+        out.push('.');
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: crate::testing::cases(256),
+            failure_persistence: None,
+            ..Default::default()
+        })]
+        /// Re-linking one edited article gives what linking every article
+        /// again gives: mentions, counts, the entities' articles and quoted
+        /// mentions (more articles than an entity page quotes), co-occurrences
+        /// and related articles.
+        #[test]
+        fn relinking_one_article_equals_linking_all(
+            bodies in proptest::collection::vec(
+                proptest::collection::vec((0u8..8, 0u8..8), 0..12), 1..40),
+            edits in proptest::collection::vec(
+                (0usize..40, proptest::collection::vec((0u8..8, 0u8..8), 0..12)), 1..4),
+            all in proptest::bool::ANY,
+        ) {
+            let mode = if all { EntityLinks::All } else { EntityLinks::First };
+            let mut arts: Vec<Article> = bodies
+                .iter()
+                .enumerate()
+                .map(|(i, b)| art(&format!("a{i}"), &body_of(b)))
+                .collect();
+            let mut links = link(reg5(), &arts, mode, &[], &[]);
+            for (i, words) in &edits {
+                let i = i % arts.len();
+                let old = std::mem::replace(&mut arts[i], art(&format!("a{i}"), &body_of(words)));
+                relink(&mut links, &arts, i, &old, mode);
+                let want = link(reg5(), &arts, mode, &[], &[]);
+                assert_same_links(&links, &want, &format!("after editing article {i}"));
+            }
+        }
+    }
+
+    #[test]
+    fn relinking_across_the_posting_limit_of_related_articles() {
+        // Minsk in MAX_POSTING articles, each also naming one of two rarer
+        // entities: an edit adds Minsk to one more article (past the limit,
+        // Minsk proposes no candidates) and takes it out again
+        let n = related::MAX_POSTING + 2;
+        let body = |i: usize, minsk: bool| {
+            let other = if i.is_multiple_of(2) {
+                "Dnipro"
+            } else {
+                "Lavrov"
+            };
+            if minsk {
+                format!("Minsk and {other}.")
+            } else {
+                format!("{other} only, Oreshnik {i}.")
+            }
+        };
+        let mut arts: Vec<Article> = (0..n)
+            .map(|i| art(&format!("a{i}"), &body(i, i < related::MAX_POSTING)))
+            .collect();
+        let mode = EntityLinks::All;
+        let mut links = link(reg5(), &arts, mode, &[], &[]);
+        let last = n - 1;
+        for minsk in [true, false, true] {
+            let old = std::mem::replace(
+                &mut arts[last],
+                art(&format!("a{last}"), &body(last, minsk)),
+            );
+            relink(&mut links, &arts, last, &old, mode);
+            let want = link(reg5(), &arts, mode, &[], &[]);
+            assert_same_links(&links, &want, &format!("Minsk in the last: {minsk}"));
+        }
+        // and an article among the first ones, whose entity pages quote it
+        let old = std::mem::replace(&mut arts[0], art("a0", "Nothing."));
+        relink(&mut links, &arts, 0, &old, mode);
+        assert_same_links(
+            &links,
+            &link(reg5(), &arts, mode, &[], &[]),
+            "first emptied",
+        );
     }
 
     #[test]

@@ -50,70 +50,127 @@ pub fn related(entity_sets: &[Vec<usize>], limit: usize) -> Vec<Vec<Related>> {
         }
     }
     let weight: Vec<f64> = postings.iter().map(|arts| idf(n, arts.len())).collect();
-    let best_first = |x: &(usize, f64), y: &(usize, f64)| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0));
+    let index = Postings {
+        articles: n,
+        posting: |e: usize| postings[e].as_slice(),
+        article: |a: &usize| *a,
+        weight: |e: usize| weight[e],
+    };
     // Articles are independent: in parallel, each thread with its scratch.
     entity_sets
         .par_iter()
         .enumerate()
         .map_init(
-            || Scratch {
-                score: vec![0.0; n],
-                shared: vec![Vec::new(); n],
-                touched: Vec::new(),
-                cands: Vec::new(),
-            },
-            |sc, (a, set)| {
-                for &e in set {
-                    let posting = &postings[e];
-                    if posting.len() > MAX_POSTING {
-                        continue;
-                    }
-                    for &b in posting {
-                        if b != a {
-                            if sc.shared[b].is_empty() {
-                                sc.touched.push(b);
-                            }
-                            sc.score[b] += weight[e];
-                            sc.shared[b].push(e);
-                        }
-                    }
-                }
-                let Scratch {
-                    score,
-                    shared,
-                    touched,
-                    cands,
-                } = sc;
-                cands.clear();
-                cands.extend(
-                    touched
-                        .drain(..)
-                        .map(|b| (b, std::mem::replace(&mut score[b], 0.0))),
-                );
-                // the best `limit` (a total order: the same as a full sort's)
-                if cands.len() > limit {
-                    cands.select_nth_unstable_by(limit, best_first);
-                    for &(b, _) in &cands[limit..] {
-                        shared[b].clear();
-                    }
-                    cands.truncate(limit);
-                }
-                cands.sort_by(best_first);
-                cands
-                    .iter()
-                    .map(|&(b, s)| {
-                        let mut sh = std::mem::take(&mut shared[b]);
-                        sh.sort_by(|x, y| weight[*y].total_cmp(&weight[*x]).then(x.cmp(y)));
-                        Related {
-                            article: b,
-                            score: s,
-                            shared: sh,
-                        }
-                    })
-                    .collect()
-            },
+            || Scratch::new(n),
+            |sc, (a, set)| index.rank(a, set, limit, sc),
         )
         .collect()
+}
+
+/// [`related`] of some articles only (`targets`: each article with its
+/// sorted, distinct entities), from an entity → articles index kept
+/// elsewhere: the live preview, after an article edit, ranks again only
+/// the articles whose inputs changed (see `link::relink`). `posting(e)`
+/// lists the articles naming entity `e` in article order, `article`
+/// reads an article index from one of its items; `articles` is how many
+/// articles there are. The same values as [`related`] of the whole
+/// briefing, bit for bit (the same sums in the same order).
+pub fn related_of<'p, T: Sync + 'p>(
+    articles: usize,
+    posting: impl Fn(usize) -> &'p [T] + Sync,
+    article: impl Fn(&T) -> usize + Sync,
+    targets: &[(usize, Vec<usize>)],
+    limit: usize,
+) -> Vec<Vec<Related>> {
+    let index = Postings {
+        articles,
+        posting: &posting,
+        article: &article,
+        weight: |e: usize| idf(articles, posting(e).len()),
+    };
+    targets
+        .par_iter()
+        .map_init(
+            || Scratch::new(articles),
+            |sc, (a, set)| index.rank(*a, set, limit, sc),
+        )
+        .collect()
+}
+
+/// An entity → articles index as [`Postings::rank`] reads it.
+struct Postings<P, A, W> {
+    articles: usize,
+    posting: P,
+    article: A,
+    weight: W,
+}
+
+impl<'p, T: 'p, P, A, W> Postings<P, A, W>
+where
+    P: Fn(usize) -> &'p [T],
+    A: Fn(&T) -> usize,
+    W: Fn(usize) -> f64,
+{
+    /// The `limit` articles most related to article `a` (entities `set`).
+    fn rank(&self, a: usize, set: &[usize], limit: usize, sc: &mut Scratch) -> Vec<Related> {
+        debug_assert_eq!(sc.score.len(), self.articles);
+        let best_first =
+            |x: &(usize, f64), y: &(usize, f64)| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0));
+        for &e in set {
+            let posting = (self.posting)(e);
+            if posting.len() > MAX_POSTING {
+                continue;
+            }
+            let w = (self.weight)(e);
+            for item in posting {
+                let b = (self.article)(item);
+                if b != a {
+                    if sc.shared[b].is_empty() {
+                        sc.touched.push(b);
+                    }
+                    sc.score[b] += w;
+                    sc.shared[b].push(e);
+                }
+            }
+        }
+        let Scratch {
+            score,
+            shared,
+            touched,
+            cands,
+        } = sc;
+        cands.clear();
+        cands.extend(
+            touched
+                .drain(..)
+                .map(|b| (b, std::mem::replace(&mut score[b], 0.0))),
+        );
+        // the best `limit` (a total order: the same as a full sort's)
+        if cands.len() > limit {
+            cands.select_nth_unstable_by(limit, best_first);
+            for &(b, _) in &cands[limit..] {
+                shared[b].clear();
+            }
+            cands.truncate(limit);
+        }
+        cands.sort_by(best_first);
+        cands
+            .iter()
+            .map(|&(b, s)| {
+                let mut sh = std::mem::take(&mut shared[b]);
+                sh.sort_by(|x, y| {
+                    (self.weight)(*y)
+                        .total_cmp(&(self.weight)(*x))
+                        .then(x.cmp(y))
+                });
+                Related {
+                    article: b,
+                    score: s,
+                    shared: sh,
+                }
+            })
+            .collect()
+    }
 }
 
 /// What [`related`] reuses from one article to the next (per thread): a
@@ -126,6 +183,17 @@ struct Scratch {
     shared: Vec<Vec<usize>>,
     touched: Vec<usize>,
     cands: Vec<(usize, f64)>,
+}
+
+impl Scratch {
+    fn new(articles: usize) -> Scratch {
+        Scratch {
+            score: vec![0.0; articles],
+            shared: vec![Vec::new(); articles],
+            touched: Vec::new(),
+            cands: Vec::new(),
+        }
+    }
 }
 
 /// How often two entities appear together.
@@ -223,6 +291,81 @@ impl CooccurrenceCounts {
         });
         out
     }
+}
+
+/// The pairs of entities `(x, y)`, `x < y`, named together in the
+/// paragraphs of one article (`sets`: each paragraph's entities, sorted
+/// and distinct), with the number of paragraphs naming both.
+fn article_pairs<'a>(
+    sets: impl IntoIterator<Item = &'a Vec<usize>>,
+) -> rustc_hash::FxHashMap<(usize, usize), i64> {
+    let mut pairs = rustc_hash::FxHashMap::default();
+    for set in sets {
+        for (k, &x) in set.iter().enumerate() {
+            for &y in &set[k + 1..] {
+                *pairs.entry((x, y)).or_insert(0) += 1;
+            }
+        }
+    }
+    pairs
+}
+
+/// Update the lists of [`cooccurring`] for an article whose paragraphs'
+/// entity sets were `old` and are now `new` (its contribution taken out,
+/// the new one added): the lists equal those of the whole briefing
+/// counted again. Returns the entities whose lists changed.
+pub fn update_cooccurring<'a>(
+    lists: &mut [Vec<Cooccurrence>],
+    old: impl IntoIterator<Item = &'a Vec<usize>>,
+    new: impl IntoIterator<Item = &'a Vec<usize>>,
+) -> std::collections::BTreeSet<usize> {
+    // per pair: (paragraphs, articles) to add
+    let mut delta: std::collections::BTreeMap<(usize, usize), (i64, i64)> = Default::default();
+    for (pair, n) in article_pairs(old) {
+        let d = delta.entry(pair).or_default();
+        d.0 -= n;
+        d.1 -= 1;
+    }
+    for (pair, n) in article_pairs(new) {
+        let d = delta.entry(pair).or_default();
+        d.0 += n;
+        d.1 += 1;
+    }
+    let mut touched = std::collections::BTreeSet::new();
+    let adjust = |list: &mut Vec<Cooccurrence>, other: usize, (dp, da): (i64, i64)| {
+        let add = |v: u32, d: i64| u32::try_from(i64::from(v) + d).unwrap_or(0);
+        match list.iter().position(|c| c.entity == other) {
+            Some(i) => {
+                let c = &mut list[i];
+                c.paragraphs = add(c.paragraphs, dp);
+                c.articles = add(c.articles, da);
+                if c.paragraphs == 0 {
+                    list.remove(i);
+                }
+            }
+            None => list.push(Cooccurrence {
+                entity: other,
+                paragraphs: add(0, dp),
+                articles: add(0, da),
+            }),
+        }
+    };
+    for ((x, y), d) in delta {
+        if d == (0, 0) || x >= lists.len() || y >= lists.len() {
+            continue;
+        }
+        adjust(&mut lists[x], y, d);
+        adjust(&mut lists[y], x, d);
+        touched.extend([x, y]);
+    }
+    for &e in &touched {
+        lists[e].sort_by(|a, b| {
+            (b.paragraphs, b.articles)
+                .cmp(&(a.paragraphs, a.articles))
+                .then(a.entity.cmp(&b.entity))
+        });
+    }
+    touched
 }
 
 #[cfg(test)]

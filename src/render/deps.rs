@@ -264,13 +264,45 @@ impl Feed for crate::link::timeline::Entry {
 /// Which parts of the briefing may differ from the last time the
 /// fingerprints were worked out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scope {
+pub enum Scope<'a> {
     /// Anything (the briefing was assembled again).
     Everything,
     /// Only what annotations feed: the annotations, backlinks, entity
     /// notes, the timeline, the summary's rendering (the briefing was
     /// updated by `site::update_annotations`).
     Annotations,
+    /// What annotations feed, one article (its text and front matter:
+    /// the cards, the timeline) and what the link stage changed for it
+    /// (`site::update_article`, [`crate::link::relink`]): the articles and
+    /// entities it names, and those showing a count that changed. The
+    /// other articles' and entities' own parts are kept.
+    Relinked(&'a crate::link::Relinked),
+}
+
+/// The articles (by position) and entities whose own part of their
+/// fingerprint may differ after [`Scope::Relinked`]: those `relink`
+/// changed, and those showing the count of an entity whose count
+/// changed — an article page the chips of the entities it names, an
+/// entity page its own count and its co-occurring entities'.
+fn relinked_parts(
+    l: &Links,
+    r: &crate::link::Relinked,
+) -> (rustc_hash::FxHashSet<usize>, rustc_hash::FxHashSet<usize>) {
+    let mut articles: rustc_hash::FxHashSet<usize> = r.articles.iter().copied().collect();
+    let mut entities: rustc_hash::FxHashSet<usize> = r.entities.iter().copied().collect();
+    for &e in &r.counts {
+        entities.insert(e);
+        articles.extend(
+            l.entity_articles
+                .get(e)
+                .into_iter()
+                .flatten()
+                .map(|x| x.article),
+        );
+        // (co-occurrence is symmetric: the entities whose lists hold `e`)
+        entities.extend(l.cooccurring.get(e).into_iter().flatten().map(|c| c.entity));
+    }
+    (articles, entities)
 }
 
 /// The fingerprints of a set of dependencies, with what makes working
@@ -290,6 +322,8 @@ pub struct Fingerprints {
     /// Values hashed once, by the address of their `Arc` (held, so the
     /// address is not reused while it is remembered).
     texts: Memo<str>,
+    /// Each article's [`card_fp`], by its text (and file name).
+    cards: Memo<str, (String, Fingerprint)>,
     /// Annotations: their fingerprint and [`set_fp`].
     annotations: Memo<Annotation, (Fingerprint, Fingerprint)>,
     notes: Memo<ArticleNote>,
@@ -531,14 +565,37 @@ impl Fingerprints {
         &mut self,
         b: &Briefing,
         deps: Option<impl IntoIterator<Item = &'d Dep>>,
-        scope: Scope,
+        scope: Scope<'_>,
     ) -> BTreeSet<Dep> {
-        if scope == Scope::Everything {
+        if scope != Scope::Annotations {
+            // (after re-linking, the edited article's text is new: hashed
+            // once, as the others were)
             let all: Vec<&Arc<str>> = b.articles.iter().map(|a| &a.text).collect();
             remember(&mut self.texts, all, |t: &str| {
                 let mut h = Fp::default();
                 h.feed(t);
                 h.finish()
+            });
+            // (an article whose file name changed is a new entry)
+            let stale: Vec<usize> = b
+                .articles
+                .iter()
+                .filter(|a| {
+                    self.cards
+                        .get(&addr(&a.text))
+                        .is_some_and(|(_, (file, _))| *file != a.file)
+                })
+                .map(|a| addr(&a.text))
+                .collect();
+            for k in stale {
+                self.cards.remove(&k);
+            }
+            let by_text: FxHashMap<usize, &Article> =
+                b.articles.iter().map(|a| (addr(&a.text), a)).collect();
+            let all: Vec<&Arc<str>> = b.articles.iter().map(|a| &a.text).collect();
+            remember(&mut self.cards, all, |t: &str| {
+                let a = by_text[&(t.as_ptr() as usize)];
+                (a.file.clone(), card_fp(a))
             });
         }
         remember(
@@ -613,13 +670,35 @@ impl Fingerprints {
                 Some((deps, fps)) => deps.binary_search(d).ok().and_then(|j| fps.get(j)),
             }
         };
+        let relinked = match scope {
+            Scope::Relinked(r) => Some(relinked_parts(&b.links, r)),
+            _ => None,
+        };
+        // whether a dependency's own part may differ (see `Scope`)
+        let kept = |d: &Dep| match (scope, &relinked) {
+            (Scope::Everything, _) => false,
+            (Scope::Annotations, _) => true,
+            (Scope::Relinked(_), Some((articles, entities))) => match d {
+                Dep::Article(s) => !b.article_position(s).is_some_and(|i| articles.contains(&i)),
+                Dep::Entity(e) => !entities.contains(e),
+                // (the briefing's own parts: the cards, the counts)
+                Dep::Cards | Dep::Mentions | Dep::Summary => false,
+                Dep::Registry | Dep::Outlets | Dep::Editions => true,
+                Dep::Annotations
+                | Dep::AnnotationSet
+                | Dep::Notes(_)
+                | Dep::Events
+                | Dep::Claims => true,
+            },
+            (Scope::Relinked(_), None) => false,
+        };
         let fps: Vec<(Fingerprint, Fingerprint)> = self
             .deps
             .par_iter()
             .enumerate()
             .map(|(i, d)| {
-                let base = match (scope, previous(i, d)) {
-                    (Scope::Annotations, Some((base, _))) => *base,
+                let base = match previous(i, d) {
+                    Some((base, _)) if kept(d) => *base,
                     _ => view.base(d),
                 };
                 (base, view.annotated(d, self.ranks[i]))
@@ -662,7 +741,7 @@ fn every_part_is_covered(b: &Briefing) {
         articles: _,    // `Dep::Cards` (metadata, order), `Dep::Article` (text)
         summary: _,     // `Dep::Summary`
         sources: _,     // `Dep::Article` (its source's report)
-        annotations: _, // `Dep::Annotations`, `AnnotationSet`, `Notes`, `Article`, `Summary`
+        annotations: _, // `Dep::Annotations`, `AnnotationSet`, `Notes`, `Claims`, `Article`, `Summary`
         links,
         outlets: _,     // `Dep::Outlets`
         profile: _,     // set when the session starts: a change rebuilds everything
@@ -673,20 +752,21 @@ fn every_part_is_covered(b: &Briefing) {
         warnings: _,    // printed, shown on no page
     } = b;
     let Links {
-        registry: _,         // `Dep::Mentions`, `Dep::Entity` (its entry)
+        registry: _,         // `Dep::Registry`, `Dep::Mentions`, `Dep::Entity` (its entry)
         mentions: _,         // `Dep::Article`
-        article_entities: _, // `Dep::Mentions`
+        article_entities: _, // `Dep::Mentions`, `Dep::Article` (its own)
         occurrences: _,      // `Dep::Entity`
-        mention_counts: _,   // `Dep::Mentions`
+        mention_counts: _,   // `Dep::Mentions`, `Dep::Article` and `Dep::Entity` (those shown)
         entity_articles: _,  // `Dep::Entity`
-        previews: _,         // `Dep::Mentions`, `Dep::Entity`
-        markup: _,           // `Dep::Mentions`
+        previews: _,         // `Dep::Registry`, `Dep::Mentions`, `Dep::Entity`
+        markup: _,           // `Dep::Registry`, `Dep::Mentions`
         article_index: _,    // derived from the articles' order: `Dep::Cards`
         cooccurring: _,      // `Dep::Entity`
         related: _,          // `Dep::Article`
         backlinks: _,        // `Dep::Article`
         entity_notes: _,     // `Dep::Entity`
         timeline: _,         // `Dep::Events`
+        matcher: _,          // compiled from the registry: `Dep::Mentions`
     } = links;
 }
 
@@ -709,7 +789,7 @@ fn card(h: &mut Fp, a: &Article) {
         tags,
         draft,
         embargo,
-        held,
+        held: _,        // (fed by the caller: `card_fp` is remembered by text)
         body_offset: _, // the body: `Dep::Article`
         text: _,
     } = a;
@@ -728,8 +808,17 @@ fn card(h: &mut Fp, a: &Article) {
         .debug(figures)
         .feed(tags)
         .feed(draft)
-        .debug(embargo)
-        .debug(held);
+        .debug(embargo);
+}
+
+/// [`card`] as a fingerprint: everything in it is parsed from the
+/// article's file name and text (`content::parse_article`), so it is
+/// remembered by the text's `Arc` and the file name (what the build holds
+/// back, set after parsing, is fed beside it).
+fn card_fp(a: &Article) -> Fingerprint {
+    let mut h = Fp::default();
+    card(&mut h, a);
+    h.finish()
 }
 
 impl View<'_> {
@@ -743,7 +832,11 @@ impl View<'_> {
                 h.debug(&b.held);
                 b.articles.len().feed(&mut h);
                 for a in &b.articles {
-                    card(&mut h, a);
+                    let fp = match self.memo.cards.get(&addr(&a.text)) {
+                        Some((_, (file, fp))) if *file == a.file => *fp,
+                        _ => card_fp(a),
+                    };
+                    h.feed(&fp).debug(&a.held);
                 }
             }
             Dep::Summary => {
@@ -775,6 +868,13 @@ impl View<'_> {
                         None => h.feed(&*a.text),
                     };
                     h.feed(&l.mentions.get(s)).feed(&l.related.get(s));
+                    // the entities it names, with how often the briefing
+                    // names each (its chips)
+                    let named = l.article_entities.get(s).map_or(&[][..], Vec::as_slice);
+                    named.len().feed(&mut h);
+                    for &(e, n) in named {
+                        h.feed(&e).feed(&n).feed(&l.mention_counts.get(e));
+                    }
                     match a.source.as_ref().and_then(|n| b.sources.get(n)) {
                         Some(v) => h.feed(&v.name).debug(&v.report),
                         None => {
@@ -797,7 +897,18 @@ impl View<'_> {
                     .feed(&l.previews.get(*i))
                     .feed(&l.occurrences.get(*i))
                     .feed(&l.entity_articles.get(*i))
-                    .feed(&l.cooccurring.get(*i));
+                    .feed(&l.cooccurring.get(*i))
+                    .feed(&l.mention_counts.get(*i));
+                // the co-occurring entities it shows, with their counts
+                let shown = l.cooccurring.get(*i).map_or(&[][..], Vec::as_slice);
+                for c in shown.iter().take(super::entities::COOCCURRING_SHOWN) {
+                    h.feed(&l.mention_counts.get(c.entity));
+                }
+            }
+            Dep::Registry => {
+                h.debug(&l.registry.entities)
+                    .feed(&l.previews)
+                    .debug(&l.markup);
             }
             Dep::Outlets => {
                 h.debug(&*b.outlets);
@@ -807,7 +918,7 @@ impl View<'_> {
                     h.feed(&e.name).feed(&e.file).bytes(&e.digest);
                 }
             }
-            Dep::Annotations | Dep::AnnotationSet | Dep::Notes(_) | Dep::Events => {}
+            Dep::Annotations | Dep::AnnotationSet | Dep::Notes(_) | Dep::Events | Dep::Claims => {}
         }
         h.finish()
     }
@@ -820,7 +931,7 @@ impl View<'_> {
         let rank = rank.map(|r| r as usize);
         let mut h = Fp::default();
         match d {
-            Dep::Cards | Dep::Mentions | Dep::Outlets | Dep::Editions => {}
+            Dep::Cards | Dep::Mentions | Dep::Registry | Dep::Outlets | Dep::Editions => {}
             Dep::Summary => {
                 h.feed(&anns.summary_html).debug(&anns.summary_targets);
             }
@@ -844,6 +955,13 @@ impl View<'_> {
                 }
             }
             Dep::Notes(_) => return rank.map_or([0; 16], |i| self.notes[i]),
+            Dep::Claims => {
+                for (a, (fp, _)) in anns.all().iter().zip(&self.all) {
+                    if a.is_claim() {
+                        h.feed(fp);
+                    }
+                }
+            }
             Dep::Events => {
                 let crate::link::timeline::Timeline { entries, undated } = &l.timeline;
                 h.feed(entries).feed(undated);

@@ -427,7 +427,7 @@ pub fn entity(
         cooccurring: if first_page {
             b.links.cooccurring[i]
                 .iter()
-                .take(12)
+                .take(COOCCURRING_SHOWN)
                 .map(|c| Co {
                     entity: entity_ref_with(b, c.entity, Cow::Borrowed(&d2.entities[c.entity])),
                     paragraphs: c.paragraphs,
@@ -444,6 +444,10 @@ pub fn entity(
     let size = 32 * 1024 + ctx.others_html.len();
     Ok(output(at, r.page("entity.html", &ctx, size)?))
 }
+
+/// How many co-occurring entities an entity page shows (with their
+/// counts: `Dep::Entity` covers them).
+pub const COOCCURRING_SHOWN: usize = 12;
 
 fn esc(s: &str) -> String {
     html_escape::encode_text(s).into_owned()

@@ -40,10 +40,6 @@ const FRAGMENT_SIZE: usize = 256;
 /// another page job that waits for this very result.
 pub(super) fn render(b: &Briefing, r: &Renderer, d2: &Depth2) -> Result<Fragments, Problem> {
     #[derive(Serialize)]
-    struct Chip<'a> {
-        e: EntityRef<'a>,
-    }
-    #[derive(Serialize)]
     struct Item<'a> {
         title: &'a str,
         url: &'a str,
@@ -51,10 +47,7 @@ pub(super) fn render(b: &Briefing, r: &Renderer, d2: &Depth2) -> Result<Fragment
         held: Option<super::pages::HeldView>,
     }
     let chips = (0..b.links.registry.entities.len())
-        .map(|i| {
-            let e = super::entities::entity_ref_with(b, i, Cow::Borrowed(&d2.entities[i]));
-            r.render_sized(ENTITY_CHIP, &Chip { e }, FRAGMENT_SIZE)
-        })
+        .map(|i| chip(b, r, d2, i))
         .collect::<Result<Vec<String>, Problem>>()?;
     let items = b
         .articles
@@ -71,4 +64,14 @@ pub(super) fn render(b: &Briefing, r: &Renderer, d2: &Depth2) -> Result<Fragment
         })
         .collect::<Result<Vec<String>, Problem>>()?;
     Ok(Fragments { chips, items })
+}
+
+/// The chip of entity `i` (`fragments/entity_chip.html`).
+pub(super) fn chip(b: &Briefing, r: &Renderer, d2: &Depth2, i: usize) -> Result<String, Problem> {
+    #[derive(Serialize)]
+    struct Chip<'a> {
+        e: EntityRef<'a>,
+    }
+    let e = super::entities::entity_ref_with(b, i, Cow::Borrowed(&d2.entities[i]));
+    r.render_sized(ENTITY_CHIP, &Chip { e }, FRAGMENT_SIZE)
 }

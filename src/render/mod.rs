@@ -391,6 +391,43 @@ impl PageJob {
     pub fn path(&self, b: &Briefing) -> SitePath {
         self.job.path(b)
     }
+
+    /// Whether the job makes a file for programs rather than a page people
+    /// look at (`data/briefing.json` and its schema): the live preview
+    /// may write it later, with the search index.
+    pub fn is_data(&self) -> bool {
+        matches!(self.job, pages::Job::Data | pages::Job::DataSchema)
+    }
+
+    /// The article whose page this job renders, if it is an article page.
+    pub fn article<'b>(&self, b: &'b Briefing) -> Option<&'b crate::model::Slug> {
+        match self.job {
+            pages::Job::Article(i) => b.articles.get(i).map(|a| &a.slug),
+            _ => None,
+        }
+    }
+}
+
+/// Whether `jobs` still hold every page of the entities `entities`, and
+/// no more: how many pages an entity has follows from how many articles
+/// name it, which an article edit may change (see `link::relink`).
+pub fn entity_pages_hold(
+    b: &Briefing,
+    jobs: &[PageJob],
+    entities: impl IntoIterator<Item = usize>,
+) -> bool {
+    let mut count: rustc_hash::FxHashMap<usize, usize> =
+        entities.into_iter().map(|e| (e, 0)).collect();
+    for j in jobs {
+        if let pages::Job::Entity(i, _) = j.job
+            && let Some(c) = count.get_mut(&i)
+        {
+            *c += 1;
+        }
+    }
+    count
+        .iter()
+        .all(|(&i, &c)| c == entities::entity_pages(b, i))
 }
 
 /// Every page job of the briefing with its template and dependencies.

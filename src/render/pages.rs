@@ -108,6 +108,10 @@ pub enum Dep {
     Article(Slug),
     /// Which entities each article mentions, and how often.
     Mentions,
+    /// The entity registry: each entity's name, kind, aliases,
+    /// description and preview (what a chip or a mention's link shows but
+    /// its count).
+    Registry,
     /// One entity (registry index): its mentions in context, co-occurring
     /// entities and the annotations naming it.
     Entity(usize),
@@ -120,6 +124,8 @@ pub enum Dep {
     Notes(Slug),
     /// The timeline's events.
     Events,
+    /// The claims: every annotation that is one (`.claim`), whole.
+    Claims,
     /// The outlet registry (`sources.yaml`): names, grades, descriptions.
     Outlets,
     /// The recorded editions (`editions/`).
@@ -170,13 +176,14 @@ impl Job {
         match self {
             // related articles and backlinks show other articles' cards;
             // entity chips show how often each entity is named overall
+            // (the counts of the entities it names are its `Article`'s);
             // the outlet with its grade, the claims' grades
             // (and the editions: "updated since first seen")
             Job::Article(i) => {
                 let mut deps = vec![
                     Article(b.articles[*i].slug.clone()),
                     Cards,
-                    Mentions,
+                    Registry,
                     Outlets,
                 ];
                 if !b.editions.editions.is_empty() {
@@ -221,21 +228,21 @@ impl Job {
                 None => vec![Annotations, Cards, Outlets],
             },
             // the outlets' articles (cards) and the claims they carry
-            Job::Outlets | Job::Outlet(_) => vec![Outlets, Cards, Annotations],
+            Job::Outlets | Job::Outlet(_) => vec![Outlets, Cards, Claims],
             Job::Entities => vec![Mentions],
-            Job::Entity(i, _) => vec![Entity(*i), Cards, Mentions],
+            // (the counts of the entities it shows are its `Entity`'s)
+            Job::Entity(i, _) => vec![Entity(*i), Cards, Registry],
             Job::Timeline(_) => vec![Events, Cards],
-            // everything: the summary, every article with its notes, the
+            // the summary, the articles it holds with their notes, the
             // claims, the entities each article names
             Job::Edition => {
-                let mut deps = vec![Summary, Cards, Mentions, Annotations, Outlets];
+                // (the entities each article names: its `Article`)
+                let mut deps = vec![Summary, Cards, Registry, Claims, Outlets];
                 // (which articles it holds, the newest, follows from the
                 // cards: their dates and titles)
-                deps.extend(
-                    super::edition::articles(b)
-                        .iter()
-                        .map(|a| Article(a.slug.clone())),
-                );
+                for a in super::edition::articles(b) {
+                    deps.extend([Article(a.slug.clone()), Notes(a.slug.clone())]);
+                }
                 deps
             }
             // articles with provenance, annotations with their anchors,
@@ -392,6 +399,29 @@ impl Shared {
                     .collect(),
             }
         })
+    }
+}
+
+impl Shared {
+    /// After an edit that changed no article's card and no entity but the
+    /// counts of `entities` (an article's body, see `link::relink`): the
+    /// chips of those entities made again, everything else kept. (What
+    /// `Shared` holds depends on the articles' slugs, titles, dates and
+    /// order, the registry and the entities' counts only.)
+    pub fn refresh_counts(&mut self, b: &Briefing, r: &Renderer, entities: &[usize]) {
+        let (Some(d2), Some(Ok(f))) = (self.depth2.get(), self.fragments.get_mut()) else {
+            return;
+        };
+        for &i in entities {
+            match super::fragments::chip(b, r, d2, i) {
+                Ok(chip) if i < f.chips.len() => f.chips[i] = chip,
+                _ => {
+                    // made again on first use, reporting its error then
+                    self.fragments = std::sync::OnceLock::new();
+                    return;
+                }
+            }
+        }
     }
 }
 

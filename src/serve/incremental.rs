@@ -8,7 +8,7 @@
 //! | changed file | re-read | assembled again | rendered again |
 //! |---|---|---|---|
 //! | `annotations/x.md` | that file | annotations (unchanged files come from the anchoring cache) and the links they feed: backlinks, entity notes, timeline | pages depending on what changed |
-//! | `content/x.md` | that file | everything (mentions and related articles span articles) | pages depending on what changed |
+//! | `content/x.md` | that file | its annotations, and what the link stage derives from it (`link::relink`: its mentions, the counts, articles and co-occurrences of the entities it names or named, the related lists naming those); everything when its slug, source, place in the order or holding back changes | pages depending on what changed, its own first |
 //! | `content/_briefing.md` | that file | everything | pages depending on what changed |
 //! | `seeds/x` (or its sidecar `seeds/x.meta.yaml`) | that seed, cleaned again (hand edits protected) | as for its content file | its article's pages too |
 //! | `templates/t.html` | the theme | nothing | pages rendered with `t.html` (everything when another template uses it) |
@@ -25,6 +25,10 @@
 //! briefing thus renders its article, the annotation pages, and the pages
 //! of entities its notes name — not every entity page. Unchanged bytes are
 //! not written.
+//!
+//! The publishing files (feed, sitemap, search index) come after the
+//! pages; `serve` defers them until saves pause ([`Session::defer_publishing`],
+//! [`Session::publish`]).
 //!
 //! A failed rebuild keeps the session (the last good articles stay in
 //! memory) and remembers what it still has to redo, so a file that is still
@@ -205,6 +209,19 @@ struct State {
     fingerprints: render::Fingerprints,
     /// What a failed rebuild still has to redo.
     pending: Dirty,
+    /// The publishing files an edit changed, not yet written (see
+    /// [`Session::defer_publishing`]).
+    unpublished: Option<Publish>,
+    /// Whether an edit changed `data/briefing.json`, not yet written.
+    unrendered_data: bool,
+}
+
+/// Which publishing files an edit changed: the search index of the notes,
+/// or every one (feed, sitemap, both search indexes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Publish {
+    Notes,
+    All,
 }
 
 /// The build session of `serve`/`watch`.
@@ -230,6 +247,9 @@ pub struct Session {
     /// The removal of the site a full build replaced, still running (see
     /// [`Session::settle`]).
     removal: site::Removal,
+    /// Whether a rebuild leaves the publishing files to
+    /// [`Session::publish`] (see [`Session::defer_publishing`]).
+    defer_publishing: bool,
 }
 
 /// How a change is handled.
@@ -384,6 +404,51 @@ impl Session {
             slugs: BTreeMap::new(),
             slugs_version: 0,
             removal: site::Removal::default(),
+            defer_publishing: false,
+        }
+    }
+
+    /// Leave the publishing files (feed, sitemap, search index, and
+    /// `data/briefing.json`: a large briefing's search index takes longer
+    /// than the pages an edit changes) to [`Session::publish`], called once the pages are reported, so that
+    /// open pages reload without waiting for them. Off by default: a
+    /// rebuild then writes everything.
+    pub fn defer_publishing(&mut self, on: bool) {
+        self.defer_publishing = on;
+    }
+
+    /// Whether rebuilds left publishing files to [`Session::publish`].
+    pub fn unpublished(&self) -> bool {
+        self.state
+            .as_ref()
+            .is_some_and(|s| s.unpublished.is_some() || s.unrendered_data)
+    }
+
+    /// Write the publishing files the last rebuilds left (see
+    /// [`Session::defer_publishing`]); the paths of those that changed.
+    /// On an error the next rebuild is a full one.
+    pub fn publish(&mut self) -> Result<Vec<String>, Failed> {
+        let start = Instant::now();
+        let shown = crate::fsutil::display(&self.project.root, &self.out);
+        let Some(st) = self.state.as_mut() else {
+            return Ok(Vec::new());
+        };
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            st.publish(&self.out, &shown)
+        }));
+        match result {
+            Ok(Ok(assets)) => Ok(assets),
+            Ok(Err(problems)) => {
+                self.forget();
+                Err(Failed {
+                    problems,
+                    millis: start.elapsed().as_millis(),
+                })
+            }
+            Err(payload) => {
+                self.forget();
+                Err(panicked(&*payload, "the search index", start))
+            }
         }
     }
 
@@ -549,6 +614,8 @@ impl Session {
             shared: render::Shared::default(),
             published,
             pending: Dirty::default(),
+            unpublished: None,
+            unrendered_data: false,
             inputs,
             briefing,
             renderer,
@@ -749,6 +816,10 @@ impl Session {
         let st = self.state.as_mut().expect("state");
         let mut timer = crate::timing::StageTimer::from_env();
         let mut refresh_publishing = false;
+        // the articles edited (their pages are written first)
+        let mut edited: BTreeSet<crate::model::Slug> = BTreeSet::new();
+        // what re-linking one edited article changed
+        let mut relinked: Option<crate::link::Relinked> = None;
         // the notes' search index shows what annotations say
         let mut refresh_notes = false;
         if dirty.data {
@@ -774,11 +845,33 @@ impl Session {
                 // only annotations changed: the articles and all that
                 // derives from them alone stay
                 let changes = site::update_annotations(&st.inputs, &mut st.briefing)?;
+                // the pages of the articles whose notes changed go first
+                edited.clone_from(&changes.articles);
                 refresh_notes = true;
                 // the annotations as they were (tens of thousands of
                 // reference counts) are freed beside the page renders
                 rayon::spawn(move || drop(changes));
                 timer.lap("update annotations");
+            } else if let [a] = parsed.as_slice()
+                && !dirty.summary
+                && dirty.sources.iter().all(|s| a.source.as_ref() == Some(s))
+                && let Some(changes) = site::update_article(&st.inputs, &mut st.briefing, a)?
+            {
+                // one article, the briefing's shape unchanged: it alone is
+                // linked again (and its annotations anchored again)
+                edited.insert(a.slug.clone());
+                refresh_publishing = true;
+                refresh_notes = true;
+                dirty.content.clear();
+                if changes.listed {
+                    st.shared = render::Shared::default();
+                } else {
+                    let counts = &changes.links.counts;
+                    st.shared.refresh_counts(&st.briefing, &st.renderer, counts);
+                }
+                relinked = Some(changes.links);
+                rayon::spawn(move || drop(changes.annotations));
+                timer.lap("update article");
             } else {
                 let mut articles = st.briefing.articles.clone();
                 for a in parsed {
@@ -802,26 +895,37 @@ impl Session {
             // paginated: a new or vanished tag, or a listing growing a page
             // or losing one, changes the page set (and the sitemap), which
             // only a full rebuild gets right
-            if content_changed {
+            if content_changed && relinked.is_none() {
                 st.shared = render::Shared::default();
             }
             // what changed: the dependencies whose fingerprints changed
             // (`render::Fingerprints`, beside the page registry). After an
             // annotation edit the jobs stay unless the annotation set or
             // the events changed (what decides the listings' pages)
-            let scope = if content_changed {
-                render::Scope::Everything
-            } else {
-                render::Scope::Annotations
+            let scope = match &relinked {
+                Some(r) => render::Scope::Relinked(r),
+                None if content_changed => render::Scope::Everything,
+                None => render::Scope::Annotations,
             };
             let mut changed = BTreeSet::new();
-            if !content_changed {
-                // the same jobs, so the same dependencies
+            if !content_changed || relinked.is_some() {
+                // the same jobs, so the same dependencies (after re-linking
+                // one article, but for the pages of entities it names:
+                // their number follows the articles naming them)
+                if let Some(r) = &relinked
+                    && !render::entity_pages_hold(
+                        &st.briefing,
+                        &st.jobs,
+                        r.entities.iter().chain(&r.counts).copied(),
+                    )
+                {
+                    return Ok(Step::Full { reclean: false });
+                }
                 changed = st
                     .fingerprints
                     .update(&st.briefing, None::<[&Dep; 0]>, scope);
             }
-            if content_changed
+            if (content_changed && relinked.is_none())
                 || changed.contains(&Dep::AnnotationSet)
                 || changed.contains(&Dep::Events)
             {
@@ -844,55 +948,52 @@ impl Session {
             timer.lap("fingerprints");
         }
 
-        // 3. render what is affected, write what changed
-        let outputs = render::render_jobs(&st.briefing, &st.renderer, &st.jobs, &st.shared, |j| {
-            dirty.selects(j)
-        })?;
-        timer.lap("render");
-        let rendered: Vec<String> = outputs
-            .iter()
-            .map(|o| o.path.as_str().to_string())
-            .collect();
+        // 3. render what is affected, write what changed: the pages of the
+        //    articles edited first (what the analyst is looking at), then
+        //    the pages showing them (listings, entity pages)
         let shown = crate::fsutil::display(&self.project.root, &self.out);
-        site::check_leaks(&st.briefing, &outputs, &shown)?;
-        let pages = write_changed(&self.out, &outputs)?;
-        timer.lap("write");
+        let edited = std::mem::take(&mut edited);
+        let first = |j: &PageJob| j.article(&st.briefing).is_some_and(|s| edited.contains(s));
+        // `data/briefing.json` (the whole briefing as data: at 10,000
+        // articles the largest file an annotation edit changes) goes with
+        // the publishing files when they wait
+        let defer = self.defer_publishing;
+        if defer && st.jobs.iter().any(|j| j.is_data() && dirty.selects(j)) {
+            st.unrendered_data = true;
+        }
+        let mut rendered = Vec::new();
+        let mut pages = Vec::new();
+        for wave in [true, false] {
+            if wave && edited.is_empty() {
+                continue;
+            }
+            let outputs =
+                render::render_jobs(&st.briefing, &st.renderer, &st.jobs, &st.shared, |j| {
+                    dirty.selects(j)
+                        && !(defer && j.is_data())
+                        && (edited.is_empty() || first(j) == wave)
+                })?;
+            timer.lap(if wave { "render article" } else { "render" });
+            rendered.extend(outputs.iter().map(|o| o.path.as_str().to_string()));
+            site::check_leaks(&st.briefing, &outputs, &shown)?;
+            pages.extend(write_changed(&self.out, &outputs)?);
+            timer.lap(if wave { "write article" } else { "write" });
+        }
         let mut assets = Vec::new();
-        if refresh_publishing {
-            // the feed, sitemap and search index show article text and cards
-            let paths: Vec<&SitePath> = st.pages.iter().collect();
-            let search = render::publish::search_index(&st.briefing);
-            let files = render::publish::publishing(&st.briefing, &paths, search);
-            site::check_leaks(&st.briefing, &files, &shown)?;
-            assets.extend(write_changed(&self.out, &files)?);
-            let now: BTreeSet<String> = files.iter().map(|o| o.path.as_str().to_string()).collect();
-            for gone in st.published.difference(&now) {
-                if std::fs::remove_file(self.out.join(gone)).is_ok() {
-                    assets.push(gone.clone());
-                }
-            }
-            st.published = now;
+        // the publishing files (feed, sitemap, search index) after the
+        // pages: now, or when the caller asks (`serve` does once the
+        // pages are reported, see `Session::publish`)
+        let publish = if refresh_publishing {
+            Some(Publish::All)
         } else if refresh_notes {
-            // only the notes index: the rest of the index is the articles'
-            let files = render::publish::publishing_files(render::publish::notes_search_index(
-                &st.briefing,
-            ));
-            assets.extend(write_changed(&self.out, &files)?);
-            let dir = crate::link::search::dir_of(render::publish::NOTES_INDEX);
-            let now: BTreeSet<String> = files.iter().map(|o| o.path.as_str().to_string()).collect();
-            let old: Vec<String> = st
-                .published
-                .iter()
-                .filter(|p| p.starts_with(&dir) && !now.contains(*p))
-                .cloned()
-                .collect();
-            for gone in old {
-                if std::fs::remove_file(self.out.join(&gone)).is_ok() {
-                    assets.push(gone.clone());
-                }
-                st.published.remove(&gone);
-            }
-            st.published.extend(now);
+            Some(Publish::Notes)
+        } else {
+            None
+        };
+        st.unpublished = st.unpublished.max(publish);
+        if !self.defer_publishing {
+            assets.extend(st.publish(&self.out, &shown)?);
+            timer.lap("publish");
         }
         for name in &dirty.statics {
             match render::asset_output(&st.inputs.theme, name) {
@@ -932,6 +1033,64 @@ enum Step {
 }
 
 impl State {
+    /// Write the publishing files an edit left to do ([`State::unpublished`]);
+    /// the paths of those that changed.
+    fn publish(&mut self, out: &std::path::Path, shown: &str) -> Result<Vec<String>, Problems> {
+        let mut assets = Vec::new();
+        if self.unrendered_data {
+            let outputs = render::render_jobs(
+                &self.briefing,
+                &self.renderer,
+                &self.jobs,
+                &self.shared,
+                PageJob::is_data,
+            )?;
+            site::check_leaks(&self.briefing, &outputs, shown)?;
+            assets.extend(write_changed(out, &outputs)?);
+            self.unrendered_data = false;
+        }
+        let Some(what) = self.unpublished else {
+            return Ok(assets);
+        };
+        let (files, dir) = match what {
+            Publish::All => {
+                // the feed, sitemap and search index show article text and
+                // cards
+                let paths: Vec<&SitePath> = self.pages.iter().collect();
+                let search = render::publish::search_index(&self.briefing);
+                (
+                    render::publish::publishing(&self.briefing, &paths, search),
+                    String::new(),
+                )
+            }
+            // only the notes index: the rest of the index is the articles'
+            Publish::Notes => (
+                render::publish::publishing_files(render::publish::notes_search_index(
+                    &self.briefing,
+                )),
+                crate::link::search::dir_of(render::publish::NOTES_INDEX),
+            ),
+        };
+        site::check_leaks(&self.briefing, &files, shown)?;
+        assets.extend(write_changed(out, &files)?);
+        let now: BTreeSet<String> = files.iter().map(|o| o.path.as_str().to_string()).collect();
+        let gone: Vec<String> = self
+            .published
+            .iter()
+            .filter(|p| p.starts_with(&dir) && !now.contains(*p))
+            .cloned()
+            .collect();
+        for gone in gone {
+            if std::fs::remove_file(out.join(&gone)).is_ok() {
+                assets.push(gone.clone());
+            }
+            self.published.remove(&gone);
+        }
+        self.published.extend(now);
+        self.unpublished = None;
+        Ok(assets)
+    }
+
     /// Whether a template name is one page jobs render with.
     fn renderer_knows(&self, name: &str) -> bool {
         render::page_jobs(&self.briefing)
@@ -1236,6 +1395,101 @@ mod tests {
     }
 
     #[test]
+    fn an_article_edit_naming_an_entity_relinks_that_article_alone() {
+        // Minsk, named in the other article only, now in this one too:
+        // its count, its page's articles and co-occurrences, both
+        // articles' related lists change; then the mention goes again
+        let file = "content/russia-sending-hypersonic-missiles-to-venezuela.md";
+        let r = edit_and_compare(&[
+            (
+                file,
+                "translating as “hazel tree”",
+                "translating as “hazel tree” (said in Minsk, with Lavrov)",
+            ),
+            (file, " (said in Minsk, with Lavrov)", ""),
+        ]);
+        for x in &r {
+            assert!(!x.full, "{}", x.log_line("t"));
+            assert!(
+                x.rendered.iter().any(|p| p == VENEZUELA),
+                "{:?}",
+                x.rendered
+            );
+            assert!(
+                x.rendered.iter().any(|p| p == "entities/minsk/index.html"),
+                "{:?}",
+                x.rendered
+            );
+        }
+        // the article's page is written before the pages that list it
+        assert_eq!(r[0].rendered.first().map(String::as_str), Some(VENEZUELA));
+    }
+
+    #[test]
+    fn deferred_publishing_files_are_written_when_asked() {
+        // `serve` writes the pages at once and the search index, feed,
+        // sitemap and data/briefing.json when saves pause: until then only
+        // those differ from a full build
+        let live = repo_project();
+        let mut session = Session::new(&Project::new(live.path()));
+        session.full(false).expect("the first build");
+        session.defer_publishing(true);
+        assert!(!session.unpublished());
+        let differ = |x: &BTreeMap<String, Vec<u8>>, y: &BTreeMap<String, Vec<u8>>| {
+            let paths: BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+            paths
+                .into_iter()
+                .filter(|p| x.get(*p) != y.get(*p))
+                .cloned()
+                .collect::<Vec<String>>()
+        };
+        let edits = [
+            (
+                "content/russia-sending-hypersonic-missiles-to-venezuela.md",
+                "hazel tree",
+                "hazel tree zqxword",
+                "search/",
+            ),
+            (
+                "annotations/venezuela.md",
+                "The Kremlin's claim, repeated",
+                "Deferred. The Kremlin's claim, repeated",
+                "data/briefing.json",
+            ),
+        ];
+        for (file, from, to, later) in edits {
+            let path = live.path().join(file);
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(text.contains(from), "the fixture changed: {file}");
+            std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+            let r = session
+                .rebuild(&[file.to_string()].into())
+                .unwrap()
+                .unwrap();
+            assert!(r.pages.iter().any(|p| p == VENEZUELA), "{:?}", r.pages);
+            assert!(session.unpublished());
+            let fresh = copy_inputs(live.path());
+            Session::new(&Project::new(fresh.path()))
+                .full(false)
+                .unwrap();
+            let want = site_files(fresh.path());
+            let before = differ(&site_files(live.path()), &want);
+            assert!(
+                before.iter().any(|p| p.starts_with(later))
+                    && before.iter().all(|p| !p.ends_with(".html")),
+                "{file}: {before:?}"
+            );
+            let files = session.publish().unwrap();
+            assert!(files.iter().any(|p| p.starts_with(later)), "{files:?}");
+            assert!(!session.unpublished());
+            assert_eq!(
+                differ(&site_files(live.path()), &want),
+                Vec::<String>::new()
+            );
+        }
+    }
+
+    #[test]
     fn a_fragment_template_edit_renders_the_pages_that_paste_it() {
         // fragments are rendered once and pasted into pages: an edit must
         // not leave the old ones in the session's cache
@@ -1266,6 +1520,13 @@ mod tests {
     enum Edit {
         /// A paragraph naming `word` appended to the `i`th article.
         ArticleBody(usize, usize),
+        /// Every mention of `word` in the `i`th article's body taken out
+        /// (its entity's counts, quoted mentions, co-occurrences and
+        /// related articles change).
+        ArticleUnname(usize, usize),
+        /// A paragraph naming two words put first in the `i`th article's
+        /// body (every mention after it moves; co-occurrences).
+        ArticleLead(usize, usize),
         /// The `i`th article's title.
         ArticleTitle(usize, usize),
         /// The `i`th article's date (set or changed).
@@ -1332,6 +1593,8 @@ mod tests {
         let n = || 0usize..8;
         prop_oneof![
             (n(), n()).prop_map(|(i, w)| Edit::ArticleBody(i, w)),
+            (n(), n()).prop_map(|(i, w)| Edit::ArticleUnname(i, w)),
+            (n(), n()).prop_map(|(i, w)| Edit::ArticleLead(i, w)),
             (n(), n()).prop_map(|(i, w)| Edit::ArticleTitle(i, w)),
             (n(), n()).prop_map(|(i, w)| Edit::ArticleDate(i, w)),
             (n(), n()).prop_map(|(i, w)| Edit::AddArticle(i, w)),
@@ -1422,6 +1685,44 @@ mod tests {
                 };
                 let text = read(&f);
                 write(&f, &format!("{text}\nA sentence naming {}.\n", WORDS[w]));
+                one(&f)
+            }
+            Edit::ArticleUnname(i, w) => {
+                let Some(f) = pick(&articles, i) else {
+                    return BTreeSet::new();
+                };
+                let text = read(&f);
+                let Some(body_at) = text.get(4..).and_then(|t| t.find("\n---\n")) else {
+                    return BTreeSet::new();
+                };
+                let body_at = body_at + 4 + 5;
+                let word = WORDS[w];
+                if !text[body_at..].contains(word) {
+                    return BTreeSet::new();
+                }
+                let body = text[body_at..].replace(word, "someone");
+                write(&f, &format!("{}{body}", &text[..body_at]));
+                one(&f)
+            }
+            Edit::ArticleLead(i, w) => {
+                let Some(f) = pick(&articles, i) else {
+                    return BTreeSet::new();
+                };
+                let text = read(&f);
+                let Some(body_at) = text.get(4..).and_then(|t| t.find("\n---\n")) else {
+                    return BTreeSet::new();
+                };
+                let body_at = body_at + 4 + 5;
+                write(
+                    &f,
+                    &format!(
+                        "{}\n{} met {} in the lead.\n\n{}",
+                        &text[..body_at],
+                        WORDS[w],
+                        WORDS[(w + 3) % WORDS.len()],
+                        &text[body_at..]
+                    ),
+                );
                 one(&f)
             }
             Edit::ArticleTitle(i, w) => {

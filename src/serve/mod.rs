@@ -53,6 +53,10 @@ fn report(result: Result<Option<Rebuild>, Failed>, cause: &str, hub: Option<&Hub
     }
 }
 
+/// How long saves must pause before the live preview brings the feed,
+/// sitemap and search index up to date (the pages are, at once).
+const PUBLISH_AFTER: std::time::Duration = std::time::Duration::from_millis(800);
+
 /// Build once, then rebuild on every change until the watcher stops.
 fn run_loop(
     project: &Project,
@@ -62,9 +66,15 @@ fn run_loop(
     slugs: Option<&RwLock<BTreeMap<String, String>>>,
 ) {
     let mut version = session.slugs_version();
-    while let Some(batch) = watcher.next_batch() {
+    // the pages at once; the feed, sitemap and search index once saves
+    // pause (a large briefing's search index takes longer than the pages
+    // an edit changes, and saves in quick succession would wait for it)
+    session.defer_publishing(true);
+    let mut next = watcher.next_batch();
+    while let Some(batch) = next {
         let result = session.rebuild_guarded(&batch);
-        report(result, &incremental::cause(&batch), hub);
+        let cause = incremental::cause(&batch);
+        report(result, &cause, hub);
         session.settle();
         if session.slugs_version() != version
             && let Some(s) = slugs
@@ -73,6 +83,29 @@ fn run_loop(
             s.clone_from(session.slugs());
             version = session.slugs_version();
         }
+        next = loop {
+            if !session.unpublished() {
+                break watcher.next_batch();
+            }
+            match watcher.next_batch_within(PUBLISH_AFTER) {
+                watch::Next::Batch(b) => break Some(b),
+                watch::Next::Stopped => break None,
+                watch::Next::Quiet => match session.publish() {
+                    // open search pages reload (the others do not show
+                    // the index)
+                    Ok(files) => {
+                        if let Some(hub) = hub
+                            && files.iter().any(|f| f.starts_with("search/"))
+                        {
+                            hub.built(&["search/index.html".to_string()], &[]);
+                        }
+                    }
+                    Err(f) => {
+                        report(Err(f), "the search index", hub);
+                    }
+                },
+            }
+        };
     }
     let _ = project;
 }

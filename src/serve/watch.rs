@@ -114,8 +114,34 @@ impl Watcher {
     /// Block until inputs change; returns the changed project-relative
     /// paths. `None` when the watcher stopped.
     pub fn next_batch(&mut self) -> Option<BTreeSet<String>> {
+        match self.batch(None) {
+            Next::Batch(b) => Some(b),
+            Next::Quiet | Next::Stopped => None,
+        }
+    }
+
+    /// [`Watcher::next_batch`], waiting at most `wait` for inputs to
+    /// change.
+    pub fn next_batch_within(&mut self, wait: std::time::Duration) -> Next {
+        self.batch(Some(std::time::Instant::now() + wait))
+    }
+
+    fn batch(&mut self, until: Option<std::time::Instant>) -> Next {
         loop {
-            let mut paths = self.rx.recv().ok()?;
+            let first = match until {
+                None => self.rx.recv().ok(),
+                Some(t) => match self
+                    .rx
+                    .recv_timeout(t.saturating_duration_since(std::time::Instant::now()))
+                {
+                    Ok(p) => Some(p),
+                    Err(RecvTimeoutError::Timeout) => return Next::Quiet,
+                    Err(RecvTimeoutError::Disconnected) => None,
+                },
+            };
+            let Some(mut paths) = first else {
+                return Next::Stopped;
+            };
             loop {
                 match self.rx.recv_timeout(QUIET) {
                     Ok(more) => paths.extend(more),
@@ -164,10 +190,21 @@ impl Watcher {
                 }
             }
             if !batch.is_empty() {
-                return Some(batch);
+                return Next::Batch(batch);
             }
         }
     }
+}
+
+/// What [`Watcher::next_batch_within`] found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Next {
+    /// Changed inputs (project-relative paths).
+    Batch(BTreeSet<String>),
+    /// None in the time given.
+    Quiet,
+    /// The watcher stopped.
+    Stopped,
 }
 
 #[cfg(test)]
