@@ -273,7 +273,9 @@ fn classify(project: &Project, rel: &str) -> Kind {
         // a watched directory itself appeared or went away
         return match rel {
             "seeds" => Kind::Full { reclean: true },
-            "content" | "annotations" | "templates" | "static" => Kind::Full { reclean: false },
+            "content" | "annotations" | "templates" | "static" | "editions" => {
+                Kind::Full { reclean: false }
+            }
             _ => Kind::Ignore,
         };
     };
@@ -301,6 +303,10 @@ fn classify(project: &Project, rel: &str) -> Kind {
         "annotations" if md => Kind::Annotation(rel.to_string()),
         "templates" => Kind::Template(rest.to_string()),
         "static" => Kind::Static(rest.to_string()),
+        // an edition recorded (or removed) while the preview runs: every
+        // page comparing against it, and the index, change — rare enough
+        // for a full rebuild
+        "editions" => Kind::Full { reclean: false },
         _ => Kind::Ignore,
     }
 }

@@ -20,7 +20,14 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::Duration;
 
 /// The directories of inputs, watched recursively.
-pub const INPUT_DIRS: &[&str] = &["seeds", "content", "annotations", "templates", "static"];
+pub const INPUT_DIRS: &[&str] = &[
+    "seeds",
+    "content",
+    "annotations",
+    "templates",
+    "static",
+    "editions",
+];
 /// The input files in the project root.
 pub const ROOT_FILES: &[&str] = &["briefing.toml", "entities.yaml", "sources.yaml"];
 

@@ -406,6 +406,31 @@ fn the_live_preview_updates_the_changes_page() {
     .unwrap_or_else(|| panic!("the index never counted 2 changes"));
 }
 
+/// An edition recorded while the live preview runs shows at once: the
+/// preview watches `editions/` and builds the changes pages against it.
+#[test]
+fn the_live_preview_sees_an_edition_recorded_while_it_runs() {
+    use live_common::{Running, fixture, get, poll};
+    let dir = fixture();
+    let r = Running::serve(dir.path());
+    let url = r.url().to_string();
+    assert_eq!(get(&url, "/changes/index.html").status, 404);
+    let rec = common::run_in(dir.path(), &["edition", "e1"]);
+    assert_eq!(rec.code, 0, "{}", rec.stderr);
+    poll(|| {
+        let page = get(&url, "/changes/index.html");
+        (page.status == 200 && page.body.contains("Nothing has changed since")).then_some(())
+    })
+    .unwrap_or_else(|| panic!("changes/ never appeared after recording an edition"));
+    poll(|| {
+        get(&url, "/index.html")
+            .body
+            .contains("No changes since edition e1")
+            .then_some(())
+    })
+    .unwrap_or_else(|| panic!("the index never named edition e1"));
+}
+
 /// Recording an edition is a change to the inputs: the next build is not
 /// skipped as up to date.
 #[test]
