@@ -285,3 +285,39 @@ pub fn assert_vnu_accepts(test: &str, site: &Path) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A page's `<main>`: what a feature renders (the chrome around it is
+/// other tests' business).
+pub fn main_of(html: &str) -> &str {
+    let start = html.find("<main").expect("a <main>");
+    let end = html.find("</main>").expect("a </main>") + "</main>".len();
+    &html[start..end]
+}
+
+/// Compare the `<main>` of each built page (`site`-relative path, golden
+/// file name) with its copy in `tests/fixtures/<golden>/`; with `BLESS=1`
+/// set, write the copies anew instead.
+pub fn assert_mains_match_golden(site: &Path, golden: &str, pages: &[(&str, &str)]) {
+    let dir = repo_root().join("tests/fixtures").join(golden);
+    let bless = std::env::var_os("BLESS").is_some();
+    let mut differ = Vec::new();
+    for (page, name) in pages {
+        let html = std::fs::read_to_string(site.join(page)).unwrap();
+        let got = main_of(&html);
+        let path = dir.join(name);
+        if bless {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, got).unwrap();
+            continue;
+        }
+        let want = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e} (BLESS=1 writes it)", path.display()));
+        if got != want {
+            differ.push(format!("{page} (golden {name})"));
+        }
+    }
+    assert!(
+        differ.is_empty(),
+        "pages differ from tests/fixtures/{golden}/ (BLESS=1 rewrites them): {differ:?}"
+    );
+}

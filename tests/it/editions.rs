@@ -13,7 +13,7 @@
 use crate::common;
 use crate::live_common;
 
-use common::{TestProject, built_fixture, repo_root, snapshot};
+use common::{TestProject, built_fixture, snapshot};
 
 const GOLDEN: &[(&str, &str)] = &[
     ("changes/index.html", "changes.html"),
@@ -22,37 +22,10 @@ const GOLDEN: &[(&str, &str)] = &[
     ("editions/2026-12-02/index.html", "edition-2026-12-02.html"),
 ];
 
-fn main_of(html: &str) -> &str {
-    let start = html.find("<main").expect("a <main>");
-    let end = html.find("</main>").expect("a </main>") + "</main>".len();
-    &html[start..end]
-}
-
 #[test]
 fn pages_match_their_golden_copies() {
     let dir = built_fixture("editions");
-    let golden = repo_root().join("tests/fixtures/editions_golden");
-    let bless = std::env::var_os("BLESS").is_some();
-    let mut differ = Vec::new();
-    for (page, name) in GOLDEN {
-        let html = std::fs::read_to_string(dir.path().join("site").join(page)).unwrap();
-        let got = main_of(&html);
-        let path = golden.join(name);
-        if bless {
-            std::fs::create_dir_all(&golden).unwrap();
-            std::fs::write(&path, got).unwrap();
-            continue;
-        }
-        let want = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e} (BLESS=1 writes it)", path.display()));
-        if got != want {
-            differ.push(format!("{page} (golden {name})"));
-        }
-    }
-    assert!(
-        differ.is_empty(),
-        "pages differ from tests/fixtures/editions_golden/ (BLESS=1 rewrites them): {differ:?}"
-    );
+    common::assert_mains_match_golden(&dir.path().join("site"), "editions_golden", GOLDEN);
     common::assert_vnu_accepts("editions", &dir.path().join("site"));
 }
 

@@ -28,39 +28,10 @@ const GOLDEN: &[(&str, &str)] = &[
     ("articles/times-oreshnik/index.html", "article-times.html"),
 ];
 
-/// The page's `<main>`: what this feature renders (the chrome around it
-/// is other tests' business).
-fn main_of(html: &str) -> &str {
-    let start = html.find("<main").expect("a <main>");
-    let end = html.find("</main>").expect("a </main>") + "</main>".len();
-    &html[start..end]
-}
-
 #[test]
 fn pages_match_their_golden_copies() {
     let dir = built_fixture("sources");
-    let golden = repo_root().join("tests/fixtures/sources_golden");
-    let bless = std::env::var_os("BLESS").is_some();
-    let mut differ = Vec::new();
-    for (page, name) in GOLDEN {
-        let html = std::fs::read_to_string(dir.path().join("site").join(page)).unwrap();
-        let got = main_of(&html);
-        let path = golden.join(name);
-        if bless {
-            std::fs::create_dir_all(&golden).unwrap();
-            std::fs::write(&path, got).unwrap();
-            continue;
-        }
-        let want = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e} (BLESS=1 writes it)", path.display()));
-        if got != want {
-            differ.push(format!("{page} (golden {name})"));
-        }
-    }
-    assert!(
-        differ.is_empty(),
-        "pages differ from tests/fixtures/sources_golden/ (BLESS=1 rewrites them): {differ:?}"
-    );
+    common::assert_mains_match_golden(&dir.path().join("site"), "sources_golden", GOLDEN);
 }
 
 #[test]
