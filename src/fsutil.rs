@@ -21,22 +21,73 @@ use std::path::{Path, PathBuf};
 /// (The generated site is written by `site`, which does without the
 /// flush: it can be made again.)
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let (_, tmp) = write_temp(path, bytes, false)?;
+    let result = std::fs::rename(&tmp, path);
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// The first half of every write here: `bytes` in the temporary file
+/// beside `path` ([`temp_beside`]), flushed to the disk (contents only, or
+/// with its metadata when `full`), its directory created first. Returns
+/// the directory and the temporary; nothing is left behind on failure.
+fn write_temp(path: &Path, bytes: &[u8], full: bool) -> io::Result<(PathBuf, PathBuf)> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    std::fs::create_dir_all(&dir)?;
     let tmp = temp_beside(path);
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
-        f.sync_data()?;
-        drop(f);
-        std::fs::rename(&tmp, path)
+        if full { f.sync_all() } else { f.sync_data() }
     })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    match result {
+        Ok(()) => Ok((dir, tmp)),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
     }
+}
+
+/// The second half of [`write_new`] and [`write_new_numbered`]: `bytes`,
+/// written durably beside `base`, take the first of the names `name(1)`,
+/// `name(2)`, … that is free — by a hard link, which fails if the name
+/// exists, so no file is ever replaced; `name` answering `None` ends the
+/// search with [`io::ErrorKind::AlreadyExists`]. Returns the path taken.
+fn write_under_free_name(
+    base: &Path,
+    bytes: &[u8],
+    mut name: impl FnMut(&Path, u32) -> Option<PathBuf>,
+) -> io::Result<PathBuf> {
+    let (dir, tmp) = write_temp(base, bytes, true)?;
+    let result = (|| {
+        let mut n = 1u32;
+        let path = loop {
+            let Some(path) = name(&dir, n) else {
+                return Err(io::Error::from(io::ErrorKind::AlreadyExists));
+            };
+            match std::fs::hard_link(&tmp, &path) {
+                Ok(()) => break path,
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => n += 1,
+                // a file system without hard links: the name, if free,
+                // taken by a rename (another process could take it first)
+                Err(_) if !path.exists() => {
+                    std::fs::rename(&tmp, &path)?;
+                    break path;
+                }
+                Err(_) => n += 1,
+            }
+        };
+        sync_dir(&dir);
+        Ok(path)
+    })();
+    let _ = std::fs::remove_file(&tmp);
     result
 }
 
@@ -139,38 +190,8 @@ pub fn remove_stale_temporaries(dir: &Path, recursive: bool) -> Vec<PathBuf> {
 /// processes at once (the name is taken by a hard link, which fails if it
 /// exists). For backups of the analyst's files. Returns the path written.
 pub fn write_new_numbered(base: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
-    let dir = base
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let tmp = temp_beside(base);
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        let name = base.file_name().unwrap_or_default().to_string_lossy();
-        let mut n = 1u32;
-        let path = loop {
-            let path = dir.join(format!("{name}.{n}"));
-            match std::fs::hard_link(&tmp, &path) {
-                Ok(()) => break path,
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => n += 1,
-                // a file system without hard links: the next free name,
-                // taken by a rename (another process could take it first)
-                Err(_) if !path.exists() => {
-                    std::fs::rename(&tmp, &path)?;
-                    break path;
-                }
-                Err(_) => n += 1,
-            }
-        };
-        sync_dir(dir);
-        Ok(path)
-    })();
-    let _ = std::fs::remove_file(&tmp);
-    result
+    let name = base.file_name().unwrap_or_default().to_string_lossy();
+    write_under_free_name(base, bytes, |dir, n| Some(dir.join(format!("{name}.{n}"))))
 }
 
 /// Write `bytes` to `path`, a file that must not exist yet, atomically and
@@ -180,29 +201,7 @@ pub fn write_new_numbered(base: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
 /// then [`io::ErrorKind::AlreadyExists`]). For files that are written once
 /// and never again (editions).
 pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let tmp = temp_beside(path);
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        match std::fs::hard_link(&tmp, path) {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Err(e),
-            // a file system without hard links: a rename, after a last look
-            Err(_) if !path.exists() => std::fs::rename(&tmp, path)?,
-            Err(_) => return Err(io::Error::from(io::ErrorKind::AlreadyExists)),
-        }
-        sync_dir(dir);
-        Ok(())
-    })();
-    let _ = std::fs::remove_file(&tmp);
-    result
+    write_under_free_name(path, bytes, |_, n| (n == 1).then(|| path.to_path_buf())).map(drop)
 }
 
 /// Flush a directory's entries to the disk (that a file was created or

@@ -91,6 +91,16 @@ fn built_first() -> (TestProject, String, String) {
     (p, rel, slug)
 }
 
+/// The newer scrape of the same page, under another file name, with a
+/// later `modified`.
+fn drop_newer_scrape(p: &TestProject) {
+    p.write("seeds/talks-again.txt", &second_scrape());
+    p.write(
+        "seeds/talks-again.meta.yaml",
+        &sidecar(URL, "2024-03-09T10:00:00-05:00"),
+    );
+}
+
 fn assert_annotated(p: &TestProject, slug: &str) {
     let page = p.page(&format!("articles/{slug}/index.html"));
     assert!(page.contains("id=\"a-proposals\""), "anchored: {page}");
@@ -217,11 +227,7 @@ fn a_hand_edited_article_is_not_replaced_by_a_newer_scrape() {
     let (p, rel, slug) = built_first();
     let edited = p.read(&rel).replace(OLD, "EDITED by the desk.");
     p.write(&rel, &edited);
-    p.write("seeds/talks-again.txt", &second_scrape());
-    p.write(
-        "seeds/talks-again.meta.yaml",
-        &sidecar(URL, "2024-03-09T10:00:00-05:00"),
-    );
+    drop_newer_scrape(&p);
     let r = p.build(&[]);
     assert!(
         r.stderr.contains(&format!(
@@ -394,11 +400,7 @@ fn two_articles_found_to_be_one_page_keep_the_older_and_name_the_other() {
 #[test]
 fn a_newer_scrape_that_fails_to_clean_does_not_hand_the_article_back() {
     let (p, rel, _) = built_first();
-    p.write("seeds/talks-again.txt", &second_scrape());
-    p.write(
-        "seeds/talks-again.meta.yaml",
-        &sidecar(URL, "2024-03-09T10:00:00-05:00"),
-    );
+    drop_newer_scrape(&p);
     p.build(&[]);
     assert!(p.read(&rel).contains(NEW));
     // the newer seed is damaged: the build stops at it, and the older
@@ -422,11 +424,7 @@ fn a_newer_scrape_that_fails_to_clean_does_not_hand_the_article_back() {
 #[test]
 fn a_newer_scrape_found_to_be_another_page_hands_the_article_back() {
     let (p, rel, slug) = built_first();
-    p.write("seeds/talks-again.txt", &second_scrape());
-    p.write(
-        "seeds/talks-again.meta.yaml",
-        &sidecar(URL, "2024-03-09T10:00:00-05:00"),
-    );
+    drop_newer_scrape(&p);
     p.build(&[]);
     assert!(p.read(&rel).contains(NEW));
     // its address was wrong: cleaning it alone cleans the older scrape
