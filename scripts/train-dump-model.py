@@ -23,19 +23,13 @@ import numpy as np
 from sklearn.ensemble import GradientBoostingClassifier
 
 REPO = Path(__file__).resolve().parent.parent
+
+sys.path.insert(0, str(REPO / "scripts"))
+from shared_dir import find_shared  # noqa: E402
 WORD = re.compile(r"\w+")
 STAGE2 = []
 PARAMS = dict(n_estimators=int(os.environ.get("GBT_TREES", 160)), max_depth=int(os.environ.get("GBT_DEPTH", 4)), learning_rate=0.1, subsample=0.8,
               min_samples_leaf=20, random_state=7)
-
-
-def find_shared():
-    for cand in [REPO.parent / "shared", REPO.parent.parent / "shared"]:
-        if (cand / "eval/cleaning").is_dir():
-            return cand
-    common = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--path-format=absolute",
-                             "--git-common-dir"], capture_output=True, text=True).stdout.strip()
-    return Path(common).parent.parent / "shared"
 
 
 def ngrams(toks, n):

@@ -37,6 +37,9 @@ import numpy as np
 from scipy.optimize import minimize
 
 REPO = Path(__file__).resolve().parent.parent
+
+sys.path.insert(0, str(REPO / "scripts"))
+from shared_dir import find_shared  # noqa: E402
 sys.path.insert(0, str(REPO / "scripts" / "cleaning-meta"))
 from score_meta import norm_title  # noqa: E402
 
@@ -45,15 +48,6 @@ SOURCE = REPO / "src" / "clean" / "dump" / "headline.rs"
 # features without a hand-set weight)
 LAMBDAS = [(1000.0, 1000.0), (1000.0, 3.0), (1000.0, 1.0), (1000.0, 0.3),
            (30.0, 3.0), (30.0, 1.0), (10.0, 1.0)]
-
-
-def find_shared():
-    for cand in [REPO.parent / "shared", REPO.parent.parent / "shared"]:
-        if (cand / "eval/cleaning").is_dir():
-            return cand
-    common = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--path-format=absolute",
-                             "--git-common-dir"], capture_output=True, text=True).stdout.strip()
-    return Path(common).parent.parent / "shared"
 
 
 def dev_labels():
