@@ -38,6 +38,9 @@ pub struct Span {
     pub attrs: Attrs,
     /// Extra attributes on the first segment only (e.g. `id`).
     pub first_attrs: Attrs,
+    /// Extra attributes on every segment but the first (e.g. the class
+    /// that the first segment's `id` stands for).
+    pub rest_attrs: Attrs,
 }
 
 impl Span {
@@ -395,6 +398,8 @@ fn decorate_text(
             }
             if first {
                 out.push_str(s.first_attrs.as_str());
+            } else {
+                out.push_str(s.rest_attrs.as_str());
             }
             out.push('>');
         }
@@ -727,6 +732,7 @@ mod tests {
             tag: "mark",
             attrs: Attrs::new(&[("data-ann", id)]),
             first_attrs: Attrs::new(&[("id", &format!("a-{id}"))]),
+            rest_attrs: Attrs::default(),
         }
     }
 
@@ -796,6 +802,30 @@ mod tests {
     }
 
     #[test]
+    fn a_span_cut_by_another_has_its_rest_attributes_after_the_first_segment() {
+        // a mention "Alpha Beta" that a highlight starting in it cuts in two
+        let mention = Span {
+            start: 0,
+            end: 10,
+            tag: "a",
+            attrs: Attrs::new(&[("href", "e/")]),
+            first_attrs: Attrs::new(&[("id", "m1")]),
+            rest_attrs: Attrs::new(&[("class", "mention")]),
+        };
+        let h = render(
+            "Alpha Beta gamma",
+            &Decorations {
+                spans: vec![mention, mark(6, 16, "x")],
+                after_block: vec![],
+            },
+        );
+        assert_eq!(
+            h,
+            "<p><a href=\"e/\" id=\"m1\">Alpha </a><mark data-ann=\"x\" id=\"a-x\"><a href=\"e/\" class=\"mention\">Beta</a></mark><mark data-ann=\"x\"> gamma</mark></p>\n"
+        );
+    }
+
+    #[test]
     fn no_link_inside_a_link() {
         let md = "[Putin speaks](https://ex.org) of *Putin*";
         let link = |start, end, id: &str| Span {
@@ -804,6 +834,7 @@ mod tests {
             tag: "a",
             attrs: Attrs::new(&[("href", "e/")]),
             first_attrs: Attrs::new(&[("id", id)]),
+            rest_attrs: Attrs::default(),
         };
         let h = render(
             md,
@@ -890,6 +921,7 @@ mod tests {
             tag: "span",
             attrs: Attrs::new(&[("title", "\"><script>")]),
             first_attrs: Attrs::default(),
+            rest_attrs: Attrs::default(),
         };
         let h = render(
             "x",

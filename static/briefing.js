@@ -91,7 +91,9 @@
   function hide() {
     if (pop) { pop.remove(); pop = null; }
   }
-  function kindOf(a) {
+  // the kind: on the link or an element around it (a chip's item), or, for
+  // a mention in the text (which has no class), on the chip of its entity
+  function ownKind(a) {
     var k = a.getAttribute("data-kind");
     if (k) return k;
     for (var el = a; el && el.className !== undefined; el = el.parentElement) {
@@ -99,6 +101,10 @@
       if (m && m[1] !== "chips" && m[1] !== "popover") return m[1];
     }
     return "";
+  }
+  var kinds = {};
+  function kindOf(a) {
+    return ownKind(a) || kinds[a.getAttribute("href")] || "";
   }
   function show(a) {
     var text = a.getAttribute("data-preview");
@@ -123,9 +129,14 @@
     pop.style.top = (window.scrollY + r.bottom + 6) + "px";
     a.setAttribute("aria-describedby", "entity-popover");
   }
-  var links = document.querySelectorAll("a.entity, .entity-chips a");
+  // mentions in an article's text are told by their anchor (`mention-`, or
+  // `.mention` on the rest of one a highlight cuts); `a.entity` is kept for
+  // themes that still mark them so
+  var links = document.querySelectorAll("a[id^='mention-'], a.mention, a.entity, .entity-chips a");
   var previews = {};
   links.forEach(function (a) {
+    var k = ownKind(a);
+    if (k) kinds[a.getAttribute("href")] = k;
     var t = a.getAttribute("title");
     if (t) {
       previews[a.getAttribute("href")] = t;

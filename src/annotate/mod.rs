@@ -1248,6 +1248,7 @@ fn article_annotations(
                 ("data-n", &a.number.to_string()),
                 ("aria-details", &format!("n-{}", a.id)),
             ]),
+            rest_attrs: Attrs::default(),
         });
         let block_end = body
             .blocks

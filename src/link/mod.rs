@@ -153,7 +153,13 @@ impl Links {
 /// article's mentions of its entity; a linked one is a link to the entity's
 /// page (the anchor on the link itself, no wrapper), and the entity's first
 /// link on the page carries its preview as `title` (the script shows it for
-/// every link to the same entity); the others are `span.mention`.
+/// every link to the same entity); the others are a `span`. No class: the
+/// `mention-` id is what the stylesheet and the script select them by
+/// (`[id^="mention-"]`; a mention cut in segments by a highlight has it on
+/// its first, `class="mention"` on the others), and the entity's kind, for
+/// the script's preview, is
+/// on its chip under the article — an article names an entity about twice,
+/// so a class on each mention was a tenth of the page.
 pub fn mention_spans(
     registry: &Registry,
     markup: &[MentionMarkup],
@@ -195,14 +201,16 @@ pub fn mention_spans(
                 tag: "a",
                 attrs: mk.link.clone(),
                 first_attrs: Attrs::from_written(first),
+                rest_attrs: MENTION_REST.clone(),
             });
         } else {
             spans.push(Span {
                 start,
                 end,
                 tag: "span",
-                attrs: MENTION_CLASS.clone(),
+                attrs: Attrs::default(),
                 first_attrs: Attrs::from_written(first),
+                rest_attrs: MENTION_REST.clone(),
             });
         }
     }
@@ -210,7 +218,7 @@ pub fn mention_spans(
 }
 
 /// What the mentions of an entity on article pages share: the attributes
-/// of a link to its page (class and URL: every article page is at the same
+/// of a link to its page (its URL: every article page is at the same
 /// depth) and the `title` attribute with its preview that its first link
 /// carries (empty without a description).
 #[derive(Clone, Debug, Default)]
@@ -227,17 +235,16 @@ impl MentionMarkup {
             Attrs::push(&mut title, "title", preview);
         }
         MentionMarkup {
-            link: Attrs::new(&[
-                ("class", &format!("entity entity-{}", e.entry.kind.id())),
-                ("href", &SitePath::entity(&e.slug).relative_from(&from)),
-            ]),
+            link: Attrs::new(&[("href", &SitePath::entity(&e.slug).relative_from(&from))]),
             title,
         }
     }
 }
 
-/// The class of an unlinked mention (one string for all of them).
-static MENTION_CLASS: LazyLock<Attrs> = LazyLock::new(|| Attrs::new(&[("class", "mention")]));
+/// The class of a mention's segments after the first, which has its
+/// `mention-` id (a mention is cut in segments where a highlight starts or
+/// ends in it): one string for all of them.
+static MENTION_REST: LazyLock<Attrs> = LazyLock::new(|| Attrs::new(&[("class", "mention")]));
 
 /// The anchor id of the `n`th (1-based) mention of an entity in an article.
 pub fn mention_id(entity: &Slug, n: usize) -> String {
@@ -802,7 +809,7 @@ mod tests {
         assert_eq!(links.len(), 2, "first Putin and Minsk");
         assert_eq!(
             links[0].attrs.as_str(),
-            " class=\"entity entity-person\" href=\"../../entities/vladimir-putin/index.html\""
+            " href=\"../../entities/vladimir-putin/index.html\""
         );
         assert_eq!(
             links[0].first_attrs.as_str(),
@@ -823,9 +830,9 @@ mod tests {
                 after_block: vec![],
             },
         );
-        assert!(html.contains("<a class=\"entity entity-person\" href=\"../../entities/vladimir-putin/index.html\" id=\"mention-vladimir-putin-1\" title=\"President of Russia.\">Putin</a>"), "{html}");
+        assert!(html.contains("<a href=\"../../entities/vladimir-putin/index.html\" id=\"mention-vladimir-putin-1\" title=\"President of Russia.\">Putin</a>"), "{html}");
         assert!(
-            html.contains("<span class=\"mention\" id=\"mention-vladimir-putin-2\">Putin</span>"),
+            html.contains("<span id=\"mention-vladimir-putin-2\">Putin</span>"),
             "{html}"
         );
     }

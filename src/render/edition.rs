@@ -235,6 +235,7 @@ pub(super) fn page(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
                         ("data-n", &x.number.to_string()),
                         ("aria-details", &format!("{p}fn-{}", x.number)),
                     ]),
+                    rest_attrs: markdown::Attrs::default(),
                 })
                 .collect();
             let body = markdown::render_with(a.body(), spans.iter(), &[]);

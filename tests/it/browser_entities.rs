@@ -18,7 +18,7 @@ const pop = document.getElementById('entity-popover');
 return {
   pop: pop ? pop.textContent : null,
   described: a.getAttribute('aria-describedby'),
-  titles: document.querySelectorAll('a.entity[title], .entity-chips a[title]').length
+  titles: document.querySelectorAll('a[id^="mention-"][title], .entity-chips a[title]').length
 };
 "#;
 
@@ -45,8 +45,8 @@ async fn every_link_to_an_entity_shows_its_preview() {
     client.goto(&file_url).await.unwrap();
     let mut seen = Vec::new();
     for (css, nth) in [
-        ("a.entity[href$=\"entities/minsk/index.html\"]", 0),
-        ("a.entity[href$=\"entities/minsk/index.html\"]", 1),
+        ("a[id^=\"mention-\"][href$=\"entities/minsk/index.html\"]", 0),
+        ("a[id^=\"mention-\"][href$=\"entities/minsk/index.html\"]", 1),
         (".entity-chips a[href$=\"entities/minsk/index.html\"]", 0),
     ] {
         let v = client

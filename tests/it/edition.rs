@@ -104,7 +104,11 @@ fn the_edition_is_the_whole_briefing_on_one_page() {
     assert!(ed.contains("A small one."));
     assert!(ed.contains("The opening was routine."));
     assert!(ed.contains("<span class=\"ed-label\">corroborated</span>"));
-    assert!(!ed.contains("class=\"sidenotes\"") && !ed.contains("class=\"entity"));
+    assert!(
+        !ed.contains("class=\"sidenotes\"")
+            && !ed.contains("class=\"entity")
+            && !ed.contains("mention-")
+    );
     // the articles' own ids and in-page links, prefixed
     assert!(
         ed.contains("<h2 id=\"a1-bg\">Background</h2>")
