@@ -45,8 +45,14 @@ async fn every_link_to_an_entity_shows_its_preview() {
     client.goto(&file_url).await.unwrap();
     let mut seen = Vec::new();
     for (css, nth) in [
-        ("a[id^=\"mention-\"][href$=\"entities/minsk/index.html\"]", 0),
-        ("a[id^=\"mention-\"][href$=\"entities/minsk/index.html\"]", 1),
+        (
+            "a[id^=\"mention-\"][href$=\"entities/minsk/index.html\"]",
+            0,
+        ),
+        (
+            "a[id^=\"mention-\"][href$=\"entities/minsk/index.html\"]",
+            1,
+        ),
         (".entity-chips a[href$=\"entities/minsk/index.html\"]", 0),
     ] {
         let v = client
@@ -67,4 +73,44 @@ async fn every_link_to_an_entity_shows_its_preview() {
         assert_eq!(v["described"], "entity-popover", "{v}");
         assert_eq!(v["titles"], 0, "the script replaces native tooltips: {v}");
     }
+}
+
+/// The styles of a page's entity mentions, which they get by their
+/// `mention-` anchor (they have no class): a linked one is a quiet link
+/// (the text's colour), a targeted one is highlighted and clear of the
+/// top of the window.
+const STYLES: &str = r#"
+const linked = document.getElementById('mention-vladimir-putin-1');
+const targeted = document.getElementById('mention-vladimir-putin-2');
+const s = (el) => getComputedStyle(el);
+return {
+  linked_color: s(linked).color,
+  text_color: s(linked.parentElement).color,
+  linked_background: s(linked).backgroundColor,
+  targeted_tag: targeted.tagName,
+  targeted_background: s(targeted).backgroundColor,
+  targeted_margin: s(targeted).scrollMarginTop
+};
+"#;
+
+#[tokio::test]
+async fn mentions_are_quiet_links_and_highlighted_when_targeted() {
+    let dir = common::built_fixture("links/basic");
+    let page = dir.path().join("site/articles/alpha/index.html");
+    let Some((_session, client)) =
+        browser_support::open("mentions_are_quiet_links_and_highlighted_when_targeted").await
+    else {
+        return;
+    };
+    let url = format!("file://{}#mention-vladimir-putin-2", page.display());
+    client.set_window_size(1200, 900).await.unwrap();
+    client.goto(&url).await.unwrap();
+    let v = client.execute(STYLES, vec![]).await.unwrap();
+    let _ = client.close().await;
+    assert_eq!(v["linked_color"], v["text_color"], "{v}");
+    assert_eq!(v["linked_background"], "rgba(0, 0, 0, 0)", "{v}");
+    // the second Putin of a paragraph is an anchor, not a link
+    assert_eq!(v["targeted_tag"], "SPAN", "{v}");
+    assert_ne!(v["targeted_background"], "rgba(0, 0, 0, 0)", "{v}");
+    assert_ne!(v["targeted_margin"], "0px", "{v}");
 }
