@@ -130,9 +130,8 @@
     a.setAttribute("aria-describedby", "entity-popover");
   }
   // mentions in an article's text are told by their anchor (`mention-`, or
-  // `.mention` on the rest of one a highlight cuts); `a.entity` is kept for
-  // themes that still mark them so
-  var links = document.querySelectorAll("a[id^='mention-'], a.mention, a.entity, .entity-chips a");
+  // `.mention` on the rest of one a highlight cuts)
+  var links = document.querySelectorAll("a[id^='mention-'], a.mention, .entity-chips a");
   var previews = {};
   links.forEach(function (a) {
     var k = ownKind(a);

@@ -157,9 +157,8 @@ impl Links {
 /// `mention-` id is what the stylesheet and the script select them by
 /// (`[id^="mention-"]`; a mention cut in segments by a highlight has it on
 /// its first, `class="mention"` on the others), and the entity's kind, for
-/// the script's preview, is
-/// on its chip under the article — an article names an entity about twice,
-/// so a class on each mention was a tenth of the page.
+/// the script's preview, is on its chip under the article: a class on each
+/// mention was a tenth of the page.
 pub fn mention_spans(
     registry: &Registry,
     markup: &[MentionMarkup],

@@ -1508,8 +1508,8 @@ mod tests {
             ),
             (
                 "templates/fragments/entity_chip.html",
-                "<span class=\"count\">",
-                "<span class=\"count chip-count\">",
+                "<small>",
+                "<small class=\"chip-count\">",
             ),
         ]);
         // (and edit_and_compare checks them against a fresh build)
