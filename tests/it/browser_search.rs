@@ -378,7 +378,7 @@ async fn focusing_an_entity_link_shows_its_description() {
             .await?;
         client
             .execute(
-                "document.querySelector('a.entity[href$=\"entities/maria-zakharova/index.html\"]').focus()",
+                "document.querySelector('a[id^=\"mention-\"][href$=\"entities/maria-zakharova/index.html\"]').focus()",
                 vec![],
             )
             .await?;
