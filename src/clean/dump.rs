@@ -263,6 +263,7 @@ fn classify_blocks(
     let mut rule: Vec<Option<&'static str>> = vec![None; n];
     // Shapes of boilerplate whatever the score, so that no later smoothing
     // brings them back either.
+    let slides = structure::gallery_slides(texts, &pf.shapes);
     for i in 0..n {
         let (t, s) = (texts[i], &pf.shapes[i]);
         rule[i] = if s.units <= 4.0 && (t.ends_with("...") || t.ends_with('…')) {
@@ -273,6 +274,8 @@ fn classify_blocks(
             Some("labelled link to another article")
         } else if interposed_headline(texts, &pf.shapes, i) {
             Some("headline-like line between paragraphs (link to another story)")
+        } else if slides[i] {
+            Some("slide counter or caption of a photo gallery")
         } else {
             None
         };
@@ -430,9 +433,10 @@ fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, Cle
                 _ => {}
             }
         }
-        // Figures: caption blocks inside the article.
+        // Figures: caption blocks inside the article (a credit line may
+        // follow the last kept block, its caption).
         if i >= head_lo
-            && i <= last_kept
+            && i <= last_kept + 1
             && pf.shapes[i].units <= 80.0
             && let Some(fig) = figure(t)
         {

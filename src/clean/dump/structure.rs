@@ -4,6 +4,8 @@
 //! comments — is not part of it however prose-like it reads.
 
 use super::features::{self, PageFeatures, is_long};
+use regex::Regex;
+use std::sync::LazyLock;
 
 /// After the article, a short heading ("More news", "Related") followed by
 /// a run dominated by headline-shaped lines starts a list of other stories:
@@ -29,7 +31,10 @@ pub(super) fn cut_story_lists(
             && s.lines == 1
             && before >= total * 0.6
             && (!keep[i] || probs[i] < 0.6)
-            && !texts[i].contains(|c: char| c == ':' || c.is_ascii_digit());
+            && !texts[i].contains(|c: char| c == ':' || c.is_ascii_digit())
+            // a line opening with a dash signs what precedes it (a quote's
+            // author, a reader's name), it heads nothing
+            && !texts[i].starts_with(['–', '—', '-']);
         if keep[i] {
             before += s.units;
         }
@@ -56,6 +61,68 @@ pub(super) fn cut_story_lists(
             return;
         }
     }
+}
+
+/// A slide counter at the start of a block: an optional word, the slide's
+/// number, a separator (a short word such as "of", or a slash) and the
+/// number of slides ("Image 3 of 12", "1 / 9", "2of4A shopper looks …").
+static SLIDE_COUNTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:\p{L}+\s+)?(\d{1,3})(\s*/\s*|\s+\p{L}{1,4}\s+(?:/\s*)?|\p{L}{1,4})(\d{1,3})(.*)$",
+    )
+    .expect("valid regex")
+});
+
+/// A slide counter opening a block's first line.
+struct SlideCounter<'a> {
+    slide: u32,
+    slides: u32,
+    /// the separator between the numbers
+    sep: &'a str,
+    /// the text after the counter
+    rest: &'a str,
+}
+
+fn slide_counter(text: &str) -> Option<SlideCounter<'_>> {
+    let first = text.lines().next()?.trim();
+    let c = SLIDE_COUNTER.captures(first)?;
+    let (slide, slides) = (c[1].parse().ok()?, c[3].parse().ok()?);
+    (1..=slides).contains(&slide).then(|| SlideCounter {
+        slide,
+        slides,
+        sep: c.get(2).map_or("", |m| m.as_str()),
+        rest: c.get(4).map_or("", |m| m.as_str()),
+    })
+}
+
+/// Blocks of a photo gallery's slides: a block that is nothing but a slide
+/// counter ("Image 1 of 9", "1 / 9": a spaced word or a slash between the
+/// numbers), and captions that open with a worded counter, glued or spaced
+/// ("1of4Grass Valley's …"), when another block counts a different slide
+/// of as many slides. Galleries repeat captions the article's own figures
+/// have; the counters are the evidence, in any language.
+pub(super) fn gallery_slides(texts: &[&str], shapes: &[features::Shape]) -> Vec<bool> {
+    let counters: Vec<Option<SlideCounter>> = texts
+        .iter()
+        .zip(shapes)
+        .map(|(t, s)| (s.units <= 80.0).then(|| slide_counter(t)).flatten())
+        .collect();
+    let worded = |c: &SlideCounter| c.sep.contains(char::is_alphabetic);
+    counters
+        .iter()
+        .map(|c| {
+            let Some(c) = c else { return false };
+            let only = !c.rest.contains(char::is_alphanumeric)
+                && c.sep.contains(|ch: char| ch == '/' || ch.is_whitespace());
+            let caption = worded(c)
+                && c.rest.trim_start().starts_with(char::is_uppercase)
+                && counters
+                    .iter()
+                    .flatten()
+                    .any(|o| worded(o) && o.slides == c.slides && o.slide != c.slide);
+            only || caption
+        })
+        .collect()
 }
 
 /// Drop every kept block from `from` on, saying why.
@@ -464,6 +531,75 @@ mod tests {
             blocks.push((item, D, 0.2));
         }
         assert_eq!(story_lists(&blocks), vec![PROSE; 8]);
+    }
+
+    #[test]
+    fn quotes_signed_with_a_dash_are_no_story_list() {
+        // reader reviews quoted one by one, each signed "– Name": the
+        // signature is no heading, the quotes no list of other stories
+        let mut blocks = vec![(PROSE, K, 0.99); 4];
+        for (quote, name) in [
+            (
+                "“A wonderful evening, the dancers were superb!”",
+                "– Mel****",
+            ),
+            (
+                "“Good seats and friendly staff at the door.”",
+                "– An** Fe***",
+            ),
+            (
+                "“The drums were the best part of the show.”",
+                "– Dia**** Co**",
+            ),
+            (
+                "“We will come back with the children next year.”",
+                "– Jo** Al**",
+            ),
+        ] {
+            blocks.extend([(name, D, 0.5), (quote, K, 0.8)]);
+        }
+        blocks.push((PROSE, K, 0.95));
+        let kept = story_lists(&blocks);
+        assert_eq!(kept.len(), 9, "{kept:?}");
+    }
+
+    fn slides(blocks: &[&str]) -> Vec<bool> {
+        let shapes: Vec<features::Shape> = blocks.iter().map(|t| features::shape(t)).collect();
+        gallery_slides(blocks, &shapes)
+    }
+
+    #[test]
+    fn gallery_counters_and_numbered_captions() {
+        let page = [
+            PROSE,
+            "1of3Shoppers queue for gas cans at a hardware store on Tuesday.",
+            "2of3Extension cords on the shelves of the same store.",
+            "3 de 3 Un vendedor cuenta las linternas que quedan.",
+            "Image 1 of 12",
+            "Bild 2 von 12",
+            "1 / 9",
+            "Close",
+            PROSE,
+        ];
+        assert_eq!(
+            slides(&page),
+            [false, true, true, true, true, true, true, false, false]
+        );
+        // a lone numbered caption, fractions, dates, times, scores and
+        // numbers in prose are no gallery
+        let page = [
+            "1of3Shoppers queue for gas cans at a hardware store on Tuesday.",
+            "1/4 cup of sugar",
+            "3/4 cup of flour",
+            "9to5 Daily",
+            "24/7 Sports",
+            "20/11/2019 / 11:54 am",
+            "9h104",
+            "3 of 5 residents said the bridge should close to cars.",
+            "2 of 5 said it should stay open.",
+            PROSE,
+        ];
+        assert_eq!(slides(&page), [false; 10]);
     }
 
     #[test]
