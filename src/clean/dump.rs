@@ -282,7 +282,7 @@ fn classify_blocks(
         keep[i] &= rule[i].is_none();
     }
     structure::cut_story_lists(&mut keep, &mut rule, &probs, texts, &pf.shapes);
-    structure::cut_after_link_bar(&mut keep, &mut rule, pf);
+    structure::cut_after_link_bar(&mut keep, &mut rule, texts, pf);
     structure::cut_comment_thread(&mut keep, &mut rule, pf);
     structure::cut_comment_form(&mut keep, &mut rule, texts, pf);
     extend_edges(&mut keep, &rule, &probs, pf, title.map(|t| t.0));

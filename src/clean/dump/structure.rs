@@ -142,10 +142,46 @@ const LINK_BAR_MIN_BEFORE: f64 = 50.0;
 
 /// Is block `i` a link-bar item: one line of at most three words whose
 /// text occurs elsewhere on the page too (share buttons, section menus and
-/// footers repeat; the article's own list items do not)?
-fn link_bar_item(pf: &PageFeatures, i: usize) -> bool {
+/// footers repeat; the article's own list items do not), or a templated
+/// button ([`templated_line`])?
+fn link_bar_item(texts: &[&str], pf: &PageFeatures, i: usize) -> bool {
     let s = &pf.shapes[i];
     s.lines == 1 && s.units <= 3.0 && pf.rows[i][features::DUP_COUNT] > 0.0
+        || templated_line(texts, pf, i)
+}
+
+/// Words of a templated line that must open its neighbour too.
+const TEMPLATE_WORDS: usize = 2;
+
+/// Is block `i` one of a run of lines made from one template: a line of at
+/// most twelve words without a sentence ending whose first
+/// [`TEMPLATE_WORDS`] words (letters only, any case) open the line before
+/// or after it too ("Share on
+/// Facebook", "Share on Reddit"; "Click to share on Twitter (Opens in new
+/// window)", "Click to print (Opens in new window)")? Share and print
+/// buttons are written so; the article's list items seldom are.
+fn templated_line(texts: &[&str], pf: &PageFeatures, i: usize) -> bool {
+    let short = |j: usize| {
+        let s = &pf.shapes[j];
+        s.lines == 1 && s.units <= 12.0 && !s.ends_sentence
+    };
+    let opening = |j: usize| -> Option<Vec<String>> {
+        let words: Vec<String> = texts[j]
+            .split_whitespace()
+            .take(TEMPLATE_WORDS)
+            .map(str::to_lowercase)
+            .collect();
+        let letters = |w: &String| w.chars().all(char::is_alphabetic);
+        (words.len() == TEMPLATE_WORDS && words.iter().all(letters)).then_some(words)
+    };
+    if !short(i) {
+        return false;
+    }
+    let Some(mine) = opening(i) else {
+        return false;
+    };
+    let same = |j: usize| short(j) && opening(j).is_some_and(|o| o == mine);
+    (i > 0 && same(i - 1)) || (i + 1 < texts.len() && same(i + 1))
 }
 
 /// Structural smoothing at the end of the article: the first run of at
@@ -157,13 +193,14 @@ fn link_bar_item(pf: &PageFeatures, i: usize) -> bool {
 pub(super) fn cut_after_link_bar(
     keep: &mut [bool],
     rule: &mut [Option<&'static str>],
+    texts: &[&str],
     pf: &PageFeatures,
 ) {
     let n = keep.len();
     let mut before = 0.0;
     let mut i = 0;
     while i < n {
-        if !link_bar_item(pf, i) {
+        if !link_bar_item(texts, pf, i) {
             if keep[i] {
                 before += pf.shapes[i].units;
             }
@@ -171,7 +208,7 @@ pub(super) fn cut_after_link_bar(
             continue;
         }
         let start = i;
-        while i < n && link_bar_item(pf, i) {
+        while i < n && link_bar_item(texts, pf, i) {
             if keep[i] {
                 before += pf.shapes[i].units;
             }
@@ -405,13 +442,13 @@ mod tests {
     /// blocks after it.
     fn run(
         blocks: &[(&str, bool)],
-        rule: fn(&mut [bool], &mut [Option<&'static str>], &PageFeatures),
+        rule: fn(&mut [bool], &mut [Option<&'static str>], &[&str], &PageFeatures),
     ) -> Vec<String> {
         let texts: Vec<&str> = blocks.iter().map(|b| b.0).collect();
         let pf = page(&texts);
         let mut keep: Vec<bool> = blocks.iter().map(|b| b.1).collect();
         let mut why = vec![None; blocks.len()];
-        rule(&mut keep, &mut why, &pf);
+        rule(&mut keep, &mut why, &texts, &pf);
         for (k, w) in keep.iter().zip(&why) {
             // a block is dropped by the rule exactly when it gives a reason
             assert!(!k || w.is_none());
@@ -478,6 +515,47 @@ mod tests {
         blocks.push((PROSE, K));
         let kept = run(&blocks, cut_after_link_bar);
         assert_eq!(kept.len(), 8);
+    }
+
+    #[test]
+    fn templated_share_buttons_after_the_article_end_it() {
+        let blocks = [
+            (PROSE, K),
+            (PROSE, K),
+            ("Share this:", K),
+            ("Click to share on Facebook (Opens in new window)", K),
+            ("Click to share on Twitter (Opens in new window)", K),
+            ("Click to email this to a friend (Opens in new window)", K),
+            ("Click to print (Opens in new window)", K),
+            ("Permalink 34 Comments Feed for comments Back to top", K),
+        ];
+        let kept = run(&blocks, cut_after_link_bar);
+        assert_eq!(kept, vec![PROSE, PROSE, "Share this:"]);
+    }
+
+    #[test]
+    fn list_items_of_the_article_are_no_template() {
+        // items that share one opening word, or open with numbers, or are
+        // sentences: the article's own list
+        let mut blocks = vec![(PROSE, K), (PROSE, K)];
+        blocks.extend(
+            [
+                "Spain (Group F): 11th appearance",
+                "Sweden (Group F): Seventh appearance",
+                "1 cup of flour",
+                "1 cup of milk",
+                "1 cup of sugar",
+                "1 cup of water",
+                "The bridge closes to cars.",
+                "The bridge reopens in May.",
+                "The bridge gets new rails.",
+                "The bridge gets a cycle lane.",
+            ]
+            .iter()
+            .map(|t| (*t, K)),
+        );
+        blocks.push((PROSE, K));
+        assert_eq!(run(&blocks, cut_after_link_bar).len(), blocks.len());
     }
 
     /// Run `cut_story_lists` with the kept blocks' probabilities.
@@ -758,7 +836,7 @@ mod tests {
     fn a_comment_thread_after_the_article_is_dropped() {
         let mut blocks = vec![(PROSE, K), (PROSE, K), ("Share this article", D)];
         blocks.extend(thread());
-        let kept = run(&blocks, cut_comment_thread);
+        let kept = run(&blocks, |k, r, _, pf| cut_comment_thread(k, r, pf));
         assert_eq!(kept, vec![PROSE, PROSE]);
     }
 
@@ -770,10 +848,10 @@ mod tests {
         for time in ["10:32", "10:15", "09:58", "09:40"] {
             blocks.extend([("Live", D), (time, D), (PROSE, K)]);
         }
-        let kept = run(&blocks, cut_comment_thread);
+        let kept = run(&blocks, |k, r, _, pf| cut_comment_thread(k, r, pf));
         assert_eq!(kept.len(), 5);
         // the thread alone, nothing kept before it: no article to end
-        let kept = run(&thread(), cut_comment_thread);
+        let kept = run(&thread(), |k, r, _, pf| cut_comment_thread(k, r, pf));
         assert_eq!(kept.len(), 4);
     }
 }
