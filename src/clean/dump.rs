@@ -288,6 +288,8 @@ fn classify_blocks(
     extend_edges(&mut keep, &rule, &probs, pf, title.map(|t| t.0));
     structure::keep_embedded_posts(&mut keep, &mut rule, texts, pf);
     structure::fill_article(&mut keep, &rule, &probs, &pf.shapes);
+    let byline = structure::head_byline(texts, pf, &keep);
+    structure::cut_author_bio(&mut keep, &mut rule, texts, pf, byline.as_deref());
     // A tiny line without a sentence ending as the very last kept block is a
     // section label ("12 comments", "Tags"), not the end of the article.
     while let Some(last) = keep.iter().rposition(|&k| k) {

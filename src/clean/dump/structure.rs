@@ -389,6 +389,68 @@ pub(super) fn keep_embedded_posts(
     }
 }
 
+/// Kept blocks at the end of the article among which an author's note is
+/// looked for.
+const BIO_MAX_FROM_END: usize = 4;
+/// Words of an author's note at most.
+const BIO_MAX_UNITS: f64 = 60.0;
+
+/// The author named by a byline line ("By Jane Doe | …") in the head of
+/// the article: before the first kept block or just after it.
+pub(super) fn head_byline(texts: &[&str], pf: &PageFeatures, keep: &[bool]) -> Option<String> {
+    let first = keep.iter().position(|&k| k)?;
+    (0..(first + 3).min(texts.len()))
+        .rev()
+        .filter(|&i| pf.shapes[i].units <= 25.0 && pf.shapes[i].lines <= 3)
+        .find_map(|i| texts[i].lines().find_map(super::meta::parse_byline))
+}
+
+/// Does `text` open with the author's name (the first name at least: "Jane
+/// is a reporter …", "Jane Doe's book …", "Jane Doe (jane@…) edits …"), or,
+/// as a short line, contain the whole name ("Write to Jane Doe at …",
+/// "About Jane Doe")?
+fn about_author(text: &str, s: &features::Shape, name: &[String]) -> bool {
+    let toks = features::tokens(text);
+    let opens = toks.first() == name.first();
+    let whole = s.units <= 12.0 && toks.windows(name.len()).any(|w| w == name);
+    opens || whole
+}
+
+/// Structural smoothing at the end of the article: a note about the
+/// author — a short block among the last [`BIO_MAX_FROM_END`] kept blocks
+/// that opens with the byline's name, or a short line that contains all of
+/// it — is not the article's text, nor anything kept after it. The name's
+/// repetition is the evidence, in any language.
+pub(super) fn cut_author_bio(
+    keep: &mut [bool],
+    rule: &mut [Option<&'static str>],
+    texts: &[&str],
+    pf: &PageFeatures,
+    byline: Option<&str>,
+) {
+    let Some(name) = byline.map(features::tokens) else {
+        return;
+    };
+    if name.len() < 2 {
+        return;
+    }
+    let kept: Vec<usize> = (0..keep.len()).filter(|&i| keep[i]).collect();
+    let total: f64 = kept.iter().map(|&i| pf.shapes[i].units).sum();
+    let tail = &kept[kept.len().saturating_sub(BIO_MAX_FROM_END)..];
+    for &i in tail {
+        let before: f64 = kept
+            .iter()
+            .take_while(|&&j| j < i)
+            .map(|&j| pf.shapes[j].units)
+            .sum();
+        let s = &pf.shapes[i];
+        if before >= total * 0.7 && s.units <= BIO_MAX_UNITS && about_author(texts[i], s, &name) {
+            drop_from(keep, rule, i, "a note about the author after the article");
+            return;
+        }
+    }
+}
+
 /// Minimum score of a block inside the article for [`fill_article`] to
 /// keep it.
 const FILL_MIN_P: f64 = 0.05;
@@ -556,6 +618,64 @@ mod tests {
         );
         blocks.push((PROSE, K));
         assert_eq!(run(&blocks, cut_after_link_bar).len(), blocks.len());
+    }
+
+    /// Run `cut_author_bio` on blocks whose head has a byline line.
+    fn bio(blocks: &[(&str, bool)]) -> Vec<String> {
+        let texts: Vec<&str> = blocks.iter().map(|b| b.0).collect();
+        let pf = page(&texts);
+        let mut keep: Vec<bool> = blocks.iter().map(|b| b.1).collect();
+        let byline = head_byline(&texts, &pf, &keep);
+        assert_eq!(byline.as_deref(), Some("Jane Okafor"));
+        cut_author_bio(
+            &mut keep,
+            &mut vec![None; blocks.len()],
+            &texts,
+            &pf,
+            byline.as_deref(),
+        );
+        texts
+            .iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(t, _)| t.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_note_about_the_author_after_the_article_is_dropped() {
+        let head = [("By Jane Okafor | 19 November 2019", D)];
+        for note in [
+            "Jane Okafor is a reporter for the Harbour Post, covering transport and city hall.",
+            "Jane is our transport reporter; she has covered the harbour for ten years.",
+            "Jane Okafor's book about the city's bridges came out in 2018.",
+            "Write to Jane Okafor at jane@example.org",
+        ] {
+            let mut blocks = head.to_vec();
+            blocks.extend([
+                (PROSE, K),
+                (PROSE, K),
+                (PROSE, K),
+                (note, K),
+                ("Subscribe to our newsletter for more stories like this.", K),
+            ]);
+            assert_eq!(bio(&blocks), vec![PROSE; 3], "{note}");
+        }
+        // the name in the article's own text, or too early to be a note
+        let mut blocks = head.to_vec();
+        blocks.extend([
+            (
+                "Jane Okafor rode the last tram across the bridge on Tuesday.",
+                K,
+            ),
+            (PROSE, K),
+            (
+                "Engineers told Jane Okafor and other reporters that the frame had corroded.",
+                K,
+            ),
+            (PROSE, K),
+        ]);
+        assert_eq!(bio(&blocks).len(), 4);
     }
 
     /// Run `cut_story_lists` with the kept blocks' probabilities.
