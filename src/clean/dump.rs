@@ -264,6 +264,7 @@ fn classify_blocks(
     // Shapes of boilerplate whatever the score, so that no later smoothing
     // brings them back either.
     let slides = structure::gallery_slides(texts, &pf.shapes);
+    let teasers = structure::glued_teasers(texts, &pf.shapes);
     for i in 0..n {
         let (t, s) = (texts[i], &pf.shapes[i]);
         rule[i] = if s.units <= 4.0 && (t.ends_with("...") || t.ends_with('…')) {
@@ -276,6 +277,8 @@ fn classify_blocks(
             Some("headline-like line between paragraphs (link to another story)")
         } else if slides[i] {
             Some("slide counter or caption of a photo gallery")
+        } else if teasers[i] {
+            Some("headline glued to its teaser (a list of other stories)")
         } else {
             None
         };

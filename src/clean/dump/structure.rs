@@ -125,6 +125,85 @@ pub(super) fn gallery_slides(texts: &[&str], shapes: &[features::Shape]) -> Vec<
         .collect()
 }
 
+/// Words a glued teaser's headline has at least (not counting those that
+/// open with a digit), and its teaser.
+const GLUED_MIN_HEAD: usize = 4;
+const GLUED_MIN_TEASER: usize = 8;
+
+/// Is this a headline glued to its teaser, the way a list of other stories
+/// reads once its markup is gone: one line whose opening words are in
+/// title case ("Ford Recalls F-150s; Loose Cable Can Cause Stalling Or
+/// Fires") and run, with no space, into a sentence ("Fires" + "Ford is
+/// recalling …")? The join is a capital right after three lower-case
+/// letters (or a digit or closing punctuation), followed by a lower-case
+/// letter or, as a one-letter word, by a word in lower case ("SteakhouseA
+/// party of six …"); most names written so ("McDonald", "WeWork",
+/// "MacBook") have fewer lower-case letters before the capital, and the
+/// words before the others are no title-case headline (at least
+/// [`GLUED_MIN_HEAD`] words, three in four capitalised).
+pub fn glued_teaser(text: &str, s: &features::Shape) -> bool {
+    if s.lines != 1 || !s.ends_sentence || s.units < (GLUED_MIN_HEAD + GLUED_MIN_TEASER) as f64 {
+        return false;
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    for (k, w) in words.iter().enumerate() {
+        let chars: Vec<char> = w.chars().collect();
+        for p in 1..chars.len() {
+            let c = chars[p];
+            let next_lower = match chars.get(p + 1) {
+                Some(n) => n.is_lowercase(),
+                None => words
+                    .get(k + 1)
+                    .is_some_and(|n| n.starts_with(char::is_lowercase)),
+            };
+            if !(c.is_uppercase() && next_lower) {
+                continue;
+            }
+            let before = chars[p - 1];
+            let joined = if before.is_lowercase() {
+                p >= 3 && chars[p - 3..p].iter().all(|c| c.is_lowercase())
+            } else {
+                before.is_ascii_digit()
+                    || matches!(before, '?' | '!' | '’' | '\'' | ')' | '”' | '"')
+            };
+            if !joined {
+                continue;
+            }
+            // the headline's words, the glued one included; words that
+            // open with a digit ("16-inch", "250,000The") count for neither
+            let head: Vec<&&str> = words[..=k]
+                .iter()
+                .filter(|w| !w.starts_with(|c: char| c.is_ascii_digit()))
+                .collect();
+            if head.len() < GLUED_MIN_HEAD || words.len() - k < GLUED_MIN_TEASER {
+                return false;
+            }
+            let titled = head
+                .iter()
+                .filter(|w| w.starts_with(char::is_uppercase))
+                .count();
+            return titled * 4 >= head.len() * 3;
+        }
+    }
+    false
+}
+
+/// Glued teasers ([`glued_teaser`]), when the page has at least two: a
+/// list of other stories, never the article. (One line alone may be a
+/// sentence that opens with four capitalised words and a name such as
+/// "PlayStation".)
+pub(super) fn glued_teasers(texts: &[&str], shapes: &[features::Shape]) -> Vec<bool> {
+    let glued: Vec<bool> = texts
+        .iter()
+        .zip(shapes)
+        .map(|(t, s)| glued_teaser(t, s))
+        .collect();
+    if glued.iter().filter(|&&g| g).count() < 2 {
+        return vec![false; texts.len()];
+    }
+    glued
+}
+
 /// Drop every kept block from `from` on, saying why.
 fn drop_from(keep: &mut [bool], rule: &mut [Option<&'static str>], from: usize, why: &'static str) {
     for (k, r) in keep.iter_mut().zip(rule.iter_mut()).skip(from) {
@@ -676,6 +755,45 @@ mod tests {
             (PROSE, K),
         ]);
         assert_eq!(bio(&blocks).len(), 4);
+    }
+
+    #[test]
+    fn headlines_glued_to_teasers() {
+        let yes = [
+            "Ferry Timetable Changes For The Winter Season StartsThe harbour company will run fewer boats from Monday, it said.",
+            "Is The Old Bridge Safe For Cyclists?Engineers say the frame has corroded faster than anyone expected.",
+            "Council Votes On Bridge Budget For 2020The council will vote on the repair budget next week, officials said.",
+            "Zwei Fähren Fallen Im Winter KomplettDie Hafengesellschaft fährt ab Montag seltener, teilte sie mit.",
+            "Two Ferries Cancelled. Here's What Changes On The Quay For Winter TravelA new timetable starts on Monday, the company said.",
+            "Tram Strike Ends After Late Talks In The Depot TonightUnions and the city agreed on pay just after midnight.",
+        ];
+        let no = [
+            // names with an inner capital, in prose
+            "The merged Gannett and GateHouse may not diverge from the trend, its chairman has said.",
+            "Singer-keyboardist McDonald and the band will play thirty dates in North America next summer.",
+            // title case run on without a join, and too few words either side
+            "Trevor Daugherty is the Senior Editor of 9to5Toys and has written about deals since 2014.",
+            "Contact UsWork with us.",
+            "The New York Times reported on Sunday that WeWork is preparing to cut jobs across its offices.",
+            "The 16-inch MacBook Pro also features a physical Esc key and an inverted-T arrow key layout.",
+            "Following the 16-inch MacBook Pro, Apple plans to release a new 13-inch model next year.",
+            PROSE,
+        ];
+        for t in yes {
+            assert!(glued_teaser(t, &features::shape(t)), "{t}");
+        }
+        for t in no {
+            assert!(!glued_teaser(t, &features::shape(t)), "{t}");
+        }
+        // one glued line alone on a page is no list of other stories (a
+        // sentence that opens with four capitalised words and a name
+        // such as "PlayStation" has the shape)
+        let shapes: Vec<features::Shape> =
+            [yes[0], PROSE].iter().map(|t| features::shape(t)).collect();
+        assert_eq!(glued_teasers(&[yes[0], PROSE], &shapes), [false, false]);
+        let page = [PROSE, yes[0], yes[1], PROSE];
+        let shapes: Vec<features::Shape> = page.iter().map(|t| features::shape(t)).collect();
+        assert_eq!(glued_teasers(&page, &shapes), [false, true, true, false]);
     }
 
     /// Run `cut_story_lists` with the kept blocks' probabilities.
