@@ -579,12 +579,12 @@ mod tests {
         features::page_features(blocks, None, &vec![false; blocks.len()])
     }
 
+    /// A structural rule at the end of the article, as the tests run it.
+    type EndRule = fn(&mut [bool], &mut [Option<&'static str>], &[&str], &PageFeatures);
+
     /// Run a rule on `blocks` with the blocks marked `K` kept; the kept
     /// blocks after it.
-    fn run(
-        blocks: &[(&str, bool)],
-        rule: fn(&mut [bool], &mut [Option<&'static str>], &[&str], &PageFeatures),
-    ) -> Vec<String> {
+    fn run(blocks: &[(&str, bool)], rule: EndRule) -> Vec<String> {
         let texts: Vec<&str> = blocks.iter().map(|b| b.0).collect();
         let pf = page(&texts);
         let mut keep: Vec<bool> = blocks.iter().map(|b| b.1).collect();
