@@ -263,6 +263,8 @@ fn classify_blocks(
     let mut rule: Vec<Option<&'static str>> = vec![None; n];
     // Shapes of boilerplate whatever the score, so that no later smoothing
     // brings them back either.
+    let slides = structure::gallery_slides(texts, &pf.shapes);
+    let teasers = structure::glued_teasers(texts, &pf.shapes);
     for i in 0..n {
         let (t, s) = (texts[i], &pf.shapes[i]);
         rule[i] = if s.units <= 4.0 && (t.ends_with("...") || t.ends_with('…')) {
@@ -273,18 +275,24 @@ fn classify_blocks(
             Some("labelled link to another article")
         } else if interposed_headline(texts, &pf.shapes, i) {
             Some("headline-like line between paragraphs (link to another story)")
+        } else if slides[i] {
+            Some("slide counter or caption of a photo gallery")
+        } else if teasers[i] {
+            Some("headline glued to its teaser (a list of other stories)")
         } else {
             None
         };
         keep[i] &= rule[i].is_none();
     }
     structure::cut_story_lists(&mut keep, &mut rule, &probs, texts, &pf.shapes);
-    structure::cut_after_link_bar(&mut keep, &mut rule, pf);
+    structure::cut_after_link_bar(&mut keep, &mut rule, texts, pf);
     structure::cut_comment_thread(&mut keep, &mut rule, pf);
     structure::cut_comment_form(&mut keep, &mut rule, texts, pf);
     extend_edges(&mut keep, &rule, &probs, pf, title.map(|t| t.0));
     structure::keep_embedded_posts(&mut keep, &mut rule, texts, pf);
     structure::fill_article(&mut keep, &rule, &probs, &pf.shapes);
+    let byline = structure::head_byline(texts, pf, &keep);
+    structure::cut_author_bio(&mut keep, &mut rule, texts, pf, byline.as_deref());
     // A tiny line without a sentence ending as the very last kept block is a
     // section label ("12 comments", "Tags"), not the end of the article.
     while let Some(last) = keep.iter().rposition(|&k| k) {
@@ -430,9 +438,10 @@ fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, Cle
                 _ => {}
             }
         }
-        // Figures: caption blocks inside the article.
+        // Figures: caption blocks inside the article (a credit line may
+        // follow the last kept block, its caption).
         if i >= head_lo
-            && i <= last_kept
+            && i <= last_kept + 1
             && pf.shapes[i].units <= 80.0
             && let Some(fig) = figure(t)
         {

@@ -4,6 +4,8 @@
 //! comments — is not part of it however prose-like it reads.
 
 use super::features::{self, PageFeatures, is_long};
+use regex::Regex;
+use std::sync::LazyLock;
 
 /// After the article, a short heading ("More news", "Related") followed by
 /// a run dominated by headline-shaped lines starts a list of other stories:
@@ -29,7 +31,10 @@ pub(super) fn cut_story_lists(
             && s.lines == 1
             && before >= total * 0.6
             && (!keep[i] || probs[i] < 0.6)
-            && !texts[i].contains(|c: char| c == ':' || c.is_ascii_digit());
+            && !texts[i].contains(|c: char| c == ':' || c.is_ascii_digit())
+            // a line opening with a dash signs what precedes it (a quote's
+            // author, a reader's name), it heads nothing
+            && !texts[i].starts_with(['–', '—', '-']);
         if keep[i] {
             before += s.units;
         }
@@ -58,6 +63,147 @@ pub(super) fn cut_story_lists(
     }
 }
 
+/// A slide counter at the start of a block: an optional word, the slide's
+/// number, a separator (a short word such as "of", or a slash) and the
+/// number of slides ("Image 3 of 12", "1 / 9", "2of4A shopper looks …").
+static SLIDE_COUNTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:\p{L}+\s+)?(\d{1,3})(\s*/\s*|\s+\p{L}{1,4}\s+(?:/\s*)?|\p{L}{1,4})(\d{1,3})(.*)$",
+    )
+    .expect("valid regex")
+});
+
+/// A slide counter opening a block's first line.
+struct SlideCounter<'a> {
+    slide: u32,
+    slides: u32,
+    /// the separator between the numbers
+    sep: &'a str,
+    /// the text after the counter
+    rest: &'a str,
+}
+
+fn slide_counter(text: &str) -> Option<SlideCounter<'_>> {
+    let first = text.lines().next()?.trim();
+    let c = SLIDE_COUNTER.captures(first)?;
+    let (slide, slides) = (c[1].parse().ok()?, c[3].parse().ok()?);
+    (1..=slides).contains(&slide).then(|| SlideCounter {
+        slide,
+        slides,
+        sep: c.get(2).map_or("", |m| m.as_str()),
+        rest: c.get(4).map_or("", |m| m.as_str()),
+    })
+}
+
+/// Blocks of a photo gallery's slides: a block that is nothing but a slide
+/// counter ("Image 1 of 9", "1 / 9": a spaced word or a slash between the
+/// numbers), and captions that open with a worded counter, glued or spaced
+/// ("1of4Grass Valley's …"), when another block counts a different slide
+/// of as many slides. Galleries repeat captions the article's own figures
+/// have; the counters are the evidence, in any language.
+pub(super) fn gallery_slides(texts: &[&str], shapes: &[features::Shape]) -> Vec<bool> {
+    let counters: Vec<Option<SlideCounter>> = texts
+        .iter()
+        .zip(shapes)
+        .map(|(t, s)| (s.units <= 80.0).then(|| slide_counter(t)).flatten())
+        .collect();
+    let worded = |c: &SlideCounter| c.sep.contains(char::is_alphabetic);
+    counters
+        .iter()
+        .map(|c| {
+            let Some(c) = c else { return false };
+            let only = !c.rest.contains(char::is_alphanumeric)
+                && c.sep.contains(|ch: char| ch == '/' || ch.is_whitespace());
+            let caption = worded(c)
+                && c.rest.trim_start().starts_with(char::is_uppercase)
+                && counters
+                    .iter()
+                    .flatten()
+                    .any(|o| worded(o) && o.slides == c.slides && o.slide != c.slide);
+            only || caption
+        })
+        .collect()
+}
+
+/// Words a glued teaser's headline has at least (not counting those that
+/// open with a digit), and its teaser.
+const GLUED_MIN_HEAD: usize = 4;
+const GLUED_MIN_TEASER: usize = 8;
+
+/// Is this a headline glued to its teaser, the way a list of other stories
+/// reads once its markup is gone: one line whose opening words are in
+/// title case ("Ford Recalls F-150s; Loose Cable Can Cause Stalling Or
+/// Fires") and run, with no space, into a sentence ("Fires" + "Ford is
+/// recalling …")? The join is a capital right after three lower-case
+/// letters (or a digit or closing punctuation), followed by a lower-case
+/// letter or, as a one-letter word, by a word in lower case ("SteakhouseA
+/// party of six …"); most names written so ("McDonald", "WeWork",
+/// "MacBook") have fewer lower-case letters before the capital, and the
+/// words before the others are no title-case headline (at least
+/// [`GLUED_MIN_HEAD`] words, three in four capitalised).
+pub fn glued_teaser(text: &str, s: &features::Shape) -> bool {
+    if s.lines != 1 || !s.ends_sentence || s.units < (GLUED_MIN_HEAD + GLUED_MIN_TEASER) as f64 {
+        return false;
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    for (k, w) in words.iter().enumerate() {
+        let chars: Vec<char> = w.chars().collect();
+        for p in 1..chars.len() {
+            let c = chars[p];
+            let next_lower = match chars.get(p + 1) {
+                Some(n) => n.is_lowercase(),
+                None => words
+                    .get(k + 1)
+                    .is_some_and(|n| n.starts_with(char::is_lowercase)),
+            };
+            if !(c.is_uppercase() && next_lower) {
+                continue;
+            }
+            let before = chars[p - 1];
+            let joined = if before.is_lowercase() {
+                p >= 3 && chars[p - 3..p].iter().all(|c| c.is_lowercase())
+            } else {
+                before.is_ascii_digit()
+                    || matches!(before, '?' | '!' | '’' | '\'' | ')' | '”' | '"')
+            };
+            if !joined {
+                continue;
+            }
+            // the headline's words, the glued one included; words that
+            // open with a digit ("16-inch", "250,000The") count for neither
+            let head: Vec<&&str> = words[..=k]
+                .iter()
+                .filter(|w| !w.starts_with(|c: char| c.is_ascii_digit()))
+                .collect();
+            if head.len() < GLUED_MIN_HEAD || words.len() - k < GLUED_MIN_TEASER {
+                return false;
+            }
+            let titled = head
+                .iter()
+                .filter(|w| w.starts_with(char::is_uppercase))
+                .count();
+            return titled * 4 >= head.len() * 3;
+        }
+    }
+    false
+}
+
+/// Glued teasers ([`glued_teaser`]), when the page has at least two: a
+/// list of other stories, never the article. (One line alone may be a
+/// sentence that opens with four capitalised words and a name such as
+/// "PlayStation".)
+pub(super) fn glued_teasers(texts: &[&str], shapes: &[features::Shape]) -> Vec<bool> {
+    let glued: Vec<bool> = texts
+        .iter()
+        .zip(shapes)
+        .map(|(t, s)| glued_teaser(t, s))
+        .collect();
+    if glued.iter().filter(|&&g| g).count() < 2 {
+        return vec![false; texts.len()];
+    }
+    glued
+}
+
 /// Drop every kept block from `from` on, saying why.
 fn drop_from(keep: &mut [bool], rule: &mut [Option<&'static str>], from: usize, why: &'static str) {
     for (k, r) in keep.iter_mut().zip(rule.iter_mut()).skip(from) {
@@ -75,10 +221,46 @@ const LINK_BAR_MIN_BEFORE: f64 = 50.0;
 
 /// Is block `i` a link-bar item: one line of at most three words whose
 /// text occurs elsewhere on the page too (share buttons, section menus and
-/// footers repeat; the article's own list items do not)?
-fn link_bar_item(pf: &PageFeatures, i: usize) -> bool {
+/// footers repeat; the article's own list items do not), or a templated
+/// button ([`templated_line`])?
+fn link_bar_item(texts: &[&str], pf: &PageFeatures, i: usize) -> bool {
     let s = &pf.shapes[i];
     s.lines == 1 && s.units <= 3.0 && pf.rows[i][features::DUP_COUNT] > 0.0
+        || templated_line(texts, pf, i)
+}
+
+/// Words of a templated line that must open its neighbour too.
+const TEMPLATE_WORDS: usize = 2;
+
+/// Is block `i` one of a run of lines made from one template: a line of at
+/// most twelve words without a sentence ending whose first
+/// [`TEMPLATE_WORDS`] words (letters only, any case) open the line before
+/// or after it too ("Share on
+/// Facebook", "Share on Reddit"; "Click to share on Twitter (Opens in new
+/// window)", "Click to print (Opens in new window)")? Share and print
+/// buttons are written so; the article's list items seldom are.
+fn templated_line(texts: &[&str], pf: &PageFeatures, i: usize) -> bool {
+    let short = |j: usize| {
+        let s = &pf.shapes[j];
+        s.lines == 1 && s.units <= 12.0 && !s.ends_sentence
+    };
+    let opening = |j: usize| -> Option<Vec<String>> {
+        let words: Vec<String> = texts[j]
+            .split_whitespace()
+            .take(TEMPLATE_WORDS)
+            .map(str::to_lowercase)
+            .collect();
+        let letters = |w: &String| w.chars().all(char::is_alphabetic);
+        (words.len() == TEMPLATE_WORDS && words.iter().all(letters)).then_some(words)
+    };
+    if !short(i) {
+        return false;
+    }
+    let Some(mine) = opening(i) else {
+        return false;
+    };
+    let same = |j: usize| short(j) && opening(j).is_some_and(|o| o == mine);
+    (i > 0 && same(i - 1)) || (i + 1 < texts.len() && same(i + 1))
 }
 
 /// Structural smoothing at the end of the article: the first run of at
@@ -90,13 +272,14 @@ fn link_bar_item(pf: &PageFeatures, i: usize) -> bool {
 pub(super) fn cut_after_link_bar(
     keep: &mut [bool],
     rule: &mut [Option<&'static str>],
+    texts: &[&str],
     pf: &PageFeatures,
 ) {
     let n = keep.len();
     let mut before = 0.0;
     let mut i = 0;
     while i < n {
-        if !link_bar_item(pf, i) {
+        if !link_bar_item(texts, pf, i) {
             if keep[i] {
                 before += pf.shapes[i].units;
             }
@@ -104,7 +287,7 @@ pub(super) fn cut_after_link_bar(
             continue;
         }
         let start = i;
-        while i < n && link_bar_item(pf, i) {
+        while i < n && link_bar_item(texts, pf, i) {
             if keep[i] {
                 before += pf.shapes[i].units;
             }
@@ -285,6 +468,68 @@ pub(super) fn keep_embedded_posts(
     }
 }
 
+/// Kept blocks at the end of the article among which an author's note is
+/// looked for.
+const BIO_MAX_FROM_END: usize = 4;
+/// Words of an author's note at most.
+const BIO_MAX_UNITS: f64 = 60.0;
+
+/// The author named by a byline line ("By Jane Doe | …") in the head of
+/// the article: before the first kept block or just after it.
+pub(super) fn head_byline(texts: &[&str], pf: &PageFeatures, keep: &[bool]) -> Option<String> {
+    let first = keep.iter().position(|&k| k)?;
+    (0..(first + 3).min(texts.len()))
+        .rev()
+        .filter(|&i| pf.shapes[i].units <= 25.0 && pf.shapes[i].lines <= 3)
+        .find_map(|i| texts[i].lines().find_map(super::meta::parse_byline))
+}
+
+/// Does `text` open with the author's name (the first name at least: "Jane
+/// is a reporter …", "Jane Doe's book …", "Jane Doe (jane@…) edits …"), or,
+/// as a short line, contain the whole name ("Write to Jane Doe at …",
+/// "About Jane Doe")?
+fn about_author(text: &str, s: &features::Shape, name: &[String]) -> bool {
+    let toks = features::tokens(text);
+    let opens = toks.first() == name.first();
+    let whole = s.units <= 12.0 && toks.windows(name.len()).any(|w| w == name);
+    opens || whole
+}
+
+/// Structural smoothing at the end of the article: a note about the
+/// author — a short block among the last [`BIO_MAX_FROM_END`] kept blocks
+/// that opens with the byline's name, or a short line that contains all of
+/// it — is not the article's text, nor anything kept after it. The name's
+/// repetition is the evidence, in any language.
+pub(super) fn cut_author_bio(
+    keep: &mut [bool],
+    rule: &mut [Option<&'static str>],
+    texts: &[&str],
+    pf: &PageFeatures,
+    byline: Option<&str>,
+) {
+    let Some(name) = byline.map(features::tokens) else {
+        return;
+    };
+    if name.len() < 2 {
+        return;
+    }
+    let kept: Vec<usize> = (0..keep.len()).filter(|&i| keep[i]).collect();
+    let total: f64 = kept.iter().map(|&i| pf.shapes[i].units).sum();
+    let tail = &kept[kept.len().saturating_sub(BIO_MAX_FROM_END)..];
+    for &i in tail {
+        let before: f64 = kept
+            .iter()
+            .take_while(|&&j| j < i)
+            .map(|&j| pf.shapes[j].units)
+            .sum();
+        let s = &pf.shapes[i];
+        if before >= total * 0.7 && s.units <= BIO_MAX_UNITS && about_author(texts[i], s, &name) {
+            drop_from(keep, rule, i, "a note about the author after the article");
+            return;
+        }
+    }
+}
+
 /// Minimum score of a block inside the article for [`fill_article`] to
 /// keep it.
 const FILL_MIN_P: f64 = 0.05;
@@ -334,17 +579,17 @@ mod tests {
         features::page_features(blocks, None, &vec![false; blocks.len()])
     }
 
+    /// A structural rule at the end of the article, as the tests run it.
+    type EndRule = fn(&mut [bool], &mut [Option<&'static str>], &[&str], &PageFeatures);
+
     /// Run a rule on `blocks` with the blocks marked `K` kept; the kept
     /// blocks after it.
-    fn run(
-        blocks: &[(&str, bool)],
-        rule: fn(&mut [bool], &mut [Option<&'static str>], &PageFeatures),
-    ) -> Vec<String> {
+    fn run(blocks: &[(&str, bool)], rule: EndRule) -> Vec<String> {
         let texts: Vec<&str> = blocks.iter().map(|b| b.0).collect();
         let pf = page(&texts);
         let mut keep: Vec<bool> = blocks.iter().map(|b| b.1).collect();
         let mut why = vec![None; blocks.len()];
-        rule(&mut keep, &mut why, &pf);
+        rule(&mut keep, &mut why, &texts, &pf);
         for (k, w) in keep.iter().zip(&why) {
             // a block is dropped by the rule exactly when it gives a reason
             assert!(!k || w.is_none());
@@ -413,6 +658,144 @@ mod tests {
         assert_eq!(kept.len(), 8);
     }
 
+    #[test]
+    fn templated_share_buttons_after_the_article_end_it() {
+        let blocks = [
+            (PROSE, K),
+            (PROSE, K),
+            ("Share this:", K),
+            ("Click to share on Facebook (Opens in new window)", K),
+            ("Click to share on Twitter (Opens in new window)", K),
+            ("Click to email this to a friend (Opens in new window)", K),
+            ("Click to print (Opens in new window)", K),
+            ("Permalink 34 Comments Feed for comments Back to top", K),
+        ];
+        let kept = run(&blocks, cut_after_link_bar);
+        assert_eq!(kept, vec![PROSE, PROSE, "Share this:"]);
+    }
+
+    #[test]
+    fn list_items_of_the_article_are_no_template() {
+        // items that share one opening word, or open with numbers, or are
+        // sentences: the article's own list
+        let mut blocks = vec![(PROSE, K), (PROSE, K)];
+        blocks.extend(
+            [
+                "Spain (Group F): 11th appearance",
+                "Sweden (Group F): Seventh appearance",
+                "1 cup of flour",
+                "1 cup of milk",
+                "1 cup of sugar",
+                "1 cup of water",
+                "The bridge closes to cars.",
+                "The bridge reopens in May.",
+                "The bridge gets new rails.",
+                "The bridge gets a cycle lane.",
+            ]
+            .iter()
+            .map(|t| (*t, K)),
+        );
+        blocks.push((PROSE, K));
+        assert_eq!(run(&blocks, cut_after_link_bar).len(), blocks.len());
+    }
+
+    /// Run `cut_author_bio` on blocks whose head has a byline line.
+    fn bio(blocks: &[(&str, bool)]) -> Vec<String> {
+        let texts: Vec<&str> = blocks.iter().map(|b| b.0).collect();
+        let pf = page(&texts);
+        let mut keep: Vec<bool> = blocks.iter().map(|b| b.1).collect();
+        let byline = head_byline(&texts, &pf, &keep);
+        assert_eq!(byline.as_deref(), Some("Jane Okafor"));
+        cut_author_bio(
+            &mut keep,
+            &mut vec![None; blocks.len()],
+            &texts,
+            &pf,
+            byline.as_deref(),
+        );
+        texts
+            .iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(t, _)| t.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_note_about_the_author_after_the_article_is_dropped() {
+        let head = [("By Jane Okafor | 19 November 2019", D)];
+        for note in [
+            "Jane Okafor is a reporter for the Harbour Post, covering transport and city hall.",
+            "Jane is our transport reporter; she has covered the harbour for ten years.",
+            "Jane Okafor's book about the city's bridges came out in 2018.",
+            "Write to Jane Okafor at jane@example.org",
+        ] {
+            let mut blocks = head.to_vec();
+            blocks.extend([
+                (PROSE, K),
+                (PROSE, K),
+                (PROSE, K),
+                (note, K),
+                ("Subscribe to our newsletter for more stories like this.", K),
+            ]);
+            assert_eq!(bio(&blocks), vec![PROSE; 3], "{note}");
+        }
+        // the name in the article's own text, or too early to be a note
+        let mut blocks = head.to_vec();
+        blocks.extend([
+            (
+                "Jane Okafor rode the last tram across the bridge on Tuesday.",
+                K,
+            ),
+            (PROSE, K),
+            (
+                "Engineers told Jane Okafor and other reporters that the frame had corroded.",
+                K,
+            ),
+            (PROSE, K),
+        ]);
+        assert_eq!(bio(&blocks).len(), 4);
+    }
+
+    #[test]
+    fn headlines_glued_to_teasers() {
+        let yes = [
+            "Ferry Timetable Changes For The Winter Season StartsThe harbour company will run fewer boats from Monday, it said.",
+            "Is The Old Bridge Safe For Cyclists?Engineers say the frame has corroded faster than anyone expected.",
+            "Council Votes On Bridge Budget For 2020The council will vote on the repair budget next week, officials said.",
+            "Zwei Fähren Fallen Im Winter KomplettDie Hafengesellschaft fährt ab Montag seltener, teilte sie mit.",
+            "Two Ferries Cancelled. Here's What Changes On The Quay For Winter TravelA new timetable starts on Monday, the company said.",
+            "Tram Strike Ends After Late Talks In The Depot TonightUnions and the city agreed on pay just after midnight.",
+        ];
+        let no = [
+            // names with an inner capital, in prose
+            "The merged Gannett and GateHouse may not diverge from the trend, its chairman has said.",
+            "Singer-keyboardist McDonald and the band will play thirty dates in North America next summer.",
+            // title case run on without a join, and too few words either side
+            "Trevor Daugherty is the Senior Editor of 9to5Toys and has written about deals since 2014.",
+            "Contact UsWork with us.",
+            "The New York Times reported on Sunday that WeWork is preparing to cut jobs across its offices.",
+            "The 16-inch MacBook Pro also features a physical Esc key and an inverted-T arrow key layout.",
+            "Following the 16-inch MacBook Pro, Apple plans to release a new 13-inch model next year.",
+            PROSE,
+        ];
+        for t in yes {
+            assert!(glued_teaser(t, &features::shape(t)), "{t}");
+        }
+        for t in no {
+            assert!(!glued_teaser(t, &features::shape(t)), "{t}");
+        }
+        // one glued line alone on a page is no list of other stories (a
+        // sentence that opens with four capitalised words and a name
+        // such as "PlayStation" has the shape)
+        let shapes: Vec<features::Shape> =
+            [yes[0], PROSE].iter().map(|t| features::shape(t)).collect();
+        assert_eq!(glued_teasers(&[yes[0], PROSE], &shapes), [false, false]);
+        let page = [PROSE, yes[0], yes[1], PROSE];
+        let shapes: Vec<features::Shape> = page.iter().map(|t| features::shape(t)).collect();
+        assert_eq!(glued_teasers(&page, &shapes), [false, true, true, false]);
+    }
+
     /// Run `cut_story_lists` with the kept blocks' probabilities.
     fn story_lists(blocks: &[(&str, bool, f64)]) -> Vec<String> {
         let texts: Vec<&str> = blocks.iter().map(|b| b.0).collect();
@@ -464,6 +847,75 @@ mod tests {
             blocks.push((item, D, 0.2));
         }
         assert_eq!(story_lists(&blocks), vec![PROSE; 8]);
+    }
+
+    #[test]
+    fn quotes_signed_with_a_dash_are_no_story_list() {
+        // reader reviews quoted one by one, each signed "– Name": the
+        // signature is no heading, the quotes no list of other stories
+        let mut blocks = vec![(PROSE, K, 0.99); 4];
+        for (quote, name) in [
+            (
+                "“A wonderful evening, the dancers were superb!”",
+                "– Mel****",
+            ),
+            (
+                "“Good seats and friendly staff at the door.”",
+                "– An** Fe***",
+            ),
+            (
+                "“The drums were the best part of the show.”",
+                "– Dia**** Co**",
+            ),
+            (
+                "“We will come back with the children next year.”",
+                "– Jo** Al**",
+            ),
+        ] {
+            blocks.extend([(name, D, 0.5), (quote, K, 0.8)]);
+        }
+        blocks.push((PROSE, K, 0.95));
+        let kept = story_lists(&blocks);
+        assert_eq!(kept.len(), 9, "{kept:?}");
+    }
+
+    fn slides(blocks: &[&str]) -> Vec<bool> {
+        let shapes: Vec<features::Shape> = blocks.iter().map(|t| features::shape(t)).collect();
+        gallery_slides(blocks, &shapes)
+    }
+
+    #[test]
+    fn gallery_counters_and_numbered_captions() {
+        let page = [
+            PROSE,
+            "1of3Shoppers queue for gas cans at a hardware store on Tuesday.",
+            "2of3Extension cords on the shelves of the same store.",
+            "3 de 3 Un vendedor cuenta las linternas que quedan.",
+            "Image 1 of 12",
+            "Bild 2 von 12",
+            "1 / 9",
+            "Close",
+            PROSE,
+        ];
+        assert_eq!(
+            slides(&page),
+            [false, true, true, true, true, true, true, false, false]
+        );
+        // a lone numbered caption, fractions, dates, times, scores and
+        // numbers in prose are no gallery
+        let page = [
+            "1of3Shoppers queue for gas cans at a hardware store on Tuesday.",
+            "1/4 cup of sugar",
+            "3/4 cup of flour",
+            "9to5 Daily",
+            "24/7 Sports",
+            "20/11/2019 / 11:54 am",
+            "9h104",
+            "3 of 5 residents said the bridge should close to cars.",
+            "2 of 5 said it should stay open.",
+            PROSE,
+        ];
+        assert_eq!(slides(&page), [false; 10]);
     }
 
     #[test]
@@ -622,7 +1074,7 @@ mod tests {
     fn a_comment_thread_after_the_article_is_dropped() {
         let mut blocks = vec![(PROSE, K), (PROSE, K), ("Share this article", D)];
         blocks.extend(thread());
-        let kept = run(&blocks, cut_comment_thread);
+        let kept = run(&blocks, |k, r, _, pf| cut_comment_thread(k, r, pf));
         assert_eq!(kept, vec![PROSE, PROSE]);
     }
 
@@ -634,10 +1086,10 @@ mod tests {
         for time in ["10:32", "10:15", "09:58", "09:40"] {
             blocks.extend([("Live", D), (time, D), (PROSE, K)]);
         }
-        let kept = run(&blocks, cut_comment_thread);
+        let kept = run(&blocks, |k, r, _, pf| cut_comment_thread(k, r, pf));
         assert_eq!(kept.len(), 5);
         // the thread alone, nothing kept before it: no article to end
-        let kept = run(&thread(), cut_comment_thread);
+        let kept = run(&thread(), |k, r, _, pf| cut_comment_thread(k, r, pf));
         assert_eq!(kept.len(), 4);
     }
 }
