@@ -639,7 +639,10 @@ pub fn printed_dates(text: &str) -> Vec<Printed> {
 /// The day/month order a page's own dates show: numeric dates that can be
 /// read only one way (`21/06/2014`, `11/19/2019`), then the order of day
 /// and month in dates written with month names ("6 December 2024" against
-/// "December 6, 2024"). `Unknown` when there is no evidence or it is split.
+/// "December 6, 2024"). Each decides only when it is clear (two to one or
+/// more); `Unknown` when there is no evidence, it is split, or the numeric
+/// and the named dates point different ways — an ambiguous date is then
+/// left out rather than read the wrong way round.
 pub fn page_order<'a>(texts: impl IntoIterator<Item = &'a str>) -> Order {
     static UNAMBIGUOUS: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"\b(\d{1,2})[/.](\d{1,2})[/.](?:19|20)?\d{2}\b").expect("valid regex")
@@ -670,19 +673,28 @@ pub fn page_order<'a>(texts: impl IntoIterator<Item = &'a str>) -> Order {
             }
         }
     }
-    let pick = |a: usize, b: usize| match a.cmp(&b) {
-        std::cmp::Ordering::Greater => Some(Order::DayFirst),
-        std::cmp::Ordering::Less => Some(Order::MonthFirst),
-        std::cmp::Ordering::Equal => None,
+    // each kind of evidence decides only when it agrees clearly (a page's
+    // own dates against a widget's or an agency's, 2 to 1 or more)
+    let clear = |a: usize, b: usize| {
+        if a > 2 * b {
+            Some(Order::DayFirst)
+        } else if b > 2 * a {
+            Some(Order::MonthFirst)
+        } else {
+            None
+        }
     };
-    if day_first + month_first > 0 {
-        return pick(day_first, month_first).unwrap_or(Order::Unknown);
+    let numeric = clear(day_first, month_first);
+    let named = clear(dmy, mdy);
+    match (numeric, named) {
+        // the two kinds disagree (a British page with an American
+        // widget's dates): no order, and no ambiguous date
+        (Some(a), Some(b)) if a != b => Order::Unknown,
+        (Some(a), _) => a,
+        (None, _) if day_first + month_first > 0 => Order::Unknown,
+        (None, Some(b)) => b,
+        (None, None) => Order::Unknown,
     }
-    // month names decide only when they agree clearly
-    if dmy > 2 * mdy || mdy > 2 * dmy {
-        return pick(dmy, mdy).unwrap_or(Order::Unknown);
-    }
-    Order::Unknown
 }
 
 /// The article's printed dates, read from the lines next to its headline.
@@ -754,10 +766,17 @@ fn block_dates(text: &str) -> Vec<Printed> {
     dates
 }
 
+/// The text of blocks `used`, joined by spaces.
+fn used_text(texts: &[&str], used: &[usize]) -> String {
+    used.iter().map(|&k| texts[k]).collect::<Vec<_>>().join(" ")
+}
+
 /// Find the dateline of the article whose headline is block `head`: the
 /// first short block after the headline that prints a date (before the
-/// article's second prose paragraph, at most [`AFTER`] blocks on), with
-/// the one or two blocks after it ("Posted: …" / "Updated: …"); failing
+/// article's second prose paragraph, at most [`AFTER`] blocks on; below
+/// the first prose paragraph not a sentence with a bare date, as a short
+/// body line may name one), with the one or two blocks after it
+/// ("Posted: …" / "Updated: …"); failing
 /// that, a labelled or timed date line just above the headline (a kicker
 /// "October 9, 2018 at 4:02 pm"). Runs of tiny blocks ("November 20" /
 /// "15:23" / "2019") are read together. Dates elsewhere on the page (the
@@ -794,6 +813,17 @@ pub fn dateline(texts: &[&str], head: usize) -> Option<Dateline> {
             if dates.is_empty() {
                 used.truncate(1);
             }
+        }
+        // below the article's first paragraph (or a long standfirst) a
+        // sentence with a bare date is body text ("The vote is on 12
+        // December 2019."), not the dateline
+        if prose > 0
+            && !dates.is_empty()
+            && t.trim_end().ends_with(['.', '!', '?'])
+            && !labelled(&used_text(texts, &used), &dates)
+        {
+            j += 1;
+            continue;
         }
         if !dates.is_empty() {
             let last = *used.last().unwrap_or(&j);
@@ -1277,6 +1307,69 @@ mod tests {
             Order::Unknown
         );
         assert_eq!(page_order(["no dates"]), Order::Unknown);
+    }
+
+    #[test]
+    fn a_bare_date_in_a_short_body_line_is_not_the_dateline() {
+        let prose = "The council voted on Tuesday to close the old harbour bridge to cars from next spring, ending weeks of debate about the cost of repairs and the safety of the steel deck.";
+        let page = [
+            "Council closes harbour bridge",
+            "Jane Roe",
+            prose,
+            "The bridge shuts on 12 December 2019.",
+            prose,
+        ];
+        assert_eq!(dateline(&page, 0), None);
+        // a labelled one there still counts (a dateline printed below a
+        // lead paragraph or picture)
+        let page = [
+            "Council closes harbour bridge",
+            prose,
+            "Published 19 November 2019, 10:05",
+            prose,
+        ];
+        let d = dateline(&page, 0).expect("a dateline");
+        assert_eq!(d.shown().map(|p| p.date), Date::new(2019, 11, 19).ok());
+        // above the first paragraph a bare date is the dateline
+        let page = ["Council closes harbour bridge", "19 November 2019", prose];
+        assert!(dateline(&page, 0).is_some());
+        // below a long standfirst, a credit line with a bare date is
+        let page = [
+            "Council closes harbour bridge",
+            prose,
+            "Text: Jane Roe · 19 November 2019",
+            prose,
+        ];
+        assert!(dateline(&page, 0).is_some());
+    }
+
+    #[test]
+    fn page_order_needs_clear_agreeing_evidence() {
+        // one unambiguous date each way: split
+        assert_eq!(
+            page_order(["Posted 21/06/2014", "Comment 11/19/2019"]),
+            Order::Unknown
+        );
+        // a British page's named dates against one American-style date
+        // in a widget: no order
+        assert_eq!(
+            page_order([
+                "19 November 2019",
+                "Updated 20 November 2019",
+                "Poll closes 11/30/2019"
+            ]),
+            Order::Unknown
+        );
+        // numeric and named evidence agree
+        assert_eq!(
+            page_order(["19 November 2019", "Posted 19/11/2019"]),
+            Order::DayFirst
+        );
+        // a clear numeric majority decides
+        assert_eq!(
+            page_order(["21/06/2014", "22/06/2014", "23/06/2014", "11/19/2019"]),
+            Order::DayFirst
+        );
     }
 
     fn texts(s: &str) -> Vec<&str> {
