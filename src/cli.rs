@@ -485,6 +485,16 @@ fn clean(
     out: Option<PathBuf>,
 ) -> i32 {
     if explain || out.is_some() {
+        // (`clean` without --out keeps hand edits; --out writes over files)
+        if let Some(dir) = &out
+            && let Err(p) = crate::site::outside_the_inputs(
+                project,
+                dir,
+                "`clean --out` writes `<seed>.md` there, over any file of that name (without --out, clean writes content/ and keeps hand edits)",
+            )
+        {
+            return finish(&Problems(vec![p]));
+        }
         let targets: Vec<PathBuf> = if seeds.is_empty() {
             project.seeds()
         } else {

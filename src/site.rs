@@ -904,6 +904,23 @@ fn holds_no_project(project: &Project, out: &Path) -> Result<(), Problem> {
         )
         .with_help("build into a directory of its own: `briefing build --out DIR`"));
     }
+    outside_the_inputs(
+        project,
+        out,
+        "a build replaces its output directory whole and would delete them",
+    )
+}
+
+/// Refuse an output directory `out` that is or lies in one of the
+/// project's input directories (`content/`, …): `why` says what writing
+/// there would do to their files.
+pub fn outside_the_inputs(project: &Project, out: &Path, why: &str) -> Result<(), Problem> {
+    let (Some(real), Ok(root)) = (resolved(out), project.root.canonicalize()) else {
+        return Ok(());
+    };
+    if !root.join("briefing.toml").is_file() {
+        return Ok(()); // (`clean --out` outside a briefing)
+    }
     let inputs = [
         ("content", "the articles"),
         ("annotations", "the annotations"),
@@ -917,11 +934,11 @@ fn holds_no_project(project: &Project, out: &Path) -> Result<(), Problem> {
         if real.starts_with(root.join(dir)) {
             return Err(Problem::file(
                 fsutil::display(&project.root, out),
-                format!(
-                    "the output directory is inside `{dir}/`, which holds {holds}: a build replaces its output directory whole and would delete them"
-                ),
+                format!("the output directory is inside `{dir}/`, which holds {holds}: {why}"),
             )
-            .with_help("build into a directory of its own, outside the project's inputs: `--out DIR` (without it, the site goes to site/)"));
+            .with_help(
+                "write into a directory of its own, outside the project's inputs: `--out DIR`",
+            ));
         }
     }
     Ok(())
