@@ -443,6 +443,7 @@ fn build(project: &Project, opts: &BuildOptions) -> i32 {
         Ok(mut report) => {
             print_problems(&report.warnings);
             for (seed, action) in &report.clean {
+                let seed = crate::diag::printable(seed);
                 if let CleanAction::Written { content } = action {
                     eprintln!("cleaned seeds/{seed} → {content}");
                 }
@@ -513,10 +514,12 @@ fn clean(
             };
             problems.extend(project.clean_warnings(path, &c));
             if explain {
+                // (the seed's text, shown with its control characters
+                // escaped: a hostile page must not drive the terminal)
                 println!(
                     "== {} — “{}”",
-                    crate::fsutil::display(&project.root, path),
-                    c.title
+                    crate::diag::printable(&crate::fsutil::display(&project.root, path)),
+                    crate::diag::printable(&c.title)
                 );
                 for b in c.report.iter() {
                     let mark = match b.verdict {
@@ -531,6 +534,7 @@ fn clean(
                     } else {
                         ""
                     };
+                    let short = crate::diag::printable(&short);
                     println!("{:>5}  {mark}  {:<28} {short}{ell}", b.line, b.reason);
                 }
             }
@@ -562,6 +566,7 @@ fn clean(
     }
     let outcome = project.clean(seeds, force);
     for (seed, action) in &outcome.actions {
+        let seed = crate::diag::printable(seed);
         match action {
             CleanAction::Written { content } => eprintln!("cleaned seeds/{seed} → {content}"),
             CleanAction::Unchanged { content } => eprintln!("unchanged {content}"),
