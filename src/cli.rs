@@ -443,6 +443,7 @@ fn build(project: &Project, opts: &BuildOptions) -> i32 {
         Ok(mut report) => {
             print_problems(&report.warnings);
             for (seed, action) in &report.clean {
+                let seed = crate::diag::printable(seed);
                 if let CleanAction::Written { content } = action {
                     eprintln!("cleaned seeds/{seed} → {content}");
                 }
@@ -485,6 +486,16 @@ fn clean(
     out: Option<PathBuf>,
 ) -> i32 {
     if explain || out.is_some() {
+        // (`clean` without --out keeps hand edits; --out writes over files)
+        if let Some(dir) = &out
+            && let Err(p) = crate::site::outside_the_inputs(
+                project,
+                dir,
+                "`clean --out` writes `<seed>.md` there, over any file of that name (without --out, clean writes content/ and keeps hand edits)",
+            )
+        {
+            return finish(&Problems(vec![p]));
+        }
         let targets: Vec<PathBuf> = if seeds.is_empty() {
             project.seeds()
         } else {
@@ -503,10 +514,12 @@ fn clean(
             };
             problems.extend(project.clean_warnings(path, &c));
             if explain {
+                // (the seed's text, shown with its control characters
+                // escaped: a hostile page must not drive the terminal)
                 println!(
                     "== {} — “{}”",
-                    crate::fsutil::display(&project.root, path),
-                    c.title
+                    crate::diag::printable(&crate::fsutil::display(&project.root, path)),
+                    crate::diag::printable(&c.title)
                 );
                 for b in c.report.iter() {
                     let mark = match b.verdict {
@@ -521,6 +534,7 @@ fn clean(
                     } else {
                         ""
                     };
+                    let short = crate::diag::printable(&short);
                     println!("{:>5}  {mark}  {:<28} {short}{ell}", b.line, b.reason);
                 }
             }
@@ -552,6 +566,7 @@ fn clean(
     }
     let outcome = project.clean(seeds, force);
     for (seed, action) in &outcome.actions {
+        let seed = crate::diag::printable(seed);
         match action {
             CleanAction::Written { content } => eprintln!("cleaned seeds/{seed} → {content}"),
             CleanAction::Unchanged { content } => eprintln!("unchanged {content}"),

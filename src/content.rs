@@ -606,36 +606,8 @@ pub fn parse_summary(file: &str, text: Arc<str>) -> Result<Summary, Problem> {
     })
 }
 
-/// The plain text of the first paragraph of a Markdown body, cut at a
-/// word after [`SUMMARY_MAX`] bytes (it is shown in every list of
-/// articles; a scraped paragraph can be megabytes long).
-pub fn first_paragraph_text(md: &str) -> String {
-    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-    let mut out = String::new();
-    let mut inside = false;
-    for ev in Parser::new(md) {
-        match ev {
-            Event::Start(Tag::Paragraph) => inside = true,
-            Event::End(TagEnd::Paragraph) if inside => break,
-            Event::Text(t) | Event::Code(t) if inside => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak if inside => out.push(' '),
-            _ => {}
-        }
-        if out.len() > SUMMARY_MAX {
-            let mut end = SUMMARY_MAX;
-            while !out.is_char_boundary(end) {
-                end -= 1;
-            }
-            let cut = out[..end].rfind(' ').filter(|&i| i > 0).unwrap_or(end);
-            out.truncate(cut);
-            return format!("{}…", out.trim_end());
-        }
-    }
-    out.trim().to_string()
-}
-
-/// The longest summary [`first_paragraph_text`] makes, in bytes.
-pub const SUMMARY_MAX: usize = 1000;
+mod summary;
+pub use summary::{SUMMARY_MAX, first_paragraph_text};
 
 /// The text of a new content file for a cleaned seed; `seed_sha256` is the
 /// hash of the seed's bytes ([`sha256_hex`]). Provenance the cleaner found

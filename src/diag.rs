@@ -232,14 +232,12 @@ impl Problem {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let message = fit(&self.message, MESSAGE_MAX);
+        let message = printable(&fit(&self.message, MESSAGE_MAX)).replace('\n', "\\n");
+        let file = printable(&self.file).replace('\n', "\\n");
         if self.line > 0 {
-            format!(
-                "{}:{}:{}: {sev}: {message}",
-                self.file, self.line, self.column
-            )
+            format!("{file}:{}:{}: {sev}: {message}", self.line, self.column)
         } else {
-            format!("{}: {sev}: {message}", self.file)
+            format!("{file}: {sev}: {message}")
         }
     }
 
@@ -335,7 +333,7 @@ impl Problem {
         for note in self.note.iter().cloned().chain(self.also_note()) {
             out.push_str(&format!("  = note: {}\n", fit(&note, HELP_MAX)));
         }
-        out
+        printable(&out).into_owned()
     }
 
     /// Serializable summary for the live-reload overlay.
@@ -384,6 +382,36 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     } else {
         "no message".to_string()
     }
+}
+
+/// Whether `text` holds a character [`printable`] would escape.
+fn has_control(text: &str) -> bool {
+    text.chars().any(escaped)
+}
+
+/// Characters a terminal must not receive from hostile text: controls
+/// (escape sequences, bells, backspaces; not tab or line feed) and the
+/// bidirectional overrides that reorder what is shown.
+fn escaped(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every character [`escaped`] names written as an escape
+/// (`\u{1b}`), for printing to a terminal.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !has_control(text) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if escaped(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -711,7 +739,18 @@ pub fn print_problems(problems: &Problems) -> usize {
     let shown = sorted.coalesce();
     for p in shown.iter() {
         // miette shows the whole source line and help: only when short
-        let short = p.offending_line().map_or(0, |l| l.chars().count()) <= SOURCE_WIDTH
+        // (and only when it holds no control character: the plain
+        // rendering shows those as escapes, so a hostile file name or
+        // line cannot drive the terminal)
+        let raw = [
+            Some(p.file.as_str()),
+            Some(p.message.as_str()),
+            p.help.as_deref(),
+        ];
+        let controls = raw.iter().flatten().any(|t| has_control(t))
+            || p.offending_line().is_some_and(|l| has_control(&l));
+        let short = !controls
+            && p.offending_line().map_or(0, |l| l.chars().count()) <= SOURCE_WIDTH
             && p.help.as_ref().map_or(0, |h| h.chars().count()) <= HELP_MAX
             && p.message.chars().count() <= MESSAGE_MAX
             && p.also.is_empty();
@@ -728,6 +767,29 @@ pub fn print_problems(problems: &Problems) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A hostile file name or line (an escape sequence that retitles or
+    /// clears the terminal, a bidi override) is printed as escapes.
+    #[test]
+    fn control_characters_are_printed_as_escapes() {
+        let text: Arc<str> = "x: \u{1b}]0;pwned\u{7} \u{202e}abc\n".into();
+        let p = Problem::at(
+            "seeds/a\u{1b}[31m\nb.txt",
+            text,
+            3,
+            1,
+            "bad \u{1b}[2J value",
+        );
+        let r = p.render_plain();
+        assert!(!r.chars().any(escaped), "{r:?}");
+        assert!(
+            r.starts_with("seeds/a\\u{1b}[31m\\nb.txt:1:4: error: bad \\u{1b}[2J value\n"),
+            "{r}"
+        );
+        // (the source line shows controls as U+FFFD already)
+        assert!(r.contains("]0;pwned\u{fffd} \\u{202e}abc"), "{r}");
+        assert_eq!(printable("plain\ttext\n"), "plain\ttext\n");
+    }
 
     #[test]
     fn line_col_counts_characters() {

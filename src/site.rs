@@ -707,6 +707,7 @@ pub struct BuildReport {
 /// inputs (`content/`, `annotations/`, `.briefing/`, …) whose process has
 /// ended. Waits for a build of the same site that is running.
 pub fn remove_leftovers(project: &Project, out: &Path) -> Result<(), Problem> {
+    holds_no_project(project, out)?;
     remove_stale_temporaries(project);
     recover_leftover_site(project, out)
 }
@@ -888,9 +889,12 @@ pub fn build_from(
 }
 
 /// A build replaces its output directory whole: refuse one that holds the
-/// project (`--out .`), which it would take away with it.
+/// project (`--out .`), which it would take away with it, or one that is
+/// or lies inside an input directory (`--out content`), whose files (the
+/// analyst's articles, notes, …) it would delete. `serve` and `watch` ask
+/// too (through [`remove_leftovers`]).
 fn holds_no_project(project: &Project, out: &Path) -> Result<(), Problem> {
-    let (Ok(real), Ok(root)) = (out.canonicalize(), project.root.canonicalize()) else {
+    let (Some(real), Ok(root)) = (resolved(out), project.root.canonicalize()) else {
         return Ok(());
     };
     if root.starts_with(&real) {
@@ -900,7 +904,73 @@ fn holds_no_project(project: &Project, out: &Path) -> Result<(), Problem> {
         )
         .with_help("build into a directory of its own: `briefing build --out DIR`"));
     }
+    outside_the_inputs(
+        project,
+        out,
+        "a build replaces its output directory whole and would delete them",
+    )
+}
+
+/// Refuse an output directory `out` that is or lies in one of the
+/// project's input directories (`content/`, …): `why` says what writing
+/// there would do to their files.
+pub fn outside_the_inputs(project: &Project, out: &Path, why: &str) -> Result<(), Problem> {
+    let (Some(real), Ok(root)) = (resolved(out), project.root.canonicalize()) else {
+        return Ok(());
+    };
+    if !root.join("briefing.toml").is_file() {
+        return Ok(()); // (`clean --out` outside a briefing)
+    }
+    let inputs = [
+        ("content", "the articles"),
+        ("annotations", "the annotations"),
+        ("seeds", "the saved pages"),
+        ("templates", "the theme's templates"),
+        ("static", "the theme's static files"),
+        (crate::editions::DIR, "the recorded editions"),
+        (crate::project::STATE_DIR, "what clean and build record"),
+    ];
+    for (dir, holds) in inputs {
+        if real.starts_with(root.join(dir)) {
+            return Err(Problem::file(
+                fsutil::display(&project.root, out),
+                format!("the output directory is inside `{dir}/`, which holds {holds}: {why}"),
+            )
+            .with_help(
+                "write into a directory of its own, outside the project's inputs: `--out DIR`",
+            ));
+        }
+    }
     Ok(())
+}
+
+/// `path` made absolute with its links resolved, as far as it exists (the
+/// rest, which the build will make, is appended with its `..` applied).
+fn resolved(path: &Path) -> Option<std::path::PathBuf> {
+    use std::path::Component;
+    let mut tail = Vec::new();
+    let mut at = path;
+    let mut real = loop {
+        if let Ok(real) = at.canonicalize() {
+            break real;
+        }
+        tail.push(at.components().next_back()?);
+        at = match at.parent() {
+            Some(p) if p.as_os_str().is_empty() => Path::new("."),
+            Some(p) => p,
+            None => return None,
+        };
+    };
+    for c in tail.into_iter().rev() {
+        match c {
+            Component::ParentDir => {
+                real.pop();
+            }
+            Component::Normal(name) => real.push(name),
+            _ => {}
+        }
+    }
+    Some(real)
 }
 
 // ---- No-op rebuilds ---------------------------------------------------------

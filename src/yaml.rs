@@ -89,6 +89,23 @@ pub fn from_str_at<T: DeserializeOwned>(
     let source = if yaml.trim().is_empty() { "{}" } else { yaml };
     serde_yaml::from_str::<T>(source).map_err(|e| {
         let raw = clean_message(&e.to_string());
+        // (serde_yaml gives no line for this one, only a position in its
+        // own message: point at the character)
+        if raw.contains("control characters are not allowed")
+            && let Some((at, c)) = forbidden_char(yaml)
+        {
+            return Problem::at(
+                file,
+                text.clone(),
+                offset + at,
+                1,
+                format!(
+                    "{what} is not valid YAML: it holds the control character U+{:04X}, which YAML does not allow",
+                    u32::from(c)
+                ),
+            )
+            .with_help("delete the character (it is invisible; it often comes from text pasted from another program), or write it as an escape such as `\\x01` inside double quotes");
+        }
         let plain = plain_error(what, None, &raw);
         let (at, len) = match e.location() {
             // serde_yaml has no position for a key given twice at the top
@@ -112,6 +129,15 @@ pub fn from_str_at<T: DeserializeOwned>(
             Some(h) => p.with_help(h),
             None => p,
         }
+    })
+}
+
+/// The first character YAML does not allow in a stream (C0 and C1
+/// controls other than tab, line feed, carriage return and NEL; DEL;
+/// U+FFFE and U+FFFF), with its byte offset.
+fn forbidden_char(yaml: &str) -> Option<(usize, char)> {
+    yaml.char_indices().find(|&(_, c)| {
+        matches!(c, '\0'..='\x08' | '\x0b' | '\x0c' | '\x0e'..='\x1f' | '\x7f'..='\u{84}' | '\u{86}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}')
     })
 }
 
@@ -847,6 +873,20 @@ pub type Value = serde_yaml::Value;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_control_character_is_pointed_at() {
+        let text: Arc<str> = "- name: A\n  kind: other\n  description: \"a\u{1}b\"\n".into();
+        let e = from_str_at::<Value>("entities.yaml", &text, &text, 0, "the entity registry")
+            .unwrap_err();
+        assert_eq!((e.line, e.column), (3, 18), "{}", e.message);
+        assert!(e.message.contains("U+0001"), "{}", e.message);
+        // a NUL after the last line, too
+        let text: Arc<str> = "- name: A\n  kind: other\n\0".into();
+        let e = from_str_at::<Value>("entities.yaml", &text, &text, 0, "the entity registry")
+            .unwrap_err();
+        assert_eq!((e.line, e.column), (3, 1), "{}", e.message);
+    }
 
     #[test]
     fn deep_flow_collections_are_refused_before_parsing() {

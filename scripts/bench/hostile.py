@@ -89,6 +89,17 @@ def html_mixed(n):
     return "seeds", {"seeds/deep.html": article_html(inner).encode()}, f"{n:,} mixed open tags"
 
 
+def html_tables(n):
+    # tables in cells: html5ever keeps each table's own scope, and the
+    # readability pass matches selectors over every level
+    return "seeds", {"seeds/deep.html": article_html("<table><tr><td>" * n).encode()}, f"{n:,} nested <table><tr><td>"
+
+
+def html_links(n):
+    # links in links: the adoption agency closes and reopens each one
+    return "seeds", {"seeds/deep.html": article_html("<a href=x>" * n).encode()}, f"{n:,} nested <a href>"
+
+
 def html_big(size):
     n = size // (len(PARA) * 3 + 8)
     body = "".join(f"<p>{PARA * 3}</p>\n" for _ in range(n))
@@ -190,6 +201,8 @@ CASES = [
     ("html-inline", html_inline, 100_000),
     ("html-font-attrs", html_font_attrs, 100_000),
     ("html-mixed", html_mixed, 100_000),
+    ("html-tables", html_tables, 100_000),
+    ("html-links", html_links, 100_000),
     ("html-50mb", html_big, 50 * MB),
     ("html-50mb-line", html_big_line, 50 * MB),
     ("html-amp-50mb", html_amp, 50 * MB),

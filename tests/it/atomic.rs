@@ -466,6 +466,77 @@ fn an_output_directory_holding_the_project_is_refused() {
     assert!(!p.exists("site"));
 }
 
+/// A build replaces its output directory whole, so `--out content` (or
+/// any directory of the inputs, or one inside them) would delete the
+/// articles or notes there: refused by `build` and by `watch`/`serve`
+/// before anything is written.
+#[test]
+fn an_output_directory_inside_the_inputs_is_refused() {
+    let p = TestProject::new()
+        .file("content/a.md", common::ARTICLE)
+        .file(
+            "annotations/n.md",
+            "---\narticle: a-test-article\n---\n\nA note.\n",
+        );
+    let root = p.dir.path().to_str().unwrap().to_string();
+    for (out, dir) in [
+        ("content", "content"),
+        ("annotations", "annotations"),
+        ("content/site", "content"),
+        ("content/new/..", "content"),
+        ("annotations/./x/../y", "annotations"),
+        ("seeds", "seeds"),
+        (".briefing/site", ".briefing"),
+    ] {
+        for cmd in ["build", "watch"] {
+            let r = p.run(&[cmd, "--out", &format!("{root}/{out}")]);
+            assert_eq!(r.code, 1, "{cmd} --out {out}: {}", r.stderr);
+            assert!(
+                r.stderr
+                    .contains(&format!("error: the output directory is inside `{dir}/`")),
+                "{cmd} --out {out}: {}",
+                r.stderr
+            );
+        }
+    }
+    assert_eq!(p.read("content/a.md"), common::ARTICLE);
+    assert!(p.read("annotations/n.md").contains("A note."));
+    assert!(!p.exists("content/site") && !p.exists("seeds") && !p.exists("annotations/y"));
+    // a directory of its own inside the project is fine
+    let r = p.run(&["build", "--out", &format!("{root}/public")]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(p.exists("public/index.html"));
+}
+
+/// `clean --out DIR` writes `<seed>.md` over any file of that name, so a
+/// directory of the inputs is refused: a hand-written article stays.
+#[test]
+fn clean_out_into_the_inputs_is_refused() {
+    let hand = "---\ntitle: Hand written\n---\n\nThe analyst's own text.\n";
+    let dump = format!(
+        "Harbour bridge reopens\n\n{}\n",
+        "The council met on Tuesday evening to discuss the harbour bridge, which reopened after two years of repairs. ".repeat(5)
+    );
+    let p = TestProject::new()
+        .file("seeds/s.txt", &dump)
+        .file("content/s.md", hand);
+    let root = p.dir.path().to_str().unwrap().to_string();
+    for out in ["content", "annotations/x"] {
+        let r = p.run(&["clean", "--out", &format!("{root}/{out}"), "seeds/s.txt"]);
+        assert_eq!(r.code, 1, "{out}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("error: the output directory is inside"),
+            "{}",
+            r.stderr
+        );
+    }
+    assert_eq!(p.read("content/s.md"), hand);
+    assert!(!p.exists("annotations/x"));
+    let r = p.run(&["clean", "--out", &format!("{root}/out"), "seeds/s.txt"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(p.read("out/s.md").contains("Harbour bridge reopens"));
+}
+
 /// The live preview updates pages in place: killed at any moment after an
 /// edit, it leaves no half-written page, and what it left goes with the
 /// next start.
