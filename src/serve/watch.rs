@@ -179,8 +179,18 @@ impl Watcher {
                 }
             };
             take(first, &mut open);
+            // a changed file that is missing may be an editor's save in
+            // steps (the old file moved away, a new one written): wait
+            // for it up to `GAP`, and for it to be finished
+            let mut gap: Option<Instant> = None;
             loop {
-                let wait = if open.values().all(|done| *done) {
+                let missing = open
+                    .keys()
+                    .any(|p| input_rel(root, p).is_some_and(|r| r.contains('/')) && !p.exists());
+                let wait = if missing {
+                    let end = *gap.get_or_insert_with(|| Instant::now() + GAP);
+                    end.saturating_duration_since(Instant::now())
+                } else if open.values().all(|done| *done) {
                     QUIET
                 } else {
                     DEBOUNCE
@@ -189,23 +199,6 @@ impl Watcher {
                     Ok(more) => take(more, &mut open),
                     Err(RecvTimeoutError::Timeout) => break,
                     Err(RecvTimeoutError::Disconnected) => break,
-                }
-            }
-            if paths
-                .iter()
-                .any(|p| input_rel(&self.root, p).is_some_and(|r| r.contains('/')) && !p.exists())
-            {
-                let end = Instant::now() + GAP;
-                while let Ok((more, _)) = self
-                    .rx
-                    .recv_timeout(end.saturating_duration_since(Instant::now()))
-                {
-                    paths.extend(more);
-                    if paths.iter().all(|p| {
-                        input_rel(&self.root, p).is_none_or(|r| !r.contains('/')) || p.exists()
-                    }) {
-                        break;
-                    }
                 }
             }
             let mut batch = BTreeSet::new();
