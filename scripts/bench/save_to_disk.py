@@ -39,10 +39,15 @@ if kind == "article":
 env = dict(os.environ, BRIEFING_TIMINGS="1")
 p = subprocess.Popen([binp, "serve", "--port", "18765"], cwd=proj, env=env,
                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-t0 = time.time()
-while not os.path.exists(page) and time.time() - t0 < 120:
-    time.sleep(0.1)
-time.sleep(2)  # the first build's last writes, and the watcher
+# the first build is done when the server says where it serves
+early = []
+for line in p.stdout:
+    early.append(line)
+    if line.startswith("serving "):
+        break
+else:
+    sys.exit("briefing serve stopped:\n" + "".join(early[-20:]))
+time.sleep(2)  # the old site's removal, and the watcher
 
 
 def save(text):

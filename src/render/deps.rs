@@ -705,35 +705,55 @@ impl Fingerprints {
                 && self.per.len() == b.articles.len()
         });
         if !matches!(scope, Scope::Annotations(_)) {
-            // (after re-linking, the edited article's text is new: hashed
-            // once, as the others were)
-            let all: Vec<&Arc<str>> = b.articles.iter().map(|a| &a.text).collect();
-            remember(&mut self.texts, all, |t: &str| {
+            // the articles whose text may be new: after re-linking, those
+            // it changed (the edited one among them); else all
+            let some: Vec<&Article> = match (scope, partial) {
+                (Scope::Relinked(r, _), Some(_)) => r
+                    .articles
+                    .iter()
+                    .filter_map(|&i| b.articles.get(i))
+                    .collect(),
+                _ => b.articles.iter().collect(),
+            };
+            let text_fp = |t: &str| {
                 let mut h = Fp::default();
                 h.feed(t);
                 h.finish()
-            });
+            };
+            let texts: Vec<&Arc<str>> = some.iter().map(|a| &a.text).collect();
+            let every = || b.articles.iter().map(|a| &a.text).collect::<Vec<_>>();
+            if some.len() == b.articles.len() {
+                remember(&mut self.texts, texts.clone(), text_fp);
+            } else {
+                remember_few(
+                    &mut self.texts,
+                    texts.clone(),
+                    b.articles.len(),
+                    every,
+                    text_fp,
+                );
+            }
             // (an article whose file name changed is a new entry)
-            let stale: Vec<usize> = b
-                .articles
-                .iter()
-                .filter(|a| {
-                    self.cards
-                        .get(&addr(&a.text))
-                        .is_some_and(|(_, (file, _))| *file != a.file)
-                })
-                .map(|a| addr(&a.text))
-                .collect();
-            for k in stale {
-                self.cards.remove(&k);
+            for a in &some {
+                if self
+                    .cards
+                    .get(&addr(&a.text))
+                    .is_some_and(|(_, (file, _))| *file != a.file)
+                {
+                    self.cards.remove(&addr(&a.text));
+                }
             }
             let by_text: FxHashMap<usize, &Article> =
-                b.articles.iter().map(|a| (addr(&a.text), a)).collect();
-            let all: Vec<&Arc<str>> = b.articles.iter().map(|a| &a.text).collect();
-            remember(&mut self.cards, all, |t: &str| {
+                some.iter().map(|a| (addr(&a.text), *a)).collect();
+            let card = |t: &str| {
                 let a = by_text[&(t.as_ptr() as usize)];
                 (a.file.clone(), card_fp(a))
-            });
+            };
+            if some.len() == b.articles.len() {
+                remember(&mut self.cards, texts, card);
+            } else {
+                remember_few(&mut self.cards, texts, b.articles.len(), every, card);
+            }
         }
         let anns = &b.annotations;
         match partial {

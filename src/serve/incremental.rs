@@ -243,6 +243,9 @@ pub struct Session {
     /// Anchoring results of the last build: an annotation edit anchors
     /// and resolves again only the article it changed.
     anchor_cache: std::sync::Arc<crate::annotate::AnchorCache>,
+    /// The annotation files' views of the last build (what a public build
+    /// holds back of them): an edit reads again only the files it changed.
+    view_cache: std::sync::Arc<crate::holdback::ViewCache>,
     /// What the session builds: output directory, `base_url`, profile
     /// and time (part of its configuration, applied on every full build;
     /// a `draft:` or `embargo:` edit is an ordinary content edit).
@@ -410,6 +413,7 @@ impl Session {
     pub fn with_options(project: &Project, opts: site::BuildOptions) -> Session {
         Session {
             anchor_cache: Default::default(),
+            view_cache: Default::default(),
             out: opts.out_dir(project),
             opts,
             project: project.clone(),
@@ -555,6 +559,7 @@ impl Session {
         }
         let mut inputs = self.project.load(&self.cleaned).map_err(fail)?;
         inputs.anchor_cache = Some(self.anchor_cache.clone());
+        inputs.view_cache = Some(self.view_cache.clone());
         self.opts.apply(&mut inputs);
         let briefing = site::assemble(&inputs).map_err(fail)?;
         warnings.extend(briefing.warnings.0.iter().cloned());
