@@ -89,4 +89,10 @@ finally:
 lat.sort()
 print(f"{kind} edit -> page on disk: median {lat[len(lat) // 2]:.1f} ms, "
       f"min {lat[0]:.1f}, p90 {lat[int(len(lat) * 0.9)]:.1f}, max {lat[-1]:.1f} ({runs} runs)")
+whole = sorted(int(m.group(1)) for m in re.finditer(r"^rebuilt .* in (\d+) ms", out, re.M))
+if whole:
+    # the whole rebuild, from the watcher's batch to the last page written
+    # (the listings and entity pages come after the edited page)
+    print(f"whole rebuild (listings, entity pages included): median {whole[len(whole) // 2]} ms, "
+          f"p90 {whole[int(len(whole) * 0.9)]} ms ({len(whole)} rebuilds)")
 print("\n".join([l for l in out.splitlines() if "rebuilt" in l or "timing" in l][-14:]))

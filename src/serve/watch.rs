@@ -19,7 +19,7 @@
 use crate::fsutil;
 use notify::event::{AccessKind, AccessMode, ModifyKind};
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
@@ -69,8 +69,9 @@ fn finished(kind: &EventKind) -> Option<bool> {
 pub struct Watcher {
     root: PathBuf,
     watcher: RecommendedWatcher,
-    /// Each event's paths, and whether it finished them (see [`finished`]).
-    rx: Receiver<(Vec<PathBuf>, bool)>,
+    /// Each event's paths, whether it finished them (see [`finished`]),
+    /// and whether it created them.
+    rx: Receiver<(Vec<PathBuf>, bool, bool)>,
     watched: BTreeSet<&'static str>,
 }
 
@@ -104,7 +105,8 @@ impl Watcher {
                 && let Some(done) = finished(&e.kind)
                 && !e.paths.is_empty()
             {
-                let _ = tx.send((e.paths, done));
+                let created = matches!(e.kind, EventKind::Create(_));
+                let _ = tx.send((e.paths, done, created));
             }
         })
         .map_err(|e| format!("cannot start watching files: {e}"))?;
@@ -166,27 +168,37 @@ impl Watcher {
             let Some(first) = first else {
                 return Next::Stopped;
             };
-            // every path, and whether each input's last event finished it
+            // every path, whether each input's last event finished it, and
+            // the inputs created in this batch (a temporary file renamed
+            // into place is gone when the batch closes: nothing to wait for)
             let mut paths: Vec<PathBuf> = Vec::new();
             let mut open: HashMap<PathBuf, bool> = HashMap::new();
+            let mut created: HashSet<PathBuf> = HashSet::new();
             let root = &self.root;
-            let mut take = |(ps, done): (Vec<PathBuf>, bool), open: &mut HashMap<PathBuf, bool>| {
+            let mut take = |(ps, done, new): (Vec<PathBuf>, bool, bool),
+                            open: &mut HashMap<PathBuf, bool>,
+                            created: &mut HashSet<PathBuf>| {
                 for p in ps {
                     if input_rel(root, &p).is_some() {
                         open.insert(p.clone(), done);
+                        if new {
+                            created.insert(p.clone());
+                        }
                     }
                     paths.push(p);
                 }
             };
-            take(first, &mut open);
+            take(first, &mut open, &mut created);
             // a changed file that is missing may be an editor's save in
             // steps (the old file moved away, a new one written): wait
             // for it up to `GAP`, and for it to be finished
             let mut gap: Option<Instant> = None;
             loop {
-                let missing = open
-                    .keys()
-                    .any(|p| input_rel(root, p).is_some_and(|r| r.contains('/')) && !p.exists());
+                let missing = open.keys().any(|p| {
+                    input_rel(root, p).is_some_and(|r| r.contains('/'))
+                        && !created.contains(p)
+                        && !p.exists()
+                });
                 let wait = if missing {
                     let end = *gap.get_or_insert_with(|| Instant::now() + GAP);
                     end.saturating_duration_since(Instant::now())
@@ -196,13 +208,18 @@ impl Watcher {
                     DEBOUNCE
                 };
                 match self.rx.recv_timeout(wait) {
-                    Ok(more) => take(more, &mut open),
+                    Ok(more) => take(more, &mut open, &mut created),
                     Err(RecvTimeoutError::Timeout) => break,
                     Err(RecvTimeoutError::Disconnected) => break,
                 }
             }
             let mut batch = BTreeSet::new();
             for p in &paths {
+                // (a file that came and went in this batch, such as an
+                // editor's temporary renamed into place, changed nothing)
+                if created.contains(p) && !p.exists() {
+                    continue;
+                }
                 if let Some(rel) = input_rel(&self.root, p) {
                     batch.insert(rel);
                 }

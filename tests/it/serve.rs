@@ -65,6 +65,20 @@ fn save_by_rename_from_temp_file_rebuilds_once() {
 }
 
 #[test]
+fn save_by_rename_from_any_temp_name_rebuilds_only_the_file() {
+    let dir = fixture();
+    let mut r = watching(dir.path());
+    // an editor whose temporary the watcher does not know by name: it came
+    // and went within the save, so only the file itself changed
+    let tmp = dir.path().join("content/alpha.md.save-42");
+    std::fs::write(&tmp, NEW_A).unwrap();
+    std::fs::rename(&tmp, dir.path().join("content/alpha.md")).unwrap();
+    let line = one_rebuild(&mut r);
+    assert_alpha_body_rebuild(&line);
+    assert!(line.contains("(content/alpha.md changed)"), "{line}");
+}
+
+#[test]
 fn backup_then_write_rebuilds_once() {
     let dir = fixture();
     let mut r = watching(dir.path());
