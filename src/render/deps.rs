@@ -407,9 +407,7 @@ fn remember_few<'a, T: ?Sized + Sync + Send + 'a, V: Send + Sync>(
     hash: impl Fn(&T) -> V + Sync,
 ) {
     for a in now {
-        if !memo.contains_key(&addr(a)) {
-            memo.insert(addr(a), (a.clone(), hash(a)));
-        }
+        memo.entry(addr(a)).or_insert_with(|| (a.clone(), hash(a)));
     }
     if memo.len() > 2 * total + 64 {
         let held: rustc_hash::FxHashSet<usize> = all().into_iter().map(addr).collect();
