@@ -215,10 +215,12 @@
     var es = new EventSource("/__briefing/events");
     es.addEventListener("reload", function (ev) { onReload(parse(ev)); });
     // a build that finished while this page loaded (its reload event went
-    // to a stream that was already closed): this page is behind
+    // to a stream that was already closed): this page may be behind — the
+    // build may also have changed only other pages (the listings written
+    // after an edited article's page), so fetch it rather than reload
     es.addEventListener("build", function (ev) {
       var b = parse(ev).build;
-      if (typeof b === "number" && typeof cfg.build === "number" && b > cfg.build) reload();
+      if (typeof b === "number" && typeof cfg.build === "number" && b > cfg.build) swapMain();
     });
     es.addEventListener("error", function (ev) {
       // a build error event carries data; a connection error does not
