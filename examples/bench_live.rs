@@ -16,8 +16,10 @@
 //! file (or to the first note of its annotation file), notes the wall-clock
 //! time just before the write, waits until the marker is in the page's
 //! text, and takes the time the reloaded page finished loading its DOM
-//! (`performance.timeOrigin + domContentLoadedEventEnd`), so the polling
-//! interval does not count.
+//! (`performance.timeOrigin + domContentLoadedEventEnd`) or, when the
+//! preview put the page's new `<main>` in place without a reload, the
+//! animation frame after it (`window.__briefingSwappedAt`, set by the
+//! preview client), so the polling interval does not count.
 
 use fantoccini::ClientBuilder;
 use serde_json::{Value, json};
@@ -179,6 +181,10 @@ async fn main() {
                 None => format!("{original}\n{marker}\n"),
             },
         };
+        // (a swap of <main> sets it again; a reload forgets it)
+        c.execute("window.__briefingSwappedAt = 0; return 1;", vec![])
+            .await
+            .unwrap();
         let t0 = now_ms();
         if rename {
             let tmp = file.with_extension("md.bench-tmp");
@@ -190,6 +196,8 @@ async fn main() {
         let deadline = Instant::now() + Duration::from_secs(20);
         let js = format!(
             "if (!document.body || !document.body.textContent.includes('{marker}')) return null; \
+             if (window.__briefingSwappedAt === 0) return null; \
+             if (window.__briefingSwappedAt) return window.__briefingSwappedAt; \
              const n = performance.getEntriesByType('navigation')[0]; \
              return performance.timeOrigin + (n.domContentLoadedEventEnd || performance.now());"
         );

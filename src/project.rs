@@ -72,6 +72,8 @@ pub struct Inputs {
     pub theme: Theme,
     /// Anchoring results of earlier builds (a live session's).
     pub anchor_cache: Option<Arc<crate::annotate::AnchorCache>>,
+    /// The annotation files' views of earlier builds (a live session's).
+    pub view_cache: Option<Arc<crate::holdback::ViewCache>>,
     /// What the build holds back (by default: a public build at the
     /// beginning of time, which lifts no embargo; callers set the time).
     pub policy: crate::holdback::Policy,
@@ -1332,6 +1334,7 @@ impl Project {
             sources,
             theme: theme.expect("no errors means theme loaded"),
             anchor_cache: None,
+            view_cache: None,
             policy: Default::default(),
             warnings: config_warnings,
             editions: Arc::new(editions),

@@ -268,12 +268,15 @@ fn annotation_sources(
 ) -> (Vec<annotate::AnnotationSource>, Vec<Problem>) {
     use rayon::prelude::*;
     let profile = inputs.policy.profile;
-    let views: Vec<holdback::AnnotationView> = inputs
-        .annotations
-        .par_iter()
-        .with_min_len(64)
-        .map(|s| holdback::annotation_view(s, profile, &held.articles))
-        .collect();
+    let views: Vec<holdback::AnnotationView> = match &inputs.view_cache {
+        Some(cache) => cache.views(&inputs.annotations, profile, &held.articles),
+        None => inputs
+            .annotations
+            .par_iter()
+            .with_min_len(64)
+            .map(|s| holdback::annotation_view(s, profile, &held.articles))
+            .collect(),
+    };
     let mut files = Vec::with_capacity(views.len());
     let mut warnings = Vec::new();
     held.annotations.clear();

@@ -39,10 +39,15 @@ if kind == "article":
 env = dict(os.environ, BRIEFING_TIMINGS="1")
 p = subprocess.Popen([binp, "serve", "--port", "18765"], cwd=proj, env=env,
                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-t0 = time.time()
-while not os.path.exists(page) and time.time() - t0 < 120:
-    time.sleep(0.1)
-time.sleep(2)  # the first build's last writes, and the watcher
+# the first build is done when the server says where it serves
+early = []
+for line in p.stdout:
+    early.append(line)
+    if line.startswith("serving "):
+        break
+else:
+    sys.exit("briefing serve stopped:\n" + "".join(early[-20:]))
+time.sleep(2)  # the old site's removal, and the watcher
 
 
 def save(text):
@@ -84,4 +89,10 @@ finally:
 lat.sort()
 print(f"{kind} edit -> page on disk: median {lat[len(lat) // 2]:.1f} ms, "
       f"min {lat[0]:.1f}, p90 {lat[int(len(lat) * 0.9)]:.1f}, max {lat[-1]:.1f} ({runs} runs)")
+whole = sorted(int(m.group(1)) for m in re.finditer(r"^rebuilt .* in (\d+) ms", out, re.M))
+if whole:
+    # the whole rebuild, from the watcher's batch to the last page written
+    # (the listings and entity pages come after the edited page)
+    print(f"whole rebuild (listings, entity pages included): median {whole[len(whole) // 2]} ms, "
+          f"p90 {whole[int(len(whole) * 0.9)]} ms ({len(whole)} rebuilds)")
 print("\n".join([l for l in out.splitlines() if "rebuilt" in l or "timing" in l][-14:]))

@@ -267,16 +267,32 @@ impl Feed for crate::link::timeline::Entry {
 pub enum Scope<'a> {
     /// Anything (the briefing was assembled again).
     Everything,
-    /// Only what annotations feed: the annotations, backlinks, entity
-    /// notes, the timeline, the summary's rendering (the briefing was
-    /// updated by `site::update_annotations`).
-    Annotations,
-    /// What annotations feed, one article (its text and front matter:
-    /// the cards, the timeline) and what the link stage changed for it
-    /// (`site::update_article`, [`crate::link::relink`]): the articles and
-    /// entities it names, and those showing a count that changed. The
-    /// other articles' and entities' own parts are kept.
-    Relinked(&'a crate::link::Relinked),
+    /// Only what annotations feed (the annotations, backlinks, entity
+    /// notes, the timeline, the summary's rendering: the briefing was
+    /// updated by `site::update_annotations`), and of that only what
+    /// [`Touched`] names.
+    Annotations(&'a Touched),
+    /// What annotations feed, as for [`Scope::Annotations`], one article
+    /// (its text and front matter: the cards, the timeline) and what the
+    /// link stage changed for it (`site::update_article`,
+    /// [`crate::link::relink`]): the articles and entities it names, and
+    /// those showing a count that changed. The other articles' and
+    /// entities' own parts are kept.
+    Relinked(&'a crate::link::Relinked, &'a Touched),
+}
+
+/// What an update of the annotations may have changed of what they feed
+/// (`site::update_annotations` says): the annotation-fed parts of the
+/// other articles and entities are kept, not worked out again.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Touched {
+    /// Articles whose annotations, whole-article notes or backlinks may
+    /// differ.
+    pub articles: BTreeSet<Slug>,
+    /// Entities (by slug) whose list of notes naming them may differ.
+    pub entities: BTreeSet<Slug>,
+    /// Whether the timeline may differ.
+    pub timeline: bool,
 }
 
 /// The articles (by position) and entities whose own part of their
@@ -328,6 +344,26 @@ pub struct Fingerprints {
     annotations: Memo<Annotation, (Fingerprint, Fingerprint)>,
     notes: Memo<ArticleNote>,
     articles: Memo<ArticleAnnotations>,
+    /// Per article (by rank in `order`): the parts annotations give it.
+    per: Vec<PerArticle>,
+}
+
+/// What annotations give one article, as fingerprints: worked out again
+/// only for the articles an edit touched ([`Touched`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct PerArticle {
+    /// `Dep::Notes`: its annotations and whole-article notes.
+    notes: Fingerprint,
+    /// The annotation-fed part of `Dep::Article`: its anchored
+    /// annotations and its backlinks.
+    article: Fingerprint,
+    /// Its annotations, its whole-article notes, what decides its
+    /// annotations' places in the listings, its claims: its parts of
+    /// `Dep::Annotations`, `Dep::AnnotationSet`, `Dep::Claims`.
+    all: Fingerprint,
+    own_notes: Fingerprint,
+    sets: Fingerprint,
+    claims: Fingerprint,
 }
 
 /// A dependency's fingerprint in two parts: from the articles and the
@@ -360,30 +396,47 @@ fn remember<T: ?Sized + Sync + Send, V: Send + Sync>(
     memo.extend(new);
 }
 
+/// [`remember`] for a few values (`now`) of the `total` held: what is no
+/// longer held is forgotten, as there, when it is most of the memo
+/// (`all` gives every value held).
+fn remember_few<'a, T: ?Sized + Sync + Send + 'a, V: Send + Sync>(
+    memo: &mut Memo<T, V>,
+    now: Vec<&Arc<T>>,
+    total: usize,
+    all: impl FnOnce() -> Vec<&'a Arc<T>>,
+    hash: impl Fn(&T) -> V + Sync,
+) {
+    for a in now {
+        memo.entry(addr(a)).or_insert_with(|| (a.clone(), hash(a)));
+    }
+    if memo.len() > 2 * total + 64 {
+        let held: rustc_hash::FxHashSet<usize> = all().into_iter().map(addr).collect();
+        memo.retain(|k, _| held.contains(k));
+    }
+}
+
 fn debug_fp<T: Debug + ?Sized>(v: &T) -> Fingerprint {
     let mut h = Fp::default();
     h.debug(v);
     h.finish()
 }
 
-/// What one computation reads, gathered once: per article (by
-/// position) the fingerprints of what annotations give it, worked out in
-/// one pass over each sorted list rather than by a lookup per dependency
-/// (at 10,000 articles those lookups, each a chain of cache misses, were
-/// most of an annotation edit's time).
+/// What one computation reads, gathered once: the per-article parts
+/// ([`Fingerprints::per`]) and what the whole briefing's annotations
+/// give the dependencies on all of them.
 struct View<'a> {
     b: &'a Briefing,
     memo: &'a Fingerprints,
-    /// `Dep::Notes`: the article's annotations and whole-article notes.
-    notes: Vec<Fingerprint>,
-    /// The annotation-fed part of `Dep::Article`: its anchored
-    /// annotations and its backlinks.
-    article: Vec<Fingerprint>,
-    /// The annotations (in [`crate::annotate::Annotations::all`] order):
-    /// their fingerprints, and those of what decides the listings.
-    all: Vec<(Fingerprint, Fingerprint)>,
-    /// The whole-article notes (in their order).
-    note_fps: Vec<Fingerprint>,
+    /// The annotated parts of `Dep::Annotations`, `Dep::AnnotationSet`,
+    /// `Dep::Claims`.
+    annotations: Fingerprint,
+    set: Fingerprint,
+    claims: Fingerprint,
+}
+
+/// The slug of the entity at `i` in the registry.
+fn l_entity_slug(b: &Briefing, i: usize) -> Option<&Slug> {
+    b.links.registry.entities.get(i).map(|e| &e.slug)
 }
 
 /// What decides an annotation's place in the listings.
@@ -474,81 +527,151 @@ fn runs<'a, T>(
 
 impl<'a> View<'a> {
     fn new(b: &'a Briefing, memo: &'a Fingerprints) -> View<'a> {
-        let anns = &b.annotations;
-        let all: Vec<(Fingerprint, Fingerprint)> = anns
-            .all()
-            .par_iter()
-            .map(|a| match memo.annotations.get(&addr(a)) {
+        let per = &memo.per;
+        let whole = |part: fn(&PerArticle) -> &Fingerprint| {
+            let mut h = Fp::default();
+            per.len().feed(&mut h);
+            for p in per {
+                h.feed(part(p));
+            }
+            h
+        };
+        let mut annotations = whole(|p| &p.all);
+        for p in per {
+            annotations.feed(&p.own_notes);
+        }
+        annotations.debug(b.annotations.drifts());
+        View {
+            b,
+            memo,
+            annotations: annotations.finish(),
+            set: whole(|p| &p.sets).finish(),
+            claims: whole(|p| &p.claims).finish(),
+        }
+    }
+}
+
+impl Fingerprints {
+    /// What annotations give one article (see [`PerArticle`]).
+    fn per_article(
+        &self,
+        anns: &[Arc<Annotation>],
+        notes: &[&Arc<ArticleNote>],
+        anchored: Option<&Arc<ArticleAnnotations>>,
+        backlinks: Option<&Vec<crate::link::backlinks::Backlink>>,
+    ) -> PerArticle {
+        let fps: Vec<(Fingerprint, Fingerprint)> = anns
+            .iter()
+            .map(|a| match self.annotations.get(&addr(a)) {
                 Some((_, (fp, set))) => (*fp, *set),
                 None => (debug_fp(&**a), set_fp(a)),
             })
             .collect();
-        let n = memo.order.0.len();
-        // each article's annotations (`all` is sorted by article) and notes
-        let mut of: Vec<Vec<Fingerprint>> = vec![Vec::new(); n];
-        let order = &memo.order;
+        let note_fps: Vec<Fingerprint> = notes
+            .iter()
+            .map(|x| match self.notes.get(&addr(x)) {
+                Some((_, fp)) => *fp,
+                None => debug_fp(&***x),
+            })
+            .collect();
+        let list = |v: &mut dyn Iterator<Item = Fingerprint>| {
+            let v: Vec<Fingerprint> = v.collect();
+            let mut h = Fp::default();
+            h.feed(&v);
+            h.finish()
+        };
+        let all = list(&mut fps.iter().map(|f| f.0));
+        let own_notes = list(&mut note_fps.iter().copied());
+        let mut h = Fp::default();
+        h.feed(&all).feed(&own_notes);
+        let notes = h.finish();
+        let sets = list(&mut fps.iter().map(|f| f.1));
+        let claims = list(
+            &mut anns
+                .iter()
+                .zip(&fps)
+                .filter(|(a, _)| a.is_claim())
+                .map(|(_, f)| f.0),
+        );
+        let anchored = anchored.map(|a| match self.articles.get(&addr(a)) {
+            Some((_, fp)) => *fp,
+            None => debug_fp(&**a),
+        });
+        let mut h = Fp::default();
+        h.feed(&anchored).feed(&backlinks);
+        PerArticle {
+            notes,
+            article: h.finish(),
+            all,
+            own_notes,
+            sets,
+            claims,
+        }
+    }
+
+    /// [`Fingerprints::per_article`] of every article, by rank: one walk
+    /// over each list sorted by slug (at 10,000 articles a lookup per
+    /// article, each a chain of cache misses, costs more).
+    fn every_article(&self, b: &Briefing) -> Vec<PerArticle> {
+        let anns = &b.annotations;
+        let order = &self.order;
+        let n = order.0.len();
+        // each article's annotations: a range of `all`, sorted by article
+        let mut ranges: Vec<std::ops::Range<usize>> = vec![0..0; n];
+        let all = anns.all();
         runs(
             order,
-            anns.all()
-                .iter()
-                .zip(&all)
-                .map(|(a, fp)| (&a.article, fp.0)),
-            |i, v| of[i].extend(v),
+            all.iter().enumerate().map(|(i, a)| (&a.article, i)),
+            |r, v| {
+                let (first, last) = (v[0], v[v.len() - 1]);
+                ranges[r] = first..last + 1;
+            },
         );
-        let mut notes_of: Vec<Vec<Fingerprint>> = vec![Vec::new(); n];
-        let note_fps: Vec<Fingerprint> = anns
-            .article_notes()
-            .iter()
-            .map(|x| match memo.notes.get(&addr(x)) {
-                Some((_, fp)) => *fp,
-                None => debug_fp(&**x),
-            })
-            .collect();
-        let notes = anns
-            .article_notes()
-            .iter()
-            .zip(&note_fps)
-            .map(|(x, fp)| (&x.article, *fp));
-        runs(order, notes, |i, v| notes_of[i].extend(v));
-        let notes: Vec<Fingerprint> = of
-            .iter()
-            .zip(&notes_of)
-            .map(|(a, x)| {
-                let mut h = Fp::default();
-                h.feed(a).feed(x);
-                h.finish()
-            })
-            .collect();
-        let mut anchored: Vec<Option<Fingerprint>> = vec![None; n];
-        let by_article = anns.by_article.iter().map(|(s, a)| {
-            let fp = match memo.articles.get(&addr(a)) {
-                Some((_, fp)) => *fp,
-                None => debug_fp(&**a),
-            };
-            (s, fp)
+        let mut notes_of: Vec<Vec<&Arc<ArticleNote>>> = vec![Vec::new(); n];
+        runs(
+            order,
+            anns.article_notes().iter().map(|x| (&x.article, x)),
+            |i, v| notes_of[i].extend(v),
+        );
+        let mut anchored: Vec<Option<&Arc<ArticleAnnotations>>> = vec![None; n];
+        runs(order, anns.by_article.iter(), |i, v| {
+            anchored[i] = v.first().copied()
         });
-        runs(order, by_article, |i, v| anchored[i] = v.first().copied());
         let mut backlinks: Vec<Option<&Vec<crate::link::backlinks::Backlink>>> = vec![None; n];
         runs(order, b.links.backlinks.iter(), |i, v| {
             backlinks[i] = v.first().copied()
         });
-        let article = anchored
-            .iter()
-            .zip(&backlinks)
-            .map(|(a, l)| {
-                let mut h = Fp::default();
-                h.feed(a).feed(l);
-                h.finish()
+        (0..n)
+            .into_par_iter()
+            .map(|i| {
+                self.per_article(
+                    &all[ranges[i].clone()],
+                    &notes_of[i],
+                    anchored[i],
+                    backlinks[i],
+                )
             })
-            .collect();
-        View {
-            b,
-            memo,
-            notes,
-            article,
-            all,
-            note_fps,
-        }
+            .collect()
+    }
+
+    /// [`Fingerprints::per_article`] of the articles `only`, with their
+    /// ranks.
+    fn some_articles(&self, b: &Briefing, only: &BTreeSet<Slug>) -> Vec<(usize, PerArticle)> {
+        let anns = &b.annotations;
+        let notes = anns.notes_of(only);
+        only.iter()
+            .filter_map(|s| {
+                let rank = self.order.0.binary_search(s).ok()?;
+                let mine: &[&Arc<ArticleNote>] = notes.get(s).map_or(&[], Vec::as_slice);
+                let p = self.per_article(
+                    anns.of_article(s),
+                    mine,
+                    anns.by_article.get(s),
+                    b.links.backlinks.get(s),
+                );
+                Some((rank, p))
+            })
+            .collect()
     }
 }
 
@@ -567,47 +690,101 @@ impl Fingerprints {
         deps: Option<impl IntoIterator<Item = &'d Dep>>,
         scope: Scope<'_>,
     ) -> BTreeSet<Dep> {
-        if scope != Scope::Annotations {
-            // (after re-linking, the edited article's text is new: hashed
-            // once, as the others were)
-            let all: Vec<&Arc<str>> = b.articles.iter().map(|a| &a.text).collect();
-            remember(&mut self.texts, all, |t: &str| {
+        // what annotations touched (`None`: anything)
+        let touched = match scope {
+            Scope::Everything => None,
+            Scope::Annotations(t) | Scope::Relinked(_, t) => Some(t),
+        };
+        // the per-article parts are kept but for those touched while the
+        // articles are the same ones
+        let partial = touched.filter(|_| {
+            scope != Scope::Everything
+                && self.order.0.len() == b.articles.len()
+                && self.per.len() == b.articles.len()
+        });
+        if !matches!(scope, Scope::Annotations(_)) {
+            // the articles whose text may be new: after re-linking, those
+            // it changed (the edited one among them); else all
+            let some: Vec<&Article> = match (scope, partial) {
+                (Scope::Relinked(r, _), Some(_)) => r
+                    .articles
+                    .iter()
+                    .filter_map(|&i| b.articles.get(i))
+                    .collect(),
+                _ => b.articles.iter().collect(),
+            };
+            let text_fp = |t: &str| {
                 let mut h = Fp::default();
                 h.feed(t);
                 h.finish()
-            });
+            };
+            let texts: Vec<&Arc<str>> = some.iter().map(|a| &a.text).collect();
+            let every = || b.articles.iter().map(|a| &a.text).collect::<Vec<_>>();
+            if some.len() == b.articles.len() {
+                remember(&mut self.texts, texts.clone(), text_fp);
+            } else {
+                remember_few(
+                    &mut self.texts,
+                    texts.clone(),
+                    b.articles.len(),
+                    every,
+                    text_fp,
+                );
+            }
             // (an article whose file name changed is a new entry)
-            let stale: Vec<usize> = b
-                .articles
-                .iter()
-                .filter(|a| {
-                    self.cards
-                        .get(&addr(&a.text))
-                        .is_some_and(|(_, (file, _))| *file != a.file)
-                })
-                .map(|a| addr(&a.text))
-                .collect();
-            for k in stale {
-                self.cards.remove(&k);
+            for a in &some {
+                if self
+                    .cards
+                    .get(&addr(&a.text))
+                    .is_some_and(|(_, (file, _))| *file != a.file)
+                {
+                    self.cards.remove(&addr(&a.text));
+                }
             }
             let by_text: FxHashMap<usize, &Article> =
-                b.articles.iter().map(|a| (addr(&a.text), a)).collect();
-            let all: Vec<&Arc<str>> = b.articles.iter().map(|a| &a.text).collect();
-            remember(&mut self.cards, all, |t: &str| {
+                some.iter().map(|a| (addr(&a.text), *a)).collect();
+            let card = |t: &str| {
                 let a = by_text[&(t.as_ptr() as usize)];
                 (a.file.clone(), card_fp(a))
-            });
+            };
+            if some.len() == b.articles.len() {
+                remember(&mut self.cards, texts, card);
+            } else {
+                remember_few(&mut self.cards, texts, b.articles.len(), every, card);
+            }
         }
-        remember(
-            &mut self.annotations,
-            b.annotations.all().iter().collect(),
-            |a| (debug_fp(a), set_fp(a)),
-        );
-        remember(
-            &mut self.notes,
-            b.annotations.article_notes().iter().collect(),
-            debug_fp,
-        );
+        let anns = &b.annotations;
+        match partial {
+            Some(t) => {
+                let now: Vec<&Arc<Annotation>> =
+                    t.articles.iter().flat_map(|s| anns.of_article(s)).collect();
+                remember_few(
+                    &mut self.annotations,
+                    now,
+                    anns.all().len(),
+                    || anns.all().iter().collect(),
+                    |a| (debug_fp(a), set_fp(a)),
+                );
+                let notes = anns.notes_of(&t.articles);
+                remember_few(
+                    &mut self.notes,
+                    notes.values().flatten().copied().collect(),
+                    anns.article_notes().len(),
+                    || anns.article_notes().iter().collect(),
+                    debug_fp,
+                );
+            }
+            None => {
+                remember(&mut self.annotations, anns.all().iter().collect(), |a| {
+                    (debug_fp(a), set_fp(a))
+                });
+                remember(
+                    &mut self.notes,
+                    anns.article_notes().iter().collect(),
+                    debug_fp,
+                );
+            }
+        }
         let annotations = &self.annotations;
         let article_fp = |x: &ArticleAnnotations| {
             let ArticleAnnotations {
@@ -630,11 +807,23 @@ impl Fingerprints {
             h.finish()
         };
         let mut articles = std::mem::take(&mut self.articles);
-        remember(
-            &mut articles,
-            b.annotations.by_article.values().collect(),
-            article_fp,
-        );
+        match partial {
+            Some(t) => remember_few(
+                &mut articles,
+                t.articles
+                    .iter()
+                    .filter_map(|s| anns.by_article.get(s))
+                    .collect(),
+                anns.by_article.len(),
+                || anns.by_article.values().collect(),
+                article_fp,
+            ),
+            None => remember(
+                &mut articles,
+                anns.by_article.values().collect(),
+                article_fp,
+            ),
+        }
         self.articles = articles;
         // the dependencies, and what each had
         let before: Option<(Vec<Dep>, Vec<Parts>)> = match deps {
@@ -651,6 +840,14 @@ impl Fingerprints {
         if scope == Scope::Everything || self.order.0.len() != b.articles.len() {
             self.order = Order::new(b);
             self.ranks.clear();
+        }
+        match partial {
+            Some(t) => {
+                for (i, p) in self.some_articles(b, &t.articles) {
+                    self.per[i] = p;
+                }
+            }
+            None => self.per = self.every_article(b),
         }
         if before.is_some() || self.ranks.len() != self.deps.len() {
             let mut cursor = self.order.cursor();
@@ -671,14 +868,23 @@ impl Fingerprints {
             }
         };
         let relinked = match scope {
-            Scope::Relinked(r) => Some(relinked_parts(&b.links, r)),
+            Scope::Relinked(r, _) => Some(relinked_parts(&b.links, r)),
             _ => None,
+        };
+        // whether a dependency's annotated part is kept (the per-article
+        // ones are kept in `per`)
+        let kept_annotated = |d: &Dep| match (partial, d) {
+            (Some(t), Dep::Entity(e)) => {
+                !l_entity_slug(b, *e).is_some_and(|s| t.entities.contains(s))
+            }
+            (Some(t), Dep::Events) => !t.timeline,
+            _ => false,
         };
         // whether a dependency's own part may differ (see `Scope`)
         let kept = |d: &Dep| match (scope, &relinked) {
             (Scope::Everything, _) => false,
-            (Scope::Annotations, _) => true,
-            (Scope::Relinked(_), Some((articles, entities))) => match d {
+            (Scope::Annotations(_), _) => true,
+            (Scope::Relinked(..), Some((articles, entities))) => match d {
                 Dep::Article(s) => !b.article_position(s).is_some_and(|i| articles.contains(&i)),
                 Dep::Entity(e) => !entities.contains(e),
                 // (the briefing's own parts: the cards, the counts)
@@ -690,18 +896,23 @@ impl Fingerprints {
                 | Dep::Events
                 | Dep::Claims => true,
             },
-            (Scope::Relinked(_), None) => false,
+            (Scope::Relinked(..), None) => false,
         };
         let fps: Vec<(Fingerprint, Fingerprint)> = self
             .deps
             .par_iter()
             .enumerate()
             .map(|(i, d)| {
-                let base = match previous(i, d) {
+                let old = previous(i, d);
+                let base = match old {
                     Some((base, _)) if kept(d) => *base,
                     _ => view.base(d),
                 };
-                (base, view.annotated(d, self.ranks[i]))
+                let annotated = match old {
+                    Some((_, annotated)) if kept_annotated(d) => *annotated,
+                    _ => view.annotated(d, self.ranks[i]),
+                };
+                (base, annotated)
             })
             .collect();
         let mut changed = BTreeSet::new();
@@ -936,32 +1147,15 @@ impl View<'_> {
                 h.feed(&anns.summary_html).debug(&anns.summary_targets);
             }
             // (worked out per article already)
-            Dep::Article(_) => return rank.map_or([0; 16], |i| self.article[i]),
+            Dep::Article(_) => return rank.map_or([0; 16], |i| self.memo.per[i].article),
             Dep::Entity(i) => {
                 let slug = l.registry.entities.get(*i).map(|e| &e.slug);
                 h.feed(&slug.and_then(|s| l.entity_notes.get(s)));
             }
-            Dep::Annotations => {
-                self.all.len().feed(&mut h);
-                for (fp, _) in &self.all {
-                    h.feed(fp);
-                }
-                h.feed(&self.note_fps).debug(anns.drifts());
-            }
-            Dep::AnnotationSet => {
-                self.all.len().feed(&mut h);
-                for (_, set) in &self.all {
-                    h.feed(set);
-                }
-            }
-            Dep::Notes(_) => return rank.map_or([0; 16], |i| self.notes[i]),
-            Dep::Claims => {
-                for (a, (fp, _)) in anns.all().iter().zip(&self.all) {
-                    if a.is_claim() {
-                        h.feed(fp);
-                    }
-                }
-            }
+            Dep::Annotations => return self.annotations,
+            Dep::AnnotationSet => return self.set,
+            Dep::Notes(_) => return rank.map_or([0; 16], |i| self.memo.per[i].notes),
+            Dep::Claims => return self.claims,
             Dep::Events => {
                 let crate::link::timeline::Timeline { entries, undated } = &l.timeline;
                 h.feed(entries).feed(undated);

@@ -368,7 +368,7 @@ pub fn render_site_into(b: &Briefing, theme: &Theme, sink: Sink) -> Result<(), P
         .try_for_each(|o| sink(o).map_err(Problems::from))
 }
 
-pub use deps::{Fingerprint, Fingerprints, Scope};
+pub use deps::{Fingerprint, Fingerprints, Scope, Touched};
 pub use pages::{Dep, Deps, Shared};
 
 /// The paths of every page job of the briefing, in job order. Listings

@@ -64,6 +64,9 @@ pub struct Rebuild {
     /// warnings that do not stop the build, shown in the log line and,
     /// in a milder form than errors, in the preview's pages.
     pub drifts: Vec<DriftNote>,
+    /// The pages among `pages` already announced while the rebuild ran
+    /// (the edited articles' own, see [`Session::on_first_pages`]).
+    pub announced: Vec<String>,
 }
 
 /// A quote that drifted, for the log and the preview.
@@ -240,6 +243,9 @@ pub struct Session {
     /// Anchoring results of the last build: an annotation edit anchors
     /// and resolves again only the article it changed.
     anchor_cache: std::sync::Arc<crate::annotate::AnchorCache>,
+    /// The annotation files' views of the last build (what a public build
+    /// holds back of them): an edit reads again only the files it changed.
+    view_cache: std::sync::Arc<crate::holdback::ViewCache>,
     /// What the session builds: output directory, `base_url`, profile
     /// and time (part of its configuration, applied on every full build;
     /// a `draft:` or `embargo:` edit is an ordinary content edit).
@@ -250,7 +256,12 @@ pub struct Session {
     /// Whether a rebuild leaves the publishing files to
     /// [`Session::publish`] (see [`Session::defer_publishing`]).
     defer_publishing: bool,
+    /// Told the edited articles' pages as soon as they are on disk.
+    on_first: Option<FirstPages>,
 }
+
+/// What [`Session::on_first_pages`] calls.
+pub type FirstPages = Box<dyn Fn(&[String]) + Send>;
 
 /// How a change is handled.
 enum Kind {
@@ -402,6 +413,7 @@ impl Session {
     pub fn with_options(project: &Project, opts: site::BuildOptions) -> Session {
         Session {
             anchor_cache: Default::default(),
+            view_cache: Default::default(),
             out: opts.out_dir(project),
             opts,
             project: project.clone(),
@@ -411,7 +423,16 @@ impl Session {
             slugs_version: 0,
             removal: site::Removal::default(),
             defer_publishing: false,
+            on_first: None,
         }
+    }
+
+    /// Call `f` with the edited articles' pages that changed as soon as
+    /// they are written, before the pages showing them (listings, entity
+    /// pages) are rendered: `serve` tells the open pages at once. Those
+    /// pages are also in the rebuild's [`Rebuild::announced`].
+    pub fn on_first_pages(&mut self, f: FirstPages) {
+        self.on_first = Some(f);
     }
 
     /// Leave the publishing files (feed, sitemap, search index, and
@@ -538,6 +559,7 @@ impl Session {
         }
         let mut inputs = self.project.load(&self.cleaned).map_err(fail)?;
         inputs.anchor_cache = Some(self.anchor_cache.clone());
+        inputs.view_cache = Some(self.view_cache.clone());
         self.opts.apply(&mut inputs);
         let briefing = site::assemble(&inputs).map_err(fail)?;
         warnings.extend(briefing.warnings.0.iter().cloned());
@@ -596,6 +618,7 @@ impl Session {
             warnings,
             millis: start.elapsed().as_millis(),
             drifts: drift_notes(&briefing),
+            announced: Vec::new(),
         };
         self.slugs = briefing
             .articles
@@ -828,6 +851,8 @@ impl Session {
         let mut relinked: Option<crate::link::Relinked> = None;
         // the notes' search index shows what annotations say
         let mut refresh_notes = false;
+        // what the annotations' update touched (see `render::Touched`)
+        let mut touched = render::Touched::default();
         if dirty.data {
             let mut problems = Problems::default();
             let mut parsed = Vec::new();
@@ -853,6 +878,7 @@ impl Session {
                 let changes = site::update_annotations(&st.inputs, &mut st.briefing)?;
                 // the pages of the articles whose notes changed go first
                 edited.clone_from(&changes.articles);
+                touched = touched_by(&changes);
                 refresh_notes = true;
                 // the annotations as they were (tens of thousands of
                 // reference counts) are freed beside the page renders
@@ -866,6 +892,9 @@ impl Session {
                 // one article, the briefing's shape unchanged: it alone is
                 // linked again (and its annotations anchored again)
                 edited.insert(a.slug.clone());
+                touched = touched_by(&changes.annotations);
+                // (the timeline lists articles by title and date)
+                touched.timeline |= changes.listed;
                 refresh_publishing = true;
                 refresh_notes = true;
                 dirty.content.clear();
@@ -909,9 +938,9 @@ impl Session {
             // annotation edit the jobs stay unless the annotation set or
             // the events changed (what decides the listings' pages)
             let scope = match &relinked {
-                Some(r) => render::Scope::Relinked(r),
+                Some(r) => render::Scope::Relinked(r, &touched),
                 None if content_changed => render::Scope::Everything,
-                None => render::Scope::Annotations,
+                None => render::Scope::Annotations(&touched),
             };
             let mut changed = BTreeSet::new();
             if !content_changed || relinked.is_some() {
@@ -969,6 +998,7 @@ impl Session {
         }
         let mut rendered = Vec::new();
         let mut pages = Vec::new();
+        let mut announced = Vec::new();
         for wave in [true, false] {
             if wave && edited.is_empty() {
                 continue;
@@ -982,8 +1012,16 @@ impl Session {
             timer.lap(if wave { "render article" } else { "render" });
             rendered.extend(outputs.iter().map(|o| o.path.as_str().to_string()));
             site::check_leaks(&st.briefing, &outputs, &shown)?;
-            pages.extend(write_changed(&self.out, &outputs)?);
+            let written = write_changed(&self.out, &outputs)?;
             timer.lap(if wave { "write article" } else { "write" });
+            if wave
+                && !written.is_empty()
+                && let Some(tell) = &self.on_first
+            {
+                tell(&written);
+                announced.clone_from(&written);
+            }
+            pages.extend(written);
         }
         let mut assets = Vec::new();
         // the publishing files (feed, sitemap, search index) after the
@@ -1024,7 +1062,17 @@ impl Session {
             warnings,
             millis: start.elapsed().as_millis(),
             drifts: drift_notes(&st.briefing),
+            announced,
         })))
+    }
+}
+
+/// What an update of the annotations may have changed of what they feed.
+fn touched_by(c: &site::AnnotationChanges) -> render::Touched {
+    render::Touched {
+        articles: c.articles.union(&c.backlinks).cloned().collect(),
+        entities: c.entity_notes.clone(),
+        timeline: c.timeline,
     }
 }
 

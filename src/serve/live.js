@@ -1,6 +1,7 @@
 // briefing live preview client: injected by `briefing serve` into the HTML it
-// serves (never written into site/). Reloads this page when it changed,
-// swaps stylesheets in place, shows build errors as an overlay and quotes
+// serves (never written into site/). When this page changed, puts its new
+// <main> in place (or reloads it when more than <main> changed), swaps
+// stylesheets in place, shows build errors as an overlay and quotes
 // that matched only approximately as a milder list, and offers
 // "Annotate" for selected text in an article.
 (function () {
@@ -56,6 +57,53 @@
     })).then(then, then);
   }
 
+  // this page changed: fetch it and put its new <main> in place of the old
+  // one when the rest of the page (the `shell` digest the server gives
+  // each page) is the same and <main> runs no script; else reload. One
+  // fetch at a time: a change announced meanwhile fetches again after it.
+  var swapping = false;
+  var again = false;
+  var lastDrifts = [];
+  function liveCfg(doc) {
+    var scripts = doc.getElementsByTagName("script");
+    for (var i = 0; i < scripts.length; i++) {
+      var t = scripts[i].textContent || "";
+      if (t.indexOf("window.__briefingLive=") === 0) {
+        try { return JSON.parse(t.slice(22).replace(/;\s*$/, "")); } catch (e) { return null; }
+      }
+    }
+    return null;
+  }
+  function swapMain() {
+    if (swapping) { again = true; return; }
+    var old = document.querySelector("main");
+    if (!window.fetch || !window.DOMParser || !cfg.shell || !old) return reload();
+    swapping = true;
+    again = false;
+    fetch(location.pathname + location.search, { cache: "no-store" }).then(function (r) {
+      if (!r.ok) throw new Error("status " + r.status);
+      return r.text();
+    }).then(function (html) {
+      var doc = new DOMParser().parseFromString(html, "text/html");
+      var next = liveCfg(doc);
+      var main = doc.querySelector("main");
+      var cur = document.querySelector("main");
+      if (!next || next.shell !== cfg.shell || !main || !cur || main.querySelector("script")) {
+        return reload();
+      }
+      cur.replaceWith(document.adoptNode(main));
+      if (doc.title !== document.title) document.title = doc.title;
+      cfg.build = next.build;
+      showDrifts(lastDrifts);
+      // (for measurements: when the new text is on screen)
+      requestAnimationFrame(function () {
+        window.__briefingSwappedAt = performance.timeOrigin + performance.now();
+      });
+      swapping = false;
+      if (again) swapMain();
+    }).catch(function () { reload(); });
+  }
+
   function onReload(data) {
     var pages = data.pages || [];
     var assets = data.assets || [];
@@ -65,8 +113,12 @@
       if (/\.css$/i.test(assets[i])) css.push(assets[i]);
       else other.push(assets[i]);
     }
-    if (pages.indexOf("*") >= 0 || pages.indexOf(cfg.page) >= 0 || other.length) {
+    if (pages.indexOf("*") >= 0 || other.length) {
       return refreshThen(assets, reload);
+    }
+    if (pages.indexOf(cfg.page) >= 0) {
+      if (css.length) swapCss(css);
+      return swapMain();
     }
     if (css.length) swapCss(css);
   }
@@ -111,6 +163,7 @@
   var driftBox = null;
   var driftOpen = true;
   function showDrifts(drifts) {
+    lastDrifts = drifts;
     var marked = document.querySelectorAll(".briefing-drift");
     for (var i = 0; i < marked.length; i++) {
       marked[i].classList.remove("briefing-drift");
@@ -162,10 +215,12 @@
     var es = new EventSource("/__briefing/events");
     es.addEventListener("reload", function (ev) { onReload(parse(ev)); });
     // a build that finished while this page loaded (its reload event went
-    // to a stream that was already closed): this page is behind
+    // to a stream that was already closed): this page may be behind — the
+    // build may also have changed only other pages (the listings written
+    // after an edited article's page), so fetch it rather than reload
     es.addEventListener("build", function (ev) {
       var b = parse(ev).build;
-      if (typeof b === "number" && typeof cfg.build === "number" && b > cfg.build) reload();
+      if (typeof b === "number" && typeof cfg.build === "number" && b > cfg.build) swapMain();
     });
     es.addEventListener("error", function (ev) {
       // a build error event carries data; a connection error does not

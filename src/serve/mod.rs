@@ -33,7 +33,14 @@ fn report(result: Result<Option<Rebuild>, Failed>, cause: &str, hub: Option<&Hub
             print_problems(&r.warnings);
             eprintln!("{}", r.log_line(cause));
             if let Some(hub) = hub {
-                hub.built(&r.pages, &r.assets);
+                // (the edited articles' pages were announced when written)
+                let pages: Vec<String> = r
+                    .pages
+                    .iter()
+                    .filter(|p| !r.announced.contains(p))
+                    .cloned()
+                    .collect();
+                hub.built(&pages, &r.assets);
                 hub.drifts(&r.drifts);
             }
             true
@@ -62,7 +69,7 @@ fn run_loop(
     project: &Project,
     mut watcher: watch::Watcher,
     mut session: Session,
-    hub: Option<&Hub>,
+    hub: Option<&Arc<Hub>>,
     slugs: Option<&RwLock<BTreeMap<String, String>>>,
 ) {
     let mut version = session.slugs_version();
@@ -70,11 +77,15 @@ fn run_loop(
     // pause (a large briefing's search index takes longer than the pages
     // an edit changes, and saves in quick succession would wait for it)
     session.defer_publishing(true);
+    if let Some(hub) = hub {
+        let hub = hub.clone();
+        session.on_first_pages(Box::new(move |pages| hub.built(pages, &[])));
+    }
     let mut next = watcher.next_batch();
     while let Some(batch) = next {
         let result = session.rebuild_guarded(&batch);
         let cause = incremental::cause(&batch);
-        report(result, &cause, hub);
+        report(result, &cause, hub.map(|h| &**h));
         session.settle();
         if session.slugs_version() != version
             && let Some(s) = slugs
@@ -101,7 +112,7 @@ fn run_loop(
                         }
                     }
                     Err(f) => {
-                        report(Err(f), "the search index", hub);
+                        report(Err(f), "the search index", hub.map(|h| &**h));
                     }
                 },
             }

@@ -5,9 +5,13 @@
 //! Protocol (one SSE event each, JSON data):
 //!
 //! - `reload` `{"pages": [site paths], "assets": [site paths]}` — sent only
-//!   after the new files are on disk. A page reloads when its own path (or
-//!   `*`) is in `pages` or a non-CSS asset changed; CSS assets are swapped
-//!   in place.
+//!   after the new files are on disk: the edited articles' pages as soon as
+//!   they are written, the other pages a rebuild changed when it ends (each
+//!   page is announced once per rebuild). A page whose own path is in
+//!   `pages` fetches itself and puts the new `<main>` in place when the rest
+//!   of it is the same (the `shell` digest in its configuration), else
+//!   reloads; it reloads when `pages` holds `*` or a non-CSS asset changed;
+//!   CSS assets are swapped in place.
 //! - `error` `{"problems": [OverlayProblem…]}` — the build failed; the last
 //!   good site is still served. Also sent on connect while the error lasts.
 //! - `ok` `{}` — the build is good (on connect, and when an error is fixed).

@@ -212,6 +212,23 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
+/// A digest of everything in a page but its `<main>` element (`None`
+/// without one): the preview client puts a changed page's `<main>` in
+/// place of its own when the rest of the page is the same, and reloads
+/// otherwise.
+pub fn shell(html: &[u8]) -> Option<String> {
+    let open = memchr::memmem::find(html, b"<main")?;
+    let close = memchr::memmem::rfind(html, b"</main>")?;
+    if close < open {
+        return None;
+    }
+    let mut h = blake3::Hasher::new();
+    h.update(&(open as u64).to_le_bytes());
+    h.update(&html[..open]);
+    h.update(&html[close..]);
+    Some(h.finalize().to_hex()[..32].to_string())
+}
+
 /// Inject the preview client before the last `</body>` (or at the end).
 /// `build` is the number of the build the page comes from (see
 /// [`super::reload`]'s `build` event).
@@ -220,10 +237,15 @@ pub fn inject(html: &[u8], token: &str, page: &str, build: u64) -> Vec<u8> {
         .strip_prefix("articles/")
         .and_then(|p| p.strip_suffix("/index.html"))
         .filter(|s| !s.contains('/'));
-    let cfg =
-        serde_json::json!({ "token": token, "page": page, "article": article, "build": build })
-            .to_string()
-            .replace("</", "<\\/");
+    let cfg = serde_json::json!({
+        "token": token,
+        "page": page,
+        "article": article,
+        "build": build,
+        "shell": shell(html),
+    })
+    .to_string()
+    .replace("</", "<\\/");
     let script =
         format!("<script>window.__briefingLive={cfg};</script>\n<script>{LIVE_JS}</script>\n");
     let lower: Vec<u8> = html.iter().map(|b| b.to_ascii_lowercase()).collect();

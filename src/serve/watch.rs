@@ -8,16 +8,21 @@
 //! directories that appear later); `seeds/`, `content/`, `annotations/`,
 //! `templates/` and `static/` recursively. Editor temp, swap and backup
 //! files, hidden files, and `site/`, `target/`, `.briefing/` are ignored.
-//! Events are debounced, and a batch is closed only after a short quiet
-//! period, so one save gives one batch.
+//! Events are gathered into batches by what they say, not by a fixed wait:
+//! a write that is finished (the file closed after writing, renamed into
+//! place, removed) closes its batch after a short quiet period ([`QUIET`]),
+//! so a save reaches the build within a few milliseconds; a file still
+//! being written (created or modified, not yet closed — or a platform that
+//! does not report closing) waits until its events have been quiet for
+//! [`DEBOUNCE`]. One save gives one batch.
 
 use crate::fsutil;
-use notify::{EventKind, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
-use std::collections::BTreeSet;
+use notify::event::{AccessKind, AccessMode, ModifyKind};
+use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The directories of inputs, watched recursively.
 pub const INPUT_DIRS: &[&str] = &[
@@ -31,25 +36,42 @@ pub const INPUT_DIRS: &[&str] = &[
 /// The input files in the project root.
 pub const ROOT_FILES: &[&str] = &["briefing.toml", "entities.yaml", "sources.yaml"];
 
-/// How long a path must be quiet before its events are delivered. A save
-/// (write, or write a temp file and rename it) is one burst of events well
-/// under a millisecond apart; a save that leaves the file missing for a
-/// while is [`GAP`]'s business. The debouncer checks every quarter of this,
-/// so an edit waits 10–13 ms here (of the 50 ms an annotation edit may take
-/// to reach its page at 10,000 articles).
+/// How long events must be quiet before a batch is closed while a changed
+/// file may still be being written (created or modified, not yet closed).
 const DEBOUNCE: Duration = Duration::from_millis(10);
-/// How long to wait for more events before closing a batch.
-const QUIET: Duration = Duration::from_millis(5);
+/// How long to wait for more events once every changed file is finished
+/// (closed after writing, renamed, removed): a save is one burst of events
+/// well under a millisecond apart, and "save all" a few of them.
+const QUIET: Duration = Duration::from_millis(2);
 /// How long a batch waits more when a changed file is missing: editors
 /// that save by moving the old file away and writing a new one leave a
 /// gap, which must not look like a deletion.
 const GAP: Duration = Duration::from_millis(150);
 
+/// What one event says of its paths: `Some(true)` when they are finished
+/// (closed after writing, renamed, removed, their metadata changed),
+/// `Some(false)` when more may come (created, written to), `None` when it
+/// is no change at all (opened, read).
+fn finished(kind: &EventKind) -> Option<bool> {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => Some(true),
+        EventKind::Access(_) => None,
+        EventKind::Modify(ModifyKind::Name(_) | ModifyKind::Metadata(_)) => Some(true),
+        EventKind::Remove(_) => Some(true),
+        EventKind::Create(notify::event::CreateKind::Folder) => Some(true),
+        EventKind::Create(_) | EventKind::Modify(_) | EventKind::Any | EventKind::Other => {
+            Some(false)
+        }
+    }
+}
+
 /// A running watcher.
 pub struct Watcher {
     root: PathBuf,
-    debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
-    rx: Receiver<Vec<PathBuf>>,
+    watcher: RecommendedWatcher,
+    /// Each event's paths, whether it finished them (see [`finished`]),
+    /// and whether it created them.
+    rx: Receiver<(Vec<PathBuf>, bool, bool)>,
     watched: BTreeSet<&'static str>,
 }
 
@@ -78,26 +100,23 @@ impl Watcher {
         let root = std::fs::canonicalize(root)
             .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
         let (tx, rx) = channel();
-        let debouncer = new_debouncer(DEBOUNCE, None, move |res: DebounceEventResult| {
-            if let Ok(events) = res {
-                let paths: Vec<PathBuf> = events
-                    .into_iter()
-                    .filter(|e| !matches!(e.event.kind, EventKind::Access(_)))
-                    .flat_map(|e| e.event.paths)
-                    .collect();
-                if !paths.is_empty() {
-                    let _ = tx.send(paths);
-                }
+        let watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+            if let Ok(e) = res
+                && let Some(done) = finished(&e.kind)
+                && !e.paths.is_empty()
+            {
+                let created = matches!(e.kind, EventKind::Create(_));
+                let _ = tx.send((e.paths, done, created));
             }
         })
         .map_err(|e| format!("cannot start watching files: {e}"))?;
         let mut w = Watcher {
             root,
-            debouncer,
+            watcher,
             rx,
             watched: BTreeSet::new(),
         };
-        w.debouncer
+        w.watcher
             .watch(&w.root, RecursiveMode::NonRecursive)
             .map_err(|e| format!("cannot watch {}: {e}", w.root.display()))?;
         for dir in INPUT_DIRS {
@@ -111,7 +130,7 @@ impl Watcher {
         if self.watched.contains(dir) || !p.is_dir() {
             return false;
         }
-        if self.debouncer.watch(&p, RecursiveMode::Recursive).is_ok() {
+        if self.watcher.watch(&p, RecursiveMode::Recursive).is_ok() {
             self.watched.insert(dir);
             return true;
         }
@@ -130,51 +149,77 @@ impl Watcher {
     /// [`Watcher::next_batch`], waiting at most `wait` for inputs to
     /// change.
     pub fn next_batch_within(&mut self, wait: std::time::Duration) -> Next {
-        self.batch(Some(std::time::Instant::now() + wait))
+        self.batch(Some(Instant::now() + wait))
     }
 
-    fn batch(&mut self, until: Option<std::time::Instant>) -> Next {
+    fn batch(&mut self, until: Option<Instant>) -> Next {
         loop {
             let first = match until {
                 None => self.rx.recv().ok(),
                 Some(t) => match self
                     .rx
-                    .recv_timeout(t.saturating_duration_since(std::time::Instant::now()))
+                    .recv_timeout(t.saturating_duration_since(Instant::now()))
                 {
                     Ok(p) => Some(p),
                     Err(RecvTimeoutError::Timeout) => return Next::Quiet,
                     Err(RecvTimeoutError::Disconnected) => None,
                 },
             };
-            let Some(mut paths) = first else {
+            let Some(first) = first else {
                 return Next::Stopped;
             };
+            // every path, whether each input's last event finished it, and
+            // the inputs created in this batch (a temporary file renamed
+            // into place is gone when the batch closes: nothing to wait for)
+            let mut paths: Vec<PathBuf> = Vec::new();
+            let mut open: HashMap<PathBuf, bool> = HashMap::new();
+            let mut created: HashSet<PathBuf> = HashSet::new();
+            let root = &self.root;
+            let mut take = |(ps, done, new): (Vec<PathBuf>, bool, bool),
+                            open: &mut HashMap<PathBuf, bool>,
+                            created: &mut HashSet<PathBuf>| {
+                for p in ps {
+                    if input_rel(root, &p).is_some() {
+                        open.insert(p.clone(), done);
+                        if new {
+                            created.insert(p.clone());
+                        }
+                    }
+                    paths.push(p);
+                }
+            };
+            take(first, &mut open, &mut created);
+            // a changed file that is missing may be an editor's save in
+            // steps (the old file moved away, a new one written): wait
+            // for it up to `GAP`, and for it to be finished
+            let mut gap: Option<Instant> = None;
             loop {
-                match self.rx.recv_timeout(QUIET) {
-                    Ok(more) => paths.extend(more),
+                let missing = open.keys().any(|p| {
+                    input_rel(root, p).is_some_and(|r| r.contains('/'))
+                        && !created.contains(p)
+                        && !p.exists()
+                });
+                let wait = if missing {
+                    let end = *gap.get_or_insert_with(|| Instant::now() + GAP);
+                    end.saturating_duration_since(Instant::now())
+                } else if open.values().all(|done| *done) {
+                    QUIET
+                } else {
+                    DEBOUNCE
+                };
+                match self.rx.recv_timeout(wait) {
+                    Ok(more) => take(more, &mut open, &mut created),
                     Err(RecvTimeoutError::Timeout) => break,
                     Err(RecvTimeoutError::Disconnected) => break,
                 }
             }
-            if paths
-                .iter()
-                .any(|p| input_rel(&self.root, p).is_some_and(|r| r.contains('/')) && !p.exists())
-            {
-                let end = std::time::Instant::now() + GAP;
-                while let Ok(more) = self
-                    .rx
-                    .recv_timeout(end.saturating_duration_since(std::time::Instant::now()))
-                {
-                    paths.extend(more);
-                    if paths.iter().all(|p| {
-                        input_rel(&self.root, p).is_none_or(|r| !r.contains('/')) || p.exists()
-                    }) {
-                        break;
-                    }
-                }
-            }
             let mut batch = BTreeSet::new();
             for p in &paths {
+                // (a file that came and went in this batch, such as an
+                // editor's temporary renamed into place, changed nothing)
+                if created.contains(p) && !p.exists() {
+                    continue;
+                }
                 if let Some(rel) = input_rel(&self.root, p) {
                     batch.insert(rel);
                 }

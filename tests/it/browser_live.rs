@@ -86,10 +86,15 @@ async fn live_preview_in_a_real_browser() {
     )
     .await;
 
-    // 1. an edit shows without a manual reload, at the same scroll position
-    c.execute("window.scrollTo(0, 1200); return window.scrollY;", vec![])
-        .await
-        .unwrap();
+    // 1. an edit shows without a manual reload, at the same scroll position;
+    //    only the page's <main> changed, so it is put in place without
+    //    navigating
+    c.execute(
+        "window.scrollTo(0, 1200); window.__swapStayed = 'yes'; return window.scrollY;",
+        vec![],
+    )
+    .await
+    .unwrap();
     let before = until(&c, "scrolled", "window.scrollY").await;
     std::fs::write(
         root.join("content/alpha.md"),
@@ -100,6 +105,27 @@ async fn live_preview_in_a_real_browser() {
         &c,
         "the new text",
         "document.body.innerText.includes('Second version.')",
+    )
+    .await;
+    let after = until(&c, "scroll restored", "window.scrollY").await;
+    assert_eq!(before, after, "scroll position kept across the reload");
+    let stayed = c
+        .execute("return window.__swapStayed || null;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(stayed, json!("yes"), "<main> swapped, no navigation");
+
+    // 1b. a title edit changes more than <main> (the page's <title>): the
+    //     page reloads, at the same scroll position
+    std::fs::write(
+        root.join("content/alpha.md"),
+        long_article("Second version.").replace("Alpha report", "Alpha renamed"),
+    )
+    .unwrap();
+    until(
+        &c,
+        "the new title",
+        "document.title.includes('Alpha renamed') && !window.__swapStayed",
     )
     .await;
     let after = until(&c, "scroll restored", "window.scrollY").await;

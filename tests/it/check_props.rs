@@ -209,6 +209,7 @@ fn annotated(bodies: &[String], picks: &[Picks], mode: EntityLinks) -> Inputs {
         sources: BTreeMap::new(),
         theme: Theme::builtin(),
         anchor_cache: None,
+        view_cache: None,
         policy: Default::default(),
         warnings: Default::default(),
         editions: Default::default(),
