@@ -827,9 +827,12 @@ fn build_from(
     opts.apply(&mut inputs);
     let briefing = assemble(&inputs)?;
     // The briefing holds its own copy of the sources (clean reports) and the
-    // parsed texts: free the loaded ones before rendering, the memory peak.
+    // parsed texts: free the loaded ones before rendering, the memory peak
+    // (rendering reads only the theme).
     inputs.sources = BTreeMap::new();
     inputs.articles = Vec::new();
+    inputs.annotations = Vec::new();
+    (inputs.summary, inputs.entities, inputs.outlets) = (None, None, None);
     timer.lap("assemble");
     // Pages go to disk as they are rendered (memory holds only those in
     // flight), staged until every one has succeeded.
