@@ -215,44 +215,23 @@ impl BuildStamp {
 
 /// What a stamp remembers of a file: its length and modification time (ns
 /// since the epoch).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct FileMeta {
-    pub len: u64,
-    pub mtime: u128,
-}
-
-impl FileMeta {
-    pub fn of(m: &std::fs::Metadata) -> FileMeta {
-        FileMeta {
-            len: m.len(),
-            mtime: m
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos()),
-        }
-    }
-}
+pub use crate::fsutil::Stat as FileMeta;
 
 fn outputs_hash(out: &Path, outputs: &[String]) -> String {
-    let files: Vec<(String, PathBuf)> = outputs.iter().map(|r| (r.clone(), out.join(r))).collect();
     let mut h = blake3::Hasher::new();
-    hash_files(&mut h, &files);
+    hash_files(&mut h, out, outputs);
     h.finalize().to_hex().to_string()
 }
 
-/// Feed each file's name, length and modification time (not its bytes) to
-/// `h`, in order; the `stat` calls run in parallel. Returns the newest
-/// modification time (ns since the epoch; 0 when unknown).
-fn hash_files(h: &mut blake3::Hasher, files: &[(String, PathBuf)]) -> u128 {
-    use rayon::prelude::*;
-    let metas: Vec<Option<FileMeta>> = files
-        .par_iter()
-        .with_min_len(256)
-        .map(|(_, path)| std::fs::metadata(path).ok().map(|m| FileMeta::of(&m)))
-        .collect();
+/// Feed each file's name (relative to `base`), length and modification
+/// time (not its bytes) to `h`, in order; the `stat` calls run in
+/// parallel, relative to `base` opened once ([`fsutil::stat_all`]).
+/// Returns the newest modification time (ns since the epoch; 0 when
+/// unknown).
+fn hash_files(h: &mut blake3::Hasher, base: &Path, rels: &[String]) -> u128 {
+    let metas = fsutil::stat_all(base, rels);
     let mut newest = 0;
-    for ((rel, _), meta) in files.iter().zip(metas) {
+    for (rel, meta) in rels.iter().zip(metas) {
         hash_meta(h, rel, meta);
         newest = newest.max(meta.map_or(0, |m| m.mtime));
     }
@@ -421,19 +400,17 @@ impl Project {
         h.update(&[0]);
         match std::env::current_exe() {
             Ok(exe) => {
-                hash_files(&mut h, &[("(binary)".to_string(), exe)]);
+                let meta = std::fs::metadata(exe).ok().map(|m| FileMeta::of(&m));
+                hash_meta(&mut h, "(binary)", meta);
             }
             Err(_) => {
                 h.update(std::process::id().to_le_bytes().as_slice());
             }
         }
-        let mut files: Vec<(String, PathBuf)> = INPUT_FILES
-            .iter()
-            .map(|rel| (rel.to_string(), self.path(rel)))
-            .collect();
+        let mut files: Vec<String> = INPUT_FILES.iter().map(|rel| rel.to_string()).collect();
         // the directories side by side (content/ and annotations/ hold
         // thousands of files each), in a fixed order
-        let listed: Vec<Vec<(String, PathBuf)>> = {
+        let listed: Vec<Vec<String>> = {
             use rayon::prelude::*;
             INPUT_DIRS
                 .par_iter()
@@ -444,13 +421,13 @@ impl Project {
                     fsutil::list_inputs(&self.root, &self.path(dir))
                         .0
                         .into_iter()
-                        .map(|p| (self.rel(&p), p))
+                        .map(|p| self.rel(&p))
                         .collect()
                 })
                 .collect()
         };
         files.extend(listed.into_iter().flatten());
-        let newest = hash_files(&mut h, &files);
+        let newest = hash_files(&mut h, &self.root, &files);
         let racy = RACY.as_nanos();
         if newest + racy > start {
             let wait = (newest + racy).saturating_sub(start).min(racy);

@@ -756,10 +756,13 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Prob
         || remove_stale_temporaries(project),
         || up_to_date(project, opts),
     );
-    if let Some(report) = current {
-        timer.lap("up-to-date");
-        return Ok(report);
-    }
+    let fingerprint = match current {
+        Ok(report) => {
+            timer.lap("up-to-date");
+            return Ok(report);
+        }
+        Err(fingerprint) => fingerprint,
+    };
     let outcome = project.clean(&[], false);
     timer.lap("clean");
     let mut warnings = Problems::default();
@@ -787,7 +790,19 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Prob
     // the rest are warnings (a sidecar with no seed, what cleaning had
     // to change in a malformed seed)
     warnings.extend(outcome.problems.0);
-    build_from(project, opts, &outcome.cleaned).map(|mut r| {
+    // The inputs' fingerprint taken to compare with the stamp serves for
+    // the build too, unless cleaning wrote content files since (then it is
+    // taken again, for a stamp that matches them). An input edited between
+    // the two is seen by the next build either way.
+    let wrote = outcome.actions.iter().any(|(_, a)| {
+        matches!(
+            a,
+            crate::project::CleanAction::Written { .. }
+                | crate::project::CleanAction::Forced { .. }
+        )
+    });
+    let fingerprint = fingerprint.filter(|_| !wrote);
+    build_from(project, opts, &outcome.cleaned, fingerprint).map(|mut r| {
         if !warnings.is_empty() {
             // keep showing them: no shortcut for the next build
             let _ = project.save_build_stamp(None);
@@ -798,24 +813,30 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Prob
     })
 }
 
-/// Load, assemble, render and write, without cleaning.
-pub fn build_from(
+/// Load, assemble, render and write, without cleaning. `fingerprint`: the
+/// inputs' fingerprint, when it was taken before (it must have been taken
+/// before anything is read).
+fn build_from(
     project: &Project,
     opts: &BuildOptions,
     cleaned: &BTreeMap<String, Cleaned>,
+    fingerprint: Option<String>,
 ) -> Result<BuildReport, Problems> {
     let mut timer = StageTimer::from_env();
     // before reading anything: an edit made while we build is seen next time
-    let fingerprint = project.fingerprint(&build_key(opts));
+    let fingerprint = fingerprint.unwrap_or_else(|| project.fingerprint(&build_key(opts)));
     timer.lap("fingerprint");
     let mut inputs = project.load(cleaned)?;
     timer.lap("load");
     opts.apply(&mut inputs);
     let briefing = assemble(&inputs)?;
     // The briefing holds its own copy of the sources (clean reports) and the
-    // parsed texts: free the loaded ones before rendering, the memory peak.
+    // parsed texts: free the loaded ones before rendering, the memory peak
+    // (rendering reads only the theme).
     inputs.sources = BTreeMap::new();
     inputs.articles = Vec::new();
+    inputs.annotations = Vec::new();
+    (inputs.summary, inputs.entities, inputs.outlets) = (None, None, None);
     timer.lap("assemble");
     // Pages go to disk as they are rendered (memory holds only those in
     // flight), staged until every one has succeeded.
@@ -993,20 +1014,23 @@ fn build_key(opts: &BuildOptions) -> String {
     )
 }
 
-fn up_to_date(project: &Project, opts: &BuildOptions) -> Option<BuildReport> {
-    let stamp = project.build_stamp()?;
+/// The report of a build that would change nothing, or (`Err`) the inputs'
+/// fingerprint when it was taken to find out.
+fn up_to_date(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Option<String>> {
+    let stamp = project.build_stamp().ok_or(None)?;
     let out_dir = opts.out_dir(project);
-    if !stamp.is_current(&project.fingerprint(&build_key(opts)), &out_dir) {
-        return None;
+    let fingerprint = project.fingerprint(&build_key(opts));
+    if !stamp.is_current(&fingerprint, &out_dir) {
+        return Err(Some(fingerprint));
     }
     // an embargo ended since: the same inputs build another site
     if stamp
         .until
         .is_some_and(|until| opts.policy().now.as_second() >= until)
     {
-        return None;
+        return Err(Some(fingerprint));
     }
-    Some(BuildReport {
+    Ok(BuildReport {
         articles: stamp.articles,
         pages: stamp.outputs.len(),
         stats: WriteStats {
@@ -1044,7 +1068,7 @@ mod write_tests {
         let article = dir.path().join("content/a.md");
         fsutil::write_atomic(&article, b"---\ntitle: A\n---\n\nBody.\n").unwrap();
         let opts = BuildOptions::default();
-        assert!(up_to_date(&project, &opts).is_none());
+        assert!(up_to_date(&project, &opts).is_err());
         // the article was just written: the build waits for the clock to
         // pass its modification time, then leaves a usable stamp
         let first = build(&project, &opts).unwrap();
@@ -1056,14 +1080,54 @@ mod write_tests {
             base_url: Some("https://example.com/".into()),
             ..BuildOptions::default()
         };
-        assert!(up_to_date(&project, &other).is_none());
+        assert!(up_to_date(&project, &other).is_err());
         // an output edited by hand is repaired
         std::fs::write(dir.path().join("site/index.html"), "x").unwrap();
-        assert!(up_to_date(&project, &opts).is_none());
+        assert!(up_to_date(&project, &opts).is_err());
         assert_eq!(build(&project, &opts).unwrap().stats.written, 1);
-        assert!(up_to_date(&project, &opts).is_some());
+        assert!(up_to_date(&project, &opts).is_ok());
         // an input edited
         std::fs::write(&article, "---\ntitle: Bee\n---\n\nBody.\n").unwrap();
-        assert!(up_to_date(&project, &opts).is_none());
+        assert!(up_to_date(&project, &opts).is_err());
+    }
+
+    #[test]
+    fn a_build_that_cleaned_a_seed_stamps_the_content_it_wrote() {
+        // the fingerprint taken before cleaning is taken again once
+        // cleaning wrote content/: the next build has nothing to do
+        let dir = tempfile::tempdir().unwrap();
+        let project = Project::new(dir.path());
+        fsutil::write_atomic(
+            &dir.path().join("seeds/a.txt"),
+            std::fs::read("seeds/000_df13072c3159046a.txt")
+                .unwrap()
+                .as_slice(),
+        )
+        .unwrap();
+        let opts = BuildOptions::default();
+        let first = build(&project, &opts).unwrap();
+        assert!(first.warnings.is_empty(), "{:?}", first.warnings);
+        assert!(
+            dir.path()
+                .join("content")
+                .read_dir()
+                .unwrap()
+                .next()
+                .is_some()
+        );
+        assert!(up_to_date(&project, &opts).is_ok());
+        // a stamp already there (from a build before the seed) is compared
+        // with the inputs as they were before cleaning
+        fsutil::write_atomic(
+            &dir.path().join("seeds/b.txt"),
+            std::fs::read("seeds/004_a621f7fa4f80e312.txt")
+                .unwrap()
+                .as_slice(),
+        )
+        .unwrap();
+        assert!(up_to_date(&project, &opts).is_err());
+        let second = build(&project, &opts).unwrap();
+        assert_eq!(second.articles, 2);
+        assert!(up_to_date(&project, &opts).is_ok());
     }
 }

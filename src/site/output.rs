@@ -328,8 +328,15 @@ enum Mode {
 pub struct Staged {
     places: Places,
     mode: Mode,
-    /// Where files are written: `new` or `staging`.
-    stage: PathBuf,
+    /// Where files are written: `new` or `staging`, opened once (every
+    /// file is made relative to it).
+    stage: fsutil::Dir,
+    /// The live site, opened once, when its files are compared with the
+    /// new ones.
+    live: Option<fsutil::Dir>,
+    /// Directories made in the stage so far (site paths): each is made
+    /// once, without asking first whether it exists.
+    dirs: Mutex<rustc_hash::FxHashSet<String>>,
     lock: Option<Lock>,
     state: Mutex<StagedState>,
     /// Hard links work here (else unchanged files are copied).
@@ -407,14 +414,20 @@ impl Staged {
         }
         let stage = if mode == Mode::InPlace {
             std::fs::create_dir(&places.staging)?;
-            places.staging.clone()
+            fsutil::Dir::open(&places.staging)?
         } else {
-            places.new.clone()
+            fsutil::Dir::open(&places.new)?
+        };
+        let live = match mode {
+            Mode::Replace { live: false } => None,
+            _ => Some(fsutil::Dir::open(&places.out)?),
         };
         Ok(Staged {
             places,
             mode,
             stage,
+            live,
+            dirs: Mutex::default(),
             lock: Some(lock),
             state: Mutex::new(StagedState::default()),
             links: AtomicBool::new(true),
@@ -492,31 +505,57 @@ impl Staged {
         {
             return Err(io::Error::from(io::ErrorKind::StorageFull));
         }
-        let live = self.places.out.join(rel);
+        let live = self.live.as_ref();
         if self.mode == Mode::InPlace {
-            if let Some(meta) = same_file(&live, bytes) {
+            if let Some(meta) = live.and_then(|d| same_file(d, rel, bytes)) {
                 return Ok((meta, false, None));
             }
-            let n = self.staged.fetch_add(1, Ordering::Relaxed);
-            let tmp = self.stage.join(n.to_string());
-            return Ok((write_new(&tmp, bytes)?, true, Some(tmp)));
+            let n = self.staged.fetch_add(1, Ordering::Relaxed).to_string();
+            let meta = write_new(&self.stage, &n, bytes)?;
+            return Ok((meta, true, Some(self.stage.path().join(n))));
         }
-        let target = self.stage.join(rel);
-        let mkdir = || std::fs::create_dir_all(target.parent().unwrap_or(&self.stage));
-        if self.mode == (Mode::Replace { live: true })
-            && let Some(meta) = same_file(&live, bytes)
+        self.make_dir(rel.rsplit_once('/').map_or("", |(dir, _)| dir))?;
+        if let Some(live) = live
+            && let Some(meta) = same_file(live, rel, bytes)
         {
-            mkdir()?;
-            if self.links.load(Ordering::Relaxed) && std::fs::hard_link(&live, &target).is_ok() {
+            if self.links.load(Ordering::Relaxed) && live.hard_link(rel, &self.stage).is_ok() {
                 return Ok((meta, false, None));
             }
             // no hard links on this file system: a copy
-            let meta = write_new(&target, bytes)?;
+            let meta = write_new(&self.stage, rel, bytes)?;
             self.links.store(false, Ordering::Relaxed);
             return Ok((meta, false, None));
         }
-        mkdir()?;
-        Ok((write_new(&target, bytes)?, true, None))
+        Ok((write_new(&self.stage, rel, bytes)?, true, None))
+    }
+
+    /// Make the directory `rel` (a site path; `""`: the stage itself) and
+    /// those above it in the stage, unless made already.
+    fn make_dir(&self, rel: &str) -> io::Result<()> {
+        let made = |d: &Mutex<rustc_hash::FxHashSet<String>>| {
+            d.lock().unwrap_or_else(|e| e.into_inner()).contains(rel)
+        };
+        if rel.is_empty() || made(&self.dirs) {
+            return Ok(());
+        }
+        let mkdir = || match self.stage.mkdir(rel) {
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+            r => r,
+        };
+        match mkdir() {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if let Some((parent, _)) = rel.rsplit_once('/') {
+                    self.make_dir(parent)?;
+                }
+                mkdir()?;
+            }
+            r => r?,
+        }
+        self.dirs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(rel.to_string());
+        Ok(())
     }
 
     /// Every site path put so far, sorted.
@@ -702,23 +741,30 @@ pub fn write_in_place(out: &Path, outputs: &[Output]) -> Result<Vec<String>, (St
     let places = Places::of(out).map_err(|e| (String::new(), e))?;
     let _lock = Lock::take(&places.parent);
     recover(&places).map_err(|e| (String::new(), e))?;
+    let live = fsutil::Dir::open(&places.out).ok();
     let changed: Vec<(usize, &Output)> = outputs
         .par_iter()
         .enumerate()
-        .filter(|(_, o)| same_file(&places.out.join(o.path.as_str()), &o.bytes).is_none())
+        .filter(|(_, o)| {
+            live.as_ref()
+                .and_then(|d| same_file(d, o.path.as_str(), &o.bytes))
+                .is_none()
+        })
         .collect();
     if changed.is_empty() {
         return Ok(Vec::new());
     }
     std::fs::create_dir_all(&places.staging).map_err(|e| (STAGING.to_string(), e))?;
+    let staging = fsutil::Dir::open(&places.staging).map_err(|e| (STAGING.to_string(), e))?;
     // (flat names in the staging directory: no directories to make and
     // remove on every edit)
     let results: Vec<io::Result<()>> = changed
         .par_iter()
         .map(|(i, o)| {
             let target = places.out.join(o.path.as_str());
-            let tmp = places.staging.join(i.to_string());
-            write_new(&tmp, &o.bytes)?;
+            let tmp = i.to_string();
+            write_new(&staging, &tmp, &o.bytes)?;
+            let tmp = places.staging.join(tmp);
             std::fs::create_dir_all(target.parent().unwrap_or(&places.out))?;
             std::fs::rename(&tmp, &target)
         })
@@ -781,24 +827,21 @@ fn remove_stale(dir: &Path, wanted: &BTreeSet<&str>) -> io::Result<Vec<String>> 
     Ok(gone)
 }
 
-/// Write `bytes` to a new file at `path` (never into an existing one: it
-/// could be a hard link to a live page); its length and modification time
-/// as written.
-fn write_new(path: &Path, bytes: &[u8]) -> io::Result<Option<FileMeta>> {
+/// Write `bytes` to a new file at `rel` in `dir` (never into an existing
+/// one: it could be a hard link to a live page); its length and
+/// modification time as written.
+fn write_new(dir: &fsutil::Dir, rel: &str, bytes: &[u8]) -> io::Result<Option<FileMeta>> {
     use std::io::Write as _;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)?;
+    let mut f = dir.create_new(rel)?;
     f.write_all(bytes)?;
     Ok(f.metadata().ok().map(|m| FileMeta::of(&m)))
 }
 
-/// Whether the file at `path` holds `bytes`: its length and modification
-/// time if so.
-fn same_file(path: &Path, bytes: &[u8]) -> Option<Option<FileMeta>> {
+/// Whether the file at `rel` in `dir` holds `bytes`: its length and
+/// modification time if so.
+fn same_file(dir: &fsutil::Dir, rel: &str, bytes: &[u8]) -> Option<Option<FileMeta>> {
     use std::io::Read as _;
-    let mut f = std::fs::File::open(path).ok()?;
+    let mut f = dir.open_file(rel).ok()?;
     let meta = f.metadata().ok()?;
     if !meta.is_file() || meta.len() != bytes.len() as u64 {
         return None;
