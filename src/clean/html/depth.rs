@@ -11,7 +11,8 @@
 //! `p`, `li`, `dd`/`dt`, headings, options and table parts) and removes the
 //! start tags — and their end tags — that would open an element deeper
 //! than [`MAX_DEPTH`], or a formatting element beyond [`MAX_FORMATTING`]
-//! open at once. Their text stays, one level up; line breaks inside a
+//! open at once (with a removed table go its rows and cells, which the
+//! parser would otherwise add to the table around it). Their text stays, one level up; line breaks inside a
 //! removed tag are kept, so line numbers in reports still match the seed.
 //!
 //! The model errs towards counting too deep: a page it cannot follow loses
@@ -523,6 +524,16 @@ impl K {
             )
     }
 
+    /// A part of a table, which the parser places by the nearest open
+    /// table (and ignores outside one).
+    fn is_table_part(self) -> bool {
+        use K::*;
+        matches!(
+            self,
+            Caption | Colgroup | Tbody | Thead | Tfoot | Tr | Td | Th
+        )
+    }
+
     /// An element after which the list of formatting elements gets a
     /// marker (their formatting does not leak out of them).
     fn is_marker(self) -> bool {
@@ -816,11 +827,21 @@ impl<'a> Model<'a> {
             if matches!(k, K::Html | K::Head | K::Body | K::Frameset) || k.is_raw() {
                 return Act::Keep;
             }
+            // the parts of a removed table go with it: kept, the parser
+            // would add them to the nearest table left, as rows and cells
+            // beside each other (nested tables become a wide one) — and
+            // before that, their implied ends would close the cells that
+            // hold the removed table, and it with them
+            if k.is_table_part()
+                && self.ghost_open[K::Table as usize] + self.ghost_open[K::Template as usize] > 0
+            {
+                self.capped.deep += 1;
+                self.ghost(key);
+                return Act::Drop;
+            }
             // the parser ignores table parts outside a table
-            if matches!(
-                k,
-                K::Caption | K::Colgroup | K::Tbody | K::Thead | K::Tfoot | K::Tr | K::Td | K::Th
-            ) && self.open[K::Table as usize] + self.open[K::Template as usize] == 0
+            if k.is_table_part()
+                && self.open[K::Table as usize] + self.open[K::Template as usize] == 0
             {
                 return Act::Keep;
             }

@@ -65,6 +65,44 @@ fn deep_divs_are_unwrapped_and_their_text_kept() {
     assert_eq!(after.node_name().unwrap().as_ref(), "body");
 }
 
+/// Removing a deep `<table>` removes its rows and cells too: kept, the
+/// parser would add them to the nearest table left, and the nested tables
+/// became one table of 100,000 rows beside each other (small depth, but a
+/// tree as big as the page, which the readability pass walks slowly).
+#[test]
+fn deep_nested_tables_are_unwrapped_with_their_rows_and_cells() {
+    let n = 10_000;
+    let page = format!(
+        "<html><body>\n{}<p>The deepest text.</p></body></html>",
+        "<table><tr><td>".repeat(n)
+    );
+    let l = limit(&page, Mode::Normal);
+    let c = l.capped.clone().unwrap();
+    assert_eq!(c.line, 2);
+    assert!(c.depth >= 3 * (n - MAX_DEPTH), "{c:?}");
+    let doc = Document::from(l.html.as_ref());
+    // table, (implied) tbody, tr, td per kept level
+    let elements = doc.select("*").length();
+    assert!(elements <= MAX_DEPTH * 4 / 3 + 8, "{elements} elements");
+    assert!(doc.select("tr").length() <= MAX_DEPTH / 3 + 1);
+    assert!(max_depth(&doc.root()) <= MAX_DEPTH * 4 / 3 + 8);
+    assert!(doc.select("body").text().contains("The deepest text."));
+    assert!(parse(&page).is_ok());
+}
+
+/// Once a removed table is closed, rows go to the table that holds it.
+#[test]
+fn rows_after_a_removed_table_stay() {
+    let page = "<table><tr><td><table><tr><td>deep</td></tr></table>\
+                <tr><td>next</td></tr></table>";
+    let l = limit_to(page, Mode::Normal, 3, MAX_FORMATTING);
+    assert_eq!(l.capped.as_ref().map(|c| c.deep), Some(3));
+    assert_eq!(l.html, "<table><tr><td>deep<tr><td>next</td></tr></table>");
+    let doc = Document::from(l.html.as_ref());
+    assert_eq!(doc.select("tr").length(), 2);
+    assert_eq!(doc.select("table").length(), 1);
+}
+
 #[test]
 fn unclosed_formatting_tags_are_capped() {
     let n = 100_000;
