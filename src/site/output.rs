@@ -580,7 +580,7 @@ impl Staged {
             format!("{}/{rel}", shown.trim_end_matches('/')),
             "write the new site",
             &io::Error::new(*kind, msg.clone()),
-            &format!("the previous {shown} is as it was; build again"),
+            &format!("the previous {shown} is as it was"),
         ))
     }
 

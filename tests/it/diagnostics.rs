@@ -707,7 +707,7 @@ fn a_full_disk_is_one_diagnostic_naming_the_path() {
     assert_eq!(
         lines[1],
         format!(
-            "  = help: free some space on the disk holding `{file}`, then run briefing again; the previous {site} is as it was; build again"
+            "  = help: free some space on the disk holding `{file}`, then run briefing again; the previous {site} is as it was"
         ),
     );
     assert_eq!(lines[2], "1 error(s); nothing was written");
