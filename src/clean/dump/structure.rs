@@ -579,6 +579,16 @@ mod tests {
         features::page_features(blocks, None, &vec![false; blocks.len()])
     }
 
+    /// The texts of the blocks `keep` marks kept.
+    fn kept(texts: &[&str], keep: &[bool]) -> Vec<String> {
+        texts
+            .iter()
+            .zip(keep)
+            .filter(|(_, k)| **k)
+            .map(|(t, _)| t.to_string())
+            .collect()
+    }
+
     /// A structural rule at the end of the article, as the tests run it.
     type EndRule = fn(&mut [bool], &mut [Option<&'static str>], &[&str], &PageFeatures);
 
@@ -594,12 +604,7 @@ mod tests {
             // a block is dropped by the rule exactly when it gives a reason
             assert!(!k || w.is_none());
         }
-        texts
-            .iter()
-            .zip(&keep)
-            .filter(|(_, k)| **k)
-            .map(|(t, _)| t.to_string())
-            .collect()
+        kept(&texts, &keep)
     }
 
     const K: bool = true;
@@ -713,12 +718,7 @@ mod tests {
             &pf,
             byline.as_deref(),
         );
-        texts
-            .iter()
-            .zip(&keep)
-            .filter(|(_, k)| **k)
-            .map(|(t, _)| t.to_string())
-            .collect()
+        kept(&texts, &keep)
     }
 
     #[test]
@@ -804,12 +804,7 @@ mod tests {
         let probs: Vec<f64> = blocks.iter().map(|b| b.2).collect();
         let mut why = vec![None; blocks.len()];
         cut_story_lists(&mut keep, &mut why, &probs, &texts, &shapes);
-        texts
-            .iter()
-            .zip(&keep)
-            .filter(|(_, k)| **k)
-            .map(|(t, _)| t.to_string())
-            .collect()
+        kept(&texts, &keep)
     }
 
     const TEASER: &str =
