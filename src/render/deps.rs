@@ -17,7 +17,11 @@
 //! annotation edit ([`Scope::Annotations`]) hashes again only what
 //! annotations feed — the rest of the briefing is the same values, not
 //! rebuilt (`site::update_annotations` writes only annotations, backlinks,
-//! entity notes and the timeline).
+//! entity notes and the timeline). The dependencies on every article
+//! (`Dep::Cards`, `Dep::Mentions`) are kept in per-article parts, so that
+//! after one article is re-linked ([`Scope::Relinked`]) only its parts are
+//! hashed again and the whole is a hash of the parts (the registry's part
+//! is hashed again only when everything may differ).
 
 use super::pages::Dep;
 use crate::annotate::{Annotation, ArticleAnnotations, ArticleNote};
@@ -346,6 +350,119 @@ pub struct Fingerprints {
     articles: Memo<ArticleAnnotations>,
     /// Per article (by rank in `order`): the parts annotations give it.
     per: Vec<PerArticle>,
+    /// `Dep::Mentions` and `Dep::Registry` in parts, kept across updates.
+    mentions: Option<MentionsParts>,
+    /// `Dep::Cards` in parts: each article's [`card_part`], by position in
+    /// `Briefing::articles`, kept across updates (re-linking keeps the
+    /// articles' order), and the whole.
+    card_parts: Vec<Fingerprint>,
+    cards_whole: Option<Fingerprint>,
+}
+
+/// What `Dep::Mentions` covers, in parts worked out again only where an
+/// update may have changed them: the registry's part (its entries, their
+/// previews and markup: also all of `Dep::Registry`) when everything may
+/// differ (re-linking one article leaves the registry as it is), each
+/// article's list of the entities it names for the articles re-linking
+/// changed ([`crate::link::Relinked::articles`]), the counts each time.
+/// The whole is a pure function of the briefing: what a fresh
+/// [`MentionsParts::new`] gives.
+struct MentionsParts {
+    registry: Fingerprint,
+    /// Per article, in the order of `Links::article_entities` (by slug):
+    /// [`named_fp`].
+    named: Vec<(Slug, Fingerprint)>,
+    /// The counts, the registry's part and the articles' parts.
+    whole: Fingerprint,
+}
+
+/// One article's part of `Dep::Cards`: its [`card_fp`] (remembered in
+/// `cards` by its text and file name) and what the build holds back of it.
+fn card_part(cards: &Memo<str, (String, Fingerprint)>, a: &Article) -> Fingerprint {
+    let fp = match cards.get(&addr(&a.text)) {
+        Some((_, (file, fp))) if *file == a.file => *fp,
+        _ => card_fp(a),
+    };
+    let mut h = Fp::default();
+    h.feed(&fp).debug(&a.held);
+    h.finish()
+}
+
+/// All of `Dep::Cards` from the articles' parts, in the articles' order.
+fn cards_whole(b: &Briefing, parts: &[Fingerprint]) -> Fingerprint {
+    let mut h = Fp::default();
+    h.debug(&b.held).feed(parts);
+    h.finish()
+}
+
+/// The registry's part of `Dep::Mentions`, all of `Dep::Registry`.
+fn registry_fp(l: &Links) -> Fingerprint {
+    let mut h = Fp::default();
+    h.debug(&l.registry.entities)
+        .feed(&l.previews)
+        .debug(&l.markup);
+    h.finish()
+}
+
+/// One article's part of `Dep::Mentions`: the entities it names.
+fn named_fp(s: &Slug, v: &[(usize, usize)]) -> Fingerprint {
+    let mut h = Fp::default();
+    h.feed(s).feed(v);
+    h.finish()
+}
+
+impl MentionsParts {
+    fn new(l: &Links) -> MentionsParts {
+        Self::with_registry(l, registry_fp(l))
+    }
+
+    fn with_registry(l: &Links, registry: Fingerprint) -> MentionsParts {
+        let all: Vec<(&Slug, &Vec<(usize, usize)>)> = l.article_entities.iter().collect();
+        let named = all
+            .par_iter()
+            .map(|(s, v)| ((*s).clone(), named_fp(s, v)))
+            .collect();
+        let mut m = MentionsParts {
+            registry,
+            named,
+            whole: [0; 16],
+        };
+        m.whole = m.whole_fp(l);
+        m
+    }
+
+    fn whole_fp(&self, l: &Links) -> Fingerprint {
+        let mut h = Fp::default();
+        h.feed(&l.mention_counts).feed(&self.registry);
+        self.named.len().feed(&mut h);
+        for (_, fp) in &self.named {
+            h.feed(fp);
+        }
+        h.finish()
+    }
+
+    /// After re-linking the articles `slugs` (the others' lists of the
+    /// entities they name are as they were): their parts again, and the
+    /// whole. Anything unexpected (an article's list appearing or going)
+    /// works out every part again.
+    fn relinked(&mut self, l: &Links, slugs: &[&Slug]) {
+        let mut again = false;
+        for s in slugs {
+            match (
+                self.named.binary_search_by(|(x, _)| x.cmp(s)),
+                l.article_entities.get(*s),
+            ) {
+                (Ok(j), Some(v)) => self.named[j].1 = named_fp(s, v),
+                (Err(_), None) => {}
+                _ => again = true,
+            }
+        }
+        if again || self.named.len() != l.article_entities.len() {
+            *self = Self::with_registry(l, self.registry);
+        } else {
+            self.whole = self.whole_fp(l);
+        }
+    }
 }
 
 /// What annotations give one article, as fingerprints: worked out again
@@ -753,6 +870,42 @@ impl Fingerprints {
                 remember_few(&mut self.cards, texts, b.articles.len(), every, card);
             }
         }
+        // `Dep::Mentions` (an annotation edit leaves what the link stage
+        // derives from the articles as it was)
+        let relinked_slugs: Option<Vec<&Slug>> = match (scope, partial) {
+            (Scope::Relinked(r, _), Some(_)) => Some(
+                r.articles
+                    .iter()
+                    .filter_map(|&i| b.articles.get(i).map(|a| &a.slug))
+                    .collect(),
+            ),
+            _ => None,
+        };
+        match (&mut self.mentions, scope, &relinked_slugs) {
+            (Some(_), Scope::Annotations(_), _) => {}
+            (Some(m), Scope::Relinked(..), Some(slugs)) => m.relinked(&b.links, slugs),
+            _ => self.mentions = Some(MentionsParts::new(&b.links)),
+        }
+        // `Dep::Cards`: after re-linking (the same articles in the same
+        // order) the parts of the articles it changed again, else all
+        match (self.cards_whole, scope, partial) {
+            (Some(_), Scope::Annotations(_), _) => {}
+            (Some(_), Scope::Relinked(r, _), Some(_))
+                if self.card_parts.len() == b.articles.len() =>
+            {
+                for &i in &r.articles {
+                    if let Some(a) = b.articles.get(i) {
+                        self.card_parts[i] = card_part(&self.cards, a);
+                    }
+                }
+                self.cards_whole = Some(cards_whole(b, &self.card_parts));
+            }
+            _ => {
+                let cards = &self.cards;
+                self.card_parts = b.articles.par_iter().map(|a| card_part(cards, a)).collect();
+                self.cards_whole = Some(cards_whole(b, &self.card_parts));
+            }
+        }
         let anns = &b.annotations;
         match partial {
             Some(t) => {
@@ -880,12 +1033,21 @@ impl Fingerprints {
             (Some(t), Dep::Events) => !t.timeline,
             _ => false,
         };
+        // the slugs of the articles whose own part may differ after
+        // re-linking (a few: compared, not looked up)
+        let relinked_articles: Vec<&Slug> = match &relinked {
+            Some((articles, _)) => articles
+                .iter()
+                .filter_map(|&i| b.articles.get(i).map(|a| &a.slug))
+                .collect(),
+            None => Vec::new(),
+        };
         // whether a dependency's own part may differ (see `Scope`)
         let kept = |d: &Dep| match (scope, &relinked) {
             (Scope::Everything, _) => false,
             (Scope::Annotations(_), _) => true,
-            (Scope::Relinked(..), Some((articles, entities))) => match d {
-                Dep::Article(s) => !b.article_position(s).is_some_and(|i| articles.contains(&i)),
+            (Scope::Relinked(..), Some((_, entities))) => match d {
+                Dep::Article(s) => !relinked_articles.contains(&s),
                 Dep::Entity(e) => !entities.contains(e),
                 // (the briefing's own parts: the cards, the counts)
                 Dep::Cards | Dep::Mentions | Dep::Summary => false,
@@ -1039,16 +1201,19 @@ impl View<'_> {
         let (b, l) = (self.b, &self.b.links);
         let mut h = Fp::default();
         match d {
+            // (in parts kept across updates)
             Dep::Cards => {
-                h.debug(&b.held);
-                b.articles.len().feed(&mut h);
-                for a in &b.articles {
-                    let fp = match self.memo.cards.get(&addr(&a.text)) {
-                        Some((_, (file, fp))) if *file == a.file => *fp,
-                        _ => card_fp(a),
-                    };
-                    h.feed(&fp).debug(&a.held);
-                }
+                return match self.memo.cards_whole {
+                    Some(fp) => fp,
+                    None => {
+                        let parts: Vec<Fingerprint> = b
+                            .articles
+                            .iter()
+                            .map(|a| card_part(&self.memo.cards, a))
+                            .collect();
+                        cards_whole(b, &parts)
+                    }
+                };
             }
             Dep::Summary => {
                 if let Some(s) = &b.summary {
@@ -1095,13 +1260,12 @@ impl View<'_> {
                     };
                 }
             },
+            // (in parts kept across updates)
             Dep::Mentions => {
-                h.feed(&l.mention_counts).feed(&l.previews);
-                l.article_entities.len().feed(&mut h);
-                for (s, v) in &l.article_entities {
-                    h.feed(s).feed(v);
-                }
-                h.debug(&l.registry.entities).debug(&l.markup);
+                return match &self.memo.mentions {
+                    Some(m) => m.whole,
+                    None => MentionsParts::new(l).whole,
+                };
             }
             Dep::Entity(i) => {
                 h.debug(&l.registry.entities.get(*i))
@@ -1117,9 +1281,10 @@ impl View<'_> {
                 }
             }
             Dep::Registry => {
-                h.debug(&l.registry.entities)
-                    .feed(&l.previews)
-                    .debug(&l.markup);
+                return match &self.memo.mentions {
+                    Some(m) => m.registry,
+                    None => registry_fp(l),
+                };
             }
             Dep::Outlets => {
                 h.debug(&*b.outlets);
@@ -1162,5 +1327,87 @@ impl View<'_> {
             }
         }
         h.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn slug(i: usize) -> Slug {
+        Slug::parse(&format!("a-{i}")).unwrap()
+    }
+
+    /// Links with `lists[i]` the entities article `i` names, and the
+    /// counts they add up to.
+    fn links(lists: &[Vec<(usize, usize)>]) -> Links {
+        let mut l = Links {
+            mention_counts: vec![0; 8],
+            ..Links::default()
+        };
+        for (i, v) in lists.iter().enumerate() {
+            for &(e, n) in v {
+                l.mention_counts[e] += n;
+            }
+            l.article_entities.insert(slug(i), v.clone());
+        }
+        l
+    }
+
+    fn list() -> impl Strategy<Value = Vec<(usize, usize)>> {
+        proptest::collection::vec((0..8usize, 1..4usize), 0..4)
+    }
+
+    proptest! {
+        /// Kept parts with the re-linked articles' worked out again give
+        /// what working out every part gives, and an edit that changes
+        /// what an article names changes the whole.
+        #[test]
+        fn relinked_mentions_are_those_of_a_fresh_start(
+            lists in proptest::collection::vec(list(), 1..6),
+            edits in proptest::collection::vec((0..6usize, list()), 1..5),
+        ) {
+            let mut now = lists.clone();
+            let mut l = links(&now);
+            let mut m = MentionsParts::new(&l);
+            for (i, v) in edits {
+                let i = i % now.len();
+                let before = m.whole;
+                let same = now[i] == v;
+                now[i] = v;
+                l = links(&now);
+                m.relinked(&l, &[&slug(i)]);
+                let fresh = MentionsParts::new(&l);
+                prop_assert_eq!(m.whole, fresh.whole);
+                prop_assert_eq!(&m.named, &fresh.named);
+                prop_assert_eq!(same, m.whole == before);
+            }
+        }
+    }
+
+    /// An article whose list appeared (or went) without being named as
+    /// re-linked has every part worked out again.
+    #[test]
+    fn a_list_appearing_elsewhere_works_out_every_part() {
+        let mut l = links(&[vec![(0, 1)], vec![(1, 2)]]);
+        let mut m = MentionsParts::new(&l);
+        l.article_entities.insert(slug(7), vec![(2, 1)]);
+        l.mention_counts[2] += 1;
+        m.relinked(&l, &[&slug(0)]);
+        assert_eq!(m.whole, MentionsParts::new(&l).whole);
+        assert_eq!(m.named.len(), 3);
+    }
+
+    /// The registry's part is kept by `relinked` (re-linking leaves the
+    /// registry as it is) and covers the previews.
+    #[test]
+    fn the_registry_part_covers_the_previews() {
+        let mut l = links(&[vec![(0, 1)]]);
+        let before = MentionsParts::new(&l);
+        l.previews = vec!["an entity".into()];
+        let after = MentionsParts::new(&l);
+        assert_ne!(before.registry, after.registry);
+        assert_ne!(before.whole, after.whole);
     }
 }
