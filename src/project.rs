@@ -41,13 +41,15 @@ const INPUT_FILES: [&str; 4] = [
     crate::link::outlets::FILE,
     MANIFEST,
 ];
-const INPUT_DIRS: [&str; 6] = [
-    "content",
-    "annotations",
-    "seeds",
-    "templates",
-    "static",
-    crate::editions::DIR,
+/// The input directories, each with what it holds (in words, for
+/// diagnostics).
+pub const INPUT_DIRS: [(&str, &str); 6] = [
+    ("content", "the articles"),
+    ("annotations", "the annotations"),
+    ("seeds", "the saved pages"),
+    ("templates", "the theme's templates"),
+    ("static", "the theme's static files"),
+    (crate::editions::DIR, "the recorded editions"),
 ];
 
 /// A briefing project rooted at a directory.
@@ -414,7 +416,7 @@ impl Project {
             use rayon::prelude::*;
             INPUT_DIRS
                 .par_iter()
-                .map(|dir| {
+                .map(|(dir, _)| {
                     // the files `load` reads, listed the same way (links
                     // followed: the metadata is the target's); what it
                     // skips (editor swap files…) cannot change a build

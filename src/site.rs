@@ -945,16 +945,8 @@ pub fn outside_the_inputs(project: &Project, out: &Path, why: &str) -> Result<()
     if !root.join("briefing.toml").is_file() {
         return Ok(()); // (`clean --out` outside a briefing)
     }
-    let inputs = [
-        ("content", "the articles"),
-        ("annotations", "the annotations"),
-        ("seeds", "the saved pages"),
-        ("templates", "the theme's templates"),
-        ("static", "the theme's static files"),
-        (crate::editions::DIR, "the recorded editions"),
-        (crate::project::STATE_DIR, "what clean and build record"),
-    ];
-    for (dir, holds) in inputs {
+    let state = (crate::project::STATE_DIR, "what clean and build record");
+    for (dir, holds) in crate::project::INPUT_DIRS.into_iter().chain([state]) {
         if real.starts_with(root.join(dir)) {
             return Err(Problem::file(
                 fsutil::display(&project.root, out),

@@ -24,15 +24,12 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
-/// The directories of inputs, watched recursively.
-pub const INPUT_DIRS: &[&str] = &[
-    "seeds",
-    "content",
-    "annotations",
-    "templates",
-    "static",
-    "editions",
-];
+/// The directories of inputs, watched recursively: the project's
+/// ([`crate::project::INPUT_DIRS`]).
+pub const INPUT_DIRS: [&str; 6] = {
+    let d = crate::project::INPUT_DIRS;
+    [d[0].0, d[1].0, d[2].0, d[3].0, d[4].0, d[5].0]
+};
 /// The input files in the project root.
 pub const ROOT_FILES: &[&str] = &["briefing.toml", "entities.yaml", "sources.yaml"];
 
@@ -226,7 +223,7 @@ impl Watcher {
             }
             // an input directory that appeared: watch it, and count the
             // files already in it (written before the watch started)
-            for dir in INPUT_DIRS {
+            for dir in &INPUT_DIRS {
                 if batch.contains(*dir) && self.watch_dir(dir) {
                     for f in fsutil::list_files(&self.root.join(dir)).unwrap_or_default() {
                         if let Some(rel) = input_rel(&self.root, &f) {
