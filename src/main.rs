@@ -22,10 +22,11 @@ fn main() {
     }));
 }
 
-/// A command that exits when done never needs to give memory back to the
-/// system: mimalloc's purging (returning freed pages with `madvise`, then
-/// faulting them in again) was 2-3% of a 10,000-article build's CPU and
-/// ran on at its end (BENCHMARKS.md). `serve` and `watch` keep purging.
+/// A command that exits when done need not give memory back to the system
+/// as it goes: mimalloc's purging (returning freed pages with `madvise`,
+/// then faulting them in again) was 2-3% of a 10,000-article build's CPU
+/// and ran on at its end (BENCHMARKS.md). It gives it back once, where a
+/// build asks (between its stages). `serve` and `watch` keep purging.
 fn one_shot_allocator() {
     #[cfg(not(feature = "system-alloc"))]
     {
@@ -37,11 +38,23 @@ fn one_shot_allocator() {
         // (1000 ms) confirms the number names that option.
         unsafe {
             if libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) == 1000 {
-                libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1);
+                libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, NEVER_BY_ITSELF);
             }
         }
+        // ... but between a build's stages, at once, when the build asks
+        // (`site::GIVE_BACK_MEMORY`): what assembling alone needed goes
+        // before rendering starts (BENCHMARKS.md)
+        let _ = briefing::site::GIVE_BACK_MEMORY.set(|| {
+            // SAFETY: collecting may be asked for at any time
+            unsafe { libmimalloc_sys::mi_collect(true) }
+        });
     }
 }
+
+/// A purge delay (ms) longer than any build: freed memory is marked to be
+/// given back, which only a forced collect then does.
+#[cfg(not(feature = "system-alloc"))]
+const NEVER_BY_ITSELF: std::ffi::c_long = 24 * 3600 * 1000;
 
 /// `clean` reads seeds of any size: the parses of a 50 MB page and the
 /// strings made from it are blocks of tens of megabytes, which mimalloc

@@ -837,6 +837,7 @@ fn build_from(
     inputs.articles = Vec::new();
     inputs.annotations = Vec::new();
     (inputs.summary, inputs.entities, inputs.outlets) = (None, None, None);
+    give_back_memory();
     timer.lap("assemble");
     // Pages go to disk as they are rendered (memory holds only those in
     // flight), staged until every one has succeeded.
@@ -849,17 +850,48 @@ fn build_from(
     })?;
     // the leak check scans every file as it is made, before it is staged
     let scan = briefing.leak.as_deref().map(holdback::leak::Scan::new);
-    render::render_site_into(&briefing, &inputs.theme, &|o| {
+    // (every later write fails with the first error: one diagnostic)
+    let failed = |e: std::io::Error| {
+        staged
+            .failure(&shown)
+            .unwrap_or_else(|| Problem::io_then(shown.clone(), "write the new site", &e, &kept))
+    };
+    let sink = |o: render::Output| {
         if let Some(scan) = &scan {
             scan.file(o.path.as_str(), &o.bytes);
         }
-        staged.put(&o).map_err(|e| {
-            // (every later write fails with the first error: one diagnostic)
-            staged
-                .failure(&shown)
-                .unwrap_or_else(|| Problem::io_then(shown.clone(), "write the new site", &e, &kept))
-        })
-    })?;
+        staged.put(&o).map_err(failed)
+    };
+    // Experiment: where the search index is made (beside the pages, before
+    // them or after them), with the memory freed in between given back.
+    let order = std::env::var("BRIEFING_ORDER").unwrap_or_default();
+    let apart = order == "first" || order == "after";
+    if order == "first" {
+        render::search_index_into(&briefing, &sink)?;
+        give_back_memory();
+    }
+    render::render_site_to(
+        &briefing,
+        &inputs.theme,
+        &sink,
+        &|path, write| {
+            if scan.is_some() {
+                // the leak check reads whole files
+                let mut bytes = Vec::new();
+                write(&mut bytes).map_err(failed)?;
+                return sink(render::Output {
+                    path: path.clone(),
+                    bytes,
+                });
+            }
+            staged.put_with(path.as_str(), write).map_err(failed)
+        },
+        !apart,
+    )?;
+    if order == "after" {
+        give_back_memory();
+        render::search_index_into(&briefing, &sink)?;
+    }
     timer.lap("render"); // includes staging the changed files and the leak check
     let leak_check = scan.as_ref().map(|s| s.cost());
     if let Some(scan) = scan {
@@ -910,6 +942,24 @@ fn build_from(
     record_build(project, fingerprint, &out_dir, &report, paths);
     timer.lap("stamp"); // what the next build compares to skip its work
     Ok(report)
+}
+
+/// Set by the binary for one-shot commands: give the memory freed so far
+/// back to the system (its allocator keeps freed memory for reuse rather
+/// than returning it as it goes, which costs CPU on every free).
+pub static GIVE_BACK_MEMORY: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+
+/// Between the stages of a build: what assembling needed and rendering
+/// does not (the loaded inputs, the anchoring's and the link stage's
+/// working data) goes back to the system once, instead of staying in the
+/// process beside what rendering makes.
+fn give_back_memory() {
+    if std::env::var_os("BRIEFING_NO_PURGE").is_some() {
+        return;
+    }
+    if let Some(f) = GIVE_BACK_MEMORY.get() {
+        f();
+    }
 }
 
 /// A build replaces its output directory whole: refuse one that holds the

@@ -542,9 +542,6 @@ fn split(
     }
 }
 
-/// Files of the index: (path in the site, bytes).
-type Files = Vec<(String, Vec<u8>)>;
-
 /// A path as the documents' files write it: `index.html` left out at the
 /// end or before `#` (the client puts it back), so `articles/x/index.html`
 /// is `articles/x/` and `index.html#s` is `#s`.
@@ -831,58 +828,87 @@ pub fn build_with<R: Borrow<Record>>(
     language: &str,
     record: impl Fn(usize) -> R + Sync,
 ) -> Vec<(String, Vec<u8>)> {
+    let files = std::sync::Mutex::new(Vec::new());
+    build_into(index, count, language, record, &|path, bytes| {
+        files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((path, bytes));
+    });
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+/// [`build_with`] handing each file to `put` (from any thread, in no
+/// particular order) as soon as it is made, instead of holding them all
+/// until the end; and the analysis of each chunk of records freed as soon
+/// as it is merged.
+pub fn build_into<R: Borrow<Record>>(
+    index: &str,
+    count: usize,
+    language: &str,
+    record: impl Fn(usize) -> R + Sync,
+    put: &(dyn Fn(String, Vec<u8>) + Sync),
+) {
     const {
         assert!(
             ANALYSIS_CHUNK.is_multiple_of(CHUNK),
             "documents' files within a chunk"
         )
     };
-    let (analysed, doc_files): (Vec<Analysed>, Vec<Files>) = (0..count.div_ceil(ANALYSIS_CHUNK))
+    let (vocabs, docs): (Vec<Vec<Box<str>>>, Vec<Vec<Doc>>) = (0..count.div_ceil(ANALYSIS_CHUNK))
         .into_par_iter()
         .map(|c| {
             let from = c * ANALYSIS_CHUNK;
             let chunk: Vec<R> = (from..count.min(from + ANALYSIS_CHUNK))
                 .map(&record)
                 .collect();
-            let docs = chunk
-                .chunks(CHUNK)
-                .enumerate()
-                .map(|(k, records)| docs_file(index, from / CHUNK + k, records))
-                .collect();
-            (analyse(&chunk), docs)
+            for (k, records) in chunk.chunks(CHUNK).enumerate() {
+                let (path, bytes) = docs_file(index, from / CHUNK + k, records);
+                put(path, bytes);
+            }
+            let a = analyse(&chunk);
+            (a.vocab, a.docs)
         })
         .unzip();
 
-    // One id for every distinct word form: the chunks' vocabularies merged.
-    let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
-    let mut forms: Vec<&str> = Vec::new();
-    let global: Vec<Vec<u32>> = analysed
-        .iter()
-        .map(|a| {
-            a.vocab
-                .iter()
+    // One id for every distinct word form, in the order first seen: the
+    // chunks' vocabularies merged, each freed as it is (a word is kept
+    // once, not once per chunk).
+    let mut ids: FxHashMap<Box<str>, u32> = FxHashMap::default();
+    let global: Vec<Vec<u32>> = vocabs
+        .into_iter()
+        .map(|vocab| {
+            vocab
+                .into_iter()
                 .map(|t| {
-                    *ids.entry(t).or_insert_with(|| {
-                        forms.push(t);
-                        (forms.len() - 1) as u32
-                    })
+                    let next = ids.len() as u32;
+                    *ids.entry(t).or_insert(next)
                 })
                 .collect()
         })
         .collect();
-    drop(ids);
+    let mut forms: Vec<&str> = vec![""; ids.len()];
+    for (t, &id) in &ids {
+        forms[id as usize] = t;
+    }
     // Each form's stem: the terms of the index.
     let (vocab, stem_of) = stems(&forms, stemmer_for(language));
 
     // Every record, in order, with the counts of its stems (the forms of a
     // stem in one record added up): entries in one flat array.
-    let mut entries: Vec<(u32, u16, u16)> = Vec::new();
+    // (sized at once: as many as the chunks' entries at most, without the
+    // doubling of a growing array beside them)
+    let most: usize = docs.iter().flatten().map(|d| d.entries.len()).sum();
+    let mut entries: Vec<(u32, u16, u16)> = Vec::with_capacity(most);
     let mut bounds: Vec<(usize, u32)> = Vec::with_capacity(count + 1);
     // by stem: the record that last counted it (+1) and where
     let mut seen = vec![(0u32, 0usize); vocab.len()];
     let mut doc = 0u32;
-    for (a, ids) in analysed.iter().zip(&global) {
-        for d in &a.docs {
+    // (each chunk's analysis freed once merged)
+    for (docs, ids) in docs.into_iter().zip(&global) {
+        for d in &docs {
             doc += 1;
             bounds.push((entries.len(), d.len));
             for &(id, text, title) in &d.entries {
@@ -973,58 +999,53 @@ pub fn build_with<R: Borrow<Record>>(
     let mut shards = Vec::new();
     split(&keyed, 0, "", 0, &mut shards);
 
-    let mut files: Vec<(String, Vec<u8>)> = shards
-        .par_iter()
-        .map(|(key, range)| {
-            let entries = &keyed[range.clone()];
-            let size: usize = entries.iter().map(|t| t.size).sum();
-            let mut s = String::with_capacity(size + key.len() + 40);
-            s.push_str("briefingSearch.add(");
-            push_json_str(&mut s, index);
-            s.push(',');
-            push_json_str(&mut s, key);
-            s.push_str(",{");
-            let mut first = true;
-            for t in entries {
-                if let Entry::Term { postings } = t.entry {
-                    if !first {
-                        s.push(',');
+    shards.par_iter().for_each(|(key, range)| {
+        let entries = &keyed[range.clone()];
+        let size: usize = entries.iter().map(|t| t.size).sum();
+        let mut s = String::with_capacity(size + key.len() + 40);
+        s.push_str("briefingSearch.add(");
+        push_json_str(&mut s, index);
+        s.push(',');
+        push_json_str(&mut s, key);
+        s.push_str(",{");
+        let mut first = true;
+        for t in entries {
+            if let Entry::Term { postings } = t.entry {
+                if !first {
+                    s.push(',');
+                }
+                first = false;
+                push_json_str(&mut s, t.text);
+                s.push_str(":\"");
+                encode_postings(postings, &mut s);
+                s.push('"');
+            }
+        }
+        s.push('}');
+        let mut first = true;
+        for t in entries {
+            if let Entry::Form { stem, prefix } = t.entry {
+                s.push_str(if first { ",{" } else { "," });
+                first = false;
+                push_json_str(&mut s, t.text);
+                s.push(':');
+                match prefix {
+                    Some(n) => {
+                        let _ = write!(s, "{n}");
                     }
-                    first = false;
-                    push_json_str(&mut s, t.text);
-                    s.push_str(":\"");
-                    encode_postings(postings, &mut s);
-                    s.push('"');
+                    None => push_json_str(&mut s, stem),
                 }
             }
+        }
+        if !first {
             s.push('}');
-            let mut first = true;
-            for t in entries {
-                if let Entry::Form { stem, prefix } = t.entry {
-                    s.push_str(if first { ",{" } else { "," });
-                    first = false;
-                    push_json_str(&mut s, t.text);
-                    s.push(':');
-                    match prefix {
-                        Some(n) => {
-                            let _ = write!(s, "{n}");
-                        }
-                        None => push_json_str(&mut s, stem),
-                    }
-                }
-            }
-            if !first {
-                s.push('}');
-            }
-            s.push_str(");\n");
-            (
-                format!("{}{}", dir_of(index), shard_file(key)),
-                s.into_bytes(),
-            )
-        })
-        .collect();
-
-    files.extend(doc_files.into_iter().flatten());
+        }
+        s.push_str(");\n");
+        put(
+            format!("{}{}", dir_of(index), shard_file(key)),
+            s.into_bytes(),
+        );
+    });
 
     let mut manifest = String::from("briefingSearch.init(");
     push_json_str(&mut manifest, index);
@@ -1044,9 +1065,7 @@ pub fn build_with<R: Borrow<Record>>(
         push_json_str(&mut manifest, key);
     }
     manifest.push_str("]});\n");
-    files.push((format!("{}index.js", dir_of(index)), manifest.into_bytes()));
-    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    files
+    put(format!("{}index.js", dir_of(index)), manifest.into_bytes());
 }
 
 #[cfg(test)]

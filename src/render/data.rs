@@ -13,7 +13,7 @@
 use super::Output;
 use crate::assembled::Briefing;
 use crate::model::SitePath;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 /// Where it is in the site.
 pub const PATH: &str = "data/briefing.json";
@@ -24,8 +24,11 @@ pub const VERSION: u32 = 1;
 /// The schema (kept in the repository, validated against in the tests).
 pub const SCHEMA: &str = include_str!("../../schemas/briefing.schema.json");
 
+/// The whole file. Its long lists are [`Seq`]s, made as they are
+/// written: at 10,000 articles the file is 46 MB, and its lists held whole
+/// beside it were a fifth of the build's peak memory.
 #[derive(Serialize)]
-struct Data<'a> {
+struct Data<'a, Ar, An, Cl, En> {
     schema: &'static str,
     version: u32,
     generator: &'static str,
@@ -33,11 +36,26 @@ struct Data<'a> {
     language: &'a str,
     base_url: &'a str,
     profile: &'static str,
-    articles: Vec<ArticleData<'a>>,
-    annotations: Vec<AnnotationData<'a>>,
-    claims: Vec<ClaimData<'a>>,
-    entities: Vec<EntityData<'a>>,
+    articles: Ar,
+    annotations: An,
+    claims: Cl,
+    entities: En,
     editions: Vec<EditionData>,
+}
+
+/// A JSON array written item by item as `make()` yields them, never held
+/// whole.
+struct Seq<F>(F);
+
+impl<F, I> Serialize for Seq<F>
+where
+    F: Fn() -> I,
+    I: IntoIterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
+    }
 }
 
 /// A recorded edition (`editions/`): what it holds as this build shows it
@@ -133,14 +151,14 @@ struct Mention<'a> {
 }
 
 #[derive(Serialize)]
-struct EntityData<'a> {
+struct EntityData<'a, M> {
     slug: &'a str,
     name: &'a str,
     kind: &'static str,
     aliases: &'a [String],
     page: String,
     mentions: usize,
-    articles: Vec<Mention<'a>>,
+    articles: M,
 }
 
 /// A note as data: blank lines left where a public build blanked
@@ -162,52 +180,60 @@ fn tidy(md: &str) -> String {
     out
 }
 
-/// The annotations, with their anchors.
-fn annotations(b: &Briefing) -> Vec<AnnotationData<'_>> {
-    let mut pages: Vec<(&crate::model::Slug, String)> = Vec::new();
-    b.annotations
-        .all()
-        .iter()
-        .map(|a| {
-            if pages.last().is_none_or(|(s, _)| **s != a.article) {
-                pages.push((
-                    &a.article,
-                    b.config.absolute(&SitePath::article(&a.article)),
-                ));
-            }
-            let page = &pages.last().expect("just pushed").1;
-            AnnotationData {
-                id: &a.id,
-                article: a.article.as_str(),
-                page: format!("{page}#a-{}", a.id),
-                quote: &a.quote,
-                anchor: Anchor {
-                    exact: &a.quote,
-                    prefix: &a.prefix,
-                    suffix: &a.suffix,
-                    found: &a.found,
-                    method: a.method,
-                    score: a.score,
-                    occurrence: a.occurrence,
-                },
-                tags: &a.tags,
-                status: a.status.map(|s| s.as_str()),
-                claim: a.claim.as_deref(),
-                date: a.date.map(|d| d.to_string()),
-                note: tidy(a.note_md()),
-                origin: a.origin.as_deref(),
-            }
-        })
-        .collect()
+/// The annotations, with their anchors, as they are written.
+fn annotations(b: &Briefing) -> impl Iterator<Item = AnnotationData<'_>> {
+    // the page of the article of the annotation before (they come by article)
+    let mut last: Option<(&crate::model::Slug, String)> = None;
+    b.annotations.all().iter().map(move |a| {
+        if last.as_ref().is_none_or(|(s, _)| **s != a.article) {
+            last = Some((
+                &a.article,
+                b.config.absolute(&SitePath::article(&a.article)),
+            ));
+        }
+        let page = &last.as_ref().expect("just set").1;
+        AnnotationData {
+            id: &a.id,
+            article: a.article.as_str(),
+            page: format!("{page}#a-{}", a.id),
+            quote: &a.quote,
+            anchor: Anchor {
+                exact: &a.quote,
+                prefix: &a.prefix,
+                suffix: &a.suffix,
+                found: &a.found,
+                method: a.method,
+                score: a.score,
+                occurrence: a.occurrence,
+            },
+            tags: &a.tags,
+            status: a.status.map(|s| s.as_str()),
+            claim: a.claim.as_deref(),
+            date: a.date.map(|d| d.to_string()),
+            note: tidy(a.note_md()),
+            origin: a.origin.as_deref(),
+        }
+    })
 }
 
-/// `data/briefing.json`.
+/// `data/briefing.json` in memory (the live preview; a build writes it
+/// to its file as it is made, [`write`]).
 pub fn render(b: &Briefing) -> Output {
+    let mut bytes = Vec::with_capacity(64 * 1024);
+    write(b, &mut bytes).expect("serialising plain values into memory cannot fail");
+    Output {
+        path: SitePath::new(PATH),
+        bytes,
+    }
+}
+
+/// Write `data/briefing.json` to `w` as it is made (give it a buffered
+/// writer: serialising makes many small writes). Nothing but the bytes in
+/// flight is held: its lists are made item by item as they are written.
+pub fn write(b: &Briefing, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let start = std::time::Instant::now();
-    let articles = b
-        .articles
-        .iter()
-        .map(|a| ArticleData {
+    let articles = || {
+        b.articles.iter().map(|a| ArticleData {
             slug: a.slug.as_str(),
             title: &a.title,
             page: b.config.absolute(&SitePath::article(&a.slug)),
@@ -229,12 +255,9 @@ pub fn render(b: &Briefing) -> Output {
                 },
             }),
         })
-        .collect();
-    let claims = b
-        .annotations
-        .claims()
-        .into_iter()
-        .map(|c| {
+    };
+    let claims = || {
+        b.annotations.claims().into_iter().map(|c| {
             let statuses = c.statuses();
             let grade = c
                 .passages
@@ -258,34 +281,34 @@ pub fn render(b: &Briefing) -> Output {
                     .collect(),
             }
         })
-        .collect();
+    };
     let l = &b.links;
-    let entities = l
-        .registry
-        .entities
-        .iter()
-        .enumerate()
-        .map(|(i, e)| EntityData {
-            slug: e.slug.as_str(),
-            name: &e.entry.name,
-            kind: e.entry.kind.id(),
-            aliases: &e.entry.aliases,
-            page: b.config.absolute(&SitePath::entity(&e.slug)),
-            mentions: l.mention_counts.get(i).copied().unwrap_or(0),
-            articles: l
-                .entity_articles
-                .get(i)
-                .into_iter()
-                .flatten()
-                .filter_map(|ea| {
-                    Some(Mention {
-                        article: b.articles.get(ea.article)?.slug.as_str(),
-                        mentions: ea.mentions,
-                    })
-                })
-                .collect(),
-        })
-        .collect();
+    let entities = || {
+        l.registry
+            .entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| EntityData {
+                slug: e.slug.as_str(),
+                name: &e.entry.name,
+                kind: e.entry.kind.id(),
+                aliases: &e.entry.aliases,
+                page: b.config.absolute(&SitePath::entity(&e.slug)),
+                mentions: l.mention_counts.get(i).copied().unwrap_or(0),
+                articles: Seq(move || {
+                    l.entity_articles
+                        .get(i)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|ea| {
+                            Some(Mention {
+                                article: b.articles.get(ea.article)?.slug.as_str(),
+                                mentions: ea.mentions,
+                            })
+                        })
+                }),
+            })
+    };
     let data = Data {
         schema: "briefing.schema.json",
         version: VERSION,
@@ -294,10 +317,10 @@ pub fn render(b: &Briefing) -> Output {
         language: &b.config.language,
         base_url: &b.config.base_url,
         profile: b.profile.as_str(),
-        articles,
-        annotations: annotations(b),
-        claims,
-        entities,
+        articles: Seq(articles),
+        annotations: Seq(|| annotations(b)),
+        claims: Seq(claims),
+        entities: Seq(entities),
         editions: super::changes::edition_summaries(b)
             .into_iter()
             .map(|e| EditionData {
@@ -309,14 +332,10 @@ pub fn render(b: &Briefing) -> Output {
             })
             .collect(),
     };
-    let mut bytes = Vec::with_capacity(64 * 1024);
-    serde_json::to_writer(&mut bytes, &data).expect("serialising plain values cannot fail");
-    bytes.push(b'\n');
+    serde_json::to_writer(&mut *w, &data)?;
+    w.write_all(b"\n")?;
     crate::timing::timing("data", start);
-    Output {
-        path: SitePath::new(PATH),
-        bytes,
-    }
+    Ok(())
 }
 
 /// `data/briefing.schema.json`.

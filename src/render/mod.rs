@@ -308,31 +308,110 @@ pub type Sink<'a> = &'a (dyn Fn(Output) -> Result<(), Problem> + Sync);
 /// rendered. Every problem is collected; when there are any, some files
 /// may already have gone to the sink (a build discards them).
 pub fn render_site_into(b: &Briefing, theme: &Theme, sink: Sink) -> Result<(), Problems> {
+    render_site_to(
+        b,
+        theme,
+        sink,
+        &|path, write| {
+            let mut bytes = Vec::new();
+            write(&mut bytes)
+                .map_err(|e| Problem::file(path.as_str(), format!("could not be made: {e}")))?;
+            sink(Output {
+                path: path.clone(),
+                bytes,
+            })
+        },
+        true,
+    )
+}
+
+/// Where a file too large to hold whole goes as it is made: `stream(path,
+/// write)` calls `write` with a writer to the file (`data/briefing.json`).
+pub type Stream<'a> = &'a (
+        dyn Fn(
+    &SitePath,
+    &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), Problem>
+            + Sync
+    );
+
+/// The search index (its files to `sink` as they are made): the first
+/// problem the sink had, if any.
+pub fn search_index_into(b: &Briefing, sink: Sink) -> Result<(), Problem> {
+    let start = std::time::Instant::now();
+    let failed = std::sync::Mutex::new(None);
+    publish::search_index_into(b, &|path, bytes| {
+        let o = Output {
+            path: SitePath::new(path),
+            bytes,
+        };
+        if let Err(p) = sink(o) {
+            failed
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get_or_insert(p);
+        }
+    });
+    crate::timing::timing("search", start);
+    failed
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .map_or(Ok(()), Err)
+}
+
+/// [`render_site_into`], with `data/briefing.json` written to `stream` as
+/// it is made instead of handed to `sink` whole; and the search index
+/// made beside the pages only `with_search` (else the caller makes it,
+/// [`search_index_into`]).
+pub fn render_site_to(
+    b: &Briefing,
+    theme: &Theme,
+    sink: Sink,
+    stream: Stream,
+    with_search: bool,
+) -> Result<(), Problems> {
     let renderer = Renderer::new(theme)?;
     let shared = pages::Shared::default();
-    // The search index needs only the model: build it while pages render.
-    // (A whole site needs no page dependencies: those are for the live
-    // preview, `page_jobs`.)
-    let (results, search) = rayon::join(
-        || {
-            pages::jobs(b)
-                .par_iter()
-                .map(|j| {
-                    let o = j.run(b, &renderer, &shared)?;
-                    let path = o.path.clone();
-                    sink(o)?;
-                    Ok(path)
-                })
-                .collect::<Vec<Result<SitePath, Problem>>>()
-        },
-        || {
-            let start = std::time::Instant::now();
-            let files = publish::search_index(b);
-            crate::timing::timing("search", start);
-            files
-        },
-    );
+    // The search index needs only the model: build it while pages render,
+    // each of its files to the sink as soon as it is made. (A whole site
+    // needs no page dependencies: those are for the live preview,
+    // `page_jobs`.)
+    let search_failed = std::sync::Mutex::new(None);
+    let pages = || {
+        pages::jobs(b)
+            .par_iter()
+            .map(|j| {
+                if let pages::Job::Data = j {
+                    let path = SitePath::new(data::PATH);
+                    stream(&path, &mut |w| data::write(b, w))?;
+                    return Ok(path);
+                }
+                let o = j.run(b, &renderer, &shared)?;
+                let path = o.path.clone();
+                sink(o)?;
+                Ok(path)
+            })
+            .collect::<Vec<Result<SitePath, Problem>>>()
+    };
+    let results = if with_search {
+        let ((), results) = rayon::join(
+            || {
+                if let Err(p) = search_index_into(b, sink) {
+                    *search_failed.lock().unwrap_or_else(|e| e.into_inner()) = Some(p);
+                }
+            },
+            pages,
+        );
+        results
+    } else {
+        pages()
+    };
     let mut problems = Problems::default();
+    problems.extend(
+        search_failed
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner()),
+    );
     let mut paths = Vec::with_capacity(results.len() + theme.statics.len() + 1);
     for r in results {
         match r {
@@ -360,7 +439,7 @@ pub fn render_site_into(b: &Briefing, theme: &Theme, sink: Sink) -> Result<(), P
     }
     paths.extend(assets.iter().map(|o| o.path.clone()));
     let refs: Vec<&SitePath> = paths.iter().collect();
-    let more = publish::publishing(b, &refs, search);
+    let more = publish::publishing(b, &refs, Vec::new());
     // (a thousand files of the search index among them)
     assets
         .into_par_iter()

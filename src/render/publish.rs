@@ -500,14 +500,37 @@ pub type SearchFiles = Vec<(String, Vec<u8>)>;
 /// made as the index is built, not all at once: their texts are the
 /// whole briefing.
 pub fn search_index(b: &Briefing) -> SearchFiles {
+    let files = std::sync::Mutex::new(Vec::new());
+    search_index_into(b, &|path, bytes| {
+        files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((path, bytes));
+    });
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+/// [`search_index`], handing each file to `put` as soon as it is made (a
+/// build writes them as they come instead of holding them all).
+pub fn search_index_into(b: &Briefing, put: &(dyn Fn(String, Vec<u8>) + Sync)) {
+    use crate::link::search::build_into;
     let count = search_record_count(b);
     if count == 0 {
-        return Vec::new();
+        return;
     }
-    let mut files =
-        crate::link::search::build_with("", count, &b.config.language, |i| search_record(b, i));
-    files.extend(notes_search_index(b));
-    files
+    build_into("", count, &b.config.language, |i| search_record(b, i), put);
+    let items = note_items(b);
+    if !items.is_empty() {
+        build_into(
+            NOTES_INDEX,
+            items.len(),
+            &b.config.language,
+            |i| note_record(&items[i]),
+            put,
+        );
+    }
 }
 
 /// The notes index's files alone (`search/notes/`): what an annotation
