@@ -987,7 +987,6 @@ fn same_file(dir: &fsutil::Dir, rel: &str, bytes: &[u8]) -> Option<Option<FileMe
 mod tests {
     use super::*;
     use crate::model::SitePath;
-    use std::io::Write as _;
 
     fn out(path: &str, bytes: &str) -> Output {
         Output {
