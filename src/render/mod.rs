@@ -325,15 +325,12 @@ pub fn render_site_into(b: &Briefing, theme: &Theme, sink: Sink) -> Result<(), P
     )
 }
 
+/// What writes a file's bytes, given a writer to it.
+pub type WriteFile<'a> = &'a mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>;
+
 /// Where a file too large to hold whole goes as it is made: `stream(path,
 /// write)` calls `write` with a writer to the file (`data/briefing.json`).
-pub type Stream<'a> = &'a (
-        dyn Fn(
-    &SitePath,
-    &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
-) -> Result<(), Problem>
-            + Sync
-    );
+pub type Stream<'a> = &'a (dyn Fn(&SitePath, WriteFile<'_>) -> Result<(), Problem> + Sync);
 
 /// The search index (its files to `sink` as they are made): the first
 /// problem the sink had, if any.

@@ -463,11 +463,7 @@ impl Staged {
     /// its bytes to the writer it is given, which goes to the staged file
     /// through a buffer and is compared with the live file on the way, so
     /// an unchanged file is still the live one linked, as with `put`.
-    pub fn put_with(
-        &self,
-        rel: &str,
-        write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
-    ) -> io::Result<()> {
+    pub fn put_with(&self, rel: &str, write: crate::render::WriteFile<'_>) -> io::Result<()> {
         self.put_by(rel, || self.put_file_with(rel, write))
     }
 
@@ -559,7 +555,7 @@ impl Staged {
     fn put_file_with(
         &self,
         rel: &str,
-        write: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+        write: crate::render::WriteFile<'_>,
     ) -> io::Result<(Option<FileMeta>, bool, Option<PathBuf>)> {
         #[cfg(test)]
         if let Some(n) = &self.fail_after
