@@ -47,6 +47,48 @@ pub(super) fn entity_ref_with<'a>(b: &'a Briefing, i: usize, url: Cow<'a, str>) 
     }
 }
 
+/// Where [`previews`] writes the entities' previews.
+pub const PREVIEWS_PATH: &str = "entities/previews.js";
+
+/// `entities/previews.js`: a script that hands the page's script
+/// (`static/briefing.js`) every described entity's name, kind and preview
+/// (one line of its description), by slug:
+/// `briefingPreviews({"slug":["Name","kind","Preview"],…});` — once for the
+/// whole site instead of a `title` on the links of every page, loaded with
+/// `<script src>` (which works from `file://`, unlike a fetch) the first
+/// time a reader points at an entity. It holds what the entity pages show
+/// (the registry, which a public build does not hold back) and, as every
+/// output, goes through the leak check.
+pub fn previews(b: &Briefing) -> Output {
+    let reg = &b.links.registry;
+    let mut js = String::with_capacity(64 + reg.entities.len() * 96);
+    js.push_str("briefingPreviews({");
+    let mut first = true;
+    for (i, e) in reg.entities.iter().enumerate() {
+        let preview = b.links.preview(i);
+        if preview.is_empty() {
+            continue;
+        }
+        if !first {
+            js.push(',');
+        }
+        first = false;
+        // JSON is JavaScript (and a slug needs no escaping)
+        let row = (e.entry.name.as_str(), e.entry.kind.id(), preview);
+        let _ = write!(
+            js,
+            "\"{}\":{}",
+            e.slug.as_str(),
+            serde_json::to_string(&row).expect("strings serialize")
+        );
+    }
+    js.push_str("});\n");
+    Output {
+        path: SitePath::new(PREVIEWS_PATH),
+        bytes: js.into_bytes(),
+    }
+}
+
 /// The most mentioned entities of the briefing.
 pub fn key_entities<'a>(b: &'a Briefing, at: &SitePath, limit: usize) -> Vec<EntityRef<'a>> {
     let mut idx: Vec<usize> = (0..b.links.registry.entities.len())
