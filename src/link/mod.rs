@@ -839,10 +839,7 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(got(EntityLinks::First), want(["a", "span", "span", "a"]));
-        assert_eq!(
-            got(EntityLinks::Paragraph),
-            want(["a", "a", "span", "a"])
-        );
+        assert_eq!(got(EntityLinks::Paragraph), want(["a", "a", "span", "a"]));
         assert_eq!(got(EntityLinks::All), want(["a", "a", "a", "a"]));
         let l = link(reg(), &arts, EntityLinks::First, &[], &[]);
         assert!(

@@ -19,7 +19,12 @@ fn mentions_link_to_entity_pages_first_in_the_article() {
     );
     assert!(!html.contains(" title=\"President of Russia.\""), "{html}");
     // possessive, and the longest name wins ("Oreshnik missile" is one alias)
-    assert!(html.contains("<a href=\"../../entities/russia/index.html\" id=\"mention-russia-1\">Russia</a>&#x27;s") || html.contains(">Russia</a>'s"), "{html}");
+    assert!(
+        html.contains(
+            "<a href=\"../../entities/russia/index.html\" id=\"mention-russia-1\">Russia</a>&#x27;s"
+        ) || html.contains(">Russia</a>'s"),
+        "{html}"
+    );
     assert!(
         html.contains("<span id=\"mention-oreshnik-2\">Oreshnik missile</span>"),
         "{html}"

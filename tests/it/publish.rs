@@ -58,7 +58,12 @@ fn sitemap_robots_canonical_and_404() {
     }
     // the description once: Open Graph readers (Facebook, LinkedIn, Slack,
     // Discord, iMessage, X) fall back to it for `og:description`
-    assert_eq!(article.matches("<meta name=\"description\" content=\"").count(), 1);
+    assert_eq!(
+        article
+            .matches("<meta name=\"description\" content=\"")
+            .count(),
+        1
+    );
     assert!(!article.contains("og:description"));
     let index = read(&site, "index.html");
     for tag in [
