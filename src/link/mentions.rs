@@ -74,8 +74,8 @@ impl Matcher {
     /// overlapping a range of `in_links` (link text,
     /// [`crate::markdown::PlainText::links`]) are never linked
     /// (HTML has no link inside a link: they get their anchor only), and
-    /// do not take the place of the first link (see [`EntityLinks`]). Both lists are
-    /// in text order and disjoint.
+    /// do not take the place of the entity's first link (see
+    /// [`EntityLinks`]). Both lists are in text order and disjoint.
     pub fn find(
         &self,
         text: &str,
