@@ -481,7 +481,17 @@ fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, Cle
         };
         p.resolve(order).map(|d| p.civil(d))
     };
-    let shown = dateline.as_ref().and_then(|d| d.shown()).and_then(resolve);
+    // A dateline that is one entry of a list of dated items (the headline
+    // chosen was another story's, or the list sits against the article)
+    // says nothing sure: no date rather than another story's.
+    let listed =
+        |p: &meta::dates::Printed, at: usize| meta::dates::in_dated_list(&texts, at, p.date);
+    let dated = dateline.as_ref().filter(|d| {
+        !d.shown()
+            .zip(d.blocks.first())
+            .is_some_and(|(p, &at)| listed(p, at))
+    });
+    let shown = dated.and_then(|d| d.shown()).and_then(resolve);
     // no full date: a dateline without a year, in the year of the page's
     // copyright notice
     let yearless = match (&dateline, &head) {
@@ -489,6 +499,7 @@ fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, Cle
             .and_then(|y| meta::dates::yearless_dateline(&texts, *h, y)),
         _ => None,
     };
+    let yearless = yearless.filter(|(p, j)| !listed(p, *j));
     if let Some((_, j)) = yearless
         && verdicts[j].0 != Verdict::Meta
         && !keep[j]
@@ -499,15 +510,11 @@ fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, Cle
     let date = shown.or(header_date.clone());
     let provenance = super::Provenance {
         outlet: meta::outlet::dump_outlet(&texts, head.as_ref().map(|(_, t)| t.as_str())),
-        published: dateline
-            .as_ref()
+        published: dated
             .and_then(|d| d.published.as_ref())
             .and_then(resolve)
             .or(header_date),
-        modified: dateline
-            .as_ref()
-            .and_then(|d| d.updated.as_ref())
-            .and_then(resolve),
+        modified: dated.and_then(|d| d.updated.as_ref()).and_then(resolve),
         ..Default::default()
     };
 

@@ -112,6 +112,18 @@ fn cases() -> Vec<Case> {
             Some("2019-11-19T15:39:00"),
             None,
         ),
+        // the date line after the headline is one of a run of dated
+        // entries (other stories' dates): no date rather than a guess
+        case(
+            "date line inside a list of dated stories",
+            &format!(
+                "{NAV}\n\n{T}\n\n{T}\n\nMarch 3, 2021\n\nFerry timetable changes\n\nJanuary 9, 2020\n\nNew cycle lanes planned\n\nJune 30, 2019"
+            ),
+            FOOTER,
+            T,
+            None,
+            None,
+        ),
         case(
             "scraper header only",
             &format!(" date 2019-11-19 {T}"),

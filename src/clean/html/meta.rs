@@ -640,8 +640,11 @@ pub(crate) fn decide(doc: &Document, texts: &[&str], fallback_title: &str) -> De
     // taken — no date is better than a wrong one
     let shown = dateline
         .as_ref()
-        .and_then(|d| d.shown())
-        .and_then(|p| Some((*p, resolve(p)?)));
+        .and_then(|d| d.shown().zip(d.blocks.first()))
+        // with nothing declared to check it against, a date line among
+        // other stories' dates is no dateline
+        .filter(|(p, at)| !machine.is_empty() || !dates::in_dated_list(texts, **at, p.date))
+        .and_then(|(p, _)| Some((*p, resolve(p)?)));
     let disagree = shown.is_some_and(|(_, d)| !machine.is_empty() && !machine.contains(&d));
     let printed = shown.filter(|_| !disagree);
     let date = match printed {

@@ -874,6 +874,40 @@ pub fn dateline(texts: &[&str], head: usize) -> Option<Dateline> {
     })
 }
 
+/// Blocks on either side of a dateline searched for the other dates of a
+/// list ([`in_dated_list`]).
+const LIST_REACH: usize = 10;
+
+/// Whether the dateline read from block `at` (`date`) is one entry of a
+/// list of dated items — other stories, each with its own date line — and
+/// so says nothing sure about this article: within [`LIST_REACH`] blocks
+/// of it, at least two other short date lines (at most six words, with
+/// no published/updated label) print days that are neither `date` nor
+/// next to it, and differ from each other. An article's own dateline
+/// stands alone or beside its update date; a site header's "today" is
+/// one line, not two.
+pub fn in_dated_list(texts: &[&str], at: usize, date: Date) -> bool {
+    let near =
+        |x: Date| x == date || date.yesterday().ok() == Some(x) || date.tomorrow().ok() == Some(x);
+    let lo = at.saturating_sub(LIST_REACH);
+    let hi = (at + LIST_REACH + 1).min(texts.len());
+    let mut others: Vec<Date> = Vec::new();
+    for (j, t) in texts.iter().enumerate().take(hi).skip(lo) {
+        if j == at || words(t) > 6 {
+            continue;
+        }
+        for p in printed_dates(t) {
+            if p.role != Role::Plain || p.readings().any(near) {
+                continue;
+            }
+            if !others.iter().any(|o| p.readings().any(|r| r == *o)) {
+                others.push(p.date);
+            }
+        }
+    }
+    others.len() >= 2
+}
+
 /// A dateline without a year ("Posted Nov 19, 6:51 AM", "Updated 19 Nov
 /// 10:05"): a short line among the [`AFTER`] blocks after the headline
 /// (before the second prose paragraph) with a month name, a day, and a
@@ -1386,6 +1420,28 @@ mod tests {
         assert_eq!(dl.updated.unwrap().date, d(2019, 11, 19));
         assert_eq!(dl.shown().unwrap().date, d(2019, 11, 18));
         assert_eq!(dl.blocks, vec![4, 5]);
+    }
+
+    #[test]
+    fn a_date_line_among_other_stories_dates_is_in_a_list() {
+        let page = texts(
+            "More stories\n\nRiver barge sinks\n\nMarch 3, 2021\n\nNew bridge opens\n\nJanuary 9, 2020\n\nMayor re-elected\n\nJune 30, 2019\n\nThe council met on Monday to vote on the plan for the harbour front.",
+        );
+        let head = 2;
+        let d = dateline(&page, head).expect("a date line");
+        assert!(in_dated_list(&page, d.blocks[0], d.shown().unwrap().date));
+        // an article's own dateline beside its update date is not a list
+        let page = texts(
+            "River barge sinks\n\nPublished March 3, 2021\n\nUpdated March 4, 2021\n\nMarch 3, 2021\n\nThe barge went down near the harbour mouth on Wednesday morning.",
+        );
+        let d = dateline(&page, 0).expect("a dateline");
+        assert!(!in_dated_list(&page, d.blocks[0], d.shown().unwrap().date));
+        // one other date (the site header's "today") is not a list either
+        let page = texts(
+            "Friday, March 12, 2021\n\nRiver barge sinks\n\nMarch 3, 2021\n\nThe barge went down near the harbour mouth on Wednesday morning.",
+        );
+        let d = dateline(&page, 1).expect("a dateline");
+        assert!(!in_dated_list(&page, d.blocks[0], d.shown().unwrap().date));
     }
 
     #[test]
