@@ -339,6 +339,14 @@ pub fn clean_dump_with(text: &str, model: &Model) -> Result<Cleaned, CleanError>
     clean_dump_compiled(text, &CompiledModel::new(model))
 }
 
+/// Whole days between the calendar days of two `YYYY-MM-DD…` dates, when
+/// both are given.
+fn days_apart(a: Option<&str>, b: Option<&str>) -> Option<i64> {
+    let day = |s: &str| s.get(..10)?.parse::<jiff::civil::Date>().ok();
+    let (a, b) = (day(a?)?, day(b?)?);
+    Some((a - b).get_days().abs().into())
+}
+
 fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, CleanError> {
     let raw = blocks(text);
     if raw.is_empty() {
@@ -507,7 +515,13 @@ fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, Cle
         verdicts[j] = (Verdict::Meta, "date".into());
     }
     let shown = shown.or_else(|| yearless.map(|(p, _)| p.civil(p.date)));
-    let date = shown.or(header_date.clone());
+    // the scraper's header and the printed dateline more than a day apart:
+    // the page contradicts itself, so no date
+    let date = if days_apart(shown.as_deref(), header_date.as_deref()).is_some_and(|d| d > 1) {
+        None
+    } else {
+        shown.or(header_date.clone())
+    };
     let provenance = super::Provenance {
         outlet: meta::outlet::dump_outlet(&texts, head.as_ref().map(|(_, t)| t.as_str())),
         published: dated
