@@ -634,10 +634,10 @@ pub(crate) fn decide(doc: &Document, texts: &[&str], fallback_title: &str) -> De
         }
         p.resolve(dates::page_order(texts.iter().copied()))
     };
-    // a printed date that no declared date comes near (within a day): the
-    // page contradicts itself (the printed one may be another story's, the
-    // declared one a syndication or re-publication date), so neither is
-    // taken — no date is better than a wrong one
+    // a printed date that no declared date comes near (within a day) was
+    // read from something else near the headline (a sidebar's time, another
+    // story's date): the declared one wins. Abstaining here instead cost a
+    // right date on DEV and fixed no wrong one.
     let shown = dateline
         .as_ref()
         .and_then(|d| d.shown().zip(d.blocks.first()))
@@ -645,10 +645,8 @@ pub(crate) fn decide(doc: &Document, texts: &[&str], fallback_title: &str) -> De
         // other stories' dates is no dateline
         .filter(|(p, at)| !machine.is_empty() || !dates::in_dated_list(texts, **at, p.date))
         .and_then(|(p, _)| Some((*p, resolve(p)?)));
-    let disagree = shown.is_some_and(|(_, d)| !machine.is_empty() && !machine.contains(&d));
-    let printed = shown.filter(|_| !disagree);
+    let printed = shown.filter(|(_, d)| machine.is_empty() || machine.contains(d));
     let date = match printed {
-        _ if disagree => None,
         Some((p, d)) => {
             // the time printed with it, else the metadata's when it is that day
             let time = p.time.or_else(|| {
@@ -828,13 +826,13 @@ mod tests {
             <body><h1>Story about the bridge</h1><p>Other story 11/12/19 4:40PM</p></body></html>"#,
         );
         assert_eq!(d.date.as_deref(), Some("2019-11-18T17:30:00"));
-        // a printed date far from every declared one: the page contradicts
-        // itself, so no date (the declared one is still kept as declared)
+        // a printed date far from every declared one is something else's:
+        // the declared one wins
         let d = decide_on(
             r#"<html><head><meta property="article:published_time" content="2021-03-02T10:00:00+01:00"></head>
             <body><h1>Harbour reopens</h1><p>Published 14 February 2021</p></body></html>"#,
         );
-        assert_eq!(d.date, None);
+        assert_eq!(d.date.as_deref(), Some("2021-03-02T10:00:00"));
         assert_eq!(
             d.provenance.published.as_deref(),
             Some("2021-03-02T10:00:00+01:00")
