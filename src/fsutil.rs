@@ -388,9 +388,28 @@ impl Dir {
     /// The length and modification time of `rel` (links followed), or
     /// `None` if it cannot be read.
     pub fn stat(&self, rel: &str) -> Option<Stat> {
+        self.stat_with(rel, false)
+    }
+
+    /// [`Dir::stat`] of `rel` when it is a regular file itself (not a
+    /// symbolic link to one); `None` otherwise.
+    pub fn stat_file(&self, rel: &str) -> Option<Stat> {
+        self.stat_with(rel, true)
+    }
+
+    fn stat_with(&self, rel: &str, file_only: bool) -> Option<Stat> {
         #[cfg(any(target_os = "linux", target_os = "macos"))]
         {
-            let st = rustix::fs::statat(&self.fd, rel, rustix::fs::AtFlags::empty()).ok()?;
+            use rustix::fs::{AtFlags, FileType};
+            let flags = if file_only {
+                AtFlags::SYMLINK_NOFOLLOW
+            } else {
+                AtFlags::empty()
+            };
+            let st = rustix::fs::statat(&self.fd, rel, flags).ok()?;
+            if file_only && FileType::from_raw_mode(st.st_mode as _) != FileType::RegularFile {
+                return None;
+            }
             // (the fields' integer types differ between systems)
             #[allow(clippy::unnecessary_cast)]
             let (sec, nsec) = (st.st_mtime as i64, st.st_mtime_nsec as i64);
@@ -404,10 +423,42 @@ impl Dir {
             Some(Stat { len, mtime })
         }
         #[cfg(not(any(target_os = "linux", target_os = "macos")))]
-        std::fs::metadata(self.path.join(rel))
-            .ok()
-            .map(|m| Stat::of(&m))
+        {
+            let path = self.path.join(rel);
+            let m = if file_only {
+                std::fs::symlink_metadata(path).ok()?
+            } else {
+                std::fs::metadata(path).ok()?
+            };
+            (!file_only || m.is_file()).then(|| Stat::of(&m))
+        }
     }
+}
+
+/// What tells one directory from another and says when its entries last
+/// changed: its device and inode numbers (0 where the platform has none)
+/// and its modification time (ns since the epoch), which creating,
+/// removing or renaming an entry in it moves on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DirMark {
+    pub dev: u64,
+    pub ino: u64,
+    pub mtime: u64,
+}
+
+/// The [`DirMark`] of the directory at `path` (links followed), or `None`
+/// when it is not a directory or cannot be read.
+pub fn dir_mark(path: &Path) -> Option<DirMark> {
+    let m = std::fs::metadata(path).ok().filter(|m| m.is_dir())?;
+    #[cfg(unix)]
+    let (dev, ino) = {
+        use std::os::unix::fs::MetadataExt;
+        (m.dev(), m.ino())
+    };
+    #[cfg(not(unix))]
+    let (dev, ino) = (0, 0);
+    let mtime = u64::try_from(Stat::of(&m).mtime).unwrap_or(u64::MAX);
+    Some(DirMark { dev, ino, mtime })
 }
 
 /// [`Dir::stat`] of each of `rels` under `base`, side by side; all `None`
@@ -422,6 +473,73 @@ pub fn stat_all<S: AsRef<str> + Sync>(base: &Path, rels: &[S]) -> Vec<Option<Sta
             .collect(),
         Err(_) => vec![None; rels.len()],
     }
+}
+
+/// The regular files below the input directory `dir`, each with its
+/// [`Stat`], sorted by path (relative to `dir`, `/`-separated): the files
+/// [`list_inputs`] lists (hidden and editor files and hidden directories
+/// skipped, subdirectories entered), found with one pass over each
+/// directory's entries (`getdents`, whose entry types say which are files)
+/// and one `fstatat` per file relative to its directory opened once, the
+/// `stat`s side by side. For the build's fingerprint of 200,000 inputs;
+/// [`list_inputs`] + [`stat_all`] cost twice as much (paths parsed and
+/// sorted as `Path`s, two components looked up per file).
+///
+/// `None` where that listing would not be the same as [`list_inputs`]' or
+/// cannot be made: `dir` or anything in it is a symbolic link (which
+/// `list_inputs` follows when it stays inside the project, and reports
+/// otherwise), `dir` is not a directory, or something cannot be read. The
+/// caller then takes `list_inputs`' way. A missing `dir` gives an empty
+/// list.
+pub fn stat_tree(dir: &Path) -> Option<Vec<(String, Stat)>> {
+    match std::fs::symlink_metadata(dir) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Some(Vec::new()),
+        Ok(m) if m.is_dir() => {}
+        _ => return None,
+    }
+    let mut out = Vec::new();
+    stat_tree_into(dir, "", &mut out)?;
+    out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Some(out)
+}
+
+/// [`stat_tree`] of `dir`, which is at `prefix` (`""` or ending in `/`)
+/// below the directory listed, into `out`.
+fn stat_tree_into(dir: &Path, prefix: &str, out: &mut Vec<(String, Stat)>) -> Option<()> {
+    use rayon::prelude::*;
+    let handle = Dir::open(dir).ok()?;
+    let mut files = Vec::new();
+    let mut subdirs = Vec::new();
+    for entry in std::fs::read_dir(dir).ok()? {
+        let entry = entry.ok()?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        // (`file_type` comes with the entry on Linux and macOS: no `stat`)
+        let kind = entry.file_type().ok()?;
+        if kind.is_symlink() {
+            return None;
+        }
+        if kind.is_dir() {
+            if !name.starts_with('.') {
+                subdirs.push(name.into_owned());
+            }
+        } else if kind.is_file() && !is_ignored_name(&name) {
+            files.push(name.into_owned());
+        }
+    }
+    let stats: Vec<Option<Stat>> = files
+        .par_iter()
+        .with_min_len(256)
+        .map(|name| handle.stat_file(name))
+        .collect();
+    for (name, stat) in files.into_iter().zip(stats) {
+        // (gone since it was listed, or replaced by a link: the slow way)
+        out.push((format!("{prefix}{name}"), stat?));
+    }
+    for sub in subdirs {
+        stat_tree_into(&dir.join(&sub), &format!("{prefix}{sub}/"), out)?;
+    }
+    Some(())
 }
 
 /// Why an input path cannot be used as it is.
