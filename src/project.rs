@@ -223,11 +223,15 @@ impl BuildStamp {
 /// since the epoch).
 pub use crate::fsutil::Stat as FileMeta;
 
+/// An input file (relative to its directory) and its [`FileMeta`] (`None`:
+/// it could not be read).
+type InputStat = (String, Option<FileMeta>);
+
 /// How long after a modification time another change may still get the
 /// same one (ns): [`RACY`]; on a file system that keeps whole seconds (FAT,
 /// some network file systems: a time with no nanoseconds), two seconds.
 fn racy_window(mtime: u128) -> u128 {
-    if mtime % 1_000_000_000 == 0 {
+    if mtime.is_multiple_of(1_000_000_000) {
         2_000_000_000
     } else {
         RACY.as_nanos()
@@ -443,7 +447,7 @@ impl Project {
         let mut newest = hash_files(&mut h, &self.root, &files);
         // the directories side by side (content/ and annotations/ hold
         // thousands of files each), in a fixed order
-        let listed: Vec<(&str, Vec<(String, Option<FileMeta>)>)> = {
+        let listed: Vec<(&str, Vec<InputStat>)> = {
             use rayon::prelude::*;
             INPUT_DIRS
                 .par_iter()
@@ -471,7 +475,7 @@ impl Project {
     /// way (links followed: the metadata is the target's); what it skips
     /// (editor swap files…) cannot change a build. The quick way
     /// ([`fsutil::stat_tree`]) where it gives the same files.
-    fn input_stats(&self, dir: &str) -> Vec<(String, Option<FileMeta>)> {
+    fn input_stats(&self, dir: &str) -> Vec<InputStat> {
         let path = self.path(dir);
         if let Some(files) = fsutil::stat_tree(&path) {
             return files.into_iter().map(|(rel, st)| (rel, Some(st))).collect();
