@@ -169,19 +169,38 @@ pub fn remove_stale_temporaries(dir: &Path, recursive: bool) -> Vec<PathBuf> {
                 }
                 continue;
             }
-            let Some(pid) = temp_owner(name) else {
-                continue;
-            };
-            let modified = entry.metadata().ok().and_then(|m| m.modified().ok());
-            if kind.is_file()
-                && process_ended(pid, modified)
-                && std::fs::remove_file(entry.path()).is_ok()
-            {
+            if kind.is_file() && temp_owner(name).is_some() && remove_if_stale(&entry.path()) {
                 removed.push(entry.path());
             }
         }
     }
     removed
+}
+
+/// Remove the temporary file `path` (one of ours, [`temp_owner`]) if the
+/// process that wrote it has ended; whether it was removed.
+fn remove_if_stale(path: &Path) -> bool {
+    let Some(pid) = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(temp_owner)
+    else {
+        return false;
+    };
+    let modified = std::fs::symlink_metadata(path)
+        .ok()
+        .and_then(|m| m.modified().ok());
+    process_ended(pid, modified) && std::fs::remove_file(path).is_ok()
+}
+
+/// [`remove_stale_temporaries`] of the files `paths` (found by
+/// [`stat_tree`]); returns those removed.
+pub fn remove_temporaries(paths: &[PathBuf]) -> Vec<PathBuf> {
+    paths
+        .iter()
+        .filter(|p| remove_if_stale(p))
+        .cloned()
+        .collect()
 }
 
 /// Write `bytes` to a new file `<base>.<n>`, with the first `n` from 1 that
@@ -475,37 +494,48 @@ pub fn stat_all<S: AsRef<str> + Sync>(base: &Path, rels: &[S]) -> Vec<Option<Sta
     }
 }
 
+/// What [`stat_tree`] finds below an input directory.
+#[derive(Debug, Default)]
+pub struct Tree {
+    /// The regular files, each with its [`Stat`], sorted by path (relative
+    /// to the directory, `/`-separated).
+    pub files: Vec<(String, Stat)>,
+    /// Our own temporary files ([`temp_owner`]) seen on the way, for
+    /// [`remove_temporaries`]: the pass that lists the files finds them
+    /// without another.
+    pub temporaries: Vec<PathBuf>,
+}
+
 /// The regular files below the input directory `dir`, each with its
-/// [`Stat`], sorted by path (relative to `dir`, `/`-separated): the files
-/// [`list_inputs`] lists (hidden and editor files and hidden directories
-/// skipped, subdirectories entered), found with one pass over each
-/// directory's entries (`getdents`, whose entry types say which are files)
-/// and one `fstatat` per file relative to its directory opened once, the
-/// `stat`s side by side. For the build's fingerprint of 200,000 inputs;
-/// [`list_inputs`] + [`stat_all`] cost twice as much (paths parsed and
-/// sorted as `Path`s, two components looked up per file).
+/// [`Stat`]: the files [`list_inputs`] lists (hidden and editor files and
+/// hidden directories skipped, subdirectories entered), found with one
+/// pass over each directory's entries (`getdents`, whose entry types say
+/// which are files) and one `fstatat` per file relative to its directory
+/// opened once, the `stat`s side by side. For the build's fingerprint of
+/// 200,000 inputs; [`list_inputs`] + [`stat_all`] cost twice as much
+/// (paths parsed and sorted as `Path`s, two components looked up per
+/// file).
 ///
 /// `None` where that listing would not be the same as [`list_inputs`]' or
 /// cannot be made: `dir` or anything in it is a symbolic link (which
 /// `list_inputs` follows when it stays inside the project, and reports
 /// otherwise), `dir` is not a directory, or something cannot be read. The
-/// caller then takes `list_inputs`' way. A missing `dir` gives an empty
-/// list.
-pub fn stat_tree(dir: &Path) -> Option<Vec<(String, Stat)>> {
+/// caller then takes `list_inputs`' way. A missing `dir` gives nothing.
+pub fn stat_tree(dir: &Path) -> Option<Tree> {
     match std::fs::symlink_metadata(dir) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Some(Vec::new()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Some(Tree::default()),
         Ok(m) if m.is_dir() => {}
         _ => return None,
     }
-    let mut out = Vec::new();
-    stat_tree_into(dir, "", &mut out)?;
-    out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    Some(out)
+    let mut tree = Tree::default();
+    stat_tree_into(dir, "", &mut tree)?;
+    tree.files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Some(tree)
 }
 
 /// [`stat_tree`] of `dir`, which is at `prefix` (`""` or ending in `/`)
-/// below the directory listed, into `out`.
-fn stat_tree_into(dir: &Path, prefix: &str, out: &mut Vec<(String, Stat)>) -> Option<()> {
+/// below the directory listed, into `tree`.
+fn stat_tree_into(dir: &Path, prefix: &str, tree: &mut Tree) -> Option<()> {
     use rayon::prelude::*;
     let handle = Dir::open(dir).ok()?;
     let mut files = Vec::new();
@@ -523,8 +553,11 @@ fn stat_tree_into(dir: &Path, prefix: &str, out: &mut Vec<(String, Stat)>) -> Op
             if !name.starts_with('.') {
                 subdirs.push(name.into_owned());
             }
-        } else if kind.is_file() && !is_ignored_name(&name) {
+        } else if !kind.is_file() {
+        } else if !is_ignored_name(&name) {
             files.push(name.into_owned());
+        } else if temp_owner(&name).is_some() {
+            tree.temporaries.push(entry.path());
         }
     }
     let stats: Vec<Option<Stat>> = files
@@ -534,10 +567,10 @@ fn stat_tree_into(dir: &Path, prefix: &str, out: &mut Vec<(String, Stat)>) -> Op
         .collect();
     for (name, stat) in files.into_iter().zip(stats) {
         // (gone since it was listed, or replaced by a link: the slow way)
-        out.push((format!("{prefix}{name}"), stat?));
+        tree.files.push((format!("{prefix}{name}"), stat?));
     }
     for sub in subdirs {
-        stat_tree_into(&dir.join(&sub), &format!("{prefix}{sub}/"), out)?;
+        stat_tree_into(&dir.join(&sub), &format!("{prefix}{sub}/"), tree)?;
     }
     Some(())
 }
@@ -960,6 +993,66 @@ mod tests {
         assert!(stats[2].is_some());
         assert_eq!(stat_all(&r.join("none"), &rels), vec![None; 3]);
         assert!(Dir::open(&r.join("a/x/f.html")).is_err());
+    }
+
+    #[cfg(any(target_os = "linux", target_os = "macos"))]
+    #[test]
+    fn a_tree_of_stats_lists_the_inputs_and_sees_the_temporaries() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("content");
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        for f in [
+            "b.md",
+            "a.md",
+            "sub/c.md",
+            "sub/deeper/d.md",
+            ".hidden.md",
+            "x.md~",
+            ".x.md.swp",
+            ".git/HEAD",
+            "sub/.obsidian/e.md",
+            &format!(".a.md.{dead}.briefing-tmp"),
+            &format!("sub/.c.md.{dead}.briefing-tmp"),
+        ] {
+            write_atomic(&dir.join(f), f.as_bytes()).unwrap();
+        }
+        let tree = stat_tree(&dir).unwrap();
+        let listed: Vec<String> = list_inputs(root.path(), &dir)
+            .0
+            .iter()
+            .map(|p| display(&dir, p))
+            .collect();
+        let rels: Vec<&str> = tree.files.iter().map(|(r, _)| r.as_str()).collect();
+        assert_eq!(rels, ["a.md", "b.md", "sub/c.md", "sub/deeper/d.md"]);
+        assert_eq!(rels, listed);
+        for (rel, stat) in &tree.files {
+            let meta = std::fs::metadata(dir.join(rel)).unwrap();
+            assert_eq!(*stat, Stat::of(&meta), "{rel}");
+        }
+        let mut temps: Vec<String> = tree.temporaries.iter().map(|p| display(&dir, p)).collect();
+        temps.sort();
+        assert_eq!(
+            temps,
+            [
+                format!(".a.md.{dead}.briefing-tmp"),
+                format!("sub/.c.md.{dead}.briefing-tmp")
+            ]
+        );
+        assert_eq!(remove_temporaries(&tree.temporaries).len(), 2);
+        assert!(stat_tree(&dir).unwrap().temporaries.is_empty());
+        // a missing directory: nothing; a file, or a link anywhere: the
+        // slow way
+        assert!(
+            stat_tree(&root.path().join("none"))
+                .unwrap()
+                .files
+                .is_empty()
+        );
+        assert!(stat_tree(&dir.join("a.md")).is_none());
+        std::os::unix::fs::symlink("a.md", dir.join("sub/link.md")).unwrap();
+        assert!(stat_tree(&dir).is_none());
     }
 
     #[test]

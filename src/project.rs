@@ -413,6 +413,10 @@ impl Project {
     /// clean step just wrote `content/`), this waits until the clock has
     /// moved on (at most [`RACY`]) and looks again; if inputs keep changing
     /// the fingerprint is made unique, so that it matches nothing later.
+    ///
+    /// The temporary files of atomic writes that a killed process left in
+    /// the input directories are removed on the way (see
+    /// [`fsutil::remove_stale_temporaries`]).
     pub fn fingerprint(&self, key: &str) -> String {
         match self.fingerprint_once(key) {
             Ok(f) => f,
@@ -475,11 +479,20 @@ impl Project {
     /// way (links followed: the metadata is the target's); what it skips
     /// (editor swap files…) cannot change a build. The quick way
     /// ([`fsutil::stat_tree`]) where it gives the same files.
+    ///
+    /// Removes on the way the temporary files of atomic writes that ended
+    /// processes left there (the listing sees them anyway).
     fn input_stats(&self, dir: &str) -> Vec<InputStat> {
         let path = self.path(dir);
-        if let Some(files) = fsutil::stat_tree(&path) {
-            return files.into_iter().map(|(rel, st)| (rel, Some(st))).collect();
+        if let Some(tree) = fsutil::stat_tree(&path) {
+            fsutil::remove_temporaries(&tree.temporaries);
+            return tree
+                .files
+                .into_iter()
+                .map(|(rel, st)| (rel, Some(st)))
+                .collect();
         }
+        fsutil::remove_stale_temporaries(&path, true);
         let rels: Vec<String> = fsutil::list_inputs(&self.root, &path)
             .0
             .iter()

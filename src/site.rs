@@ -711,22 +711,21 @@ pub struct BuildReport {
 /// ended. Waits for a build of the same site that is running.
 pub fn remove_leftovers(project: &Project, out: &Path) -> Result<(), Problem> {
     holds_no_project(project, out)?;
-    remove_stale_temporaries(project);
+    remove_stale_temporaries(project, true);
     recover_leftover_site(project, out)
 }
 
-/// Remove the temporary files of atomic writes to the inputs that a
-/// killed process left (see [`remove_leftovers`]).
-fn remove_stale_temporaries(project: &Project) {
-    for dir in [
-        "content",
-        "annotations",
-        "templates",
-        "static",
-        crate::project::STATE_DIR,
-    ] {
-        fsutil::remove_stale_temporaries(&project.path(dir), true);
+/// Remove the temporary files of atomic writes that a killed process left
+/// (see [`remove_leftovers`]): in the project's own directory and
+/// `.briefing/`, and in the input directories unless `inputs` is false
+/// (a build's fingerprint removes those as it lists them).
+fn remove_stale_temporaries(project: &Project, inputs: bool) {
+    if inputs {
+        for (dir, _) in crate::project::INPUT_DIRS {
+            fsutil::remove_stale_temporaries(&project.path(dir), true);
+        }
     }
+    fsutil::remove_stale_temporaries(&project.path(crate::project::STATE_DIR), true);
     fsutil::remove_stale_temporaries(&project.root, false);
 }
 
@@ -749,11 +748,11 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Prob
     let out_dir = opts.out_dir(project);
     holds_no_project(project, &out_dir)?;
     // what a killed build left: the site first (the stamp compares it), the
-    // inputs' temporaries beside the stamp check (which reads the same
-    // directories, and ignores temporaries)
+    // temporaries beside the stamp check (the inputs' fingerprint, taken
+    // there or by `build_from`, removes those in the input directories)
     recover_leftover_site(project, &out_dir)?;
     let ((), current) = rayon::join(
-        || remove_stale_temporaries(project),
+        || remove_stale_temporaries(project, false),
         || up_to_date(project, opts),
     );
     let fingerprint = match current {
