@@ -512,15 +512,16 @@ pub struct Tree {
 /// pass over each directory's entries (`getdents`, whose entry types say
 /// which are files) and one `fstatat` per file relative to its directory
 /// opened once, the `stat`s side by side. For the build's fingerprint of
-/// 200,000 inputs; [`list_inputs`] + [`stat_all`] cost twice as much
+/// 200,000 inputs; [`list_inputs`] + [`stat_all`] cost more
 /// (paths parsed and sorted as `Path`s, two components looked up per
 /// file).
 ///
 /// `None` where that listing would not be the same as [`list_inputs`]' or
 /// cannot be made: `dir` or anything in it is a symbolic link (which
 /// `list_inputs` follows when it stays inside the project, and reports
-/// otherwise), `dir` is not a directory, or something cannot be read. The
-/// caller then takes `list_inputs`' way. A missing `dir` gives nothing.
+/// otherwise), a name is not UTF-8, `dir` is not a directory, or something
+/// cannot be read. The caller then takes `list_inputs`' way. A missing
+/// `dir` gives nothing.
 pub fn stat_tree(dir: &Path) -> Option<Tree> {
     match std::fs::symlink_metadata(dir) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Some(Tree::default()),
@@ -543,7 +544,8 @@ fn stat_tree_into(dir: &Path, prefix: &str, tree: &mut Tree) -> Option<()> {
     for entry in std::fs::read_dir(dir).ok()? {
         let entry = entry.ok()?;
         let name = entry.file_name();
-        let name = name.to_string_lossy();
+        // (a name that is not UTF-8: `list_inputs` judges it as "")
+        let name = name.to_str()?;
         // (`file_type` comes with the entry on Linux and macOS: no `stat`)
         let kind = entry.file_type().ok()?;
         if kind.is_symlink() {
@@ -551,11 +553,11 @@ fn stat_tree_into(dir: &Path, prefix: &str, tree: &mut Tree) -> Option<()> {
         }
         if kind.is_dir() {
             if !name.starts_with('.') {
-                subdirs.push(name.into_owned());
+                subdirs.push(name.to_string());
             }
         } else if !kind.is_file() {
-        } else if !is_ignored_name(&name) {
-            files.push(name.into_owned());
+        } else if !is_ignored_name(name) {
+            files.push(name.to_string());
         } else if temp_owner(&name).is_some() {
             tree.temporaries.push(entry.path());
         }
