@@ -558,7 +558,7 @@ fn stat_tree_into(dir: &Path, prefix: &str, tree: &mut Tree) -> Option<()> {
         } else if !kind.is_file() {
         } else if !is_ignored_name(name) {
             files.push(name.to_string());
-        } else if temp_owner(&name).is_some() {
+        } else if temp_owner(name).is_some() {
             tree.temporaries.push(entry.path());
         }
     }
