@@ -722,8 +722,11 @@ pub fn write_site(dir: &Path, outputs: &[Output]) -> io::Result<WriteStats> {
 /// file whose bytes changed is written into the staging directory and
 /// renamed over its target, so a reader sees the old file or the new one,
 /// never half of one, and nothing is left behind (a killed process's
-/// staging directory goes the next time). Returns the site paths written;
-/// on an error, the site path that failed and the error.
+/// staging directory goes the next time). Making and removing the staging
+/// directory in `out` moves `out`'s modification time on, which is how the
+/// build stamp knows the site is no longer the one a build left
+/// (`project::BuildStamp`). Returns the site paths written; on an error,
+/// the site path that failed and the error.
 pub fn write_in_place(out: &Path, outputs: &[Output]) -> Result<Vec<String>, (String, io::Error)> {
     use rayon::prelude::*;
     let places = Places::of(out).map_err(|e| (String::new(), e))?;
