@@ -35,9 +35,8 @@
 
 use crate::diag::Problem;
 use crate::fsutil;
-use crate::project::FileMeta;
 use crate::render::Output;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -357,10 +356,8 @@ pub struct Staged {
 
 #[derive(Default)]
 struct StagedState {
-    /// Every file put, by site path, with its length and modification
-    /// time once in place (for the build stamp: no `stat` of every output
-    /// after the build).
-    paths: BTreeMap<String, Option<FileMeta>>,
+    /// Every file put, by site path.
+    paths: BTreeSet<String>,
     /// Site paths whose bytes changed (or are new).
     written: Vec<String>,
     /// Updating in place: (staged file, site path) of each changed file.
@@ -454,23 +451,20 @@ impl Staged {
     /// Stage one file (the first file put at a path wins). After a write
     /// failed, every put fails with that first error.
     pub fn put(&self, o: &Output) -> io::Result<()> {
-        use std::collections::btree_map::Entry;
         let rel = o.path.as_str();
         {
             let mut st = self.lock();
             if let Some((_, kind, msg)) = &st.failure {
                 return Err(io::Error::new(*kind, msg.clone()));
             }
-            match st.paths.entry(rel.to_string()) {
-                Entry::Occupied(_) => return Ok(()),
-                Entry::Vacant(v) => v.insert(None),
-            };
+            if !st.paths.insert(rel.to_string()) {
+                return Ok(());
+            }
         }
         let result = self.put_file(rel, &o.bytes);
         let mut st = self.lock();
         match result {
-            Ok((meta, changed, tmp)) => {
-                st.paths.insert(rel.to_string(), meta);
+            Ok((changed, tmp)) => {
                 if let Some(tmp) = tmp {
                     st.moves.push((tmp, rel.to_string()));
                 }
@@ -490,14 +484,9 @@ impl Staged {
         }
     }
 
-    /// Write one file into the stage; its length and modification time
-    /// once in place, whether its bytes changed, and (updating in place)
-    /// the staged file to move into place.
-    fn put_file(
-        &self,
-        rel: &str,
-        bytes: &[u8],
-    ) -> io::Result<(Option<FileMeta>, bool, Option<PathBuf>)> {
+    /// Write one file into the stage; whether its bytes changed, and
+    /// (updating in place) the staged file to move into place.
+    fn put_file(&self, rel: &str, bytes: &[u8]) -> io::Result<(bool, Option<PathBuf>)> {
         #[cfg(test)]
         if let Some(n) = &self.fail_after
             && n.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
@@ -507,26 +496,27 @@ impl Staged {
         }
         let live = self.live.as_ref();
         if self.mode == Mode::InPlace {
-            if let Some(meta) = live.and_then(|d| same_file(d, rel, bytes)) {
-                return Ok((meta, false, None));
+            if live.is_some_and(|d| same_file(d, rel, bytes)) {
+                return Ok((false, None));
             }
             let n = self.staged.fetch_add(1, Ordering::Relaxed).to_string();
-            let meta = write_new(&self.stage, &n, bytes)?;
-            return Ok((meta, true, Some(self.stage.path().join(n))));
+            write_new(&self.stage, &n, bytes)?;
+            return Ok((true, Some(self.stage.path().join(n))));
         }
         self.make_dir(rel.rsplit_once('/').map_or("", |(dir, _)| dir))?;
         if let Some(live) = live
-            && let Some(meta) = same_file(live, rel, bytes)
+            && same_file(live, rel, bytes)
         {
             if self.links.load(Ordering::Relaxed) && live.hard_link(rel, &self.stage).is_ok() {
-                return Ok((meta, false, None));
+                return Ok((false, None));
             }
             // no hard links on this file system: a copy
-            let meta = write_new(&self.stage, rel, bytes)?;
+            write_new(&self.stage, rel, bytes)?;
             self.links.store(false, Ordering::Relaxed);
-            return Ok((meta, false, None));
+            return Ok((false, None));
         }
-        Ok((write_new(&self.stage, rel, bytes)?, true, None))
+        write_new(&self.stage, rel, bytes)?;
+        Ok((true, None))
     }
 
     /// Make the directory `rel` (a site path; `""`: the stage itself) and
@@ -560,14 +550,12 @@ impl Staged {
 
     /// Every site path put so far, sorted.
     pub fn paths(&self) -> Vec<String> {
-        self.lock().paths.keys().cloned().collect()
+        self.lock().paths.iter().cloned().collect()
     }
 
-    /// Every site path put so far, sorted, with what the build stamp
-    /// remembers of it.
-    pub fn metas(&self) -> Vec<(String, Option<FileMeta>)> {
-        let st = self.lock();
-        st.paths.iter().map(|(p, m)| (p.clone(), *m)).collect()
+    /// How many files were put so far.
+    pub fn file_count(&self) -> usize {
+        self.lock().paths.len()
     }
 
     /// The first write that failed, as the one diagnostic to show for it:
@@ -590,7 +578,7 @@ impl Staged {
     /// another thread: wait for it (or drop it) before the process ends.
     pub fn commit(mut self) -> io::Result<(WriteStats, Vec<String>, Removal)> {
         let st = std::mem::take(&mut *self.lock());
-        let wanted: BTreeSet<&str> = st.paths.keys().map(String::as_str).collect();
+        let wanted: BTreeSet<&str> = st.paths.iter().map(String::as_str).collect();
         let mut stats = WriteStats {
             written: st.written.len(),
             unchanged: st.unchanged,
@@ -734,8 +722,11 @@ pub fn write_site(dir: &Path, outputs: &[Output]) -> io::Result<WriteStats> {
 /// file whose bytes changed is written into the staging directory and
 /// renamed over its target, so a reader sees the old file or the new one,
 /// never half of one, and nothing is left behind (a killed process's
-/// staging directory goes the next time). Returns the site paths written;
-/// on an error, the site path that failed and the error.
+/// staging directory goes the next time). Making and removing the staging
+/// directory in `out` moves `out`'s modification time on, which is how the
+/// build stamp knows the site is no longer the one a build left
+/// (`project::BuildStamp`). Returns the site paths written; on an error,
+/// the site path that failed and the error.
 pub fn write_in_place(out: &Path, outputs: &[Output]) -> Result<Vec<String>, (String, io::Error)> {
     use rayon::prelude::*;
     let places = Places::of(out).map_err(|e| (String::new(), e))?;
@@ -746,9 +737,9 @@ pub fn write_in_place(out: &Path, outputs: &[Output]) -> Result<Vec<String>, (St
         .par_iter()
         .enumerate()
         .filter(|(_, o)| {
-            live.as_ref()
-                .and_then(|d| same_file(d, o.path.as_str(), &o.bytes))
-                .is_none()
+            !live
+                .as_ref()
+                .is_some_and(|d| same_file(d, o.path.as_str(), &o.bytes))
         })
         .collect();
     if changed.is_empty() {
@@ -828,27 +819,26 @@ fn remove_stale(dir: &Path, wanted: &BTreeSet<&str>) -> io::Result<Vec<String>> 
 }
 
 /// Write `bytes` to a new file at `rel` in `dir` (never into an existing
-/// one: it could be a hard link to a live page); its length and
-/// modification time as written.
-fn write_new(dir: &fsutil::Dir, rel: &str, bytes: &[u8]) -> io::Result<Option<FileMeta>> {
+/// one: it could be a hard link to a live page).
+fn write_new(dir: &fsutil::Dir, rel: &str, bytes: &[u8]) -> io::Result<()> {
     use std::io::Write as _;
-    let mut f = dir.create_new(rel)?;
-    f.write_all(bytes)?;
-    Ok(f.metadata().ok().map(|m| FileMeta::of(&m)))
+    dir.create_new(rel)?.write_all(bytes)
 }
 
-/// Whether the file at `rel` in `dir` holds `bytes`: its length and
-/// modification time if so.
-fn same_file(dir: &fsutil::Dir, rel: &str, bytes: &[u8]) -> Option<Option<FileMeta>> {
+/// Whether the file at `rel` in `dir` holds `bytes`.
+fn same_file(dir: &fsutil::Dir, rel: &str, bytes: &[u8]) -> bool {
     use std::io::Read as _;
-    let mut f = dir.open_file(rel).ok()?;
-    let meta = f.metadata().ok()?;
-    if !meta.is_file() || meta.len() != bytes.len() as u64 {
-        return None;
+    let Ok(mut f) = dir.open_file(rel) else {
+        return false;
+    };
+    if !f
+        .metadata()
+        .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+    {
+        return false;
     }
     let mut old = Vec::with_capacity(bytes.len());
-    f.read_to_end(&mut old).ok()?;
-    (old == bytes).then(|| Some(FileMeta::of(&meta)))
+    f.read_to_end(&mut old).is_ok() && old == bytes
 }
 
 #[cfg(test)]
