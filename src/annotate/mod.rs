@@ -13,6 +13,7 @@ pub mod normalize;
 pub mod note;
 pub mod parse;
 pub mod srcmap;
+mod update;
 pub mod wikilink;
 
 pub use anchor::Method;
@@ -410,10 +411,14 @@ struct Memo {
     paths: Arc<[String]>,
     /// Each of those files as last parsed, in the same order.
     parsed: Vec<Parsed>,
-    /// Each article's annotations as last built.
-    units: HashMap<Slug, Arc<Unit>>,
-    /// What wikilinks resolved against besides annotations (see [`world_digest`]).
+    /// Each article's annotations as last built, by slug.
+    units: BTreeMap<Slug, Arc<Unit>>,
+    /// What wikilinks resolved against besides annotations (see
+    /// [`world_digest`]; `None` when not known).
     world: Option<blake3::Hash>,
+    /// What the last build read besides the files, for an update that
+    /// works on what changed alone ([`update::update`]).
+    last: Option<update::Last>,
 }
 
 /// A digest of what resolving wikilinks reads besides annotations: the
@@ -436,6 +441,20 @@ fn world_digest(articles: &[Article], registry: Option<&Registry>) -> blake3::Ha
         }
     }
     blake3::hash(&buf)
+}
+
+/// A digest of the entity names wikilinks resolve against (`None`: no
+/// registry).
+fn registry_digest(registry: Option<&Registry>) -> Option<blake3::Hash> {
+    let r = registry?;
+    let mut h = blake3::Hasher::new();
+    for (name, i) in r.names() {
+        for b in [name.as_bytes(), r.entities[i].slug.as_str().as_bytes()] {
+            h.update(&(b.len() as u64).to_le_bytes());
+            h.update(b);
+        }
+    }
+    Some(h.finalize())
 }
 
 /// One annotation file parsed: kept while its text is the same.
@@ -570,8 +589,11 @@ fn quotes_of(files: &[Arc<ParsedFile>]) -> Quotes {
 
 /// What wikilinks resolve against.
 struct World<'a> {
-    articles: &'a HashMap<&'a Slug, &'a Article>,
-    quotes: &'a HashMap<&'a Slug, Arc<Quotes>>,
+    /// Article slug → position in `articles`.
+    index: &'a HashMap<Slug, usize>,
+    articles: &'a [Article],
+    /// The quotes of each article with annotation files.
+    quotes: &'a HashMap<Slug, Arc<Quotes>>,
     registry: Option<&'a Registry>,
     /// Articles that did not load (see [`AnchorInputs::unavailable`]).
     unavailable: &'a [(Slug, String)],
@@ -581,7 +603,9 @@ struct World<'a> {
 
 impl World<'_> {
     fn title(&self, s: &Slug) -> Option<&str> {
-        self.articles.get(s).map(|a| a.title.as_str())
+        self.index
+            .get(s)
+            .map(|&i| self.articles[i].title.as_str())
     }
     fn quote(&self, s: &Slug, id: &str) -> Option<&str> {
         self.quotes
@@ -603,8 +627,8 @@ impl World<'_> {
 }
 
 /// Article slugs, sorted (for suggestions).
-fn sorted_slugs<'a>(articles: &HashMap<&'a Slug, &Article>) -> Vec<&'a str> {
-    let mut v: Vec<&str> = articles.keys().map(|s| s.as_str()).collect();
+fn sorted_slugs(index: &HashMap<Slug, usize>) -> Vec<&str> {
+    let mut v: Vec<&str> = index.keys().map(|s| s.as_str()).collect();
     v.sort_unstable();
     v
 }
@@ -614,17 +638,30 @@ fn sorted_slugs<'a>(articles: &HashMap<&'a Slug, &Article>) -> Vec<&'a str> {
 /// The work is split by article: each article with annotation files is
 /// anchored (`Anchoring`) and its notes resolved (`Unit`) on its own, in
 /// parallel, and the results are put together in slug order, so the
-/// output does not depend on scheduling. With an
-/// [`AnchorCache`], a unit whose inputs did not change is reused.
+/// output does not depend on scheduling. With an [`AnchorCache`] holding
+/// the last build of the same articles, only what an edit can change is
+/// worked out again ([`update::update`]); otherwise every unit whose
+/// inputs did not change is still reused.
 pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
     use rayon::prelude::*;
-    let mut problems = Problems::default();
     let mut files: Vec<&AnnotationSource> = inp.files.iter().collect();
     files.sort_by(|a, b| a.file.cmp(&b.file));
-    let articles: HashMap<&Slug, &Article> = inp.articles.iter().map(|a| (&a.slug, a)).collect();
-    let memo: Option<Memo> = inp
+    let mut memo: Option<Memo> = inp
         .cache
         .map(|c| std::mem::take(&mut *c.0.lock().unwrap_or_else(|e| e.into_inner())));
+    if let (Some(cache), Some(m)) = (inp.cache, memo.as_mut())
+        && let Some(done) = update::update(inp, &files, m)
+    {
+        *cache.0.lock().unwrap_or_else(|e| e.into_inner()) = memo.unwrap_or_default();
+        return done;
+    }
+    let mut problems = Problems::default();
+    let index: HashMap<Slug, usize> = inp
+        .articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.slug.clone(), i))
+        .collect();
     let world_now = memo
         .as_ref()
         .map(|_| world_digest(inp.articles, inp.registry));
@@ -645,71 +682,32 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
     let parsed: Vec<Parsed> = files
         .par_iter()
         .enumerate()
-        .map(|(i, f)| {
-            if let Some(old) = old_parsed(i, f)
-                && same_text(&old.text, &f.text)
-            {
-                return old.clone();
-            }
-            let mut problems = Problems::default();
-            let parsed = parse::parse_file(f, &mut problems).map(Arc::new);
-            Parsed {
-                text: f.text.clone(),
-                parsed,
-                problems,
-            }
+        .map(|(i, f)| match old_parsed(i, f) {
+            Some(old) if same_text(&old.text, &f.text) => old.clone(),
+            _ => Parsed::of(f),
         })
         .collect();
 
     // 2. group the files by the article they name
     let mut by_slug: BTreeMap<&Slug, Vec<Arc<ParsedFile>>> = BTreeMap::new();
-    for p in &parsed {
-        problems.extend(p.problems.0.iter().cloned());
-        let Some(pf) = &p.parsed else { continue };
-        if articles.contains_key(&pf.article) {
-            by_slug.entry(&pf.article).or_default().push(pf.clone());
-            continue;
+    let mut flagged = std::collections::BTreeSet::new();
+    let mut slugs = None;
+    for (p, f) in parsed.iter().zip(&files) {
+        if file_problems(p, &index, inp.unavailable, &mut slugs, &mut problems) {
+            flagged.insert(f.file.clone());
         }
-        if let Some((_, file)) = inp.unavailable.iter().find(|(s, _)| *s == pf.article) {
-            problems.push(
-                Problem::at(
-                    &pf.file,
-                    pf.text.clone(),
-                    pf.article_at.0,
-                    pf.article_at.1,
-                    format!("annotations of `{}` not checked", pf.article),
-                )
-                .unchecked(crate::diag::codes::UNCHECKED_FILE, file.clone()),
-            );
-            continue;
+        if let Some(pf) = &p.parsed
+            && let Some((slug, _)) = index.get_key_value(&pf.article)
+        {
+            by_slug.entry(slug).or_default().push(pf.clone());
         }
-        let slugs = sorted_slugs(&articles);
-        let close = slugs
-            .iter()
-            .map(|s| (strsim::jaro_winkler(s, pf.article.as_str()), *s))
-            .filter(|(score, _)| *score > 0.8)
-            .max_by(|a, b| a.0.total_cmp(&b.0));
-        let help = match close {
-            Some((_, s)) => format!("did you mean `{s}`?"),
-            None if slugs.is_empty() => "there are no articles in content/".to_string(),
-            None => format!("the articles are: {}", crate::diag::some_of(&slugs, 5)),
-        };
-        problems.push(
-            Problem::at(
-                &pf.file,
-                pf.text.clone(),
-                pf.article_at.0,
-                pf.article_at.1,
-                format!("no article has the slug `{}`", pf.article),
-            )
-            .with_help(help),
-        );
     }
+    drop(slugs);
 
     // 3. each article's quotes (what `[[slug#id]]` finds)
     let old_unit = |slug: &Slug| memo.as_ref().and_then(|m| m.units.get(slug));
     let grouped: Vec<(&Slug, Vec<Arc<ParsedFile>>)> = by_slug.into_iter().collect();
-    let quotes: HashMap<&Slug, Arc<Quotes>> = grouped
+    let quotes: HashMap<Slug, Arc<Quotes>> = grouped
         .par_iter()
         .map(|(slug, files)| {
             let old = old_unit(slug).filter(|u| {
@@ -722,14 +720,15 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
                 Some(u) => u.quotes.clone(),
                 None => Arc::new(quotes_of(files)),
             };
-            (*slug, q)
+            ((*slug).clone(), q)
         })
         .collect();
 
     // 4. anchor each article's files and resolve their notes (again only
     //    if they, the article, or what the notes' wikilinks found changed)
     let world = World {
-        articles: &articles,
+        index: &index,
+        articles: inp.articles,
         quotes: &quotes,
         registry: inp.registry,
         unavailable: inp.unavailable,
@@ -745,13 +744,13 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
         Some(m) if same_world => {
             let mut v: HashSet<&Slug> = quotes
                 .iter()
-                .filter(|(slug, q)| match m.units.get(**slug) {
+                .filter(|(slug, q)| match m.units.get(*slug) {
                     Some(u) => !Arc::ptr_eq(&u.quotes, q) && u.quotes != **q,
                     None => true,
                 })
-                .map(|(slug, _)| *slug)
+                .map(|(slug, _)| slug)
                 .collect();
-            v.extend(m.units.keys().filter(|s| !quotes.contains_key(s)));
+            v.extend(m.units.keys().filter(|s| !quotes.contains_key(*s)));
             v
         }
         _ => HashSet::default(),
@@ -769,92 +768,50 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
     let units: Vec<(Slug, Arc<Unit>)> = grouped
         .par_iter()
         .map(|(slug, files)| {
-            let art = articles[*slug];
-            let old = old_unit(slug);
-            let old_anchoring = old.and_then(|u| u.anchoring.as_ref());
-            let anchoring = match old_anchoring {
-                Some(a) if a.reads_the_same(art, files) => a.clone(),
-                _ => Arc::new(anchor_article(art, files, old_anchoring)),
-            };
-            if let Some(old) = old
-                && old_anchoring.is_some_and(|a| Arc::ptr_eq(a, &anchoring))
-                && old.lookups.as_deref().is_some_and(still_valid)
-            {
-                return ((*slug).clone(), old.clone());
-            }
-            let unit = resolve_article(
-                slug,
-                &anchoring,
-                quotes[*slug].clone(),
-                &world,
-                old.map(|u| &**u),
-            );
-            let unit = Unit {
-                anchoring: keep.then_some(anchoring),
-                ..unit
-            };
-            ((*slug).clone(), Arc::new(unit))
+            let art = &inp.articles[index[*slug]];
+            let unit = unit_of(slug, art, files, old_unit(slug), &world, &still_valid, keep);
+            ((*slug).clone(), unit)
         })
         .collect();
 
     // 5. the summary, and everything put together in slug order
-    let (summary_html, summary_targets) = match inp.summary {
-        Some(s) => {
-            let src = NoteSrc {
-                md: s.body.clone(),
-                offset: s.body_offset,
-            };
-            let resolver = Resolver { world: &world };
-            let (links, targets) =
-                resolver.resolve(&src, &s.file, &s.text, None, &mut problems, &mut None);
-            let html = note::render(&wikilink::rewrite(&s.body, &links, &SitePath::index()));
-            (Some(html), targets)
-        }
-        None => (None, Vec::new()),
-    };
-    // (after one edit in `serve`, putting tens of thousands of reused
-    // annotations together is most of the rebuild: on every core, and the
-    // map built from sorted keys at once rather than key by key)
-    let all: Vec<Arc<Annotation>> = units
-        .par_iter()
-        .flat_map_iter(|(_, u)| u.annotations.iter().cloned())
-        .collect();
-    let by_article: BTreeMap<Slug, Arc<ArticleAnnotations>> = units
-        .iter()
-        .map(|(slug, u)| (slug.clone(), u.result.clone()))
-        .collect();
-    let mut notes = Vec::new();
-    let mut drifts = Vec::new();
-    let mut warnings = Problems::default();
-    for (_, u) in &units {
-        notes.extend(u.notes.iter().cloned());
-        drifts.extend(u.drifts.iter().cloned());
-        warnings.extend(u.warnings.0.iter().cloned());
-        problems.extend(u.anchor_problems.0.iter().cloned());
-        problems.extend(u.problems.0.iter().cloned());
-    }
-    // in file order, as the files are read
-    notes.sort_by(|a: &Arc<ArticleNote>, b| a.file.cmp(&b.file));
-    drifts.sort_by(|a: &Drift, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    let (summary_html, summary_targets) = summary(inp, &world, &mut problems);
+    let refs: Vec<(&Slug, &Arc<Unit>)> = units.iter().map(|(s, u)| (s, u)).collect();
+    let out = gather(&refs, summary_html, summary_targets, problems);
+    drop(refs);
+    drop(world);
     if let Some(cache) = inp.cache {
-        let garbage: (Vec<Vec<Arc<ParsedFile>>>, Vec<Arc<Quotes>>) = (
-            grouped.into_iter().map(|(_, v)| v).collect(),
-            quotes.into_values().collect(),
-        );
+        let garbage: Vec<Vec<Arc<ParsedFile>>> = grouped.into_iter().map(|(_, v)| v).collect();
         let paths = match &memo {
             Some(m) if same_paths => m.paths.clone(),
             _ => files.iter().map(|f| f.file.clone()).collect(),
         };
+        let unresolved = units
+            .iter()
+            .filter(|(_, u)| u.lookups.is_none())
+            .map(|(s, _)| s.clone())
+            .collect();
+        // (with articles that did not load, every later build is whole)
+        let last = inp.unavailable.is_empty().then(|| update::Last {
+            articles: inp.articles.iter().map(update::Seen::of).collect(),
+            index,
+            quotes,
+            registry: registry_digest(inp.registry),
+            held: inp.held.is_some(),
+            flagged,
+            unresolved,
+        });
         let next = Memo {
             paths,
             parsed,
             units: units.into_iter().collect(),
             world: world_now,
+            last,
         };
         *cache.0.lock().unwrap_or_else(|e| e.into_inner()) = next;
-        // the last build's memo and this one's groups of files and quotes
-        // (tens of thousands of reference counts and small allocations) are
-        // freed beside the rest of the rebuild
+        // the last build's memo and this one's groups of files (tens of
+        // thousands of reference counts and small allocations) are freed
+        // beside the rest of the rebuild
         rayon::spawn(move || drop((memo, garbage)));
     } else {
         // Free what only this function needed (tens of thousands of small
@@ -866,9 +823,175 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
             || {
                 parsed.into_par_iter().for_each(drop);
                 quotes.into_par_iter().for_each(drop);
+                drop(index);
             },
         );
     }
+    out
+}
+
+impl Parsed {
+    fn of(f: &AnnotationSource) -> Parsed {
+        let mut problems = Problems::default();
+        let parsed = parse::parse_file(f, &mut problems).map(Arc::new);
+        Parsed {
+            text: f.text.clone(),
+            parsed,
+            problems,
+        }
+    }
+}
+
+/// Add the problems of one parsed file of its own to `problems`: those
+/// parsing found, and that of naming no article (`slugs`: the article
+/// slugs sorted, made when first needed). Whether it had any.
+fn file_problems<'a>(
+    p: &Parsed,
+    index: &'a HashMap<Slug, usize>,
+    unavailable: &[(Slug, String)],
+    slugs: &mut Option<Vec<&'a str>>,
+    problems: &mut Problems,
+) -> bool {
+    problems.extend(p.problems.0.iter().cloned());
+    let mut any = !p.problems.0.is_empty();
+    let Some(pf) = &p.parsed else { return any };
+    if index.contains_key(&pf.article) {
+        return any;
+    }
+    any = true;
+    if let Some((_, file)) = unavailable.iter().find(|(s, _)| *s == pf.article) {
+        problems.push(
+            Problem::at(
+                &pf.file,
+                pf.text.clone(),
+                pf.article_at.0,
+                pf.article_at.1,
+                format!("annotations of `{}` not checked", pf.article),
+            )
+            .unchecked(crate::diag::codes::UNCHECKED_FILE, file.clone()),
+        );
+        return any;
+    }
+    let slugs = slugs.get_or_insert_with(|| sorted_slugs(index));
+    let close = slugs
+        .iter()
+        .map(|s| (strsim::jaro_winkler(s, pf.article.as_str()), *s))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let help = match close {
+        Some((_, s)) => format!("did you mean `{s}`?"),
+        None if slugs.is_empty() => "there are no articles in content/".to_string(),
+        None => format!("the articles are: {}", crate::diag::some_of(slugs, 5)),
+    };
+    problems.push(
+        Problem::at(
+            &pf.file,
+            pf.text.clone(),
+            pf.article_at.0,
+            pf.article_at.1,
+            format!("no article has the slug `{}`", pf.article),
+        )
+        .with_help(help),
+    );
+    any
+}
+
+/// One article's unit: `old` if what it read is unchanged (its anchoring,
+/// and `still_valid` says its lookups are), otherwise anchored again
+/// (when the article or its files changed) and resolved again.
+fn unit_of(
+    slug: &Slug,
+    art: &Article,
+    files: &[Arc<ParsedFile>],
+    old: Option<&Arc<Unit>>,
+    world: &World,
+    still_valid: &(dyn Fn(&[Lookup]) -> bool + Sync),
+    keep: bool,
+) -> Arc<Unit> {
+    let old_anchoring = old.and_then(|u| u.anchoring.as_ref());
+    let anchoring = match old_anchoring {
+        Some(a) if a.reads_the_same(art, files) => a.clone(),
+        _ => Arc::new(anchor_article(art, files, old_anchoring)),
+    };
+    if let Some(old) = old
+        && old_anchoring.is_some_and(|a| Arc::ptr_eq(a, &anchoring))
+        && old.lookups.as_deref().is_some_and(still_valid)
+    {
+        return old.clone();
+    }
+    let unit = resolve_article(
+        slug,
+        &anchoring,
+        world.quotes[slug].clone(),
+        world,
+        old.map(|u| &**u),
+    );
+    Arc::new(Unit {
+        anchoring: keep.then_some(anchoring),
+        ..unit
+    })
+}
+
+/// The executive summary rendered with its wikilinks resolved, and what
+/// they point at.
+fn summary(
+    inp: &AnchorInputs,
+    world: &World,
+    problems: &mut Problems,
+) -> (Option<String>, Vec<Target>) {
+    let Some(s) = inp.summary else {
+        return (None, Vec::new());
+    };
+    let src = NoteSrc {
+        md: s.body.clone(),
+        offset: s.body_offset,
+    };
+    let resolver = Resolver { world };
+    let (links, targets) = resolver.resolve(&src, &s.file, &s.text, None, problems, &mut None);
+    let html = note::render(&wikilink::rewrite(&s.body, &links, &SitePath::index()));
+    (Some(html), targets)
+}
+
+/// Every unit's results put together (`units` in slug order; `problems`:
+/// the files' own and the summary's, before the units'), sorted as a
+/// build gives them.
+fn gather(
+    units: &[(&Slug, &Arc<Unit>)],
+    summary_html: Option<String>,
+    summary_targets: Vec<Target>,
+    mut problems: Problems,
+) -> (Annotations, Problems) {
+    use rayon::prelude::*;
+    // (after one edit in `serve`, putting tens of thousands of reused
+    // annotations together is most of the rebuild: on every core, and the
+    // map built from sorted keys at once rather than key by key)
+    let (all, by_article) = rayon::join(
+        || -> Vec<Arc<Annotation>> {
+            units
+                .par_iter()
+                .flat_map_iter(|(_, u)| u.annotations.iter().cloned())
+                .collect()
+        },
+        || -> BTreeMap<Slug, Arc<ArticleAnnotations>> {
+            units
+                .iter()
+                .map(|(slug, u)| ((*slug).clone(), u.result.clone()))
+                .collect()
+        },
+    );
+    let mut notes = Vec::new();
+    let mut drifts = Vec::new();
+    let mut warnings = Problems::default();
+    for (_, u) in units {
+        notes.extend(u.notes.iter().cloned());
+        drifts.extend(u.drifts.iter().cloned());
+        warnings.extend(u.warnings.0.iter().cloned());
+        problems.extend(u.anchor_problems.0.iter().cloned());
+        problems.extend(u.problems.0.iter().cloned());
+    }
+    // in file order, as the files are read
+    notes.sort_by(|a: &Arc<ArticleNote>, b| a.file.cmp(&b.file));
+    drifts.sort_by(|a: &Drift, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     problems.sort();
     warnings.sort();
     (
@@ -1486,7 +1609,7 @@ impl Resolver<'_> {
         if let Some(slug) = entity {
             return Ok((Target::Entity { slug }, t.to_string()));
         }
-        let mut names = sorted_slugs(w.articles);
+        let mut names = sorted_slugs(w.index);
         if let Some(r) = w.registry {
             names.extend(r.entities.iter().map(|e| e.entry.name.as_str()));
         }

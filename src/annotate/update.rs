@@ -1,0 +1,403 @@
+//! update: anchoring again after an edit, working on what the edit can
+//! change alone — the articles the changed annotation files name (before
+//! and after the edit), the articles whose text changed, and those whose
+//! notes' wikilinks looked up something that changed — and reusing the
+//! last build's units for every other article, so that the result is the
+//! one [`super::anchor_with`] gives without a cache (a property test
+//! compares the two on random edits).
+
+use super::{
+    AnchorInputs, Annotations, AnnotationSource, Lookup, Memo, Parsed, Quotes, Unit, World,
+    file_problems, gather, quotes_of, registry_digest, same_text, summary, unit_of,
+};
+use crate::content::Article;
+use crate::diag::Problems;
+use crate::model::Slug;
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use super::parse::ParsedFile;
+
+/// What the last build read besides the annotation files: enough to tell
+/// which articles changed and to resolve wikilinks without going over
+/// every article again.
+pub(super) struct Last {
+    /// The articles, in the order they were given.
+    pub articles: Vec<Seen>,
+    /// Article slug → position in `articles`.
+    pub index: HashMap<Slug, usize>,
+    /// The quotes of each article with annotation files.
+    pub quotes: HashMap<Slug, Arc<Quotes>>,
+    /// The entity names (see [`registry_digest`]).
+    pub registry: Option<blake3::Hash>,
+    /// Whether a public build's held-back set was given.
+    pub held: bool,
+    /// The files with problems of their own (parse problems, or naming no
+    /// article), by path.
+    pub flagged: BTreeSet<String>,
+    /// The articles whose notes have a wikilink that did not resolve (their
+    /// units are never reused).
+    pub unresolved: BTreeSet<Slug>,
+}
+
+/// What anchoring reads of an article.
+pub(super) struct Seen {
+    file: String,
+    slug: Slug,
+    title: String,
+    body_offset: usize,
+    text: Arc<str>,
+}
+
+impl Seen {
+    pub fn of(a: &Article) -> Seen {
+        Seen {
+            file: a.file.clone(),
+            slug: a.slug.clone(),
+            title: a.title.clone(),
+            body_offset: a.body_offset,
+            text: a.text.clone(),
+        }
+    }
+}
+
+/// One annotation file that changed: its position among the last build's
+/// files (`None`: new) and among the sorted `files` now (`None`: gone).
+struct Change {
+    old: Option<usize>,
+    new: Option<usize>,
+}
+
+/// [`super::anchor_with`] for a cache whose last build read the same
+/// articles (the same slugs and files, in the same order; their texts may
+/// differ), the same entity names and no unavailable article. `memo` is
+/// brought up to date. `None` when it does not apply (`memo` is then
+/// left for a whole anchoring, which reuses what it can).
+pub(super) fn update(
+    inp: &AnchorInputs,
+    files: &[&AnnotationSource],
+    memo: &mut Memo,
+) -> Option<(Annotations, Problems)> {
+    let mut last = memo.last.take()?;
+    if !inp.unavailable.is_empty()
+        || inp.held.is_some() != last.held
+        || inp.articles.len() != last.articles.len()
+        || registry_digest(inp.registry) != last.registry
+    {
+        return None;
+    }
+
+    // 1. the articles whose text changed (their titles too: what
+    //    `[[slug]]` shows)
+    let mut edited: Vec<usize> = Vec::new();
+    let mut retitled = false;
+    for (i, (a, s)) in inp.articles.iter().zip(&mut last.articles).enumerate() {
+        let same = Arc::ptr_eq(&a.text, &s.text)
+            && a.body_offset == s.body_offset
+            && a.file == s.file
+            && a.slug == s.slug
+            && a.title == s.title;
+        if same {
+            continue;
+        }
+        if a.slug != s.slug || a.file != s.file {
+            return None;
+        }
+        if a.title != s.title {
+            retitled = true;
+        }
+        if a.title != s.title || a.body_offset != s.body_offset || !same_text(&a.text, &s.text) {
+            edited.push(i);
+        } else {
+            // the same text read again: compared by pointer next time
+            s.text = a.text.clone();
+        }
+    }
+
+    // 2. the annotation files that changed, were added or went away
+    let mut changes: Vec<Change> = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < memo.paths.len() || j < files.len() {
+        if j > 0 && j < files.len() && files[j].file == files[j - 1].file {
+            // the same path twice: a whole anchoring reports it
+            return None;
+        }
+        let order = match (memo.paths.get(i), files.get(j)) {
+            (Some(p), Some(f)) => p.as_str().cmp(&f.file),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        match order {
+            std::cmp::Ordering::Equal => {
+                if !same_text(&memo.parsed[i].text, &files[j].text) {
+                    changes.push(Change {
+                        old: Some(i),
+                        new: Some(j),
+                    });
+                }
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Less => {
+                changes.push(Change {
+                    old: Some(i),
+                    new: None,
+                });
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                changes.push(Change {
+                    old: None,
+                    new: Some(j),
+                });
+                j += 1;
+            }
+        }
+    }
+    // a unit without its anchoring (not kept) cannot give its files
+    let kept = |s: &Slug| memo.units.get(s).is_none_or(|u| u.anchoring.is_some());
+    let new_parsed: Vec<Option<Parsed>> = {
+        use rayon::prelude::*;
+        changes
+            .par_iter()
+            .map(|c| c.new.map(|j| Parsed::of(files[j])))
+            .collect()
+    };
+
+    // 3. the articles the changes reach directly: those the changed files
+    //    named before and name now, and those edited
+    let article_of = |p: &Parsed| p.parsed.as_ref().map(|pf| pf.article.clone());
+    let mut reached: BTreeSet<Slug> = BTreeSet::new();
+    for (c, new) in changes.iter().zip(&new_parsed) {
+        reached.extend(c.old.and_then(|i| article_of(&memo.parsed[i])));
+        reached.extend(new.as_ref().and_then(article_of));
+    }
+    reached.extend(edited.iter().map(|&i| inp.articles[i].slug.clone()));
+    reached.retain(|s| last.index.contains_key(s));
+    if !reached.iter().all(kept) {
+        return None;
+    }
+    // their files now, in path order
+    let gone: BTreeSet<&str> = changes
+        .iter()
+        .filter_map(|c| c.old.map(|i| memo.paths[i].as_str()))
+        .collect();
+    let mut groups: BTreeMap<Slug, Vec<Arc<ParsedFile>>> = reached
+        .iter()
+        .map(|s| {
+            let kept: Vec<Arc<ParsedFile>> = memo
+                .units
+                .get(s)
+                .and_then(|u| u.anchoring.as_ref())
+                .map(|a| {
+                    a.files
+                        .iter()
+                        .filter(|pf| !gone.contains(pf.file.as_str()))
+                        .cloned()
+                        .collect()
+                })
+                .unwrap_or_default();
+            (s.clone(), kept)
+        })
+        .collect();
+    for p in new_parsed.iter().flatten() {
+        if let Some(pf) = &p.parsed
+            && let Some(g) = groups.get_mut(&pf.article)
+        {
+            g.push(pf.clone());
+        }
+    }
+    for g in groups.values_mut() {
+        g.sort_by(|a, b| a.file.cmp(&b.file));
+    }
+
+    // from here on `memo` and `last` are brought up to date
+    // 4. the files
+    for c in &changes {
+        if let Some(i) = c.old {
+            last.flagged.remove(&memo.paths[i]);
+        }
+    }
+    if changes.iter().all(|c| c.old.is_some() && c.new.is_some()) {
+        // the same paths: each changed file in its place
+        for (c, new) in changes.iter().zip(new_parsed) {
+            if let (Some(i), Some(new)) = (c.old, new) {
+                memo.parsed[i] = new;
+            }
+        }
+    } else {
+        let mut fresh: HashMap<usize, Parsed> = changes
+            .iter()
+            .zip(new_parsed)
+            .filter_map(|(c, p)| Some((c.new?, p?)))
+            .collect();
+        let mut olds: Vec<Option<Parsed>> =
+            std::mem::take(&mut memo.parsed).into_iter().map(Some).collect();
+        let mut parsed = Vec::with_capacity(files.len());
+        let mut i = 0;
+        for (j, f) in files.iter().enumerate() {
+            if let Some(p) = fresh.remove(&j) {
+                parsed.push(p);
+                continue;
+            }
+            // an unchanged file: the last build's with its path
+            while memo.paths[i] != f.file {
+                i += 1;
+            }
+            parsed.push(olds[i].take().expect("each old file once"));
+            i += 1;
+        }
+        memo.parsed = parsed;
+        memo.paths = files.iter().map(|f| f.file.clone()).collect();
+    }
+    for c in &changes {
+        let Some(j) = c.new else { continue };
+        let p = &memo.parsed[j];
+        let orphan = p
+            .parsed
+            .as_ref()
+            .is_some_and(|pf| !last.index.contains_key(&pf.article));
+        if orphan || !p.problems.0.is_empty() {
+            last.flagged.insert(files[j].file.clone());
+        }
+    }
+
+    // 5. the quotes of the articles reached, and who asked for them
+    let mut requoted: BTreeSet<Slug> = BTreeSet::new();
+    for (slug, g) in &groups {
+        if g.is_empty() {
+            if last.quotes.remove(slug).is_some() {
+                requoted.insert(slug.clone());
+            }
+            continue;
+        }
+        let q = quotes_of(g);
+        match last.quotes.get(slug) {
+            Some(old) if **old == q => {}
+            _ => {
+                last.quotes.insert(slug.clone(), Arc::new(q));
+                requoted.insert(slug.clone());
+            }
+        }
+    }
+    for &i in &edited {
+        last.articles[i] = Seen::of(&inp.articles[i]);
+    }
+    if retitled {
+        // what a whole anchoring would compare its world with is stale
+        memo.world = None;
+    }
+    let world = World {
+        index: &last.index,
+        articles: inp.articles,
+        quotes: &last.quotes,
+        registry: inp.registry,
+        unavailable: inp.unavailable,
+        held: inp.held,
+    };
+    let still_valid = |lookups: &[Lookup]| {
+        if retitled {
+            return world.answers(lookups);
+        }
+        requoted.is_empty()
+            || !lookups
+                .iter()
+                .any(|l| matches!(l, Lookup::Quote(s, ..) if requoted.contains(s)))
+    };
+    // 6. the articles to work on: those reached, those whose lookups no
+    //    longer hold, those whose links did not resolve
+    let mut redo: BTreeSet<Slug> = reached;
+    redo.extend(last.unresolved.iter().cloned());
+    if retitled || !requoted.is_empty() {
+        redo.extend(
+            memo.units
+                .iter()
+                .filter(|(s, u)| {
+                    !groups.contains_key(*s) && !u.lookups.as_deref().is_some_and(still_valid)
+                })
+                .map(|(s, _)| s.clone()),
+        );
+    }
+    let work: Vec<(Slug, Option<Vec<Arc<ParsedFile>>>)> = redo
+        .into_iter()
+        .map(|s| {
+            let g = match groups.remove(&s) {
+                Some(g) => Some(g).filter(|g| !g.is_empty()),
+                None => memo
+                    .units
+                    .get(&s)
+                    .and_then(|u| u.anchoring.as_ref())
+                    .map(|a| a.files.clone()),
+            };
+            (s, g)
+        })
+        .collect();
+    let units: Vec<(Slug, Option<Arc<Unit>>)> = {
+        use rayon::prelude::*;
+        work.par_iter()
+            .map(|(slug, g)| {
+                let unit = g.as_ref().map(|g| {
+                    let art = &inp.articles[last.index[slug]];
+                    unit_of(
+                        slug,
+                        art,
+                        g,
+                        memo.units.get(slug),
+                        &world,
+                        &still_valid,
+                        true,
+                    )
+                });
+                (slug.clone(), unit)
+            })
+            .collect()
+    };
+    drop(world);
+    let mut replaced = Vec::new();
+    for (slug, unit) in units {
+        last.unresolved.remove(&slug);
+        match unit {
+            Some(u) => {
+                if u.lookups.is_none() {
+                    last.unresolved.insert(slug.clone());
+                }
+                replaced.extend(memo.units.insert(slug, u));
+            }
+            None => replaced.extend(memo.units.remove(&slug)),
+        }
+    }
+
+    // 7. everything put together, as a whole anchoring does
+    let mut problems = Problems::default();
+    let mut slugs = None;
+    for path in &last.flagged {
+        if let Ok(i) = memo.paths.binary_search(path) {
+            file_problems(
+                &memo.parsed[i],
+                &last.index,
+                inp.unavailable,
+                &mut slugs,
+                &mut problems,
+            );
+        }
+    }
+    drop(slugs);
+    let world = World {
+        index: &last.index,
+        articles: inp.articles,
+        quotes: &last.quotes,
+        registry: inp.registry,
+        unavailable: inp.unavailable,
+        held: inp.held,
+    };
+    let (summary_html, summary_targets) = summary(inp, &world, &mut problems);
+    drop(world);
+    let refs: Vec<(&Slug, &Arc<Unit>)> = memo.units.iter().collect();
+    let out = gather(&refs, summary_html, summary_targets, problems);
+    drop(refs);
+    memo.last = Some(last);
+    // the replaced units are freed beside the rest of the rebuild
+    rayon::spawn(move || drop(replaced));
+    Some(out)
+}
