@@ -603,9 +603,7 @@ struct World<'a> {
 
 impl World<'_> {
     fn title(&self, s: &Slug) -> Option<&str> {
-        self.index
-            .get(s)
-            .map(|&i| self.articles[i].title.as_str())
+        self.index.get(s).map(|&i| self.articles[i].title.as_str())
     }
     fn quote(&self, s: &Slug, id: &str) -> Option<&str> {
         self.quotes
@@ -779,7 +777,6 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
     let refs: Vec<(&Slug, &Arc<Unit>)> = units.iter().map(|(s, u)| (s, u)).collect();
     let out = gather(&refs, summary_html, summary_targets, problems);
     drop(refs);
-    drop(world);
     if let Some(cache) = inp.cache {
         let garbage: Vec<Vec<Arc<ParsedFile>>> = grouped.into_iter().map(|(_, v)| v).collect();
         let paths = match &memo {

@@ -7,7 +7,7 @@
 //! compares the two on random edits).
 
 use super::{
-    AnchorInputs, Annotations, AnnotationSource, Lookup, Memo, Parsed, Quotes, Unit, World,
+    AnchorInputs, AnnotationSource, Annotations, Lookup, Memo, Parsed, Quotes, Unit, World,
     file_problems, gather, quotes_of, registry_digest, same_text, summary, unit_of,
 };
 use crate::content::Article;
@@ -232,8 +232,10 @@ pub(super) fn update(
             .zip(new_parsed)
             .filter_map(|(c, p)| Some((c.new?, p?)))
             .collect();
-        let mut olds: Vec<Option<Parsed>> =
-            std::mem::take(&mut memo.parsed).into_iter().map(Some).collect();
+        let mut olds: Vec<Option<Parsed>> = std::mem::take(&mut memo.parsed)
+            .into_iter()
+            .map(Some)
+            .collect();
         let mut parsed = Vec::with_capacity(files.len());
         let mut i = 0;
         for (j, f) in files.iter().enumerate() {
@@ -353,7 +355,6 @@ pub(super) fn update(
             })
             .collect()
     };
-    drop(world);
     let mut replaced = Vec::new();
     for (slug, unit) in units {
         last.unresolved.remove(&slug);
@@ -392,12 +393,299 @@ pub(super) fn update(
         held: inp.held,
     };
     let (summary_html, summary_targets) = summary(inp, &world, &mut problems);
-    drop(world);
     let refs: Vec<(&Slug, &Arc<Unit>)> = memo.units.iter().collect();
     let out = gather(&refs, summary_html, summary_targets, problems);
     drop(refs);
     memo.last = Some(last);
+    #[cfg(test)]
+    UPDATES.with(|u| u.set(u.get() + 1));
     // the replaced units are freed beside the rest of the rebuild
     rayon::spawn(move || drop(replaced));
     Some(out)
+}
+
+#[cfg(test)]
+thread_local! {
+    /// How many anchorings this thread did through [`update`] (tests check
+    /// it ran).
+    pub(super) static UPDATES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{AnchorCache, AnchorInputs, AnnotationSource, Annotations, anchor_with};
+    use super::UPDATES;
+    use crate::content::{Article, parse_article};
+    use crate::diag::Problems;
+    use crate::link::Registry;
+    use crate::model::SitePath;
+    use proptest::prelude::*;
+    use std::sync::Arc;
+
+    const SLUGS: [&str; 6] = ["a", "b", "c", "d", "e", "renamed"];
+    const SENTENCES: [&str; 6] = [
+        "The minister said the talks in Minsk would resume next week.",
+        "Officials confirmed that the border crossing stayed closed overnight.",
+        "Analysts expect the central bank to raise rates again in spring.",
+        "The minister said the talks in Minsk would resume next week.",
+        "Farmers blocked the main road with tractors on Tuesday morning.",
+        "A spokesman declined to comment on the reported troop movements.",
+    ];
+    const NOTES: [&str; 7] = [
+        "Plain.",
+        "See [[b]].",
+        "Compare [[a#n1]].",
+        "Compare [[c#n2]] and [[Minsk]].",
+        "Broken [[nosuch]].",
+        "Back to [[#n1]].",
+        "See [[renamed]] and [[d#n3]].",
+    ];
+    const IDS: [&str; 3] = ["n1", "n2", "n3"];
+    const PATHS: [&str; 5] = [
+        "annotations/a.md",
+        "annotations/b.md",
+        "annotations/extra.md",
+        "annotations/more/z.md",
+        "annotations/zz.md",
+    ];
+
+    /// One annotation file: the article it names (an index into `SLUGS`,
+    /// or one past them: no such article), its note on the whole article,
+    /// its items (quote: a sentence's words, id, note).
+    #[derive(Clone, Debug)]
+    struct FileSpec {
+        article: usize,
+        whole: Option<usize>,
+        items: Vec<(usize, usize, usize, bool)>,
+    }
+
+    /// One article: its slug, title and body sentences (each maybe with a
+    /// word changed, so a quote of it anchors only approximately).
+    #[derive(Clone, Debug)]
+    struct ArticleSpec {
+        slug: usize,
+        title: usize,
+        body: Vec<(usize, bool)>,
+    }
+
+    #[derive(Clone, Debug)]
+    enum Edit {
+        /// A file written (or deleted).
+        File(usize, Option<FileSpec>),
+        /// An article's body or title rewritten.
+        Article(usize, Vec<(usize, bool)>, usize),
+        /// The first item of one file moved to the end of another.
+        Move(usize, usize),
+        /// An article's slug changed.
+        Rename(usize, usize),
+        /// An article deleted, or back.
+        Toggle(usize),
+    }
+
+    fn file_spec() -> impl Strategy<Value = FileSpec> {
+        (
+            // mostly an article there is
+            prop_oneof![6 => 0..4usize, 1 => 4..SLUGS.len() + 1],
+            proptest::option::of(0..NOTES.len()),
+            proptest::collection::vec(
+                (
+                    0..SENTENCES.len(),
+                    0..IDS.len(),
+                    0..NOTES.len(),
+                    any::<bool>(),
+                ),
+                0..4,
+            ),
+        )
+            .prop_map(|(article, whole, items)| FileSpec {
+                article,
+                whole,
+                items,
+            })
+    }
+
+    fn body() -> impl Strategy<Value = Vec<(usize, bool)>> {
+        proptest::collection::vec((0..SENTENCES.len(), proptest::bool::weighted(0.2)), 1..4)
+    }
+
+    fn edit() -> impl Strategy<Value = Edit> {
+        prop_oneof![
+            4 => (0..PATHS.len(), proptest::option::weighted(0.85, file_spec()))
+                .prop_map(|(i, f)| Edit::File(i, f)),
+            2 => (0..4usize, body(), 0..3usize).prop_map(|(i, b, t)| Edit::Article(i, b, t)),
+            1 => (0..PATHS.len(), 0..PATHS.len()).prop_map(|(a, b)| Edit::Move(a, b)),
+            1 => (0..4usize, 0..SLUGS.len()).prop_map(|(i, s)| Edit::Rename(i, s)),
+            1 => (0..4usize).prop_map(Edit::Toggle),
+        ]
+    }
+
+    fn file_text(f: &FileSpec) -> String {
+        let article = SLUGS.get(f.article).copied().unwrap_or("nosuch-article");
+        let mut t = format!("---\narticle: {article}\n---\n");
+        if let Some(n) = f.whole {
+            t.push_str(&format!("{}\n", NOTES[n]));
+        }
+        for &(q, id, note, short) in &f.items {
+            let words: Vec<&str> = SENTENCES[q].split_whitespace().collect();
+            // a short quote occurs wherever its sentence does; a long one
+            // is worth matching approximately when a word changes
+            let quote = if short {
+                words[..4].join(" ")
+            } else {
+                words[..words.len() - 1].join(" ")
+            };
+            t.push_str(&format!(
+                "\n## \"{quote}\" {{#{}}}\n{}\n",
+                IDS[id], NOTES[note]
+            ));
+        }
+        t
+    }
+
+    fn article_text(a: &ArticleSpec) -> String {
+        let mut body = Vec::new();
+        for &(s, changed) in &a.body {
+            let mut words: Vec<&str> = SENTENCES[s].split_whitespace().collect();
+            if changed {
+                words[3] = "quite";
+            }
+            body.push(words.join(" "));
+        }
+        let title = ["A title", "Another title", "The Minsk talks"][a.title];
+        format!(
+            "---\ntitle: {title}\nslug: {}\n---\n\n{}\n",
+            SLUGS[a.slug],
+            body.join("\n\n")
+        )
+    }
+
+    /// Everything a build reads of an anchoring, as text.
+    fn seen(a: &Annotations, p: &Problems) -> Vec<String> {
+        let at = SitePath::index();
+        let mut v: Vec<String> = a
+            .all()
+            .iter()
+            .map(|x| format!("{x:?} {}", x.note_html(&at)))
+            .collect();
+        v.push(format!("{:?}", a.by_article));
+        v.extend(
+            a.article_notes()
+                .iter()
+                .map(|n| format!("{n:?} {}", n.html(&at))),
+        );
+        v.push(format!("{:?}", a.drifts()));
+        v.push(format!("{:?} {:?}", a.summary_html, a.summary_targets));
+        v.push(a.warnings.to_string());
+        v.push(format!("{:?}", a.warnings));
+        v.push(p.to_string());
+        v.push(format!("{p:?}"));
+        v
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 256,
+            failure_persistence: None,
+            ..Default::default()
+        })]
+        /// Random edits to annotation files (rewritten, deleted, a note
+        /// moved from one file to another) and articles (body, title —
+        /// quotes drifting —, slug renamed, deleted and back), each
+        /// anchored with the session's cache: the result is the one an
+        /// anchoring without a cache gives, problems included.
+        #[test]
+        fn an_update_equals_a_whole_anchoring(
+            start in proptest::collection::vec(
+                proptest::option::weighted(0.9, file_spec()),
+                PATHS.len(),
+            ),
+            edits in proptest::collection::vec(edit(), 1..10),
+        ) {
+            let registry = Registry::parse(
+                "entities.yaml",
+                Arc::from("- name: Minsk\n  kind: place\n"),
+            )
+            .expect("the registry");
+            let mut files: Vec<Option<FileSpec>> = start;
+            let mut arts: Vec<(ArticleSpec, bool)> = (0..4)
+                .map(|i| {
+                    let body = vec![(i, false), ((i + 1) % SENTENCES.len(), false), (3, false)];
+                    (ArticleSpec { slug: i, title: i % 3, body }, true)
+                })
+                .collect();
+            let cache = AnchorCache::default();
+            let updates = UPDATES.with(|u| u.get());
+            let mut file_edits = 0;
+            for step in 0..=edits.len() {
+                if step > 0 {
+                    match &edits[step - 1] {
+                        Edit::File(i, f) => {
+                            files[*i] = f.clone();
+                            file_edits += 1;
+                        }
+                        Edit::Article(i, body, title) => {
+                            arts[*i].0.body = body.clone();
+                            arts[*i].0.title = *title;
+                        }
+                        Edit::Move(from, to) => {
+                            if let (Some(f), Some(_)) = (&files[*from], &files[*to])
+                                && !f.items.is_empty()
+                                && from != to
+                            {
+                                let item = files[*from].as_mut().expect("a file").items.remove(0);
+                                files[*to].as_mut().expect("a file").items.push(item);
+                            }
+                        }
+                        Edit::Rename(i, s) => {
+                            if arts.iter().all(|(a, _)| a.slug != *s) {
+                                arts[*i].0.slug = *s;
+                            }
+                        }
+                        Edit::Toggle(i) => arts[*i].1 = !arts[*i].1,
+                    }
+                }
+                let sources: Vec<AnnotationSource> = files
+                    .iter()
+                    .zip(PATHS)
+                    .filter_map(|(f, p)| {
+                        Some(AnnotationSource {
+                            file: p.to_string(),
+                            text: Arc::from(file_text(f.as_ref()?)),
+                        })
+                    })
+                    .collect();
+                let articles: Vec<Article> = arts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (_, present))| *present)
+                    .map(|(i, (a, _))| {
+                        parse_article(&format!("content/{i}.md"), Arc::from(article_text(a)))
+                            .expect("an article")
+                    })
+                    .collect();
+                let run = |cache| {
+                    anchor_with(&AnchorInputs {
+                        files: &sources,
+                        articles: &articles,
+                        summary: None,
+                        registry: Some(&registry),
+                        cache,
+                        unavailable: &[],
+                        held: None,
+                    })
+                };
+                let (cached, cp) = run(Some(&cache));
+                let (whole, wp) = run(None);
+                prop_assert_eq!(
+                    seen(&cached, &cp),
+                    seen(&whole, &wp),
+                    "after {:?}",
+                    &edits[..step]
+                );
+            }
+            // the update, not the whole anchoring, did the file edits
+            let updated = UPDATES.with(|u| u.get()) - updates;
+            prop_assert!(file_edits == 0 || updated > 0, "{updated} updates");
+        }
+    }
 }
