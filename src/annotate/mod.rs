@@ -190,8 +190,15 @@ pub fn statuses_of<'a>(passages: impl IntoIterator<Item = &'a Annotation>) -> Ve
 #[derive(Clone, Debug, Default)]
 pub struct Annotations {
     pub by_article: BTreeMap<Slug, Arc<ArticleAnnotations>>,
-    all: Vec<Arc<Annotation>>,
-    notes: Vec<Arc<ArticleNote>>,
+    /// Every annotation (see [`Self::all`]): put together from
+    /// `by_article` when first asked for — after an edit in `serve`, once
+    /// the edited article's page is written.
+    all: std::sync::OnceLock<Vec<Arc<Annotation>>>,
+    /// Every note on a whole article, in file order, likewise.
+    notes: std::sync::OnceLock<Vec<Arc<ArticleNote>>>,
+    /// How many of each.
+    count: usize,
+    notes_count: usize,
     drifts: Vec<Drift>,
     /// The executive summary rendered with its wikilinks, for the index.
     pub summary_html: Option<String>,
@@ -215,6 +222,11 @@ pub struct ArticleAnnotations {
     /// not kept from anchoring until then (at 10,000 articles that was
     /// 45 MB, an eighth of the build's peak memory).
     pub sidenotes: Vec<(usize, Vec<Arc<Annotation>>)>,
+    /// The article's annotations in text order (the ones in `sidenotes`).
+    pub annotations: Vec<Arc<Annotation>>,
+    /// Its notes on the whole article, in file order (`article_note_html`
+    /// is their HTML).
+    pub notes: Vec<Arc<ArticleNote>>,
 }
 
 impl ArticleAnnotations {
@@ -261,11 +273,37 @@ impl Annotations {
     }
     /// Every annotation, by article slug then position in the text.
     pub fn all(&self) -> &[Arc<Annotation>] {
-        &self.all
+        self.all.get_or_init(|| {
+            use rayon::prelude::*;
+            let per: Vec<&Arc<ArticleAnnotations>> = self.by_article.values().collect();
+            per.par_iter()
+                .flat_map_iter(|a| a.annotations.iter().cloned())
+                .collect()
+        })
+    }
+    /// How many annotations there are (`all().len()`).
+    pub fn len(&self) -> usize {
+        self.count
+    }
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
     }
     /// Notes on whole articles, by file.
     pub fn article_notes(&self) -> &[Arc<ArticleNote>] {
-        &self.notes
+        self.notes.get_or_init(|| {
+            let mut v: Vec<Arc<ArticleNote>> = self
+                .by_article
+                .values()
+                .flat_map(|a| a.notes.iter().cloned())
+                .collect();
+            // in file order, as the files are read
+            v.sort_by(|a, b| a.file.cmp(&b.file));
+            v
+        })
+    }
+    /// How many notes on whole articles there are (`article_notes().len()`).
+    pub fn notes_len(&self) -> usize {
+        self.notes_count
     }
     /// Approximately anchored annotations (for `briefing check`).
     pub fn drifts(&self) -> &[Drift] {
@@ -273,21 +311,22 @@ impl Annotations {
     }
     /// The annotations of one article, in text order.
     pub fn of_article(&self, slug: &Slug) -> &[Arc<Annotation>] {
-        let start = self.all.partition_point(|a| a.article < *slug);
-        let len = self.all[start..].partition_point(|a| a.article == *slug);
-        &self.all[start..start + len]
+        self.by_article
+            .get(slug)
+            .map_or(&[], |a| a.annotations.as_slice())
     }
-    /// The notes on whole articles, for the articles in `only` (one pass
-    /// over the notes, which are in file order).
+    /// The notes on whole articles, for the articles in `only` (each
+    /// article's in file order).
     pub fn notes_of<'a>(
         &'a self,
         only: &std::collections::BTreeSet<Slug>,
     ) -> BTreeMap<&'a Slug, Vec<&'a Arc<ArticleNote>>> {
-        let mut by: BTreeMap<&Slug, Vec<&Arc<ArticleNote>>> = BTreeMap::new();
-        for n in self.notes.iter().filter(|n| only.contains(&n.article)) {
-            by.entry(&n.article).or_default().push(n);
-        }
-        by
+        only.iter()
+            .filter_map(|s| {
+                let (slug, a) = self.by_article.get_key_value(s)?;
+                (!a.notes.is_empty()).then(|| (slug, a.notes.iter().collect()))
+            })
+            .collect()
     }
     /// The articles whose annotations or whole-article notes may differ
     /// between `old` and `self` (those whose parts were not reused, or
@@ -314,7 +353,7 @@ impl Annotations {
     /// Dated `.event` annotations, by date.
     pub fn events(&self) -> Vec<EventRef> {
         let mut v: Vec<EventRef> = self
-            .all
+            .all()
             .iter()
             .filter(|a| a.tags.iter().any(|t| t == "event"))
             .filter_map(|a| {
@@ -332,7 +371,7 @@ impl Annotations {
     /// Claims, by key: `.claim` annotations grouped by `claim=` (or alone).
     pub fn claims(&self) -> Vec<Claim<'_>> {
         let mut by: BTreeMap<String, Vec<&Annotation>> = BTreeMap::new();
-        for a in self.all.iter().filter(|a| a.is_claim()) {
+        for a in self.all().iter().filter(|a| a.is_claim()) {
             by.entry(a.claim.clone().unwrap_or_else(|| a.id.clone()))
                 .or_default()
                 .push(a);
@@ -344,7 +383,7 @@ impl Annotations {
     /// Annotations by tag, tags sorted.
     pub fn by_tag(&self) -> BTreeMap<String, Vec<&Annotation>> {
         let mut by: BTreeMap<String, Vec<&Annotation>> = BTreeMap::new();
-        for a in &self.all {
+        for a in self.all() {
             for t in &a.tags {
                 by.entry(t.clone()).or_default().push(a);
             }
@@ -554,9 +593,8 @@ struct Unit {
     /// `None` when a wikilink did not resolve (never reused: the build
     /// fails anyway).
     lookups: Option<Vec<Lookup>>,
-    annotations: Vec<Arc<Annotation>>,
-    notes: Vec<Arc<ArticleNote>>,
     problems: Problems,
+    /// Its annotations and notes, and what its page shows of them.
     result: Arc<ArticleAnnotations>,
 }
 
@@ -958,44 +996,34 @@ fn gather(
     summary_targets: Vec<Target>,
     mut problems: Problems,
 ) -> (Annotations, Problems) {
-    use rayon::prelude::*;
-    // (after one edit in `serve`, putting tens of thousands of reused
-    // annotations together is most of the rebuild: on every core, and the
-    // map built from sorted keys at once rather than key by key)
-    let (all, by_article) = rayon::join(
-        || -> Vec<Arc<Annotation>> {
-            units
-                .par_iter()
-                .flat_map_iter(|(_, u)| u.annotations.iter().cloned())
-                .collect()
-        },
-        || -> BTreeMap<Slug, Arc<ArticleAnnotations>> {
-            units
-                .iter()
-                .map(|(slug, u)| ((*slug).clone(), u.result.clone()))
-                .collect()
-        },
-    );
-    let mut notes = Vec::new();
+    // (the map built from sorted keys at once rather than key by key;
+    // every annotation in one list is made when first asked for, see
+    // `Annotations::all`)
+    let by_article: BTreeMap<Slug, Arc<ArticleAnnotations>> = units
+        .iter()
+        .map(|(slug, u)| ((*slug).clone(), u.result.clone()))
+        .collect();
+    let (mut count, mut notes_count) = (0, 0);
     let mut drifts = Vec::new();
     let mut warnings = Problems::default();
     for (_, u) in units {
-        notes.extend(u.notes.iter().cloned());
+        count += u.result.annotations.len();
+        notes_count += u.result.notes.len();
         drifts.extend(u.drifts.iter().cloned());
         warnings.extend(u.warnings.0.iter().cloned());
         problems.extend(u.anchor_problems.0.iter().cloned());
         problems.extend(u.problems.0.iter().cloned());
     }
-    // in file order, as the files are read
-    notes.sort_by(|a: &Arc<ArticleNote>, b| a.file.cmp(&b.file));
     drifts.sort_by(|a: &Drift, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     problems.sort();
     warnings.sort();
     (
         Annotations {
             by_article,
-            all,
-            notes,
+            all: Default::default(),
+            notes: Default::default(),
+            count,
+            notes_count,
             drifts,
             summary_html,
             summary_targets,
@@ -1233,7 +1261,7 @@ fn resolve_article(
         let (prefix, suffix) = anchor::context(plain, &a.range);
         // an unchanged note is not rendered again
         let rendered = old
-            .and_then(|o| o.annotations.iter().find(|o| o.id == a.item.id))
+            .and_then(|o| o.result.annotations.iter().find(|o| o.id == a.item.id))
             .filter(|o| o.note_md == *note_md && o.links == links)
             .map(|o| o.rendered.clone())
             .unwrap_or_else(|| note::Rendered::new(note_md, &links));
@@ -1308,24 +1336,21 @@ fn resolve_article(
             });
         }
     }
-    // shared with the sidenotes of the result
-    let all: Vec<Arc<Annotation>> = all.into_iter().map(Arc::new).collect();
     let result = match old {
         Some(o)
             if o.anchoring
                 .as_ref()
                 .is_some_and(|oa| Arc::ptr_eq(&oa.body, &an.body))
-                && o.annotations
-                    .iter()
-                    .map(|a| &**a)
-                    .eq(all.iter().map(|a| &**a))
-                && o.notes.iter().map(|n| &**n).eq(notes.iter()) =>
+                && o.result.annotations.iter().map(|a| &**a).eq(all.iter())
+                && o.result.notes.iter().map(|n| &**n).eq(notes.iter()) =>
         {
             o.result.clone()
         }
         _ => {
-            let my_notes: Vec<&ArticleNote> = notes.iter().collect();
-            Arc::new(article_annotations(slug, &an.body, &all, &my_notes))
+            // shared with the sidenotes of the result
+            let all: Vec<Arc<Annotation>> = all.into_iter().map(Arc::new).collect();
+            let notes: Vec<Arc<ArticleNote>> = notes.into_iter().map(Arc::new).collect();
+            Arc::new(article_annotations(slug, &an.body, all, notes))
         }
     };
     Unit {
@@ -1335,8 +1360,6 @@ fn resolve_article(
         warnings: an.warnings.clone(),
         anchor_problems: an.problems.clone(),
         lookups,
-        annotations: all,
-        notes: notes.into_iter().map(Arc::new).collect(),
         problems,
         result,
     }
@@ -1347,13 +1370,13 @@ fn resolve_article(
 fn article_annotations(
     slug: &Slug,
     body: &Body,
-    mine: &[Arc<Annotation>],
-    notes: &[&ArticleNote],
+    mine: Vec<Arc<Annotation>>,
+    notes: Vec<Arc<ArticleNote>>,
 ) -> ArticleAnnotations {
     let at = SitePath::article(slug);
     let mut highlights = Vec::new();
     let mut by_block: BTreeMap<usize, Vec<Arc<Annotation>>> = BTreeMap::new();
-    for a in mine {
+    for a in &mine {
         let status = a.status.map(Status::as_str);
         highlights.push(Span {
             start: a.range.start,
@@ -1386,6 +1409,8 @@ fn article_annotations(
         article_note_html: (!note_html.is_empty()).then(|| note_html.concat()),
         highlights,
         sidenotes,
+        annotations: mine,
+        notes,
     }
 }
 
