@@ -9,6 +9,7 @@
 //! [`note`] (note HTML and sidenote markup).
 
 pub mod anchor;
+mod map;
 pub mod normalize;
 pub mod note;
 pub mod parse;
@@ -17,6 +18,7 @@ mod update;
 pub mod wikilink;
 
 pub use anchor::Method;
+pub use map::ArticleMap;
 pub use parse::Status;
 pub use wikilink::Target;
 
@@ -189,7 +191,7 @@ pub fn statuses_of<'a>(passages: impl IntoIterator<Item = &'a Annotation>) -> Ve
 /// Anchored annotations of the whole briefing.
 #[derive(Clone, Debug, Default)]
 pub struct Annotations {
-    pub by_article: BTreeMap<Slug, Arc<ArticleAnnotations>>,
+    pub by_article: ArticleMap,
     /// Every annotation (see [`Self::all`]): put together from
     /// `by_article` when first asked for — after an edit in `serve`, once
     /// the edited article's page is written.
@@ -332,23 +334,9 @@ impl Annotations {
     /// between `old` and `self` (those whose parts were not reused, or
     /// that gained or lost their annotation files); the others' are equal.
     pub fn changed_articles(&self, old: &Annotations) -> std::collections::BTreeSet<Slug> {
-        // both maps in step (in `serve` this runs after every annotation
-        // edit, over every article with annotations)
-        let mut changed = std::collections::BTreeSet::new();
-        let mut olds = old.by_article.iter().peekable();
-        for (slug, a) in &self.by_article {
-            while let Some((gone, _)) = olds.next_if(|(o, _)| *o < slug) {
-                changed.insert(gone.clone());
-            }
-            match olds.next_if(|(o, _)| *o == slug) {
-                Some((_, o)) if Arc::ptr_eq(o, a) => {}
-                _ => {
-                    changed.insert(slug.clone());
-                }
-            }
-        }
-        changed.extend(olds.map(|(gone, _)| gone.clone()));
-        changed
+        // (in `serve` this runs after every annotation edit: the chunks
+        // both maps share are skipped)
+        self.by_article.changed_since(&old.by_article)
     }
     /// Dated `.event` annotations, by date.
     pub fn events(&self) -> Vec<EventRef> {
@@ -812,9 +800,14 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
 
     // 5. the summary, and everything put together in slug order
     let (summary_html, summary_targets) = summary(inp, &world, &mut problems);
-    let refs: Vec<(&Slug, &Arc<Unit>)> = units.iter().map(|(s, u)| (s, u)).collect();
-    let out = gather(&refs, summary_html, summary_targets, problems);
-    drop(refs);
+    let totals = Totals::of(&units);
+    let out = gather(
+        &totals,
+        units.iter().map(|(_, u)| u).filter(|u| u.noisy()),
+        summary_html,
+        summary_targets,
+        problems,
+    );
     if let Some(cache) = inp.cache {
         let garbage: Vec<Vec<Arc<ParsedFile>>> = grouped.into_iter().map(|(_, v)| v).collect();
         let paths = match &memo {
@@ -835,6 +828,7 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
             held: inp.held.is_some(),
             flagged,
             unresolved,
+            totals,
         });
         let next = Memo {
             paths,
@@ -987,28 +981,75 @@ fn summary(
     (Some(html), targets)
 }
 
-/// Every unit's results put together (`units` in slug order; `problems`:
-/// the files' own and the summary's, before the units'), sorted as a
-/// build gives them.
-fn gather(
-    units: &[(&Slug, &Arc<Unit>)],
+/// What the units give the whole briefing: each article's results, how
+/// many annotations and notes there are, and the articles whose units
+/// have drifts or problems (`units` in slug order).
+struct Totals {
+    by_article: ArticleMap,
+    count: usize,
+    notes_count: usize,
+    noisy: std::collections::BTreeSet<Slug>,
+}
+
+impl Totals {
+    fn of(units: &[(Slug, Arc<Unit>)]) -> Totals {
+        let mut t = Totals {
+            by_article: ArticleMap::from_sorted(
+                units
+                    .iter()
+                    .map(|(slug, u)| (slug.clone(), u.result.clone())),
+            ),
+            count: 0,
+            notes_count: 0,
+            noisy: Default::default(),
+        };
+        for (slug, u) in units {
+            t.add(slug, u, 1);
+        }
+        t
+    }
+
+    /// Count `u` in (`sign` 1) or out (`sign` -1); `by_article` is set by
+    /// the caller.
+    fn add(&mut self, slug: &Slug, u: &Unit, sign: isize) {
+        let n = |x: usize| x as isize * sign;
+        self.count = self
+            .count
+            .saturating_add_signed(n(u.result.annotations.len()));
+        self.notes_count = self
+            .notes_count
+            .saturating_add_signed(n(u.result.notes.len()));
+        if sign > 0 && u.noisy() {
+            self.noisy.insert(slug.clone());
+        } else if sign < 0 {
+            self.noisy.remove(slug);
+        }
+    }
+}
+
+impl Unit {
+    /// Whether it has drifts, warnings or problems.
+    fn noisy(&self) -> bool {
+        !(self.drifts.is_empty()
+            && self.warnings.0.is_empty()
+            && self.anchor_problems.0.is_empty()
+            && self.problems.0.is_empty())
+    }
+}
+
+/// Every unit's results put together (`noisy`: the units with drifts or
+/// problems, in slug order; `problems`: the files' own and the summary's,
+/// before the units'), sorted as a build gives them.
+fn gather<'a>(
+    totals: &Totals,
+    noisy: impl Iterator<Item = &'a Arc<Unit>>,
     summary_html: Option<String>,
     summary_targets: Vec<Target>,
     mut problems: Problems,
 ) -> (Annotations, Problems) {
-    // (the map built from sorted keys at once rather than key by key;
-    // every annotation in one list is made when first asked for, see
-    // `Annotations::all`)
-    let by_article: BTreeMap<Slug, Arc<ArticleAnnotations>> = units
-        .iter()
-        .map(|(slug, u)| ((*slug).clone(), u.result.clone()))
-        .collect();
-    let (mut count, mut notes_count) = (0, 0);
     let mut drifts = Vec::new();
     let mut warnings = Problems::default();
-    for (_, u) in units {
-        count += u.result.annotations.len();
-        notes_count += u.result.notes.len();
+    for u in noisy {
         drifts.extend(u.drifts.iter().cloned());
         warnings.extend(u.warnings.0.iter().cloned());
         problems.extend(u.anchor_problems.0.iter().cloned());
@@ -1019,11 +1060,13 @@ fn gather(
     warnings.sort();
     (
         Annotations {
-            by_article,
+            // (a copy shares every chunk; every annotation in one list is
+            // made when first asked for, see `Annotations::all`)
+            by_article: totals.by_article.clone(),
             all: Default::default(),
             notes: Default::default(),
-            count,
-            notes_count,
+            count: totals.count,
+            notes_count: totals.notes_count,
             drifts,
             summary_html,
             summary_targets,

@@ -7,7 +7,7 @@
 //! compares the two on random edits).
 
 use super::{
-    AnchorInputs, AnnotationSource, Annotations, Lookup, Memo, Parsed, Quotes, Unit, World,
+    AnchorInputs, AnnotationSource, Annotations, Lookup, Memo, Parsed, Quotes, Totals, Unit, World,
     file_problems, gather, quotes_of, registry_digest, same_text, summary, unit_of,
 };
 use crate::content::Article;
@@ -39,6 +39,8 @@ pub(super) struct Last {
     /// The articles whose notes have a wikilink that did not resolve (their
     /// units are never reused).
     pub unresolved: BTreeSet<Slug>,
+    /// What the units give the whole briefing.
+    pub totals: Totals,
 }
 
 /// What anchoring reads of an article.
@@ -356,15 +358,24 @@ pub(super) fn update(
     let mut replaced = Vec::new();
     for (slug, unit) in units {
         last.unresolved.remove(&slug);
-        match unit {
-            Some(u) => {
-                if u.lookups.is_none() {
-                    last.unresolved.insert(slug.clone());
-                }
-                replaced.extend(memo.units.insert(slug, u));
-            }
-            None => replaced.extend(memo.units.remove(&slug)),
+        if unit.as_ref().is_some_and(|u| u.lookups.is_none()) {
+            last.unresolved.insert(slug.clone());
         }
+        let totals = &mut last.totals;
+        totals
+            .by_article
+            .set(&slug, unit.as_ref().map(|u| u.result.clone()));
+        let old = match unit {
+            Some(u) => memo.units.insert(slug.clone(), u),
+            None => memo.units.remove(&slug),
+        };
+        if let Some(old) = &old {
+            totals.add(&slug, old, -1);
+        }
+        if let Some(u) = memo.units.get(&slug) {
+            totals.add(&slug, u, 1);
+        }
+        replaced.extend(old);
     }
 
     // 7. everything put together, as a whole anchoring does
@@ -391,9 +402,13 @@ pub(super) fn update(
         held: inp.held,
     };
     let (summary_html, summary_targets) = summary(inp, &world, &mut problems);
-    let refs: Vec<(&Slug, &Arc<Unit>)> = memo.units.iter().collect();
-    let out = gather(&refs, summary_html, summary_targets, problems);
-    drop(refs);
+    let out = gather(
+        &last.totals,
+        last.totals.noisy.iter().filter_map(|s| memo.units.get(s)),
+        summary_html,
+        summary_targets,
+        problems,
+    );
     memo.last = Some(last);
     #[cfg(test)]
     UPDATES.with(|u| u.set(u.get() + 1));
