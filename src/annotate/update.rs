@@ -64,6 +64,12 @@ impl Seen {
     }
 }
 
+/// Fewer items than this are worked on by the calling thread: handing an
+/// edit's one or two articles to the thread pool and waiting for it to
+/// wake costs more than the work (and, on a busy machine, a scheduling
+/// delay).
+const FEW: usize = 4;
+
 /// One annotation file that changed: its position among the last build's
 /// files (`None`: new) and among the sorted `files` now (`None`: gone).
 struct Change {
@@ -159,10 +165,12 @@ pub(super) fn update(
     let kept = |s: &Slug| memo.units.get(s).is_none_or(|u| u.anchoring.is_some());
     let new_parsed: Vec<Option<Parsed>> = {
         use rayon::prelude::*;
-        changes
-            .par_iter()
-            .map(|c| c.new.map(|j| Parsed::of(files[j])))
-            .collect()
+        let parse = |c: &Change| c.new.map(|j| Parsed::of(files[j]));
+        if changes.len() < FEW {
+            changes.iter().map(parse).collect()
+        } else {
+            changes.par_iter().map(parse).collect()
+        }
     };
 
     // 3. the articles the changes reach directly: those the changed files
@@ -337,23 +345,19 @@ pub(super) fn update(
         .collect();
     let units: Vec<(Slug, Option<Arc<Unit>>)> = {
         use rayon::prelude::*;
-        work.par_iter()
-            .map(|(slug, g)| {
-                let unit = g.as_ref().map(|g| {
-                    let art = &inp.articles[last.index[slug]];
-                    unit_of(
-                        slug,
-                        art,
-                        g,
-                        memo.units.get(slug),
-                        &world,
-                        &still_valid,
-                        true,
-                    )
-                });
-                (slug.clone(), unit)
-            })
-            .collect()
+        let unit = |(slug, g): &(Slug, Option<Vec<Arc<ParsedFile>>>)| {
+            let unit = g.as_ref().map(|g| {
+                let art = &inp.articles[last.index[slug]];
+                let old = memo.units.get(slug);
+                unit_of(slug, art, g, old, &world, &still_valid, true)
+            });
+            (slug.clone(), unit)
+        };
+        if work.len() < FEW {
+            work.iter().map(unit).collect()
+        } else {
+            work.par_iter().map(unit).collect()
+        }
     };
     let mut replaced = Vec::new();
     for (slug, unit) in units {
