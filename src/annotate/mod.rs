@@ -6,7 +6,9 @@
 //! [`Problems`]. Submodules: [`parse`] (one file → headings, attributes,
 //! notes), [`normalize`] and [`anchor`] (finding a quote), [`srcmap`]
 //! (plain-text offsets → article line:col), [`wikilink`] (`[[…]]`),
-//! [`note`] (note HTML and sidenote markup).
+//! [`note`] (note HTML and sidenote markup), `update` (anchoring again
+//! only what an edit reaches, for a live session), `map`
+//! ([`ArticleMap`], each article's results in shared chunks).
 
 pub mod anchor;
 mod map;
@@ -444,7 +446,7 @@ struct Memo {
     /// [`world_digest`]; `None` when not known).
     world: Option<blake3::Hash>,
     /// What the last build read besides the files, for an update that
-    /// works on what changed alone ([`update::update`]).
+    /// works on what changed alone (`update::update`).
     last: Option<update::Last>,
 }
 
@@ -664,7 +666,7 @@ fn sorted_slugs(index: &HashMap<Slug, usize>) -> Vec<&str> {
 /// parallel, and the results are put together in slug order, so the
 /// output does not depend on scheduling. With an [`AnchorCache`] holding
 /// the last build of the same articles, only what an edit can change is
-/// worked out again ([`update::update`]); otherwise every unit whose
+/// worked out again (`update::update`); otherwise every unit whose
 /// inputs did not change is still reused.
 pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
     use rayon::prelude::*;
