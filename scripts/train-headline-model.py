@@ -97,6 +97,14 @@ def right(w, p):
     return best in p["y"]
 
 
+def chosen(w, p):
+    """The text of the page's best candidate under weights `w`."""
+    if not len(p["X"]):
+        return None
+    s = p["X"] @ w
+    return p["texts"][max(range(len(s)), key=lambda k: (s[k], -k))]
+
+
 def margin(w, p):
     """The right candidate's score less the best other's (how safely it
     wins; negative: it loses), None when the title is not a candidate."""
@@ -145,6 +153,7 @@ def leave_site_out(pages, prior, lam):
         for p in pages:
             if p["site"] == s:
                 ok[p["page"]] = right(w, p)
+                p.setdefault("oof_got", {})[lam] = chosen(w, p)
     return ok
 
 
@@ -209,8 +218,8 @@ def main():
     if a.show_errors:
         for p in pages:
             if not ok[p["page"]]:
-                s = p["X"] @ w if len(p["X"]) else []
-                got = p["texts"][int(np.argmax(s))] if len(s) else None
+                # what the weights fitted without the page's site chose
+                got = p["oof_got"][lam]
                 print(f"  OOF wrong {p['page'][:8]} {p['site']}: got {got!r} want {p['want']!r}"
                       + ("" if p["y"] else " (not a candidate)"))
     if a.export:

@@ -17,8 +17,9 @@ pub struct Config {
     pub language: String,
     /// Short description for the feed and `<meta name=description>`.
     pub description: String,
-    /// Link entity mentions: `"all"` (every mention) or `"first"` (first
-    /// per paragraph).
+    /// Link entity mentions: `"first"` (an entity's first mention in the
+    /// article body), `"paragraph"` (its first in each paragraph) or
+    /// `"all"` (every mention).
     pub entity_links: EntityLinks,
     /// Who publishes the assessments (the `author` of each claim's
     /// `ClaimReview`); the site's title when empty.
@@ -29,16 +30,20 @@ pub struct Config {
 #[serde(rename_all = "lowercase")]
 pub enum EntityLinks {
     All,
+    /// The first mention of each entity in the body (as newsrooms and
+    /// Wikipedia link): later mentions are plain text with their anchor.
     #[default]
     First,
+    /// The first mention of each entity in each paragraph.
+    Paragraph,
 }
 
 impl<'de> Deserialize<'de> for EntityLinks {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         crate::yaml::one_of(
             d,
-            &["all", "first"],
-            &[EntityLinks::All, EntityLinks::First],
+            &["all", "first", "paragraph"],
+            &[EntityLinks::All, EntityLinks::First, EntityLinks::Paragraph],
         )
     }
 }
@@ -210,11 +215,11 @@ mod tests {
         );
         assert_eq!(
             msg("entity_links = [\"all\"]\n"),
-            "`entity_links` must be one of all, first (found a list)"
+            "`entity_links` must be one of all, first, paragraph (found a list)"
         );
         assert_eq!(
             msg("entity_links = \"most\"\n"),
-            "`entity_links` must be one of all, first (found `most`)"
+            "`entity_links` must be one of all, first, paragraph (found `most`)"
         );
         assert_eq!(
             msg("title = \"a\"\ntitle = \"b\"\n"),

@@ -163,8 +163,19 @@ struct ManifestEntry {
 }
 
 /// What the last successful, warning-free build read and wrote, so that a
-/// build with nothing changed can stop after a few thousand `stat` calls
-/// instead of cleaning, parsing and rendering everything again.
+/// build with nothing changed can stop after one `stat` per input instead
+/// of cleaning, parsing and rendering everything again.
+///
+/// The outputs are not looked at one by one (at 100,000 articles that is
+/// 118,000 more `stat`s, more than the whole rest of the check): what
+/// proves the site is the one this build left is the output directory's
+/// [`fsutil::DirMark`] — the same directory (every build puts a new one in
+/// place, so another build's site, or a site removed and made again, is
+/// another directory) and no entry of it created, removed or renamed
+/// since (the live preview's updates in place go through a staging
+/// directory made in it, which moves its modification time on). A page
+/// edited or deleted by hand below the top of the site is not noticed:
+/// remove the site (or `.briefing/build.json`) to have it made again.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BuildStamp {
     /// [`Project::fingerprint`] of the inputs the build read.
@@ -172,10 +183,11 @@ pub struct BuildStamp {
     /// The output directory.
     pub out: PathBuf,
     pub articles: usize,
-    /// Every file written (relative to `out`), sorted.
-    pub outputs: Vec<String>,
-    /// Hash of the outputs' lengths and modification times after the build.
-    pub outputs_hash: String,
+    /// How many files the build wrote.
+    pub pages: usize,
+    /// The output directory as the build left it ([`settled_mark`]);
+    /// `None`: unknown, the stamp matches nothing.
+    pub site: Option<fsutil::DirMark>,
     /// When an embargo ends (seconds since the epoch): from then on the
     /// same inputs build another site, so the stamp is no longer current.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -183,35 +195,27 @@ pub struct BuildStamp {
 }
 
 impl BuildStamp {
-    /// The stamp of a build that wrote `outputs` (sorted) into `out`,
-    /// each with its length and modification time as it was written
-    /// ([`FileMeta::of`]; `None`: unknown, as if missing).
-    pub fn new(
-        inputs: String,
-        out: &Path,
-        articles: usize,
-        outputs: Vec<(String, Option<FileMeta>)>,
-    ) -> BuildStamp {
-        let mut h = blake3::Hasher::new();
-        for (rel, meta) in &outputs {
-            hash_meta(&mut h, rel, *meta);
-        }
+    /// The stamp of a build that wrote `pages` files into `out`, after it
+    /// put them in place (the mark of `out` is taken now).
+    pub fn new(inputs: String, out: &Path, articles: usize, pages: usize) -> BuildStamp {
         BuildStamp {
             inputs,
             out: out.to_path_buf(),
             articles,
-            outputs: outputs.into_iter().map(|(rel, _)| rel).collect(),
-            outputs_hash: h.finalize().to_hex().to_string(),
+            pages,
+            site: settled_mark(out),
             until: None,
         }
     }
 
     /// Whether a build with inputs `fingerprint` into `out` would change
-    /// nothing: same inputs, and every output still as that build left it.
+    /// nothing: same inputs, and the output directory as that build left
+    /// it.
     pub fn is_current(&self, fingerprint: &str, out: &Path) -> bool {
         self.inputs == fingerprint
             && self.out == out
-            && self.outputs_hash == outputs_hash(out, &self.outputs)
+            && self.site.is_some()
+            && self.site == fsutil::dir_mark(out)
     }
 }
 
@@ -219,10 +223,42 @@ impl BuildStamp {
 /// since the epoch).
 pub use crate::fsutil::Stat as FileMeta;
 
-fn outputs_hash(out: &Path, outputs: &[String]) -> String {
-    let mut h = blake3::Hasher::new();
-    hash_files(&mut h, out, outputs);
-    h.finalize().to_hex().to_string()
+/// An input file (relative to its directory) and its [`FileMeta`] (`None`:
+/// it could not be read).
+type InputStat = (String, Option<FileMeta>);
+
+/// How long after a modification time another change may still get the
+/// same one (ns): [`RACY`]; on a file system that keeps whole seconds (FAT,
+/// some network file systems: a time with no nanoseconds), two seconds.
+fn racy_window(mtime: u128) -> u128 {
+    if mtime.is_multiple_of(1_000_000_000) {
+        2_000_000_000
+    } else {
+        RACY.as_nanos()
+    }
+}
+
+fn now_ns() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos())
+}
+
+/// The [`fsutil::DirMark`] of the output directory `out` once no later
+/// change can share its modification time: when the mark is too recent
+/// ([`racy_window`]), this waits for the clock to move on and takes it
+/// again (an update in place after that moves the time on); `None` when
+/// it is still changing.
+fn settled_mark(out: &Path) -> Option<fsutil::DirMark> {
+    let mark = fsutil::dir_mark(out)?;
+    let (mtime, now) = (u128::from(mark.mtime), now_ns());
+    let window = racy_window(mtime);
+    if mtime + window <= now {
+        return Some(mark);
+    }
+    let wait = (mtime + window - now).min(window);
+    std::thread::sleep(std::time::Duration::from_nanos(wait as u64 + 1_000_000));
+    fsutil::dir_mark(out).filter(|m| u128::from(m.mtime) + racy_window(m.mtime.into()) <= now_ns())
 }
 
 /// Feed each file's name (relative to `base`), length and modification
@@ -377,6 +413,10 @@ impl Project {
     /// clean step just wrote `content/`), this waits until the clock has
     /// moved on (at most [`RACY`]) and looks again; if inputs keep changing
     /// the fingerprint is made unique, so that it matches nothing later.
+    ///
+    /// The temporary files of atomic writes that a killed process left in
+    /// the input directories are removed on the way (see
+    /// [`fsutil::remove_stale_temporaries`]).
     pub fn fingerprint(&self, key: &str) -> String {
         match self.fingerprint_once(key) {
             Ok(f) => f,
@@ -394,9 +434,7 @@ impl Project {
 
     /// The fingerprint, or how long to wait when an input is too recent.
     fn fingerprint_once(&self, key: &str) -> Result<String, std::time::Duration> {
-        let start = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
+        let start = now_ns();
         let mut h = blake3::Hasher::new();
         h.update(key.as_bytes());
         h.update(&[0]);
@@ -409,33 +447,59 @@ impl Project {
                 h.update(std::process::id().to_le_bytes().as_slice());
             }
         }
-        let mut files: Vec<String> = INPUT_FILES.iter().map(|rel| rel.to_string()).collect();
+        let files: Vec<String> = INPUT_FILES.iter().map(|rel| rel.to_string()).collect();
+        let mut newest = hash_files(&mut h, &self.root, &files);
         // the directories side by side (content/ and annotations/ hold
         // thousands of files each), in a fixed order
-        let listed: Vec<Vec<String>> = {
+        let listed: Vec<(&str, Vec<InputStat>)> = {
             use rayon::prelude::*;
             INPUT_DIRS
                 .par_iter()
-                .map(|(dir, _)| {
-                    // the files `load` reads, listed the same way (links
-                    // followed: the metadata is the target's); what it
-                    // skips (editor swap files…) cannot change a build
-                    fsutil::list_inputs(&self.root, &self.path(dir))
-                        .0
-                        .into_iter()
-                        .map(|p| self.rel(&p))
-                        .collect()
-                })
+                .map(|(dir, _)| (*dir, self.input_stats(dir)))
                 .collect()
         };
-        files.extend(listed.into_iter().flatten());
-        let newest = hash_files(&mut h, &self.root, &files);
-        let racy = RACY.as_nanos();
+        for (dir, files) in listed {
+            for (rel, meta) in files {
+                h.update(dir.as_bytes());
+                h.update(b"/");
+                hash_meta(&mut h, &rel, meta);
+                newest = newest.max(meta.map_or(0, |m| m.mtime));
+            }
+        }
+        let racy = racy_window(newest);
         if newest + racy > start {
             let wait = (newest + racy).saturating_sub(start).min(racy);
             return Err(std::time::Duration::from_nanos(wait as u64 + 1_000_000));
         }
         Ok(h.finalize().to_hex().to_string())
+    }
+
+    /// The files `load` reads from the input directory `dir` (relative to
+    /// it), each with its length and modification time: listed the same
+    /// way (links followed: the metadata is the target's); what it skips
+    /// (editor swap files…) cannot change a build. The quick way
+    /// ([`fsutil::stat_tree`]) where it gives the same files.
+    ///
+    /// Removes on the way the temporary files of atomic writes that ended
+    /// processes left there (the listing sees them anyway).
+    fn input_stats(&self, dir: &str) -> Vec<InputStat> {
+        let path = self.path(dir);
+        if let Some(tree) = fsutil::stat_tree(&path) {
+            fsutil::remove_temporaries(&tree.temporaries);
+            return tree
+                .files
+                .into_iter()
+                .map(|(rel, st)| (rel, Some(st)))
+                .collect();
+        }
+        fsutil::remove_stale_temporaries(&path, true);
+        let rels: Vec<String> = fsutil::list_inputs(&self.root, &path)
+            .0
+            .iter()
+            .map(|p| fsutil::display(&path, p))
+            .collect();
+        let stats = fsutil::stat_all(&path, &rels);
+        rels.into_iter().zip(stats).collect()
     }
 
     /// The stamp of the last successful build, if any.
@@ -1379,6 +1443,45 @@ impl Project {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_input_as_recent_as_the_clocks_granularity_is_waited_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = Project::new(dir.path());
+        let file = dir.path().join("content/a.md");
+        fsutil::write_atomic(&file, b"a").unwrap();
+        let set = |t: std::time::SystemTime| {
+            let f = std::fs::File::options().write(true).open(&file).unwrap();
+            f.set_modified(t).unwrap();
+        };
+        let now = std::time::SystemTime::now();
+        // just written: wait for the clock to pass it
+        assert!(project.fingerprint_once("").is_err());
+        // a time in whole seconds (a file system that keeps no more) may be
+        // shared by a change up to a second later: waited for too
+        let second = std::time::UNIX_EPOCH
+            + std::time::Duration::from_secs(
+                now.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs(),
+            );
+        set(second);
+        let wait = project.fingerprint_once("").unwrap_err();
+        assert!(
+            wait > RACY && wait <= std::time::Duration::from_millis(2001),
+            "{wait:?}"
+        );
+        // older than that: none
+        set(now - std::time::Duration::from_secs(3));
+        let a = project.fingerprint_once("").unwrap();
+        assert_eq!(project.fingerprint("").as_str(), a);
+        // the same files another way (a link to the directory): the same
+        // fingerprint
+        #[cfg(unix)]
+        {
+            std::fs::rename(dir.path().join("content"), dir.path().join("c")).unwrap();
+            std::os::unix::fs::symlink("c", dir.path().join("content")).unwrap();
+            assert_eq!(project.fingerprint_once("").unwrap(), a);
+        }
+    }
 
     #[test]
     fn a_panic_while_cleaning_is_an_error_naming_the_seed() {

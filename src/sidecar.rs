@@ -191,10 +191,27 @@ impl Sidecar {
         }
         if let Some(d) = &self.date {
             c.date = Some(content::civil_iso(d));
-        } else if c.date.is_none()
-            && let Some(p) = &self.published
-        {
-            c.date = Some(content::civil_iso(&p.time));
+        } else {
+            // the cleaner's date against what the scraper saw: more than a
+            // day from the declared publication, or after the page was
+            // fetched, it is not the page's date — and which one is, the
+            // page does not say, so none (no date is better than a wrong one)
+            let day = |s: &str| s.get(..10)?.parse::<jiff::civil::Date>().ok();
+            let apart = |a: jiff::civil::Date, b: jiff::civil::Date| (a - b).get_days().abs() > 1;
+            let found = c.date.as_deref().and_then(day);
+            let contradicted = found.is_some_and(|d| {
+                self.published.is_some_and(|p| apart(d, p.time.date()))
+                    || self
+                        .scraped
+                        .is_some_and(|s| d > s.time.date() && apart(d, s.time.date()))
+            });
+            if contradicted {
+                c.date = None;
+            } else if c.date.is_none()
+                && let Some(p) = &self.published
+            {
+                c.date = Some(content::civil_iso(&p.time));
+            }
         }
         if let Some(b) = &self.byline {
             c.byline = Some(b.clone());
@@ -366,6 +383,64 @@ mod tests {
             .unwrap()
             .apply(&mut c);
         assert_eq!(c.date.as_deref(), Some("2024-12-06T23:30:00"));
+    }
+
+    #[test]
+    fn a_cleaned_date_it_contradicts_is_no_date() {
+        let cleaned = |date: &str| Cleaned {
+            title: "Harbour reopens".into(),
+            date: Some(date.into()),
+            byline: None,
+            provenance: crate::clean::Provenance::default(),
+            figures: Vec::new(),
+            body: vec!["Text.".into()],
+            report: Vec::new().into(),
+            warnings: Vec::new(),
+        };
+        let date_after = |date: &str, side: &str| {
+            let mut c = cleaned(date);
+            sidecar(side).unwrap().apply(&mut c);
+            c.date
+        };
+        // more than a day from the declared publication: none, and the
+        // declared time is still kept as `published`
+        let mut c = cleaned("2024-11-02T00:00:00");
+        sidecar("published: 2024-12-06T15:39:00+00:00\n")
+            .unwrap()
+            .apply(&mut c);
+        assert_eq!(c.date, None);
+        assert_eq!(
+            c.provenance.published.as_deref(),
+            Some("2024-12-06T15:39:00+00:00")
+        );
+        // within a day of it (the page's own zone): the printed one stays
+        assert_eq!(
+            date_after("2024-12-05T00:00:00", "published: 2024-12-06T01:10:00Z\n").as_deref(),
+            Some("2024-12-05T00:00:00")
+        );
+        // after the page was fetched
+        assert_eq!(
+            date_after("2025-03-01T00:00:00", "scraped: 2024-12-07T09:00:00Z\n"),
+            None
+        );
+        // before it, or the same day in another zone
+        assert_eq!(
+            date_after("2024-12-08T00:00:00", "scraped: 2024-12-07T23:00:00Z\n").as_deref(),
+            Some("2024-12-08T00:00:00")
+        );
+        assert_eq!(
+            date_after("2019-05-01T00:00:00", "scraped: 2024-12-07T09:00:00Z\n").as_deref(),
+            Some("2019-05-01T00:00:00")
+        );
+        // the sidecar's own `date` always wins
+        assert_eq!(
+            date_after(
+                "2024-11-02T00:00:00",
+                "date: 2024-12-06T15:39\npublished: 2024-12-06T15:39:00Z\n"
+            )
+            .as_deref(),
+            Some("2024-12-06T15:39:00")
+        );
     }
 
     #[test]

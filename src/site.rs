@@ -21,7 +21,7 @@ use crate::fsutil;
 use crate::holdback::{self, HeldBack};
 use crate::link;
 use crate::model::Slug;
-use crate::project::{FileMeta, Inputs, Project};
+use crate::project::{Inputs, Project};
 use crate::render;
 use crate::timing::{StageTimer, timing, timings_on};
 use std::collections::BTreeMap;
@@ -711,22 +711,21 @@ pub struct BuildReport {
 /// ended. Waits for a build of the same site that is running.
 pub fn remove_leftovers(project: &Project, out: &Path) -> Result<(), Problem> {
     holds_no_project(project, out)?;
-    remove_stale_temporaries(project);
+    remove_stale_temporaries(project, true);
     recover_leftover_site(project, out)
 }
 
-/// Remove the temporary files of atomic writes to the inputs that a
-/// killed process left (see [`remove_leftovers`]).
-fn remove_stale_temporaries(project: &Project) {
-    for dir in [
-        "content",
-        "annotations",
-        "templates",
-        "static",
-        crate::project::STATE_DIR,
-    ] {
-        fsutil::remove_stale_temporaries(&project.path(dir), true);
+/// Remove the temporary files of atomic writes that a killed process left
+/// (see [`remove_leftovers`]): in the project's own directory and
+/// `.briefing/`, and in the input directories unless `inputs` is false
+/// (a build's fingerprint removes those as it lists them).
+fn remove_stale_temporaries(project: &Project, inputs: bool) {
+    if inputs {
+        for (dir, _) in crate::project::INPUT_DIRS {
+            fsutil::remove_stale_temporaries(&project.path(dir), true);
+        }
     }
+    fsutil::remove_stale_temporaries(&project.path(crate::project::STATE_DIR), true);
     fsutil::remove_stale_temporaries(&project.root, false);
 }
 
@@ -749,11 +748,11 @@ pub fn build(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Prob
     let out_dir = opts.out_dir(project);
     holds_no_project(project, &out_dir)?;
     // what a killed build left: the site first (the stamp compares it), the
-    // inputs' temporaries beside the stamp check (which reads the same
-    // directories, and ignores temporaries)
+    // temporaries beside the stamp check (the inputs' fingerprint, taken
+    // there or by `build_from`, removes those in the input directories)
     recover_leftover_site(project, &out_dir)?;
     let ((), current) = rayon::join(
-        || remove_stale_temporaries(project),
+        || remove_stale_temporaries(project, false),
         || up_to_date(project, opts),
     );
     let fingerprint = match current {
@@ -911,7 +910,7 @@ fn build_from(
     // Freeing a large briefing's many small allocations takes a while and
     // nothing waits for it.
     std::thread::spawn(move || drop((briefing, inputs)));
-    let paths = staged.metas();
+    let pages = staged.file_count();
     let (stats, _, removal) = staged.commit().map_err(|e| {
         Problem::io_then(
             shown.clone(),
@@ -923,7 +922,7 @@ fn build_from(
     timer.lap("write"); // swapping the new site in (the old one goes meanwhile)
     let report = BuildReport {
         articles,
-        pages: paths.len(),
+        pages,
         stats,
         warnings,
         clean: Vec::new(),
@@ -932,7 +931,7 @@ fn build_from(
         next_change,
         removal,
     };
-    record_build(project, fingerprint, &out_dir, &report, paths);
+    record_build(project, fingerprint, &out_dir, &report);
     timer.lap("stamp"); // what the next build compares to skip its work
     Ok(report)
 }
@@ -1032,9 +1031,10 @@ fn resolved(path: &Path) -> Option<std::path::PathBuf> {
 // ---- No-op rebuilds ---------------------------------------------------------
 //
 // A successful build without warnings leaves a stamp (`.briefing/build.json`):
-// a fingerprint of its inputs (names, sizes, mtimes — no contents) and of the
-// files it wrote. When both still match, `build` returns at once instead of
-// cleaning, parsing and rendering everything again to find nothing to write.
+// a fingerprint of its inputs (names, sizes, mtimes — no contents) and the
+// mark of the site directory it put in place (see `BuildStamp`). When both
+// still match, `build` returns at once instead of cleaning, parsing and
+// rendering everything again to find nothing to write.
 
 fn build_key(opts: &BuildOptions) -> String {
     format!(
@@ -1064,24 +1064,19 @@ fn up_to_date(project: &Project, opts: &BuildOptions) -> Result<BuildReport, Opt
     }
     Ok(BuildReport {
         articles: stamp.articles,
-        pages: stamp.outputs.len(),
+        pages: stamp.pages,
         stats: WriteStats {
-            unchanged: stamp.outputs.len(),
+            unchanged: stamp.pages,
             ..WriteStats::default()
         },
         ..BuildReport::default()
     })
 }
 
-fn record_build(
-    project: &Project,
-    fingerprint: String,
-    out_dir: &Path,
-    report: &BuildReport,
-    files: Vec<(String, Option<FileMeta>)>,
-) {
+fn record_build(project: &Project, fingerprint: String, out_dir: &Path, report: &BuildReport) {
     let stamp = report.warnings.is_empty().then(|| {
-        let mut s = crate::project::BuildStamp::new(fingerprint, out_dir, report.articles, files);
+        let mut s =
+            crate::project::BuildStamp::new(fingerprint, out_dir, report.articles, report.pages);
         s.until = report.next_change.map(|t| t.as_second());
         s
     });
@@ -1113,14 +1108,141 @@ mod write_tests {
             ..BuildOptions::default()
         };
         assert!(up_to_date(&project, &other).is_err());
-        // an output edited by hand is repaired
-        std::fs::write(dir.path().join("site/index.html"), "x").unwrap();
+        // a file of the site's own directory replaced by hand (a new file
+        // renamed over it, as editors save) is put right
+        fsutil::write_atomic(&dir.path().join("site/index.html"), b"x").unwrap();
         assert!(up_to_date(&project, &opts).is_err());
         assert_eq!(build(&project, &opts).unwrap().stats.written, 1);
         assert!(up_to_date(&project, &opts).is_ok());
         // an input edited
         std::fs::write(&article, "---\ntitle: Bee\n---\n\nBody.\n").unwrap();
         assert!(up_to_date(&project, &opts).is_err());
+    }
+
+    /// A project with one article built once; its stamp is current.
+    fn built() -> (tempfile::TempDir, Project, BuildOptions) {
+        let dir = tempfile::tempdir().unwrap();
+        let project = Project::new(dir.path());
+        fsutil::write_atomic(
+            &dir.path().join("content/a.md"),
+            b"---\ntitle: A\n---\n\nBody.\n",
+        )
+        .unwrap();
+        let opts = BuildOptions::default();
+        build(&project, &opts).unwrap();
+        assert!(up_to_date(&project, &opts).is_ok());
+        (dir, project, opts)
+    }
+
+    #[test]
+    fn a_site_not_left_as_the_last_build_left_it_is_built_again() {
+        // removed
+        let (dir, project, opts) = built();
+        let site = dir.path().join("site");
+        std::fs::remove_dir_all(&site).unwrap();
+        assert!(up_to_date(&project, &opts).is_err());
+        let again = build(&project, &opts).unwrap();
+        assert_eq!(again.stats.written, again.pages);
+        // replaced by a copy of itself (another directory, the same files)
+        let copy = dir.path().join("copy");
+        std::fs::rename(&site, &copy).unwrap();
+        std::fs::create_dir(&site).unwrap();
+        for f in fsutil::list_files(&copy).unwrap() {
+            let rel = fsutil::display(&copy, &f);
+            fsutil::write_atomic(&site.join(&rel), &std::fs::read(&f).unwrap()).unwrap();
+        }
+        assert!(up_to_date(&project, &opts).is_err());
+        build(&project, &opts).unwrap();
+        assert!(up_to_date(&project, &opts).is_ok());
+        // a file of its own directory deleted, or one added
+        std::fs::remove_file(site.join("index.html")).unwrap();
+        assert!(up_to_date(&project, &opts).is_err());
+        assert_eq!(build(&project, &opts).unwrap().stats.written, 1);
+        assert!(site.join("index.html").is_file());
+        std::fs::write(site.join("extra.html"), "x").unwrap();
+        assert!(up_to_date(&project, &opts).is_err());
+        assert_eq!(build(&project, &opts).unwrap().stats.removed, 1);
+        assert!(up_to_date(&project, &opts).is_ok());
+        // the live preview's update of a page in place (not the build's
+        // way: no stamp of its own)
+        let page = write_in_place(
+            &site,
+            &[crate::render::Output {
+                path: crate::model::SitePath::new("articles/a/index.html"),
+                bytes: b"live".to_vec(),
+            }],
+        )
+        .unwrap();
+        assert_eq!(page, ["articles/a/index.html"]);
+        assert!(up_to_date(&project, &opts).is_err());
+        assert_eq!(build(&project, &opts).unwrap().stats.written, 1);
+        assert!(up_to_date(&project, &opts).is_ok());
+        // (what is not looked at: a page below the site's own directory
+        // edited in place by hand, see `BuildStamp`)
+    }
+
+    #[test]
+    fn no_change_to_an_input_goes_unseen() {
+        let (dir, project, opts) = built();
+        let path = |rel: &str| dir.path().join(rel);
+        // edited in place at once (within the clock's granularity of the
+        // build), keeping its length
+        std::fs::write(path("content/a.md"), b"---\ntitle: B\n---\n\nBody.\n").unwrap();
+        assert!(up_to_date(&project, &opts).is_err());
+        build(&project, &opts).unwrap();
+        assert!(up_to_date(&project, &opts).is_ok());
+        let cases: [(&str, &dyn Fn()); 8] = [
+            ("an article added", &|| {
+                fsutil::write_atomic(&path("content/b.md"), b"---\ntitle: Second\n---\n").unwrap()
+            }),
+            ("an article deleted", &|| {
+                std::fs::remove_file(path("content/b.md")).unwrap()
+            }),
+            ("an article in a subdirectory", &|| {
+                fsutil::write_atomic(&path("content/sub/c.md"), b"---\ntitle: Third\n---\n")
+                    .unwrap()
+            }),
+            ("an annotation file added", &|| {
+                fsutil::write_atomic(&path("annotations/a.md"), b"---\narticle: third\n---\n")
+                    .unwrap()
+            }),
+            ("a template added", &|| {
+                fsutil::write_atomic(&path("templates/x.html"), b"x").unwrap()
+            }),
+            ("a static file added", &|| {
+                fsutil::write_atomic(&path("static/x.css"), b"x").unwrap()
+            }),
+            ("the configuration written", &|| {
+                fsutil::write_atomic(&path("briefing.toml"), b"title = \"T\"\n").unwrap()
+            }),
+            ("the static file touched", &|| {
+                let f = std::fs::File::options()
+                    .write(true)
+                    .open(path("static/x.css"))
+                    .unwrap();
+                f.set_modified(std::time::SystemTime::now()).unwrap();
+            }),
+        ];
+        for (what, change) in cases {
+            change();
+            assert!(up_to_date(&project, &opts).is_err(), "{what}");
+            let report = build(&project, &opts).unwrap();
+            assert!(report.warnings.is_empty(), "{what}: {:?}", report.warnings);
+            assert!(up_to_date(&project, &opts).is_ok(), "{what}");
+        }
+        // an input directory that is a link (inside the project), and a
+        // file reached through one: the same files, the same fingerprint
+        // either way; a change through the link is seen
+        #[cfg(unix)]
+        {
+            std::fs::rename(path("static"), path("theme-static")).unwrap();
+            std::os::unix::fs::symlink("theme-static", path("static")).unwrap();
+            std::os::unix::fs::symlink("../theme-static/x.css", path("templates/y.css")).unwrap();
+            build(&project, &opts).unwrap();
+            assert!(up_to_date(&project, &opts).is_ok());
+            std::fs::write(path("theme-static/x.css"), "y").unwrap();
+            assert!(up_to_date(&project, &opts).is_err());
+        }
     }
 
     #[test]

@@ -80,19 +80,23 @@
 })();
 
 /* == entities == */
-// An entity's first link on a page carries its description in `title`;
-// with JS it becomes a small popover shown on hover and keyboard focus for
-// every link to that entity, in the text and in the lists of entities (and
-// the native tooltip is suppressed). Without JS the first link's title
-// still shows and every link works.
+// Pointing at a link to an entity (hover or keyboard focus) — a mention in
+// the text, a chip of "Named in this article" — shows a small popover with
+// its name, kind and description. The descriptions are not on the pages:
+// one file for the whole site, entities/previews.js (src/render/entities.rs
+// writes it: `briefingPreviews({slug: [name, kind, preview]})`), is loaded
+// with <script src> (which works from file://) the first time a reader
+// points at an entity; a link's own `title` (the home page's key entities)
+// is used as it is, and the native tooltip suppressed. Without JS every
+// link still goes to the entity's page.
 (function () {
   "use strict";
+  var script = document.currentScript;
   var pop = null;
   function hide() {
     if (pop) { pop.remove(); pop = null; }
   }
-  // the kind: on the link or an element around it (a chip's item), or, for
-  // a mention in the text (which has no class), on the chip of its entity
+  // the kind: on the link or an element around it (a chip's item)
   function ownKind(a) {
     var k = a.getAttribute("data-kind");
     if (k) return k;
@@ -102,13 +106,35 @@
     }
     return "";
   }
-  var kinds = {};
-  function kindOf(a) {
-    return ownKind(a) || kinds[a.getAttribute("href")] || "";
+  function slugOf(a) {
+    var m = /(?:^|\/)entities\/([^\/]+)\/index\.html$/.exec(a.getAttribute("href") || "");
+    return m ? m[1] : "";
+  }
+  var titles = {};  // href -> a link's own title
+  var known = null; // slug -> [name, kind, preview], once loaded
+  var loading = false;
+  var waiting = null; // the link pointed at while the file loads
+  window.briefingPreviews = function (data) {
+    known = data || {};
+    var a = waiting;
+    waiting = null;
+    if (a) show(a);
+  };
+  function load() {
+    if (loading || !script || !script.src) return;
+    loading = true;
+    var s = document.createElement("script");
+    s.src = new URL("../entities/previews.js", script.src).href;
+    s.onerror = function () { loading = false; waiting = null; };
+    document.head.appendChild(s);
   }
   function show(a) {
-    var text = a.getAttribute("data-preview");
-    if (!text) return;
+    var row = known && known[slugOf(a)];
+    var text = titles[a.getAttribute("href")] || (row && row[2]);
+    if (!text) {
+      if (!known) { waiting = a; load(); }
+      return;
+    }
     hide();
     pop = document.createElement("div");
     pop.className = "entity-popover";
@@ -118,7 +144,7 @@
     name.textContent = a.textContent;
     var kind = document.createElement("span");
     kind.className = "kind";
-    kind.textContent = kindOf(a);
+    kind.textContent = ownKind(a) || (row && row[1]) || "";
     var body = document.createElement("p");
     body.textContent = text;
     pop.append(name, " ", kind, body);
@@ -129,27 +155,26 @@
     pop.style.top = (window.scrollY + r.bottom + 6) + "px";
     a.setAttribute("aria-describedby", "entity-popover");
   }
+  function leave(a) {
+    if (waiting === a) waiting = null;
+    hide();
+  }
   // mentions in an article's text are told by their anchor (`mention-`, or
   // `.mention` on the rest of one a highlight cuts)
   var links = document.querySelectorAll("a[id^='mention-'], a.mention, .entity-chips a");
-  var previews = {};
   links.forEach(function (a) {
-    var k = ownKind(a);
-    if (k) kinds[a.getAttribute("href")] = k;
     var t = a.getAttribute("title");
     if (t) {
-      previews[a.getAttribute("href")] = t;
+      titles[a.getAttribute("href")] = t;
       a.removeAttribute("title");
     }
   });
   links.forEach(function (a) {
-    var text = previews[a.getAttribute("href")];
-    if (!text) return;
-    a.setAttribute("data-preview", text);
+    if (!titles[a.getAttribute("href")] && !slugOf(a)) return;
     a.addEventListener("mouseenter", function () { show(a); });
     a.addEventListener("focus", function () { show(a); });
-    a.addEventListener("mouseleave", hide);
-    a.addEventListener("blur", function () { hide(); a.removeAttribute("aria-describedby"); });
+    a.addEventListener("mouseleave", function () { leave(a); });
+    a.addEventListener("blur", function () { leave(a); a.removeAttribute("aria-describedby"); });
   });
   document.addEventListener("keydown", function (e) { if (e.key === "Escape") hide(); });
 })();

@@ -6,16 +6,21 @@
 //! [`Problems`]. Submodules: [`parse`] (one file → headings, attributes,
 //! notes), [`normalize`] and [`anchor`] (finding a quote), [`srcmap`]
 //! (plain-text offsets → article line:col), [`wikilink`] (`[[…]]`),
-//! [`note`] (note HTML and sidenote markup).
+//! [`note`] (note HTML and sidenote markup), `update` (anchoring again
+//! only what an edit reaches, for a live session), `map`
+//! ([`ArticleMap`], each article's results in shared chunks).
 
 pub mod anchor;
+mod map;
 pub mod normalize;
 pub mod note;
 pub mod parse;
 pub mod srcmap;
+mod update;
 pub mod wikilink;
 
 pub use anchor::Method;
+pub use map::ArticleMap;
 pub use parse::Status;
 pub use wikilink::Target;
 
@@ -188,9 +193,16 @@ pub fn statuses_of<'a>(passages: impl IntoIterator<Item = &'a Annotation>) -> Ve
 /// Anchored annotations of the whole briefing.
 #[derive(Clone, Debug, Default)]
 pub struct Annotations {
-    pub by_article: BTreeMap<Slug, Arc<ArticleAnnotations>>,
-    all: Vec<Arc<Annotation>>,
-    notes: Vec<Arc<ArticleNote>>,
+    pub by_article: ArticleMap,
+    /// Every annotation (see [`Self::all`]): put together from
+    /// `by_article` when first asked for — after an edit in `serve`, once
+    /// the edited article's page is written.
+    all: std::sync::OnceLock<Vec<Arc<Annotation>>>,
+    /// Every note on a whole article, in file order, likewise.
+    notes: std::sync::OnceLock<Vec<Arc<ArticleNote>>>,
+    /// How many of each.
+    count: usize,
+    notes_count: usize,
     drifts: Vec<Drift>,
     /// The executive summary rendered with its wikilinks, for the index.
     pub summary_html: Option<String>,
@@ -214,6 +226,11 @@ pub struct ArticleAnnotations {
     /// not kept from anchoring until then (at 10,000 articles that was
     /// 45 MB, an eighth of the build's peak memory).
     pub sidenotes: Vec<(usize, Vec<Arc<Annotation>>)>,
+    /// The article's annotations in text order (the ones in `sidenotes`).
+    pub annotations: Vec<Arc<Annotation>>,
+    /// Its notes on the whole article, in file order (`article_note_html`
+    /// is their HTML).
+    pub notes: Vec<Arc<ArticleNote>>,
 }
 
 impl ArticleAnnotations {
@@ -260,11 +277,37 @@ impl Annotations {
     }
     /// Every annotation, by article slug then position in the text.
     pub fn all(&self) -> &[Arc<Annotation>] {
-        &self.all
+        self.all.get_or_init(|| {
+            use rayon::prelude::*;
+            let per: Vec<&Arc<ArticleAnnotations>> = self.by_article.values().collect();
+            per.par_iter()
+                .flat_map_iter(|a| a.annotations.iter().cloned())
+                .collect()
+        })
+    }
+    /// How many annotations there are (`all().len()`).
+    pub fn len(&self) -> usize {
+        self.count
+    }
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
     }
     /// Notes on whole articles, by file.
     pub fn article_notes(&self) -> &[Arc<ArticleNote>] {
-        &self.notes
+        self.notes.get_or_init(|| {
+            let mut v: Vec<Arc<ArticleNote>> = self
+                .by_article
+                .values()
+                .flat_map(|a| a.notes.iter().cloned())
+                .collect();
+            // in file order, as the files are read
+            v.sort_by(|a, b| a.file.cmp(&b.file));
+            v
+        })
+    }
+    /// How many notes on whole articles there are (`article_notes().len()`).
+    pub fn notes_len(&self) -> usize {
+        self.notes_count
     }
     /// Approximately anchored annotations (for `briefing check`).
     pub fn drifts(&self) -> &[Drift] {
@@ -272,48 +315,35 @@ impl Annotations {
     }
     /// The annotations of one article, in text order.
     pub fn of_article(&self, slug: &Slug) -> &[Arc<Annotation>] {
-        let start = self.all.partition_point(|a| a.article < *slug);
-        let len = self.all[start..].partition_point(|a| a.article == *slug);
-        &self.all[start..start + len]
+        self.by_article
+            .get(slug)
+            .map_or(&[], |a| a.annotations.as_slice())
     }
-    /// The notes on whole articles, for the articles in `only` (one pass
-    /// over the notes, which are in file order).
+    /// The notes on whole articles, for the articles in `only` (each
+    /// article's in file order).
     pub fn notes_of<'a>(
         &'a self,
         only: &std::collections::BTreeSet<Slug>,
     ) -> BTreeMap<&'a Slug, Vec<&'a Arc<ArticleNote>>> {
-        let mut by: BTreeMap<&Slug, Vec<&Arc<ArticleNote>>> = BTreeMap::new();
-        for n in self.notes.iter().filter(|n| only.contains(&n.article)) {
-            by.entry(&n.article).or_default().push(n);
-        }
-        by
+        only.iter()
+            .filter_map(|s| {
+                let (slug, a) = self.by_article.get_key_value(s)?;
+                (!a.notes.is_empty()).then(|| (slug, a.notes.iter().collect()))
+            })
+            .collect()
     }
     /// The articles whose annotations or whole-article notes may differ
     /// between `old` and `self` (those whose parts were not reused, or
     /// that gained or lost their annotation files); the others' are equal.
     pub fn changed_articles(&self, old: &Annotations) -> std::collections::BTreeSet<Slug> {
-        // both maps in step (in `serve` this runs after every annotation
-        // edit, over every article with annotations)
-        let mut changed = std::collections::BTreeSet::new();
-        let mut olds = old.by_article.iter().peekable();
-        for (slug, a) in &self.by_article {
-            while let Some((gone, _)) = olds.next_if(|(o, _)| *o < slug) {
-                changed.insert(gone.clone());
-            }
-            match olds.next_if(|(o, _)| *o == slug) {
-                Some((_, o)) if Arc::ptr_eq(o, a) => {}
-                _ => {
-                    changed.insert(slug.clone());
-                }
-            }
-        }
-        changed.extend(olds.map(|(gone, _)| gone.clone()));
-        changed
+        // (in `serve` this runs after every annotation edit: the chunks
+        // both maps share are skipped)
+        self.by_article.changed_since(&old.by_article)
     }
     /// Dated `.event` annotations, by date.
     pub fn events(&self) -> Vec<EventRef> {
         let mut v: Vec<EventRef> = self
-            .all
+            .all()
             .iter()
             .filter(|a| a.tags.iter().any(|t| t == "event"))
             .filter_map(|a| {
@@ -331,7 +361,7 @@ impl Annotations {
     /// Claims, by key: `.claim` annotations grouped by `claim=` (or alone).
     pub fn claims(&self) -> Vec<Claim<'_>> {
         let mut by: BTreeMap<String, Vec<&Annotation>> = BTreeMap::new();
-        for a in self.all.iter().filter(|a| a.is_claim()) {
+        for a in self.all().iter().filter(|a| a.is_claim()) {
             by.entry(a.claim.clone().unwrap_or_else(|| a.id.clone()))
                 .or_default()
                 .push(a);
@@ -343,7 +373,7 @@ impl Annotations {
     /// Annotations by tag, tags sorted.
     pub fn by_tag(&self) -> BTreeMap<String, Vec<&Annotation>> {
         let mut by: BTreeMap<String, Vec<&Annotation>> = BTreeMap::new();
-        for a in &self.all {
+        for a in self.all() {
             for t in &a.tags {
                 by.entry(t.clone()).or_default().push(a);
             }
@@ -410,10 +440,14 @@ struct Memo {
     paths: Arc<[String]>,
     /// Each of those files as last parsed, in the same order.
     parsed: Vec<Parsed>,
-    /// Each article's annotations as last built.
-    units: HashMap<Slug, Arc<Unit>>,
-    /// What wikilinks resolved against besides annotations (see [`world_digest`]).
+    /// Each article's annotations as last built, by slug.
+    units: BTreeMap<Slug, Arc<Unit>>,
+    /// What wikilinks resolved against besides annotations (see
+    /// [`world_digest`]; `None` when not known).
     world: Option<blake3::Hash>,
+    /// What the last build read besides the files, for an update that
+    /// works on what changed alone (`update::update`).
+    last: Option<update::Last>,
 }
 
 /// A digest of what resolving wikilinks reads besides annotations: the
@@ -436,6 +470,20 @@ fn world_digest(articles: &[Article], registry: Option<&Registry>) -> blake3::Ha
         }
     }
     blake3::hash(&buf)
+}
+
+/// A digest of the entity names wikilinks resolve against (`None`: no
+/// registry).
+fn registry_digest(registry: Option<&Registry>) -> Option<blake3::Hash> {
+    let r = registry?;
+    let mut h = blake3::Hasher::new();
+    for (name, i) in r.names() {
+        for b in [name.as_bytes(), r.entities[i].slug.as_str().as_bytes()] {
+            h.update(&(b.len() as u64).to_le_bytes());
+            h.update(b);
+        }
+    }
+    Some(h.finalize())
 }
 
 /// One annotation file parsed: kept while its text is the same.
@@ -535,9 +583,8 @@ struct Unit {
     /// `None` when a wikilink did not resolve (never reused: the build
     /// fails anyway).
     lookups: Option<Vec<Lookup>>,
-    annotations: Vec<Arc<Annotation>>,
-    notes: Vec<Arc<ArticleNote>>,
     problems: Problems,
+    /// Its annotations and notes, and what its page shows of them.
     result: Arc<ArticleAnnotations>,
 }
 
@@ -570,8 +617,11 @@ fn quotes_of(files: &[Arc<ParsedFile>]) -> Quotes {
 
 /// What wikilinks resolve against.
 struct World<'a> {
-    articles: &'a HashMap<&'a Slug, &'a Article>,
-    quotes: &'a HashMap<&'a Slug, Arc<Quotes>>,
+    /// Article slug → position in `articles`.
+    index: &'a HashMap<Slug, usize>,
+    articles: &'a [Article],
+    /// The quotes of each article with annotation files.
+    quotes: &'a HashMap<Slug, Arc<Quotes>>,
     registry: Option<&'a Registry>,
     /// Articles that did not load (see [`AnchorInputs::unavailable`]).
     unavailable: &'a [(Slug, String)],
@@ -581,7 +631,7 @@ struct World<'a> {
 
 impl World<'_> {
     fn title(&self, s: &Slug) -> Option<&str> {
-        self.articles.get(s).map(|a| a.title.as_str())
+        self.index.get(s).map(|&i| self.articles[i].title.as_str())
     }
     fn quote(&self, s: &Slug, id: &str) -> Option<&str> {
         self.quotes
@@ -603,8 +653,8 @@ impl World<'_> {
 }
 
 /// Article slugs, sorted (for suggestions).
-fn sorted_slugs<'a>(articles: &HashMap<&'a Slug, &Article>) -> Vec<&'a str> {
-    let mut v: Vec<&str> = articles.keys().map(|s| s.as_str()).collect();
+fn sorted_slugs(index: &HashMap<Slug, usize>) -> Vec<&str> {
+    let mut v: Vec<&str> = index.keys().map(|s| s.as_str()).collect();
     v.sort_unstable();
     v
 }
@@ -614,17 +664,30 @@ fn sorted_slugs<'a>(articles: &HashMap<&'a Slug, &Article>) -> Vec<&'a str> {
 /// The work is split by article: each article with annotation files is
 /// anchored (`Anchoring`) and its notes resolved (`Unit`) on its own, in
 /// parallel, and the results are put together in slug order, so the
-/// output does not depend on scheduling. With an
-/// [`AnchorCache`], a unit whose inputs did not change is reused.
+/// output does not depend on scheduling. With an [`AnchorCache`] holding
+/// the last build of the same articles, only what an edit can change is
+/// worked out again (`update::update`); otherwise every unit whose
+/// inputs did not change is still reused.
 pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
     use rayon::prelude::*;
-    let mut problems = Problems::default();
     let mut files: Vec<&AnnotationSource> = inp.files.iter().collect();
     files.sort_by(|a, b| a.file.cmp(&b.file));
-    let articles: HashMap<&Slug, &Article> = inp.articles.iter().map(|a| (&a.slug, a)).collect();
-    let memo: Option<Memo> = inp
+    let mut memo: Option<Memo> = inp
         .cache
         .map(|c| std::mem::take(&mut *c.0.lock().unwrap_or_else(|e| e.into_inner())));
+    if let (Some(cache), Some(m)) = (inp.cache, memo.as_mut())
+        && let Some(done) = update::update(inp, &files, m)
+    {
+        *cache.0.lock().unwrap_or_else(|e| e.into_inner()) = memo.unwrap_or_default();
+        return done;
+    }
+    let mut problems = Problems::default();
+    let index: HashMap<Slug, usize> = inp
+        .articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.slug.clone(), i))
+        .collect();
     let world_now = memo
         .as_ref()
         .map(|_| world_digest(inp.articles, inp.registry));
@@ -645,71 +708,32 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
     let parsed: Vec<Parsed> = files
         .par_iter()
         .enumerate()
-        .map(|(i, f)| {
-            if let Some(old) = old_parsed(i, f)
-                && same_text(&old.text, &f.text)
-            {
-                return old.clone();
-            }
-            let mut problems = Problems::default();
-            let parsed = parse::parse_file(f, &mut problems).map(Arc::new);
-            Parsed {
-                text: f.text.clone(),
-                parsed,
-                problems,
-            }
+        .map(|(i, f)| match old_parsed(i, f) {
+            Some(old) if same_text(&old.text, &f.text) => old.clone(),
+            _ => Parsed::of(f),
         })
         .collect();
 
     // 2. group the files by the article they name
     let mut by_slug: BTreeMap<&Slug, Vec<Arc<ParsedFile>>> = BTreeMap::new();
-    for p in &parsed {
-        problems.extend(p.problems.0.iter().cloned());
-        let Some(pf) = &p.parsed else { continue };
-        if articles.contains_key(&pf.article) {
-            by_slug.entry(&pf.article).or_default().push(pf.clone());
-            continue;
+    let mut flagged = std::collections::BTreeSet::new();
+    let mut slugs = None;
+    for (p, f) in parsed.iter().zip(&files) {
+        if file_problems(p, &index, inp.unavailable, &mut slugs, &mut problems) {
+            flagged.insert(f.file.clone());
         }
-        if let Some((_, file)) = inp.unavailable.iter().find(|(s, _)| *s == pf.article) {
-            problems.push(
-                Problem::at(
-                    &pf.file,
-                    pf.text.clone(),
-                    pf.article_at.0,
-                    pf.article_at.1,
-                    format!("annotations of `{}` not checked", pf.article),
-                )
-                .unchecked(crate::diag::codes::UNCHECKED_FILE, file.clone()),
-            );
-            continue;
+        if let Some(pf) = &p.parsed
+            && let Some((slug, _)) = index.get_key_value(&pf.article)
+        {
+            by_slug.entry(slug).or_default().push(pf.clone());
         }
-        let slugs = sorted_slugs(&articles);
-        let close = slugs
-            .iter()
-            .map(|s| (strsim::jaro_winkler(s, pf.article.as_str()), *s))
-            .filter(|(score, _)| *score > 0.8)
-            .max_by(|a, b| a.0.total_cmp(&b.0));
-        let help = match close {
-            Some((_, s)) => format!("did you mean `{s}`?"),
-            None if slugs.is_empty() => "there are no articles in content/".to_string(),
-            None => format!("the articles are: {}", crate::diag::some_of(&slugs, 5)),
-        };
-        problems.push(
-            Problem::at(
-                &pf.file,
-                pf.text.clone(),
-                pf.article_at.0,
-                pf.article_at.1,
-                format!("no article has the slug `{}`", pf.article),
-            )
-            .with_help(help),
-        );
     }
+    drop(slugs);
 
     // 3. each article's quotes (what `[[slug#id]]` finds)
     let old_unit = |slug: &Slug| memo.as_ref().and_then(|m| m.units.get(slug));
     let grouped: Vec<(&Slug, Vec<Arc<ParsedFile>>)> = by_slug.into_iter().collect();
-    let quotes: HashMap<&Slug, Arc<Quotes>> = grouped
+    let quotes: HashMap<Slug, Arc<Quotes>> = grouped
         .par_iter()
         .map(|(slug, files)| {
             let old = old_unit(slug).filter(|u| {
@@ -722,14 +746,15 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
                 Some(u) => u.quotes.clone(),
                 None => Arc::new(quotes_of(files)),
             };
-            (*slug, q)
+            ((*slug).clone(), q)
         })
         .collect();
 
     // 4. anchor each article's files and resolve their notes (again only
     //    if they, the article, or what the notes' wikilinks found changed)
     let world = World {
-        articles: &articles,
+        index: &index,
+        articles: inp.articles,
         quotes: &quotes,
         registry: inp.registry,
         unavailable: inp.unavailable,
@@ -745,13 +770,13 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
         Some(m) if same_world => {
             let mut v: HashSet<&Slug> = quotes
                 .iter()
-                .filter(|(slug, q)| match m.units.get(**slug) {
+                .filter(|(slug, q)| match m.units.get(*slug) {
                     Some(u) => !Arc::ptr_eq(&u.quotes, q) && u.quotes != **q,
                     None => true,
                 })
-                .map(|(slug, _)| *slug)
+                .map(|(slug, _)| slug)
                 .collect();
-            v.extend(m.units.keys().filter(|s| !quotes.contains_key(s)));
+            v.extend(m.units.keys().filter(|s| !quotes.contains_key(*s)));
             v
         }
         _ => HashSet::default(),
@@ -769,92 +794,55 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
     let units: Vec<(Slug, Arc<Unit>)> = grouped
         .par_iter()
         .map(|(slug, files)| {
-            let art = articles[*slug];
-            let old = old_unit(slug);
-            let old_anchoring = old.and_then(|u| u.anchoring.as_ref());
-            let anchoring = match old_anchoring {
-                Some(a) if a.reads_the_same(art, files) => a.clone(),
-                _ => Arc::new(anchor_article(art, files, old_anchoring)),
-            };
-            if let Some(old) = old
-                && old_anchoring.is_some_and(|a| Arc::ptr_eq(a, &anchoring))
-                && old.lookups.as_deref().is_some_and(still_valid)
-            {
-                return ((*slug).clone(), old.clone());
-            }
-            let unit = resolve_article(
-                slug,
-                &anchoring,
-                quotes[*slug].clone(),
-                &world,
-                old.map(|u| &**u),
-            );
-            let unit = Unit {
-                anchoring: keep.then_some(anchoring),
-                ..unit
-            };
-            ((*slug).clone(), Arc::new(unit))
+            let art = &inp.articles[index[*slug]];
+            let unit = unit_of(slug, art, files, old_unit(slug), &world, &still_valid, keep);
+            ((*slug).clone(), unit)
         })
         .collect();
 
     // 5. the summary, and everything put together in slug order
-    let (summary_html, summary_targets) = match inp.summary {
-        Some(s) => {
-            let src = NoteSrc {
-                md: s.body.clone(),
-                offset: s.body_offset,
-            };
-            let resolver = Resolver { world: &world };
-            let (links, targets) =
-                resolver.resolve(&src, &s.file, &s.text, None, &mut problems, &mut None);
-            let html = note::render(&wikilink::rewrite(&s.body, &links, &SitePath::index()));
-            (Some(html), targets)
-        }
-        None => (None, Vec::new()),
-    };
-    // (after one edit in `serve`, putting tens of thousands of reused
-    // annotations together is most of the rebuild: on every core, and the
-    // map built from sorted keys at once rather than key by key)
-    let all: Vec<Arc<Annotation>> = units
-        .par_iter()
-        .flat_map_iter(|(_, u)| u.annotations.iter().cloned())
-        .collect();
-    let by_article: BTreeMap<Slug, Arc<ArticleAnnotations>> = units
-        .iter()
-        .map(|(slug, u)| (slug.clone(), u.result.clone()))
-        .collect();
-    let mut notes = Vec::new();
-    let mut drifts = Vec::new();
-    let mut warnings = Problems::default();
-    for (_, u) in &units {
-        notes.extend(u.notes.iter().cloned());
-        drifts.extend(u.drifts.iter().cloned());
-        warnings.extend(u.warnings.0.iter().cloned());
-        problems.extend(u.anchor_problems.0.iter().cloned());
-        problems.extend(u.problems.0.iter().cloned());
-    }
-    // in file order, as the files are read
-    notes.sort_by(|a: &Arc<ArticleNote>, b| a.file.cmp(&b.file));
-    drifts.sort_by(|a: &Drift, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    let (summary_html, summary_targets) = summary(inp, &world, &mut problems);
+    let totals = Totals::of(&units);
+    let out = gather(
+        &totals,
+        units.iter().map(|(_, u)| u).filter(|u| u.noisy()),
+        summary_html,
+        summary_targets,
+        problems,
+    );
     if let Some(cache) = inp.cache {
-        let garbage: (Vec<Vec<Arc<ParsedFile>>>, Vec<Arc<Quotes>>) = (
-            grouped.into_iter().map(|(_, v)| v).collect(),
-            quotes.into_values().collect(),
-        );
+        let garbage: Vec<Vec<Arc<ParsedFile>>> = grouped.into_iter().map(|(_, v)| v).collect();
         let paths = match &memo {
             Some(m) if same_paths => m.paths.clone(),
             _ => files.iter().map(|f| f.file.clone()).collect(),
         };
+        let unresolved = units
+            .iter()
+            .filter(|(_, u)| u.lookups.is_none())
+            .map(|(s, _)| s.clone())
+            .collect();
+        // (with articles that did not load, every later build is whole)
+        let last = inp.unavailable.is_empty().then(|| update::Last {
+            articles: inp.articles.iter().map(update::Seen::of).collect(),
+            index,
+            quotes,
+            registry: registry_digest(inp.registry),
+            held: inp.held.is_some(),
+            flagged,
+            unresolved,
+            totals,
+        });
         let next = Memo {
             paths,
             parsed,
             units: units.into_iter().collect(),
             world: world_now,
+            last,
         };
         *cache.0.lock().unwrap_or_else(|e| e.into_inner()) = next;
-        // the last build's memo and this one's groups of files and quotes
-        // (tens of thousands of reference counts and small allocations) are
-        // freed beside the rest of the rebuild
+        // the last build's memo and this one's groups of files (tens of
+        // thousands of reference counts and small allocations) are freed
+        // beside the rest of the rebuild
         rayon::spawn(move || drop((memo, garbage)));
     } else {
         // Free what only this function needed (tens of thousands of small
@@ -866,16 +854,221 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
             || {
                 parsed.into_par_iter().for_each(drop);
                 quotes.into_par_iter().for_each(drop);
+                drop(index);
             },
         );
     }
+    out
+}
+
+impl Parsed {
+    fn of(f: &AnnotationSource) -> Parsed {
+        let mut problems = Problems::default();
+        let parsed = parse::parse_file(f, &mut problems).map(Arc::new);
+        Parsed {
+            text: f.text.clone(),
+            parsed,
+            problems,
+        }
+    }
+}
+
+/// Add the problems of one parsed file of its own to `problems`: those
+/// parsing found, and that of naming no article (`slugs`: the article
+/// slugs sorted, made when first needed). Whether it had any.
+fn file_problems<'a>(
+    p: &Parsed,
+    index: &'a HashMap<Slug, usize>,
+    unavailable: &[(Slug, String)],
+    slugs: &mut Option<Vec<&'a str>>,
+    problems: &mut Problems,
+) -> bool {
+    problems.extend(p.problems.0.iter().cloned());
+    let mut any = !p.problems.0.is_empty();
+    let Some(pf) = &p.parsed else { return any };
+    if index.contains_key(&pf.article) {
+        return any;
+    }
+    any = true;
+    if let Some((_, file)) = unavailable.iter().find(|(s, _)| *s == pf.article) {
+        problems.push(
+            Problem::at(
+                &pf.file,
+                pf.text.clone(),
+                pf.article_at.0,
+                pf.article_at.1,
+                format!("annotations of `{}` not checked", pf.article),
+            )
+            .unchecked(crate::diag::codes::UNCHECKED_FILE, file.clone()),
+        );
+        return any;
+    }
+    let slugs = slugs.get_or_insert_with(|| sorted_slugs(index));
+    let close = slugs
+        .iter()
+        .map(|s| (strsim::jaro_winkler(s, pf.article.as_str()), *s))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let help = match close {
+        Some((_, s)) => format!("did you mean `{s}`?"),
+        None if slugs.is_empty() => "there are no articles in content/".to_string(),
+        None => format!("the articles are: {}", crate::diag::some_of(slugs, 5)),
+    };
+    problems.push(
+        Problem::at(
+            &pf.file,
+            pf.text.clone(),
+            pf.article_at.0,
+            pf.article_at.1,
+            format!("no article has the slug `{}`", pf.article),
+        )
+        .with_help(help),
+    );
+    any
+}
+
+/// One article's unit: `old` if what it read is unchanged (its anchoring,
+/// and `still_valid` says its lookups are), otherwise anchored again
+/// (when the article or its files changed) and resolved again.
+fn unit_of(
+    slug: &Slug,
+    art: &Article,
+    files: &[Arc<ParsedFile>],
+    old: Option<&Arc<Unit>>,
+    world: &World,
+    still_valid: &(dyn Fn(&[Lookup]) -> bool + Sync),
+    keep: bool,
+) -> Arc<Unit> {
+    let old_anchoring = old.and_then(|u| u.anchoring.as_ref());
+    let anchoring = match old_anchoring {
+        Some(a) if a.reads_the_same(art, files) => a.clone(),
+        _ => Arc::new(anchor_article(art, files, old_anchoring)),
+    };
+    if let Some(old) = old
+        && old_anchoring.is_some_and(|a| Arc::ptr_eq(a, &anchoring))
+        && old.lookups.as_deref().is_some_and(still_valid)
+    {
+        return old.clone();
+    }
+    let unit = resolve_article(
+        slug,
+        &anchoring,
+        world.quotes[slug].clone(),
+        world,
+        old.map(|u| &**u),
+    );
+    Arc::new(Unit {
+        anchoring: keep.then_some(anchoring),
+        ..unit
+    })
+}
+
+/// The executive summary rendered with its wikilinks resolved, and what
+/// they point at.
+fn summary(
+    inp: &AnchorInputs,
+    world: &World,
+    problems: &mut Problems,
+) -> (Option<String>, Vec<Target>) {
+    let Some(s) = inp.summary else {
+        return (None, Vec::new());
+    };
+    let src = NoteSrc {
+        md: s.body.clone(),
+        offset: s.body_offset,
+    };
+    let resolver = Resolver { world };
+    let (links, targets) = resolver.resolve(&src, &s.file, &s.text, None, problems, &mut None);
+    let html = note::render(&wikilink::rewrite(&s.body, &links, &SitePath::index()));
+    (Some(html), targets)
+}
+
+/// What the units give the whole briefing: each article's results, how
+/// many annotations and notes there are, and the articles whose units
+/// have drifts or problems (`units` in slug order).
+struct Totals {
+    by_article: ArticleMap,
+    count: usize,
+    notes_count: usize,
+    noisy: std::collections::BTreeSet<Slug>,
+}
+
+impl Totals {
+    fn of(units: &[(Slug, Arc<Unit>)]) -> Totals {
+        let mut t = Totals {
+            by_article: ArticleMap::from_sorted(
+                units
+                    .iter()
+                    .map(|(slug, u)| (slug.clone(), u.result.clone())),
+            ),
+            count: 0,
+            notes_count: 0,
+            noisy: Default::default(),
+        };
+        for (slug, u) in units {
+            t.add(slug, u, 1);
+        }
+        t
+    }
+
+    /// Count `u` in (`sign` 1) or out (`sign` -1); `by_article` is set by
+    /// the caller.
+    fn add(&mut self, slug: &Slug, u: &Unit, sign: isize) {
+        let n = |x: usize| x as isize * sign;
+        self.count = self
+            .count
+            .saturating_add_signed(n(u.result.annotations.len()));
+        self.notes_count = self
+            .notes_count
+            .saturating_add_signed(n(u.result.notes.len()));
+        if sign > 0 && u.noisy() {
+            self.noisy.insert(slug.clone());
+        } else if sign < 0 {
+            self.noisy.remove(slug);
+        }
+    }
+}
+
+impl Unit {
+    /// Whether it has drifts, warnings or problems.
+    fn noisy(&self) -> bool {
+        !(self.drifts.is_empty()
+            && self.warnings.0.is_empty()
+            && self.anchor_problems.0.is_empty()
+            && self.problems.0.is_empty())
+    }
+}
+
+/// Every unit's results put together (`noisy`: the units with drifts or
+/// problems, in slug order; `problems`: the files' own and the summary's,
+/// before the units'), sorted as a build gives them.
+fn gather<'a>(
+    totals: &Totals,
+    noisy: impl Iterator<Item = &'a Arc<Unit>>,
+    summary_html: Option<String>,
+    summary_targets: Vec<Target>,
+    mut problems: Problems,
+) -> (Annotations, Problems) {
+    let mut drifts = Vec::new();
+    let mut warnings = Problems::default();
+    for u in noisy {
+        drifts.extend(u.drifts.iter().cloned());
+        warnings.extend(u.warnings.0.iter().cloned());
+        problems.extend(u.anchor_problems.0.iter().cloned());
+        problems.extend(u.problems.0.iter().cloned());
+    }
+    drifts.sort_by(|a: &Drift, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     problems.sort();
     warnings.sort();
     (
         Annotations {
-            by_article,
-            all,
-            notes,
+            // (a copy shares every chunk; every annotation in one list is
+            // made when first asked for, see `Annotations::all`)
+            by_article: totals.by_article.clone(),
+            all: Default::default(),
+            notes: Default::default(),
+            count: totals.count,
+            notes_count: totals.notes_count,
             drifts,
             summary_html,
             summary_targets,
@@ -1113,7 +1306,7 @@ fn resolve_article(
         let (prefix, suffix) = anchor::context(plain, &a.range);
         // an unchanged note is not rendered again
         let rendered = old
-            .and_then(|o| o.annotations.iter().find(|o| o.id == a.item.id))
+            .and_then(|o| o.result.annotations.iter().find(|o| o.id == a.item.id))
             .filter(|o| o.note_md == *note_md && o.links == links)
             .map(|o| o.rendered.clone())
             .unwrap_or_else(|| note::Rendered::new(note_md, &links));
@@ -1188,24 +1381,21 @@ fn resolve_article(
             });
         }
     }
-    // shared with the sidenotes of the result
-    let all: Vec<Arc<Annotation>> = all.into_iter().map(Arc::new).collect();
     let result = match old {
         Some(o)
             if o.anchoring
                 .as_ref()
                 .is_some_and(|oa| Arc::ptr_eq(&oa.body, &an.body))
-                && o.annotations
-                    .iter()
-                    .map(|a| &**a)
-                    .eq(all.iter().map(|a| &**a))
-                && o.notes.iter().map(|n| &**n).eq(notes.iter()) =>
+                && o.result.annotations.iter().map(|a| &**a).eq(all.iter())
+                && o.result.notes.iter().map(|n| &**n).eq(notes.iter()) =>
         {
             o.result.clone()
         }
         _ => {
-            let my_notes: Vec<&ArticleNote> = notes.iter().collect();
-            Arc::new(article_annotations(slug, &an.body, &all, &my_notes))
+            // shared with the sidenotes of the result
+            let all: Vec<Arc<Annotation>> = all.into_iter().map(Arc::new).collect();
+            let notes: Vec<Arc<ArticleNote>> = notes.into_iter().map(Arc::new).collect();
+            Arc::new(article_annotations(slug, &an.body, all, notes))
         }
     };
     Unit {
@@ -1215,8 +1405,6 @@ fn resolve_article(
         warnings: an.warnings.clone(),
         anchor_problems: an.problems.clone(),
         lookups,
-        annotations: all,
-        notes: notes.into_iter().map(Arc::new).collect(),
         problems,
         result,
     }
@@ -1227,13 +1415,13 @@ fn resolve_article(
 fn article_annotations(
     slug: &Slug,
     body: &Body,
-    mine: &[Arc<Annotation>],
-    notes: &[&ArticleNote],
+    mine: Vec<Arc<Annotation>>,
+    notes: Vec<Arc<ArticleNote>>,
 ) -> ArticleAnnotations {
     let at = SitePath::article(slug);
     let mut highlights = Vec::new();
     let mut by_block: BTreeMap<usize, Vec<Arc<Annotation>>> = BTreeMap::new();
-    for a in mine {
+    for a in &mine {
         let status = a.status.map(Status::as_str);
         highlights.push(Span {
             start: a.range.start,
@@ -1266,6 +1454,8 @@ fn article_annotations(
         article_note_html: (!note_html.is_empty()).then(|| note_html.concat()),
         highlights,
         sidenotes,
+        annotations: mine,
+        notes,
     }
 }
 
@@ -1486,7 +1676,7 @@ impl Resolver<'_> {
         if let Some(slug) = entity {
             return Ok((Target::Entity { slug }, t.to_string()));
         }
-        let mut names = sorted_slugs(w.articles);
+        let mut names = sorted_slugs(w.index);
         if let Some(r) = w.registry {
             names.extend(r.entities.iter().map(|e| e.entry.name.as_str()));
         }

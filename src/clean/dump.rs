@@ -339,6 +339,14 @@ pub fn clean_dump_with(text: &str, model: &Model) -> Result<Cleaned, CleanError>
     clean_dump_compiled(text, &CompiledModel::new(model))
 }
 
+/// Whole days between the calendar days of two `YYYY-MM-DD…` dates, when
+/// both are given.
+fn days_apart(a: Option<&str>, b: Option<&str>) -> Option<i64> {
+    let day = |s: &str| s.get(..10)?.parse::<jiff::civil::Date>().ok();
+    let (a, b) = (day(a?)?, day(b?)?);
+    Some((a - b).get_days().abs().into())
+}
+
 fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, CleanError> {
     let raw = blocks(text);
     if raw.is_empty() {
@@ -481,7 +489,17 @@ fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, Cle
         };
         p.resolve(order).map(|d| p.civil(d))
     };
-    let shown = dateline.as_ref().and_then(|d| d.shown()).and_then(resolve);
+    // A dateline that is one entry of a list of dated items (the headline
+    // chosen was another story's, or the list sits against the article)
+    // says nothing sure: no date rather than another story's.
+    let listed =
+        |p: &meta::dates::Printed, at: usize| meta::dates::in_dated_list(&texts, at, p.date);
+    let dated = dateline.as_ref().filter(|d| {
+        !d.shown()
+            .zip(d.blocks.first())
+            .is_some_and(|(p, &at)| listed(p, at))
+    });
+    let shown = dated.and_then(|d| d.shown()).and_then(resolve);
     // no full date: a dateline without a year, in the year of the page's
     // copyright notice
     let yearless = match (&dateline, &head) {
@@ -489,6 +507,7 @@ fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, Cle
             .and_then(|y| meta::dates::yearless_dateline(&texts, *h, y)),
         _ => None,
     };
+    let yearless = yearless.filter(|(p, j)| !listed(p, *j));
     if let Some((_, j)) = yearless
         && verdicts[j].0 != Verdict::Meta
         && !keep[j]
@@ -496,18 +515,20 @@ fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, Cle
         verdicts[j] = (Verdict::Meta, "date".into());
     }
     let shown = shown.or_else(|| yearless.map(|(p, _)| p.civil(p.date)));
-    let date = shown.or(header_date.clone());
+    // the scraper's header and the printed dateline more than a day apart:
+    // the page contradicts itself, so no date
+    let date = if days_apart(shown.as_deref(), header_date.as_deref()).is_some_and(|d| d > 1) {
+        None
+    } else {
+        shown.or(header_date.clone())
+    };
     let provenance = super::Provenance {
         outlet: meta::outlet::dump_outlet(&texts, head.as_ref().map(|(_, t)| t.as_str())),
-        published: dateline
-            .as_ref()
+        published: dated
             .and_then(|d| d.published.as_ref())
             .and_then(resolve)
             .or(header_date),
-        modified: dateline
-            .as_ref()
-            .and_then(|d| d.updated.as_ref())
-            .and_then(resolve),
+        modified: dated.and_then(|d| d.updated.as_ref()).and_then(resolve),
         ..Default::default()
     };
 

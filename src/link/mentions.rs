@@ -74,8 +74,8 @@ impl Matcher {
     /// overlapping a range of `in_links` (link text,
     /// [`crate::markdown::PlainText::links`]) are never linked
     /// (HTML has no link inside a link: they get their anchor only), and
-    /// do not take the place of a paragraph's first link. Both lists are
-    /// in text order and disjoint.
+    /// do not take the place of the entity's first link (see
+    /// [`EntityLinks`]). Both lists are in text order and disjoint.
     pub fn find(
         &self,
         text: &str,
@@ -102,7 +102,8 @@ impl Matcher {
         let mut out: Vec<Mention> = Vec::new();
         let mut reach = 0;
         let mut block = 0;
-        let mut linked_in_block: Vec<usize> = Vec::new();
+        // the entities linked so far (in this paragraph, or in the body)
+        let mut linked_already: Vec<usize> = Vec::new();
         let (mut skip_at, mut link_at) = (0, 0);
         for (start, end, entity) in cands {
             if overlaps(skip, &mut skip_at, start, end) || start < reach {
@@ -111,16 +112,18 @@ impl Matcher {
             reach = end;
             while block + 1 < blocks.len() && blocks[block].end <= start {
                 block += 1;
-                linked_in_block.clear();
+                if mode == EntityLinks::Paragraph {
+                    linked_already.clear();
+                }
             }
             let linked = !overlaps(in_links, &mut link_at, start, end)
                 && match mode {
                     EntityLinks::All => true,
-                    EntityLinks::First => {
-                        if linked_in_block.contains(&entity) {
+                    EntityLinks::First | EntityLinks::Paragraph => {
+                        if linked_already.contains(&entity) {
                             false
                         } else {
-                            linked_in_block.push(entity);
+                            linked_already.push(entity);
                             true
                         }
                     }
@@ -189,9 +192,44 @@ mod tests {
 
     #[test]
     fn first_per_paragraph_links_only_the_first() {
-        let got = found("Putin met Putin.\n\nPutin again.", EntityLinks::First);
+        let got = found("Putin met Putin.\n\nPutin again.", EntityLinks::Paragraph);
         let linked: Vec<bool> = got.iter().map(|g| g.2).collect();
         assert_eq!(linked, [true, false, true]);
+    }
+
+    #[test]
+    fn first_links_the_first_mention_of_the_body_only() {
+        let got = found(
+            "Putin met Putin.\n\nPutin again, in Russia.\n\nRussia and Vladimir Putin.",
+            EntityLinks::First,
+        );
+        let linked: Vec<(&str, bool)> = got.iter().map(|g| (g.0.as_str(), g.2)).collect();
+        assert_eq!(
+            linked,
+            [
+                ("Putin", true),
+                ("Putin", false),
+                ("Putin", false),
+                ("Russia", true),
+                ("Russia", false),
+                ("Vladimir Putin", false)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_mention_in_link_text_does_not_take_the_first_link() {
+        let text = "See [Putin](https://x.org).\n\nPutin again. Putin.";
+        let plain = crate::markdown::plain_text(text);
+        let m = Matcher::new(&registry()).find(
+            &plain.text,
+            &plain.blocks,
+            &plain.code,
+            &plain.links,
+            EntityLinks::First,
+        );
+        let linked: Vec<bool> = m.iter().map(|m| m.linked).collect();
+        assert_eq!(linked, [false, true, false]);
     }
 
     const MIXED: &str = "# Putin heading\n\nSee [Putin](https://x.org) and `Putin` inline.\n\n```\nPutin in code\n```\n\n> Putin quoted\n> twice\n\n| a | b |\n|---|---|\n| `Putin` | x |\n\n- one\n- `two`\n";

@@ -150,92 +150,76 @@ impl Links {
 
 /// The decorations of the mentions `found` in the body of an article:
 /// each mention gets an anchor, [`mention_id`] of its number among the
-/// article's mentions of its entity; a linked one is a link to the entity's
-/// page (the anchor on the link itself, no wrapper), and the entity's first
-/// link on the page carries its preview as `title` (the script shows it for
-/// every link to the same entity); the others are a `span`. No class: the
-/// `mention-` id is what the stylesheet and the script select them by
+/// article's mentions of its entity (every mention keeps it: entity pages
+/// quote the mentions of an entity's most recent articles, which change as
+/// articles are added, and a note can link any of them); a linked one (see
+/// [`EntityLinks`]) is a link to the entity's page (the anchor on the link
+/// itself, no wrapper), the others a `span`. No class: the `mention-` id
+/// is what the stylesheet and the script select them by
 /// (`[id^="mention-"]`; a mention cut in segments by a highlight has it on
-/// its first, `class="mention"` on the others), and the entity's kind, for
-/// the script's preview, is on its chip under the article: a class on each
-/// mention was a tenth of the page.
+/// its first, `class="mention"` on the others); no `title`: the script's
+/// preview reads the entity's kind and description from one file for the
+/// whole site ([`crate::render`]'s `entities/previews.js`), not from each
+/// page — they were a fifth of a page with real descriptions.
 pub fn mention_spans(
     registry: &Registry,
     markup: &[MentionMarkup],
     found: &[MentionAt],
 ) -> Vec<Span> {
-    // Per entity: mentions so far, and whether its preview is on the page
-    // yet. An article names a few dozen entities: a short list beats a map.
-    let mut seen: Vec<(u32, usize, bool)> = Vec::new();
+    // Per entity: mentions so far. An article names a few dozen entities:
+    // a short list beats a map.
+    let mut seen: Vec<(u32, usize)> = Vec::new();
     let mut spans = Vec::with_capacity(found.len());
     let mut n = itoa::Buffer::new();
     for m in found {
         let e = &registry.entities[m.entity as usize];
-        let mk = &markup[m.entity as usize];
         let s = match seen.iter().position(|s| s.0 == m.entity) {
             Some(i) => &mut seen[i],
             None => {
-                seen.push((m.entity, 0, false));
+                seen.push((m.entity, 0));
                 seen.last_mut().expect("just pushed")
             }
         };
         s.1 += 1;
         // the id is `mention_id(slug, n)` (a slug needs no escaping)
         let n = n.format(s.1);
-        let mut first = String::with_capacity(20 + e.slug.as_str().len() + mk.title.len());
+        let mut first = String::with_capacity(16 + e.slug.as_str().len());
         first.push_str(" id=\"mention-");
         first.push_str(e.slug.as_str());
         first.push('-');
         first.push_str(n);
         first.push('"');
         let (start, end) = (m.start as usize, m.end as usize);
-        if m.linked {
-            if !s.2 {
-                s.2 = true;
-                first.push_str(&mk.title);
-            }
-            spans.push(Span {
-                start,
-                end,
-                tag: "a",
-                attrs: mk.link.clone(),
-                first_attrs: Attrs::from_written(first),
-                rest_attrs: MENTION_REST.clone(),
-            });
+        let (tag, attrs) = if m.linked {
+            ("a", markup[m.entity as usize].link.clone())
         } else {
-            spans.push(Span {
-                start,
-                end,
-                tag: "span",
-                attrs: Attrs::default(),
-                first_attrs: Attrs::from_written(first),
-                rest_attrs: MENTION_REST.clone(),
-            });
-        }
+            ("span", Attrs::default())
+        };
+        spans.push(Span {
+            start,
+            end,
+            tag,
+            attrs,
+            first_attrs: Attrs::from_written(first),
+            rest_attrs: MENTION_REST.clone(),
+        });
     }
     spans
 }
 
-/// What the mentions of an entity on article pages share: the attributes
-/// of a link to its page (its URL: every article page is at the same
-/// depth) and the `title` attribute with its preview that its first link
-/// carries (empty without a description).
+/// What the mentions of an entity on article pages share, written once:
+/// the attributes of a link to its page (its URL: every article page is
+/// at the same depth).
 #[derive(Clone, Debug, Default)]
 pub struct MentionMarkup {
     pub link: Attrs,
-    pub title: String,
 }
 
 impl MentionMarkup {
-    fn new(e: &Entity, preview: &str) -> MentionMarkup {
+    fn new(e: &Entity) -> MentionMarkup {
         let from = SitePath::article(&Slug::parse("x").expect("a slug"));
-        let mut title = String::new();
-        if !preview.is_empty() {
-            Attrs::push(&mut title, "title", preview);
-        }
         MentionMarkup {
             link: Attrs::new(&[("href", &SitePath::entity(&e.slug).relative_from(&from))]),
-            title,
         }
     }
 }
@@ -499,12 +483,7 @@ pub fn link(
         })
         .collect();
     links.related = related.into_iter().collect();
-    links.markup = registry
-        .entities
-        .iter()
-        .zip(&previews)
-        .map(|(e, p)| MentionMarkup::new(e, p))
-        .collect();
+    links.markup = registry.entities.iter().map(MentionMarkup::new).collect();
     links.registry = registry;
     links.previews = previews;
     links.matcher = Some(matcher);
@@ -812,7 +791,8 @@ mod tests {
         );
         assert_eq!(
             links[0].first_attrs.as_str(),
-            " id=\"mention-vladimir-putin-1\" title=\"President of Russia.\""
+            " id=\"mention-vladimir-putin-1\"",
+            "no description on the page: the script reads it from entities/previews.js"
         );
         let occ = &l.occurrences[0];
         assert_eq!(occ.len(), 2);
@@ -829,7 +809,7 @@ mod tests {
                 after_block: vec![],
             },
         );
-        assert!(html.contains("<a href=\"../../entities/vladimir-putin/index.html\" id=\"mention-vladimir-putin-1\" title=\"President of Russia.\">Putin</a>"), "{html}");
+        assert!(html.contains("<a href=\"../../entities/vladimir-putin/index.html\" id=\"mention-vladimir-putin-1\">Putin</a>"), "{html}");
         assert!(
             html.contains("<span id=\"mention-vladimir-putin-2\">Putin</span>"),
             "{html}"
@@ -837,27 +817,31 @@ mod tests {
     }
 
     #[test]
-    fn only_the_first_link_to_an_entity_carries_its_preview() {
+    fn every_mention_keeps_its_anchor_and_the_first_alone_is_a_link() {
         let arts = [art("a", "Putin.\n\nPutin, Putin and Minsk.")];
+        let got = |mode| {
+            let l = link(reg(), &arts, mode, &[], &[]);
+            l.mention_spans(&arts[0].slug)
+                .iter()
+                .map(|s| (s.tag, s.first_attrs.as_str().to_string()))
+                .collect::<Vec<_>>()
+        };
+        let want = |tags: [&'static str; 4]| {
+            let ids = [
+                " id=\"mention-vladimir-putin-1\"",
+                " id=\"mention-vladimir-putin-2\"",
+                " id=\"mention-vladimir-putin-3\"",
+                " id=\"mention-minsk-1\"",
+            ];
+            tags.into_iter()
+                .zip(ids)
+                .map(|(t, i)| (t, i.to_string()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(got(EntityLinks::First), want(["a", "span", "span", "a"]));
+        assert_eq!(got(EntityLinks::Paragraph), want(["a", "a", "span", "a"]));
+        assert_eq!(got(EntityLinks::All), want(["a", "a", "a", "a"]));
         let l = link(reg(), &arts, EntityLinks::First, &[], &[]);
-        let spans = l.mention_spans(&arts[0].slug);
-        let got: Vec<(&str, &str)> = spans
-            .iter()
-            .map(|s| (s.tag, s.first_attrs.as_str()))
-            .collect();
-        assert_eq!(
-            got,
-            [
-                (
-                    "a",
-                    " id=\"mention-vladimir-putin-1\" title=\"President of Russia.\""
-                ),
-                ("a", " id=\"mention-vladimir-putin-2\""),
-                ("span", " id=\"mention-vladimir-putin-3\""),
-                ("a", " id=\"mention-minsk-1\""),
-            ],
-            "Minsk has no description, so no title"
-        );
         assert!(
             l.mention_spans(&Slug::from_title("nowhere").unwrap())
                 .is_empty()

@@ -914,7 +914,7 @@ impl Fingerprints {
                 remember_few(
                     &mut self.annotations,
                     now,
-                    anns.all().len(),
+                    anns.len(),
                     || anns.all().iter().collect(),
                     |a| (debug_fp(a), set_fp(a)),
                 );
@@ -922,7 +922,7 @@ impl Fingerprints {
                 remember_few(
                     &mut self.notes,
                     notes.values().flatten().copied().collect(),
-                    anns.article_notes().len(),
+                    anns.notes_len(),
                     || anns.article_notes().iter().collect(),
                     debug_fp,
                 );
@@ -944,6 +944,12 @@ impl Fingerprints {
                 article_note_html,
                 highlights,
                 sidenotes,
+                // the annotations in `sidenotes`, in text order (their
+                // order follows from their ranges, in their fingerprints)
+                annotations: _,
+                // their HTML is `article_note_html`; `Dep::Notes` covers
+                // what they say
+                notes: _,
             } = x;
             let mut h = Fp::default();
             h.feed(article_note_html).debug(highlights);

@@ -47,6 +47,57 @@ pub(super) fn entity_ref_with<'a>(b: &'a Briefing, i: usize, url: Cow<'a, str>) 
     }
 }
 
+/// Where [`previews`] writes the entities' previews.
+pub const PREVIEWS_PATH: &str = "entities/previews.js";
+
+/// `entities/previews.js`: a script that hands the page's script
+/// (`static/briefing.js`) every described entity's name, kind and preview
+/// (one line of its description), by slug:
+/// `briefingPreviews({"slug":["Name","kind","Preview"],…});` — once for the
+/// whole site instead of a `title` on the links of every page, loaded with
+/// `<script src>` (which works from `file://`, unlike a fetch) the first
+/// time a reader points at an entity. It holds what the entity pages show
+/// (the registry, which a public build does not hold back) and, as every
+/// output, goes through the leak check.
+pub fn previews(b: &Briefing) -> Output {
+    let reg = &b.links.registry;
+    let rows = reg.entities.iter().enumerate().map(|(i, e)| {
+        (
+            e.slug.as_str(),
+            e.entry.name.as_str(),
+            e.entry.kind.id(),
+            b.links.preview(i),
+        )
+    });
+    Output {
+        path: SitePath::new(PREVIEWS_PATH),
+        bytes: previews_js(rows).into_bytes(),
+    }
+}
+
+/// The script of [`previews`] for rows of (slug, name, kind, preview);
+/// an entity without a preview is left out (its popover has nothing to
+/// show).
+fn previews_js<'a>(rows: impl Iterator<Item = (&'a str, &'a str, &'a str, &'a str)>) -> String {
+    let mut js = String::from("briefingPreviews({");
+    let mut first = true;
+    for (slug, name, kind, preview) in rows {
+        if preview.is_empty() {
+            continue;
+        }
+        if !first {
+            js.push(',');
+        }
+        first = false;
+        // JSON is JavaScript; the texts are the analyst's (escaped as
+        // JSON strings), the slug is one (nothing to escape)
+        let row = serde_json::to_string(&(name, kind, preview)).expect("strings serialize");
+        let _ = write!(js, "\"{slug}\":{row}");
+    }
+    js.push_str("});\n");
+    js
+}
+
 /// The most mentioned entities of the briefing.
 pub fn key_entities<'a>(b: &'a Briefing, at: &SitePath, limit: usize) -> Vec<EntityRef<'a>> {
     let mut idx: Vec<usize> = (0..b.links.registry.entities.len())
@@ -589,4 +640,35 @@ pub fn graph_svg(b: &Briefing, at: &SitePath) -> (String, GraphCaps) {
     }
     svg.push_str("</g></svg>");
     (svg, caps)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn previews_are_a_script_call_with_json_and_skip_the_undescribed() {
+        let hostile = "Says \"hi\" </script><script>alert(1)</script> \\ \u{2028} end";
+        let js = previews_js(
+            [
+                ("minsk", "Minsk", "place", "Capital of Belarus."),
+                ("nobody", "Nobody", "person", ""),
+                ("x", "X \"Y\"", "other", hostile),
+            ]
+            .into_iter(),
+        );
+        let inner = js
+            .strip_prefix("briefingPreviews(")
+            .and_then(|s| s.strip_suffix(");\n"))
+            .expect("one call");
+        let v: serde_json::Value = serde_json::from_str(inner).expect("JSON");
+        assert_eq!(
+            v,
+            serde_json::json!({
+                "minsk": ["Minsk", "place", "Capital of Belarus."],
+                "x": ["X \"Y\"", "other", hostile],
+            })
+        );
+        assert_eq!(previews_js(std::iter::empty()), "briefingPreviews({});\n");
+    }
 }

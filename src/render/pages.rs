@@ -25,6 +25,9 @@ pub enum Job {
     /// (and their further pages), with what they list.
     Annotations(super::annotations::Page, Arc<super::annotations::Plan>),
     Entities,
+    /// `entities/previews.js`: every entity's name, kind and description,
+    /// once for the whole site, for the script's previews on hover.
+    Previews,
     /// Page `n` (1-based) of an entity (by registry index).
     Entity(usize, usize),
     /// Page `n` (1-based) of the timeline.
@@ -71,6 +74,7 @@ pub fn jobs(b: &Briefing) -> Vec<Job> {
         Job::NotFound,
         Job::Search,
         Job::Entities,
+        Job::Previews,
         Job::DataSchema,
     ]);
     if !b.editions.editions.is_empty() {
@@ -165,7 +169,7 @@ impl Job {
             Job::Changes | Job::EditionChanges(_) => "changes.html",
             Job::Editions => "editions.html",
             // (made without a template: no template edit renders them again)
-            Job::Data | Job::DataSchema => NO_TEMPLATE,
+            Job::Data | Job::DataSchema | Job::Previews => NO_TEMPLATE,
         })
     }
 
@@ -249,6 +253,8 @@ impl Job {
             // claims, entities with the articles naming them
             Job::Data => vec![Cards, Annotations, Mentions, Outlets, Editions],
             Job::DataSchema => vec![],
+            // names, kinds and previews
+            Job::Previews => vec![Registry],
         }
     }
 
@@ -262,6 +268,7 @@ impl Job {
             Job::NotFound => SitePath::new("404.html"),
             Job::Annotations(p, _) => super::annotations::path(p),
             Job::Entities => SitePath::section("entities"),
+            Job::Previews => SitePath::new(super::entities::PREVIEWS_PATH),
             Job::Entity(i, n) => super::entities::entity_path(b, *i, *n),
             Job::Timeline(n) => super::timeline::page_path(*n),
             Job::Search => SitePath::section("search"),
@@ -285,6 +292,7 @@ impl Job {
             Job::NotFound => not_found(b, r),
             Job::Annotations(p, plan) => super::annotations::render(b, r, shared, plan, p),
             Job::Entities => super::entities::index(b, r),
+            Job::Previews => Ok(super::entities::previews(b)),
             Job::Entity(i, n) => super::entities::entity(b, r, shared, *i, *n),
             Job::Timeline(n) => super::timeline::page(b, r, *n),
             Job::Search => super::publish::search_page(b, r),

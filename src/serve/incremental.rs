@@ -853,6 +853,10 @@ impl Session {
         let mut refresh_notes = false;
         // what the annotations' update touched (see `render::Touched`)
         let mut touched = render::Touched::default();
+        // the annotations as they were (tens of thousands of reference
+        // counts), freed once the edited pages are written, not beside
+        // the work that writes them
+        let mut previous: Option<crate::annotate::Annotations> = None;
         if dirty.data {
             let mut problems = Problems::default();
             let mut parsed = Vec::new();
@@ -880,9 +884,7 @@ impl Session {
                 edited.clone_from(&changes.articles);
                 touched = touched_by(&changes);
                 refresh_notes = true;
-                // the annotations as they were (tens of thousands of
-                // reference counts) are freed beside the page renders
-                rayon::spawn(move || drop(changes));
+                previous = Some(changes.previous);
                 timer.lap("update annotations");
             } else if let [a] = parsed.as_slice()
                 && !dirty.summary
@@ -905,7 +907,7 @@ impl Session {
                     st.shared.refresh_counts(&st.briefing, &st.renderer, counts);
                 }
                 relinked = Some(changes.links);
-                rayon::spawn(move || drop(changes.annotations));
+                previous = Some(changes.annotations.previous);
                 timer.lap("update article");
             } else {
                 let mut articles = st.briefing.articles.clone();
@@ -1020,6 +1022,9 @@ impl Session {
             {
                 tell(&written);
                 announced.clone_from(&written);
+            }
+            if let Some(p) = previous.take() {
+                rayon::spawn(move || drop(p));
             }
             pages.extend(written);
         }

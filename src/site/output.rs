@@ -35,9 +35,8 @@
 
 use crate::diag::Problem;
 use crate::fsutil;
-use crate::project::FileMeta;
 use crate::render::Output;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -357,10 +356,8 @@ pub struct Staged {
 
 #[derive(Default)]
 struct StagedState {
-    /// Every file put, by site path, with its length and modification
-    /// time once in place (for the build stamp: no `stat` of every output
-    /// after the build).
-    paths: BTreeMap<String, Option<FileMeta>>,
+    /// Every file put, by site path.
+    paths: BTreeSet<String>,
     /// Site paths whose bytes changed (or are new).
     written: Vec<String>,
     /// Updating in place: (staged file, site path) of each changed file.
@@ -472,24 +469,21 @@ impl Staged {
     fn put_by(
         &self,
         rel: &str,
-        put: impl FnOnce() -> io::Result<(Option<FileMeta>, bool, Option<PathBuf>)>,
+        put: impl FnOnce() -> io::Result<(bool, Option<PathBuf>)>,
     ) -> io::Result<()> {
-        use std::collections::btree_map::Entry;
         {
             let mut st = self.lock();
             if let Some((_, kind, msg)) = &st.failure {
                 return Err(io::Error::new(*kind, msg.clone()));
             }
-            match st.paths.entry(rel.to_string()) {
-                Entry::Occupied(_) => return Ok(()),
-                Entry::Vacant(v) => v.insert(None),
-            };
+            if !st.paths.insert(rel.to_string()) {
+                return Ok(());
+            }
         }
         let result = put();
         let mut st = self.lock();
         match result {
-            Ok((meta, changed, tmp)) => {
-                st.paths.insert(rel.to_string(), meta);
+            Ok((changed, tmp)) => {
                 if let Some(tmp) = tmp {
                     st.moves.push((tmp, rel.to_string()));
                 }
@@ -509,14 +503,9 @@ impl Staged {
         }
     }
 
-    /// Write one file into the stage; its length and modification time
-    /// once in place, whether its bytes changed, and (updating in place)
-    /// the staged file to move into place.
-    fn put_file(
-        &self,
-        rel: &str,
-        bytes: &[u8],
-    ) -> io::Result<(Option<FileMeta>, bool, Option<PathBuf>)> {
+    /// Write one file into the stage; whether its bytes changed, and
+    /// (updating in place) the staged file to move into place.
+    fn put_file(&self, rel: &str, bytes: &[u8]) -> io::Result<(bool, Option<PathBuf>)> {
         #[cfg(test)]
         if let Some(n) = &self.fail_after
             && n.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
@@ -526,26 +515,27 @@ impl Staged {
         }
         let live = self.live.as_ref();
         if self.mode == Mode::InPlace {
-            if let Some(meta) = live.and_then(|d| same_file(d, rel, bytes)) {
-                return Ok((meta, false, None));
+            if live.is_some_and(|d| same_file(d, rel, bytes)) {
+                return Ok((false, None));
             }
             let n = self.staged.fetch_add(1, Ordering::Relaxed).to_string();
-            let meta = write_new(&self.stage, &n, bytes)?;
-            return Ok((meta, true, Some(self.stage.path().join(n))));
+            write_new(&self.stage, &n, bytes)?;
+            return Ok((true, Some(self.stage.path().join(n))));
         }
         self.make_dir(rel.rsplit_once('/').map_or("", |(dir, _)| dir))?;
         if let Some(live) = live
-            && let Some(meta) = same_file(live, rel, bytes)
+            && same_file(live, rel, bytes)
         {
             if self.links.load(Ordering::Relaxed) && live.hard_link(rel, &self.stage).is_ok() {
-                return Ok((meta, false, None));
+                return Ok((false, None));
             }
             // no hard links on this file system: a copy
-            let meta = write_new(&self.stage, rel, bytes)?;
+            write_new(&self.stage, rel, bytes)?;
             self.links.store(false, Ordering::Relaxed);
-            return Ok((meta, false, None));
+            return Ok((false, None));
         }
-        Ok((write_new(&self.stage, rel, bytes)?, true, None))
+        write_new(&self.stage, rel, bytes)?;
+        Ok((true, None))
     }
 
     /// [`Staged::put_file`] for a file whose bytes `write` writes as they
@@ -556,7 +546,7 @@ impl Staged {
         &self,
         rel: &str,
         write: crate::render::WriteFile<'_>,
-    ) -> io::Result<(Option<FileMeta>, bool, Option<PathBuf>)> {
+    ) -> io::Result<(bool, Option<PathBuf>)> {
         #[cfg(test)]
         if let Some(n) = &self.fail_after
             && n.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
@@ -574,40 +564,36 @@ impl Staged {
         let live = self.live.as_ref();
         let old = live
             .and_then(|d| d.open_file(rel).ok())
-            .and_then(|f| Some((f.metadata().ok().filter(|m| m.is_file())?, f)));
+            .filter(|f| f.metadata().is_ok_and(|m| m.is_file()));
         let mut w = Compared {
             out: io::BufWriter::with_capacity(BUFFER, self.stage.create_new(&name)?),
-            old: old.map(|(m, f)| (FileMeta::of(&m), io::BufReader::with_capacity(BUFFER, f))),
+            old: old.map(|f| io::BufReader::with_capacity(BUFFER, f)),
             buf: Vec::new(),
         };
         write(&mut w)?;
-        let (file, same) = w.finish()?;
+        let same = w.finish()?;
         let staged = self.stage.path().join(&name);
-        let Some(live_meta) = same else {
-            let meta = file.metadata().ok().map(|m| FileMeta::of(&m));
-            return Ok((meta, true, in_place.then_some(staged)));
-        };
+        if !same {
+            return Ok((true, in_place.then_some(staged)));
+        }
         // unchanged: the live file stays (updating in place) or is linked
         // into the new site, as `put_file` does
-        drop(file);
         if in_place {
             std::fs::remove_file(&staged)?;
-            return Ok((Some(live_meta), false, None));
+            return Ok((false, None));
         }
         let live = live.expect("compared with it");
         if self.links.load(Ordering::Relaxed) {
             std::fs::remove_file(&staged)?;
             if live.hard_link(rel, &self.stage).is_ok() {
-                return Ok((Some(live_meta), false, None));
+                return Ok((false, None));
             }
             // no hard links on this file system: a copy
             self.links.store(false, Ordering::Relaxed);
             let mut to = self.stage.create_new(rel)?;
             io::copy(&mut live.open_file(rel)?, &mut to)?;
-            return Ok((to.metadata().ok().map(|m| FileMeta::of(&m)), false, None));
         }
-        let meta = std::fs::metadata(&staged).ok().map(|m| FileMeta::of(&m));
-        Ok((meta, false, None))
+        Ok((false, None))
     }
 
     /// Make the directory `rel` (a site path; `""`: the stage itself) and
@@ -641,14 +627,12 @@ impl Staged {
 
     /// Every site path put so far, sorted.
     pub fn paths(&self) -> Vec<String> {
-        self.lock().paths.keys().cloned().collect()
+        self.lock().paths.iter().cloned().collect()
     }
 
-    /// Every site path put so far, sorted, with what the build stamp
-    /// remembers of it.
-    pub fn metas(&self) -> Vec<(String, Option<FileMeta>)> {
-        let st = self.lock();
-        st.paths.iter().map(|(p, m)| (p.clone(), *m)).collect()
+    /// How many files were put so far.
+    pub fn file_count(&self) -> usize {
+        self.lock().paths.len()
     }
 
     /// The first write that failed, as the one diagnostic to show for it:
@@ -671,7 +655,7 @@ impl Staged {
     /// another thread: wait for it (or drop it) before the process ends.
     pub fn commit(mut self) -> io::Result<(WriteStats, Vec<String>, Removal)> {
         let st = std::mem::take(&mut *self.lock());
-        let wanted: BTreeSet<&str> = st.paths.keys().map(String::as_str).collect();
+        let wanted: BTreeSet<&str> = st.paths.iter().map(String::as_str).collect();
         let mut stats = WriteStats {
             written: st.written.len(),
             unchanged: st.unchanged,
@@ -815,8 +799,11 @@ pub fn write_site(dir: &Path, outputs: &[Output]) -> io::Result<WriteStats> {
 /// file whose bytes changed is written into the staging directory and
 /// renamed over its target, so a reader sees the old file or the new one,
 /// never half of one, and nothing is left behind (a killed process's
-/// staging directory goes the next time). Returns the site paths written;
-/// on an error, the site path that failed and the error.
+/// staging directory goes the next time). Making and removing the staging
+/// directory in `out` moves `out`'s modification time on, which is how the
+/// build stamp knows the site is no longer the one a build left
+/// (`project::BuildStamp`). Returns the site paths written; on an error,
+/// the site path that failed and the error.
 pub fn write_in_place(out: &Path, outputs: &[Output]) -> Result<Vec<String>, (String, io::Error)> {
     use rayon::prelude::*;
     let places = Places::of(out).map_err(|e| (String::new(), e))?;
@@ -827,9 +814,9 @@ pub fn write_in_place(out: &Path, outputs: &[Output]) -> Result<Vec<String>, (St
         .par_iter()
         .enumerate()
         .filter(|(_, o)| {
-            live.as_ref()
-                .and_then(|d| same_file(d, o.path.as_str(), &o.bytes))
-                .is_none()
+            !live
+                .as_ref()
+                .is_some_and(|d| same_file(d, o.path.as_str(), &o.bytes))
         })
         .collect();
     if changed.is_empty() {
@@ -918,22 +905,21 @@ const BUFFER: usize = 256 * 1024;
 struct Compared {
     out: io::BufWriter<std::fs::File>,
     /// The live file, while every byte so far matched it.
-    old: Option<(FileMeta, io::BufReader<std::fs::File>)>,
+    old: Option<io::BufReader<std::fs::File>>,
     buf: Vec<u8>,
 }
 
 impl Compared {
-    /// The staged file, written out; and the live file's length and
-    /// modification time if it holds the same bytes.
-    fn finish(mut self) -> io::Result<(std::fs::File, Option<FileMeta>)> {
+    /// Write the staged file out; whether the live file holds the same
+    /// bytes.
+    fn finish(mut self) -> io::Result<bool> {
         use std::io::Read as _;
-        let file = self.out.into_inner().map_err(|e| e.into_error())?;
+        self.out.into_inner().map_err(|e| e.into_error())?;
         // the same only if the live file has nothing more
-        let same = self
+        Ok(self
             .old
             .take()
-            .and_then(|(meta, mut f)| matches!(f.read(&mut [0]), Ok(0)).then_some(meta));
-        Ok((file, same))
+            .is_some_and(|mut f| matches!(f.read(&mut [0]), Ok(0))))
     }
 }
 
@@ -941,7 +927,7 @@ impl io::Write for Compared {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
         use std::io::Read as _;
         let n = self.out.write(data)?;
-        if let Some((_, old)) = &mut self.old {
+        if let Some(old) = &mut self.old {
             self.buf.resize(n, 0);
             if old.read_exact(&mut self.buf).is_err() || self.buf[..] != data[..n] {
                 self.old = None;
@@ -956,27 +942,26 @@ impl io::Write for Compared {
 }
 
 /// Write `bytes` to a new file at `rel` in `dir` (never into an existing
-/// one: it could be a hard link to a live page); its length and
-/// modification time as written.
-fn write_new(dir: &fsutil::Dir, rel: &str, bytes: &[u8]) -> io::Result<Option<FileMeta>> {
+/// one: it could be a hard link to a live page).
+fn write_new(dir: &fsutil::Dir, rel: &str, bytes: &[u8]) -> io::Result<()> {
     use std::io::Write as _;
-    let mut f = dir.create_new(rel)?;
-    f.write_all(bytes)?;
-    Ok(f.metadata().ok().map(|m| FileMeta::of(&m)))
+    dir.create_new(rel)?.write_all(bytes)
 }
 
-/// Whether the file at `rel` in `dir` holds `bytes`: its length and
-/// modification time if so.
-fn same_file(dir: &fsutil::Dir, rel: &str, bytes: &[u8]) -> Option<Option<FileMeta>> {
+/// Whether the file at `rel` in `dir` holds `bytes`.
+fn same_file(dir: &fsutil::Dir, rel: &str, bytes: &[u8]) -> bool {
     use std::io::Read as _;
-    let mut f = dir.open_file(rel).ok()?;
-    let meta = f.metadata().ok()?;
-    if !meta.is_file() || meta.len() != bytes.len() as u64 {
-        return None;
+    let Ok(mut f) = dir.open_file(rel) else {
+        return false;
+    };
+    if !f
+        .metadata()
+        .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+    {
+        return false;
     }
     let mut old = Vec::with_capacity(bytes.len());
-    f.read_to_end(&mut old).ok()?;
-    (old == bytes).then(|| Some(FileMeta::of(&meta)))
+    f.read_to_end(&mut old).is_ok() && old == bytes
 }
 
 #[cfg(test)]
@@ -1062,7 +1047,6 @@ mod tests {
         put_streamed(&staged, "data/new.json", "new").unwrap();
         // the first put at a path wins
         put_streamed(&staged, "data/new.json", "again").unwrap();
-        let metas = staged.metas();
         let (stats, changed, removal) = staged.commit().unwrap();
         removal.wait().unwrap();
         assert_eq!((stats.written, stats.unchanged, stats.removed), (4, 1, 0));
@@ -1089,11 +1073,6 @@ mod tests {
                 "site/data/shorter.json=longer",
             ]
         );
-        // what the build stamp records is what is on disk
-        for (rel, meta) in metas {
-            let m = std::fs::metadata(d.join(&rel)).unwrap();
-            assert_eq!(meta, Some(FileMeta::of(&m)), "{rel}");
-        }
     }
 
     #[test]

@@ -443,7 +443,9 @@ fn type_errors_in_front_matter_and_settings_are_plain() {
     let e = build_err(&p);
     assert_eq!(
         errors(&e),
-        ["briefing.toml:1:16: error: `entity_links` must be one of all, first (found a list)"]
+        [
+            "briefing.toml:1:16: error: `entity_links` must be one of all, first, paragraph (found a list)"
+        ]
     );
 }
 

@@ -49,7 +49,7 @@ fn desk() -> TestProject {
         )
         .file(
             "entities.yaml",
-            "- name: Minsk\n  kind: place\n- name: Pipeline Board\n  kind: organisation\n",
+            "- name: Minsk\n  kind: place\n  description: Capital of Belarus, host of the summit.\n- name: Pipeline Board\n  kind: organisation\n",
         )
         // an outlet graded in sources.yaml carries a public and a draft
         // article, and a claim in each: its page, the claims pages and
@@ -140,6 +140,13 @@ fn a_public_build_holds_no_trace_of_held_back_material() {
     assert!(!p.exists("site/articles/zqdraftslugqz") && !p.exists("site/articles/inquiry"));
     assert!(!p.exists("site/annotations/tags/internal"));
     assert!(!p.exists("site/annotations/tags/draft"));
+    // the entities' previews, one file for the site's popovers, are
+    // among the files scanned above
+    let previews = p.read("site/entities/previews.js");
+    assert!(
+        previews.contains("Capital of Belarus, host of the summit."),
+        "{previews}"
+    );
     // the outlet's page lists the public article only
     let outlet = p.read("site/sources/desk-wire/index.html");
     assert!(outlet.contains("The summit in Minsk ends without a deal"));

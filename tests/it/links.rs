@@ -5,27 +5,69 @@
 use crate::common::*;
 
 #[test]
-fn mentions_link_to_entity_pages_first_per_paragraph() {
+fn mentions_link_to_entity_pages_first_in_the_article() {
     let dir = fixture("links/basic");
     let site = build(dir.path(), &[]);
     let html = read(&site, "articles/alpha/index.html");
-    // first Putin of the first paragraph is a link (the anchor on the link
-    // itself, the description on the entity's first link only), the second
-    // only an anchor
-    assert!(html.contains("<a href=\"../../entities/vladimir-putin/index.html\" id=\"mention-vladimir-putin-1\" title=\"President of Russia.\">Putin</a>"), "{html}");
+    // the first Putin is a link (the anchor on the link itself, no
+    // description: the script reads it from entities/previews.js), the
+    // second only an anchor
+    assert!(html.contains("<a href=\"../../entities/vladimir-putin/index.html\" id=\"mention-vladimir-putin-1\">Putin</a>"), "{html}");
     assert!(
         html.contains("<span id=\"mention-vladimir-putin-2\">Putin</span>"),
         "{html}"
     );
+    assert!(!html.contains(" title=\"President of Russia.\""), "{html}");
     // possessive, and the longest name wins ("Oreshnik missile" is one alias)
-    assert!(html.contains("<a href=\"../../entities/russia/index.html\" id=\"mention-russia-1\" title=\"The Russian Federation.\">Russia</a>&#x27;s") || html.contains(">Russia</a>'s"), "{html}");
-    assert!(html.contains(">Oreshnik missile</a>"), "{html}");
-    // Minsk is linked again in the second paragraph
+    assert!(
+        html.contains(
+            "<a href=\"../../entities/russia/index.html\" id=\"mention-russia-1\">Russia</a>&#x27;s"
+        ) || html.contains(">Russia</a>'s"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<span id=\"mention-oreshnik-2\">Oreshnik missile</span>"),
+        "{html}"
+    );
+    // Minsk is linked once in the text (the second paragraph's is an
+    // anchor), once in the list of entities
     assert_eq!(
         html.matches("href=\"../../entities/minsk/index.html\"")
             .count(),
-        2 + 1,
-        "two in the text, one in the list of entities"
+        1 + 1,
+        "one in the text, one in the list of entities"
+    );
+    assert!(
+        html.contains("<span id=\"mention-minsk-2\">Minsk</span>"),
+        "{html}"
+    );
+    // the descriptions, once for the site
+    let previews = read(&site, "entities/previews.js");
+    assert!(previews.starts_with("briefingPreviews({"), "{previews}");
+    assert!(
+        previews.contains("\"minsk\":[\"Minsk\",\"place\",\"Capital of Belarus.\"]"),
+        "{previews}"
+    );
+}
+
+#[test]
+fn mentions_link_first_per_paragraph_when_configured() {
+    let dir = fixture("links/basic");
+    let toml = dir.path().join("briefing.toml");
+    let mut cfg = std::fs::read_to_string(&toml).unwrap();
+    cfg.push_str("entity_links = \"paragraph\"\n");
+    std::fs::write(&toml, cfg).unwrap();
+    let site = build(dir.path(), &[]);
+    let html = read(&site, "articles/alpha/index.html");
+    assert_eq!(
+        html.matches("href=\"../../entities/minsk/index.html\" id=\"mention-minsk-")
+            .count(),
+        2,
+        "{html}"
+    );
+    assert!(
+        html.contains("<span id=\"mention-vladimir-putin-2\">Putin</span>"),
+        "{html}"
     );
 }
 

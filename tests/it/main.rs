@@ -38,6 +38,7 @@ mod interchange;
 mod interchange_pages;
 mod layering;
 mod links;
+mod noop;
 mod provenance;
 mod publish;
 mod rescrape;

@@ -56,7 +56,15 @@ fn sitemap_robots_canonical_and_404() {
     ] {
         assert!(article.contains(tag), "{tag} not in the article");
     }
-    assert!(article.contains("<meta property=\"og:description\" content=\""));
+    // the description once: Open Graph readers (Facebook, LinkedIn, Slack,
+    // Discord, iMessage, X) fall back to it for `og:description`
+    assert_eq!(
+        article
+            .matches("<meta name=\"description\" content=\"")
+            .count(),
+        1
+    );
+    assert!(!article.contains("og:description"));
     let index = read(&site, "index.html");
     for tag in [
         "<meta property=\"og:type\" content=\"website\">",

@@ -392,6 +392,11 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
         .filter(|&j| shapes[j].lines == 1 && shapes[j].units <= 40.0)
         .map(|j| norm(texts[j]))
         .collect();
+    let listed_date = |j: usize| {
+        meta::dates::printed_dates(texts[j])
+            .first()
+            .is_some_and(|p| meta::dates::in_dated_list(texts, j, p.date))
+    };
     let mut out = Vec::new();
     for i in lo..hi {
         let (t, s) = (texts[i].trim(), &shapes[i]);
@@ -417,9 +422,16 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
         let from = dek.map_or(i + 1, |d| d + 1);
         let mut steps = 0;
         let mut meta_at = None;
+        let mut dated_entry = false;
         for (j, text) in texts.iter().enumerate().take((from + 6).min(n)).skip(from) {
             if is_meta(j) {
-                meta_at = Some(steps);
+                // a date line among other stories' dates is an entry of a
+                // list, not this line's dateline
+                if listed_date(j) {
+                    dated_entry = true;
+                } else {
+                    meta_at = Some(steps);
+                }
                 break;
             }
             let skip = minor(j) || credit_shaped(text.trim()) || meta::split_credit(text).is_some();
@@ -433,9 +445,10 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
         if let Some(d) = meta_at {
             f[F_DATELINE_AFTER] = 1.0;
             f[F_DATELINE_STEPS] = d as f64;
-        } else if (i.saturating_sub(2)..i).any(is_meta) {
+        } else if (i.saturating_sub(2)..i).any(|j| is_meta(j) && !listed_date(j)) {
             f[F_DATELINE_BEFORE] = 1.0;
         }
+        dated_entry |= (i.saturating_sub(2)..i).any(|j| is_meta(j) && listed_date(j));
         // a caption: its credit follows
         f[F_CREDIT_AFTER] = flag(
             i + 1 < n
@@ -481,7 +494,8 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
         let after = (i + 1..(i + 4).min(n))
             .filter(|&j| Some(j) != dek && listy(j))
             .count();
-        f[F_TITLE_LIST] = flag((before >= 1 && after >= 1) || after >= 2);
+        // (or its date line is one of a list of dated entries)
+        f[F_TITLE_LIST] = flag((before >= 1 && after >= 1) || after >= 2 || dated_entry);
         // the standfirst of a headline just above it
         f[F_STANDFIRST] = flag((lo..i).rev().find(|&j| !minor(j)).is_some_and(|p| {
             headline_shaped(texts[p], &shapes[p])
@@ -629,6 +643,39 @@ mod tests {
             pick(&page, 6).as_deref(),
             Some("Council votes to close harbour bridge to cars")
         );
+    }
+
+    #[test]
+    fn a_dated_entry_of_a_story_list_loses_to_the_headline() {
+        // the list of dated stories sits between the headline and the text:
+        // the entry just above the text has a date line after it, but that
+        // line is one of the list's
+        let page = [
+            "Council votes to close harbour bridge to cars",
+            "By Jane Roe, 19 November 2019",
+            "Related",
+            "Ferry fares rise again for harbour commuters",
+            "3 March 2019",
+            "Cyclists plan a ride across the harbour bridge",
+            "9 January 2018",
+            "Harbour bridge repairs to cost more than planned",
+            "30 June 2017",
+            P1,
+            P2,
+            P3,
+        ];
+        assert_eq!(
+            pick(&page, 9).as_deref(),
+            Some("Council votes to close harbour bridge to cars")
+        );
+        let shapes: Vec<Shape> = page.iter().map(|t| shape(t)).collect();
+        let keep: Vec<bool> = (0..page.len()).map(|i| i >= 9).collect();
+        let last = candidates(&page, &shapes, &keep)
+            .into_iter()
+            .find(|c| c.index == 7)
+            .expect("the last entry is a candidate");
+        assert_eq!(last.features[F_DATELINE_AFTER], 0.0);
+        assert_eq!(last.features[F_TITLE_LIST], 1.0);
     }
 
     #[test]

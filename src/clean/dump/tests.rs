@@ -112,6 +112,27 @@ fn cases() -> Vec<Case> {
             Some("2019-11-19T15:39:00"),
             None,
         ),
+        // the date line after the headline is one of a run of dated
+        // entries (other stories' dates): no date rather than a guess
+        case(
+            "date line inside a list of dated stories",
+            &format!(
+                "{NAV}\n\n{T}\n\n{T}\n\nMarch 3, 2021\n\nFerry timetable changes\n\nJanuary 9, 2020\n\nNew cycle lanes planned\n\nJune 30, 2019"
+            ),
+            FOOTER,
+            T,
+            None,
+            None,
+        ),
+        // the scraper's header and the printed dateline disagree
+        case(
+            "scraper header against a dateline weeks away",
+            &format!(" date 2019-11-19 {T}\n\n2 October 2019, 09:15"),
+            RELATED,
+            T,
+            None,
+            None,
+        ),
         case(
             "scraper header only",
             &format!(" date 2019-11-19 {T}"),
@@ -336,6 +357,17 @@ fn cases() -> Vec<Case> {
         figures: vec![],
     });
     v
+}
+
+#[test]
+fn days_apart_reads_the_calendar_day() {
+    assert_eq!(
+        days_apart(Some("2019-11-19T23:00:00"), Some("2019-11-18")),
+        Some(1)
+    );
+    assert_eq!(days_apart(Some("2019-10-02"), Some("2019-11-19")), Some(48));
+    assert_eq!(days_apart(None, Some("2019-11-19")), None);
+    assert_eq!(days_apart(Some("not a date"), Some("2019-11-19")), None);
 }
 
 #[test]

@@ -500,6 +500,45 @@ fn local_date(s: &Stamp, url: Option<&str>) -> jiff::civil::Date {
     d
 }
 
+/// The first visible `<time>` element not marked as an update, when every
+/// such element on the page falls within a day of it; elements that
+/// disagree are a list of other stories or comments, not the article's
+/// date.
+fn agreeing_time_element(times: &[page::TimeElement]) -> Option<Stamp> {
+    let mut shown = times.iter().filter(|t| t.role != page::TimeRole::Updated);
+    let first = shown.next()?.stamp;
+    let d = first.date();
+    let near = |x: jiff::civil::Date| {
+        x == d || d.yesterday().ok() == Some(x) || d.tomorrow().ok() == Some(x)
+    };
+    shown.all(|t| near(t.stamp.date())).then_some(first)
+}
+
+/// Whether a declared timestamp, with no printed date to check it against,
+/// surely gives the day the page prints. Not when it is later than the
+/// page's own update time by more than a day (the metadata contradicts
+/// itself), nor when it is a UTC or zone-less time of day that falls on
+/// another calendar day somewhere between UTC−8 and UTC+8 (before 08:00
+/// or from 16:00) and the article's URL does not name the day: the page's
+/// own zone is unknown, so its printed day is too.
+fn declared_day_is_sure(s: &Stamp, modified: Option<&Stamp>, url: Option<&str>) -> bool {
+    if let Some(m) = modified
+        && m.date().tomorrow().is_ok_and(|next| s.date() > next)
+    {
+        return false;
+    }
+    if !s.has_time || s.offset.is_some_and(|o| o != 0) {
+        return true;
+    }
+    let hour = s.at.time().hour();
+    if (8..16).contains(&hour) {
+        return true;
+    }
+    let d = s.date();
+    url.and_then(url_date)
+        .is_some_and(|u| u == d || d.yesterday().ok() == Some(u))
+}
+
 /// Decide a saved page's headline, date and provenance. `texts` are the
 /// page's visible blocks in order (for the dateline printed next to the
 /// headline); `fallback_title` is the title the article extractor found.
@@ -596,12 +635,17 @@ pub(crate) fn decide(doc: &Document, texts: &[&str], fallback_title: &str) -> De
         p.resolve(dates::page_order(texts.iter().copied()))
     };
     // a printed date that no declared date comes near (within a day) was
-    // read from something else next to the headline: the declared one wins
-    let printed = dateline
+    // read from something else near the headline (a sidebar's time, another
+    // story's date): the declared one wins. Abstaining here instead cost a
+    // right date on DEV and fixed no wrong one.
+    let shown = dateline
         .as_ref()
-        .and_then(|d| d.shown())
-        .and_then(|p| Some((*p, resolve(p)?)))
-        .filter(|(_, d)| machine.is_empty() || machine.contains(d));
+        .and_then(|d| d.shown().zip(d.blocks.first()))
+        // with nothing declared to check it against, a date line among
+        // other stories' dates is no dateline
+        .filter(|(p, at)| !machine.is_empty() || !dates::in_dated_list(texts, **at, p.date))
+        .and_then(|(p, _)| Some((*p, resolve(p)?)));
+    let printed = shown.filter(|(_, d)| machine.is_empty() || machine.contains(d));
     let date = match printed {
         Some((p, d)) => {
             // the time printed with it, else the metadata's when it is that day
@@ -619,24 +663,23 @@ pub(crate) fn decide(doc: &Document, texts: &[&str], fallback_title: &str) -> De
             )
         }
         None => {
-            // a visible <time> element, else the declared publication time,
-            // on its own calendar day
-            let time_el = pm
-                .times
-                .iter()
-                .find(|t| t.role != page::TimeRole::Updated)
-                .map(|t| t.stamp);
-            published.or(time_el).map(|s| {
-                let d = local_date(&s, url.as_deref());
-                let time = if d == s.date() && !s.is_utc() {
-                    s.at.time()
-                } else {
-                    jiff::civil::Time::midnight()
-                };
-                jiff::civil::DateTime::from_parts(d, time)
-                    .strftime("%Y-%m-%dT%H:%M:%S")
-                    .to_string()
-            })
+            // the declared publication time, else a visible <time> element,
+            // on its own calendar day — when that day is certain
+            let time_el = agreeing_time_element(&pm.times);
+            published
+                .or(time_el)
+                .filter(|s| declared_day_is_sure(s, modified.as_ref(), url.as_deref()))
+                .map(|s| {
+                    let d = local_date(&s, url.as_deref());
+                    let time = if d == s.date() && !s.is_utc() {
+                        s.at.time()
+                    } else {
+                        jiff::civil::Time::midnight()
+                    };
+                    jiff::civil::DateTime::from_parts(d, time)
+                        .strftime("%Y-%m-%dT%H:%M:%S")
+                        .to_string()
+                })
         }
     };
     Decided {
@@ -776,12 +819,79 @@ mod tests {
             <body><h1>Story</h1></body></html>"#,
         );
         assert_eq!((d.date, d.provenance.published), (None, None));
-        // a printed date far from every declared one is something else's
+        // a numeric date that reads both ways and that nothing on the
+        // page decides is no printed date: the declared one is taken
         let d = decide_on(
             r#"<html><head><meta property="article:published_time" content="2019-11-18T17:30:00-05:00"></head>
             <body><h1>Story about the bridge</h1><p>Other story 11/12/19 4:40PM</p></body></html>"#,
         );
         assert_eq!(d.date.as_deref(), Some("2019-11-18T17:30:00"));
+        // a printed date far from every declared one is something else's:
+        // the declared one wins
+        let d = decide_on(
+            r#"<html><head><meta property="article:published_time" content="2021-03-02T10:00:00+01:00"></head>
+            <body><h1>Harbour reopens</h1><p>Published 14 February 2021</p></body></html>"#,
+        );
+        assert_eq!(d.date.as_deref(), Some("2021-03-02T10:00:00"));
+        assert_eq!(
+            d.provenance.published.as_deref(),
+            Some("2021-03-02T10:00:00+01:00")
+        );
+        // ... and within a day of it, the printed date is taken
+        let d = decide_on(
+            r#"<html><head><meta property="article:published_time" content="2021-02-15T01:00:00Z"></head>
+            <body><h1>Harbour reopens</h1><p>Published 14 February 2021</p></body></html>"#,
+        );
+        assert_eq!(d.date.as_deref(), Some("2021-02-14T00:00:00"));
+    }
+
+    #[test]
+    fn a_declared_day_that_is_not_sure_is_no_date() {
+        let page = |meta: &str, body: &str| {
+            decide_on(&format!(
+                "<html><head>{meta}</head><body><h1>Harbour reopens</h1>{body}</body></html>"
+            ))
+            .date
+        };
+        let published =
+            |t: &str| format!(r#"<meta property="article:published_time" content="{t}">"#);
+        // a UTC time of day that is another calendar day west or east of
+        // Greenwich, with no printed date and no date in the URL
+        assert_eq!(page(&published("2021-02-15T02:10:00Z"), ""), None);
+        assert_eq!(page(&published("2021-02-15T19:40:00+00:00"), ""), None);
+        assert_eq!(page(&published("2021-02-15T23:40:00"), ""), None);
+        // the same day from UTC-8 to UTC+8, a local offset, or a date alone
+        assert_eq!(
+            page(&published("2021-02-15T12:10:00Z"), "").as_deref(),
+            Some("2021-02-15T00:00:00")
+        );
+        assert_eq!(
+            page(&published("2021-02-15T23:40:00-05:00"), "").as_deref(),
+            Some("2021-02-15T23:40:00")
+        );
+        assert_eq!(
+            page(&published("2021-02-15"), "").as_deref(),
+            Some("2021-02-15T00:00:00")
+        );
+        // the URL names the day
+        let url = r#"<link rel="canonical" href="https://news.example/2021/02/15/harbour/">"#;
+        assert_eq!(
+            page(&format!("{url}{}", published("2021-02-15T19:40:00Z")), "").as_deref(),
+            Some("2021-02-15T00:00:00")
+        );
+        // published after the page's own update time
+        let both = format!(
+            r#"{}<meta property="article:modified_time" content="2021-02-10T12:00:00+01:00">"#,
+            published("2021-02-15T12:00:00+01:00")
+        );
+        assert_eq!(page(&both, ""), None);
+        // <time> elements that disagree are a list, not the article's date
+        let times = r#"<time datetime="2021-02-15T12:00:00+01:00">15 Feb</time>
+            <p>Other stories</p><time datetime="2020-06-01T12:00:00+01:00">1 June</time>"#;
+        assert_eq!(page("", times), None);
+        let times = r#"<time datetime="2021-02-15T12:00:00+01:00">15 Feb</time>
+            <p>Comments</p><time datetime="2021-02-15T18:00:00+01:00">later</time>"#;
+        assert_eq!(page("", times).as_deref(), Some("2021-02-15T12:00:00"));
     }
 
     #[test]

@@ -742,7 +742,12 @@ fn labelled(text: &str, dates: &[Printed]) -> bool {
     dates
         .iter()
         .any(|d| d.role != Role::Plain || d.time.is_some())
-        || super::parse_byline(text).is_some()
+        || bylined(text)
+}
+
+/// A byline in the line, or a line opening with a byline word ("By", "Von"…).
+fn bylined(text: &str) -> bool {
+    super::parse_byline(text).is_some()
         || text.split_whitespace().next().is_some_and(|w| {
             let w = w.to_lowercase();
             matches!(
@@ -872,6 +877,50 @@ pub fn dateline(texts: &[&str], head: usize) -> Option<Dateline> {
         updated,
         blocks: found.iter().map(|(i, _)| *i).collect(),
     })
+}
+
+/// Blocks on either side of a dateline searched for the other dates of a
+/// list ([`in_dated_list`]).
+const LIST_REACH: usize = 10;
+
+/// Whether the dateline read from block `at` (`date`) is one entry of a
+/// list of dated items — other stories, each with its own date line — and
+/// so says nothing sure about this article: the line is a bare date line
+/// itself (at most six words, no published/updated label, no byline), and
+/// within [`LIST_REACH`] blocks of it at least two other such lines print
+/// days that are neither `date` nor next to it and differ from each other,
+/// one of them within three blocks (the next entry). An article's own
+/// dateline stands alone, beside its update date or with its byline; a
+/// site header's "today" is one line, not two.
+pub fn in_dated_list(texts: &[&str], at: usize, date: Date) -> bool {
+    let bare = |t: &str| words(t) <= 6 && !bylined(t);
+    let Some(line) = texts.get(at) else {
+        return false;
+    };
+    if !bare(line) || printed_dates(line).iter().any(|p| p.role != Role::Plain) {
+        return false;
+    }
+    let near =
+        |x: Date| x == date || date.yesterday().ok() == Some(x) || date.tomorrow().ok() == Some(x);
+    let lo = at.saturating_sub(LIST_REACH);
+    let hi = (at + LIST_REACH + 1).min(texts.len());
+    let mut others: Vec<Date> = Vec::new();
+    let mut next_entry = false;
+    for (j, t) in texts.iter().enumerate().take(hi).skip(lo) {
+        if j == at || !bare(t) {
+            continue;
+        }
+        for p in printed_dates(t) {
+            if p.role != Role::Plain || p.readings().any(near) {
+                continue;
+            }
+            next_entry |= j.abs_diff(at) <= 3;
+            if !others.iter().any(|o| p.readings().any(|r| r == *o)) {
+                others.push(p.date);
+            }
+        }
+    }
+    next_entry && others.len() >= 2
 }
 
 /// A dateline without a year ("Posted Nov 19, 6:51 AM", "Updated 19 Nov
@@ -1386,6 +1435,34 @@ mod tests {
         assert_eq!(dl.updated.unwrap().date, d(2019, 11, 19));
         assert_eq!(dl.shown().unwrap().date, d(2019, 11, 18));
         assert_eq!(dl.blocks, vec![4, 5]);
+    }
+
+    #[test]
+    fn a_date_line_among_other_stories_dates_is_in_a_list() {
+        let page = texts(
+            "More stories\n\nRiver barge sinks\n\nMarch 3, 2021\n\nNew bridge opens\n\nJanuary 9, 2020\n\nMayor re-elected\n\nJune 30, 2019\n\nThe council met on Monday to vote on the plan for the harbour front.",
+        );
+        let head = 2;
+        let d = dateline(&page, head).expect("a date line");
+        assert!(in_dated_list(&page, d.blocks[0], d.shown().unwrap().date));
+        // an article's own dateline beside its update date is not a list
+        let page = texts(
+            "River barge sinks\n\nPublished March 3, 2021\n\nUpdated March 4, 2021\n\nMarch 3, 2021\n\nThe barge went down near the harbour mouth on Wednesday morning.",
+        );
+        let d = dateline(&page, 0).expect("a dateline");
+        assert!(!in_dated_list(&page, d.blocks[0], d.shown().unwrap().date));
+        // the article's own byline and date above a list of dated stories
+        let page = texts(
+            "River barge sinks\n\nBy Jane Roe, 12 March 2021\n\nRelated\n\nFerry fares rise\n\nMarch 3, 2021\n\nNew bridge opens\n\nJanuary 9, 2020\n\nThe barge went down near the harbour mouth on Wednesday morning.",
+        );
+        let d = dateline(&page, 0).expect("a dateline");
+        assert!(!in_dated_list(&page, d.blocks[0], d.shown().unwrap().date));
+        // one other date (the site header's "today") is not a list either
+        let page = texts(
+            "Friday, March 12, 2021\n\nRiver barge sinks\n\nMarch 3, 2021\n\nThe barge went down near the harbour mouth on Wednesday morning.",
+        );
+        let d = dateline(&page, 1).expect("a dateline");
+        assert!(!in_dated_list(&page, d.blocks[0], d.shown().unwrap().date));
     }
 
     #[test]
