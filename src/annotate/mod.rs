@@ -629,7 +629,22 @@ struct World<'a> {
     held: Option<&'a dyn HeldTargets>,
 }
 
-impl World<'_> {
+impl<'a> World<'a> {
+    /// The world of `inp`, with its article index and quotes.
+    fn of(
+        inp: &AnchorInputs<'a>,
+        index: &'a HashMap<Slug, usize>,
+        quotes: &'a HashMap<Slug, Arc<Quotes>>,
+    ) -> Self {
+        World {
+            index,
+            articles: inp.articles,
+            quotes,
+            registry: inp.registry,
+            unavailable: inp.unavailable,
+            held: inp.held,
+        }
+    }
     fn title(&self, s: &Slug) -> Option<&str> {
         self.index.get(s).map(|&i| self.articles[i].title.as_str())
     }
@@ -752,14 +767,7 @@ pub fn anchor_with(inp: &AnchorInputs) -> (Annotations, Problems) {
 
     // 4. anchor each article's files and resolve their notes (again only
     //    if they, the article, or what the notes' wikilinks found changed)
-    let world = World {
-        index: &index,
-        articles: inp.articles,
-        quotes: &quotes,
-        registry: inp.registry,
-        unavailable: inp.unavailable,
-        held: inp.held,
-    };
+    let world = World::of(inp, &index, &quotes);
     // when articles and entities are as they were, a unit's lookups can
     // only have changed if they ask for the quotes of an article whose
     // annotations' quotes changed
@@ -890,16 +898,19 @@ fn file_problems<'a>(
         return any;
     }
     any = true;
+    let at_article = |msg: String| {
+        Problem::at(
+            &pf.file,
+            pf.text.clone(),
+            pf.article_at.0,
+            pf.article_at.1,
+            msg,
+        )
+    };
     if let Some((_, file)) = unavailable.iter().find(|(s, _)| *s == pf.article) {
         problems.push(
-            Problem::at(
-                &pf.file,
-                pf.text.clone(),
-                pf.article_at.0,
-                pf.article_at.1,
-                format!("annotations of `{}` not checked", pf.article),
-            )
-            .unchecked(crate::diag::codes::UNCHECKED_FILE, file.clone()),
+            at_article(format!("annotations of `{}` not checked", pf.article))
+                .unchecked(crate::diag::codes::UNCHECKED_FILE, file.clone()),
         );
         return any;
     }
@@ -914,16 +925,7 @@ fn file_problems<'a>(
         None if slugs.is_empty() => "there are no articles in content/".to_string(),
         None => format!("the articles are: {}", crate::diag::some_of(slugs, 5)),
     };
-    problems.push(
-        Problem::at(
-            &pf.file,
-            pf.text.clone(),
-            pf.article_at.0,
-            pf.article_at.1,
-            format!("no article has the slug `{}`", pf.article),
-        )
-        .with_help(help),
-    );
+    problems.push(at_article(format!("no article has the slug `{}`", pf.article)).with_help(help));
     any
 }
 

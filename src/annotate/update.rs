@@ -298,14 +298,7 @@ pub(super) fn update(
         // what a whole anchoring would compare its world with is stale
         memo.world = None;
     }
-    let world = World {
-        index: &last.index,
-        articles: inp.articles,
-        quotes: &last.quotes,
-        registry: inp.registry,
-        unavailable: inp.unavailable,
-        held: inp.held,
-    };
+    let world = World::of(inp, &last.index, &last.quotes);
     let still_valid = |lookups: &[Lookup]| {
         if retitled {
             return world.answers(lookups);
@@ -397,14 +390,7 @@ pub(super) fn update(
         }
     }
     drop(slugs);
-    let world = World {
-        index: &last.index,
-        articles: inp.articles,
-        quotes: &last.quotes,
-        registry: inp.registry,
-        unavailable: inp.unavailable,
-        held: inp.held,
-    };
+    let world = World::of(inp, &last.index, &last.quotes);
     let (summary_html, summary_targets) = summary(inp, &world, &mut problems);
     let out = gather(
         &last.totals,

@@ -828,8 +828,15 @@ pub fn build_with<R: Borrow<Record>>(
     language: &str,
     record: impl Fn(usize) -> R + Sync,
 ) -> Vec<(String, Vec<u8>)> {
+    collect(|put| build_into(index, count, language, record, put))
+}
+
+/// The files that `fill` hands to its writer (from any thread), gathered
+/// and sorted by path: for callers that want an index's files in memory
+/// rather than written as they are made.
+pub fn collect(fill: impl FnOnce(&(dyn Fn(String, Vec<u8>) + Sync))) -> Vec<(String, Vec<u8>)> {
     let files = std::sync::Mutex::new(Vec::new());
-    build_into(index, count, language, record, &|path, bytes| {
+    fill(&|path, bytes| {
         files
             .lock()
             .unwrap_or_else(|e| e.into_inner())

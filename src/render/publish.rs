@@ -500,16 +500,7 @@ pub type SearchFiles = Vec<(String, Vec<u8>)>;
 /// made as the index is built, not all at once: their texts are the
 /// whole briefing.
 pub fn search_index(b: &Briefing) -> SearchFiles {
-    let files = std::sync::Mutex::new(Vec::new());
-    search_index_into(b, &|path, bytes| {
-        files
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push((path, bytes));
-    });
-    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
-    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    files
+    crate::link::search::collect(|put| search_index_into(b, put))
 }
 
 /// [`search_index`], handing each file to `put` as soon as it is made (a
