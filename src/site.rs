@@ -986,7 +986,9 @@ pub fn outside_the_inputs(project: &Project, out: &Path, why: &str) -> Result<()
     }
     let state = (crate::project::STATE_DIR, "what clean and build record");
     for (dir, holds) in crate::project::INPUT_DIRS.into_iter().chain([state]) {
-        if real.starts_with(root.join(dir)) {
+        // (an input directory that is a link: where it leads)
+        let input = resolved(&root.join(dir)).unwrap_or_else(|| root.join(dir));
+        if real.starts_with(&input) || real.starts_with(root.join(dir)) {
             return Err(Problem::file(
                 fsutil::display(&project.root, out),
                 format!("the output directory is inside `{dir}/`, which holds {holds}: {why}"),

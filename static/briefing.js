@@ -141,7 +141,9 @@
     pop.id = "entity-popover";
     pop.setAttribute("role", "tooltip");
     var name = document.createElement("strong");
-    name.textContent = a.textContent;
+    // the entity's own name (a mention may say less, or be one piece of
+    // itself that a highlight cut)
+    name.textContent = (row && row[0]) || a.textContent;
     var kind = document.createElement("span");
     kind.className = "kind";
     kind.textContent = ownKind(a) || (row && row[1]) || "";

@@ -177,10 +177,13 @@ impl Watcher {
                             created: &mut HashSet<PathBuf>| {
                 for p in ps {
                     if input_rel(root, &p).is_some() {
-                        open.insert(p.clone(), done);
-                        if new {
+                        // created in this batch: its first event made it (a
+                        // file that was there before, deleted, made again
+                        // and deleted is a deletion)
+                        if new && !open.contains_key(&p) {
                             created.insert(p.clone());
                         }
+                        open.insert(p.clone(), done);
                     }
                     paths.push(p);
                 }

@@ -501,6 +501,19 @@ fn an_output_directory_inside_the_inputs_is_refused() {
     assert_eq!(p.read("content/a.md"), common::ARTICLE);
     assert!(p.read("annotations/n.md").contains("A note."));
     assert!(!p.exists("content/site") && !p.exists("seeds") && !p.exists("annotations/y"));
+    // an input directory that is a link: where it leads is an input too
+    std::fs::create_dir(p.dir.path().join("theme-static")).unwrap();
+    std::fs::write(p.dir.path().join("theme-static/extra.css"), "p{}").unwrap();
+    std::os::unix::fs::symlink("theme-static", p.dir.path().join("static")).unwrap();
+    let r = p.run(&["build", "--out", &format!("{root}/theme-static")]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("error: the output directory is inside `static/`"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(p.read("theme-static/extra.css"), "p{}");
     // a directory of its own inside the project is fine
     let r = p.run(&["build", "--out", &format!("{root}/public")]);
     assert_eq!(r.code, 0, "{}", r.stderr);

@@ -484,13 +484,17 @@ pub(super) fn head_byline(texts: &[&str], pf: &PageFeatures, keep: &[bool]) -> O
         .find_map(|i| texts[i].lines().find_map(super::meta::parse_byline))
 }
 
-/// Does `text` open with the author's name (the first name at least: "Jane
-/// is a reporter …", "Jane Doe's book …", "Jane Doe (jane@…) edits …"), or,
-/// as a short line, contain the whole name ("Write to Jane Doe at …",
-/// "About Jane Doe")?
-fn about_author(text: &str, s: &features::Shape, name: &[String]) -> bool {
+/// Does `text` open with the author's name (`first_name_enough`: the first
+/// name alone, "Jane is a reporter …"; else the whole of it, "Jane Doe's
+/// book …", "Jane Doe (jane@…) edits …"), or, as a short line, contain the
+/// whole name ("Write to Jane Doe at …", "About Jane Doe")?
+fn about_author(text: &str, s: &features::Shape, name: &[String], first_name_enough: bool) -> bool {
     let toks = features::tokens(text);
-    let opens = toks.first() == name.first();
+    let opens = if first_name_enough {
+        toks.first() == name.first()
+    } else {
+        toks.starts_with(name)
+    };
     let whole = s.units <= 12.0 && toks.windows(name.len()).any(|w| w == name);
     opens || whole
 }
@@ -516,6 +520,14 @@ pub(super) fn cut_author_bio(
     let kept: Vec<usize> = (0..keep.len()).filter(|&i| keep[i]).collect();
     let total: f64 = kept.iter().map(|&i| pf.shapes[i].units).sum();
     let tail = &kept[kept.len().saturating_sub(BIO_MAX_FROM_END)..];
+    // the byline's first word alone names the author only when it is not
+    // a word the article's own paragraphs open with ("By The Associated
+    // Press": "The …"; "By Reuters Staff": "Reuters said …")
+    let opens_body = |i: usize| {
+        kept.iter()
+            .filter(|&&j| j != i)
+            .any(|&j| features::tokens(texts[j]).first() == name.first())
+    };
     for &i in tail {
         let before: f64 = kept
             .iter()
@@ -523,7 +535,10 @@ pub(super) fn cut_author_bio(
             .map(|&j| pf.shapes[j].units)
             .sum();
         let s = &pf.shapes[i];
-        if before >= total * 0.7 && s.units <= BIO_MAX_UNITS && about_author(texts[i], s, &name) {
+        if before >= total * 0.7
+            && s.units <= BIO_MAX_UNITS
+            && about_author(texts[i], s, &name, !opens_body(i))
+        {
             drop_from(keep, rule, i, "a note about the author after the article");
             return;
         }
@@ -710,7 +725,8 @@ mod tests {
         let pf = page(&texts);
         let mut keep: Vec<bool> = blocks.iter().map(|b| b.1).collect();
         let byline = head_byline(&texts, &pf, &keep);
-        assert_eq!(byline.as_deref(), Some("Jane Okafor"));
+        let wanted = texts[0].trim_start_matches("By ").split(" |").next();
+        assert_eq!(byline.as_deref(), wanted);
         cut_author_bio(
             &mut keep,
             &mut vec![None; blocks.len()],
@@ -753,6 +769,33 @@ mod tests {
                 K,
             ),
             (PROSE, K),
+        ]);
+        assert_eq!(bio(&blocks).len(), 4);
+        // an agency's byline: its first word opens the article's own
+        // paragraphs, so a last paragraph opening with it is text
+        let mut blocks = vec![("By The Associated Press | 19 November 2019", D)];
+        blocks.extend([
+            (
+                "The council met on Tuesday to discuss the ferry timetable for the winter.",
+                K,
+            ),
+            (PROSE, K),
+            (PROSE, K),
+            (PROSE, K),
+            ("The new timetable starts on Monday, the company said.", K),
+        ]);
+        assert_eq!(bio(&blocks).len(), 5);
+        // ... while the whole name opening a short last block is still a note
+        let mut blocks = vec![("By The Associated Press | 19 November 2019", D)];
+        blocks.extend([
+            (
+                "The council met on Tuesday to discuss the ferry timetable for the winter.",
+                K,
+            ),
+            (PROSE, K),
+            (PROSE, K),
+            (PROSE, K),
+            ("The Associated Press contributed to this report.", K),
         ]);
         assert_eq!(bio(&blocks).len(), 4);
     }
