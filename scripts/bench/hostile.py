@@ -147,6 +147,13 @@ def dump_big_lines(size):
 ARTICLE_HEAD = "---\ntitle: Deep\nslug: deep\n---\n\nThe passage is here.\n\n"
 
 
+def dump_slides(n):
+    # the same gallery counter on every block (each counter was once
+    # compared with every other: quadratic)
+    text = "Gallery\n\n" + "1of3Caption of a slide\n\n" * n
+    return "seeds", {"seeds/slides.txt": text.encode()}, f"{n:,} slide counters"
+
+
 def md_article(body, label):
     return "md", {"content/deep.md": (ARTICLE_HEAD + body + "\n").encode()}, label
 
@@ -209,6 +216,7 @@ CASES = [
     ("dump-50mb-line", dump_big_line, 50 * MB),
     ("dump-50mb-paras", dump_big_paras, 50 * MB),
     ("dump-50mb-lines", dump_big_lines, 50 * MB),
+    ("dump-slides", dump_slides, 100_000),
     ("md-lists", lambda n: md_article(md_lists(n), f"{n:,} nested `- `"), 100_000),
     ("md-quotes", lambda n: md_article(md_quotes(n), f"{n:,} nested `> `"), 100_000),
     ("md-ordered", lambda n: md_article(md_ordered(n), f"{n:,} nested `1. `"), 100_000),

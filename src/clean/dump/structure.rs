@@ -108,6 +108,18 @@ pub(super) fn gallery_slides(texts: &[&str], shapes: &[features::Shape]) -> Vec<
         .map(|(t, s)| (s.units <= 80.0).then(|| slide_counter(t)).flatten())
         .collect();
     let worded = |c: &SlideCounter| c.sep.contains(char::is_alphabetic);
+    // for each number of slides, the worded counters' first slide and
+    // whether any other slide was counted (one pass: a page of a hundred
+    // thousand counters is not compared pairwise)
+    let mut seen: std::collections::HashMap<u32, (u32, bool)> = Default::default();
+    for c in counters.iter().flatten().filter(|c| worded(c)) {
+        let e = seen.entry(c.slides).or_insert((c.slide, false));
+        e.1 |= e.0 != c.slide;
+    }
+    let another_slide = |c: &SlideCounter| {
+        seen.get(&c.slides)
+            .is_some_and(|&(first, several)| several || first != c.slide)
+    };
     counters
         .iter()
         .map(|c| {
@@ -116,10 +128,7 @@ pub(super) fn gallery_slides(texts: &[&str], shapes: &[features::Shape]) -> Vec<
                 && c.sep.contains(|ch: char| ch == '/' || ch.is_whitespace());
             let caption = worded(c)
                 && c.rest.trim_start().starts_with(char::is_uppercase)
-                && counters
-                    .iter()
-                    .flatten()
-                    .any(|o| worded(o) && o.slides == c.slides && o.slide != c.slide);
+                && another_slide(c);
             only || caption
         })
         .collect()
