@@ -422,12 +422,8 @@ impl Project {
             Ok(f) => f,
             Err(wait) => {
                 std::thread::sleep(wait);
-                self.fingerprint_once(key).unwrap_or_else(|_| {
-                    let now = std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .map_or(0, |d| d.as_nanos());
-                    format!("racy-{now}-{}", std::process::id())
-                })
+                self.fingerprint_once(key)
+                    .unwrap_or_else(|_| format!("racy-{}-{}", now_ns(), std::process::id()))
             }
         }
     }

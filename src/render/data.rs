@@ -294,7 +294,7 @@ pub fn write(b: &Briefing, w: &mut dyn std::io::Write) -> std::io::Result<()> {
                 kind: e.entry.kind.id(),
                 aliases: &e.entry.aliases,
                 page: b.config.absolute(&SitePath::entity(&e.slug)),
-                mentions: l.mention_counts.get(i).copied().unwrap_or(0),
+                mentions: l.mention_count(i),
                 articles: Seq(move || {
                     l.entity_articles
                         .get(i)
