@@ -6,9 +6,7 @@
 use super::PAGE_SIZE;
 use super::Renderer;
 pub use super::pages::day_view;
-use super::pages::{
-    ArticleCard, DateView, Shared, card_with, common, date_view, is_depth2, output,
-};
+use super::pages::{DateView, Shared, common, date_view, is_depth2, output};
 use crate::assembled::Briefing;
 use crate::content::Article;
 use crate::diag::Problem;
@@ -108,10 +106,12 @@ pub fn key_entities<'a>(b: &'a Briefing, at: &SitePath, limit: usize) -> Vec<Ent
     idx.into_iter().map(|i| entity_ref(b, i, at)).collect()
 }
 
+/// A related article: its card and the entities both name (Tera values
+/// made once per article and entity, [`Shared::card_value`]).
 #[derive(Serialize)]
-pub struct RelatedView<'a> {
-    card: ArticleCard<'a>,
-    shared: Vec<EntityRef<'a>>,
+pub struct RelatedView {
+    card: tera::Value,
+    shared: Vec<tera::Value>,
 }
 
 /// An annotation pointing at a page.
@@ -151,7 +151,7 @@ pub struct ArticleLinks<'a> {
     /// The chips of the entities it names (`fragments/entity_chip.html`,
     /// one after the other).
     entity_chips: String,
-    related: Vec<RelatedView<'a>>,
+    related: Vec<RelatedView>,
     backlinks: Vec<BacklinkView<'a>>,
 }
 
@@ -165,8 +165,6 @@ pub fn article_links<'a>(
     // an article page links to each entity it names, and to related
     // articles: URLs the same from every article page
     debug_assert!(is_depth2(at));
-    let d2 = shared.depth2(b);
-    let entity = |e: usize| entity_ref_with(b, e, Cow::Borrowed(&d2.entities[e]));
     let named = b
         .links
         .article_entities
@@ -191,8 +189,8 @@ pub fn article_links<'a>(
                 .filter_map(|(slug, _, names)| {
                     let i = b.article_position(slug)?;
                     Some(RelatedView {
-                        card: card_with(&b.articles[i], Cow::Borrowed(&d2.articles[i])),
-                        shared: names.iter().map(|&e| entity(e)).collect(),
+                        card: shared.card_value(b, i),
+                        shared: names.iter().map(|&e| shared.entity_value(b, e)).collect(),
                     })
                 })
                 .collect()
@@ -316,8 +314,8 @@ pub fn entity(
         more_url: Option<String>,
     }
     #[derive(Serialize)]
-    struct Co<'a> {
-        entity: EntityRef<'a>,
+    struct Co {
+        entity: tera::Value,
         paragraphs: u32,
         articles: u32,
     }
@@ -348,7 +346,7 @@ pub fn entity(
         notes: Vec<BacklinkView<'a>>,
         notes_total: usize,
         annotations_url: String,
-        cooccurring: Vec<Co<'a>>,
+        cooccurring: Vec<Co>,
         entities_url: String,
         first_page_url: String,
         pager: super::pages::Pager,
@@ -407,7 +405,6 @@ pub fn entity(
     let to = (from + LIST_PER_PAGE).min(rest.len());
     // (URLs and dates shared by every entity page: all at the same depth)
     debug_assert!(is_depth2(&at));
-    let d2 = shared.depth2(b);
     let others_html = if from < to {
         let items = &shared.fragments(b, r)?.items;
         let rows = &rest[from..to];
@@ -480,7 +477,7 @@ pub fn entity(
                 .iter()
                 .take(COOCCURRING_SHOWN)
                 .map(|c| Co {
-                    entity: entity_ref_with(b, c.entity, Cow::Borrowed(&d2.entities[c.entity])),
+                    entity: shared.entity_value(b, c.entity),
                     paragraphs: c.paragraphs,
                     articles: c.articles,
                 })

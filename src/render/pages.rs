@@ -330,6 +330,13 @@ pub struct Shared {
     fragments: std::sync::OnceLock<Result<super::fragments::Fragments, Problem>>,
     /// [`Common`] as a Tera map, by the depth and section of a page.
     chrome: std::sync::Mutex<Chrome>,
+    /// Each article's card ([`card_with`]) and each entity's reference
+    /// (`EntityRef`) as Tera values, for pages two directories deep
+    /// ([`Depth2`]), made on first use. A related list or a co-occurrence
+    /// list names the same few thousand articles and entities on thousands
+    /// of pages, and Tera takes a `tera::Value` in a context as it is (the
+    /// clone of an `Arc`) instead of serialising it again.
+    values: Values,
     /// The articles as an edition records them (for the changes pages),
     /// with the addresses of the texts they were made from: used only
     /// while the briefing's articles are those very texts.
@@ -366,6 +373,67 @@ impl Shared {
             &b.outlets,
             &b.links.registry,
         )
+    }
+}
+
+/// See [`Shared::card_value`] and [`Shared::entity_value`].
+#[derive(Default)]
+struct Values {
+    /// By article position: the card and the text it was made from. The
+    /// live preview keeps `Shared` across an article edit that leaves its
+    /// title and date (a byline or summary may change): a card is used
+    /// only while its article's text is the very text it was made from
+    /// (held, so its address cannot be reused).
+    cards: std::sync::OnceLock<Vec<std::sync::OnceLock<(Arc<str>, tera::Value)>>>,
+    /// By registry index (made again when counts change, see
+    /// [`Shared::refresh_counts`]).
+    entities: std::sync::OnceLock<Vec<std::sync::OnceLock<tera::Value>>>,
+}
+
+fn slots<T>(n: usize) -> Vec<std::sync::OnceLock<T>> {
+    (0..n).map(|_| std::sync::OnceLock::new()).collect()
+}
+
+impl Shared {
+    /// The card of article `i` (by position) as a page two directories
+    /// deep shows it, as a Tera value.
+    pub(super) fn card_value(&self, b: &Briefing, i: usize) -> tera::Value {
+        let a = &b.articles[i];
+        let make = || {
+            tera::Value::from_serializable(&card_with(
+                a,
+                Cow::Borrowed(&self.depth2(b).articles[i]),
+            ))
+        };
+        let cards = self.values.cards.get_or_init(|| slots(b.articles.len()));
+        match cards.get(i) {
+            Some(slot) => {
+                let (text, v) = slot.get_or_init(|| (a.text.clone(), make()));
+                if Arc::ptr_eq(text, &a.text) {
+                    v.clone()
+                } else {
+                    make()
+                }
+            }
+            None => make(),
+        }
+    }
+
+    /// The reference to entity `i` (by registry index) as a page two
+    /// directories deep shows it (`EntityRef`), as a Tera value.
+    pub(super) fn entity_value(&self, b: &Briefing, i: usize) -> tera::Value {
+        let make = || {
+            let url = Cow::Borrowed(self.depth2(b).entities[i].as_str());
+            tera::Value::from_serializable(&super::entities::entity_ref_with(b, i, url))
+        };
+        let refs = self
+            .values
+            .entities
+            .get_or_init(|| slots(b.links.registry.entities.len()));
+        match refs.get(i) {
+            Some(slot) => slot.get_or_init(make).clone(),
+            None => make(),
+        }
     }
 }
 
@@ -417,6 +485,13 @@ impl Shared {
     /// `Shared` holds depends on the articles' slugs, titles, dates and
     /// order, the registry and the entities' counts only.)
     pub fn refresh_counts(&mut self, b: &Briefing, r: &Renderer, entities: &[usize]) {
+        if let Some(refs) = self.values.entities.get_mut() {
+            for &i in entities {
+                if let Some(slot) = refs.get_mut(i) {
+                    *slot = std::sync::OnceLock::new();
+                }
+            }
+        }
         let (Some(d2), Some(Ok(f))) = (self.depth2.get(), self.fragments.get_mut()) else {
             return;
         };
