@@ -663,28 +663,64 @@ fn month_name(d: &jiff::civil::DateTime) -> &'static str {
 
 /// `date` as `YYYY-MM-DD`.
 fn iso_day(d: &jiff::civil::DateTime) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+    let mut s = String::with_capacity(10);
+    push_iso_day(&mut s, d);
+    s
 }
 
-/// `strftime` parses its format on every call: these are written out, as
-/// every listing formats thousands of dates.
-pub fn date_view(d: &jiff::civil::DateTime) -> DateView {
-    let day = format!("{} {} {}", d.day(), month_name(d), d.year());
-    let display = if d.time() == jiff::civil::Time::midnight() {
-        day
-    } else {
-        format!("{day}, {:02}:{:02}", d.hour(), d.minute())
-    };
-    DateView {
-        display,
-        iso: format!(
-            "{}T{:02}:{:02}:{:02}",
-            iso_day(d),
-            d.hour(),
-            d.minute(),
-            d.second()
-        ),
+/// `n` in decimal, at least `width` digits (zero-padded), without the
+/// formatting machinery (`date_view` runs for every date of every
+/// listing).
+fn push_num(out: &mut String, n: i64, width: usize) {
+    let mut buf = itoa::Buffer::new();
+    let digits = buf.format(n.unsigned_abs());
+    let mut width = width;
+    if n < 0 {
+        // (as `format!("{:04}")`: the sign counts in the width)
+        out.push('-');
+        width = width.saturating_sub(1);
     }
+    for _ in digits.len()..width {
+        out.push('0');
+    }
+    out.push_str(digits);
+}
+
+/// `strftime` parses its format on every call, and `format!` is slow for
+/// what it does here: these are written out, as every listing formats
+/// thousands of dates.
+pub fn date_view(d: &jiff::civil::DateTime) -> DateView {
+    let month = month_name(d);
+    let mut display = String::with_capacity(month.len() + 16);
+    push_num(&mut display, d.day().into(), 0);
+    display.push(' ');
+    display.push_str(month);
+    display.push(' ');
+    push_num(&mut display, d.year().into(), 0);
+    if d.time() != jiff::civil::Time::midnight() {
+        display.push_str(", ");
+        push_num(&mut display, d.hour().into(), 2);
+        display.push(':');
+        push_num(&mut display, d.minute().into(), 2);
+    }
+    let mut iso = String::with_capacity(19);
+    push_iso_day(&mut iso, d);
+    iso.push('T');
+    push_num(&mut iso, d.hour().into(), 2);
+    iso.push(':');
+    push_num(&mut iso, d.minute().into(), 2);
+    iso.push(':');
+    push_num(&mut iso, d.second().into(), 2);
+    DateView { display, iso }
+}
+
+/// [`iso_day`], appended to `out`.
+fn push_iso_day(out: &mut String, d: &jiff::civil::DateTime) {
+    push_num(out, d.year().into(), 4);
+    out.push('-');
+    push_num(out, d.month().into(), 2);
+    out.push('-');
+    push_num(out, d.day().into(), 2);
 }
 
 /// A date without its time, for compact lists ("6 Dec 2024").
@@ -962,6 +998,13 @@ const STANDFIRST_WORDS: usize = 45;
 /// lede, and an analyst may write), at most [`STANDFIRST_WORDS`] words and
 /// one or two sentences. A first paragraph of reporting is body text.
 pub fn standfirst(a: &Article) -> bool {
+    // the words must be the summary's: a summary of no words or too many
+    // settles it without parsing the body (most summaries that `clean`
+    // takes from a long lede)
+    let words = a.summary.split_whitespace().count();
+    if words == 0 || words > STANDFIRST_WORDS {
+        return false;
+    }
     let first = crate::content::first_paragraph_text(a.body());
     let n = first.split_whitespace().count();
     let sentences = first
@@ -1130,7 +1173,53 @@ fn not_found(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
 
 #[cfg(test)]
 mod tests {
-    use super::{root_path, split_score};
+    use super::{date_view, day_view, month_name, root_path, split_score};
+
+    /// What `date_view` and `day_view` wrote with `format!`.
+    fn formatted(d: &jiff::civil::DateTime) -> (String, String, String, String) {
+        let day = format!("{} {} {}", d.day(), month_name(d), d.year());
+        let display = if d.time() == jiff::civil::Time::midnight() {
+            day
+        } else {
+            format!("{day}, {:02}:{:02}", d.hour(), d.minute())
+        };
+        let iso_day = format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day());
+        let iso = format!(
+            "{iso_day}T{:02}:{:02}:{:02}",
+            d.hour(),
+            d.minute(),
+            d.second()
+        );
+        let short = format!("{} {} {}", d.day(), &month_name(d)[..3], d.year());
+        (display, iso, short, iso_day)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(crate::testing::cases(512)))]
+        #[test]
+        fn dates_are_written_as_format_wrote_them(
+            year in -9999i16..=9999,
+            month in 1i8..=12,
+            day in 1i8..=28,
+            hour in 0i8..24,
+            minute in 0i8..60,
+            second in 0i8..60,
+            midnight in proptest::bool::ANY,
+        ) {
+            let d = if midnight {
+                jiff::civil::date(year, month, day).at(0, 0, 0, 0)
+            } else {
+                jiff::civil::date(year, month, day).at(hour, minute, second, 0)
+            };
+            let (display, iso, short, iso_day) = formatted(&d);
+            let v = date_view(&d);
+            proptest::prop_assert_eq!(v.display, display);
+            proptest::prop_assert_eq!(v.iso, iso);
+            let v = day_view(&d);
+            proptest::prop_assert_eq!(v.display, short);
+            proptest::prop_assert_eq!(v.iso, iso_day);
+        }
+    }
 
     #[test]
     fn cleaning_scores_are_split_from_their_reason() {
