@@ -384,11 +384,14 @@ struct Values {
     /// title and date (a byline or summary may change): a card is used
     /// only while its article's text is the very text it was made from
     /// (held, so its address cannot be reused).
-    cards: std::sync::OnceLock<Vec<std::sync::OnceLock<(Arc<str>, tera::Value)>>>,
+    cards: std::sync::OnceLock<Vec<Slot<(Arc<str>, tera::Value)>>>,
     /// By registry index (made again when counts change, see
     /// [`Shared::refresh_counts`]).
-    entities: std::sync::OnceLock<Vec<std::sync::OnceLock<tera::Value>>>,
+    entities: std::sync::OnceLock<Vec<Slot<tera::Value>>>,
 }
+
+/// A value made on first use.
+type Slot<T> = std::sync::OnceLock<T>;
 
 fn slots<T>(n: usize) -> Vec<std::sync::OnceLock<T>> {
     (0..n).map(|_| std::sync::OnceLock::new()).collect()
