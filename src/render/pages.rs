@@ -384,14 +384,17 @@ struct Values {
     /// title and date (a byline or summary may change): a card is used
     /// only while its article's text is the very text it was made from
     /// (held, so its address cannot be reused).
-    cards: std::sync::OnceLock<Vec<Slot<(Arc<str>, tera::Value)>>>,
+    cards: Slot<Vec<Slot<CardValue>>>,
     /// By registry index (made again when counts change, see
     /// [`Shared::refresh_counts`]).
-    entities: std::sync::OnceLock<Vec<Slot<tera::Value>>>,
+    entities: Slot<Vec<Slot<tera::Value>>>,
 }
 
 /// A value made on first use.
 type Slot<T> = std::sync::OnceLock<T>;
+
+/// An article's card and the text it was made from.
+type CardValue = (Arc<str>, tera::Value);
 
 fn slots<T>(n: usize) -> Vec<std::sync::OnceLock<T>> {
     (0..n).map(|_| std::sync::OnceLock::new()).collect()
