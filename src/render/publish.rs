@@ -511,17 +511,24 @@ pub fn search_index_into(b: &Briefing, put: &(dyn Fn(String, Vec<u8>) + Sync)) {
     if count == 0 {
         return;
     }
-    build_into("", count, &b.config.language, |i| search_record(b, i), put);
-    let items = note_items(b);
-    if !items.is_empty() {
-        build_into(
-            NOTES_INDEX,
-            items.len(),
-            &b.config.language,
-            |i| note_record(&items[i]),
-            put,
-        );
-    }
+    // The two indexes side by side: each ends in a merge of its chunks'
+    // terms that runs on one core (a tenth of a second at 10,000
+    // articles), which the other index's analysis fills.
+    rayon::join(
+        || build_into("", count, &b.config.language, |i| search_record(b, i), put),
+        || {
+            let items = note_items(b);
+            if !items.is_empty() {
+                build_into(
+                    NOTES_INDEX,
+                    items.len(),
+                    &b.config.language,
+                    |i| note_record(&items[i]),
+                    put,
+                );
+            }
+        },
+    );
 }
 
 /// The notes index's files alone (`search/notes/`): what an annotation
