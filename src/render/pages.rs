@@ -1181,6 +1181,57 @@ fn not_found(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
 mod tests {
     use super::{date_view, day_view, month_name, root_path, split_score};
 
+    fn briefing_of(texts: &[&str]) -> crate::assembled::Briefing {
+        let articles = texts
+            .iter()
+            .enumerate()
+            .map(|(i, md)| {
+                crate::content::parse_article(&format!("content/{i}.md"), std::sync::Arc::from(*md))
+                    .unwrap()
+            })
+            .collect();
+        crate::assembled::Briefing {
+            config: Default::default(),
+            articles,
+            summary: None,
+            sources: Default::default(),
+            annotations: Default::default(),
+            links: Default::default(),
+            outlets: Default::default(),
+            profile: Default::default(),
+            held: Default::default(),
+            leak: None,
+            next_change: None,
+            editions: Default::default(),
+            warnings: Default::default(),
+        }
+    }
+
+    #[test]
+    fn a_card_made_once_follows_an_edit_of_its_article() {
+        let md = |by: &str| {
+            format!(
+                "---\ntitle: One\nslug: one\ndate: 2024-06-02T14:39:00\nbyline: {by}\n---\n\nText.\n"
+            )
+        };
+        let (first, second) = (md("Ann"), md("Bob"));
+        let mut b = briefing_of(&[&first]);
+        let shared = super::Shared::default();
+        let byline = |v: tera::Value| {
+            let m = v.into_map().unwrap();
+            let by = m.get(&tera::value::Key::Str("byline")).unwrap();
+            by.as_str().unwrap().to_string()
+        };
+        assert_eq!(byline(shared.card_value(&b, 0)), "Ann");
+        // the same value again, while the article is the same
+        assert_eq!(byline(shared.card_value(&b, 0)), "Ann");
+        // the live preview keeps `Shared` across an edit of a byline
+        b.articles[0] =
+            crate::content::parse_article("content/0.md", std::sync::Arc::from(second.as_str()))
+                .unwrap();
+        assert_eq!(byline(shared.card_value(&b, 0)), "Bob");
+    }
+
     /// What `date_view` and `day_view` wrote with `format!`.
     fn formatted(d: &jiff::civil::DateTime) -> (String, String, String, String) {
         let day = format!("{} {} {}", d.day(), month_name(d), d.year());
