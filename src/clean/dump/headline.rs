@@ -270,6 +270,17 @@ fn credit_tail(text: &str) -> bool {
         .is_some_and(|inner| inner.contains('/') || inner.contains('©'))
 }
 
+/// A picture caption: a line ending in its picture's credit, either
+/// parenthesised ([`credit_tail`]) or written after the caption's last
+/// sentence as names joined by `/` or `|` ("… New York, U.S., November
+/// 18, 2019. REUTERS/Jane Roe", "… on Tuesday. Jane Roe | Agency").
+fn caption_shaped(text: &str) -> bool {
+    let t = text.trim();
+    credit_tail(t)
+        || t.rfind(". ")
+            .is_some_and(|k| t[..k].split_whitespace().count() >= 3 && credit_shaped(&t[k + 2..]))
+}
+
 /// Share of `words` found in `body` (0 without words).
 fn overlap(words: &[String], body: &FxHashSet<String>) -> f64 {
     if words.is_empty() {
@@ -278,17 +289,25 @@ fn overlap(words: &[String], body: &FxHashSet<String>) -> f64 {
     words.iter().filter(|w| body.contains(*w)).count() as f64 / words.len() as f64
 }
 
-/// Tokens found in at least a tenth of the blocks `lo..hi` (and in three
-/// or more).
-fn common_tokens(texts: &[&str], lo: usize, hi: usize) -> FxHashSet<String> {
+/// Tokens found in at least a tenth of the blocks `lo..hi` that are not
+/// body text (and in three or more): the words of the page's furniture.
+/// The body's own blocks do not count: in a short article the story's
+/// words (the headline's) recur in most paragraphs.
+fn common_tokens(texts: &[&str], keep: &[bool], lo: usize, hi: usize) -> FxHashSet<String> {
     let mut df: rustc_hash::FxHashMap<String, usize> = Default::default();
-    for t in &texts[lo..hi] {
+    let mut blocks = 0;
+    for (t, _) in texts[lo..hi]
+        .iter()
+        .zip(&keep[lo..hi])
+        .filter(|(_, k)| !**k)
+    {
+        blocks += 1;
         let set: FxHashSet<String> = tokens(t).into_iter().collect();
         for w in set {
             *df.entry(w).or_default() += 1;
         }
     }
-    let min = ((hi - lo) / 10).max(3);
+    let min = (blocks / 10).max(3);
     df.into_iter()
         .filter(|(_, c)| *c >= min)
         .map(|(w, _)| w)
@@ -354,7 +373,7 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
     }
     // words common on the page (in a tenth of the blocks around the
     // article or more: function words, the site's name) say little
-    let common = common_tokens(texts, lo, (body + WINDOW * 2).min(n));
+    let common = common_tokens(texts, keep, lo, (body + WINDOW * 2).min(n));
     let content = |text: &str| -> Vec<String> {
         tokens(text)
             .into_iter()
@@ -400,7 +419,11 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
     let mut out = Vec::new();
     for i in lo..hi {
         let (t, s) = (texts[i].trim(), &shapes[i]);
-        if excluded(t, s) || (keep[i] && s.units >= 8.0) {
+        // a block kept as body is no headline, unless it is a one-line
+        // title above the article's first paragraph (the classifier kept
+        // it with the text it heads)
+        let kept_title = i < body && headline_shaped(t, s);
+        if excluded(t, s) || (keep[i] && s.units >= 8.0 && !kept_title) {
             continue;
         }
         let mut f = [0.0; FEATURES];
@@ -408,9 +431,15 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
         f[F_WORDS_IN_BODY] = overlap(&content(t), &body_tokens);
         // the next substantial block (over a comment count, a section label)
         let next = (i + 1..(i + 4).min(n)).find(|&j| !minor(j));
-        // a standfirst right after it (a longer line about the same story)
+        let me = &near[i - near_lo];
+        // a standfirst right after it (a longer line about the same story;
+        // not past a dateline, not a copy of this line, and not itself
+        // shown again on the page as headlines are)
         let dek = next.filter(|&j| {
-            shapes[j].lines == 1
+            (i + 1..j).all(|k| !is_meta(k))
+                && near[j - near_lo] != *me
+                && near.iter().filter(|o| **o == near[j - near_lo]).count() == 1
+                && shapes[j].lines == 1
                 && shapes[j].units >= 8.0
                 && shapes[j].units <= 60.0
                 && !is_meta(j)
@@ -434,7 +463,10 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
                 }
                 break;
             }
-            let skip = minor(j) || credit_shaped(text.trim()) || meta::split_credit(text).is_some();
+            let skip = minor(j)
+                || credit_shaped(text.trim())
+                || caption_shaped(text)
+                || meta::split_credit(text).is_some();
             if !skip {
                 steps += 1;
                 if steps > 2 {
@@ -460,7 +492,6 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
         // below text already kept as the article's: a subheading
         let kept_above = (lo..i).filter(|&j| keep[j] && !minor(j)).count();
         f[F_BELOW_KEPT] = (0.25 * kept_above as f64).min(1.5);
-        let me = &near[i - near_lo];
         let copies = near.iter().filter(|o| *o == me).count();
         if copies >= 3 {
             // a menu item shown in every menu
@@ -484,7 +515,7 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
             f[k] = 1.0;
         }
         f[F_SENTENCES] = flag(INNER_SENTENCE_END.is_match(t));
-        f[F_CAPTION_CREDIT] = flag(credit_tail(t));
+        f[F_CAPTION_CREDIT] = flag(caption_shaped(t));
         f[F_MENU_ITEM] = flag(
             s.units <= 3.0 && i > 0 && i + 1 < n && minor(i - 1) && minor(i + 1) && !is_meta(i + 1),
         );
@@ -497,15 +528,21 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
         // (or its date line is one of a list of dated entries)
         f[F_TITLE_LIST] = flag((before >= 1 && after >= 1) || after >= 2 || dated_entry);
         // the standfirst of a headline just above it
-        f[F_STANDFIRST] = flag((lo..i).rev().find(|&j| !minor(j)).is_some_and(|p| {
-            headline_shaped(texts[p], &shapes[p])
-                && !near[p - near_lo].contains(near[i - near_lo].as_str())
-                && !near[i - near_lo].contains(near[p - near_lo].as_str())
-                && !is_meta(p)
-                && overlap(&content(texts[p]), &body_tokens) >= 0.5
-                && s.units >= 8.0
-                && overlap(&content(t), &body_tokens) >= 0.3
-        }));
+        // (over a picture's caption between them)
+        f[F_STANDFIRST] = flag(
+            (lo..i)
+                .rev()
+                .find(|&j| !minor(j) && !caption_shaped(texts[j]))
+                .is_some_and(|p| {
+                    headline_shaped(texts[p], &shapes[p])
+                        && !near[p - near_lo].contains(near[i - near_lo].as_str())
+                        && !near[i - near_lo].contains(near[p - near_lo].as_str())
+                        && !is_meta(p)
+                        && overlap(&content(texts[p]), &body_tokens) >= 0.5
+                        && s.units >= 8.0
+                        && overlap(&content(t), &body_tokens) >= 0.3
+                }),
+        );
         // a breadcrumb trail ending in another line of the page ("Home
         // News Business ‹headline›"): that line is the title, this one is not
         f[F_CONTAINS_LINE] = flag(near.iter().enumerate().any(|(k, other)| {
