@@ -61,8 +61,9 @@ const F_BREADCRUMB: usize = 28;
 const F_DAY_MONTH: usize = 29;
 const F_DASH_START: usize = 30;
 const F_INSIDE_BODY_TEXT: usize = 31;
+const F_OVERLONG: usize = 32;
 /// How many features a candidate has.
-pub const FEATURES: usize = 32;
+pub const FEATURES: usize = 33;
 
 /// The features' names, for diagnostics and training.
 pub const NAMES: [&str; FEATURES] = [
@@ -98,6 +99,7 @@ pub const NAMES: [&str; FEATURES] = [
     "a day and month alone",
     "starts with a dash",
     "written inside a body paragraph",
+    "over 25 words",
 ];
 
 // BEGIN WEIGHTS (written by scripts/train-headline-model.py)
@@ -136,6 +138,7 @@ const WEIGHTS: [f64; FEATURES] = [
     -1.5, // a day and month alone
     -1.5, // starts with a dash
     -1.0, // written inside a body paragraph
+    0.0, // over 25 words
 ];
 // END WEIGHTS
 
@@ -185,6 +188,8 @@ fn extra_features(t: &str, s: &Shape, f: &mut [f64; FEATURES]) {
     f[F_QUESTION] = flag(t.ends_with('?') || t.ends_with('!'));
     f[F_SEPARATOR] = flag(t.contains(" | ") || t.contains(" - ") || t.contains(" – "));
     f[F_SHORT] = flag(s.units < 4.0);
+    // longer than a headline runs (a notice, a standfirst, a paragraph)
+    f[F_OVERLONG] = flag(s.units > 25.0);
 }
 
 /// Is block `i` a dateline or byline (a line of article metadata), or a
@@ -443,6 +448,7 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
                 && shapes[j].units >= 8.0
                 && shapes[j].units <= 60.0
                 && !is_meta(j)
+                && (!headline_shaped(texts[j], &shapes[j]) || shapes[j].units >= 1.5 * s.units)
                 && overlap(&content(texts[j]), &body_tokens) >= 0.3
         });
         f[F_STANDFIRST_AFTER] = flag(dek.is_some());
