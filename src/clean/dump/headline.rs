@@ -535,19 +535,22 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
         f[F_TITLE_LIST] = flag((before >= 1 && after >= 1) || after >= 2 || dated_entry);
         // the standfirst of a headline just above it
         // (over a picture's caption between them)
+        // (a line shown again on the page is a headline's shape, not a
+        // standfirst's)
         f[F_STANDFIRST] = flag(
-            (lo..i)
-                .rev()
-                .find(|&j| !minor(j) && !caption_shaped(texts[j]))
-                .is_some_and(|p| {
-                    headline_shaped(texts[p], &shapes[p])
-                        && !near[p - near_lo].contains(near[i - near_lo].as_str())
-                        && !near[i - near_lo].contains(near[p - near_lo].as_str())
-                        && !is_meta(p)
-                        && overlap(&content(texts[p]), &body_tokens) >= 0.5
-                        && s.units >= 8.0
-                        && overlap(&content(t), &body_tokens) >= 0.3
-                }),
+            copies == 1
+                && (lo..i)
+                    .rev()
+                    .find(|&j| !minor(j) && !caption_shaped(texts[j]))
+                    .is_some_and(|p| {
+                        headline_shaped(texts[p], &shapes[p])
+                            && !near[p - near_lo].contains(near[i - near_lo].as_str())
+                            && !near[i - near_lo].contains(near[p - near_lo].as_str())
+                            && !is_meta(p)
+                            && overlap(&content(texts[p]), &body_tokens) >= 0.5
+                            && s.units >= 8.0
+                            && overlap(&content(t), &body_tokens) >= 0.3
+                    }),
         );
         // a breadcrumb trail ending in another line of the page ("Home
         // News Business ‹headline›"): that line is the title, this one is not
