@@ -340,6 +340,47 @@ fn norm(text: &str) -> String {
     tokens(text).join(" ")
 }
 
+/// Dropped blocks in a row that part one run of kept text from the next.
+const RUN_GAP: usize = 12;
+
+/// Where the article's text starts: the first long prose block of the kept
+/// text. When the kept text comes in runs parted by much dropped text, and
+/// the runs before the largest one hold little next to it (a quotation or
+/// a notice kept in a sidebar above the article), the largest run's first
+/// long block: the headline sits above the article, not above the sidebar.
+fn article_start(shapes: &[Shape], keep: &[bool], first_kept: usize) -> usize {
+    let first_long = |from: usize| {
+        (from..keep.len())
+            .find(|&i| keep[i] && is_long(&shapes[i]))
+            .unwrap_or(from)
+    };
+    // runs of kept text: (first block, kept units)
+    let mut runs: Vec<(usize, f64)> = Vec::new();
+    let mut gap = RUN_GAP;
+    for (i, s) in shapes.iter().enumerate().skip(first_kept) {
+        if keep[i] {
+            if gap >= RUN_GAP {
+                runs.push((i, 0.0));
+            }
+            if let Some(run) = runs.last_mut() {
+                run.1 += s.units;
+            }
+            gap = 0;
+        } else {
+            gap += 1;
+        }
+    }
+    let Some(main) = (0..runs.len()).max_by(|&a, &b| runs[a].1.total_cmp(&runs[b].1)) else {
+        return first_long(first_kept);
+    };
+    let before: f64 = runs[..main].iter().map(|r| r.1).sum();
+    if main > 0 && before < 0.25 * runs[main].1 {
+        first_long(runs[main].0)
+    } else {
+        first_long(first_kept)
+    }
+}
+
 /// Score the candidates for the headline of a page whose body blocks are
 /// marked in `keep`, best first.
 pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candidate> {
@@ -355,9 +396,7 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
     // the body's first long prose block (a stray short block kept among the
     // navigation does not start the article; a long run of links between
     // the headline and the text does not hide the headline)
-    let body = (first_kept..n)
-        .find(|&i| keep[i] && is_long(&shapes[i]))
-        .unwrap_or(first_kept);
+    let body = article_start(shapes, keep, first_kept);
     // distances count substantial blocks only: a run of one-word menu
     // items between the headline and the text does not move it away
     let minor = |j: usize| shapes[j].units <= 3.0 && shapes[j].lines == 1;
