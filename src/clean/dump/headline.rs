@@ -106,39 +106,39 @@ pub const NAMES: [&str; FEATURES] = [
 /// The features' weights: a candidate's score is their weighted sum.
 #[rustfmt::skip]
 const WEIGHTS: [f64; FEATURES] = [
-    1.0, // length
-    3.0, // words in body
-    0.8, // standfirst after
-    1.5, // dateline after
-    -0.5, // dateline steps away
-    0.5, // dateline before
-    -1.5, // credit after
-    -0.03, // distance
-    -1.0, // in the body
-    -1.0, // below kept text
-    -0.5, // shown three times or more
-    1.0, // repeated
-    -2.0, // full stop, long
-    -1.5, // full stop
-    -0.7, // full stop, short
-    -1.5, // sentences
-    -1.5, // caption credit
-    -1.0, // menu item
-    -1.0, // in a list of titles
-    -0.8, // standfirst
-    0.0, // capitalised words
-    0.0, // all capitals
-    0.0, // ends in ? or !
-    0.0, // has a | or - separator
-    0.0, // under four words
-    -1.0, // breadcrumb ending in another line
-    0.0, // share of words common on the page
-    0.0, // shown again after the article
-    -1.0, // breadcrumb arrows
-    -1.5, // a day and month alone
-    -1.5, // starts with a dash
-    -1.0, // written inside a body paragraph
-    0.0, // over 25 words
+    1.8541, // length
+    3.379, // words in body
+    0.7877, // standfirst after
+    3.312, // dateline after
+    0.3713, // dateline steps away
+    0.3269, // dateline before
+    -0.6297, // credit after
+    -0.2047, // distance
+    -0.5669, // in the body
+    -0.5245, // below kept text
+    0.1242, // shown three times or more
+    0.7125, // repeated
+    -1.9129, // full stop, long
+    -0.5022, // full stop
+    0.0, // full stop, short
+    -1.1108, // sentences
+    -0.5867, // caption credit
+    -1.0261, // menu item
+    -0.5939, // in a list of titles
+    -1.4238, // standfirst
+    0.6207, // capitalised words
+    0.3163, // all capitals
+    0.4437, // ends in ? or !
+    0.2487, // has a | or - separator
+    -1.2192, // under four words
+    -1.0391, // breadcrumb ending in another line
+    0.1075, // share of words common on the page
+    -0.2946, // shown again after the article
+    -0.5498, // breadcrumb arrows
+    -0.0781, // a day and month alone
+    -0.3543, // starts with a dash
+    -0.3732, // written inside a body paragraph
+    -0.5081, // over 25 words
 ];
 // END WEIGHTS
 
