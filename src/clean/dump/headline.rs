@@ -840,11 +840,10 @@ mod tests {
             .find(|c| c.index == 2)
             .expect("the trail is a candidate");
         assert_eq!(trail.features[F_CONTAINS_LINE], 1.0);
-        assert!(
-            trail
-                .parts
-                .contains(&("breadcrumb ending in another line", -1.0))
-        );
+        assert!(trail.parts.contains(&(
+            "breadcrumb ending in another line",
+            WEIGHTS[F_CONTAINS_LINE]
+        )));
     }
 
     #[test]
@@ -919,13 +918,247 @@ mod tests {
         let cands = candidates(&page, &shapes, &keep);
         let quote = cands.iter().find(|c| c.index == 3).expect("a candidate");
         assert_eq!(quote.features[F_INSIDE_BODY_TEXT], 1.0);
-        assert!(
-            quote
-                .parts
-                .contains(&("written inside a body paragraph", -1.0))
-        );
+        assert!(quote.parts.contains(&(
+            "written inside a body paragraph",
+            WEIGHTS[F_INSIDE_BODY_TEXT]
+        )));
         let head = cands.iter().find(|c| c.index == 0).expect("a candidate");
         assert_eq!(head.features[F_INSIDE_BODY_TEXT], 0.0);
+    }
+
+    /// The candidates of a page whose body is the blocks marked in `keep`.
+    fn scored(page: &[&str], keep: &[usize]) -> Vec<Candidate> {
+        let shapes: Vec<Shape> = page.iter().map(|t| shape(t)).collect();
+        let keep: Vec<bool> = (0..page.len()).map(|i| keep.contains(&i)).collect();
+        candidates(page, &shapes, &keep)
+    }
+
+    fn of(cands: &[Candidate], i: usize) -> &Candidate {
+        cands
+            .iter()
+            .find(|c| c.index == i)
+            .unwrap_or_else(|| panic!("block {i} is a candidate"))
+    }
+
+    #[test]
+    fn a_title_kept_with_the_text_it_heads_is_a_candidate() {
+        // the classifier kept the headline with the article: it is still
+        // the headline, while a kept body sentence above the text is not
+        let page = [
+            "Home",
+            "Design",
+            "Harbour Festival 2019 | Lanterns light up the old harbour bridge",
+            "By JANE ROE - 2019-04-10",
+            P1,
+            P2,
+            P3,
+        ];
+        let cands = scored(&page, &[2, 4, 5, 6]);
+        assert_eq!(cands[0].index, 2);
+        let page = [
+            "Harbour news",
+            "Council closes harbour bridge to cars",
+            "The bridge will close to cars from next spring, the council said.",
+            P1,
+            P2,
+            P3,
+        ];
+        let cands = scored(&page, &[2, 3, 4, 5]);
+        assert!(cands.iter().all(|c| c.index != 2));
+        assert_eq!(cands[0].index, 1);
+    }
+
+    #[test]
+    fn captions_ending_in_a_credit() {
+        for t in [
+            "Traders at work on the floor of the exchange in Harbourtown, November 18, 2019. AGENCY/Jane Roe",
+            "The bridge at dawn on Tuesday. Jane Roe | Harbour Times",
+            "The bridge at dawn (Harbour Times/Jane Roe)",
+        ] {
+            assert!(caption_shaped(t), "{t}");
+        }
+        for t in [
+            "Council closes harbour bridge to cars",
+            "Harbour Festival 2019 | Lanterns light up the old bridge",
+            "Rates rise. Markets/Banks",
+            "Council votes on bridge (again)",
+        ] {
+            assert!(!caption_shaped(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn a_caption_above_the_headline_takes_neither_its_dateline_nor_makes_it_a_standfirst() {
+        let page = [
+            "Menu",
+            "The harbour bridge at dawn on Tuesday. (Harbour Times/Jane Roe)",
+            "NEWS",
+            "Council votes to close the old harbour bridge to all cars from next spring",
+            "JANE ROE, HARBOUR TIMES",
+            "18 Nov 2019",
+            P1,
+            P2,
+            P3,
+        ];
+        let cands = scored(&page, &[6, 7, 8]);
+        let caption = of(&cands, 1);
+        assert_eq!(caption.features[F_CAPTION_CREDIT], 1.0);
+        // the headline is not the caption's standfirst, and the headline's
+        // standfirst is not the first paragraph past the dateline
+        let head = of(&cands, 3);
+        assert_eq!(head.features[F_STANDFIRST], 0.0);
+        assert_eq!(head.features[F_STANDFIRST_AFTER], 0.0);
+        assert_eq!(head.features[F_DATELINE_AFTER], 1.0);
+        assert_eq!(cands[0].index, 3);
+        // a caption between a headline and its dateline is stepped over
+        let page = [
+            "Council votes to close the old harbour bridge",
+            "The harbour bridge at dawn on Tuesday, November 18, 2019. AGENCY/Jane Roe",
+            "Traffic on the bridge at noon. AGENCY/John Doe",
+            "Updated Nov 19, 2019, 10:28am EST",
+            P1,
+            P2,
+            P3,
+        ];
+        let cands = scored(&page, &[4, 5, 6]);
+        let head = of(&cands, 0);
+        assert_eq!(head.features[F_DATELINE_AFTER], 1.0);
+        assert_eq!(head.features[F_DATELINE_STEPS], 0.0);
+        assert_eq!(cands[0].index, 0);
+    }
+
+    #[test]
+    fn another_storys_title_does_not_take_the_headline_for_its_standfirst() {
+        // a list of other stories runs into the headline: the entry above
+        // it is a title of the same shape, not a line with a standfirst
+        let page = [
+            "Mayor opens the new library in the east end of town",
+            "Why ferry fares will rise again for harbour commuters next year",
+            "Council votes to close the old harbour bridge to cars from spring",
+            "Jane Roe",
+            "1 day ago",
+            P1,
+            P2,
+            P3,
+        ];
+        let cands = scored(&page, &[5, 6, 7]);
+        assert_eq!(of(&cands, 1).features[F_STANDFIRST_AFTER], 0.0);
+        assert_eq!(cands[0].index, 2);
+        // a longer line after the headline is still its standfirst
+        let page = [
+            "Council closes harbour bridge",
+            "Engineers found the steel under the deck corroded, and the council will keep it open to bikes and pedestrians only",
+            "By Jane Roe",
+            P1,
+            P2,
+            P3,
+        ];
+        let cands = scored(&page, &[3, 4, 5]);
+        assert_eq!(of(&cands, 0).features[F_STANDFIRST_AFTER], 1.0);
+        assert_eq!(of(&cands, 1).features[F_STANDFIRST], 1.0);
+    }
+
+    #[test]
+    fn a_headline_shown_twice_is_neither_a_standfirst_nor_one_taken() {
+        // a promotion line above a headline the page shows twice
+        let page = [
+            "Get the free ebook about the harbour bridge and its history today",
+            "Council votes to close the harbour bridge to cars",
+            "Council votes to close the harbour bridge to cars",
+            "Jane Roe 19/11/2019",
+            P1,
+            P2,
+            P3,
+        ];
+        let cands = scored(&page, &[4, 5, 6]);
+        let promo = of(&cands, 0);
+        assert_eq!(promo.features[F_STANDFIRST_AFTER], 0.0);
+        assert_eq!(of(&cands, 1).features[F_STANDFIRST], 0.0);
+        assert!(cands[0].index == 1 || cands[0].index == 2);
+    }
+
+    #[test]
+    fn the_headlines_words_count_though_the_body_repeats_them() {
+        // a short article says "harbour bridge" in every paragraph: those
+        // words are the story's, not the page's furniture
+        let page = [
+            "Welcome to the Harbour Times' reader experience",
+            "Learn More",
+            "Harbour bridge to close to cars",
+            "Published 11:34 PM EST Nov 19, 2019",
+            "The harbour bridge closed on Tuesday.",
+            "The harbour bridge had corroded.",
+            "The harbour bridge will reopen to bikes.",
+            "Cyclists welcomed the harbour bridge plan.",
+            P1,
+            P2,
+            P3,
+        ];
+        let cands = scored(&page, &[4, 5, 6, 7, 8, 9, 10]);
+        let head = of(&cands, 2);
+        assert!(head.features[F_WORDS_IN_BODY] > 0.5, "{:?}", head.features);
+        assert_eq!(cands[0].index, 2);
+    }
+
+    #[test]
+    fn a_notice_longer_than_a_headline_is_marked() {
+        let page = [
+            "Our website uses cookies to improve its performance and your experience of it; by going on you agree to our use of them and to the terms of our privacy policy for readers",
+            "Accept",
+            "Harbour bridge closes to cars",
+            "19.11.2019",
+            P1,
+            P2,
+            P3,
+        ];
+        let cands = scored(&page, &[4, 5, 6]);
+        assert_eq!(of(&cands, 0).features[F_OVERLONG], 1.0);
+        assert_eq!(of(&cands, 2).features[F_OVERLONG], 0.0);
+        assert_eq!(cands[0].index, 2);
+    }
+
+    #[test]
+    fn a_quotation_kept_in_a_sidebar_does_not_start_the_article() {
+        // sidebar links, a quotation kept as text, more sidebar, then the
+        // article with its headline: the headline is looked for above the
+        // article, not above the quotation
+        let mut page: Vec<String> = (0..20).map(|k| format!("Sidebar link {k}")).collect();
+        page.push("The sea does not care who built the bridge, and neither should we, said the old harbour master to the crowd.".into());
+        page.extend((20..45).map(|k| format!("Archive {k}")));
+        page.push("Council votes to close the harbour bridge to cars".into());
+        page.push("Posted on November 19, 2019 by Jane Roe".into());
+        let body_from = page.len();
+        for k in 0..6 {
+            page.push(format!("{} {}", [P1, P2, P3][k % 3], k));
+        }
+        let texts: Vec<&str> = page.iter().map(String::as_str).collect();
+        let shapes: Vec<Shape> = texts.iter().map(|t| shape(t)).collect();
+        let keep: Vec<bool> = (0..texts.len())
+            .map(|i| i == 20 || i >= body_from)
+            .collect();
+        assert_eq!(article_start(&shapes, &keep, 20), body_from);
+        let cands = candidates(&texts, &shapes, &keep);
+        assert_eq!(
+            texts[cands[0].index],
+            "Council votes to close the harbour bridge to cars"
+        );
+        // kept text before the article that is not small next to it
+        // starts the article
+        let mut shapes2 = shapes.clone();
+        for s in &mut shapes2[..20] {
+            *s = shape(P1);
+        }
+        let keep2: Vec<bool> = (0..texts.len()).map(|i| i < 21 || i >= body_from).collect();
+        assert_eq!(article_start(&shapes2, &keep2, 0), 0);
+        // so does a lede parted from the rest by a few dropped blocks
+        let mut page3 = page.clone();
+        page3.insert(body_from + 1, "Advertisement".into());
+        page3.insert(body_from + 1, "Read more".into());
+        let shapes3: Vec<Shape> = page3.iter().map(|t| shape(t)).collect();
+        let keep3: Vec<bool> = (0..page3.len())
+            .map(|i| i >= body_from && !(body_from + 1..body_from + 3).contains(&i))
+            .collect();
+        assert_eq!(article_start(&shapes3, &keep3, body_from), body_from);
     }
 
     #[test]
