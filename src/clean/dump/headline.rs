@@ -61,8 +61,9 @@ const F_BREADCRUMB: usize = 28;
 const F_DAY_MONTH: usize = 29;
 const F_DASH_START: usize = 30;
 const F_INSIDE_BODY_TEXT: usize = 31;
+const F_OVERLONG: usize = 32;
 /// How many features a candidate has.
-pub const FEATURES: usize = 32;
+pub const FEATURES: usize = 33;
 
 /// The features' names, for diagnostics and training.
 pub const NAMES: [&str; FEATURES] = [
@@ -98,44 +99,46 @@ pub const NAMES: [&str; FEATURES] = [
     "a day and month alone",
     "starts with a dash",
     "written inside a body paragraph",
+    "over 25 words",
 ];
 
 // BEGIN WEIGHTS (written by scripts/train-headline-model.py)
 /// The features' weights: a candidate's score is their weighted sum.
 #[rustfmt::skip]
 const WEIGHTS: [f64; FEATURES] = [
-    1.0, // length
-    3.0, // words in body
-    0.8, // standfirst after
-    1.5, // dateline after
-    -0.5, // dateline steps away
-    0.5, // dateline before
-    -1.5, // credit after
-    -0.03, // distance
-    -1.0, // in the body
-    -1.0, // below kept text
-    -0.5, // shown three times or more
-    1.0, // repeated
-    -2.0, // full stop, long
-    -1.5, // full stop
-    -0.7, // full stop, short
-    -1.5, // sentences
-    -1.5, // caption credit
-    -1.0, // menu item
-    -1.0, // in a list of titles
-    -0.8, // standfirst
-    0.0, // capitalised words
-    0.0, // all capitals
-    0.0, // ends in ? or !
-    0.0, // has a | or - separator
-    0.0, // under four words
+    1.8412, // length
+    3.1201, // words in body
+    0.7971, // standfirst after
+    3.2757, // dateline after
+    0.3815, // dateline steps away
+    0.3068, // dateline before
+    -0.575, // credit after
+    -0.2034, // distance
+    -0.517, // in the body
+    -0.3712, // below kept text
+    0.07, // shown three times or more
+    0.6969, // repeated
+    -2.0234, // full stop, long
+    -0.47, // full stop
+    0.0, // full stop, short
+    -1.1282, // sentences
+    -0.6067, // caption credit
+    -1.0397, // menu item
+    -0.7009, // in a list of titles
+    -1.5621, // standfirst
+    0.4789, // capitalised words
+    0.3024, // all capitals
+    0.3019, // ends in ? or !
+    0.0572, // has a | or - separator
+    -1.1027, // under four words
     -1.0, // breadcrumb ending in another line
-    0.0, // share of words common on the page
-    0.0, // shown again after the article
-    -1.0, // breadcrumb arrows
-    -1.5, // a day and month alone
-    -1.5, // starts with a dash
-    -1.0, // written inside a body paragraph
+    1.4555, // share of words common on the page
+    -0.2546, // shown again after the article
+    -0.5758, // breadcrumb arrows
+    -0.0962, // a day and month alone
+    -0.3981, // starts with a dash
+    -0.1544, // written inside a body paragraph
+    -0.5064, // over 25 words
 ];
 // END WEIGHTS
 
@@ -185,6 +188,8 @@ fn extra_features(t: &str, s: &Shape, f: &mut [f64; FEATURES]) {
     f[F_QUESTION] = flag(t.ends_with('?') || t.ends_with('!'));
     f[F_SEPARATOR] = flag(t.contains(" | ") || t.contains(" - ") || t.contains(" – "));
     f[F_SHORT] = flag(s.units < 4.0);
+    // longer than a headline runs (a notice, a standfirst, a paragraph)
+    f[F_OVERLONG] = flag(s.units > 25.0);
 }
 
 /// Is block `i` a dateline or byline (a line of article metadata), or a
@@ -270,6 +275,17 @@ fn credit_tail(text: &str) -> bool {
         .is_some_and(|inner| inner.contains('/') || inner.contains('©'))
 }
 
+/// A picture caption: a line ending in its picture's credit, either
+/// parenthesised ([`credit_tail`]) or written after the caption's last
+/// sentence as names joined by `/` or `|` ("… New York, U.S., November
+/// 18, 2019. REUTERS/Jane Roe", "… on Tuesday. Jane Roe | Agency").
+fn caption_shaped(text: &str) -> bool {
+    let t = text.trim();
+    credit_tail(t)
+        || t.rfind(". ")
+            .is_some_and(|k| t[..k].split_whitespace().count() >= 3 && credit_shaped(&t[k + 2..]))
+}
+
 /// Share of `words` found in `body` (0 without words).
 fn overlap(words: &[String], body: &FxHashSet<String>) -> f64 {
     if words.is_empty() {
@@ -316,6 +332,47 @@ fn norm(text: &str) -> String {
     tokens(text).join(" ")
 }
 
+/// Dropped blocks in a row that part one run of kept text from the next.
+const RUN_GAP: usize = 12;
+
+/// Where the article's text starts: the first long prose block of the kept
+/// text. When the kept text comes in runs parted by much dropped text, and
+/// the runs before the largest one hold little next to it (a quotation or
+/// a notice kept in a sidebar above the article), the largest run's first
+/// long block: the headline sits above the article, not above the sidebar.
+fn article_start(shapes: &[Shape], keep: &[bool], first_kept: usize) -> usize {
+    let first_long = |from: usize| {
+        (from..keep.len())
+            .find(|&i| keep[i] && is_long(&shapes[i]))
+            .unwrap_or(from)
+    };
+    // runs of kept text: (first block, kept units)
+    let mut runs: Vec<(usize, f64)> = Vec::new();
+    let mut gap = RUN_GAP;
+    for (i, s) in shapes.iter().enumerate().skip(first_kept) {
+        if keep[i] {
+            if gap >= RUN_GAP {
+                runs.push((i, 0.0));
+            }
+            if let Some(run) = runs.last_mut() {
+                run.1 += s.units;
+            }
+            gap = 0;
+        } else {
+            gap += 1;
+        }
+    }
+    let Some(main) = (0..runs.len()).max_by(|&a, &b| runs[a].1.total_cmp(&runs[b].1)) else {
+        return first_long(first_kept);
+    };
+    let before: f64 = runs[..main].iter().map(|r| r.1).sum();
+    if main > 0 && before < 0.25 * runs[main].1 {
+        first_long(runs[main].0)
+    } else {
+        first_long(first_kept)
+    }
+}
+
 /// Score the candidates for the headline of a page whose body blocks are
 /// marked in `keep`, best first.
 pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candidate> {
@@ -331,9 +388,7 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
     // the body's first long prose block (a stray short block kept among the
     // navigation does not start the article; a long run of links between
     // the headline and the text does not hide the headline)
-    let body = (first_kept..n)
-        .find(|&i| keep[i] && is_long(&shapes[i]))
-        .unwrap_or(first_kept);
+    let body = article_start(shapes, keep, first_kept);
     // distances count substantial blocks only: a run of one-word menu
     // items between the headline and the text does not move it away
     let minor = |j: usize| shapes[j].units <= 3.0 && shapes[j].lines == 1;
@@ -400,7 +455,11 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
     let mut out = Vec::new();
     for i in lo..hi {
         let (t, s) = (texts[i].trim(), &shapes[i]);
-        if excluded(t, s) || (keep[i] && s.units >= 8.0) {
+        // a block kept as body is no headline, unless it is a one-line
+        // title above the article's first paragraph (the classifier kept
+        // it with the text it heads)
+        let kept_title = i < body && headline_shaped(t, s);
+        if excluded(t, s) || (keep[i] && s.units >= 8.0 && !kept_title) {
             continue;
         }
         let mut f = [0.0; FEATURES];
@@ -408,12 +467,19 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
         f[F_WORDS_IN_BODY] = overlap(&content(t), &body_tokens);
         // the next substantial block (over a comment count, a section label)
         let next = (i + 1..(i + 4).min(n)).find(|&j| !minor(j));
-        // a standfirst right after it (a longer line about the same story)
+        let me = &near[i - near_lo];
+        // a standfirst right after it (a longer line about the same story;
+        // not past a dateline, not a copy of this line, and not itself
+        // shown again on the page as headlines are)
         let dek = next.filter(|&j| {
-            shapes[j].lines == 1
+            (i + 1..j).all(|k| !is_meta(k))
+                && near[j - near_lo] != *me
+                && near.iter().filter(|o| **o == near[j - near_lo]).count() == 1
+                && shapes[j].lines == 1
                 && shapes[j].units >= 8.0
                 && shapes[j].units <= 60.0
                 && !is_meta(j)
+                && (!headline_shaped(texts[j], &shapes[j]) || shapes[j].units >= 1.5 * s.units)
                 && overlap(&content(texts[j]), &body_tokens) >= 0.3
         });
         f[F_STANDFIRST_AFTER] = flag(dek.is_some());
@@ -434,7 +500,10 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
                 }
                 break;
             }
-            let skip = minor(j) || credit_shaped(text.trim()) || meta::split_credit(text).is_some();
+            let skip = minor(j)
+                || credit_shaped(text.trim())
+                || caption_shaped(text)
+                || meta::split_credit(text).is_some();
             if !skip {
                 steps += 1;
                 if steps > 2 {
@@ -460,7 +529,6 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
         // below text already kept as the article's: a subheading
         let kept_above = (lo..i).filter(|&j| keep[j] && !minor(j)).count();
         f[F_BELOW_KEPT] = (0.25 * kept_above as f64).min(1.5);
-        let me = &near[i - near_lo];
         let copies = near.iter().filter(|o| *o == me).count();
         if copies >= 3 {
             // a menu item shown in every menu
@@ -484,7 +552,7 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
             f[k] = 1.0;
         }
         f[F_SENTENCES] = flag(INNER_SENTENCE_END.is_match(t));
-        f[F_CAPTION_CREDIT] = flag(credit_tail(t));
+        f[F_CAPTION_CREDIT] = flag(caption_shaped(t));
         f[F_MENU_ITEM] = flag(
             s.units <= 3.0 && i > 0 && i + 1 < n && minor(i - 1) && minor(i + 1) && !is_meta(i + 1),
         );
@@ -497,15 +565,24 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
         // (or its date line is one of a list of dated entries)
         f[F_TITLE_LIST] = flag((before >= 1 && after >= 1) || after >= 2 || dated_entry);
         // the standfirst of a headline just above it
-        f[F_STANDFIRST] = flag((lo..i).rev().find(|&j| !minor(j)).is_some_and(|p| {
-            headline_shaped(texts[p], &shapes[p])
-                && !near[p - near_lo].contains(near[i - near_lo].as_str())
-                && !near[i - near_lo].contains(near[p - near_lo].as_str())
-                && !is_meta(p)
-                && overlap(&content(texts[p]), &body_tokens) >= 0.5
-                && s.units >= 8.0
-                && overlap(&content(t), &body_tokens) >= 0.3
-        }));
+        // (over a picture's caption between them)
+        // (a line shown again on the page is a headline's shape, not a
+        // standfirst's)
+        f[F_STANDFIRST] = flag(
+            copies == 1
+                && (lo..i)
+                    .rev()
+                    .find(|&j| !minor(j) && !caption_shaped(texts[j]))
+                    .is_some_and(|p| {
+                        headline_shaped(texts[p], &shapes[p])
+                            && !near[p - near_lo].contains(near[i - near_lo].as_str())
+                            && !near[i - near_lo].contains(near[p - near_lo].as_str())
+                            && !is_meta(p)
+                            && overlap(&content(texts[p]), &body_tokens) >= 0.5
+                            && s.units >= 8.0
+                            && overlap(&content(t), &body_tokens) >= 0.3
+                    }),
+        );
         // a breadcrumb trail ending in another line of the page ("Home
         // News Business ‹headline›"): that line is the title, this one is not
         f[F_CONTAINS_LINE] = flag(near.iter().enumerate().any(|(k, other)| {
@@ -755,11 +832,10 @@ mod tests {
             .find(|c| c.index == 2)
             .expect("the trail is a candidate");
         assert_eq!(trail.features[F_CONTAINS_LINE], 1.0);
-        assert!(
-            trail
-                .parts
-                .contains(&("breadcrumb ending in another line", -1.0))
-        );
+        assert!(trail.parts.contains(&(
+            "breadcrumb ending in another line",
+            WEIGHTS[F_CONTAINS_LINE]
+        )));
     }
 
     #[test]
@@ -834,13 +910,222 @@ mod tests {
         let cands = candidates(&page, &shapes, &keep);
         let quote = cands.iter().find(|c| c.index == 3).expect("a candidate");
         assert_eq!(quote.features[F_INSIDE_BODY_TEXT], 1.0);
-        assert!(
-            quote
-                .parts
-                .contains(&("written inside a body paragraph", -1.0))
-        );
+        assert!(quote.parts.contains(&(
+            "written inside a body paragraph",
+            WEIGHTS[F_INSIDE_BODY_TEXT]
+        )));
         let head = cands.iter().find(|c| c.index == 0).expect("a candidate");
         assert_eq!(head.features[F_INSIDE_BODY_TEXT], 0.0);
+    }
+
+    /// The candidates of a page whose body is the blocks marked in `keep`.
+    fn scored(page: &[&str], keep: &[usize]) -> Vec<Candidate> {
+        let shapes: Vec<Shape> = page.iter().map(|t| shape(t)).collect();
+        let keep: Vec<bool> = (0..page.len()).map(|i| keep.contains(&i)).collect();
+        candidates(page, &shapes, &keep)
+    }
+
+    fn of(cands: &[Candidate], i: usize) -> &Candidate {
+        cands
+            .iter()
+            .find(|c| c.index == i)
+            .unwrap_or_else(|| panic!("block {i} is a candidate"))
+    }
+
+    #[test]
+    fn a_title_kept_with_the_text_it_heads_is_a_candidate() {
+        // the classifier kept the headline with the article: it is still
+        // the headline, while a kept body sentence above the text is not
+        let page = [
+            "Home",
+            "Design",
+            "Harbour Festival 2019 | Lanterns light up the old harbour bridge",
+            "By JANE ROE - 2019-04-10",
+            P1,
+            P2,
+            P3,
+        ];
+        let cands = scored(&page, &[2, 4, 5, 6]);
+        assert_eq!(cands[0].index, 2);
+        let page = [
+            "Harbour news",
+            "Council closes harbour bridge to cars",
+            "The bridge will close to cars from next spring, the council said.",
+            P1,
+            P2,
+            P3,
+        ];
+        let cands = scored(&page, &[2, 3, 4, 5]);
+        assert!(cands.iter().all(|c| c.index != 2));
+        assert_eq!(cands[0].index, 1);
+    }
+
+    #[test]
+    fn captions_ending_in_a_credit() {
+        for t in [
+            "Traders at work on the floor of the exchange in Harbourtown, November 18, 2019. AGENCY/Jane Roe",
+            "The bridge at dawn on Tuesday. Jane Roe | Harbour Times",
+            "The bridge at dawn (Harbour Times/Jane Roe)",
+        ] {
+            assert!(caption_shaped(t), "{t}");
+        }
+        for t in [
+            "Council closes harbour bridge to cars",
+            "Harbour Festival 2019 | Lanterns light up the old bridge",
+            "Rates rise. Markets/Banks",
+            "Council votes on bridge (again)",
+        ] {
+            assert!(!caption_shaped(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn a_caption_above_the_headline_takes_neither_its_dateline_nor_makes_it_a_standfirst() {
+        let page = [
+            "Menu",
+            "The harbour bridge at dawn on Tuesday. (Harbour Times/Jane Roe)",
+            "NEWS",
+            "Council votes to close the old harbour bridge to all cars from next spring",
+            "JANE ROE, HARBOUR TIMES",
+            "18 Nov 2019",
+            P1,
+            P2,
+            P3,
+        ];
+        let cands = scored(&page, &[6, 7, 8]);
+        let caption = of(&cands, 1);
+        assert_eq!(caption.features[F_CAPTION_CREDIT], 1.0);
+        // the headline is not the caption's standfirst, and the headline's
+        // standfirst is not the first paragraph past the dateline
+        let head = of(&cands, 3);
+        assert_eq!(head.features[F_STANDFIRST], 0.0);
+        assert_eq!(head.features[F_STANDFIRST_AFTER], 0.0);
+        assert_eq!(head.features[F_DATELINE_AFTER], 1.0);
+        assert_eq!(cands[0].index, 3);
+        // a caption between a headline and its dateline is stepped over
+        let page = [
+            "Council votes to close the old harbour bridge",
+            "The harbour bridge at dawn on Tuesday, November 18, 2019. AGENCY/Jane Roe",
+            "Traffic on the bridge at noon. AGENCY/John Doe",
+            "Updated Nov 19, 2019, 10:28am EST",
+            P1,
+            P2,
+            P3,
+        ];
+        let cands = scored(&page, &[4, 5, 6]);
+        let head = of(&cands, 0);
+        assert_eq!(head.features[F_DATELINE_AFTER], 1.0);
+        assert_eq!(head.features[F_DATELINE_STEPS], 0.0);
+        assert_eq!(cands[0].index, 0);
+    }
+
+    #[test]
+    fn another_storys_title_does_not_take_the_headline_for_its_standfirst() {
+        // a list of other stories runs into the headline: the entry above
+        // it is a title of the same shape, not a line with a standfirst
+        let page = [
+            "Mayor opens the new library in the east end of town",
+            "Why ferry fares will rise again for harbour commuters next year",
+            "Council votes to close the old harbour bridge to cars from spring",
+            "Jane Roe",
+            "1 day ago",
+            P1,
+            P2,
+            P3,
+        ];
+        let cands = scored(&page, &[5, 6, 7]);
+        assert_eq!(of(&cands, 1).features[F_STANDFIRST_AFTER], 0.0);
+        assert_eq!(cands[0].index, 2);
+        // a longer line after the headline is still its standfirst
+        let page = [
+            "Council closes harbour bridge",
+            "Engineers found the steel under the deck corroded, and the council will keep it open to bikes and pedestrians only",
+            "By Jane Roe",
+            P1,
+            P2,
+            P3,
+        ];
+        let cands = scored(&page, &[3, 4, 5]);
+        assert_eq!(of(&cands, 0).features[F_STANDFIRST_AFTER], 1.0);
+    }
+
+    #[test]
+    fn a_headline_shown_twice_is_no_standfirst() {
+        // a promotion line above a headline the page shows twice
+        let page = [
+            "Get the free ebook about the harbour bridge and its history today",
+            "Council votes to close the harbour bridge to cars",
+            "Council votes to close the harbour bridge to cars",
+            "Jane Roe 19/11/2019",
+            P1,
+            P2,
+            P3,
+        ];
+        let cands = scored(&page, &[4, 5, 6]);
+        let promo = of(&cands, 0);
+        assert_eq!(promo.features[F_STANDFIRST_AFTER], 0.0);
+        assert_eq!(of(&cands, 1).features[F_STANDFIRST], 0.0);
+    }
+
+    #[test]
+    fn a_notice_longer_than_a_headline_is_marked() {
+        let page = [
+            "Our website uses cookies to improve its performance and your experience of it; by going on you agree to our use of them and to the terms of our privacy policy for readers",
+            "Accept",
+            "Harbour bridge closes to cars",
+            "19.11.2019",
+            P1,
+            P2,
+            P3,
+        ];
+        let cands = scored(&page, &[4, 5, 6]);
+        assert_eq!(of(&cands, 0).features[F_OVERLONG], 1.0);
+        assert_eq!(of(&cands, 2).features[F_OVERLONG], 0.0);
+        assert_eq!(cands[0].index, 2);
+    }
+
+    #[test]
+    fn a_quotation_kept_in_a_sidebar_does_not_start_the_article() {
+        // sidebar links, a quotation kept as text, more sidebar, then the
+        // article with its headline: the headline is looked for above the
+        // article, not above the quotation
+        let mut page: Vec<String> = (0..20).map(|k| format!("Sidebar link {k}")).collect();
+        page.push("The sea does not care who built the bridge, and neither should we, said the old harbour master to the crowd.".into());
+        page.extend((20..45).map(|k| format!("Archive {k}")));
+        page.push("Council votes to close the harbour bridge to cars".into());
+        page.push("Posted on November 19, 2019 by Jane Roe".into());
+        let body_from = page.len();
+        for k in 0..6 {
+            page.push(format!("{} {}", [P1, P2, P3][k % 3], k));
+        }
+        let texts: Vec<&str> = page.iter().map(String::as_str).collect();
+        let shapes: Vec<Shape> = texts.iter().map(|t| shape(t)).collect();
+        let keep: Vec<bool> = (0..texts.len())
+            .map(|i| i == 20 || i >= body_from)
+            .collect();
+        assert_eq!(article_start(&shapes, &keep, 20), body_from);
+        let cands = candidates(&texts, &shapes, &keep);
+        assert_eq!(
+            texts[cands[0].index],
+            "Council votes to close the harbour bridge to cars"
+        );
+        // kept text before the article that is not small next to it
+        // starts the article
+        let mut shapes2 = shapes.clone();
+        for s in &mut shapes2[..20] {
+            *s = shape(P1);
+        }
+        let keep2: Vec<bool> = (0..texts.len()).map(|i| i < 21 || i >= body_from).collect();
+        assert_eq!(article_start(&shapes2, &keep2, 0), 0);
+        // so does a lede parted from the rest by a few dropped blocks
+        let mut page3 = page.clone();
+        page3.insert(body_from + 1, "Advertisement".into());
+        page3.insert(body_from + 1, "Read more".into());
+        let shapes3: Vec<Shape> = page3.iter().map(|t| shape(t)).collect();
+        let keep3: Vec<bool> = (0..page3.len())
+            .map(|i| i >= body_from && !(body_from + 1..body_from + 3).contains(&i))
+            .collect();
+        assert_eq!(article_start(&shapes3, &keep3, body_from), body_from);
     }
 
     #[test]
