@@ -448,6 +448,25 @@ fn date(y: i16, m: i8, d: i8) -> Option<Date> {
     Date::new(y, m, d).ok()
 }
 
+/// Whole calendar days between two dates, either way round.
+pub fn days_between(a: Date, b: Date) -> i64 {
+    i64::from((a - b).get_days()).abs()
+}
+
+/// Whether two calendar days are the same or next to each other: the one
+/// moment read on two clocks (a UTC time near midnight against the page's
+/// own zone) lands on days at most this far apart. The one test every
+/// "do these dates agree" check of the cleaner and the sidecar uses.
+pub fn within_a_day(a: Date, b: Date) -> bool {
+    days_between(a, b) <= 1
+}
+
+/// The calendar day of a `YYYY-MM-DD…` string (a cleaned `date`, a civil
+/// or RFC 3339 time).
+pub fn day_of(s: &str) -> Option<Date> {
+    s.get(..10)?.parse().ok()
+}
+
 fn num<T: std::str::FromStr>(c: &regex::Captures, name: &str) -> Option<T> {
     c.name(name)?.as_str().parse().ok()
 }
@@ -900,8 +919,7 @@ pub fn in_dated_list(texts: &[&str], at: usize, date: Date) -> bool {
     if !bare(line) || printed_dates(line).iter().any(|p| p.role != Role::Plain) {
         return false;
     }
-    let near =
-        |x: Date| x == date || date.yesterday().ok() == Some(x) || date.tomorrow().ok() == Some(x);
+    let near = |x: Date| within_a_day(x, date);
     let lo = at.saturating_sub(LIST_REACH);
     let hi = (at + LIST_REACH + 1).min(texts.len());
     let mut others: Vec<Date> = Vec::new();
@@ -1507,6 +1525,24 @@ mod tests {
             dl.shown().unwrap().time,
             Some(Time::new(15, 23, 0, 0).unwrap())
         );
+    }
+
+    #[test]
+    fn days_within_a_day_either_way_and_across_months_and_years() {
+        assert!(within_a_day(d(2019, 11, 19), d(2019, 11, 19)));
+        assert!(within_a_day(d(2019, 11, 19), d(2019, 11, 18)));
+        assert!(within_a_day(d(2019, 11, 18), d(2019, 11, 19)));
+        assert!(within_a_day(d(2019, 12, 31), d(2020, 1, 1)));
+        assert!(within_a_day(d(2020, 3, 1), d(2020, 2, 29)));
+        assert!(!within_a_day(d(2019, 11, 19), d(2019, 11, 21)));
+        assert!(!within_a_day(d(2019, 11, 19), d(2018, 11, 19)));
+        assert_eq!(days_between(d(2019, 11, 30), d(2019, 12, 2)), 2);
+        assert_eq!(days_between(d(2020, 1, 1), d(2019, 1, 1)), 365);
+        assert_eq!(day_of("2019-11-19T23:59:00+05:00"), Some(d(2019, 11, 19)));
+        assert_eq!(day_of("2019-11-19"), Some(d(2019, 11, 19)));
+        assert_eq!(day_of("2019-11"), None);
+        assert_eq!(day_of("2019-13-01T00:00"), None);
+        assert_eq!(day_of("20191119"), None);
     }
 
     #[test]
