@@ -369,10 +369,7 @@ pub fn date_signals(text: &str) -> serde_json::Value {
 }
 
 /// [`clean_dump_compiled`], with how the date was decided.
-fn clean_dump_dated(
-    text: &str,
-    model: &CompiledModel,
-) -> Result<(Cleaned, DumpDate), CleanError> {
+fn clean_dump_dated(text: &str, model: &CompiledModel) -> Result<(Cleaned, DumpDate), CleanError> {
     let raw = blocks(text);
     if raw.is_empty() {
         return Err(CleanError::Empty);

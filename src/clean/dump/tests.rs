@@ -360,17 +360,6 @@ fn cases() -> Vec<Case> {
 }
 
 #[test]
-fn days_apart_reads_the_calendar_day() {
-    assert_eq!(
-        days_apart(Some("2019-11-19T23:00:00"), Some("2019-11-18")),
-        Some(1)
-    );
-    assert_eq!(days_apart(Some("2019-10-02"), Some("2019-11-19")), Some(48));
-    assert_eq!(days_apart(None, Some("2019-11-19")), None);
-    assert_eq!(days_apart(Some("not a date"), Some("2019-11-19")), None);
-}
-
-#[test]
 fn page_heads_and_tails() {
     let cases = cases();
     assert!(cases.len() >= 25, "{}", cases.len());

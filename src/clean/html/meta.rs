@@ -513,7 +513,9 @@ fn agreeing_time_element(times: &[page::TimeElement]) -> Option<Stamp> {
     let mut shown = times.iter().filter(|t| t.role != page::TimeRole::Updated);
     let first = shown.next()?.stamp;
     let d = first.date();
-    shown.all(|t| within_a_day(t.stamp.date(), d)).then_some(first)
+    shown
+        .all(|t| within_a_day(t.stamp.date(), d))
+        .then_some(first)
 }
 
 /// Whether a declared timestamp, with no printed date to check it against,
@@ -540,6 +542,28 @@ fn declared_day_is_sure(s: &Stamp, modified: Option<&Stamp>, url: Option<&str>) 
     let d = s.date();
     url.and_then(url_date)
         .is_some_and(|u| u <= d && within_a_day(u, d))
+}
+
+/// Whether the page's other declarations agree with the publication time
+/// `taken` (when no printed date was there to check it): every declared
+/// publication time (JSON-LD, `<meta>`, a `<time>` marked as the
+/// publication's) and the date in the article's URL fall within a day of
+/// it, each on its own calendar day. A JSON-LD block copied from another
+/// story, a `<meta>` date left from a template, or a sidebar's `<time>`
+/// taken while the URL names another day: the page contradicts itself,
+/// and which of its dates it prints is not known.
+fn declarations_agree(
+    declared: &[(&'static str, Option<Stamp>)],
+    taken: &Stamp,
+    url: Option<&str>,
+) -> bool {
+    let day = local_date(taken, url);
+    declared
+        .iter()
+        .filter_map(|(_, s)| s.as_ref())
+        .map(|s| local_date(s, url))
+        .chain(url.and_then(url_date))
+        .all(|d| within_a_day(d, day))
 }
 
 /// Decide a saved page's headline, date and provenance. `texts` are the
@@ -622,12 +646,7 @@ struct PageDate {
 /// declared date comes within a day of it (or none is declared), else the
 /// declared publication time or a visible `<time>` on its own calendar day
 /// when that day is sure ([`declared_day_is_sure`]).
-fn decide_date(
-    pm: &page::PageMeta,
-    texts: &[&str],
-    title: &str,
-    url: Option<&str>,
-) -> PageDate {
+fn decide_date(pm: &page::PageMeta, texts: &[&str], title: &str, url: Option<&str>) -> PageDate {
     use crate::clean::meta::dates;
     // machine-readable dates
     let stamp_of = |v: Option<&str>| v.and_then(dates::parse_stamp);
@@ -665,11 +684,14 @@ fn decide_date(
     let t = norm(&title);
     let head = texts.iter().position(|b| !t.is_empty() && norm(b) == t);
     let dateline = head.and_then(|h| dates::dateline(texts, h));
-    // the declared days, and whether a day is within a day of one
+    // the declared days (publication, update, the URL's date), and
+    // whether a day is within a day of one
+    let url_day = url.and_then(url_date);
     let machine: Vec<jiff::civil::Date> = [published, modified]
         .iter()
         .flatten()
         .map(|s| local_date(s, url))
+        .chain(url_day)
         .collect();
     let declared_near = |d: jiff::civil::Date| machine.iter().any(|m| within_a_day(*m, d));
     let resolve = |p: &dates::Printed| -> Option<jiff::civil::Date> {
@@ -677,8 +699,7 @@ fn decide_date(
             return Some(p.date);
         }
         // the reading the metadata agrees with, else the page's order
-        let agreeing: Vec<jiff::civil::Date> =
-            p.readings().filter(|d| declared_near(*d)).collect();
+        let agreeing: Vec<jiff::civil::Date> = p.readings().filter(|d| declared_near(*d)).collect();
         if agreeing.len() == 1 {
             return Some(agreeing[0]);
         }
@@ -742,21 +763,22 @@ fn decide_date(
             };
             let sure = published
                 .or(time_el)
-                .filter(|s| declared_day_is_sure(s, modified.as_ref(), url));
+                .filter(|s| declared_day_is_sure(s, modified.as_ref(), url))
+                .filter(|s| declarations_agree(&declared, s, url));
             if sure.is_none() && from != "none" {
                 from = "none: the declared day is not sure";
             }
             sure.map(|s| {
-                    let d = local_date(&s, url);
-                    let time = if d == s.date() && !s.is_utc() {
-                        s.at.time()
-                    } else {
-                        jiff::civil::Time::midnight()
-                    };
-                    jiff::civil::DateTime::from_parts(d, time)
-                        .strftime("%Y-%m-%dT%H:%M:%S")
-                        .to_string()
-                })
+                let d = local_date(&s, url);
+                let time = if d == s.date() && !s.is_utc() {
+                    s.at.time()
+                } else {
+                    jiff::civil::Time::midnight()
+                };
+                jiff::civil::DateTime::from_parts(d, time)
+                    .strftime("%Y-%m-%dT%H:%M:%S")
+                    .to_string()
+            })
         }
     };
     PageDate {
@@ -966,6 +988,117 @@ mod tests {
         let times = r#"<time datetime="2021-02-15T12:00:00+01:00">15 Feb</time>
             <p>Comments</p><time datetime="2021-02-15T18:00:00+01:00">later</time>"#;
         assert_eq!(page("", times).as_deref(), Some("2021-02-15T12:00:00"));
+    }
+
+    #[test]
+    fn declarations_that_disagree_give_no_date() {
+        let page = |head: &str, body: &str| {
+            decide_on(&format!(
+                "<html><head>{head}</head><body><h1>Harbour reopens</h1>{body}</body></html>"
+            ))
+            .date
+        };
+        let published =
+            |t: &str| format!(r#"<meta property="article:published_time" content="{t}">"#);
+        let ld = |t: &str| {
+            format!(
+                r#"<script type="application/ld+json">{{"@type":"NewsArticle","headline":"Harbour reopens","datePublished":"{t}"}}</script>"#
+            )
+        };
+        let canonical = |u: &str| format!(r#"<link rel="canonical" href="{u}">"#);
+        let url = canonical("https://news.example/2021/02/15/harbour-reopens/");
+        // JSON-LD and <meta> a day apart at most: the JSON-LD's day
+        assert_eq!(
+            page(
+                &format!(
+                    "{}{}",
+                    ld("2021-02-15T10:00:00+01:00"),
+                    published("2021-02-14T23:00:00+01:00")
+                ),
+                ""
+            )
+            .as_deref(),
+            Some("2021-02-15T10:00:00")
+        );
+        // further apart (a block copied from another story, a template's
+        // date): the page contradicts itself
+        assert_eq!(
+            page(
+                &format!(
+                    "{}{}",
+                    ld("2021-02-15T10:00:00+01:00"),
+                    published("2021-01-03T10:00:00+01:00")
+                ),
+                ""
+            ),
+            None
+        );
+        // the URL names another day than the declared one
+        let other_day = canonical("https://news.example/2021/01/03/harbour-reopens/");
+        assert_eq!(
+            page(
+                &format!("{other_day}{}", published("2021-02-15T10:00:00+01:00")),
+                ""
+            ),
+            None
+        );
+        // … or than a lone <time> (a sidebar's)
+        let time = r#"<aside><time datetime="2021-03-20T09:00:00+01:00">20 March</time></aside>"#;
+        assert_eq!(page(&url, time), None);
+        assert_eq!(
+            page(
+                &url,
+                r#"<time datetime="2021-02-15T09:00:00+01:00">15 Feb</time>"#
+            )
+            .as_deref(),
+            Some("2021-02-15T09:00:00")
+        );
+        // a date printed next to the headline that neither a declared date
+        // nor the URL comes near is not taken
+        let printed = "<p>March 20, 2021</p><p>The harbour opened again on Monday.</p>";
+        assert_eq!(page(&url, printed), None);
+        // one that the URL confirms is
+        let printed = "<p>February 15, 2021</p><p>The harbour opened again on Monday.</p>";
+        assert_eq!(page(&url, printed).as_deref(), Some("2021-02-15T00:00:00"));
+        // the URL decides an ambiguous printed date
+        let printed = "<p>Posted 02/03/2021</p><p>The harbour opened again on Monday.</p>";
+        assert_eq!(
+            page(
+                &canonical("https://news.example/2021/03/02/harbour/"),
+                printed
+            )
+            .as_deref(),
+            Some("2021-03-02T00:00:00")
+        );
+        assert_eq!(
+            page(
+                &canonical("https://news.example/2021/02/03/harbour/"),
+                printed
+            )
+            .as_deref(),
+            Some("2021-02-03T00:00:00")
+        );
+        // placeholders are no declaration at all
+        for placeholder in [
+            "0001-01-01T00:00:00Z",
+            "1970-01-01T00:00:00Z",
+            "1900-01-01T00:00:00",
+        ] {
+            assert_eq!(page(&published(placeholder), ""), None, "{placeholder}");
+            assert_eq!(
+                page(
+                    &format!(
+                        "{}{}",
+                        published(placeholder),
+                        ld("2021-02-15T10:00:00+01:00")
+                    ),
+                    ""
+                )
+                .as_deref(),
+                Some("2021-02-15T10:00:00"),
+                "{placeholder}"
+            );
+        }
     }
 
     #[test]

@@ -1123,8 +1123,9 @@ fn stamp(date: Date, time: Option<Time>, offset: Option<i32>) -> Option<Stamp> {
         return None;
     }
     let at = DateTime::from_parts(date, time.unwrap_or(Time::midnight()));
-    // the Unix epoch is what an empty timestamp becomes
-    if date == Date::constant(1970, 1, 1) {
+    // the Unix epoch is what an empty timestamp becomes, 1900-01-01 the
+    // "no date" of spreadsheets and some CMSs
+    if date == Date::constant(1970, 1, 1) || date == Date::constant(1900, 1, 1) {
         return None;
     }
     Some(Stamp {
@@ -1525,6 +1526,134 @@ mod tests {
             dl.shown().unwrap().time,
             Some(Time::new(15, 23, 0, 0).unwrap())
         );
+    }
+
+    #[test]
+    fn datelines_in_the_shapes_and_languages_unseen_pages_use() {
+        // (text, day read first, the other reading of an ambiguous
+        // numeric date, role, time)
+        use Role::{Plain, Published, Updated};
+        let dec6 = d(2024, 12, 6);
+        let jun12 = d(2024, 6, 12);
+        let cases: &[(&str, Date, Option<Date>, Role, Option<&str>)] = &[
+            ("6 December 2024, 15:39", dec6, None, Plain, Some("15:39")),
+            ("Dec. 6, 2024 3:39 PM ET", dec6, None, Plain, Some("15:39")),
+            (
+                "Updated Dec. 6, 2024 at 3:39 p.m. ET",
+                dec6,
+                None,
+                Updated,
+                Some("15:39"),
+            ),
+            (
+                "Last updated: 6 Dec 2024 15:39 GMT",
+                dec6,
+                None,
+                Updated,
+                Some("15:39"),
+            ),
+            (
+                "Posted on December 6, 2024 by Jane Doe",
+                dec6,
+                None,
+                Published,
+                None,
+            ),
+            ("By Jane Doe | December 6, 2024", dec6, None, Plain, None),
+            (
+                "December 6, 2024 | 3:39pm",
+                dec6,
+                None,
+                Plain,
+                Some("15:39"),
+            ),
+            ("FRIDAY, DECEMBER 6TH, 2024", dec6, None, Plain, None),
+            (
+                "Publicado el 6 de diciembre de 2024",
+                dec6,
+                None,
+                Published,
+                None,
+            ),
+            (
+                "6 dicembre 2024 alle 15:39",
+                dec6,
+                None,
+                Plain,
+                Some("15:39"),
+            ),
+            (
+                "Veröffentlicht am 6. Dezember 2024, 15:39 Uhr",
+                dec6,
+                None,
+                Published,
+                Some("15:39"),
+            ),
+            (
+                "le 6 décembre 2024 à 15h39",
+                dec6,
+                None,
+                Plain,
+                Some("15:39"),
+            ),
+            ("mis à jour le 6 déc. 2024", dec6, None, Updated, None),
+            (
+                "Sexta-feira, 6 de Dezembro de 2024",
+                dec6,
+                None,
+                Plain,
+                None,
+            ),
+            ("6 grudnia 2024", dec6, None, Plain, None),
+            ("6 декабря 2024 г.", dec6, None, Plain, None),
+            ("6 Aralık 2024", dec6, None, Plain, None),
+            ("6 Desember 2024", dec6, None, Plain, None),
+            ("6. december 2024", dec6, None, Plain, None),
+            ("2024年12月6日 15:39", dec6, None, Plain, Some("15:39")),
+            ("2024-12-06 15:39", dec6, None, Plain, Some("15:39")),
+            ("6-Dec-2024", dec6, None, Plain, None),
+            // numeric day and month that could be swapped keep both
+            // readings: dotted ones day first, slashed ones month first,
+            // until the page's evidence decides (`page_order`)
+            (
+                "06.12.2024 um 15:39",
+                dec6,
+                Some(jun12),
+                Plain,
+                Some("15:39"),
+            ),
+            (
+                "Pubblicato il 06/12/2024",
+                jun12,
+                Some(dec6),
+                Published,
+                None,
+            ),
+            (
+                "12/06/2024 03:39 PM",
+                dec6,
+                Some(jun12),
+                Plain,
+                Some("15:39"),
+            ),
+            ("13/06/2024", d(2024, 6, 13), None, Plain, None),
+        ];
+        for (text, date, alt, role, time) in cases {
+            let p = first(text).unwrap_or_else(|| panic!("no date in {text:?}"));
+            assert_eq!(p.date, *date, "{text}");
+            assert_eq!(p.alt, *alt, "{text}");
+            assert_eq!(p.role, *role, "{text}");
+            assert_eq!(
+                p.time.map(|t| t.strftime("%H:%M").to_string()).as_deref(),
+                *time,
+                "{text}"
+            );
+        }
+        // an ambiguous date is read in the page's own order, or not at all
+        let p = first("Published: 06/12/2024").expect("a date");
+        assert_eq!(p.resolve(Order::DayFirst), Some(dec6));
+        assert_eq!(p.resolve(Order::MonthFirst), Some(jun12));
+        assert_eq!(p.resolve(Order::Unknown), None);
     }
 
     #[test]
