@@ -725,7 +725,7 @@ fn decide_date(pm: &page::PageMeta, texts: &[&str], title: &str, url: Option<&st
     let first_time = pm.times.iter().find(|t| t.role != page::TimeRole::Updated);
     signals.extend(first_time.map(|t| ("time first", day(t.stamp.date()))));
     signals.extend(modified.map(|s| ("modified", day(s.date()))));
-    signals.extend(url.and_then(url_date).map(|d| ("url", day(d))));
+    signals.extend(url_day.map(|d| ("url", day(d))));
     signals.extend(
         dateline
             .as_ref()
