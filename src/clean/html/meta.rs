@@ -681,7 +681,7 @@ fn decide_date(pm: &page::PageMeta, texts: &[&str], title: &str, url: Option<&st
         });
 
     // the dateline printed next to the visible headline
-    let t = norm(&title);
+    let t = norm(title);
     let head = texts.iter().position(|b| !t.is_empty() && norm(b) == t);
     let dateline = head.and_then(|h| dates::dateline(texts, h));
     // the declared days (publication, update, the URL's date), and

@@ -1535,7 +1535,8 @@ mod tests {
         use Role::{Plain, Published, Updated};
         let dec6 = d(2024, 12, 6);
         let jun12 = d(2024, 6, 12);
-        let cases: &[(&str, Date, Option<Date>, Role, Option<&str>)] = &[
+        type Case<'a> = (&'a str, Date, Option<Date>, Role, Option<&'a str>);
+        let cases: &[Case] = &[
             ("6 December 2024, 15:39", dec6, None, Plain, Some("15:39")),
             ("Dec. 6, 2024 3:39 PM ET", dec6, None, Plain, Some("15:39")),
             (
