@@ -196,9 +196,9 @@ impl Sidecar {
             // day from the declared publication, or after the page was
             // fetched, it is not the page's date — and which one is, the
             // page does not say, so none (no date is better than a wrong one)
-            let day = |s: &str| s.get(..10)?.parse::<jiff::civil::Date>().ok();
-            let apart = |a: jiff::civil::Date, b: jiff::civil::Date| (a - b).get_days().abs() > 1;
-            let found = c.date.as_deref().and_then(day);
+            use crate::clean::meta::dates::{day_of, within_a_day};
+            let apart = |a, b| !within_a_day(a, b);
+            let found = c.date.as_deref().and_then(day_of);
             let contradicted = found.is_some_and(|d| {
                 self.published.is_some_and(|p| apart(d, p.time.date()))
                     || self

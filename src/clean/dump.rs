@@ -339,15 +339,37 @@ pub fn clean_dump_with(text: &str, model: &Model) -> Result<Cleaned, CleanError>
     clean_dump_compiled(text, &CompiledModel::new(model))
 }
 
-/// Whole days between the calendar days of two `YYYY-MM-DD…` dates, when
-/// both are given.
-fn days_apart(a: Option<&str>, b: Option<&str>) -> Option<i64> {
-    let day = |s: &str| s.get(..10)?.parse::<jiff::civil::Date>().ok();
-    let (a, b) = (day(a?)?, day(b?)?);
-    Some((a - b).get_days().abs().into())
+fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, CleanError> {
+    clean_dump_dated(text, model).map(|(c, _)| c)
 }
 
-fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, CleanError> {
+/// Development aid: how a dump's date was decided and each date signal's
+/// day alone, as JSON (`examples/date_signals.rs`).
+#[doc(hidden)]
+pub fn date_signals(text: &str) -> serde_json::Value {
+    use serde_json::json;
+    let Ok((cleaned, dd)) = clean_dump_dated(text, CompiledModel::embedded()) else {
+        return json!(null);
+    };
+    // a naive baseline: the first full date printed anywhere in the dump
+    let first = blocks(text).iter().find_map(|b| {
+        let t = normalise(b.text);
+        let p = meta::dates::printed_dates(&t).into_iter().next()?;
+        Some(p.civil(p.date))
+    });
+    let mut signals: serde_json::Map<String, serde_json::Value> = dd
+        .signals
+        .iter()
+        .map(|(k, v)| (k.to_string(), json!(v)))
+        .collect();
+    if let Some(f) = first {
+        signals.insert("first printed".into(), json!(f));
+    }
+    json!({ "date": cleaned.date, "from": dd.from, "signals": signals })
+}
+
+/// [`clean_dump_compiled`], with how the date was decided.
+fn clean_dump_dated(text: &str, model: &CompiledModel) -> Result<(Cleaned, DumpDate), CleanError> {
     let raw = blocks(text);
     if raw.is_empty() {
         return Err(CleanError::Empty);
@@ -478,57 +500,23 @@ fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, Cle
             }
         }
     }
-    // The date shown to readers: the dateline's (an ambiguous numeric date
-    // read in the page's own day/month order, or not at all), else the
-    // scraper header's day.
-    let resolve = |p: &meta::dates::Printed| {
-        let order = if p.alt.is_some() {
-            meta::dates::page_order(texts.iter().copied())
-        } else {
-            meta::dates::Order::Unknown
-        };
-        p.resolve(order).map(|d| p.civil(d))
-    };
-    // A dateline that is one entry of a list of dated items (the headline
-    // chosen was another story's, or the list sits against the article)
-    // says nothing sure: no date rather than another story's.
-    let listed =
-        |p: &meta::dates::Printed, at: usize| meta::dates::in_dated_list(&texts, at, p.date);
-    let dated = dateline.as_ref().filter(|d| {
-        !d.shown()
-            .zip(d.blocks.first())
-            .is_some_and(|(p, &at)| listed(p, at))
-    });
-    let shown = dated.and_then(|d| d.shown()).and_then(resolve);
-    // no full date: a dateline without a year, in the year of the page's
-    // copyright notice
-    let yearless = match (&dateline, &head) {
-        (None, Some((h, _))) if header_date.is_none() => meta::dates::copyright_year(&texts)
-            .and_then(|y| meta::dates::yearless_dateline(&texts, *h, y)),
-        _ => None,
-    };
-    let yearless = yearless.filter(|(p, j)| !listed(p, *j));
-    if let Some((_, j)) = yearless
+    let dd = decide_date(
+        &texts,
+        dateline.as_ref(),
+        head.as_ref().map(|(h, _)| *h),
+        header_date,
+    );
+    if let Some(j) = dd.yearless_at
         && verdicts[j].0 != Verdict::Meta
         && !keep[j]
     {
         verdicts[j] = (Verdict::Meta, "date".into());
     }
-    let shown = shown.or_else(|| yearless.map(|(p, _)| p.civil(p.date)));
-    // the scraper's header and the printed dateline more than a day apart:
-    // the page contradicts itself, so no date
-    let date = if days_apart(shown.as_deref(), header_date.as_deref()).is_some_and(|d| d > 1) {
-        None
-    } else {
-        shown.or(header_date.clone())
-    };
+    let date = dd.date.clone();
     let provenance = super::Provenance {
         outlet: meta::outlet::dump_outlet(&texts, head.as_ref().map(|(_, t)| t.as_str())),
-        published: dated
-            .and_then(|d| d.published.as_ref())
-            .and_then(resolve)
-            .or(header_date),
-        modified: dated.and_then(|d| d.updated.as_ref()).and_then(resolve),
+        published: dd.published.clone(),
+        modified: dd.modified.clone(),
         ..Default::default()
     };
 
@@ -563,7 +551,7 @@ fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, Cle
     } else {
         title_text
     };
-    Ok(Cleaned {
+    let cleaned = Cleaned {
         title,
         date,
         byline,
@@ -572,7 +560,110 @@ fn clean_dump_compiled(text: &str, model: &CompiledModel) -> Result<Cleaned, Cle
         body,
         report: report.into(),
         warnings: Vec::new(),
-    })
+    };
+    Ok((cleaned, dd))
+}
+
+/// A dump's date, how it was decided, and each of its signals read alone
+/// (for `scripts/cleaning-meta/date_signals.py`).
+#[derive(Debug, Default)]
+struct DumpDate {
+    /// The date shown to readers (`YYYY-MM-DD`, with a time when printed).
+    date: Option<String>,
+    published: Option<String>,
+    modified: Option<String>,
+    /// The block of the year-less dateline taken, when one was.
+    yearless_at: Option<usize>,
+    /// The signal the date came from, or why there is none.
+    from: &'static str,
+    /// Each signal's day, alone: the dateline next to the headline (even
+    /// where it is one entry of a list), a year-less dateline, the
+    /// scraper's header.
+    signals: Vec<(&'static str, String)>,
+}
+
+/// The date shown to readers: the dateline's (an ambiguous numeric date
+/// read in the page's own day/month order, or not at all), else a dateline
+/// without a year in the year of the page's copyright notice, else the
+/// scraper header's day; none when the dateline and the header are more
+/// than a day apart.
+fn decide_date(
+    texts: &[&str],
+    dateline: Option<&meta::dates::Dateline>,
+    head: Option<usize>,
+    header_date: Option<String>,
+) -> DumpDate {
+    use meta::dates;
+    let mut signals = Vec::new();
+    let resolve = |p: &dates::Printed| {
+        let order = if p.alt.is_some() {
+            dates::page_order(texts.iter().copied())
+        } else {
+            dates::Order::Unknown
+        };
+        p.resolve(order).map(|d| p.civil(d))
+    };
+    if let Some(d) = dateline.and_then(|d| d.shown()).and_then(resolve) {
+        signals.push(("dateline", d));
+    }
+    // A dateline that is one entry of a list of dated items (the headline
+    // chosen was another story's, or the list sits against the article)
+    // says nothing sure: no date rather than another story's.
+    let listed = |p: &dates::Printed, at: usize| dates::in_dated_list(texts, at, p.date);
+    let dated = dateline.filter(|d| {
+        !d.shown()
+            .zip(d.blocks.first())
+            .is_some_and(|(p, &at)| listed(p, at))
+    });
+    let shown = dated.and_then(|d| d.shown()).and_then(resolve);
+    // no full date: a dateline without a year, in the year of the page's
+    // copyright notice
+    let yearless = match (dateline, head) {
+        (None, Some(h)) if header_date.is_none() => {
+            dates::copyright_year(texts).and_then(|y| dates::yearless_dateline(texts, h, y))
+        }
+        _ => None,
+    };
+    if let Some((p, _)) = &yearless {
+        signals.push(("yearless", p.civil(p.date)));
+    }
+    let yearless = yearless.filter(|(p, j)| !listed(p, *j));
+    if let Some(h) = &header_date {
+        signals.push(("header", h.clone()));
+    }
+    let (shown, from) = match (shown, yearless) {
+        (Some(s), _) => (Some(s), "dateline"),
+        (None, Some((p, _))) => (Some(p.civil(p.date)), "yearless"),
+        (None, None) => (None, ""),
+    };
+    // the scraper's header and the printed dateline more than a day apart:
+    // the page contradicts itself, so no date
+    let day = |s: &Option<String>| s.as_deref().and_then(dates::day_of);
+    let (date, from) = if day(&shown)
+        .zip(day(&header_date))
+        .is_some_and(|(a, b)| !dates::within_a_day(a, b))
+    {
+        (None, "none: dateline and header disagree")
+    } else if shown.is_some() {
+        (shown, from)
+    } else if header_date.is_some() {
+        (header_date.clone(), "header")
+    } else if dateline.is_some() {
+        (None, "none: dateline in a list or unresolved")
+    } else {
+        (None, "none")
+    };
+    DumpDate {
+        date,
+        published: dated
+            .and_then(|d| d.published.as_ref())
+            .and_then(resolve)
+            .or(header_date),
+        modified: dated.and_then(|d| d.updated.as_ref()).and_then(resolve),
+        yearless_at: yearless.map(|(_, j)| j),
+        from,
+        signals,
+    }
 }
 
 /// A single headline-shaped line (no sentence ending, 10–30 words) with a

@@ -178,6 +178,36 @@ fn readability_config() -> Config {
     }
 }
 
+/// Development aid: how a page's date was decided and each date signal's
+/// day alone, as JSON (`examples/date_signals.rs`). The page is cleaned
+/// first, for its headline, then its metadata read again.
+#[doc(hidden)]
+pub fn date_signals(html: &str) -> serde_json::Value {
+    use serde_json::json;
+    let Ok(cleaned) = clean_html(html) else {
+        return json!(null);
+    };
+    let Ok((text, _, _)) = depth::parse(html) else {
+        return json!(null);
+    };
+    let page = refs::parse(&text);
+    let blocks = body_blocks(&page);
+    let texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
+    let decided = meta::decide(&page, &texts, &cleaned.title);
+    let signals: serde_json::Map<String, serde_json::Value> = decided
+        .date_signals
+        .iter()
+        .map(|(k, v)| (k.to_string(), json!(v)))
+        .collect();
+    json!({
+        "date": cleaned.date,
+        "from": decided.date_from,
+        "signals": signals,
+        // (the headline read again decides the same date)
+        "same": decided.date == cleaned.date,
+    })
+}
+
 /// Development aid: the blocks of the whole page and of the extracted
 /// content with the filter's decisions, as JSON.
 #[doc(hidden)]

@@ -360,17 +360,6 @@ fn cases() -> Vec<Case> {
 }
 
 #[test]
-fn days_apart_reads_the_calendar_day() {
-    assert_eq!(
-        days_apart(Some("2019-11-19T23:00:00"), Some("2019-11-18")),
-        Some(1)
-    );
-    assert_eq!(days_apart(Some("2019-10-02"), Some("2019-11-19")), Some(48));
-    assert_eq!(days_apart(None, Some("2019-11-19")), None);
-    assert_eq!(days_apart(Some("not a date"), Some("2019-11-19")), None);
-}
-
-#[test]
 fn page_heads_and_tails() {
     let cases = cases();
     assert!(cases.len() >= 25, "{}", cases.len());
@@ -429,5 +418,113 @@ fn page_heads_and_tails() {
         "{} failures:\n{}",
         failures.len(),
         failures.join("\n")
+    );
+}
+
+/// The date `decide_date` gives a dump whose blocks are `blocks` with the
+/// headline at `head` (and the scraper header's date), with its source.
+fn dump_date(blocks: &[&str], head: usize, header: Option<&str>) -> (Option<String>, &'static str) {
+    let dateline = meta::dates::dateline(blocks, head);
+    let d = decide_date(
+        blocks,
+        dateline.as_ref(),
+        Some(head),
+        header.map(str::to_string),
+    );
+    (d.date.map(|s| s[..10].to_string()), d.from)
+}
+
+#[test]
+fn dump_datelines_in_the_shapes_unseen_dumps_use() {
+    let (t, p1, p2) = ("Harbour bridge to close to cars", BODY_EN[0], BODY_EN[1]);
+    let dec6 = (Some("2024-12-06".to_string()), "dateline");
+    // after a byline, with an "Updated"/"Published" label, in German,
+    // over two lines of one block, split over tiny blocks
+    for blocks in [
+        vec![t, "By Jane Roe", "Updated 6 December 2024, 15:39", p1, p2],
+        vec![
+            t,
+            "Jane Roe | Reuters",
+            "Published Dec. 6, 2024 3:39 PM ET",
+            p1,
+            p2,
+        ],
+        vec![t, "Veröffentlicht am 6. Dezember 2024, 15:39 Uhr", p1, p2],
+        vec![t, "Jane Roe\nDecember 6, 2024 3:39 PM", p1, p2],
+        vec![t, "6 December", "2024", p1, p2],
+        vec![t, "Sexta-feira, 6 de Dezembro de 2024", p1, p2],
+    ] {
+        assert_eq!(dump_date(&blocks, 0, None), dec6, "{blocks:?}");
+    }
+    // a numeric date that could be swapped: read the way the page's own
+    // unambiguous dates are written, else not at all
+    let dated = |order_hint: &'static str| vec![t, "Published 06/12/2024", p1, p2, order_hint];
+    assert_eq!(
+        dump_date(&dated("Comments closed 13/12/2024"), 0, None),
+        dec6
+    );
+    assert_eq!(
+        dump_date(&dated("Comments closed 12/13/2024"), 0, None)
+            .0
+            .as_deref(),
+        Some("2024-06-12")
+    );
+    assert_eq!(
+        dump_date(&dated("Comments closed"), 0, None),
+        (None, "none: dateline in a list or unresolved")
+    );
+}
+
+#[test]
+fn dump_dates_that_the_page_contradicts_are_left_out() {
+    let (t, p1, p2) = ("Harbour bridge to close to cars", BODY_EN[0], BODY_EN[1]);
+    // the scraper header within a day of the dateline: the dateline (the
+    // page's own clock); further apart: no date
+    let blocks = [t, "December 6, 2024 11:40 PM", p1, p2];
+    assert_eq!(
+        dump_date(&blocks, 0, Some("2024-12-07T05:40")),
+        (Some("2024-12-06".into()), "dateline")
+    );
+    assert_eq!(
+        dump_date(&blocks, 0, Some("2024-12-20")),
+        (None, "none: dateline and header disagree")
+    );
+    // the header alone
+    assert_eq!(
+        dump_date(&[t, p1, p2], 0, Some("2024-12-20")),
+        (Some("2024-12-20".into()), "header")
+    );
+    // a date line that is one entry of a list of other stories' dates
+    let listed = [
+        t,
+        "December 6, 2024",
+        "Council backs new ferry",
+        "November 30, 2024",
+        "Bridge study ordered",
+        "November 21, 2024",
+        p1,
+        p2,
+    ];
+    assert_eq!(
+        dump_date(&listed, 0, None),
+        (None, "none: dateline in a list or unresolved")
+    );
+    // a dateline without a year takes the copyright line's
+    let yearless = [
+        t,
+        "Posted Dec 6, 3:39 PM",
+        p1,
+        p2,
+        "© 2018-2024 Harbour Daily",
+    ];
+    assert_eq!(
+        dump_date(&yearless, 0, None),
+        (Some("2024-12-06".into()), "yearless")
+    );
+    // nothing printed near the headline (a relative "1 day ago" is no
+    // date: there is no day to count from)
+    assert_eq!(
+        dump_date(&[t, "1 day ago", p1, p2], 0, None),
+        (None, "none")
     );
 }

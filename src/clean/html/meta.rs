@@ -8,7 +8,7 @@
 pub(crate) mod page;
 
 use crate::clean::Provenance;
-use crate::clean::meta::dates::Stamp;
+use crate::clean::meta::dates::{Stamp, within_a_day};
 use crate::model::Figure;
 use dom_query::Document;
 use regex::Regex;
@@ -233,6 +233,10 @@ pub(crate) struct Decided {
     /// `YYYY-MM-DDTHH:MM:SS`, the date the page shows (see [`decide`]).
     pub date: Option<String>,
     pub provenance: Provenance,
+    /// The signal the date came from, or why there is none.
+    pub date_from: &'static str,
+    /// Each date signal's day, read alone (`examples/date_signals.rs`).
+    pub date_signals: Vec<(&'static str, String)>,
 }
 
 /// Lower-cased tokens, for comparing titles.
@@ -493,7 +497,8 @@ fn local_date(s: &Stamp, url: Option<&str>) -> jiff::civil::Date {
     let d = s.date();
     if s.is_utc()
         && let Some(u) = url.and_then(url_date)
-        && (u == d || d.yesterday().ok() == Some(u))
+        && u <= d
+        && within_a_day(u, d)
     {
         return u;
     }
@@ -508,10 +513,9 @@ fn agreeing_time_element(times: &[page::TimeElement]) -> Option<Stamp> {
     let mut shown = times.iter().filter(|t| t.role != page::TimeRole::Updated);
     let first = shown.next()?.stamp;
     let d = first.date();
-    let near = |x: jiff::civil::Date| {
-        x == d || d.yesterday().ok() == Some(x) || d.tomorrow().ok() == Some(x)
-    };
-    shown.all(|t| near(t.stamp.date())).then_some(first)
+    shown
+        .all(|t| within_a_day(t.stamp.date(), d))
+        .then_some(first)
 }
 
 /// Whether a declared timestamp, with no printed date to check it against,
@@ -523,7 +527,8 @@ fn agreeing_time_element(times: &[page::TimeElement]) -> Option<Stamp> {
 /// own zone is unknown, so its printed day is too.
 fn declared_day_is_sure(s: &Stamp, modified: Option<&Stamp>, url: Option<&str>) -> bool {
     if let Some(m) = modified
-        && m.date().tomorrow().is_ok_and(|next| s.date() > next)
+        && s.date() > m.date()
+        && !within_a_day(s.date(), m.date())
     {
         return false;
     }
@@ -536,14 +541,36 @@ fn declared_day_is_sure(s: &Stamp, modified: Option<&Stamp>, url: Option<&str>) 
     }
     let d = s.date();
     url.and_then(url_date)
-        .is_some_and(|u| u == d || d.yesterday().ok() == Some(u))
+        .is_some_and(|u| u <= d && within_a_day(u, d))
+}
+
+/// Whether the page's other declarations agree with the publication time
+/// `taken` (when no printed date was there to check it): every declared
+/// publication time (JSON-LD, `<meta>`, a `<time>` marked as the
+/// publication's) and the date in the article's URL fall within a day of
+/// it, each on its own calendar day. A JSON-LD block copied from another
+/// story, a `<meta>` date left from a template, or a sidebar's `<time>`
+/// taken while the URL names another day: the page contradicts itself,
+/// and which of its dates it prints is not known.
+fn declarations_agree(
+    declared: &[(&'static str, Option<Stamp>)],
+    taken: &Stamp,
+    url: Option<&str>,
+) -> bool {
+    let day = local_date(taken, url);
+    declared
+        .iter()
+        .filter_map(|(_, s)| s.as_ref())
+        .map(|s| local_date(s, url))
+        .chain(url.and_then(url_date))
+        .all(|d| within_a_day(d, day))
 }
 
 /// Decide a saved page's headline, date and provenance. `texts` are the
 /// page's visible blocks in order (for the dateline printed next to the
 /// headline); `fallback_title` is the title the article extractor found.
 pub(crate) fn decide(doc: &Document, texts: &[&str], fallback_title: &str) -> Decided {
-    use crate::clean::meta::{dates, outlet as out};
+    use crate::clean::meta::outlet as out;
     let pm = page::read(doc);
     let url = page_url(&pm);
     let domain = url.as_deref().and_then(out::registrable_domain);
@@ -590,16 +617,60 @@ pub(crate) fn decide(doc: &Document, texts: &[&str], fallback_title: &str) -> De
         domain.as_deref(),
     );
 
+    let dd = decide_date(&pm, texts, &title, url.as_deref());
+    Decided {
+        title,
+        date: dd.date,
+        provenance: Provenance {
+            url,
+            outlet,
+            published: dd.published.map(|s| s.rfc3339()),
+            modified: dd.modified.map(|s| s.rfc3339()),
+        },
+        date_from: dd.from,
+        date_signals: dd.signals,
+    }
+}
+
+/// A saved page's date, how it was decided, and each signal's day alone.
+struct PageDate {
+    date: Option<String>,
+    published: Option<Stamp>,
+    modified: Option<Stamp>,
+    from: &'static str,
+    signals: Vec<(&'static str, String)>,
+}
+
+/// The date shown to readers of a page whose visible blocks are `texts`
+/// and headline `title`: the dateline printed next to the headline when a
+/// declared date comes within a day of it (or none is declared), else the
+/// declared publication time or a visible `<time>` on its own calendar day
+/// when that day is sure ([`declared_day_is_sure`]).
+fn decide_date(pm: &page::PageMeta, texts: &[&str], title: &str, url: Option<&str>) -> PageDate {
+    use crate::clean::meta::dates;
     // machine-readable dates
     let stamp_of = |v: Option<&str>| v.and_then(dates::parse_stamp);
-    let published = stamp_of(pm.ld.as_ref().and_then(|l| l.published.as_deref()))
-        .or_else(|| PUBLISHED_KEYS.iter().find_map(|k| stamp_of(pm.first(&[k]))))
-        .or_else(|| {
+    // the declared publication time: JSON-LD, else `<meta>`, else a
+    // `<time>` marked as the publication's (each also a signal alone)
+    let declared: [(&'static str, Option<Stamp>); 3] = [
+        (
+            "jsonld",
+            stamp_of(pm.ld.as_ref().and_then(|l| l.published.as_deref())),
+        ),
+        (
+            "meta",
+            PUBLISHED_KEYS.iter().find_map(|k| stamp_of(pm.first(&[k]))),
+        ),
+        (
+            "time pubdate",
             pm.times
                 .iter()
                 .find(|t| t.role == page::TimeRole::Published)
-                .map(|t| t.stamp)
-        });
+                .map(|t| t.stamp),
+        ),
+    ];
+    let published_from = declared.iter().find_map(|(k, s)| Some((*k, (*s)?)));
+    let published = published_from.map(|(_, s)| s);
     let modified = stamp_of(pm.ld.as_ref().and_then(|l| l.modified.as_deref()))
         .or_else(|| MODIFIED_KEYS.iter().find_map(|k| stamp_of(pm.first(&[k]))))
         .or_else(|| {
@@ -610,25 +681,25 @@ pub(crate) fn decide(doc: &Document, texts: &[&str], fallback_title: &str) -> De
         });
 
     // the dateline printed next to the visible headline
-    let t = norm(&title);
+    let t = norm(title);
     let head = texts.iter().position(|b| !t.is_empty() && norm(b) == t);
     let dateline = head.and_then(|h| dates::dateline(texts, h));
+    // the declared days (publication, update, the URL's date), and
+    // whether a day is within a day of one
+    let url_day = url.and_then(url_date);
     let machine: Vec<jiff::civil::Date> = [published, modified]
         .iter()
         .flatten()
-        .flat_map(|s| {
-            let d = local_date(s, url.as_deref());
-            [Some(d), d.yesterday().ok(), d.tomorrow().ok()]
-        })
-        .flatten()
+        .map(|s| local_date(s, url))
+        .chain(url_day)
         .collect();
+    let declared_near = |d: jiff::civil::Date| machine.iter().any(|m| within_a_day(*m, d));
     let resolve = |p: &dates::Printed| -> Option<jiff::civil::Date> {
         if p.alt.is_none() {
             return Some(p.date);
         }
         // the reading the metadata agrees with, else the page's order
-        let agreeing: Vec<jiff::civil::Date> =
-            p.readings().filter(|d| machine.contains(d)).collect();
+        let agreeing: Vec<jiff::civil::Date> = p.readings().filter(|d| declared_near(*d)).collect();
         if agreeing.len() == 1 {
             return Some(agreeing[0]);
         }
@@ -645,9 +716,27 @@ pub(crate) fn decide(doc: &Document, texts: &[&str], fallback_title: &str) -> De
         // other stories' dates is no dateline
         .filter(|(p, at)| !machine.is_empty() || !dates::in_dated_list(texts, **at, p.date))
         .and_then(|(p, _)| Some((*p, resolve(p)?)));
-    let printed = shown.filter(|(_, d)| machine.is_empty() || machine.contains(d));
+    let printed = shown.filter(|(_, d)| machine.is_empty() || declared_near(*d));
+    let day = |d: jiff::civil::Date| d.strftime("%Y-%m-%d").to_string();
+    let mut signals: Vec<(&'static str, String)> = declared
+        .iter()
+        .filter_map(|(k, s)| Some((*k, day((*s)?.date()))))
+        .collect();
+    let first_time = pm.times.iter().find(|t| t.role != page::TimeRole::Updated);
+    signals.extend(first_time.map(|t| ("time first", day(t.stamp.date()))));
+    signals.extend(modified.map(|s| ("modified", day(s.date()))));
+    signals.extend(url_day.map(|d| ("url", day(d))));
+    signals.extend(
+        dateline
+            .as_ref()
+            .and_then(|d| d.shown())
+            .and_then(resolve)
+            .map(|d| ("dateline", day(d))),
+    );
+    let mut from;
     let date = match printed {
         Some((p, d)) => {
+            from = "dateline";
             // the time printed with it, else the metadata's when it is that day
             let time = p.time.or_else(|| {
                 [published, modified]
@@ -666,31 +755,38 @@ pub(crate) fn decide(doc: &Document, texts: &[&str], fallback_title: &str) -> De
             // the declared publication time, else a visible <time> element,
             // on its own calendar day — when that day is certain
             let time_el = agreeing_time_element(&pm.times);
-            published
+            from = match (published_from, time_el) {
+                (Some((k, _)), _) => k,
+                (None, Some(_)) => "time first",
+                (None, None) if shown.is_some() => "none: dateline far from the declared dates",
+                (None, None) => "none",
+            };
+            let sure = published
                 .or(time_el)
-                .filter(|s| declared_day_is_sure(s, modified.as_ref(), url.as_deref()))
-                .map(|s| {
-                    let d = local_date(&s, url.as_deref());
-                    let time = if d == s.date() && !s.is_utc() {
-                        s.at.time()
-                    } else {
-                        jiff::civil::Time::midnight()
-                    };
-                    jiff::civil::DateTime::from_parts(d, time)
-                        .strftime("%Y-%m-%dT%H:%M:%S")
-                        .to_string()
-                })
+                .filter(|s| declared_day_is_sure(s, modified.as_ref(), url))
+                .filter(|s| declarations_agree(&declared, s, url));
+            if sure.is_none() && from != "none" {
+                from = "none: the declared day is not sure";
+            }
+            sure.map(|s| {
+                let d = local_date(&s, url);
+                let time = if d == s.date() && !s.is_utc() {
+                    s.at.time()
+                } else {
+                    jiff::civil::Time::midnight()
+                };
+                jiff::civil::DateTime::from_parts(d, time)
+                    .strftime("%Y-%m-%dT%H:%M:%S")
+                    .to_string()
+            })
         }
     };
-    Decided {
-        title,
+    PageDate {
         date,
-        provenance: Provenance {
-            url,
-            outlet,
-            published: published.map(|s| s.rfc3339()),
-            modified: modified.map(|s| s.rfc3339()),
-        },
+        published,
+        modified,
+        from,
+        signals,
     }
 }
 
@@ -892,6 +988,117 @@ mod tests {
         let times = r#"<time datetime="2021-02-15T12:00:00+01:00">15 Feb</time>
             <p>Comments</p><time datetime="2021-02-15T18:00:00+01:00">later</time>"#;
         assert_eq!(page("", times).as_deref(), Some("2021-02-15T12:00:00"));
+    }
+
+    #[test]
+    fn declarations_that_disagree_give_no_date() {
+        let page = |head: &str, body: &str| {
+            decide_on(&format!(
+                "<html><head>{head}</head><body><h1>Harbour reopens</h1>{body}</body></html>"
+            ))
+            .date
+        };
+        let published =
+            |t: &str| format!(r#"<meta property="article:published_time" content="{t}">"#);
+        let ld = |t: &str| {
+            format!(
+                r#"<script type="application/ld+json">{{"@type":"NewsArticle","headline":"Harbour reopens","datePublished":"{t}"}}</script>"#
+            )
+        };
+        let canonical = |u: &str| format!(r#"<link rel="canonical" href="{u}">"#);
+        let url = canonical("https://news.example/2021/02/15/harbour-reopens/");
+        // JSON-LD and <meta> a day apart at most: the JSON-LD's day
+        assert_eq!(
+            page(
+                &format!(
+                    "{}{}",
+                    ld("2021-02-15T10:00:00+01:00"),
+                    published("2021-02-14T23:00:00+01:00")
+                ),
+                ""
+            )
+            .as_deref(),
+            Some("2021-02-15T10:00:00")
+        );
+        // further apart (a block copied from another story, a template's
+        // date): the page contradicts itself
+        assert_eq!(
+            page(
+                &format!(
+                    "{}{}",
+                    ld("2021-02-15T10:00:00+01:00"),
+                    published("2021-01-03T10:00:00+01:00")
+                ),
+                ""
+            ),
+            None
+        );
+        // the URL names another day than the declared one
+        let other_day = canonical("https://news.example/2021/01/03/harbour-reopens/");
+        assert_eq!(
+            page(
+                &format!("{other_day}{}", published("2021-02-15T10:00:00+01:00")),
+                ""
+            ),
+            None
+        );
+        // … or than a lone <time> (a sidebar's)
+        let time = r#"<aside><time datetime="2021-03-20T09:00:00+01:00">20 March</time></aside>"#;
+        assert_eq!(page(&url, time), None);
+        assert_eq!(
+            page(
+                &url,
+                r#"<time datetime="2021-02-15T09:00:00+01:00">15 Feb</time>"#
+            )
+            .as_deref(),
+            Some("2021-02-15T09:00:00")
+        );
+        // a date printed next to the headline that neither a declared date
+        // nor the URL comes near is not taken
+        let printed = "<p>March 20, 2021</p><p>The harbour opened again on Monday.</p>";
+        assert_eq!(page(&url, printed), None);
+        // one that the URL confirms is
+        let printed = "<p>February 15, 2021</p><p>The harbour opened again on Monday.</p>";
+        assert_eq!(page(&url, printed).as_deref(), Some("2021-02-15T00:00:00"));
+        // the URL decides an ambiguous printed date
+        let printed = "<p>Posted 02/03/2021</p><p>The harbour opened again on Monday.</p>";
+        assert_eq!(
+            page(
+                &canonical("https://news.example/2021/03/02/harbour/"),
+                printed
+            )
+            .as_deref(),
+            Some("2021-03-02T00:00:00")
+        );
+        assert_eq!(
+            page(
+                &canonical("https://news.example/2021/02/03/harbour/"),
+                printed
+            )
+            .as_deref(),
+            Some("2021-02-03T00:00:00")
+        );
+        // placeholders are no declaration at all
+        for placeholder in [
+            "0001-01-01T00:00:00Z",
+            "1970-01-01T00:00:00Z",
+            "1900-01-01T00:00:00",
+        ] {
+            assert_eq!(page(&published(placeholder), ""), None, "{placeholder}");
+            assert_eq!(
+                page(
+                    &format!(
+                        "{}{}",
+                        published(placeholder),
+                        ld("2021-02-15T10:00:00+01:00")
+                    ),
+                    ""
+                )
+                .as_deref(),
+                Some("2021-02-15T10:00:00"),
+                "{placeholder}"
+            );
+        }
     }
 
     #[test]

@@ -448,6 +448,25 @@ fn date(y: i16, m: i8, d: i8) -> Option<Date> {
     Date::new(y, m, d).ok()
 }
 
+/// Whole calendar days between two dates, either way round.
+pub fn days_between(a: Date, b: Date) -> i64 {
+    i64::from((a - b).get_days()).abs()
+}
+
+/// Whether two calendar days are the same or next to each other: the one
+/// moment read on two clocks (a UTC time near midnight against the page's
+/// own zone) lands on days at most this far apart. The one test every
+/// "do these dates agree" check of the cleaner and the sidecar uses.
+pub fn within_a_day(a: Date, b: Date) -> bool {
+    days_between(a, b) <= 1
+}
+
+/// The calendar day of a `YYYY-MM-DD…` string (a cleaned `date`, a civil
+/// or RFC 3339 time).
+pub fn day_of(s: &str) -> Option<Date> {
+    s.get(..10)?.parse().ok()
+}
+
 fn num<T: std::str::FromStr>(c: &regex::Captures, name: &str) -> Option<T> {
     c.name(name)?.as_str().parse().ok()
 }
@@ -900,8 +919,7 @@ pub fn in_dated_list(texts: &[&str], at: usize, date: Date) -> bool {
     if !bare(line) || printed_dates(line).iter().any(|p| p.role != Role::Plain) {
         return false;
     }
-    let near =
-        |x: Date| x == date || date.yesterday().ok() == Some(x) || date.tomorrow().ok() == Some(x);
+    let near = |x: Date| within_a_day(x, date);
     let lo = at.saturating_sub(LIST_REACH);
     let hi = (at + LIST_REACH + 1).min(texts.len());
     let mut others: Vec<Date> = Vec::new();
@@ -1105,8 +1123,9 @@ fn stamp(date: Date, time: Option<Time>, offset: Option<i32>) -> Option<Stamp> {
         return None;
     }
     let at = DateTime::from_parts(date, time.unwrap_or(Time::midnight()));
-    // the Unix epoch is what an empty timestamp becomes
-    if date == Date::constant(1970, 1, 1) {
+    // the Unix epoch is what an empty timestamp becomes, 1900-01-01 the
+    // "no date" of spreadsheets and some CMSs
+    if date == Date::constant(1970, 1, 1) || date == Date::constant(1900, 1, 1) {
         return None;
     }
     Some(Stamp {
@@ -1507,6 +1526,153 @@ mod tests {
             dl.shown().unwrap().time,
             Some(Time::new(15, 23, 0, 0).unwrap())
         );
+    }
+
+    #[test]
+    fn datelines_in_the_shapes_and_languages_unseen_pages_use() {
+        // (text, day read first, the other reading of an ambiguous
+        // numeric date, role, time)
+        use Role::{Plain, Published, Updated};
+        let dec6 = d(2024, 12, 6);
+        let jun12 = d(2024, 6, 12);
+        type Case<'a> = (&'a str, Date, Option<Date>, Role, Option<&'a str>);
+        let cases: &[Case] = &[
+            ("6 December 2024, 15:39", dec6, None, Plain, Some("15:39")),
+            ("Dec. 6, 2024 3:39 PM ET", dec6, None, Plain, Some("15:39")),
+            (
+                "Updated Dec. 6, 2024 at 3:39 p.m. ET",
+                dec6,
+                None,
+                Updated,
+                Some("15:39"),
+            ),
+            (
+                "Last updated: 6 Dec 2024 15:39 GMT",
+                dec6,
+                None,
+                Updated,
+                Some("15:39"),
+            ),
+            (
+                "Posted on December 6, 2024 by Jane Doe",
+                dec6,
+                None,
+                Published,
+                None,
+            ),
+            ("By Jane Doe | December 6, 2024", dec6, None, Plain, None),
+            (
+                "December 6, 2024 | 3:39pm",
+                dec6,
+                None,
+                Plain,
+                Some("15:39"),
+            ),
+            ("FRIDAY, DECEMBER 6TH, 2024", dec6, None, Plain, None),
+            (
+                "Publicado el 6 de diciembre de 2024",
+                dec6,
+                None,
+                Published,
+                None,
+            ),
+            (
+                "6 dicembre 2024 alle 15:39",
+                dec6,
+                None,
+                Plain,
+                Some("15:39"),
+            ),
+            (
+                "Veröffentlicht am 6. Dezember 2024, 15:39 Uhr",
+                dec6,
+                None,
+                Published,
+                Some("15:39"),
+            ),
+            (
+                "le 6 décembre 2024 à 15h39",
+                dec6,
+                None,
+                Plain,
+                Some("15:39"),
+            ),
+            ("mis à jour le 6 déc. 2024", dec6, None, Updated, None),
+            (
+                "Sexta-feira, 6 de Dezembro de 2024",
+                dec6,
+                None,
+                Plain,
+                None,
+            ),
+            ("6 grudnia 2024", dec6, None, Plain, None),
+            ("6 декабря 2024 г.", dec6, None, Plain, None),
+            ("6 Aralık 2024", dec6, None, Plain, None),
+            ("6 Desember 2024", dec6, None, Plain, None),
+            ("6. december 2024", dec6, None, Plain, None),
+            ("2024年12月6日 15:39", dec6, None, Plain, Some("15:39")),
+            ("2024-12-06 15:39", dec6, None, Plain, Some("15:39")),
+            ("6-Dec-2024", dec6, None, Plain, None),
+            // numeric day and month that could be swapped keep both
+            // readings: dotted ones day first, slashed ones month first,
+            // until the page's evidence decides (`page_order`)
+            (
+                "06.12.2024 um 15:39",
+                dec6,
+                Some(jun12),
+                Plain,
+                Some("15:39"),
+            ),
+            (
+                "Pubblicato il 06/12/2024",
+                jun12,
+                Some(dec6),
+                Published,
+                None,
+            ),
+            (
+                "12/06/2024 03:39 PM",
+                dec6,
+                Some(jun12),
+                Plain,
+                Some("15:39"),
+            ),
+            ("13/06/2024", d(2024, 6, 13), None, Plain, None),
+        ];
+        for (text, date, alt, role, time) in cases {
+            let p = first(text).unwrap_or_else(|| panic!("no date in {text:?}"));
+            assert_eq!(p.date, *date, "{text}");
+            assert_eq!(p.alt, *alt, "{text}");
+            assert_eq!(p.role, *role, "{text}");
+            assert_eq!(
+                p.time.map(|t| t.strftime("%H:%M").to_string()).as_deref(),
+                *time,
+                "{text}"
+            );
+        }
+        // an ambiguous date is read in the page's own order, or not at all
+        let p = first("Published: 06/12/2024").expect("a date");
+        assert_eq!(p.resolve(Order::DayFirst), Some(dec6));
+        assert_eq!(p.resolve(Order::MonthFirst), Some(jun12));
+        assert_eq!(p.resolve(Order::Unknown), None);
+    }
+
+    #[test]
+    fn days_within_a_day_either_way_and_across_months_and_years() {
+        assert!(within_a_day(d(2019, 11, 19), d(2019, 11, 19)));
+        assert!(within_a_day(d(2019, 11, 19), d(2019, 11, 18)));
+        assert!(within_a_day(d(2019, 11, 18), d(2019, 11, 19)));
+        assert!(within_a_day(d(2019, 12, 31), d(2020, 1, 1)));
+        assert!(within_a_day(d(2020, 3, 1), d(2020, 2, 29)));
+        assert!(!within_a_day(d(2019, 11, 19), d(2019, 11, 21)));
+        assert!(!within_a_day(d(2019, 11, 19), d(2018, 11, 19)));
+        assert_eq!(days_between(d(2019, 11, 30), d(2019, 12, 2)), 2);
+        assert_eq!(days_between(d(2020, 1, 1), d(2019, 1, 1)), 365);
+        assert_eq!(day_of("2019-11-19T23:59:00+05:00"), Some(d(2019, 11, 19)));
+        assert_eq!(day_of("2019-11-19"), Some(d(2019, 11, 19)));
+        assert_eq!(day_of("2019-11"), None);
+        assert_eq!(day_of("2019-13-01T00:00"), None);
+        assert_eq!(day_of("20191119"), None);
     }
 
     #[test]
