@@ -212,12 +212,9 @@ impl Feed for crate::link::Occurrence {
 }
 impl Feed for crate::link::EntityArticle {
     fn feed(&self, h: &mut Fp) {
-        let crate::link::EntityArticle {
-            article,
-            mentions,
-            occurrences,
-        } = self;
-        h.feed(article).feed(mentions).feed(occurrences);
+        h.feed(&self.article())
+            .feed(&self.mentions())
+            .feed(&self.occurrences());
     }
 }
 impl Feed for crate::link::related::Cooccurrence {
@@ -317,7 +314,7 @@ fn relinked_parts(
                 .get(e)
                 .into_iter()
                 .flatten()
-                .map(|x| x.article),
+                .map(crate::link::EntityArticle::article),
         );
         // (co-occurrence is symmetric: the entities whose lists hold `e`)
         entities.extend(l.cooccurring.get(e).into_iter().flatten().map(|c| c.entity));
