@@ -65,11 +65,36 @@ pub struct Occurrence {
 /// [`EntityLinks`]). Its decoration (anchor, link, preview) is made only
 /// when the article's page is rendered: [`Links::mention_spans`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+///
+/// 12 bytes (whether it is a link is the entity's top bit): a briefing of
+/// 10,000 articles has about 850,000 of them.
 pub struct MentionAt {
     pub start: u32,
     pub end: u32,
-    pub entity: u32,
-    pub linked: bool,
+    entity: u32,
+}
+
+impl MentionAt {
+    const LINKED: u32 = 1 << 31;
+
+    /// (Offsets and indices fit: bodies and registries are far smaller
+    /// than 2 GiB.)
+    pub fn new(start: usize, end: usize, entity: usize, linked: bool) -> MentionAt {
+        debug_assert!((entity as u32) < Self::LINKED);
+        MentionAt {
+            start: start as u32,
+            end: end as u32,
+            entity: entity as u32 | if linked { Self::LINKED } else { 0 },
+        }
+    }
+    /// The entity (index into [`Registry::entities`]).
+    pub fn entity(&self) -> u32 {
+        self.entity & !Self::LINKED
+    }
+    /// Whether it is a link (see [`EntityLinks`]).
+    pub fn linked(&self) -> bool {
+        self.entity & Self::LINKED != 0
+    }
 }
 
 /// The mentions of one entity in one article: the article's position in
@@ -202,11 +227,12 @@ pub fn mention_spans(
     let mut spans = Vec::with_capacity(found.len());
     let mut n = itoa::Buffer::new();
     for m in found {
-        let e = &registry.entities[m.entity as usize];
-        let s = match seen.iter().position(|s| s.0 == m.entity) {
+        let entity = m.entity();
+        let e = &registry.entities[entity as usize];
+        let s = match seen.iter().position(|s| s.0 == entity) {
             Some(i) => &mut seen[i],
             None => {
-                seen.push((m.entity, 0));
+                seen.push((entity, 0));
                 seen.last_mut().expect("just pushed")
             }
         };
@@ -220,8 +246,8 @@ pub fn mention_spans(
         first.push_str(n);
         first.push('"');
         let (start, end) = (m.start as usize, m.end as usize);
-        let (tag, attrs) = if m.linked {
-            ("a", markup[m.entity as usize].link.clone())
+        let (tag, attrs) = if m.linked() {
+            ("a", markup[entity as usize].link.clone())
         } else {
             ("span", Attrs::default())
         };
@@ -402,12 +428,7 @@ fn file_article(
         }
         // (offsets and indices fit: bodies and registries are far smaller
         // than 4 GiB)
-        found.push(MentionAt {
-            start: m.start as u32,
-            end: m.end as u32,
-            entity: m.entity as u32,
-            linked: m.linked,
-        });
+        found.push(MentionAt::new(m.start, m.end, m.entity, m.linked));
     }
     for set in sc.block_sets.values() {
         cooccurrences.add(ai, set);
@@ -655,12 +676,7 @@ pub fn relink(
     // the article's own mentions and entities
     let mut found = Vec::with_capacity(now.found.len());
     for m in &now.found {
-        found.push(MentionAt {
-            start: m.start as u32,
-            end: m.end as u32,
-            entity: m.entity as u32,
-            linked: m.linked,
-        });
+        found.push(MentionAt::new(m.start, m.end, m.entity, m.linked));
     }
     let mut by_count = now.counts;
     by_count.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
@@ -785,6 +801,26 @@ mod tests {
     use super::*;
     use std::sync::Arc;
 
+    #[test]
+    fn the_link_stage_keeps_its_per_mention_values_small() {
+        // one of each for every mention and for every entity of every
+        // article: most of the link stage's memory
+        assert_eq!(std::mem::size_of::<MentionAt>(), 12);
+        assert_eq!(std::mem::size_of::<EntityArticle>(), 16);
+        for (entity, linked) in [(0, false), (7, true), ((1 << 31) - 1, true)] {
+            let m = MentionAt::new(3, 9, entity, linked);
+            assert_eq!(
+                (m.start, m.end, m.entity(), m.linked()),
+                (3, 9, entity as u32, linked)
+            );
+        }
+        let ea = EntityArticle::new(5, 2, 10..12);
+        assert_eq!(
+            (ea.article(), ea.mentions(), ea.occurrences()),
+            (5, 2, 10..12)
+        );
+    }
+
     fn art(slug: &str, body: &str) -> Article {
         let text = format!("---\ntitle: {slug}\nslug: {slug}\n---\n{body}\n");
         crate::content::parse_article("content/x.md", Arc::from(text)).unwrap()
@@ -802,7 +838,12 @@ mod tests {
         let found = &l.mentions[&arts[0].slug];
         let text: Vec<(&str, bool)> = found
             .iter()
-            .map(|m| (&arts[0].body()[m.start as usize..m.end as usize], m.linked))
+            .map(|m| {
+                (
+                    &arts[0].body()[m.start as usize..m.end as usize],
+                    m.linked(),
+                )
+            })
             .collect();
         assert_eq!(
             text,
