@@ -36,10 +36,23 @@ fn one_shot_allocator() {
         // SAFETY: reading and setting an option are allowed at any time;
         // mimalloc reads it when it next considers purging. Its default
         // (1000 ms) confirms the number names that option.
-        unsafe {
-            if libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) == 1000 {
+        let ours = unsafe {
+            let ours = libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) == 1000;
+            if ours {
                 libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, NEVER_BY_ITSELF);
             }
+            ours
+        };
+        // ... except where a build asks for it (`site::GIVE_BACK_AS_FREED`,
+        // around the stages where its memory peaks): at once (0 ms). (A
+        // delay set in the environment, MIMALLOC_PURGE_DELAY, is left as
+        // it is.)
+        if ours {
+            let _ = briefing::site::GIVE_BACK_AS_FREED.set(|at_once| {
+                let delay = if at_once { 0 } else { NEVER_BY_ITSELF };
+                // SAFETY: as above
+                unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, delay) }
+            });
         }
         // ... but between a build's stages, at once, when the build asks
         // (`site::GIVE_BACK_MEMORY`): what assembling alone needed goes

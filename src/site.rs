@@ -130,6 +130,9 @@ pub fn assemble_keeping(
         held.items.extend(blocks.into_iter().flatten());
     }
     articles.sort_by(article_order);
+    // (collected a parse at a time, with room for up to as many again:
+    // kept to the end of the build)
+    articles.shrink_to_fit();
     let summary = match &inputs.summary {
         Some((file, text)) => match content::parse_summary(file, text.clone()) {
             Ok(s) => {
@@ -825,6 +828,10 @@ fn build_from(
     // before reading anything: an edit made while we build is seen next time
     let fingerprint = fingerprint.unwrap_or_else(|| project.fingerprint(&build_key(opts)));
     timer.lap("fingerprint");
+    // the stages whose working data is freed while the briefing they make
+    // grows beside it (the peak of a build's memory): what they free goes
+    // back at once, not at their end
+    let _eager = GiveBackAsFreed::during_the_peak();
     let mut inputs = project.load(cleaned)?;
     timer.lap("load");
     opts.apply(&mut inputs);
@@ -865,6 +872,9 @@ fn build_from(
     // a build makes after assembling: made beside the pages, it was
     // 10-20 MB more at the peak at 10,000 articles), then the pages.
     render::search_index_into(&briefing, &sink)?;
+    // (rendering frees far more often, and each page's memory is reused
+    // by the next)
+    drop(_eager);
     give_back_memory();
     render::render_site_to(
         &briefing,
@@ -940,6 +950,36 @@ fn build_from(
 /// back to the system (its allocator keeps freed memory for reuse rather
 /// than returning it as it goes, which costs CPU on every free).
 pub static GIVE_BACK_MEMORY: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+
+/// Set by the binary for one-shot commands: `true` asks that memory
+/// freed from now on go back to the system as soon as it is free, `false`
+/// that it stay for reuse until [`GIVE_BACK_MEMORY`] (see
+/// [`GiveBackAsFreed`]).
+pub static GIVE_BACK_AS_FREED: std::sync::OnceLock<fn(bool)> = std::sync::OnceLock::new();
+
+/// Freed memory given back as it is freed while this lives (through
+/// [`GIVE_BACK_AS_FREED`]): from loading to the end of the search index,
+/// where the peak of a build's memory is. Giving back pages that are
+/// soon used again costs CPU, so rendering keeps them; at 10,000 articles
+/// this makes the peak about 40 MB lower (BENCHMARKS.md).
+struct GiveBackAsFreed(());
+
+impl GiveBackAsFreed {
+    fn during_the_peak() -> GiveBackAsFreed {
+        if let Some(f) = GIVE_BACK_AS_FREED.get() {
+            f(true);
+        }
+        GiveBackAsFreed(())
+    }
+}
+
+impl Drop for GiveBackAsFreed {
+    fn drop(&mut self) {
+        if let Some(f) = GIVE_BACK_AS_FREED.get() {
+            f(false);
+        }
+    }
+}
 
 /// Between the stages of a build: what one stage needed and the next
 /// does not (the loaded inputs, the anchoring's and the link stage's

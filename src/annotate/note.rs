@@ -5,7 +5,7 @@
 //! hostile input); and the sidenote markup placed after an annotated
 //! passage.
 
-use super::wikilink::{self, Resolved, Target};
+use super::wikilink::{self, Resolved};
 use crate::markdown;
 use crate::model::SitePath;
 
@@ -25,9 +25,9 @@ pub struct Rendered {
     /// The note's HTML without its wikilinks' URLs.
     html: String,
     /// Where each wikilink's URL goes in `html`: (byte offset, index into
-    /// `targets`), in order.
-    holes: Vec<(usize, usize)>,
-    targets: Vec<Target>,
+    /// the note's links, which [`Rendered::at`] is given rather than a
+    /// copy of their targets being kept here), in order.
+    holes: Vec<(u32, u32)>,
 }
 
 /// An absolute URL (so the renderer keeps it as it is) on a reserved
@@ -53,7 +53,8 @@ impl Rendered {
             {
                 Some(i) => {
                     html.push_str(&rest[..p]);
-                    holes.push((html.len(), i));
+                    // (a note is far shorter than 4 GiB)
+                    holes.push((html.len() as u32, i as u32));
                 }
                 // (not one of ours: the note's own text)
                 None => html.push_str(&rest[..p + PLACEHOLDER.len() + digits]),
@@ -61,21 +62,21 @@ impl Rendered {
             rest = &after[digits..];
         }
         html.push_str(rest);
-        Rendered {
-            html,
-            holes,
-            targets: links.iter().map(|l| l.target.clone()).collect(),
-        }
+        html.shrink_to_fit();
+        holes.shrink_to_fit();
+        Rendered { html, holes }
     }
 
-    /// The note's HTML with its links relative to the page `at`.
-    pub fn at(&self, at: &SitePath) -> String {
+    /// The note's HTML with its links relative to the page `at`; `links`
+    /// are the ones it was made [`new`](Rendered::new) with.
+    pub fn at(&self, links: &[Resolved], at: &SitePath) -> String {
         let mut out = String::with_capacity(self.html.len() + self.holes.len() * 40);
         let mut last = 0;
         for &(pos, i) in &self.holes {
+            let pos = pos as usize;
             out.push_str(&self.html[last..pos]);
             // URLs of slugs and ids: nothing in them to escape
-            out.push_str(&self.targets[i].url(at));
+            out.push_str(&links[i as usize].target.url(at));
             last = pos;
         }
         out.push_str(&self.html[last..]);
@@ -201,6 +202,7 @@ mod tests {
 
     #[test]
     fn a_note_rendered_once_fills_in_its_links_for_any_page() {
+        use crate::annotate::wikilink::Target;
         use crate::model::Slug;
         let md = "See [[a]], [[a#x|the passage]] and [[Putin]]; also [w](https://example.org/wikilink/0) and https://briefing.invalid/wikilink/9.";
         let at = |find: &str| {
@@ -238,9 +240,9 @@ mod tests {
             SitePath::new("annotations/tags/claim/index-2.html"),
         ] {
             let each = render(&wikilink::rewrite(md, &links, &page));
-            assert_eq!(once.at(&page), each, "on {page}");
+            assert_eq!(once.at(&links, &page), each, "on {page}");
         }
-        let on_a = once.at(&SitePath::article(&slug("a")));
+        let on_a = once.at(&links, &SitePath::article(&slug("a")));
         assert!(on_a.contains("href=\"#a-x\""), "{on_a}");
     }
 

@@ -66,6 +66,8 @@ pub fn backlinks(
     for list in articles.values_mut().chain(entities.values_mut()) {
         list.sort();
         list.dedup();
+        // (kept to the end of the build)
+        list.shrink_to_fit();
     }
     (articles, entities)
 }

@@ -65,11 +65,36 @@ pub struct Occurrence {
 /// [`EntityLinks`]). Its decoration (anchor, link, preview) is made only
 /// when the article's page is rendered: [`Links::mention_spans`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+///
+/// 12 bytes (whether it is a link is the entity's top bit): a briefing of
+/// 10,000 articles has about 850,000 of them.
 pub struct MentionAt {
     pub start: u32,
     pub end: u32,
-    pub entity: u32,
-    pub linked: bool,
+    entity: u32,
+}
+
+impl MentionAt {
+    const LINKED: u32 = 1 << 31;
+
+    /// (Offsets and indices fit: bodies and registries are far smaller
+    /// than 2 GiB.)
+    pub fn new(start: usize, end: usize, entity: usize, linked: bool) -> MentionAt {
+        debug_assert!((entity as u32) < Self::LINKED);
+        MentionAt {
+            start: start as u32,
+            end: end as u32,
+            entity: entity as u32 | if linked { Self::LINKED } else { 0 },
+        }
+    }
+    /// The entity (index into [`Registry::entities`]).
+    pub fn entity(&self) -> u32 {
+        self.entity & !Self::LINKED
+    }
+    /// Whether it is a link (see [`EntityLinks`]).
+    pub fn linked(&self) -> bool {
+        self.entity & Self::LINKED != 0
+    }
 }
 
 /// The mentions of one entity in one article: the article's position in
@@ -77,11 +102,41 @@ pub struct MentionAt {
 /// [`Links::occurrences`] (empty when none is; each entity's occurrences
 /// are in article order, so an article's are contiguous, and they are its
 /// first mentions: numbers 1, 2, …).
+///
+/// Kept as 32-bit numbers (16 bytes, not 32): a briefing has one for every
+/// entity of every article, at 10,000 articles about 450,000 of them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EntityArticle {
-    pub article: usize,
-    pub mentions: usize,
-    pub occurrences: std::ops::Range<usize>,
+    article: u32,
+    mentions: u32,
+    occurrences: std::ops::Range<u32>,
+}
+
+impl EntityArticle {
+    /// (Positions and counts fit: a briefing has far fewer than 4 billion
+    /// articles, mentions and quoted mentions.)
+    pub fn new(article: usize, mentions: usize, occurrences: std::ops::Range<usize>) -> Self {
+        EntityArticle {
+            article: article as u32,
+            mentions: mentions as u32,
+            occurrences: occurrences.start as u32..occurrences.end as u32,
+        }
+    }
+    /// The article's position in the articles linked.
+    pub fn article(&self) -> usize {
+        self.article as usize
+    }
+    /// How many times it names the entity.
+    pub fn mentions(&self) -> usize {
+        self.mentions as usize
+    }
+    /// Its mentions quoted on the entity's page, in [`Links::occurrences`].
+    pub fn occurrences(&self) -> std::ops::Range<usize> {
+        self.occurrences.start as usize..self.occurrences.end as usize
+    }
+    fn set_occurrences(&mut self, r: std::ops::Range<usize>) {
+        self.occurrences = r.start as u32..r.end as u32;
+    }
 }
 
 /// A related article: its slug, its score, and the entities it shares
@@ -172,11 +227,12 @@ pub fn mention_spans(
     let mut spans = Vec::with_capacity(found.len());
     let mut n = itoa::Buffer::new();
     for m in found {
-        let e = &registry.entities[m.entity as usize];
-        let s = match seen.iter().position(|s| s.0 == m.entity) {
+        let entity = m.entity();
+        let e = &registry.entities[entity as usize];
+        let s = match seen.iter().position(|s| s.0 == entity) {
             Some(i) => &mut seen[i],
             None => {
-                seen.push((m.entity, 0));
+                seen.push((entity, 0));
                 seen.last_mut().expect("just pushed")
             }
         };
@@ -190,8 +246,8 @@ pub fn mention_spans(
         first.push_str(n);
         first.push('"');
         let (start, end) = (m.start as usize, m.end as usize);
-        let (tag, attrs) = if m.linked {
-            ("a", markup[m.entity as usize].link.clone())
+        let (tag, attrs) = if m.linked() {
+            ("a", markup[entity as usize].link.clone())
         } else {
             ("span", Attrs::default())
         };
@@ -372,12 +428,7 @@ fn file_article(
         }
         // (offsets and indices fit: bodies and registries are far smaller
         // than 4 GiB)
-        found.push(MentionAt {
-            start: m.start as u32,
-            end: m.end as u32,
-            entity: m.entity as u32,
-            linked: m.linked,
-        });
+        found.push(MentionAt::new(m.start, m.end, m.entity, m.linked));
     }
     for set in sc.block_sets.values() {
         cooccurrences.add(ai, set);
@@ -386,11 +437,7 @@ fn file_article(
         // the first of its mentions, when quoted
         let q = (1..=c).take_while(|&k| quoted(links, e, k)).count();
         let end = links.occurrences[e].len();
-        links.entity_articles[e].push(EntityArticle {
-            article: ai,
-            mentions: c,
-            occurrences: end - q..end,
-        });
+        links.entity_articles[e].push(EntityArticle::new(ai, c, end - q..end));
         links.mention_counts[e] += c;
     }
     let mut by_count = sc.counts;
@@ -470,6 +517,15 @@ pub fn link(
         },
     );
     links.cooccurring = cooccurrences.finish(n);
+    // the per-entity lists grew an article at a time and are kept to the
+    // end of the build: without their spare room (at 10,000 articles
+    // about a third of `entity_articles`)
+    for v in &mut links.entity_articles {
+        v.shrink_to_fit();
+    }
+    for v in &mut links.occurrences {
+        v.shrink_to_fit();
+    }
     // the lists made on every core, the map built from them at once
     let related: Vec<(Slug, Vec<RelatedArticle>)> = articles
         .par_iter()
@@ -580,7 +636,7 @@ pub fn relink(
             }
             // (the posting before is this one with or without the edited
             // article, which is a target already)
-            targets.extend(links.entity_articles[e].iter().map(|x| x.article));
+            targets.extend(links.entity_articles[e].iter().map(EntityArticle::article));
         }
         targets.sort_unstable();
         targets.dedup();
@@ -603,7 +659,7 @@ pub fn relink(
         let ranked = related::related_of(
             articles.len(),
             |e| links.entity_articles[e].as_slice(),
-            |x: &EntityArticle| x.article,
+            |x: &EntityArticle| x.article(),
             &sets,
             RELATED_LIMIT,
         );
@@ -620,12 +676,7 @@ pub fn relink(
     // the article's own mentions and entities
     let mut found = Vec::with_capacity(now.found.len());
     for m in &now.found {
-        found.push(MentionAt {
-            start: m.start as u32,
-            end: m.end as u32,
-            entity: m.entity as u32,
-            linked: m.linked,
-        });
+        found.push(MentionAt::new(m.start, m.end, m.entity, m.linked));
     }
     let mut by_count = now.counts;
     by_count.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
@@ -661,12 +712,12 @@ fn refile_entity(
     mode: EntityLinks,
 ) {
     let list = &mut links.entity_articles[e];
-    let old_rank = list.binary_search_by_key(&ai, |x| x.article);
+    let old_rank = list.binary_search_by_key(&ai, EntityArticle::article);
     // what was quoted, by article
     let quoted_before: Vec<(usize, std::ops::Range<usize>)> = list
         .iter()
         .take(CONTEXT_ARTICLES)
-        .map(|x| (x.article, x.occurrences.clone()))
+        .map(|x| (x.article(), x.occurrences()))
         .collect();
     let count = now
         .counts
@@ -675,7 +726,7 @@ fn refile_entity(
         .map(|i| now.counts[i].1);
     let rank = match (old_rank, count) {
         (Ok(i), Some(c)) => {
-            list[i].mentions = c;
+            list[i].mentions = c as u32;
             i
         }
         (Ok(i), None) => {
@@ -683,14 +734,7 @@ fn refile_entity(
             i
         }
         (Err(i), Some(c)) => {
-            list.insert(
-                i,
-                EntityArticle {
-                    article: ai,
-                    mentions: c,
-                    occurrences: 0..0,
-                },
-            );
+            list.insert(i, EntityArticle::new(ai, c, 0..0));
             i
         }
         (Err(_), None) => return,
@@ -702,7 +746,7 @@ fn refile_entity(
         let end = old_occ.len();
         links.occurrences[e] = old_occ;
         for x in links.entity_articles[e].iter_mut().skip(CONTEXT_ARTICLES) {
-            x.occurrences = end..end;
+            x.set_occurrences(end..end);
         }
         return;
     }
@@ -711,20 +755,20 @@ fn refile_entity(
     for k in 0..first {
         let x = &links.entity_articles[e][k];
         let from = occ.len();
-        if x.article == ai {
+        if x.article() == ai {
             occ.extend(quotes(now, e, ai));
-        } else if let Some((_, r)) = quoted_before.iter().find(|(a, _)| *a == x.article) {
+        } else if let Some((_, r)) = quoted_before.iter().find(|(a, _)| *a == x.article()) {
             occ.extend_from_slice(&old_occ[r.clone()]);
         } else {
             // moved up into the quoted articles: its snippets
-            let sc = scan(&articles[x.article], matcher, mode);
-            occ.extend(quotes(&sc, e, x.article));
+            let sc = scan(&articles[x.article()], matcher, mode);
+            occ.extend(quotes(&sc, e, x.article()));
         }
-        links.entity_articles[e][k].occurrences = from..occ.len();
+        links.entity_articles[e][k].set_occurrences(from..occ.len());
     }
     let end = occ.len();
     for x in links.entity_articles[e].iter_mut().skip(CONTEXT_ARTICLES) {
-        x.occurrences = end..end;
+        x.set_occurrences(end..end);
     }
     links.occurrences[e] = occ;
 }
@@ -757,6 +801,26 @@ mod tests {
     use super::*;
     use std::sync::Arc;
 
+    #[test]
+    fn the_link_stage_keeps_its_per_mention_values_small() {
+        // one of each for every mention and for every entity of every
+        // article: most of the link stage's memory
+        assert_eq!(std::mem::size_of::<MentionAt>(), 12);
+        assert_eq!(std::mem::size_of::<EntityArticle>(), 16);
+        for (entity, linked) in [(0, false), (7, true), ((1 << 31) - 1, true)] {
+            let m = MentionAt::new(3, 9, entity, linked);
+            assert_eq!(
+                (m.start, m.end, m.entity(), m.linked()),
+                (3, 9, entity as u32, linked)
+            );
+        }
+        let ea = EntityArticle::new(5, 2, 10..12);
+        assert_eq!(
+            (ea.article(), ea.mentions(), ea.occurrences()),
+            (5, 2, 10..12)
+        );
+    }
+
     fn art(slug: &str, body: &str) -> Article {
         let text = format!("---\ntitle: {slug}\nslug: {slug}\n---\n{body}\n");
         crate::content::parse_article("content/x.md", Arc::from(text)).unwrap()
@@ -774,7 +838,12 @@ mod tests {
         let found = &l.mentions[&arts[0].slug];
         let text: Vec<(&str, bool)> = found
             .iter()
-            .map(|m| (&arts[0].body()[m.start as usize..m.end as usize], m.linked))
+            .map(|m| {
+                (
+                    &arts[0].body()[m.start as usize..m.end as usize],
+                    m.linked(),
+                )
+            })
             .collect();
         assert_eq!(
             text,
@@ -877,7 +946,7 @@ mod tests {
                 none.clone()
             };
             assert_eq!(
-                (ea.article, ea.mentions, ea.occurrences.clone()),
+                (ea.article(), ea.mentions(), ea.occurrences()),
                 (i, 2, quoted)
             );
         }
@@ -899,11 +968,11 @@ mod tests {
         let ea = &l.entity_articles[minsk];
         let all = CONTEXT_SNIPPETS + 5;
         assert_eq!(
-            (ea[0].mentions, ea[0].occurrences.clone()),
+            (ea[0].mentions(), ea[0].occurrences()),
             (all, 0..CONTEXT_SNIPPETS)
         );
         let next = CONTEXT_SNIPPETS..CONTEXT_SNIPPETS + 1;
-        assert_eq!((ea[1].mentions, ea[1].occurrences.clone()), (1, next));
+        assert_eq!((ea[1].mentions(), ea[1].occurrences()), (1, next));
         let ns: Vec<u32> = l.occurrences[minsk].iter().map(|o| o.n).collect();
         assert_eq!(ns[..3], [1, 2, 3]);
         assert_eq!(ns[CONTEXT_SNIPPETS], 1);

@@ -302,8 +302,8 @@ pub fn write(b: &Briefing, w: &mut dyn std::io::Write) -> std::io::Result<()> {
                         .flatten()
                         .filter_map(|ea| {
                             Some(Mention {
-                                article: b.articles.get(ea.article)?.slug.as_str(),
-                                mentions: ea.mentions,
+                                article: b.articles.get(ea.article())?.slug.as_str(),
+                                mentions: ea.mentions(),
                             })
                         })
                 }),

@@ -189,13 +189,10 @@ impl Feed for jiff::civil::DateTime {
 }
 impl Feed for crate::link::MentionAt {
     fn feed(&self, h: &mut Fp) {
-        let crate::link::MentionAt {
-            start,
-            end,
-            entity,
-            linked,
-        } = self;
-        h.feed(start).feed(end).feed(entity).feed(linked);
+        h.feed(&self.start)
+            .feed(&self.end)
+            .feed(&self.entity())
+            .feed(&self.linked());
     }
 }
 impl Feed for crate::link::Occurrence {
@@ -212,12 +209,9 @@ impl Feed for crate::link::Occurrence {
 }
 impl Feed for crate::link::EntityArticle {
     fn feed(&self, h: &mut Fp) {
-        let crate::link::EntityArticle {
-            article,
-            mentions,
-            occurrences,
-        } = self;
-        h.feed(article).feed(mentions).feed(occurrences);
+        h.feed(&self.article())
+            .feed(&self.mentions())
+            .feed(&self.occurrences());
     }
 }
 impl Feed for crate::link::related::Cooccurrence {
@@ -317,7 +311,7 @@ fn relinked_parts(
                 .get(e)
                 .into_iter()
                 .flatten()
-                .map(|x| x.article),
+                .map(crate::link::EntityArticle::article),
         );
         // (co-occurrence is symmetric: the entities whose lists hold `e`)
         entities.extend(l.cooccurring.get(e).into_iter().flatten().map(|c| c.entity));
@@ -942,7 +936,6 @@ impl Fingerprints {
         let article_fp = |x: &ArticleAnnotations| {
             let ArticleAnnotations {
                 article_note_html,
-                highlights,
                 sidenotes,
                 // the annotations in `sidenotes`, in text order (their
                 // order follows from their ranges, in their fingerprints)
@@ -952,7 +945,8 @@ impl Fingerprints {
                 notes: _,
             } = x;
             let mut h = Fp::default();
-            h.feed(article_note_html).debug(highlights);
+            // (the highlights are made from the annotations when asked)
+            h.feed(article_note_html).debug(&x.highlights());
             sidenotes.len().feed(&mut h);
             for (end, anns) in sidenotes {
                 h.feed(end).feed(&anns.len());

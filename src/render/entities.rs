@@ -370,11 +370,11 @@ pub fn entity(
         arts[..shown]
             .iter()
             .map(|ea| {
-                let a = &b.articles[ea.article];
+                let a = &b.articles[ea.article()];
                 let url = article_url(a);
                 // its first mentions, quoted (never fewer than `take`)
-                let mine = &occ[ea.occurrences.clone()];
-                let take = ea.mentions.min(per_article);
+                let mine = &occ[ea.occurrences()];
+                let take = ea.mentions().min(per_article);
                 let anchor = |n: usize| format!("{url}#{}", mention_id(&e.slug, n));
                 Group {
                     title: &a.title,
@@ -389,9 +389,9 @@ pub fn entity(
                             url: anchor(o.n as usize),
                         })
                         .collect(),
-                    more: ea.mentions - take,
+                    more: ea.mentions() - take,
                     // the mention after the last one shown
-                    more_url: (take < ea.mentions).then(|| anchor(take + 1)),
+                    more_url: (take < ea.mentions()).then(|| anchor(take + 1)),
                     url,
                 }
             })
@@ -409,15 +409,15 @@ pub fn entity(
         let items = &shared.fragments(b, r)?.items;
         let rows = &rest[from..to];
         let mut html =
-            String::with_capacity(rows.iter().map(|ea| items[ea.article].len() + 48).sum());
+            String::with_capacity(rows.iter().map(|ea| items[ea.article()].len() + 48).sum());
         for ea in rows {
             html.push_str("<li>");
-            html.push_str(&items[ea.article]);
-            if ea.mentions > 1 {
+            html.push_str(&items[ea.article()]);
+            if ea.mentions() > 1 {
                 let _ = write!(
                     html,
                     " <span class=\"meta\">· {} mentions</span>",
-                    ea.mentions
+                    ea.mentions()
                 );
             }
             html.push_str("</li>\n");

@@ -950,14 +950,9 @@ fn article(b: &Briefing, r: &Renderer, shared: &Shared, a: &Article) -> Result<O
             })
         })
         .unwrap_or_default();
-    let body_html = markdown::render_with(
-        a.body(),
-        notes
-            .into_iter()
-            .flat_map(|x| &x.highlights)
-            .chain(&mentions),
-        &sidenotes,
-    );
+    // (made for this page only too)
+    let highlights = notes.map(|x| x.highlights()).unwrap_or_default();
+    let body_html = markdown::render_with(a.body(), highlights.iter().chain(&mentions), &sidenotes);
     let has_source = a.source.as_ref().is_some_and(|s| b.sources.contains_key(s));
     let mut page = shared.page(b, &at, &a.title);
     if !a.summary.trim().is_empty() {

@@ -106,9 +106,10 @@ proptest! {
                 a.all().iter().map(|x| (x.id.clone(), x.range.clone())).collect();
             let problems: Vec<String> = p.iter().map(|p| p.render_plain()).collect();
             let mine = a.for_article(&art.slug);
+            let highlights = mine.map(|x| x.highlights()).unwrap_or_default();
             let html = briefing::markdown::render_with(
                 art.body(),
-                mine.into_iter().flat_map(|x| &x.highlights),
+                highlights.iter(),
                 &mine.map(|x| x.after_block(&art.slug)).unwrap_or_default(),
             );
             (spans, problems, html)

@@ -325,7 +325,7 @@ fn overlapping_and_nested_passages_render_well_formed() {
     let mine = anns.for_article(&arts[0].slug).unwrap();
     let html = markdown::render_with(
         arts[0].body(),
-        mine.highlights.iter(),
+        mine.highlights().iter(),
         &mine.after_block(&arts[0].slug),
     );
     let body = html.split("<div class=\"sidenotes\">").next().unwrap();
