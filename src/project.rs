@@ -518,11 +518,18 @@ impl Project {
                 })
                 .collect()
         };
-        let mut buf = Vec::new();
+        // (hashed a megabyte at a time: blake3 is fast over long inputs,
+        // and 200,000 records need not be held at once)
+        const PIECE: usize = 1 << 20;
+        let mut buf = Vec::with_capacity(PIECE + 4096);
         for ((dir, _), found) in INPUT_DIRS.iter().zip(&found) {
             let mut add = |rel: &str, meta: Option<FileMeta>| {
                 push_meta(&mut buf, dir, rel, meta);
                 newest = newest.max(meta.map_or(0, |m| m.mtime));
+                if buf.len() >= PIECE {
+                    h.update(&buf);
+                    buf.clear();
+                }
             };
             match found {
                 Found::Remembered(entry, stats) => {
@@ -1589,6 +1596,49 @@ mod tests {
             std::os::unix::fs::symlink("c", dir.path().join("content")).unwrap();
             assert_eq!(project.fingerprint_once("").unwrap(), a);
         }
+    }
+
+    #[test]
+    fn a_listing_is_remembered_only_once_its_directories_are_older_than_the_clocks_granularity() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = Project::new(dir.path());
+        let file = dir.path().join("content/sub/a.md");
+        fsutil::write_atomic(&file, b"a").unwrap();
+        // the file's own time is old, its directories' are not: the
+        // fingerprint need not wait, but a file added now could share the
+        // directories' times, so their listing is not remembered
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3);
+        let set = |path: &Path| {
+            std::fs::File::open(path)
+                .unwrap()
+                .set_modified(old)
+                .unwrap()
+        };
+        set(&file);
+        let remembered = || {
+            let bytes = std::fs::read(project.path(listing::FILE)).unwrap_or_default();
+            listing::decode(&bytes)
+                .unwrap_or_default()
+                .iter()
+                .map(|e| e.dir.to_string())
+                .collect::<Vec<_>>()
+        };
+        let a = project.fingerprint_once("").unwrap();
+        assert!(remembered().is_empty());
+        // once they are: remembered, and the same fingerprint from it
+        std::thread::sleep(RACY + std::time::Duration::from_millis(5));
+        assert_eq!(project.fingerprint_once("").unwrap(), a);
+        assert_eq!(remembered(), ["content"]);
+        assert_eq!(project.fingerprint_once("").unwrap(), a);
+        // a file added: listed again (and remembered once settled)
+        fsutil::write_atomic(&dir.path().join("content/sub/b.md"), b"b").unwrap();
+        set(&dir.path().join("content/sub/b.md"));
+        let b = project.fingerprint_once("").unwrap();
+        assert_ne!(a, b);
+        std::thread::sleep(RACY + std::time::Duration::from_millis(5));
+        assert_eq!(project.fingerprint_once("").unwrap(), b);
+        assert_eq!(project.fingerprint_once("").unwrap(), b);
+        assert_eq!(remembered(), ["content"]);
     }
 
     #[test]

@@ -153,14 +153,19 @@ impl<'a> Reader<'a> {
 
     /// `n` names, each ended by a NUL byte.
     fn names(&mut self, n: usize) -> Option<Vec<&'a str>> {
-        let mut out = Vec::with_capacity(n.min(self.bytes.len()));
-        for _ in 0..n {
-            let end = self.bytes.iter().position(|&b| b == 0)?;
-            let name = std::str::from_utf8(&self.bytes[..end]).ok()?;
-            self.bytes = &self.bytes[end + 1..];
-            out.push(name);
+        let mut ends = Vec::with_capacity(n.min(self.bytes.len()));
+        let mut at = 0;
+        for end in memchr::memchr_iter(0, self.bytes).take(n) {
+            ends.push((at, end));
+            at = end + 1;
         }
-        Some(out)
+        if ends.len() != n {
+            return None;
+        }
+        // (checked as UTF-8 in one piece: NUL bytes are UTF-8 too)
+        let text = std::str::from_utf8(&self.bytes[..at]).ok()?;
+        self.bytes = &self.bytes[at..];
+        Some(ends.into_iter().map(|(a, b)| &text[a..b]).collect())
     }
 }
 
