@@ -179,9 +179,7 @@ fn the_remembered_listing_of_the_inputs_hides_no_file_added_removed_renamed_or_r
     // time kept
     let copy = p.path("annotations.copy");
     std::fs::create_dir(&copy).unwrap();
-    for name in ["a.md"] {
-        std::fs::hard_link(p.path("annotations").join(name), copy.join(name)).unwrap();
-    }
+    std::fs::hard_link(p.path("annotations/a.md"), copy.join("a.md")).unwrap();
     std::fs::write(
         copy.join("b.md"),
         "---\narticle: second\n---\n\n> body of the second\n\nOn the second.\n",
