@@ -18,6 +18,7 @@ use crate::model::Slug;
 use crate::sidecar::{self, Sidecar};
 use crate::theme::Theme;
 
+pub mod listing;
 pub mod rescrape;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -261,33 +262,54 @@ fn settled_mark(out: &Path) -> Option<fsutil::DirMark> {
     fsutil::dir_mark(out).filter(|m| u128::from(m.mtime) + racy_window(m.mtime.into()) <= now_ns())
 }
 
-/// Feed each file's name (relative to `base`), length and modification
-/// time (not its bytes) to `h`, in order; the `stat` calls run in
-/// parallel, relative to `base` opened once ([`fsutil::stat_all`]).
-/// Returns the newest modification time (ns since the epoch; 0 when
-/// unknown).
+/// Feed each file's name (relative to `base`) and [`FileMeta`] (not its
+/// bytes) to `h`, in order; the `stat` calls run in parallel, relative to
+/// `base` opened once ([`fsutil::stat_all`]). Returns the newest
+/// modification time (ns since the epoch; 0 when unknown).
 fn hash_files(h: &mut blake3::Hasher, base: &Path, rels: &[String]) -> u128 {
     let metas = fsutil::stat_all(base, rels);
     let mut newest = 0;
+    let mut buf = Vec::new();
     for (rel, meta) in rels.iter().zip(metas) {
-        hash_meta(h, rel, meta);
+        push_meta(&mut buf, "", rel, meta);
         newest = newest.max(meta.map_or(0, |m| m.mtime));
     }
+    h.update(&buf);
     newest
 }
 
-fn hash_meta(h: &mut blake3::Hasher, rel: &str, meta: Option<FileMeta>) {
-    h.update(rel.as_bytes());
-    h.update(&[0]);
+/// What the fingerprint takes of one file: its path (`dir/rel`, or `rel`
+/// when `dir` is empty), length, modification and status change times and
+/// inode number, appended to `buf` (hashed in one piece: blake3 is fastest
+/// over long inputs). The device is left out: it may be numbered anew at
+/// the next boot.
+fn push_meta(buf: &mut Vec<u8>, dir: &str, rel: &str, meta: Option<FileMeta>) {
+    if !dir.is_empty() {
+        buf.extend_from_slice(dir.as_bytes());
+        buf.push(b'/');
+    }
+    buf.extend_from_slice(rel.as_bytes());
+    buf.push(0);
     match meta {
         Some(m) => {
-            h.update(&m.len.to_le_bytes());
-            h.update(&m.mtime.to_le_bytes());
+            buf.extend_from_slice(&m.len.to_le_bytes());
+            buf.extend_from_slice(&m.mtime.to_le_bytes());
+            buf.extend_from_slice(&m.ctime.to_le_bytes());
+            buf.extend_from_slice(&m.ino.to_le_bytes());
         }
-        None => {
-            h.update(b"missing");
-        }
+        None => buf.extend_from_slice(b"missing"),
     }
+}
+
+/// How the files of one input directory were found for the fingerprint.
+enum Found<'a> {
+    /// As the remembered listing says ([`listing::Entry::still_at`]),
+    /// each `stat`ed.
+    Remembered(&'a listing::Entry<'a>, &'a [Option<FileMeta>]),
+    /// Listed again ([`fsutil::stat_tree`]).
+    Listed(fsutil::Tree),
+    /// Listed the slow way ([`Project::input_stats`]: a link in it).
+    Slow(Vec<InputStat>),
 }
 
 /// Run `clean` on the seed `rel`; a panic becomes an error naming it.
@@ -437,7 +459,9 @@ impl Project {
         match std::env::current_exe() {
             Ok(exe) => {
                 let meta = std::fs::metadata(exe).ok().map(|m| FileMeta::of(&m));
-                hash_meta(&mut h, "(binary)", meta);
+                let mut buf = Vec::new();
+                push_meta(&mut buf, "", "(binary)", meta);
+                h.update(&buf);
             }
             Err(_) => {
                 h.update(std::process::id().to_le_bytes().as_slice());
@@ -445,49 +469,144 @@ impl Project {
         }
         let files: Vec<String> = INPUT_FILES.iter().map(|rel| rel.to_string()).collect();
         let mut newest = hash_files(&mut h, &self.root, &files);
-        // the directories side by side (content/ and annotations/ hold
-        // thousands of files each), in a fixed order
-        let listed: Vec<(&str, Vec<InputStat>)> = {
+        // the input directories whose directories are as the last
+        // fingerprint listed them: their files' `stat`s alone, split
+        // between the cores
+        let saved = std::fs::read(self.path(listing::FILE)).unwrap_or_default();
+        let remembered = listing::decode(&saved).unwrap_or_default();
+        let still: Vec<Option<(fsutil::Dir, &listing::Entry)>> = INPUT_DIRS
+            .iter()
+            .map(|(dir, _)| {
+                let entry = remembered.iter().find(|e| e.dir == *dir)?;
+                Some((entry.still_at(&self.path(dir))?, entry))
+            })
+            .collect();
+        let jobs: Vec<(&fsutil::Dir, &str)> = still
+            .iter()
+            .flatten()
+            .flat_map(|(d, e)| e.files.iter().map(move |f| (d, *f)))
+            .collect();
+        let stats = fsutil::stat_files(&jobs);
+        let mut rest = stats.as_slice();
+        let remembered_stats: Vec<Option<&[Option<FileMeta>]>> = still
+            .iter()
+            .map(|s| {
+                let (_, e) = s.as_ref()?;
+                let (mine, others) = rest.split_at(e.files.len());
+                rest = others;
+                // (a file gone without its directory changing: listed
+                // again)
+                mine.iter().all(Option::is_some).then_some(mine)
+            })
+            .collect();
+        // the others listed again, side by side
+        let found: Vec<Found> = {
             use rayon::prelude::*;
             INPUT_DIRS
                 .par_iter()
-                .map(|(dir, _)| (*dir, self.input_stats(dir)))
+                .zip(&still)
+                .zip(&remembered_stats)
+                .map(|(((dir, _), s), stats)| match (s, stats) {
+                    (Some((_, entry)), Some(stats)) => Found::Remembered(entry, stats),
+                    _ => match fsutil::stat_tree(&self.path(dir)) {
+                        Some(tree) => {
+                            fsutil::remove_temporaries(&tree.temporaries);
+                            Found::Listed(tree)
+                        }
+                        None => Found::Slow(self.input_stats(dir)),
+                    },
+                })
                 .collect()
         };
-        for (dir, files) in listed {
-            for (rel, meta) in files {
-                h.update(dir.as_bytes());
-                h.update(b"/");
-                hash_meta(&mut h, &rel, meta);
+        // (hashed a megabyte at a time: blake3 is fast over long inputs,
+        // and 200,000 records need not be held at once)
+        const PIECE: usize = 1 << 20;
+        let mut buf = Vec::with_capacity(PIECE + 4096);
+        for ((dir, _), found) in INPUT_DIRS.iter().zip(&found) {
+            let mut add = |rel: &str, meta: Option<FileMeta>| {
+                push_meta(&mut buf, dir, rel, meta);
                 newest = newest.max(meta.map_or(0, |m| m.mtime));
+                if buf.len() >= PIECE {
+                    h.update(&buf);
+                    buf.clear();
+                }
+            };
+            match found {
+                Found::Remembered(entry, stats) => {
+                    for (rel, meta) in entry.files.iter().zip(stats.iter()) {
+                        add(rel, *meta);
+                    }
+                }
+                Found::Listed(tree) => {
+                    for (rel, meta) in &tree.files {
+                        add(rel, Some(*meta));
+                    }
+                }
+                Found::Slow(files) => {
+                    for (rel, meta) in files {
+                        add(rel, *meta);
+                    }
+                }
             }
         }
+        h.update(&buf);
         let racy = racy_window(newest);
         if newest + racy > start {
             let wait = (newest + racy).saturating_sub(start).min(racy);
             return Err(std::time::Duration::from_nanos(wait as u64 + 1_000_000));
         }
+        self.remember_listing(&remembered, &found, start);
         Ok(h.finalize().to_hex().to_string())
     }
 
+    /// Save the listing of the input directories `found` for the next
+    /// fingerprint ([`listing`]) when it is not the one `remembered`: a
+    /// directory listed again is remembered unless a change after `start`
+    /// (when the listing began) could share one of its directories'
+    /// modification times ([`racy_window`]; it is listed again next time),
+    /// it holds temporary files (whose writers may end: the next listing
+    /// removes them) or it was listed the slow way. Best effort: without it
+    /// the next fingerprint lists the directories.
+    fn remember_listing(&self, remembered: &[listing::Entry], found: &[Found], start: u128) {
+        let settled = |tree: &fsutil::Tree| {
+            tree.dirs
+                .iter()
+                .all(|(_, st)| st.mtime + racy_window(st.mtime) <= start)
+        };
+        let mut changed = false;
+        let mut entries = Vec::new();
+        for ((dir, _), found) in INPUT_DIRS.iter().zip(found) {
+            let had = remembered.iter().any(|e| e.dir == *dir);
+            match found {
+                Found::Remembered(entry, _) => entries.push((*entry).clone()),
+                Found::Listed(tree)
+                    if tree.temporaries.is_empty() && !tree.dirs.is_empty() && settled(tree) =>
+                {
+                    changed = true;
+                    entries.push(listing::Entry {
+                        dir,
+                        dirs: tree.dirs.iter().map(|(r, s)| (r.as_str(), *s)).collect(),
+                        files: tree.files.iter().map(|(r, _)| r.as_str()).collect(),
+                    });
+                }
+                _ => changed |= had,
+            }
+        }
+        if changed {
+            let _ = fsutil::write_atomic(&self.path(listing::FILE), &listing::encode(&entries));
+        }
+    }
+
     /// The files `load` reads from the input directory `dir` (relative to
-    /// it), each with its length and modification time: listed the same
-    /// way (links followed: the metadata is the target's); what it skips
-    /// (editor swap files…) cannot change a build. The quick way
-    /// ([`fsutil::stat_tree`]) where it gives the same files.
+    /// it), each with its [`FileMeta`], listed the same way (links
+    /// followed: the metadata is the target's); what it skips (editor swap
+    /// files…) cannot change a build. For a directory with a symbolic link
+    /// in it, where [`fsutil::stat_tree`] does not give the same files.
     ///
     /// Removes on the way the temporary files of atomic writes that ended
-    /// processes left there (the listing sees them anyway).
+    /// processes left there.
     fn input_stats(&self, dir: &str) -> Vec<InputStat> {
         let path = self.path(dir);
-        if let Some(tree) = fsutil::stat_tree(&path) {
-            fsutil::remove_temporaries(&tree.temporaries);
-            return tree
-                .files
-                .into_iter()
-                .map(|(rel, st)| (rel, Some(st)))
-                .collect();
-        }
         fsutil::remove_stale_temporaries(&path, true);
         let rels: Vec<String> = fsutil::list_inputs(&self.root, &path)
             .0
@@ -1477,6 +1596,49 @@ mod tests {
             std::os::unix::fs::symlink("c", dir.path().join("content")).unwrap();
             assert_eq!(project.fingerprint_once("").unwrap(), a);
         }
+    }
+
+    #[test]
+    fn a_listing_is_remembered_only_once_its_directories_are_older_than_the_clocks_granularity() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = Project::new(dir.path());
+        let file = dir.path().join("content/sub/a.md");
+        fsutil::write_atomic(&file, b"a").unwrap();
+        // the file's own time is old, its directories' are not: the
+        // fingerprint need not wait, but a file added now could share the
+        // directories' times, so their listing is not remembered
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3);
+        let set = |path: &Path| {
+            std::fs::File::open(path)
+                .unwrap()
+                .set_modified(old)
+                .unwrap()
+        };
+        set(&file);
+        let remembered = || {
+            let bytes = std::fs::read(project.path(listing::FILE)).unwrap_or_default();
+            listing::decode(&bytes)
+                .unwrap_or_default()
+                .iter()
+                .map(|e| e.dir.to_string())
+                .collect::<Vec<_>>()
+        };
+        let a = project.fingerprint_once("").unwrap();
+        assert!(remembered().is_empty());
+        // once they are: remembered, and the same fingerprint from it
+        std::thread::sleep(RACY + std::time::Duration::from_millis(5));
+        assert_eq!(project.fingerprint_once("").unwrap(), a);
+        assert_eq!(remembered(), ["content"]);
+        assert_eq!(project.fingerprint_once("").unwrap(), a);
+        // a file added: listed again (and remembered once settled)
+        fsutil::write_atomic(&dir.path().join("content/sub/b.md"), b"b").unwrap();
+        set(&dir.path().join("content/sub/b.md"));
+        let b = project.fingerprint_once("").unwrap();
+        assert_ne!(a, b);
+        std::thread::sleep(RACY + std::time::Duration::from_millis(5));
+        assert_eq!(project.fingerprint_once("").unwrap(), b);
+        assert_eq!(project.fingerprint_once("").unwrap(), b);
+        assert_eq!(remembered(), ["content"]);
     }
 
     #[test]
