@@ -569,9 +569,12 @@ impl Project {
     /// the next fingerprint lists the directories.
     fn remember_listing(&self, remembered: &[listing::Entry], found: &[Found], start: u128) {
         let settled = |tree: &fsutil::Tree| {
-            tree.dirs
-                .iter()
-                .all(|(_, st)| st.mtime + racy_window(st.mtime) <= start)
+            tree.dirs.iter().all(|(_, st)| {
+                // a tool that sets a directory's time back (tar, cp -a,
+                // rsync -a) leaves its ctime at the change
+                st.mtime + racy_window(st.mtime) <= start
+                    && st.ctime + racy_window(st.ctime) <= start
+            })
         };
         let mut changed = false;
         let mut entries = Vec::new();

@@ -282,8 +282,20 @@ fn credit_tail(text: &str) -> bool {
 fn caption_shaped(text: &str) -> bool {
     let t = text.trim();
     credit_tail(t)
-        || t.rfind(". ")
-            .is_some_and(|k| t[..k].split_whitespace().count() >= 3 && credit_shaped(&t[k + 2..]))
+        || t.rfind(". ").is_some_and(|k| {
+            t[..k].split_whitespace().count() >= 3
+                && sentence_end(&t[..k])
+                && credit_shaped(&t[k + 2..])
+        })
+}
+
+/// Does `text`, followed by a full stop, end a sentence rather than an
+/// abbreviation ("Dr.", "St.", "U.S.")? Its last word ends in a digit, or
+/// has three characters or more and no full stop of its own.
+fn sentence_end(text: &str) -> bool {
+    let word = text.rsplit(char::is_whitespace).next().unwrap_or("");
+    word.ends_with(|c: char| c.is_ascii_digit())
+        || (word.chars().count() >= 3 && !word.contains('.'))
 }
 
 /// Share of `words` found in `body` (0 without words).
@@ -394,7 +406,10 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
     let minor = |j: usize| shapes[j].units <= 3.0 && shapes[j].lines == 1;
     let mut lo = body;
     let mut seen = 0;
-    while lo > 0 && seen < WINDOW {
+    // (and no further than eight windows of blocks: a hostile page of
+    // millions of one-word lines would make every candidate's checks
+    // against its neighbours quadratic)
+    while lo > 0 && seen < WINDOW && body - lo < WINDOW * 8 {
         lo -= 1;
         seen += usize::from(!minor(lo));
     }
@@ -925,6 +940,28 @@ mod tests {
         candidates(page, &shapes, &keep)
     }
 
+    #[test]
+    fn the_window_above_the_article_is_bounded_by_blocks_as_well() {
+        // a headline above a thousand one-word lines (which do not count
+        // as distance) is out of reach: the walk back stops after eight
+        // windows of blocks, so a page of millions of such lines costs
+        // no more than one of a few hundred
+        let mut page = vec!["Council votes to close the old harbour bridge to all cars"];
+        page.extend(std::iter::repeat_n("Menu", 1000));
+        page.extend([P1, P2, P3]);
+        let n = page.len();
+        let cands = scored(&page, &[n - 3, n - 2, n - 1]);
+        assert!(cands.iter().all(|c| c.index != 0));
+        assert!(cands.iter().all(|c| n - 3 - c.index <= WINDOW * 8));
+        // within reach it is found
+        let mut page = vec!["Council votes to close the old harbour bridge to all cars"];
+        page.extend(std::iter::repeat_n("Menu", 100));
+        page.extend([P1, P2, P3]);
+        let n = page.len();
+        let cands = scored(&page, &[n - 3, n - 2, n - 1]);
+        assert_eq!(cands[0].index, 0);
+    }
+
     fn of(cands: &[Candidate], i: usize) -> &Candidate {
         cands
             .iter()
@@ -974,6 +1011,10 @@ mod tests {
             "Harbour Festival 2019 | Lanterns light up the old bridge",
             "Rates rise. Markets/Banks",
             "Council votes on bridge (again)",
+            // abbreviations are no sentence's end
+            "Interview With Dr. Jane Roe | Harbour Times",
+            "Storm Hits St. Louis | Weather Alert",
+            "Protest at the U.S. Senate/House Hearing",
         ] {
             assert!(!caption_shaped(t), "{t}");
         }
