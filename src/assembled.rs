@@ -74,3 +74,26 @@ impl Briefing {
         }
     }
 }
+
+#[cfg(test)]
+impl Briefing {
+    /// A briefing of these articles alone, with nothing else loaded (for
+    /// tests of one stage).
+    pub(crate) fn of_articles(articles: Vec<crate::content::Article>) -> Self {
+        Briefing {
+            config: Default::default(),
+            articles,
+            summary: None,
+            sources: Default::default(),
+            annotations: Default::default(),
+            links: Default::default(),
+            outlets: Default::default(),
+            profile: Default::default(),
+            held: Default::default(),
+            leak: None,
+            next_change: None,
+            editions: Default::default(),
+            warnings: Default::default(),
+        }
+    }
+}

@@ -1185,21 +1185,7 @@ mod tests {
                     .unwrap()
             })
             .collect();
-        crate::assembled::Briefing {
-            config: Default::default(),
-            articles,
-            summary: None,
-            sources: Default::default(),
-            annotations: Default::default(),
-            links: Default::default(),
-            outlets: Default::default(),
-            profile: Default::default(),
-            held: Default::default(),
-            leak: None,
-            next_change: None,
-            editions: Default::default(),
-            warnings: Default::default(),
-        }
+        crate::assembled::Briefing::of_articles(articles)
     }
 
     #[test]

@@ -583,21 +583,7 @@ mod tests {
     fn briefing_of(md: &str) -> Briefing {
         let article =
             crate::content::parse_article("content/a.md", std::sync::Arc::from(md)).unwrap();
-        Briefing {
-            config: Default::default(),
-            articles: vec![article],
-            summary: None,
-            sources: Default::default(),
-            annotations: Default::default(),
-            links: Default::default(),
-            outlets: Default::default(),
-            profile: Default::default(),
-            held: Default::default(),
-            leak: None,
-            next_change: None,
-            editions: Default::default(),
-            warnings: Default::default(),
-        }
+        Briefing::of_articles(vec![article])
     }
 
     #[test]
