@@ -765,7 +765,7 @@ fn decide_date(pm: &page::PageMeta, texts: &[&str], title: &str, url: Option<&st
                 .or(time_el)
                 .filter(|s| declared_day_is_sure(s, modified.as_ref(), url))
                 .filter(|s| declarations_agree(&declared, s, url));
-            if sure.is_none() && from != "none" {
+            if sure.is_none() && (published_from.is_some() || time_el.is_some()) {
                 from = "none: the declared day is not sure";
             }
             sure.map(|s| {
@@ -941,16 +941,21 @@ mod tests {
         assert_eq!(d.date.as_deref(), Some("2021-02-14T00:00:00"));
     }
 
+    /// The date of a page with this head and body under one headline.
+    fn page(head: &str, body: &str) -> Option<String> {
+        decide_on(&format!(
+            "<html><head>{head}</head><body><h1>Harbour reopens</h1>{body}</body></html>"
+        ))
+        .date
+    }
+
+    /// A declared publication time in Open Graph's `<meta>`.
+    fn published(t: &str) -> String {
+        format!(r#"<meta property="article:published_time" content="{t}">"#)
+    }
+
     #[test]
     fn a_declared_day_that_is_not_sure_is_no_date() {
-        let page = |meta: &str, body: &str| {
-            decide_on(&format!(
-                "<html><head>{meta}</head><body><h1>Harbour reopens</h1>{body}</body></html>"
-            ))
-            .date
-        };
-        let published =
-            |t: &str| format!(r#"<meta property="article:published_time" content="{t}">"#);
         // a UTC time of day that is another calendar day west or east of
         // Greenwich, with no printed date and no date in the URL
         assert_eq!(page(&published("2021-02-15T02:10:00Z"), ""), None);
@@ -992,14 +997,6 @@ mod tests {
 
     #[test]
     fn declarations_that_disagree_give_no_date() {
-        let page = |head: &str, body: &str| {
-            decide_on(&format!(
-                "<html><head>{head}</head><body><h1>Harbour reopens</h1>{body}</body></html>"
-            ))
-            .date
-        };
-        let published =
-            |t: &str| format!(r#"<meta property="article:published_time" content="{t}">"#);
         let ld = |t: &str| {
             format!(
                 r#"<script type="application/ld+json">{{"@type":"NewsArticle","headline":"Harbour reopens","datePublished":"{t}"}}</script>"#
