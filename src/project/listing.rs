@@ -14,7 +14,10 @@
 //!
 //! The file is a cache: anything that does not decode (another version, a
 //! torn write: it ends with a blake3 checksum of the rest) is ignored, and
-//! a directory whose times moved is listed again.
+//! a directory whose times moved is listed again. A listing that names
+//! anything outside its input directory (an absolute path, a `..` or `.`
+//! step, an empty step; on Windows a backslash) does not decode either, whoever wrote
+//! it: the fingerprint then lists the directories afresh.
 //!
 //! Layout (integers little-endian): the magic line; the number of
 //! entries (u32); per entry its input directory's name, the number of its
@@ -169,6 +172,16 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// Whether `path` names something inside the directory it is relative to:
+/// one or more `/`-separated steps, none empty, `.` or `..`, and on
+/// Windows no backslash (a separator there; a legal character on Unix).
+fn is_inner_path(path: &str) -> bool {
+    let separator_inside = cfg!(windows) && path.contains('\\');
+    !path.is_empty()
+        && !separator_inside
+        && path.split('/').all(|step| !matches!(step, "" | "." | ".."))
+}
+
 /// The entries of a listing file's `bytes`, borrowing their names from
 /// them; `None` when they are not a whole listing of this version.
 pub fn decode(bytes: &[u8]) -> Option<Vec<Entry<'_>>> {
@@ -184,13 +197,24 @@ pub fn decode(bytes: &[u8]) -> Option<Vec<Entry<'_>>> {
     let mut entries = Vec::new();
     for _ in 0..count {
         let dir = r.str()?;
+        if !is_inner_path(dir) {
+            return None;
+        }
         let ndirs = r.u32()?;
         let mut dirs = Vec::new();
         for _ in 0..ndirs {
-            dirs.push((r.str()?, r.stat()?));
+            let path = r.str()?;
+            let inner = path.is_empty() || path.strip_suffix('/').is_some_and(is_inner_path);
+            if !inner {
+                return None;
+            }
+            dirs.push((path, r.stat()?));
         }
         let nfiles = r.u32()?;
         let files = r.names(nfiles)?;
+        if !files.iter().all(|f| is_inner_path(f)) {
+            return None;
+        }
         entries.push(Entry { dir, dirs, files });
     }
     r.bytes.is_empty().then_some(entries)
@@ -251,6 +275,40 @@ mod tests {
         let sum = blake3::hash(&bad);
         bad.extend_from_slice(sum.as_bytes());
         assert_eq!(decode(&bad), None);
+    }
+
+    #[test]
+    fn a_listing_that_names_anything_outside_its_directory_reads_as_none() {
+        let entry = |dir, sub, file| Entry {
+            dir,
+            dirs: vec![("", stat(1)), (sub, stat(2))],
+            files: vec!["a.md", file],
+        };
+        assert!(
+            decode(&encode(&[entry(
+                "content",
+                "sub/deeper/",
+                "sub/deeper/b.md"
+            )]))
+            .is_some()
+        );
+        for (dir, sub, file) in [
+            ("/etc", "sub/", "b.md"),
+            ("..", "sub/", "b.md"),
+            ("content/../..", "sub/", "b.md"),
+            ("content", "../", "b.md"),
+            ("content", "/abs/", "b.md"),
+            ("content", "sub", "b.md"),
+            ("content", "sub//", "b.md"),
+            ("content", "sub/", "../b.md"),
+            ("content", "sub/", "/etc/passwd"),
+            ("content", "sub/", "sub/./b.md"),
+            ("content", "sub/", ""),
+            ("", "sub/", "b.md"),
+        ] {
+            let bytes = encode(&[entry(dir, sub, file)]);
+            assert_eq!(decode(&bytes), None, "{dir:?} {sub:?} {file:?}");
+        }
     }
 
     #[cfg(unix)]
