@@ -161,8 +161,9 @@
     if (waiting === a) waiting = null;
     hide();
   }
-  // mentions in an article's text are told by their anchor (`mention-`, or
-  // `.mention` on the rest of one a highlight cuts)
+  // mentions in an article's text are told by their anchor (`mention-` on
+  // an entity's first) or `.mention` (later links, and the rest of one a
+  // highlight cuts)
   var links = document.querySelectorAll("a[id^='mention-'], a.mention, .entity-chips a");
   links.forEach(function (a) {
     var t = a.getAttribute("title");

@@ -204,18 +204,20 @@ impl Links {
 }
 
 /// The decorations of the mentions `found` in the body of an article:
-/// each mention gets an anchor, [`mention_id`] of its number among the
-/// article's mentions of its entity (every mention keeps it: entity pages
-/// quote the mentions of an entity's most recent articles, which change as
-/// articles are added, and a note can link any of them); a linked one (see
-/// [`EntityLinks`]) is a link to the entity's page (the anchor on the link
-/// itself, no wrapper), the others a `span`. No class: the `mention-` id
-/// is what the stylesheet and the script select them by
-/// (`[id^="mention-"]`; a mention cut in segments by a highlight has it on
-/// its first, `class="mention"` on the others); no `title`: the script's
-/// preview reads the entity's kind and description from one file for the
-/// whole site ([`crate::render`]'s `entities/previews.js`), not from each
-/// page — they were a fifth of a page with real descriptions.
+/// an entity's first mention in the article gets the anchor
+/// [`mention_id`]`(entity, 1)`, which entity pages link to (for each
+/// article quoted in context, where it first names the entity); later
+/// mentions have no anchor of their own (one on each was 1.5 KB of a 23 KB
+/// page). A linked mention (see [`EntityLinks`]) is a link to the entity's
+/// page (the first one's anchor on the link itself, no wrapper); a first
+/// mention not linked is a `span` with its anchor, later ones not linked
+/// are plain text. No class on a first mention: the `mention-` id is what
+/// the stylesheet and the script select it by (`[id^="mention-"]`); later
+/// linked ones, and the pieces after the first of one a highlight cuts,
+/// have `class="mention"`. No `title`: the script's preview reads the
+/// entity's kind and description from one file for the whole site
+/// ([`crate::render`]'s `entities/previews.js`), not from each page — they
+/// were a fifth of a page with real descriptions.
 pub fn mention_spans(
     registry: &Registry,
     markup: &[MentionMarkup],
@@ -225,7 +227,6 @@ pub fn mention_spans(
     // a short list beats a map.
     let mut seen: Vec<(u32, usize)> = Vec::new();
     let mut spans = Vec::with_capacity(found.len());
-    let mut n = itoa::Buffer::new();
     for m in found {
         let entity = m.entity();
         let e = &registry.entities[entity as usize];
@@ -237,15 +238,27 @@ pub fn mention_spans(
             }
         };
         s.1 += 1;
-        // the id is `mention_id(slug, n)` (a slug needs no escaping)
-        let n = n.format(s.1);
+        let (start, end) = (m.start as usize, m.end as usize);
+        if s.1 > 1 {
+            // a later mention: a link (when configured) told by its class,
+            // else plain text
+            if m.linked() {
+                spans.push(Span {
+                    start,
+                    end,
+                    tag: "a",
+                    attrs: markup[entity as usize].link.clone(),
+                    first_attrs: MENTION_REST.clone(),
+                    rest_attrs: MENTION_REST.clone(),
+                });
+            }
+            continue;
+        }
+        // the id is `mention_id(slug, 1)` (a slug needs no escaping)
         let mut first = String::with_capacity(16 + e.slug.as_str().len());
         first.push_str(" id=\"mention-");
         first.push_str(e.slug.as_str());
-        first.push('-');
-        first.push_str(n);
-        first.push('"');
-        let (start, end) = (m.start as usize, m.end as usize);
+        first.push_str("-1\"");
         let (tag, attrs) = if m.linked() {
             ("a", markup[entity as usize].link.clone())
         } else {
@@ -851,7 +864,8 @@ mod tests {
             "the plain text of this body is the body"
         );
         let spans = &l.mention_spans(&arts[0].slug);
-        assert_eq!(spans.len(), 3);
+        // the second Putin is plain text: no span of its own
+        assert_eq!(spans.len(), 2);
         let links: Vec<&Span> = spans.iter().filter(|s| s.tag == "a").collect();
         assert_eq!(links.len(), 2, "first Putin and Minsk");
         assert_eq!(
@@ -879,37 +893,45 @@ mod tests {
             },
         );
         assert!(html.contains("<a href=\"../../entities/vladimir-putin/index.html\" id=\"mention-vladimir-putin-1\">Putin</a>"), "{html}");
-        assert!(
-            html.contains("<span id=\"mention-vladimir-putin-2\">Putin</span>"),
-            "{html}"
-        );
+        assert!(html.ends_with(" Putin spoke.</p>\n"), "{html}");
     }
 
     #[test]
-    fn every_mention_keeps_its_anchor_and_the_first_alone_is_a_link() {
+    fn the_first_mention_alone_has_an_anchor_and_later_links_a_class() {
         let arts = [art("a", "Putin.\n\nPutin, Putin and Minsk.")];
         let got = |mode| {
             let l = link(reg(), &arts, mode, &[], &[]);
             l.mention_spans(&arts[0].slug)
                 .iter()
-                .map(|s| (s.tag, s.first_attrs.as_str().to_string()))
+                .map(|s| (s.tag, s.first_attrs.as_str().to_string(), s.start))
                 .collect::<Vec<_>>()
         };
-        let want = |tags: [&'static str; 4]| {
-            let ids = [
-                " id=\"mention-vladimir-putin-1\"",
-                " id=\"mention-vladimir-putin-2\"",
-                " id=\"mention-vladimir-putin-3\"",
-                " id=\"mention-minsk-1\"",
-            ];
-            tags.into_iter()
-                .zip(ids)
-                .map(|(t, i)| (t, i.to_string()))
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(got(EntityLinks::First), want(["a", "span", "span", "a"]));
-        assert_eq!(got(EntityLinks::Paragraph), want(["a", "a", "span", "a"]));
-        assert_eq!(got(EntityLinks::All), want(["a", "a", "a", "a"]));
+        let first = (" id=\"mention-vladimir-putin-1\"".to_string(), 0);
+        let later = |at| (" class=\"mention\"".to_string(), at);
+        let minsk = (" id=\"mention-minsk-1\"".to_string(), 25);
+        let with = |tag: &'static str, (a, at): (String, usize)| (tag, a, at);
+        // first: the later Putins are plain text (no span)
+        assert_eq!(
+            got(EntityLinks::First),
+            [with("a", first.clone()), with("a", minsk.clone())]
+        );
+        assert_eq!(
+            got(EntityLinks::Paragraph),
+            [
+                with("a", first.clone()),
+                with("a", later(8)),
+                with("a", minsk.clone())
+            ]
+        );
+        assert_eq!(
+            got(EntityLinks::All),
+            [
+                with("a", first),
+                with("a", later(8)),
+                with("a", later(15)),
+                with("a", minsk)
+            ]
+        );
         let l = link(reg(), &arts, EntityLinks::First, &[], &[]);
         assert!(
             l.mention_spans(&Slug::from_title("nowhere").unwrap())

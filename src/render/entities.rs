@@ -301,7 +301,9 @@ pub fn entity(
         before: &'a str,
         text: &'a str,
         after: &'a str,
-        url: String,
+        /// The first mention's anchor in its article; the later ones have
+        /// none (see `link::mention_spans`), so their quotes are not links.
+        url: Option<String>,
     }
     #[derive(Serialize)]
     struct Group<'a> {
@@ -309,7 +311,7 @@ pub fn entity(
         url: String,
         date: Option<DateView>,
         mentions: Vec<MentionView<'a>>,
-        /// Mentions of this article not shown, and a link to the first.
+        /// Mentions of this article not shown, and a link to the article.
         more: usize,
         more_url: Option<String>,
     }
@@ -375,7 +377,6 @@ pub fn entity(
                 // its first mentions, quoted (never fewer than `take`)
                 let mine = &occ[ea.occurrences()];
                 let take = ea.mentions().min(per_article);
-                let anchor = |n: usize| format!("{url}#{}", mention_id(&e.slug, n));
                 Group {
                     title: &a.title,
                     date: a.date.as_ref().map(date_view),
@@ -386,12 +387,11 @@ pub fn entity(
                             before: &o.before,
                             text: &o.text,
                             after: &o.after,
-                            url: anchor(o.n as usize),
+                            url: (o.n == 1).then(|| format!("{url}#{}", mention_id(&e.slug, 1))),
                         })
                         .collect(),
                     more: ea.mentions() - take,
-                    // the mention after the last one shown
-                    more_url: (take < ea.mentions()).then(|| anchor(take + 1)),
+                    more_url: (take < ea.mentions()).then(|| url.clone()),
                     url,
                 }
             })

@@ -958,7 +958,10 @@ fn article(b: &Briefing, r: &Renderer, shared: &Shared, a: &Article) -> Result<O
     if !a.summary.trim().is_empty() {
         // the article's own description (meta description, Open Graph)
         let mut m = page.into_map().unwrap_or_default();
-        m.insert(Key::Str("description"), a.summary.trim().into());
+        m.insert(
+            Key::Str("description"),
+            meta_description(a.summary.trim()).into(),
+        );
         page = tera::Value::from(m);
     }
     let ctx = Ctx {
@@ -1086,6 +1089,31 @@ fn source(b: &Briefing, r: &Renderer, a: &Article) -> Result<Output, Problem> {
     Ok(output(at, r.page("source.html", &ctx, PAGE_SIZE)?))
 }
 
+/// The longest page description, in characters: what search engines and
+/// link previews show (Google about 160, X's cards 200); a summary is a
+/// first paragraph of up to 1,000 bytes, which a page would otherwise
+/// carry whole in its head beside the same paragraph in its body.
+pub const META_DESCRIPTION_MAX: usize = 200;
+
+/// `summary` cut to at most [`META_DESCRIPTION_MAX`] characters, at a word
+/// boundary, with an ellipsis when cut.
+fn meta_description(summary: &str) -> Cow<'_, str> {
+    let Some((cut, _)) = summary.char_indices().nth(META_DESCRIPTION_MAX) else {
+        return Cow::Borrowed(summary);
+    };
+    // leave room for the ellipsis
+    let head = &summary[..cut];
+    let head = head[..head.len() - head.chars().last().map_or(0, char::len_utf8)].trim_end();
+    let head = match head.rfind(char::is_whitespace) {
+        Some(i) if i > 0 && !summary[cut..].starts_with(char::is_whitespace) => &head[..i],
+        _ => head,
+    };
+    Cow::Owned(format!(
+        "{}…",
+        head.trim_end().trim_end_matches([',', ';', ':', '.'])
+    ))
+}
+
 /// A cleaning reason and the model's score in it: `body text (p=0.98)`
 /// is `("body text", Some(98))`; a reason without one is itself.
 fn split_score(reason: &str) -> (&str, Option<u32>) {
@@ -1174,7 +1202,38 @@ fn not_found(b: &Briefing, r: &Renderer) -> Result<Output, Problem> {
 
 #[cfg(test)]
 mod tests {
-    use super::{date_view, day_view, month_name, root_path, split_score};
+    use super::{
+        META_DESCRIPTION_MAX, date_view, day_view, meta_description, month_name, root_path,
+        split_score,
+    };
+
+    #[test]
+    fn a_long_summary_is_cut_at_a_word_for_the_page_description() {
+        let short = "Putin spoke in Minsk.";
+        assert_eq!(meta_description(short), short);
+        let exact = "é".repeat(META_DESCRIPTION_MAX);
+        assert_eq!(meta_description(&exact), exact);
+        let long = "Putin spoke in Minsk, about the missile. ".repeat(10);
+        let d = meta_description(long.trim());
+        assert!(d.chars().count() <= META_DESCRIPTION_MAX, "{d}");
+        assert!(d.ends_with("…"), "{d}");
+        assert!(long.starts_with(d.trim_end_matches('…')), "{d}");
+        // whole words only, no dangling punctuation
+        let words: Vec<&str> = long.split_whitespace().collect();
+        let kept: Vec<&str> = d.trim_end_matches('…').split_whitespace().collect();
+        assert_eq!(&words[..kept.len() - 1], &kept[..kept.len() - 1], "{d}");
+        assert!(
+            words[kept.len() - 1].starts_with(kept[kept.len() - 1]),
+            "{d}"
+        );
+        assert!(!d.contains(".…") && !d.contains(",…"), "{d}");
+        // a single word longer than the limit is cut inside it
+        let word = "x".repeat(3 * META_DESCRIPTION_MAX);
+        assert_eq!(
+            meta_description(&word).chars().count(),
+            META_DESCRIPTION_MAX
+        );
+    }
 
     fn briefing_of(texts: &[&str]) -> crate::assembled::Briefing {
         let articles = texts

@@ -89,12 +89,13 @@ async fn every_link_to_an_entity_shows_its_preview() {
 }
 
 /// The styles of a page's entity mentions, which they get by their
-/// `mention-` anchor (they have no class): a linked one is a quiet link
-/// (the text's colour), a targeted one is highlighted and clear of the
-/// top of the window.
+/// `mention-` anchor (a first mention has no class): a linked one is a
+/// quiet link (the text's colour), a targeted one (an entity page links
+/// an article's first mention of it) is highlighted and clear of the top
+/// of the window.
 const STYLES: &str = r#"
 const linked = document.getElementById('mention-vladimir-putin-1');
-const targeted = document.getElementById('mention-vladimir-putin-2');
+const targeted = document.getElementById('mention-minsk-1');
 const s = (el) => getComputedStyle(el);
 return {
   linked_color: s(linked).color,
@@ -115,15 +116,14 @@ async fn mentions_are_quiet_links_and_highlighted_when_targeted() {
     else {
         return;
     };
-    let url = format!("file://{}#mention-vladimir-putin-2", page.display());
+    let url = format!("file://{}#mention-minsk-1", page.display());
     client.set_window_size(1200, 900).await.unwrap();
     client.goto(&url).await.unwrap();
     let v = client.execute(STYLES, vec![]).await.unwrap();
     let _ = client.close().await;
     assert_eq!(v["linked_color"], v["text_color"], "{v}");
     assert_eq!(v["linked_background"], "rgba(0, 0, 0, 0)", "{v}");
-    // the second Putin of a paragraph is an anchor, not a link
-    assert_eq!(v["targeted_tag"], "SPAN", "{v}");
+    assert_eq!(v["targeted_tag"], "A", "{v}");
     assert_ne!(v["targeted_background"], "rgba(0, 0, 0, 0)", "{v}");
     assert_ne!(v["targeted_margin"], "0px", "{v}");
 }

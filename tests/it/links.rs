@@ -11,12 +11,11 @@ fn mentions_link_to_entity_pages_first_in_the_article() {
     let html = read(&site, "articles/alpha/index.html");
     // the first Putin is a link (the anchor on the link itself, no
     // description: the script reads it from entities/previews.js), the
-    // second only an anchor
+    // second plain text: no link, no anchor, no wrapper
     assert!(html.contains("<a href=\"../../entities/vladimir-putin/index.html\" id=\"mention-vladimir-putin-1\">Putin</a>"), "{html}");
-    assert!(
-        html.contains("<span id=\"mention-vladimir-putin-2\">Putin</span>"),
-        "{html}"
-    );
+    assert!(!html.contains("mention-vladimir-putin-2"), "{html}");
+    assert!(!html.contains("<span id=\"mention-"), "{html}");
+    assert!(html.contains("</a>. Putin said "), "{html}");
     assert!(!html.contains(" title=\"President of Russia.\""), "{html}");
     // possessive, and the longest name wins ("Oreshnik missile" is one alias)
     assert!(
@@ -25,22 +24,17 @@ fn mentions_link_to_entity_pages_first_in_the_article() {
         ) || html.contains(">Russia</a>'s"),
         "{html}"
     );
-    assert!(
-        html.contains("<span id=\"mention-oreshnik-2\">Oreshnik missile</span>"),
-        "{html}"
-    );
-    // Minsk is linked once in the text (the second paragraph's is an
-    // anchor), once in the list of entities
+    assert!(html.contains("Oreshnik missile"), "{html}");
+    assert!(!html.contains("mention-oreshnik-2"), "{html}");
+    // Minsk is linked once in the text (the second paragraph's is plain
+    // text), once in the list of entities
     assert_eq!(
         html.matches("href=\"../../entities/minsk/index.html\"")
             .count(),
         1 + 1,
         "one in the text, one in the list of entities"
     );
-    assert!(
-        html.contains("<span id=\"mention-minsk-2\">Minsk</span>"),
-        "{html}"
-    );
+    assert!(!html.contains("mention-minsk-2"), "{html}");
     // the descriptions, once for the site
     let previews = read(&site, "entities/previews.js");
     assert!(previews.starts_with("briefingPreviews({"), "{previews}");
@@ -59,16 +53,17 @@ fn mentions_link_first_per_paragraph_when_configured() {
     std::fs::write(&toml, cfg).unwrap();
     let site = build(dir.path(), &[]);
     let html = read(&site, "articles/alpha/index.html");
-    assert_eq!(
-        html.matches("href=\"../../entities/minsk/index.html\" id=\"mention-minsk-")
-            .count(),
-        2,
+    // the first in each paragraph: the first mention with its anchor,
+    // the later ones told by their class
+    assert!(
+        html.contains("<a href=\"../../entities/minsk/index.html\" id=\"mention-minsk-1\">"),
         "{html}"
     );
     assert!(
-        html.contains("<span id=\"mention-vladimir-putin-2\">Putin</span>"),
+        html.contains("<a href=\"../../entities/minsk/index.html\" class=\"mention\">"),
         "{html}"
     );
+    assert!(!html.contains("mention-vladimir-putin-2"), "{html}");
 }
 
 #[test]
@@ -80,10 +75,19 @@ fn every_mention_is_linked_when_configured() {
     std::fs::write(&toml, cfg).unwrap();
     let site = build(dir.path(), &[]);
     let html = read(&site, "articles/alpha/index.html");
+    // both Putins are links, the first with its anchor
     assert_eq!(
-        html.matches("href=\"../../entities/vladimir-putin/index.html\" id=\"mention-")
+        html.matches(
+            "href=\"../../entities/vladimir-putin/index.html\" id=\"mention-vladimir-putin-1\""
+        )
+        .count(),
+        1,
+        "{html}"
+    );
+    assert_eq!(
+        html.matches("href=\"../../entities/vladimir-putin/index.html\" class=\"mention\"")
             .count(),
-        2,
+        1,
         "{html}"
     );
 }
