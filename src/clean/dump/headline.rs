@@ -146,7 +146,7 @@ fn flag(b: bool) -> f64 {
 /// case and typography — the share of capitalised words, all capitals, a
 /// closing `?` or `!`, a `|` separator — were features too; they read
 /// conventions of some languages and sites, not the page's structure, and
-/// leaving them out lost no page out of fold but won one.)
+/// leaving them out lost no dev page out of fold and won two.)
 fn extra_features(s: &Shape, f: &mut [f64; FEATURES]) {
     f[F_SHORT] = flag(s.units < 4.0);
     // longer than a headline runs (a notice, a standfirst, a paragraph)
