@@ -43,27 +43,22 @@ const F_THREE_COPIES: usize = 10;
 const F_REPEATED: usize = 11;
 const F_STOP_LONG: usize = 12;
 const F_STOP_MID: usize = 13;
-const F_STOP_SHORT: usize = 14;
-const F_SENTENCES: usize = 15;
-const F_CAPTION_CREDIT: usize = 16;
-const F_MENU_ITEM: usize = 17;
-const F_TITLE_LIST: usize = 18;
-const F_STANDFIRST: usize = 19;
-const F_CAPITALISED: usize = 20;
-const F_ALL_CAPS: usize = 21;
-const F_QUESTION: usize = 22;
-const F_SEPARATOR: usize = 23;
-const F_SHORT: usize = 24;
-const F_CONTAINS_LINE: usize = 25;
-const F_COMMON_SHARE: usize = 26;
-const F_FOOTER_COPY: usize = 27;
-const F_BREADCRUMB: usize = 28;
-const F_DAY_MONTH: usize = 29;
-const F_DASH_START: usize = 30;
-const F_INSIDE_BODY_TEXT: usize = 31;
-const F_OVERLONG: usize = 32;
+const F_SENTENCES: usize = 14;
+const F_CAPTION_CREDIT: usize = 15;
+const F_MENU_ITEM: usize = 16;
+const F_TITLE_LIST: usize = 17;
+const F_STANDFIRST: usize = 18;
+const F_SHORT: usize = 19;
+const F_CONTAINS_LINE: usize = 20;
+const F_COMMON_SHARE: usize = 21;
+const F_FOOTER_COPY: usize = 22;
+const F_BREADCRUMB: usize = 23;
+const F_DAY_MONTH: usize = 24;
+const F_DASH_START: usize = 25;
+const F_INSIDE_BODY_TEXT: usize = 26;
+const F_OVERLONG: usize = 27;
 /// How many features a candidate has.
-pub const FEATURES: usize = 33;
+pub const FEATURES: usize = 28;
 
 /// The features' names, for diagnostics and training.
 pub const NAMES: [&str; FEATURES] = [
@@ -81,16 +76,11 @@ pub const NAMES: [&str; FEATURES] = [
     "repeated",
     "full stop, long",
     "full stop",
-    "full stop, short",
     "sentences",
     "caption credit",
     "menu item",
     "in a list of titles",
     "standfirst",
-    "capitalised words",
-    "all capitals",
-    "ends in ? or !",
-    "has a | or - separator",
     "under four words",
     "breadcrumb ending in another line",
     "share of words common on the page",
@@ -106,39 +96,34 @@ pub const NAMES: [&str; FEATURES] = [
 /// The features' weights: a candidate's score is their weighted sum.
 #[rustfmt::skip]
 const WEIGHTS: [f64; FEATURES] = [
-    1.8412, // length
-    3.1201, // words in body
-    0.7971, // standfirst after
-    3.2757, // dateline after
-    0.3815, // dateline steps away
-    0.3068, // dateline before
-    -0.575, // credit after
-    -0.2034, // distance
-    -0.517, // in the body
-    -0.3712, // below kept text
-    0.07, // shown three times or more
-    0.6969, // repeated
-    -2.0234, // full stop, long
-    -0.47, // full stop
-    0.0, // full stop, short
-    -1.1282, // sentences
-    -0.6067, // caption credit
-    -1.0397, // menu item
-    -0.7009, // in a list of titles
-    -1.5621, // standfirst
-    0.4789, // capitalised words
-    0.3024, // all capitals
-    0.3019, // ends in ? or !
-    0.0572, // has a | or - separator
-    -1.1027, // under four words
-    -1.0, // breadcrumb ending in another line
-    1.4555, // share of words common on the page
-    -0.2546, // shown again after the article
-    -0.5758, // breadcrumb arrows
-    -0.0962, // a day and month alone
-    -0.3981, // starts with a dash
-    -0.1544, // written inside a body paragraph
-    -0.5064, // over 25 words
+    1.7476, // length
+    3.3712, // words in body
+    0.7774, // standfirst after
+    3.3033, // dateline after
+    0.3706, // dateline steps away
+    0.2986, // dateline before
+    -0.6281, // credit after
+    -0.2082, // distance
+    -0.5189, // in the body
+    -0.5426, // below kept text
+    0.1383, // shown three times or more
+    0.6809, // repeated
+    -2.0723, // full stop, long
+    -0.5213, // full stop
+    -1.2244, // sentences
+    -0.5824, // caption credit
+    -1.0162, // menu item
+    -0.586, // in a list of titles
+    -1.4737, // standfirst
+    -1.1776, // under four words
+    -1.0945, // breadcrumb ending in another line
+    0.118, // share of words common on the page
+    -0.3116, // shown again after the article
+    -0.485, // breadcrumb arrows
+    -0.1094, // a day and month alone
+    -0.4273, // starts with a dash
+    -0.4612, // written inside a body paragraph
+    -0.5311, // over 25 words
 ];
 // END WEIGHTS
 
@@ -157,36 +142,12 @@ fn flag(b: bool) -> f64 {
     if b { 1.0 } else { 0.0 }
 }
 
-/// Shape features of the line itself beyond the exclusion rules.
-fn extra_features(t: &str, s: &Shape, f: &mut [f64; FEATURES]) {
-    let words: Vec<&str> = t.split_whitespace().collect();
-    let capitalised = words
-        .iter()
-        .filter(|w| {
-            w.chars()
-                .find(|c| c.is_alphabetic())
-                .is_some_and(char::is_uppercase)
-        })
-        .count();
-    let cased = words
-        .iter()
-        .filter(|w| {
-            w.chars()
-                .find(|c| c.is_alphabetic())
-                .is_some_and(|c| c.is_uppercase() || c.is_lowercase())
-        })
-        .count();
-    if cased >= 2 {
-        f[F_CAPITALISED] = capitalised as f64 / cased as f64;
-    }
-    let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
-    f[F_ALL_CAPS] = flag(
-        letters.len() >= 4
-            && letters.iter().all(|c| !c.is_lowercase())
-            && letters.iter().any(|c| c.is_uppercase()),
-    );
-    f[F_QUESTION] = flag(t.ends_with('?') || t.ends_with('!'));
-    f[F_SEPARATOR] = flag(t.contains(" | ") || t.contains(" - ") || t.contains(" – "));
+/// Shape features of the line itself beyond the exclusion rules. (Letter
+/// case and typography — the share of capitalised words, all capitals, a
+/// closing `?` or `!`, a `|` separator — were features too; they read
+/// conventions of some languages and sites, not the page's structure, and
+/// leaving them out lost no dev page out of fold and won two.)
+fn extra_features(s: &Shape, f: &mut [f64; FEATURES]) {
     f[F_SHORT] = flag(s.units < 4.0);
     // longer than a headline runs (a notice, a standfirst, a paragraph)
     f[F_OVERLONG] = flag(s.units > 25.0);
@@ -306,17 +267,17 @@ fn overlap(words: &[String], body: &FxHashSet<String>) -> f64 {
     words.iter().filter(|w| body.contains(*w)).count() as f64 / words.len() as f64
 }
 
-/// Tokens found in at least a tenth of the blocks `lo..hi` (and in three
+/// Tokens found in at least a tenth of the blocks `texts` (and in three
 /// or more).
-fn common_tokens(texts: &[&str], lo: usize, hi: usize) -> FxHashSet<String> {
+fn common_tokens(texts: &[&str]) -> FxHashSet<String> {
     let mut df: rustc_hash::FxHashMap<String, usize> = Default::default();
-    for t in &texts[lo..hi] {
+    for t in texts {
         let set: FxHashSet<String> = tokens(t).into_iter().collect();
         for w in set {
             *df.entry(w).or_default() += 1;
         }
     }
-    let min = ((hi - lo) / 10).max(3);
+    let min = (texts.len() / 10).max(3);
     df.into_iter()
         .filter(|(_, c)| *c >= min)
         .map(|(w, _)| w)
@@ -422,9 +383,17 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
             before_body[i + 1 - lo] + usize::from(!minor(i + 1))
         };
     }
-    // words common on the page (in a tenth of the blocks around the
-    // article or more: function words, the site's name) say little
-    let common = common_tokens(texts, lo, (body + WINDOW * 2).min(n));
+    // words common on the page outside the article (in a tenth of the
+    // blocks around it that are not kept as its text, or more: function
+    // words, the site's name, menu words) say little. (Counted over the
+    // article's own blocks too, the article's topic words were "common" on
+    // a short page, and a headline made of them shared no word with its
+    // body.)
+    let outside: Vec<&str> = (lo..(body + WINDOW * 2).min(n))
+        .filter(|&j| !keep[j])
+        .map(|j| texts[j])
+        .collect();
+    let common = common_tokens(&outside);
     let content = |text: &str| -> Vec<String> {
         tokens(text)
             .into_iter()
@@ -559,12 +528,11 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
         // headline: headlines do not end in a full stop
         let end = t.trim_end_matches(['"', '\'', '”', '’', '»', ')']);
         if end.ends_with('.') && !end.ends_with("...") {
-            let k = match s.units {
-                u if u >= 8.0 => F_STOP_LONG,
-                u if u >= 4.0 => F_STOP_MID,
-                _ => F_STOP_SHORT,
-            };
-            f[k] = 1.0;
+            f[if s.units >= 8.0 {
+                F_STOP_LONG
+            } else {
+                F_STOP_MID
+            }] = 1.0;
         }
         f[F_SENTENCES] = flag(INNER_SENTENCE_END.is_match(t));
         f[F_CAPTION_CREDIT] = flag(caption_shaped(t));
@@ -625,7 +593,7 @@ pub fn candidates(texts: &[&str], shapes: &[Shape], keep: &[bool]) -> Vec<Candid
                     .iter()
                     .any(|b| b.len() > me.len() && b.contains(me.as_str())),
         );
-        extra_features(t, s, &mut f);
+        extra_features(s, &mut f);
         let parts: Vec<(&'static str, f64)> = NAMES
             .iter()
             .zip(f.iter().zip(WEIGHTS.iter()))
@@ -1167,6 +1135,54 @@ mod tests {
             .map(|i| i >= body_from && !(body_from + 1..body_from + 3).contains(&i))
             .collect();
         assert_eq!(article_start(&shapes3, &keep3, body_from), body_from);
+    }
+
+    #[test]
+    fn the_articles_own_words_are_not_common_on_the_page() {
+        // a short page whose every paragraph names the story's topic: the
+        // headline's words are the body's, not words common on the page,
+        // while the site's name in every menu line is
+        let body = [
+            "Teachers filled the hall on Tuesday to protest against low pay, and teachers from other towns joined the protest by noon.",
+            "The protest was the largest of teachers in the region for years, the union said, and more teachers will strike next week.",
+            "Teachers said the protest would go on until the council answers, while parents brought food to the teachers in the hall.",
+            "The council said it would meet the teachers on Friday to talk about pay, the protest and the strike planned for next week.",
+        ];
+        let mut page = vec![
+            "Harbour Times Home",
+            "Harbour Times News",
+            "Harbour Times Sport",
+            "Harbour Times Weekly edition",
+            "Teachers pack the hall for a pay protest",
+            "By Jane Roe",
+        ];
+        page.extend(body);
+        page.extend(["Harbour Times Contact", "Harbour Times About"]);
+        let cands = scored(&page, &[6, 7, 8, 9]);
+        let head = of(&cands, 4);
+        assert_eq!(head.features[F_COMMON_SHARE], 0.0);
+        assert!(head.features[F_WORDS_IN_BODY] > 0.5, "{:?}", head.features);
+        assert_eq!(cands[0].index, 4);
+        // the menu's words are common: the site's name is most of this line
+        let menu = of(&cands, 3);
+        assert!(menu.features[F_COMMON_SHARE] >= 0.5, "{:?}", menu.features);
+        assert_eq!(menu.features[F_WORDS_IN_BODY], 0.0);
+    }
+
+    #[test]
+    fn letter_case_does_not_score() {
+        // a headline scores the same in Title Case, in sentence case and in
+        // capitals (languages and sites differ in how they case headlines;
+        // scripts without case have none)
+        let score = |headline: &str| {
+            let page = ["Home", "News", headline, "By Jane Roe", P1, P2, P3];
+            of(&scored(&page, &[4, 5, 6]), 2).score
+        };
+        let title = score("Council Closes Harbour Bridge To Cars");
+        assert_eq!(title, score("Council closes harbour bridge to cars"));
+        assert_eq!(title, score("COUNCIL CLOSES HARBOUR BRIDGE TO CARS"));
+        // while its punctuation still does: a full stop ends a sentence
+        assert!(score("Council closes harbour bridge to cars.") < title);
     }
 
     #[test]
