@@ -1,5 +1,5 @@
 //! The typed vocabulary shared by every stage: slugs, site paths and
-//! figures. The bottom of the pipeline: it imports no other stage (the
+//! figures, and how a long text is shortened for a label ([`shorten`]). The bottom of the pipeline: it imports no other stage (the
 //! assembled briefing, which holds every stage's output, is
 //! [`crate::assembled`]).
 //!
@@ -8,6 +8,7 @@
 //! to the site root and is the only way page URLs are built.
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt;
 
 /// A URL segment: ASCII, lowercase, `[a-z0-9-]`, no leading/trailing or
@@ -185,9 +186,72 @@ pub struct Figure {
     pub credit: Option<String>,
 }
 
+/// `text` as a label of at most `max` characters before an ellipsis: cut
+/// at the end of a word (unless that would keep less than half), without
+/// a trailing `,;:.` or space, then `…`; a text that fits is itself.
+/// The one rule for every shortened quote, preview and description.
+pub fn shorten(text: &str, max: usize) -> Cow<'_, str> {
+    let Some((end, _)) = text.char_indices().nth(max) else {
+        return Cow::Borrowed(text);
+    };
+    let kept = &text[..end];
+    // the cut falls between two words when the next character is a space
+    let at_word_end = text[end..].starts_with(char::is_whitespace);
+    let kept = match kept.rfind(char::is_whitespace) {
+        Some(i) if !at_word_end && i > kept.len() / 2 => &kept[..i],
+        _ => kept,
+    };
+    let kept =
+        kept.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '.'));
+    Cow::Owned(format!("{kept}…"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shorten_cuts_at_the_end_of_a_word() {
+        assert_eq!(shorten("short", 10), "short");
+        assert_eq!(shorten("exactly10c", 10), "exactly10c");
+        assert_eq!(shorten("one two three four", 10), "one two…");
+        // the cut falls on a space: the word before it is whole
+        assert_eq!(shorten("one two three", 7), "one two…");
+        // and just after a space: the word before it, without the space
+        assert_eq!(shorten("one two three", 8), "one two…");
+        assert_eq!(shorten("Minsk, and more", 6), "Minsk…");
+        // multibyte letters on either side of the cut
+        assert_eq!(shorten("Nicolás Maduro habló", 14), "Nicolás Maduro…");
+        assert_eq!(shorten("Nicolás Maduro habló", 15), "Nicolás Maduro…");
+        assert_eq!(shorten("Nicolás Maduro habló", 10), "Nicolás…");
+        // one long word is cut inside rather than to nothing
+        assert_eq!(shorten("a Oreshnikmissilesystem", 12), "a Oreshnikmi…");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn shorten_keeps_a_prefix_of_whole_words(
+            words in proptest::collection::vec("[a-zé]{1,8}", 1..30),
+            sep in "[ ,.]{0,1} ",
+            max in 1usize..80,
+        ) {
+            let text = words.join(&sep);
+            let short = shorten(&text, max);
+            if text.chars().count() <= max {
+                proptest::prop_assert_eq!(&*short, &*text);
+            } else {
+                let kept = short.strip_suffix('…').unwrap();
+                proptest::prop_assert!(kept.chars().count() <= max);
+                proptest::prop_assert!(text.starts_with(kept));
+                // whole words, unless the last word would leave less than half
+                let next = text[kept.len()..].chars().next();
+                let whole = next.is_some_and(|c| matches!(c, ' ' | ',' | '.'));
+                let prefix: String = text.chars().take(max).collect();
+                let hard_cut = prefix.rfind(' ').is_none_or(|i| i <= prefix.len() / 2);
+                proptest::prop_assert!(whole || hard_cut, "{:?} {} {:?}", text, max, kept);
+            }
+        }
+    }
 
     #[test]
     fn slug_is_cut_at_a_hyphen_within_60() {

@@ -106,17 +106,10 @@ pub struct SidenoteView<'a> {
     pub html: &'a str,
 }
 
-/// Shorten a quote for a label: at most `max` characters, cut at a word.
+/// Shorten a quote for a label: at most `max` characters, cut at a word
+/// ([`crate::model::shorten`]).
 pub fn shorten(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        return s.to_string();
-    }
-    let cut: String = s.chars().take(max).collect();
-    let cut = match cut.rfind(' ') {
-        Some(i) if i > max / 2 => &cut[..i],
-        _ => cut.as_str(),
-    };
-    format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
+    crate::model::shorten(s, max).into_owned()
 }
 
 /// The classes of a passage and its note: `ann tag-claim status-disputed`.

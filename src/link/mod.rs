@@ -49,8 +49,8 @@ pub const CONTEXT_SNIPPETS: usize = 60;
 pub struct Occurrence {
     /// Position of the article in the articles linked.
     pub article: u32,
-    /// Its number among the article's mentions of the entity, from 1: the
-    /// anchor on the article page is [`mention_id`]`(entity, n)`.
+    /// Its number among the article's mentions of the entity, from 1; the
+    /// first alone has an anchor on the article page, [`mention_id`].
     pub n: u32,
     /// The text before it in its paragraph, the mention, the text after it
     /// (cut at words, see [`snippet`]).
@@ -254,7 +254,7 @@ pub fn mention_spans(
             }
             continue;
         }
-        // the id is `mention_id(slug, 1)` (a slug needs no escaping)
+        // the id is `mention_id(slug)` (a slug needs no escaping)
         let mut first = String::with_capacity(16 + e.slug.as_str().len());
         first.push_str(" id=\"mention-");
         first.push_str(e.slug.as_str());
@@ -293,27 +293,22 @@ impl MentionMarkup {
     }
 }
 
-/// The class of a mention's segments after the first, which has its
-/// `mention-` id (a mention is cut in segments where a highlight starts or
-/// ends in it): one string for all of them.
+/// The class of a linked mention's segments other than a first mention's
+/// first one, which carries its `mention-` id instead (a mention is cut in
+/// segments where a highlight starts or ends in it): one string for all.
 static MENTION_REST: LazyLock<Attrs> = LazyLock::new(|| Attrs::new(&[("class", "mention")]));
 
-/// The anchor id of the `n`th (1-based) mention of an entity in an article.
-pub fn mention_id(entity: &Slug, n: usize) -> String {
-    format!("mention-{entity}-{n}")
+/// The anchor id of an entity's first mention in an article (the only
+/// mention with one): `mention-<entity>-1`.
+pub fn mention_id(entity: &Slug) -> String {
+    format!("mention-{entity}-1")
 }
 
 /// Plain text of a Markdown description, on one line, at most `max` chars.
 pub fn preview(md: &str, max: usize) -> String {
     let text = markdown::plain_text(md).text;
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= max {
-        flat
-    } else {
-        let cut: String = flat.chars().take(max).collect();
-        let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
-        format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
-    }
+    crate::model::shorten(&flat, max).into_owned()
 }
 
 fn floor(s: &str, mut i: usize) -> usize {
@@ -364,7 +359,7 @@ struct Scanned {
     plain: markdown::PlainText,
     found: Vec<Mention>,
     /// For each mention, its 1-based number among the article's mentions
-    /// of the same entity (its anchor is [`mention_id`] of it).
+    /// of the same entity (the first's anchor is [`mention_id`]).
     numbers: Vec<u32>,
     /// (entity, mentions), by entity.
     counts: Vec<(usize, usize)>,

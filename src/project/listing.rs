@@ -174,9 +174,10 @@ impl<'a> Reader<'a> {
 
 /// Whether `path` names something inside the directory it is relative to:
 /// one or more `/`-separated steps, none empty, `.` or `..`, and on
-/// Windows no backslash (a separator there; a legal character on Unix).
+/// Windows no backslash or colon (legal characters in a Unix name).
 fn is_inner_path(path: &str) -> bool {
-    let separator_inside = cfg!(windows) && path.contains('\\');
+    // on Windows a backslash separates and a colon names a drive (`C:x`)
+    let separator_inside = cfg!(windows) && path.contains(['\\', ':']);
     !path.is_empty()
         && !separator_inside
         && path.split('/').all(|step| !matches!(step, "" | "." | ".."))

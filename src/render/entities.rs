@@ -387,7 +387,7 @@ pub fn entity(
                             before: &o.before,
                             text: &o.text,
                             after: &o.after,
-                            url: (o.n == 1).then(|| format!("{url}#{}", mention_id(&e.slug, 1))),
+                            url: (o.n == 1).then(|| format!("{url}#{}", mention_id(&e.slug))),
                         })
                         .collect(),
                     more: ea.mentions() - take,

@@ -1095,23 +1095,13 @@ fn source(b: &Briefing, r: &Renderer, a: &Article) -> Result<Output, Problem> {
 /// carry whole in its head beside the same paragraph in its body.
 pub const META_DESCRIPTION_MAX: usize = 200;
 
-/// `summary` cut to at most [`META_DESCRIPTION_MAX`] characters, at a word
-/// boundary, with an ellipsis when cut.
+/// `summary` cut to at most [`META_DESCRIPTION_MAX`] characters with its
+/// ellipsis, at a word ([`crate::model::shorten`]).
 fn meta_description(summary: &str) -> Cow<'_, str> {
-    let Some((cut, _)) = summary.char_indices().nth(META_DESCRIPTION_MAX) else {
+    if summary.chars().count() <= META_DESCRIPTION_MAX {
         return Cow::Borrowed(summary);
-    };
-    // leave room for the ellipsis
-    let head = &summary[..cut];
-    let head = head[..head.len() - head.chars().last().map_or(0, char::len_utf8)].trim_end();
-    let head = match head.rfind(char::is_whitespace) {
-        Some(i) if i > 0 && !summary[cut..].starts_with(char::is_whitespace) => &head[..i],
-        _ => head,
-    };
-    Cow::Owned(format!(
-        "{}…",
-        head.trim_end().trim_end_matches([',', ';', ':', '.'])
-    ))
+    }
+    crate::model::shorten(summary, META_DESCRIPTION_MAX - 1)
 }
 
 /// A cleaning reason and the model's score in it: `body text (p=0.98)`
@@ -1221,12 +1211,19 @@ mod tests {
         // whole words only, no dangling punctuation
         let words: Vec<&str> = long.split_whitespace().collect();
         let kept: Vec<&str> = d.trim_end_matches('…').split_whitespace().collect();
-        assert_eq!(&words[..kept.len() - 1], &kept[..kept.len() - 1], "{d}");
-        assert!(
-            words[kept.len() - 1].starts_with(kept[kept.len() - 1]),
-            "{d}"
-        );
+        let last = kept.len() - 1;
+        assert_eq!(&words[..last], &kept[..last], "{d}");
+        assert_eq!(words[last].trim_end_matches([',', '.']), kept[last], "{d}");
         assert!(!d.contains(".…") && !d.contains(",…"), "{d}");
+        // a space just at the limit, or just before it: the last word whole
+        for at in [META_DESCRIPTION_MAX - 1, META_DESCRIPTION_MAX] {
+            let text = format!("{} Minsk more words", "é".repeat(at));
+            let d = meta_description(&text);
+            assert!(d.chars().count() <= META_DESCRIPTION_MAX, "{d}");
+            assert!(!d.contains("Mins"), "{d}");
+        }
+        let text = format!("{} Minsk more words", "é".repeat(META_DESCRIPTION_MAX - 7));
+        assert!(meta_description(&text).ends_with(" Minsk…"));
         // a single word longer than the limit is cut inside it
         let word = "x".repeat(3 * META_DESCRIPTION_MAX);
         assert_eq!(
