@@ -1078,8 +1078,13 @@ mod tests {
         // placeholders are no declaration at all
         for placeholder in [
             "0001-01-01T00:00:00Z",
+            "0001-01-01T00:00:00+01:00",
             "1970-01-01T00:00:00Z",
+            // the epoch written in a zone west of UTC, or east of it
+            "1969-12-31T19:00:00-05:00",
+            "1970-01-01T05:30:00+05:30",
             "1900-01-01T00:00:00",
+            "1899-12-31T19:00:00-05:00",
         ] {
             assert_eq!(page(&published(placeholder), ""), None, "{placeholder}");
             assert_eq!(

@@ -441,11 +441,28 @@ fn valid_year(y: i16) -> bool {
     (1900..=2100).contains(&y)
 }
 
+/// Whether a day is what an empty or default time becomes rather than a
+/// date a page was published on — the one test of placeholders, for
+/// printed dates and machine timestamps alike: a year outside 1900–2100
+/// (`0001-01-01`, and `0000-12-31`, what it becomes west of UTC),
+/// `1900-01-01` (the "no date" of spreadsheets and some CMSs), and the
+/// Unix epoch on either side of midnight, as a zone east of UTC writes it
+/// (`1970-01-01T05:30:00+05:30`) or one west of it
+/// (`1969-12-31T19:00:00-05:00`, "December 31, 1969" printed by a CMS
+/// whose time was empty). Whatever the offset, the wall-clock day is one
+/// of these.
+pub fn is_placeholder(d: Date) -> bool {
+    !valid_year(d.year())
+        || d == Date::constant(1900, 1, 1)
+        || d == Date::constant(1969, 12, 31)
+        || d == Date::constant(1970, 1, 1)
+}
+
 fn date(y: i16, m: i8, d: i8) -> Option<Date> {
     if !valid_year(y) {
         return None;
     }
-    Date::new(y, m, d).ok()
+    Date::new(y, m, d).ok().filter(|d| !is_placeholder(*d))
 }
 
 /// Whole calendar days between two dates, either way round.
@@ -1119,15 +1136,10 @@ fn offset_of(z: &str) -> Option<i32> {
 }
 
 fn stamp(date: Date, time: Option<Time>, offset: Option<i32>) -> Option<Stamp> {
-    if !valid_year(date.year()) {
+    if is_placeholder(date) {
         return None;
     }
     let at = DateTime::from_parts(date, time.unwrap_or(Time::midnight()));
-    // the Unix epoch is what an empty timestamp becomes, 1900-01-01 the
-    // "no date" of spreadsheets and some CMSs
-    if date == Date::constant(1970, 1, 1) || date == Date::constant(1900, 1, 1) {
-        return None;
-    }
     Some(Stamp {
         at,
         has_time: time.is_some(),
@@ -1139,8 +1151,9 @@ fn stamp(date: Date, time: Option<Time>, offset: Option<i32>) -> Option<Stamp> {
 /// seconds, fractions, offset; `2019-11-19 02:24:00 UTC`), compact
 /// `20191119`, RFC 2822, JavaScript's `Date` string, or failing those a
 /// date written for readers ("November 19, 2019, 07:47 PM EST", read
-/// without its zone unless it is GMT/UTC). Placeholders (years outside
-/// 1900–2100, the Unix epoch) give `None`.
+/// without its zone unless it is GMT/UTC). Placeholders
+/// ([`is_placeholder`]: `0001-01-01`, `1900-01-01`, the Unix epoch in any
+/// offset) give `None`.
 pub fn parse_stamp(s: &str) -> Option<Stamp> {
     let s = s.trim();
     if s.is_empty() || s.len() > 120 {
@@ -1290,6 +1303,10 @@ mod tests {
             "24/7/365 support",
             "February 30, 2019",
             "0001-01-01",
+            // a CMS printing an empty time
+            "Posted December 31, 1969 at 7:00 pm",
+            "01/01/1970",
+            "1 January 1900",
             "Score 3-1 in 1890",
         ] {
             assert_eq!(first(text), None, "{text:?}");
@@ -1709,6 +1726,21 @@ mod tests {
             "0001-01-01T00:00:00Z",
             "0001-01-01",
             "1970-01-01T00:00:00Z",
+            // the epoch, and the other placeholders, in any offset
+            "1969-12-31T19:00:00-05:00",
+            "1969-12-31T16:00:00-08:00",
+            "1969-12-31 19:00:00",
+            "1969-12-31",
+            "1970-01-01T05:30:00+05:30",
+            "1970-01-01T01:00:00+01:00",
+            "Wed, 31 Dec 1969 19:00:00 -0500",
+            "Wed Dec 31 1969 19:00:00 GMT-0500 (Eastern Standard Time)",
+            "December 31, 1969, 07:00 PM EST",
+            "0001-01-01T00:00:00+01:00",
+            "0000-12-31T19:03:58-04:56",
+            "1900-01-01T00:00:00-05:00",
+            "1899-12-31T19:00:00-05:00",
+            "1900-01-01T09:00:00+09:00",
             "yesterday",
             "2019-13-01",
             "2019-02-30T10:00:00Z",
@@ -1716,6 +1748,10 @@ mod tests {
             "3019-01-01",
         ] {
             assert_eq!(parse_stamp(bad), None, "{bad:?}");
+        }
+        // the days next to the placeholders are dates (an archive's)
+        for good in ["1969-12-30T19:00:00-05:00", "1970-01-02", "1900-01-02"] {
+            assert!(parse_stamp(good).is_some(), "{good:?}");
         }
     }
 
