@@ -526,10 +526,7 @@ fn agreeing_time_element(times: &[page::TimeElement]) -> Option<Stamp> {
 /// or from 16:00) and the article's URL does not name the day: the page's
 /// own zone is unknown, so its printed day is too.
 fn declared_day_is_sure(s: &Stamp, modified: Option<&Stamp>, url: Option<&str>) -> bool {
-    if let Some(m) = modified
-        && s.date() > m.date()
-        && !within_a_day(s.date(), m.date())
-    {
+    if later_than_its_update(s, modified) {
         return false;
     }
     if !s.has_time || s.offset.is_some_and(|o| o != 0) {
@@ -542,6 +539,12 @@ fn declared_day_is_sure(s: &Stamp, modified: Option<&Stamp>, url: Option<&str>) 
     let d = s.date();
     url.and_then(url_date)
         .is_some_and(|u| u <= d && within_a_day(u, d))
+}
+
+/// Whether a declared publication time is more than a day after the
+/// page's own update time (the metadata contradicts itself).
+fn later_than_its_update(s: &Stamp, modified: Option<&Stamp>) -> bool {
+    modified.is_some_and(|m| s.date() > m.date() && !within_a_day(s.date(), m.date()))
 }
 
 /// Whether the page's other declarations agree with the publication time
@@ -781,6 +784,16 @@ fn decide_date(pm: &page::PageMeta, texts: &[&str], title: &str, url: Option<&st
             })
         }
     };
+    // a publication time the page contradicts (another declaration or the
+    // URL's date more than a day away, later than the page's own update
+    // time) is not written as the page's publication either, unless the
+    // printed date was taken beside it; one whose calendar day alone is
+    // unsure (a UTC clock) is still the moment the page declares
+    let published = published.filter(|s| {
+        date.is_some()
+            || (declarations_agree(&declared, s, url)
+                && !later_than_its_update(s, modified.as_ref()))
+    });
     PageDate {
         date,
         published,
@@ -1018,17 +1031,27 @@ mod tests {
             Some("2021-02-15T10:00:00")
         );
         // further apart (a block copied from another story, a template's
-        // date): the page contradicts itself
+        // date): the page contradicts itself, and its publication time is
+        // not written either
+        let contradicting = format!(
+            "{}{}",
+            ld("2021-02-15T10:00:00+01:00"),
+            published("2021-01-03T10:00:00+01:00")
+        );
+        assert_eq!(page(&contradicting, ""), None);
+        let d = decide_on(&format!(
+            "<html><head>{contradicting}</head><body><h1>Harbour reopens</h1></body></html>"
+        ));
+        assert_eq!((d.date, d.provenance.published), (None, None));
+        // a UTC time whose calendar day alone is unsure is still the moment
+        // the page declares
+        let d = decide_on(&format!(
+            "<html><head>{}</head><body><h1>Harbour reopens</h1></body></html>",
+            published("2021-02-15T02:10:00Z")
+        ));
         assert_eq!(
-            page(
-                &format!(
-                    "{}{}",
-                    ld("2021-02-15T10:00:00+01:00"),
-                    published("2021-01-03T10:00:00+01:00")
-                ),
-                ""
-            ),
-            None
+            (d.date, d.provenance.published.as_deref()),
+            (None, Some("2021-02-15T02:10:00+00:00"))
         );
         // the URL names another day than the declared one
         let other_day = canonical("https://news.example/2021/01/03/harbour-reopens/");

@@ -645,22 +645,31 @@ pub fn printed_dates(text: &str) -> Vec<Printed> {
     let text = text.as_ref();
     let spans = spans(text);
     let mut out = Vec::with_capacity(spans.len());
+    // where the time the date before took from the text after it ends
+    // (that time, written before this date, is not this date's as well)
+    let mut taken_until = 0;
     for (k, s) in spans.iter().enumerate() {
         let prev_end = if k == 0 { 0 } else { spans[k - 1].end };
         let next_start = spans.get(k + 1).map_or(text.len(), |n| n.start);
         let before = &text[prev_end..s.start];
         let after = &text[s.end..next_start];
-        let time = s.time.or_else(|| {
-            TIME.captures(after)
-                .filter(|c| c.get(0).is_some_and(|m| m.start() <= 24))
-                .and_then(|c| time_in(&c))
-                .or_else(|| {
-                    TIME.captures_iter(before)
-                        .last()
-                        .filter(|c| c.get(0).is_some_and(|m| before.len() - m.end() <= 24))
-                        .and_then(|c| time_in(&c))
+        let time_after = TIME
+            .captures(after)
+            .filter(|c| c.get(0).is_some_and(|m| m.start() <= 24))
+            .and_then(|c| Some((time_in(&c)?, c.get(0)?.end())));
+        let time = s.time.or(time_after.map(|(t, _)| t)).or_else(|| {
+            TIME.captures_iter(before)
+                .last()
+                .filter(|c| {
+                    c.get(0)
+                        .is_some_and(|m| m.start() >= taken_until && before.len() - m.end() <= 24)
                 })
+                .and_then(|c| time_in(&c))
         });
+        taken_until = match (s.time, time_after) {
+            (None, Some((_, end))) => end,
+            _ => 0,
+        };
         out.push(Printed {
             date: s.date,
             alt: s.alt,
@@ -1348,6 +1357,10 @@ mod tests {
         assert_eq!((got[0].role, got[1].role), (Role::Published, Role::Updated));
         assert_eq!(got[0].time, Some(Time::new(16, 7, 0, 0).unwrap()));
         assert_eq!(got[1].time, Some(Time::new(17, 36, 0, 0).unwrap()));
+        // the time after the first date is not the second's as well
+        let got = printed_dates("Published December 6, 2024 11:40 PM | Updated December 7, 2024");
+        assert_eq!(got[0].time, Some(Time::new(23, 40, 0, 0).unwrap()));
+        assert_eq!((got[1].role, got[1].time), (Role::Updated, None));
         assert_eq!(
             first("Aktualisiert am 3. März 2020").unwrap().role,
             Role::Updated
