@@ -742,6 +742,82 @@ pub fn page_order<'a>(texts: impl IntoIterator<Item = &'a str>) -> Order {
     }
 }
 
+/// The day/month order a page's locale implies: day first for a page in
+/// a language other than English (`lang="de"`, `og:locale` `fr_FR`), in
+/// English of a country that writes the day first (`en-GB`, `en_AU`,
+/// `en-IN`…), or on a country's domain that does (`.co.uk`, `.com.au`,
+/// `.de`…). Never month first: `en-US` is too often a template's default
+/// on sites that write the day first, so only a page's own dates say that
+/// (an American locale or `.us` domain only makes a day-first one
+/// disagree).
+/// Languages that write the year first (Chinese, Japanese, Korean,
+/// Hungarian, Lithuanian) and the few countries that mix orders
+/// (Canada, the Philippines) say nothing; so do locales and domains that
+/// disagree (`en-GB` on a `.us` site: `Unknown`).
+pub fn locale_order<'a>(langs: impl IntoIterator<Item = &'a str>, host: Option<&str>) -> Order {
+    // English-speaking countries that write the day first
+    const DAY_FIRST_EN: &[&str] = &[
+        "gb", "uk", "ie", "au", "nz", "in", "za", "sg", "my", "ng", "ke", "gh", "pk", "lk", "bd",
+        "jm", "tt", "mt", "zw", "ug", "tz", "hk",
+    ];
+    // country-code domains of countries that write the day first (not
+    // those used as generic names: .co, .io, .tv, .me, .fm, .ly, .ai…)
+    const DAY_FIRST_TLD: &[&str] = &[
+        "uk", "ie", "au", "nz", "in", "za", "sg", "my", "ng", "ke", "gh", "pk", "lk", "bd", "de",
+        "at", "ch", "fr", "be", "nl", "lu", "es", "pt", "it", "br", "ar", "cl", "pe", "uy", "ve",
+        "mx", "pl", "ru", "ua", "by", "tr", "se", "no", "dk", "fi", "is", "id", "gr", "cz", "sk",
+        "ro", "bg", "hr", "rs", "si", "ba", "ee", "lv", "il", "eg", "sa", "ae", "qa", "vn", "th",
+        "ma", "tn", "dz",
+    ];
+    const NO_ORDER_LANG: &[&str] = &["zh", "ja", "ko", "hu", "lt", "mn", "fa"];
+    let mut votes: Vec<bool> = Vec::new(); // true: day first; false: month first
+    for tag in langs {
+        let tag = tag.trim().to_ascii_lowercase().replace('_', "-");
+        let mut parts = tag.split('-');
+        let (Some(lang), region) = (parts.next(), parts.find(|p| p.len() == 2)) else {
+            continue;
+        };
+        if lang.len() < 2 || lang.len() > 3 || !lang.chars().all(|c| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        if NO_ORDER_LANG.contains(&lang) {
+            continue;
+        }
+        if lang != "en" {
+            votes.push(true);
+        } else if region == Some("us") {
+            votes.push(false);
+        } else if region.is_some_and(|r| DAY_FIRST_EN.contains(&r)) {
+            votes.push(true);
+        }
+    }
+    if let Some(tld) = host.and_then(|h| h.trim_end_matches('.').rsplit('.').next()) {
+        let tld = tld.to_ascii_lowercase();
+        if DAY_FIRST_TLD.contains(&tld.as_str()) {
+            votes.push(true);
+        } else if tld == "us" {
+            votes.push(false);
+        }
+    }
+    match (votes.iter().any(|&v| v), votes.iter().any(|&v| !v)) {
+        (true, false) => Order::DayFirst,
+        _ => Order::Unknown,
+    }
+}
+
+/// A page's own order ([`page_order`]) with its locale's
+/// ([`locale_order`]): the locale decides when the page's dates do not,
+/// and where the two disagree (a British page's dates read month first
+/// from an American widget) neither does.
+pub fn with_locale(own: Order, locale: Order) -> Order {
+    match (own, locale) {
+        (Order::Unknown, l) => l,
+        (o, Order::Unknown) => o,
+        (o, l) if o == l => o,
+        _ => Order::Unknown,
+    }
+}
+
 /// The article's printed dates, read from the lines next to its headline.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Dateline {
@@ -1439,6 +1515,47 @@ mod tests {
             prose,
         ];
         assert!(dateline(&page, 0).is_some());
+    }
+
+    #[test]
+    fn locale_order_says_day_first_or_nothing() {
+        use Order::*;
+        let host = Some;
+        for (langs, h, want) in [
+            (vec!["en-GB"], None, DayFirst),
+            (vec!["en_AU"], None, DayFirst),
+            (vec!["de"], None, DayFirst),
+            (vec!["pt-BR"], host("g1.globo.com"), DayFirst),
+            (vec![], host("www.example.co.uk"), DayFirst),
+            (vec!["en"], host("news.example.com.au"), DayFirst),
+            (vec!["en"], host("example.de"), DayFirst),
+            // American English, plain English, a generic domain: nothing
+            (vec!["en-US"], host("example.com"), Unknown),
+            (vec!["en"], host("example.com"), Unknown),
+            (vec![], host("example.io"), Unknown),
+            (vec![], None, Unknown),
+            // countries that mix orders, languages that put the year first
+            (vec!["en-CA"], host("example.ca"), Unknown),
+            (vec!["en-PH"], None, Unknown),
+            (vec!["ja"], host("example.jp"), Unknown),
+            // a template's en-US default on a British domain: they disagree
+            (vec!["en-US"], host("example.co.uk"), Unknown),
+            (vec!["en-GB"], host("example.us"), Unknown),
+            // junk tags say nothing
+            (vec!["", "x", "12-34"], None, Unknown),
+        ] {
+            assert_eq!(
+                locale_order(langs.iter().copied(), h),
+                want,
+                "{langs:?} {h:?}"
+            );
+        }
+        // the page's own dates first; the locale when they say nothing;
+        // neither when they disagree
+        assert_eq!(with_locale(Unknown, DayFirst), DayFirst);
+        assert_eq!(with_locale(MonthFirst, Unknown), MonthFirst);
+        assert_eq!(with_locale(DayFirst, DayFirst), DayFirst);
+        assert_eq!(with_locale(MonthFirst, DayFirst), Unknown);
     }
 
     #[test]
