@@ -11,6 +11,7 @@
 //! cleaned seed ([`Sidecar::apply`]).
 
 use crate::clean::Cleaned;
+use crate::clean::meta::dates::is_placeholder;
 use crate::content::{self, Stamp};
 use crate::diag::Problem;
 use crate::yaml;
@@ -144,15 +145,28 @@ pub fn parse(file: &str, text: Arc<str>) -> Result<Sidecar, Problem> {
         }
         None => None,
     };
+    // a time that is what an empty one becomes (the Unix epoch in any
+    // offset, 0001-01-01, 1900-01-01) says nothing about the page
+    let placeholder = |key: &str, s: &str| {
+        problem(
+            key,
+            format!(
+                "`{key}` {s:?} is a placeholder (the Unix epoch, 1900-01-01 or 0001-01-01: what an empty time becomes), not a time the page gives"
+            ),
+            "write the page's own time, or remove the line when the scraper did not know it",
+        )
+    };
     let stamp = |key: &str, v: Option<String>| -> Result<Option<Stamp>, Problem> {
         match given(v) {
-            Some(s) => Stamp::parse(&s).map(Some).ok_or_else(|| {
-                problem(
+            Some(s) => match Stamp::parse(&s) {
+                Some(t) if is_placeholder(t.time.date()) => Err(placeholder(key, &s)),
+                Some(t) => Ok(Some(t)),
+                None => Err(problem(
                     key,
                     format!("cannot read the `{key}` time {s:?}"),
                     content::STAMP_HELP,
-                )
-            }),
+                )),
+            },
             None => Ok(None),
         }
     };
@@ -160,13 +174,17 @@ pub fn parse(file: &str, text: Arc<str>) -> Result<Sidecar, Problem> {
     let modified = stamp("modified", w.modified)?;
     let scraped = stamp("scraped", w.scraped)?;
     let date = match given(w.date) {
-        Some(d) => Some(content::parse_date(&d).ok_or_else(|| {
-            problem(
-                "date",
-                format!("cannot read the date {d:?}"),
-                "write the date the page shows, as 2024-12-06T15:39:00 or 2024-12-06, or remove the line",
-            )
-        })?),
+        Some(d) => match content::parse_date(&d) {
+            Some(t) if is_placeholder(t.date()) => return Err(placeholder("date", &d)),
+            Some(t) => Some(t),
+            None => {
+                return Err(problem(
+                    "date",
+                    format!("cannot read the date {d:?}"),
+                    "write the date the page shows, as 2024-12-06T15:39:00 or 2024-12-06, or remove the line",
+                ));
+            }
+        },
         None => None,
     };
     Ok(Sidecar {
@@ -326,6 +344,33 @@ mod tests {
         assert_eq!((e.line, e.column), (2, 11));
         let e = sidecar("date: 06/12/2024\n").unwrap_err();
         assert_eq!(e.message, "cannot read the date \"06/12/2024\"");
+    }
+
+    #[test]
+    fn placeholder_times_are_a_diagnostic_at_the_value() {
+        for (text, key, column) in [
+            ("published: 1969-12-31T19:00:00-05:00\n", "published", 12),
+            ("title: T\nmodified: 1970-01-01T00:00:00Z\n", "modified", 11),
+            ("scraped: 0001-01-01T00:00:00Z\n", "scraped", 10),
+            ("date: 1900-01-01\n", "date", 7),
+        ] {
+            let e = sidecar(text).unwrap_err();
+            assert!(
+                e.message.starts_with(&format!("`{key}` "))
+                    && e.message.contains("is a placeholder"),
+                "{text:?}: {}",
+                e.message
+            );
+            let line = text.lines().position(|l| l.starts_with(key)).unwrap() + 1;
+            assert_eq!((e.line, e.column), (line, column), "{text:?}");
+            assert!(
+                e.help
+                    .as_deref()
+                    .is_some_and(|h| h.contains("remove the line"))
+            );
+        }
+        // the day after the epoch is a time like any other
+        assert!(sidecar("published: 1970-01-02T00:00:00Z\n").is_ok());
     }
 
     #[test]

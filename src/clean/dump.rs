@@ -653,13 +653,21 @@ fn decide_date(
     } else {
         (None, "none")
     };
+    // `published` and `modified` only beside a date: where the cleaner
+    // does not trust the page's dates for `date`, it does not write them
+    // as the page's publication either
+    let trusted = date.is_some();
     DumpDate {
-        date,
         published: dated
             .and_then(|d| d.published.as_ref())
             .and_then(resolve)
-            .or(header_date),
-        modified: dated.and_then(|d| d.updated.as_ref()).and_then(resolve),
+            .or(header_date)
+            .filter(|_| trusted),
+        modified: dated
+            .and_then(|d| d.updated.as_ref())
+            .and_then(resolve)
+            .filter(|_| trusted),
+        date,
         yearless_at: yearless.map(|(_, j)| j),
         from,
         signals,

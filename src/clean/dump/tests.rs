@@ -489,6 +489,36 @@ fn dump_dates_that_the_page_contradicts_are_left_out() {
         dump_date(&blocks, 0, Some("2024-12-20")),
         (None, "none: dateline and header disagree")
     );
+    // … and then neither is written as the publication or update time
+    let untrusted = [
+        t,
+        "Published December 6, 2024 11:40 PM | Updated December 7, 2024",
+        p1,
+        p2,
+    ];
+    let times = |header: Option<&str>| {
+        let dateline = meta::dates::dateline(&untrusted, 0);
+        let d = decide_date(
+            &untrusted,
+            dateline.as_ref(),
+            Some(0),
+            header.map(str::to_string),
+        );
+        (d.date.is_some(), d.published, d.modified)
+    };
+    assert_eq!(
+        times(Some("2024-12-20")),
+        (false, None, None),
+        "the header weeks away"
+    );
+    assert_eq!(
+        times(Some("2024-12-07")),
+        (
+            true,
+            Some("2024-12-06T23:40:00".into()),
+            Some("2024-12-07T00:00:00".into())
+        )
+    );
     // the header alone
     assert_eq!(
         dump_date(&[t, p1, p2], 0, Some("2024-12-20")),

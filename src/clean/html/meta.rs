@@ -526,10 +526,7 @@ fn agreeing_time_element(times: &[page::TimeElement]) -> Option<Stamp> {
 /// or from 16:00) and the article's URL does not name the day: the page's
 /// own zone is unknown, so its printed day is too.
 fn declared_day_is_sure(s: &Stamp, modified: Option<&Stamp>, url: Option<&str>) -> bool {
-    if let Some(m) = modified
-        && s.date() > m.date()
-        && !within_a_day(s.date(), m.date())
-    {
+    if later_than_its_update(s, modified) {
         return false;
     }
     if !s.has_time || s.offset.is_some_and(|o| o != 0) {
@@ -542,6 +539,12 @@ fn declared_day_is_sure(s: &Stamp, modified: Option<&Stamp>, url: Option<&str>) 
     let d = s.date();
     url.and_then(url_date)
         .is_some_and(|u| u <= d && within_a_day(u, d))
+}
+
+/// Whether a declared publication time is more than a day after the
+/// page's own update time (the metadata contradicts itself).
+fn later_than_its_update(s: &Stamp, modified: Option<&Stamp>) -> bool {
+    modified.is_some_and(|m| s.date() > m.date() && !within_a_day(s.date(), m.date()))
 }
 
 /// Whether the page's other declarations agree with the publication time
@@ -694,6 +697,21 @@ fn decide_date(pm: &page::PageMeta, texts: &[&str], title: &str, url: Option<&st
         .chain(url_day)
         .collect();
     let declared_near = |d: jiff::civil::Date| machine.iter().any(|m| within_a_day(*m, d));
+    // the order the page's language and its country's domain imply
+    let host = url
+        .and_then(|u| url::Url::parse(u).ok())
+        .and_then(|u| u.host_str().map(str::to_string));
+    let langs = pm.langs.iter().map(String::as_str);
+    let locale = dates::locale_order(
+        langs.chain(
+            pm.meta
+                .get("og:locale")
+                .into_iter()
+                .flatten()
+                .map(String::as_str),
+        ),
+        host.as_deref(),
+    );
     let resolve = |p: &dates::Printed| -> Option<jiff::civil::Date> {
         if p.alt.is_none() {
             return Some(p.date);
@@ -703,7 +721,10 @@ fn decide_date(pm: &page::PageMeta, texts: &[&str], title: &str, url: Option<&st
         if agreeing.len() == 1 {
             return Some(agreeing[0]);
         }
-        p.resolve(dates::page_order(texts.iter().copied()))
+        p.resolve(dates::with_locale(
+            dates::page_order(texts.iter().copied()),
+            locale,
+        ))
     };
     // a printed date that no declared date comes near (within a day) was
     // read from something else near the headline (a sidebar's time, another
@@ -768,6 +789,37 @@ fn decide_date(pm: &page::PageMeta, texts: &[&str], title: &str, url: Option<&st
             if sure.is_none() && (published_from.is_some() || time_el.is_some()) {
                 from = "none: the declared day is not sure";
             }
+            // one signal is not enough against a printed date far from it,
+            // nor, when it is a declaration no reader sees, alone: the
+            // signals within a day of the one taken (itself included)
+            let visible_time = declared[2].1.or(first_time.map(|t| t.stamp));
+            let support = |s: &Stamp, with_modified: bool| {
+                let day = local_date(s, url);
+                let near =
+                    |x: Option<&Stamp>| x.is_some_and(|x| within_a_day(local_date(x, url), day));
+                [
+                    near(declared[0].1.as_ref()),
+                    near(declared[1].1.as_ref()),
+                    near(visible_time.as_ref()),
+                    url_day.is_some_and(|u| within_a_day(u, day)),
+                    with_modified && near(modified.as_ref()),
+                ]
+                .into_iter()
+                .filter(|&b| b)
+                .count()
+            };
+            let invisible = matches!(published_from, Some(("jsonld" | "meta", _)));
+            let sure = match sure {
+                Some(s) if shown.is_some() && support(&s, false) < 2 => {
+                    from = "none: one signal against the printed date";
+                    None
+                }
+                Some(s) if invisible && support(&s, true) < 2 => {
+                    from = "none: one declaration alone";
+                    None
+                }
+                sure => sure,
+            };
             sure.map(|s| {
                 let d = local_date(&s, url);
                 let time = if d == s.date() && !s.is_utc() {
@@ -781,6 +833,16 @@ fn decide_date(pm: &page::PageMeta, texts: &[&str], title: &str, url: Option<&st
             })
         }
     };
+    // a publication time the page contradicts (another declaration or the
+    // URL's date more than a day away, later than the page's own update
+    // time) is not written as the page's publication either, unless the
+    // printed date was taken beside it; one whose calendar day alone is
+    // unsure (a UTC clock) is still the moment the page declares
+    let published = published.filter(|s| {
+        date.is_some()
+            || (declarations_agree(&declared, s, url)
+                && !later_than_its_update(s, modified.as_ref()))
+    });
     PageDate {
         date,
         published,
@@ -893,10 +955,10 @@ mod tests {
     #[test]
     fn dates_on_the_pages_own_day() {
         // no printed date: the declared time with its offset is the local day
-        let d = decide_on(
-            r#"<html><head><meta property="article:published_time" content="2019-11-18T22:30:00-05:00"></head>
-            <body><h1>Story</h1></body></html>"#,
-        );
+        let d = decide_on(&format!(
+            "<html><head>{}</head><body><h1>Story</h1></body></html>",
+            declared("2019-11-18T22:30:00-05:00")
+        ));
         assert_eq!(d.date.as_deref(), Some("2019-11-18T22:30:00"));
         assert_eq!(
             d.provenance.published.as_deref(),
@@ -917,21 +979,34 @@ mod tests {
         assert_eq!((d.date, d.provenance.published), (None, None));
         // a numeric date that reads both ways and that nothing on the
         // page decides is no printed date: the declared one is taken
-        let d = decide_on(
-            r#"<html><head><meta property="article:published_time" content="2019-11-18T17:30:00-05:00"></head>
-            <body><h1>Story about the bridge</h1><p>Other story 11/12/19 4:40PM</p></body></html>"#,
-        );
+        let d = decide_on(&format!(
+            "<html><head>{}</head><body><h1>Story about the bridge</h1><p>Other story 11/12/19 4:40PM</p></body></html>",
+            declared("2019-11-18T17:30:00-05:00")
+        ));
         assert_eq!(d.date.as_deref(), Some("2019-11-18T17:30:00"));
         // a printed date far from every declared one is something else's:
-        // the declared one wins
+        // the declared one wins when a second signal (a visible <time>, the
+        // URL's date, another declaration) agrees with it …
         let d = decide_on(
             r#"<html><head><meta property="article:published_time" content="2021-03-02T10:00:00+01:00"></head>
-            <body><h1>Harbour reopens</h1><p>Published 14 February 2021</p></body></html>"#,
+            <body><h1>Harbour reopens</h1><p>Published 14 February 2021</p>
+            <p><time datetime="2021-03-02T10:00:00+01:00">2 March</time></p></body></html>"#,
         );
         assert_eq!(d.date.as_deref(), Some("2021-03-02T10:00:00"));
         assert_eq!(
             d.provenance.published.as_deref(),
             Some("2021-03-02T10:00:00+01:00")
+        );
+        // … and alone (the page's update time on the same day is no second
+        // witness against a printed date), one signal against another is
+        // no date
+        let d = decide_on(&format!(
+            "<html><head>{}</head><body><h1>Harbour reopens</h1><p>Published 14 February 2021</p></body></html>",
+            declared("2021-03-02T10:00:00+01:00")
+        ));
+        assert_eq!(
+            (d.date, d.date_from),
+            (None, "none: one signal against the printed date")
         );
         // ... and within a day of it, the printed date is taken
         let d = decide_on(
@@ -954,24 +1029,82 @@ mod tests {
         format!(r#"<meta property="article:published_time" content="{t}">"#)
     }
 
+    /// A declared publication time and an update time on the same day (a
+    /// declaration with a second witness).
+    fn declared(t: &str) -> String {
+        format!(
+            r#"{}<meta property="article:modified_time" content="{t}">"#,
+            published(t)
+        )
+    }
+
+    #[test]
+    fn one_declaration_alone_is_no_date() {
+        // no printed date, no <time>, no date in the URL, no update time:
+        // a lone declaration (a template's, another story's) is not enough
+        let d = decide_on(&format!(
+            "<html><head>{}</head><body><h1>Harbour reopens</h1></body></html>",
+            published("2021-02-15T10:00:00+01:00")
+        ));
+        assert_eq!((d.date, d.date_from), (None, "none: one declaration alone"));
+        // … but it is still the moment the page declares
+        assert_eq!(
+            d.provenance.published.as_deref(),
+            Some("2021-02-15T10:00:00+01:00")
+        );
+        let ld = r#"<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2021-02-15T10:00:00+01:00"}</script>"#;
+        assert_eq!(page(ld, ""), None);
+        // a second witness within a day: JSON-LD and <meta>, the URL's
+        // date, a visible <time>, the page's update time
+        let second = [
+            published("2021-02-15T10:00:00+01:00"),
+            r#"<link rel="canonical" href="https://news.example/2021/02/15/harbour/">"#.into(),
+            r#"<meta property="article:modified_time" content="2021-02-16T09:00:00+01:00">"#.into(),
+        ];
+        for s in &second {
+            assert_eq!(
+                page(&format!("{ld}{s}"), "").as_deref(),
+                Some("2021-02-15T10:00:00"),
+                "{s}"
+            );
+        }
+        assert_eq!(
+            page(
+                ld,
+                r#"<p><time datetime="2021-02-15T10:00:00+01:00">15 Feb</time></p>"#
+            )
+            .as_deref(),
+            Some("2021-02-15T10:00:00")
+        );
+        // a visible <time> alone is what a reader sees: it is taken
+        assert_eq!(
+            page(
+                "",
+                r#"<p><time datetime="2021-02-15T10:00:00+01:00">15 Feb</time></p>"#
+            )
+            .as_deref(),
+            Some("2021-02-15T10:00:00")
+        );
+    }
+
     #[test]
     fn a_declared_day_that_is_not_sure_is_no_date() {
         // a UTC time of day that is another calendar day west or east of
         // Greenwich, with no printed date and no date in the URL
-        assert_eq!(page(&published("2021-02-15T02:10:00Z"), ""), None);
-        assert_eq!(page(&published("2021-02-15T19:40:00+00:00"), ""), None);
-        assert_eq!(page(&published("2021-02-15T23:40:00"), ""), None);
+        assert_eq!(page(&declared("2021-02-15T02:10:00Z"), ""), None);
+        assert_eq!(page(&declared("2021-02-15T19:40:00+00:00"), ""), None);
+        assert_eq!(page(&declared("2021-02-15T23:40:00"), ""), None);
         // the same day from UTC-8 to UTC+8, a local offset, or a date alone
         assert_eq!(
-            page(&published("2021-02-15T12:10:00Z"), "").as_deref(),
+            page(&declared("2021-02-15T12:10:00Z"), "").as_deref(),
             Some("2021-02-15T00:00:00")
         );
         assert_eq!(
-            page(&published("2021-02-15T23:40:00-05:00"), "").as_deref(),
+            page(&declared("2021-02-15T23:40:00-05:00"), "").as_deref(),
             Some("2021-02-15T23:40:00")
         );
         assert_eq!(
-            page(&published("2021-02-15"), "").as_deref(),
+            page(&declared("2021-02-15"), "").as_deref(),
             Some("2021-02-15T00:00:00")
         );
         // the URL names the day
@@ -1018,17 +1151,27 @@ mod tests {
             Some("2021-02-15T10:00:00")
         );
         // further apart (a block copied from another story, a template's
-        // date): the page contradicts itself
+        // date): the page contradicts itself, and its publication time is
+        // not written either
+        let contradicting = format!(
+            "{}{}",
+            ld("2021-02-15T10:00:00+01:00"),
+            published("2021-01-03T10:00:00+01:00")
+        );
+        assert_eq!(page(&contradicting, ""), None);
+        let d = decide_on(&format!(
+            "<html><head>{contradicting}</head><body><h1>Harbour reopens</h1></body></html>"
+        ));
+        assert_eq!((d.date, d.provenance.published), (None, None));
+        // a UTC time whose calendar day alone is unsure is still the moment
+        // the page declares
+        let d = decide_on(&format!(
+            "<html><head>{}</head><body><h1>Harbour reopens</h1></body></html>",
+            published("2021-02-15T02:10:00Z")
+        ));
         assert_eq!(
-            page(
-                &format!(
-                    "{}{}",
-                    ld("2021-02-15T10:00:00+01:00"),
-                    published("2021-01-03T10:00:00+01:00")
-                ),
-                ""
-            ),
-            None
+            (d.date, d.provenance.published.as_deref()),
+            (None, Some("2021-02-15T02:10:00+00:00"))
         );
         // the URL names another day than the declared one
         let other_day = canonical("https://news.example/2021/01/03/harbour-reopens/");
@@ -1078,14 +1221,19 @@ mod tests {
         // placeholders are no declaration at all
         for placeholder in [
             "0001-01-01T00:00:00Z",
+            "0001-01-01T00:00:00+01:00",
             "1970-01-01T00:00:00Z",
+            // the epoch written in a zone west of UTC, or east of it
+            "1969-12-31T19:00:00-05:00",
+            "1970-01-01T05:30:00+05:30",
             "1900-01-01T00:00:00",
+            "1899-12-31T19:00:00-05:00",
         ] {
-            assert_eq!(page(&published(placeholder), ""), None, "{placeholder}");
+            assert_eq!(page(&declared(placeholder), ""), None, "{placeholder}");
             assert_eq!(
                 page(
                     &format!(
-                        "{}{}",
+                        "{url}{}{}",
                         published(placeholder),
                         ld("2021-02-15T10:00:00+01:00")
                     ),
@@ -1096,6 +1244,70 @@ mod tests {
                 "{placeholder}"
             );
         }
+    }
+
+    #[test]
+    fn the_pages_locale_decides_a_numeric_dates_order() {
+        // 02/03/2021 with no declared date and no other date on the page
+        let printed = "<p>Posted 02/03/2021</p><p>The harbour opened again on Monday.</p>";
+        let at = |html_attrs: &str, head: &str, body: &str| {
+            decide_on(&format!(
+                "<html{html_attrs}><head>{head}</head><body><h1>Harbour reopens</h1>{body}</body></html>"
+            ))
+            .date
+        };
+        let canonical = |u: &str| format!(r#"<link rel="canonical" href="{u}">"#);
+        // a British page: day first
+        assert_eq!(
+            at(r#" lang="en-GB""#, "", printed).as_deref(),
+            Some("2021-03-02T00:00:00")
+        );
+        assert_eq!(
+            at(
+                "",
+                r#"<meta property="og:locale" content="fr_FR">"#,
+                printed
+            )
+            .as_deref(),
+            Some("2021-03-02T00:00:00")
+        );
+        assert_eq!(
+            at(
+                r#" lang="en""#,
+                &canonical("https://www.example.co.uk/news/harbour"),
+                printed
+            )
+            .as_deref(),
+            Some("2021-03-02T00:00:00")
+        );
+        // American English or a generic domain does not decide: no date
+        assert_eq!(at(r#" lang="en-US""#, "", printed), None);
+        assert_eq!(
+            at(
+                "",
+                &canonical("https://www.example.com/news/harbour"),
+                printed
+            ),
+            None
+        );
+        // an en-US template default on a British domain: they disagree
+        assert_eq!(
+            at(
+                r#" lang="en-US""#,
+                &canonical("https://www.example.co.uk/news/harbour"),
+                printed
+            ),
+            None
+        );
+        // the page's own dates written month first against its locale
+        let widget = format!("{printed}<p>Comments closed 12/13/2021</p>");
+        assert_eq!(at(r#" lang="en-GB""#, "", &widget), None);
+        // the page's own dates written day first, with its locale
+        let own = format!("{printed}<p>Comments closed 13/12/2021</p>");
+        assert_eq!(
+            at(r#" lang="en-GB""#, "", &own).as_deref(),
+            Some("2021-03-02T00:00:00")
+        );
     }
 
     #[test]

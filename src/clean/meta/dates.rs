@@ -441,11 +441,28 @@ fn valid_year(y: i16) -> bool {
     (1900..=2100).contains(&y)
 }
 
+/// Whether a day is what an empty or default time becomes rather than a
+/// date a page was published on — the one test of placeholders, for
+/// printed dates and machine timestamps alike: a year outside 1900–2100
+/// (`0001-01-01`, and `0000-12-31`, what it becomes west of UTC),
+/// `1900-01-01` (the "no date" of spreadsheets and some CMSs), and the
+/// Unix epoch on either side of midnight, as a zone east of UTC writes it
+/// (`1970-01-01T05:30:00+05:30`) or one west of it
+/// (`1969-12-31T19:00:00-05:00`, "December 31, 1969" printed by a CMS
+/// whose time was empty). Whatever the offset, the wall-clock day is one
+/// of these.
+pub fn is_placeholder(d: Date) -> bool {
+    !valid_year(d.year())
+        || d == Date::constant(1900, 1, 1)
+        || d == Date::constant(1969, 12, 31)
+        || d == Date::constant(1970, 1, 1)
+}
+
 fn date(y: i16, m: i8, d: i8) -> Option<Date> {
     if !valid_year(y) {
         return None;
     }
-    Date::new(y, m, d).ok()
+    Date::new(y, m, d).ok().filter(|d| !is_placeholder(*d))
 }
 
 /// Whole calendar days between two dates, either way round.
@@ -628,22 +645,31 @@ pub fn printed_dates(text: &str) -> Vec<Printed> {
     let text = text.as_ref();
     let spans = spans(text);
     let mut out = Vec::with_capacity(spans.len());
+    // where the time the date before took from the text after it ends
+    // (that time, written before this date, is not this date's as well)
+    let mut taken_until = 0;
     for (k, s) in spans.iter().enumerate() {
         let prev_end = if k == 0 { 0 } else { spans[k - 1].end };
         let next_start = spans.get(k + 1).map_or(text.len(), |n| n.start);
         let before = &text[prev_end..s.start];
         let after = &text[s.end..next_start];
-        let time = s.time.or_else(|| {
-            TIME.captures(after)
-                .filter(|c| c.get(0).is_some_and(|m| m.start() <= 24))
-                .and_then(|c| time_in(&c))
-                .or_else(|| {
-                    TIME.captures_iter(before)
-                        .last()
-                        .filter(|c| c.get(0).is_some_and(|m| before.len() - m.end() <= 24))
-                        .and_then(|c| time_in(&c))
+        let time_after = TIME
+            .captures(after)
+            .filter(|c| c.get(0).is_some_and(|m| m.start() <= 24))
+            .and_then(|c| Some((time_in(&c)?, c.get(0)?.end())));
+        let time = s.time.or(time_after.map(|(t, _)| t)).or_else(|| {
+            TIME.captures_iter(before)
+                .last()
+                .filter(|c| {
+                    c.get(0)
+                        .is_some_and(|m| m.start() >= taken_until && before.len() - m.end() <= 24)
                 })
+                .and_then(|c| time_in(&c))
         });
+        taken_until = match (s.time, time_after) {
+            (None, Some((_, end))) => end,
+            _ => 0,
+        };
         out.push(Printed {
             date: s.date,
             alt: s.alt,
@@ -713,6 +739,82 @@ pub fn page_order<'a>(texts: impl IntoIterator<Item = &'a str>) -> Order {
         (None, _) if day_first + month_first > 0 => Order::Unknown,
         (None, Some(b)) => b,
         (None, None) => Order::Unknown,
+    }
+}
+
+/// The day/month order a page's locale implies: day first for a page in
+/// a language other than English (`lang="de"`, `og:locale` `fr_FR`), in
+/// English of a country that writes the day first (`en-GB`, `en_AU`,
+/// `en-IN`…), or on a country's domain that does (`.co.uk`, `.com.au`,
+/// `.de`…). Never month first: `en-US` is too often a template's default
+/// on sites that write the day first, so only a page's own dates say that
+/// (an American locale or `.us` domain only makes a day-first one
+/// disagree).
+/// Languages that write the year first (Chinese, Japanese, Korean,
+/// Hungarian, Lithuanian) and the few countries that mix orders
+/// (Canada, the Philippines) say nothing; so do locales and domains that
+/// disagree (`en-GB` on a `.us` site: `Unknown`).
+pub fn locale_order<'a>(langs: impl IntoIterator<Item = &'a str>, host: Option<&str>) -> Order {
+    // English-speaking countries that write the day first
+    const DAY_FIRST_EN: &[&str] = &[
+        "gb", "uk", "ie", "au", "nz", "in", "za", "sg", "my", "ng", "ke", "gh", "pk", "lk", "bd",
+        "jm", "tt", "mt", "zw", "ug", "tz", "hk",
+    ];
+    // country-code domains of countries that write the day first (not
+    // those used as generic names: .co, .io, .tv, .me, .fm, .ly, .ai…)
+    const DAY_FIRST_TLD: &[&str] = &[
+        "uk", "ie", "au", "nz", "in", "za", "sg", "my", "ng", "ke", "gh", "pk", "lk", "bd", "de",
+        "at", "ch", "fr", "be", "nl", "lu", "es", "pt", "it", "br", "ar", "cl", "pe", "uy", "ve",
+        "mx", "pl", "ru", "ua", "by", "tr", "se", "no", "dk", "fi", "is", "id", "gr", "cz", "sk",
+        "ro", "bg", "hr", "rs", "si", "ba", "ee", "lv", "il", "eg", "sa", "ae", "qa", "vn", "th",
+        "ma", "tn", "dz",
+    ];
+    const NO_ORDER_LANG: &[&str] = &["zh", "ja", "ko", "hu", "lt", "mn", "fa"];
+    let mut votes: Vec<bool> = Vec::new(); // true: day first; false: month first
+    for tag in langs {
+        let tag = tag.trim().to_ascii_lowercase().replace('_', "-");
+        let mut parts = tag.split('-');
+        let (Some(lang), region) = (parts.next(), parts.find(|p| p.len() == 2)) else {
+            continue;
+        };
+        if lang.len() < 2 || lang.len() > 3 || !lang.chars().all(|c| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        if NO_ORDER_LANG.contains(&lang) {
+            continue;
+        }
+        if lang != "en" {
+            votes.push(true);
+        } else if region == Some("us") {
+            votes.push(false);
+        } else if region.is_some_and(|r| DAY_FIRST_EN.contains(&r)) {
+            votes.push(true);
+        }
+    }
+    if let Some(tld) = host.and_then(|h| h.trim_end_matches('.').rsplit('.').next()) {
+        let tld = tld.to_ascii_lowercase();
+        if DAY_FIRST_TLD.contains(&tld.as_str()) {
+            votes.push(true);
+        } else if tld == "us" {
+            votes.push(false);
+        }
+    }
+    match (votes.iter().any(|&v| v), votes.iter().any(|&v| !v)) {
+        (true, false) => Order::DayFirst,
+        _ => Order::Unknown,
+    }
+}
+
+/// A page's own order ([`page_order`]) with its locale's
+/// ([`locale_order`]): the locale decides when the page's dates do not,
+/// and where the two disagree (a British page's dates read month first
+/// from an American widget) neither does.
+pub fn with_locale(own: Order, locale: Order) -> Order {
+    match (own, locale) {
+        (Order::Unknown, l) => l,
+        (o, Order::Unknown) => o,
+        (o, l) if o == l => o,
+        _ => Order::Unknown,
     }
 }
 
@@ -1119,15 +1221,10 @@ fn offset_of(z: &str) -> Option<i32> {
 }
 
 fn stamp(date: Date, time: Option<Time>, offset: Option<i32>) -> Option<Stamp> {
-    if !valid_year(date.year()) {
+    if is_placeholder(date) {
         return None;
     }
     let at = DateTime::from_parts(date, time.unwrap_or(Time::midnight()));
-    // the Unix epoch is what an empty timestamp becomes, 1900-01-01 the
-    // "no date" of spreadsheets and some CMSs
-    if date == Date::constant(1970, 1, 1) || date == Date::constant(1900, 1, 1) {
-        return None;
-    }
     Some(Stamp {
         at,
         has_time: time.is_some(),
@@ -1139,8 +1236,9 @@ fn stamp(date: Date, time: Option<Time>, offset: Option<i32>) -> Option<Stamp> {
 /// seconds, fractions, offset; `2019-11-19 02:24:00 UTC`), compact
 /// `20191119`, RFC 2822, JavaScript's `Date` string, or failing those a
 /// date written for readers ("November 19, 2019, 07:47 PM EST", read
-/// without its zone unless it is GMT/UTC). Placeholders (years outside
-/// 1900–2100, the Unix epoch) give `None`.
+/// without its zone unless it is GMT/UTC). Placeholders
+/// ([`is_placeholder`]: `0001-01-01`, `1900-01-01`, the Unix epoch in any
+/// offset) give `None`.
 pub fn parse_stamp(s: &str) -> Option<Stamp> {
     let s = s.trim();
     if s.is_empty() || s.len() > 120 {
@@ -1290,6 +1388,10 @@ mod tests {
             "24/7/365 support",
             "February 30, 2019",
             "0001-01-01",
+            // a CMS printing an empty time
+            "Posted December 31, 1969 at 7:00 pm",
+            "01/01/1970",
+            "1 January 1900",
             "Score 3-1 in 1890",
         ] {
             assert_eq!(first(text), None, "{text:?}");
@@ -1331,6 +1433,10 @@ mod tests {
         assert_eq!((got[0].role, got[1].role), (Role::Published, Role::Updated));
         assert_eq!(got[0].time, Some(Time::new(16, 7, 0, 0).unwrap()));
         assert_eq!(got[1].time, Some(Time::new(17, 36, 0, 0).unwrap()));
+        // the time after the first date is not the second's as well
+        let got = printed_dates("Published December 6, 2024 11:40 PM | Updated December 7, 2024");
+        assert_eq!(got[0].time, Some(Time::new(23, 40, 0, 0).unwrap()));
+        assert_eq!((got[1].role, got[1].time), (Role::Updated, None));
         assert_eq!(
             first("Aktualisiert am 3. März 2020").unwrap().role,
             Role::Updated
@@ -1409,6 +1515,47 @@ mod tests {
             prose,
         ];
         assert!(dateline(&page, 0).is_some());
+    }
+
+    #[test]
+    fn locale_order_says_day_first_or_nothing() {
+        use Order::*;
+        let host = Some;
+        for (langs, h, want) in [
+            (vec!["en-GB"], None, DayFirst),
+            (vec!["en_AU"], None, DayFirst),
+            (vec!["de"], None, DayFirst),
+            (vec!["pt-BR"], host("g1.globo.com"), DayFirst),
+            (vec![], host("www.example.co.uk"), DayFirst),
+            (vec!["en"], host("news.example.com.au"), DayFirst),
+            (vec!["en"], host("example.de"), DayFirst),
+            // American English, plain English, a generic domain: nothing
+            (vec!["en-US"], host("example.com"), Unknown),
+            (vec!["en"], host("example.com"), Unknown),
+            (vec![], host("example.io"), Unknown),
+            (vec![], None, Unknown),
+            // countries that mix orders, languages that put the year first
+            (vec!["en-CA"], host("example.ca"), Unknown),
+            (vec!["en-PH"], None, Unknown),
+            (vec!["ja"], host("example.jp"), Unknown),
+            // a template's en-US default on a British domain: they disagree
+            (vec!["en-US"], host("example.co.uk"), Unknown),
+            (vec!["en-GB"], host("example.us"), Unknown),
+            // junk tags say nothing
+            (vec!["", "x", "12-34"], None, Unknown),
+        ] {
+            assert_eq!(
+                locale_order(langs.iter().copied(), h),
+                want,
+                "{langs:?} {h:?}"
+            );
+        }
+        // the page's own dates first; the locale when they say nothing;
+        // neither when they disagree
+        assert_eq!(with_locale(Unknown, DayFirst), DayFirst);
+        assert_eq!(with_locale(MonthFirst, Unknown), MonthFirst);
+        assert_eq!(with_locale(DayFirst, DayFirst), DayFirst);
+        assert_eq!(with_locale(MonthFirst, DayFirst), Unknown);
     }
 
     #[test]
@@ -1709,6 +1856,21 @@ mod tests {
             "0001-01-01T00:00:00Z",
             "0001-01-01",
             "1970-01-01T00:00:00Z",
+            // the epoch, and the other placeholders, in any offset
+            "1969-12-31T19:00:00-05:00",
+            "1969-12-31T16:00:00-08:00",
+            "1969-12-31 19:00:00",
+            "1969-12-31",
+            "1970-01-01T05:30:00+05:30",
+            "1970-01-01T01:00:00+01:00",
+            "Wed, 31 Dec 1969 19:00:00 -0500",
+            "Wed Dec 31 1969 19:00:00 GMT-0500 (Eastern Standard Time)",
+            "December 31, 1969, 07:00 PM EST",
+            "0001-01-01T00:00:00+01:00",
+            "0000-12-31T19:03:58-04:56",
+            "1900-01-01T00:00:00-05:00",
+            "1899-12-31T19:00:00-05:00",
+            "1900-01-01T09:00:00+09:00",
             "yesterday",
             "2019-13-01",
             "2019-02-30T10:00:00Z",
@@ -1716,6 +1878,10 @@ mod tests {
             "3019-01-01",
         ] {
             assert_eq!(parse_stamp(bad), None, "{bad:?}");
+        }
+        // the days next to the placeholders are dates (an archive's)
+        for good in ["1969-12-30T19:00:00-05:00", "1970-01-02", "1900-01-02"] {
+            assert!(parse_stamp(good).is_some(), "{good:?}");
         }
     }
 

@@ -72,6 +72,9 @@ pub(crate) struct PageMeta {
     /// `<base href>`.
     pub base: Option<String>,
     pub times: Vec<TimeElement>,
+    /// The page's language tags: `<html lang>`, `xml:lang`, a
+    /// `Content-Language` `<meta http-equiv>` (`og:locale` is in `meta`).
+    pub langs: Vec<String>,
 }
 
 impl PageMeta {
@@ -105,6 +108,20 @@ pub(crate) fn read(doc: &Document) -> PageMeta {
             }
         }
     }
+    for n in doc.select("html").nodes().iter().take(1) {
+        for a in ["lang", "xml:lang"] {
+            out.langs.extend(n.attr(a).map(|l| l.trim().to_string()));
+        }
+    }
+    for n in doc.select("meta[http-equiv][content]").nodes() {
+        if n.attr("http-equiv")
+            .is_some_and(|h| h.trim().eq_ignore_ascii_case("content-language"))
+        {
+            out.langs
+                .extend(n.attr("content").map(|l| l.trim().to_string()));
+        }
+    }
+    out.langs.retain(|l| !l.is_empty() && l.len() <= 35);
     out.title = doc
         .select("head title, title")
         .nodes()
