@@ -1687,7 +1687,9 @@ mod tests {
             list[of[0] as usize].to_string()
         };
         let mut buf = String::new();
-        let mut per_record: Vec<(BTreeMap<String, (u16, u16)>, u32)> = Vec::new();
+        // per record: its stems' (text, title) counts, and its length
+        type Counted = (BTreeMap<String, (u16, u16)>, u32);
+        let mut per_record: Vec<Counted> = Vec::new();
         for r in records {
             let (mut counts, mut len) = (BTreeMap::new(), 0u32);
             for (text, in_title) in [(&r.title, true), (&r.text, false)] {
