@@ -47,9 +47,11 @@ fn one_shot_allocator() {
         // around the stages where its memory peaks): at once (0 ms). (A
         // delay set in the environment, MIMALLOC_PURGE_DELAY, is left as
         // it is.)
+        // Elsewhere in a build (rendering, which frees and reuses memory
+        // page after page), once unused for a while (`RENDERING_DELAY`).
         if ours {
             let _ = briefing::site::GIVE_BACK_AS_FREED.set(|at_once| {
-                let delay = if at_once { 0 } else { NEVER_BY_ITSELF };
+                let delay = if at_once { 0 } else { RENDERING_DELAY };
                 // SAFETY: as above
                 unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, delay) }
             });
@@ -63,6 +65,14 @@ fn one_shot_allocator() {
         });
     }
 }
+
+/// The purge delay (ms) while a build renders its pages: memory a page
+/// freed and the next reused stays, what stays unused goes back. Never
+/// purging there, rendering's peak at 10,000 articles was 10-12 MB higher
+/// than purging at once, which cost 0.3-0.4 s more system CPU
+/// (BENCHMARKS.md, `searchmem`).
+#[cfg(not(feature = "system-alloc"))]
+const RENDERING_DELAY: std::ffi::c_long = 100;
 
 /// A purge delay (ms) longer than any build: freed memory is marked to be
 /// given back, which only a forced collect then does.

@@ -953,14 +953,15 @@ pub static GIVE_BACK_MEMORY: std::sync::OnceLock<fn()> = std::sync::OnceLock::ne
 
 /// Set by the binary for one-shot commands: `true` asks that memory
 /// freed from now on go back to the system as soon as it is free, `false`
-/// that it stay for reuse until [`GIVE_BACK_MEMORY`] (see
-/// [`GiveBackAsFreed`]).
+/// that it stay for reuse a while (rendering frees and reuses memory page
+/// after page; the binary gives back what stays unused for 100 ms) or
+/// until [`GIVE_BACK_MEMORY`] (see [`GiveBackAsFreed`]).
 pub static GIVE_BACK_AS_FREED: std::sync::OnceLock<fn(bool)> = std::sync::OnceLock::new();
 
 /// Freed memory given back as it is freed while this lives (through
 /// [`GIVE_BACK_AS_FREED`]): from loading to the end of the search index,
 /// where the peak of a build's memory is. Giving back pages that are
-/// soon used again costs CPU, so rendering keeps them; at 10,000 articles
+/// soon used again costs CPU, so rendering keeps them a while; at 10,000 articles
 /// this makes the peak about 40 MB lower (BENCHMARKS.md).
 struct GiveBackAsFreed(());
 

@@ -296,19 +296,107 @@ pub fn excerpt(text: &str, max: usize) -> String {
 /// Records are analysed in chunks of this many, in parallel.
 const ANALYSIS_CHUNK: usize = 256;
 
-/// The distinct terms of a chunk of records.
+/// The distinct terms of a chunk of records, and each record's counts of
+/// them: every record's entries one after another in one array of bytes
+/// (no allocation per record), which [`Analysed::merge`] later rewrites
+/// with the index's stems. Entries are small numbers (a chunk has a few
+/// thousand distinct terms; most counts are 1 to 3), so they are written
+/// as varints ([`push_varint`]): about 3 bytes an entry where a
+/// `(u32, u16, u16)` took 8, at the build's memory peak.
 struct Analysed {
     /// The chunk's terms; a local id is an index.
     vocab: Vec<Box<str>>,
-    docs: Vec<Doc>,
+    /// Per entry: the term's id (a local id, then, once merged, a stem)
+    /// times two, plus one when it is in the record's title; then its
+    /// occurrences in the text (saturating at `u16::MAX`).
+    entries: Vec<u8>,
+    /// Per record: where its entries end, and its number of terms (title
+    /// and text).
+    docs: Vec<(usize, u32)>,
 }
 
-/// One record's terms.
-struct Doc {
-    /// (local id, occurrences in the text, in the title).
-    entries: Vec<(u32, u16, u16)>,
-    /// The number of terms (title and text).
-    len: u32,
+/// Append `x` as a LEB128 varint: seven bits a byte, low bits first, the
+/// top bit set on every byte but the last.
+fn push_varint(out: &mut Vec<u8>, mut x: u32) {
+    while x >= 0x80 {
+        out.push(x as u8 | 0x80);
+        x >>= 7;
+    }
+    out.push(x as u8);
+}
+
+/// The varint at `*at` in `bytes` ([`push_varint`]), moving `*at` past it.
+fn read_varint(bytes: &[u8], at: &mut usize) -> u32 {
+    let mut x = 0u32;
+    let mut shift = 0;
+    loop {
+        let b = bytes[*at];
+        *at += 1;
+        x |= u32::from(b & 0x7F) << shift;
+        if b < 0x80 {
+            return x;
+        }
+        shift += 7;
+    }
+}
+
+/// One entry: (term id, occurrences in the text, in the title or not).
+fn push_entry(out: &mut Vec<u8>, id: u32, text: u16, title: bool) {
+    debug_assert!(id < 1 << 31);
+    push_varint(out, id << 1 | u32::from(title));
+    push_varint(out, u32::from(text));
+}
+
+/// Call `f` with each entry of `bytes` ([`push_entry`]).
+fn for_each_entry(bytes: &[u8], mut f: impl FnMut(u32, u16, bool)) {
+    let mut at = 0;
+    while at < bytes.len() {
+        let id = read_varint(bytes, &mut at);
+        let text = read_varint(bytes, &mut at);
+        f(id >> 1, text as u16, id & 1 == 1);
+    }
+}
+
+impl Analysed {
+    /// Rewrite the entries with stems: each local id becomes the id of its
+    /// stem (`stem_of[global[id]]`), and the forms of one stem in a record
+    /// become one entry, their counts added up. `seen` (by stem: the
+    /// record that last had it, and its place in `doc`) and `doc` are
+    /// scratch space, and `mark` the number of the last record marked.
+    fn merge(
+        &mut self,
+        global: &[u32],
+        stem_of: &[u32],
+        seen: &mut [(u32, u32)],
+        mark: &mut u32,
+        doc: &mut Vec<(u32, u16, bool)>,
+    ) {
+        let mut out = Vec::with_capacity(self.entries.len());
+        let mut from = 0;
+        for d in &mut self.docs {
+            *mark += 1;
+            doc.clear();
+            for_each_entry(&self.entries[from..d.0], |id, text, title| {
+                let st = stem_of[global[id as usize] as usize];
+                let slot = &mut seen[st as usize];
+                if slot.0 == *mark {
+                    let e = &mut doc[slot.1 as usize];
+                    e.1 = e.1.saturating_add(text);
+                    e.2 |= title;
+                } else {
+                    *slot = (*mark, doc.len() as u32);
+                    doc.push((st, text, title));
+                }
+            });
+            for &(st, text, title) in doc.iter() {
+                push_entry(&mut out, st, text, title);
+            }
+            from = d.0;
+            d.0 = out.len();
+        }
+        out.shrink_to_fit();
+        self.entries = out;
+    }
 }
 
 /// A term of at most 16 bytes packed into an integer, as a map key that
@@ -355,7 +443,11 @@ fn analyse<R: Borrow<Record>>(records: &[R]) -> Analysed {
     let mut counts: Vec<(u16, u16)> = Vec::new();
     let mut touched: Vec<u32> = Vec::new();
     let mut buf = String::new();
-    let mut docs = Vec::with_capacity(records.len());
+    let mut out = Analysed {
+        vocab: Vec::new(),
+        entries: Vec::new(),
+        docs: Vec::with_capacity(records.len()),
+    };
     for r in records {
         let r = r.borrow();
         let mut len = 0u32;
@@ -378,16 +470,14 @@ fn analyse<R: Borrow<Record>>(records: &[R]) -> Analysed {
                 len += 1;
             });
         }
-        let entries = touched
-            .drain(..)
-            .map(|id| {
-                let (text, title) = std::mem::take(&mut counts[id as usize]);
-                (id, text, title)
-            })
-            .collect();
-        docs.push(Doc { entries, len });
+        for id in touched.drain(..) {
+            let (text, title) = std::mem::take(&mut counts[id as usize]);
+            push_entry(&mut out.entries, id, text, title > 0);
+        }
+        out.docs.push((out.entries.len(), len));
     }
-    Analysed { vocab, docs }
+    out.vocab = vocab;
+    out
 }
 
 /// A posting's weight, 1..=[`MAX_WEIGHT`]: BM25's term-frequency part for
@@ -864,7 +954,7 @@ pub fn build_into<R: Borrow<Record>>(
             "documents' files within a chunk"
         )
     };
-    let (vocabs, docs): (Vec<Vec<Box<str>>>, Vec<Vec<Doc>>) = (0..count.div_ceil(ANALYSIS_CHUNK))
+    let mut chunks: Vec<Analysed> = (0..count.div_ceil(ANALYSIS_CHUNK))
         .into_par_iter()
         .map(|c| {
             let from = c * ANALYSIS_CHUNK;
@@ -875,19 +965,18 @@ pub fn build_into<R: Borrow<Record>>(
                 let (path, bytes) = docs_file(index, from / CHUNK + k, records);
                 put(path, bytes);
             }
-            let a = analyse(&chunk);
-            (a.vocab, a.docs)
+            analyse(&chunk)
         })
-        .unzip();
+        .collect();
 
     // One id for every distinct word form, in the order first seen: the
     // chunks' vocabularies merged, each freed as it is (a word is kept
     // once, not once per chunk).
     let mut ids: FxHashMap<Box<str>, u32> = FxHashMap::default();
-    let global: Vec<Vec<u32>> = vocabs
-        .into_iter()
-        .map(|vocab| {
-            vocab
+    let global: Vec<Vec<u32>> = chunks
+        .iter_mut()
+        .map(|chunk| {
+            std::mem::take(&mut chunk.vocab)
                 .into_iter()
                 .map(|t| {
                     let next = ids.len() as u32;
@@ -902,46 +991,38 @@ pub fn build_into<R: Borrow<Record>>(
     }
     // Each form's stem: the terms of the index.
     let (vocab, stem_of) = stems(&forms, stemmer_for(language));
+    debug_assert!(vocab.len() < 1 << 31);
 
-    // Every record, in order, with the counts of its stems (the forms of a
-    // stem in one record added up): entries in one flat array.
-    // (sized at once: as many as the chunks' entries at most, without the
-    // doubling of a growing array beside them)
-    let most: usize = docs.iter().flatten().map(|d| d.entries.len()).sum();
-    let mut entries: Vec<(u32, u16, u16)> = Vec::with_capacity(most);
-    let mut bounds: Vec<(usize, u32)> = Vec::with_capacity(count + 1);
-    // by stem: the record that last counted it (+1) and where
-    let mut seen = vec![(0u32, 0usize); vocab.len()];
-    let mut doc = 0u32;
-    // (each chunk's analysis freed once merged)
-    for (docs, ids) in docs.into_iter().zip(&global) {
-        for d in &docs {
-            doc += 1;
-            bounds.push((entries.len(), d.len));
-            for &(id, text, title) in &d.entries {
-                let st = stem_of[ids[id as usize] as usize];
-                let slot = &mut seen[st as usize];
-                if slot.0 == doc {
-                    let e = &mut entries[slot.1];
-                    e.1 = e.1.saturating_add(text);
-                    e.2 = e.2.saturating_add(title);
-                } else {
-                    *slot = (doc, entries.len());
-                    entries.push((st, text, title));
-                }
+    // Every record's entries become its stems' counts (the forms of a
+    // stem in one record added up), chunk by chunk, each chunk's entries
+    // replaced as it goes: no array of all of them beside the chunks'.
+    // The chunks in a few runs side by side, each with its scratch space.
+    let runs = rayon::current_num_threads().clamp(1, chunks.len().max(1));
+    let per_run = chunks.len().div_ceil(runs).max(1);
+    chunks
+        .par_chunks_mut(per_run)
+        .zip(global.par_chunks(per_run))
+        .for_each(|(chunks, global)| {
+            let mut seen = vec![(0u32, 0u32); vocab.len()];
+            let (mut mark, mut doc) = (0, Vec::new());
+            for (chunk, global) in chunks.iter_mut().zip(global) {
+                chunk.merge(global, &stem_of, &mut seen, &mut mark, &mut doc);
             }
-        }
-    }
-    drop(seen);
-    bounds.push((entries.len(), 0));
-    let total: u64 = bounds.iter().map(|&(_, len)| u64::from(len)).sum();
+        });
+    drop(global);
+    let total: u64 = chunks
+        .iter()
+        .flat_map(|c| &c.docs)
+        .map(|&(_, len)| u64::from(len))
+        .sum();
     let avg = (total as f64 / count.max(1) as f64).max(1.0);
 
     // How many documents each stem has, then all postings in one array,
-    // stem after stem, documents in order.
+    // stem after stem, documents in order; each chunk freed once its
+    // postings are in (the array fills as the chunks go).
     let mut df = vec![0u32; vocab.len()];
-    for &(st, _, _) in &entries {
-        df[st as usize] += 1;
+    for c in &chunks {
+        for_each_entry(&c.entries, |st, _, _| df[st as usize] += 1);
     }
     let mut start = Vec::with_capacity(vocab.len() + 1);
     let mut at = 0usize;
@@ -950,19 +1031,24 @@ pub fn build_into<R: Borrow<Record>>(
         at += n as usize;
     }
     start.push(at);
+    drop(df);
     let mut next = start.clone();
     let mut postings = vec![0u32; at];
-    for doc in 0..bounds.len() - 1 {
-        let (from, len) = bounds[doc];
-        let to = bounds[doc + 1].0;
-        let norm = K1 * (1.0 - B + B * f64::from(len) / avg);
-        for &(st, text, title) in &entries[from..to] {
-            let g = st as usize;
-            postings[next[g]] = ((doc as u32) << 6) | weight(text, title, norm);
-            next[g] += 1;
+    let mut doc = 0u32;
+    for c in chunks {
+        let mut from = 0;
+        for &(to, len) in &c.docs {
+            let norm = K1 * (1.0 - B + B * f64::from(len) / avg);
+            for_each_entry(&c.entries[from..to], |st, text, title| {
+                let g = st as usize;
+                postings[next[g]] = (doc << 6) | weight(text, u16::from(title), norm);
+                next[g] += 1;
+            });
+            from = to;
+            doc += 1;
         }
     }
-    drop(entries);
+    drop(next);
 
     // The shards' entries: every stem with its postings, and every form
     // whose stem differs, sorted by text.
@@ -1246,6 +1332,23 @@ mod tests {
         assert_eq!(unbase85(b"ab\"cd"), None); // not a digit
         assert_eq!(unbase85(b"|||||"), None); // over 32 bits
         assert_eq!(unbase85(b""), Some(vec![]));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(crate::testing::cases(1000)))]
+        /// Entries read back as written, whatever the numbers' sizes.
+        #[test]
+        fn entries_round_trip(entries in proptest::collection::vec(
+            (0u32..1 << 31, proptest::prelude::any::<u16>(), proptest::bool::ANY), 0..50)
+        ) {
+            let mut bytes = Vec::new();
+            for &(id, text, title) in &entries {
+                push_entry(&mut bytes, id, text, title);
+            }
+            let mut back = Vec::new();
+            for_each_entry(&bytes, |id, text, title| back.push((id, text, title)));
+            proptest::prop_assert_eq!(back, entries);
+        }
     }
 
     #[test]
@@ -1567,5 +1670,107 @@ mod tests {
         let shard = args(file(&files, "search/terms/t.js"), "add");
         assert_eq!(shard.as_array().unwrap().len(), 3);
         assert!(shard[2].as_object().unwrap().contains_key("missiles"));
+    }
+
+    /// Every term's postings as a plain build would make them: each
+    /// record's terms stemmed one by one, counted per stem in a map, the
+    /// weights from the average length; by term, (record, weight) in
+    /// record order.
+    fn reference_postings(
+        records: &[Record],
+        language: &str,
+    ) -> std::collections::BTreeMap<String, Vec<(u32, u32)>> {
+        use std::collections::BTreeMap;
+        let algorithm = stemmer_for(language);
+        let stem = |t: &str| -> String {
+            let (list, of) = stems(&[t], algorithm);
+            list[of[0] as usize].to_string()
+        };
+        let mut buf = String::new();
+        // per record: its stems' (text, title) counts, and its length
+        type Counted = (BTreeMap<String, (u16, u16)>, u32);
+        let mut per_record: Vec<Counted> = Vec::new();
+        for r in records {
+            let (mut counts, mut len) = (BTreeMap::new(), 0u32);
+            for (text, in_title) in [(&r.title, true), (&r.text, false)] {
+                for_each_term(text, &mut buf, |t| {
+                    let c: &mut (u16, u16) = counts.entry(stem(t)).or_default();
+                    if in_title {
+                        c.1 = c.1.saturating_add(1);
+                    } else {
+                        c.0 = c.0.saturating_add(1);
+                    }
+                    len += 1;
+                });
+            }
+            per_record.push((counts, len));
+        }
+        let total: u64 = per_record.iter().map(|r| u64::from(r.1)).sum();
+        let avg = (total as f64 / records.len().max(1) as f64).max(1.0);
+        let mut out: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
+        for (doc, (counts, len)) in per_record.into_iter().enumerate() {
+            let norm = K1 * (1.0 - B + B * f64::from(len) / avg);
+            for (st, (text, title)) in counts {
+                out.entry(st)
+                    .or_default()
+                    .push((doc as u32, weight(text, title, norm)));
+            }
+        }
+        out
+    }
+
+    /// Every term's postings as the index's shard files hold them.
+    fn built_postings(
+        files: &[(String, Vec<u8>)],
+    ) -> std::collections::BTreeMap<String, Vec<(u32, u32)>> {
+        let mut out = std::collections::BTreeMap::new();
+        for (path, bytes) in files {
+            if path.starts_with("search/terms/") {
+                let shard = args(std::str::from_utf8(bytes).unwrap(), "add");
+                for (term, postings) in shard[2].as_object().unwrap() {
+                    out.insert(term.clone(), decode(postings.as_str().unwrap()));
+                }
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(crate::testing::cases(12)))]
+        /// The index's postings, made chunk by chunk with each chunk's
+        /// entries merged in place, are those of a plain build: forms of
+        /// one stem (in the title, the text, both) added up per record,
+        /// across several analysis chunks and merge runs.
+        #[test]
+        fn postings_equal_a_plain_build(
+            words in proptest::collection::vec(
+                proptest::collection::vec(0usize..24, 0..12), 2 * ANALYSIS_CHUNK + 1..3 * ANALYSIS_CHUNK + 40),
+            titles in proptest::collection::vec(0usize..24, 0..4),
+            stemmed in proptest::bool::ANY,
+        ) {
+            const WORDS: [&str; 24] = [
+                "missile", "missiles", "Missiles", "deploy", "deployed", "deploying",
+                "deployment", "happy", "happier", "studies", "study", "Minsk", "2024",
+                "su30mk2", "a", "Zürich", "zurich", "ÉTÉ", "été", "in", "on", "东京大学",
+                "running", "runs",
+            ];
+            let records: Vec<Record> = words
+                .iter()
+                .enumerate()
+                .map(|(i, ws)| {
+                    let text: Vec<&str> = ws.iter().map(|&w| WORDS[w]).collect();
+                    // some records have a title of the pool's words
+                    let title: Vec<&str> = if i % 3 == 0 {
+                        titles.iter().map(|&w| WORDS[(w + i) % WORDS.len()]).collect()
+                    } else {
+                        vec!["T"]
+                    };
+                    record(&format!("articles/{i}/index.html"), &title.join(" "), &text.join(" "))
+                })
+                .collect();
+            let language = if stemmed { "en" } else { "" };
+            let files = build_in(language, &records);
+            proptest::prop_assert_eq!(built_postings(&files), reference_postings(&records, language));
+        }
     }
 }
