@@ -148,7 +148,9 @@ impl SitePath {
 
     /// How many directories deep the page is (`a/b/index.html`: 2).
     pub fn dir_depth(&self) -> usize {
-        self.0.matches('/').count()
+        // (bytes: `matches` runs a char searcher, 1% of a build's
+        // instructions for the links of every page)
+        self.0.bytes().filter(|&b| b == b'/').count()
     }
 
     /// A relative URL from the page at `from` to `self`. `index.html` is

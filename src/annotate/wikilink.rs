@@ -79,6 +79,14 @@ fn code_ranges(md: &str) -> Vec<Range<usize>> {
     code
 }
 
+/// Whether `md` can hold code at all: a span or fence needs a backtick or
+/// a tilde, an indented block a tab or four spaces in a row. Most notes
+/// have none of them, and need no Markdown parse to find their links.
+fn may_hold_code(md: &str) -> bool {
+    let b = md.as_bytes();
+    memchr::memchr3(b'`', b'~', b'\t', b).is_some() || memchr::memmem::find(b, b"    ").is_some()
+}
+
 /// Every `[[…]]` of `md` that is not inside code (an `internal` block
 /// is not code: its wikilinks resolve, and a public build never sees it):
 /// from left to right, a `[[` whose text up to the next `]]` holds no
@@ -86,7 +94,14 @@ fn code_ranges(md: &str) -> Vec<Range<usize>> {
 /// and code span are found by searches that only move forward), so `[[`
 /// repeated 100,000 times costs no more than reading it.
 pub fn find(md: &str) -> Vec<WikiRef> {
-    let code = code_ranges(md);
+    if memchr::memmem::find(md.as_bytes(), b"[[").is_none() {
+        return Vec::new();
+    }
+    let code = if may_hold_code(md) {
+        code_ranges(md)
+    } else {
+        Vec::new()
+    };
     let mut code = code.into_iter().peekable();
     let (mut close, mut open, mut newline) = (
         Next::new(md, "]]"),
@@ -297,5 +312,35 @@ mod tests {
         ) {
             proptest::prop_assert_eq!(find(&md), find_slow(&md));
         }
+
+        /// What has no backtick, tilde, tab or four spaces in a row holds
+        /// no code, whatever blocks it is made of.
+        #[test]
+        fn text_that_cannot_hold_code_has_none(
+            md in "([-*>#+1. ]{1,3}|[a\\[\\]<>|_!()]|\n|\n\n|   ){0,60}",
+        ) {
+            if !may_hold_code(&md) {
+                proptest::prop_assert_eq!(code_ranges(&md), Vec::<Range<usize>>::new());
+            }
+        }
+    }
+
+    #[test]
+    fn code_of_every_kind_is_seen_as_possible() {
+        for md in [
+            "`a`",
+            "~~~\na\n~~~",
+            "```\na\n```",
+            "    a",
+            "\ta",
+            "- a\n\n      b",
+            ">     a",
+        ] {
+            assert!(!code_ranges(md).is_empty(), "{md:?}");
+            assert!(may_hold_code(md), "{md:?}");
+        }
+        assert!(!may_hold_code(
+            "Note 1: see [[France]] and compare [[a-b]]."
+        ));
     }
 }
