@@ -32,17 +32,25 @@ pub enum Target {
 impl Target {
     /// The page (and fragment) the link goes to, relative to `at`.
     pub fn url(&self, at: &SitePath) -> String {
+        let mut url = String::new();
+        self.push_url(at, &mut url);
+        url
+    }
+
+    /// [`Target::url`] appended to `out` (a note's links are written
+    /// into its HTML on every page that shows it: without a string each).
+    pub fn push_url(&self, at: &SitePath, out: &mut String) {
         match self {
-            Target::Article { slug } => SitePath::article(slug).relative_from(at),
+            Target::Article { slug } => SitePath::article(slug).push_relative_from(at, out),
             Target::Annotation { article, id } => {
                 let page = SitePath::article(article);
-                if &page == at {
-                    format!("#a-{id}")
-                } else {
-                    format!("{}#a-{id}", page.relative_from(at))
+                if &page != at {
+                    page.push_relative_from(at, out);
                 }
+                out.push_str("#a-");
+                out.push_str(id);
             }
-            Target::Entity { slug } => SitePath::entity(slug).relative_from(at),
+            Target::Entity { slug } => SitePath::entity(slug).push_relative_from(at, out),
         }
     }
 }
@@ -262,6 +270,37 @@ mod tests {
             rewrite(md, &links, &SitePath::article(&slug)),
             "See [\\*x\\*](<#a-k>)."
         );
+    }
+
+    #[test]
+    fn a_url_appended_is_the_url() {
+        let (a, e) = (Slug::parse("a").unwrap(), Slug::parse("e").unwrap());
+        let targets = [
+            Target::Article { slug: a.clone() },
+            Target::Annotation {
+                article: a.clone(),
+                id: "k".into(),
+            },
+            Target::Entity { slug: e.clone() },
+        ];
+        let pages = [
+            SitePath::new("index.html"),
+            SitePath::article(&a),
+            SitePath::entity(&e),
+            SitePath::section("annotations").page(2),
+        ];
+        let mut seen = Vec::new();
+        for t in &targets {
+            for at in &pages {
+                let mut out = String::from("x");
+                t.push_url(at, &mut out);
+                assert_eq!(out, format!("x{}", t.url(at)));
+                seen.push(t.url(at));
+            }
+        }
+        assert_eq!(seen[1], "../../articles/a/index.html");
+        assert_eq!(seen[5], "#a-k");
+        assert_eq!(seen[8], "entities/e/index.html");
     }
 
     /// The first version of [`find`] (quadratic), as the reference.
