@@ -149,20 +149,26 @@ impl SitePath {
 
     /// How many directories deep the page is (`a/b/index.html`: 2).
     pub fn dir_depth(&self) -> usize {
-        self.0.matches('/').count()
+        // (bytes: `matches` runs a char searcher, 1% of a build's
+        // instructions for the links of every page)
+        self.0.bytes().filter(|&b| b == b'/').count()
     }
 
     /// A relative URL from the page at `from` to `self`. `index.html` is
     /// kept explicit so links work from `file://`, where a directory URL
     /// shows a listing instead of the page.
     pub fn relative_from(&self, from: &SitePath) -> String {
-        let depth = from.dir_depth();
-        let mut url = String::with_capacity(3 * depth + self.0.len());
-        for _ in 0..depth {
-            url.push_str("../");
-        }
-        url.push_str(&self.0);
+        let mut url = String::with_capacity(3 * from.dir_depth() + self.0.len());
+        self.push_relative_from(from, &mut url);
         url
+    }
+
+    /// [`SitePath::relative_from`] appended to `out`.
+    pub fn push_relative_from(&self, from: &SitePath, out: &mut String) {
+        for _ in 0..from.dir_depth() {
+            out.push_str("../");
+        }
+        out.push_str(&self.0);
     }
 
     /// The path a browser sees under `base_url` (for feed, sitemap,

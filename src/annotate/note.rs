@@ -76,7 +76,7 @@ impl Rendered {
             let pos = pos as usize;
             out.push_str(&self.html[last..pos]);
             // URLs of slugs and ids: nothing in them to escape
-            out.push_str(&links[i as usize].target.url(at));
+            links[i as usize].target.push_url(at, &mut out);
             last = pos;
         }
         out.push_str(&self.html[last..]);

@@ -32,17 +32,25 @@ pub enum Target {
 impl Target {
     /// The page (and fragment) the link goes to, relative to `at`.
     pub fn url(&self, at: &SitePath) -> String {
+        let mut url = String::new();
+        self.push_url(at, &mut url);
+        url
+    }
+
+    /// [`Target::url`] appended to `out` (a note's links are written
+    /// into its HTML on every page that shows it: without a string each).
+    pub fn push_url(&self, at: &SitePath, out: &mut String) {
         match self {
-            Target::Article { slug } => SitePath::article(slug).relative_from(at),
+            Target::Article { slug } => SitePath::article(slug).push_relative_from(at, out),
             Target::Annotation { article, id } => {
                 let page = SitePath::article(article);
-                if &page == at {
-                    format!("#a-{id}")
-                } else {
-                    format!("{}#a-{id}", page.relative_from(at))
+                if &page != at {
+                    page.push_relative_from(at, out);
                 }
+                out.push_str("#a-");
+                out.push_str(id);
             }
-            Target::Entity { slug } => SitePath::entity(slug).relative_from(at),
+            Target::Entity { slug } => SitePath::entity(slug).push_relative_from(at, out),
         }
     }
 }
@@ -79,6 +87,14 @@ fn code_ranges(md: &str) -> Vec<Range<usize>> {
     code
 }
 
+/// Whether `md` can hold code at all: a span or fence needs a backtick or
+/// a tilde, an indented block a tab or four spaces in a row. Most notes
+/// have none of them, and need no Markdown parse to find their links.
+fn may_hold_code(md: &str) -> bool {
+    let b = md.as_bytes();
+    memchr::memchr3(b'`', b'~', b'\t', b).is_some() || memchr::memmem::find(b, b"    ").is_some()
+}
+
 /// Every `[[…]]` of `md` that is not inside code (an `internal` block
 /// is not code: its wikilinks resolve, and a public build never sees it):
 /// from left to right, a `[[` whose text up to the next `]]` holds no
@@ -86,7 +102,14 @@ fn code_ranges(md: &str) -> Vec<Range<usize>> {
 /// and code span are found by searches that only move forward), so `[[`
 /// repeated 100,000 times costs no more than reading it.
 pub fn find(md: &str) -> Vec<WikiRef> {
-    let code = code_ranges(md);
+    if memchr::memmem::find(md.as_bytes(), b"[[").is_none() {
+        return Vec::new();
+    }
+    let code = if may_hold_code(md) {
+        code_ranges(md)
+    } else {
+        Vec::new()
+    };
     let mut code = code.into_iter().peekable();
     let (mut close, mut open, mut newline) = (
         Next::new(md, "]]"),
@@ -249,6 +272,37 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_url_appended_is_the_url() {
+        let (a, e) = (Slug::parse("a").unwrap(), Slug::parse("e").unwrap());
+        let targets = [
+            Target::Article { slug: a.clone() },
+            Target::Annotation {
+                article: a.clone(),
+                id: "k".into(),
+            },
+            Target::Entity { slug: e.clone() },
+        ];
+        let pages = [
+            SitePath::new("index.html"),
+            SitePath::article(&a),
+            SitePath::entity(&e),
+            SitePath::section("annotations").page(2),
+        ];
+        let mut seen = Vec::new();
+        for t in &targets {
+            for at in &pages {
+                let mut out = String::from("x");
+                t.push_url(at, &mut out);
+                assert_eq!(out, format!("x{}", t.url(at)));
+                seen.push(t.url(at));
+            }
+        }
+        assert_eq!(seen[1], "../../articles/a/index.html");
+        assert_eq!(seen[5], "#a-k");
+        assert_eq!(seen[8], "entities/e/index.html");
+    }
+
     /// The first version of [`find`] (quadratic), as the reference.
     fn find_slow(md: &str) -> Vec<WikiRef> {
         let code = code_ranges(md);
@@ -297,5 +351,35 @@ mod tests {
         ) {
             proptest::prop_assert_eq!(find(&md), find_slow(&md));
         }
+
+        /// What has no backtick, tilde, tab or four spaces in a row holds
+        /// no code, whatever blocks it is made of.
+        #[test]
+        fn text_that_cannot_hold_code_has_none(
+            md in "([-*>#+1. ]{1,3}|[a\\[\\]<>|_!()]|\n|\n\n|   ){0,60}",
+        ) {
+            if !may_hold_code(&md) {
+                proptest::prop_assert_eq!(code_ranges(&md), Vec::<Range<usize>>::new());
+            }
+        }
+    }
+
+    #[test]
+    fn code_of_every_kind_is_seen_as_possible() {
+        for md in [
+            "`a`",
+            "~~~\na\n~~~",
+            "```\na\n```",
+            "    a",
+            "\ta",
+            "- a\n\n      b",
+            ">     a",
+        ] {
+            assert!(!code_ranges(md).is_empty(), "{md:?}");
+            assert!(may_hold_code(md), "{md:?}");
+        }
+        assert!(!may_hold_code(
+            "Note 1: see [[France]] and compare [[a-b]]."
+        ));
     }
 }

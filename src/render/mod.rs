@@ -208,6 +208,7 @@ impl Renderer {
         }
         tera.autoescape_on([".html", ".xml"]);
         tera.set_escape_fn(escape_html);
+        tera.register_filter("safe", safe);
         Ok(Renderer {
             tera,
             theme: theme.clone(),
@@ -252,6 +253,19 @@ impl Renderer {
             .render_to(template, &ctx, &mut out)
             .map_err(|e| problem(&e))?;
         Ok(out)
+    }
+}
+
+/// Tera's `safe` filter, giving the same value, without copying the
+/// string: Tera's own copies it into a new one (every article body, note
+/// and pasted list went through it: a page's bytes copied once more),
+/// where marking the shared string safe is enough.
+fn safe(val: tera::Value, _: tera::Kwargs, _: &tera::State) -> tera::Value {
+    if val.is_string() {
+        val.mark_safe()
+    } else {
+        // (what Tera's does with any other value: its text, marked safe)
+        tera::Value::safe_string(&val.to_string())
     }
 }
 
@@ -651,7 +665,57 @@ mod tests {
         );
     }
 
+    /// `template` rendered with `ctx` by our renderer and by Tera with its
+    /// own filters (the same escaping).
+    fn ours_and_teras(template: &str, ctx: &serde_json::Value) -> (String, String) {
+        let ours = super::Renderer::new(&theme(&[("t.html", template)]))
+            .expect("compiles")
+            .render("t.html", ctx)
+            .expect("renders");
+        let mut tera = tera::Tera::new();
+        tera.add_raw_template("t.html", template).expect("compiles");
+        tera.autoescape_on([".html"]);
+        let teras = tera
+            .render(
+                "t.html",
+                &tera::Context::from_serialize(ctx).expect("a map"),
+            )
+            .expect("renders");
+        (ours, teras)
+    }
+
+    #[test]
+    fn safe_gives_what_teras_safe_gives_for_every_kind_of_value() {
+        let ctx = serde_json::json!({
+            "short": "<b>&</b>",
+            "long": "<p>a paragraph longer than a short string's inline room & more</p>",
+            "n": 3, "f": 2.5, "yes": true, "none": null,
+            "list": ["<a>", 1, "b\"c"], "map": {"k": "<v>"},
+        });
+        for name in ["short", "long", "n", "f", "yes", "none", "list", "map"] {
+            let template = format!(
+                "[{{{{ {name} | safe }}}}][{{{{ {name} }}}}][{{{{ {name} | safe | upper }}}}]"
+            );
+            let (ours, teras) = ours_and_teras(&template, &ctx);
+            assert_eq!(ours, teras, "{name}");
+        }
+        // and the marked string is still escaped where it is used unmarked
+        let (ours, _) = ours_and_teras("{% set x = long | safe %}{{ x }}|{{ long }}", &ctx);
+        assert!(
+            ours.contains("<p>a paragraph") && ours.contains("&lt;p&gt;a paragraph"),
+            "{ours}"
+        );
+    }
+
     proptest! {
+        /// Our `safe` filter and Tera's agree on any string.
+        #[test]
+        fn safe_is_teras_safe(s in r#"[a-z<>&"'/ é“”\n]{0,60}"#) {
+            let ctx = serde_json::json!({ "s": s });
+            let (ours, teras) = ours_and_teras("{{ s | safe }}{{ s }}", &ctx);
+            prop_assert_eq!(ours, teras);
+        }
+
         /// Byte for byte the output of Tera's own escaping, so pages do
         /// not change with the faster function.
         #[test]
