@@ -25,8 +25,10 @@ fn main() {
 /// A command that exits when done need not give memory back to the system
 /// as it goes: mimalloc's purging (returning freed pages with `madvise`,
 /// then faulting them in again) was 2-3% of a 10,000-article build's CPU
-/// and ran on at its end (BENCHMARKS.md). It gives it back once, where a
-/// build asks (between its stages). `serve` and `watch` keep purging.
+/// and ran on at its end (BENCHMARKS.md). It gives it back where a build
+/// asks: at once around the stages where memory peaks, and while pages
+/// render, what has been unused for `RENDERING_DELAY`. `serve` and
+/// `watch` keep purging.
 fn one_shot_allocator() {
     #[cfg(not(feature = "system-alloc"))]
     {

@@ -996,8 +996,12 @@ pub fn build_into<R: Borrow<Record>>(
     // Every record's entries become its stems' counts (the forms of a
     // stem in one record added up), chunk by chunk, each chunk's entries
     // replaced as it goes: no array of all of them beside the chunks'.
-    // The chunks in a few runs side by side, each with its scratch space.
-    let runs = rayon::current_num_threads().clamp(1, chunks.len().max(1));
+    // The chunks in a few runs side by side, each with its scratch space
+    // (8 bytes a stem: at most four, whatever the number of cores, so the
+    // memory peak does not grow with them).
+    let runs = rayon::current_num_threads()
+        .clamp(1, chunks.len().max(1))
+        .min(4);
     let per_run = chunks.len().div_ceil(runs).max(1);
     chunks
         .par_chunks_mut(per_run)

@@ -755,6 +755,9 @@ fn decide_date(pm: &page::PageMeta, texts: &[&str], title: &str, url: Option<&st
             .map(|d| ("dateline", day(d))),
     );
     let mut from;
+    // the date was refused for want of a second signal: the publication
+    // time it came from is not written either (pages fall back to it)
+    let mut unsupported = false;
     let date = match printed {
         Some((p, d)) => {
             from = "dateline";
@@ -812,10 +815,12 @@ fn decide_date(pm: &page::PageMeta, texts: &[&str], title: &str, url: Option<&st
             let sure = match sure {
                 Some(s) if shown.is_some() && support(&s, false) < 2 => {
                     from = "none: one signal against the printed date";
+                    unsupported = true;
                     None
                 }
                 Some(s) if invisible && support(&s, true) < 2 => {
                     from = "none: one declaration alone";
+                    unsupported = true;
                     None
                 }
                 sure => sure,
@@ -836,11 +841,19 @@ fn decide_date(pm: &page::PageMeta, texts: &[&str], title: &str, url: Option<&st
     // a publication time the page contradicts (another declaration or the
     // URL's date more than a day away, later than the page's own update
     // time) is not written as the page's publication either, unless the
-    // printed date was taken beside it; one whose calendar day alone is
-    // unsure (a UTC clock) is still the moment the page declares
+    // printed date was taken beside it (within a day of it: the feed
+    // prefers `published` to the date), nor one refused as the date for
+    // want of a second signal (the article page, listings and feed fall
+    // back to `published` where there is no date); one whose calendar day
+    // alone is unsure (a UTC clock) is still the moment the page declares
+    let date_day = date
+        .as_deref()
+        .and_then(|d| d.get(..10)?.parse::<jiff::civil::Date>().ok());
     let published = published.filter(|s| {
-        date.is_some()
-            || (declarations_agree(&declared, s, url)
+        date_day.is_some_and(|day| within_a_day(local_date(s, url), day))
+            || (date.is_none()
+                && !unsupported
+                && declarations_agree(&declared, s, url)
                 && !later_than_its_update(s, modified.as_ref()))
     });
     PageDate {
@@ -1008,6 +1021,19 @@ mod tests {
             (d.date, d.date_from),
             (None, "none: one signal against the printed date")
         );
+        assert_eq!(d.provenance.published, None);
+        // a printed date taken beside its page's canonical URL's date: a
+        // declaration a fortnight away is not written as the publication
+        let d = decide_on(&format!(
+            r#"<html><head>{}<link rel="canonical" href="https://example.org/2021/02/14/harbour-reopens"></head><body><h1>Harbour reopens</h1><p>Published 14 February 2021</p></body></html>"#,
+            declared("2021-03-02T10:00:00+01:00")
+        ));
+        assert_eq!(
+            (d.date.as_deref(), d.provenance.published.as_deref()),
+            (Some("2021-02-14T00:00:00"), None),
+            "{}",
+            d.date_from
+        );
         // ... and within a day of it, the printed date is taken
         let d = decide_on(
             r#"<html><head><meta property="article:published_time" content="2021-02-15T01:00:00Z"></head>
@@ -1047,11 +1073,8 @@ mod tests {
             published("2021-02-15T10:00:00+01:00")
         ));
         assert_eq!((d.date, d.date_from), (None, "none: one declaration alone"));
-        // … but it is still the moment the page declares
-        assert_eq!(
-            d.provenance.published.as_deref(),
-            Some("2021-02-15T10:00:00+01:00")
-        );
+        // … nor a publication time, which pages would show in its place
+        assert_eq!(d.provenance.published, None);
         let ld = r#"<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2021-02-15T10:00:00+01:00"}</script>"#;
         assert_eq!(page(ld, ""), None);
         // a second witness within a day: JSON-LD and <meta>, the URL's

@@ -769,7 +769,12 @@ pub fn locale_order<'a>(langs: impl IntoIterator<Item = &'a str>, host: Option<&
         "ro", "bg", "hr", "rs", "si", "ba", "ee", "lv", "il", "eg", "sa", "ae", "qa", "vn", "th",
         "ma", "tn", "dz",
     ];
-    const NO_ORDER_LANG: &[&str] = &["zh", "ja", "ko", "hu", "lt", "mn", "fa"];
+    // year first, or (Filipino, Tagalog) month first as in the
+    // Philippines, or no language at all (undetermined, multiple, none,
+    // missing)
+    const NO_ORDER_LANG: &[&str] = &[
+        "zh", "ja", "ko", "hu", "lt", "mn", "fa", "fil", "tl", "und", "mul", "zxx", "mis",
+    ];
     let mut votes: Vec<bool> = Vec::new(); // true: day first; false: month first
     for tag in langs {
         let tag = tag.trim().to_ascii_lowercase().replace('_', "-");
@@ -1538,6 +1543,13 @@ mod tests {
             (vec!["en-CA"], host("example.ca"), Unknown),
             (vec!["en-PH"], None, Unknown),
             (vec!["ja"], host("example.jp"), Unknown),
+            (vec!["fil"], None, Unknown),
+            (vec!["tl-PH"], None, Unknown),
+            // no language: undetermined, several, none, missing
+            (vec!["und"], None, Unknown),
+            (vec!["mul"], None, Unknown),
+            (vec!["zxx"], None, Unknown),
+            (vec!["mis"], None, Unknown),
             // a template's en-US default on a British domain: they disagree
             (vec!["en-US"], host("example.co.uk"), Unknown),
             (vec!["en-GB"], host("example.us"), Unknown),
