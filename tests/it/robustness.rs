@@ -831,7 +831,13 @@ fn serve_survives_hostile_saves() {
     let mut failed = false;
     for (file, bytes, fails) in &steps {
         let mut events = live_common_events(&url);
-        std::fs::write(root.join(file), bytes).unwrap();
+        // saved whole, as an editor does (a temporary renamed over it): a
+        // plain write can be seen empty first, and an empty file builds
+        // where the whole one fails (or the other way), two rebuilds for
+        // one step on a busy machine
+        let tmp = root.join(format!("{file}___jb_tmp___"));
+        std::fs::write(&tmp, bytes).unwrap();
+        std::fs::rename(&tmp, root.join(file)).unwrap();
         let line = r.wait_line(is_rebuild);
         if *fails || failed {
             assert!(line.starts_with("build failed"), "{file}: {line}");
