@@ -1,7 +1,7 @@
 //! The typed vocabulary shared by every stage: slugs, site paths and
-//! figures, and how a long text is shortened for a label ([`shorten`]). The bottom of the pipeline: it imports no other stage (the
-//! assembled briefing, which holds every stage's output, is
-//! [`crate::assembled`]).
+//! figures, and how a long text is shortened for a label ([`shorten`]).
+//! The bottom of the pipeline: it imports no other stage (the assembled
+//! briefing, which holds every stage's output, is [`crate::assembled`]).
 //!
 //! Nothing here does I/O. Types exist so that distinct things cannot be
 //! mixed up: a [`Slug`] is not any string, a [`SitePath`] is always relative
